@@ -1,0 +1,17 @@
+//! # cocreate-core
+//!
+//! Measurement and modelling for customer co-creation research.
+//!
+//! Customers are co-producers of the services they receive, and whether a customer is
+//! ready to co-create depends in part on personality: the Big Five traits act through
+//! innate innovativeness and enduring involvement on willingness to co-create. This crate
+//! holds the statistics behind that chain:
+//!
+//! - `scoring`: questionnaire instruments, item keys, reverse keying, missing data,
+//!   reliability, norms and careless-response indices.
+//! - `sem`: lavaan-style model syntax, path analysis and latent-variable structural
+//!   equation models fitted by maximum likelihood, with fit indices, indirect effects and
+//!   bootstrap intervals.
+//! - `readiness`: co-creation readiness prediction and co-producer readiness diagnostics.
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]

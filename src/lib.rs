@@ -1,0 +1,25 @@
+//! # cocreate
+//!
+//! The quantitative side of customer co-creation and customer-experience management
+//! (CEM), as typed, fast library APIs.
+//!
+//! This facade crate re-exports the three crates of the workspace so that a dependency
+//! user needs one line in `Cargo.toml`:
+//!
+//! - [`core`] (`cocreate-core`): questionnaire scoring and reliability, lavaan-style
+//!   structural equation modelling, and co-creation readiness.
+//! - [`journey`] (`cocreate-journey`): customer journeys, moments of truth and analytics
+//!   over many journeys.
+//! - [`maturity`] (`cocreate-maturity`): CEM maturity levels, assessments and roadmaps.
+//!
+//! # Features
+//!
+//! - `serde` (default): `Serialize`/`Deserialize` on every data type.
+//! - `parallel`: spread batch work (scoring, bootstrap) over threads with rayon; results
+//!   are identical to the single-threaded ones.
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+pub use cocreate_core as core;
+pub use cocreate_journey as journey;
+pub use cocreate_maturity as maturity;
