@@ -7,6 +7,7 @@
 //! innate innovativeness and enduring involvement on willingness to co-create. This crate
 //! holds the statistics behind that chain:
 //!
+//! - [`data`]: named numeric tables read from rows or CSV, with missing cells.
 //! - `scoring`: questionnaire instruments, item keys, reverse keying, missing data,
 //!   reliability, norms and careless-response indices.
 //! - `sem`: lavaan-style model syntax, path analysis and latent-variable structural
@@ -15,3 +16,5 @@
 //! - `readiness`: co-creation readiness prediction and co-producer readiness diagnostics.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+
+pub mod data;
