@@ -9,3 +9,26 @@
 //! roadmap of actions.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+
+pub mod answers;
+pub mod assessment;
+#[cfg(feature = "serde")]
+pub mod builtin;
+pub mod error;
+pub mod group;
+mod json;
+pub mod level;
+pub mod model;
+mod score;
+pub mod spec;
+mod stats;
+
+pub use answers::{AnswerSheet, FirmAnswers, RespondentAnswers, Response, SheetBuilder};
+pub use assessment::{
+    Agreement, Assessment, Banding, CompetencyResult, Coverage, GateOutcome, ItemContribution,
+    Placement, ScoringInputs,
+};
+pub use error::{AnswerError, AssessError, ModelError};
+pub use group::{Aggregation, GroupOptions, InvalidOption, Spread};
+pub use level::{LevelOutOfRange, MaturityLevel};
+pub use model::{Competency, Gate, Item, MaturityModel, Stage};

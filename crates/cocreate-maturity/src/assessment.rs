@@ -1,0 +1,609 @@
+//! The result of an assessment: where a firm stands, and everything that put it there.
+//!
+//! An [`Assessment`] carries the scoring inputs (model version, stage thresholds, coverage
+//! rule, lag allowance, and in each competency its weight), the coverage and score of each
+//! competency, each item's contribution to its competency, the gate's outcome and the
+//! [`Placement`]. Nothing that decided the level is left out, so a reader can redo the
+//! arithmetic by hand (`docs/methods/maturity.md` shows how).
+//!
+//! ```
+//! use cocreate_maturity::{MaturityModel, Placement};
+//!
+//! let model = MaturityModel::builtin();
+//! let mut sheet = model.sheet("cx-lead").answer("gate.programme", true)?;
+//! for item in model.items() {
+//!     sheet = sheet.answer(item.id(), if item.reverse() { 2 } else { 4 })?;
+//! }
+//! let result = model.assess(&sheet.build()?)?;
+//!
+//! // Every keyed answer is 4 of 1–5: 75 points everywhere, level 4 ("Managed").
+//! assert_eq!(result.overall_score(), Some(75.0));
+//! assert_eq!(result.level(), Some(4));
+//! assert_eq!(result.level_name(), Some("Managed"));
+//! let strategy = &result.competencies[0];
+//! assert_eq!(strategy.score, Some(75.0));
+//! let points: f64 = strategy.items.iter().filter_map(|i| i.points).sum();
+//! assert_eq!(points, 75.0);
+//! assert!(matches!(result.placement, Placement::Banded(_)));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::sync::Arc;
+
+use crate::group::GroupOptions;
+use crate::level::MaturityLevel;
+
+/// Scores within this many points below a stage's lower bound count as reaching it, so
+/// that the rounding of a weighted sum (60 computed as 59.999999999999993) never drops a
+/// firm a stage.
+pub const BOUND_TOLERANCE: f64 = 1e-9;
+
+/// The model settings that decided a result, echoed in it.
+///
+/// ```
+/// # let model = cocreate_maturity::MaturityModel::builtin();
+/// # let sheet = model.sheet("a").answer("gate.programme", false)?.build()?;
+/// let result = model.assess(&sheet)?;
+/// assert_eq!(&*result.inputs.model_id, "cocreate-cem");
+/// assert_eq!(result.inputs.stage_of(59.5), 3);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct ScoringInputs {
+    /// The model's id.
+    pub model_id: Arc<str>,
+    /// The model's version.
+    pub model_version: Arc<str>,
+    /// Whether the stages are the CEM levels 1–5 (and the gate level 0).
+    pub cem_levels: bool,
+    /// The coverage rule: the share of a competency's items that must be answered.
+    pub min_coverage: f64,
+    /// The lag allowance `k` of the reported level.
+    pub lag_allowance: u8,
+    /// The stages with their lower bounds, lowest first.
+    pub stages: Vec<StageBound>,
+    /// The level-0 gate, if the model has one.
+    pub gate: Option<GateInfo>,
+}
+
+/// A stage and the lower bound of its score band.
+///
+/// ```
+/// # let model = cocreate_maturity::MaturityModel::builtin();
+/// # let sheet = model.sheet("a").answer("gate.programme", false)?.build()?;
+/// let result = model.assess(&sheet)?;
+/// assert_eq!(result.inputs.stages[3].lower_bound, 60.0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct StageBound {
+    /// The stage number, from 1.
+    pub stage: u8,
+    /// The stage's name.
+    pub name: Arc<str>,
+    /// The lowest score in its band.
+    pub lower_bound: f64,
+}
+
+/// The level-0 gate of the model that produced a result.
+///
+/// ```
+/// # let model = cocreate_maturity::MaturityModel::builtin();
+/// # let sheet = model.sheet("a").answer("gate.programme", false)?.build()?;
+/// let result = model.assess(&sheet)?;
+/// assert_eq!(&*result.inputs.gate.as_ref().unwrap().level_name, "Non-existent");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct GateInfo {
+    /// The gate item's id.
+    pub item: Arc<str>,
+    /// The name of level 0.
+    pub level_name: Arc<str>,
+}
+
+impl ScoringInputs {
+    /// The stage a 0–100 score falls in: the highest stage whose lower bound it reaches
+    /// (bands are inclusive below, exclusive above, and the top band includes 100).
+    ///
+    /// ```
+    /// # let model = cocreate_maturity::MaturityModel::builtin();
+    /// # let sheet = model.sheet("a").answer("gate.programme", false)?.build()?;
+    /// let inputs = &model.assess(&sheet)?.inputs;
+    /// assert_eq!(inputs.stage_of(0.0), 1);
+    /// assert_eq!(inputs.stage_of(40.0), 3);
+    /// assert_eq!(inputs.stage_of(100.0), 5);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn stage_of(&self, score: f64) -> u8 {
+        self.stages
+            .iter()
+            .rev()
+            .find(|s| score >= s.lower_bound - BOUND_TOLERANCE)
+            .or(self.stages.first())
+            .map_or(1, |s| s.stage)
+    }
+
+    /// The lower bound of a stage (0 for level 0), or `None` for a stage the model does
+    /// not have.
+    ///
+    /// ```
+    /// # let model = cocreate_maturity::MaturityModel::builtin();
+    /// # let sheet = model.sheet("a").answer("gate.programme", false)?.build()?;
+    /// let inputs = &model.assess(&sheet)?.inputs;
+    /// assert_eq!(inputs.lower_bound(4), Some(60.0));
+    /// assert_eq!(inputs.lower_bound(6), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn lower_bound(&self, stage: u8) -> Option<f64> {
+        if stage == 0 {
+            return self.gate.as_ref().map(|_| 0.0);
+        }
+        self.stages
+            .get(usize::from(stage) - 1)
+            .map(|s| s.lower_bound)
+    }
+
+    /// The highest stage number.
+    ///
+    /// ```
+    /// # let model = cocreate_maturity::MaturityModel::builtin();
+    /// # let sheet = model.sheet("a").answer("gate.programme", false)?.build()?;
+    /// assert_eq!(model.assess(&sheet)?.inputs.top_stage(), 5);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn top_stage(&self) -> u8 {
+        self.stages.last().map_or(0, |s| s.stage)
+    }
+
+    /// The name of a level: the gate's level name for 0, the stage's name otherwise.
+    ///
+    /// ```
+    /// # let model = cocreate_maturity::MaturityModel::builtin();
+    /// # let sheet = model.sheet("a").answer("gate.programme", false)?.build()?;
+    /// let inputs = &model.assess(&sheet)?.inputs;
+    /// assert_eq!(inputs.level_name(5), Some("Optimised, culture changed"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn level_name(&self, level: u8) -> Option<&str> {
+        if level == 0 {
+            return self.gate.as_ref().map(|g| &*g.level_name);
+        }
+        self.stages
+            .get(usize::from(level) - 1)
+            .map(|s| &*s.name)
+    }
+
+    /// `id version`, as errors name a model.
+    pub(crate) fn label(&self) -> String {
+        format!("{} {}", self.model_id, self.model_version)
+    }
+}
+
+/// Where a firm stands: one respondent's view, or several respondents' views combined.
+///
+/// Made by [`MaturityModel::assess`](crate::MaturityModel::assess) (one respondent) or
+/// [`MaturityModel::assess_group`](crate::MaturityModel::assess_group) (several, with
+/// each respondent's own assessment kept in [`respondents`](Self::respondents)). See the
+/// [module documentation](self) for an example.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct Assessment {
+    /// The model settings that decided the result.
+    pub inputs: Arc<ScoringInputs>,
+    /// The respondent, for a one-respondent assessment.
+    pub respondent: Option<Arc<str>>,
+    /// How the respondents were combined, for a group assessment.
+    pub aggregation: Option<GroupOptions>,
+    /// The gate's outcome, if the model has a gate.
+    pub gate: Option<GateOutcome>,
+    /// Each competency's coverage, score, stage and item contributions, in model order.
+    pub competencies: Vec<CompetencyResult>,
+    /// The level and how it was reached.
+    pub placement: Placement,
+    /// Each respondent's own assessment (empty for a one-respondent assessment).
+    pub respondents: Vec<Assessment>,
+}
+
+/// How the answers to the level-0 gate came out.
+///
+/// The gate is open (the firm has a CX programme or owner) when at least half of the
+/// respondents who answered it say yes.
+///
+/// ```
+/// # let model = cocreate_maturity::MaturityModel::builtin();
+/// # let sheet = model.sheet("a").answer("gate.programme", false)?.build()?;
+/// let gate = model.assess(&sheet)?.gate.unwrap();
+/// assert_eq!((gate.yes, gate.no, gate.open), (0, 1, false));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct GateOutcome {
+    /// Respondents who said yes.
+    pub yes: u32,
+    /// Respondents who said no.
+    pub no: u32,
+    /// Respondents who did not answer it, or did not know.
+    pub unanswered: u32,
+    /// `true` when the gate is passed: at least half of the answers are yes.
+    pub open: bool,
+}
+
+impl GateOutcome {
+    pub(crate) fn from_counts(yes: u32, no: u32, unanswered: u32) -> Self {
+        GateOutcome {
+            yes,
+            no,
+            unanswered,
+            open: yes + no > 0 && yes >= no,
+        }
+    }
+
+    /// `true` when at least one respondent answered yes or no.
+    ///
+    /// ```
+    /// # let model = cocreate_maturity::MaturityModel::builtin();
+    /// # let sheet = model.sheet("a").answer("gate.programme", false)?.build()?;
+    /// assert!(model.assess(&sheet)?.gate.unwrap().answered());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn answered(&self) -> bool {
+        self.yes + self.no > 0
+    }
+}
+
+/// One competency's part of an [`Assessment`].
+///
+/// ```
+/// # let model = cocreate_maturity::MaturityModel::builtin();
+/// # let sheet = model.sheet("a").answer("gate.programme", true)?.answer("strategy.vision", 5)?.build()?;
+/// let result = model.assess(&sheet)?;
+/// let strategy = &result.competencies[0];
+/// assert_eq!(strategy.coverage.answered, 1);
+/// assert_eq!(strategy.score, None); // 1 of 4 items is below the coverage rule
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct CompetencyResult {
+    /// The competency's id.
+    pub id: Arc<str>,
+    /// Its display name.
+    pub name: Arc<str>,
+    /// Its weight in the compensatory score.
+    pub weight: f64,
+    /// How many of its item answers were given (pooled over respondents in a group).
+    pub coverage: Coverage,
+    /// The 0–100 score, or `None` when coverage is insufficient.
+    pub score: Option<f64>,
+    /// The stage the score falls in, or `None` when there is no score.
+    pub stage: Option<u8>,
+    /// How far respondents agree (group assessments only).
+    pub agreement: Option<Agreement>,
+    /// Each item's contribution, in model order.
+    pub items: Vec<ItemContribution>,
+}
+
+impl CompetencyResult {
+    /// `true` when coverage was too low to score the competency.
+    ///
+    /// ```
+    /// # let model = cocreate_maturity::MaturityModel::builtin();
+    /// # let sheet = model.sheet("a").answer("gate.programme", true)?.build()?;
+    /// assert!(model.assess(&sheet)?.competencies[0].is_insufficient());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn is_insufficient(&self) -> bool {
+        self.score.is_none()
+    }
+}
+
+/// Answered items out of all items.
+///
+/// ```
+/// use cocreate_maturity::Coverage;
+/// assert_eq!(Coverage { answered: 3, total: 4 }.ratio(), 0.75);
+/// assert_eq!(Coverage { answered: 0, total: 0 }.ratio(), 0.0);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Coverage {
+    /// Item answers given (not "don't know", not "not applicable", not skipped).
+    pub answered: u32,
+    /// Item answers possible.
+    pub total: u32,
+}
+
+impl Coverage {
+    /// `answered ÷ total` (0 when there is nothing to answer).
+    ///
+    /// ```
+    /// use cocreate_maturity::Coverage;
+    /// assert_eq!(Coverage { answered: 2, total: 4 }.ratio(), 0.5);
+    /// ```
+    pub fn ratio(&self) -> f64 {
+        if self.total == 0 {
+            0.0
+        } else {
+            f64::from(self.answered) / f64::from(self.total)
+        }
+    }
+}
+
+/// How much the respondents of a group agree on a competency.
+///
+/// ```
+/// use cocreate_maturity::{GroupOptions, MaturityModel};
+///
+/// let model = MaturityModel::builtin();
+/// let sheet = |id: &str, x: i32| -> Result<_, Box<dyn std::error::Error>> {
+///     let mut s = model.sheet(id).answer("gate.programme", true)?;
+///     for item in model.competencies()[0].item_range() {
+///         let item = &model.items()[item];
+///         s = s.answer(item.id(), if item.reverse() { 6 - x } else { x })?;
+///     }
+///     Ok(s.build()?)
+/// };
+/// let sheets = [sheet("a", 1)?, sheet("b", 5)?];
+/// let result = model.assess_group(&sheets, &GroupOptions::default())?;
+/// let agreement = result.competencies[0].agreement.unwrap();
+/// assert_eq!(agreement.respondents, 2);
+/// assert!(agreement.low); // 0 and 100 points: a standard deviation of 70.7
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct Agreement {
+    /// Respondents whose answers covered the competency well enough to score it.
+    pub respondents: u32,
+    /// The sample standard deviation of their scores (`None` for fewer than two).
+    pub std_dev: Option<f64>,
+    /// The interquartile range of their scores (quantiles by linear interpolation, as
+    /// R's default type 7); 0 for one respondent.
+    pub iqr: f64,
+    /// The lowest respondent score.
+    pub min: f64,
+    /// The highest respondent score.
+    pub max: f64,
+    /// `true` when the chosen spread exceeds the low-agreement threshold.
+    pub low: bool,
+}
+
+/// One item's part of a competency score.
+///
+/// For one respondent, `points` is the item's share of the competency score: the points
+/// of the answered items add up to it. For a group, `keyed` is the mean keyed answer of
+/// those who answered, and `points` the mean share over the respondents whose competency
+/// was scored (they add up to the competency score under mean aggregation).
+///
+/// ```
+/// # let model = cocreate_maturity::MaturityModel::builtin();
+/// # let mut s = model.sheet("a").answer("gate.programme", true)?;
+/// # for item in model.items() { s = s.answer(item.id(), 5)?; }
+/// let result = model.assess(&s.build()?)?;
+/// let blame = result.competencies[5].items.iter().find(|i| &*i.item == "culture.blame").unwrap();
+/// assert_eq!(blame.keyed, Some(1.0)); // reverse-keyed: 5 becomes 1
+/// assert_eq!(blame.points, Some(0.0));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct ItemContribution {
+    /// The item's id.
+    pub item: Arc<str>,
+    /// How many answers were given.
+    pub answered: u32,
+    /// How many were "don't know", "not applicable" or skipped.
+    pub missing: u32,
+    /// The (mean) answer after reverse keying.
+    pub keyed: Option<f64>,
+    /// The item's (mean) share of the competency score, in points.
+    pub points: Option<f64>,
+}
+
+/// The level and how it was reached.
+///
+/// ```
+/// use cocreate_maturity::{MaturityModel, Placement};
+/// # let model = MaturityModel::builtin();
+/// # let sheet = model.sheet("a").answer("gate.programme", false)?.build()?;
+/// let result = model.assess(&sheet)?;
+/// assert_eq!(result.placement, Placement::Gated);
+/// assert_eq!(result.level(), Some(0));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "status", rename_all = "snake_case")
+)]
+#[non_exhaustive]
+pub enum Placement {
+    /// The gate item was answered no: level 0, and the bands were not used.
+    Gated,
+    /// Every competency was scored and the gate (if any) passed.
+    Banded(Banding),
+    /// The level cannot be decided from these answers.
+    Undetermined {
+        /// Competencies whose coverage was too low to score.
+        insufficient: Vec<Arc<str>>,
+        /// `true` when the model has a gate and nobody answered it.
+        gate_unanswered: bool,
+    },
+}
+
+/// The three stages of the scoring rule and the scores behind them.
+///
+/// `level = min(compensatory_level, limiting_level + k)` with `k` the model's lag
+/// allowance.
+///
+/// ```
+/// # use cocreate_maturity::{MaturityModel, Placement};
+/// # let model = MaturityModel::builtin();
+/// # let mut s = model.sheet("a").answer("gate.programme", true)?;
+/// # for item in model.items() { s = s.answer(item.id(), if item.reverse() { 1 } else { 5 })?; }
+/// let result = model.assess(&s.build()?)?;
+/// let Placement::Banded(b) = &result.placement else { unreachable!() };
+/// assert_eq!((b.overall_score, b.compensatory_level, b.level), (100.0, 5, 5));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct Banding {
+    /// The weighted compensatory score `Σ wᵢCᵢ`, 0–100.
+    pub overall_score: f64,
+    /// The stage of the overall score.
+    pub compensatory_level: u8,
+    /// The lowest competency score.
+    pub limiting_score: f64,
+    /// The stage of the lowest competency score (the weakest-link rule).
+    pub limiting_level: u8,
+    /// The weakest competency (the first in model order among equals).
+    pub weakest: Arc<str>,
+    /// The reported level.
+    pub level: u8,
+}
+
+impl Assessment {
+    /// The reported level: 0 when the gate is closed, the banded level otherwise, `None`
+    /// when it cannot be decided.
+    ///
+    /// ```
+    /// # let model = cocreate_maturity::MaturityModel::builtin();
+    /// # let sheet = model.sheet("a").answer("gate.programme", false)?.build()?;
+    /// assert_eq!(model.assess(&sheet)?.level(), Some(0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn level(&self) -> Option<u8> {
+        match &self.placement {
+            Placement::Gated => Some(0),
+            Placement::Banded(b) => Some(b.level),
+            Placement::Undetermined { .. } => None,
+        }
+    }
+
+    /// The reported level's name.
+    ///
+    /// ```
+    /// # let model = cocreate_maturity::MaturityModel::builtin();
+    /// # let sheet = model.sheet("a").answer("gate.programme", false)?.build()?;
+    /// assert_eq!(model.assess(&sheet)?.level_name(), Some("Non-existent"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn level_name(&self) -> Option<&str> {
+        self.level().and_then(|l| self.inputs.level_name(l))
+    }
+
+    /// The reported level as a [`MaturityLevel`], for a model on the CEM levels.
+    ///
+    /// ```
+    /// use cocreate_maturity::MaturityLevel;
+    /// # let model = cocreate_maturity::MaturityModel::builtin();
+    /// # let sheet = model.sheet("a").answer("gate.programme", false)?.build()?;
+    /// assert_eq!(model.assess(&sheet)?.maturity_level(), Some(MaturityLevel::NonExistent));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn maturity_level(&self) -> Option<MaturityLevel> {
+        if !self.inputs.cem_levels {
+            return None;
+        }
+        self.level().and_then(|l| MaturityLevel::from_number(l).ok())
+    }
+
+    /// The banding, when the firm was placed by its scores.
+    ///
+    /// ```
+    /// # let model = cocreate_maturity::MaturityModel::builtin();
+    /// # let sheet = model.sheet("a").answer("gate.programme", false)?.build()?;
+    /// assert!(model.assess(&sheet)?.banding().is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn banding(&self) -> Option<&Banding> {
+        match &self.placement {
+            Placement::Banded(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// The weighted compensatory score, when the firm was placed by its scores.
+    ///
+    /// ```
+    /// # let model = cocreate_maturity::MaturityModel::builtin();
+    /// # let sheet = model.sheet("a").answer("gate.programme", false)?.build()?;
+    /// assert_eq!(model.assess(&sheet)?.overall_score(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn overall_score(&self) -> Option<f64> {
+        self.banding().map(|b| b.overall_score)
+    }
+
+    /// The stage of the compensatory score.
+    ///
+    /// ```
+    /// # let model = cocreate_maturity::MaturityModel::builtin();
+    /// # let sheet = model.sheet("a").answer("gate.programme", false)?.build()?;
+    /// assert_eq!(model.assess(&sheet)?.compensatory_level(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn compensatory_level(&self) -> Option<u8> {
+        self.banding().map(|b| b.compensatory_level)
+    }
+
+    /// The stage of the weakest competency.
+    ///
+    /// ```
+    /// # let model = cocreate_maturity::MaturityModel::builtin();
+    /// # let sheet = model.sheet("a").answer("gate.programme", false)?.build()?;
+    /// assert_eq!(model.assess(&sheet)?.limiting_level(), None);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn limiting_level(&self) -> Option<u8> {
+        self.banding().map(|b| b.limiting_level)
+    }
+
+    /// The competency with this id.
+    ///
+    /// ```
+    /// # let model = cocreate_maturity::MaturityModel::builtin();
+    /// # let sheet = model.sheet("a").answer("gate.programme", false)?.build()?;
+    /// let result = model.assess(&sheet)?;
+    /// assert_eq!(&*result.competency("culture").unwrap().name, "Culture and employees");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn competency(&self, id: &str) -> Option<&CompetencyResult> {
+        self.competencies.iter().find(|c| &*c.id == id)
+    }
+
+    /// The competencies on which respondents disagree (group assessments only).
+    ///
+    /// ```
+    /// # let model = cocreate_maturity::MaturityModel::builtin();
+    /// # let sheet = model.sheet("a").answer("gate.programme", false)?.build()?;
+    /// assert_eq!(model.assess(&sheet)?.low_agreement().count(), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn low_agreement(&self) -> impl Iterator<Item = &CompetencyResult> {
+        self.competencies
+            .iter()
+            .filter(|c| c.agreement.is_some_and(|a| a.low))
+    }
+
+    /// `id version` of the model that produced the result.
+    pub(crate) fn model_label(&self) -> String {
+        self.inputs.label()
+    }
+}

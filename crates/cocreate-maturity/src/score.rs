@@ -1,0 +1,202 @@
+//! Scoring one respondent, and placing a set of competency scores on the stages.
+//!
+//! The rule is the one of `sources.md` §4.5 (written out with a worked example in
+//! `docs/methods/maturity.md`):
+//!
+//! 1. reverse-keyed answers become `min + max − x`; "don't know" and "not applicable" are
+//!    missing, not zero;
+//! 2. a competency is scored only when `answered ÷ items ≥ min_coverage`; its score is
+//!    the mean of its items rescaled to 0–100, `C = 100 · mean((x′ − min) / (max − min))`;
+//! 3. the compensatory score is `O = Σ wᵢCᵢ` and the limiting score `min Cᵢ`;
+//! 4. each score falls in the highest stage whose lower bound it reaches, and the reported
+//!    level is `min(stage(O), stage(min Cᵢ) + k)`;
+//! 5. a closed gate gives level 0 and skips the bands.
+//!
+//! ```
+//! use cocreate_maturity::MaturityModel;
+//!
+//! let model = MaturityModel::builtin();
+//! let mut sheet = model.sheet("cx-lead").answer("gate.programme", true)?;
+//! for item in model.items() {
+//!     // Strong everywhere except culture, which is at the bottom of the scale.
+//!     let good = if item.id().starts_with("culture") { 1 } else { 5 };
+//!     sheet = sheet.answer(item.id(), if item.reverse() { 6 - good } else { good })?;
+//! }
+//! let result = model.assess(&sheet.build()?)?;
+//! let banding = result.banding().unwrap();
+//! assert!((banding.overall_score - 500.0 / 6.0).abs() < 1e-12); // stage 5 on its own
+//! assert_eq!(banding.limiting_level, 1); // culture scores 0
+//! assert_eq!(banding.level, 2); // min(5, 1 + 1)
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::sync::Arc;
+
+use crate::answers::{AnswerSheet, Response};
+use crate::assessment::{
+    Assessment, Banding, CompetencyResult, Coverage, GateOutcome, ItemContribution, Placement,
+    ScoringInputs,
+};
+use crate::error::AssessError;
+use crate::model::MaturityModel;
+
+impl MaturityModel {
+    /// Scores one respondent's answers and places the firm.
+    ///
+    /// A sheet without an answer to the gate item gives an
+    /// [`Undetermined`](Placement::Undetermined) placement, as does a competency whose
+    /// coverage is too low; a "no" to the gate gives level 0.
+    ///
+    /// # Errors
+    ///
+    /// [`AssessError::OtherModel`] when the sheet was recorded for another model or model
+    /// version.
+    ///
+    /// ```
+    /// # let model = cocreate_maturity::MaturityModel::builtin();
+    /// let sheet = model.sheet("ana").answer("gate.programme", false)?.build()?;
+    /// assert_eq!(model.assess(&sheet)?.level(), Some(0));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn assess(&self, sheet: &AnswerSheet) -> Result<Assessment, AssessError> {
+        self.check_sheet(sheet)?;
+        Ok(self.score_sheet(sheet))
+    }
+
+    pub(crate) fn check_sheet(&self, sheet: &AnswerSheet) -> Result<(), AssessError> {
+        let inputs = self.inputs();
+        if sheet.model_id != inputs.model_id
+            || sheet.model_version != inputs.model_version
+            || sheet.answers.len() != self.items().len()
+        {
+            return Err(AssessError::OtherModel {
+                what: format!("the answer sheet of respondent '{}'", sheet.respondent),
+                expected: self.label(),
+                found: format!("{} {}", sheet.model_id, sheet.model_version),
+            });
+        }
+        Ok(())
+    }
+
+    /// Scores a sheet already known to belong to this model.
+    pub(crate) fn score_sheet(&self, sheet: &AnswerSheet) -> Assessment {
+        let inputs = self.inputs();
+        let items = self.items();
+        let mut competencies = Vec::with_capacity(self.competencies().len());
+        for c in self.competencies() {
+            let total = c.items.len();
+            let mut contributions = Vec::with_capacity(total);
+            let mut answered = 0u32;
+            let mut sum = 0.0;
+            for (item, answer) in items[c.items.clone()]
+                .iter()
+                .zip(&sheet.answers[c.items.clone()])
+            {
+                let keyed = match answer {
+                    Some(Response::Value(x)) => {
+                        let k = item.keyed(*x);
+                        sum += (k - item.min) / (item.max - item.min);
+                        answered += 1;
+                        Some(k)
+                    }
+                    _ => None,
+                };
+                contributions.push(ItemContribution {
+                    item: item.id.clone(),
+                    answered: u32::from(keyed.is_some()),
+                    missing: u32::from(keyed.is_none()),
+                    keyed,
+                    points: None,
+                });
+            }
+            let coverage = Coverage {
+                answered,
+                total: total as u32,
+            };
+            let score = (answered > 0 && coverage.ratio() >= inputs.min_coverage)
+                .then(|| 100.0 * sum / f64::from(answered));
+            if score.is_some() {
+                for (contribution, item) in contributions.iter_mut().zip(&items[c.items.clone()])
+                {
+                    contribution.points = contribution
+                        .keyed
+                        .map(|k| 100.0 * (k - item.min) / (item.max - item.min) / f64::from(answered));
+                }
+            }
+            competencies.push(CompetencyResult {
+                id: c.id.clone(),
+                name: c.name.clone(),
+                weight: c.weight,
+                coverage,
+                score,
+                stage: score.map(|s| inputs.stage_of(s)),
+                agreement: None,
+                items: contributions,
+            });
+        }
+        let gate = inputs.gate.as_ref().map(|_| match sheet.gate {
+            Some(Response::Yes) => GateOutcome::from_counts(1, 0, 0),
+            Some(Response::No) => GateOutcome::from_counts(0, 1, 0),
+            _ => GateOutcome::from_counts(0, 0, 1),
+        });
+        let placement = place(inputs, gate, &competencies);
+        Assessment {
+            inputs: inputs.clone(),
+            respondent: Some(sheet.respondent.clone()),
+            aggregation: None,
+            gate,
+            competencies,
+            placement,
+            respondents: Vec::new(),
+        }
+    }
+}
+
+/// Places a firm from its gate outcome and competency scores (the scores must already be
+/// in 0–100).
+pub(crate) fn place(
+    inputs: &Arc<ScoringInputs>,
+    gate: Option<GateOutcome>,
+    competencies: &[CompetencyResult],
+) -> Placement {
+    let gate_unanswered = match gate {
+        Some(g) if g.answered() && !g.open => return Placement::Gated,
+        Some(g) => !g.answered(),
+        None => false,
+    };
+    let insufficient: Vec<Arc<str>> = competencies
+        .iter()
+        .filter(|c| c.score.is_none())
+        .map(|c| c.id.clone())
+        .collect();
+    if gate_unanswered || !insufficient.is_empty() {
+        return Placement::Undetermined {
+            insufficient,
+            gate_unanswered,
+        };
+    }
+    let mut overall = 0.0;
+    let mut weakest: Option<&CompetencyResult> = None;
+    let mut limiting = f64::INFINITY;
+    for c in competencies {
+        let score = c.score.unwrap_or(0.0);
+        overall += c.weight * score;
+        if score < limiting {
+            limiting = score;
+            weakest = Some(c);
+        }
+    }
+    // The weights add up to 1, so only rounding can take the sum past 100.
+    let overall = overall.clamp(0.0, 100.0);
+    let compensatory_level = inputs.stage_of(overall);
+    let limiting_level = inputs.stage_of(limiting);
+    let level = compensatory_level.min(limiting_level.saturating_add(inputs.lag_allowance));
+    Placement::Banded(Banding {
+        overall_score: overall,
+        compensatory_level,
+        limiting_score: limiting,
+        limiting_level,
+        weakest: weakest.map_or_else(|| Arc::from(""), |c| c.id.clone()),
+        level,
+    })
+}
