@@ -565,7 +565,7 @@ impl MaturityModel {
     ///
     /// ```
     /// # let model = cocreate_maturity::MaturityModel::builtin();
-    /// assert_eq!(model.items().len(), 27);
+    /// assert_eq!(model.items().len(), 28);
     /// ```
     pub fn items(&self) -> &[Item] {
         &self.items
