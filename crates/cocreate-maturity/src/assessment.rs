@@ -601,9 +601,4 @@ impl Assessment {
             .iter()
             .filter(|c| c.agreement.is_some_and(|a| a.low))
     }
-
-    /// `id version` of the model that produced the result.
-    pub(crate) fn model_label(&self) -> String {
-        self.inputs.label()
-    }
 }

@@ -167,7 +167,7 @@ impl MaturityLevel {
     ///
     /// ```
     /// use cocreate_maturity::MaturityLevel;
-    /// assert!(MaturityLevel::Initial.view().contains("fund"));
+    /// assert!(MaturityLevel::Initial.view().contains("money"));
     /// ```
     pub fn view(self) -> &'static str {
         match self {

@@ -15,10 +15,13 @@ pub mod assessment;
 #[cfg(feature = "serde")]
 pub mod builtin;
 pub mod error;
+pub mod gap;
 pub mod group;
 mod json;
 pub mod level;
 pub mod model;
+pub mod progress;
+pub mod roadmap;
 mod score;
 pub mod spec;
 mod stats;
@@ -29,6 +32,9 @@ pub use assessment::{
     Placement, ScoringInputs,
 };
 pub use error::{AnswerError, AssessError, ModelError};
+pub use gap::{CompetencyGap, GapAnalysis, OverallGap};
 pub use group::{Aggregation, GroupOptions, InvalidOption, Spread};
 pub use level::{LevelOutOfRange, MaturityLevel};
 pub use model::{Competency, Gate, Item, MaturityModel, Stage};
+pub use progress::{CompetencyChange, Progress};
+pub use roadmap::{Roadmap, RoadmapStep, StepKind};

@@ -174,6 +174,8 @@ pub struct Competency {
     description: String,
     pub(crate) weight: f64,
     pub(crate) items: Range<usize>,
+    /// `max − min` when every item of the competency has the same scale width.
+    pub(crate) common_width: Option<f64>,
     actions: Vec<Vec<String>>,
 }
 
@@ -296,7 +298,7 @@ impl Stage {
     ///
     /// ```
     /// # let model = cocreate_maturity::MaturityModel::builtin();
-    /// assert!(model.stages()[0].summary().contains("fund"));
+    /// assert!(model.stages()[0].summary().contains("money"));
     /// ```
     pub fn summary(&self) -> &str {
         &self.summary
@@ -343,7 +345,7 @@ impl Gate {
     ///
     /// ```
     /// # let model = cocreate_maturity::MaturityModel::builtin();
-    /// assert!(model.gate().unwrap().statement().contains("owner"));
+    /// assert!(model.gate().unwrap().statement().contains("owns"));
     /// ```
     pub fn statement(&self) -> &str {
         &self.statement
@@ -921,7 +923,11 @@ fn build_competencies(
             })?;
             actions.push(list.clone());
         }
+        let width = |i: &Item| i.max - i.min;
+        let common_width = Some(width(&items[start]))
+            .filter(|&w| items[start..].iter().all(|i| width(i) == w));
         competencies.push(Competency {
+            common_width,
             id: Arc::from(c.id.as_str()),
             name: Arc::from(c.name.as_str()),
             description: c.description.clone(),

@@ -87,6 +87,8 @@ impl MaturityModel {
             let total = c.items.len();
             let mut contributions = Vec::with_capacity(total);
             let mut answered = 0u32;
+            // Σ (x′ − min) / (max − min): with one scale width for all items, only the
+            // numerators are summed (whole numbers, exact) and the division is done once.
             let mut sum = 0.0;
             for (item, answer) in items[c.items.clone()]
                 .iter()
@@ -95,7 +97,10 @@ impl MaturityModel {
                 let keyed = match answer {
                     Some(Response::Value(x)) => {
                         let k = item.keyed(*x);
-                        sum += (k - item.min) / (item.max - item.min);
+                        sum += match c.common_width {
+                            Some(_) => k - item.min,
+                            None => (k - item.min) / (item.max - item.min),
+                        };
                         answered += 1;
                         Some(k)
                     }
@@ -113,14 +118,19 @@ impl MaturityModel {
                 answered,
                 total: total as u32,
             };
-            let score = (answered > 0 && coverage.ratio() >= inputs.min_coverage)
-                .then(|| 100.0 * sum / f64::from(answered));
+            let n = f64::from(answered);
+            let score = (answered > 0 && coverage.ratio() >= inputs.min_coverage).then(|| {
+                match c.common_width {
+                    Some(width) => 100.0 * sum / (n * width),
+                    None => 100.0 * sum / n,
+                }
+            });
             if score.is_some() {
                 for (contribution, item) in contributions.iter_mut().zip(&items[c.items.clone()])
                 {
                     contribution.points = contribution
                         .keyed
-                        .map(|k| 100.0 * (k - item.min) / (item.max - item.min) / f64::from(answered));
+                        .map(|k| 100.0 * (k - item.min) / (n * (item.max - item.min)));
                 }
             }
             competencies.push(CompetencyResult {
@@ -175,16 +185,22 @@ pub(crate) fn place(
             gate_unanswered,
         };
     }
+    // With equal weights, Σ wᵢCᵢ is computed as Σ Cᵢ / n: the same number without the
+    // rounding of 1/n (six competencies at 100 give 100, not 99.99999999999997).
+    let equal = competencies.windows(2).all(|w| w[0].weight == w[1].weight);
     let mut overall = 0.0;
     let mut weakest: Option<&CompetencyResult> = None;
     let mut limiting = f64::INFINITY;
     for c in competencies {
         let score = c.score.unwrap_or(0.0);
-        overall += c.weight * score;
+        overall += if equal { score } else { c.weight * score };
         if score < limiting {
             limiting = score;
             weakest = Some(c);
         }
+    }
+    if equal {
+        overall /= competencies.len() as f64;
     }
     // The weights add up to 1, so only rounding can take the sum past 100.
     let overall = overall.clamp(0.0, 100.0);

@@ -1,0 +1,196 @@
+//! Gap analysis: how many points each competency needs to reach the next level.
+//!
+//! The target is the level above the reported one. A competency needs
+//! `max(0, bound(target) − C)` points to reach the target's band; with every competency
+//! there, both the compensatory and the limiting rule give the target. A competency is
+//! *blocking* when it is below the band of `target − k`: however high the others go, the
+//! weakest-link rule then keeps the firm below the target.
+//!
+//! ```
+//! use cocreate_maturity::MaturityModel;
+//!
+//! let model = MaturityModel::builtin();
+//! let mut sheet = model.sheet("cx-lead").answer("gate.programme", true)?;
+//! for item in model.items() {
+//!     let good = if item.id().starts_with("culture") { 2 } else { 4 };
+//!     sheet = sheet.answer(item.id(), if item.reverse() { 6 - good } else { good })?;
+//! }
+//! let result = model.assess(&sheet.build()?)?;
+//! assert_eq!(result.level(), Some(3)); // overall 66.7 (stage 4), culture 25 (stage 2): min(4, 2 + 1)
+//! let gaps = result.gaps();
+//! assert_eq!(gaps.target, Some(4));
+//! let culture = gaps.competency("culture").unwrap();
+//! assert_eq!(culture.points_to_target, Some(35.0)); // 25 → 60
+//! assert!(culture.blocking); // below stage 3 (40 points)
+//! assert_eq!(gaps.competency("strategy").unwrap().points_to_target, Some(0.0));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::sync::Arc;
+
+use crate::assessment::{Assessment, Placement, BOUND_TOLERANCE};
+
+/// Where a firm stands against the next level, competency by competency.
+///
+/// Made by [`Assessment::gaps`]; see the [module documentation](self).
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct GapAnalysis {
+    /// The reported level (`None` when undetermined).
+    pub level: Option<u8>,
+    /// The next level (`None` at the top level or when undetermined).
+    pub target: Option<u8>,
+    /// The next level's name.
+    pub target_name: Option<Arc<str>>,
+    /// `true` when the gate is closed: the target is then reached by opening it.
+    pub gate_closed: bool,
+    /// The compensatory score against the target's band (banded firms below the top).
+    pub overall: Option<OverallGap>,
+    /// Each competency, in model order.
+    pub competencies: Vec<CompetencyGap>,
+}
+
+/// The compensatory score against the target level's band.
+///
+/// ```
+/// # let model = cocreate_maturity::MaturityModel::builtin();
+/// # let mut s = model.sheet("a").answer("gate.programme", true)?;
+/// # for item in model.items() { s = s.answer(item.id(), 3)?; }
+/// let gaps = model.assess(&s.build()?)?.gaps();
+/// let overall = gaps.overall.unwrap();
+/// assert_eq!((overall.score, overall.target_bound, overall.points_needed), (50.0, 60.0, 10.0));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct OverallGap {
+    /// The compensatory score.
+    pub score: f64,
+    /// The target level's lower bound.
+    pub target_bound: f64,
+    /// Points still needed (0 when already there).
+    pub points_needed: f64,
+}
+
+/// One competency against its own next stage and against the firm's target level.
+///
+/// ```
+/// # let model = cocreate_maturity::MaturityModel::builtin();
+/// # let mut s = model.sheet("a").answer("gate.programme", true)?;
+/// # for item in model.items() { s = s.answer(item.id(), 3)?; }
+/// let gaps = model.assess(&s.build()?)?.gaps();
+/// let g = &gaps.competencies[0];
+/// assert_eq!((g.score, g.stage, g.points_to_next_stage), (Some(50.0), Some(3), Some(10.0)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct CompetencyGap {
+    /// The competency's id.
+    pub id: Arc<str>,
+    /// Its name.
+    pub name: Arc<str>,
+    /// Its score (`None` when coverage was insufficient).
+    pub score: Option<f64>,
+    /// Its stage.
+    pub stage: Option<u8>,
+    /// Points to its own next stage (`None` at the top stage or without a score).
+    pub points_to_next_stage: Option<f64>,
+    /// Points to the firm's target level (`None` without a target or a score).
+    pub points_to_target: Option<f64>,
+    /// `true` when the weakest-link rule alone keeps the firm below the target.
+    pub blocking: bool,
+}
+
+impl GapAnalysis {
+    /// The gap of the competency with this id.
+    ///
+    /// ```
+    /// # let model = cocreate_maturity::MaturityModel::builtin();
+    /// # let s = model.sheet("a").answer("gate.programme", false)?.build()?;
+    /// assert!(model.assess(&s)?.gaps().competency("design").is_some());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn competency(&self, id: &str) -> Option<&CompetencyGap> {
+        self.competencies.iter().find(|c| &*c.id == id)
+    }
+}
+
+/// Points from `score` up to `bound`, 0 when within the rounding tolerance of it or above.
+pub(crate) fn points_to(score: f64, bound: f64) -> f64 {
+    if score >= bound - BOUND_TOLERANCE {
+        0.0
+    } else {
+        bound - score
+    }
+}
+
+impl Assessment {
+    /// The gap to the next level, competency by competency.
+    ///
+    /// ```
+    /// # let model = cocreate_maturity::MaturityModel::builtin();
+    /// # let s = model.sheet("a").answer("gate.programme", false)?.build()?;
+    /// let gaps = model.assess(&s)?.gaps();
+    /// assert!(gaps.gate_closed);
+    /// assert_eq!(gaps.target, Some(1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn gaps(&self) -> GapAnalysis {
+        let inputs = &self.inputs;
+        let level = self.level();
+        let gate_closed = matches!(self.placement, Placement::Gated);
+        let target = match &self.placement {
+            Placement::Gated => Some(1),
+            Placement::Banded(b) if b.level < inputs.top_stage() => Some(b.level + 1),
+            _ => None,
+        };
+        let target_bound = target.and_then(|t| inputs.lower_bound(t));
+        let floor = match (&self.placement, target) {
+            (Placement::Banded(_), Some(t)) => t
+                .checked_sub(inputs.lag_allowance)
+                .filter(|&s| s >= 1)
+                .and_then(|s| inputs.lower_bound(s)),
+            _ => None,
+        };
+        let overall = match (&self.placement, target_bound) {
+            (Placement::Banded(b), Some(bound)) => Some(OverallGap {
+                score: b.overall_score,
+                target_bound: bound,
+                points_needed: points_to(b.overall_score, bound),
+            }),
+            _ => None,
+        };
+        let competencies = self
+            .competencies
+            .iter()
+            .map(|c| CompetencyGap {
+                id: c.id.clone(),
+                name: c.name.clone(),
+                score: c.score,
+                stage: c.stage,
+                points_to_next_stage: c.score.zip(c.stage).and_then(|(s, stage)| {
+                    inputs
+                        .lower_bound(stage + 1)
+                        .map(|bound| points_to(s, bound))
+                }),
+                points_to_target: c.score.zip(target_bound).map(|(s, b)| points_to(s, b)),
+                blocking: c
+                    .score
+                    .zip(floor)
+                    .is_some_and(|(s, f)| points_to(s, f) > 0.0),
+            })
+            .collect();
+        GapAnalysis {
+            level,
+            target,
+            target_name: target.and_then(|t| inputs.level_name(t).map(Arc::from)),
+            gate_closed,
+            overall,
+            competencies,
+        }
+    }
+}
