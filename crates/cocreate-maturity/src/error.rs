@@ -355,3 +355,86 @@ pub enum AssessError {
         respondent: String,
     },
 }
+
+/// Why a service-orientation or anticipatory-service checklist was rejected.
+///
+/// ```
+/// use cocreate_maturity::orientation::{OrientationChecklist, Practice, Rating};
+///
+/// let err = OrientationChecklist::new()
+///     .rate(Practice::NoDeception, Rating::Present, "no complaints in 2 years")?
+///     .rate(Practice::NoDeception, Rating::Absent, "")
+///     .unwrap_err();
+/// assert_eq!(err.to_string(), "practice 'no deception' is rated twice");
+/// # Ok::<(), cocreate_maturity::ChecklistError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ChecklistError {
+    /// A practice rated twice.
+    #[error("practice '{practice}' is rated twice")]
+    DuplicatePractice {
+        /// The practice's name.
+        practice: &'static str,
+    },
+    /// A practice left unrated.
+    #[error("practice '{practice}' is not rated; every practice needs a rating, because the deception and pressure caps and the index depend on all of them")]
+    MissingPractice {
+        /// The practice's name.
+        practice: &'static str,
+    },
+    /// A required name is empty.
+    #[error("{what} is empty")]
+    EmptyText {
+        /// Which text.
+        what: String,
+    },
+    /// Two records share a name that must be unique.
+    #[error("{what} '{name}' appears twice")]
+    Duplicate {
+        /// What kind of record.
+        what: &'static str,
+        /// The repeated name.
+        name: String,
+    },
+    /// A name that is not among the recorded ones.
+    #[error("there is no {what} '{name}'")]
+    Unknown {
+        /// What kind of record.
+        what: &'static str,
+        /// The name given.
+        name: String,
+    },
+    /// A part count larger than its whole (for example more completions than starts).
+    #[error("{what}: {part} is more than {whole}")]
+    PartExceedsWhole {
+        /// Which counts, for example "self-service flow 'returns': completed".
+        what: String,
+        /// The part.
+        part: u64,
+        /// The whole.
+        whole: u64,
+    },
+    /// A share outside 0–1 (or not a number).
+    #[error("{what} is {value}; it must be a share between 0 and 1")]
+    BadShare {
+        /// Which share.
+        what: String,
+        /// The value given.
+        value: f64,
+    },
+    /// Loyalty criteria without any indicator.
+    #[error("the loyalty criteria name no behaviour; set at least one of repeat rate, share of wallet or referrals")]
+    NoLoyaltyCriteria,
+    /// A customer lacks an indicator the loyalty criteria use.
+    #[error("customer '{customer}' has no {indicator}, which the loyalty criteria use")]
+    MissingIndicator {
+        /// The customer.
+        customer: String,
+        /// The missing indicator.
+        indicator: &'static str,
+    },
+    /// Nothing was recorded at all.
+    #[error("the audit records nothing: add needs, self-service flows, listening channels, preference checks or customers")]
+    EmptyAudit,
+}

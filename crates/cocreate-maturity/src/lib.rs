@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 pub mod answers;
+pub mod anticipation;
 pub mod assessment;
 #[cfg(feature = "serde")]
 pub mod builtin;
@@ -20,6 +21,7 @@ pub mod group;
 mod json;
 pub mod level;
 pub mod model;
+pub mod orientation;
 pub mod progress;
 pub mod roadmap;
 mod score;
@@ -31,7 +33,7 @@ pub use assessment::{
     Agreement, Assessment, Banding, CompetencyResult, Coverage, GateOutcome, ItemContribution,
     Placement, ScoringInputs,
 };
-pub use error::{AnswerError, AssessError, ModelError};
+pub use error::{AnswerError, AssessError, ChecklistError, ModelError};
 pub use gap::{CompetencyGap, GapAnalysis, OverallGap};
 pub use group::{Aggregation, GroupOptions, InvalidOption, Spread};
 pub use level::{LevelOutOfRange, MaturityLevel};

@@ -1,0 +1,923 @@
+//! Anticipatory service: a typed audit of how far a firm meets needs before customers ask.
+//!
+//! Customers change (they grow richer or poorer, divorce, get a pet) and expect service
+//! that anticipates their needs and remembers their preferences; they want to maintain
+//! their own data through self-service, but not to be trapped in it; they talk about firms
+//! on electronic channels, where word of mouth travels fast. The aim is a true loyalist,
+//! not a casual customer. An [`AnticipationAudit`] records the evidence and
+//! [`AnticipationAudit::assess`] reports:
+//!
+//! - the **anticipation rate**: needs met proactively ÷ all needs (also for the needs
+//!   customers never expressed);
+//! - the **preference recall rate**: contacts where known preferences were applied ÷
+//!   contacts where they could have been;
+//! - **self-service containment with an escape hatch**: completions ÷ starts, and which
+//!   flows offer no human fallback (forced self-service harms attitudes to the technology
+//!   and to the firm, and a human fallback undoes part of that harm);
+//! - **listening on electronic channels**: which channels are monitored and what share of
+//!   mentions got an answer;
+//! - **loyalty tiers derived from behaviour**: a customer is a loyalist when every
+//!   behavioural criterion the user sets (repeat-purchase rate, share of wallet,
+//!   referrals) is met, and a casual customer otherwise; never self-declared.
+//!
+//! Findings flag what needs attention without thresholds of the library's own choosing:
+//! flows without a human fallback, unmonitored channels, and majorities (most needs met
+//! only reactively, most preferences forgotten, most customers casual).
+//!
+//! ```
+//! use cocreate_maturity::anticipation::*;
+//!
+//! let audit = AnticipationAudit {
+//!     needs: vec![
+//!         Need::new("renewal reminder", NeedSource::Unexpressed, NeedTiming::Anticipated),
+//!         Need::new("address change after a move", NeedSource::Expressed, NeedTiming::Reactive),
+//!     ],
+//!     self_service: vec![SelfServiceFlow::new("update address", 200, 170, true)],
+//!     listening: vec![ListeningChannel::new("social media", true, 40, 36)],
+//!     customers: vec![
+//!         CustomerBehaviour::new("c1").repeat_rate(0.8).referrals(2),
+//!         CustomerBehaviour::new("c2").repeat_rate(0.2).referrals(0),
+//!     ],
+//!     ..Default::default()
+//! };
+//! let criteria = LoyaltyCriteria::new().repeat_rate_at_least(0.5)?.referrals_at_least(1);
+//! let report = audit.assess(&criteria)?;
+//! assert_eq!(report.anticipation_rate, Some(0.5));
+//! assert_eq!(report.self_service.as_ref().unwrap().containment_rate, Some(0.85));
+//! assert_eq!(report.loyalty.as_ref().unwrap().loyalists, 1);
+//! # Ok::<(), cocreate_maturity::ChecklistError>(())
+//! ```
+
+use crate::error::ChecklistError;
+use crate::orientation::check_unique;
+
+/// Whether the customer voiced the need.
+///
+/// ```
+/// use cocreate_maturity::anticipation::NeedSource;
+/// assert_ne!(NeedSource::Expressed, NeedSource::Unexpressed);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
+pub enum NeedSource {
+    /// The customer said so.
+    Expressed,
+    /// The customer never said so.
+    Unexpressed,
+}
+
+/// Whether the firm met the need before being asked.
+///
+/// ```
+/// use cocreate_maturity::anticipation::NeedTiming;
+/// assert_ne!(NeedTiming::Anticipated, NeedTiming::Reactive);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
+pub enum NeedTiming {
+    /// Met before the customer had to ask.
+    Anticipated,
+    /// Met only once the customer asked (or complained).
+    Reactive,
+}
+
+/// A customer need observed in the audit.
+///
+/// ```
+/// use cocreate_maturity::anticipation::{Need, NeedSource, NeedTiming};
+/// let need = Need::new("pet insurance after adopting a dog", NeedSource::Unexpressed, NeedTiming::Reactive);
+/// assert_eq!(need.timing, NeedTiming::Reactive);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Need {
+    /// What the need was.
+    pub description: String,
+    /// Whether the customer voiced it.
+    pub source: NeedSource,
+    /// Whether the firm met it before being asked.
+    pub timing: NeedTiming,
+}
+
+impl Need {
+    /// A need.
+    ///
+    /// ```
+    /// use cocreate_maturity::anticipation::{Need, NeedSource, NeedTiming};
+    /// assert_eq!(Need::new("x", NeedSource::Expressed, NeedTiming::Anticipated).description, "x");
+    /// ```
+    pub fn new(description: &str, source: NeedSource, timing: NeedTiming) -> Self {
+        Need {
+            description: description.to_string(),
+            source,
+            timing,
+        }
+    }
+}
+
+/// How a proactive action was received.
+///
+/// ```
+/// use cocreate_maturity::anticipation::Reception;
+/// assert_ne!(Reception::Welcomed, Reception::Unwelcome);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
+pub enum Reception {
+    /// The customer valued it.
+    Welcomed,
+    /// No visible reaction.
+    Neutral,
+    /// The customer found it intrusive or wrong.
+    Unwelcome,
+}
+
+/// A need the firm predicted, what it did, and how that was received.
+///
+/// ```
+/// use cocreate_maturity::anticipation::{AnticipationEvent, Reception};
+/// let e = AnticipationEvent::new("winter tyres", "offered a fitting slot in October", Reception::Welcomed);
+/// assert_eq!(e.reception, Reception::Welcomed);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct AnticipationEvent {
+    /// The predicted need.
+    pub predicted_need: String,
+    /// The proactive action taken.
+    pub action: String,
+    /// How it was received.
+    pub reception: Reception,
+}
+
+impl AnticipationEvent {
+    /// An event.
+    ///
+    /// ```
+    /// use cocreate_maturity::anticipation::{AnticipationEvent, Reception};
+    /// assert_eq!(AnticipationEvent::new("a", "b", Reception::Neutral).action, "b");
+    /// ```
+    pub fn new(predicted_need: &str, action: &str, reception: Reception) -> Self {
+        AnticipationEvent {
+            predicted_need: predicted_need.to_string(),
+            action: action.to_string(),
+            reception,
+        }
+    }
+}
+
+/// One self-service flow: how often it was started and completed without a person, and
+/// whether a human fallback is offered.
+///
+/// ```
+/// use cocreate_maturity::anticipation::SelfServiceFlow;
+/// let flow = SelfServiceFlow::new("returns", 120, 90, false);
+/// assert!(!flow.human_fallback);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SelfServiceFlow {
+    /// The flow's name, unique in the audit.
+    pub name: String,
+    /// Times it was started.
+    pub started: u64,
+    /// Times it was completed without a person.
+    pub completed: u64,
+    /// `true` when a customer can reach a person from within the flow.
+    pub human_fallback: bool,
+}
+
+impl SelfServiceFlow {
+    /// A flow.
+    ///
+    /// ```
+    /// use cocreate_maturity::anticipation::SelfServiceFlow;
+    /// assert_eq!(SelfServiceFlow::new("a", 2, 1, true).completed, 1);
+    /// ```
+    pub fn new(name: &str, started: u64, completed: u64, human_fallback: bool) -> Self {
+        SelfServiceFlow {
+            name: name.to_string(),
+            started,
+            completed,
+            human_fallback,
+        }
+    }
+}
+
+/// An electronic channel where customers talk about the firm.
+///
+/// ```
+/// use cocreate_maturity::anticipation::ListeningChannel;
+/// let c = ListeningChannel::new("review sites", false, 25, 0);
+/// assert!(!c.monitored);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ListeningChannel {
+    /// The channel's name, unique in the audit.
+    pub channel: String,
+    /// `true` when someone watches it.
+    pub monitored: bool,
+    /// Mentions of the firm in the audit period.
+    pub mentions: u64,
+    /// Mentions that got an answer from the firm.
+    pub answered: u64,
+}
+
+impl ListeningChannel {
+    /// A channel.
+    ///
+    /// ```
+    /// use cocreate_maturity::anticipation::ListeningChannel;
+    /// assert_eq!(ListeningChannel::new("chat", true, 3, 3).answered, 3);
+    /// ```
+    pub fn new(channel: &str, monitored: bool, mentions: u64, answered: u64) -> Self {
+        ListeningChannel {
+            channel: channel.to_string(),
+            monitored,
+            mentions,
+            answered,
+        }
+    }
+}
+
+/// Contacts where a customer's known preferences could have been applied, and were.
+///
+/// ```
+/// use cocreate_maturity::anticipation::PreferenceRecall;
+/// let p = PreferenceRecall { opportunities: 50, remembered: 31 };
+/// assert_eq!(p.remembered, 31);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct PreferenceRecall {
+    /// Contacts where a recorded preference applied.
+    pub opportunities: u64,
+    /// Contacts where it was applied.
+    pub remembered: u64,
+}
+
+/// One customer's observed behaviour.
+///
+/// ```
+/// use cocreate_maturity::anticipation::CustomerBehaviour;
+/// let c = CustomerBehaviour::new("c9").share_of_wallet(0.6);
+/// assert_eq!(c.share_of_wallet, Some(0.6));
+/// assert_eq!(c.repeat_rate, None);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CustomerBehaviour {
+    /// The customer's id, unique in the audit.
+    pub customer: String,
+    /// Share of the customer's purchase occasions that were repeat purchases (0–1).
+    pub repeat_rate: Option<f64>,
+    /// Share of the customer's spending in the category that went to the firm (0–1).
+    pub share_of_wallet: Option<f64>,
+    /// Customers this customer referred.
+    pub referrals: Option<u32>,
+}
+
+impl CustomerBehaviour {
+    /// A customer with no indicator yet.
+    ///
+    /// ```
+    /// use cocreate_maturity::anticipation::CustomerBehaviour;
+    /// assert_eq!(CustomerBehaviour::new("c1").referrals, None);
+    /// ```
+    pub fn new(customer: &str) -> Self {
+        CustomerBehaviour {
+            customer: customer.to_string(),
+            repeat_rate: None,
+            share_of_wallet: None,
+            referrals: None,
+        }
+    }
+
+    /// Sets the repeat-purchase rate.
+    ///
+    /// ```
+    /// use cocreate_maturity::anticipation::CustomerBehaviour;
+    /// assert_eq!(CustomerBehaviour::new("c1").repeat_rate(0.4).repeat_rate, Some(0.4));
+    /// ```
+    pub fn repeat_rate(mut self, rate: f64) -> Self {
+        self.repeat_rate = Some(rate);
+        self
+    }
+
+    /// Sets the share of wallet.
+    ///
+    /// ```
+    /// use cocreate_maturity::anticipation::CustomerBehaviour;
+    /// assert_eq!(CustomerBehaviour::new("c1").share_of_wallet(0.4).share_of_wallet, Some(0.4));
+    /// ```
+    pub fn share_of_wallet(mut self, share: f64) -> Self {
+        self.share_of_wallet = Some(share);
+        self
+    }
+
+    /// Sets the number of referrals.
+    ///
+    /// ```
+    /// use cocreate_maturity::anticipation::CustomerBehaviour;
+    /// assert_eq!(CustomerBehaviour::new("c1").referrals(3).referrals, Some(3));
+    /// ```
+    pub fn referrals(mut self, referrals: u32) -> Self {
+        self.referrals = Some(referrals);
+        self
+    }
+}
+
+/// The behaviour that makes a customer a loyalist; every criterion set must be met.
+///
+/// The library sets no default cut-offs: what counts as loyal differs between a grocer and
+/// an insurer, so the user chooses them.
+///
+/// ```
+/// use cocreate_maturity::anticipation::LoyaltyCriteria;
+/// let criteria = LoyaltyCriteria::new().share_of_wallet_at_least(0.5)?;
+/// assert_eq!(criteria.share_of_wallet, Some(0.5));
+/// assert!(LoyaltyCriteria::new().repeat_rate_at_least(1.5).is_err());
+/// # Ok::<(), cocreate_maturity::ChecklistError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct LoyaltyCriteria {
+    /// The lowest repeat-purchase rate of a loyalist.
+    pub repeat_rate: Option<f64>,
+    /// The lowest share of wallet of a loyalist.
+    pub share_of_wallet: Option<f64>,
+    /// The fewest referrals of a loyalist.
+    pub referrals: Option<u32>,
+}
+
+impl LoyaltyCriteria {
+    /// No criteria yet (at least one is needed to assess).
+    ///
+    /// ```
+    /// use cocreate_maturity::anticipation::LoyaltyCriteria;
+    /// assert_eq!(LoyaltyCriteria::new().referrals, None);
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Requires a repeat-purchase rate of at least `rate`.
+    ///
+    /// # Errors
+    ///
+    /// [`ChecklistError::BadShare`] for a value outside 0–1.
+    ///
+    /// ```
+    /// use cocreate_maturity::anticipation::LoyaltyCriteria;
+    /// assert!(LoyaltyCriteria::new().repeat_rate_at_least(0.6).is_ok());
+    /// ```
+    pub fn repeat_rate_at_least(mut self, rate: f64) -> Result<Self, ChecklistError> {
+        check_share(rate, || "the loyalty criterion on repeat rate".to_string())?;
+        self.repeat_rate = Some(rate);
+        Ok(self)
+    }
+
+    /// Requires a share of wallet of at least `share`.
+    ///
+    /// # Errors
+    ///
+    /// [`ChecklistError::BadShare`] for a value outside 0–1.
+    ///
+    /// ```
+    /// use cocreate_maturity::anticipation::LoyaltyCriteria;
+    /// assert!(LoyaltyCriteria::new().share_of_wallet_at_least(-0.1).is_err());
+    /// ```
+    pub fn share_of_wallet_at_least(mut self, share: f64) -> Result<Self, ChecklistError> {
+        check_share(share, || "the loyalty criterion on share of wallet".to_string())?;
+        self.share_of_wallet = Some(share);
+        Ok(self)
+    }
+
+    /// Requires at least `referrals` referrals.
+    ///
+    /// ```
+    /// use cocreate_maturity::anticipation::LoyaltyCriteria;
+    /// assert_eq!(LoyaltyCriteria::new().referrals_at_least(2).referrals, Some(2));
+    /// ```
+    pub fn referrals_at_least(mut self, referrals: u32) -> Self {
+        self.referrals = Some(referrals);
+        self
+    }
+
+    /// The tier of one customer.
+    ///
+    /// # Errors
+    ///
+    /// [`ChecklistError::NoLoyaltyCriteria`] when no criterion is set,
+    /// [`ChecklistError::MissingIndicator`] when the customer lacks an indicator a
+    /// criterion uses, or [`ChecklistError::BadShare`] for a rate outside 0–1.
+    ///
+    /// ```
+    /// use cocreate_maturity::anticipation::{CustomerBehaviour, LoyaltyCriteria, LoyaltyTier};
+    /// let criteria = LoyaltyCriteria::new().referrals_at_least(1);
+    /// assert_eq!(criteria.tier(&CustomerBehaviour::new("c").referrals(4))?, LoyaltyTier::Loyalist);
+    /// assert!(criteria.tier(&CustomerBehaviour::new("c")).is_err());
+    /// # Ok::<(), cocreate_maturity::ChecklistError>(())
+    /// ```
+    pub fn tier(&self, customer: &CustomerBehaviour) -> Result<LoyaltyTier, ChecklistError> {
+        if self.repeat_rate.is_none() && self.share_of_wallet.is_none() && self.referrals.is_none()
+        {
+            return Err(ChecklistError::NoLoyaltyCriteria);
+        }
+        let missing = |indicator| ChecklistError::MissingIndicator {
+            customer: customer.customer.clone(),
+            indicator,
+        };
+        let mut loyal = true;
+        if let Some(min) = self.repeat_rate {
+            let rate = customer.repeat_rate.ok_or_else(|| missing("repeat rate"))?;
+            check_share(rate, || format!("the repeat rate of customer '{}'", customer.customer))?;
+            loyal &= rate >= min;
+        }
+        if let Some(min) = self.share_of_wallet {
+            let share = customer
+                .share_of_wallet
+                .ok_or_else(|| missing("share of wallet"))?;
+            check_share(share, || {
+                format!("the share of wallet of customer '{}'", customer.customer)
+            })?;
+            loyal &= share >= min;
+        }
+        if let Some(min) = self.referrals {
+            loyal &= customer.referrals.ok_or_else(|| missing("referral count"))? >= min;
+        }
+        Ok(if loyal {
+            LoyaltyTier::Loyalist
+        } else {
+            LoyaltyTier::Casual
+        })
+    }
+}
+
+/// A customer's loyalty, derived from behaviour.
+///
+/// ```
+/// use cocreate_maturity::anticipation::LoyaltyTier;
+/// assert!(LoyaltyTier::Casual < LoyaltyTier::Loyalist);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
+pub enum LoyaltyTier {
+    /// Buys, but would leave for a better offer.
+    Casual,
+    /// Meets every behavioural criterion of loyalty.
+    Loyalist,
+}
+
+/// Everything observed in an anticipatory-service audit. Any part may be left empty, but
+/// not all of them.
+///
+/// See the [module documentation](self) for an example.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct AnticipationAudit {
+    /// Needs observed, with whether they were met before customers asked.
+    pub needs: Vec<Need>,
+    /// Proactive actions and how they were received.
+    pub events: Vec<AnticipationEvent>,
+    /// Whether known preferences were applied.
+    pub preferences: Option<PreferenceRecall>,
+    /// Self-service flows.
+    pub self_service: Vec<SelfServiceFlow>,
+    /// Electronic channels where customers talk about the firm.
+    pub listening: Vec<ListeningChannel>,
+    /// Customers' behaviour, for loyalty tiers.
+    pub customers: Vec<CustomerBehaviour>,
+}
+
+/// Self-service in an [`AnticipationReport`].
+///
+/// ```
+/// # use cocreate_maturity::anticipation::*;
+/// let audit = AnticipationAudit { self_service: vec![SelfServiceFlow::new("a", 10, 5, false)], ..Default::default() };
+/// let s = audit.assess(&LoyaltyCriteria::new())?.self_service.unwrap();
+/// assert_eq!(s.without_fallback, ["a"]);
+/// # Ok::<(), cocreate_maturity::ChecklistError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct SelfServiceSummary {
+    /// Starts over all flows.
+    pub started: u64,
+    /// Completions without a person over all flows.
+    pub completed: u64,
+    /// `completed ÷ started` (`None` when nothing was started).
+    pub containment_rate: Option<f64>,
+    /// Share of flows that offer a human fallback.
+    pub fallback_share: f64,
+    /// Flows with no human fallback: forced self-service.
+    pub without_fallback: Vec<String>,
+}
+
+/// Listening in an [`AnticipationReport`].
+///
+/// ```
+/// # use cocreate_maturity::anticipation::*;
+/// let audit = AnticipationAudit { listening: vec![ListeningChannel::new("x", true, 10, 4)], ..Default::default() };
+/// let l = audit.assess(&LoyaltyCriteria::new())?.listening.unwrap();
+/// assert_eq!(l.answer_rate, Some(0.4));
+/// # Ok::<(), cocreate_maturity::ChecklistError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct ListeningSummary {
+    /// Share of channels that are monitored.
+    pub monitored_share: f64,
+    /// Mentions over all channels.
+    pub mentions: u64,
+    /// Answered mentions over all channels.
+    pub answered: u64,
+    /// `answered ÷ mentions` (`None` without mentions).
+    pub answer_rate: Option<f64>,
+    /// Channels nobody watches.
+    pub unmonitored: Vec<String>,
+}
+
+/// Loyalty in an [`AnticipationReport`].
+///
+/// ```
+/// # use cocreate_maturity::anticipation::*;
+/// let audit = AnticipationAudit { customers: vec![CustomerBehaviour::new("c").referrals(0)], ..Default::default() };
+/// let l = audit.assess(&LoyaltyCriteria::new().referrals_at_least(1))?.loyalty.unwrap();
+/// assert_eq!((l.loyalists, l.casual), (0, 1));
+/// # Ok::<(), cocreate_maturity::ChecklistError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct LoyaltySummary {
+    /// The criteria used.
+    pub criteria: LoyaltyCriteria,
+    /// Customers meeting every criterion.
+    pub loyalists: usize,
+    /// The others.
+    pub casual: usize,
+    /// `loyalists ÷ customers`.
+    pub loyalist_share: f64,
+    /// Each customer's tier, in the order given.
+    pub tiers: Vec<(String, LoyaltyTier)>,
+}
+
+/// Something in an anticipatory-service audit that needs attention.
+///
+/// ```
+/// use cocreate_maturity::anticipation::Finding;
+/// let f = Finding::ForcedSelfService { flow: "claims".into() };
+/// assert_eq!(f.to_string(), "self-service flow 'claims' offers no human fallback");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(tag = "finding", rename_all = "snake_case")
+)]
+#[non_exhaustive]
+pub enum Finding {
+    /// Most needs were met only after customers asked.
+    MostlyReactive {
+        /// The anticipation rate.
+        anticipation_rate: f64,
+    },
+    /// Most known preferences were not applied.
+    PreferencesForgotten {
+        /// The recall rate.
+        recall_rate: f64,
+    },
+    /// A self-service flow without a human fallback.
+    ForcedSelfService {
+        /// The flow.
+        flow: String,
+    },
+    /// An electronic channel nobody watches.
+    UnmonitoredChannel {
+        /// The channel.
+        channel: String,
+    },
+    /// Most mentions on the electronic channels went unanswered.
+    MostMentionsUnanswered {
+        /// The answer rate.
+        answer_rate: f64,
+    },
+    /// Most proactive actions were unwelcome.
+    UnwelcomeAnticipation {
+        /// Share of actions that were unwelcome.
+        unwelcome_share: f64,
+    },
+    /// Most customers are casual.
+    MostlyCasual {
+        /// Share of loyalists.
+        loyalist_share: f64,
+    },
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Finding::MostlyReactive { anticipation_rate } => write!(
+                f,
+                "most needs were met only after customers asked (anticipation rate {:.0}%)",
+                100.0 * anticipation_rate
+            ),
+            Finding::PreferencesForgotten { recall_rate } => write!(
+                f,
+                "most known preferences were not applied (recall rate {:.0}%)",
+                100.0 * recall_rate
+            ),
+            Finding::ForcedSelfService { flow } => {
+                write!(f, "self-service flow '{flow}' offers no human fallback")
+            }
+            Finding::UnmonitoredChannel { channel } => {
+                write!(f, "nobody watches what customers say on {channel}")
+            }
+            Finding::MostMentionsUnanswered { answer_rate } => write!(
+                f,
+                "most mentions on electronic channels went unanswered (answer rate {:.0}%)",
+                100.0 * answer_rate
+            ),
+            Finding::UnwelcomeAnticipation { unwelcome_share } => write!(
+                f,
+                "most proactive actions were unwelcome ({:.0}%)",
+                100.0 * unwelcome_share
+            ),
+            Finding::MostlyCasual { loyalist_share } => write!(
+                f,
+                "most customers are casual (loyalists {:.0}%)",
+                100.0 * loyalist_share
+            ),
+        }
+    }
+}
+
+/// The result of an [`AnticipationAudit`].
+///
+/// See the [module documentation](self) for an example.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct AnticipationReport {
+    /// Needs recorded.
+    pub needs: usize,
+    /// Needs met before customers asked ÷ all needs.
+    pub anticipation_rate: Option<f64>,
+    /// The same among the needs customers never expressed.
+    pub unexpressed_anticipation_rate: Option<f64>,
+    /// Share of proactive actions that were welcomed.
+    pub welcomed_share: Option<f64>,
+    /// Contacts where known preferences were applied ÷ contacts where they applied.
+    pub preference_recall_rate: Option<f64>,
+    /// Self-service, when flows were recorded.
+    pub self_service: Option<SelfServiceSummary>,
+    /// Listening, when channels were recorded.
+    pub listening: Option<ListeningSummary>,
+    /// Loyalty, when customers were recorded.
+    pub loyalty: Option<LoyaltySummary>,
+    /// What needs attention.
+    pub findings: Vec<Finding>,
+}
+
+fn check_share(value: f64, what: impl FnOnce() -> String) -> Result<(), ChecklistError> {
+    if (0.0..=1.0).contains(&value) {
+        Ok(())
+    } else {
+        Err(ChecklistError::BadShare {
+            what: what(),
+            value,
+        })
+    }
+}
+
+fn check_part(part: u64, whole: u64, what: impl FnOnce() -> String) -> Result<(), ChecklistError> {
+    if part > whole {
+        Err(ChecklistError::PartExceedsWhole {
+            what: what(),
+            part,
+            whole,
+        })
+    } else {
+        Ok(())
+    }
+}
+
+fn share(part: usize, whole: usize) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
+}
+
+fn rate(part: u64, whole: u64) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
+}
+
+impl AnticipationAudit {
+    /// Checks the audit and computes the report.
+    ///
+    /// `criteria` is used only when customers are recorded.
+    ///
+    /// # Errors
+    ///
+    /// [`ChecklistError::EmptyAudit`] when nothing is recorded; otherwise the first
+    /// inconsistency: an empty or repeated name, more completions than starts, more
+    /// answers than mentions, more remembered preferences than opportunities, a share
+    /// outside 0–1, no loyalty criteria, or a customer lacking an indicator they use.
+    ///
+    /// ```
+    /// use cocreate_maturity::anticipation::*;
+    /// let audit = AnticipationAudit { self_service: vec![SelfServiceFlow::new("a", 1, 2, true)], ..Default::default() };
+    /// let err = audit.assess(&LoyaltyCriteria::new()).unwrap_err();
+    /// assert_eq!(err.to_string(), "self-service flow 'a': completions: 2 is more than 1");
+    /// ```
+    pub fn assess(&self, criteria: &LoyaltyCriteria) -> Result<AnticipationReport, ChecklistError> {
+        if self.needs.is_empty()
+            && self.events.is_empty()
+            && self.preferences.is_none()
+            && self.self_service.is_empty()
+            && self.listening.is_empty()
+            && self.customers.is_empty()
+        {
+            return Err(ChecklistError::EmptyAudit);
+        }
+        for (i, need) in self.needs.iter().enumerate() {
+            if need.description.trim().is_empty() {
+                return Err(ChecklistError::EmptyText {
+                    what: format!("the description of need {}", i + 1),
+                });
+            }
+        }
+        let mut findings = Vec::new();
+
+        let anticipated = |n: &Need| n.timing == NeedTiming::Anticipated;
+        let anticipation_rate = share(
+            self.needs.iter().filter(|n| anticipated(n)).count(),
+            self.needs.len(),
+        );
+        let unexpressed: Vec<&Need> = self
+            .needs
+            .iter()
+            .filter(|n| n.source == NeedSource::Unexpressed)
+            .collect();
+        let unexpressed_anticipation_rate =
+            share(unexpressed.iter().filter(|n| anticipated(n)).count(), unexpressed.len());
+        if let Some(r) = anticipation_rate.filter(|&r| r < 0.5) {
+            findings.push(Finding::MostlyReactive {
+                anticipation_rate: r,
+            });
+        }
+
+        let count = |r: Reception| self.events.iter().filter(|e| e.reception == r).count();
+        let welcomed_share = share(count(Reception::Welcomed), self.events.len());
+        if let Some(s) = share(count(Reception::Unwelcome), self.events.len()).filter(|&s| s > 0.5)
+        {
+            findings.push(Finding::UnwelcomeAnticipation { unwelcome_share: s });
+        }
+
+        let preference_recall_rate = match self.preferences {
+            Some(p) => {
+                check_part(p.remembered, p.opportunities, || {
+                    "preferences remembered".to_string()
+                })?;
+                rate(p.remembered, p.opportunities)
+            }
+            None => None,
+        };
+        if let Some(r) = preference_recall_rate.filter(|&r| r < 0.5) {
+            findings.push(Finding::PreferencesForgotten { recall_rate: r });
+        }
+
+        let self_service = self.self_service_summary()?;
+        if let Some(s) = &self_service {
+            findings.extend(
+                s.without_fallback
+                    .iter()
+                    .map(|f| Finding::ForcedSelfService { flow: f.clone() }),
+            );
+        }
+        let listening = self.listening_summary()?;
+        if let Some(l) = &listening {
+            findings.extend(
+                l.unmonitored
+                    .iter()
+                    .map(|c| Finding::UnmonitoredChannel { channel: c.clone() }),
+            );
+            if let Some(r) = l.answer_rate.filter(|&r| r < 0.5) {
+                findings.push(Finding::MostMentionsUnanswered { answer_rate: r });
+            }
+        }
+        let loyalty = self.loyalty_summary(criteria)?;
+        if let Some(l) = loyalty.as_ref().filter(|l| 2 * l.loyalists < l.tiers.len()) {
+            findings.push(Finding::MostlyCasual {
+                loyalist_share: l.loyalist_share,
+            });
+        }
+        Ok(AnticipationReport {
+            needs: self.needs.len(),
+            anticipation_rate,
+            unexpressed_anticipation_rate,
+            welcomed_share,
+            preference_recall_rate,
+            self_service,
+            listening,
+            loyalty,
+            findings,
+        })
+    }
+
+    fn self_service_summary(&self) -> Result<Option<SelfServiceSummary>, ChecklistError> {
+        if self.self_service.is_empty() {
+            return Ok(None);
+        }
+        check_unique(self.self_service.iter().map(|f| f.name.as_str()), "self-service flow")?;
+        let (mut started, mut completed) = (0u64, 0u64);
+        for f in &self.self_service {
+            check_part(f.completed, f.started, || {
+                format!("self-service flow '{}': completions", f.name)
+            })?;
+            started = started.saturating_add(f.started);
+            completed = completed.saturating_add(f.completed);
+        }
+        let without_fallback: Vec<String> = self
+            .self_service
+            .iter()
+            .filter(|f| !f.human_fallback)
+            .map(|f| f.name.clone())
+            .collect();
+        let n = self.self_service.len();
+        Ok(Some(SelfServiceSummary {
+            started,
+            completed,
+            containment_rate: rate(completed, started),
+            fallback_share: (n - without_fallback.len()) as f64 / n as f64,
+            without_fallback,
+        }))
+    }
+
+    fn listening_summary(&self) -> Result<Option<ListeningSummary>, ChecklistError> {
+        if self.listening.is_empty() {
+            return Ok(None);
+        }
+        check_unique(self.listening.iter().map(|c| c.channel.as_str()), "listening channel")?;
+        let (mut mentions, mut answered) = (0u64, 0u64);
+        for c in &self.listening {
+            check_part(c.answered, c.mentions, || {
+                format!("listening channel '{}': answered mentions", c.channel)
+            })?;
+            mentions = mentions.saturating_add(c.mentions);
+            answered = answered.saturating_add(c.answered);
+        }
+        let unmonitored: Vec<String> = self
+            .listening
+            .iter()
+            .filter(|c| !c.monitored)
+            .map(|c| c.channel.clone())
+            .collect();
+        let n = self.listening.len();
+        Ok(Some(ListeningSummary {
+            monitored_share: (n - unmonitored.len()) as f64 / n as f64,
+            mentions,
+            answered,
+            answer_rate: rate(answered, mentions),
+            unmonitored,
+        }))
+    }
+
+    fn loyalty_summary(&self, criteria: &LoyaltyCriteria) -> Result<Option<LoyaltySummary>, ChecklistError> {
+        if self.customers.is_empty() {
+            return Ok(None);
+        }
+        check_unique(self.customers.iter().map(|c| c.customer.as_str()), "customer")?;
+        let tiers = self
+            .customers
+            .iter()
+            .map(|c| Ok((c.customer.clone(), criteria.tier(c)?)))
+            .collect::<Result<Vec<_>, ChecklistError>>()?;
+        let loyalists = tiers.iter().filter(|t| t.1 == LoyaltyTier::Loyalist).count();
+        Ok(Some(LoyaltySummary {
+            criteria: *criteria,
+            loyalists,
+            casual: tiers.len() - loyalists,
+            loyalist_share: loyalists as f64 / tiers.len() as f64,
+            tiers,
+        }))
+    }
+}
