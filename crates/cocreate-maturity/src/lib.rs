@@ -23,6 +23,7 @@ pub mod level;
 pub mod model;
 pub mod orientation;
 pub mod progress;
+pub mod radar;
 pub mod roadmap;
 mod score;
 pub mod spec;
