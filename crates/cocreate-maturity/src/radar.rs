@@ -28,13 +28,13 @@ use std::fmt::Write;
 
 use crate::assessment::{Assessment, Placement};
 
-const WIDTH: f64 = 1100.0;
+const WIDTH: f64 = 1130.0;
 const HEIGHT: f64 = 860.0;
-const CX: f64 = 410.0;
+const CX: f64 = 432.0;
 const CY: f64 = 490.0;
 const RADIUS: f64 = 205.0;
 /// The level ladder on the right.
-const LADDER_X: f64 = 840.0;
+const LADDER_X: f64 = 870.0;
 const LADDER_W: f64 = 230.0;
 const LADDER_TOP: f64 = 200.0;
 const LADDER_H: f64 = 470.0;
