@@ -135,7 +135,7 @@ fn to_json(a: &Assessment, roadmap: &Roadmap) -> Value {
         .iter()
         .map(|c| {
             json!({
-                "name": &*c.name,
+                "name": c.name(),
                 "score": c.score,
                 "coverage": c.coverage.ratio(),
                 "level": c.stage,
@@ -161,7 +161,7 @@ fn to_json(a: &Assessment, roadmap: &Roadmap) -> Value {
         .map(|(i, (step, action))| {
             json!({
                 "step": i + 1,
-                "competency": step.competency.as_deref().and_then(|id| a.competency(id)).map(|c| &*c.name),
+                "competency": step.competency.as_deref().and_then(|id| a.competency(id)).map(|c| c.name()),
                 "action": action,
             })
         })
@@ -212,7 +212,7 @@ fn print_report(model: &MaturityModel, answers: &FirmAnswers, a: &Assessment, ro
     }
     match &a.placement {
         Placement::Banded(b) => {
-            let weakest = a.competency(&b.weakest).map_or("", |c| &*c.name);
+            let weakest = a.competency(&b.weakest).map_or("", |c| c.name());
             println!(
                 "  Why: overall score {:.1} gives stage {} (compensatory); the weakest \
                  competency, {weakest}, at {:.1} gives stage {} (limiting); reported level = \
@@ -246,7 +246,7 @@ fn print_report(model: &MaturityModel, answers: &FirmAnswers, a: &Assessment, ro
             }
             for id in insufficient {
                 if let Some(c) = a.competency(id) {
-                    println!("  Why: too few answers on {}.", c.name);
+                    println!("  Why: too few answers on {}.", c.name());
                 }
             }
         }
@@ -272,7 +272,7 @@ fn print_report(model: &MaturityModel, answers: &FirmAnswers, a: &Assessment, ro
         };
         println!(
             "{:<36} {:>6} {:>8.0}% {:>6} {:>12}{flag}",
-            &*c.name,
+            c.name(),
             score,
             100.0 * c.coverage.ratio(),
             stage,
@@ -330,7 +330,7 @@ fn print_report(model: &MaturityModel, answers: &FirmAnswers, a: &Assessment, ro
             println!("     - {action}");
         }
     }
-    let low: Vec<&str> = a.low_agreement().map(|c| &*c.name).collect();
+    let low: Vec<&str> = a.low_agreement().map(|c| c.name()).collect();
     if !low.is_empty() {
         println!();
         println!(

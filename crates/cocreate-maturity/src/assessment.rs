@@ -273,13 +273,16 @@ impl GateOutcome {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(into = "wire::CompetencyWire", from = "wire::CompetencyWire")
+)]
 #[non_exhaustive]
 pub struct CompetencyResult {
-    /// The competency's id.
-    pub id: Arc<str>,
-    /// Its display name.
-    pub name: Arc<str>,
+    /// The competency's id, name and item ids (shared by every result of the model, so
+    /// that scoring copies one pointer per competency rather than every name).
+    labels: Arc<CompetencyLabels>,
     /// Its weight in the compensatory score.
     pub weight: f64,
     /// How many of its item answers were given (pooled over respondents in a group).
@@ -290,11 +293,108 @@ pub struct CompetencyResult {
     pub stage: Option<u8>,
     /// How far respondents agree (group assessments only).
     pub agreement: Option<Agreement>,
-    /// Each item's contribution, in model order.
+    /// Each item's contribution, in model order (the ids are in
+    /// [`item_ids`](Self::item_ids); [`contributions`](Self::contributions) pairs them).
     pub items: Vec<ItemContribution>,
 }
 
+/// A competency's id, name and item ids.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CompetencyLabels {
+    pub(crate) id: Arc<str>,
+    pub(crate) name: Arc<str>,
+    pub(crate) items: Vec<Arc<str>>,
+}
+
 impl CompetencyResult {
+    pub(crate) fn new(
+        labels: Arc<CompetencyLabels>,
+        weight: f64,
+        coverage: Coverage,
+        score: Option<f64>,
+        stage: Option<u8>,
+        agreement: Option<Agreement>,
+        items: Vec<ItemContribution>,
+    ) -> Self {
+        CompetencyResult {
+            labels,
+            weight,
+            coverage,
+            score,
+            stage,
+            agreement,
+            items,
+        }
+    }
+
+    pub(crate) fn labels(&self) -> &Arc<CompetencyLabels> {
+        &self.labels
+    }
+
+    /// The competency's id.
+    ///
+    /// ```
+    /// # let model = cocreate_maturity::MaturityModel::builtin();
+    /// # let sheet = model.sheet("a").answer("gate.programme", true)?.build()?;
+    /// assert_eq!(model.assess(&sheet)?.competencies[0].id(), "strategy");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn id(&self) -> &str {
+        &self.labels.id
+    }
+
+    /// The competency's display name.
+    ///
+    /// ```
+    /// # let model = cocreate_maturity::MaturityModel::builtin();
+    /// # let sheet = model.sheet("a").answer("gate.programme", true)?.build()?;
+    /// assert_eq!(model.assess(&sheet)?.competencies[0].name(), "Strategy and vision");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn name(&self) -> &str {
+        &self.labels.name
+    }
+
+    /// The ids of the competency's items, in the order of [`items`](Self::items).
+    ///
+    /// ```
+    /// # let model = cocreate_maturity::MaturityModel::builtin();
+    /// # let sheet = model.sheet("a").answer("gate.programme", true)?.build()?;
+    /// let result = model.assess(&sheet)?;
+    /// assert_eq!(result.competencies[0].item_ids().next(), Some("strategy.vision"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn item_ids(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.labels.items.iter().map(|i| &**i)
+    }
+
+    /// Each item's id with its contribution.
+    ///
+    /// ```
+    /// # let model = cocreate_maturity::MaturityModel::builtin();
+    /// # let sheet = model.sheet("a").answer("gate.programme", true)?.answer("strategy.goals", 2)?.build()?;
+    /// let result = model.assess(&sheet)?;
+    /// let (id, goals) = result.competencies[0].contributions().nth(1).unwrap();
+    /// assert_eq!((id, goals.keyed), ("strategy.goals", Some(2.0)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn contributions(&self) -> impl Iterator<Item = (&str, &ItemContribution)> {
+        self.item_ids().zip(&self.items)
+    }
+
+    /// The contribution of the item with this id.
+    ///
+    /// ```
+    /// # let model = cocreate_maturity::MaturityModel::builtin();
+    /// # let sheet = model.sheet("a").answer("gate.programme", true)?.answer("strategy.goals", 2)?.build()?;
+    /// let result = model.assess(&sheet)?;
+    /// assert_eq!(result.competencies[0].item("strategy.goals").unwrap().answered, 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn item(&self, id: &str) -> Option<&ItemContribution> {
+        self.contributions().find(|(i, _)| *i == id).map(|(_, c)| c)
+    }
+
     /// `true` when coverage was too low to score the competency.
     ///
     /// ```
@@ -392,7 +492,7 @@ pub struct Agreement {
 /// # let mut s = model.sheet("a").answer("gate.programme", true)?;
 /// # for item in model.items() { s = s.answer(item.id(), 5)?; }
 /// let result = model.assess(&s.build()?)?;
-/// let blame = result.competencies[5].items.iter().find(|i| &*i.item == "culture.blame").unwrap();
+/// let blame = result.competencies[5].item("culture.blame").unwrap();
 /// assert_eq!(blame.keyed, Some(1.0)); // reverse-keyed: 5 becomes 1
 /// assert_eq!(blame.points, Some(0.0));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -401,8 +501,6 @@ pub struct Agreement {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ItemContribution {
-    /// The item's id.
-    pub item: Arc<str>,
     /// How many answers were given.
     pub answered: u32,
     /// How many were "don't know", "not applicable" or skipped.
@@ -581,11 +679,11 @@ impl Assessment {
     /// # let model = cocreate_maturity::MaturityModel::builtin();
     /// # let sheet = model.sheet("a").answer("gate.programme", false)?.build()?;
     /// let result = model.assess(&sheet)?;
-    /// assert_eq!(&*result.competency("culture").unwrap().name, "Culture and employees");
+    /// assert_eq!(result.competency("culture").unwrap().name(), "Culture and employees");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn competency(&self, id: &str) -> Option<&CompetencyResult> {
-        self.competencies.iter().find(|c| &*c.id == id)
+        self.competencies.iter().find(|c| c.id() == id)
     }
 
     /// The competencies on which respondents disagree (group assessments only).
@@ -600,5 +698,72 @@ impl Assessment {
         self.competencies
             .iter()
             .filter(|c| c.agreement.is_some_and(|a| a.low))
+    }
+}
+
+/// The JSON form of a competency result: ids written out in full.
+#[cfg(feature = "serde")]
+mod wire {
+    use super::*;
+
+    #[derive(serde::Serialize, serde::Deserialize)]
+    pub(super) struct CompetencyWire {
+        id: Arc<str>,
+        name: Arc<str>,
+        weight: f64,
+        coverage: Coverage,
+        score: Option<f64>,
+        stage: Option<u8>,
+        agreement: Option<Agreement>,
+        items: Vec<ItemWire>,
+    }
+
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct ItemWire {
+        item: Arc<str>,
+        #[serde(flatten)]
+        contribution: ItemContribution,
+    }
+
+    impl From<CompetencyResult> for CompetencyWire {
+        fn from(c: CompetencyResult) -> Self {
+            let items = c
+                .labels
+                .items
+                .iter()
+                .cloned()
+                .zip(c.items)
+                .map(|(item, contribution)| ItemWire { item, contribution })
+                .collect();
+            CompetencyWire {
+                id: c.labels.id.clone(),
+                name: c.labels.name.clone(),
+                weight: c.weight,
+                coverage: c.coverage,
+                score: c.score,
+                stage: c.stage,
+                agreement: c.agreement,
+                items,
+            }
+        }
+    }
+
+    impl From<CompetencyWire> for CompetencyResult {
+        fn from(w: CompetencyWire) -> Self {
+            let (ids, items) = w.items.into_iter().map(|i| (i.item, i.contribution)).unzip();
+            CompetencyResult {
+                labels: Arc::new(CompetencyLabels {
+                    id: w.id,
+                    name: w.name,
+                    items: ids,
+                }),
+                weight: w.weight,
+                coverage: w.coverage,
+                score: w.score,
+                stage: w.stage,
+                agreement: w.agreement,
+                items,
+            }
+        }
     }
 }

@@ -168,8 +168,8 @@ impl Assessment {
             .competencies
             .iter()
             .map(|c| CompetencyGap {
-                id: c.id.clone(),
-                name: c.name.clone(),
+                id: c.labels().id.clone(),
+                name: c.labels().name.clone(),
                 score: c.score,
                 stage: c.stage,
                 points_to_next_stage: c.score.zip(c.stage).and_then(|(s, stage)| {

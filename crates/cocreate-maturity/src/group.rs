@@ -287,16 +287,15 @@ fn combine_competency(
     let items = (0..first.items.len())
         .map(|ii| combine_item(&per_respondent, ii))
         .collect();
-    CompetencyResult {
-        id: first.id.clone(),
-        name: first.name.clone(),
-        weight: first.weight,
+    CompetencyResult::new(
+        first.labels().clone(),
+        first.weight,
         coverage,
         score,
-        stage: score.map(|s| respondents[0].inputs.stage_of(s)),
+        score.map(|s| respondents[0].inputs.stage_of(s)),
         agreement,
         items,
-    }
+    )
 }
 
 /// Combines item `ii` of one competency over the respondents.
@@ -315,7 +314,6 @@ fn combine_item(per_respondent: &[&CompetencyResult], ii: usize) -> ItemContribu
         .collect();
     stats::sort(&mut points);
     ItemContribution {
-        item: per_respondent[0].items[ii].item.clone(),
         answered: keyed.len() as u32,
         missing: (per_respondent.len() - keyed.len()) as u32,
         keyed: stats::mean(&keyed),

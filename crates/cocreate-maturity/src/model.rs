@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::assessment::{GateInfo, ScoringInputs, StageBound};
+use crate::assessment::{CompetencyLabels, GateInfo, ScoringInputs, StageBound};
 use crate::error::ModelError;
 use crate::level::MaturityLevel;
 use crate::spec::{ModelSpec, ScaleSpec};
@@ -169,8 +169,7 @@ impl Item {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Competency {
-    pub(crate) id: Arc<str>,
-    pub(crate) name: Arc<str>,
+    pub(crate) labels: Arc<CompetencyLabels>,
     description: String,
     pub(crate) weight: f64,
     pub(crate) items: Range<usize>,
@@ -187,7 +186,7 @@ impl Competency {
     /// assert_eq!(model.competencies()[0].id(), "strategy");
     /// ```
     pub fn id(&self) -> &str {
-        &self.id
+        &self.labels.id
     }
 
     /// The display name.
@@ -197,7 +196,7 @@ impl Competency {
     /// assert_eq!(model.competencies()[0].name(), "Strategy and vision");
     /// ```
     pub fn name(&self) -> &str {
-        &self.name
+        &self.labels.name
     }
 
     /// What the competency covers.
@@ -611,7 +610,7 @@ impl MaturityModel {
     /// assert_eq!(model.competency("design").unwrap().name(), "Journey and touchpoint design");
     /// ```
     pub fn competency(&self, id: &str) -> Option<&Competency> {
-        self.competencies.iter().find(|c| &*c.id == id)
+        self.competencies.iter().find(|c| c.id() == id)
     }
 
     /// The stages, lowest first.
@@ -928,8 +927,11 @@ fn build_competencies(
             .filter(|&w| items[start..].iter().all(|i| width(i) == w));
         competencies.push(Competency {
             common_width,
-            id: Arc::from(c.id.as_str()),
-            name: Arc::from(c.name.as_str()),
+            labels: Arc::new(CompetencyLabels {
+                id: Arc::from(c.id.as_str()),
+                name: Arc::from(c.name.as_str()),
+                items: items[start..].iter().map(|i| i.id.clone()).collect(),
+            }),
             description: c.description.clone(),
             weight,
             items: start..items.len(),

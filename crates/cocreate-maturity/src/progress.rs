@@ -103,7 +103,7 @@ impl Progress {
                 .competencies
                 .iter()
                 .zip(&later.competencies)
-                .any(|(x, y)| x.id != y.id)
+                .any(|(x, y)| x.id() != y.id())
         {
             return Err(AssessError::OtherModel {
                 what: "the later assessment".to_string(),
@@ -117,8 +117,8 @@ impl Progress {
             .iter()
             .zip(&later.competencies)
             .map(|(x, y)| CompetencyChange {
-                id: x.id.clone(),
-                name: x.name.clone(),
+                id: x.labels().id.clone(),
+                name: x.labels().name.clone(),
                 before: x.score,
                 after: y.score,
                 change: diff(x.score, y.score),

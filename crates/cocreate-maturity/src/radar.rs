@@ -63,7 +63,7 @@ impl<'a> RadarChart<'a> {
     /// # let model = MaturityModel::builtin();
     /// # let s = model.sheet("a").answer("gate.programme", false)?.build()?;
     /// let a = model.assess(&s)?;
-    /// assert!(RadarChart::new(&a).to_svg().contains("level 0"));
+    /// assert!(RadarChart::new(&a).to_svg().contains("Level 0 · Non-existent"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn new(assessment: &'a Assessment) -> Self {
@@ -227,7 +227,7 @@ impl<'a> RadarChart<'a> {
             } else {
                 "end"
             };
-            let lines = wrap(&c.name, 20);
+            let lines = wrap(c.name(), 20);
             let block = 19.0 * lines.len() as f64 + 18.0;
             // Above the top, below the bottom, centred on the sides.
             let top = if dy < -0.5 {
@@ -275,7 +275,7 @@ fn subtitle(a: &Assessment, gaps: &crate::gap::GapAnalysis) -> Vec<String> {
         Placement::Banded(b) => {
             parts.push(format!("Overall score {:.1} of 100", b.overall_score));
             if let Some(w) = a.competency(&b.weakest) {
-                parts.push(format!("weakest: {} ({:.0})", w.name, b.limiting_score));
+                parts.push(format!("weakest: {} ({:.0})", w.name(), b.limiting_score));
             }
             if b.level < b.compensatory_level {
                 why = Some(format!(

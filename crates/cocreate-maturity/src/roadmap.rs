@@ -187,8 +187,8 @@ impl MaturityModel {
                     if let Some(c) = assessment.competency(id) {
                         steps.push(RoadmapStep {
                             kind: StepKind::CollectAnswers,
-                            competency: Some(c.id.clone()),
-                            title: format!("Collect more answers on {}", c.name),
+                            competency: Some(c.labels().id.clone()),
+                            title: format!("Collect more answers on {}", c.name()),
                             score: None,
                             points_needed: None,
                             actions: vec![format!(
@@ -196,7 +196,7 @@ impl MaturityModel {
                                  {} answers were given, and each respondent must answer at \
                                  least {:.0}% of them.",
                                 self.competency(id).map_or(0, |m| m.item_range().len()),
-                                c.name,
+                                c.name(),
                                 c.coverage.answered,
                                 c.coverage.total,
                                 100.0 * inputs.min_coverage
@@ -268,7 +268,7 @@ impl MaturityModel {
                 };
                 RoadmapStep {
                     kind: StepKind::Competency,
-                    competency: Some(c.id.clone()),
+                    competency: Some(c.labels.id.clone()),
                     title: format!(
                         "{}: {:.1} points, stage {stage}{next}",
                         c.name(),

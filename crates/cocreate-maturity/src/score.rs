@@ -107,7 +107,6 @@ impl MaturityModel {
                     _ => None,
                 };
                 contributions.push(ItemContribution {
-                    item: item.id.clone(),
                     answered: u32::from(keyed.is_some()),
                     missing: u32::from(keyed.is_none()),
                     keyed,
@@ -133,16 +132,15 @@ impl MaturityModel {
                         .map(|k| 100.0 * (k - item.min) / (n * (item.max - item.min)));
                 }
             }
-            competencies.push(CompetencyResult {
-                id: c.id.clone(),
-                name: c.name.clone(),
-                weight: c.weight,
+            competencies.push(CompetencyResult::new(
+                c.labels.clone(),
+                c.weight,
                 coverage,
                 score,
-                stage: score.map(|s| inputs.stage_of(s)),
-                agreement: None,
-                items: contributions,
-            });
+                score.map(|s| inputs.stage_of(s)),
+                None,
+                contributions,
+            ));
         }
         let gate = inputs.gate.as_ref().map(|_| match sheet.gate {
             Some(Response::Yes) => GateOutcome::from_counts(1, 0, 0),
@@ -177,7 +175,7 @@ pub(crate) fn place(
     let insufficient: Vec<Arc<str>> = competencies
         .iter()
         .filter(|c| c.score.is_none())
-        .map(|c| c.id.clone())
+        .map(|c| c.labels().id.clone())
         .collect();
     if gate_unanswered || !insufficient.is_empty() {
         return Placement::Undetermined {
@@ -212,7 +210,7 @@ pub(crate) fn place(
         compensatory_level,
         limiting_score: limiting,
         limiting_level,
-        weakest: weakest.map_or_else(|| Arc::from(""), |c| c.id.clone()),
+        weakest: weakest.map_or_else(|| Arc::from(""), |c| c.labels().id.clone()),
         level,
     })
 }

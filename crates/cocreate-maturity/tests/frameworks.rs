@@ -51,7 +51,7 @@ fn the_bundled_sample_firm_is_held_back_by_its_culture() {
     assert_eq!(&*band.weakest, "culture");
     assert_eq!((band.compensatory_level, band.limiting_level, band.level), (3, 1, 2));
     assert_eq!(
-        result.low_agreement().map(|c| &*c.id).collect::<Vec<_>>(),
+        result.low_agreement().map(|c| c.id()).collect::<Vec<_>>(),
         ["leadership"]
     );
     let gaps = result.gaps();

@@ -59,7 +59,7 @@ fn in_range(x: f64) -> bool {
 fn check_ranges(a: &Assessment) -> Result<(), TestCaseError> {
     for c in &a.competencies {
         if let Some(s) = c.score {
-            prop_assert!(in_range(s), "{} scored {s}", c.id);
+            prop_assert!(in_range(s), "{} scored {s}", c.id());
         }
         for i in &c.items {
             if let Some(p) = i.points {
@@ -125,7 +125,7 @@ proptest! {
         for (x, y) in before.competencies.iter().zip(&after.competencies) {
             prop_assert_eq!(x.score.is_some(), y.score.is_some());
             if let (Some(s0), Some(s1)) = (x.score, y.score) {
-                prop_assert!(s1 >= s0, "{}: {s0} -> {s1}", x.id);
+                prop_assert!(s1 >= s0, "{}: {s0} -> {s1}", x.id());
             }
             prop_assert!(y.stage >= x.stage);
         }
@@ -159,7 +159,7 @@ proptest! {
         let after = model.assess_group(&sheets, &options).unwrap();
         for (x, y) in before.competencies.iter().zip(&after.competencies) {
             if let (Some(s0), Some(s1)) = (x.score, y.score) {
-                prop_assert!(s1 >= s0, "{}: {s0} -> {s1}", x.id);
+                prop_assert!(s1 >= s0, "{}: {s0} -> {s1}", x.id());
             }
         }
         prop_assert!(after.level() >= before.level());
