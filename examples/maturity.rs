@@ -62,7 +62,11 @@ fn parse_args() -> Result<Option<Args>, String> {
                 return Err(format!("unknown option {flag}; try --help"))
             }
             path if args.answers.is_none() => args.answers = Some(path.to_string()),
-            extra => return Err(format!("unexpected argument {extra}; give one answers file")),
+            extra => {
+                return Err(format!(
+                    "unexpected argument {extra}; give one answers file"
+                ))
+            }
         }
     }
     Ok(Some(args))
@@ -80,9 +84,7 @@ fn run() -> Result<(), String> {
         return Ok(());
     };
     let model = match &args.model {
-        Some(path) => {
-            MaturityModel::from_json(&read(path)?).map_err(|e| format!("{path}: {e}"))?
-        }
+        Some(path) => MaturityModel::from_json(&read(path)?).map_err(|e| format!("{path}: {e}"))?,
         None => MaturityModel::builtin(),
     };
     let (source, text) = match &args.answers {

@@ -401,7 +401,9 @@ impl LoyaltyCriteria {
     /// assert!(LoyaltyCriteria::new().share_of_wallet_at_least(-0.1).is_err());
     /// ```
     pub fn share_of_wallet_at_least(mut self, share: f64) -> Result<Self, ChecklistError> {
-        check_share(share, || "the loyalty criterion on share of wallet".to_string())?;
+        check_share(share, || {
+            "the loyalty criterion on share of wallet".to_string()
+        })?;
         self.share_of_wallet = Some(share);
         Ok(self)
     }
@@ -444,7 +446,9 @@ impl LoyaltyCriteria {
         let mut loyal = true;
         if let Some(min) = self.repeat_rate {
             let rate = customer.repeat_rate.ok_or_else(|| missing("repeat rate"))?;
-            check_share(rate, || format!("the repeat rate of customer '{}'", customer.customer))?;
+            check_share(rate, || {
+                format!("the repeat rate of customer '{}'", customer.customer)
+            })?;
             loyal &= rate >= min;
         }
         if let Some(min) = self.share_of_wallet {
@@ -457,7 +461,10 @@ impl LoyaltyCriteria {
             loyal &= share >= min;
         }
         if let Some(min) = self.referrals {
-            loyal &= customer.referrals.ok_or_else(|| missing("referral count"))? >= min;
+            loyal &= customer
+                .referrals
+                .ok_or_else(|| missing("referral count"))?
+                >= min;
         }
         Ok(if loyal {
             LoyaltyTier::Loyalist
@@ -777,8 +784,10 @@ impl AnticipationAudit {
             .iter()
             .filter(|n| n.source == NeedSource::Unexpressed)
             .collect();
-        let unexpressed_anticipation_rate =
-            share(unexpressed.iter().filter(|n| anticipated(n)).count(), unexpressed.len());
+        let unexpressed_anticipation_rate = share(
+            unexpressed.iter().filter(|n| anticipated(n)).count(),
+            unexpressed.len(),
+        );
         if let Some(r) = anticipation_rate.filter(|&r| r < 0.5) {
             findings.push(Finding::MostlyReactive {
                 anticipation_rate: r,
@@ -847,7 +856,10 @@ impl AnticipationAudit {
         if self.self_service.is_empty() {
             return Ok(None);
         }
-        check_unique(self.self_service.iter().map(|f| f.name.as_str()), "self-service flow")?;
+        check_unique(
+            self.self_service.iter().map(|f| f.name.as_str()),
+            "self-service flow",
+        )?;
         let (mut started, mut completed) = (0u64, 0u64);
         for f in &self.self_service {
             check_part(f.completed, f.started, || {
@@ -876,7 +888,10 @@ impl AnticipationAudit {
         if self.listening.is_empty() {
             return Ok(None);
         }
-        check_unique(self.listening.iter().map(|c| c.channel.as_str()), "listening channel")?;
+        check_unique(
+            self.listening.iter().map(|c| c.channel.as_str()),
+            "listening channel",
+        )?;
         let (mut mentions, mut answered) = (0u64, 0u64);
         for c in &self.listening {
             check_part(c.answered, c.mentions, || {
@@ -901,17 +916,26 @@ impl AnticipationAudit {
         }))
     }
 
-    fn loyalty_summary(&self, criteria: &LoyaltyCriteria) -> Result<Option<LoyaltySummary>, ChecklistError> {
+    fn loyalty_summary(
+        &self,
+        criteria: &LoyaltyCriteria,
+    ) -> Result<Option<LoyaltySummary>, ChecklistError> {
         if self.customers.is_empty() {
             return Ok(None);
         }
-        check_unique(self.customers.iter().map(|c| c.customer.as_str()), "customer")?;
+        check_unique(
+            self.customers.iter().map(|c| c.customer.as_str()),
+            "customer",
+        )?;
         let tiers = self
             .customers
             .iter()
             .map(|c| Ok((c.customer.clone(), criteria.tier(c)?)))
             .collect::<Result<Vec<_>, ChecklistError>>()?;
-        let loyalists = tiers.iter().filter(|t| t.1 == LoyaltyTier::Loyalist).count();
+        let loyalists = tiers
+            .iter()
+            .filter(|t| t.1 == LoyaltyTier::Loyalist)
+            .count();
         Ok(Some(LoyaltySummary {
             criteria: *criteria,
             loyalists,

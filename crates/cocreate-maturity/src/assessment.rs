@@ -175,9 +175,7 @@ impl ScoringInputs {
         if level == 0 {
             return self.gate.as_ref().map(|g| &*g.level_name);
         }
-        self.stages
-            .get(usize::from(level) - 1)
-            .map(|s| &*s.name)
+        self.stages.get(usize::from(level) - 1).map(|s| &*s.name)
     }
 
     /// `id version`, as errors name a model.
@@ -619,7 +617,8 @@ impl Assessment {
         if !self.inputs.cem_levels {
             return None;
         }
-        self.level().and_then(|l| MaturityLevel::from_number(l).ok())
+        self.level()
+            .and_then(|l| MaturityLevel::from_number(l).ok())
     }
 
     /// The banding, when the firm was placed by its scores.
@@ -750,7 +749,11 @@ mod wire {
 
     impl From<CompetencyWire> for CompetencyResult {
         fn from(w: CompetencyWire) -> Self {
-            let (ids, items) = w.items.into_iter().map(|i| (i.item, i.contribution)).unzip();
+            let (ids, items) = w
+                .items
+                .into_iter()
+                .map(|i| (i.item, i.contribution))
+                .unzip();
             CompetencyResult {
                 labels: Arc::new(CompetencyLabels {
                     id: w.id,

@@ -58,7 +58,14 @@ mod tests {
         let ids: Vec<&str> = model.competencies().iter().map(|c| c.id()).collect();
         assert_eq!(
             ids,
-            ["strategy", "leadership", "insight", "design", "governance", "culture"]
+            [
+                "strategy",
+                "leadership",
+                "insight",
+                "design",
+                "governance",
+                "culture"
+            ]
         );
         for c in model.competencies() {
             let n = c.item_range().len();
@@ -72,7 +79,11 @@ mod tests {
         }
         let bounds: Vec<f64> = model.stages().iter().map(|s| s.lower_bound()).collect();
         assert_eq!(bounds, [0.0, 20.0, 40.0, 60.0, 80.0]);
-        for (stage, level) in model.stages().iter().zip(crate::MaturityLevel::iter().skip(1)) {
+        for (stage, level) in model
+            .stages()
+            .iter()
+            .zip(crate::MaturityLevel::iter().skip(1))
+        {
             assert_eq!(stage.name(), level.name());
         }
     }

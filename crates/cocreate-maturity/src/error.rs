@@ -57,7 +57,9 @@ pub enum ModelError {
         max: usize,
     },
     /// The first stage does not start at 0, so low scores would have no stage.
-    #[error("the first stage must start at 0 so that every score has a stage, but it starts at {bound}")]
+    #[error(
+        "the first stage must start at 0 so that every score has a stage, but it starts at {bound}"
+    )]
     FirstBoundNotZero {
         /// The first stage's lower bound.
         bound: f64,

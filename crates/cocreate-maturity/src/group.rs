@@ -30,7 +30,9 @@
 use std::collections::HashSet;
 
 use crate::answers::AnswerSheet;
-use crate::assessment::{Agreement, Assessment, CompetencyResult, Coverage, GateOutcome, ItemContribution};
+use crate::assessment::{
+    Agreement, Assessment, CompetencyResult, Coverage, GateOutcome, ItemContribution,
+};
 use crate::error::AssessError;
 use crate::model::MaturityModel;
 use crate::score::place;
@@ -264,7 +266,10 @@ fn combine_competency(
     }
     .map(|s| s.clamp(0.0, 100.0));
     let std_dev = stats::std_dev(&scores);
-    let iqr = match (stats::quantile(&scores, 0.75), stats::quantile(&scores, 0.25)) {
+    let iqr = match (
+        stats::quantile(&scores, 0.75),
+        stats::quantile(&scores, 0.25),
+    ) {
         (Some(q3), Some(q1)) => q3 - q1,
         _ => 0.0,
     };

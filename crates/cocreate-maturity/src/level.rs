@@ -252,12 +252,7 @@ impl MaturityLevel {
 impl fmt::Display for MaturityLevel {
     /// `level N, name in lower case`, for example `level 4, managed`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "level {}, {}",
-            self.number(),
-            self.name().to_lowercase()
-        )
+        write!(f, "level {}, {}", self.number(), self.name().to_lowercase())
     }
 }
 

@@ -97,6 +97,7 @@ pub mod builtin;
 pub mod error;
 pub mod gap;
 pub mod group;
+#[cfg(feature = "serde")]
 mod json;
 pub mod level;
 pub mod model;

@@ -1,6 +1,6 @@
 //! A validated maturity model: competencies, items, weights, stages, gate and actions.
 //!
-//! A [`MaturityModel`] is made from a [`ModelSpec`](crate::spec::ModelSpec), usually read
+//! A [`MaturityModel`] is made from a [`ModelSpec`], usually read
 //! from JSON, and is checked once when it is made: after that, every item id is unique,
 //! every scale is sound, the weights are positive and add up to 1, the stage thresholds
 //! start at 0 and rise, and every competency has actions for every stage.
@@ -884,7 +884,9 @@ fn build_competencies(
             check_text(&it.id, || {
                 format!("the id of item {} of competency '{}'", ii + 1, c.id)
             })?;
-            check_text(&it.statement, || format!("the statement of item '{}'", it.id))?;
+            check_text(&it.statement, || {
+                format!("the statement of item '{}'", it.id)
+            })?;
             let scale = it.scale.as_ref().unwrap_or(&spec.scale);
             check_scale(scale, &format!("item '{}'", it.id))?;
             items.push(Item {
@@ -923,8 +925,8 @@ fn build_competencies(
             actions.push(list.clone());
         }
         let width = |i: &Item| i.max - i.min;
-        let common_width = Some(width(&items[start]))
-            .filter(|&w| items[start..].iter().all(|i| width(i) == w));
+        let common_width =
+            Some(width(&items[start])).filter(|&w| items[start..].iter().all(|i| width(i) == w));
         competencies.push(Competency {
             common_width,
             labels: Arc::new(CompetencyLabels {

@@ -276,7 +276,9 @@ impl EmotionGrid {
     /// use cocreate_maturity::orientation::EmotionGrid;
     /// assert!(EmotionGrid::new(["chat", "chat"]).is_err());
     /// ```
-    pub fn new<S: Into<String>>(channels: impl IntoIterator<Item = S>) -> Result<Self, ChecklistError> {
+    pub fn new<S: Into<String>>(
+        channels: impl IntoIterator<Item = S>,
+    ) -> Result<Self, ChecklistError> {
         let channels: Vec<String> = channels.into_iter().map(Into::into).collect();
         if channels.is_empty() {
             return Err(ChecklistError::EmptyText {
@@ -302,7 +304,12 @@ impl EmotionGrid {
     /// assert!(grid.mark("fax", Phase::Before, true).is_err());
     /// # Ok::<(), cocreate_maturity::ChecklistError>(())
     /// ```
-    pub fn mark(&mut self, channel: &str, phase: Phase, positive: bool) -> Result<(), ChecklistError> {
+    pub fn mark(
+        &mut self,
+        channel: &str,
+        phase: Phase,
+        positive: bool,
+    ) -> Result<(), ChecklistError> {
         let Some(i) = self.channels.iter().position(|c| c == channel) else {
             return Err(ChecklistError::Unknown {
                 what: "channel",
@@ -448,7 +455,12 @@ impl OrientationChecklist {
     /// assert_eq!(c.ratings.len(), 1);
     /// # Ok::<(), cocreate_maturity::ChecklistError>(())
     /// ```
-    pub fn rate(mut self, practice: Practice, rating: Rating, evidence: &str) -> Result<Self, ChecklistError> {
+    pub fn rate(
+        mut self,
+        practice: Practice,
+        rating: Rating,
+        evidence: &str,
+    ) -> Result<Self, ChecklistError> {
         if self.ratings.iter().any(|r| r.practice == practice) {
             return Err(ChecklistError::DuplicatePractice {
                 practice: practice.name(),
@@ -528,7 +540,10 @@ impl OrientationChecklist {
             .filter(|r| r.rating == Rating::Absent)
             .map(|r| r.practice)
             .collect();
-        let present = ratings.iter().filter(|r| r.rating == Rating::Present).count();
+        let present = ratings
+            .iter()
+            .filter(|r| r.rating == Rating::Present)
+            .count();
         let caps: Vec<Practice> = ratings
             .iter()
             .filter(|r| r.practice.caps_when_missing() && r.rating != Rating::Present)

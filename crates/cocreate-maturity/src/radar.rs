@@ -117,11 +117,23 @@ impl<'a> RadarChart<'a> {
             (Some(l), Some(name)) => format!("Level {l} · {name}"),
             _ => "Level undetermined".to_string(),
         };
-        let heading = self.title.as_deref().unwrap_or("Customer-experience maturity");
+        let heading = self
+            .title
+            .as_deref()
+            .unwrap_or("Customer-experience maturity");
         text(&mut svg, 40.0, 50.0, 26.0, INK, "start", "bold", heading);
         text(&mut svg, 40.0, 84.0, 22.0, SCORE, "start", "bold", &level);
         for (k, line) in subtitle(a, &gaps).iter().enumerate() {
-            text(&mut svg, 40.0, 112.0 + 20.0 * k as f64, 14.5, MUTED, "start", "normal", line);
+            text(
+                &mut svg,
+                40.0,
+                112.0 + 20.0 * k as f64,
+                14.5,
+                MUTED,
+                "start",
+                "normal",
+                line,
+            );
         }
 
         // Stage bands, outermost first so that inner ones paint over them.
@@ -151,7 +163,12 @@ impl<'a> RadarChart<'a> {
             );
         }
         // The band bounds, written on the rings between the last and the first axis.
-        for bound in stages.iter().map(|s| s.lower_bound).filter(|b| *b > 0.0).chain([100.0]) {
+        for bound in stages
+            .iter()
+            .map(|s| s.lower_bound)
+            .filter(|b| *b > 0.0)
+            .chain([100.0])
+        {
             let (x1, y1) = point(n, n - 1, bound);
             let (x2, y2) = point(n, 0, bound);
             let (x, y) = if n > 2 {
@@ -159,7 +176,16 @@ impl<'a> RadarChart<'a> {
             } else {
                 (x2 - 14.0, y2)
             };
-            text(&mut svg, x, y + 4.0, 11.0, "#9ca3af", "middle", "normal", &format!("{bound:.0}"));
+            text(
+                &mut svg,
+                x,
+                y + 4.0,
+                11.0,
+                "#9ca3af",
+                "middle",
+                "normal",
+                &format!("{bound:.0}"),
+            );
         }
         // Spread across respondents.
         for (i, c) in a.competencies.iter().enumerate() {
@@ -238,7 +264,16 @@ impl<'a> RadarChart<'a> {
                 y - block / 2.0 + 12.0
             };
             for (k, line) in lines.iter().enumerate() {
-                text(&mut svg, x, top + 19.0 * k as f64, 15.5, INK, anchor, "bold", line);
+                text(
+                    &mut svg,
+                    x,
+                    top + 19.0 * k as f64,
+                    15.5,
+                    INK,
+                    anchor,
+                    "bold",
+                    line,
+                );
             }
             let detail_y = top + 19.0 * lines.len() as f64;
             let (detail, colour) = match (c.score, c.stage) {
@@ -258,7 +293,9 @@ impl<'a> RadarChart<'a> {
                     MUTED,
                 ),
             };
-            text(&mut svg, x, detail_y, 13.5, colour, anchor, "normal", &detail);
+            text(
+                &mut svg, x, detail_y, 13.5, colour, anchor, "normal", &detail,
+            );
         }
         ladder(&mut svg, a, gaps.target);
         legend(&mut svg, a, &gaps, target_bound);
@@ -325,7 +362,16 @@ fn ladder(svg: &mut String, a: &Assessment, target: Option<u8>) {
     if let Some(g) = &inputs.gate {
         levels.push((0, &*g.level_name, None));
     }
-    text(svg, LADDER_X, LADDER_TOP - 16.0, 15.0, INK, "start", "bold", "Maturity levels");
+    text(
+        svg,
+        LADDER_X,
+        LADDER_TOP - 16.0,
+        15.0,
+        INK,
+        "start",
+        "bold",
+        "Maturity levels",
+    );
     let row = (LADDER_H / levels.len() as f64).min(64.0);
     let current = a.level();
     for (k, (level, name, bound)) in levels.iter().enumerate() {
@@ -348,14 +394,32 @@ fn ladder(svg: &mut String, a: &Assessment, target: Option<u8>) {
             r#"<rect x="{LADDER_X}" y="{y:.1}" width="{LADDER_W}" height="{h:.1}" rx="6" fill="{fill}" stroke="{stroke}" stroke-width="2"{dash}/>"#
         );
         let label = format!("{level}  {}", short(name));
-        text(svg, LADDER_X + 12.0, y + h / 2.0 - 2.0, 13.0, ink, "start", "bold", &label);
+        text(
+            svg,
+            LADDER_X + 12.0,
+            y + h / 2.0 - 2.0,
+            13.0,
+            ink,
+            "start",
+            "bold",
+            &label,
+        );
         let detail = match (bound, Some(*level) == current, Some(*level) == target) {
             (_, true, _) => "where the firm stands".to_string(),
             (Some(b), _, true) => format!("next: {b:.0} points everywhere"),
             (None, _, _) => "no CX programme or owner".to_string(),
             (Some(b), _, _) => format!("from {b:.0} points"),
         };
-        text(svg, LADDER_X + 12.0, y + h / 2.0 + 15.0, 11.5, sub, "start", "normal", &detail);
+        text(
+            svg,
+            LADDER_X + 12.0,
+            y + h / 2.0 + 15.0,
+            11.5,
+            sub,
+            "start",
+            "normal",
+            &detail,
+        );
     }
 }
 
@@ -386,7 +450,10 @@ fn legend(svg: &mut String, a: &Assessment, gaps: &crate::gap::GapAnalysis, boun
             250.0,
         );
     }
-    if a.competencies.iter().any(|c| c.agreement.is_some_and(|g| g.respondents > 1)) {
+    if a.competencies
+        .iter()
+        .any(|c| c.agreement.is_some_and(|g| g.respondents > 1))
+    {
         item(
             svg,
             format!(

@@ -156,9 +156,7 @@ impl MaturityModel {
                 steps.push(RoadmapStep {
                     kind: StepKind::OpenGate,
                     competency: None,
-                    title: format!(
-                        "Set up customer-experience management (leave level 0, {name})"
-                    ),
+                    title: format!("Set up customer-experience management (leave level 0, {name})"),
                     score: None,
                     points_needed: None,
                     actions: self.level_actions(0).to_vec(),
@@ -214,11 +212,7 @@ impl MaturityModel {
                             stage.name(),
                             self.level_name(t).unwrap_or_default()
                         ),
-                        None => format!(
-                            "Firm-wide: stay at level {} ({})",
-                            b.level,
-                            stage.name()
-                        ),
+                        None => format!("Firm-wide: stay at level {} ({})", b.level, stage.name()),
                     };
                     steps.push(RoadmapStep {
                         kind: StepKind::FirmWide,
@@ -263,17 +257,16 @@ impl MaturityModel {
                 let c = &self.competencies()[i];
                 let g = &gaps.competencies[i];
                 let next = match gaps.target {
-                    Some(t) if !gated => format!(", {:.1} points short of level {t}", g.points_to_target.unwrap_or(0.0)),
+                    Some(t) if !gated => format!(
+                        ", {:.1} points short of level {t}",
+                        g.points_to_target.unwrap_or(0.0)
+                    ),
                     _ => String::new(),
                 };
                 RoadmapStep {
                     kind: StepKind::Competency,
                     competency: Some(c.labels.id.clone()),
-                    title: format!(
-                        "{}: {:.1} points, stage {stage}{next}",
-                        c.name(),
-                        score
-                    ),
+                    title: format!("{}: {:.1} points, stage {stage}{next}", c.name(), score),
                     score: Some(score),
                     points_needed: g.points_to_target,
                     actions: c.actions(stage).to_vec(),

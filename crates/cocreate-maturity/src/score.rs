@@ -118,15 +118,14 @@ impl MaturityModel {
                 total: total as u32,
             };
             let n = f64::from(answered);
-            let score = (answered > 0 && coverage.ratio() >= inputs.min_coverage).then(|| {
-                match c.common_width {
-                    Some(width) => 100.0 * sum / (n * width),
-                    None => 100.0 * sum / n,
-                }
+            let score = (answered > 0 && coverage.ratio() >= inputs.min_coverage).then(|| match c
+                .common_width
+            {
+                Some(width) => 100.0 * sum / (n * width),
+                None => 100.0 * sum / n,
             });
             if score.is_some() {
-                for (contribution, item) in contributions.iter_mut().zip(&items[c.items.clone()])
-                {
+                for (contribution, item) in contributions.iter_mut().zip(&items[c.items.clone()]) {
                     contribution.points = contribution
                         .keyed
                         .map(|k| 100.0 * (k - item.min) / (n * (item.max - item.min)));

@@ -22,7 +22,10 @@ fn orientation_index_and_verdicts() {
     // Pressure and deception are only partly avoided: capped.
     assert_eq!(all_partial.orientation, Orientation::Instrumental);
     assert_eq!(all_partial.uncapped, Orientation::Mixed);
-    assert_eq!(all_partial.caps, [Practice::NoPressureTactics, Practice::NoDeception]);
+    assert_eq!(
+        all_partial.caps,
+        [Practice::NoPressureTactics, Practice::NoDeception]
+    );
 
     // No absent practice and 5 of 9 present: service-oriented.
     let five = [
@@ -32,21 +35,37 @@ fn orientation_index_and_verdicts() {
         Practice::WinWinTerms,
         Practice::ShowsAppreciation,
     ];
-    let report = rated(|p| if five.contains(&p) { Rating::Present } else { Rating::Partial })
-        .assess()
-        .unwrap();
+    let report = rated(|p| {
+        if five.contains(&p) {
+            Rating::Present
+        } else {
+            Rating::Partial
+        }
+    })
+    .assess()
+    .unwrap();
     assert_eq!(report.orientation, Orientation::ServiceOriented);
     assert!((report.index - 14.0 / 18.0).abs() < 1e-15);
 
     // Four present is not a majority: mixed.
-    let report = rated(|p| if five[..4].contains(&p) { Rating::Present } else { Rating::Partial })
-        .assess()
-        .unwrap();
+    let report = rated(|p| {
+        if five[..4].contains(&p) {
+            Rating::Present
+        } else {
+            Rating::Partial
+        }
+    })
+    .assess()
+    .unwrap();
     assert_eq!(report.orientation, Orientation::Mixed);
 
     // One absent practice rules out service orientation, however good the rest.
     let report = rated(|p| {
-        if p == Practice::ExceedsExpectations { Rating::Absent } else { Rating::Present }
+        if p == Practice::ExceedsExpectations {
+            Rating::Absent
+        } else {
+            Rating::Present
+        }
     })
     .assess()
     .unwrap();
@@ -55,7 +74,11 @@ fn orientation_index_and_verdicts() {
 
     // Below half the points without any cap: instrumental by the index.
     let report = rated(|p| {
-        if p.caps_when_missing() { Rating::Present } else { Rating::Absent }
+        if p.caps_when_missing() {
+            Rating::Present
+        } else {
+            Rating::Absent
+        }
     })
     .assess()
     .unwrap();
@@ -66,9 +89,15 @@ fn orientation_index_and_verdicts() {
 
 #[test]
 fn deception_caps_even_a_perfect_index_otherwise() {
-    let report = rated(|p| if p == Practice::NoDeception { Rating::Absent } else { Rating::Present })
-        .assess()
-        .unwrap();
+    let report = rated(|p| {
+        if p == Practice::NoDeception {
+            Rating::Absent
+        } else {
+            Rating::Present
+        }
+    })
+    .assess()
+    .unwrap();
     assert_eq!(report.uncapped, Orientation::Mixed);
     assert_eq!(report.orientation, Orientation::Instrumental);
     assert_eq!(report.caps, [Practice::NoDeception]);
@@ -89,7 +118,9 @@ fn emotion_grid_rates_positive_emotion() {
     assert_eq!(c.ratings[0].rating, Rating::Partial);
     assert_eq!(c.ratings[0].evidence, "not positive: e-mail during");
     assert_eq!(
-        grid.mark("fax", Phase::After, true).unwrap_err().to_string(),
+        grid.mark("fax", Phase::After, true)
+            .unwrap_err()
+            .to_string(),
         "there is no channel 'fax'"
     );
     assert!(matches!(
@@ -102,10 +133,14 @@ fn emotion_grid_rates_positive_emotion() {
 fn orientation_checklist_needs_every_practice_once() {
     let c = rated(|_| Rating::Present);
     let mut missing = c.clone();
-    missing.ratings.retain(|r| r.practice != Practice::NoDeception);
+    missing
+        .ratings
+        .retain(|r| r.practice != Practice::NoDeception);
     assert_eq!(
         missing.assess().unwrap_err(),
-        ChecklistError::MissingPractice { practice: "no deception" }
+        ChecklistError::MissingPractice {
+            practice: "no deception"
+        }
     );
     let mut twice = c;
     let first = twice.ratings[0].clone();
@@ -129,7 +164,10 @@ fn audit() -> AnticipationAudit {
             AnticipationEvent::new("renewal", "reminder a month ahead", Reception::Welcomed),
             AnticipationEvent::new("new pet", "offered pet cover", Reception::Unwelcome),
         ],
-        preferences: Some(PreferenceRecall { opportunities: 40, remembered: 12 }),
+        preferences: Some(PreferenceRecall {
+            opportunities: 40,
+            remembered: 12,
+        }),
         self_service: vec![
             SelfServiceFlow::new("update address", 300, 270, true),
             SelfServiceFlow::new("file a claim", 100, 30, false),
@@ -139,9 +177,15 @@ fn audit() -> AnticipationAudit {
             ListeningChannel::new("review sites", false, 30, 0),
         ],
         customers: vec![
-            CustomerBehaviour::new("c1").repeat_rate(0.9).share_of_wallet(0.7),
-            CustomerBehaviour::new("c2").repeat_rate(0.9).share_of_wallet(0.3),
-            CustomerBehaviour::new("c3").repeat_rate(0.2).share_of_wallet(0.8),
+            CustomerBehaviour::new("c1")
+                .repeat_rate(0.9)
+                .share_of_wallet(0.7),
+            CustomerBehaviour::new("c2")
+                .repeat_rate(0.9)
+                .share_of_wallet(0.3),
+            CustomerBehaviour::new("c3")
+                .repeat_rate(0.2)
+                .share_of_wallet(0.8),
         ],
     }
 }
@@ -173,12 +217,20 @@ fn anticipation_report_by_hand() {
     assert_eq!(
         report.findings,
         [
-            Finding::MostlyReactive { anticipation_rate: 0.4 },
+            Finding::MostlyReactive {
+                anticipation_rate: 0.4
+            },
             Finding::PreferencesForgotten { recall_rate: 0.3 },
-            Finding::ForcedSelfService { flow: "file a claim".into() },
-            Finding::UnmonitoredChannel { channel: "review sites".into() },
+            Finding::ForcedSelfService {
+                flow: "file a claim".into()
+            },
+            Finding::UnmonitoredChannel {
+                channel: "review sites".into()
+            },
             Finding::MostMentionsUnanswered { answer_rate: 0.25 },
-            Finding::MostlyCasual { loyalist_share: 1.0 / 3.0 },
+            Finding::MostlyCasual {
+                loyalist_share: 1.0 / 3.0
+            },
         ]
     );
 }
@@ -218,7 +270,10 @@ fn anticipation_audit_rejects_inconsistent_evidence() {
         .unwrap_err();
     assert!(matches!(err, ChecklistError::BadShare { .. }), "{err}");
     let mut a = audit();
-    a.preferences = Some(PreferenceRecall { opportunities: 1, remembered: 2 });
+    a.preferences = Some(PreferenceRecall {
+        opportunities: 1,
+        remembered: 2,
+    });
     assert!(matches!(
         a.assess(&LoyaltyCriteria::new().referrals_at_least(0)),
         Err(ChecklistError::PartExceedsWhole { .. })

@@ -23,8 +23,13 @@ fn the_four_stage_framework_loads() {
 #[test]
 fn the_four_stage_framework_scores_its_sample_by_hand() {
     let model = MaturityModel::from_json(MODEL).unwrap();
-    let sheets = FirmAnswers::from_json(ANSWERS).unwrap().sheets(&model).unwrap();
-    let result = model.assess_group(&sheets, &GroupOptions::default()).unwrap();
+    let sheets = FirmAnswers::from_json(ANSWERS)
+        .unwrap()
+        .sheets(&model)
+        .unwrap();
+    let result = model
+        .assess_group(&sheets, &GroupOptions::default())
+        .unwrap();
     // Customer understanding, keyed on 1–7 (u.assumptions reversed: 8 − x):
     //   owner 6, 4, 5 → (5 + 3 + 4) / 18 = 66.67; nurse 5, 3, 4 → 9/18 = 50;
     //   reception 5, 2, 4 → 8/18 = 44.44; median 50.
@@ -45,11 +50,19 @@ fn the_four_stage_framework_scores_its_sample_by_hand() {
 #[test]
 fn the_bundled_sample_firm_is_held_back_by_its_culture() {
     let model = MaturityModel::builtin();
-    let sheets = FirmAnswers::from_json(SAMPLE).unwrap().sheets(&model).unwrap();
-    let result = model.assess_group(&sheets, &GroupOptions::default()).unwrap();
+    let sheets = FirmAnswers::from_json(SAMPLE)
+        .unwrap()
+        .sheets(&model)
+        .unwrap();
+    let result = model
+        .assess_group(&sheets, &GroupOptions::default())
+        .unwrap();
     let band = result.banding().unwrap();
     assert_eq!(&*band.weakest, "culture");
-    assert_eq!((band.compensatory_level, band.limiting_level, band.level), (3, 1, 2));
+    assert_eq!(
+        (band.compensatory_level, band.limiting_level, band.level),
+        (3, 1, 2)
+    );
     assert_eq!(
         result.low_agreement().map(|c| c.id()).collect::<Vec<_>>(),
         ["leadership"]
@@ -58,7 +71,10 @@ fn the_bundled_sample_firm_is_held_back_by_its_culture() {
     assert!(gaps.competency("culture").unwrap().blocking);
     // Answers to another model are refused.
     let other = MaturityModel::from_json(MODEL).unwrap();
-    let err = FirmAnswers::from_json(SAMPLE).unwrap().sheets(&other).unwrap_err();
+    let err = FirmAnswers::from_json(SAMPLE)
+        .unwrap()
+        .sheets(&other)
+        .unwrap_err();
     assert_eq!(
         err.to_string(),
         "the answers are for model 'cocreate-cem', but the model in use is 'cocreate-four-stage'"

@@ -3,11 +3,17 @@
 use cocreate_maturity::{AssessError, MaturityLevel, MaturityModel, Progress, StepKind};
 
 /// Every competency at `by_competency[i]` on the 1–5 scale (keyed), gate answered `gate`.
-fn assess(model: &MaturityModel, gate: bool, by_competency: [i32; 6]) -> cocreate_maturity::Assessment {
+fn assess(
+    model: &MaturityModel,
+    gate: bool,
+    by_competency: [i32; 6],
+) -> cocreate_maturity::Assessment {
     let mut s = model.sheet("r").answer("gate.programme", gate).unwrap();
     for item in model.items() {
         let x = by_competency[item.competency()];
-        s = s.answer(item.id(), if item.reverse() { 6 - x } else { x }).unwrap();
+        s = s
+            .answer(item.id(), if item.reverse() { 6 - x } else { x })
+            .unwrap();
     }
     model.assess(&s.build().unwrap()).unwrap()
 }
@@ -20,7 +26,10 @@ fn gaps_point_at_the_next_level_and_name_the_blockers() {
     assert_eq!(a.level(), Some(2));
     let gaps = a.gaps();
     assert_eq!(gaps.target, Some(3));
-    assert_eq!(gaps.target_name.as_deref(), Some("Defined, leadership engaged"));
+    assert_eq!(
+        gaps.target_name.as_deref(),
+        Some("Defined, leadership engaged")
+    );
     let culture = gaps.competency("culture").unwrap();
     assert_eq!(culture.points_to_target, Some(40.0));
     assert_eq!(culture.points_to_next_stage, Some(20.0));
@@ -40,7 +49,10 @@ fn gaps_point_at_the_next_level_and_name_the_blockers() {
             .collect::<Vec<_>>()
     );
     assert_eq!(roadmap.steps[1].competency.as_deref(), Some("culture"));
-    assert_eq!(roadmap.steps[1].actions, model.competency("culture").unwrap().actions(1));
+    assert_eq!(
+        roadmap.steps[1].actions,
+        model.competency("culture").unwrap().actions(1)
+    );
 }
 
 #[test]
@@ -67,7 +79,10 @@ fn gated_firms_start_with_the_level_zero_actions() {
     assert_eq!(a.maturity_level(), Some(MaturityLevel::NonExistent));
     let roadmap = model.roadmap(&a).unwrap();
     assert_eq!(roadmap.steps[0].kind, StepKind::OpenGate);
-    assert_eq!(roadmap.steps[0].actions.len(), MaturityLevel::NonExistent.actions().len());
+    assert_eq!(
+        roadmap.steps[0].actions.len(),
+        MaturityLevel::NonExistent.actions().len()
+    );
     // Then the competencies still in the first stage.
     let rest: Vec<&str> = roadmap.steps[1..]
         .iter()
@@ -85,7 +100,10 @@ fn top_level_firms_get_the_sustaining_actions() {
     assert_eq!(gaps.target, None);
     assert!(gaps.overall.is_none());
     let roadmap = model.roadmap(&a).unwrap();
-    assert_eq!(roadmap.steps[0].title, "Firm-wide: stay at level 5 (Optimised, culture changed)");
+    assert_eq!(
+        roadmap.steps[0].title,
+        "Firm-wide: stay at level 5 (Optimised, culture changed)"
+    );
     assert_eq!(roadmap.steps[1].competency.as_deref(), Some("governance"));
     assert_eq!(roadmap.steps.len(), 7);
 }
@@ -101,7 +119,10 @@ fn undetermined_firms_are_asked_for_the_missing_answers() {
         .unwrap();
     let a = model.assess(&s).unwrap();
     let roadmap = model.roadmap(&a).unwrap();
-    assert!(roadmap.steps.iter().all(|s| s.kind == StepKind::CollectAnswers));
+    assert!(roadmap
+        .steps
+        .iter()
+        .all(|s| s.kind == StepKind::CollectAnswers));
     assert_eq!(roadmap.steps.len(), 7); // the gate and six competencies
     assert!(roadmap.steps[1].actions[0].contains("1 of 4 answers were given"));
 }
@@ -112,7 +133,10 @@ fn progress_compares_two_assessments() {
     let before = assess(&model, true, [2, 2, 3, 2, 2, 1]);
     let after = assess(&model, true, [3, 3, 3, 2, 3, 2]);
     let p = Progress::between(&before, &after).unwrap();
-    assert_eq!((p.level_before, p.level_after, p.level_change), (Some(2), Some(3), Some(1)));
+    assert_eq!(
+        (p.level_before, p.level_after, p.level_change),
+        (Some(2), Some(3), Some(1))
+    );
     let up: Vec<&str> = p.improved().iter().map(|c| &*c.id).collect();
     assert_eq!(up, ["strategy", "leadership", "governance", "culture"]);
     assert_eq!(p.competencies[5].change, Some(25.0));
@@ -132,6 +156,12 @@ fn progress_compares_two_assessments() {
         s = s.answer(item.id(), item.scale().1).unwrap();
     }
     let b = other.assess(&s.build().unwrap()).unwrap();
-    assert!(matches!(Progress::between(&before, &b), Err(AssessError::OtherModel { .. })));
-    assert!(matches!(other.roadmap(&before), Err(AssessError::OtherModel { .. })));
+    assert!(matches!(
+        Progress::between(&before, &b),
+        Err(AssessError::OtherModel { .. })
+    ));
+    assert!(matches!(
+        other.roadmap(&before),
+        Err(AssessError::OtherModel { .. })
+    ));
 }

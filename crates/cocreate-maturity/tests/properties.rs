@@ -63,7 +63,7 @@ fn check_ranges(a: &Assessment) -> Result<(), TestCaseError> {
         }
         for i in &c.items {
             if let Some(p) = i.points {
-                prop_assert!(p >= 0.0 && p <= 100.0);
+                prop_assert!(in_range(p));
             }
         }
     }
@@ -107,7 +107,7 @@ proptest! {
             let gaps = result.gaps();
             for g in &gaps.competencies {
                 for p in [g.points_to_next_stage, g.points_to_target].into_iter().flatten() {
-                    prop_assert!(p >= 0.0 && p <= 100.0);
+                    prop_assert!(in_range(p));
                 }
             }
             prop_assert!(model.roadmap(&result).is_ok());

@@ -5,8 +5,7 @@ use std::collections::BTreeMap;
 
 use cocreate_maturity::spec::{CompetencySpec, GateSpec, ItemSpec, ModelSpec, StageSpec};
 use cocreate_maturity::{
-    Aggregation, AnswerError, AssessError, GroupOptions, MaturityModel, Placement, Response,
-    Spread,
+    Aggregation, AnswerError, AssessError, GroupOptions, MaturityModel, Placement, Response, Spread,
 };
 
 const TOL: f64 = 1e-12;
@@ -62,13 +61,26 @@ fn worked_spec() -> ModelSpec {
             actions: vec!["Start.".into()],
         }),
         competencies: vec![
-            comp("A", vec![item("a1", false), item("a2", false), item("a3", true)], 0.5),
+            comp(
+                "A",
+                vec![item("a1", false), item("a2", false), item("a3", true)],
+                0.5,
+            ),
             comp(
                 "B",
-                vec![item("b1", false), item("b2", false), item("b3", false), item("b4", false)],
+                vec![
+                    item("b1", false),
+                    item("b2", false),
+                    item("b3", false),
+                    item("b4", false),
+                ],
                 0.3,
             ),
-            comp("C", vec![item("c1", false), item("c2", false), item("c3", false)], 0.2),
+            comp(
+                "C",
+                vec![item("c1", false), item("c2", false), item("c3", false)],
+                0.2,
+            ),
         ],
         ..Default::default()
     }
@@ -137,7 +149,11 @@ fn worked_example() {
     assert_eq!(result.level_name(), Some("Stage 2"));
     // The inputs travel with the result.
     assert_eq!(
-        result.competencies.iter().map(|c| c.weight).collect::<Vec<_>>(),
+        result
+            .competencies
+            .iter()
+            .map(|c| c.weight)
+            .collect::<Vec<_>>(),
         [0.5, 0.3, 0.2]
     );
     assert_eq!(result.inputs.stages[2].lower_bound, 40.0);
@@ -215,7 +231,14 @@ fn the_gate_decides_level_zero() {
 fn bands_are_inclusive_below_and_the_top_includes_100() {
     let model = MaturityModel::builtin();
     let inputs = model
-        .assess(&model.sheet("x").answer("gate.programme", false).unwrap().build().unwrap())
+        .assess(
+            &model
+                .sheet("x")
+                .answer("gate.programme", false)
+                .unwrap()
+                .build()
+                .unwrap(),
+        )
         .unwrap()
         .inputs;
     let cases = [
@@ -237,7 +260,13 @@ fn bands_are_inclusive_below_and_the_top_includes_100() {
 #[test]
 fn equal_answers_give_exact_scores_on_the_builtin_model() {
     let model = MaturityModel::builtin();
-    for (x, score, level) in [(1, 0.0, 1), (2, 25.0, 2), (3, 50.0, 3), (4, 75.0, 4), (5, 100.0, 5)] {
+    for (x, score, level) in [
+        (1, 0.0, 1),
+        (2, 25.0, 2),
+        (3, 50.0, 3),
+        (4, 75.0, 4),
+        (5, 100.0, 5),
+    ] {
         let mut s = model.sheet("r").answer("gate.programme", true).unwrap();
         for item in model.items() {
             let v = if item.reverse() { 6 - x } else { x };
@@ -283,8 +312,14 @@ fn groups_use_the_median_or_mean_with_spread_and_agreement() {
         sheet(&model, r, &a)
     };
     // B scores 0, 25, 100.
-    let sheets = [b_answers("p", 1.0), b_answers("q", 2.0), b_answers("r", 5.0)];
-    let median = model.assess_group(&sheets, &GroupOptions::default()).unwrap();
+    let sheets = [
+        b_answers("p", 1.0),
+        b_answers("q", 2.0),
+        b_answers("r", 5.0),
+    ];
+    let median = model
+        .assess_group(&sheets, &GroupOptions::default())
+        .unwrap();
     let b = &median.competencies[1];
     assert_eq!(b.score, Some(25.0));
     let ag = b.agreement.unwrap();
@@ -332,7 +367,10 @@ fn group_gate_is_open_when_at_least_half_say_yes() {
     ];
     let result = model.assess_group(&most_no, &opts).unwrap();
     let gate = result.gate.unwrap();
-    assert_eq!((gate.yes, gate.no, gate.unanswered, gate.open), (1, 2, 1, false));
+    assert_eq!(
+        (gate.yes, gate.no, gate.unanswered, gate.open),
+        (1, 2, 1, false)
+    );
     assert_eq!(result.level(), Some(0));
 }
 
@@ -341,7 +379,10 @@ fn respondents_below_the_coverage_rule_are_left_out_of_the_competency() {
     let model = MaturityModel::from_spec(worked_spec()).unwrap();
     let full = sheet(&model, "full", &worked_answers(V(1.0)));
     let mut sparse = worked_answers(V(1.0));
-    for slot in sparse.iter_mut().filter(|(id, _)| *id == "c1" || *id == "c2") {
+    for slot in sparse
+        .iter_mut()
+        .filter(|(id, _)| *id == "c1" || *id == "c2")
+    {
         slot.1 = DK;
     }
     let sparse = sheet(&model, "sparse", &sparse);
@@ -382,11 +423,21 @@ fn bad_answers_get_clear_errors() {
     for (result, message) in cases {
         assert_eq!(result.unwrap_err().to_string(), message);
     }
-    let s = model.sheet("r").answer("gate.programme", true).unwrap().build().unwrap();
+    let s = model
+        .sheet("r")
+        .answer("gate.programme", true)
+        .unwrap()
+        .build()
+        .unwrap();
     let err = model
         .assess_group(&[s.clone(), s], &GroupOptions::default())
         .unwrap_err();
-    assert_eq!(err, AssessError::DuplicateRespondent { respondent: "r".into() });
+    assert_eq!(
+        err,
+        AssessError::DuplicateRespondent {
+            respondent: "r".into()
+        }
+    );
 }
 
 #[test]
@@ -395,7 +446,10 @@ fn firm_answers_from_json_report_line_and_column() {
     let json = "{\n  \"respondents\": [\n    {\"id\": \"a\", \"answers\": {\"strategy.vision\": 4, \"strategy.vision\": 5}}\n  ]\n}";
     let answers = cocreate_maturity::FirmAnswers::from_json(json).unwrap();
     let err = answers.sheets(&model).unwrap_err();
-    assert_eq!(err.to_string(), "respondent 'a' answered item 'strategy.vision' twice");
+    assert_eq!(
+        err.to_string(),
+        "respondent 'a' answered item 'strategy.vision' twice"
+    );
 
     let err = cocreate_maturity::FirmAnswers::from_json("{\"respondents\": [\n {\"id\": 3}]}")
         .unwrap_err();
@@ -423,7 +477,9 @@ fn results_serialise_and_come_back_equal() {
     let model = MaturityModel::from_spec(worked_spec()).unwrap();
     let s1 = sheet(&model, "r1", &worked_answers(V(1.0)));
     let s2 = sheet(&model, "r2", &worked_answers(DK));
-    let result = model.assess_group(&[s1, s2], &GroupOptions::default()).unwrap();
+    let result = model
+        .assess_group(&[s1, s2], &GroupOptions::default())
+        .unwrap();
     let json = serde_json::to_string(&result).unwrap();
     assert!(json.contains("\"status\":\"banded\""));
     let back: cocreate_maturity::Assessment = serde_json::from_str(&json).unwrap();

@@ -23,7 +23,11 @@ fn thresholds_must_start_at_zero_and_rise() {
     spec.stages[3].lower_bound = 40.0;
     assert_eq!(
         err(spec),
-        ModelError::ThresholdsNotRising { stage: 4, bound: 40.0, previous: 40.0 }
+        ModelError::ThresholdsNotRising {
+            stage: 4,
+            bound: 40.0,
+            previous: 40.0
+        }
     );
     let mut spec = builtin_spec();
     spec.stages[4].lower_bound = 120.0;
@@ -33,7 +37,10 @@ fn thresholds_must_start_at_zero_and_rise() {
     );
     let mut spec = builtin_spec();
     spec.stages[2].lower_bound = f64::NAN;
-    assert!(matches!(err(spec), ModelError::BoundOutOfRange { stage: 3, .. }));
+    assert!(matches!(
+        err(spec),
+        ModelError::BoundOutOfRange { stage: 3, .. }
+    ));
 }
 
 #[test]
@@ -54,12 +61,22 @@ fn weights_must_be_positive_complete_and_add_up_to_one() {
     spec.competencies[5].weight = Some(0.0);
     assert_eq!(
         err(spec.clone()),
-        ModelError::WeightNotPositive { competency: "culture".into(), weight: 0.0 }
+        ModelError::WeightNotPositive {
+            competency: "culture".into(),
+            weight: 0.0
+        }
     );
     spec.competencies[0].weight = Some(-0.2);
-    assert!(matches!(err(spec.clone()), ModelError::WeightNotPositive { .. }));
+    assert!(matches!(
+        err(spec.clone()),
+        ModelError::WeightNotPositive { .. }
+    ));
     // Weights that add up to 1 within rounding are accepted and echoed.
-    for (c, w) in spec.competencies.iter_mut().zip([0.3, 0.2, 0.15, 0.15, 0.1, 0.1]) {
+    for (c, w) in spec
+        .competencies
+        .iter_mut()
+        .zip([0.3, 0.2, 0.15, 0.15, 0.1, 0.1])
+    {
         c.weight = Some(w);
     }
     let model = MaturityModel::from_spec(spec).unwrap();
@@ -79,7 +96,10 @@ fn ids_must_be_unique_and_known() {
     assert!(matches!(err(spec), ModelError::DuplicateItem { .. }));
     let mut spec = builtin_spec();
     spec.competencies[1].id = "strategy".into();
-    assert_eq!(err(spec).to_string(), "competency id 'strategy' is used twice");
+    assert_eq!(
+        err(spec).to_string(),
+        "competency id 'strategy' is used twice"
+    );
     let mut spec = builtin_spec();
     spec.competencies[2].items.clear();
     assert_eq!(err(spec).to_string(), "competency 'insight' has no items");
@@ -107,7 +127,10 @@ fn every_competency_needs_actions_for_every_stage() {
     );
     let mut spec = builtin_spec();
     spec.competencies[4].actions.insert(2, vec![]);
-    assert!(matches!(err(spec), ModelError::MissingActions { stage: 2, .. }));
+    assert!(matches!(
+        err(spec),
+        ModelError::MissingActions { stage: 2, .. }
+    ));
 }
 
 #[test]
@@ -164,22 +187,26 @@ fn scales_anchors_and_coverage_are_checked() {
     for bad in [0.0, -0.5, 1.5, f64::NAN] {
         let mut spec = builtin_spec();
         spec.min_coverage = bad;
-        assert!(matches!(err(spec), ModelError::BadMinCoverage { .. }), "{bad}");
+        assert!(
+            matches!(err(spec), ModelError::BadMinCoverage { .. }),
+            "{bad}"
+        );
     }
 }
 
 #[test]
 fn json_errors_name_line_and_column_and_unknown_fields() {
     let err = MaturityModel::from_json("{\n  \"id\": \"x\",\n  \"stages\": 3\n}").unwrap_err();
+    assert!(matches!(err, ModelError::Json { line: 3, .. }), "{err}");
+    let json =
+        MaturityModel::builtin()
+            .to_json()
+            .replacen("\"reverse\": true", "\"reversed\": true", 1);
+    let err = MaturityModel::from_json(&json).unwrap_err();
     assert!(
-        matches!(err, ModelError::Json { line: 3, .. }),
+        err.to_string().contains("unknown field `reversed`"),
         "{err}"
     );
-    let json = MaturityModel::builtin()
-        .to_json()
-        .replacen("\"reverse\": true", "\"reversed\": true", 1);
-    let err = MaturityModel::from_json(&json).unwrap_err();
-    assert!(err.to_string().contains("unknown field `reversed`"), "{err}");
     assert!(MaturityModel::from_json("").is_err());
     assert!(MaturityModel::from_json("[]").is_err());
 }
@@ -193,6 +220,8 @@ fn a_model_round_trips_through_json() {
         serde_json::from_str(&serde_json::to_string(&model).unwrap()).unwrap();
     assert_eq!(via_serde, model);
     // Deserialising a model validates it.
-    let bad = model.to_json().replace("\"lower_bound\": 60.0", "\"lower_bound\": 30.0");
+    let bad = model
+        .to_json()
+        .replace("\"lower_bound\": 60.0", "\"lower_bound\": 30.0");
     assert!(serde_json::from_str::<MaturityModel>(&bad).is_err());
 }
