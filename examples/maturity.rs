@@ -235,7 +235,7 @@ fn print_report(model: &MaturityModel, answers: &FirmAnswers, a: &Assessment, ro
                     "  Why: {} of {} respondents who answered say there is no \
                      customer-experience programme or owner.",
                     gate.no,
-                    gate.yes + gate.no
+                    gate.yes.saturating_add(gate.no)
                 );
             }
         }

@@ -496,7 +496,15 @@ pub enum LoyaltyTier {
 /// Everything observed in an anticipatory-service audit. Any part may be left empty, but
 /// not all of them.
 ///
-/// See the [module documentation](self) for an example.
+/// ```
+/// use cocreate_maturity::anticipation::*;
+/// let audit = AnticipationAudit {
+///     preferences: Some(PreferenceRecall { opportunities: 20, remembered: 15 }),
+///     ..Default::default()
+/// };
+/// assert_eq!(audit.assess(&LoyaltyCriteria::new())?.preference_recall_rate, Some(0.75));
+/// # Ok::<(), cocreate_maturity::ChecklistError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct AnticipationAudit {
@@ -681,7 +689,17 @@ impl std::fmt::Display for Finding {
 
 /// The result of an [`AnticipationAudit`].
 ///
-/// See the [module documentation](self) for an example.
+/// ```
+/// use cocreate_maturity::anticipation::*;
+/// let audit = AnticipationAudit {
+///     needs: vec![Need::new("refill", NeedSource::Unexpressed, NeedTiming::Reactive)],
+///     ..Default::default()
+/// };
+/// let report = audit.assess(&LoyaltyCriteria::new())?;
+/// assert_eq!(report.anticipation_rate, Some(0.0));
+/// assert_eq!(report.findings, [Finding::MostlyReactive { anticipation_rate: 0.0 }]);
+/// # Ok::<(), cocreate_maturity::ChecklistError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]

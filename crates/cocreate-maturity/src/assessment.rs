@@ -36,6 +36,14 @@ use crate::level::MaturityLevel;
 /// Scores within this many points below a stage's lower bound count as reaching it, so
 /// that the rounding of a weighted sum (60 computed as 59.999999999999993) never drops a
 /// firm a stage.
+///
+/// ```
+/// # let model = cocreate_maturity::MaturityModel::builtin();
+/// # let sheet = model.sheet("a").answer("gate.programme", false)?.build()?;
+/// let inputs = model.assess(&sheet)?.inputs;
+/// assert_eq!(inputs.stage_of(60.0 - cocreate_maturity::assessment::BOUND_TOLERANCE / 2.0), 4);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const BOUND_TOLERANCE: f64 = 1e-9;
 
 /// The model settings that decided a result, echoed in it.
@@ -188,8 +196,17 @@ impl ScoringInputs {
 ///
 /// Made by [`MaturityModel::assess`](crate::MaturityModel::assess) (one respondent) or
 /// [`MaturityModel::assess_group`](crate::MaturityModel::assess_group) (several, with
-/// each respondent's own assessment kept in [`respondents`](Self::respondents)). See the
-/// [module documentation](self) for an example.
+/// each respondent's own assessment kept in [`respondents`](Self::respondents)).
+///
+/// ```
+/// # let model = cocreate_maturity::MaturityModel::builtin();
+/// let sheet = model.sheet("ana").answer("gate.programme", true)?.build()?;
+/// let result = model.assess(&sheet)?;
+/// assert_eq!(result.respondent.as_deref(), Some("ana"));
+/// assert!(result.respondents.is_empty());
+/// assert_eq!(result.competencies.len(), 6);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -242,7 +259,7 @@ impl GateOutcome {
             yes,
             no,
             unanswered,
-            open: yes + no > 0 && yes >= no,
+            open: (yes > 0 || no > 0) && yes >= no,
         }
     }
 
@@ -255,7 +272,7 @@ impl GateOutcome {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn answered(&self) -> bool {
-        self.yes + self.no > 0
+        self.yes > 0 || self.no > 0
     }
 }
 

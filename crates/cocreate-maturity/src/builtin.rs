@@ -21,6 +21,11 @@ use std::sync::OnceLock;
 use crate::model::MaturityModel;
 
 /// The built-in model's JSON.
+///
+/// ```
+/// use cocreate_maturity::builtin::CEM_MODEL_JSON;
+/// assert!(CEM_MODEL_JSON.contains("\"cem_levels\": true"));
+/// ```
 pub const CEM_MODEL_JSON: &str = include_str!("../data/cem-model.json");
 
 impl MaturityModel {

@@ -32,7 +32,17 @@ use crate::assessment::{Assessment, Placement, BOUND_TOLERANCE};
 
 /// Where a firm stands against the next level, competency by competency.
 ///
-/// Made by [`Assessment::gaps`]; see the [module documentation](self).
+/// Made by [`Assessment::gaps`]; see also the [module documentation](self).
+///
+/// ```
+/// # let model = cocreate_maturity::MaturityModel::builtin();
+/// # let mut s = model.sheet("a").answer("gate.programme", true)?;
+/// # for item in model.items() { s = s.answer(item.id(), 3)?; }
+/// let gaps = model.assess(&s.build()?)?.gaps();
+/// assert_eq!((gaps.level, gaps.target), (Some(3), Some(4)));
+/// assert_eq!(gaps.target_name.as_deref(), Some("Managed"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -174,7 +184,7 @@ impl Assessment {
                 stage: c.stage,
                 points_to_next_stage: c.score.zip(c.stage).and_then(|(s, stage)| {
                     inputs
-                        .lower_bound(stage + 1)
+                        .lower_bound(stage.checked_add(1)?)
                         .map(|bound| points_to(s, bound))
                 }),
                 points_to_target: c.score.zip(target_bound).map(|(s, b)| points_to(s, b)),

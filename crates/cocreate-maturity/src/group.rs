@@ -40,6 +40,11 @@ use crate::stats;
 
 /// The default low-agreement threshold: a standard deviation above 20 points
 /// (`sources.md` §4.5).
+///
+/// ```
+/// use cocreate_maturity::{group::DEFAULT_LOW_AGREEMENT_SD, GroupOptions};
+/// assert_eq!(GroupOptions::default().low_agreement().1, DEFAULT_LOW_AGREEMENT_SD);
+/// ```
 pub const DEFAULT_LOW_AGREEMENT_SD: f64 = 20.0;
 
 /// How respondents' competency scores are combined.

@@ -26,6 +26,14 @@ use crate::level::MaturityLevel;
 use crate::spec::{ModelSpec, ScaleSpec};
 
 /// The most stages a model may have.
+///
+/// ```
+/// use cocreate_maturity::{model::MAX_STAGES, MaturityModel, ModelError};
+/// let mut spec = MaturityModel::builtin().spec().clone();
+/// spec.cem_levels = false;
+/// spec.stages = vec![spec.stages[0].clone(); MAX_STAGES + 1];
+/// assert!(matches!(MaturityModel::from_spec(spec), Err(ModelError::TooManyStages { .. })));
+/// ```
 pub const MAX_STAGES: usize = 20;
 
 /// Two weights sums closer to 1 than this are accepted (JSON cannot write 1/6 exactly).

@@ -80,6 +80,11 @@ pub enum Practice {
 
 impl Practice {
     /// Every practice, in checklist order.
+    ///
+    /// ```
+    /// use cocreate_maturity::orientation::Practice;
+    /// assert_eq!(Practice::ALL[0], Practice::ExceedsExpectations);
+    /// ```
     pub const ALL: [Practice; 9] = [
         Practice::ExceedsExpectations,
         Practice::WinWinTerms,
@@ -161,6 +166,12 @@ impl Practice {
 
     /// `true` for the practices whose absence, even partial, caps the result at
     /// instrumental: no deception and no pressure tactics.
+    ///
+    /// ```
+    /// use cocreate_maturity::orientation::Practice;
+    /// let capping: Vec<_> = Practice::ALL.into_iter().filter(|p| p.caps_when_missing()).collect();
+    /// assert_eq!(capping, [Practice::NoPressureTactics, Practice::NoDeception]);
+    /// ```
     pub fn caps_when_missing(self) -> bool {
         matches!(self, Practice::NoDeception | Practice::NoPressureTactics)
     }
@@ -233,6 +244,11 @@ pub enum Phase {
 
 impl Phase {
     /// The three phases in order.
+    ///
+    /// ```
+    /// use cocreate_maturity::orientation::Phase;
+    /// assert_eq!(Phase::ALL[2], Phase::After);
+    /// ```
     pub const ALL: [Phase; 3] = [Phase::Before, Phase::During, Phase::After];
 }
 
@@ -321,6 +337,14 @@ impl EmotionGrid {
     }
 
     /// The cells (channel, phase) that are not positive.
+    ///
+    /// ```
+    /// use cocreate_maturity::orientation::{EmotionGrid, Phase};
+    /// let mut grid = EmotionGrid::new(["chat"])?;
+    /// grid.mark("chat", Phase::Before, true)?;
+    /// assert_eq!(grid.gaps(), [("chat".to_string(), Phase::During), ("chat".to_string(), Phase::After)]);
+    /// # Ok::<(), cocreate_maturity::ChecklistError>(())
+    /// ```
     pub fn gaps(&self) -> Vec<(String, Phase)> {
         self.channels
             .iter()
@@ -335,6 +359,15 @@ impl EmotionGrid {
     }
 
     /// Present when every cell is positive, absent when none is, partial otherwise.
+    ///
+    /// ```
+    /// use cocreate_maturity::orientation::{EmotionGrid, Phase, Rating};
+    /// let mut grid = EmotionGrid::new(["chat"])?;
+    /// assert_eq!(grid.rating(), Rating::Absent);
+    /// grid.mark("chat", Phase::After, true)?;
+    /// assert_eq!(grid.rating(), Rating::Partial);
+    /// # Ok::<(), cocreate_maturity::ChecklistError>(())
+    /// ```
     pub fn rating(&self) -> Rating {
         let cells = self.positive.len() * 3;
         let positive = self.positive.iter().flatten().filter(|&&b| b).count();
@@ -366,7 +399,13 @@ pub struct PracticeRating {
 
 /// The checklist being filled in: one rating per practice.
 ///
-/// See the [module documentation](self) for an example.
+/// ```
+/// use cocreate_maturity::orientation::{OrientationChecklist, Practice, Rating};
+/// let checklist = OrientationChecklist::new()
+///     .rate(Practice::Transparency, Rating::Present, "all fees on the price list")?;
+/// assert!(checklist.assess().is_err()); // eight practices are still unrated
+/// # Ok::<(), cocreate_maturity::ChecklistError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct OrientationChecklist {
@@ -409,7 +448,18 @@ impl fmt::Display for Orientation {
 
 /// The result of an [`OrientationChecklist`].
 ///
-/// See the [module documentation](self) for an example.
+/// ```
+/// use cocreate_maturity::orientation::{Orientation, OrientationChecklist, Practice, Rating};
+/// let mut c = OrientationChecklist::new();
+/// for p in Practice::ALL {
+///     c = c.rate(p, Rating::Partial, "")?;
+/// }
+/// let report = c.assess()?;
+/// assert_eq!((report.points, report.index), (9, 0.5));
+/// assert_eq!(report.uncapped, Orientation::Mixed);
+/// assert_eq!(report.orientation, Orientation::Instrumental); // pressure and deception seen
+/// # Ok::<(), cocreate_maturity::ChecklistError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]

@@ -26,7 +26,17 @@ use crate::error::AssessError;
 
 /// The change between an earlier and a later assessment of one firm with one model.
 ///
-/// Made by [`Progress::between`]; see the [module documentation](self).
+/// Made by [`Progress::between`]; see also the [module documentation](self).
+///
+/// ```
+/// # use cocreate_maturity::{MaturityModel, Progress};
+/// # let model = MaturityModel::builtin();
+/// # let s = model.sheet("a").answer("gate.programme", false)?.build()?;
+/// let a = model.assess(&s)?;
+/// let p = Progress::between(&a, &a)?;
+/// assert_eq!((p.level_before, p.level_after, p.overall_change), (Some(0), Some(0), None));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]

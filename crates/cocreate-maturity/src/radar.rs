@@ -48,7 +48,14 @@ const BANDS: [&str; 2] = ["#f3f4f6", "#e5e7eb"];
 
 /// Builds the SVG radar chart of an [`Assessment`].
 ///
-/// See the [module documentation](self) for an example.
+/// ```
+/// # use cocreate_maturity::{radar::RadarChart, MaturityModel};
+/// # let model = MaturityModel::builtin();
+/// # let s = model.sheet("a").answer("gate.programme", true)?.build()?;
+/// let svg = RadarChart::new(&model.assess(&s)?).to_svg();
+/// assert!(svg.contains("no score")); // no competency was answered
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct RadarChart<'a> {
     assessment: &'a Assessment,

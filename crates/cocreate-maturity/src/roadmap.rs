@@ -90,7 +90,15 @@ pub struct RoadmapStep {
 
 /// The ordered steps from where a firm stands to its next level.
 ///
-/// Made by [`MaturityModel::roadmap`]; see the [module documentation](self).
+/// Made by [`MaturityModel::roadmap`]; see also the [module documentation](self).
+///
+/// ```
+/// # let model = cocreate_maturity::MaturityModel::builtin();
+/// # let s = model.sheet("a").answer("gate.programme", false)?.build()?;
+/// let roadmap = model.roadmap(&model.assess(&s)?)?;
+/// assert_eq!((roadmap.level, roadmap.target), (Some(0), Some(1)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]

@@ -46,10 +46,20 @@ use std::collections::BTreeMap;
 
 /// The default share of a competency's items that must be answered for it to be scored
 /// (`sources.md` §4.5: 0.67).
+///
+/// ```
+/// use cocreate_maturity::spec::{ModelSpec, DEFAULT_MIN_COVERAGE};
+/// assert_eq!(ModelSpec::default().min_coverage, DEFAULT_MIN_COVERAGE);
+/// ```
 pub const DEFAULT_MIN_COVERAGE: f64 = 0.67;
 
 /// The default lag allowance `k`: a single weak competency may hold the reported stage at
 /// most this many stages below the compensatory stage (`sources.md` §4.5: 1).
+///
+/// ```
+/// use cocreate_maturity::spec::{ModelSpec, DEFAULT_LAG_ALLOWANCE};
+/// assert_eq!(ModelSpec::default().lag_allowance, DEFAULT_LAG_ALLOWANCE);
+/// ```
 pub const DEFAULT_LAG_ALLOWANCE: u8 = 1;
 
 /// A whole maturity model as written in JSON.

@@ -283,3 +283,39 @@ fn floor_boundary(s: &str, mut at: usize) -> usize {
     }
     at
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(
+        std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(256)
+    ))]
+
+    /// A stored assessment edited by hand (levels, stages, counts at their extremes) still
+    /// gives gaps, a roadmap, progress and a chart without panicking.
+    #[test]
+    fn edited_assessments_never_panic(
+        level in any::<u8>(),
+        stage in any::<u8>(),
+        yes in any::<u32>(),
+        no in any::<u32>(),
+        score in -1e3f64..1e3,
+    ) {
+        let model = MaturityModel::builtin();
+        let mut s = model.sheet("r").answer("gate.programme", true).unwrap();
+        for item in model.items() {
+            s = s.answer(item.id(), 3).unwrap();
+        }
+        let result = model.assess(&s.build().unwrap()).unwrap();
+        let json = serde_json::to_string(&result).unwrap()
+            .replace("\"level\":3", &format!("\"level\":{level}"))
+            .replace("\"stage\":3", &format!("\"stage\":{stage}"))
+            .replace("\"yes\":1", &format!("\"yes\":{yes}"))
+            .replace("\"no\":0", &format!("\"no\":{no}"))
+            .replace("\"score\":50.0", &format!("\"score\":{score:?}"));
+        let edited: Assessment = serde_json::from_str(&json).unwrap();
+        let _ = edited.gaps();
+        let _ = edited.level_name();
+        let _ = model.roadmap(&edited);
+        let _ = Progress::between(&result, &edited);
+        let _ = cocreate_maturity::radar::RadarChart::new(&edited).to_svg();
+    }
+}
