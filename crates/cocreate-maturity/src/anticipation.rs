@@ -747,6 +747,48 @@ fn check_part(part: u64, whole: u64, what: impl FnOnce() -> String) -> Result<()
     }
 }
 
+/// Totals of named records that each hold a part of a whole and a yes/no flag (a flow's
+/// completions of its starts and its fallback; a channel's answered mentions and whether
+/// it is monitored).
+struct Tally {
+    part: u64,
+    whole: u64,
+    flagged_share: f64,
+    unflagged: Vec<String>,
+}
+
+/// Checks the records (unique names, no part above its whole) and totals them; `None`
+/// when there are none.
+fn tally<T>(
+    records: &[T],
+    what: &'static str,
+    part_name: &str,
+    fields: impl Fn(&T) -> (&String, u64, u64, bool),
+) -> Result<Option<Tally>, ChecklistError> {
+    if records.is_empty() {
+        return Ok(None);
+    }
+    check_unique(records.iter().map(|r| fields(r).0.as_str()), what)?;
+    let (mut part, mut whole) = (0u64, 0u64);
+    let mut unflagged = Vec::new();
+    for r in records {
+        let (name, p, w, flag) = fields(r);
+        check_part(p, w, || format!("{what} '{name}': {part_name}"))?;
+        part = part.saturating_add(p);
+        whole = whole.saturating_add(w);
+        if !flag {
+            unflagged.push(name.clone());
+        }
+    }
+    let n = records.len();
+    Ok(Some(Tally {
+        part,
+        whole,
+        flagged_share: (n - unflagged.len()) as f64 / n as f64,
+        unflagged,
+    }))
+}
+
 fn share(part: usize, whole: usize) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }
@@ -871,66 +913,36 @@ impl AnticipationAudit {
     }
 
     fn self_service_summary(&self) -> Result<Option<SelfServiceSummary>, ChecklistError> {
-        if self.self_service.is_empty() {
+        let flows = &self.self_service;
+        let Some(t) = tally(flows, "self-service flow", "completions", |f| {
+            (&f.name, f.completed, f.started, f.human_fallback)
+        })?
+        else {
             return Ok(None);
-        }
-        check_unique(
-            self.self_service.iter().map(|f| f.name.as_str()),
-            "self-service flow",
-        )?;
-        let (mut started, mut completed) = (0u64, 0u64);
-        for f in &self.self_service {
-            check_part(f.completed, f.started, || {
-                format!("self-service flow '{}': completions", f.name)
-            })?;
-            started = started.saturating_add(f.started);
-            completed = completed.saturating_add(f.completed);
-        }
-        let without_fallback: Vec<String> = self
-            .self_service
-            .iter()
-            .filter(|f| !f.human_fallback)
-            .map(|f| f.name.clone())
-            .collect();
-        let n = self.self_service.len();
+        };
         Ok(Some(SelfServiceSummary {
-            started,
-            completed,
-            containment_rate: rate(completed, started),
-            fallback_share: (n - without_fallback.len()) as f64 / n as f64,
-            without_fallback,
+            started: t.whole,
+            completed: t.part,
+            containment_rate: rate(t.part, t.whole),
+            fallback_share: t.flagged_share,
+            without_fallback: t.unflagged,
         }))
     }
 
     fn listening_summary(&self) -> Result<Option<ListeningSummary>, ChecklistError> {
-        if self.listening.is_empty() {
+        let channels = &self.listening;
+        let Some(t) = tally(channels, "listening channel", "answered mentions", |c| {
+            (&c.channel, c.answered, c.mentions, c.monitored)
+        })?
+        else {
             return Ok(None);
-        }
-        check_unique(
-            self.listening.iter().map(|c| c.channel.as_str()),
-            "listening channel",
-        )?;
-        let (mut mentions, mut answered) = (0u64, 0u64);
-        for c in &self.listening {
-            check_part(c.answered, c.mentions, || {
-                format!("listening channel '{}': answered mentions", c.channel)
-            })?;
-            mentions = mentions.saturating_add(c.mentions);
-            answered = answered.saturating_add(c.answered);
-        }
-        let unmonitored: Vec<String> = self
-            .listening
-            .iter()
-            .filter(|c| !c.monitored)
-            .map(|c| c.channel.clone())
-            .collect();
-        let n = self.listening.len();
+        };
         Ok(Some(ListeningSummary {
-            monitored_share: (n - unmonitored.len()) as f64 / n as f64,
-            mentions,
-            answered,
-            answer_rate: rate(answered, mentions),
-            unmonitored,
+            monitored_share: t.flagged_share,
+            mentions: t.whole,
+            answered: t.part,
+            answer_rate: rate(t.part, t.whole),
+            unmonitored: t.unflagged,
         }))
     }
 

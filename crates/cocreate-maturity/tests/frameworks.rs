@@ -1,11 +1,22 @@
 //! Frameworks are data: the alternative four-stage framework shipped under `examples/`
 //! loads and scores like the built-in model.
 
-use cocreate_maturity::{FirmAnswers, GroupOptions, MaturityModel, StepKind};
+use cocreate_maturity::{Assessment, FirmAnswers, GroupOptions, MaturityModel, StepKind};
 
 const MODEL: &str = include_str!("../../../examples/data/maturity_four_stage_model.json");
 const ANSWERS: &str = include_str!("../../../examples/data/maturity_four_stage_answers.json");
 const SAMPLE: &str = include_str!("../../../examples/data/maturity_sample_firm.json");
+
+/// Reads a firm's answers and assesses them with the median.
+fn assess_firm(model: &MaturityModel, answers: &str) -> Assessment {
+    let sheets = FirmAnswers::from_json(answers)
+        .unwrap()
+        .sheets(model)
+        .unwrap();
+    model
+        .assess_group(&sheets, &GroupOptions::default())
+        .unwrap()
+}
 
 #[test]
 fn the_four_stage_framework_loads() {
@@ -23,13 +34,7 @@ fn the_four_stage_framework_loads() {
 #[test]
 fn the_four_stage_framework_scores_its_sample_by_hand() {
     let model = MaturityModel::from_json(MODEL).unwrap();
-    let sheets = FirmAnswers::from_json(ANSWERS)
-        .unwrap()
-        .sheets(&model)
-        .unwrap();
-    let result = model
-        .assess_group(&sheets, &GroupOptions::default())
-        .unwrap();
+    let result = assess_firm(&model, ANSWERS);
     // Customer understanding, keyed on 1–7 (u.assumptions reversed: 8 − x):
     //   owner 6, 4, 5 → (5 + 3 + 4) / 18 = 66.67; nurse 5, 3, 4 → 9/18 = 50;
     //   reception 5, 2, 4 → 8/18 = 44.44; median 50.
@@ -50,13 +55,7 @@ fn the_four_stage_framework_scores_its_sample_by_hand() {
 #[test]
 fn the_bundled_sample_firm_is_held_back_by_its_culture() {
     let model = MaturityModel::builtin();
-    let sheets = FirmAnswers::from_json(SAMPLE)
-        .unwrap()
-        .sheets(&model)
-        .unwrap();
-    let result = model
-        .assess_group(&sheets, &GroupOptions::default())
-        .unwrap();
+    let result = assess_firm(&model, SAMPLE);
     let band = result.banding().unwrap();
     assert_eq!(&*band.weakest, "culture");
     assert_eq!(
