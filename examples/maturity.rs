@@ -14,6 +14,8 @@
 //! another framework written as data (see `examples/data/maturity_four_stage_model.json`).
 //! Bad input prints one line on stderr and exits with code 2.
 
+use std::fmt::Write as _;
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use cocreate::maturity::radar::RadarChart;
@@ -21,6 +23,16 @@ use cocreate::maturity::{
     Aggregation, Assessment, FirmAnswers, GroupOptions, MaturityModel, Placement, Roadmap,
 };
 use serde_json::{json, Value};
+
+/// Appends a line to the report.
+macro_rules! say {
+    ($out:expr) => {{
+        let _ = writeln!($out);
+    }};
+    ($out:expr, $($arg:tt)*) => {{
+        let _ = writeln!($out, $($arg)*);
+    }};
+}
 
 const SAMPLE: &str = include_str!("data/maturity_sample_firm.json");
 
@@ -115,18 +127,18 @@ fn run() -> Result<(), String> {
         let svg = RadarChart::new(&assessment).title(&title).to_svg();
         std::fs::write(path, svg).map_err(|e| format!("cannot write {path}: {e}"))?;
     }
+    let mut out = String::new();
     if args.json {
-        let out = to_json(&assessment, &roadmap);
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
-        );
+        let json = to_json(&assessment, &roadmap);
+        out = serde_json::to_string_pretty(&json).map_err(|e| e.to_string())? + "\n";
     } else {
-        print_report(&model, &answers, &assessment, &roadmap);
+        print_report(&mut out, &model, &answers, &assessment, &roadmap);
         if let Some(path) = &args.svg {
-            println!("\nRadar chart written to {path}");
+            say!(out, "\nRadar chart written to {path}");
         }
     }
+    // A reader that stops early (`| head`) is not an error.
+    let _ = std::io::stdout().lock().write_all(out.as_bytes());
     Ok(())
 }
 
@@ -180,7 +192,13 @@ fn to_json(a: &Assessment, roadmap: &Roadmap) -> Value {
     })
 }
 
-fn print_report(model: &MaturityModel, answers: &FirmAnswers, a: &Assessment, roadmap: &Roadmap) {
+fn print_report(
+    out: &mut String,
+    model: &MaturityModel,
+    answers: &FirmAnswers,
+    a: &Assessment,
+    roadmap: &Roadmap,
+) {
     let firm = if answers.firm.is_empty() {
         "The firm"
     } else {
@@ -191,31 +209,34 @@ fn print_report(model: &MaturityModel, answers: &FirmAnswers, a: &Assessment, ro
         .as_deref()
         .map(|d| format!(", {d}"))
         .unwrap_or_default();
-    println!(
-        "{firm} ({} respondents{date}); model {} {}",
-        a.respondents.len(),
+    let n = a.respondents.len();
+    say!(
+        out,
+        "{firm} ({n} respondent{}{date}); model {} {}",
+        if n == 1 { "" } else { "s" },
         model.id(),
         model.version()
     );
-    println!();
+    say!(out);
     match (a.level(), a.level_name()) {
         (Some(level), Some(name)) => {
-            println!("Level {level}: {name}");
+            say!(out, "Level {level}: {name}");
             let view = if level == 0 {
                 a.maturity_level().map(|l| l.view()).unwrap_or_default()
             } else {
                 model.stage(level).map(|s| s.summary()).unwrap_or_default()
             };
             if !view.is_empty() {
-                println!("  {view}");
+                say!(out, "  {view}");
             }
         }
-        _ => println!("Level undetermined"),
+        _ => say!(out, "Level undetermined"),
     }
     match &a.placement {
         Placement::Banded(b) => {
             let weakest = a.competency(&b.weakest).map_or("", |c| c.name());
-            println!(
+            say!(
+                out,
                 "  Why: overall score {:.1} gives stage {} (compensatory); the weakest \
                  competency, {weakest}, at {:.1} gives stage {} (limiting); reported level = \
                  min({}, {} + {}) = {}.",
@@ -231,7 +252,8 @@ fn print_report(model: &MaturityModel, answers: &FirmAnswers, a: &Assessment, ro
         }
         Placement::Gated => {
             if let Some(gate) = a.gate {
-                println!(
+                say!(
+                    out,
                     "  Why: {} of {} respondents who answered say there is no \
                      customer-experience programme or owner.",
                     gate.no,
@@ -244,21 +266,26 @@ fn print_report(model: &MaturityModel, answers: &FirmAnswers, a: &Assessment, ro
             gate_unanswered,
         } => {
             if *gate_unanswered {
-                println!("  Why: nobody answered the gate item.");
+                say!(out, "  Why: nobody answered the gate item.");
             }
             for id in insufficient {
                 if let Some(c) = a.competency(id) {
-                    println!("  Why: too few answers on {}.", c.name());
+                    say!(out, "  Why: too few answers on {}.", c.name());
                 }
             }
         }
         _ => {}
     }
 
-    println!();
-    println!(
+    say!(out);
+    say!(
+        out,
         "{:<36} {:>6} {:>9} {:>6} {:>12}",
-        "Competency", "Score", "Coverage", "Stage", "Spread (SD)"
+        "Competency",
+        "Score",
+        "Coverage",
+        "Stage",
+        "Spread (SD)"
     );
     for c in &a.competencies {
         let score = c.score.map_or("-".to_string(), |s| format!("{s:.1}"));
@@ -272,7 +299,8 @@ fn print_report(model: &MaturityModel, answers: &FirmAnswers, a: &Assessment, ro
         } else {
             ""
         };
-        println!(
+        say!(
+            out,
             "{:<36} {:>6} {:>8.0}% {:>6} {:>12}{flag}",
             c.name(),
             score,
@@ -284,20 +312,24 @@ fn print_report(model: &MaturityModel, answers: &FirmAnswers, a: &Assessment, ro
 
     let gaps = a.gaps();
     if let (Some(t), Some(name)) = (gaps.target, gaps.target_name.as_deref()) {
-        println!();
+        say!(out);
         match a.inputs.lower_bound(t).filter(|b| *b > 0.0) {
-            Some(bound) => println!("Gaps to level {t} ({name}, from {bound:.0} points)"),
-            None => println!("Gaps to level {t} ({name})"),
+            Some(bound) => say!(out, "Gaps to level {t} ({name}, from {bound:.0} points)"),
+            None => say!(out, "Gaps to level {t} ({name})"),
         }
         if gaps.gate_closed {
-            println!("  Set up a customer-experience programme or name its owner.");
+            say!(
+                out,
+                "  Set up a customer-experience programme or name its owner."
+            );
         }
         for g in gaps
             .competencies
             .iter()
             .filter(|g| g.points_to_target.is_some_and(|p| p > 0.0))
         {
-            println!(
+            say!(
+                out,
                 "  {:<36} {:>5.1} needs {:>5.1} more points{}",
                 &*g.name,
                 g.score.unwrap_or(0.0),
@@ -311,31 +343,37 @@ fn print_report(model: &MaturityModel, answers: &FirmAnswers, a: &Assessment, ro
         }
         if let Some(o) = gaps.overall {
             if o.points_needed > 0.0 {
-                println!(
+                say!(
+                    out,
                     "  {:<36} {:>5.1} needs {:>5.1} more points",
-                    "Overall score", o.score, o.points_needed
+                    "Overall score",
+                    o.score,
+                    o.points_needed
                 );
             } else {
-                println!(
+                say!(
+                    out,
                     "  {:<36} {:>5.1} already reaches the band",
-                    "Overall score", o.score
+                    "Overall score",
+                    o.score
                 );
             }
         }
     }
 
-    println!();
-    println!("Roadmap");
+    say!(out);
+    say!(out, "Roadmap");
     for (i, step) in roadmap.steps.iter().enumerate() {
-        println!("  {}. {}", i + 1, step.title);
+        say!(out, "  {}. {}", i + 1, step.title);
         for action in &step.actions {
-            println!("     - {action}");
+            say!(out, "     - {action}");
         }
     }
     let low: Vec<&str> = a.low_agreement().map(|c| c.name()).collect();
     if !low.is_empty() {
-        println!();
-        println!(
+        say!(out);
+        say!(
+            out,
             "Respondents disagree on {}: discuss these before acting on them.",
             low.join(", ")
         );

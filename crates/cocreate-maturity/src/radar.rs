@@ -214,11 +214,12 @@ impl<'a> RadarChart<'a> {
             );
         }
         // The firm's shape.
+        // Competencies without a score are left out of the shape rather than drawn at 0.
         let scored: Vec<(usize, f64)> = a
             .competencies
             .iter()
             .enumerate()
-            .map(|(i, c)| (i, c.score.unwrap_or(0.0)))
+            .filter_map(|(i, c)| Some((i, c.score?)))
             .collect();
         let shape: Vec<String> = scored
             .iter()
@@ -290,7 +291,12 @@ impl<'a> RadarChart<'a> {
                         Some(b) => format!("{s:.0} pts · stage {stage} · {:.0} short", b - s),
                         None => format!("{s:.0} pts · stage {stage}"),
                     };
-                    (detail, if short_of { SHORT } else { MET })
+                    let colour = match target_bound {
+                        None => MUTED,
+                        Some(_) if short_of => SHORT,
+                        Some(_) => MET,
+                    };
+                    (detail, colour)
                 }
                 _ => (
                     format!(
@@ -329,21 +335,24 @@ fn subtitle(a: &Assessment, gaps: &crate::gap::GapAnalysis) -> Vec<String> {
                 ));
             }
         }
-        Placement::Gated => parts.push("no customer-experience programme or owner".to_string()),
+        Placement::Gated => parts.push("No customer-experience programme or owner".to_string()),
         Placement::Undetermined {
             insufficient,
             gate_unanswered,
         } => {
             if *gate_unanswered {
-                parts.push("the gate item is unanswered".to_string());
+                parts.push("The gate item is unanswered".to_string());
             }
             if !insufficient.is_empty() {
-                parts.push(format!("{} competencies lack answers", insufficient.len()));
+                parts.push(format!(
+                    "{} without enough answers",
+                    plural(insufficient.len(), "competency", "competencies")
+                ));
             }
         }
     }
     if let Some(n) = a.aggregation.map(|_| a.respondents.len()) {
-        parts.push(format!("{n} respondents"));
+        parts.push(plural(n, "respondent", "respondents"));
     }
     let mut lines = vec![parts.join(" · ")];
     let next = match (gaps.target, gaps.target.and_then(|t| inputs.lower_bound(t))) {
@@ -481,6 +490,11 @@ fn legend(svg: &mut String, a: &Assessment, gaps: &crate::gap::GapAnalysis, boun
         "Stage bands",
         140.0,
     );
+}
+
+/// `1 respondent`, `3 respondents`.
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// The angle of axis `i` (may be fractional): the first axis points up, the others follow
