@@ -218,7 +218,9 @@ mod tests {
         let inst = crate::scoring::builtin::tipi();
         let mut state = 12345u64;
         let mut next = || {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             ((state >> 33) % 7 + 1) as f64
         };
         let rows: Vec<Vec<Option<f64>>> = (0..50)

@@ -263,7 +263,8 @@ impl Scorer {
         let plan = self.plan(responses)?;
         let scores = self.score_with(responses, &plan);
         let moments = PairwiseMoments::compute(responses, plan.imputed.as_deref());
-        Ok(analyse(self, responses, &plan, &scores, &moments))
+        let out = analyse(self, responses, &plan, &scores, &moments);
+        Ok(out)
     }
 }
 
@@ -404,7 +405,6 @@ fn analyse(
                 }
             }
         }
-
         // Scale scores: mean, SD, and each keyed item's correlation with them.
         let col_scores: Vec<f64> = (0..nsub)
             .map(|r| scores.get(r, s).unwrap_or(f64::NAN))
@@ -428,15 +428,11 @@ fn analyse(
                 let rev = scale.reverse()[a];
                 let raw_mean = mo.mean[j];
                 let keyed = |x: f64| if rev { plan.c - x } else { x };
-                let r_total = pairwise_cor(
-                    &col_scores,
-                    (0..nsub).map(|r| {
-                        responses
-                            .get(r, j)
-                            .or_else(|| plan.imputed.as_ref().map(|v| v[j]))
-                            .map_or(f64::NAN, keyed)
-                    }),
-                );
+                let item = responses.column_f64(j, plan.imputed.as_ref().map(|v| v[j]));
+                // Correlating with the raw item and flipping the sign equals correlating
+                // with the keyed item c − x.
+                let r_raw = pairwise_cor(&col_scores, &item);
+                let r_total = if rev { -r_raw } else { r_raw };
                 let cii = ck[a * k + a];
                 let rest = v - 2.0 * colsum_c[a] + cii;
                 ItemStatistics {
@@ -472,7 +468,6 @@ fn analyse(
                 }
             })
             .collect();
-
         analysed.push((
             s,
             ScaleReliability {
@@ -648,25 +643,36 @@ fn feldt_interval(alpha: f64, n: usize, k: usize, level: f64) -> Option<Confiden
     })
 }
 
-/// Pearson correlation over the pairs where both values are present (not NaN).
-fn pairwise_cor(x: &[f64], y: impl Iterator<Item = f64>) -> f64 {
-    let pairs: Vec<(f64, f64)> = x
-        .iter()
-        .copied()
-        .zip(y)
-        .filter(|(a, b)| !a.is_nan() && !b.is_nan())
-        .collect();
-    let m = pairs.len() as f64;
-    if pairs.len() < 2 {
+/// Pearson correlation over the pairs where both values are present (not NaN), with
+/// means taken over those pairs (R's `cor(x, y, use = "pairwise")`).
+fn pairwise_cor(x: &[f64], y: &[f64]) -> f64 {
+    // Branch-free: a pair with a NaN gets weight 0 and its values are zeroed.
+    let clean = |a: f64, b: f64| -> (f64, f64, f64) {
+        let w = if a.is_nan() || b.is_nan() { 0.0 } else { 1.0 };
+        (
+            if w == 0.0 { 0.0 } else { a },
+            if w == 0.0 { 0.0 } else { b },
+            w,
+        )
+    };
+    let (mut m, mut sx, mut sy) = (0.0, 0.0, 0.0);
+    for (&a, &b) in x.iter().zip(y) {
+        let (a, b, w) = clean(a, b);
+        m += w;
+        sx += a;
+        sy += b;
+    }
+    if m < 2.0 {
         return f64::NAN;
     }
-    let mx = pairs.iter().map(|p| p.0).sum::<f64>() / m;
-    let my = pairs.iter().map(|p| p.1).sum::<f64>() / m;
+    let (mx, my) = (sx / m, sy / m);
     let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
-    for (a, b) in &pairs {
-        sxy += (a - mx) * (b - my);
-        sxx += (a - mx) * (a - mx);
-        syy += (b - my) * (b - my);
+    for (&a, &b) in x.iter().zip(y) {
+        let (a0, b0, w) = clean(a, b);
+        let (da, db) = ((a0 - mx) * w, (b0 - my) * w);
+        sxy += da * db;
+        sxx += da * da;
+        syy += db * db;
     }
     sxy / (sxx * syy).sqrt()
 }

@@ -349,6 +349,22 @@ impl Responses {
         self.lines.as_ref().and_then(|l| l.get(row).copied())
     }
 
+    /// Item `j`'s answers as `f64`, missing ones replaced by `fill` or NaN.
+    pub(crate) fn column_f64(&self, j: usize, fill: Option<f64>) -> Vec<f64> {
+        let n = self.n;
+        let fill = fill.unwrap_or(f64::NAN);
+        match &self.cells {
+            Cells::Codes(c) => c[j * n..(j + 1) * n]
+                .iter()
+                .map(|&v| if v == MISSING { fill } else { f64::from(v) })
+                .collect(),
+            Cells::Values(v) => v[j * n..(j + 1) * n]
+                .iter()
+                .map(|&x| if x.is_nan() { fill } else { x })
+                .collect(),
+        }
+    }
+
     pub(crate) fn cells(&self) -> &Cells {
         &self.cells
     }

@@ -85,21 +85,28 @@ fn integer_moments(
             for j in i..k {
                 let xj = &x[j * COV_BLOCK..j * COV_BLOCK + len];
                 let aj = &a[j * COV_BLOCK..j * COV_BLOCK + len];
-                sxy[i * k + j] += i64::from(dot(xi, xj));
-                let (si, sj, m) = if any_missing_item[i] || any_missing_item[j] {
-                    (dot(xi, aj), dot(xj, ai), dot(ai, aj))
+                if any_missing_item[i] || any_missing_item[j] {
+                    let [pxy, pxi, pxj, pm, qi, qj] = pair_sums(xi, ai, xj, aj);
+                    sxy[i * k + j] += i64::from(pxy);
+                    sx[i * k + j] += i64::from(pxi);
+                    sxx[i * k + j] += i64::from(qi);
+                    if j != i {
+                        sx[j * k + i] += i64::from(pxj);
+                        sxx[j * k + i] += i64::from(qj);
+                    }
+                    cnt[i * k + j] += i64::from(pm);
                 } else {
+                    sxy[i * k + j] += i64::from(dot(xi, xj));
                     let si: i32 = xi.iter().map(|&v| i32::from(v)).sum();
-                    let sj: i32 = xj.iter().map(|&v| i32::from(v)).sum();
-                    (si, sj, len as i32)
-                };
-                sx[i * k + j] += i64::from(si);
-                sxx[i * k + j] += i64::from(masked_square_sum(xi, aj));
-                if j != i {
-                    sx[j * k + i] += i64::from(sj);
-                    sxx[j * k + i] += i64::from(masked_square_sum(xj, ai));
+                    sx[i * k + j] += i64::from(si);
+                    sxx[i * k + j] += i64::from(dot(xi, xi));
+                    if j != i {
+                        let sj: i32 = xj.iter().map(|&v| i32::from(v)).sum();
+                        sx[j * k + i] += i64::from(sj);
+                        sxx[j * k + i] += i64::from(dot(xj, xj));
+                    }
+                    cnt[i * k + j] += len as i64;
                 }
-                cnt[i * k + j] += i64::from(m);
             }
         }
     }
@@ -143,12 +150,20 @@ fn integer_moments(
     out
 }
 
-/// Σ x² over the rows where `a` is 1.
-fn masked_square_sum(x: &[i16], a: &[i16]) -> i32 {
-    x.iter()
-        .zip(a)
-        .map(|(&x, &a)| i32::from(x * a) * i32::from(x))
-        .sum()
+/// One fused pass over a pair of items (values `x`, answered indicators `a`, missing
+/// values already 0): Σxᵢxⱼ, Σxᵢaⱼ, Σaᵢxⱼ, Σaᵢaⱼ, Σxᵢ²aⱼ, Σaᵢxⱼ².
+fn pair_sums(xi: &[i16], ai: &[i16], xj: &[i16], aj: &[i16]) -> [i32; 6] {
+    let mut s = [0i32; 6];
+    for (((&x, &a), &y), &b) in xi.iter().zip(ai).zip(xj).zip(aj) {
+        let (xb, ya) = (x * b, y * a);
+        s[0] += i32::from(x) * i32::from(y);
+        s[1] += i32::from(xb);
+        s[2] += i32::from(ya);
+        s[3] += i32::from(a * b);
+        s[4] += i32::from(xb) * i32::from(x);
+        s[5] += i32::from(ya) * i32::from(y);
+    }
+    s
 }
 
 fn dot(a: &[i16], b: &[i16]) -> i32 {
