@@ -59,7 +59,7 @@ impl Diffs {
         for k in keys {
             let (d, n, worst) = &self.max[&k];
             println!("{k:<55} n = {n:>6}  max |diff| = {d:.3e}  ({worst})");
-            if !(*d <= tol(&k)) {
+            if d.is_nan() || *d > tol(&k) {
                 failed.push(format!("{k}: {d:e} ({worst})"));
             }
         }

@@ -83,7 +83,7 @@ impl Responses {
             });
         }
         let k = inst.items().len();
-        let expected = n_respondents.checked_mul(k).unwrap_or(usize::MAX);
+        let expected = n_respondents.saturating_mul(k);
         if codes.len() != expected {
             return Err(ScoringError::WrongLength {
                 what: format!("byte codes for {n_respondents} respondents × {k} items"),
