@@ -337,7 +337,10 @@ fn analyse(
             ));
             continue;
         }
-        if let Some(&j) = cols.iter().find(|&&j| mo.cov(j, j).is_nan() || mo.cov(j, j) <= 0.0) {
+        if let Some(&j) = cols
+            .iter()
+            .find(|&&j| mo.cov(j, j).is_nan() || mo.cov(j, j) <= 0.0)
+        {
             warnings.push(skip(format!(
                 "item {:?} has no variance (or fewer than two answers)",
                 items[j]
