@@ -8,7 +8,7 @@
 //! holds the statistics behind that chain:
 //!
 //! - [`data`]: named numeric tables read from rows or CSV, with missing cells.
-//! - `scoring`: questionnaire instruments, item keys, reverse keying, missing data,
+//! - [`scoring`]: questionnaire instruments, item keys, reverse keying, missing data,
 //!   reliability, norms and careless-response indices.
 //! - `sem`: lavaan-style model syntax, path analysis and latent-variable structural
 //!   equation models fitted by maximum likelihood, with fit indices, indirect effects and
@@ -18,3 +18,4 @@
 #![forbid(unsafe_code)]
 
 pub mod data;
+pub mod scoring;

@@ -1,0 +1,69 @@
+//! Questionnaire scoring: instruments and keys, reverse keying, missing data, scale
+//! scores, reliability, norms and careless-response indices.
+//!
+//! The workflow follows `psych::scoreItems` and `psych::alpha`, and matches them to the
+//! last digits (see `docs/validation.md`):
+//!
+//! 1. An [`Instrument`] names scales of keyed items over a response range. Load one from
+//!    JSON ([`Instrument::from_json_str`]) or take a built-in one from [`builtin`].
+//! 2. [`Responses`] holds the answers, validated against the instrument: from a
+//!    [`crate::data::Table`] (CSV) or, on the fast path, from byte codes with
+//!    [`MISSING`] marking a skipped item.
+//! 3. A [`Scorer`] (an instrument with validated [`ScoringOptions`], chiefly the
+//!    [`MissingPolicy`]) scores a whole batch ([`Scorer::score`]) or one respondent
+//!    ([`Scorer::score_respondent`]). A scale score is the mean of the keyed items, a
+//!    reverse-keyed answer `x` counting as `(min + max) − x`.
+//! 4. [`Scorer::reliability`] reports per scale raw and standardised alpha, Guttman's
+//!    λ6, average and median inter-item r, item–total and item–rest correlations,
+//!    alpha if an item is dropped, Feldt's interval and McDonald's ω total.
+//! 5. [`Norms`] turn scores into z, T, POMP and percentiles; [`careless`] flags
+//!    inattentive respondents.
+//!
+//! ```
+//! use cocreate_core::data::Table;
+//! use cocreate_core::scoring::{Instrument, MissingPolicy, Responses, Scorer, ScoringOptions};
+//!
+//! let keys = Instrument::from_json_str(r#"{
+//!     "name": "demo", "scale_min": 1, "scale_max": 5,
+//!     "scales": [{"name": "O", "items": ["O1", "O2", "O3"], "reverse": [false, true, false]}]
+//! }"#)?;
+//! let csv = "id,O1,O2,O3\n1,4,2,5\n2,3,,3\n3,5,1,4\n4,2,4,2\n";
+//! let answers = Responses::from_table(&keys, &Table::from_csv_reader(csv.as_bytes())?)?;
+//!
+//! let scorer = Scorer::new(&keys, ScoringOptions::new().missing(MissingPolicy::Prorate { min_answered: 2 }))?;
+//! let scores = scorer.score(&answers)?;
+//! assert_eq!(scores.get(0, 0), Some((4.0 + 4.0 + 5.0) / 3.0));
+//! assert_eq!(scores.get(1, 0), Some(3.0)); // O2 skipped: mean of the two answered
+//!
+//! let rel = scorer.reliability(&answers)?;
+//! assert!(rel.scales[0].alpha_raw > 0.8);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod builtin;
+pub mod careless;
+mod error;
+mod instrument;
+mod kernel;
+mod norms;
+mod omega;
+mod reliability;
+mod responses;
+mod score;
+mod stats;
+
+pub use error::{CellPosition, ScoringError};
+pub use instrument::{Instrument, ResponseRange, Scale};
+pub use norms::{
+    pomp, NormedScore, NormedScores, Norms, PercentileMethod, PercentilePoint, ScaleNorm,
+};
+pub use omega::OmegaTotal;
+pub use reliability::{
+    AlphaIfDropped, ConfidenceInterval, ItemStatistics, LabelledMatrix, Reliability,
+    ReliabilityWarning, ScaleReliability,
+};
+pub use responses::{Layout, Responses, MISSING};
+pub use score::{
+    MissingPolicy, RespondentScores, ReverseRange, ScaleScore, ScaleSummary, Scorer, Scores,
+    ScoringOptions,
+};

@@ -1,0 +1,466 @@
+//! The answers of many respondents to one instrument, validated and stored contiguously.
+//!
+//! Storage is column-major (item by item), in the instrument's item order. That layout
+//! lets batch scoring and the covariance kernels stream each item's answers as one
+//! contiguous run, which the compiler vectorises. Whole-number instruments whose answers
+//! lie in 0..=254 are stored as one byte per answer with [`MISSING`] (255) marking a
+//! missing answer; other instruments are stored as `f64` with NaN marking a missing
+//! answer. Either way every stored answer has been checked against the instrument's
+//! response range.
+
+use crate::data::Table;
+
+use super::error::{CellPosition, ScoringError};
+use super::instrument::Instrument;
+
+/// The byte code of a missing answer in byte-coded responses.
+pub const MISSING: u8 = u8::MAX;
+
+/// How a flat buffer of answers is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum Layout {
+    /// Respondent by respondent: all items of respondent 1, then respondent 2, ...
+    RowMajor,
+    /// Item by item: all respondents' answers to item 1, then item 2, ...
+    ColumnMajor,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Cells {
+    /// Column-major byte codes; [`MISSING`] is missing.
+    Codes(Vec<u8>),
+    /// Column-major values; NaN is missing.
+    Values(Vec<f64>),
+}
+
+/// Validated answers of `n_respondents` respondents to the items of one instrument.
+///
+/// ```
+/// use cocreate_core::scoring::{Instrument, Layout, Responses, MISSING};
+///
+/// let keys = Instrument::from_json_str(r#"{"name": "pair", "scale_min": 1, "scale_max": 5,
+///     "scales": [{"name": "S", "items": ["a", "b"], "reverse": [false, true]}]}"#)?;
+/// // Two respondents, row-major, the second skipped item b.
+/// let r = Responses::from_codes(&keys, 2, vec![4, 2, 5, MISSING], Layout::RowMajor)?;
+/// assert_eq!(r.get(1, 1), None);
+/// assert_eq!(r.respondent(0), vec![Some(4.0), Some(2.0)]);
+///
+/// // Out-of-range codes are an error naming row, column and value.
+/// let err = Responses::from_codes(&keys, 1, vec![4, 9], Layout::RowMajor).unwrap_err();
+/// assert_eq!(err.to_string(),
+///     "row 1, column \"b\": code 9 is outside the response range 1 to 5 and is not the missing code 255");
+/// # Ok::<(), cocreate_core::scoring::ScoringError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Responses {
+    items: Vec<String>,
+    n: usize,
+    cells: Cells,
+    lines: Option<Vec<u64>>,
+}
+
+impl Responses {
+    /// Byte-coded answers (the fast path): each code is an answer in the instrument's
+    /// range or [`MISSING`]. `codes` holds `n_respondents × items` codes in the given
+    /// layout, items in [`Instrument::items`] order.
+    ///
+    /// Errors when the instrument's answers are not whole numbers in 0..=254, the buffer
+    /// length is wrong, or a code is out of range (naming row, column and code).
+    pub fn from_codes(
+        inst: &Instrument,
+        n_respondents: usize,
+        codes: Vec<u8>,
+        layout: Layout,
+    ) -> Result<Self, ScoringError> {
+        let range = inst.range();
+        if !range.fits_codes() {
+            return Err(ScoringError::CodesUnsupported {
+                instrument: inst.name().to_string(),
+                min: range.min(),
+                max: range.max(),
+            });
+        }
+        let k = inst.items().len();
+        let expected = n_respondents.saturating_mul(k);
+        if codes.len() != expected {
+            return Err(ScoringError::WrongLength {
+                what: format!("byte codes for {n_respondents} respondents × {k} items"),
+                expected,
+                found: codes.len(),
+            });
+        }
+        let (lo, hi) = (range.min() as u8, range.max() as u8);
+        let bad = |c: u8| c != MISSING && (c < lo || c > hi);
+        // Fast scan first; locate the first bad code only when there is one.
+        if codes.iter().fold(false, |acc, &c| acc | bad(c)) {
+            let pos = codes.iter().position(|&c| bad(c)).unwrap_or(0);
+            let (row, col) = match layout {
+                Layout::RowMajor => (pos / k, pos % k),
+                Layout::ColumnMajor => (pos % n_respondents, pos / n_respondents),
+            };
+            return Err(ScoringError::BadCode {
+                at: CellPosition {
+                    row: row + 1,
+                    line: None,
+                },
+                column: inst.items()[col].clone(),
+                code: codes[pos],
+                min: range.min(),
+                max: range.max(),
+            });
+        }
+        let codes = match layout {
+            Layout::ColumnMajor => codes,
+            Layout::RowMajor => transpose(&codes, n_respondents, k),
+        };
+        Ok(Responses {
+            items: inst.items().to_vec(),
+            n: n_respondents,
+            cells: Cells::Codes(codes),
+            lines: None,
+        })
+    }
+
+    /// Answers from a [`Table`] whose columns include every item of the instrument
+    /// (other columns, such as an id, are ignored). Missing cells are missing answers.
+    ///
+    /// Errors name the row (and CSV line), column and value of the first answer that is
+    /// out of range, fractional where the instrument demands whole numbers, or text; and
+    /// the item of the first instrument item with no column.
+    ///
+    /// ```
+    /// use cocreate_core::data::Table;
+    /// use cocreate_core::scoring::{builtin, Responses};
+    ///
+    /// let tipi = builtin::tipi();
+    /// let csv = "id,Q1,Q2,Q3,Q4,Q5,Q6,Q7,Q8,Q9,Q10\n7,1,2,3,4,5,6,7,1,2,3\n8,1,2,3,4,5,6,7,1,2,8\n";
+    /// let table = Table::from_csv_reader(csv.as_bytes())?;
+    /// let err = Responses::from_table(&tipi, &table).unwrap_err();
+    /// assert_eq!(err.to_string(), "row 2 (line 3), column \"Q10\": 8 is outside the response range 1 to 7");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_table(inst: &Instrument, table: &Table) -> Result<Self, ScoringError> {
+        for item in inst.items() {
+            if table.column_index(item).is_none() {
+                return Err(ScoringError::MissingColumn {
+                    item: item.clone(),
+                    scale: inst.first_scale_of(item).to_string(),
+                    available: table.names().join(", "),
+                });
+            }
+        }
+        let selected = table.select(inst.items())?;
+        let n = selected.n_rows();
+        let k = inst.items().len();
+        let lines: Option<Vec<u64>> = table
+            .has_source_lines()
+            .then(|| (0..n).map(|r| table.source_line(r)).collect());
+        let at = |r: usize| CellPosition {
+            row: r + 1,
+            line: lines.as_ref().map(|l| l[r]),
+        };
+        let range = inst.range();
+        let values = selected.values();
+        for r in 0..n {
+            for c in 0..k {
+                let v = values[r * k + c];
+                if v.is_nan() {
+                    continue;
+                }
+                if v < range.min() || v > range.max() {
+                    return Err(ScoringError::OutOfRange {
+                        at: at(r),
+                        column: inst.items()[c].clone(),
+                        value: v,
+                        min: range.min(),
+                        max: range.max(),
+                    });
+                }
+                if range.integer() && v.fract() != 0.0 {
+                    return Err(ScoringError::NotInteger {
+                        at: at(r),
+                        column: inst.items()[c].clone(),
+                        value: v,
+                    });
+                }
+            }
+        }
+        let cells = if range.fits_codes() {
+            let mut codes = vec![MISSING; n * k];
+            for r in 0..n {
+                for c in 0..k {
+                    let v = values[r * k + c];
+                    if !v.is_nan() {
+                        codes[c * n + r] = v as u8;
+                    }
+                }
+            }
+            Cells::Codes(codes)
+        } else {
+            Cells::Values(transpose(values, n, k))
+        };
+        Ok(Responses {
+            items: inst.items().to_vec(),
+            n,
+            cells,
+            lines,
+        })
+    }
+
+    /// Answers from rows of optional values, one row per respondent, items in
+    /// [`Instrument::items`] order; validated like [`Responses::from_table`].
+    ///
+    /// ```
+    /// use cocreate_core::scoring::{builtin, Responses};
+    ///
+    /// let tipi = builtin::tipi();
+    /// let err = Responses::from_rows(&tipi, &[vec![Some(3.5); 10]]).unwrap_err();
+    /// assert!(err.to_string().contains("3.5 is not a whole number"));
+    /// ```
+    pub fn from_rows(inst: &Instrument, rows: &[Vec<Option<f64>>]) -> Result<Self, ScoringError> {
+        let k = inst.items().len();
+        for (r, row) in rows.iter().enumerate() {
+            if row.len() != k {
+                return Err(ScoringError::WrongLength {
+                    what: format!("answers of respondent {} to {:?}", r + 1, inst.name()),
+                    expected: k,
+                    found: row.len(),
+                });
+            }
+            for (c, v) in row.iter().enumerate() {
+                if let Some(v) = v {
+                    if !v.is_finite() {
+                        return Err(ScoringError::OutOfRange {
+                            at: CellPosition {
+                                row: r + 1,
+                                line: None,
+                            },
+                            column: inst.items()[c].clone(),
+                            value: *v,
+                            min: inst.range().min(),
+                            max: inst.range().max(),
+                        });
+                    }
+                }
+            }
+        }
+        let table = Table::new(inst.items().to_vec(), rows.to_vec())?;
+        Self::from_table(inst, &table)
+    }
+
+    /// Number of respondents.
+    pub fn n_respondents(&self) -> usize {
+        self.n
+    }
+
+    /// Number of items.
+    pub fn n_items(&self) -> usize {
+        self.items.len()
+    }
+
+    /// The item names, in storage order (the instrument's item order).
+    pub fn items(&self) -> &[String] {
+        &self.items
+    }
+
+    /// Whether the answers are stored as byte codes (the fast path).
+    pub fn is_byte_coded(&self) -> bool {
+        matches!(self.cells, Cells::Codes(_))
+    }
+
+    /// One answer (0-based respondent and item), `None` when missing or out of bounds.
+    pub fn get(&self, row: usize, item: usize) -> Option<f64> {
+        if row >= self.n || item >= self.items.len() {
+            return None;
+        }
+        let i = item * self.n + row;
+        match &self.cells {
+            Cells::Codes(c) => (c[i] != MISSING).then_some(f64::from(c[i])),
+            Cells::Values(v) => (!v[i].is_nan()).then_some(v[i]),
+        }
+    }
+
+    /// One respondent's answers in item order (`None` = missing). Empty when `row` is
+    /// out of bounds.
+    pub fn respondent(&self, row: usize) -> Vec<Option<f64>> {
+        if row >= self.n {
+            return Vec::new();
+        }
+        (0..self.items.len()).map(|j| self.get(row, j)).collect()
+    }
+
+    /// Number of missing answers.
+    ///
+    /// ```
+    /// # use cocreate_core::scoring::{builtin, Responses};
+    /// let r = Responses::from_rows(&builtin::tipi(), &[vec![None; 10]])?;
+    /// assert_eq!(r.n_missing(), 10);
+    /// # Ok::<(), cocreate_core::scoring::ScoringError>(())
+    /// ```
+    pub fn n_missing(&self) -> usize {
+        match &self.cells {
+            Cells::Codes(c) => c.iter().filter(|&&x| x == MISSING).count(),
+            Cells::Values(v) => v.iter().filter(|x| x.is_nan()).count(),
+        }
+    }
+
+    /// The answers of respondents `rows` (0-based, any order, repeats allowed), as new
+    /// responses; out-of-bounds rows are skipped.
+    ///
+    /// ```
+    /// # use cocreate_core::scoring::{builtin, Responses};
+    /// let inst = builtin::tipi();
+    /// let r = Responses::from_rows(&inst, &[vec![Some(1.0); 10], vec![Some(2.0); 10]])?;
+    /// let swapped = r.select_rows(&[1, 0]);
+    /// assert_eq!(swapped.get(0, 0), Some(2.0));
+    /// # Ok::<(), cocreate_core::scoring::ScoringError>(())
+    /// ```
+    pub fn select_rows(&self, rows: &[usize]) -> Responses {
+        let rows: Vec<usize> = rows.iter().copied().filter(|&r| r < self.n).collect();
+        let m = rows.len();
+        let k = self.items.len();
+        let cells = match &self.cells {
+            Cells::Codes(c) => Cells::Codes(
+                (0..k)
+                    .flat_map(|j| rows.iter().map(move |&r| c[j * self.n + r]))
+                    .collect(),
+            ),
+            Cells::Values(v) => Cells::Values(
+                (0..k)
+                    .flat_map(|j| rows.iter().map(move |&r| v[j * self.n + r]))
+                    .collect(),
+            ),
+        };
+        Responses {
+            items: self.items.clone(),
+            n: m,
+            cells,
+            lines: self
+                .lines
+                .as_ref()
+                .map(|l| rows.iter().map(|&r| l[r]).collect()),
+        }
+    }
+
+    /// The CSV line of a respondent's row, when the answers came from CSV.
+    pub fn source_line(&self, row: usize) -> Option<u64> {
+        self.lines.as_ref().and_then(|l| l.get(row).copied())
+    }
+
+    /// Item `j`'s answers as `f64`, missing ones replaced by `fill` or NaN.
+    pub(crate) fn column_f64(&self, j: usize, fill: Option<f64>) -> Vec<f64> {
+        let n = self.n;
+        let fill = fill.unwrap_or(f64::NAN);
+        match &self.cells {
+            Cells::Codes(c) => c[j * n..(j + 1) * n]
+                .iter()
+                .map(|&v| if v == MISSING { fill } else { f64::from(v) })
+                .collect(),
+            Cells::Values(v) => v[j * n..(j + 1) * n]
+                .iter()
+                .map(|&x| if x.is_nan() { fill } else { x })
+                .collect(),
+        }
+    }
+
+    pub(crate) fn cells(&self) -> &Cells {
+        &self.cells
+    }
+
+    /// Checks that these responses hold exactly the instrument's items.
+    pub(crate) fn check_instrument(&self, inst: &Instrument) -> Result<(), ScoringError> {
+        if self.items != inst.items() {
+            return Err(ScoringError::InstrumentMismatch {
+                instrument: inst.name().to_string(),
+                expected: inst.items().join(", "),
+                found: self.items.join(", "),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Transposes an `n × k` row-major buffer into column-major order.
+fn transpose<T: Copy + Default>(src: &[T], n: usize, k: usize) -> Vec<T> {
+    let mut out = vec![T::default(); n * k];
+    // Tiles of rows keep both sides cache-friendly.
+    const TILE: usize = 64;
+    for r0 in (0..n).step_by(TILE) {
+        let r1 = (r0 + TILE).min(n);
+        for c in 0..k {
+            let dst = &mut out[c * n + r0..c * n + r1];
+            for (d, r) in dst.iter_mut().zip(r0..r1) {
+                *d = src[r * k + c];
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scoring::builtin;
+
+    #[test]
+    fn codes_row_and_column_major_agree() {
+        let inst = builtin::tipi();
+        let row_major: Vec<u8> = (0..30).map(|i| (i % 7 + 1) as u8).collect();
+        let a = Responses::from_codes(&inst, 3, row_major.clone(), Layout::RowMajor).unwrap();
+        let col_major = transpose(&row_major, 3, 10);
+        let b = Responses::from_codes(&inst, 3, col_major, Layout::ColumnMajor).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.get(2, 3), Some(f64::from(row_major[2 * 10 + 3])));
+    }
+
+    #[test]
+    fn column_major_bad_code_names_row_and_item() {
+        let inst = builtin::tipi();
+        let mut codes = vec![1u8; 20];
+        codes[2 * 2 + 1] = 0; // item 3 (Q3), respondent 2
+        let err = Responses::from_codes(&inst, 2, codes, Layout::ColumnMajor).unwrap_err();
+        match err {
+            ScoringError::BadCode {
+                at, column, code, ..
+            } => {
+                assert_eq!((at.row, column.as_str(), code), (2, "Q3", 0));
+            }
+            other => panic!("{other}"),
+        }
+    }
+
+    #[test]
+    fn wrong_length_and_unsupported_ranges() {
+        let inst = builtin::tipi();
+        assert!(matches!(
+            Responses::from_codes(&inst, 2, vec![1; 19], Layout::RowMajor),
+            Err(ScoringError::WrongLength { .. })
+        ));
+        let slider = Instrument::new(
+            "s",
+            crate::scoring::ResponseRange::with_integer(0.0, 100.0, false).unwrap(),
+            vec![crate::scoring::Scale::from_keys("S", &["a"]).unwrap()],
+        )
+        .unwrap();
+        assert!(matches!(
+            Responses::from_codes(&slider, 1, vec![1], Layout::RowMajor),
+            Err(ScoringError::CodesUnsupported { .. })
+        ));
+        let r = Responses::from_rows(&slider, &[vec![Some(12.5)]]).unwrap();
+        assert!(!r.is_byte_coded());
+        assert_eq!(r.get(0, 0), Some(12.5));
+    }
+
+    #[test]
+    fn missing_column_names_item_and_scale() {
+        let inst = builtin::tipi();
+        let t = Table::from_csv_reader("Q1,Q2\n1,2\n".as_bytes()).unwrap();
+        let err = Responses::from_table(&inst, &t).unwrap_err();
+        assert!(
+            err.to_string().starts_with("item \"Q3\" of scale \"C\""),
+            "{err}"
+        );
+    }
+}

@@ -1,0 +1,118 @@
+//! Shared by the examples: argument parsing, loading keys and survey data, and the
+//! one-line error report with exit code 2.
+
+#![allow(dead_code)] // each example uses a different subset
+
+use std::fmt::Display;
+use std::process::ExitCode;
+
+use cocreate::core::data::Table;
+use cocreate::core::scoring::{Instrument, Responses};
+
+/// Command-line arguments: `--flag value` options, `--switch`es and positionals.
+pub struct Args {
+    options: Vec<(String, String)>,
+    switches: Vec<String>,
+    pub positional: Vec<String>,
+}
+
+impl Args {
+    /// Parses `std::env::args`, knowing which flags take a value.
+    pub fn parse(with_value: &[&str], usage: &str) -> Result<Args, String> {
+        let mut it = std::env::args().skip(1);
+        let mut args = Args {
+            options: Vec::new(),
+            switches: Vec::new(),
+            positional: Vec::new(),
+        };
+        while let Some(a) = it.next() {
+            if a == "--help" || a == "-h" {
+                println!("{usage}");
+                std::process::exit(0);
+            }
+            if with_value.contains(&a.as_str()) {
+                let v = it
+                    .next()
+                    .ok_or_else(|| format!("{a} needs a value\n{usage}"))?;
+                args.options.push((a, v));
+            } else if a.starts_with("--") {
+                args.switches.push(a);
+            } else {
+                args.positional.push(a);
+            }
+        }
+        Ok(args)
+    }
+
+    /// The value of `--flag`, if given.
+    pub fn value(&self, flag: &str) -> Option<&str> {
+        self.options
+            .iter()
+            .rev()
+            .find(|(f, _)| f == flag)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Whether `--switch` was given.
+    pub fn has(&self, switch: &str) -> bool {
+        self.switches.iter().any(|s| s == switch)
+    }
+
+    /// Errors on switches the example does not know.
+    pub fn reject_unknown(&self, known: &[&str], usage: &str) -> Result<(), String> {
+        match self.switches.iter().find(|s| !known.contains(&s.as_str())) {
+            Some(s) => Err(format!("unknown option {s}\n{usage}")),
+            None => Ok(()),
+        }
+    }
+}
+
+/// An error to report on one line, with the file it concerns.
+pub struct Failure {
+    pub file: Option<String>,
+    pub message: String,
+}
+
+impl Failure {
+    /// A failure about `file`.
+    pub fn in_file(file: &str, err: impl Display) -> Self {
+        Failure {
+            file: Some(file.to_string()),
+            message: err.to_string(),
+        }
+    }
+
+    /// A failure about the command line.
+    pub fn usage(message: impl Into<String>) -> Self {
+        Failure {
+            file: None,
+            message: message.into(),
+        }
+    }
+}
+
+/// Prints `error: FILE: message` (one line) to stderr and returns exit code 2.
+pub fn report(f: Failure) -> ExitCode {
+    let msg = f.message.replace('\n', " ");
+    match f.file {
+        Some(file) => eprintln!("error: {file}: {msg}"),
+        None => eprintln!("error: {}", f.message),
+    }
+    ExitCode::from(2)
+}
+
+/// Reads the keys JSON and the CSV survey, validating the answers against the keys.
+pub fn load(keys: &str, data: &str) -> Result<(Instrument, Responses), Failure> {
+    let inst = Instrument::from_json_path(keys).map_err(|e| Failure::in_file(keys, e))?;
+    let table = Table::from_csv_path(data).map_err(|e| Failure::in_file(data, e))?;
+    let responses = Responses::from_table(&inst, &table).map_err(|e| Failure::in_file(data, e))?;
+    Ok((inst, responses))
+}
+
+/// A number for a table cell: three decimals, or "–" when absent.
+pub fn cell(v: Option<f64>) -> String {
+    match v {
+        Some(x) if x.is_finite() => format!("{x:.3}"),
+        _ => "–".to_string(),
+    }
+}
