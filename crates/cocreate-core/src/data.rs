@@ -177,6 +177,43 @@ fn is_missing_field(field: &str) -> bool {
     field.is_empty() || field == "NA"
 }
 
+/// A reader that remembers where every newline it passed on was, so that a byte offset
+/// can be turned into a 1-based line number whatever the line endings.
+struct LineCounter<R> {
+    inner: R,
+    offset: u64,
+    newlines: Vec<u64>,
+}
+
+impl<R> LineCounter<R> {
+    fn new(inner: R) -> Self {
+        LineCounter {
+            inner,
+            offset: 0,
+            newlines: Vec::new(),
+        }
+    }
+
+    /// The 1-based line of a record starting at `byte`. On CRLF input the csv reader
+    /// places a record at the `\n` that ends the previous line, which therefore counts.
+    fn line_at(&self, byte: u64) -> u64 {
+        self.newlines.partition_point(|&nl| nl <= byte) as u64 + 1
+    }
+}
+
+impl<R: Read> Read for LineCounter<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for (i, &b) in buf[..n].iter().enumerate() {
+            if b == b'\n' {
+                self.newlines.push(self.offset + i as u64);
+            }
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
 impl Table {
     /// Builds a table from column names and rows of optional values.
     ///
@@ -270,12 +307,21 @@ impl Table {
             .has_headers(true)
             .flexible(true)
             .trim(csv::Trim::All)
-            .from_reader(reader);
-        let csv_err = |e: csv::Error| DataError::Csv {
-            line: e.position().map_or(0, |p| p.line()),
-            message: e.to_string(),
+            .from_reader(LineCounter::new(reader));
+        // The csv crate's own line numbers drift on CRLF input, so lines are derived
+        // from byte offsets and the newline positions the wrapped reader has seen.
+        let line_of = |rdr: &csv::Reader<LineCounter<R>>, pos: Option<&csv::Position>| {
+            pos.map_or(0, |p| rdr.get_ref().line_at(p.byte()))
         };
-        let header = rdr.headers().map_err(csv_err)?.clone();
+        let header = match rdr.headers() {
+            Ok(h) => h.clone(),
+            Err(e) => {
+                return Err(DataError::Csv {
+                    line: line_of(&rdr, e.position()),
+                    message: e.to_string(),
+                })
+            }
+        };
         let names: Vec<String> = header
             .iter()
             .enumerate()
@@ -301,9 +347,14 @@ impl Table {
             match rdr.read_record(&mut record) {
                 Ok(true) => {}
                 Ok(false) => break,
-                Err(e) => return Err(csv_err(e)),
+                Err(e) => {
+                    return Err(DataError::Csv {
+                        line: line_of(&rdr, e.position()),
+                        message: e.to_string(),
+                    })
+                }
             }
-            let line = record.position().map_or(0, |p| p.line());
+            let line = line_of(&rdr, record.position());
             // A completely blank line is not a row.
             if record.len() == 1 && record[0].is_empty() && n_cols > 1 {
                 continue;
@@ -517,6 +568,17 @@ mod tests {
             other => panic!("unexpected {other:?}"),
         }
         assert_eq!(t.source_line(1), 3);
+    }
+
+    #[test]
+    fn line_numbers_survive_crlf_and_quoted_newlines() {
+        let t = Table::from_csv_reader("a,b\r\n1,2\r\n3,x\r\n".as_bytes()).unwrap();
+        assert_eq!((t.source_line(0), t.source_line(1)), (2, 3));
+        assert!(t.select(&["b"]).unwrap_err().to_string().contains("line 3"));
+        let t = Table::from_csv_reader("a,b\n1,\"two\nlines\"\n3,4\n".as_bytes()).unwrap();
+        assert_eq!((t.source_line(0), t.source_line(1)), (2, 4));
+        let err = Table::from_csv_reader("a,b\r\n1,2\r\n3\r\n".as_bytes()).unwrap_err();
+        assert!(matches!(err, DataError::Ragged { line: 3, .. }));
     }
 
     #[test]
