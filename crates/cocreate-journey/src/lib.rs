@@ -4,13 +4,17 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+mod analytics;
 mod attribution;
 mod data;
 mod experience;
 mod model;
 mod params;
+mod process;
+mod stats;
 mod time;
 
+pub use analytics::*;
 pub use attribution::*;
 pub use data::{
     describe_load_error, Case, EventFormat, EventLog, EventLogBuilder, LoadError, PathColumns,
@@ -19,4 +23,6 @@ pub use data::{
 pub use experience::*;
 pub use model::*;
 pub use params::ParamError;
+pub use process::*;
+pub use stats::{Difference, Proportion, Summary};
 pub use time::{Timestamp, TimestampError};

@@ -519,15 +519,6 @@ impl PathData {
         }
         t
     }
-
-    /// The path of a row as text, channel names joined by `" > "`.
-    pub(crate) fn path_text(&self, ids: &[u32]) -> String {
-        let names = self.channels();
-        ids.iter()
-            .map(|&id| names[id as usize].as_str())
-            .collect::<Vec<_>>()
-            .join(" > ")
-    }
 }
 
 #[cfg(test)]
