@@ -195,9 +195,9 @@ fn weighted(paths: &PathData, weights: impl Fn(usize, &mut Vec<f64>)) -> Channel
 /// ```
 /// use cocreate_journey::PositionBased;
 ///
-/// let p = PositionBased::new(0.3, 0.5)?;
-/// assert_eq!(p.weights(4), vec![0.3, 0.1, 0.1, 0.5]);
-/// assert_eq!(p.weights(2), vec![0.375, 0.625]);
+/// let p = PositionBased::new(0.25, 0.5)?;
+/// assert_eq!(p.weights(4), vec![0.25, 0.125, 0.125, 0.5]);
+/// assert_eq!(p.weights(2), vec![1.0 / 3.0, 2.0 / 3.0]);
 /// assert!(PositionBased::new(0.7, 0.7).is_err());
 /// # Ok::<(), cocreate_journey::ParamError>(())
 /// ```
@@ -280,8 +280,9 @@ impl PositionBased {
 ///
 /// let mut data = PathData::new();
 /// data.push_path("ad > email > website > store", 10.0, 100.0, 0.0)?;
-/// let a = position_based(&data, &PositionBased::default());
-/// assert_eq!(a.attribution.conversions, [4.0, 1.0, 1.0, 4.0]);
+/// let a = position_based(&data, &PositionBased::default()); // 40 / 20 / 40
+/// let want = [4.0, 1.0, 1.0, 4.0];
+/// assert!(a.attribution.conversions.iter().zip(want).all(|(x, y)| (x - y).abs() < 1e-12));
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
 pub fn position_based(paths: &PathData, options: &PositionBased) -> ChannelAttribution {
