@@ -157,8 +157,16 @@ impl Proportion {
             n,
             estimate: p,
             // At x = 0 and x = n the bounds are exactly 0 and 1; avoid rounding residue.
-            lower: if x == 0 { 0.0 } else { (center - half).max(0.0) },
-            upper: if x == n { 1.0 } else { (center + half).min(1.0) },
+            lower: if x == 0 {
+                0.0
+            } else {
+                (center - half).max(0.0)
+            },
+            upper: if x == n {
+                1.0
+            } else {
+                (center + half).min(1.0)
+            },
         })
     }
 }

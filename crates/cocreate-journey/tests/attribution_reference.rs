@@ -62,11 +62,18 @@ fn check_matrix(what: &str, m: &TransitionMatrix, want: &Value) {
         .map(|t| {
             (
                 (state_key(&t["from"]), state_key(&t["to"])),
-                (t["count"].as_f64().unwrap(), t["probability"].as_f64().unwrap()),
+                (
+                    t["count"].as_f64().unwrap(),
+                    t["probability"].as_f64().unwrap(),
+                ),
             )
         })
         .collect();
-    assert_eq!(m.transitions.len(), want.len(), "{what}: number of transitions");
+    assert_eq!(
+        m.transitions.len(),
+        want.len(),
+        "{what}: number of transitions"
+    );
     let mut max = 0.0f64;
     for t in &m.transitions {
         let key = (m.states[t.from].to_string(), m.states[t.to].to_string());
@@ -142,7 +149,12 @@ fn check_markov(file: &str, order: usize, include_nulls: bool) {
     assert_eq!(fit.channels, channels, "{file}: channel order");
     assert_eq!(fit.horizon as u64, want["horizon_H"].as_u64().unwrap());
     if let Some(states) = want.get("states") {
-        let got: Vec<String> = fit.transition_matrix.states.iter().map(MarkovState::to_string).collect();
+        let got: Vec<String> = fit
+            .transition_matrix
+            .states
+            .iter()
+            .map(MarkovState::to_string)
+            .collect();
         let want_states: Vec<String> = states
             .as_array()
             .unwrap()
@@ -151,7 +163,11 @@ fn check_markov(file: &str, order: usize, include_nulls: bool) {
             .collect();
         assert_eq!(got.len(), want_states.len(), "{file}: number of states");
         // Channel states appear in the same first-appearance order.
-        assert_eq!(got[..got.len() - 2], want_states[..got.len() - 2], "{file}: state order");
+        assert_eq!(
+            got[..got.len() - 2],
+            want_states[..got.len() - 2],
+            "{file}: state order"
+        );
     }
     check_matrix(file, &fit.transition_matrix, &want["transition_matrix"]);
     check_effects(file, &fit, &want, &channels);

@@ -32,7 +32,13 @@ fn check_process(file: &str, key: ActivityKey) {
     let got: Vec<(String, String, u64)> = dfg
         .edges()
         .iter()
-        .map(|e| (dfg.name(e.from).to_owned(), dfg.name(e.to).to_owned(), e.count))
+        .map(|e| {
+            (
+                dfg.name(e.from).to_owned(),
+                dfg.name(e.to).to_owned(),
+                e.count,
+            )
+        })
         .collect();
     let expected: Vec<(String, String, u64)> = want["dfg"]
         .as_array()
@@ -47,8 +53,14 @@ fn check_process(file: &str, key: ActivityKey) {
         })
         .collect();
     assert_eq!(got, expected, "{file}: dfg (same order)");
-    for (name, got) in [("start_activities", dfg.start_activities()), ("end_activities", dfg.end_activities())] {
-        let got: Vec<(String, u64)> = got.iter().map(|a| (dfg.name(a.activity).to_owned(), a.count)).collect();
+    for (name, got) in [
+        ("start_activities", dfg.start_activities()),
+        ("end_activities", dfg.end_activities()),
+    ] {
+        let got: Vec<(String, u64)> = got
+            .iter()
+            .map(|a| (dfg.name(a.activity).to_owned(), a.count))
+            .collect();
         let want_pairs: Vec<(String, u64)> = want[name]
             .as_object()
             .unwrap()
@@ -62,8 +74,17 @@ fn check_process(file: &str, key: ActivityKey) {
     let vs = variants(&log, key);
     assert_eq!(vs.len() as u64, want["n_variants"].as_u64().unwrap());
     for (g, w) in vs.iter().zip(want["variants"].as_array().unwrap()) {
-        let wa: Vec<String> = w["variant"].as_array().unwrap().iter().map(|x| x.as_str().unwrap().to_owned()).collect();
-        assert_eq!((&g.activities, g.count), (&wa, w["count"].as_u64().unwrap()), "{file}: variant");
+        let wa: Vec<String> = w["variant"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(
+            (&g.activities, g.count),
+            (&wa, w["count"].as_u64().unwrap()),
+            "{file}: variant"
+        );
     }
     let perf = performance_dfg(&log, key);
     let wp = want["performance_dfg_seconds"].as_array().unwrap();
@@ -71,8 +92,17 @@ fn check_process(file: &str, key: ActivityKey) {
     let mut got_stats = Vec::new();
     let mut want_stats = Vec::new();
     for (g, w) in perf.iter().zip(wp) {
-        assert_eq!((g.from.as_str(), g.to.as_str()), (w["from"].as_str().unwrap(), w["to"].as_str().unwrap()));
-        for (v, k) in [(g.mean, "mean"), (g.median, "median"), (g.min, "min"), (g.max, "max"), (g.sum, "sum")] {
+        assert_eq!(
+            (g.from.as_str(), g.to.as_str()),
+            (w["from"].as_str().unwrap(), w["to"].as_str().unwrap())
+        );
+        for (v, k) in [
+            (g.mean, "mean"),
+            (g.median, "median"),
+            (g.min, "min"),
+            (g.max, "max"),
+            (g.sum, "sum"),
+        ] {
             got_stats.push(v);
             want_stats.push(w[k].as_f64().unwrap());
         }
@@ -82,10 +112,18 @@ fn check_process(file: &str, key: ActivityKey) {
                 want_stats.push(b);
             }
             (None, None) => {}
-            other => panic!("{file}: stdev presence differs for {}→{}: {other:?}", g.from, g.to),
+            other => panic!(
+                "{file}: stdev presence differs for {}→{}: {other:?}",
+                g.from, g.to
+            ),
         }
     }
-    check_rel(&format!("{file} performance seconds"), &got_stats, &want_stats, 1e-9);
+    check_rel(
+        &format!("{file} performance seconds"),
+        &got_stats,
+        &want_stats,
+        1e-9,
+    );
 }
 
 #[test]
@@ -101,7 +139,8 @@ fn process_mining_by_stage_matches_pm4py() {
 #[test]
 fn derived_paths_equal_the_reference_path_file() {
     let derived = log().to_paths();
-    let file = PathData::from_csv_path(common::data("paths_small.csv"), &PathColumns::default()).unwrap();
+    let file =
+        PathData::from_csv_path(common::data("paths_small.csv"), &PathColumns::default()).unwrap();
     assert_eq!(derived.n_rows(), file.n_rows());
     assert_eq!(derived.channels(), file.channels());
     let mut values = (Vec::new(), Vec::new());
@@ -118,23 +157,50 @@ fn derived_paths_equal_the_reference_path_file() {
 fn journey_analytics_match_the_reference_report() {
     let want = json("journey_analytics.json");
     let log = log();
-    let paths = PathData::from_csv_path(common::data("paths_small.csv"), &PathColumns::default()).unwrap();
+    let paths =
+        PathData::from_csv_path(common::data("paths_small.csv"), &PathColumns::default()).unwrap();
     let got = serde_json::to_value(JourneyAnalytics::compute(&log, &paths)).unwrap();
     let mut floats_got = Vec::new();
     let mut floats_want = Vec::new();
-    compare(&got, &want, "", &mut floats_got, &mut floats_want, &["source", "versions", "definitions"]);
+    compare(
+        &got,
+        &want,
+        "",
+        &mut floats_got,
+        &mut floats_want,
+        &["source", "versions", "definitions"],
+    );
     check_rel("journey analytics floats", &floats_got, &floats_want, 1e-9);
     // The report computed from the log's own paths is identical.
     let from_log = serde_json::to_value(JourneyAnalytics::from_log(&log)).unwrap();
     let (mut a, mut b) = (Vec::new(), Vec::new());
-    compare(&from_log, &want, "", &mut a, &mut b, &["source", "versions", "definitions"]);
-    check_rel("journey analytics floats (paths from the log)", &a, &b, 1e-9);
+    compare(
+        &from_log,
+        &want,
+        "",
+        &mut a,
+        &mut b,
+        &["source", "versions", "definitions"],
+    );
+    check_rel(
+        "journey analytics floats (paths from the log)",
+        &a,
+        &b,
+        1e-9,
+    );
     assert_eq!(counts_map(&want["outcome_counts"]).len(), 5);
 }
 
 /// Walks both JSON trees: structure, keys, strings and integers must agree exactly;
 /// floats are collected for a tolerance check.
-fn compare(got: &Value, want: &Value, path: &str, fg: &mut Vec<f64>, fw: &mut Vec<f64>, skip: &[&str]) {
+fn compare(
+    got: &Value,
+    want: &Value,
+    path: &str,
+    fg: &mut Vec<f64>,
+    fw: &mut Vec<f64>,
+    skip: &[&str],
+) {
     match (got, want) {
         (Value::Object(g), Value::Object(w)) => {
             for (k, wv) in w {

@@ -246,7 +246,9 @@ pub fn sankey_links(paths: &PathData) -> Vec<SankeyLink> {
             continue;
         }
         for (k, pair) in row.channels.windows(2).enumerate() {
-            *links.entry((node(k, pair[0]), node(k + 1, pair[1]))).or_insert(0.0) += weight;
+            *links
+                .entry((node(k, pair[0]), node(k + 1, pair[1])))
+                .or_insert(0.0) += weight;
         }
         let end = node(row.channels.len() - 1, last);
         for (to, w) in [("(conversion)", row.conversions), ("(null)", row.nulls)] {

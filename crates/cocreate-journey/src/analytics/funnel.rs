@@ -136,7 +136,12 @@ pub fn drop_off(log: &EventLog) -> DropOff {
     let n_stages = log.stage_order().len();
     let mut counts = vec![0u64; n_tp * n_stages];
     for case in log.cases() {
-        for ((&s, &t), &o) in case.stages().iter().zip(case.touchpoints()).zip(case.outcomes()) {
+        for ((&s, &t), &o) in case
+            .stages()
+            .iter()
+            .zip(case.touchpoints())
+            .zip(case.outcomes())
+        {
             if o == Outcome::Leave {
                 counts[s as usize * n_tp + t as usize] += 1;
             }

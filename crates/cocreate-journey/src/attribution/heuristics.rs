@@ -323,7 +323,11 @@ impl TimeDecay {
         if half_life.is_finite() && half_life > 0.0 {
             Ok(TimeDecay { half_life })
         } else {
-            Err(ParamError::new("half-life", "a finite number > 0", half_life))
+            Err(ParamError::new(
+                "half-life",
+                "a finite number > 0",
+                half_life,
+            ))
         }
     }
 
@@ -418,7 +422,11 @@ pub fn time_decay_by_time(
         let value = case.values()[k];
         w.clear();
         for i in 0..=k {
-            if post.get(case.stages()[i] as usize).copied().unwrap_or(false) {
+            if post
+                .get(case.stages()[i] as usize)
+                .copied()
+                .unwrap_or(false)
+            {
                 continue;
             }
             let dt = at.seconds_since(case.timestamps()[i]).max(0.0);

@@ -6,7 +6,8 @@ use std::io::Read;
 use std::path::Path;
 
 use super::intern::Interner;
-use super::load::{csv_error, csv_reader, field, non_negative, text, Header, LoadError, RowProblem};
+use super::load::{non_negative, text, Header, LoadError, RowProblem};
+use super::records::{Record, Records};
 use crate::{Outcome, PathData, PurchasePhase, StageOrder, Timestamp};
 
 /// The layout of an event-log CSV: column names and the stages it may name.
@@ -229,7 +230,14 @@ impl EventLogBuilder {
                 value,
             });
         }
-        self.push_checked(customer_id, timestamp, touchpoint, stage, outcome, value + 0.0)
+        self.push_checked(
+            customer_id,
+            timestamp,
+            touchpoint,
+            stage,
+            outcome,
+            value + 0.0,
+        )
     }
 
     fn stage_position(&self, name: &str) -> Result<u32, RowProblem> {
@@ -541,8 +549,8 @@ impl EventLog {
     /// );
     /// ```
     pub fn from_csv_reader<R: Read>(input: R, format: &EventFormat) -> Result<Self, LoadError> {
-        let mut reader = csv_reader(input);
-        let header = Header::read(&mut reader)?;
+        let mut records = Records::new(input);
+        let header = Header::read(&mut records)?;
         let cols = [
             header.find(&format.customer_id)?,
             header.find(&format.timestamp)?,
@@ -550,16 +558,14 @@ impl EventLog {
             header.find(&format.stage)?,
             header.find(&format.outcome)?,
         ];
-        let value_col = format.value.as_deref().map(|c| header.find(c)).transpose()?;
+        let value_col = format
+            .value
+            .as_deref()
+            .map(|c| header.find(c))
+            .transpose()?;
         let mut builder = EventLogBuilder::new(format.stages.clone());
-        let mut record = csv::ByteRecord::new();
-        loop {
-            match reader.read_byte_record(&mut record) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(e) => return Err(csv_error(e)),
-            }
-            let line = record.position().map_or(0, csv::Position::line);
+        while let Some(record) = records.next_record()? {
+            let line = record.line;
             read_event(&mut builder, &record, &header, format, cols, value_col)
                 .map_err(|problem| LoadError::Row { line, problem })?;
         }
@@ -761,32 +767,27 @@ impl EventLog {
 
 fn read_event(
     builder: &mut EventLogBuilder,
-    record: &csv::ByteRecord,
+    record: &Record<'_>,
     header: &Header,
     format: &EventFormat,
     [c_id, c_time, c_tp, c_stage, c_outcome]: [usize; 5],
     value_col: Option<usize>,
 ) -> Result<(), RowProblem> {
-    if record.len() != header.len() {
-        return Err(RowProblem::Ragged {
-            expected: header.len(),
-            found: record.len(),
-        });
-    }
-    let customer = text(field(record, c_id), &format.customer_id)?;
-    let time_text = text(field(record, c_time), &format.timestamp)?;
+    header.check_len(record)?;
+    let customer = text(record.get(c_id), &format.customer_id)?;
+    let time_text = text(record.get(c_time), &format.timestamp)?;
     let timestamp = Timestamp::parse(time_text).map_err(|source| RowProblem::Timestamp {
         column: format.timestamp.clone(),
         source,
     })?;
-    let touchpoint = text(field(record, c_tp), &format.touchpoint)?;
-    let stage = builder.stage_position(text(field(record, c_stage), &format.stage)?)?;
-    let outcome_text = text(field(record, c_outcome), &format.outcome)?;
+    let touchpoint = text(record.get(c_tp), &format.touchpoint)?;
+    let stage = builder.stage_position(text(record.get(c_stage), &format.stage)?)?;
+    let outcome_text = text(record.get(c_outcome), &format.outcome)?;
     let outcome = Outcome::from_name(outcome_text).ok_or_else(|| RowProblem::UnknownOutcome {
         name: outcome_text.chars().take(64).collect(),
     })?;
     let value = match (value_col, &format.value) {
-        (Some(i), Some(name)) => non_negative(field(record, i), name)?,
+        (Some(i), Some(name)) => non_negative(record.get(i), name)?,
         _ => 0.0,
     };
     builder.push_checked(customer, timestamp, touchpoint, stage, outcome, value)

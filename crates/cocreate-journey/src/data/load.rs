@@ -4,6 +4,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use super::records::{Record, Records};
 use crate::TimestampError;
 
 /// What is wrong with one row of input.
@@ -84,9 +85,7 @@ pub enum RowProblem {
         known: String,
     },
     /// An outcome name is unknown.
-    #[error(
-        "outcome {name:?} is not one of continue, drop_off, conversion, retained, churned"
-    )]
+    #[error("outcome {name:?} is not one of continue, drop_off, conversion, retained, churned")]
     UnknownOutcome {
         /// The name found.
         name: String,
@@ -164,40 +163,16 @@ impl LoadError {
     }
 }
 
-/// Converts a `csv` error, keeping its line.
-pub(crate) fn csv_error(err: csv::Error) -> LoadError {
-    let line = err.position().map_or(0, csv::Position::line);
-    match err.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => LoadError::Row {
-            line,
-            problem: RowProblem::Ragged {
-                expected: *expected_len as usize,
-                found: *len as usize,
-            },
-        },
-        _ => LoadError::Csv {
-            line,
-            message: err.to_string(),
-        },
-    }
-}
-
 /// The header of a CSV input, for finding columns by name.
 pub(crate) struct Header {
     names: Vec<String>,
 }
 
 impl Header {
-    pub(crate) fn read<R: std::io::Read>(reader: &mut csv::Reader<R>) -> Result<Self, LoadError> {
-        let record = reader.byte_headers().map_err(csv_error)?.clone();
-        if record.is_empty() {
-            return Err(LoadError::NoHeader);
-        }
-        let names = record
-            .iter()
-            .map(|f| String::from_utf8_lossy(f).trim().trim_start_matches('\u{feff}').to_owned())
+    pub(crate) fn read<R: std::io::Read>(records: &mut Records<R>) -> Result<Self, LoadError> {
+        let record = records.next_record()?.ok_or(LoadError::NoHeader)?;
+        let names = (0..record.len())
+            .map(|i| String::from_utf8_lossy(record.get(i)).trim().to_owned())
             .collect();
         Ok(Header { names })
     }
@@ -213,25 +188,18 @@ impl Header {
             })
     }
 
-    pub(crate) fn len(&self) -> usize {
-        self.names.len()
+    /// Checks that a record has as many fields as the header.
+    #[inline]
+    pub(crate) fn check_len(&self, record: &Record<'_>) -> Result<(), RowProblem> {
+        if record.len() == self.names.len() {
+            Ok(())
+        } else {
+            Err(RowProblem::Ragged {
+                expected: self.names.len(),
+                found: record.len(),
+            })
+        }
     }
-}
-
-/// A CSV reader over `input` configured for journey data: a header row, no trimming,
-/// rows of the header's length.
-pub(crate) fn csv_reader<R: std::io::Read>(input: R) -> csv::Reader<R> {
-    csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .buffer_capacity(1 << 16)
-        .from_reader(input)
-}
-
-/// Field `index` of `record` (empty when the row is short; rows are length-checked first).
-#[inline]
-pub(crate) fn field(record: &csv::ByteRecord, index: usize) -> &[u8] {
-    record.get(index).unwrap_or(&[])
 }
 
 /// Field text as UTF-8 with surrounding whitespace removed.
@@ -253,6 +221,9 @@ pub(crate) fn non_negative(bytes: &[u8], column: &str) -> Result<f64, RowProblem
         return Ok(bytes
             .iter()
             .fold(0u64, |acc, &b| acc * 10 + u64::from(b - b'0')) as f64);
+    }
+    if let Some(v) = plain_decimal(bytes) {
+        return Ok(v);
     }
     let s = text(bytes, column)?;
     if s.is_empty() {
@@ -278,6 +249,29 @@ pub(crate) fn non_negative(bytes: &[u8], column: &str) -> Result<f64, RowProblem
     }
     // Normalise -0 to 0 so that outputs never show a negative zero.
     Ok(value + 0.0)
+}
+
+/// `digits.digits` with at most 15 digits in all, as the correctly rounded f64: the
+/// digits form an exact integer m < 10^15 and 10^k (k ≤ 15) is exact, so m / 10^k is one
+/// correctly rounded division (Clinger's fast path). `None` for anything else.
+#[inline]
+fn plain_decimal(bytes: &[u8]) -> Option<f64> {
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let dot = bytes.iter().position(|&b| b == b'.')?;
+    let (int, frac) = (&bytes[..dot], &bytes[dot + 1..]);
+    if int.is_empty() || frac.is_empty() || int.len() + frac.len() > 15 {
+        return None;
+    }
+    let mut m = 0u64;
+    for &b in int.iter().chain(frac) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        m = m * 10 + u64::from(b - b'0');
+    }
+    Some(m as f64 / POW10[frac.len()])
 }
 
 /// Renders an optional file name and an error as one line: `file: message`.

@@ -5,6 +5,8 @@ mod events;
 pub(crate) mod intern;
 mod load;
 mod paths;
+mod records;
+mod swar;
 
 pub use events::{Case, EventFormat, EventLog, EventLogBuilder};
 pub use load::{describe_load_error, LoadError, RowProblem};

@@ -5,7 +5,9 @@ use std::io::Read;
 use std::path::Path;
 
 use super::intern::Interner;
-use super::load::{csv_error, csv_reader, field, non_negative, text, Header, LoadError, RowProblem};
+use super::load::{non_negative, Header, LoadError, RowProblem};
+use super::records::{Record, Records};
+use super::swar;
 
 /// Names of the columns of a path CSV, and the separator between touchpoints.
 ///
@@ -271,7 +273,7 @@ impl PathData {
         check_counts(conversions, value, nulls)?;
         let start = self.tokens.len();
         for name in path {
-            let name = name.as_ref().trim();
+            let name = name.as_ref().trim_ascii();
             if name.is_empty() {
                 continue;
             }
@@ -343,27 +345,37 @@ impl PathData {
     /// assert_eq!(err.to_string(), "line 2: column \"total_null\" is -2, but counts and values cannot be negative");
     /// ```
     pub fn from_csv_reader<R: Read>(input: R, columns: &PathColumns) -> Result<Self, LoadError> {
-        let mut reader = csv_reader(input);
-        let header = Header::read(&mut reader)?;
+        let mut records = Records::new(input);
+        let header = Header::read(&mut records)?;
         let path_col = header.find(&columns.path)?;
         let conv_col = header.find(&columns.conversions)?;
-        let value_col = columns.value.as_deref().map(|c| header.find(c)).transpose()?;
-        let null_col = columns.nulls.as_deref().map(|c| header.find(c)).transpose()?;
+        let value_col = columns
+            .value
+            .as_deref()
+            .map(|c| header.find(c))
+            .transpose()?;
+        let null_col = columns
+            .nulls
+            .as_deref()
+            .map(|c| header.find(c))
+            .transpose()?;
         let sep = u8::try_from(columns.separator)
             .ok()
             .filter(u8::is_ascii)
             .unwrap_or(b'>');
         let mut data = PathData::new();
-        let mut record = csv::ByteRecord::new();
-        loop {
-            match reader.read_byte_record(&mut record) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(e) => return Err(csv_error(e)),
-            }
-            let line = record.position().map_or(0, csv::Position::line);
-            data.push_record(&record, &header, sep, columns, [path_col, conv_col], value_col, null_col, line)
-                .map_err(|problem| LoadError::Row { line, problem })?;
+        while let Some(record) = records.next_record()? {
+            let line = record.line;
+            data.push_record(
+                &record,
+                &header,
+                sep,
+                columns,
+                [path_col, conv_col],
+                value_col,
+                null_col,
+            )
+            .map_err(|problem| LoadError::Row { line, problem })?;
         }
         Ok(data)
     }
@@ -372,45 +384,53 @@ impl PathData {
     #[inline]
     fn push_record(
         &mut self,
-        record: &csv::ByteRecord,
+        record: &Record<'_>,
         header: &Header,
         sep: u8,
         columns: &PathColumns,
         [path_col, conv_col]: [usize; 2],
         value_col: Option<usize>,
         null_col: Option<usize>,
-        line: u64,
     ) -> Result<(), RowProblem> {
-        if record.len() != header.len() {
-            return Err(RowProblem::Ragged {
-                expected: header.len(),
-                found: record.len(),
-            });
-        }
-        let conversions = non_negative(field(record, conv_col), &columns.conversions)?;
+        header.check_len(record)?;
+        let line = record.line;
+        let conversions = non_negative(record.get(conv_col), &columns.conversions)?;
         let value = match (value_col, &columns.value) {
-            (Some(i), Some(name)) => non_negative(field(record, i), name)?,
+            (Some(i), Some(name)) => non_negative(record.get(i), name)?,
             _ => 0.0,
         };
         let nulls = match (null_col, &columns.nulls) {
-            (Some(i), Some(name)) => non_negative(field(record, i), name)?,
+            (Some(i), Some(name)) => non_negative(record.get(i), name)?,
             _ => 0.0,
         };
         check_counts(conversions, value, nulls)?;
-        let path = text(field(record, path_col), &columns.path)?;
+        let path = record.get(path_col);
         let start = self.tokens.len();
-        for token in path.split(sep as char) {
-            let name = token.trim();
-            if name.is_empty() {
-                continue;
+        let mut from = 0usize;
+        let mut failure = None;
+        let mut take = |token: &[u8], this: &mut Self| {
+            let name = token.trim_ascii();
+            if name.is_empty() || failure.is_some() {
+                return;
             }
-            match self.interner.intern(name) {
-                Some(id) => self.tokens.push(id),
-                None => {
-                    self.tokens.truncate(start);
-                    return Err(RowProblem::TooManyNames);
+            match this.interner.intern_bytes(name) {
+                Ok(Some(id)) => this.tokens.push(id),
+                Ok(None) => failure = Some(RowProblem::TooManyNames),
+                Err(_) => {
+                    failure = Some(RowProblem::NotUtf8 {
+                        column: columns.path.clone(),
+                    })
                 }
             }
+        };
+        swar::for_each_position(path, sep, |at| {
+            take(&path[from..at], self);
+            from = at + 1;
+        });
+        take(&path[from..], self);
+        if let Some(problem) = failure {
+            self.tokens.truncate(start);
+            return Err(problem);
         }
         self.finish_row(start, conversions, value, nulls, line)
     }
@@ -556,8 +576,10 @@ mod tests {
     #[test]
     fn rejects_nan_and_infinity() {
         for bad in ["NaN", "inf", "-inf", "1e400"] {
-            let csv = format!("path,total_conversions,total_conversion_value,total_null\nad,{bad},0,1\n");
-            let err = PathData::from_csv_reader(csv.as_bytes(), &PathColumns::default()).unwrap_err();
+            let csv =
+                format!("path,total_conversions,total_conversion_value,total_null\nad,{bad},0,1\n");
+            let err =
+                PathData::from_csv_reader(csv.as_bytes(), &PathColumns::default()).unwrap_err();
             assert_eq!(err.line(), Some(2), "{bad}");
         }
     }

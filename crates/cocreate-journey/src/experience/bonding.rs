@@ -264,7 +264,11 @@ impl BondingRule {
     /// assert!(!b.attachment_likely); // three attributes were never rated
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn assess(&self, ratings: &[BondingRatings], scale: Scale) -> Result<Bonding, BondingError> {
+    pub fn assess(
+        &self,
+        ratings: &[BondingRatings],
+        scale: Scale,
+    ) -> Result<Bonding, BondingError> {
         for (i, set) in ratings.iter().enumerate() {
             for attribute in BondingAttribute::ALL {
                 if let Some(value) = set.get(attribute).filter(|v| !scale.contains(*v)) {
@@ -284,7 +288,8 @@ impl BondingRule {
     fn assess_checked(&self, ratings: &[BondingRatings], scale: Scale) -> Bonding {
         let attributes = BondingAttribute::ALL.map(|attribute| {
             let values: Vec<f64> = ratings.iter().filter_map(|r| r.get(attribute)).collect();
-            let mean = (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64);
+            let mean =
+                (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64);
             AttributeStanding {
                 attribute,
                 mean,

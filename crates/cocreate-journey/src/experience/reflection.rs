@@ -262,7 +262,9 @@ pub struct Memory {
 #[non_exhaustive]
 pub enum ReflectionError {
     /// The episode has no moments (for a journey: nothing was perceived).
-    #[error("the episode has no moments with a perceived experience, so there is nothing to remember")]
+    #[error(
+        "the episode has no moments with a perceived experience, so there is nothing to remember"
+    )]
     EmptyEpisode,
     /// A moment is not a finite number.
     #[error("moment {index} of the episode is {value}, not a finite number")]
@@ -479,8 +481,11 @@ impl Journey {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn reflect(&self, params: &ReflectionParams) -> Result<Reflection, ReflectionError> {
-        let perceived: Vec<Experience> =
-            self.encounters().iter().filter_map(|e| e.perceived).collect();
+        let perceived: Vec<Experience> = self
+            .encounters()
+            .iter()
+            .filter_map(|e| e.perceived)
+            .collect();
         let neutral = self.scale().midpoint();
         let functional: Vec<f64> = perceived.iter().map(|p| p.functional).collect();
         let emotional: Vec<f64> = perceived.iter().map(|p| p.emotional).collect();

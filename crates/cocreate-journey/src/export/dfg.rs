@@ -51,13 +51,19 @@ impl Dfg {
             weight: count as f64 / max,
         };
         for a in self.start_activities() {
-            graph.edges.push(edge("start".into(), format!("a{}", a.activity), a.count));
+            graph
+                .edges
+                .push(edge("start".into(), format!("a{}", a.activity), a.count));
         }
         for e in self.edges() {
-            graph.edges.push(edge(format!("a{}", e.from), format!("a{}", e.to), e.count));
+            graph
+                .edges
+                .push(edge(format!("a{}", e.from), format!("a{}", e.to), e.count));
         }
         for a in self.end_activities() {
-            graph.edges.push(edge(format!("a{}", a.activity), "end".into(), a.count));
+            graph
+                .edges
+                .push(edge(format!("a{}", a.activity), "end".into(), a.count));
         }
         graph
     }

@@ -84,7 +84,11 @@ pub enum Outcome {
 
 const OUTCOMES: [(Outcome, &str, &[&str]); 5] = [
     (Outcome::Continue, "continue", &["stay"]),
-    (Outcome::Leave, "drop_off", &["leave", "dropoff", "drop-off"]),
+    (
+        Outcome::Leave,
+        "drop_off",
+        &["leave", "dropoff", "drop-off"],
+    ),
     (Outcome::Convert, "conversion", &["convert", "purchase"]),
     (Outcome::Retained, "retained", &["retain"]),
     (Outcome::Churned, "churned", &["churn"]),

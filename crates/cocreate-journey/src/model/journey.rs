@@ -86,7 +86,9 @@ pub enum JourneyError {
         position: usize,
     },
     /// A rating lies outside the scale or is not a finite number.
-    #[error("encounter {position} ({touchpoint}): the {field} {value} lies outside the scale {scale}")]
+    #[error(
+        "encounter {position} ({touchpoint}): the {field} {value} lies outside the scale {scale}"
+    )]
     OutOfScale {
         /// 1-based position of the encounter.
         position: usize,
@@ -621,7 +623,11 @@ mod tests {
     use crate::Touchpoint;
 
     fn enc(tp: &str, stage: Stage, t: i64) -> Encounter {
-        Encounter::new(Touchpoint::brand(tp), stage, Timestamp::from_unix_seconds(t))
+        Encounter::new(
+            Touchpoint::brand(tp),
+            stage,
+            Timestamp::from_unix_seconds(t),
+        )
     }
 
     fn scale() -> Scale {
@@ -635,7 +641,10 @@ mod tests {
             .encounter(enc("web", Stage::Evaluation, 50))
             .build()
             .unwrap_err();
-        assert!(matches!(err, JourneyError::TimeWentBack { position: 2, .. }));
+        assert!(matches!(
+            err,
+            JourneyError::TimeWentBack { position: 2, .. }
+        ));
         assert!(err.to_string().starts_with("encounter 2 (web) happens at"));
     }
 
@@ -658,7 +667,10 @@ mod tests {
             .encounter(enc("app", Stage::Use, 0).with_outcome(Outcome::Churned))
             .build()
             .unwrap_err();
-        assert!(matches!(err, JourneyError::NotYetCustomer { position: 1, .. }));
+        assert!(matches!(
+            err,
+            JourneyError::NotYetCustomer { position: 1, .. }
+        ));
     }
 
     #[test]

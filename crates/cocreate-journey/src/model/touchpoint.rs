@@ -62,7 +62,11 @@ const KINDS: [(ChannelKind, &str, &[&str]); 11] = [
     (ChannelKind::Store, "store", &["shop"]),
     (ChannelKind::Email, "email", &["e-mail"]),
     (ChannelKind::Search, "search", &[]),
-    (ChannelKind::Social, "social", &["social_media", "social media"]),
+    (
+        ChannelKind::Social,
+        "social",
+        &["social_media", "social media"],
+    ),
 ];
 
 impl ChannelKind {
@@ -83,7 +87,10 @@ impl ChannelKind {
                 canonical.eq_ignore_ascii_case(trimmed)
                     || aliases.iter().any(|a| a.eq_ignore_ascii_case(trimmed))
             })
-            .map_or_else(|| ChannelKind::Other(trimmed.to_owned()), |(k, _, _)| k.clone())
+            .map_or_else(
+                || ChannelKind::Other(trimmed.to_owned()),
+                |(k, _, _)| k.clone(),
+            )
     }
 
     /// The kind's canonical name (for [`ChannelKind::Other`], its own name).

@@ -155,7 +155,9 @@ impl PairCounter {
     fn add(&mut self, a: u32, b: u32) {
         match self {
             PairCounter::Dense { n, counts } => counts[a as usize * *n + b as usize] += 1,
-            PairCounter::Sparse(map) => *map.entry((u64::from(a) << 32) | u64::from(b)).or_insert(0) += 1,
+            PairCounter::Sparse(map) => {
+                *map.entry((u64::from(a) << 32) | u64::from(b)).or_insert(0) += 1
+            }
         }
     }
 
@@ -370,7 +372,14 @@ pub fn performance_dfg(log: &EventLog, key: ActivityKey) -> Vec<PerformanceEdge>
     let n = dfg.names.len();
     // Bucket the durations by edge: slot offsets from the counts, then one fill pass.
     let mut slot: FastMap<u64, usize> = FastMap::default();
-    let mut dense_slot = vec![usize::MAX; if n.saturating_mul(n) <= 1 << 20 { n * n } else { 0 }];
+    let mut dense_slot = vec![
+        usize::MAX;
+        if n.saturating_mul(n) <= 1 << 20 {
+            n * n
+        } else {
+            0
+        }
+    ];
     let mut offsets = Vec::with_capacity(dfg.edges.len() + 1);
     let mut total = 0usize;
     for (i, e) in dfg.edges.iter().enumerate() {
@@ -409,7 +418,9 @@ pub fn performance_dfg(log: &EventLog, key: ActivityKey) -> Vec<PerformanceEdge>
             let stdev = sample_sd(values, mean);
             let (min, max) = values
                 .iter()
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+                    (lo.min(v), hi.max(v))
+                });
             PerformanceEdge {
                 from: dfg.name(e.from).to_owned(),
                 to: dfg.name(e.to).to_owned(),

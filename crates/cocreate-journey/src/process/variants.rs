@@ -48,6 +48,10 @@ pub fn variants(log: &EventLog, key: ActivityKey) -> Vec<Variant> {
             count,
         })
         .collect();
-    out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.activities.cmp(&b.activities)));
+    out.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then_with(|| a.activities.cmp(&b.activities))
+    });
     out
 }

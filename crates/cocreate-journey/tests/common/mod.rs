@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use serde_json::Value;
 
 pub fn data(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
 }
 
 pub fn json(name: &str) -> Value {
@@ -39,7 +41,10 @@ pub fn check_abs(what: &str, got: &[f64], want: &[f64], tol: f64) -> f64 {
         .map(|(a, b)| (a - b).abs())
         .fold(0.0, f64::max);
     println!("{what}: max abs diff {max:.3e}");
-    assert!(max <= tol, "{what}: max abs diff {max} > {tol}\n got {got:?}\nwant {want:?}");
+    assert!(
+        max <= tol,
+        "{what}: max abs diff {max} > {tol}\n got {got:?}\nwant {want:?}"
+    );
     max
 }
 
@@ -49,9 +54,18 @@ pub fn check_rel(what: &str, got: &[f64], want: &[f64], tol: f64) -> f64 {
     let max = got
         .iter()
         .zip(want)
-        .map(|(a, b)| if a == b { 0.0 } else { (a - b).abs() / b.abs().max(1e-300) })
+        .map(|(a, b)| {
+            if a == b {
+                0.0
+            } else {
+                (a - b).abs() / b.abs().max(1e-300)
+            }
+        })
         .fold(0.0, f64::max);
     println!("{what}: max rel diff {max:.3e}");
-    assert!(max <= tol, "{what}: max rel diff {max} > {tol}\n got {got:?}\nwant {want:?}");
+    assert!(
+        max <= tol,
+        "{what}: max rel diff {max} > {tol}\n got {got:?}\nwant {want:?}"
+    );
     max
 }

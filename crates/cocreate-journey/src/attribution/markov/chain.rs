@@ -79,7 +79,8 @@ impl EdgeCounter {
                 counts[from as usize * *stride + col] += w;
             }
             EdgeCounter::Sparse(map) => {
-                *map.entry((u64::from(from) << 32) | u64::from(to)).or_insert(0.0) += w;
+                *map.entry((u64::from(from) << 32) | u64::from(to))
+                    .or_insert(0.0) += w;
             }
         }
     }
@@ -158,6 +159,17 @@ impl StateIds {
     }
 }
 
+/// The dense id of channel `c` among the included rows, assigned at first appearance.
+#[inline]
+fn remap_channel(remap: &mut [u32], channels: &mut Vec<String>, paths: &PathData, c: u32) -> u32 {
+    let slot = &mut remap[c as usize];
+    if *slot == u32::MAX {
+        *slot = channels.len() as u32;
+        channels.push(paths.channels()[c as usize].clone());
+    }
+    *slot
+}
+
 /// Counts the transitions of the order-`order` chain (1 ≤ order ≤ [`MAX_ORDER`]).
 ///
 /// With `include_nulls` false the rows without conversions are left out and nulls are
@@ -194,40 +206,68 @@ pub(crate) fn count_transitions(
             unattributed.add(row.conversions, row.value, nulls);
             continue;
         }
-        touches.clear();
-        for &c in row.channels {
-            let slot = &mut remap[c as usize];
-            if *slot == u32::MAX {
-                *slot = channels.len() as u32;
-                channels.push(paths.channels()[c as usize].clone());
-            }
-            touches.push(*slot);
-        }
         let weight = row.conversions + nulls;
         if weight <= 0.0 {
+            // No flow, but the channels still count for the channel order.
+            for &c in row.channels {
+                remap_channel(&mut remap, &mut channels, paths, c);
+            }
             continue;
         }
         total_c += row.conversions;
         total_v += row.value;
         total_u += nulls;
-        sequence.clear();
-        let span = order.min(touches.len());
-        for window in touches.windows(span) {
-            let s = ids.id(window, &mut windows);
-            if !(collapse && sequence.last() == Some(&s)) {
-                sequence.push(s);
+        let prev = if let StateIds::Single(table) = &mut ids {
+            // Order 1, fused: remap, look up and count in one pass over the touches.
+            let mut prev = 0u32;
+            let mut len = 0usize;
+            for &c in row.channels {
+                let ch = remap_channel(&mut remap, &mut channels, paths, c) as usize;
+                if table.len() <= ch {
+                    table.resize(ch + 1, u32::MAX);
+                }
+                let mut s = table[ch];
+                if s == u32::MAX {
+                    s = windows.len() as u32;
+                    table[ch] = s;
+                    windows.push(vec![ch as u32]);
+                    conversions_ending.push(0.0);
+                    value_ending.push(0.0);
+                }
+                if collapse && s == prev {
+                    continue;
+                }
+                counter.add(prev, s, weight);
+                prev = s;
+                len += 1;
             }
-        }
-        if conversions_ending.len() < windows.len() {
-            conversions_ending.resize(windows.len(), 0.0);
-            value_ending.resize(windows.len(), 0.0);
-        }
-        longest = longest.max(sequence.len());
-        let mut prev = 0u32;
-        for &s in &sequence {
-            counter.add(prev, s, weight);
-            prev = s;
-        }
+            longest = longest.max(len);
+            prev
+        } else {
+            touches.clear();
+            for &c in row.channels {
+                touches.push(remap_channel(&mut remap, &mut channels, paths, c));
+            }
+            sequence.clear();
+            let span = order.min(touches.len());
+            for window in touches.windows(span) {
+                let s = ids.id(window, &mut windows);
+                if !(collapse && sequence.last() == Some(&s)) {
+                    sequence.push(s);
+                }
+            }
+            if conversions_ending.len() < windows.len() {
+                conversions_ending.resize(windows.len(), 0.0);
+                value_ending.resize(windows.len(), 0.0);
+            }
+            longest = longest.max(sequence.len());
+            let mut prev = 0u32;
+            for &s in &sequence {
+                counter.add(prev, s, weight);
+                prev = s;
+            }
+            prev
+        };
         if row.conversions > 0.0 {
             counter.add(prev, CONV, row.conversions);
             conversions_ending[prev as usize] += row.conversions;

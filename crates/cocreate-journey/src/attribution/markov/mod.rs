@@ -118,11 +118,7 @@ impl MarkovParamsBuilder {
     pub fn build(self) -> Result<MarkovParams, ParamError> {
         let p = self.params;
         if !(1..=MAX_ORDER).contains(&p.order) {
-            return Err(ParamError::new(
-                "Markov order",
-                "between 1 and 4",
-                p.order,
-            ));
+            return Err(ParamError::new("Markov order", "between 1 and 4", p.order));
         }
         if p.horizon == Some(0) {
             return Err(ParamError::new("truncation horizon", "at least 1", 0));
@@ -243,12 +239,7 @@ impl TransitionMatrix {
     /// # Ok::<(), cocreate_journey::RowProblem>(())
     /// ```
     pub fn from_paths(paths: &PathData, params: &MarkovParams, keep_self_loops: bool) -> Self {
-        let counts = count_transitions(
-            paths,
-            params.order,
-            params.include_nulls,
-            !keep_self_loops,
-        );
+        let counts = count_transitions(paths, params.order, params.include_nulls, !keep_self_loops);
         TransitionMatrix::from_counts(&counts)
     }
 
@@ -256,7 +247,11 @@ impl TransitionMatrix {
         let mut states = Vec::with_capacity(counts.n_states() + 2);
         states.push(MarkovState::Start);
         states.extend(counts.windows[1..].iter().map(|w| {
-            MarkovState::Channels(w.iter().map(|&c| counts.channels[c as usize].clone()).collect())
+            MarkovState::Channels(
+                w.iter()
+                    .map(|&c| counts.channels[c as usize].clone())
+                    .collect(),
+            )
         }));
         states.push(MarkovState::Conversion);
         states.push(MarkovState::Null);

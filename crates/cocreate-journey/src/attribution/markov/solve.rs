@@ -283,7 +283,13 @@ fn gauss_seidel(
 ) -> bool {
     let diag: Vec<f64> = alive
         .iter()
-        .map(|&s| 1.0 - chain.row(s).filter(|&(t, _)| t == s).map(|(_, p)| p).sum::<f64>())
+        .map(|&s| {
+            1.0 - chain
+                .row(s)
+                .filter(|&(t, _)| t == s)
+                .map(|(_, p)| p)
+                .sum::<f64>()
+        })
         .collect();
     if diag.iter().any(|&d| d <= 0.0) {
         return false;
@@ -314,8 +320,7 @@ fn gauss_seidel(
         // With geometric convergence at rate ρ the remaining error is about δ·ρ/(1 − ρ).
         if previous_delta.is_finite() {
             let rate = delta / previous_delta;
-            if rate < 1.0 && delta * rate / (1.0 - rate) <= SWEEP_TOLERANCE * scale.max(1e-300)
-            {
+            if rate < 1.0 && delta * rate / (1.0 - rate) <= SWEEP_TOLERANCE * scale.max(1e-300) {
                 return true;
             }
             if rate > 0.9995 && alive.len() <= DENSE_FALLBACK_LIMIT {
