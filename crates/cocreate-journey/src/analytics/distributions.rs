@@ -157,9 +157,9 @@ pub fn use_stage(log: &EventLog) -> UseStage {
             .stages()
             .iter()
             .zip(case.outcomes())
-            .filter(|(&s, _)| post[s as usize])
-            .map(|(_, &o)| o)
-            .last();
+            .rev()
+            .find(|(&s, _)| post[s as usize])
+            .map(|(_, &o)| o);
         if let Some(o) = last {
             out.converters_with_use_events += 1;
             *out.last_use_outcome.entry(o.name().to_owned()).or_insert(0) += 1;

@@ -738,7 +738,9 @@ impl EventLog {
                 entry.2 += 1.0;
             }
         }
-        let mut rows: Vec<(String, Vec<u32>, (f64, f64, f64))> = groups
+        // (path text, touchpoint ids, (conversions, value, nulls))
+        type Row = (String, Vec<u32>, (f64, f64, f64));
+        let mut rows: Vec<Row> = groups
             .into_iter()
             .map(|(path, counts)| {
                 let text = path

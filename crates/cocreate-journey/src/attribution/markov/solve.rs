@@ -399,3 +399,55 @@ pub(crate) fn solve_truncated(chain: &Sparse, killed: &[bool], horizon: usize) -
     }
     (c, v)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attribution::markov::chain::count_transitions;
+    use crate::PathData;
+
+    fn ring(laps: usize) -> Sparse {
+        let names: Vec<String> = (0..60).map(|i| format!("c{i}")).collect();
+        let path: Vec<&str> = (0..60 * laps).map(|k| names[k % 60].as_str()).collect();
+        let mut d = PathData::new();
+        d.push(&path, 1.0, 0.0, 1.0).unwrap();
+        Sparse::new(&count_transitions(&d, 1, true, true))
+    }
+
+    fn component_solve(chain: &Sparse) -> (bool, Solution) {
+        let cond = condense(chain);
+        let ring = cond.components.iter().find(|c| c.len() == 60).unwrap();
+        let alive: Vec<usize> = ring.iter().map(|&s| s as usize).collect();
+        let ci = cond.component_of[alive[0]];
+        let inside = |t: usize| cond.component_of[t] == ci;
+        let b_conv: Vec<f64> = alive.iter().map(|&s| chain.p_conv[s]).collect();
+        let b_value = vec![0.0; alive.len()];
+        let mut sol = Solution {
+            conv: vec![0.0; chain.n],
+            value: vec![0.0; chain.n],
+        };
+        let ok = gauss_seidel(chain, &alive, &inside, &b_conv, &b_value, &mut sol);
+        (ok, sol)
+    }
+
+    #[test]
+    fn sweeps_converge_on_a_fast_mixing_ring_and_give_up_on_a_slow_one() {
+        let (ok, sol) = component_solve(&ring(3));
+        assert!(ok);
+        // A state of the ring converts with a probability strictly between 0 and 1.
+        let p_last = sol.conv[60];
+        assert!(p_last > 0.0 && p_last < 1.0);
+        let (ok, _) = component_solve(&ring(200));
+        assert!(!ok, "slow mixing must fall back to the dense solve");
+        // The full solve still reproduces the observed rate through the fallback.
+        let chain = ring(200);
+        let cond = condense(&chain);
+        let mut sol = Solution {
+            conv: vec![0.0; chain.n],
+            value: vec![0.0; chain.n],
+        };
+        let all = vec![true; cond.components.len()];
+        solve_infinite(&chain, &cond, &vec![false; chain.n], &all, &mut sol).unwrap();
+        assert!((sol.conv[0] - 0.5).abs() < 1e-12);
+    }
+}
