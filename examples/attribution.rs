@@ -6,9 +6,9 @@
 //!
 //! PATHS.csv has ChannelAttribution's columns `path,total_conversions,
 //! total_conversion_value,total_null` (touchpoints separated by `>`). The output gives
-//! first-, last- and linear-touch attribution and the Markov model of order K (default
-//! 1) with its transition matrix and exact removal effects at infinite and truncated
-//! horizon. Bad input ends with a one-line error naming the file and line (exit code 2).
+//! first-, last- and linear-touch attribution and the Markov model of order K (1 by
+//! default) with its transition matrix and exact removal effects at infinite and
+//! truncated horizon. Bad input ends with a one-line error naming the file and line (exit code 2).
 
 #[macro_use]
 #[path = "common/journey_cli.rs"]
