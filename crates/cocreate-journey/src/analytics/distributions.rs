@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::{EventLog, Outcome, PathData, PurchasePhase, Summary};
+use crate::{EventLog, Outcome, PathData, Summary};
 
 /// Seconds from each converter's first event to their first conversion event.
 ///
@@ -139,12 +139,7 @@ pub struct UseStage {
 /// assert_eq!(use_stage(&EventLogBuilder::new(StageOrder::standard()).build()).converters_with_use_events, 0);
 /// ```
 pub fn use_stage(log: &EventLog) -> UseStage {
-    let post: Vec<bool> = log
-        .stage_order()
-        .stages()
-        .iter()
-        .map(|s| s.purchase_phase() == PurchasePhase::PostPurchase)
-        .collect();
+    let post = log.stage_order().post_purchase();
     let mut out = UseStage {
         converters_with_use_events: 0,
         last_use_outcome: BTreeMap::new(),

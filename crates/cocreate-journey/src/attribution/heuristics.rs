@@ -407,12 +407,7 @@ pub fn time_decay_by_time(
     let n = log.touchpoints().len();
     let mut attribution = Attribution::zeros(n);
     let mut unattributed = Unattributed::default();
-    let post: Vec<bool> = log
-        .stage_order()
-        .stages()
-        .iter()
-        .map(|s| s.purchase_phase() == crate::PurchasePhase::PostPurchase)
-        .collect();
+    let post = log.stage_order().post_purchase();
     let mut w = Vec::new();
     for case in log.cases() {
         let Some(k) = case.first_conversion() else {

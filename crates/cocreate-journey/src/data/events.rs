@@ -8,7 +8,7 @@ use std::path::Path;
 use super::intern::Interner;
 use super::load::{non_negative, text, Header, LoadError, RowProblem};
 use super::records::{Record, Records};
-use crate::{Outcome, PathData, PurchasePhase, StageOrder, Timestamp};
+use crate::{Outcome, PathData, StageOrder, Timestamp};
 
 /// The layout of an event-log CSV: column names and the stages it may name.
 ///
@@ -713,12 +713,7 @@ impl EventLog {
     /// ```
     pub fn to_paths(&self) -> PathData {
         let mut groups: HashMap<Vec<u32>, (f64, f64, f64)> = HashMap::new();
-        let post_purchase: Vec<bool> = self
-            .stages
-            .stages()
-            .iter()
-            .map(|s| s.purchase_phase() == PurchasePhase::PostPurchase)
-            .collect();
+        let post_purchase = self.stages.post_purchase();
         for case in self.cases() {
             let (end, converted) = match case.first_conversion() {
                 Some(k) => (k + 1, true),

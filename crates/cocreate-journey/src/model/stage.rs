@@ -408,6 +408,14 @@ impl StageOrder {
         })
     }
 
+    /// For each stage in order, whether it comes after the purchase.
+    pub(crate) fn post_purchase(&self) -> Vec<bool> {
+        self.stages
+            .iter()
+            .map(|s| s.purchase_phase() == PurchasePhase::PostPurchase)
+            .collect()
+    }
+
     /// The names of the stages, comma-separated (for error messages).
     pub(crate) fn names(&self) -> String {
         self.stages

@@ -32,40 +32,41 @@ pub fn strings(v: &Value) -> Vec<String> {
         .collect()
 }
 
-/// Largest absolute difference; panics when above `tol` and prints it for the report.
-pub fn check_abs(what: &str, got: &[f64], want: &[f64], tol: f64) -> f64 {
+/// Largest difference by `diff`; panics when above `tol` and prints it for the report.
+fn check(
+    what: &str,
+    kind: &str,
+    got: &[f64],
+    want: &[f64],
+    tol: f64,
+    diff: fn(f64, f64) -> f64,
+) -> f64 {
     assert_eq!(got.len(), want.len(), "{what}: lengths differ");
     let max = got
         .iter()
         .zip(want)
-        .map(|(a, b)| (a - b).abs())
+        .map(|(&a, &b)| diff(a, b))
         .fold(0.0, f64::max);
-    println!("{what}: max abs diff {max:.3e}");
+    println!("{what}: max {kind} diff {max:.3e}");
     assert!(
         max <= tol,
-        "{what}: max abs diff {max} > {tol}\n got {got:?}\nwant {want:?}"
+        "{what}: max {kind} diff {max} > {tol}\n got {got:?}\nwant {want:?}"
     );
     max
 }
 
-/// Largest relative difference |a − b| / max(|b|, 1e-300); panics when above `tol`.
+/// Largest absolute difference.
+pub fn check_abs(what: &str, got: &[f64], want: &[f64], tol: f64) -> f64 {
+    check(what, "abs", got, want, tol, |a, b| (a - b).abs())
+}
+
+/// Largest relative difference |a − b| / max(|b|, 1e-300).
 pub fn check_rel(what: &str, got: &[f64], want: &[f64], tol: f64) -> f64 {
-    assert_eq!(got.len(), want.len(), "{what}: lengths differ");
-    let max = got
-        .iter()
-        .zip(want)
-        .map(|(a, b)| {
-            if a == b {
-                0.0
-            } else {
-                (a - b).abs() / b.abs().max(1e-300)
-            }
-        })
-        .fold(0.0, f64::max);
-    println!("{what}: max rel diff {max:.3e}");
-    assert!(
-        max <= tol,
-        "{what}: max rel diff {max} > {tol}\n got {got:?}\nwant {want:?}"
-    );
-    max
+    check(what, "rel", got, want, tol, |a, b| {
+        if a == b {
+            0.0
+        } else {
+            (a - b).abs() / b.abs().max(1e-300)
+        }
+    })
 }

@@ -95,9 +95,7 @@ impl Sparse {
 
     /// The transient states `s` leads to.
     pub(crate) fn successors(&self, s: usize) -> impl Iterator<Item = usize> + '_ {
-        self.to[self.row_start[s]..self.row_start[s + 1]]
-            .iter()
-            .map(|&t| t as usize)
+        self.row(s).map(|(t, _)| t)
     }
 
     #[inline]
