@@ -115,54 +115,72 @@ pub(crate) struct Condensation {
     pub component_of: Vec<u32>,
 }
 
+/// The bookkeeping of Tarjan's algorithm.
+struct Tarjan {
+    index: Vec<u32>,
+    low: Vec<u32>,
+    on_stack: Vec<bool>,
+    stack: Vec<u32>,
+    /// The explicit call stack: (state, next edge to look at).
+    calls: Vec<(u32, usize)>,
+    counter: u32,
+}
+
+impl Tarjan {
+    const UNSEEN: u32 = u32::MAX;
+
+    /// Numbers state `v` and starts exploring its edges.
+    fn enter(&mut self, v: usize, first_edge: usize) {
+        self.index[v] = self.counter;
+        self.low[v] = self.counter;
+        self.counter += 1;
+        self.stack.push(v as u32);
+        self.on_stack[v] = true;
+        self.calls.push((v as u32, first_edge));
+    }
+}
+
 /// Tarjan's algorithm, iterative (no recursion, so long chains cannot overflow the stack).
 pub(crate) fn condense(chain: &Sparse) -> Condensation {
-    const UNSEEN: u32 = u32::MAX;
     let n = chain.n;
-    let mut index = vec![UNSEEN; n];
-    let mut low = vec![0u32; n];
-    let mut on_stack = vec![false; n];
-    let mut stack: Vec<u32> = Vec::new();
-    let mut calls: Vec<(u32, usize)> = Vec::new();
+    let mut t = Tarjan {
+        index: vec![Tarjan::UNSEEN; n],
+        low: vec![0; n],
+        on_stack: vec![false; n],
+        stack: Vec::new(),
+        calls: Vec::new(),
+        counter: 0,
+    };
     let mut component_of = vec![0u32; n];
     let mut components: Vec<Vec<u32>> = Vec::new();
-    let mut counter = 0u32;
     for root in 0..n {
-        if index[root] != UNSEEN {
+        if t.index[root] != Tarjan::UNSEEN {
             continue;
         }
-        index[root] = counter;
-        low[root] = counter;
-        counter += 1;
-        stack.push(root as u32);
-        on_stack[root] = true;
-        calls.push((root as u32, chain.row_start[root]));
-        while let Some(&mut (v, ref mut pos)) = calls.last_mut() {
+        t.enter(root, chain.row_start[root]);
+        while let Some(&(v, pos)) = t.calls.last() {
             let v = v as usize;
-            if *pos < chain.row_start[v + 1] {
-                let w = chain.to[*pos] as usize;
-                *pos += 1;
-                if index[w] == UNSEEN {
-                    index[w] = counter;
-                    low[w] = counter;
-                    counter += 1;
-                    stack.push(w as u32);
-                    on_stack[w] = true;
-                    calls.push((w as u32, chain.row_start[w]));
-                } else if on_stack[w] {
-                    low[v] = low[v].min(index[w]);
+            if pos < chain.row_start[v + 1] {
+                let w = chain.to[pos] as usize;
+                if let Some(top) = t.calls.last_mut() {
+                    top.1 += 1;
+                }
+                if t.index[w] == Tarjan::UNSEEN {
+                    t.enter(w, chain.row_start[w]);
+                } else if t.on_stack[w] {
+                    t.low[v] = t.low[v].min(t.index[w]);
                 }
                 continue;
             }
-            calls.pop();
-            if let Some(&(u, _)) = calls.last() {
-                low[u as usize] = low[u as usize].min(low[v]);
+            t.calls.pop();
+            if let Some(&(u, _)) = t.calls.last() {
+                t.low[u as usize] = t.low[u as usize].min(t.low[v]);
             }
-            if low[v] == index[v] {
+            if t.low[v] == t.index[v] {
                 let id = components.len() as u32;
                 let mut members = Vec::new();
-                while let Some(w) = stack.pop() {
-                    on_stack[w as usize] = false;
+                while let Some(w) = t.stack.pop() {
+                    t.on_stack[w as usize] = false;
                     component_of[w as usize] = id;
                     members.push(w);
                     if w as usize == v {
