@@ -10,9 +10,10 @@
 mod journey_cli;
 
 use cocreate::journey::{
-    BondingRatings, BondingRule, ChannelKind, Encounter, Experience, Journey, JourneyBuilder,
-    JourneyMap, MixedValence, MomentParams, Outcome, PeakEndParams, ReflectionParams, Scale, Stage,
-    Timestamp, Touchpoint, TouchpointOwner,
+    moments_of_truth_in_practice, BondingRatings, BondingRule, ChannelKind, Encounter, Experience,
+    Journey, JourneyBuilder, JourneyMap, MixedValence, MomentParams, Outcome, PeakEndParams,
+    PracticeParams, Proportion, ReflectionParams, Scale, Stage, Timestamp, Touchpoint,
+    TouchpointOwner,
 };
 use journey_cli::{emit, fail, Args};
 
@@ -67,6 +68,58 @@ fn annas_journey() -> Result<Journey, Box<dyn std::error::Error>> {
                 .with_outcome(Outcome::Retained),
         )
         .build()?)
+}
+
+/// An illustrative cohort (simulated here, deterministically): 400 customers pass a
+/// website, a hotline and a store; a worse hotline call makes leaving there likelier.
+fn cohort() -> Result<Vec<Journey>, Box<dyn std::error::Error>> {
+    let scale = Scale::new(1.0, 7.0)?;
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut uniform = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut journeys = Vec::new();
+    for i in 0..400 {
+        let t = |h: i64| Timestamp::from_unix_seconds(1_710_000_000 + 3600 * h);
+        let web = 3.0 + 4.0 * uniform();
+        let call = 1.0 + 6.0 * uniform();
+        let leaves_web = uniform() < 0.08;
+        let leaves_call = uniform() < 0.05 + 0.08 * (5.0 - call).max(0.0);
+        let mut b = JourneyBuilder::new(format!("C{i:03}"), scale)
+            .prior_expectation(Experience::both(5.0))
+            .encounter(
+                Encounter::new(Touchpoint::brand("website"), Stage::Evaluation, t(0))
+                    .perceiving(Experience::both(web))
+                    .with_outcome(if leaves_web {
+                        Outcome::Leave
+                    } else {
+                        Outcome::Continue
+                    }),
+            );
+        if !leaves_web {
+            b = b.encounter(
+                Encounter::new(Touchpoint::brand("hotline"), Stage::Inquiry, t(24))
+                    .perceiving(Experience::new(5.0, call))
+                    .with_outcome(if leaves_call {
+                        Outcome::Leave
+                    } else {
+                        Outcome::Continue
+                    }),
+            );
+            if !leaves_call {
+                b = b.encounter(
+                    Encounter::new(Touchpoint::brand("store"), Stage::Purchase, t(48))
+                        .perceiving(Experience::both(5.5))
+                        .with_outcome(Outcome::Convert),
+                );
+            }
+        }
+        journeys.push(b.build()?);
+    }
+    Ok(journeys)
 }
 
 fn main() {
@@ -187,6 +240,40 @@ fn main() {
             "unlikely"
         }
     );
+
+    let cohort = cohort().unwrap_or_else(|e| fail(e));
+    let practice = PracticeParams::new(0.5).unwrap_or_else(|e| fail(e));
+    outln!(
+        out,
+        "\nMoments of truth in practice (illustrative simulated cohort of {}):",
+        cohort.len()
+    );
+    for t in moments_of_truth_in_practice(&cohort, &practice) {
+        let rate = |p: Option<Proportion>| {
+            p.map_or("-".into(), |p| {
+                format!(
+                    "{:.1} % [{:.1}, {:.1}]",
+                    100.0 * p.estimate,
+                    100.0 * p.lower,
+                    100.0 * p.upper
+                )
+            })
+        };
+        outln!(
+            out,
+            "  {:8} base leave rate {}, after negative D {} (n = {}), impact {}",
+            t.touchpoint,
+            rate(t.base_leave_rate),
+            rate(t.leave_rate_after_negative),
+            t.negative,
+            t.impact.map_or("-".into(), |d| format!(
+                "{:+.1} pp [{:+.1}, {:+.1}]",
+                100.0 * d.estimate,
+                100.0 * d.lower,
+                100.0 * d.upper
+            ))
+        );
+    }
 
     let map = JourneyMap::new(&journey, moments);
     if args.flag("mermaid") {
