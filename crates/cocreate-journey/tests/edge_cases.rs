@@ -237,3 +237,21 @@ fn large_components_agree_with_long_horizon_iteration() {
         assert!((a - b).abs() < 1e-10, "{a} vs {b}");
     }
 }
+
+#[test]
+fn implausibly_large_amounts_are_rejected_before_they_can_overflow() {
+    let err = PathData::from_csv_reader(
+        format!("{HEADER}ad,1e300,0,1\n").as_bytes(),
+        &PathColumns::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "line 2: column \"total_conversions\" is 1e300, above the largest amount accepted (1e15)"
+    );
+    let mut d = PathData::new();
+    assert!(matches!(
+        d.push(["ad"], 1.0, 2e15, 0.0),
+        Err(RowProblem::TooLarge { .. })
+    ));
+}

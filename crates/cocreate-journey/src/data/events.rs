@@ -230,6 +230,12 @@ impl EventLogBuilder {
                 value,
             });
         }
+        if value > super::paths::MAX_AMOUNT {
+            return Err(RowProblem::TooLarge {
+                column: "value".into(),
+                value,
+            });
+        }
         self.push_checked(
             customer_id,
             timestamp,
@@ -787,5 +793,11 @@ fn read_event(
         (Some(i), Some(name)) => non_negative(record.get(i), name)?,
         _ => 0.0,
     };
+    if value > super::paths::MAX_AMOUNT {
+        return Err(RowProblem::TooLarge {
+            column: format.value.clone().unwrap_or_default(),
+            value,
+        });
+    }
     builder.push_checked(customer, timestamp, touchpoint, stage, outcome, value)
 }

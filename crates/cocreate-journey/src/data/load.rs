@@ -42,6 +42,14 @@ pub enum RowProblem {
         /// The value.
         value: f64,
     },
+    /// A count or value is implausibly large (above 10^15).
+    #[error("column {column:?} is {value:e}, above the largest amount accepted (1e15)")]
+    TooLarge {
+        /// The column.
+        column: String,
+        /// The value.
+        value: f64,
+    },
     /// A path has conversion value but no conversions.
     #[error("the conversion value is {value}, but there are no conversions to carry it")]
     ValueWithoutConversions {

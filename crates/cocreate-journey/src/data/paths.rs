@@ -8,6 +8,7 @@ use super::intern::Interner;
 use super::load::{non_negative, Header, LoadError, RowProblem};
 use super::records::{Record, Records};
 use super::swar;
+use crate::ParamError;
 
 /// Names of the columns of a path CSV, and the separator between touchpoints.
 ///
@@ -30,7 +31,7 @@ pub struct PathColumns {
     conversions: String,
     value: Option<String>,
     nulls: Option<String>,
-    separator: char,
+    separator: u8,
 }
 
 impl Default for PathColumns {
@@ -40,7 +41,7 @@ impl Default for PathColumns {
             conversions: "total_conversions".into(),
             value: Some("total_conversion_value".into()),
             nulls: Some("total_null".into()),
-            separator: '>',
+            separator: b'>',
         }
     }
 }
@@ -98,20 +99,31 @@ impl PathColumns {
         self
     }
 
-    /// Sets the separator between touchpoints (an ASCII character; default `>`).
+    /// Sets the separator between touchpoints: an ASCII character other than a comma, a
+    /// quote or a line break (default `>`).
     ///
     /// ```
     /// use cocreate_journey::{PathColumns, PathData};
     ///
-    /// let columns = PathColumns::default().separator('|');
+    /// assert!(PathColumns::default().separator('→').is_err());
+    /// let columns = PathColumns::default().separator('|')?;
     /// let csv = "path,total_conversions,total_conversion_value,total_null\nad|store,1,5,0\n";
     /// let data = PathData::from_csv_reader(csv.as_bytes(), &columns)?;
     /// assert_eq!(data.channels(), ["ad", "store"]);
-    /// # Ok::<(), cocreate_journey::LoadError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn separator(mut self, separator: char) -> Self {
-        self.separator = separator;
-        self
+    pub fn separator(mut self, separator: char) -> Result<Self, ParamError> {
+        match u8::try_from(separator) {
+            Ok(b) if b.is_ascii() && !matches!(b, b',' | b'"' | b'\n' | b'\r') => {
+                self.separator = b;
+                Ok(self)
+            }
+            _ => Err(ParamError::new(
+                "path separator",
+                "an ASCII character other than a comma, a quote or a line break",
+                format!("{separator:?}"),
+            )),
+        }
     }
 }
 
@@ -208,12 +220,18 @@ pub struct PathData {
     rows: Vec<Row>,
 }
 
-fn check_counts(conversions: f64, value: f64, nulls: f64) -> Result<(), RowProblem> {
-    for (column, v) in [
-        ("conversions", conversions),
-        ("value", value),
-        ("nulls", nulls),
-    ] {
+/// The largest count or value a row may carry: far beyond any real data, and small
+/// enough that sums over billions of rows stay finite.
+pub(crate) const MAX_AMOUNT: f64 = 1e15;
+
+/// Checks a row's amounts; `names` are the columns (or arguments) they came from.
+fn check_counts(
+    conversions: f64,
+    value: f64,
+    nulls: f64,
+    names: [&str; 3],
+) -> Result<(), RowProblem> {
+    for (column, v) in names.into_iter().zip([conversions, value, nulls]) {
         if !v.is_finite() {
             return Err(RowProblem::NonFinite {
                 column: column.into(),
@@ -222,6 +240,12 @@ fn check_counts(conversions: f64, value: f64, nulls: f64) -> Result<(), RowProbl
         }
         if v < 0.0 {
             return Err(RowProblem::Negative {
+                column: column.into(),
+                value: v,
+            });
+        }
+        if v > MAX_AMOUNT {
+            return Err(RowProblem::TooLarge {
                 column: column.into(),
                 value: v,
             });
@@ -270,7 +294,7 @@ impl PathData {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        check_counts(conversions, value, nulls)?;
+        check_counts(conversions, value, nulls, ["conversions", "value", "nulls"])?;
         let start = self.tokens.len();
         for name in path {
             let name = name.as_ref().trim_ascii();
@@ -359,10 +383,7 @@ impl PathData {
             .as_deref()
             .map(|c| header.find(c))
             .transpose()?;
-        let sep = u8::try_from(columns.separator)
-            .ok()
-            .filter(u8::is_ascii)
-            .unwrap_or(b'>');
+        let sep = columns.separator;
         let mut data = PathData::new();
         while let Some(record) = records.next_record()? {
             let line = record.line;
@@ -403,7 +424,16 @@ impl PathData {
             (Some(i), Some(name)) => non_negative(record.get(i), name)?,
             _ => 0.0,
         };
-        check_counts(conversions, value, nulls)?;
+        check_counts(
+            conversions,
+            value,
+            nulls,
+            [
+                &columns.conversions,
+                columns.value.as_deref().unwrap_or("value"),
+                columns.nulls.as_deref().unwrap_or("nulls"),
+            ],
+        )?;
         let path = record.get(path_col);
         let start = self.tokens.len();
         let mut from = 0usize;
