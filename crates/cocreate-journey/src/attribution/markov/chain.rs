@@ -59,7 +59,7 @@ enum EdgeCounter {
 impl EdgeCounter {
     fn new(max_states: Option<usize>) -> Self {
         match max_states {
-            Some(n) if (n + 2).saturating_mul(n) <= 1 << 20 => EdgeCounter::Dense {
+            Some(n) if (n + 2).saturating_mul(n) <= 1 << 22 => EdgeCounter::Dense {
                 stride: n + 2,
                 counts: vec![0.0; n * (n + 2)],
             },
@@ -125,9 +125,19 @@ impl EdgeCounter {
 enum StateIds {
     /// Order 1: a lookup table by channel id.
     Single(Vec<u32>),
-    /// Higher orders: windows packed into a key.
+    /// Higher orders over few channels: a table indexed by the window read as a number
+    /// in base (channels + 1), digits channel + 1, short windows padded with 0.
+    Dense {
+        base: usize,
+        digits: usize,
+        table: Vec<u32>,
+    },
+    /// Higher orders over many channels: windows packed into a key.
     Windows(FastMap<u128, u32>),
 }
+
+/// Largest table of state ids (and, squared, of edge counts) kept dense.
+const DENSE_STATES: usize = 1 << 14;
 
 impl StateIds {
     #[inline]
@@ -143,6 +153,22 @@ impl StateIds {
                     windows.push(window.to_vec());
                 }
                 table[c]
+            }
+            StateIds::Dense {
+                base,
+                digits,
+                table,
+            } => {
+                let mut key = 0usize;
+                for k in 0..*digits {
+                    let digit = window.get(k).map_or(0, |&c| c as usize + 1);
+                    key = key * *base + digit;
+                }
+                if table[key] == u32::MAX {
+                    table[key] = windows.len() as u32;
+                    windows.push(window.to_vec());
+                }
+                table[key]
             }
             StateIds::Windows(map) => {
                 let key = window
@@ -181,16 +207,42 @@ pub(crate) fn count_transitions(
     include_nulls: bool,
     collapse: bool,
 ) -> Counts {
+    count_with_limit(paths, order, include_nulls, collapse, DENSE_STATES)
+}
+
+/// [`count_transitions`] with dense tables only up to `dense_states` window ids.
+fn count_with_limit(
+    paths: &PathData,
+    order: usize,
+    include_nulls: bool,
+    collapse: bool,
+    dense_states: usize,
+) -> Counts {
     let n_channels = paths.channels().len();
     let mut remap = vec![u32::MAX; n_channels];
     let mut channels: Vec<String> = Vec::new();
     let mut windows: Vec<Vec<u32>> = vec![Vec::new()];
-    let mut ids = if order == 1 {
-        StateIds::Single(Vec::with_capacity(n_channels))
-    } else {
-        StateIds::Windows(FastMap::default())
+    let base = n_channels + 1;
+    let dense_len = u32::try_from(order)
+        .ok()
+        .and_then(|k| base.checked_pow(k))
+        .filter(|&len| len <= dense_states);
+    let mut ids = match dense_len {
+        _ if order == 1 => StateIds::Single(Vec::with_capacity(n_channels)),
+        Some(len) => StateIds::Dense {
+            base,
+            digits: order,
+            table: vec![u32::MAX; len],
+        },
+        None => StateIds::Windows(FastMap::default()),
     };
-    let mut counter = EdgeCounter::new((order == 1).then_some(n_channels + 1));
+    // Every state is (start) or a distinct window, so a dense table bounds their number.
+    let max_states = if order == 1 {
+        Some(n_channels + 1)
+    } else {
+        dense_len.map(|n| n + 1)
+    };
+    let mut counter = EdgeCounter::new(max_states);
     let mut conversions_ending = vec![0.0];
     let mut value_ending = vec![0.0];
     let mut unattributed = Unattributed::default();
@@ -291,5 +343,41 @@ pub(crate) fn count_transitions(
         value: total_v,
         nulls: total_u,
         unattributed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dense_and_hashed_state_tables_count_alike() {
+        let mut d = PathData::new();
+        let mut x = 0x1234_5678_9abc_def1u64;
+        for _ in 0..300 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let len = 1 + (x % 9) as usize;
+            let path: Vec<String> = (0..len)
+                .map(|k| format!("c{}", (x >> (4 * k)) % 7))
+                .collect();
+            d.push(
+                &path,
+                (x % 3) as f64,
+                (x % 3) as f64 * 5.0,
+                (x >> 40) as f64 % 4.0,
+            )
+            .unwrap();
+        }
+        for order in 1..=MAX_ORDER {
+            for collapse in [true, false] {
+                let dense = count_with_limit(&d, order, true, collapse, DENSE_STATES);
+                let hashed = count_with_limit(&d, order, true, collapse, 0);
+                assert_eq!(dense.windows, hashed.windows, "order {order}");
+                assert_eq!(dense.edges, hashed.edges, "order {order}");
+                assert_eq!(dense.longest, hashed.longest);
+            }
+        }
     }
 }
