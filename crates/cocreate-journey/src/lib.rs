@@ -2,11 +2,110 @@
 //!
 //! Customer journeys, moments of truth and analytics over many journeys.
 //!
-//! A journey moves from touchpoint to touchpoint through stages (the customer learns of
-//! the brand, evaluates the offer, sends inquiries, purchases, uses). At every touchpoint
-//! the customer may stay or leave; at moments of truth, expectation meets the functional
-//! and emotional experience; what is remembered afterwards shapes loyalty. This crate
-//! models one journey in types and computes funnels, drop-off, directly-follows graphs and
-//! touchpoint attribution over many.
+//! A journey moves from touchpoint to touchpoint through stages: the customer learns of
+//! the brand, evaluates the offer, sends inquiries, purchases and uses. At every
+//! touchpoint they may stay or leave. Where an expectation meets an actual experience a
+//! *moment of truth* arises; what the customer remembers afterwards moves their view of
+//! the brand and their expectations for next time. This crate models one journey in types
+//! and measures millions of them.
+//!
+//! ## One journey
+//!
+//! Build a [`Journey`] from [`Encounter`]s with [`JourneyBuilder`], which checks time
+//! order, stage order and that every rating lies on the declared [`Scale`]. Then ask it
+//! for its disconfirmations ([`Journey::disconfirmations`], D = perceived − expected,
+//! classified with a [`Tolerance`]), its moments of truth ([`Journey::moments_of_truth`],
+//! each with the reasons it was flagged), how it is remembered ([`Journey::reflect`], the
+//! peak–end rule and the updated expectation) and whether the customer is likely to bond
+//! ([`Journey::bonding`]).
+//!
+//! ```
+//! use cocreate_journey::*;
+//!
+//! let t = |s: &str| -> Timestamp { s.parse().unwrap() };
+//! let journey = JourneyBuilder::new("C0001", Scale::new(1.0, 7.0)?)
+//!     .prior_expectation(Experience::new(5.0, 5.0)) // word of mouth, marketing
+//!     .encounter(Encounter::new(Touchpoint::brand("website"), Stage::Evaluation, t("2024-01-30T02:16:57Z"))
+//!         .perceiving(Experience::new(6.0, 5.5)))
+//!     .encounter(Encounter::new(Touchpoint::brand("call_center"), Stage::Inquiry, t("2024-01-30T08:08:03Z"))
+//!         .perceiving(Experience::new(4.5, 1.5)))
+//!     .encounter(Encounter::new(Touchpoint::brand("store"), Stage::Purchase, t("2024-01-30T22:04:05Z"))
+//!         .perceiving(Experience::new(6.0, 6.0))
+//!         .with_bonding(BondingRatings::all(6.0, 5.0, 6.0, 6.0))
+//!         .with_outcome(Outcome::Convert))
+//!     .build()?;
+//!
+//! let moments = journey.moments_of_truth(&MomentParams::new(0.5, 2.0)?);
+//! assert_eq!(moments.first.unwrap().touchpoint, "website");
+//! assert_eq!(moments.critical[0].touchpoint, "call_center"); // emotional D = −3.5
+//!
+//! let memory = journey.reflect(&ReflectionParams::new(0.5)?)?;
+//! // Remembered by the most extreme moment (the call) and the end (the store).
+//! assert_eq!(memory.emotional.remembered, (1.5 + 6.0) / 2.0);
+//! assert!(journey.bonding(&BondingRule::default()).attachment_likely);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## Many journeys
+//!
+//! [`PathData`] holds aggregated conversion paths (ChannelAttribution's input) and
+//! [`EventLog`] an event log; both stream from CSV with errors that name the line.
+//!
+//! - Attribution: [`heuristic_models`] (first, last, linear touch), [`position_based`],
+//!   [`time_decay`], and [`MarkovParams::fit`], a Markov chain of order 1–4 whose removal
+//!   effects are solved exactly from the absorbing chain, at infinite and at truncated
+//!   horizon.
+//! - Analytics: [`funnel`], [`drop_off`], [`time_to_conversion`], [`path_lengths`],
+//!   [`journey_lengths`], [`use_stage`], [`sankey_links`], all together in
+//!   [`JourneyAnalytics`]; [`moments_of_truth_in_practice`] ranks touchpoints by how much
+//!   a negative disconfirmation there raises the leave rate.
+//! - Process mining: [`Dfg`] (directly-follows graph, start and end activities),
+//!   [`performance_dfg`] and [`variants`], with touchpoints or stages as activities.
+//! - Export: [`JourneyMap`] and [`Dfg`] render as Graphviz DOT and Mermaid.
+//!
+//! ```
+//! use cocreate_journey::{heuristic_models, MarkovParams, PathData};
+//!
+//! let csv = "path,total_conversions,total_conversion_value,total_null\n\
+//!            ad > website > store,30,4500,70\n\
+//!            search > website,0,0,120\n\
+//!            search > store,10,1300,15\n";
+//! let paths = PathData::from_csv_reader(csv.as_bytes(), &Default::default())?;
+//! let heuristics = heuristic_models(&paths);
+//! assert_eq!(heuristics.last_touch.conversions, [0.0, 0.0, 40.0, 0.0]);
+//!
+//! let markov = MarkovParams::builder().order(1).build()?.fit(&paths)?;
+//! let credited: f64 = markov.infinite_horizon.total_conversions.iter().sum();
+//! assert!((credited - 40.0).abs() < 1e-9);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! The formulas and their sources are in `docs/methods/journey.md`; the comparison with
+//! ChannelAttribution and pm4py is in `docs/validation.md`.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
+
+mod analytics;
+mod attribution;
+mod data;
+mod experience;
+mod export;
+mod model;
+mod params;
+mod process;
+mod stats;
+mod time;
+
+pub use analytics::*;
+pub use attribution::*;
+pub use data::{
+    describe_load_error, Case, EventFormat, EventLog, EventLogBuilder, LoadError, PathColumns,
+    PathData, PathRef, PathTotals, RowProblem,
+};
+pub use experience::*;
+pub use export::JourneyMap;
+pub use model::*;
+pub use params::ParamError;
+pub use process::*;
+pub use stats::{Difference, Proportion, Summary};
+pub use time::{Timestamp, TimestampError};

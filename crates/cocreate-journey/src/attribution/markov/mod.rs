@@ -1,0 +1,567 @@
+//! Markov-chain attribution with exact removal effects (ChannelAttribution's
+//! `markov_model`, solved instead of simulated).
+
+mod chain;
+mod solve;
+
+use std::fmt;
+
+use chain::{count_transitions, Counts, MAX_ORDER};
+use solve::{condense, solve_infinite, solve_truncated, Solution, Sparse};
+
+use crate::attribution::Unattributed;
+use crate::params::ParamError;
+use crate::PathData;
+
+/// Options of Markov attribution, validated by [`MarkovParamsBuilder::build`].
+///
+/// - `order` k (1 to 4, default 1): a state is a window of k consecutive touchpoints.
+/// - `include_nulls` (default true): the `(null)` state gets the rows' nulls, as with
+///   ChannelAttribution's `var_null`. Without it only rows with conversions enter the
+///   chain (ChannelAttribution's default call).
+/// - `horizon` H for the truncated-horizon result (default: 1 + the longest state
+///   sequence of any path, which is what ChannelAttribution's simulation truncates at).
+///
+/// ```
+/// use cocreate_journey::{MarkovParams, PathData};
+///
+/// let mut data = PathData::new();
+/// data.push_path("ad > store", 3.0, 300.0, 1.0)?;
+/// data.push_path("ad", 0.0, 0.0, 4.0)?;
+/// data.push_path("email > store", 1.0, 50.0, 0.0)?;
+/// let fit = MarkovParams::builder().order(1).build()?.fit(&data)?;
+/// let re = &fit.infinite_horizon.removal_effects_conversion;
+/// assert_eq!(fit.channels, ["ad", "store", "email"]);
+/// assert!((re[1] - 1.0).abs() < 1e-12); // every conversion passes through the store
+/// assert!((fit.infinite_horizon.p_conversion - 4.0 / 9.0).abs() < 1e-12);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct MarkovParams {
+    order: usize,
+    include_nulls: bool,
+    horizon: Option<usize>,
+}
+
+impl Default for MarkovParams {
+    fn default() -> Self {
+        MarkovParams {
+            order: 1,
+            include_nulls: true,
+            horizon: None,
+        }
+    }
+}
+
+/// Builds [`MarkovParams`].
+///
+/// ```
+/// use cocreate_journey::MarkovParams;
+///
+/// let p = MarkovParams::builder().order(3).include_nulls(false).horizon(20).build()?;
+/// assert_eq!((p.order(), p.include_nulls(), p.horizon()), (3, false, Some(20)));
+/// assert!(MarkovParams::builder().order(0).build().is_err());
+/// # Ok::<(), cocreate_journey::ParamError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MarkovParamsBuilder {
+    params: MarkovParams,
+}
+
+impl MarkovParamsBuilder {
+    /// Sets the order k (1 to 4).
+    ///
+    /// ```
+    /// use cocreate_journey::MarkovParams;
+    ///
+    /// assert!(MarkovParams::builder().order(5).build().is_err());
+    /// ```
+    pub fn order(mut self, order: usize) -> Self {
+        self.params.order = order;
+        self
+    }
+
+    /// Whether rows' nulls enter the chain as the `(null)` state.
+    ///
+    /// ```
+    /// use cocreate_journey::MarkovParams;
+    ///
+    /// assert!(!MarkovParams::builder().include_nulls(false).build()?.include_nulls());
+    /// # Ok::<(), cocreate_journey::ParamError>(())
+    /// ```
+    pub fn include_nulls(mut self, include: bool) -> Self {
+        self.params.include_nulls = include;
+        self
+    }
+
+    /// Sets the truncation horizon H ≥ 1 (in channel-state visits).
+    ///
+    /// ```
+    /// use cocreate_journey::MarkovParams;
+    ///
+    /// assert!(MarkovParams::builder().horizon(0).build().is_err());
+    /// ```
+    pub fn horizon(mut self, horizon: usize) -> Self {
+        self.params.horizon = Some(horizon);
+        self
+    }
+
+    /// Checks the options.
+    ///
+    /// ```
+    /// use cocreate_journey::MarkovParams;
+    ///
+    /// assert_eq!(MarkovParams::builder().build()?, MarkovParams::default());
+    /// # Ok::<(), cocreate_journey::ParamError>(())
+    /// ```
+    pub fn build(self) -> Result<MarkovParams, ParamError> {
+        let p = self.params;
+        if !(1..=MAX_ORDER).contains(&p.order) {
+            return Err(ParamError::new("Markov order", "between 1 and 4", p.order));
+        }
+        if p.horizon == Some(0) {
+            return Err(ParamError::new("truncation horizon", "at least 1", 0));
+        }
+        Ok(p)
+    }
+}
+
+/// A state of the chain.
+///
+/// Serialised as ChannelAttribution's JSON does: `"(start)"`, `"(conversion)"`,
+/// `"(null)"`, or the list of channel names of the window.
+///
+/// ```
+/// use cocreate_journey::MarkovState;
+///
+/// assert_eq!(MarkovState::Start.to_string(), "(start)");
+/// assert_eq!(MarkovState::Channels(vec!["ad".into(), "store".into()]).to_string(), "ad > store");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MarkovState {
+    /// Where every path starts.
+    Start,
+    /// A window of consecutive touchpoints.
+    Channels(Vec<String>),
+    /// The customer converted.
+    Conversion,
+    /// The customer did not convert.
+    Null,
+}
+
+impl fmt::Display for MarkovState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MarkovState::Start => f.write_str("(start)"),
+            MarkovState::Conversion => f.write_str("(conversion)"),
+            MarkovState::Null => f.write_str("(null)"),
+            MarkovState::Channels(names) => f.write_str(&names.join(" > ")),
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for MarkovState {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            MarkovState::Channels(names) => names.serialize(serializer),
+            other => serializer.serialize_str(&other.to_string()),
+        }
+    }
+}
+
+/// One transition of the chain: state indices into [`TransitionMatrix::states`].
+///
+/// ```
+/// use cocreate_journey::{MarkovParams, PathData, TransitionMatrix};
+///
+/// let mut data = PathData::new();
+/// data.push_path("ad > ad > store", 1.0, 10.0, 0.0)?;
+/// let m = TransitionMatrix::from_paths(&data, &MarkovParams::default(), false);
+/// let first = &m.transitions[0];
+/// assert_eq!((m.states[first.from].to_string(), m.states[first.to].to_string()), ("(start)".into(), "ad".into()));
+/// assert_eq!((first.count, first.probability), (1.0, 1.0));
+/// # Ok::<(), cocreate_journey::RowProblem>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Transition {
+    /// Index of the source state.
+    pub from: usize,
+    /// Index of the target state.
+    pub to: usize,
+    /// Weighted number of transitions.
+    pub count: f64,
+    /// count / (sum of the counts leaving `from`).
+    pub probability: f64,
+}
+
+/// The states and transitions of an order-k chain.
+///
+/// States are `(start)`, the channel windows in order of first appearance, then
+/// `(conversion)` and `(null)`. Transitions are sorted by source, then target.
+///
+/// ```
+/// use cocreate_journey::{MarkovParams, PathData, TransitionMatrix};
+///
+/// let mut data = PathData::new();
+/// data.push_path("ad > ad > store", 1.0, 10.0, 0.0)?;
+/// let collapsed = TransitionMatrix::from_paths(&data, &MarkovParams::default(), false);
+/// let with_loops = TransitionMatrix::from_paths(&data, &MarkovParams::default(), true);
+/// assert_eq!(collapsed.transitions.len(), 3); // start→ad, ad→store, store→conversion
+/// assert_eq!(with_loops.transitions.len(), 4); // plus ad→ad
+/// # Ok::<(), cocreate_journey::RowProblem>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct TransitionMatrix {
+    /// The states.
+    pub states: Vec<MarkovState>,
+    /// The transitions with a positive count.
+    pub transitions: Vec<Transition>,
+}
+
+impl TransitionMatrix {
+    /// The transition matrix of the chain `params` describe. With `keep_self_loops`,
+    /// consecutive identical states are counted as self-loops (ChannelAttribution's
+    /// `transition_matrix(..., flg_equal = TRUE)`); without, they collapse, as in the
+    /// model.
+    ///
+    /// ```
+    /// use cocreate_journey::{MarkovParams, PathData, TransitionMatrix};
+    ///
+    /// let mut data = PathData::new();
+    /// data.push_path("ad > store", 0.0, 0.0, 2.0)?;
+    /// let m = TransitionMatrix::from_paths(&data, &MarkovParams::default(), false);
+    /// assert_eq!(m.states.len(), 5); // (start), ad, store, (conversion), (null)
+    /// # Ok::<(), cocreate_journey::RowProblem>(())
+    /// ```
+    pub fn from_paths(paths: &PathData, params: &MarkovParams, keep_self_loops: bool) -> Self {
+        let counts = count_transitions(paths, params.order, params.include_nulls, !keep_self_loops);
+        TransitionMatrix::from_counts(&counts)
+    }
+
+    fn from_counts(counts: &Counts) -> Self {
+        let mut states = Vec::with_capacity(counts.n_states() + 2);
+        states.push(MarkovState::Start);
+        states.extend(counts.windows[1..].iter().map(|w| {
+            MarkovState::Channels(
+                w.iter()
+                    .map(|&c| counts.channels[c as usize].clone())
+                    .collect(),
+            )
+        }));
+        states.push(MarkovState::Conversion);
+        states.push(MarkovState::Null);
+        let mut row_sum = vec![0.0; counts.n_states()];
+        for &(f, _, c) in &counts.edges {
+            row_sum[f as usize] += c;
+        }
+        let transitions = counts
+            .edges
+            .iter()
+            .map(|&(f, t, c)| Transition {
+                from: f as usize,
+                to: t as usize,
+                count: c,
+                probability: c / row_sum[f as usize],
+            })
+            .collect();
+        TransitionMatrix {
+            states,
+            transitions,
+        }
+    }
+}
+
+/// Removal effects and the attribution they imply, at one horizon.
+///
+/// ```
+/// use cocreate_journey::{MarkovParams, PathData};
+///
+/// let mut data = PathData::new();
+/// data.push_path("ad > store", 1.0, 100.0, 1.0)?;
+/// let fit = MarkovParams::default().fit(&data)?;
+/// let inf = &fit.infinite_horizon;
+/// assert_eq!(inf.p_conversion, 0.5);
+/// assert_eq!(inf.expected_value_per_start, 50.0);
+/// assert_eq!(inf.total_conversions, [0.5, 0.5]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct RemovalEffects {
+    /// P(conversion) from the start.
+    pub p_conversion: f64,
+    /// Expected conversion value per path start.
+    pub expected_value_per_start: f64,
+    /// RE_x = 1 − P(conversion | x removed) / P(conversion), per channel, in [0, 1].
+    pub removal_effects_conversion: Vec<f64>,
+    /// RE^v_x = 1 − E(value | x removed) / E(value), per channel, in [0, 1].
+    pub removal_effects_conversion_value: Vec<f64>,
+    /// RE_x / Σ_y RE_y × total conversions.
+    pub total_conversions: Vec<f64>,
+    /// RE^v_x / Σ_y RE^v_y × total conversion value.
+    pub total_conversion_value: Vec<f64>,
+}
+
+/// A fitted Markov attribution model.
+///
+/// ```
+/// use cocreate_journey::{MarkovParams, PathData};
+///
+/// let mut data = PathData::new();
+/// data.push_path("search > website > store", 5.0, 500.0, 20.0)?;
+/// data.push_path("ad > website", 0.0, 0.0, 30.0)?;
+/// let fit = MarkovParams::builder().order(2).build()?.fit(&data)?;
+/// let sum: f64 = fit.infinite_horizon.total_conversions.iter().sum();
+/// assert!((sum - 5.0).abs() < 1e-12);
+/// assert_eq!(fit.horizon, 3); // the longest path has 2 states of order 2
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct MarkovAttribution {
+    /// The order k.
+    pub order: usize,
+    /// Channel names in order of first appearance among the rows that entered the chain.
+    pub channels: Vec<String>,
+    /// The truncation horizon H used for [`MarkovAttribution::truncated_horizon`].
+    pub horizon: usize,
+    /// The chain (consecutive identical states collapsed).
+    pub transition_matrix: TransitionMatrix,
+    /// The exact absorbing-chain solution.
+    pub infinite_horizon: RemovalEffects,
+    /// Only conversions within `horizon` channel-state visits count.
+    pub truncated_horizon: RemovalEffects,
+    /// Total conversions of the rows that entered the chain.
+    pub total_conversions: f64,
+    /// Total conversion value of the rows that entered the chain.
+    pub total_conversion_value: f64,
+    /// Total nulls of the rows that entered the chain.
+    pub total_nulls: f64,
+    /// Rows left out because their path is empty.
+    pub unattributed: Unattributed,
+}
+
+/// Why a Markov model could not be fitted.
+///
+/// ```
+/// use cocreate_journey::AttributionError;
+///
+/// let err = AttributionError::NotConverged { states: 100_000 };
+/// assert!(err.to_string().contains("100000 states"));
+/// ```
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AttributionError {
+    /// A strongly connected part of the chain is too large for a dense solve and mixes
+    /// too slowly for iterative sweeps to reach machine precision.
+    #[error(
+        "the absorbing chain has a strongly connected part of {states} states that is too large \
+         to solve directly and mixes too slowly to solve iteratively; use a lower order"
+    )]
+    NotConverged {
+        /// Size of the part.
+        states: usize,
+    },
+}
+
+impl MarkovParams {
+    /// A builder starting from the defaults (order 1, with nulls, automatic horizon).
+    ///
+    /// ```
+    /// use cocreate_journey::MarkovParams;
+    ///
+    /// assert_eq!(MarkovParams::builder().build()?.order(), 1);
+    /// # Ok::<(), cocreate_journey::ParamError>(())
+    /// ```
+    pub fn builder() -> MarkovParamsBuilder {
+        MarkovParamsBuilder {
+            params: MarkovParams::default(),
+        }
+    }
+
+    /// The order k.
+    ///
+    /// ```
+    /// use cocreate_journey::MarkovParams;
+    ///
+    /// assert_eq!(MarkovParams::default().order(), 1);
+    /// ```
+    pub fn order(&self) -> usize {
+        self.order
+    }
+
+    /// Whether nulls enter the chain.
+    ///
+    /// ```
+    /// use cocreate_journey::MarkovParams;
+    ///
+    /// assert!(MarkovParams::default().include_nulls());
+    /// ```
+    pub fn include_nulls(&self) -> bool {
+        self.include_nulls
+    }
+
+    /// The truncation horizon, if set.
+    ///
+    /// ```
+    /// use cocreate_journey::MarkovParams;
+    ///
+    /// assert_eq!(MarkovParams::default().horizon(), None);
+    /// ```
+    pub fn horizon(&self) -> Option<usize> {
+        self.horizon
+    }
+
+    /// Fits the chain to `paths` and computes every channel's exact removal effect at
+    /// the infinite and the truncated horizon.
+    ///
+    /// Rows with an empty path are left out and reported in
+    /// [`MarkovAttribution::unattributed`]. With no conversions at all every removal
+    /// effect and attribution is 0. Errors only when a huge, slowly mixing chain defeats
+    /// the solver ([`AttributionError::NotConverged`]).
+    ///
+    /// ```
+    /// use cocreate_journey::{MarkovParams, PathData};
+    ///
+    /// let mut data = PathData::new();
+    /// data.push_path("ad > email > store", 2.0, 80.0, 3.0)?;
+    /// data.push_path("email", 0.0, 0.0, 5.0)?;
+    /// let fit = MarkovParams::default().fit(&data)?;
+    /// // At infinite horizon the chain reproduces the observed conversion rate.
+    /// assert!((fit.infinite_horizon.p_conversion - 0.2).abs() < 1e-15);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn fit(&self, paths: &PathData) -> Result<MarkovAttribution, AttributionError> {
+        let counts = count_transitions(paths, self.order, self.include_nulls, true);
+        let chain = Sparse::new(&counts);
+        let cond = condense(&chain);
+        let n = chain.n;
+        let n_channels = counts.channels.len();
+        let horizon = self.horizon.unwrap_or(counts.longest + 1);
+
+        let mut full = Solution {
+            conv: vec![0.0; n],
+            value: vec![0.0; n],
+        };
+        let none = vec![false; n];
+        let all = vec![true; cond.components.len()];
+        solve_infinite(&chain, &cond, &none, &all, &mut full).map_err(not_converged)?;
+        let (p_trunc, v_trunc) = solve_truncated(&chain, &none, horizon);
+
+        // Which channels each component can reach (itself included), sinks first.
+        let words = n_channels.div_ceil(64).max(1);
+        let mut reach = vec![0u64; cond.components.len() * words];
+        let mut states_with: Vec<Vec<u32>> = vec![Vec::new(); n_channels];
+        for (s, window) in counts.windows.iter().enumerate() {
+            let ci = cond.component_of[s] as usize;
+            for &c in window {
+                let c = c as usize;
+                if states_with[c].last() != Some(&(s as u32)) {
+                    states_with[c].push(s as u32);
+                }
+                reach[ci * words + c / 64] |= 1 << (c % 64);
+            }
+        }
+        let successors = successor_components(&chain, &cond);
+        for (ci, succ) in successors.iter().enumerate() {
+            for &cj in succ {
+                for w in 0..words {
+                    let bits = reach[cj as usize * words + w];
+                    reach[ci * words + w] |= bits;
+                }
+            }
+        }
+
+        let mut re_inf = (vec![0.0; n_channels], vec![0.0; n_channels]);
+        let mut re_trunc = (vec![0.0; n_channels], vec![0.0; n_channels]);
+        let mut killed = vec![false; n];
+        let mut sol = full.clone();
+        for c in 0..n_channels {
+            for &s in &states_with[c] {
+                killed[s as usize] = true;
+            }
+            let affected: Vec<bool> = (0..cond.components.len())
+                .map(|ci| reach[ci * words + c / 64] & (1 << (c % 64)) != 0)
+                .collect();
+            sol.conv.copy_from_slice(&full.conv);
+            sol.value.copy_from_slice(&full.value);
+            solve_infinite(&chain, &cond, &killed, &affected, &mut sol).map_err(not_converged)?;
+            re_inf.0[c] = removal_effect(sol.conv[0], full.conv[0]);
+            re_inf.1[c] = removal_effect(sol.value[0], full.value[0]);
+            let (p, v) = solve_truncated(&chain, &killed, horizon);
+            re_trunc.0[c] = removal_effect(p, p_trunc);
+            re_trunc.1[c] = removal_effect(v, v_trunc);
+            for &s in &states_with[c] {
+                killed[s as usize] = false;
+            }
+        }
+        let effects = |p: f64, v: f64, (re, re_value): (Vec<f64>, Vec<f64>)| RemovalEffects {
+            p_conversion: p,
+            expected_value_per_start: v,
+            total_conversions: shares(&re, counts.conversions),
+            total_conversion_value: shares(&re_value, counts.value),
+            removal_effects_conversion: re,
+            removal_effects_conversion_value: re_value,
+        };
+        Ok(MarkovAttribution {
+            order: self.order,
+            horizon,
+            transition_matrix: TransitionMatrix::from_counts(&counts),
+            infinite_horizon: effects(full.conv[0], full.value[0], re_inf),
+            truncated_horizon: effects(p_trunc, v_trunc, re_trunc),
+            total_conversions: counts.conversions,
+            total_conversion_value: counts.value,
+            total_nulls: counts.nulls,
+            unattributed: counts.unattributed,
+            channels: counts.channels,
+        })
+    }
+}
+
+fn not_converged(e: solve::NotConverged) -> AttributionError {
+    AttributionError::NotConverged { states: e.states }
+}
+
+/// 1 − removed/full, kept in [0, 1] (removing states can only lower the conversion
+/// probability, so anything outside is rounding), and 0 when nothing converts.
+fn removal_effect(removed: f64, full: f64) -> f64 {
+    if full > 0.0 && full.is_finite() {
+        (1.0 - removed / full).clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
+/// Splits `total` in proportion to the removal effects (all zero when they sum to zero).
+fn shares(re: &[f64], total: f64) -> Vec<f64> {
+    let sum: f64 = re.iter().sum();
+    if sum > 0.0 {
+        re.iter().map(|r| r / sum * total).collect()
+    } else {
+        vec![0.0; re.len()]
+    }
+}
+
+/// The distinct successor components of each component.
+fn successor_components(chain: &Sparse, cond: &solve::Condensation) -> Vec<Vec<u32>> {
+    let mut out: Vec<Vec<u32>> = vec![Vec::new(); cond.components.len()];
+    let mut seen_by = vec![u32::MAX; cond.components.len()];
+    for (ci, members) in cond.components.iter().enumerate() {
+        let list = &mut out[ci];
+        for &s in members {
+            for t in chain.successors(s as usize) {
+                let cj = cond.component_of[t];
+                if cj as usize != ci && seen_by[cj as usize] != ci as u32 {
+                    seen_by[cj as usize] = ci as u32;
+                    list.push(cj);
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,19 @@
+//! Touchpoint attribution: which channels get the credit for conversions.
+//!
+//! Rule-based models ([`heuristic_models`]: first, last and linear touch;
+//! [`position_based`]; [`time_decay`]) share each path's conversions by fixed rules.
+//! [`MarkovParams::fit`] learns an order-k Markov chain from the paths and credits each
+//! channel by its exact *removal effect*: how much the probability of converting drops
+//! when the channel is taken out of the chain.
+
+mod heuristics;
+mod markov;
+
+pub use heuristics::{
+    heuristic_models, position_based, time_decay, time_decay_by_time, Attribution,
+    ChannelAttribution, HeuristicModels, PositionBased, TimeDecay, Unattributed,
+};
+pub use markov::{
+    AttributionError, MarkovAttribution, MarkovParams, MarkovParamsBuilder, MarkovState,
+    RemovalEffects, Transition, TransitionMatrix,
+};

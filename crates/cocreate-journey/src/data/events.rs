@@ -1,0 +1,803 @@
+//! Event logs: one row per customer event, grouped into cases (customers).
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use super::intern::Interner;
+use super::load::{non_negative, text, Header, LoadError, RowProblem};
+use super::records::{Record, Records};
+use crate::{Outcome, PathData, StageOrder, Timestamp};
+
+/// The layout of an event-log CSV: column names and the stages it may name.
+///
+/// The default reads `customer_id,timestamp,touchpoint,stage,outcome,value` with the five
+/// standard stages. Set the value column to `None` when the log has none (values are then
+/// zero).
+///
+/// ```
+/// use cocreate_journey::{EventFormat, EventLog, Stage, StageOrder};
+///
+/// let format = EventFormat::default()
+///     .customer_id("client")
+///     .stages(StageOrder::standard().with(Stage::custom("advocacy", 600)?)?);
+/// let csv = "client,timestamp,touchpoint,stage,outcome,value\n\
+///            A,2024-01-01T00:00:00Z,forum,advocacy,continue,0\n";
+/// let log = EventLog::from_csv_reader(csv.as_bytes(), &format)?;
+/// assert_eq!(log.n_events(), 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventFormat {
+    customer_id: String,
+    timestamp: String,
+    touchpoint: String,
+    stage: String,
+    outcome: String,
+    value: Option<String>,
+    stages: StageOrder,
+}
+
+impl Default for EventFormat {
+    fn default() -> Self {
+        EventFormat {
+            customer_id: "customer_id".into(),
+            timestamp: "timestamp".into(),
+            touchpoint: "touchpoint".into(),
+            stage: "stage".into(),
+            outcome: "outcome".into(),
+            value: Some("value".into()),
+            stages: StageOrder::standard(),
+        }
+    }
+}
+
+impl EventFormat {
+    /// Sets the customer-id column.
+    ///
+    /// ```
+    /// use cocreate_journey::EventFormat;
+    ///
+    /// let f = EventFormat::default().customer_id("case");
+    /// # let _ = f;
+    /// ```
+    pub fn customer_id(mut self, name: impl Into<String>) -> Self {
+        self.customer_id = name.into();
+        self
+    }
+
+    /// Sets the timestamp column.
+    ///
+    /// ```
+    /// use cocreate_journey::EventFormat;
+    ///
+    /// let f = EventFormat::default().timestamp("time");
+    /// # let _ = f;
+    /// ```
+    pub fn timestamp(mut self, name: impl Into<String>) -> Self {
+        self.timestamp = name.into();
+        self
+    }
+
+    /// Sets the touchpoint column.
+    ///
+    /// ```
+    /// use cocreate_journey::EventFormat;
+    ///
+    /// let f = EventFormat::default().touchpoint("channel");
+    /// # let _ = f;
+    /// ```
+    pub fn touchpoint(mut self, name: impl Into<String>) -> Self {
+        self.touchpoint = name.into();
+        self
+    }
+
+    /// Sets the stage column.
+    ///
+    /// ```
+    /// use cocreate_journey::EventFormat;
+    ///
+    /// let f = EventFormat::default().stage("phase");
+    /// # let _ = f;
+    /// ```
+    pub fn stage(mut self, name: impl Into<String>) -> Self {
+        self.stage = name.into();
+        self
+    }
+
+    /// Sets the outcome column.
+    ///
+    /// ```
+    /// use cocreate_journey::EventFormat;
+    ///
+    /// let f = EventFormat::default().outcome("result");
+    /// # let _ = f;
+    /// ```
+    pub fn outcome(mut self, name: impl Into<String>) -> Self {
+        self.outcome = name.into();
+        self
+    }
+
+    /// Sets the value column, or `None` when the log has none.
+    ///
+    /// ```
+    /// use cocreate_journey::EventFormat;
+    ///
+    /// let f = EventFormat::default().value(None);
+    /// # let _ = f;
+    /// ```
+    pub fn value(mut self, name: Option<&str>) -> Self {
+        self.value = name.map(str::to_owned);
+        self
+    }
+
+    /// Sets the stages the log may name (default: the five standard stages).
+    ///
+    /// ```
+    /// use cocreate_journey::{EventFormat, Stage, StageOrder};
+    ///
+    /// let f = EventFormat::default().stages(StageOrder::new(vec![Stage::Awareness, Stage::Purchase])?);
+    /// # let _ = f;
+    /// # Ok::<(), cocreate_journey::StageError>(())
+    /// ```
+    pub fn stages(mut self, stages: StageOrder) -> Self {
+        self.stages = stages;
+        self
+    }
+}
+
+/// Collects events one by one and sorts them into an [`EventLog`].
+///
+/// ```
+/// use cocreate_journey::{EventLogBuilder, Outcome, StageOrder, Timestamp};
+///
+/// let mut b = EventLogBuilder::new(StageOrder::standard());
+/// let t = Timestamp::from_unix_seconds;
+/// b.push("B", t(50), "website", "evaluation", Outcome::Continue, 0.0)?;
+/// b.push("A", t(10), "ad", "awareness", Outcome::Leave, 0.0)?;
+/// b.push("B", t(20), "ad", "awareness", Outcome::Continue, 0.0)?;
+/// let log = b.build();
+/// assert_eq!(log.n_cases(), 2);
+/// assert_eq!(log.case(0).map(|c| c.id()), Some("A")); // cases sorted by id
+/// assert_eq!(log.case(1).map(|c| c.len()), Some(2));
+/// # Ok::<(), cocreate_journey::RowProblem>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct EventLogBuilder {
+    stages: StageOrder,
+    customers: Interner,
+    touchpoints: Interner,
+    events: Vec<RawEvent>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct RawEvent {
+    case: u32,
+    timestamp: Timestamp,
+    touchpoint: u32,
+    stage: u32,
+    outcome: Outcome,
+    value: f64,
+}
+
+impl EventLogBuilder {
+    /// A builder for a log whose stages come from `stages`.
+    ///
+    /// ```
+    /// use cocreate_journey::{EventLogBuilder, StageOrder};
+    ///
+    /// assert_eq!(EventLogBuilder::new(StageOrder::standard()).build().n_events(), 0);
+    /// ```
+    pub fn new(stages: StageOrder) -> Self {
+        EventLogBuilder {
+            stages,
+            customers: Interner::default(),
+            touchpoints: Interner::default(),
+            events: Vec::new(),
+        }
+    }
+
+    /// Adds one event. Errors when the customer id or touchpoint is empty, the stage is
+    /// not in the stage order, or the value is negative or not finite.
+    ///
+    /// ```
+    /// use cocreate_journey::{EventLogBuilder, Outcome, RowProblem, StageOrder, Timestamp};
+    ///
+    /// let mut b = EventLogBuilder::new(StageOrder::standard());
+    /// let err = b.push("A", Timestamp::from_unix_seconds(0), "ad", "dreaming", Outcome::Continue, 0.0);
+    /// assert!(matches!(err, Err(RowProblem::UnknownStage { .. })));
+    /// ```
+    pub fn push(
+        &mut self,
+        customer_id: &str,
+        timestamp: Timestamp,
+        touchpoint: &str,
+        stage: &str,
+        outcome: Outcome,
+        value: f64,
+    ) -> Result<(), RowProblem> {
+        let stage = self.stage_position(stage)?;
+        if !value.is_finite() {
+            return Err(RowProblem::NonFinite {
+                column: "value".into(),
+                text: value.to_string(),
+            });
+        }
+        if value < 0.0 {
+            return Err(RowProblem::Negative {
+                column: "value".into(),
+                value,
+            });
+        }
+        if value > super::paths::MAX_AMOUNT {
+            return Err(RowProblem::TooLarge {
+                column: "value".into(),
+                value,
+            });
+        }
+        self.push_checked(
+            customer_id,
+            timestamp,
+            touchpoint,
+            stage,
+            outcome,
+            value + 0.0,
+        )
+    }
+
+    fn stage_position(&self, name: &str) -> Result<u32, RowProblem> {
+        self.stages
+            .position(name)
+            .map(|p| p as u32)
+            .ok_or_else(|| RowProblem::UnknownStage {
+                name: name.chars().take(64).collect(),
+                known: self.stages.names(),
+            })
+    }
+
+    fn push_checked(
+        &mut self,
+        customer_id: &str,
+        timestamp: Timestamp,
+        touchpoint: &str,
+        stage: u32,
+        outcome: Outcome,
+        value: f64,
+    ) -> Result<(), RowProblem> {
+        let (customer_id, touchpoint) = (customer_id.trim(), touchpoint.trim());
+        for (column, v) in [("customer id", customer_id), ("touchpoint", touchpoint)] {
+            if v.is_empty() {
+                return Err(RowProblem::Empty {
+                    column: column.into(),
+                });
+            }
+        }
+        let case = self
+            .customers
+            .intern(customer_id)
+            .ok_or(RowProblem::TooManyNames)?;
+        let touchpoint = self
+            .touchpoints
+            .intern(touchpoint)
+            .ok_or(RowProblem::TooManyNames)?;
+        self.events.push(RawEvent {
+            case,
+            timestamp,
+            touchpoint,
+            stage,
+            outcome,
+            value,
+        });
+        Ok(())
+    }
+
+    /// Groups the events by customer (cases sorted by customer id) and orders each case
+    /// by time; events with equal times keep their input order.
+    ///
+    /// ```
+    /// use cocreate_journey::{EventLogBuilder, Outcome, StageOrder, Timestamp};
+    ///
+    /// let mut b = EventLogBuilder::new(StageOrder::standard());
+    /// b.push("A", Timestamp::from_unix_seconds(9), "store", "purchase", Outcome::Convert, 25.0)?;
+    /// b.push("A", Timestamp::from_unix_seconds(1), "ad", "awareness", Outcome::Continue, 0.0)?;
+    /// let log = b.build();
+    /// let case = log.case(0).unwrap();
+    /// assert_eq!(log.touchpoint_name(case.touchpoints()[0]), "ad");
+    /// # Ok::<(), cocreate_journey::RowProblem>(())
+    /// ```
+    pub fn build(self) -> EventLog {
+        let names = self.customers.into_names();
+        let mut order: Vec<u32> = (0..names.len() as u32).collect();
+        order.sort_unstable_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));
+        let mut rank = vec![0u32; names.len()];
+        for (r, &c) in order.iter().enumerate() {
+            rank[c as usize] = r as u32;
+        }
+        let mut events = self.events;
+        events.sort_by_key(|e| (rank[e.case as usize], e.timestamp));
+        let mut case_starts = Vec::with_capacity(names.len() + 1);
+        let n = events.len();
+        let mut log = EventLog {
+            stages: self.stages,
+            touchpoints: self.touchpoints.into_names(),
+            case_ids: Vec::with_capacity(names.len()),
+            case_starts: Vec::new(),
+            timestamps: Vec::with_capacity(n),
+            touchpoint_ids: Vec::with_capacity(n),
+            stage_ids: Vec::with_capacity(n),
+            outcomes: Vec::with_capacity(n),
+            values: Vec::with_capacity(n),
+        };
+        let mut current = u32::MAX;
+        for (i, e) in events.iter().enumerate() {
+            if e.case != current {
+                current = e.case;
+                case_starts.push(i);
+            }
+            log.timestamps.push(e.timestamp);
+            log.touchpoint_ids.push(e.touchpoint);
+            log.stage_ids.push(e.stage);
+            log.outcomes.push(e.outcome);
+            log.values.push(e.value);
+        }
+        case_starts.push(n);
+        let mut names: Vec<Option<String>> = names.into_iter().map(Some).collect();
+        log.case_ids = order
+            .iter()
+            .map(|&c| names[c as usize].take().unwrap_or_default())
+            .collect();
+        log.case_starts = case_starts;
+        log
+    }
+}
+
+/// An event log: events grouped into cases (one per customer, sorted by customer id),
+/// each case in time order.
+///
+/// Columns are stored separately with touchpoints and stages as dense ids, which is what
+/// the funnel, process-mining and path code read fastest. Read one with
+/// [`EventLog::from_csv_reader`] / [`EventLog::from_csv_path`] or build one with
+/// [`EventLogBuilder`].
+///
+/// ```
+/// use cocreate_journey::EventLog;
+///
+/// let csv = "customer_id,timestamp,touchpoint,stage,outcome,value\n\
+///            C1,2024-01-30T02:16:57Z,brochure,awareness,continue,0.00\n\
+///            C1,2024-01-30T22:04:05Z,store,purchase,conversion,223.92\n\
+///            C2,2024-02-01T10:00:00Z,ad,awareness,drop_off,0.00\n";
+/// let log = EventLog::from_csv_reader(csv.as_bytes(), &Default::default())?;
+/// assert_eq!((log.n_cases(), log.n_events()), (2, 3));
+/// assert_eq!(log.touchpoints(), ["brochure", "store", "ad"]);
+/// # Ok::<(), cocreate_journey::LoadError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventLog {
+    stages: StageOrder,
+    touchpoints: Vec<String>,
+    case_ids: Vec<String>,
+    case_starts: Vec<usize>,
+    timestamps: Vec<Timestamp>,
+    touchpoint_ids: Vec<u32>,
+    stage_ids: Vec<u32>,
+    outcomes: Vec<Outcome>,
+    values: Vec<f64>,
+}
+
+/// One customer's events in a log, in time order.
+///
+/// ```
+/// use cocreate_journey::{EventLogBuilder, Outcome, StageOrder, Timestamp};
+///
+/// let mut b = EventLogBuilder::new(StageOrder::standard());
+/// b.push("A", Timestamp::from_unix_seconds(0), "ad", "awareness", Outcome::Continue, 0.0)?;
+/// b.push("A", Timestamp::from_unix_seconds(5), "store", "purchase", Outcome::Convert, 40.0)?;
+/// let log = b.build();
+/// let case = log.case(0).unwrap();
+/// assert_eq!(case.outcomes(), [Outcome::Continue, Outcome::Convert]);
+/// assert_eq!(case.values(), [0.0, 40.0]);
+/// assert_eq!(case.stages(), [0, 3]); // positions in the stage order
+/// # Ok::<(), cocreate_journey::RowProblem>(())
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Case<'a> {
+    log: &'a EventLog,
+    start: usize,
+    end: usize,
+    index: usize,
+}
+
+impl<'a> Case<'a> {
+    /// The customer id.
+    ///
+    /// ```
+    /// # use cocreate_journey::{EventLogBuilder, Outcome, StageOrder, Timestamp};
+    /// # let mut b = EventLogBuilder::new(StageOrder::standard());
+    /// # b.push("A", Timestamp::from_unix_seconds(0), "ad", "awareness", Outcome::Continue, 0.0)?;
+    /// # let log = b.build();
+    /// assert_eq!(log.case(0).unwrap().id(), "A");
+    /// # Ok::<(), cocreate_journey::RowProblem>(())
+    /// ```
+    pub fn id(&self) -> &'a str {
+        &self.log.case_ids[self.index]
+    }
+
+    /// Number of events.
+    ///
+    /// ```
+    /// # use cocreate_journey::{EventLogBuilder, Outcome, StageOrder, Timestamp};
+    /// # let mut b = EventLogBuilder::new(StageOrder::standard());
+    /// # b.push("A", Timestamp::from_unix_seconds(0), "ad", "awareness", Outcome::Continue, 0.0)?;
+    /// # let log = b.build();
+    /// assert_eq!(log.case(0).unwrap().len(), 1);
+    /// # Ok::<(), cocreate_journey::RowProblem>(())
+    /// ```
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    /// Always `false`: a case has at least one event.
+    ///
+    /// ```
+    /// # use cocreate_journey::{EventLogBuilder, Outcome, StageOrder, Timestamp};
+    /// # let mut b = EventLogBuilder::new(StageOrder::standard());
+    /// # b.push("A", Timestamp::from_unix_seconds(0), "ad", "awareness", Outcome::Continue, 0.0)?;
+    /// # let log = b.build();
+    /// assert!(!log.case(0).unwrap().is_empty());
+    /// # Ok::<(), cocreate_journey::RowProblem>(())
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.end == self.start
+    }
+
+    /// Event times.
+    ///
+    /// ```
+    /// # use cocreate_journey::{EventLogBuilder, Outcome, StageOrder, Timestamp};
+    /// # let mut b = EventLogBuilder::new(StageOrder::standard());
+    /// # b.push("A", Timestamp::from_unix_seconds(0), "ad", "awareness", Outcome::Continue, 0.0)?;
+    /// # let log = b.build();
+    /// assert_eq!(log.case(0).unwrap().timestamps()[0], Timestamp::from_unix_seconds(0));
+    /// # Ok::<(), cocreate_journey::RowProblem>(())
+    /// ```
+    pub fn timestamps(&self) -> &'a [Timestamp] {
+        &self.log.timestamps[self.start..self.end]
+    }
+
+    /// Touchpoint ids (see [`EventLog::touchpoints`]).
+    ///
+    /// ```
+    /// # use cocreate_journey::{EventLogBuilder, Outcome, StageOrder, Timestamp};
+    /// # let mut b = EventLogBuilder::new(StageOrder::standard());
+    /// # b.push("A", Timestamp::from_unix_seconds(0), "ad", "awareness", Outcome::Continue, 0.0)?;
+    /// # let log = b.build();
+    /// assert_eq!(log.case(0).unwrap().touchpoints(), [0]);
+    /// # Ok::<(), cocreate_journey::RowProblem>(())
+    /// ```
+    pub fn touchpoints(&self) -> &'a [u32] {
+        &self.log.touchpoint_ids[self.start..self.end]
+    }
+
+    /// Stage positions in the log's [`StageOrder`].
+    ///
+    /// ```
+    /// # use cocreate_journey::{EventLogBuilder, Outcome, StageOrder, Timestamp};
+    /// # let mut b = EventLogBuilder::new(StageOrder::standard());
+    /// # b.push("A", Timestamp::from_unix_seconds(0), "ad", "awareness", Outcome::Continue, 0.0)?;
+    /// # let log = b.build();
+    /// assert_eq!(log.case(0).unwrap().stages(), [0]);
+    /// # Ok::<(), cocreate_journey::RowProblem>(())
+    /// ```
+    pub fn stages(&self) -> &'a [u32] {
+        &self.log.stage_ids[self.start..self.end]
+    }
+
+    /// Outcomes.
+    ///
+    /// ```
+    /// # use cocreate_journey::{EventLogBuilder, Outcome, StageOrder, Timestamp};
+    /// # let mut b = EventLogBuilder::new(StageOrder::standard());
+    /// # b.push("A", Timestamp::from_unix_seconds(0), "ad", "awareness", Outcome::Continue, 0.0)?;
+    /// # let log = b.build();
+    /// assert_eq!(log.case(0).unwrap().outcomes(), [Outcome::Continue]);
+    /// # Ok::<(), cocreate_journey::RowProblem>(())
+    /// ```
+    pub fn outcomes(&self) -> &'a [Outcome] {
+        &self.log.outcomes[self.start..self.end]
+    }
+
+    /// Values.
+    ///
+    /// ```
+    /// # use cocreate_journey::{EventLogBuilder, Outcome, StageOrder, Timestamp};
+    /// # let mut b = EventLogBuilder::new(StageOrder::standard());
+    /// # b.push("A", Timestamp::from_unix_seconds(0), "ad", "awareness", Outcome::Continue, 0.0)?;
+    /// # let log = b.build();
+    /// assert_eq!(log.case(0).unwrap().values(), [0.0]);
+    /// # Ok::<(), cocreate_journey::RowProblem>(())
+    /// ```
+    pub fn values(&self) -> &'a [f64] {
+        &self.log.values[self.start..self.end]
+    }
+
+    /// Index of the first conversion event, if the customer converted.
+    ///
+    /// ```
+    /// # use cocreate_journey::{EventLogBuilder, Outcome, StageOrder, Timestamp};
+    /// # let mut b = EventLogBuilder::new(StageOrder::standard());
+    /// # b.push("A", Timestamp::from_unix_seconds(0), "ad", "awareness", Outcome::Continue, 0.0)?;
+    /// # let log = b.build();
+    /// assert_eq!(log.case(0).unwrap().first_conversion(), None);
+    /// # Ok::<(), cocreate_journey::RowProblem>(())
+    /// ```
+    pub fn first_conversion(&self) -> Option<usize> {
+        self.outcomes().iter().position(|&o| o == Outcome::Convert)
+    }
+}
+
+impl EventLog {
+    /// Reads an event log from CSV text with a header row, streaming row by row.
+    ///
+    /// Fields are trimmed. Errors name the line: a missing column, an empty customer id
+    /// or touchpoint, a timestamp that does not parse, a stage not in the format's stage
+    /// order, an unknown outcome, a value that is not a non-negative finite number.
+    ///
+    /// ```
+    /// use cocreate_journey::EventLog;
+    ///
+    /// let csv = "customer_id,timestamp,touchpoint,stage,outcome,value\n\
+    ///            C1,2024-01-30,ad,awareness,bought,0\n";
+    /// let err = EventLog::from_csv_reader(csv.as_bytes(), &Default::default()).unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "line 2: outcome \"bought\" is not one of continue, drop_off, conversion, retained, churned"
+    /// );
+    /// ```
+    pub fn from_csv_reader<R: Read>(input: R, format: &EventFormat) -> Result<Self, LoadError> {
+        let mut records = Records::new(input);
+        let header = Header::read(&mut records)?;
+        let cols = [
+            header.find(&format.customer_id)?,
+            header.find(&format.timestamp)?,
+            header.find(&format.touchpoint)?,
+            header.find(&format.stage)?,
+            header.find(&format.outcome)?,
+        ];
+        let value_col = format
+            .value
+            .as_deref()
+            .map(|c| header.find(c))
+            .transpose()?;
+        let mut builder = EventLogBuilder::new(format.stages.clone());
+        while let Some(record) = records.next_record()? {
+            let line = record.line;
+            read_event(&mut builder, &record, &header, format, cols, value_col)
+                .map_err(|problem| LoadError::Row { line, problem })?;
+        }
+        Ok(builder.build())
+    }
+
+    /// Reads an event log from a CSV file (see [`EventLog::from_csv_reader`]).
+    ///
+    /// ```
+    /// use cocreate_journey::{EventLog, LoadError};
+    ///
+    /// let err = EventLog::from_csv_path("no/such/events.csv", &Default::default()).unwrap_err();
+    /// assert!(matches!(err, LoadError::Io { .. }));
+    /// ```
+    pub fn from_csv_path(path: impl AsRef<Path>, format: &EventFormat) -> Result<Self, LoadError> {
+        let path = path.as_ref();
+        let file = File::open(path).map_err(|source| LoadError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        EventLog::from_csv_reader(file, format)
+    }
+
+    /// Number of cases (customers).
+    ///
+    /// ```
+    /// use cocreate_journey::{EventLogBuilder, StageOrder};
+    ///
+    /// assert_eq!(EventLogBuilder::new(StageOrder::standard()).build().n_cases(), 0);
+    /// ```
+    pub fn n_cases(&self) -> usize {
+        self.case_ids.len()
+    }
+
+    /// Number of events.
+    ///
+    /// ```
+    /// use cocreate_journey::{EventLogBuilder, StageOrder};
+    ///
+    /// assert_eq!(EventLogBuilder::new(StageOrder::standard()).build().n_events(), 0);
+    /// ```
+    pub fn n_events(&self) -> usize {
+        self.timestamps.len()
+    }
+
+    /// The `i`-th case in customer-id order.
+    ///
+    /// ```
+    /// use cocreate_journey::{EventLogBuilder, StageOrder};
+    ///
+    /// assert!(EventLogBuilder::new(StageOrder::standard()).build().case(0).is_none());
+    /// ```
+    pub fn case(&self, i: usize) -> Option<Case<'_>> {
+        (i < self.case_ids.len()).then(|| Case {
+            log: self,
+            start: self.case_starts[i],
+            end: self.case_starts[i + 1],
+            index: i,
+        })
+    }
+
+    /// All cases in customer-id order.
+    ///
+    /// ```
+    /// use cocreate_journey::{EventLogBuilder, Outcome, StageOrder, Timestamp};
+    ///
+    /// let mut b = EventLogBuilder::new(StageOrder::standard());
+    /// for id in ["B", "A", "C"] {
+    ///     b.push(id, Timestamp::from_unix_seconds(0), "ad", "awareness", Outcome::Leave, 0.0)?;
+    /// }
+    /// let log = b.build();
+    /// let ids: Vec<&str> = log.cases().map(|c| c.id()).collect();
+    /// assert_eq!(ids, ["A", "B", "C"]);
+    /// # Ok::<(), cocreate_journey::RowProblem>(())
+    /// ```
+    pub fn cases(&self) -> impl ExactSizeIterator<Item = Case<'_>> + '_ {
+        (0..self.case_ids.len()).map(move |i| Case {
+            log: self,
+            start: self.case_starts[i],
+            end: self.case_starts[i + 1],
+            index: i,
+        })
+    }
+
+    /// Touchpoint names by id, in order of first appearance in the input.
+    ///
+    /// ```
+    /// use cocreate_journey::{EventLogBuilder, Outcome, StageOrder, Timestamp};
+    ///
+    /// let mut b = EventLogBuilder::new(StageOrder::standard());
+    /// b.push("A", Timestamp::from_unix_seconds(0), "web shop", "evaluation", Outcome::Leave, 0.0)?;
+    /// assert_eq!(b.build().touchpoints(), ["web shop"]);
+    /// # Ok::<(), cocreate_journey::RowProblem>(())
+    /// ```
+    pub fn touchpoints(&self) -> &[String] {
+        &self.touchpoints
+    }
+
+    /// The name of touchpoint `id` (empty for an unknown id).
+    ///
+    /// ```
+    /// use cocreate_journey::{EventLogBuilder, Outcome, StageOrder, Timestamp};
+    ///
+    /// let mut b = EventLogBuilder::new(StageOrder::standard());
+    /// b.push("A", Timestamp::from_unix_seconds(0), "ad", "awareness", Outcome::Leave, 0.0)?;
+    /// assert_eq!(b.build().touchpoint_name(0), "ad");
+    /// # Ok::<(), cocreate_journey::RowProblem>(())
+    /// ```
+    pub fn touchpoint_name(&self, id: u32) -> &str {
+        self.touchpoints.get(id as usize).map_or("", String::as_str)
+    }
+
+    /// The stage order the log's stage ids refer to.
+    ///
+    /// ```
+    /// use cocreate_journey::{EventLogBuilder, StageOrder};
+    ///
+    /// let log = EventLogBuilder::new(StageOrder::standard()).build();
+    /// assert_eq!(log.stage_order().len(), 5);
+    /// ```
+    pub fn stage_order(&self) -> &StageOrder {
+        &self.stages
+    }
+
+    /// The aggregated paths of the customers, in ChannelAttribution's input form.
+    ///
+    /// A converter's path holds the touchpoints up to and including the first conversion
+    /// event and carries that event's value; a non-converter's path holds all touchpoints.
+    /// Events of post-purchase stages never enter a path. Rows are sorted by decreasing
+    /// number of customers (conversions + nulls), then by path text.
+    ///
+    /// ```
+    /// use cocreate_journey::{EventLogBuilder, Outcome, StageOrder, Timestamp};
+    ///
+    /// let t = Timestamp::from_unix_seconds;
+    /// let mut b = EventLogBuilder::new(StageOrder::standard());
+    /// b.push("A", t(0), "ad", "awareness", Outcome::Continue, 0.0)?;
+    /// b.push("A", t(1), "store", "purchase", Outcome::Convert, 80.0)?;
+    /// b.push("A", t(2), "app", "use", Outcome::Retained, 0.0)?;
+    /// b.push("B", t(0), "ad", "awareness", Outcome::Leave, 0.0)?;
+    /// let paths = b.build().to_paths();
+    /// let rows: Vec<_> = paths.rows().map(|r| (r.channels.len(), r.conversions, r.value, r.nulls)).collect();
+    /// assert_eq!(rows, [(1, 0.0, 0.0, 1.0), (2, 1.0, 80.0, 0.0)]);
+    /// # Ok::<(), cocreate_journey::RowProblem>(())
+    /// ```
+    pub fn to_paths(&self) -> PathData {
+        let mut groups: HashMap<Vec<u32>, (f64, f64, f64)> = HashMap::new();
+        let post_purchase = self.stages.post_purchase();
+        for case in self.cases() {
+            let (end, converted) = match case.first_conversion() {
+                Some(k) => (k + 1, true),
+                None => (case.len(), false),
+            };
+            let path: Vec<u32> = case.touchpoints()[..end]
+                .iter()
+                .zip(case.stages())
+                .filter(|(_, &s)| !post_purchase.get(s as usize).copied().unwrap_or(false))
+                .map(|(&t, _)| t)
+                .collect();
+            let entry = groups.entry(path).or_insert((0.0, 0.0, 0.0));
+            if converted {
+                entry.0 += 1.0;
+                entry.1 += case.values()[end - 1];
+            } else {
+                entry.2 += 1.0;
+            }
+        }
+        // (path text, touchpoint ids, (conversions, value, nulls))
+        type Row = (String, Vec<u32>, (f64, f64, f64));
+        let mut rows: Vec<Row> = groups
+            .into_iter()
+            .map(|(path, counts)| {
+                let text = path
+                    .iter()
+                    .map(|&t| self.touchpoint_name(t))
+                    .collect::<Vec<_>>()
+                    .join(" > ");
+                (text, path, counts)
+            })
+            .collect();
+        rows.sort_by(|a, b| {
+            let (na, nb) = (a.2 .0 + a.2 .2, b.2 .0 + b.2 .2);
+            nb.total_cmp(&na).then_with(|| a.0.cmp(&b.0))
+        });
+        let mut data = PathData::new();
+        for (_, path, (c, v, u)) in rows {
+            // Counts are whole customers and values were checked when the log was built,
+            // and the names are the log's own, so this cannot fail.
+            let names = path.iter().map(|&t| self.touchpoint_name(t));
+            let pushed = data.push(names, c, v, u);
+            debug_assert!(pushed.is_ok());
+        }
+        data
+    }
+}
+
+fn read_event(
+    builder: &mut EventLogBuilder,
+    record: &Record<'_>,
+    header: &Header,
+    format: &EventFormat,
+    [c_id, c_time, c_tp, c_stage, c_outcome]: [usize; 5],
+    value_col: Option<usize>,
+) -> Result<(), RowProblem> {
+    header.check_len(record)?;
+    let customer = text(record.get(c_id), &format.customer_id)?;
+    let time_text = text(record.get(c_time), &format.timestamp)?;
+    let timestamp = Timestamp::parse(time_text).map_err(|source| RowProblem::Timestamp {
+        column: format.timestamp.clone(),
+        source,
+    })?;
+    let touchpoint = text(record.get(c_tp), &format.touchpoint)?;
+    let stage = builder.stage_position(text(record.get(c_stage), &format.stage)?)?;
+    let outcome_text = text(record.get(c_outcome), &format.outcome)?;
+    let outcome = Outcome::from_name(outcome_text).ok_or_else(|| RowProblem::UnknownOutcome {
+        name: outcome_text.chars().take(64).collect(),
+    })?;
+    let value = match (value_col, &format.value) {
+        (Some(i), Some(name)) => non_negative(record.get(i), name)?,
+        _ => 0.0,
+    };
+    if value > super::paths::MAX_AMOUNT {
+        return Err(RowProblem::TooLarge {
+            column: format.value.clone().unwrap_or_default(),
+            value,
+        });
+    }
+    builder.push_checked(customer, timestamp, touchpoint, stage, outcome, value)
+}

@@ -1,0 +1,278 @@
+//! Interning of names (channels, touchpoints, customers) to dense `u32` ids.
+//!
+//! Journey data repeats a handful of channel names millions of times; the analytics work
+//! on dense ids and only turn them back into names for output. Ids are given in order of
+//! first appearance, which is also ChannelAttribution's channel order.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A small, fast, non-cryptographic hasher for short keys (multiply-rotate over 8-byte
+/// words). Keys come from the caller's own data, so hash flooding is not a concern here.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct WordHasher {
+    hash: u64,
+}
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl WordHasher {
+    #[inline]
+    fn mix(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+}
+
+impl Hasher for WordHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.mix(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.mix(u64::from_le_bytes(word));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.mix(u64::from(i));
+    }
+
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.mix(u64::from(i));
+    }
+
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.mix(i);
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.mix(i as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+/// A `HashMap` with the [`WordHasher`].
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
+
+/// The identity of a name for the table: for names of at most 16 bytes the first and the
+/// last eight bytes (overlapping, zero-padded below 8) with the length determine the name
+/// exactly, so equal keys mean equal names without a byte comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Key {
+    head: u64,
+    tail: u64,
+    len: usize,
+}
+
+/// Eight bytes as a little-endian word.
+#[inline]
+fn load8(b: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&b[..8]);
+    u64::from_le_bytes(w)
+}
+
+/// Fewer than eight bytes as a zero-padded little-endian word, built from (overlapping)
+/// fixed-size loads rather than a variable-length copy, which stalls the next load.
+#[inline]
+fn load_short(b: &[u8]) -> u64 {
+    let len = b.len();
+    if len >= 4 {
+        let lo = u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+        let hi = u64::from(u32::from_le_bytes([
+            b[len - 4],
+            b[len - 3],
+            b[len - 2],
+            b[len - 1],
+        ]));
+        lo | (hi << (8 * (len - 4)))
+    } else {
+        b.iter()
+            .enumerate()
+            .fold(0u64, |w, (i, &x)| w | (u64::from(x) << (8 * i)))
+    }
+}
+
+impl Key {
+    #[inline]
+    fn of(bytes: &[u8]) -> Key {
+        let len = bytes.len();
+        let (head, tail) = if len >= 8 {
+            (load8(&bytes[..8]), load8(&bytes[len - 8..]))
+        } else {
+            (load_short(bytes), 0)
+        };
+        Key { head, tail, len }
+    }
+
+    #[inline]
+    fn hash(&self) -> u64 {
+        let a = self.head.wrapping_mul(SEED);
+        let b = self
+            .tail
+            .rotate_left(29)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        (a ^ b ^ (self.len as u64).wrapping_mul(0xff51_afd7_ed55_8ccd)).rotate_left(23)
+    }
+
+    /// Whether the key alone decides equality.
+    #[inline]
+    fn is_exact(&self) -> bool {
+        self.len <= 16
+    }
+}
+
+/// Maps names to dense ids in order of first appearance.
+///
+/// An open-addressing table of ids (linear probing) with each name's [`Key`] kept beside
+/// it, so a lookup reads the bytes once and, for names up to 16 bytes, never compares
+/// text. This is the innermost loop of the path loader, which sees millions of
+/// touchpoint names.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Interner {
+    /// Slot → id + 1 (0 = empty); the length is a power of two or zero.
+    slots: Vec<u32>,
+    keys: Vec<Key>,
+    names: Vec<String>,
+}
+
+impl Interner {
+    /// The id of `name`, adding it if new. `None` once `u32::MAX - 1` names exist.
+    #[inline]
+    pub(crate) fn intern(&mut self, name: &str) -> Option<u32> {
+        let key = Key::of(name.as_bytes());
+        if let Some(id) = self.find(name.as_bytes(), key) {
+            return Some(id);
+        }
+        self.insert(name, key)
+    }
+
+    /// [`Interner::intern`] for bytes; `Err` when new bytes are not valid UTF-8.
+    #[inline]
+    pub(crate) fn intern_bytes(&mut self, name: &[u8]) -> Result<Option<u32>, std::str::Utf8Error> {
+        let key = Key::of(name);
+        if let Some(id) = self.find(name, key) {
+            return Ok(Some(id));
+        }
+        Ok(self.insert(std::str::from_utf8(name)?, key))
+    }
+
+    fn insert(&mut self, name: &str, key: Key) -> Option<u32> {
+        let id = u32::try_from(self.names.len())
+            .ok()
+            .filter(|&id| id < u32::MAX - 1)?;
+        if (self.names.len() + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        self.names.push(name.to_owned());
+        self.keys.push(key);
+        self.place(id, key.hash());
+        Some(id)
+    }
+
+    /// The id of `name`, if known.
+    #[inline]
+    pub(crate) fn get(&self, name: &str) -> Option<u32> {
+        self.find(name.as_bytes(), Key::of(name.as_bytes()))
+    }
+
+    #[inline]
+    fn find(&self, name: &[u8], key: Key) -> Option<u32> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = (key.hash() as usize) & mask;
+        loop {
+            let slot = self.slots[i];
+            if slot == 0 {
+                return None;
+            }
+            let id = (slot - 1) as usize;
+            if self.keys[id] == key && (key.is_exact() || self.names[id].as_bytes() == name) {
+                return Some(id as u32);
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn place(&mut self, id: u32, h: u64) {
+        let mask = self.slots.len() - 1;
+        let mut i = (h as usize) & mask;
+        while self.slots[i] != 0 {
+            i = (i + 1) & mask;
+        }
+        self.slots[i] = id + 1;
+    }
+
+    fn grow(&mut self) {
+        let capacity = (self.slots.len() * 2).max(64);
+        self.slots = vec![0; capacity];
+        for id in 0..self.names.len() {
+            let h = self.keys[id].hash();
+            self.place(id as u32, h);
+        }
+    }
+
+    /// The names by id.
+    pub(crate) fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Consumes the interner, returning the names by id.
+    pub(crate) fn into_names(self) -> Vec<String> {
+        self.names
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_follow_first_appearance() {
+        let mut i = Interner::default();
+        assert_eq!(i.intern("ad"), Some(0));
+        assert_eq!(i.intern("call center"), Some(1));
+        assert_eq!(i.intern("ad"), Some(0));
+        assert_eq!(i.get("call center"), Some(1));
+        assert_eq!(i.get("store"), None);
+        assert_eq!(i.names(), ["ad", "call center"]);
+        // Long names sharing their first and last eight bytes stay apart.
+        let a = "abcdefgh-one-ijklmnop";
+        let b = "abcdefgh-two-ijklmnop";
+        assert_eq!(i.intern(a), Some(2));
+        assert_eq!(i.intern(b), Some(3));
+        assert_eq!(i.get(a), Some(2));
+        assert_eq!(i.intern_bytes(b"call center"), Ok(Some(1)));
+        assert!(i.intern_bytes(&[0xff, 0xfe]).is_err());
+        for k in 0..1000 {
+            assert_eq!(i.intern(&format!("name {k}")), Some(4 + k));
+        }
+        assert_eq!(i.get("name 999"), Some(1003));
+        for len in 0..8 {
+            let text: String = "abcdefg".chars().take(len).collect();
+            let padded = text
+                .bytes()
+                .chain(std::iter::repeat(0))
+                .take(8)
+                .collect::<Vec<_>>();
+            assert_eq!(load_short(text.as_bytes()), load8(&padded));
+        }
+    }
+}

@@ -1,0 +1,299 @@
+//! What can go wrong while reading journey data, and the CSV plumbing shared by the
+//! loaders.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use super::records::{Record, Records};
+use crate::TimestampError;
+
+/// What is wrong with one row of input.
+///
+/// ```
+/// use cocreate_journey::RowProblem;
+///
+/// let p = RowProblem::Negative { column: "total_null".into(), value: -1.0 };
+/// assert_eq!(p.to_string(), "column \"total_null\" is -1, but counts and values cannot be negative");
+/// ```
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RowProblem {
+    /// A field that must be a number is not.
+    #[error("column {column:?}: {text:?} is not a number")]
+    NotANumber {
+        /// The column.
+        column: String,
+        /// The text found (at most 64 characters).
+        text: String,
+    },
+    /// A number is infinite or NaN.
+    #[error("column {column:?} is {text}, not a finite number")]
+    NonFinite {
+        /// The column.
+        column: String,
+        /// The text found.
+        text: String,
+    },
+    /// A count or value is negative.
+    #[error("column {column:?} is {value}, but counts and values cannot be negative")]
+    Negative {
+        /// The column.
+        column: String,
+        /// The value.
+        value: f64,
+    },
+    /// A count or value is implausibly large (above 10^15).
+    #[error("column {column:?} is {value:e}, above the largest amount accepted (1e15)")]
+    TooLarge {
+        /// The column.
+        column: String,
+        /// The value.
+        value: f64,
+    },
+    /// A path has conversion value but no conversions.
+    #[error("the conversion value is {value}, but there are no conversions to carry it")]
+    ValueWithoutConversions {
+        /// The value.
+        value: f64,
+    },
+    /// A required field is empty.
+    #[error("column {column:?} is empty")]
+    Empty {
+        /// The column.
+        column: String,
+    },
+    /// A field is not valid UTF-8 text.
+    #[error("column {column:?} is not valid UTF-8 text")]
+    NotUtf8 {
+        /// The column.
+        column: String,
+    },
+    /// The row has a different number of fields than the header.
+    #[error("the row has {found} fields, but the header has {expected}")]
+    Ragged {
+        /// Fields in the header.
+        expected: usize,
+        /// Fields in the row.
+        found: usize,
+    },
+    /// A timestamp does not parse.
+    #[error("column {column:?}: {source}")]
+    Timestamp {
+        /// The column.
+        column: String,
+        /// Why it does not parse.
+        source: TimestampError,
+    },
+    /// A stage name is not in the stage order.
+    #[error("stage {name:?} is not one of the known stages ({known})")]
+    UnknownStage {
+        /// The name found.
+        name: String,
+        /// The known stage names, comma-separated.
+        known: String,
+    },
+    /// An outcome name is unknown.
+    #[error("outcome {name:?} is not one of continue, drop_off, conversion, retained, churned")]
+    UnknownOutcome {
+        /// The name found.
+        name: String,
+    },
+    /// More distinct names than ids can hold.
+    #[error("more than 4,294,967,295 distinct names")]
+    TooManyNames,
+}
+
+/// An error while loading journey data, naming the line where it happened.
+///
+/// ```
+/// use cocreate_journey::PathData;
+///
+/// let csv = "path,total_conversions,total_conversion_value,total_null\nad > web,1,10.5,0\nad,x,0,3\n";
+/// let err = PathData::from_csv_reader(csv.as_bytes(), &Default::default()).unwrap_err();
+/// assert_eq!(err.line(), Some(3));
+/// assert_eq!(err.to_string(), "line 3: column \"total_conversions\": \"x\" is not a number");
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// The file could not be opened or read.
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The CSV text itself is malformed (an unterminated quote, a read failure).
+    #[error("line {line}: malformed CSV: {message}")]
+    Csv {
+        /// 1-based line.
+        line: u64,
+        /// What the CSV reader reported.
+        message: String,
+    },
+    /// The header lacks a column the loader needs.
+    #[error("line 1: the header has no column {name:?} (it has: {found})")]
+    MissingColumn {
+        /// The column needed.
+        name: String,
+        /// The header's columns, comma-separated.
+        found: String,
+    },
+    /// The input has no header row.
+    #[error("the input is empty: expected a header row")]
+    NoHeader,
+    /// A row is invalid.
+    #[error("line {line}: {problem}")]
+    Row {
+        /// 1-based line.
+        line: u64,
+        /// What is wrong.
+        problem: RowProblem,
+    },
+}
+
+impl LoadError {
+    /// The 1-based input line the error is about, if any.
+    ///
+    /// ```
+    /// use cocreate_journey::PathData;
+    ///
+    /// let err = PathData::from_csv_reader("nothing,here\n".as_bytes(), &Default::default()).unwrap_err();
+    /// assert_eq!(err.line(), Some(1));
+    /// ```
+    pub fn line(&self) -> Option<u64> {
+        match self {
+            LoadError::Csv { line, .. } | LoadError::Row { line, .. } => Some(*line),
+            LoadError::MissingColumn { .. } => Some(1),
+            LoadError::Io { .. } | LoadError::NoHeader => None,
+        }
+    }
+}
+
+/// The header of a CSV input, for finding columns by name.
+pub(crate) struct Header {
+    names: Vec<String>,
+}
+
+impl Header {
+    pub(crate) fn read<R: std::io::Read>(records: &mut Records<R>) -> Result<Self, LoadError> {
+        let record = records.next_record()?.ok_or(LoadError::NoHeader)?;
+        let names = (0..record.len())
+            .map(|i| String::from_utf8_lossy(record.get(i)).trim().to_owned())
+            .collect();
+        Ok(Header { names })
+    }
+
+    /// The index of the column `name`, or a [`LoadError::MissingColumn`].
+    pub(crate) fn find(&self, name: &str) -> Result<usize, LoadError> {
+        self.names
+            .iter()
+            .position(|n| n == name)
+            .ok_or_else(|| LoadError::MissingColumn {
+                name: name.to_owned(),
+                found: self.names.join(", "),
+            })
+    }
+
+    /// Checks that a record has as many fields as the header.
+    #[inline]
+    pub(crate) fn check_len(&self, record: &Record<'_>) -> Result<(), RowProblem> {
+        if record.len() == self.names.len() {
+            Ok(())
+        } else {
+            Err(RowProblem::Ragged {
+                expected: self.names.len(),
+                found: record.len(),
+            })
+        }
+    }
+}
+
+/// Field text as UTF-8 with surrounding whitespace removed.
+#[inline]
+pub(crate) fn text<'a>(bytes: &'a [u8], column: &str) -> Result<&'a str, RowProblem> {
+    std::str::from_utf8(bytes)
+        .map(str::trim)
+        .map_err(|_| RowProblem::NotUtf8 {
+            column: column.to_owned(),
+        })
+}
+
+/// Parses a non-negative finite number (integers fast; anything `f64::from_str` reads
+/// otherwise).
+#[inline]
+pub(crate) fn non_negative(bytes: &[u8], column: &str) -> Result<f64, RowProblem> {
+    let bytes = bytes.trim_ascii();
+    if !bytes.is_empty() && bytes.len() <= 15 && bytes.iter().all(u8::is_ascii_digit) {
+        return Ok(bytes
+            .iter()
+            .fold(0u64, |acc, &b| acc * 10 + u64::from(b - b'0')) as f64);
+    }
+    if let Some(v) = plain_decimal(bytes) {
+        return Ok(v);
+    }
+    let s = text(bytes, column)?;
+    if s.is_empty() {
+        return Err(RowProblem::Empty {
+            column: column.to_owned(),
+        });
+    }
+    let value: f64 = s.parse().map_err(|_| RowProblem::NotANumber {
+        column: column.to_owned(),
+        text: s.chars().take(64).collect(),
+    })?;
+    if !value.is_finite() {
+        return Err(RowProblem::NonFinite {
+            column: column.to_owned(),
+            text: s.chars().take(64).collect(),
+        });
+    }
+    if value < 0.0 {
+        return Err(RowProblem::Negative {
+            column: column.to_owned(),
+            value,
+        });
+    }
+    // Normalise -0 to 0 so that outputs never show a negative zero.
+    Ok(value + 0.0)
+}
+
+/// `digits.digits` with at most 15 digits in all, as the correctly rounded f64: the
+/// digits form an exact integer m < 10^15 and 10^k (k ≤ 15) is exact, so m / 10^k is one
+/// correctly rounded division (Clinger's fast path). `None` for anything else.
+#[inline]
+fn plain_decimal(bytes: &[u8]) -> Option<f64> {
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let dot = bytes.iter().position(|&b| b == b'.')?;
+    let (int, frac) = (&bytes[..dot], &bytes[dot + 1..]);
+    if int.is_empty() || frac.is_empty() || int.len() + frac.len() > 15 {
+        return None;
+    }
+    let mut m = 0u64;
+    for &b in int.iter().chain(frac) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        m = m * 10 + u64::from(b - b'0');
+    }
+    Some(m as f64 / POW10[frac.len()])
+}
+
+/// Renders an optional file name and an error as one line: `file: message`.
+///
+/// ```
+/// use cocreate_journey::{describe_load_error, PathData};
+///
+/// let err = PathData::from_csv_reader("path\n".as_bytes(), &Default::default()).unwrap_err();
+/// let line = describe_load_error("paths.csv", &err);
+/// assert!(line.starts_with("paths.csv: line 1: the header has no column"));
+/// ```
+pub fn describe_load_error(file: impl fmt::Display, err: &LoadError) -> String {
+    match err {
+        LoadError::Io { .. } => err.to_string(),
+        _ => format!("{file}: {err}"),
+    }
+}

@@ -1,0 +1,13 @@
+//! Journey data for analytics: aggregated paths and event logs, with streaming CSV
+//! loaders whose errors name the line.
+
+mod events;
+pub(crate) mod intern;
+mod load;
+mod paths;
+mod records;
+mod swar;
+
+pub use events::{Case, EventFormat, EventLog, EventLogBuilder};
+pub use load::{describe_load_error, LoadError, RowProblem};
+pub use paths::{PathColumns, PathData, PathRef, PathTotals};

@@ -1,0 +1,616 @@
+//! Aggregated conversion paths: the input of attribution.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use super::intern::Interner;
+use super::load::{non_negative, Header, LoadError, RowProblem};
+use super::records::{Record, Records};
+use super::swar;
+use crate::ParamError;
+
+/// Names of the columns of a path CSV, and the separator between touchpoints.
+///
+/// The default is ChannelAttribution's layout: `path`, `total_conversions`,
+/// `total_conversion_value`, `total_null`, with `>` between touchpoints. Set the value
+/// or null column to `None` when the file has none (values and nulls are then zero).
+///
+/// ```
+/// use cocreate_journey::{PathColumns, PathData};
+///
+/// let columns = PathColumns::default().value(None).nulls(Some("lost"));
+/// let csv = "path,total_conversions,lost\nad > store,2,1\n";
+/// let data = PathData::from_csv_reader(csv.as_bytes(), &columns)?;
+/// assert_eq!(data.totals().nulls, 1.0);
+/// # Ok::<(), cocreate_journey::LoadError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathColumns {
+    path: String,
+    conversions: String,
+    value: Option<String>,
+    nulls: Option<String>,
+    separator: u8,
+}
+
+impl Default for PathColumns {
+    fn default() -> Self {
+        PathColumns {
+            path: "path".into(),
+            conversions: "total_conversions".into(),
+            value: Some("total_conversion_value".into()),
+            nulls: Some("total_null".into()),
+            separator: b'>',
+        }
+    }
+}
+
+impl PathColumns {
+    /// Sets the name of the path column.
+    ///
+    /// ```
+    /// use cocreate_journey::PathColumns;
+    ///
+    /// let c = PathColumns::default().path("journey");
+    /// # let _ = c;
+    /// ```
+    pub fn path(mut self, name: impl Into<String>) -> Self {
+        self.path = name.into();
+        self
+    }
+
+    /// Sets the name of the conversions column.
+    ///
+    /// ```
+    /// use cocreate_journey::PathColumns;
+    ///
+    /// let c = PathColumns::default().conversions("conv");
+    /// # let _ = c;
+    /// ```
+    pub fn conversions(mut self, name: impl Into<String>) -> Self {
+        self.conversions = name.into();
+        self
+    }
+
+    /// Sets the name of the conversion-value column, or `None` for no values.
+    ///
+    /// ```
+    /// use cocreate_journey::PathColumns;
+    ///
+    /// let c = PathColumns::default().value(Some("revenue"));
+    /// # let _ = c;
+    /// ```
+    pub fn value(mut self, name: Option<&str>) -> Self {
+        self.value = name.map(str::to_owned);
+        self
+    }
+
+    /// Sets the name of the null (non-conversion) column, or `None` for no nulls.
+    ///
+    /// ```
+    /// use cocreate_journey::PathColumns;
+    ///
+    /// let c = PathColumns::default().nulls(None);
+    /// # let _ = c;
+    /// ```
+    pub fn nulls(mut self, name: Option<&str>) -> Self {
+        self.nulls = name.map(str::to_owned);
+        self
+    }
+
+    /// Sets the separator between touchpoints: an ASCII character other than a comma, a
+    /// quote or a line break (default `>`).
+    ///
+    /// ```
+    /// use cocreate_journey::{PathColumns, PathData};
+    ///
+    /// assert!(PathColumns::default().separator('→').is_err());
+    /// let columns = PathColumns::default().separator('|')?;
+    /// let csv = "path,total_conversions,total_conversion_value,total_null\nad|store,1,5,0\n";
+    /// let data = PathData::from_csv_reader(csv.as_bytes(), &columns)?;
+    /// assert_eq!(data.channels(), ["ad", "store"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn separator(mut self, separator: char) -> Result<Self, ParamError> {
+        match u8::try_from(separator) {
+            Ok(b) if b.is_ascii() && !matches!(b, b',' | b'"' | b'\n' | b'\r') => {
+                self.separator = b;
+                Ok(self)
+            }
+            _ => Err(ParamError::new(
+                "path separator",
+                "an ASCII character other than a comma, a quote or a line break",
+                format!("{separator:?}"),
+            )),
+        }
+    }
+}
+
+/// One row of [`PathData`]: a path of channel ids with its counts.
+///
+/// ```
+/// use cocreate_journey::PathData;
+///
+/// let mut data = PathData::new();
+/// data.push_path("ad > store", 3.0, 120.0, 7.0)?;
+/// let row = data.rows().next().unwrap();
+/// assert_eq!(row.channels, &[0, 1]);
+/// assert_eq!((row.conversions, row.value, row.nulls), (3.0, 120.0, 7.0));
+/// # Ok::<(), cocreate_journey::RowProblem>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PathRef<'a> {
+    /// Channel ids in path order (index into [`PathData::channels`]).
+    pub channels: &'a [u32],
+    /// Customers who converted after this path.
+    pub conversions: f64,
+    /// Their total conversion value.
+    pub value: f64,
+    /// Customers who did not convert after this path.
+    pub nulls: f64,
+    /// 1-based input line, for data read from text.
+    pub line: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Row {
+    start: usize,
+    len: u32,
+    conversions: f64,
+    value: f64,
+    nulls: f64,
+    line: u64,
+}
+
+/// Sums over all rows of a [`PathData`].
+///
+/// ```
+/// use cocreate_journey::PathData;
+///
+/// let mut data = PathData::new();
+/// data.push_path("ad > store", 2.0, 50.0, 1.0)?;
+/// data.push_path("", 0.0, 0.0, 4.0)?;
+/// let t = data.totals();
+/// assert_eq!((t.rows, t.conversions, t.nulls, t.empty_rows), (2, 2.0, 5.0, 1));
+/// # Ok::<(), cocreate_journey::RowProblem>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct PathTotals {
+    /// Number of rows.
+    pub rows: usize,
+    /// Total conversions.
+    pub conversions: f64,
+    /// Total conversion value.
+    pub value: f64,
+    /// Total nulls.
+    pub nulls: f64,
+    /// Rows whose path has no touchpoint.
+    pub empty_rows: usize,
+}
+
+/// Aggregated conversion paths: each row a sequence of channels with the number of
+/// customers who converted (and their value) or did not convert after it.
+///
+/// Channel names are interned in order of first appearance (rows top to bottom, each
+/// left to right), which is ChannelAttribution's channel order. Counts may be fractional
+/// (weights) but must be finite and non-negative; a conversion value needs conversions
+/// to carry it. A path with no touchpoint is kept (and counted in
+/// [`PathTotals::empty_rows`]); attribution reports what it could not attribute.
+///
+/// Read one from CSV with [`PathData::from_csv_reader`] or [`PathData::from_csv_path`],
+/// or build one with [`PathData::push_path`] / [`PathData::push`].
+///
+/// ```
+/// use cocreate_journey::PathData;
+///
+/// let csv = "path,total_conversions,total_conversion_value,total_null\n\
+///            ad > website > store,2,150.5,5\n\
+///            \"call center\",0,0,3\n";
+/// let data = PathData::from_csv_reader(csv.as_bytes(), &Default::default())?;
+/// assert_eq!(data.channels(), ["ad", "website", "store", "call center"]);
+/// assert_eq!(data.totals().conversions, 2.0);
+/// # Ok::<(), cocreate_journey::LoadError>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PathData {
+    interner: Interner,
+    tokens: Vec<u32>,
+    rows: Vec<Row>,
+}
+
+/// The largest count or value a row may carry: far beyond any real data, and small
+/// enough that sums over billions of rows stay finite.
+pub(crate) const MAX_AMOUNT: f64 = 1e15;
+
+/// Checks a row's amounts; `names` are the columns (or arguments) they came from.
+fn check_counts(
+    conversions: f64,
+    value: f64,
+    nulls: f64,
+    names: [&str; 3],
+) -> Result<(), RowProblem> {
+    for (column, v) in names.into_iter().zip([conversions, value, nulls]) {
+        if !v.is_finite() {
+            return Err(RowProblem::NonFinite {
+                column: column.into(),
+                text: v.to_string(),
+            });
+        }
+        if v < 0.0 {
+            return Err(RowProblem::Negative {
+                column: column.into(),
+                value: v,
+            });
+        }
+        if v > MAX_AMOUNT {
+            return Err(RowProblem::TooLarge {
+                column: column.into(),
+                value: v,
+            });
+        }
+    }
+    if value > 0.0 && conversions == 0.0 {
+        return Err(RowProblem::ValueWithoutConversions { value });
+    }
+    Ok(())
+}
+
+impl PathData {
+    /// An empty set of paths.
+    ///
+    /// ```
+    /// use cocreate_journey::PathData;
+    ///
+    /// assert_eq!(PathData::new().n_rows(), 0);
+    /// ```
+    pub fn new() -> Self {
+        PathData::default()
+    }
+
+    /// Appends a path given as channel names. Names are trimmed; empty names are skipped.
+    ///
+    /// Errors when a count or the value is negative or not finite, or when there is
+    /// value without conversions.
+    ///
+    /// ```
+    /// use cocreate_journey::PathData;
+    ///
+    /// let mut data = PathData::new();
+    /// data.push(["search", "store"], 1.0, 30.0, 0.0)?;
+    /// assert!(data.push(["ad"], -1.0, 0.0, 0.0).is_err());
+    /// assert_eq!(data.n_rows(), 1);
+    /// # Ok::<(), cocreate_journey::RowProblem>(())
+    /// ```
+    pub fn push<I, S>(
+        &mut self,
+        path: I,
+        conversions: f64,
+        value: f64,
+        nulls: f64,
+    ) -> Result<(), RowProblem>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        check_counts(conversions, value, nulls, ["conversions", "value", "nulls"])?;
+        let start = self.tokens.len();
+        for name in path {
+            let name = name.as_ref().trim_ascii();
+            if name.is_empty() {
+                continue;
+            }
+            match self.interner.intern(name) {
+                Some(id) => self.tokens.push(id),
+                None => {
+                    self.tokens.truncate(start);
+                    return Err(RowProblem::TooManyNames);
+                }
+            }
+        }
+        self.finish_row(start, conversions + 0.0, value + 0.0, nulls + 0.0, 0)
+    }
+
+    /// Appends a path given as text, touchpoints separated by `>` (ChannelAttribution's
+    /// convention: split on the separator, trim each name, skip empty names).
+    ///
+    /// ```
+    /// use cocreate_journey::PathData;
+    ///
+    /// let mut data = PathData::new();
+    /// data.push_path(" ad >  > call center ", 1.0, 10.0, 0.0)?;
+    /// assert_eq!(data.channels(), ["ad", "call center"]);
+    /// # Ok::<(), cocreate_journey::RowProblem>(())
+    /// ```
+    pub fn push_path(
+        &mut self,
+        path: &str,
+        conversions: f64,
+        value: f64,
+        nulls: f64,
+    ) -> Result<(), RowProblem> {
+        self.push(path.split('>'), conversions, value, nulls)
+    }
+
+    fn finish_row(
+        &mut self,
+        start: usize,
+        conversions: f64,
+        value: f64,
+        nulls: f64,
+        line: u64,
+    ) -> Result<(), RowProblem> {
+        let len = u32::try_from(self.tokens.len() - start).map_err(|_| {
+            self.tokens.truncate(start);
+            RowProblem::TooManyNames
+        })?;
+        self.rows.push(Row {
+            start,
+            len,
+            conversions,
+            value,
+            nulls,
+            line,
+        });
+        Ok(())
+    }
+
+    /// Reads paths from CSV text with a header row, streaming row by row.
+    ///
+    /// Errors name the line: a missing column, a field that is not a non-negative finite
+    /// number, value without conversions, a row of the wrong length, malformed CSV.
+    ///
+    /// ```
+    /// use cocreate_journey::PathData;
+    ///
+    /// let csv = "path,total_conversions,total_conversion_value,total_null\nad,0,0,-2\n";
+    /// let err = PathData::from_csv_reader(csv.as_bytes(), &Default::default()).unwrap_err();
+    /// assert_eq!(err.to_string(), "line 2: column \"total_null\" is -2, but counts and values cannot be negative");
+    /// ```
+    pub fn from_csv_reader<R: Read>(input: R, columns: &PathColumns) -> Result<Self, LoadError> {
+        let mut records = Records::new(input);
+        let header = Header::read(&mut records)?;
+        let path_col = header.find(&columns.path)?;
+        let conv_col = header.find(&columns.conversions)?;
+        let value_col = columns
+            .value
+            .as_deref()
+            .map(|c| header.find(c))
+            .transpose()?;
+        let null_col = columns
+            .nulls
+            .as_deref()
+            .map(|c| header.find(c))
+            .transpose()?;
+        let sep = columns.separator;
+        let mut data = PathData::new();
+        while let Some(record) = records.next_record()? {
+            let line = record.line;
+            data.push_record(
+                &record,
+                &header,
+                sep,
+                columns,
+                [path_col, conv_col],
+                value_col,
+                null_col,
+            )
+            .map_err(|problem| LoadError::Row { line, problem })?;
+        }
+        Ok(data)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn push_record(
+        &mut self,
+        record: &Record<'_>,
+        header: &Header,
+        sep: u8,
+        columns: &PathColumns,
+        [path_col, conv_col]: [usize; 2],
+        value_col: Option<usize>,
+        null_col: Option<usize>,
+    ) -> Result<(), RowProblem> {
+        header.check_len(record)?;
+        let line = record.line;
+        let conversions = non_negative(record.get(conv_col), &columns.conversions)?;
+        let value = match (value_col, &columns.value) {
+            (Some(i), Some(name)) => non_negative(record.get(i), name)?,
+            _ => 0.0,
+        };
+        let nulls = match (null_col, &columns.nulls) {
+            (Some(i), Some(name)) => non_negative(record.get(i), name)?,
+            _ => 0.0,
+        };
+        check_counts(
+            conversions,
+            value,
+            nulls,
+            [
+                &columns.conversions,
+                columns.value.as_deref().unwrap_or("value"),
+                columns.nulls.as_deref().unwrap_or("nulls"),
+            ],
+        )?;
+        let path = record.get(path_col);
+        let start = self.tokens.len();
+        let mut from = 0usize;
+        let mut failure = None;
+        let mut take = |token: &[u8], this: &mut Self| {
+            let name = token.trim_ascii();
+            if name.is_empty() || failure.is_some() {
+                return;
+            }
+            match this.interner.intern_bytes(name) {
+                Ok(Some(id)) => this.tokens.push(id),
+                Ok(None) => failure = Some(RowProblem::TooManyNames),
+                Err(_) => {
+                    failure = Some(RowProblem::NotUtf8 {
+                        column: columns.path.clone(),
+                    })
+                }
+            }
+        };
+        swar::for_each_position(path, sep, |at| {
+            take(&path[from..at], self);
+            from = at + 1;
+        });
+        take(&path[from..], self);
+        if let Some(problem) = failure {
+            self.tokens.truncate(start);
+            return Err(problem);
+        }
+        self.finish_row(start, conversions, value, nulls, line)
+    }
+
+    /// Reads paths from a CSV file (see [`PathData::from_csv_reader`]).
+    ///
+    /// ```
+    /// use cocreate_journey::{LoadError, PathData};
+    ///
+    /// let err = PathData::from_csv_path("no/such/file.csv", &Default::default()).unwrap_err();
+    /// assert!(matches!(err, LoadError::Io { .. }));
+    /// ```
+    pub fn from_csv_path(path: impl AsRef<Path>, columns: &PathColumns) -> Result<Self, LoadError> {
+        let path = path.as_ref();
+        let file = File::open(path).map_err(|source| LoadError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        PathData::from_csv_reader(file, columns)
+    }
+
+    /// The channel names by id, in order of first appearance.
+    ///
+    /// ```
+    /// use cocreate_journey::PathData;
+    ///
+    /// let mut data = PathData::new();
+    /// data.push_path("email > ad > email", 1.0, 0.0, 0.0)?;
+    /// assert_eq!(data.channels(), ["email", "ad"]);
+    /// # Ok::<(), cocreate_journey::RowProblem>(())
+    /// ```
+    pub fn channels(&self) -> &[String] {
+        self.interner.names()
+    }
+
+    /// The id of a channel name, if present.
+    ///
+    /// ```
+    /// use cocreate_journey::PathData;
+    ///
+    /// let mut data = PathData::new();
+    /// data.push_path("email > ad", 1.0, 0.0, 0.0)?;
+    /// assert_eq!(data.channel_id("ad"), Some(1));
+    /// # Ok::<(), cocreate_journey::RowProblem>(())
+    /// ```
+    pub fn channel_id(&self, name: &str) -> Option<u32> {
+        self.interner.get(name)
+    }
+
+    /// Number of rows.
+    ///
+    /// ```
+    /// use cocreate_journey::PathData;
+    ///
+    /// let mut data = PathData::new();
+    /// data.push_path("ad", 0.0, 0.0, 1.0)?;
+    /// assert_eq!(data.n_rows(), 1);
+    /// # Ok::<(), cocreate_journey::RowProblem>(())
+    /// ```
+    pub fn n_rows(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// The rows, in input order.
+    ///
+    /// ```
+    /// use cocreate_journey::PathData;
+    ///
+    /// let mut data = PathData::new();
+    /// data.push_path("ad > store", 1.0, 9.0, 0.0)?;
+    /// data.push_path("store", 0.0, 0.0, 2.0)?;
+    /// let lengths: Vec<usize> = data.rows().map(|r| r.channels.len()).collect();
+    /// assert_eq!(lengths, [2, 1]);
+    /// # Ok::<(), cocreate_journey::RowProblem>(())
+    /// ```
+    pub fn rows(&self) -> impl ExactSizeIterator<Item = PathRef<'_>> + '_ {
+        self.rows.iter().map(move |r| PathRef {
+            channels: &self.tokens[r.start..r.start + r.len as usize],
+            conversions: r.conversions,
+            value: r.value,
+            nulls: r.nulls,
+            line: (r.line > 0).then_some(r.line),
+        })
+    }
+
+    /// Sums over all rows.
+    ///
+    /// ```
+    /// use cocreate_journey::PathData;
+    ///
+    /// let mut data = PathData::new();
+    /// data.push_path("ad", 1.0, 20.0, 3.0)?;
+    /// assert_eq!(data.totals().value, 20.0);
+    /// # Ok::<(), cocreate_journey::RowProblem>(())
+    /// ```
+    pub fn totals(&self) -> PathTotals {
+        let mut t = PathTotals {
+            rows: self.rows.len(),
+            ..PathTotals::default()
+        };
+        for r in &self.rows {
+            t.conversions += r.conversions;
+            t.value += r.value;
+            t.nulls += r.nulls;
+            t.empty_rows += usize::from(r.len == 0);
+        }
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_value_without_conversions_and_ragged_rows() {
+        let csv = "path,total_conversions,total_conversion_value,total_null\nad,0,5,1\n";
+        let err = PathData::from_csv_reader(csv.as_bytes(), &PathColumns::default()).unwrap_err();
+        assert!(matches!(
+            err,
+            LoadError::Row {
+                line: 2,
+                problem: RowProblem::ValueWithoutConversions { .. }
+            }
+        ));
+        let csv = "path,total_conversions,total_conversion_value,total_null\nad,0,0\n";
+        let err = PathData::from_csv_reader(csv.as_bytes(), &PathColumns::default()).unwrap_err();
+        assert_eq!(err.line(), Some(2));
+        assert!(err.to_string().contains("3 fields"), "{err}");
+    }
+
+    #[test]
+    fn reads_fractional_counts_and_names_with_spaces() {
+        let csv = "path,total_conversions,total_conversion_value,total_null\n\
+                   \"call center > web shop\",0.5,12.25,1.5\n";
+        let data = PathData::from_csv_reader(csv.as_bytes(), &PathColumns::default()).unwrap();
+        assert_eq!(data.channels(), ["call center", "web shop"]);
+        let row = data.rows().next().unwrap();
+        assert_eq!((row.conversions, row.value, row.nulls), (0.5, 12.25, 1.5));
+        assert_eq!(row.line, Some(2));
+    }
+
+    #[test]
+    fn rejects_nan_and_infinity() {
+        for bad in ["NaN", "inf", "-inf", "1e400"] {
+            let csv =
+                format!("path,total_conversions,total_conversion_value,total_null\nad,{bad},0,1\n");
+            let err =
+                PathData::from_csv_reader(csv.as_bytes(), &PathColumns::default()).unwrap_err();
+            assert_eq!(err.line(), Some(2), "{bad}");
+        }
+    }
+}

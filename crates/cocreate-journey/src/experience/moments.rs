@@ -1,0 +1,298 @@
+//! Moments of truth in one journey: the first one and the critical ones, each with why.
+
+use std::fmt;
+
+use super::{Disconfirmation, Tolerance};
+use crate::params::{at_least, ParamError};
+use crate::{Journey, Outcome, Stage};
+
+/// Options for finding moments of truth.
+///
+/// `tolerance` classifies disconfirmation (see [`Tolerance`]); an encounter is *critical*
+/// when |D| on either side exceeds `critical_threshold`, or when the customer left there.
+/// Both are in the units of the journey's scale.
+///
+/// ```
+/// use cocreate_journey::MomentParams;
+///
+/// let p = MomentParams::new(0.5, 1.5)?;
+/// assert_eq!(p.critical_threshold(), 1.5);
+/// assert!(MomentParams::new(0.5, -1.0).is_err());
+/// # Ok::<(), cocreate_journey::ParamError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct MomentParams {
+    tolerance: Tolerance,
+    critical_threshold: f64,
+}
+
+impl MomentParams {
+    /// Options with a disconfirmation tolerance τ ≥ 0 and a critical threshold ≥ 0.
+    ///
+    /// ```
+    /// use cocreate_journey::MomentParams;
+    ///
+    /// assert!(MomentParams::new(0.0, 2.0).is_ok());
+    /// ```
+    pub fn new(tolerance: f64, critical_threshold: f64) -> Result<Self, ParamError> {
+        Ok(MomentParams {
+            tolerance: Tolerance::new(tolerance)?,
+            critical_threshold: at_least(
+                "critical threshold",
+                "a finite number ≥ 0",
+                critical_threshold,
+                0.0,
+            )?,
+        })
+    }
+
+    /// The disconfirmation tolerance.
+    ///
+    /// ```
+    /// use cocreate_journey::MomentParams;
+    ///
+    /// assert_eq!(MomentParams::new(0.5, 1.5)?.tolerance().value(), 0.5);
+    /// # Ok::<(), cocreate_journey::ParamError>(())
+    /// ```
+    pub fn tolerance(&self) -> Tolerance {
+        self.tolerance
+    }
+
+    /// The |disconfirmation| above which an encounter is critical.
+    ///
+    /// ```
+    /// use cocreate_journey::MomentParams;
+    ///
+    /// assert_eq!(MomentParams::new(0.5, 1.5)?.critical_threshold(), 1.5);
+    /// # Ok::<(), cocreate_journey::ParamError>(())
+    /// ```
+    pub fn critical_threshold(&self) -> f64 {
+        self.critical_threshold
+    }
+}
+
+/// Why an encounter was flagged as a moment of truth.
+///
+/// ```
+/// use cocreate_journey::MomentReason;
+///
+/// let r = MomentReason::FunctionalDisconfirmation { value: -2.0, threshold: 1.5 };
+/// assert_eq!(r.to_string(), "functional disconfirmation -2 exceeds the threshold ±1.5");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(tag = "reason", rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum MomentReason {
+    /// The customer compared an expectation with an actual experience for the first time.
+    FirstComparison,
+    /// The functional disconfirmation exceeds the threshold in absolute value.
+    FunctionalDisconfirmation {
+        /// D on the functional side.
+        value: f64,
+        /// The threshold.
+        threshold: f64,
+    },
+    /// The emotional disconfirmation exceeds the threshold in absolute value.
+    EmotionalDisconfirmation {
+        /// D on the emotional side.
+        value: f64,
+        /// The threshold.
+        threshold: f64,
+    },
+    /// The customer left at this encounter.
+    CustomerLeft {
+        /// The leaving outcome ([`Outcome::Leave`] or [`Outcome::Churned`]).
+        outcome: Outcome,
+    },
+}
+
+impl fmt::Display for MomentReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MomentReason::FirstComparison => {
+                f.write_str("expectation met an actual experience for the first time")
+            }
+            MomentReason::FunctionalDisconfirmation { value, threshold } => write!(
+                f,
+                "functional disconfirmation {value} exceeds the threshold ±{threshold}"
+            ),
+            MomentReason::EmotionalDisconfirmation { value, threshold } => write!(
+                f,
+                "emotional disconfirmation {value} exceeds the threshold ±{threshold}"
+            ),
+            MomentReason::CustomerLeft { outcome } => {
+                write!(f, "the customer left here ({outcome})")
+            }
+        }
+    }
+}
+
+/// An encounter flagged as a moment of truth, with every reason it was flagged.
+///
+/// ```
+/// use cocreate_journey::{Encounter, Experience, JourneyBuilder, MomentParams, MomentReason, Scale, Stage, Timestamp, Touchpoint};
+///
+/// let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+///     .prior_expectation(Experience::both(5.0))
+///     .encounter(Encounter::new(Touchpoint::brand("store"), Stage::Purchase, Timestamp::from_unix_seconds(0))
+///         .perceiving(Experience::new(2.0, 5.0)))
+///     .build()?;
+/// let first = j.moments_of_truth(&MomentParams::new(0.5, 1.5)?).first.unwrap();
+/// assert!(first.is_first() && first.is_critical());
+/// assert_eq!(first.reasons[1], MomentReason::FunctionalDisconfirmation { value: -3.0, threshold: 1.5 });
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct MomentOfTruth {
+    /// Index of the encounter in [`Journey::encounters`].
+    pub index: usize,
+    /// The touchpoint id.
+    pub touchpoint: String,
+    /// The stage.
+    pub stage: Stage,
+    /// The disconfirmation, when an expectation met an experience here.
+    pub disconfirmation: Option<Disconfirmation>,
+    /// Why it was flagged (at least one reason).
+    pub reasons: Vec<MomentReason>,
+}
+
+impl MomentOfTruth {
+    /// Whether this is the first moment of truth.
+    ///
+    /// ```
+    /// # use cocreate_journey::{Encounter, Experience, JourneyBuilder, MomentParams, Scale, Stage, Timestamp, Touchpoint};
+    /// # let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+    /// #     .prior_expectation(Experience::both(5.0))
+    /// #     .encounter(Encounter::new(Touchpoint::brand("store"), Stage::Purchase, Timestamp::from_unix_seconds(0))
+    /// #         .perceiving(Experience::new(5.0, 5.0)))
+    /// #     .build()?;
+    /// let moments = j.moments_of_truth(&MomentParams::new(0.5, 1.5)?);
+    /// assert!(moments.first.unwrap().is_first());
+    /// assert!(moments.critical.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn is_first(&self) -> bool {
+        self.reasons.contains(&MomentReason::FirstComparison)
+    }
+
+    /// Whether this is a critical moment (a large disconfirmation or the customer left).
+    ///
+    /// ```
+    /// # use cocreate_journey::{Encounter, JourneyBuilder, MomentParams, Outcome, Scale, Stage, Timestamp, Touchpoint};
+    /// # let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+    /// #     .encounter(Encounter::new(Touchpoint::brand("web"), Stage::Evaluation, Timestamp::from_unix_seconds(0))
+    /// #         .with_outcome(Outcome::Leave))
+    /// #     .build()?;
+    /// let moments = j.moments_of_truth(&MomentParams::new(0.5, 1.5)?);
+    /// assert!(moments.critical[0].is_critical());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn is_critical(&self) -> bool {
+        self.reasons
+            .iter()
+            .any(|r| *r != MomentReason::FirstComparison)
+    }
+}
+
+/// The moments of truth of a journey.
+///
+/// ```
+/// use cocreate_journey::{Encounter, JourneyBuilder, MomentParams, Scale, Stage, Timestamp, Touchpoint};
+///
+/// let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+///     .encounter(Encounter::new(Touchpoint::brand("ad"), Stage::Awareness, Timestamp::from_unix_seconds(0)))
+///     .build()?;
+/// let m = j.moments_of_truth(&MomentParams::new(0.5, 1.5)?);
+/// assert!(m.first.is_none()); // nothing was experienced yet
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct MomentsOfTruth {
+    /// The first encounter where an expectation met an actual experience, if any.
+    pub first: Option<MomentOfTruth>,
+    /// Every critical encounter, in journey order (may include the first moment).
+    pub critical: Vec<MomentOfTruth>,
+}
+
+impl Journey {
+    /// Finds the first moment of truth and the critical moments.
+    ///
+    /// The *first moment of truth* is the first encounter where the customer perceived
+    /// something while an expectation was in force: expectation meets experience for the
+    /// first time. A *critical* moment is an encounter where |D| on either side exceeds
+    /// the threshold, or where the customer left ([`Outcome::is_leaving`]).
+    ///
+    /// ```
+    /// use cocreate_journey::{Encounter, Experience, JourneyBuilder, MomentParams, Outcome, Scale, Stage, Timestamp, Touchpoint};
+    ///
+    /// let t = Timestamp::from_unix_seconds;
+    /// let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+    ///     .prior_expectation(Experience::both(5.0))
+    ///     .encounter(Encounter::new(Touchpoint::brand("website"), Stage::Evaluation, t(0))
+    ///         .perceiving(Experience::both(5.0)))
+    ///     .encounter(Encounter::new(Touchpoint::brand("call_center"), Stage::Inquiry, t(60))
+    ///         .perceiving(Experience::new(5.0, 2.0))
+    ///         .with_outcome(Outcome::Leave))
+    ///     .build()?;
+    /// let m = j.moments_of_truth(&MomentParams::new(0.5, 1.5)?);
+    /// assert_eq!(m.first.as_ref().map(|f| f.index), Some(0));
+    /// assert_eq!(m.critical.len(), 1);
+    /// assert_eq!(m.critical[0].reasons.len(), 2); // emotional D = -3 and the customer left
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn moments_of_truth(&self, params: &MomentParams) -> MomentsOfTruth {
+        let expectations = self.expectations_in_force();
+        let threshold = params.critical_threshold;
+        let mut first = None;
+        let mut critical = Vec::new();
+        for (index, (e, expected)) in self.encounters().iter().zip(expectations).enumerate() {
+            let disconfirmation = match (expected, e.perceived) {
+                (Some(x), Some(p)) => Some(Disconfirmation::between(x, p)),
+                _ => None,
+            };
+            let mut reasons = Vec::new();
+            let is_first = first.is_none() && disconfirmation.is_some();
+            if is_first {
+                reasons.push(MomentReason::FirstComparison);
+            }
+            if let Some(d) = disconfirmation {
+                if d.functional.abs() > threshold {
+                    reasons.push(MomentReason::FunctionalDisconfirmation {
+                        value: d.functional,
+                        threshold,
+                    });
+                }
+                if d.emotional.abs() > threshold {
+                    reasons.push(MomentReason::EmotionalDisconfirmation {
+                        value: d.emotional,
+                        threshold,
+                    });
+                }
+            }
+            if e.outcome.is_leaving() {
+                reasons.push(MomentReason::CustomerLeft { outcome: e.outcome });
+            }
+            if reasons.is_empty() {
+                continue;
+            }
+            let moment = MomentOfTruth {
+                index,
+                touchpoint: e.touchpoint.id.clone(),
+                stage: e.stage.clone(),
+                disconfirmation,
+                reasons,
+            };
+            if moment.is_critical() {
+                critical.push(moment.clone());
+            }
+            if is_first {
+                first = Some(moment);
+            }
+        }
+        MomentsOfTruth { first, critical }
+    }
+}

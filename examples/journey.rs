@@ -1,0 +1,285 @@
+//! One customer's journey, built in: moments of truth, disconfirmation, the peak–end
+//! memory, bonding, and the journey map as Graphviz DOT (or Mermaid with `--mermaid`).
+//!
+//! ```text
+//! cargo run --release --example journey [-- --mermaid]
+//! ```
+
+#[macro_use]
+#[path = "common/journey_cli.rs"]
+mod journey_cli;
+
+use cocreate::journey::{
+    moments_of_truth_in_practice, BondingRatings, BondingRule, ChannelKind, Encounter, Experience,
+    Journey, JourneyBuilder, JourneyMap, MixedValence, MomentParams, Outcome, PeakEndParams,
+    PracticeParams, Proportion, ReflectionParams, Scale, Stage, Timestamp, Touchpoint,
+    TouchpointOwner,
+};
+use journey_cli::{emit, fail, Args};
+
+/// Anna's journey to a new e-bike, rated on a 1–7 scale.
+fn annas_journey() -> Result<Journey, Box<dyn std::error::Error>> {
+    let at = |s: &str| s.parse::<Timestamp>();
+    let scale = Scale::new(1.0, 7.0)?;
+    let review = Touchpoint::new(
+        "review site",
+        ChannelKind::Other("review site".into()),
+        TouchpointOwner::SocialExternal,
+    );
+    let web = Touchpoint::new("website", ChannelKind::Website, TouchpointOwner::Brand);
+    let hotline = Touchpoint::new("hotline", ChannelKind::CallCentre, TouchpointOwner::Partner);
+    let dealer = Touchpoint::new("dealer", ChannelKind::Store, TouchpointOwner::Partner);
+    let app = Touchpoint::new("app", ChannelKind::MobileApp, TouchpointOwner::Brand);
+    let invoice = Touchpoint::new("invoice", ChannelKind::Invoice, TouchpointOwner::Brand);
+    Ok(JourneyBuilder::new("anna", scale)
+        // Friends rave about the brand: high expectations before the first encounter.
+        .prior_expectation(Experience::new(5.5, 5.0))
+        .encounter(
+            Encounter::new(review, Stage::Awareness, at("2024-03-01T19:20:00Z")?)
+                .expecting(Experience::new(6.0, 5.5)),
+        )
+        .encounter(
+            Encounter::new(web.clone(), Stage::Evaluation, at("2024-03-02T10:05:00Z")?)
+                .perceiving(Experience::new(6.0, 6.0)),
+        )
+        .encounter(
+            Encounter::new(hotline, Stage::Inquiry, at("2024-03-04T08:40:00Z")?)
+                .perceiving(Experience::new(4.0, 2.5))
+                .with_bonding(BondingRatings {
+                    integrity: Some(3.5),
+                    reliability: Some(3.0),
+                    ..Default::default()
+                }),
+        )
+        .encounter(
+            Encounter::new(dealer, Stage::Purchase, at("2024-03-09T11:15:00Z")?)
+                .perceiving(Experience::new(6.5, 6.5))
+                .with_bonding(BondingRatings::all(6.5, 6.0, 6.5, 6.0))
+                .with_outcome(Outcome::Convert),
+        )
+        .encounter(
+            Encounter::new(invoice, Stage::Use, at("2024-03-10T07:00:00Z")?)
+                .perceiving(Experience::new(5.0, 5.0)),
+        )
+        .encounter(
+            Encounter::new(app, Stage::Use, at("2024-04-02T18:30:00Z")?)
+                .perceiving(Experience::new(6.5, 6.0))
+                .with_bonding(BondingRatings::all(6.0, 6.5, 6.0, 6.5))
+                .with_outcome(Outcome::Retained),
+        )
+        .build()?)
+}
+
+/// An illustrative cohort (simulated here, deterministically): 400 customers pass a
+/// website, a hotline and a store; a worse hotline call makes leaving there likelier.
+fn cohort() -> Result<Vec<Journey>, Box<dyn std::error::Error>> {
+    let scale = Scale::new(1.0, 7.0)?;
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut uniform = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed >> 11) as f64 / (1u64 << 53) as f64
+    };
+    let mut journeys = Vec::new();
+    for i in 0..400 {
+        let t = |h: i64| Timestamp::from_unix_seconds(1_710_000_000 + 3600 * h);
+        let web = 3.0 + 4.0 * uniform();
+        let call = 1.0 + 6.0 * uniform();
+        let leaves_web = uniform() < 0.08;
+        let leaves_call = uniform() < 0.05 + 0.08 * (5.0 - call).max(0.0);
+        let mut b = JourneyBuilder::new(format!("C{i:03}"), scale)
+            .prior_expectation(Experience::both(5.0))
+            .encounter(
+                Encounter::new(Touchpoint::brand("website"), Stage::Evaluation, t(0))
+                    .perceiving(Experience::both(web))
+                    .with_outcome(if leaves_web {
+                        Outcome::Leave
+                    } else {
+                        Outcome::Continue
+                    }),
+            );
+        if !leaves_web {
+            b = b.encounter(
+                Encounter::new(Touchpoint::brand("hotline"), Stage::Inquiry, t(24))
+                    .perceiving(Experience::new(5.0, call))
+                    .with_outcome(if leaves_call {
+                        Outcome::Leave
+                    } else {
+                        Outcome::Continue
+                    }),
+            );
+            if !leaves_call {
+                b = b.encounter(
+                    Encounter::new(Touchpoint::brand("store"), Stage::Purchase, t(48))
+                        .perceiving(Experience::both(5.5))
+                        .with_outcome(Outcome::Convert),
+                );
+            }
+        }
+        journeys.push(b.build()?);
+    }
+    Ok(journeys)
+}
+
+fn main() {
+    let args = Args::parse("journey [--mermaid]", &[], &["mermaid"]);
+    let journey = annas_journey().unwrap_or_else(|e| fail(e));
+    let moments = MomentParams::new(0.5, 2.0).unwrap_or_else(|e| fail(e));
+    let reflection = ReflectionParams::new(0.5).unwrap_or_else(|e| fail(e));
+    let mut out = String::new();
+
+    outln!(
+        out,
+        "Journey of {} on the scale {}: {} encounters, outcome {}",
+        journey.customer_id(),
+        journey.scale(),
+        journey.encounters().len(),
+        journey.outcome()
+    );
+
+    outln!(
+        out,
+        "\nDisconfirmation D = perceived − expected (tolerance ±{}):",
+        moments.tolerance().value()
+    );
+    for d in journey.disconfirmations(moments.tolerance()) {
+        let e = &journey.encounters()[d.index];
+        outln!(
+            out,
+            "  {:12} {:10}  functional {:+.1} ({}), emotional {:+.1} ({})",
+            e.touchpoint.id,
+            e.stage.name(),
+            d.disconfirmation.functional,
+            d.functional_class,
+            d.disconfirmation.emotional,
+            d.emotional_class
+        );
+    }
+
+    let found = journey.moments_of_truth(&moments);
+    outln!(out, "\nMoments of truth:");
+    for m in found
+        .first
+        .iter()
+        .chain(found.critical.iter().filter(|m| !m.is_first()))
+    {
+        let reasons: Vec<String> = m.reasons.iter().map(ToString::to_string).collect();
+        outln!(
+            out,
+            "  {} ({}): {}",
+            m.touchpoint,
+            m.stage,
+            reasons.join("; ")
+        );
+    }
+
+    let memory = journey.reflect(&reflection).unwrap_or_else(|e| fail(e));
+    outln!(
+        out,
+        "\nReflection (peak–end rule, midpoint 4 as neutral, α = {}):",
+        reflection.update_rate()
+    );
+    for (side, m) in [
+        ("functional", &memory.functional),
+        ("emotional", &memory.emotional),
+    ] {
+        outln!(out,
+            "  {side:10} remembered {:.2} (peak {:.2}, end {:.2}) vs mean {:.2}; experienced total {:+.2}",
+            m.remembered, m.peak_term, m.end, m.mean, m.experienced_total
+        );
+    }
+    // The same memory when the best and the worst moment of a mixed episode both count.
+    let separate = PeakEndParams::builder()
+        .mixed_valence(MixedValence::SeparatePeaks)
+        .build()
+        .unwrap_or_else(|e| fail(e));
+    let both_peaks = journey
+        .reflect(&reflection.with_peak_end(separate))
+        .unwrap_or_else(|e| fail(e));
+    outln!(
+        out,
+        "  with separate positive and negative peaks: functional {:.2}, emotional {:.2}",
+        both_peaks.functional.remembered,
+        both_peaks.emotional.remembered
+    );
+    if let Some(before) = memory.expectation_before {
+        outln!(
+            out,
+            "  expectation for the next journey: functional {:.2} → {:.2}, emotional {:.2} → {:.2}",
+            before.functional,
+            memory.updated_expectation.functional,
+            before.emotional,
+            memory.updated_expectation.emotional
+        );
+    }
+
+    let bonding = journey.bonding(&BondingRule::default());
+    outln!(out, "\nBonding (all four attributes must be met):");
+    for a in &bonding.attributes {
+        outln!(
+            out,
+            "  {:12} mean {:>5}  {}",
+            a.attribute.to_string(),
+            a.mean.map_or("-".into(), |m| format!("{m:.2}")),
+            if a.met { "met" } else { "not met" }
+        );
+    }
+    outln!(
+        out,
+        "  index {:.2}; attachment {}; advocacy {}",
+        bonding.index.unwrap_or(0.0),
+        if bonding.attachment_likely {
+            "likely"
+        } else {
+            "unlikely"
+        },
+        if bonding.advocacy {
+            "likely"
+        } else {
+            "unlikely"
+        }
+    );
+
+    let cohort = cohort().unwrap_or_else(|e| fail(e));
+    let practice = PracticeParams::new(0.5).unwrap_or_else(|e| fail(e));
+    outln!(
+        out,
+        "\nMoments of truth in practice (illustrative simulated cohort of {}):",
+        cohort.len()
+    );
+    for t in moments_of_truth_in_practice(&cohort, &practice) {
+        let rate = |p: Option<Proportion>| {
+            p.map_or("-".into(), |p| {
+                format!(
+                    "{:.1} % [{:.1}, {:.1}]",
+                    100.0 * p.estimate,
+                    100.0 * p.lower,
+                    100.0 * p.upper
+                )
+            })
+        };
+        outln!(
+            out,
+            "  {:8} base leave rate {}, after negative D {} (n = {}), impact {}",
+            t.touchpoint,
+            rate(t.base_leave_rate),
+            rate(t.leave_rate_after_negative),
+            t.negative,
+            t.impact.map_or("-".into(), |d| format!(
+                "{:+.1} pp [{:+.1}, {:+.1}]",
+                100.0 * d.estimate,
+                100.0 * d.lower,
+                100.0 * d.upper
+            ))
+        );
+    }
+
+    let map = JourneyMap::new(&journey, moments);
+    if args.flag("mermaid") {
+        outln!(out, "\nJourney map (Mermaid):\n{}", map.to_mermaid());
+    } else {
+        outln!(out, "\nJourney map (Graphviz DOT):\n{}", map.to_dot());
+    }
+    emit(&out);
+}
