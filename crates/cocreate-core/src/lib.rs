@@ -18,3 +18,4 @@
 #![forbid(unsafe_code)]
 
 pub mod data;
+pub mod sem;
