@@ -42,37 +42,50 @@ pub(crate) fn qchisq(p: f64, df: f64) -> f64 {
 
 /// CDF of the noncentral chi-square with `df` degrees of freedom and noncentrality `ncp`:
 /// a Poisson(ncp/2) mixture of central chi-squares with `df + 2j` degrees of freedom,
-/// summed outwards from the Poisson mode until the terms vanish.
+/// summed outwards from the Poisson mode. The Poisson weights and the regularised gamma
+/// functions follow their one-step recurrences (`w_{j+1} = w_j λ/(j+1)`,
+/// `P(a+1, x) = P(a, x) − x^a e^{−x} / Γ(a+1)`), so only the mode term is computed directly.
 pub(crate) fn pnchisq(x: f64, df: f64, ncp: f64) -> f64 {
     if x <= 0.0 {
         return 0.0;
     }
+    let hx = x / 2.0;
     if ncp <= 0.0 {
-        return gamma_lr(df / 2.0, x / 2.0);
+        return gamma_lr(df / 2.0, hx);
     }
     let lam = ncp / 2.0;
     let mode = lam.floor();
-    let weight = |j: f64| (-lam + j * lam.ln() - ln_gamma(j + 1.0)).exp();
-    let term = |j: f64| weight(j) * gamma_lr(df / 2.0 + j, x / 2.0);
-    let mut sum = term(mode);
-    let mut j = mode + 1.0;
+    let a0 = df / 2.0 + mode;
+    let w0 = (-lam + mode * lam.ln() - ln_gamma(mode + 1.0)).exp();
+    let p0 = gamma_lr(a0, hx);
+    // t(a) = x^a e^{-x} / Γ(a+1): P(a+1) = P(a) - t(a).
+    let t0 = (a0 * hx.ln() - hx - ln_gamma(a0 + 1.0)).exp();
+    let mut sum = w0 * p0;
+    // Upwards.
+    let (mut w, mut pa, mut t, mut j) = (w0, p0, t0, mode);
     loop {
-        let w = weight(j);
-        let t = w * gamma_lr(df / 2.0 + j, x / 2.0);
-        sum += t;
-        if w < 1e-17 || j > mode + 100_000.0 {
+        let a = df / 2.0 + j;
+        pa -= t;
+        t *= hx / (a + 1.0);
+        w *= lam / (j + 1.0);
+        j += 1.0;
+        sum += w * pa.max(0.0);
+        if (w < 1e-17 && j > lam) || j > mode + 1e6 {
             break;
         }
-        j += 1.0;
     }
-    let mut j = mode - 1.0;
-    while j >= 0.0 {
-        let w = weight(j);
-        sum += w * gamma_lr(df / 2.0 + j, x / 2.0);
+    // Downwards: P(a-1) = P(a) + t(a-1), t(a-1) = t(a) a / x.
+    let (mut w, mut pa, mut t, mut j) = (w0, p0, t0, mode);
+    while j >= 1.0 {
+        let a = df / 2.0 + j;
+        t *= a / hx;
+        pa += t;
+        w *= j / lam;
+        j -= 1.0;
+        sum += w * pa.min(1.0);
         if w < 1e-17 {
             break;
         }
-        j -= 1.0;
     }
     sum.clamp(0.0, 1.0)
 }

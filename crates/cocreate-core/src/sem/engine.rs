@@ -6,6 +6,7 @@ use nalgebra::{DMatrix, DVector, SymmetricEigen};
 use super::error::{SemError, SemWarning};
 use super::fit_measures::{self, FitInput};
 use super::inference::{sandwich, spd_inverse, wald, LabelMap, LabelValue};
+use super::linalg::Chol;
 use super::ml::{chol_logdet, MlProblem, Moments};
 use super::model::{Model, Op};
 use super::optim::{fisher_scoring, Objective, OptimOutcome};
@@ -108,7 +109,7 @@ pub(crate) fn moments_of(data: &DMatrix<f64>) -> Moments {
         let m = mean[j];
         centred.column_mut(j).add_scalar_mut(-m);
     }
-    let cov = centred.tr_mul(&centred) / nf;
+    let cov = centred.transpose() * &centred / nf;
     Moments { cov, mean, n }
 }
 
@@ -127,8 +128,8 @@ pub(crate) fn check_moments(c: &Compiled, mo: &Moments) -> Result<f64, SemError>
             });
         }
     }
-    match mo.cov.clone().cholesky() {
-        Some(ch) => Ok(chol_logdet(&ch)),
+    match Chol::new(&mo.cov) {
+        Some(ch) => Ok(ch.logdet()),
         None => Err(not_pd_error(c, &mo.cov, mo.n)),
     }
 }
@@ -313,7 +314,7 @@ fn complete_fit_measures(
         &ExoMoments::from_sample(&c.x_idx, &mo.cov, &mo.mean),
         &mut ram,
     );
-    let _ = ram.implied();
+    let _ = ram.implied_sparse(c);
     let sigma = ram.sigma(c.p);
     let mu = ram.mu(c.p);
     fit_measures::compute(&FitInput {
@@ -359,7 +360,7 @@ pub(crate) fn assemble(
     let level = a.options.level;
     let mut ram = RamMatrices::new(c.n);
     c.fill(theta, exo, &mut ram);
-    ram.implied()?;
+    ram.implied_sparse(c)?;
     let labels = LabelMap::new(&c.table);
     let q = c.q();
     let rows = c.table.rows();
@@ -392,7 +393,13 @@ pub(crate) fn assemble(
         se[row] = vcov_defined.as_ref().map(|v| v[(k, k)].max(0.0).sqrt());
     }
     let st = standardize(c, &ram, &labels);
-    let std_vcov = vcov.as_ref().map(|v| sandwich(&st.jac_all, v));
+    // Only the diagonal of J V J' is needed: row r of (J V) dotted with row r of J.
+    let std_var: Option<Vec<f64>> = vcov.as_ref().map(|v| {
+        let jv = &st.jac_all * v;
+        (0..rows.len())
+            .map(|r| jv.row(r).dot(&st.jac_all.row(r)))
+            .collect()
+    });
     let mut estimates = Vec::with_capacity(rows.len());
     let mut standardized = Vec::with_capacity(rows.len());
     for (r, row) in rows.iter().enumerate() {
@@ -419,7 +426,7 @@ pub(crate) fn assemble(
             std_all: st.std_all[r],
             std_nox: st.std_nox[r],
         });
-        let sse = std_vcov.as_ref().map(|v| v[(r, r)].max(0.0).sqrt());
+        let sse = std_var.as_ref().map(|v| v[r].max(0.0).sqrt());
         let (sz, sp, slo, shi, sse) = wald(st.std_all[r], sse, level);
         standardized.push(StandardizedEstimate {
             lhs: row.lhs.clone(),

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use nalgebra::{Cholesky, DMatrix};
+use nalgebra::DMatrix;
 
 use super::distributions::{qnorm, two_sided_p};
 use super::expr::Dual;
@@ -125,8 +125,7 @@ pub(crate) fn spd_inverse(h: &DMatrix<f64>) -> Option<DMatrix<f64>> {
     if h.nrows() == 0 {
         return Some(DMatrix::zeros(0, 0));
     }
-    let ch = Cholesky::new(h.clone())?;
-    let inv = ch.inverse();
+    let inv = super::linalg::Chol::new(h)?.inverse();
     inv.iter().all(|v| v.is_finite()).then_some(inv)
 }
 

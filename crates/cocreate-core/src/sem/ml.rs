@@ -1,16 +1,20 @@
-//! Maximum likelihood on complete data: the discrepancy function, its gradient and the
-//! expected information, all analytic.
+//! Maximum likelihood on complete data: the discrepancy function, its gradient, the
+//! expected information and the exact Hessian, all analytic.
 //!
 //! `F = log|Σ| + tr(S Σ⁻¹) − log|S| − p + (x̄ − μ)' Σ⁻¹ (x̄ − μ)` (the mean term only with a
 //! mean structure). With `W = Σ⁻¹`, `M = W (Σ − S) W` and `d = x̄ − μ`:
-//! `∂F/∂θ = tr(M ∂Σ) − 2 d' W ∂μ`, and the expected second derivative is
-//! `H_ab = tr(W ∂_aΣ W ∂_bΣ) + 2 ∂_aμ' W ∂_bμ`. The information of the N-row log-likelihood
-//! is `N/2 · H`.
+//! `∂F/∂θ = tr(M ∂Σ) − 2 d' W ∂μ`; the expected second derivative is
+//! `H_ab = tr(W ∂_aΣ W ∂_bΣ) + 2 ∂_aμ' W ∂_bμ` (the information of the N-row
+//! log-likelihood is `N/2 · H`), and the exact one adds
+//! `−2 tr(W ∂_bΣ M ∂_aΣ) + tr(M ∂²_abΣ)` (the mean part is kept at its expectation).
+//! Every `∂Σ` is `s (x y' + y x')` with `x`, `y` columns of the basis `X` (see `ram`), so
+//! all traces reduce to entries of the Gram matrices `X'WX` and `X'MX`.
 
-use nalgebra::{Cholesky, DMatrix, DVector, Dyn};
+use nalgebra::{DMatrix, DVector};
 
+use super::linalg::Chol;
 use super::optim::Objective;
-use super::ram::{Basis, Compiled, ExoMoments, RamMatrices, Slot, SlotDeriv};
+use super::ram::{Compiled, ExoMoments, RamMatrices, Slot, SlotPlan};
 
 /// Sample moments with the N denominator.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,143 +24,59 @@ pub(crate) struct Moments {
     pub n: usize,
 }
 
-/// Gram matrices of the derivative basis under a symmetric weight: `P'WP`, `Q'WQ`, `P'WQ`.
-pub(crate) struct Grams {
-    pub pp: DMatrix<f64>,
-    pub qq: DMatrix<f64>,
-    pub pq: DMatrix<f64>,
+/// Log-determinant from a nalgebra Cholesky factor.
+pub(crate) fn chol_logdet(ch: &nalgebra::Cholesky<f64, nalgebra::Dyn>) -> f64 {
+    2.0 * ch.l_dirty().diagonal().iter().map(|v| v.ln()).sum::<f64>()
 }
 
-impl Grams {
-    /// Computes the Grams of `P` (p × n) and `Q` (p × n) under `w`.
-    pub fn new(w: &DMatrix<f64>, p: &DMatrix<f64>, q: &DMatrix<f64>) -> Grams {
-        let wp = w * p;
-        let wq = w * q;
-        Grams {
-            pp: p.tr_mul(&wp),
-            qq: q.tr_mul(&wq),
-            pq: p.tr_mul(&wq),
-        }
-    }
+/// `(Σ, W = Σ⁻¹, log|Σ|, μ)` at one parameter vector.
+type Implied = (DMatrix<f64>, DMatrix<f64>, f64, DVector<f64>);
 
-    #[inline]
-    pub fn get(&self, a: Basis, b: Basis) -> f64 {
-        match (a, b) {
-            (Basis::P(i), Basis::P(k)) => self.pp[(i, k)],
-            (Basis::Q(j), Basis::Q(l)) => self.qq[(j, l)],
-            (Basis::P(i), Basis::Q(l)) => self.pq[(i, l)],
-            (Basis::Q(j), Basis::P(k)) => self.pq[(k, j)],
-        }
-    }
-
-    /// `tr(W ∂_aΣ W ∂_bΣ)` for two slot derivatives.
-    #[inline]
-    pub fn trace_pair(&self, a: &SlotDeriv, b: &SlotDeriv) -> f64 {
-        if a.s == 0.0 || b.s == 0.0 {
-            return 0.0;
-        }
-        2.0 * a.s
-            * b.s
-            * (self.get(a.x, b.x) * self.get(a.y, b.y) + self.get(a.x, b.y) * self.get(a.y, b.x))
-    }
-}
-
-/// `tr(W ∂_bΣ M ∂_aΣ)` from the W- and M-Grams.
-#[inline]
-fn cross_trace(w: &Grams, m: &Grams, a: &SlotDeriv, b: &SlotDeriv) -> f64 {
-    if a.s == 0.0 || b.s == 0.0 {
-        return 0.0;
-    }
-    a.s * b.s
-        * (m.get(b.y, a.x) * w.get(a.y, b.x)
-            + m.get(b.y, a.y) * w.get(a.x, b.x)
-            + m.get(b.x, a.x) * w.get(a.y, b.y)
-            + m.get(b.x, a.y) * w.get(a.x, b.y))
-}
-
-/// `tr(M ∂²Σ/∂a∂b)` for two slots (only paths have non-zero second derivatives).
-fn second_derivative_term(ram: &RamMatrices, m: &Grams, a: Slot, b: Slot) -> f64 {
-    let g = &ram.g;
-    let phi = &ram.phi;
-    match (a, b) {
-        (Slot::A(i, j), Slot::A(k, l)) => {
-            2.0 * (g[(l, i)] * m.pq[(k, j)] + phi[(l, j)] * m.pp[(i, k)] + g[(j, k)] * m.pq[(i, l)])
-        }
-        (Slot::A(i, j), Slot::S(k, l)) | (Slot::S(k, l), Slot::A(i, j)) => {
-            if k == l {
-                2.0 * g[(j, k)] * m.pp[(i, k)]
-            } else {
-                2.0 * (g[(j, l)] * m.pp[(i, k)] + g[(j, k)] * m.pp[(i, l)])
-            }
-        }
-        _ => 0.0,
-    }
-}
-
-/// Column of `P` or `Q` as a slice.
-#[inline]
-pub(crate) fn basis_col<'a>(b: Basis, p: &'a DMatrix<f64>, q: &'a DMatrix<f64>) -> &'a [f64] {
-    let (m, j) = match b {
-        Basis::P(i) => (p, i),
-        Basis::Q(i) => (q, i),
-    };
-    let rows = m.nrows();
-    &m.as_slice()[j * rows..(j + 1) * rows]
-}
-
-#[inline]
-pub(crate) fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
-}
-
-/// The ML problem for one set of sample moments.
+/// The ML problem for one set of sample moments, with reusable work space.
 pub(crate) struct MlProblem<'a> {
     pub c: &'a Compiled,
     pub moments: &'a Moments,
     pub exo: ExoMoments,
     pub logdet_s: f64,
     pub ram: RamMatrices,
-}
-
-/// Implied `Σ`, its Cholesky factor, and `μ`.
-type Implied = (DMatrix<f64>, Cholesky<f64, Dyn>, DVector<f64>);
-
-/// Log-determinant from a Cholesky factor.
-pub(crate) fn chol_logdet(ch: &Cholesky<f64, Dyn>) -> f64 {
-    2.0 * ch.l_dirty().diagonal().iter().map(|v| v.ln()).sum::<f64>()
+    x: DMatrix<f64>,
 }
 
 impl<'a> MlProblem<'a> {
     pub fn new(c: &'a Compiled, moments: &'a Moments, logdet_s: f64) -> MlProblem<'a> {
         let exo = ExoMoments::from_sample(&c.x_idx, &moments.cov, &moments.mean);
+        let nb = c.p_cols.len() + c.q_cols.len();
         MlProblem {
             c,
             moments,
             exo,
             logdet_s,
             ram: RamMatrices::new(c.n),
+            x: DMatrix::zeros(c.p, nb),
         }
     }
 
-    /// Fills the matrices at `theta` and returns `(Σ, Cholesky(Σ), μ)`.
+    /// Fills the matrices at `theta`; returns `(Σ, W = Σ⁻¹, log|Σ|, μ)`.
     fn implied(&mut self, theta: &[f64]) -> Option<Implied> {
         self.c.fill(theta, &self.exo, &mut self.ram);
-        self.ram.implied().ok()?;
+        self.ram.implied_sparse(self.c).ok()?;
         let p = self.c.p;
         let sigma = self.ram.sigma(p);
-        let ch = Cholesky::new(sigma.clone())?;
-        Some((sigma, ch, self.ram.mu(p)))
+        let ch = Chol::new(&sigma)?;
+        Some((sigma, ch.inverse(), ch.logdet(), self.ram.mu(p)))
     }
 
-    /// `F_ML` from a factorised Σ.
-    fn f_from(&self, ch: &Cholesky<f64, Dyn>, mu: &DVector<f64>) -> f64 {
+    fn f_from(&self, w: &DMatrix<f64>, logdet: f64, mu: &DVector<f64>) -> f64 {
         let p = self.c.p;
-        let w = ch.inverse();
-        let tr = w.component_mul(&self.moments.cov).sum();
-        let mut f = chol_logdet(ch) + tr - self.logdet_s - p as f64;
+        let tr: f64 = w
+            .iter()
+            .zip(self.moments.cov.iter())
+            .map(|(a, b)| a * b)
+            .sum();
+        let mut f = logdet + tr - self.logdet_s - p as f64;
         if self.c.meanstructure {
             let d = &self.moments.mean - mu;
-            f += (d.transpose() * &w * &d)[(0, 0)];
+            f += d.dot(&(w * &d));
         }
         f
     }
@@ -164,8 +84,8 @@ impl<'a> MlProblem<'a> {
 
 impl Objective for MlProblem<'_> {
     fn value(&mut self, theta: &[f64]) -> Option<f64> {
-        let (_, ch, mu) = self.implied(theta)?;
-        let f = self.f_from(&ch, &mu);
+        let (_, w, ld, mu) = self.implied(theta)?;
+        let f = self.f_from(&w, ld, &mu);
         f.is_finite().then_some(f)
     }
 
@@ -174,13 +94,15 @@ impl Objective for MlProblem<'_> {
         theta: &[f64],
         exact: bool,
     ) -> Option<(f64, Vec<f64>, DMatrix<f64>)> {
-        let (sigma, ch, mu) = self.implied(theta)?;
-        let f = self.f_from(&ch, &mu);
+        let (sigma, w, ld, mu) = self.implied(theta)?;
+        let f = self.f_from(&w, ld, &mu);
+        self.ram.basis(self.c, &mut self.x);
         let (g, h) = grad_info(
             self.c,
             &self.ram,
+            &self.x,
             &sigma,
-            &ch.inverse(),
+            &w,
             self.moments,
             &mu,
             exact,
@@ -189,63 +111,119 @@ impl Objective for MlProblem<'_> {
     }
 }
 
-/// Gradient of `F` and the expected second-derivative matrix `H` (information = N/2 · H).
+/// `tr(W ∂_aΣ W ∂_bΣ)` from the Gram `X'WX`.
+#[inline]
+pub(crate) fn trace_pair(gw: &DMatrix<f64>, a: &SlotPlan, b: &SlotPlan) -> f64 {
+    if a.s == 0.0 || b.s == 0.0 {
+        return 0.0;
+    }
+    2.0 * a.s * b.s * (gw[(a.x, b.x)] * gw[(a.y, b.y)] + gw[(a.x, b.y)] * gw[(a.y, b.x)])
+}
+
+/// `tr(W ∂_bΣ M ∂_aΣ)` from the W- and M-Grams.
+#[inline]
+fn cross_trace(w: &DMatrix<f64>, m: &DMatrix<f64>, a: &SlotPlan, b: &SlotPlan) -> f64 {
+    if a.s == 0.0 || b.s == 0.0 {
+        return 0.0;
+    }
+    a.s * b.s
+        * (m[(b.y, a.x)] * w[(a.y, b.x)]
+            + m[(b.y, a.y)] * w[(a.x, b.x)]
+            + m[(b.x, a.x)] * w[(a.y, b.y)]
+            + m[(b.x, a.y)] * w[(a.x, b.y)])
+}
+
+/// `tr(M ∂²Σ/∂a∂b)` for two slots (only paths have non-zero second derivatives).
+fn second_derivative_term(
+    c: &Compiled,
+    ram: &RamMatrices,
+    gm: &DMatrix<f64>,
+    a: Slot,
+    b: Slot,
+) -> f64 {
+    let g = &ram.g;
+    let phi = &ram.phi;
+    let (pp, pq) = (&c.xpos_p, &c.xpos_q);
+    match (a, b) {
+        (Slot::A(i, j), Slot::A(k, l)) => {
+            2.0 * (g[(l, i)] * gm[(pp[k], pq[j])]
+                + phi[(l, j)] * gm[(pp[i], pp[k])]
+                + g[(j, k)] * gm[(pp[i], pq[l])])
+        }
+        (Slot::A(i, j), Slot::S(k, l)) | (Slot::S(k, l), Slot::A(i, j)) => {
+            if k == l {
+                2.0 * g[(j, k)] * gm[(pp[i], pp[k])]
+            } else {
+                2.0 * (g[(j, l)] * gm[(pp[i], pp[k])] + g[(j, k)] * gm[(pp[i], pp[l])])
+            }
+        }
+        _ => 0.0,
+    }
+}
+
+/// Gradient of `F` and the expected (or exact) second-derivative matrix `H`.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn grad_info(
     c: &Compiled,
     ram: &RamMatrices,
+    x: &DMatrix<f64>,
     sigma: &DMatrix<f64>,
     w: &DMatrix<f64>,
     moments: &Moments,
     mu: &DVector<f64>,
     exact: bool,
 ) -> (Vec<f64>, DMatrix<f64>) {
-    let p = c.p;
-    let pm = ram.g.rows(0, p).into_owned();
-    let qm = ram.phi.rows(0, p).into_owned();
     let resid = sigma - &moments.cov;
     let m = w * &resid * w;
-    let mp = &m * &pm;
-    let mq = &m * &qm;
-    let grams = Grams::new(w, &pm, &qm);
-    let wd_p = if c.meanstructure {
+    let mx = &m * x;
+    let wx = w * x;
+    let xt = x.transpose();
+    let gw = &xt * &wx;
+    let wd_x = if c.meanstructure {
         let d = &moments.mean - mu;
-        let wd = w * d;
-        pm.tr_mul(&wd)
+        &xt * (w * d)
     } else {
-        DVector::zeros(c.n)
+        DVector::zeros(x.ncols())
     };
-    let derivs: Vec<Vec<SlotDeriv>> = c
-        .free_slots
-        .iter()
-        .map(|slots| slots.iter().map(|&s| c.slot_deriv(s, &ram.nu)).collect())
-        .collect();
-    let q = derivs.len();
+    let q = c.q();
+    let p = c.p;
+    let col = |mat: &DMatrix<f64>, j: usize| -> std::ops::Range<usize> {
+        j * mat.nrows()..(j + 1) * mat.nrows()
+    };
+    let (xs, mxs) = (x.as_slice(), mx.as_slice());
     let mut g = vec![0.0; q];
-    for (a, ds) in derivs.iter().enumerate() {
-        for d in ds {
+    let mut cs: Vec<Vec<f64>> = Vec::with_capacity(q);
+    for (a, plans) in c.plan.iter().enumerate() {
+        let mut ca = Vec::with_capacity(plans.len());
+        for d in plans {
             if d.s != 0.0 {
-                let my = basis_col(d.y, &mp, &mq);
-                g[a] += 2.0 * d.s * dot(basis_col(d.x, &pm, &qm), my);
+                let xv = &xs[col(x, d.x)];
+                let my = &mxs[col(&mx, d.y)];
+                g[a] += 2.0 * d.s * xv.iter().zip(my).map(|(u, v)| u * v).sum::<f64>();
             }
-            if d.c != 0.0 {
-                g[a] -= 2.0 * d.c * wd_p[d.k];
+            let cc = d.c(c.meanstructure, &ram.nu);
+            if cc != 0.0 {
+                g[a] -= 2.0 * cc * wd_x[d.k];
             }
+            ca.push(cc);
         }
+        cs.push(ca);
     }
-    let mgrams = exact.then(|| Grams::new(&m, &pm, &qm));
+    let _ = p;
+    let gm = exact.then(|| &xt * &mx);
     let mut h = DMatrix::zeros(q, q);
     for a in 0..q {
         for b in a..q {
             let mut v = 0.0;
-            for (da, sa) in derivs[a].iter().zip(&c.free_slots[a]) {
-                for (db, sb) in derivs[b].iter().zip(&c.free_slots[b]) {
-                    v += grams.trace_pair(da, db);
-                    if da.c != 0.0 && db.c != 0.0 {
-                        v += 2.0 * da.c * db.c * grams.pp[(da.k, db.k)];
+            for (da, ca) in c.plan[a].iter().zip(&cs[a]) {
+                for (db, cb) in c.plan[b].iter().zip(&cs[b]) {
+                    v += trace_pair(&gw, da, db);
+                    if *ca != 0.0 && *cb != 0.0 {
+                        v += 2.0 * ca * cb * gw[(da.k, db.k)];
                     }
-                    if let Some(mg) = &mgrams {
-                        v -= 2.0 * cross_trace(&grams, mg, da, db);
-                        v += second_derivative_term(ram, mg, *sa, *sb);
+                    if let Some(gm) = &gm {
+                        v -= 2.0 * cross_trace(&gw, gm, da, db);
+                        v += second_derivative_term(c, ram, gm, da.slot, db.slot);
                     }
                 }
             }
@@ -269,7 +247,7 @@ mod tests {
         let prep = prepare(&Model::parse(syntax).unwrap(), &data, &opts).unwrap();
         let c = &prep.compiled;
         let mo = moments_of(&prep.data);
-        let ld = chol_logdet(&mo.cov.clone().cholesky().unwrap());
+        let ld = Chol::new(&mo.cov).unwrap().logdet();
         let theta = crate::sem::start::start_values(c, &mo);
         let mut prob = MlProblem::new(c, &mo, ld);
         let (f, g, hx) = prob.value_grad_info(&theta, true).unwrap();

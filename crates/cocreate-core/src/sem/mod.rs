@@ -60,6 +60,7 @@ mod fit_measures;
 mod hessian;
 mod inference;
 mod lexer;
+mod linalg;
 mod ml;
 mod model;
 mod optim;

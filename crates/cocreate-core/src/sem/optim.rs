@@ -5,7 +5,9 @@
 //! definite a ridge is added. Convergence: the largest relative step falls below the
 //! tolerance, or the gradient vanishes.
 
-use nalgebra::{Cholesky, DMatrix, DVector};
+use nalgebra::{DMatrix, DVector};
+
+use super::linalg::Chol;
 
 use super::error::SemError;
 
@@ -33,12 +35,10 @@ pub(crate) struct OptimOutcome {
 
 /// Solves `H δ = −g` if `H` is positive definite.
 fn pd_step(h: &DMatrix<f64>, g: &[f64]) -> Option<Vec<f64>> {
-    let ch = Cholesky::new(h.clone())?;
-    let rhs = DVector::from_iterator(g.len(), g.iter().map(|v| -v));
-    let d = ch.solve(&rhs);
-    d.iter()
-        .all(|v| v.is_finite())
-        .then(|| d.as_slice().to_vec())
+    let ch = Chol::new(h)?;
+    let mut d: Vec<f64> = g.iter().map(|v| -v).collect();
+    ch.solve_in_place(&mut d);
+    d.iter().all(|v| v.is_finite()).then_some(d)
 }
 
 /// Solves `H δ = −g`, adding a ridge when `H` is not positive definite.
@@ -55,10 +55,11 @@ pub(crate) fn newton_step(h: &DMatrix<f64>, g: &[f64]) -> Option<Vec<f64>> {
         for i in 0..q {
             hh[(i, i)] += ridge;
         }
-        if let Some(ch) = Cholesky::new(hh) {
-            let d = ch.solve(&rhs);
+        if let Some(ch) = Chol::new(&hh) {
+            let mut d: Vec<f64> = rhs.iter().copied().collect();
+            ch.solve_in_place(&mut d);
             if d.iter().all(|v| v.is_finite()) {
-                return Some(d.as_slice().to_vec());
+                return Some(d);
             }
         }
         ridge = if ridge == 0.0 {
@@ -161,7 +162,7 @@ pub(crate) fn fisher_scoring(
         theta.copy_from_slice(&trial);
         // Near the optimum, Newton steps with the exact Hessian converge quadratically
         // where scoring converges only linearly.
-        let exact = alpha == 1.0 && rel_step < 1e-2;
+        let exact = alpha == 1.0 && rel_step < 0.1;
         let (nf, ng, nh) =
             obj.value_grad_info(theta, exact)
                 .ok_or_else(|| SemError::NotConverged {

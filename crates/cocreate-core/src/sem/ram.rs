@@ -28,22 +28,32 @@ pub(crate) enum Slot {
     M(usize),
 }
 
-/// A basis vector of the derivative algebra: a column of `P` or of `Q`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Basis {
-    P(usize),
-    Q(usize),
+/// Precomputed derivative descriptor of one slot, with basis positions in `X`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SlotPlan {
+    pub slot: Slot,
+    pub x: usize,
+    pub y: usize,
+    pub s: f64,
+    /// Position of the mean-derivative column (`usize::MAX` if none).
+    pub k: usize,
+    /// For paths `A_ij`: the mean derivative is `ν_j P_i`; for intercepts it is `P_i`.
+    pub nu: Option<usize>,
 }
 
-/// The derivative of `(Σ, μ)` with respect to one slot: `s (x y' + y x')` and `c P_k`.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct SlotDeriv {
-    pub x: Basis,
-    pub y: Basis,
-    pub s: f64,
-    /// Mean part: `dμ = c · P_k` (c = 0 when the slot does not move the means).
-    pub k: usize,
-    pub c: f64,
+impl SlotPlan {
+    /// Coefficient of the mean derivative.
+    #[inline]
+    pub fn c(&self, meanstructure: bool, nu: &DVector<f64>) -> f64 {
+        if !meanstructure {
+            return 0.0;
+        }
+        match (self.slot, self.nu) {
+            (Slot::A(..), Some(j)) => nu[j],
+            (Slot::M(_), _) => 1.0,
+            _ => 0.0,
+        }
+    }
 }
 
 /// A model compiled against its variable list: slots of every row, free-parameter slots.
@@ -57,6 +67,19 @@ pub(crate) struct Compiled {
     /// Observed indices of the fixed exogenous covariates.
     pub x_idx: Vec<usize>,
     pub meanstructure: bool,
+    /// Derivative plan: per free parameter, per slot.
+    pub plan: Vec<Vec<SlotPlan>>,
+    /// Columns of the derivative basis `X = [P[:, p_cols] | Q[:, q_cols]]`.
+    pub p_cols: Vec<usize>,
+    pub q_cols: Vec<usize>,
+    /// Position in `X` of `P_i` / `Q_j` (usize::MAX when unused).
+    pub xpos_p: Vec<usize>,
+    pub xpos_q: Vec<usize>,
+    /// Positions of the possibly non-zero entries of `A` and `S` (upper triangle).
+    pub a_nz: Vec<(usize, usize)>,
+    pub s_nz: Vec<(usize, usize)>,
+    /// Length of the longest directed path when the paths form no loop.
+    pub depth: Option<usize>,
     base_a: DMatrix<f64>,
     base_s: DMatrix<f64>,
     base_m: DVector<f64>,
@@ -104,7 +127,100 @@ impl Compiled {
             .map(|x| index(x))
             .collect();
         let meanstructure = table.meanstructure();
+        let mut p_cols = Vec::new();
+        let mut q_cols = Vec::new();
+        for slots in &free_slots {
+            for &s in slots {
+                let (pc, qc): (Vec<usize>, Vec<usize>) = match s {
+                    Slot::A(i, j) => (vec![i], vec![j]),
+                    Slot::S(i, j) => (vec![i, j], vec![]),
+                    Slot::M(i) => (vec![i], vec![]),
+                };
+                for i in pc {
+                    if !p_cols.contains(&i) {
+                        p_cols.push(i);
+                    }
+                }
+                for j in qc {
+                    if !q_cols.contains(&j) {
+                        q_cols.push(j);
+                    }
+                }
+            }
+        }
+        // Second derivatives of paths need P_k for the rows of every path slot and Q for
+        // their columns: both are already included above.
+        let mut xpos_p = vec![usize::MAX; n];
+        let mut xpos_q = vec![usize::MAX; n];
+        for (k, &i) in p_cols.iter().enumerate() {
+            xpos_p[i] = k;
+        }
+        for (k, &j) in q_cols.iter().enumerate() {
+            xpos_q[j] = p_cols.len() + k;
+        }
+        let plan = free_slots
+            .iter()
+            .map(|slots| {
+                slots
+                    .iter()
+                    .map(|&s| match s {
+                        Slot::A(i, j) => SlotPlan {
+                            slot: s,
+                            x: xpos_p[i],
+                            y: xpos_q[j],
+                            s: 1.0,
+                            k: xpos_p[i],
+                            nu: Some(j),
+                        },
+                        Slot::S(i, j) => SlotPlan {
+                            slot: s,
+                            x: xpos_p[i],
+                            y: xpos_p[j],
+                            s: if i == j { 0.5 } else { 1.0 },
+                            k: usize::MAX,
+                            nu: None,
+                        },
+                        Slot::M(i) => SlotPlan {
+                            slot: s,
+                            x: xpos_p[i],
+                            y: xpos_p[i],
+                            s: 0.0,
+                            k: xpos_p[i],
+                            nu: None,
+                        },
+                    })
+                    .collect()
+            })
+            .collect();
+        let mut a_nz = Vec::new();
+        let mut s_nz = Vec::new();
+        for (r, slot) in table.rows().iter().zip(&row_slot) {
+            match slot {
+                Some(Slot::A(i, j))
+                    if (r.free.is_some() || r.fixed.is_some_and(|v| v != 0.0))
+                        && !a_nz.contains(&(*i, *j)) =>
+                {
+                    a_nz.push((*i, *j))
+                }
+                Some(Slot::S(i, j))
+                    if (r.free.is_some() || r.exo || r.fixed.is_some_and(|v| v != 0.0))
+                        && !s_nz.contains(&(*i, *j)) =>
+                {
+                    s_nz.push((*i, *j))
+                }
+                _ => {}
+            }
+        }
+        let depth = path_depth(n, &a_nz);
         Compiled {
+            a_nz,
+            s_nz,
+            depth,
+            plan,
+            p_cols,
+            q_cols,
+            xpos_p,
+            xpos_q,
             table,
             p,
             n,
@@ -153,40 +269,6 @@ impl Compiled {
         }
     }
 
-    /// The derivative descriptor of a slot, given the implied means of all variables.
-    pub fn slot_deriv(&self, slot: Slot, nu: &DVector<f64>) -> SlotDeriv {
-        match slot {
-            Slot::A(i, j) => SlotDeriv {
-                x: Basis::P(i),
-                y: Basis::Q(j),
-                s: 1.0,
-                k: i,
-                c: if self.meanstructure { nu[j] } else { 0.0 },
-            },
-            Slot::S(i, j) if i == j => SlotDeriv {
-                x: Basis::P(i),
-                y: Basis::P(i),
-                s: 0.5,
-                k: 0,
-                c: 0.0,
-            },
-            Slot::S(i, j) => SlotDeriv {
-                x: Basis::P(i),
-                y: Basis::P(j),
-                s: 1.0,
-                k: 0,
-                c: 0.0,
-            },
-            Slot::M(i) => SlotDeriv {
-                x: Basis::P(i),
-                y: Basis::P(i),
-                s: 0.0,
-                k: i,
-                c: 1.0,
-            },
-        }
-    }
-
     /// Name of variable `i`.
     pub fn var_name(&self, i: usize) -> &str {
         if i < self.p {
@@ -195,6 +277,26 @@ impl Compiled {
             &self.table.latent()[i - self.p]
         }
     }
+}
+
+/// Longest directed path of the graph `j → i` for each `(i, j)` in `a_nz`; `None` if the
+/// paths form a loop.
+fn path_depth(n: usize, a_nz: &[(usize, usize)]) -> Option<usize> {
+    let mut depth = vec![0usize; n];
+    // Bellman-Ford style relaxation: a DAG settles within n rounds.
+    for _ in 0..=n {
+        let mut changed = false;
+        for &(i, j) in a_nz {
+            if depth[i] < depth[j] + 1 {
+                depth[i] = depth[j] + 1;
+                changed = true;
+            }
+        }
+        if !changed {
+            return Some(depth.into_iter().max().unwrap_or(0));
+        }
+    }
+    None
 }
 
 fn set_slot(a: &mut DMatrix<f64>, s: &mut DMatrix<f64>, m: &mut DVector<f64>, slot: Slot, v: f64) {
@@ -255,6 +357,65 @@ impl RamMatrices {
         }
     }
 
+    /// Computes `G`, `Φ` and `ν` from `A`, `S` and `m`, using the sparsity of the model
+    /// (`G = I + A G` repeated `depth` times when the paths form no loop).
+    pub fn implied_sparse(&mut self, c: &Compiled) -> Result<(), SemError> {
+        let Some(depth) = c.depth else {
+            return self.implied();
+        };
+        let n = self.a.nrows();
+        // Iterate on G' (column i of G' is row i of G) so every update is a contiguous
+        // column operation: G'_new[:, i] = e_i + Σ_j a_ij G'[:, j].
+        self.gt.fill_with_identity();
+        for _ in 0..depth {
+            self.work.fill_with_identity();
+            for &(i, j) in &c.a_nz {
+                let aij = self.a[(i, j)];
+                if aij != 0.0 {
+                    let src = &self.gt.as_slice()[j * n..(j + 1) * n];
+                    let dst = &mut self.work.as_mut_slice()[i * n..(i + 1) * n];
+                    for (d, s) in dst.iter_mut().zip(src) {
+                        *d += aij * s;
+                    }
+                }
+            }
+            std::mem::swap(&mut self.work, &mut self.gt);
+        }
+        self.gt.transpose_to(&mut self.g);
+        // work = G S (S sparse, symmetric)
+        self.work.fill(0.0);
+        for &(i, j) in &c.s_nz {
+            let sij = self.s[(i, j)];
+            if sij == 0.0 {
+                continue;
+            }
+            {
+                let src = &self.g.as_slice()[i * n..(i + 1) * n];
+                let dst = &mut self.work.as_mut_slice()[j * n..(j + 1) * n];
+                for (d, s) in dst.iter_mut().zip(src) {
+                    *d += s * sij;
+                }
+            }
+            if i != j {
+                let src = &self.g.as_slice()[j * n..(j + 1) * n];
+                let dst = &mut self.work.as_mut_slice()[i * n..(i + 1) * n];
+                for (d, s) in dst.iter_mut().zip(src) {
+                    *d += s * sij;
+                }
+            }
+        }
+        self.phi.gemm(1.0, &self.work, &self.gt, 0.0);
+        for i in 0..n {
+            for j in 0..i {
+                let v = 0.5 * (self.phi[(i, j)] + self.phi[(j, i)]);
+                self.phi[(i, j)] = v;
+                self.phi[(j, i)] = v;
+            }
+        }
+        self.g.mul_to(&self.m, &mut self.nu);
+        Ok(())
+    }
+
     /// Computes `G`, `Φ` and `ν` from `A`, `S` and `m`.
     pub fn implied(&mut self) -> Result<(), SemError> {
         let n = self.a.nrows();
@@ -281,6 +442,22 @@ impl RamMatrices {
         self.phi = (&self.phi + self.phi.transpose()) * 0.5;
         self.g.mul_to(&self.m, &mut self.nu);
         Ok(())
+    }
+
+    /// The derivative basis `X = [G[obs, p_cols] | Φ[obs, q_cols]]` (p × nb).
+    pub fn basis(&self, c: &Compiled, x: &mut DMatrix<f64>) {
+        let p = c.p;
+        for (k, &i) in c.p_cols.iter().enumerate() {
+            for r in 0..p {
+                x[(r, k)] = self.g[(r, i)];
+            }
+        }
+        let off = c.p_cols.len();
+        for (k, &j) in c.q_cols.iter().enumerate() {
+            for r in 0..p {
+                x[(r, off + k)] = self.phi[(r, j)];
+            }
+        }
     }
 
     /// The observed block of `Φ`.

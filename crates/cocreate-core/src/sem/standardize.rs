@@ -79,11 +79,18 @@ pub(crate) fn standardize(c: &Compiled, ram: &RamMatrices, labels: &LabelMap) ->
     let mut std_nox = vec![f64::NAN; nrows];
     let mut jac = DMatrix::<f64>::zeros(nrows, q);
     // d(sd_v)/dθ_a = dφ_v / (2 sd_v); d(rsd_v)/dθ_a = sign(S_vv) [S_vv slot in a] / (2 rsd_v)
-    let s_index = |v: usize| -> Option<usize> {
-        c.free_slots
-            .iter()
-            .position(|slots| slots.contains(&Slot::S(v, v)))
-    };
+    let mut var_param = vec![usize::MAX; n];
+    for (a, slots) in c.free_slots.iter().enumerate() {
+        for s in slots {
+            if let Slot::S(i, j) = s {
+                if i == j {
+                    var_param[*i] = a;
+                }
+            }
+        }
+    }
+    let s_index =
+        |v: usize| -> Option<usize> { (var_param[v] != usize::MAX).then_some(var_param[v]) };
     for (r, row) in c.table.rows().iter().enumerate() {
         let Some(slot) = c.row_slot[r] else { continue };
         let est = c.row_value(r, ram);
