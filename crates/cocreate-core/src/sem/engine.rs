@@ -216,8 +216,9 @@ fn fit_complete(prep: Prepared, options: &SemOptions) -> Result<SemFit, SemError
     let (_, grad, h) = problem
         .value_grad_info(&theta, false)
         .ok_or(SemError::SingularStructure)?;
-    let info_kind = match options.information {
-        Information::Observed => "Observed",
+    let info_kind = match (options.se, options.information) {
+        (SeMethod::Bootstrap, _) => "Bootstrap",
+        (_, Information::Observed) => "Observed",
         _ => "Expected",
     };
     let info = if options.information == Information::Observed {
@@ -225,8 +226,27 @@ fn fit_complete(prep: Prepared, options: &SemOptions) -> Result<SemFit, SemError
     } else {
         h
     };
+    // The bootstrap replaces the information-based covariance.
+    let boot = if options.se == SeMethod::Bootstrap {
+        let mut ram = RamMatrices::new(c.n);
+        c.fill(&theta, &problem.exo, &mut ram);
+        let mut est: Vec<f64> = (0..c.table.rows().len())
+            .map(|r| c.row_value(r, &ram))
+            .collect();
+        for v in est.iter_mut() {
+            if v.is_nan() {
+                *v = 0.0;
+            }
+        }
+        Some(super::bootstrap::bootstrap(
+            c, &prep.data, &theta, &est, options,
+        )?)
+    } else {
+        None
+    };
     let vcov = match options.se {
         SeMethod::None => None,
+        SeMethod::Bootstrap => boot.as_ref().map(|b| b.vcov.clone()),
         _ => {
             let v = spd_inverse(&info).map(|inv| inv * (2.0 / nf));
             if v.is_none() {
@@ -256,8 +276,8 @@ fn fit_complete(prep: Prepared, options: &SemOptions) -> Result<SemFit, SemError
             information: info_kind,
         },
     )?;
-    if options.se == SeMethod::Bootstrap {
-        super::bootstrap::apply(&mut out, c, &prep.data, options)?;
+    if let Some(b) = boot {
+        super::bootstrap::apply_to_fit(&mut out, b, options.boot_ci);
     }
     Ok(out)
 }

@@ -60,7 +60,6 @@ impl LabelMap {
     }
 
     /// Values of the defined parameters at `theta` (`row_values` for data-dependent rows).
-    #[allow(dead_code)] // used by the bootstrap
     pub fn defined_values(
         &self,
         table: &ParameterTable,

@@ -73,7 +73,10 @@ mod standardize;
 mod start;
 mod summary;
 
-pub use bootstrap::BootstrapResult;
+pub use bootstrap::{
+    basic_interval, bias_corrected_interval, normal_interval, percentile_interval, BootInterval,
+    BootstrapResult,
+};
 pub use dot::DotOptions;
 pub use error::{Position, SemError, SemWarning, SyntaxError};
 pub use expr::{BinOp, Expr, Func};
