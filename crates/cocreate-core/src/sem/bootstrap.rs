@@ -23,7 +23,7 @@ use super::inference::LabelMap;
 use super::linalg::Chol;
 use super::ml::{MlProblem, Moments};
 use super::model::Op;
-use super::optim::fisher_scoring;
+use super::optim::{fisher_scoring, Objective};
 use super::options::{BootCi, SemOptions};
 use super::ram::Compiled;
 
@@ -208,15 +208,15 @@ pub fn normal_interval(estimate: f64, bias: f64, se: f64, level: f64) -> (f64, f
     (estimate - bias - z * se, estimate - bias + z * se)
 }
 
-/// Moments of the rows `idx` of `data`.
-fn resampled_moments(data: &DMatrix<f64>, counts: &[u32], n: usize) -> Moments {
-    let p = data.ncols();
+/// Moments of the resample with row multiplicities `counts` (`data` row-major, `p` columns).
+fn resampled_moments(data: &[f64], p: usize, counts: &[u32], n: usize) -> Moments {
     let nf = n as f64;
     let mut mean = DVector::zeros(p);
     for (r, &c) in counts.iter().enumerate() {
         if c > 0 {
+            let row = &data[r * p..(r + 1) * p];
             for j in 0..p {
-                mean[j] += c as f64 * data[(r, j)];
+                mean[j] += c as f64 * row[j];
             }
         }
     }
@@ -228,8 +228,9 @@ fn resampled_moments(data: &DMatrix<f64>, counts: &[u32], n: usize) -> Moments {
             continue;
         }
         let cf = c as f64;
+        let row = &data[r * p..(r + 1) * p];
         for j in 0..p {
-            d[j] = data[(r, j)] - mean[j];
+            d[j] = row[j] - mean[j];
         }
         for j in 0..p {
             let dj = cf * d[j];
@@ -251,23 +252,30 @@ fn resampled_moments(data: &DMatrix<f64>, counts: &[u32], n: usize) -> Moments {
 /// One replicate: `None` when it fails.
 fn replicate(
     c: &Compiled,
-    data: &DMatrix<f64>,
+    data: &[f64],
+    n: usize,
     theta_hat: &[f64],
     seed: u64,
     b: u64,
     options: &SemOptions,
 ) -> Option<Vec<f64>> {
-    let n = data.nrows();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(b);
     let mut counts = vec![0u32; n];
     for _ in 0..n {
         counts[rng.gen_range(0..n as u32) as usize] += 1;
     }
-    let mo = resampled_moments(data, &counts, n);
+    let mo = resampled_moments(data, c.p, &counts, n);
     let logdet = Chol::new(&mo.cov)?.logdet();
-    let mut theta = theta_hat.to_vec();
     let mut problem = MlProblem::new(c, &mo, logdet);
+    // Start from the better of the full-sample estimates and the moment-based starting
+    // values (exact for recursive path models).
+    let smart = super::start::start_values(c, &mo);
+    let mut theta = match (problem.value(theta_hat), problem.value(&smart)) {
+        (Some(a), Some(b)) if b < a => smart,
+        (None, Some(_)) => smart,
+        _ => theta_hat.to_vec(),
+    };
     fisher_scoring(
         &mut problem,
         &mut theta,
@@ -287,18 +295,23 @@ pub(crate) fn run(
 ) -> Vec<Option<Vec<f64>>> {
     let b = options.bootstrap as u64;
     let seed = options.seed;
+    let n = data.nrows();
+    let rows: Vec<f64> = (0..n)
+        .flat_map(|r| data.row(r).iter().copied().collect::<Vec<_>>())
+        .collect();
+    let data = rows.as_slice();
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
         (0..b)
             .into_par_iter()
-            .map(|i| replicate(c, data, theta_hat, seed, i, options))
+            .map(|i| replicate(c, data, n, theta_hat, seed, i, options))
             .collect()
     }
     #[cfg(not(feature = "parallel"))]
     {
         (0..b)
-            .map(|i| replicate(c, data, theta_hat, seed, i, options))
+            .map(|i| replicate(c, data, n, theta_hat, seed, i, options))
             .collect()
     }
 }
