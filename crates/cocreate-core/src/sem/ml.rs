@@ -122,7 +122,7 @@ pub(crate) fn trace_pair(gw: &DMatrix<f64>, a: &SlotPlan, b: &SlotPlan) -> f64 {
 
 /// `tr(W ∂_bΣ M ∂_aΣ)` from the W- and M-Grams.
 #[inline]
-fn cross_trace(w: &DMatrix<f64>, m: &DMatrix<f64>, a: &SlotPlan, b: &SlotPlan) -> f64 {
+pub(crate) fn cross_trace(w: &DMatrix<f64>, m: &DMatrix<f64>, a: &SlotPlan, b: &SlotPlan) -> f64 {
     if a.s == 0.0 || b.s == 0.0 {
         return 0.0;
     }
@@ -134,7 +134,7 @@ fn cross_trace(w: &DMatrix<f64>, m: &DMatrix<f64>, a: &SlotPlan, b: &SlotPlan) -
 }
 
 /// `tr(M ∂²Σ/∂a∂b)` for two slots (only paths have non-zero second derivatives).
-fn second_derivative_term(
+pub(crate) fn second_derivative_term(
     c: &Compiled,
     ram: &RamMatrices,
     gm: &DMatrix<f64>,
@@ -175,18 +175,33 @@ pub(crate) fn grad_info(
 ) -> (Vec<f64>, DMatrix<f64>) {
     let resid = sigma - &moments.cov;
     let m = w * &resid * w;
-    let mx = &m * x;
+    let wd = if c.meanstructure {
+        w * (&moments.mean - mu)
+    } else {
+        DVector::zeros(c.p)
+    };
+    chain(c, ram, x, w, &m, &wd, exact)
+}
+
+/// The chain rule from the moment derivatives to the parameters: with `M = ∂F/∂Σ` (as a
+/// symmetric matrix, `tr(M dΣ)`) and `∂F/∂μ = −2 wd`, returns the gradient and the
+/// expected second-derivative matrix at weight `W` (plus the exact-Hessian terms when
+/// `exact`).
+pub(crate) fn chain(
+    c: &Compiled,
+    ram: &RamMatrices,
+    x: &DMatrix<f64>,
+    w: &DMatrix<f64>,
+    m: &DMatrix<f64>,
+    wd: &DVector<f64>,
+    exact: bool,
+) -> (Vec<f64>, DMatrix<f64>) {
+    let mx = m * x;
     let wx = w * x;
     let xt = x.transpose();
     let gw = &xt * &wx;
-    let wd_x = if c.meanstructure {
-        let d = &moments.mean - mu;
-        &xt * (w * d)
-    } else {
-        DVector::zeros(x.ncols())
-    };
+    let wd_x = &xt * wd;
     let q = c.q();
-    let p = c.p;
     let col = |mat: &DMatrix<f64>, j: usize| -> std::ops::Range<usize> {
         j * mat.nrows()..(j + 1) * mat.nrows()
     };
@@ -199,7 +214,7 @@ pub(crate) fn grad_info(
             if d.s != 0.0 {
                 let xv = &xs[col(x, d.x)];
                 let my = &mxs[col(&mx, d.y)];
-                g[a] += 2.0 * d.s * xv.iter().zip(my).map(|(u, v)| u * v).sum::<f64>();
+                g[a] += 2.0 * d.s * super::linalg::dot(xv, my);
             }
             let cc = d.c(c.meanstructure, &ram.nu);
             if cc != 0.0 {
@@ -209,7 +224,6 @@ pub(crate) fn grad_info(
         }
         cs.push(ca);
     }
-    let _ = p;
     let gm = exact.then(|| &xt * &mx);
     let mut h = DMatrix::zeros(q, q);
     for a in 0..q {

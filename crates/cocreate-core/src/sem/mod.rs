@@ -55,6 +55,7 @@ mod dot;
 mod engine;
 mod error;
 mod expr;
+#[allow(clippy::needless_range_loop)] // index loops read as the formulas
 mod fiml;
 mod fit_measures;
 mod hessian;
