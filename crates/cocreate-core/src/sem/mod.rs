@@ -52,6 +52,7 @@
 mod bootstrap;
 mod distributions;
 mod dot;
+mod effects;
 mod engine;
 mod error;
 mod expr;
@@ -79,6 +80,7 @@ pub use bootstrap::{
     BootstrapResult,
 };
 pub use dot::DotOptions;
+pub use effects::Effects;
 pub use error::{Position, SemError, SemWarning, SyntaxError};
 pub use expr::{BinOp, Expr, Func};
 pub use model::{
