@@ -192,3 +192,23 @@ fn same_seed_same_draws() {
     let c = model.fit(&data, &other).unwrap();
     assert_ne!(a.bootstrap().unwrap().draws, c.bootstrap().unwrap().draws);
 }
+
+/// The draws depend only on the seed: the same sum with or without the `parallel`
+/// feature and on every platform (run `cargo test --features parallel` to check).
+#[test]
+fn draws_do_not_depend_on_threads() {
+    let r = common::reference("cocreation_path");
+    let model = Model::parse(r["syntax"].as_str().unwrap()).unwrap();
+    let opts = SemOptions::builder()
+        .se(SeMethod::Bootstrap)
+        .bootstrap(40)
+        .seed(11)
+        .build()
+        .unwrap();
+    let fit = model.fit(&common::table("cocreation_composites.csv"), &opts).unwrap();
+    let draws = &fit.bootstrap().unwrap().draws;
+    let checksum: f64 = draws.iter().enumerate().map(|(k, v)| v * (1.0 + (k % 7) as f64)).sum();
+    println!("checksum {checksum:.12}");
+    assert!((checksum - GOLDEN).abs() < 1e-8, "checksum {checksum}");
+}
+const GOLDEN: f64 = 821.085_783_177_367;
