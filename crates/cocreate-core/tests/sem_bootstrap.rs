@@ -205,9 +205,15 @@ fn draws_do_not_depend_on_threads() {
         .seed(11)
         .build()
         .unwrap();
-    let fit = model.fit(&common::table("cocreation_composites.csv"), &opts).unwrap();
+    let fit = model
+        .fit(&common::table("cocreation_composites.csv"), &opts)
+        .unwrap();
     let draws = &fit.bootstrap().unwrap().draws;
-    let checksum: f64 = draws.iter().enumerate().map(|(k, v)| v * (1.0 + (k % 7) as f64)).sum();
+    let checksum: f64 = draws
+        .iter()
+        .enumerate()
+        .map(|(k, v)| v * (1.0 + (k % 7) as f64))
+        .sum();
     println!("checksum {checksum:.12}");
     assert!((checksum - GOLDEN).abs() < 1e-8, "checksum {checksum}");
 }

@@ -11,6 +11,12 @@ use super::lexer::{Tok, Token};
 pub(crate) type Dual = (f64, Vec<f64>);
 
 /// A binary operator.
+///
+/// ```
+/// use cocreate_core::sem::{BinOp, Expr};
+/// assert!(matches!(Expr::parse("a/b")?, Expr::Binary { op: BinOp::Div, .. }));
+/// # Ok::<(), cocreate_core::sem::SyntaxError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum BinOp {
@@ -27,6 +33,12 @@ pub enum BinOp {
 }
 
 /// A function allowed in expressions.
+///
+/// ```
+/// use cocreate_core::sem::{Expr, Func};
+/// assert!(matches!(Expr::parse("sqrt(a)")?, Expr::Call { func: Func::Sqrt, .. }));
+/// # Ok::<(), cocreate_core::sem::SyntaxError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Func {

@@ -188,6 +188,13 @@ pub struct Constraint {
 }
 
 /// The right side of an equality constraint.
+///
+/// ```
+/// use cocreate_core::sem::{ConstraintValue, Model};
+/// let m = Model::parse("y ~ a*x1 + b*x2\na == b")?;
+/// assert_eq!(m.constraints()[0].rhs, ConstraintValue::Label("b".into()));
+/// # Ok::<(), cocreate_core::sem::SyntaxError>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum ConstraintValue {
@@ -220,6 +227,15 @@ pub struct Model {
 
 impl Model {
     /// Parses lavaan model syntax. See the [module docs](super) for the grammar.
+    ///
+    /// ```
+    /// use cocreate_core::sem::Model;
+    /// let m = Model::parse("dem60 =~ y1 + y2; dem60 ~ ind60\nind60 =~ x1 + x2")?;
+    /// assert_eq!(m.relations().len(), 5);
+    /// let err = Model::parse("dem60 =~ y1 +").unwrap_err();
+    /// assert_eq!(err.position.line, 1);
+    /// # Ok::<(), cocreate_core::sem::SyntaxError>(())
+    /// ```
     pub fn parse(syntax: &str) -> Result<Model, SyntaxError> {
         super::parser::parse(syntax)
     }

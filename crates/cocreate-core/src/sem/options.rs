@@ -37,6 +37,13 @@ impl std::str::FromStr for Missing {
 }
 
 /// Whether the model has a mean structure (intercepts and means).
+///
+/// ```
+/// use cocreate_core::sem::{MeanStructure, SemOptions};
+/// let o = SemOptions::builder().meanstructure(MeanStructure::On).build()?;
+/// assert_eq!(o.meanstructure(), MeanStructure::On);
+/// # Ok::<(), cocreate_core::sem::SemError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -51,6 +58,13 @@ pub enum MeanStructure {
 }
 
 /// Which bootstrap interval fills `ci.lower`/`ci.upper` when SEs come from the bootstrap.
+///
+/// ```
+/// use cocreate_core::sem::{BootCi, SeMethod, SemOptions};
+/// let o = SemOptions::builder().se(SeMethod::Bootstrap).boot_ci(BootCi::BiasCorrected).build()?;
+/// assert_eq!(o.boot_ci(), BootCi::BiasCorrected);
+/// # Ok::<(), cocreate_core::sem::SemError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -67,6 +81,12 @@ pub enum BootCi {
 }
 
 /// How standard errors are computed.
+///
+/// ```
+/// use cocreate_core::sem::{SeMethod, SemOptions};
+/// assert_eq!(SemOptions::default().se(), SeMethod::Standard);
+/// assert!(SemOptions::builder().se(SeMethod::Bootstrap).bootstrap(1).build().is_err());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -81,6 +101,13 @@ pub enum SeMethod {
 }
 
 /// Which information matrix gives the standard errors.
+///
+/// ```
+/// use cocreate_core::sem::{Information, SemOptions};
+/// let o = SemOptions::builder().information(Information::Observed).build()?;
+/// assert_eq!(o.information(), Information::Observed);
+/// # Ok::<(), cocreate_core::sem::SemError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -204,6 +231,14 @@ impl SemOptions {
 }
 
 /// Builder of [`SemOptions`]; [`SemOptionsBuilder::build`] validates.
+///
+/// ```
+/// use cocreate_core::sem::SemOptions;
+/// let o = SemOptions::builder().fixed_x(false).auto_cov_y(false).level(0.9).build()?;
+/// assert!(!o.fixed_x());
+/// assert!(SemOptions::builder().tolerance(0.0).build().is_err());
+/// # Ok::<(), cocreate_core::sem::SemError>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct SemOptionsBuilder {
     opts: SemOptions,

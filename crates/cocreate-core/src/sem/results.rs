@@ -61,6 +61,17 @@ pub struct ParameterEstimate {
 
 /// One row of the completely standardised solution with delta-method standard errors
 /// (lavaan's `standardizedSolution()`).
+///
+/// ```
+/// # use cocreate_core::sem::{Model, Op, SemOptions};
+/// # use cocreate_core::data::Table;
+/// # let rows: Vec<Vec<Option<f64>>> = (0..50).map(|i| { let x = (i as f64 * 0.37).sin(); vec![Some(x), Some(0.5 * x + (i as f64 * 1.3).cos())] }).collect();
+/// # let data = Table::new(vec!["x".into(), "y".into()], rows)?;
+/// let fit = Model::parse("y ~ x")?.fit(&data, &SemOptions::default())?;
+/// let beta = fit.standardized_solution().iter().find(|s| s.op == Op::Regression).unwrap();
+/// assert!(beta.est_std.abs() < 1.0 && beta.se.unwrap() > 0.0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct StandardizedEstimate {
@@ -89,6 +100,19 @@ pub struct StandardizedEstimate {
 /// Global fit: test statistics, comparative indices, information criteria, RMSEA, SRMR.
 ///
 /// Field names follow lavaan's `fitMeasures()`; see `docs/methods/sem.md` for formulas.
+///
+/// ```
+/// # use cocreate_core::sem::{Model, SemOptions};
+/// # use cocreate_core::data::Table;
+/// # let rows: Vec<Vec<Option<f64>>> = (0..80).map(|i| { let t = i as f64; let f = (t * 0.7).sin();
+/// #     vec![Some(f + 0.5 * (t * 1.1).cos()), Some(0.8 * f + 0.5 * (t * 2.3).cos()), Some(f + 0.5 * (t * 3.7).cos()), Some(0.9 * f + 0.5 * (t * 5.1).sin())] }).collect();
+/// # let data = Table::new(vec!["x1".into(), "x2".into(), "x3".into(), "x4".into()], rows)?;
+/// let fit = Model::parse("f =~ x1 + x2 + x3 + x4")?.fit(&data, &SemOptions::default())?;
+/// let fm = fit.fit_measures();
+/// assert_eq!(fm.df, 2.0);
+/// assert!((0.0..=1.0).contains(&fm.cfi) && fm.rmsea_ci_lower <= fm.rmsea);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct FitMeasures {
@@ -169,6 +193,16 @@ pub struct FitMeasures {
 }
 
 /// How the optimiser ended.
+///
+/// ```
+/// # use cocreate_core::sem::{Model, SemOptions};
+/// # use cocreate_core::data::Table;
+/// # let rows: Vec<Vec<Option<f64>>> = (0..50).map(|i| { let x = (i as f64 * 0.37).sin(); vec![Some(x), Some(0.5 * x + (i as f64 * 1.3).cos())] }).collect();
+/// # let data = Table::new(vec!["x".into(), "y".into()], rows)?;
+/// let c = Model::parse("y ~ x")?.fit(&data, &SemOptions::default())?.convergence();
+/// assert!(c.converged && c.gradient_norm < 1e-8);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Convergence {
