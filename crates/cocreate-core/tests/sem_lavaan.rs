@@ -262,3 +262,86 @@ fn cocreation_sem_matches_lavaan() {
     let max = compare(&fit, &r);
     println!("cocreation_sem max difference {max:e}");
 }
+
+#[test]
+fn fixed_x_off_gives_the_same_regressions() {
+    let r = common::reference("cocreation_path");
+    let model = Model::parse(r["syntax"].as_str().unwrap()).unwrap();
+    let opts = SemOptions::builder().fixed_x(false).build().unwrap();
+    let fit = model
+        .fit(&common::table("cocreation_composites.csv"), &opts)
+        .unwrap();
+    // The 15 covariate moments become free parameters; df and the estimates do not change.
+    assert_eq!(fit.fit_measures().npar, 35);
+    assert_eq!(fit.fit_measures().df, 1.0);
+    for e in r["parameter_estimates"].as_array().unwrap() {
+        if e["op"] != "~" && e["op"] != ":=" {
+            continue;
+        }
+        let got = fit.by_label(e["label"].as_str().unwrap()).unwrap();
+        assert!((got.est - e["est"].as_f64().unwrap()).abs() < 1e-6);
+        assert!((got.se.unwrap() - e["se"].as_f64().unwrap()).abs() < 1e-6);
+    }
+    let oc = fit.get("O", Op::Covariance, "C").unwrap();
+    assert!(oc.free.is_some() && oc.se.unwrap() > 0.0);
+}
+
+#[test]
+fn std_lv_identification_matches_the_std_lv_column() {
+    let r = common::reference("hs_cfa");
+    let model = Model::parse(r["syntax"].as_str().unwrap()).unwrap();
+    let opts = SemOptions::builder().std_lv(true).build().unwrap();
+    let fit = model
+        .fit(&common::table("HolzingerSwineford1939.csv"), &opts)
+        .unwrap();
+    assert!((fit.fit_measures().chisq - r["fit"]["chisq"].as_f64().unwrap()).abs() < 1e-4);
+    for e in r["parameter_estimates"].as_array().unwrap() {
+        let op = Op::from_str_op(e["op"].as_str().unwrap()).unwrap();
+        let got = fit
+            .get(e["lhs"].as_str().unwrap(), op, e["rhs"].as_str().unwrap())
+            .unwrap();
+        assert!(
+            (got.est - e["std.lv"].as_f64().unwrap()).abs() < 1e-4,
+            "{} {} {}",
+            got.lhs,
+            got.op,
+            got.rhs
+        );
+    }
+    assert!(fit
+        .get("visual", Op::Covariance, "visual")
+        .unwrap()
+        .free
+        .is_none());
+}
+
+#[test]
+fn meanstructure_on_complete_data_adds_free_intercepts() {
+    let r = common::reference("pd_sem");
+    let model = Model::parse(r["syntax"].as_str().unwrap()).unwrap();
+    let data = common::table("PoliticalDemocracy.csv");
+    let opts = SemOptions::builder()
+        .meanstructure(cocreate_core::sem::MeanStructure::On)
+        .build()
+        .unwrap();
+    let fit = model.fit(&data, &opts).unwrap();
+    let mut max = 0.0f64;
+    for e in r["parameter_estimates"].as_array().unwrap() {
+        let op = Op::from_str_op(e["op"].as_str().unwrap()).unwrap();
+        let got = fit
+            .get(e["lhs"].as_str().unwrap(), op, e["rhs"].as_str().unwrap())
+            .unwrap();
+        max = max.max((got.est - e["est"].as_f64().unwrap()).abs());
+        max = max.max((got.se.unwrap() - e["se"].as_f64().unwrap()).abs());
+    }
+    assert!(max < 1e-4, "{max}");
+    // Intercepts equal the sample means; the latent means are fixed at 0.
+    let y1 = fit.get("y1", Op::Intercept, "").unwrap();
+    assert!(
+        (y1.est - fit.sample_mean()[fit.observed().iter().position(|v| v == "y1").unwrap()]).abs()
+            < 1e-8
+    );
+    assert!(fit.get("dem60", Op::Intercept, "").unwrap().free.is_none());
+    assert!((fit.fit_measures().chisq - r["fit"]["chisq"].as_f64().unwrap()).abs() < 1e-4);
+    assert_eq!(fit.implied_mean().unwrap().len(), 11);
+}

@@ -21,7 +21,7 @@ use super::inference::spd_inverse;
 use super::linalg::Chol;
 use super::ml::{chain, cross_trace, second_derivative_term, trace_pair, MlProblem, Moments};
 use super::optim::{fisher_scoring, Objective};
-use super::options::{SeMethod, SemOptions};
+use super::options::{Information, SeMethod, SemOptions};
 use super::ram::{Compiled, ExoMoments, RamMatrices};
 use super::results::SemFit;
 
@@ -395,7 +395,14 @@ impl Objective for FimlProblem<'_> {
 }
 
 /// The observed information (Hessian of `−2 log L / N`) at `theta`.
+#[cfg(test)]
 fn observed_hessian(prob: &mut FimlProblem, theta: &[f64]) -> Option<DMatrix<f64>> {
+    information(prob, theta, false)
+}
+
+/// The observed information, or with `expected` the expected information under the
+/// missingness patterns, `(1/N) Σ_k n_k [tr(W_k Σ_a W_k Σ_b) + 2 μ_a' W_k μ_b]`.
+fn information(prob: &mut FimlProblem, theta: &[f64], expected: bool) -> Option<DMatrix<f64>> {
     let c = prob.c;
     let fd = prob.fd;
     let e = prob.evaluate(theta, true)?;
@@ -454,6 +461,13 @@ fn observed_hessian(prob: &mut FimlProblem, theta: &[f64]) -> Option<DMatrix<f64
                 let mut v = 0.0;
                 for (da, ca) in c.plan[a].iter().zip(&cs[a]) {
                     for (db, cb) in c.plan[b].iter().zip(&cs[b]) {
+                        if expected {
+                            v += nk * trace_pair(&ak, da, db);
+                            if *ca != 0.0 && *cb != 0.0 {
+                                v += 2.0 * nk * ca * cb * ak[(da.k, db.k)];
+                            }
+                            continue;
+                        }
                         v -= nk * trace_pair(&ak, da, db);
                         v += 2.0 * cross_trace(&ak, &zg, da, db);
                         if *cb != 0.0 && da.s != 0.0 {
@@ -480,6 +494,9 @@ fn observed_hessian(prob: &mut FimlProblem, theta: &[f64]) -> Option<DMatrix<f64
     // Second derivatives of Σ weighted by the total gradient.
     let gm = &xt * (&e.g_sigma * x);
     for a in 0..q {
+        if expected {
+            break;
+        }
         for b in a..q {
             let mut v = 0.0;
             for da in &c.plan[a] {
@@ -564,7 +581,8 @@ pub(crate) fn fit_fiml(prep: Prepared, options: &SemOptions) -> Result<SemFit, S
     let vcov = if options.se == SeMethod::None {
         None
     } else {
-        let v = observed_hessian(&mut prob, &theta)
+        let expected = options.information == Information::Expected;
+        let v = information(&mut prob, &theta, expected)
             .and_then(|h| spd_inverse(&h))
             .map(|inv| inv * (2.0 / nf));
         if v.is_none() {
@@ -575,11 +593,6 @@ pub(crate) fn fit_fiml(prep: Prepared, options: &SemOptions) -> Result<SemFit, S
         }
         v
     };
-    if options.se == SeMethod::Bootstrap {
-        warnings.push(SemWarning::StandardErrorsUnavailable {
-            reason: "the bootstrap is implemented for complete data; observed-information SEs are reported instead".into(),
-        });
-    }
     // Fit: H0 and H1 log-likelihoods (conditional on fixed covariates), baseline.
     let x_ll = x_marginal(c, &fd, &exo);
     let mut ram = RamMatrices::new(c.n);
@@ -638,7 +651,11 @@ pub(crate) fn fit_fiml(prep: Prepared, options: &SemOptions) -> Result<SemFit, S
             sample_cov: sigma1,
             sample_mean: mu1,
             warnings,
-            information: "Observed",
+            information: if options.information == Information::Expected {
+                "Expected"
+            } else {
+                "Observed"
+            },
         },
     )
 }
@@ -864,6 +881,37 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn fiml_expected_information_on_complete_data_equals_ml() {
+        let data = pd_data(0.0, 1);
+        let model = Model::parse(PD).unwrap();
+        let opts = SemOptions::builder()
+            .missing(Missing::Ml)
+            .information(Information::Expected)
+            .build()
+            .unwrap();
+        let fiml = model.fit(&data, &opts).unwrap();
+        let ml = model
+            .fit(
+                &data,
+                &SemOptions::builder()
+                    .meanstructure(MeanStructure::On)
+                    .build()
+                    .unwrap(),
+            )
+            .unwrap();
+        for (a, b) in fiml.estimates().iter().zip(ml.estimates()) {
+            let (sa, sb) = (a.se.unwrap(), b.se.unwrap());
+            assert!(
+                (sa - sb).abs() < 1e-7 * (1.0 + sb),
+                "{} {} {}: {sa} vs {sb}",
+                a.lhs,
+                a.op,
+                a.rhs
+            );
         }
     }
 
