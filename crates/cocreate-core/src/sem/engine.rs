@@ -213,7 +213,7 @@ fn fit_complete(prep: Prepared, options: &SemOptions) -> Result<SemFit, SemError
     let mut warnings = prep.warnings.clone();
     let nf = mo.n as f64;
     // Information at the estimates.
-    let (_, grad, h) = problem
+    let (_, _, h) = problem
         .value_grad_info(&theta, false)
         .ok_or(SemError::SingularStructure)?;
     let info_kind = match (options.se, options.information) {
@@ -222,7 +222,7 @@ fn fit_complete(prep: Prepared, options: &SemOptions) -> Result<SemFit, SemError
         _ => "Expected",
     };
     let info = if options.information == Information::Observed {
-        super::hessian::observed_hessian_ml(&mut problem, &theta, &grad)
+        super::hessian::numeric_hessian(&mut problem, &theta)
     } else {
         h
     };

@@ -130,6 +130,26 @@ fn project(w: &DMatrix<f64>, mis: &[usize], pi: &PatternInverse, t: &mut [f64]) 
     }
 }
 
+/// For one row: `r = x − μ` (0 where missing) and `t = Σ_oo⁻¹ r` embedded in p.
+fn residual_and_z(
+    x: &[f64],
+    mu: &DVector<f64>,
+    w: &DMatrix<f64>,
+    mis: &[usize],
+    pi: &PatternInverse,
+    r: &mut [f64],
+    t: &mut [f64],
+) {
+    let p = x.len();
+    for j in 0..p {
+        r[j] = if x[j].is_nan() { 0.0 } else { x[j] - mu[j] };
+    }
+    for i in 0..p {
+        t[i] = super::linalg::dot(&w.as_slice()[i * p..(i + 1) * p], r);
+    }
+    project(w, mis, pi, t);
+}
+
 /// Total log-likelihood at `(μ, Σ)`; `None` if Σ is not positive definite.
 pub(crate) fn loglik(fd: &FimlData, mu: &DVector<f64>, sigma: &DMatrix<f64>) -> Option<f64> {
     let p = fd.p;
@@ -144,14 +164,7 @@ pub(crate) fn loglik(fd: &FimlData, mu: &DVector<f64>, sigma: &DMatrix<f64>) -> 
         let ld = logdet + pi.logdet_wmm;
         let po = pt.obs.len() as f64;
         for &row in &pt.rows {
-            let x = fd.row(row);
-            for j in 0..p {
-                r[j] = if x[j].is_nan() { 0.0 } else { x[j] - mu[j] };
-            }
-            for i in 0..p {
-                t[i] = super::linalg::dot(&w.as_slice()[i * p..(i + 1) * p], &r);
-            }
-            project(&w, &pt.mis, &pi, &mut t);
+            residual_and_z(fd.row(row), mu, &w, &pt.mis, &pi, &mut r, &mut t);
             let quad = super::linalg::dot(&r, &t);
             ll -= 0.5 * (po * LN_2PI + ld + quad);
         }
@@ -274,6 +287,18 @@ struct FimlProblem<'a> {
     x: DMatrix<f64>,
 }
 
+impl<'a> FimlProblem<'a> {
+    fn new(c: &'a Compiled, fd: &'a FimlData, exo: ExoMoments) -> FimlProblem<'a> {
+        FimlProblem {
+            c,
+            fd,
+            exo,
+            ram: RamMatrices::new(c.n),
+            x: DMatrix::zeros(c.p, c.p_cols.len() + c.q_cols.len()),
+        }
+    }
+}
+
 /// Everything one evaluation produces.
 struct Eval {
     f: f64,
@@ -306,14 +331,7 @@ impl FimlProblem<'_> {
             let po = pt.obs.len() as f64;
             let nk = pt.rows.len() as f64;
             for &row in &pt.rows {
-                let xr = self.fd.row(row);
-                for j in 0..p {
-                    r[j] = if xr[j].is_nan() { 0.0 } else { xr[j] - mu[j] };
-                }
-                for i in 0..p {
-                    t[i] = super::linalg::dot(&w.as_slice()[i * p..(i + 1) * p], &r);
-                }
-                project(&w, &pt.mis, &pi, &mut t);
+                residual_and_z(self.fd.row(row), &mu, &w, &pt.mis, &pi, &mut r, &mut t);
                 ll -= 0.5 * (po * LN_2PI + ld + super::linalg::dot(&r, &t));
                 if with_gradient {
                     for i in 0..p {
@@ -438,14 +456,7 @@ fn information(prob: &mut FimlProblem, theta: &[f64], expected: bool) -> Option<
         let mut zsum = DMatrix::<f64>::zeros(p, p);
         let mut zvec = DVector::<f64>::zeros(p);
         for &row in &pt.rows {
-            let xr = fd.row(row);
-            for j in 0..p {
-                r[j] = if xr[j].is_nan() { 0.0 } else { xr[j] - mu[j] };
-            }
-            for i in 0..p {
-                t[i] = super::linalg::dot(&w.as_slice()[i * p..(i + 1) * p], &r);
-            }
-            project(w, &pt.mis, &pi, &mut t);
+            residual_and_z(fd.row(row), &mu, w, &pt.mis, &pi, &mut r, &mut t);
             for i in 0..p {
                 zvec[i] += t[i];
                 for j in 0..p {
@@ -563,13 +574,7 @@ pub(crate) fn fit_fiml(prep: Prepared, options: &SemOptions) -> Result<SemFit, S
         )?;
     }
     let exo = ExoMoments::from_sample(&c.x_idx, &sigma1, &mu1);
-    let mut prob = FimlProblem {
-        c,
-        fd: &fd,
-        exo: exo.clone(),
-        ram: RamMatrices::new(c.n),
-        x: DMatrix::zeros(p, c.p_cols.len() + c.q_cols.len()),
-    };
+    let mut prob = FimlProblem::new(c, &fd, exo.clone());
     let outcome = fisher_scoring(
         &mut prob,
         &mut theta,
@@ -782,46 +787,9 @@ mod tests {
     fn gradient_and_observed_hessian_match_finite_differences() {
         let (c, fd, theta, exo) = problem_parts(0.1);
         assert!(fd.patterns.len() > 10);
-        let mut prob = FimlProblem {
-            c: &c,
-            fd: &fd,
-            exo,
-            ram: RamMatrices::new(c.n),
-            x: DMatrix::zeros(c.p, c.p_cols.len() + c.q_cols.len()),
-        };
-        let (_, g, _) = prob.value_grad_info(&theta, false).unwrap();
-        let q = theta.len();
-        for a in 0..q {
-            let h = 1e-6;
-            let mut t = theta.clone();
-            t[a] += h;
-            let fp = prob.value(&t).unwrap();
-            t[a] -= 2.0 * h;
-            let fm = prob.value(&t).unwrap();
-            let num = (fp - fm) / (2.0 * h);
-            assert!(
-                (num - g[a]).abs() < 1e-6 * (1.0 + num.abs()),
-                "gradient {a}: {} vs {num}",
-                g[a]
-            );
-        }
+        let mut prob = FimlProblem::new(&c, &fd, exo);
         let hx = observed_hessian(&mut prob, &theta).unwrap();
-        for a in 0..q {
-            let h = 1e-5;
-            let mut t = theta.clone();
-            t[a] += h;
-            let gp = prob.value_grad_info(&t, false).unwrap().1;
-            t[a] -= 2.0 * h;
-            let gm = prob.value_grad_info(&t, false).unwrap().1;
-            for b in 0..q {
-                let num = (gp[b] - gm[b]) / (2.0 * h);
-                assert!(
-                    (num - hx[(a, b)]).abs() < 1e-5 * (1.0 + num.abs()),
-                    "hessian {a},{b}: {} vs {num}",
-                    hx[(a, b)]
-                );
-            }
-        }
+        crate::sem::hessian::assert_derivatives(&mut prob, &theta, Some(&hx), 1e-6, 1e-5);
     }
 
     #[test]
@@ -855,32 +823,10 @@ mod tests {
             let fd = FimlData::new(&prep.data);
             let c = &prep.compiled;
             let exo = ExoMoments::from_sample(&c.x_idx, fit.sample_cov(), fit.sample_mean());
-            let mut prob = FimlProblem {
-                c,
-                fd: &fd,
-                exo,
-                ram: RamMatrices::new(c.n),
-                x: DMatrix::zeros(c.p, c.p_cols.len() + c.q_cols.len()),
-            };
+            let mut prob = FimlProblem::new(c, &fd, exo);
             let theta = fit.free_parameters().to_vec();
             let hx = observed_hessian(&mut prob, &theta).unwrap();
-            let q = theta.len();
-            for a in 0..q {
-                let h = 1e-5;
-                let mut t = theta.clone();
-                t[a] += h;
-                let gp = prob.value_grad_info(&t, false).unwrap().1;
-                t[a] -= 2.0 * h;
-                let gm = prob.value_grad_info(&t, false).unwrap().1;
-                for b in 0..q {
-                    let num = (gp[b] - gm[b]) / (2.0 * h);
-                    assert!(
-                        (num - hx[(a, b)]).abs() < 1e-5 * (1.0 + num.abs()),
-                        "{missing:?} hessian {a},{b}: {} vs {num}",
-                        hx[(a, b)]
-                    );
-                }
-            }
+            crate::sem::hessian::assert_derivatives(&mut prob, &theta, Some(&hx), 1e-5, 1e-5);
         }
     }
 
