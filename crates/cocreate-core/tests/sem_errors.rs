@@ -184,3 +184,31 @@ fn effects_helper_reproduces_lavaan_defined_effects() {
     let mut bad = Model::parse("y ~ x").unwrap();
     assert!(bad.add_effects("y", "x").is_err());
 }
+
+#[test]
+fn fits_serialize_and_read_back() {
+    let r = common::reference("cocreation_path");
+    let fit = Model::parse(r["syntax"].as_str().unwrap())
+        .unwrap()
+        .fit(
+            &common::table("cocreation_composites.csv"),
+            &SemOptions::default(),
+        )
+        .unwrap();
+    let text = serde_json::to_string(&fit).unwrap();
+    let back: cocreate_core::sem::SemFit = serde_json::from_str(&text).unwrap();
+    // serde_json may round the last bit of a float; everything else reads back.
+    assert_eq!(back.estimates().len(), fit.estimates().len());
+    for (a, b) in back.estimates().iter().zip(fit.estimates()) {
+        assert_eq!(
+            (&a.lhs, a.op, &a.rhs, &a.label, a.free),
+            (&b.lhs, b.op, &b.rhs, &b.label, b.free)
+        );
+        assert!((a.est - b.est).abs() <= 1e-15 * b.est.abs().max(1.0));
+    }
+    assert!((back.fit_measures().chisq - fit.fit_measures().chisq).abs() < 1e-12);
+    assert_eq!(back.summary(), fit.summary());
+    let model = Model::parse(r["syntax"].as_str().unwrap()).unwrap();
+    let m2: Model = serde_json::from_str(&serde_json::to_string(&model).unwrap()).unwrap();
+    assert_eq!(m2, model);
+}

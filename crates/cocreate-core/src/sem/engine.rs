@@ -536,7 +536,7 @@ pub(crate) fn assemble(
         },
         options: a.options.clone(),
         table: c.table.clone(),
-        information: a.information,
+        information: a.information.to_string(),
         bootstrap: None,
     })
 }

@@ -252,7 +252,7 @@ pub struct SemFit {
     pub(crate) convergence: Convergence,
     pub(crate) options: SemOptions,
     pub(crate) table: ParameterTable,
-    pub(crate) information: &'static str,
+    pub(crate) information: String,
     pub(crate) bootstrap: Option<BootstrapResult>,
 }
 

@@ -118,7 +118,7 @@ pub(crate) fn render(fit: &SemFit) -> String {
     out.push_str("\nStandardized Root Mean Square Residual:\n\n");
     line(&mut out, "SRMR", &f3(fm.srmr));
     out.push_str("\nParameter Estimates:\n\n");
-    let se_kind = match fit.information {
+    let se_kind = match fit.information.as_str() {
         "Bootstrap" => "Bootstrap",
         _ => "Standard",
     };
@@ -135,7 +135,7 @@ pub(crate) fn render(fit: &SemFit) -> String {
             &b.successful.to_string(),
         );
     } else {
-        line(&mut out, "Information", fit.information);
+        line(&mut out, "Information", &fit.information);
         line(&mut out, "Information saturated (h1) model", "Structured");
     }
     sections(fit, &mut out);
