@@ -345,3 +345,23 @@ fn meanstructure_on_complete_data_adds_free_intercepts() {
     assert!((fit.fit_measures().chisq - r["fit"]["chisq"].as_f64().unwrap()).abs() < 1e-4);
     assert_eq!(fit.implied_mean().unwrap().len(), 11);
 }
+
+#[test]
+fn gfi_family_matches_lavaan_with_and_without_fixed_covariates() {
+    for (name, data) in [
+        ("pd_sem", common::table("PoliticalDemocracy.csv")),
+        ("hs_cfa", common::table("HolzingerSwineford1939.csv")),
+        (
+            "cocreation_path",
+            common::table("cocreation_composites.csv"),
+        ),
+        ("cocreation_sem", common::keyed_survey()),
+    ] {
+        let (fit, r) = fit_reference(name, &data);
+        let fm = fit.fit_measures();
+        for (k, v) in [("gfi", fm.gfi), ("agfi", fm.agfi), ("pgfi", fm.pgfi)] {
+            let w = r["fit_all"][k].as_f64().unwrap();
+            assert!((v - w).abs() < TOL, "{name} {k}: {v} vs {w}");
+        }
+    }
+}

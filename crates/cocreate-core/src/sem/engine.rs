@@ -351,7 +351,7 @@ fn complete_fit_measures(
         sigma: &sigma,
         mu: &mu,
         meanstructure: c.meanstructure,
-        px: c.x_idx.len(),
+        x_idx: &c.x_idx,
     })
 }
 

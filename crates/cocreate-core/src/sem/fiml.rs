@@ -640,7 +640,7 @@ pub(crate) fn fit_fiml(prep: Prepared, options: &SemOptions) -> Result<SemFit, S
         sigma: &sigma0,
         mu: &mu0,
         meanstructure: true,
-        px,
+        x_idx: &c.x_idx,
     });
     assemble(
         c,

@@ -21,8 +21,8 @@ pub(crate) struct FitInput<'a> {
     pub sigma: &'a DMatrix<f64>,
     pub mu: &'a DVector<f64>,
     pub meanstructure: bool,
-    /// Number of fixed exogenous covariates.
-    pub px: usize,
+    /// Indices of the fixed exogenous covariates.
+    pub x_idx: &'a [usize],
 }
 
 pub(crate) fn compute(inp: &FitInput) -> FitMeasures {
@@ -148,8 +148,16 @@ pub(crate) fn compute(inp: &FitInput) -> FitMeasures {
     let (gfi, agfi, pgfi) = match sig.clone().cholesky() {
         Some(ch) => {
             let w = ch.inverse();
-            let ws = &w * s;
-            let e = &ws - DMatrix::<f64>::identity(p, p);
+            // The fixed-covariate block carries no weight (lavaan's normal-theory weight
+            // matrix with fixed.x zeroes it).
+            let mut s_model = s.clone();
+            for &i in inp.x_idx {
+                for &j in inp.x_idx {
+                    s_model[(i, j)] = 0.0;
+                }
+            }
+            let ws = &w * &s_model;
+            let e = &w * (s - sig);
             let num = (&e * &e).trace();
             let den = (&ws * &ws).trace();
             let gfi = 1.0 - num / den;
@@ -171,7 +179,6 @@ pub(crate) fn compute(inp: &FitInput) -> FitMeasures {
             None
         }
     };
-    let _ = inp.px;
     FitMeasures {
         npar: inp.npar,
         fmin: x2 / (2.0 * nf),
