@@ -365,3 +365,43 @@ fn gfi_family_matches_lavaan_with_and_without_fixed_covariates() {
         }
     }
 }
+
+#[test]
+fn second_order_factor_with_three_factors_is_equivalent_to_the_cfa() {
+    let r = common::reference("hs_cfa");
+    let syntax = format!(
+        "{}\ng =~ visual + textual + speed",
+        r["syntax"].as_str().unwrap()
+    );
+    let fit = Model::parse(&syntax)
+        .unwrap()
+        .fit(
+            &common::table("HolzingerSwineford1939.csv"),
+            &SemOptions::default(),
+        )
+        .unwrap();
+    // Three first-order factors: the second-order part is just identified.
+    assert_eq!(fit.fit_measures().df, 24.0);
+    assert!((fit.fit_measures().chisq - r["fit"]["chisq"].as_f64().unwrap()).abs() < 1e-4);
+    let l = fit.get("visual", Op::MeasuredBy, "x2").unwrap();
+    assert!((l.est - 0.5535).abs() < 1e-3);
+}
+
+#[test]
+fn non_recursive_models_are_estimated() {
+    // y1 and y2 affect each other; x1 and x2 are instruments.
+    let t = common::table("PoliticalDemocracy.csv");
+    let fit = Model::parse("y1 ~ y2 + x1\ny2 ~ y1 + x2")
+        .unwrap()
+        .fit(&t, &SemOptions::default())
+        .unwrap();
+    assert_eq!(fit.fit_measures().df, 1.0);
+    // With correlated disturbances the model is just identified and reproduces S.
+    let fit = Model::parse("y1 ~ y2 + x1\ny2 ~ y1 + x2\ny1 ~~ y2")
+        .unwrap()
+        .fit(&t, &SemOptions::default())
+        .unwrap();
+    assert_eq!(fit.fit_measures().df, 0.0);
+    assert!((fit.implied_cov() - fit.sample_cov()).amax() < 1e-8);
+    assert!(fit.convergence().converged);
+}
