@@ -407,7 +407,7 @@ impl Objective for FimlProblem<'_> {
         let m = &e.g_sigma / nf;
         let wd = &e.sum_z / nf;
         // Curvature: the complete-data expected information at the current Σ.
-        let (g, h) = chain(self.c, &self.ram, &self.x, &e.w, &m, &wd, false);
+        let (g, h) = chain(self.c, &self.ram, &self.x, &e.w, &m, &wd, Some(false));
         Some((e.f, g, h))
     }
 }

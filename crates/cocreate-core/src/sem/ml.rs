@@ -109,6 +109,20 @@ impl Objective for MlProblem<'_> {
         );
         Some((f, g, h))
     }
+
+    fn value_grad(&mut self, theta: &[f64]) -> Option<(f64, Vec<f64>)> {
+        let (sigma, w, ld, mu) = self.implied(theta)?;
+        let f = self.f_from(&w, ld, &mu);
+        self.ram.basis(self.c, &mut self.x);
+        let m = &w * (&sigma - &self.moments.cov) * &w;
+        let wd = if self.c.meanstructure {
+            &w * (&self.moments.mean - &mu)
+        } else {
+            DVector::zeros(self.c.p)
+        };
+        let (g, _) = chain(self.c, &self.ram, &self.x, &w, &m, &wd, None);
+        Some((f, g))
+    }
 }
 
 /// `tr(W ∂_aΣ W ∂_bΣ)` from the Gram `X'WX`.
@@ -180,7 +194,7 @@ pub(crate) fn grad_info(
     } else {
         DVector::zeros(c.p)
     };
-    chain(c, ram, x, w, &m, &wd, exact)
+    chain(c, ram, x, w, &m, &wd, Some(exact))
 }
 
 /// The chain rule from the moment derivatives to the parameters: with `M = ∂F/∂Σ` (as a
@@ -194,12 +208,10 @@ pub(crate) fn chain(
     w: &DMatrix<f64>,
     m: &DMatrix<f64>,
     wd: &DVector<f64>,
-    exact: bool,
+    curvature: Option<bool>,
 ) -> (Vec<f64>, DMatrix<f64>) {
     let mx = m * x;
-    let wx = w * x;
     let xt = x.transpose();
-    let gw = &xt * &wx;
     let wd_x = &xt * wd;
     let q = c.q();
     let col = |mat: &DMatrix<f64>, j: usize| -> std::ops::Range<usize> {
@@ -224,6 +236,10 @@ pub(crate) fn chain(
         }
         cs.push(ca);
     }
+    let Some(exact) = curvature else {
+        return (g, DMatrix::zeros(0, 0));
+    };
+    let gw = &xt * (w * x);
     let gm = exact.then(|| &xt * &mx);
     let mut h = DMatrix::zeros(q, q);
     for a in 0..q {

@@ -23,6 +23,10 @@ pub(crate) trait Objective {
         theta: &[f64],
         exact: bool,
     ) -> Option<(f64, Vec<f64>, DMatrix<f64>)>;
+    /// Value and gradient only (objectives may skip the curvature).
+    fn value_grad(&mut self, theta: &[f64]) -> Option<(f64, Vec<f64>)> {
+        self.value_grad_info(theta, false).map(|(f, g, _)| (f, g))
+    }
 }
 
 /// How the optimiser ended.
@@ -93,10 +97,13 @@ pub(crate) fn fisher_scoring(
         });
     }
     let mut trial = vec![0.0; q];
+    let mut h_exact = false;
     for iter in 1..=max_iter {
+        let mut newton = h_exact;
         let delta = if let Some(d) = pd_step(&h, &g) {
             Some(d)
         } else {
+            newton = false;
             // The exact Hessian is not positive definite here: fall back to scoring.
             let (_, _, hf) = obj
                 .value_grad_info(theta, false)
@@ -115,12 +122,6 @@ pub(crate) fn fisher_scoring(
             .zip(theta.iter())
             .fold(0.0f64, |m, (d, t)| m.max(d.abs() / t.abs().max(1.0)));
         let decrease = -slope;
-        if std::env::var("SEM_TRACE").is_ok() {
-            eprintln!(
-                "iter {iter} f {f:.15e} dec {decrease:.3e} rel_step {rel_step:.3e} g {:.3e}",
-                gnorm(&g)
-            );
-        }
         let mut alpha = 1.0;
         let mut accepted = None;
         if decrease.abs() < 1e-12 * f.abs().max(1.0) {
@@ -160,6 +161,16 @@ pub(crate) fn fisher_scoring(
             });
         };
         theta.copy_from_slice(&trial);
+        // A full step that was already tiny ends the iteration: after a Newton step with
+        // the exact Hessian the error is of the order of the step squared.
+        if alpha == 1.0 && (rel_step < tol || (newton && rel_step < 1e-6)) {
+            let (nf, ng) = obj.value_grad(theta).ok_or(SemError::SingularStructure)?;
+            return Ok(OptimOutcome {
+                iterations: iter,
+                gradient_norm: gnorm(&ng),
+                value: nf,
+            });
+        }
         // Near the optimum, Newton steps with the exact Hessian converge quadratically
         // where scoring converges only linearly.
         let exact = alpha == 1.0 && rel_step < 0.1;
@@ -173,13 +184,7 @@ pub(crate) fn fisher_scoring(
         f = nf;
         g = ng;
         h = nh;
-        if alpha == 1.0 && rel_step < tol {
-            return Ok(OptimOutcome {
-                iterations: iter,
-                gradient_norm: gnorm(&g),
-                value: f,
-            });
-        }
+        h_exact = exact;
     }
     Err(SemError::NotConverged {
         iterations: max_iter,
