@@ -264,23 +264,30 @@ fn resampled_moments(data: &[f64], p: usize, counts: &[u32], n: usize) -> Moment
     Moments { cov, mean, n }
 }
 
-/// One replicate: `None` when it fails.
-fn replicate(
-    c: &Compiled,
-    data: &[f64],
-    n: usize,
-    theta_hat: &[f64],
-    seed: u64,
-    b: u64,
-    options: &SemOptions,
-) -> Option<Vec<f64>> {
+/// Row multiplicities of replicate `b`: `n` draws with replacement from the ChaCha8
+/// stream `b` of `seed` (u32 draws, so every platform gets the same indices).
+pub(crate) fn resample_counts(seed: u64, b: u64, n: usize) -> Vec<u32> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     rng.set_stream(b);
     let mut counts = vec![0u32; n];
     for _ in 0..n {
         counts[rng.gen_range(0..n as u32) as usize] += 1;
     }
-    let mo = resampled_moments(data, c.p, &counts, n);
+    counts
+}
+
+/// A replicate fit: the free parameters from row multiplicities, `None` when it fails.
+pub(crate) type Replicate<'a> = dyn Fn(&[u32]) -> Option<Vec<f64>> + Sync + 'a;
+
+/// One complete-data replicate on the resampled moments.
+fn complete_replicate(
+    c: &Compiled,
+    data: &[f64],
+    counts: &[u32],
+    theta_hat: &[f64],
+    options: &SemOptions,
+) -> Option<Vec<f64>> {
+    let mo = resampled_moments(data, c.p, counts, counts.len());
     let logdet = Chol::new(&mo.cov)?.logdet();
     let mut problem = MlProblem::new(c, &mo, logdet);
     // Start from the better of the full-sample estimates and the moment-based starting
@@ -301,32 +308,23 @@ fn replicate(
     Some(theta)
 }
 
-/// Runs the bootstrap and returns the successful draws of the free parameters.
-pub(crate) fn run(
-    c: &Compiled,
-    data: &DMatrix<f64>,
-    theta_hat: &[f64],
-    options: &SemOptions,
-) -> Vec<Option<Vec<f64>>> {
+/// Runs `options.bootstrap` replicates over `n` rows (in parallel with the `parallel`
+/// feature; the result does not depend on it).
+pub(crate) fn run(n: usize, options: &SemOptions, replicate: &Replicate) -> Vec<Option<Vec<f64>>> {
     let b = options.bootstrap as u64;
     let seed = options.seed;
-    let n = data.nrows();
-    let rows: Vec<f64> = (0..n)
-        .flat_map(|r| data.row(r).iter().copied().collect::<Vec<_>>())
-        .collect();
-    let data = rows.as_slice();
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
         (0..b)
             .into_par_iter()
-            .map(|i| replicate(c, data, n, theta_hat, seed, i, options))
+            .map(|i| replicate(&resample_counts(seed, i, n)))
             .collect()
     }
     #[cfg(not(feature = "parallel"))]
     {
         (0..b)
-            .map(|i| replicate(c, data, n, theta_hat, seed, i, options))
+            .map(|i| replicate(&resample_counts(seed, i, n)))
             .collect()
     }
 }
@@ -346,8 +344,8 @@ pub(crate) struct BootSummary {
     pub warnings: Vec<SemWarning>,
 }
 
-/// Bootstraps the model and summarises every parameter-table row. `est` holds the
-/// full-sample value of every row.
+/// Bootstraps a complete-data model and summarises every parameter-table row. `est`
+/// holds the full-sample value of every row.
 pub(crate) fn bootstrap(
     c: &Compiled,
     data: &DMatrix<f64>,
@@ -355,7 +353,23 @@ pub(crate) fn bootstrap(
     est: &[f64],
     options: &SemOptions,
 ) -> Result<BootSummary, SemError> {
-    let raw = run(c, data, theta_hat, options);
+    let n = data.nrows();
+    let rows: Vec<f64> = (0..n)
+        .flat_map(|r| data.row(r).iter().copied().collect::<Vec<_>>())
+        .collect();
+    let raw = run(n, options, &|counts: &[u32]| {
+        complete_replicate(c, &rows, counts, theta_hat, options)
+    });
+    summarize(c, raw, est, options)
+}
+
+/// Summarises replicate draws: SEs, intervals and covariance matrices of every row.
+pub(crate) fn summarize(
+    c: &Compiled,
+    raw: Vec<Option<Vec<f64>>>,
+    est: &[f64],
+    options: &SemOptions,
+) -> Result<BootSummary, SemError> {
     let requested = raw.len();
     let ok: Vec<Vec<f64>> = raw.into_iter().flatten().collect();
     let (nb, failed) = (ok.len(), requested - ok.len());

@@ -547,6 +547,57 @@ fn x_marginal(c: &Compiled, fd: &FimlData, exo: &ExoMoments) -> f64 {
     loglik(&FimlData::new(&sub), &exo.mean, &exo.cov).unwrap_or(f64::NAN)
 }
 
+/// Moments of the fixed covariates: their sample moments when complete, else the
+/// covariate block of the EM estimates.
+fn covariate_moments(c: &Compiled, data: &DMatrix<f64>, fd: &FimlData) -> Option<ExoMoments> {
+    let px = c.x_idx.len();
+    if px == 0 {
+        return Some(ExoMoments {
+            cov: DMatrix::zeros(0, 0),
+            mean: DVector::zeros(0),
+        });
+    }
+    let complete = (0..data.nrows()).all(|r| c.x_idx.iter().all(|&i| !data[(r, i)].is_nan()));
+    if complete {
+        let xs = DMatrix::from_fn(data.nrows(), px, |r, a| data[(r, c.x_idx[a])]);
+        let mo = super::engine::moments_of(&xs);
+        return Some(ExoMoments {
+            cov: mo.cov,
+            mean: mo.mean,
+        });
+    }
+    let (mu, sigma, _) = em_saturated(fd, 10_000).ok()?;
+    Some(ExoMoments::from_sample(&c.x_idx, &sigma, &mu))
+}
+
+/// One FIML bootstrap replicate from row multiplicities.
+fn fiml_replicate(
+    c: &Compiled,
+    data: &DMatrix<f64>,
+    counts: &[u32],
+    theta_hat: &[f64],
+    options: &SemOptions,
+) -> Option<Vec<f64>> {
+    let idx: Vec<usize> = counts
+        .iter()
+        .enumerate()
+        .flat_map(|(r, &k)| std::iter::repeat_n(r, k as usize))
+        .collect();
+    let sub = DMatrix::from_fn(idx.len(), c.p, |r, j| data[(idx[r], j)]);
+    let fd = FimlData::new(&sub);
+    let exo = covariate_moments(c, &sub, &fd)?;
+    let mut prob = FimlProblem::new(c, &fd, exo);
+    let mut theta = theta_hat.to_vec();
+    fisher_scoring(
+        &mut prob,
+        &mut theta,
+        options.max_iterations,
+        options.tolerance,
+    )
+    .ok()?;
+    Some(theta)
+}
+
 pub(crate) fn fit_fiml(prep: Prepared, options: &SemOptions) -> Result<SemFit, SemError> {
     let c = &prep.compiled;
     let fd = FimlData::new(&prep.data);
@@ -583,8 +634,25 @@ pub(crate) fn fit_fiml(prep: Prepared, options: &SemOptions) -> Result<SemFit, S
     )?;
     let nf = n as f64;
     let mut warnings = prep.warnings.clone();
+    let boot = if options.se == SeMethod::Bootstrap {
+        let mut ram = RamMatrices::new(c.n);
+        c.fill(&theta, &exo, &mut ram);
+        let est: Vec<f64> = (0..c.table.rows().len())
+            .map(|r| c.row_value(r, &ram))
+            .map(|v| if v.is_nan() { 0.0 } else { v })
+            .collect();
+        let data = &prep.data;
+        let raw = super::bootstrap::run(n, options, &|counts: &[u32]| {
+            fiml_replicate(c, data, counts, &theta, options)
+        });
+        Some(super::bootstrap::summarize(c, raw, &est, options)?)
+    } else {
+        None
+    };
     let vcov = if options.se == SeMethod::None {
         None
+    } else if let Some(b) = &boot {
+        Some(b.vcov.clone())
     } else {
         let expected = options.information == Information::Expected;
         let v = information(&mut prob, &theta, expected)
@@ -642,7 +710,7 @@ pub(crate) fn fit_fiml(prep: Prepared, options: &SemOptions) -> Result<SemFit, S
         meanstructure: true,
         x_idx: &c.x_idx,
     });
-    assemble(
+    let mut out = assemble(
         c,
         &theta,
         &exo,
@@ -656,13 +724,17 @@ pub(crate) fn fit_fiml(prep: Prepared, options: &SemOptions) -> Result<SemFit, S
             sample_cov: sigma1,
             sample_mean: mu1,
             warnings,
-            information: if options.information == Information::Expected {
-                "Expected"
-            } else {
-                "Observed"
+            information: match (options.se, options.information) {
+                (SeMethod::Bootstrap, _) => "Bootstrap",
+                (_, Information::Expected) => "Expected",
+                _ => "Observed",
             },
         },
-    )
+    )?;
+    if let Some(b) = boot {
+        super::bootstrap::apply_to_fit(&mut out, b, options.boot_ci);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -859,6 +931,51 @@ mod tests {
                 a.rhs
             );
         }
+    }
+
+    #[test]
+    fn fiml_bootstrap_on_complete_data_equals_the_ml_bootstrap() {
+        let data = pd_data(0.0, 1);
+        let model =
+            Model::parse("ind60 =~ x1 + x2 + x3\ndem60 =~ y1 + y2 + y3 + y4\ndem60 ~ ind60")
+                .unwrap();
+        let boot = |missing: Missing| {
+            let o = SemOptions::builder()
+                .missing(missing)
+                .meanstructure(MeanStructure::On)
+                .se(crate::sem::SeMethod::Bootstrap)
+                .bootstrap(20)
+                .seed(9)
+                .build()
+                .unwrap();
+            model.fit(&data, &o).unwrap()
+        };
+        let (a, b) = (boot(Missing::Ml), boot(Missing::Listwise));
+        let (da, db) = (&a.bootstrap().unwrap().draws, &b.bootstrap().unwrap().draws);
+        assert_eq!(da.shape(), db.shape());
+        assert!((da - db).amax() < 1e-6, "{}", (da - db).amax());
+        let (ea, eb) = (a.by_label("").unwrap(), b.by_label("").unwrap());
+        assert!((ea.se.unwrap() - eb.se.unwrap()).abs() < 1e-6);
+    }
+
+    #[test]
+    fn fiml_bootstrap_with_missing_data_runs() {
+        let data = pd_data(0.05, 2);
+        let model =
+            Model::parse("ind60 =~ x1 + x2 + x3\ndem60 =~ y1 + y2 + y3 + y4\ndem60 ~ b*ind60")
+                .unwrap();
+        let o = SemOptions::builder()
+            .missing(Missing::Ml)
+            .se(crate::sem::SeMethod::Bootstrap)
+            .bootstrap(30)
+            .seed(1)
+            .build()
+            .unwrap();
+        let fit = model.fit(&data, &o).unwrap();
+        let bt = fit.bootstrap().unwrap();
+        assert_eq!(bt.successful + bt.failed, 30);
+        let b = fit.by_label("b").unwrap();
+        assert!(b.se.unwrap() > 0.0 && b.ci_lower < b.est && b.est < b.ci_upper);
     }
 
     #[test]

@@ -110,6 +110,11 @@ impl Objective for MlProblem<'_> {
         Some((f, g, h))
     }
 
+    fn hessian_is_exact(&self) -> bool {
+        // The mean part of the curvature is kept at its expectation.
+        !self.c.meanstructure
+    }
+
     fn value_grad(&mut self, theta: &[f64]) -> Option<(f64, Vec<f64>)> {
         let (sigma, w, ld, mu) = self.implied(theta)?;
         let f = self.f_from(&w, ld, &mu);

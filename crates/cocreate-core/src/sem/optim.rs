@@ -23,6 +23,11 @@ pub(crate) trait Objective {
         theta: &[f64],
         exact: bool,
     ) -> Option<(f64, Vec<f64>, DMatrix<f64>)>;
+    /// Whether `value_grad_info(θ, true)` returns the exact Hessian (enables the early stop
+    /// after a tiny Newton step).
+    fn hessian_is_exact(&self) -> bool {
+        false
+    }
     /// Value and gradient only (objectives may skip the curvature).
     fn value_grad(&mut self, theta: &[f64]) -> Option<(f64, Vec<f64>)> {
         self.value_grad_info(theta, false).map(|(f, g, _)| (f, g))
@@ -124,7 +129,7 @@ pub(crate) fn fisher_scoring(
         let decrease = -slope;
         let mut alpha = 1.0;
         let mut accepted = None;
-        if decrease.abs() < 1e-12 * f.abs().max(1.0) {
+        if decrease.abs() < 1e-10 * f.abs().max(1.0) {
             // Within rounding of the optimum: the objective can no longer rank steps, but
             // the scoring step is reliable, so take it whole.
             for i in 0..q {
@@ -145,25 +150,26 @@ pub(crate) fn fisher_scoring(
                 alpha *= 0.5;
             }
         }
-        let Some(_) = accepted else {
-            if rel_step < tol.sqrt() || gnorm(&g) < 1e-9 {
-                // Already at the optimum to within rounding.
-                return Ok(OptimOutcome {
-                    iterations: iter,
-                    gradient_norm: gnorm(&g),
-                    value: f,
-                });
+        if accepted.is_none() && rel_step < 1e-4 {
+            // The objective cannot resolve so small a step (rounding): trust the model.
+            for i in 0..q {
+                trial[i] = theta[i] + delta[i];
             }
+            alpha = 1.0;
+            accepted = obj.value(&trial);
+        }
+        if accepted.is_none() {
             return Err(SemError::NotConverged {
                 iterations: iter,
                 gradient_norm: gnorm(&g),
                 reason: "the line search could not decrease the discrepancy".into(),
             });
-        };
+        }
         theta.copy_from_slice(&trial);
         // A full step that was already tiny ends the iteration: after a Newton step with
         // the exact Hessian the error is of the order of the step squared.
-        if alpha == 1.0 && (rel_step < tol || (newton && rel_step < 1e-6)) {
+        if alpha == 1.0 && (rel_step < tol || (newton && obj.hessian_is_exact() && rel_step < 1e-6))
+        {
             let (nf, ng) = obj.value_grad(theta).ok_or(SemError::SingularStructure)?;
             return Ok(OptimOutcome {
                 iterations: iter,

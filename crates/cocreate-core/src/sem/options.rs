@@ -270,11 +270,6 @@ impl SemOptionsBuilder {
                 "the bootstrap needs at least 2 replicates".into(),
             ));
         }
-        if o.se == SeMethod::Bootstrap && o.missing != Missing::Listwise {
-            return Err(SemError::InvalidOptions(
-                "the bootstrap is available with listwise deletion; with full-information ML use standard (observed-information) errors".into(),
-            ));
-        }
         if o.missing != Missing::Listwise && o.meanstructure == MeanStructure::Off {
             return Err(SemError::InvalidOptions(
                 "full-information ML needs a mean structure".into(),
