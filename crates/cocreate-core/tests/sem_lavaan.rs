@@ -405,3 +405,38 @@ fn non_recursive_models_are_estimated() {
     assert!((fit.implied_cov() - fit.sample_cov()).amax() < 1e-8);
     assert!(fit.convergence().converged);
 }
+
+#[test]
+fn std_lv_delta_method_equals_the_std_lv_parameterisation() {
+    // The std.lv solution of the marker fit is a one-to-one reparameterisation: its delta-
+    // method SEs must equal the SEs of the fit identified by std.lv = TRUE.
+    let r = common::reference("hs_cfa");
+    let model = Model::parse(r["syntax"].as_str().unwrap()).unwrap();
+    let data = common::table("HolzingerSwineford1939.csv");
+    let marker = model.fit(&data, &SemOptions::default()).unwrap();
+    let stdlv = model
+        .fit(&data, &SemOptions::builder().std_lv(true).build().unwrap())
+        .unwrap();
+    for (s, e) in marker
+        .standardized_solution_lv()
+        .iter()
+        .zip(stdlv.estimates())
+    {
+        assert_eq!((&s.lhs, s.op, &s.rhs), (&e.lhs, e.op, &e.rhs));
+        assert!(
+            (s.est_std - e.est).abs() < 1e-7,
+            "{} {} {}",
+            s.lhs,
+            s.op,
+            s.rhs
+        );
+        let (a, b) = (s.se.unwrap(), e.se.unwrap());
+        assert!(
+            (a - b).abs() < 1e-6,
+            "{} {} {}: {a} vs {b}",
+            s.lhs,
+            s.op,
+            s.rhs
+        );
+    }
+}

@@ -413,15 +413,38 @@ pub(crate) fn assemble(
         se[row] = vcov_defined.as_ref().map(|v| v[(k, k)].max(0.0).sqrt());
     }
     let st = standardize(c, &ram, &labels);
-    // Only the diagonal of J V J' is needed: row r of (J V) dotted with row r of J.
-    let std_var: Option<Vec<f64>> = vcov.as_ref().map(|v| {
-        let jv = &st.jac_all * v;
-        (0..rows.len())
-            .map(|r| jv.row(r).dot(&st.jac_all.row(r)))
+    // Delta-method standardised solutions: only the diagonal of J V J' is needed, row r of
+    // (J V) dotted with row r of J.
+    let solution = |values: &[f64], jac: &DMatrix<f64>| -> Vec<StandardizedEstimate> {
+        let var: Option<Vec<f64>> = vcov.as_ref().map(|v| {
+            let jv = jac * v;
+            (0..rows.len())
+                .map(|r| jv.row(r).dot(&jac.row(r)))
+                .collect()
+        });
+        rows.iter()
+            .enumerate()
+            .map(|(r, row)| {
+                let sse = var.as_ref().map(|v| v[r].max(0.0).sqrt());
+                let (z, pvalue, ci_lower, ci_upper, se) = wald(values[r], sse, level);
+                StandardizedEstimate {
+                    lhs: row.lhs.clone(),
+                    op: row.op,
+                    rhs: row.rhs.clone(),
+                    label: row.label.clone(),
+                    est_std: values[r],
+                    se,
+                    z,
+                    pvalue,
+                    ci_lower,
+                    ci_upper,
+                }
+            })
             .collect()
-    });
+    };
+    let standardized = solution(&st.std_all, &st.jac_all);
+    let standardized_lv = solution(&st.std_lv, &st.jac_lv);
     let mut estimates = Vec::with_capacity(rows.len());
-    let mut standardized = Vec::with_capacity(rows.len());
     for (r, row) in rows.iter().enumerate() {
         let (z, pvalue, lo, hi, se_r) = if a.options.se == SeMethod::None {
             (None, None, f64::NAN, f64::NAN, None)
@@ -445,20 +468,6 @@ pub(crate) fn assemble(
             std_lv: st.std_lv[r],
             std_all: st.std_all[r],
             std_nox: st.std_nox[r],
-        });
-        let sse = std_var.as_ref().map(|v| v[r].max(0.0).sqrt());
-        let (sz, sp, slo, shi, sse) = wald(st.std_all[r], sse, level);
-        standardized.push(StandardizedEstimate {
-            lhs: row.lhs.clone(),
-            op: row.op,
-            rhs: row.rhs.clone(),
-            label: row.label.clone(),
-            est_std: st.std_all[r],
-            se: sse,
-            z: sz,
-            pvalue: sp,
-            ci_lower: slo,
-            ci_upper: shi,
         });
     }
     // R² of every variable with an incoming path.
@@ -516,6 +525,7 @@ pub(crate) fn assemble(
     Ok(SemFit {
         estimates,
         standardized,
+        standardized_lv,
         fit,
         r2,
         theta: theta.to_vec(),

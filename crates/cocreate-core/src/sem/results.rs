@@ -236,6 +236,7 @@ pub struct Convergence {
 pub struct SemFit {
     pub(crate) estimates: Vec<ParameterEstimate>,
     pub(crate) standardized: Vec<StandardizedEstimate>,
+    pub(crate) standardized_lv: Vec<StandardizedEstimate>,
     pub(crate) fit: FitMeasures,
     pub(crate) r2: Vec<(String, f64)>,
     pub(crate) theta: Vec<f64>,
@@ -279,6 +280,12 @@ impl SemFit {
     /// The completely standardised solution with delta-method standard errors.
     pub fn standardized_solution(&self) -> &[StandardizedEstimate] {
         &self.standardized
+    }
+
+    /// The solution with latent variables standardised (`std.lv`), with delta-method
+    /// standard errors (lavaan's `standardizedSolution(type = "std.lv")`).
+    pub fn standardized_solution_lv(&self) -> &[StandardizedEstimate] {
+        &self.standardized_lv
     }
 
     /// Fit measures.

@@ -19,8 +19,10 @@ pub(crate) struct Standardized {
     pub std_lv: Vec<f64>,
     pub std_all: Vec<f64>,
     pub std_nox: Vec<f64>,
-    /// rows × free parameters.
+    /// Jacobian of `std.all` (rows × free parameters).
     pub jac_all: DMatrix<f64>,
+    /// Jacobian of `std.lv`.
+    pub jac_lv: DMatrix<f64>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -77,7 +79,6 @@ pub(crate) fn standardize(c: &Compiled, ram: &RamMatrices, labels: &LabelMap) ->
     let mut std_lv = vec![f64::NAN; nrows];
     let mut std_all = vec![f64::NAN; nrows];
     let mut std_nox = vec![f64::NAN; nrows];
-    let mut jac = DMatrix::<f64>::zeros(nrows, q);
     // d(sd_v)/dθ_a = dφ_v / (2 sd_v); d(rsd_v)/dθ_a = sign(S_vv) [S_vv slot in a] / (2 rsd_v)
     let mut var_param = vec![usize::MAX; n];
     for (a, slots) in c.free_slots.iter().enumerate() {
@@ -91,7 +92,7 @@ pub(crate) fn standardize(c: &Compiled, ram: &RamMatrices, labels: &LabelMap) ->
     }
     let s_index =
         |v: usize| -> Option<usize> { (var_param[v] != usize::MAX).then_some(var_param[v]) };
-    for (r, row) in c.table.rows().iter().enumerate() {
+    for (r, _) in c.table.rows().iter().enumerate() {
         let Some(slot) = c.row_slot[r] else { continue };
         let est = c.row_value(r, ram);
         let value = |kind: Kind| -> f64 {
@@ -105,55 +106,68 @@ pub(crate) fn standardize(c: &Compiled, ram: &RamMatrices, labels: &LabelMap) ->
         std_lv[r] = value(Kind::Lv);
         std_all[r] = value(Kind::All);
         std_nox[r] = value(Kind::Nox);
-        // Jacobian of std.all: log-derivative of the scale factor plus the estimate.
-        let v = std_all[r];
-        for a in 0..q {
-            let mut d = 0.0;
-            if row.free == Some(a) && est != 0.0 {
-                d += v / est;
-            } else if row.free == Some(a) {
-                d += match slot {
-                    Slot::A(i, j) => sd(Kind::All, j) / sd(Kind::All, i),
-                    Slot::S(i, j) if i == j => 1.0 / phi_d[i],
-                    Slot::S(i, j) => 1.0 / (rsd(Kind::All, i) * rsd(Kind::All, j)),
-                    Slot::M(i) => 1.0 / sd(Kind::All, i),
-                };
-            }
-            // d log(scale) contributions
-            let dlog_sd = |u: usize| dphi[(u, a)] / (2.0 * phi_d[u]);
-            let dlog_rsd = |u: usize| -> f64 {
-                if s_index(u) == Some(a) {
-                    1.0 / (2.0 * ram.s[(u, u)])
-                } else {
-                    0.0
-                }
-            };
-            d += v * match slot {
-                Slot::A(i, j) => dlog_sd(j) - dlog_sd(i),
-                Slot::S(i, j) if i == j => -2.0 * dlog_sd(i),
-                Slot::S(i, j) => -dlog_rsd(i) - dlog_rsd(j),
-                Slot::M(i) => -dlog_sd(i),
-            };
-            jac[(r, a)] = d;
-        }
     }
+    // Jacobian of a standardised solution: the estimate's own derivative times the scale,
+    // plus the value times the log-derivative of the scale.
+    let jacobian = |kind: Kind, values: &[f64]| -> DMatrix<f64> {
+        let mut jac = DMatrix::<f64>::zeros(nrows, q);
+        for (r, row) in c.table.rows().iter().enumerate() {
+            let Some(slot) = c.row_slot[r] else { continue };
+            let v = values[r];
+            for a in 0..q {
+                let mut d = 0.0;
+                if row.free == Some(a) {
+                    d += match slot {
+                        Slot::A(i, j) => sd(kind, j) / sd(kind, i),
+                        Slot::S(i, j) if i == j => 1.0 / (sd(kind, i) * sd(kind, i)),
+                        Slot::S(i, j) => 1.0 / (rsd(kind, i) * rsd(kind, j)),
+                        Slot::M(i) => 1.0 / sd(kind, i),
+                    };
+                }
+                let dlog_sd = |u: usize| {
+                    if scaled(kind, u) {
+                        dphi[(u, a)] / (2.0 * phi_d[u])
+                    } else {
+                        0.0
+                    }
+                };
+                let dlog_rsd = |u: usize| -> f64 {
+                    if scaled(kind, u) && s_index(u) == Some(a) {
+                        1.0 / (2.0 * ram.s[(u, u)])
+                    } else {
+                        0.0
+                    }
+                };
+                d += v * match slot {
+                    Slot::A(i, j) => dlog_sd(j) - dlog_sd(i),
+                    Slot::S(i, j) if i == j => -2.0 * dlog_sd(i),
+                    Slot::S(i, j) => -dlog_rsd(i) - dlog_rsd(j),
+                    Slot::M(i) => -dlog_sd(i),
+                };
+                jac[(r, a)] = d;
+            }
+        }
+        jac
+    };
+    let mut jac_all = jacobian(Kind::All, &std_all);
+    let mut jac_lv = jacobian(Kind::Lv, &std_lv);
     // Defined parameters: the expression at standardised labelled values.
     if !labels.defined_rows.is_empty() {
-        for target in [&mut std_lv, &mut std_nox] {
-            let vals = eval_std(c, labels, target);
-            for (k, &row) in labels.defined_rows.iter().enumerate() {
-                target[row] = vals[k];
-            }
-        }
-        let label_value = |name: &str| -> Option<(f64, Vec<f64>)> {
-            let row = *labels.label_rows.get(name)?;
-            Some((std_all[row], jac.row(row).iter().copied().collect()))
-        };
-        let (vals, j) = labels.defined_with_jacobian(&c.table, q, &label_value);
+        let vals = eval_std(c, labels, &std_nox);
         for (k, &row) in labels.defined_rows.iter().enumerate() {
-            std_all[row] = vals[k];
-            for a in 0..q {
-                jac[(row, a)] = j[(k, a)];
+            std_nox[row] = vals[k];
+        }
+        for (values, jac) in [(&mut std_all, &mut jac_all), (&mut std_lv, &mut jac_lv)] {
+            let label_value = |name: &str| -> Option<(f64, Vec<f64>)> {
+                let row = *labels.label_rows.get(name)?;
+                Some((values[row], jac.row(row).iter().copied().collect()))
+            };
+            let (vals, j) = labels.defined_with_jacobian(&c.table, q, &label_value);
+            for (k, &row) in labels.defined_rows.iter().enumerate() {
+                values[row] = vals[k];
+                for a in 0..q {
+                    jac[(row, a)] = j[(k, a)];
+                }
             }
         }
     }
@@ -161,7 +175,8 @@ pub(crate) fn standardize(c: &Compiled, ram: &RamMatrices, labels: &LabelMap) ->
         std_lv,
         std_all,
         std_nox,
-        jac_all: jac,
+        jac_all,
+        jac_lv,
     }
 }
 
