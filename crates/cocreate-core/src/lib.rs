@@ -10,7 +10,7 @@
 //! - [`data`]: named numeric tables read from rows or CSV, with missing cells.
 //! - [`scoring`]: questionnaire instruments, item keys, reverse keying, missing data,
 //!   reliability, norms and careless-response indices.
-//! - `sem`: lavaan-style model syntax, path analysis and latent-variable structural
+//! - [`sem`]: lavaan-style model syntax, path analysis and latent-variable structural
 //!   equation models fitted by maximum likelihood, with fit indices, indirect effects and
 //!   bootstrap intervals.
 //! - `readiness`: co-creation readiness prediction and co-producer readiness diagnostics.
@@ -19,3 +19,4 @@
 
 pub mod data;
 pub mod scoring;
+pub mod sem;

@@ -1,0 +1,115 @@
+//! Graphviz DOT path diagrams: latent variables as ellipses, observed as boxes, loadings
+//! and regressions as arrows, covariances as dashed two-headed edges, estimates on the
+//! arrows.
+
+use std::fmt::Write;
+
+use super::model::Op;
+use super::results::SemFit;
+
+/// Options of [`SemFit::to_dot`].
+///
+/// ```
+/// use cocreate_core::sem::DotOptions;
+/// let o = DotOptions { standardized: true, ..DotOptions::default() };
+/// assert_eq!(o.decimals, 2);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct DotOptions {
+    /// Label arrows with the completely standardised estimates (`std.all`).
+    pub standardized: bool,
+    /// Decimals shown.
+    pub decimals: usize,
+    /// Append significance stars (`*` p < .05, `**` p < .01, `***` p < .001).
+    pub stars: bool,
+    /// Draw covariances among fixed exogenous covariates.
+    pub show_exogenous_covariances: bool,
+}
+
+impl Default for DotOptions {
+    fn default() -> Self {
+        DotOptions {
+            standardized: false,
+            decimals: 2,
+            stars: true,
+            show_exogenous_covariances: false,
+        }
+    }
+}
+
+fn quote(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+pub(crate) fn render(fit: &SemFit, o: &DotOptions) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "digraph sem {{");
+    let _ = writeln!(out, "  rankdir=LR;");
+    let _ = writeln!(out, "  node [fontname=\"Helvetica\"];");
+    let _ = writeln!(out, "  edge [fontname=\"Helvetica\", fontsize=10];");
+    for v in fit.latent() {
+        let _ = writeln!(out, "  {} [shape=ellipse];", quote(v));
+    }
+    for v in fit.observed() {
+        let _ = writeln!(out, "  {} [shape=box];", quote(v));
+    }
+    for e in fit.estimates() {
+        let value = if o.standardized { e.std_all } else { e.est };
+        let mut label = format!("{:.*}", o.decimals, value);
+        if o.stars {
+            match e.pvalue {
+                Some(p) if p < 0.001 => label.push_str("***"),
+                Some(p) if p < 0.01 => label.push_str("**"),
+                Some(p) if p < 0.05 => label.push('*'),
+                _ => {}
+            }
+        }
+        let fixed = if e.free.is_none() {
+            ", style=dotted"
+        } else {
+            ""
+        };
+        match e.op {
+            Op::MeasuredBy => {
+                let _ = writeln!(
+                    out,
+                    "  {} -> {} [label={}{}];",
+                    quote(&e.lhs),
+                    quote(&e.rhs),
+                    quote(&label),
+                    if e.free.is_none() {
+                        ", style=solid"
+                    } else {
+                        ""
+                    }
+                );
+            }
+            Op::Regression => {
+                let _ = writeln!(
+                    out,
+                    "  {} -> {} [label={}{}];",
+                    quote(&e.rhs),
+                    quote(&e.lhs),
+                    quote(&label),
+                    fixed
+                );
+            }
+            Op::Covariance if e.lhs != e.rhs => {
+                if e.exo && !o.show_exogenous_covariances {
+                    continue;
+                }
+                let _ = writeln!(
+                    out,
+                    "  {} -> {} [dir=both, style=dashed, constraint=false, label={}];",
+                    quote(&e.lhs),
+                    quote(&e.rhs),
+                    quote(&label)
+                );
+            }
+            _ => {}
+        }
+    }
+    out.push_str("}\n");
+    out
+}

@@ -1,0 +1,270 @@
+//! Errors and warnings of the SEM engine.
+//!
+//! Errors stop a fit: the model text is malformed, a variable is unknown, the model is not
+//! identified, the data cannot support it, or the optimiser did not converge. Warnings
+//! ([`SemWarning`]) travel inside a successful result and are printed at the top of the
+//! summary: a fit with a Heywood case is still a fit, but nobody should miss it.
+
+use std::fmt;
+
+/// A place in the model text: 1-based line and column (in characters).
+///
+/// ```
+/// use cocreate_core::sem::Position;
+/// let p = Position { line: 2, column: 7 };
+/// assert_eq!(p.to_string(), "line 2, column 7");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Position {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, counted in characters.
+    pub column: usize,
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}, column {}", self.line, self.column)
+    }
+}
+
+/// The model text could not be read: where, and what was expected.
+///
+/// ```
+/// use cocreate_core::sem::Model;
+/// let err = Model::parse("f =~ x1 +\n  + x2").unwrap_err();
+/// assert_eq!((err.position.line, err.position.column), (2, 3));
+/// assert!(err.to_string().contains("expected a variable name"));
+/// ```
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("model syntax error at {position}: {message}")]
+#[non_exhaustive]
+pub struct SyntaxError {
+    /// Where the problem starts.
+    pub position: Position,
+    /// What was expected and what was found, as a sentence fragment.
+    pub message: String,
+}
+
+impl SyntaxError {
+    pub(crate) fn new(position: Position, message: impl Into<String>) -> Self {
+        SyntaxError {
+            position,
+            message: message.into(),
+        }
+    }
+}
+
+/// Why a model could not be fitted.
+///
+/// ```
+/// use cocreate_core::data::Table;
+/// use cocreate_core::sem::{Model, SemError, SemOptions};
+///
+/// let data = Table::new(vec!["x".into(), "y".into()], vec![
+///     vec![Some(1.0), Some(2.0)], vec![Some(2.0), Some(2.5)], vec![Some(3.0), Some(4.5)],
+/// ])?;
+/// let model = Model::parse("y ~ z")?;
+/// let err = model.fit(&data, &SemOptions::default()).unwrap_err();
+/// assert!(matches!(err, SemError::UnknownVariable { .. }));
+/// assert!(err.to_string().contains("\"z\""));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SemError {
+    /// The model text is malformed.
+    #[error(transparent)]
+    Syntax(#[from] SyntaxError),
+    /// The data could not be used (unknown column, text in a numeric column, ...).
+    #[error("data error: {0}")]
+    Data(#[from] crate::data::DataError),
+    /// A name in the model is neither a column of the data nor a latent variable.
+    #[error("variable {name:?} at {position} is neither a column of the data nor a latent variable (defined with =~)")]
+    UnknownVariable {
+        /// The name.
+        name: String,
+        /// Where it appears in the model text (line 0 for models built in code).
+        position: Position,
+    },
+    /// A name used in a defined parameter or constraint is not a label of the model.
+    #[error("{name:?} at {position} is not a parameter label nor an earlier defined parameter")]
+    UnknownLabel {
+        /// The name.
+        name: String,
+        /// Where it appears.
+        position: Position,
+    },
+    /// The model is not valid as written (duplicate relation, a label fixed to two values, ...).
+    #[error("invalid model: {0}")]
+    InvalidModel(String),
+    /// A feature of lavaan syntax this engine does not implement.
+    #[error("not supported at {position}: {message}")]
+    Unsupported {
+        /// Where.
+        position: Position,
+        /// What is not supported.
+        message: String,
+    },
+    /// The options are inconsistent.
+    #[error("invalid options: {0}")]
+    InvalidOptions(String),
+    /// A latent variable has neither a fixed loading nor a fixed variance.
+    #[error("latent variable {name:?} has no scale: fix one of its loadings (the default marker) or its variance (std_lv)")]
+    UnscaledLatent {
+        /// The latent variable.
+        name: String,
+    },
+    /// More free parameters than sample moments.
+    #[error("the model is not identified: {npar} free parameters but only {moments} sample moments (df = {df})")]
+    NegativeDf {
+        /// Free parameters.
+        npar: usize,
+        /// Sample moments available.
+        moments: usize,
+        /// Degrees of freedom (negative).
+        df: i64,
+    },
+    /// An observed variable has no variance in the rows used.
+    #[error("variable {name:?} has zero variance in the {n} rows used")]
+    ZeroVariance {
+        /// The variable.
+        name: String,
+        /// Rows used.
+        n: usize,
+    },
+    /// The sample covariance matrix is singular or not positive definite.
+    #[error("the sample covariance matrix is not positive definite: {detail}")]
+    SampleCovNotPd {
+        /// Which variables are (nearly) linearly dependent.
+        detail: String,
+        /// The variables involved.
+        variables: Vec<String>,
+    },
+    /// Too few rows for the number of variables.
+    #[error("{n} usable rows are too few for {p} observed variables")]
+    TooFewRows {
+        /// Rows used.
+        n: usize,
+        /// Observed variables in the model.
+        p: usize,
+    },
+    /// The model's regressions form a loop that has no solution (I - B is singular).
+    #[error(
+        "the regressions form a loop whose implied covariance does not exist (I - B is singular)"
+    )]
+    SingularStructure,
+    /// The model-implied covariance at the starting values is not positive definite.
+    #[error("no positive-definite starting point was found: {0}")]
+    BadStart(String),
+    /// The optimiser did not reach the optimum.
+    #[error("the estimation did not converge after {iterations} iterations (gradient norm {gradient_norm:.3e}); {reason}")]
+    NotConverged {
+        /// Iterations done.
+        iterations: usize,
+        /// Largest absolute gradient element at the last point.
+        gradient_norm: f64,
+        /// What stopped the optimiser.
+        reason: String,
+    },
+    /// Every bootstrap replicate failed.
+    #[error("all {requested} bootstrap replicates failed to converge")]
+    BootstrapFailed {
+        /// Replicates requested.
+        requested: usize,
+    },
+}
+
+/// Something about a successful fit that the reader must know.
+///
+/// ```
+/// use cocreate_core::sem::SemWarning;
+/// let w = SemWarning::NegativeVariance { variable: "x3".into(), estimate: -0.02 };
+/// assert!(w.to_string().contains("Heywood"));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum SemWarning {
+    /// A (residual) variance estimate is negative: a Heywood case.
+    NegativeVariance {
+        /// The variable whose (residual) variance is negative.
+        variable: String,
+        /// The estimate.
+        estimate: f64,
+    },
+    /// The model-implied covariance matrix of the latent variables is not positive definite.
+    LatentCovNotPd {
+        /// The latent variables.
+        variables: Vec<String>,
+        /// Smallest eigenvalue.
+        min_eigenvalue: f64,
+    },
+    /// The residual covariance matrix of the observed variables is not positive definite.
+    ResidualCovNotPd {
+        /// Smallest eigenvalue.
+        min_eigenvalue: f64,
+    },
+    /// Standard errors could not be computed.
+    StandardErrorsUnavailable {
+        /// Why.
+        reason: String,
+    },
+    /// Rows were dropped because of missing values.
+    RowsDropped {
+        /// Rows dropped.
+        dropped: usize,
+        /// Why.
+        reason: String,
+    },
+    /// Some bootstrap replicates failed and were left out.
+    BootstrapFailures {
+        /// Failed replicates.
+        failed: usize,
+        /// Requested replicates.
+        requested: usize,
+    },
+    /// A percentile interval needed the most extreme bootstrap draws.
+    ExtremeOrderStatistics {
+        /// The parameter.
+        parameter: String,
+    },
+}
+
+impl fmt::Display for SemWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SemWarning::NegativeVariance { variable, estimate } => write!(
+                f,
+                "the (residual) variance of {variable} is negative ({estimate:.4}): a Heywood case"
+            ),
+            SemWarning::LatentCovNotPd {
+                variables,
+                min_eigenvalue,
+            } => write!(
+                f,
+                "the covariance matrix of the latent variables ({}) is not positive definite (smallest eigenvalue {min_eigenvalue:.4e})",
+                variables.join(", ")
+            ),
+            SemWarning::ResidualCovNotPd { min_eigenvalue } => write!(
+                f,
+                "the residual covariance matrix of the observed variables is not positive definite (smallest eigenvalue {min_eigenvalue:.4e})"
+            ),
+            SemWarning::StandardErrorsUnavailable { reason } => {
+                write!(f, "standard errors could not be computed: {reason}")
+            }
+            SemWarning::RowsDropped { dropped, reason } => {
+                write!(f, "{dropped} rows were left out: {reason}")
+            }
+            SemWarning::BootstrapFailures { failed, requested } => write!(
+                f,
+                "{failed} of {requested} bootstrap replicates did not converge and were left out"
+            ),
+            SemWarning::ExtremeOrderStatistics { parameter } => write!(
+                f,
+                "the percentile interval of {parameter} uses the most extreme bootstrap draws: increase the number of replicates"
+            ),
+        }
+    }
+}

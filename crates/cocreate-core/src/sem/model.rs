@@ -1,0 +1,494 @@
+//! The typed model: what a researcher wrote, as relations between named variables.
+//!
+//! A [`Model`] comes from lavaan syntax ([`Model::parse`]) or from the [`ModelBuilder`];
+//! both give the same value. It holds no data and no defaults: those are added when the
+//! model is fitted, according to [`SemOptions`](super::SemOptions).
+
+use std::fmt;
+
+use super::error::{Position, SemError, SyntaxError};
+use super::expr::Expr;
+
+/// A relation operator of lavaan syntax.
+///
+/// ```
+/// use cocreate_core::sem::Op;
+/// assert_eq!(Op::MeasuredBy.as_str(), "=~");
+/// assert_eq!(Op::Intercept.to_string(), "~1");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum Op {
+    /// `=~`: a latent variable is measured by an indicator (a loading).
+    #[cfg_attr(feature = "serde", serde(rename = "=~"))]
+    MeasuredBy,
+    /// `~`: regressed on (a regression coefficient).
+    #[cfg_attr(feature = "serde", serde(rename = "~"))]
+    Regression,
+    /// `~~`: a (residual) variance or covariance.
+    #[cfg_attr(feature = "serde", serde(rename = "~~"))]
+    Covariance,
+    /// `~ 1`: an intercept or mean.
+    #[cfg_attr(feature = "serde", serde(rename = "~1"))]
+    Intercept,
+    /// `:=`: a defined parameter, a function of labelled parameters.
+    #[cfg_attr(feature = "serde", serde(rename = ":="))]
+    Defined,
+}
+
+impl Op {
+    /// The operator as lavaan writes it in parameter tables.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::MeasuredBy => "=~",
+            Op::Regression => "~",
+            Op::Covariance => "~~",
+            Op::Intercept => "~1",
+            Op::Defined => ":=",
+        }
+    }
+
+    /// Parses the operator text (`"=~"`, `"~"`, `"~~"`, `"~1"`, `":="`).
+    ///
+    /// ```
+    /// use cocreate_core::sem::Op;
+    /// assert_eq!(Op::from_str_op("~~"), Some(Op::Covariance));
+    /// ```
+    pub fn from_str_op(s: &str) -> Option<Op> {
+        Some(match s {
+            "=~" => Op::MeasuredBy,
+            "~" => Op::Regression,
+            "~~" => Op::Covariance,
+            "~1" => Op::Intercept,
+            ":=" => Op::Defined,
+            _ => return None,
+        })
+    }
+}
+
+impl fmt::Display for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a term's modifiers say about its parameter (`label*x`, `1*x`, `NA*x`, `start(v)*x`).
+///
+/// ```
+/// use cocreate_core::sem::Modifier;
+/// let m = Modifier::default().label("a").start(0.5);
+/// assert_eq!(m.label.as_deref(), Some("a"));
+/// assert_eq!(m.fixed, None);
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Modifier {
+    /// Fixed value (`0.5*x`).
+    pub fixed: Option<f64>,
+    /// Explicitly freed (`NA*x`): overrides a default fixing such as the marker loading.
+    pub free: bool,
+    /// Label (`a*x`); parameters sharing a label are constrained equal.
+    pub label: Option<String>,
+    /// Starting value (`start(0.5)*x`).
+    pub start: Option<f64>,
+}
+
+impl Modifier {
+    /// Sets a label.
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+    /// Fixes the parameter to a value.
+    pub fn fixed(mut self, value: f64) -> Self {
+        self.fixed = Some(value);
+        self.free = false;
+        self
+    }
+    /// Frees the parameter (lavaan's `NA*`).
+    pub fn free(mut self) -> Self {
+        self.free = true;
+        self.fixed = None;
+        self
+    }
+    /// Sets a starting value.
+    pub fn start(mut self, value: f64) -> Self {
+        self.start = Some(value);
+        self
+    }
+}
+
+/// One relation between two variables, such as `f =~ x1` or `y ~ b*x`.
+///
+/// ```
+/// use cocreate_core::sem::{Model, Op};
+/// let m = Model::parse("y ~ b*x")?;
+/// let r = &m.relations()[0];
+/// assert_eq!((r.lhs.as_str(), r.op, r.rhs.as_str()), ("y", Op::Regression, "x"));
+/// assert_eq!(r.modifier.label.as_deref(), Some("b"));
+/// # Ok::<(), cocreate_core::sem::SyntaxError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Relation {
+    /// Left-hand side (the latent variable, the outcome, or the first variable).
+    pub lhs: String,
+    /// The operator ([`Op::MeasuredBy`], [`Op::Regression`], [`Op::Covariance`] or
+    /// [`Op::Intercept`]).
+    pub op: Op,
+    /// Right-hand side (empty for an intercept).
+    pub rhs: String,
+    /// Modifiers of the right-hand term.
+    pub modifier: Modifier,
+    /// Where the left-hand name is written (line 0 for models built in code).
+    pub lhs_position: Position,
+    /// Where the right-hand name is written.
+    pub rhs_position: Position,
+}
+
+/// A defined parameter: `name := expression`.
+///
+/// ```
+/// use cocreate_core::sem::Model;
+/// let m = Model::parse("y ~ b*m\nm ~ a*x\nab := a * b")?;
+/// assert_eq!(m.definitions()[0].text, "a*b");
+/// # Ok::<(), cocreate_core::sem::SyntaxError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Definition {
+    /// The new parameter's name.
+    pub name: String,
+    /// The expression.
+    pub expr: Expr,
+    /// The expression as written, whitespace removed (lavaan's `rhs` column).
+    pub text: String,
+    /// Where the name is written.
+    pub position: Position,
+}
+
+/// A simple equality constraint: `a == b` (two labels) or `a == 0.5` (a label and a number).
+///
+/// ```
+/// use cocreate_core::sem::Model;
+/// let m = Model::parse("y ~ a*x1 + b*x2\na == b")?;
+/// assert_eq!(m.constraints().len(), 1);
+/// # Ok::<(), cocreate_core::sem::SyntaxError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Constraint {
+    /// Left side: a label.
+    pub lhs: String,
+    /// Right side: a label or a number.
+    pub rhs: ConstraintValue,
+    /// Where the constraint is written.
+    pub position: Position,
+}
+
+/// The right side of an equality constraint.
+///
+/// ```
+/// use cocreate_core::sem::{ConstraintValue, Model};
+/// let m = Model::parse("y ~ a*x1 + b*x2\na == b")?;
+/// assert_eq!(m.constraints()[0].rhs, ConstraintValue::Label("b".into()));
+/// # Ok::<(), cocreate_core::sem::SyntaxError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub enum ConstraintValue {
+    /// Another label.
+    Label(String),
+    /// A number.
+    Value(f64),
+}
+
+/// A structural equation model as written: relations, defined parameters and equality
+/// constraints.
+///
+/// ```
+/// use cocreate_core::sem::Model;
+/// let model = Model::parse("
+///     visual  =~ x1 + x2 + x3
+///     textual =~ x4 + x5 + x6
+/// ")?;
+/// assert_eq!(model.relations().len(), 6);
+/// assert_eq!(model.latent_names(), ["visual", "textual"]);
+/// # Ok::<(), cocreate_core::sem::SyntaxError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Model {
+    pub(crate) relations: Vec<Relation>,
+    pub(crate) definitions: Vec<Definition>,
+    pub(crate) constraints: Vec<Constraint>,
+}
+
+impl Model {
+    /// Parses lavaan model syntax. See the [module docs](super) for the grammar.
+    ///
+    /// ```
+    /// use cocreate_core::sem::Model;
+    /// let m = Model::parse("dem60 =~ y1 + y2; dem60 ~ ind60\nind60 =~ x1 + x2")?;
+    /// assert_eq!(m.relations().len(), 5);
+    /// let err = Model::parse("dem60 =~ y1 +").unwrap_err();
+    /// assert_eq!(err.position.line, 1);
+    /// # Ok::<(), cocreate_core::sem::SyntaxError>(())
+    /// ```
+    pub fn parse(syntax: &str) -> Result<Model, SyntaxError> {
+        super::parser::parse(syntax)
+    }
+
+    /// A builder for models written in code.
+    ///
+    /// ```
+    /// use cocreate_core::sem::{Model, Modifier};
+    /// let model = Model::builder()
+    ///     .measured_by("f", ["x1", "x2", "x3"])
+    ///     .regression_with("y", "f", Modifier::default().label("b"))
+    ///     .build()?;
+    /// assert_eq!(model.relations().len(), 4);
+    /// # Ok::<(), cocreate_core::sem::SemError>(())
+    /// ```
+    pub fn builder() -> ModelBuilder {
+        ModelBuilder::default()
+    }
+
+    /// The relations, in the order written.
+    pub fn relations(&self) -> &[Relation] {
+        &self.relations
+    }
+
+    /// The defined parameters, in the order written.
+    pub fn definitions(&self) -> &[Definition] {
+        &self.definitions
+    }
+
+    /// The equality constraints.
+    pub fn constraints(&self) -> &[Constraint] {
+        &self.constraints
+    }
+
+    /// Latent variables (left-hand sides of `=~`), in order of appearance.
+    pub fn latent_names(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for r in &self.relations {
+            if r.op == Op::MeasuredBy && !out.contains(&r.lhs.as_str()) {
+                out.push(&r.lhs);
+            }
+        }
+        out
+    }
+
+    /// Adds a defined parameter (`name := expr`).
+    ///
+    /// ```
+    /// use cocreate_core::sem::Model;
+    /// let mut m = Model::parse("m ~ a*x\ny ~ b*m")?;
+    /// m.define("ab", "a*b")?;
+    /// assert_eq!(m.definitions().len(), 1);
+    /// # Ok::<(), cocreate_core::sem::SemError>(())
+    /// ```
+    pub fn define(&mut self, name: &str, expr: &str) -> Result<(), SemError> {
+        let e = Expr::parse(expr)?;
+        if self.definitions.iter().any(|d| d.name == name) {
+            return Err(SemError::InvalidModel(format!(
+                "defined parameter {name:?} is defined twice"
+            )));
+        }
+        self.definitions.push(Definition {
+            name: name.to_string(),
+            expr: e,
+            text: expr.chars().filter(|c| !c.is_whitespace()).collect(),
+            position: Position::default(),
+        });
+        Ok(())
+    }
+
+    /// Writes the model back as lavaan syntax (one relation per line).
+    ///
+    /// ```
+    /// use cocreate_core::sem::Model;
+    /// let m = Model::parse("f =~ 1*x1 + a*x2; y ~ NA*f")?;
+    /// assert_eq!(Model::parse(&m.to_syntax())?.to_syntax(), m.to_syntax());
+    /// assert_eq!(m.to_syntax().lines().next(), Some("f =~ 1.0*x1"));
+    /// # Ok::<(), cocreate_core::sem::SyntaxError>(())
+    /// ```
+    pub fn to_syntax(&self) -> String {
+        let mut s = String::new();
+        for r in &self.relations {
+            let mut term = String::new();
+            if let Some(v) = r.modifier.fixed {
+                term.push_str(&format!("{v:?}*"));
+            } else if r.modifier.free {
+                term.push_str("NA*");
+            }
+            if let Some(l) = &r.modifier.label {
+                term.push_str(&format!("{l}*"));
+            }
+            if let Some(v) = r.modifier.start {
+                term.push_str(&format!("start({v:?})*"));
+            }
+            let (op, rhs) = match r.op {
+                Op::Intercept => ("~", "1"),
+                other => (other.as_str(), r.rhs.as_str()),
+            };
+            s.push_str(&format!("{} {} {}{}\n", r.lhs, op, term, rhs));
+        }
+        for d in &self.definitions {
+            s.push_str(&format!("{} := {}\n", d.name, d.text));
+        }
+        for c in &self.constraints {
+            match &c.rhs {
+                ConstraintValue::Label(l) => s.push_str(&format!("{} == {}\n", c.lhs, l)),
+                ConstraintValue::Value(v) => s.push_str(&format!("{} == {:?}\n", c.lhs, v)),
+            }
+        }
+        s
+    }
+}
+
+/// Builds a [`Model`] in code, with the same power as the syntax.
+///
+/// ```
+/// use cocreate_core::sem::{Model, Modifier, Op};
+/// let built = Model::builder()
+///     .measured_by("f", ["x1", "x2", "x3"])
+///     .relation("x1", Op::Covariance, "x2", Modifier::default())
+///     .intercept("x1", Modifier::default().fixed(0.0))
+///     .build()?;
+/// let parsed = Model::parse("f =~ x1 + x2 + x3\nx1 ~~ x2\nx1 ~ 0*1")?;
+/// assert_eq!(built.to_syntax(), parsed.to_syntax());
+/// # Ok::<(), cocreate_core::sem::SemError>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct ModelBuilder {
+    model: Model,
+    error: Option<SemError>,
+}
+
+impl ModelBuilder {
+    /// Adds any relation with modifiers.
+    pub fn relation(mut self, lhs: &str, op: Op, rhs: &str, modifier: Modifier) -> Self {
+        if self.error.is_some() {
+            return self;
+        }
+        if op == Op::Defined {
+            self.error = Some(SemError::InvalidModel(
+                "use ModelBuilder::define for defined parameters".into(),
+            ));
+            return self;
+        }
+        for name in [lhs, rhs] {
+            if op == Op::Intercept && name == rhs {
+                continue;
+            }
+            if !valid_name(name) {
+                self.error = Some(SemError::InvalidModel(format!(
+                    "{name:?} is not a valid variable name"
+                )));
+                return self;
+            }
+        }
+        self.model.relations.push(Relation {
+            lhs: lhs.to_string(),
+            op,
+            rhs: if op == Op::Intercept {
+                String::new()
+            } else {
+                rhs.to_string()
+            },
+            modifier,
+            lhs_position: Position::default(),
+            rhs_position: Position::default(),
+        });
+        self
+    }
+
+    /// `latent =~ i1 + i2 + ...` with default modifiers.
+    pub fn measured_by<I, S>(mut self, latent: &str, indicators: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        for ind in indicators {
+            self = self.relation(latent, Op::MeasuredBy, ind.as_ref(), Modifier::default());
+        }
+        self
+    }
+
+    /// `outcome ~ p1 + p2 + ...` with default modifiers.
+    pub fn regression<I, S>(mut self, outcome: &str, predictors: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        for p in predictors {
+            self = self.relation(outcome, Op::Regression, p.as_ref(), Modifier::default());
+        }
+        self
+    }
+
+    /// `outcome ~ modifier*predictor`.
+    pub fn regression_with(self, outcome: &str, predictor: &str, modifier: Modifier) -> Self {
+        self.relation(outcome, Op::Regression, predictor, modifier)
+    }
+
+    /// `a ~~ b` with default modifiers.
+    pub fn covariance(self, a: &str, b: &str) -> Self {
+        self.relation(a, Op::Covariance, b, Modifier::default())
+    }
+
+    /// `variable ~ modifier*1`.
+    pub fn intercept(self, variable: &str, modifier: Modifier) -> Self {
+        self.relation(variable, Op::Intercept, "", modifier)
+    }
+
+    /// `name := expr`.
+    pub fn define(mut self, name: &str, expr: &str) -> Self {
+        if self.error.is_none() {
+            if let Err(e) = self.model.define(name, expr) {
+                self.error = Some(e);
+            }
+        }
+        self
+    }
+
+    /// `label == other` or `label == value`.
+    pub fn constrain(mut self, label: &str, rhs: ConstraintValue) -> Self {
+        self.model.constraints.push(Constraint {
+            lhs: label.to_string(),
+            rhs,
+            position: Position::default(),
+        });
+        self
+    }
+
+    /// Finishes the model, reporting the first invalid call.
+    pub fn build(self) -> Result<Model, SemError> {
+        match self.error {
+            Some(e) => Err(e),
+            None => Ok(self.model),
+        }
+    }
+}
+
+fn valid_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) if c.is_alphabetic() || c == '_' || c == '.' => {}
+        _ => return false,
+    }
+    s.chars()
+        .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
+        && !s
+            .starts_with(|c: char| c == '.' && s.chars().nth(1).is_some_and(|d| d.is_ascii_digit()))
+}
+
+impl std::str::FromStr for Model {
+    type Err = SyntaxError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Model::parse(s)
+    }
+}

@@ -1,0 +1,280 @@
+//! Fitting options: lavaan's `sem()`/`cfa()` defaults, each switchable.
+
+use super::error::SemError;
+
+/// How rows with missing values are handled.
+///
+/// ```
+/// use cocreate_core::sem::Missing;
+/// assert_eq!("ml.x".parse::<Missing>().unwrap(), Missing::MlX);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum Missing {
+    /// Drop every row with a missing value in a model variable (lavaan's default).
+    #[default]
+    Listwise,
+    /// Full-information ML: casewise likelihood by missingness pattern. Rows with a missing
+    /// fixed exogenous covariate are dropped (lavaan's `missing = "ml"`).
+    Ml,
+    /// As [`Missing::Ml`], but rows with a missing covariate are kept (`missing = "ml.x"`).
+    MlX,
+}
+
+impl std::str::FromStr for Missing {
+    type Err = SemError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "listwise" => Ok(Missing::Listwise),
+            "ml" | "fiml" | "direct" => Ok(Missing::Ml),
+            "ml.x" => Ok(Missing::MlX),
+            other => Err(SemError::InvalidOptions(format!(
+                "unknown missing-data method {other:?} (use listwise, ml or ml.x)"
+            ))),
+        }
+    }
+}
+
+/// Whether the model has a mean structure (intercepts and means).
+///
+/// ```
+/// use cocreate_core::sem::{MeanStructure, SemOptions};
+/// let o = SemOptions::builder().meanstructure(MeanStructure::On).build()?;
+/// assert_eq!(o.meanstructure(), MeanStructure::On);
+/// # Ok::<(), cocreate_core::sem::SemError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum MeanStructure {
+    /// lavaan's default: on with FIML or when the model has `~ 1` terms, off otherwise.
+    #[default]
+    Auto,
+    /// Always (lavaan's `meanstructure = TRUE`): free intercepts of observed variables.
+    On,
+    /// Never (an error with FIML or with `~ 1` terms).
+    Off,
+}
+
+/// Which bootstrap interval fills `ci.lower`/`ci.upper` when SEs come from the bootstrap.
+///
+/// ```
+/// use cocreate_core::sem::{BootCi, SeMethod, SemOptions};
+/// let o = SemOptions::builder().se(SeMethod::Bootstrap).boot_ci(BootCi::BiasCorrected).build()?;
+/// assert_eq!(o.boot_ci(), BootCi::BiasCorrected);
+/// # Ok::<(), cocreate_core::sem::SemError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum BootCi {
+    /// Percentile interval with `boot`'s normal-quantile interpolation (lavaan's `perc`).
+    #[default]
+    Percentile,
+    /// Bias-corrected percentile (lavaan's `bca.simple`).
+    BiasCorrected,
+    /// Normal-theory interval around the bias-corrected estimate (lavaan's `norm`).
+    Normal,
+    /// Basic (reverse percentile) interval.
+    Basic,
+}
+
+/// How standard errors are computed.
+///
+/// ```
+/// use cocreate_core::sem::{SeMethod, SemOptions};
+/// assert_eq!(SemOptions::default().se(), SeMethod::Standard);
+/// assert!(SemOptions::builder().se(SeMethod::Bootstrap).bootstrap(1).build().is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum SeMethod {
+    /// From the information matrix: expected for complete data, observed for FIML.
+    #[default]
+    Standard,
+    /// Nonparametric bootstrap (see [`SemOptions`]'s `bootstrap` and `seed`).
+    Bootstrap,
+    /// No standard errors.
+    None,
+}
+
+/// Which information matrix gives the standard errors.
+///
+/// ```
+/// use cocreate_core::sem::{Information, SemOptions};
+/// let o = SemOptions::builder().information(Information::Observed).build()?;
+/// assert_eq!(o.information(), Information::Observed);
+/// # Ok::<(), cocreate_core::sem::SemError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum Information {
+    /// lavaan's default: expected for complete data, observed for FIML.
+    #[default]
+    Auto,
+    /// Expected (Fisher) information.
+    Expected,
+    /// Observed information (the Hessian of the log-likelihood).
+    Observed,
+}
+
+/// Validated fitting options. Build with [`SemOptions::builder`]; the default is lavaan's
+/// `sem()`.
+///
+/// ```
+/// use cocreate_core::sem::{Missing, SemOptions};
+/// let opts = SemOptions::builder().std_lv(true).missing(Missing::Ml).build()?;
+/// assert!(opts.std_lv());
+/// assert!(SemOptions::builder().level(1.5).build().is_err());
+/// # Ok::<(), cocreate_core::sem::SemError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SemOptions {
+    pub(crate) std_lv: bool,
+    pub(crate) auto_fix_first: bool,
+    pub(crate) auto_fix_single: bool,
+    pub(crate) auto_var: bool,
+    pub(crate) auto_cov_lv_x: bool,
+    pub(crate) auto_cov_y: bool,
+    pub(crate) orthogonal: bool,
+    pub(crate) fixed_x: bool,
+    pub(crate) meanstructure: MeanStructure,
+    pub(crate) missing: Missing,
+    pub(crate) se: SeMethod,
+    pub(crate) information: Information,
+    pub(crate) bootstrap: usize,
+    pub(crate) seed: u64,
+    pub(crate) boot_ci: BootCi,
+    pub(crate) level: f64,
+    pub(crate) max_iterations: usize,
+    pub(crate) tolerance: f64,
+}
+
+impl Default for SemOptions {
+    fn default() -> Self {
+        SemOptions {
+            std_lv: false,
+            auto_fix_first: true,
+            auto_fix_single: true,
+            auto_var: true,
+            auto_cov_lv_x: true,
+            auto_cov_y: true,
+            orthogonal: false,
+            fixed_x: true,
+            meanstructure: MeanStructure::Auto,
+            missing: Missing::Listwise,
+            se: SeMethod::Standard,
+            information: Information::Auto,
+            bootstrap: 1000,
+            seed: 0,
+            boot_ci: BootCi::Percentile,
+            level: 0.95,
+            max_iterations: 1000,
+            tolerance: 1e-10,
+        }
+    }
+}
+
+macro_rules! getters {
+    ($($name:ident: $ty:ty, $doc:literal;)*) => {
+        impl SemOptions {
+            $(#[doc = $doc] pub fn $name(&self) -> $ty { self.$name })*
+        }
+        impl SemOptionsBuilder {
+            $(#[doc = $doc] pub fn $name(mut self, value: $ty) -> Self { self.opts.$name = value; self })*
+        }
+    };
+}
+
+getters! {
+    std_lv: bool, "Identify latent variables by fixing their (residual) variances to 1 and freeing all loadings (lavaan `std.lv`).";
+    auto_fix_first: bool, "Fix the first loading of each latent variable to 1 (lavaan `auto.fix.first`).";
+    auto_fix_single: bool, "Fix the residual variance of a single indicator to 0 (lavaan `auto.fix.single`).";
+    auto_var: bool, "Free all residual variances of observed and latent variables (lavaan `auto.var`).";
+    auto_cov_lv_x: bool, "Free the covariances among exogenous latent variables (lavaan `auto.cov.lv.x`).";
+    auto_cov_y: bool, "Free residual covariances among dependent variables that predict nothing (lavaan `auto.cov.y`).";
+    orthogonal: bool, "Fix the covariances among exogenous latent variables to 0 (lavaan `orthogonal`).";
+    fixed_x: bool, "Treat exogenous observed covariates as fixed at their sample moments (lavaan `fixed.x`).";
+    meanstructure: MeanStructure, "Whether the model has intercepts and means.";
+    missing: Missing, "How rows with missing values are handled.";
+    se: SeMethod, "How standard errors are computed.";
+    information: Information, "Which information matrix gives the standard errors.";
+    bootstrap: usize, "Number of bootstrap replicates (with `se = Bootstrap`).";
+    seed: u64, "Seed of the bootstrap.";
+    boot_ci: BootCi, "Which bootstrap interval the parameter table reports.";
+    level: f64, "Confidence level of the intervals (default 0.95).";
+    max_iterations: usize, "Maximum optimiser iterations.";
+    tolerance: f64, "Convergence tolerance on the relative step size.";
+}
+
+impl SemOptions {
+    /// A builder starting from lavaan's `sem()` defaults.
+    pub fn builder() -> SemOptionsBuilder {
+        SemOptionsBuilder {
+            opts: SemOptions::default(),
+        }
+    }
+
+    /// lavaan's `cfa()` defaults (the same as `sem()`).
+    ///
+    /// ```
+    /// use cocreate_core::sem::SemOptions;
+    /// assert_eq!(SemOptions::cfa(), SemOptions::default());
+    /// ```
+    pub fn cfa() -> SemOptions {
+        SemOptions::default()
+    }
+}
+
+/// Builder of [`SemOptions`]; [`SemOptionsBuilder::build`] validates.
+///
+/// ```
+/// use cocreate_core::sem::SemOptions;
+/// let o = SemOptions::builder().fixed_x(false).auto_cov_y(false).level(0.9).build()?;
+/// assert!(!o.fixed_x());
+/// assert!(SemOptions::builder().tolerance(0.0).build().is_err());
+/// # Ok::<(), cocreate_core::sem::SemError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct SemOptionsBuilder {
+    opts: SemOptions,
+}
+
+impl SemOptionsBuilder {
+    /// Validates and returns the options.
+    pub fn build(self) -> Result<SemOptions, SemError> {
+        let o = &self.opts;
+        if !(o.level > 0.0 && o.level < 1.0) {
+            return Err(SemError::InvalidOptions(format!(
+                "the confidence level must be strictly between 0 and 1, not {}",
+                o.level
+            )));
+        }
+        if o.max_iterations == 0 {
+            return Err(SemError::InvalidOptions(
+                "max_iterations must be at least 1".into(),
+            ));
+        }
+        if !(o.tolerance > 0.0 && o.tolerance < 1e-2) {
+            return Err(SemError::InvalidOptions(format!(
+                "the tolerance must be in (0, 0.01), not {}",
+                o.tolerance
+            )));
+        }
+        if o.se == SeMethod::Bootstrap && o.bootstrap < 2 {
+            return Err(SemError::InvalidOptions(
+                "the bootstrap needs at least 2 replicates".into(),
+            ));
+        }
+        if o.missing != Missing::Listwise && o.meanstructure == MeanStructure::Off {
+            return Err(SemError::InvalidOptions(
+                "full-information ML needs a mean structure".into(),
+            ));
+        }
+        Ok(self.opts)
+    }
+}

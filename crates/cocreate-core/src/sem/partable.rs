@@ -1,0 +1,624 @@
+//! The parameter table: every parameter of the model, user-written or added by default.
+//!
+//! Rows follow lavaan's order: the user's relations as written, then the default
+//! (residual) variances, latent covariances, residual covariances of pure outcomes, the
+//! exogenous-covariate block, intercepts, and finally defined parameters. Each row is free
+//! (with an index into the parameter vector; rows sharing a label share the index) or fixed.
+
+use std::collections::HashMap;
+
+use super::error::{Position, SemError};
+use super::model::{ConstraintValue, Definition, Model, Op};
+use super::options::SemOptions;
+
+/// One row of the parameter table.
+///
+/// ```
+/// use cocreate_core::sem::{Model, Op, ParameterTable, SemOptions};
+/// let model = Model::parse("f =~ x1 + x2 + x3")?;
+/// let table = ParameterTable::build(&model, &SemOptions::default(), false)?;
+/// let first = &table.rows()[0];
+/// assert_eq!((first.lhs.as_str(), first.op, first.rhs.as_str()), ("f", Op::MeasuredBy, "x1"));
+/// assert_eq!(first.fixed, Some(1.0)); // the marker loading
+/// assert_eq!(table.n_free(), 6);
+/// # Ok::<(), cocreate_core::sem::SemError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ParameterRow {
+    /// Left-hand side.
+    pub lhs: String,
+    /// Operator.
+    pub op: Op,
+    /// Right-hand side (the expression text for `:=`).
+    pub rhs: String,
+    /// Label (empty if none; the name for `:=`).
+    pub label: String,
+    /// Written by the user (`true`) or added by default (`false`).
+    pub user: bool,
+    /// Index into the free-parameter vector, if free.
+    pub free: Option<usize>,
+    /// A fixed exogenous-covariate moment (`fixed.x`), taken from the data.
+    pub exo: bool,
+    /// Fixed value, for fixed rows that are not `exo`.
+    pub fixed: Option<f64>,
+    /// User starting value.
+    pub start: Option<f64>,
+}
+
+/// The full parameter table of a model under given options, with the variable roles.
+///
+/// ```
+/// use cocreate_core::sem::{Model, ParameterTable, SemOptions};
+/// let model = Model::parse("y ~ x1 + x2")?;
+/// let table = ParameterTable::build(&model, &SemOptions::default(), false)?;
+/// assert_eq!(table.observed(), ["y", "x1", "x2"]);
+/// assert_eq!(table.exogenous_covariates(), ["x1", "x2"]);
+/// assert_eq!(table.n_free(), 3); // two slopes and a residual variance
+/// # Ok::<(), cocreate_core::sem::SemError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ParameterTable {
+    rows: Vec<ParameterRow>,
+    observed: Vec<String>,
+    latent: Vec<String>,
+    ov_x: Vec<String>,
+    n_free: usize,
+    meanstructure: bool,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) definitions: Vec<Definition>,
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) positions: HashMap<String, Position>,
+}
+
+fn push_unique(v: &mut Vec<String>, s: &str) {
+    if !v.iter().any(|x| x == s) {
+        v.push(s.to_string());
+    }
+}
+
+fn same_relation(a: &ParameterRow, lhs: &str, op: Op, rhs: &str) -> bool {
+    a.op == op
+        && ((a.lhs == lhs && a.rhs == rhs)
+            || (op == Op::Covariance && a.lhs == rhs && a.rhs == lhs))
+}
+
+impl ParameterTable {
+    /// Builds the table of `model` under `options`. `meanstructure` adds intercepts.
+    ///
+    /// Errors on duplicate relations, labels fixed to two values, constraints or
+    /// definitions naming unknown labels, and latent variables that would have no scale.
+    pub fn build(
+        model: &Model,
+        options: &SemOptions,
+        meanstructure: bool,
+    ) -> Result<ParameterTable, SemError> {
+        let rels = &model.relations;
+        let lv: Vec<String> = model.latent_names().iter().map(|s| s.to_string()).collect();
+        let is_lv = |s: &str| lv.iter().any(|x| x == s);
+        let mut eqs_y = Vec::new();
+        let mut eqs_x = Vec::new();
+        let mut v_ind = Vec::new();
+        let mut positions = HashMap::new();
+        for r in rels {
+            positions.entry(r.lhs.clone()).or_insert(r.lhs_position);
+            if !r.rhs.is_empty() {
+                positions.entry(r.rhs.clone()).or_insert(r.rhs_position);
+            }
+            match r.op {
+                Op::Regression => {
+                    push_unique(&mut eqs_y, &r.lhs);
+                    push_unique(&mut eqs_x, &r.rhs);
+                }
+                Op::MeasuredBy => push_unique(&mut v_ind, &r.rhs),
+                _ => {}
+            }
+            if r.op == Op::MeasuredBy && r.lhs == r.rhs {
+                return Err(SemError::InvalidModel(format!(
+                    "latent variable {:?} cannot be its own indicator",
+                    r.lhs
+                )));
+            }
+        }
+        let ov_ind: Vec<String> = v_ind.iter().filter(|v| !is_lv(v)).cloned().collect();
+        let ov_y_ord: Vec<String> = eqs_y
+            .iter()
+            .filter(|v| !is_lv(v) && !ov_ind.contains(v))
+            .cloned()
+            .collect();
+        let ov_x_ord: Vec<String> = eqs_x
+            .iter()
+            .filter(|v| !is_lv(v) && !ov_ind.contains(v) && !ov_y_ord.contains(v))
+            .cloned()
+            .collect();
+        let mut observed: Vec<String> = Vec::new();
+        for v in ov_ind.iter().chain(&ov_y_ord).chain(&ov_x_ord) {
+            push_unique(&mut observed, v);
+        }
+        let mut cov_lhs = Vec::new();
+        let mut cov_rhs = Vec::new();
+        let mut ints = Vec::new();
+        for r in rels {
+            match r.op {
+                Op::Covariance => {
+                    if !is_lv(&r.lhs) {
+                        cov_lhs.push(r.lhs.clone());
+                    }
+                    if !is_lv(&r.rhs) {
+                        cov_rhs.push(r.rhs.clone());
+                    }
+                }
+                Op::Intercept if !is_lv(&r.lhs) => ints.push(r.lhs.clone()),
+                _ => {}
+            }
+        }
+        for v in cov_lhs.iter().chain(&cov_rhs).chain(&ints) {
+            push_unique(&mut observed, v);
+        }
+        // Pure exogenous covariates: predictors only, never given a user variance,
+        // covariance or intercept.
+        let user_mentioned = |v: &str| {
+            rels.iter().any(|r| {
+                (r.op == Op::Covariance && (r.lhs == v || r.rhs == v))
+                    || (r.op == Op::Intercept && r.lhs == v)
+            })
+        };
+        let ov_x: Vec<String> = ov_x_ord
+            .iter()
+            .filter(|v| !user_mentioned(v))
+            .cloned()
+            .collect();
+        let ov_nox: Vec<String> = observed
+            .iter()
+            .filter(|v| !ov_x.contains(v))
+            .cloned()
+            .collect();
+        let lv_x: Vec<String> = lv
+            .iter()
+            .filter(|v| !v_ind.contains(v) && !eqs_y.contains(v))
+            .cloned()
+            .collect();
+        let pure_y = |v: &String| eqs_y.contains(v) && !v_ind.contains(v) && !eqs_x.contains(v);
+        let ov_y_pure: Vec<String> = observed.iter().filter(|v| pure_y(v)).cloned().collect();
+        let lv_y_pure: Vec<String> = lv.iter().filter(|v| pure_y(v)).cloned().collect();
+
+        // User rows.
+        let mut rows: Vec<ParameterRow> = Vec::new();
+        let mut mods = Vec::new();
+        for r in rels {
+            if r.op == Op::Intercept && !meanstructure {
+                return Err(SemError::InvalidOptions(format!(
+                    "the model has an intercept ({} ~ 1) but the mean structure is switched off",
+                    r.lhs
+                )));
+            }
+            if rows.iter().any(|x| same_relation(x, &r.lhs, r.op, &r.rhs)) {
+                return Err(SemError::InvalidModel(format!(
+                    "the relation {} {} {} at {} is written twice",
+                    r.lhs, r.op, r.rhs, r.lhs_position
+                )));
+            }
+            rows.push(ParameterRow {
+                lhs: r.lhs.clone(),
+                op: r.op,
+                rhs: r.rhs.clone(),
+                label: r.modifier.label.clone().unwrap_or_default(),
+                user: true,
+                free: None,
+                exo: false,
+                fixed: r.modifier.fixed,
+                start: r.modifier.start,
+            });
+            mods.push(Some(r.modifier.clone()));
+        }
+        // Default rows.
+        let mut defaults: Vec<(String, Op, String, bool, Option<f64>, bool)> = Vec::new();
+        // (lhs, op, rhs, free, fixed value, exo)
+        for v in ov_nox.iter().chain(&lv) {
+            defaults.push((
+                v.clone(),
+                Op::Covariance,
+                v.clone(),
+                options.auto_var,
+                (!options.auto_var).then_some(0.0),
+                false,
+            ));
+        }
+        if options.auto_cov_lv_x && lv_x.len() > 1 {
+            for i in 0..lv_x.len() {
+                for j in i + 1..lv_x.len() {
+                    let free = !options.orthogonal;
+                    defaults.push((
+                        lv_x[i].clone(),
+                        Op::Covariance,
+                        lv_x[j].clone(),
+                        free,
+                        (!free).then_some(0.0),
+                        false,
+                    ));
+                }
+            }
+        }
+        if options.auto_cov_y {
+            let ys: Vec<&String> = ov_y_pure.iter().chain(&lv_y_pure).collect();
+            for i in 0..ys.len() {
+                for j in i + 1..ys.len() {
+                    defaults.push((
+                        ys[i].clone(),
+                        Op::Covariance,
+                        ys[j].clone(),
+                        true,
+                        None,
+                        false,
+                    ));
+                }
+            }
+        }
+        for j in 0..ov_x.len() {
+            for i in j..ov_x.len() {
+                defaults.push((
+                    ov_x[j].clone(),
+                    Op::Covariance,
+                    ov_x[i].clone(),
+                    !options.fixed_x,
+                    None,
+                    options.fixed_x,
+                ));
+            }
+        }
+        if meanstructure {
+            for v in &observed {
+                let x = ov_x.contains(v) && options.fixed_x;
+                defaults.push((v.clone(), Op::Intercept, String::new(), !x, None, x));
+            }
+            for v in &lv {
+                defaults.push((
+                    v.clone(),
+                    Op::Intercept,
+                    String::new(),
+                    false,
+                    Some(0.0),
+                    false,
+                ));
+            }
+        }
+        for (lhs, op, rhs, free, fixed, exo) in defaults {
+            if rows.iter().any(|x| same_relation(x, &lhs, op, &rhs)) {
+                continue;
+            }
+            rows.push(ParameterRow {
+                lhs,
+                op,
+                rhs,
+                label: String::new(),
+                user: false,
+                free: if free { Some(0) } else { None },
+                exo,
+                fixed: if free || exo { None } else { fixed },
+                start: None,
+            });
+            mods.push(None);
+        }
+        // Free/fixed status of user rows, then the automatic fixings.
+        for (row, m) in rows.iter_mut().zip(&mods) {
+            if let Some(m) = m {
+                row.free = if m.fixed.is_some() { None } else { Some(0) };
+            }
+        }
+        let explicit = |k: usize| {
+            mods[k]
+                .as_ref()
+                .is_some_and(|m| m.fixed.is_some() || m.free)
+        };
+        for f in &lv {
+            let loadings: Vec<usize> = (0..rows.len())
+                .filter(|&k| rows[k].op == Op::MeasuredBy && &rows[k].lhs == f)
+                .collect();
+            if options.std_lv {
+                if let Some(k) = (0..rows.len()).find(|&k| {
+                    rows[k].op == Op::Covariance && &rows[k].lhs == f && &rows[k].rhs == f
+                }) {
+                    if !explicit(k) {
+                        rows[k].free = None;
+                        rows[k].fixed = Some(1.0);
+                    }
+                }
+            } else if options.auto_fix_first {
+                if let Some(&k) = loadings.first() {
+                    if !explicit(k) {
+                        rows[k].free = None;
+                        rows[k].fixed = Some(1.0);
+                    }
+                }
+            }
+            if options.auto_fix_single && loadings.len() == 1 {
+                let ind = rows[loadings[0]].rhs.clone();
+                if !is_lv(&ind) {
+                    if let Some(k) = (0..rows.len()).find(|&k| {
+                        rows[k].op == Op::Covariance && rows[k].lhs == ind && rows[k].rhs == ind
+                    }) {
+                        if !explicit(k) {
+                            rows[k].free = None;
+                            rows[k].fixed = Some(0.0);
+                        }
+                    }
+                }
+            }
+        }
+        // Labels: equality groups, merged by constraints.
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        let mut label_group: HashMap<String, usize> = HashMap::new();
+        for (k, r) in rows.iter().enumerate() {
+            if r.label.is_empty() {
+                groups.push(vec![k]);
+            } else if let Some(&g) = label_group.get(&r.label) {
+                groups[g].push(k);
+            } else {
+                label_group.insert(r.label.clone(), groups.len());
+                groups.push(vec![k]);
+            }
+        }
+        let mut parent: Vec<usize> = (0..groups.len()).collect();
+        fn find(p: &mut [usize], i: usize) -> usize {
+            let mut r = i;
+            while p[r] != r {
+                r = p[r];
+            }
+            p[i] = r;
+            r
+        }
+        let mut group_fix: Vec<Option<f64>> = vec![None; groups.len()];
+        for c in &model.constraints {
+            let g = *label_group
+                .get(&c.lhs)
+                .ok_or_else(|| SemError::UnknownLabel {
+                    name: c.lhs.clone(),
+                    position: c.position,
+                })?;
+            match &c.rhs {
+                ConstraintValue::Label(l) => {
+                    let h = *label_group.get(l).ok_or_else(|| SemError::UnknownLabel {
+                        name: l.clone(),
+                        position: c.position,
+                    })?;
+                    let (a, b) = (find(&mut parent, g), find(&mut parent, h));
+                    parent[b] = a;
+                }
+                ConstraintValue::Value(v) => group_fix[g] = Some(*v),
+            }
+        }
+        let mut merged: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut merged_fix: HashMap<usize, Option<f64>> = HashMap::new();
+        for g in 0..groups.len() {
+            let root = find(&mut parent, g);
+            merged
+                .entry(root)
+                .or_default()
+                .extend(groups[g].iter().copied());
+            if let Some(v) = group_fix[g] {
+                merged_fix.insert(root, Some(v));
+            }
+        }
+        let mut roots: Vec<usize> = merged.keys().copied().collect();
+        roots.sort_by_key(|r| merged[r].iter().min().copied());
+        let mut row_free: Vec<Option<usize>> = vec![None; rows.len()];
+        let mut row_fixed: Vec<Option<f64>> = rows.iter().map(|r| r.fixed).collect();
+        let mut next = 0;
+        let mut order: Vec<(usize, Vec<usize>)> = Vec::new();
+        for r in roots {
+            let mut members = merged[&r].clone();
+            members.sort_unstable();
+            order.push((r, members));
+        }
+        order.sort_by_key(|(_, m)| m[0]);
+        for (root, members) in order {
+            let mut fixed_val = merged_fix.get(&root).copied().flatten();
+            for &k in &members {
+                if rows[k].exo {
+                    continue;
+                }
+                if rows[k].free.is_none() {
+                    let v = rows[k].fixed.unwrap_or(0.0);
+                    if let Some(prev) = fixed_val {
+                        if prev != v && members.len() > 1 {
+                            return Err(SemError::InvalidModel(format!(
+                                "label {:?} is fixed to two different values ({prev} and {v})",
+                                rows[k].label
+                            )));
+                        }
+                    }
+                    fixed_val = Some(v);
+                }
+            }
+            if members.iter().all(|&k| rows[k].exo) {
+                continue;
+            }
+            match fixed_val {
+                Some(v) => {
+                    for &k in &members {
+                        row_fixed[k] = Some(v);
+                    }
+                }
+                None => {
+                    let mut first: Option<usize> = None;
+                    let mut sorted = members.clone();
+                    sorted.sort_unstable();
+                    for &k in &sorted {
+                        if rows[k].free.is_some() {
+                            first.get_or_insert(k);
+                        }
+                    }
+                    if first.is_some() {
+                        for &k in &members {
+                            row_free[k] = Some(0);
+                        }
+                    }
+                }
+            }
+        }
+        // Assign indices in row order.
+        let mut index_of_root: HashMap<usize, usize> = HashMap::new();
+        let mut group_of_row: Vec<usize> = vec![0; rows.len()];
+        for (g, members) in groups.iter().enumerate() {
+            for &k in members {
+                group_of_row[k] = find(&mut parent, g);
+            }
+        }
+        for k in 0..rows.len() {
+            if row_free[k].is_some() {
+                let root = group_of_row[k];
+                let idx = *index_of_root.entry(root).or_insert_with(|| {
+                    next += 1;
+                    next - 1
+                });
+                rows[k].free = Some(idx);
+                rows[k].fixed = None;
+            } else {
+                rows[k].free = None;
+                rows[k].fixed = if rows[k].exo { None } else { row_fixed[k] };
+            }
+        }
+        // Defined parameters.
+        let mut known: Vec<String> = label_group.keys().cloned().collect();
+        for d in &model.definitions {
+            if known.contains(&d.name) {
+                return Err(SemError::InvalidModel(format!(
+                    "defined parameter {:?} at {} reuses a label or an earlier definition",
+                    d.name, d.position
+                )));
+            }
+            for (name, pos) in d.expr.names() {
+                if !known.iter().any(|k| k == name) {
+                    return Err(SemError::UnknownLabel {
+                        name: name.to_string(),
+                        position: pos,
+                    });
+                }
+            }
+            known.push(d.name.clone());
+            rows.push(ParameterRow {
+                lhs: d.name.clone(),
+                op: Op::Defined,
+                rhs: d.text.clone(),
+                label: d.name.clone(),
+                user: true,
+                free: None,
+                exo: false,
+                fixed: None,
+                start: None,
+            });
+        }
+        let table = ParameterTable {
+            rows,
+            observed,
+            latent: lv,
+            ov_x: if options.fixed_x { ov_x } else { Vec::new() },
+            n_free: next,
+            meanstructure,
+            definitions: model.definitions.clone(),
+            positions,
+        };
+        table.check_scales()?;
+        Ok(table)
+    }
+
+    /// Every latent variable needs a fixed non-zero loading or a fixed variance.
+    fn check_scales(&self) -> Result<(), SemError> {
+        for f in &self.latent {
+            let loading_fixed = self.rows.iter().any(|r| {
+                r.op == Op::MeasuredBy && &r.lhs == f && r.free.is_none() && r.fixed != Some(0.0)
+            });
+            let var_fixed = self.rows.iter().any(|r| {
+                r.op == Op::Covariance
+                    && &r.lhs == f
+                    && &r.rhs == f
+                    && r.free.is_none()
+                    && r.fixed.is_some_and(|v| v != 0.0)
+            });
+            if !loading_fixed && !var_fixed {
+                return Err(SemError::UnscaledLatent { name: f.clone() });
+            }
+        }
+        Ok(())
+    }
+
+    /// The rows.
+    pub fn rows(&self) -> &[ParameterRow] {
+        &self.rows
+    }
+
+    /// Observed variables, in lavaan's order (indicators, outcomes, covariates, others).
+    pub fn observed(&self) -> &[String] {
+        &self.observed
+    }
+
+    /// Latent variables, in order of appearance.
+    pub fn latent(&self) -> &[String] {
+        &self.latent
+    }
+
+    /// Exogenous observed covariates held fixed (`fixed.x`); empty when `fixed_x` is off.
+    pub fn exogenous_covariates(&self) -> &[String] {
+        &self.ov_x
+    }
+
+    /// Number of free parameters (after equality constraints).
+    pub fn n_free(&self) -> usize {
+        self.n_free
+    }
+
+    /// Whether the table has intercepts.
+    pub fn meanstructure(&self) -> bool {
+        self.meanstructure
+    }
+
+    /// Where a variable is first written in the model text.
+    pub(crate) fn position_of(&self, name: &str) -> Position {
+        self.positions.get(name).copied().unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn build(s: &str) -> ParameterTable {
+        ParameterTable::build(&Model::parse(s).unwrap(), &SemOptions::default(), false).unwrap()
+    }
+
+    #[test]
+    fn auto_cov_y_only_pure_outcomes() {
+        let t = build("m1 ~ x\nm2 ~ x\ny ~ m1 + m2");
+        assert!(!t.rows().iter().any(|r| r.lhs == "m1" && r.rhs == "m2"));
+        let t = build("y1 ~ x\ny2 ~ x");
+        assert!(t
+            .rows()
+            .iter()
+            .any(|r| r.lhs == "y1" && r.op == Op::Covariance && r.rhs == "y2" && r.free.is_some()));
+    }
+
+    #[test]
+    fn labels_share_an_index_and_fixing_propagates() {
+        let t = build("f =~ x1 + a*x2 + a*x3");
+        let f2 = t.rows()[1].free;
+        assert_eq!(f2, t.rows()[2].free);
+        assert!(f2.is_some());
+        let t = build("y ~ a*x1 + b*x2\na == b");
+        assert_eq!(t.rows()[0].free, t.rows()[1].free);
+        let t = build("y ~ a*x1 + b*x2\na == 0.5");
+        assert_eq!(t.rows()[0].fixed, Some(0.5));
+        assert_eq!(t.n_free(), 2);
+    }
+
+    #[test]
+    fn errors() {
+        let o = SemOptions::default();
+        let e = ParameterTable::build(&Model::parse("f =~ NA*x1 + x2 + x3").unwrap(), &o, false);
+        assert!(matches!(e, Err(SemError::UnscaledLatent { .. })));
+        let e = ParameterTable::build(&Model::parse("y ~ x\ny ~ x").unwrap(), &o, false);
+        assert!(matches!(e, Err(SemError::InvalidModel(_))));
+        let e = ParameterTable::build(&Model::parse("y ~ a*x\nd := a*q").unwrap(), &o, false);
+        assert!(matches!(e, Err(SemError::UnknownLabel { .. })));
+    }
+}

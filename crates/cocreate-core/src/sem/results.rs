@@ -1,0 +1,401 @@
+//! The fitted model: estimates, standard errors, standardised solutions, fit, warnings.
+
+use nalgebra::{DMatrix, DVector};
+
+use super::bootstrap::BootstrapResult;
+use super::error::SemWarning;
+use super::model::Op;
+use super::options::SemOptions;
+use super::partable::ParameterTable;
+
+/// One row of the parameter estimates (lavaan's `parameterEstimates()` with
+/// `standardized = TRUE`).
+///
+/// ```
+/// # use cocreate_core::sem::{Model, SemOptions};
+/// # use cocreate_core::data::Table;
+/// # let rows: Vec<Vec<Option<f64>>> = (0..50).map(|i| { let x = (i as f64 * 0.37).sin(); vec![Some(x), Some(0.5 * x + (i as f64 * 1.3).cos())] }).collect();
+/// # let data = Table::new(vec!["x".into(), "y".into()], rows)?;
+/// let fit = Model::parse("y ~ b*x")?.fit(&data, &SemOptions::default())?;
+/// let b = fit.by_label("b").unwrap();
+/// assert!(b.se.unwrap() > 0.0);
+/// assert!((b.ci_lower..=b.ci_upper).contains(&b.est));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ParameterEstimate {
+    /// Left-hand side.
+    pub lhs: String,
+    /// Operator.
+    pub op: Op,
+    /// Right-hand side.
+    pub rhs: String,
+    /// Label (empty if none).
+    pub label: String,
+    /// Index of the free parameter, if free.
+    pub free: Option<usize>,
+    /// Written by the user.
+    pub user: bool,
+    /// A fixed exogenous-covariate moment.
+    pub exo: bool,
+    /// Estimate.
+    pub est: f64,
+    /// Standard error: 0 for fixed parameters, `None` when unavailable.
+    pub se: Option<f64>,
+    /// Wald z = est / se.
+    pub z: Option<f64>,
+    /// Two-sided p-value of z.
+    pub pvalue: Option<f64>,
+    /// Lower bound of the confidence interval.
+    pub ci_lower: f64,
+    /// Upper bound of the confidence interval.
+    pub ci_upper: f64,
+    /// Estimate with latent variables standardised.
+    pub std_lv: f64,
+    /// Estimate with latent and observed variables standardised.
+    pub std_all: f64,
+    /// As `std_all`, but exogenous observed covariates are left unstandardised.
+    pub std_nox: f64,
+}
+
+/// One row of the completely standardised solution with delta-method standard errors
+/// (lavaan's `standardizedSolution()`).
+///
+/// ```
+/// # use cocreate_core::sem::{Model, Op, SemOptions};
+/// # use cocreate_core::data::Table;
+/// # let rows: Vec<Vec<Option<f64>>> = (0..50).map(|i| { let x = (i as f64 * 0.37).sin(); vec![Some(x), Some(0.5 * x + (i as f64 * 1.3).cos())] }).collect();
+/// # let data = Table::new(vec!["x".into(), "y".into()], rows)?;
+/// let fit = Model::parse("y ~ x")?.fit(&data, &SemOptions::default())?;
+/// let beta = fit.standardized_solution().iter().find(|s| s.op == Op::Regression).unwrap();
+/// assert!(beta.est_std.abs() < 1.0 && beta.se.unwrap() > 0.0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct StandardizedEstimate {
+    /// Left-hand side.
+    pub lhs: String,
+    /// Operator.
+    pub op: Op,
+    /// Right-hand side.
+    pub rhs: String,
+    /// Label.
+    pub label: String,
+    /// Standardised estimate (`std.all`).
+    pub est_std: f64,
+    /// Delta-method standard error.
+    pub se: Option<f64>,
+    /// z statistic.
+    pub z: Option<f64>,
+    /// Two-sided p-value.
+    pub pvalue: Option<f64>,
+    /// Lower confidence bound.
+    pub ci_lower: f64,
+    /// Upper confidence bound.
+    pub ci_upper: f64,
+}
+
+/// Global fit: test statistics, comparative indices, information criteria, RMSEA, SRMR.
+///
+/// Field names follow lavaan's `fitMeasures()`; see `docs/methods/sem.md` for formulas.
+///
+/// ```
+/// # use cocreate_core::sem::{Model, SemOptions};
+/// # use cocreate_core::data::Table;
+/// # let rows: Vec<Vec<Option<f64>>> = (0..80).map(|i| { let t = i as f64; let f = (t * 0.7).sin();
+/// #     vec![Some(f + 0.5 * (t * 1.1).cos()), Some(0.8 * f + 0.5 * (t * 2.3).cos()), Some(f + 0.5 * (t * 3.7).cos()), Some(0.9 * f + 0.5 * (t * 5.1).sin())] }).collect();
+/// # let data = Table::new(vec!["x1".into(), "x2".into(), "x3".into(), "x4".into()], rows)?;
+/// let fit = Model::parse("f =~ x1 + x2 + x3 + x4")?.fit(&data, &SemOptions::default())?;
+/// let fm = fit.fit_measures();
+/// assert_eq!(fm.df, 2.0);
+/// assert!((0.0..=1.0).contains(&fm.cfi) && fm.rmsea_ci_lower <= fm.rmsea);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct FitMeasures {
+    /// Free parameters.
+    pub npar: usize,
+    /// Minimum of the fit function (`F_ML / 2`).
+    pub fmin: f64,
+    /// Chi-square test statistic.
+    pub chisq: f64,
+    /// Degrees of freedom.
+    pub df: f64,
+    /// p-value of the chi-square test (`None` when df = 0).
+    pub pvalue: Option<f64>,
+    /// Baseline (independence) model chi-square.
+    pub baseline_chisq: f64,
+    /// Baseline degrees of freedom.
+    pub baseline_df: f64,
+    /// Baseline p-value.
+    pub baseline_pvalue: Option<f64>,
+    /// Comparative fit index.
+    pub cfi: f64,
+    /// Tucker-Lewis index (non-normed fit index).
+    pub tli: f64,
+    /// Normed fit index.
+    pub nfi: f64,
+    /// Relative fit index.
+    pub rfi: f64,
+    /// Incremental fit index.
+    pub ifi: f64,
+    /// Relative noncentrality index.
+    pub rni: f64,
+    /// Parsimony normed fit index.
+    pub pnfi: f64,
+    /// Log-likelihood of the model (conditional on fixed covariates).
+    pub logl: f64,
+    /// Log-likelihood of the saturated model.
+    pub unrestricted_logl: f64,
+    /// Akaike information criterion.
+    pub aic: f64,
+    /// Bayesian information criterion.
+    pub bic: f64,
+    /// Sample-size adjusted BIC.
+    pub bic2: f64,
+    /// Observations used.
+    pub ntotal: usize,
+    /// Root mean square error of approximation.
+    pub rmsea: f64,
+    /// Lower bound of its 90% interval.
+    pub rmsea_ci_lower: f64,
+    /// Upper bound of its 90% interval.
+    pub rmsea_ci_upper: f64,
+    /// p-value of close fit (H0: RMSEA ≤ 0.05).
+    pub rmsea_pvalue: Option<f64>,
+    /// p-value of not-close fit (H0: RMSEA ≥ 0.08).
+    pub rmsea_notclose_pvalue: Option<f64>,
+    /// Root mean square residual.
+    pub rmr: f64,
+    /// Standardised root mean square residual (Bentler).
+    pub srmr: f64,
+    /// SRMR as Mplus computes it.
+    pub srmr_mplus: f64,
+    /// Correlation root mean square residual (off-diagonal).
+    pub crmr: f64,
+    /// Goodness-of-fit index.
+    pub gfi: f64,
+    /// Adjusted GFI.
+    pub agfi: f64,
+    /// Parsimony GFI.
+    pub pgfi: f64,
+    /// McDonald's fit index.
+    pub mfi: f64,
+    /// Expected cross-validation index.
+    pub ecvi: f64,
+    /// Hoelter's critical N at α = 0.05.
+    pub cn_05: Option<f64>,
+    /// Hoelter's critical N at α = 0.01.
+    pub cn_01: Option<f64>,
+}
+
+/// How the optimiser ended.
+///
+/// ```
+/// # use cocreate_core::sem::{Model, SemOptions};
+/// # use cocreate_core::data::Table;
+/// # let rows: Vec<Vec<Option<f64>>> = (0..50).map(|i| { let x = (i as f64 * 0.37).sin(); vec![Some(x), Some(0.5 * x + (i as f64 * 1.3).cos())] }).collect();
+/// # let data = Table::new(vec!["x".into(), "y".into()], rows)?;
+/// let c = Model::parse("y ~ x")?.fit(&data, &SemOptions::default())?.convergence();
+/// assert!(c.converged && c.gradient_norm < 1e-8);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Convergence {
+    /// Always `true` in a returned fit (non-convergence is an error).
+    pub converged: bool,
+    /// Iterations.
+    pub iterations: usize,
+    /// Largest absolute element of the gradient of `F_ML / 2` at the estimates.
+    pub gradient_norm: f64,
+}
+
+/// A fitted structural equation model.
+///
+/// ```
+/// use cocreate_core::data::Table;
+/// use cocreate_core::sem::{Model, Op, SemOptions};
+///
+/// # let rows: Vec<Vec<Option<f64>>> = (0..80).map(|i| {
+/// #     let f = (i as f64 * 0.7).sin(); let e = |k: f64| (i as f64 * k).cos() * 0.5;
+/// #     vec![Some(f + e(1.1)), Some(0.8 * f + e(2.3)), Some(1.2 * f + e(3.7))] }).collect();
+/// # let data = Table::new(vec!["x1".into(), "x2".into(), "x3".into()], rows)?;
+/// let fit = Model::parse("f =~ x1 + x2 + x3")?.fit(&data, &SemOptions::default())?;
+/// let l2 = fit.get("f", Op::MeasuredBy, "x2").unwrap();
+/// assert!(l2.est > 0.0);
+/// assert_eq!(fit.fit_measures().df, 0.0);
+/// println!("{}", fit.summary());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct SemFit {
+    pub(crate) estimates: Vec<ParameterEstimate>,
+    pub(crate) standardized: Vec<StandardizedEstimate>,
+    pub(crate) standardized_lv: Vec<StandardizedEstimate>,
+    pub(crate) fit: FitMeasures,
+    pub(crate) r2: Vec<(String, f64)>,
+    pub(crate) theta: Vec<f64>,
+    pub(crate) vcov: Option<DMatrix<f64>>,
+    pub(crate) vcov_defined: Option<DMatrix<f64>>,
+    pub(crate) implied_cov: DMatrix<f64>,
+    pub(crate) implied_mean: Option<DVector<f64>>,
+    pub(crate) sample_cov: DMatrix<f64>,
+    pub(crate) sample_mean: DVector<f64>,
+    pub(crate) latent_cov: DMatrix<f64>,
+    pub(crate) n_used: usize,
+    pub(crate) n_original: usize,
+    pub(crate) warnings: Vec<SemWarning>,
+    pub(crate) convergence: Convergence,
+    pub(crate) options: SemOptions,
+    pub(crate) table: ParameterTable,
+    pub(crate) information: String,
+    pub(crate) bootstrap: Option<BootstrapResult>,
+}
+
+impl SemFit {
+    /// Every parameter, in parameter-table order (defined parameters last).
+    pub fn estimates(&self) -> &[ParameterEstimate] {
+        &self.estimates
+    }
+
+    /// The row `lhs op rhs` (for `~~`, either order; for intercepts pass `rhs = ""`).
+    pub fn get(&self, lhs: &str, op: Op, rhs: &str) -> Option<&ParameterEstimate> {
+        self.estimates.iter().find(|e| {
+            e.op == op
+                && ((e.lhs == lhs && e.rhs == rhs)
+                    || (op == Op::Covariance && e.lhs == rhs && e.rhs == lhs))
+        })
+    }
+
+    /// The first row with this label (defined parameters are labelled by their name).
+    pub fn by_label(&self, label: &str) -> Option<&ParameterEstimate> {
+        self.estimates.iter().find(|e| e.label == label)
+    }
+
+    /// The completely standardised solution with delta-method standard errors.
+    pub fn standardized_solution(&self) -> &[StandardizedEstimate] {
+        &self.standardized
+    }
+
+    /// The solution with latent variables standardised (`std.lv`), with delta-method
+    /// standard errors (lavaan's `standardizedSolution(type = "std.lv")`).
+    pub fn standardized_solution_lv(&self) -> &[StandardizedEstimate] {
+        &self.standardized_lv
+    }
+
+    /// Fit measures.
+    pub fn fit_measures(&self) -> &FitMeasures {
+        &self.fit
+    }
+
+    /// R² of every endogenous variable (indicators, outcomes, endogenous latents).
+    pub fn r_squared(&self) -> &[(String, f64)] {
+        &self.r2
+    }
+
+    /// The free-parameter vector, indexed by [`ParameterEstimate::free`].
+    pub fn free_parameters(&self) -> &[f64] {
+        &self.theta
+    }
+
+    /// Covariance matrix of the free parameters (`None` if it could not be computed).
+    pub fn vcov(&self) -> Option<&DMatrix<f64>> {
+        self.vcov.as_ref()
+    }
+
+    /// Covariance matrix of the defined parameters (delta method), in definition order.
+    pub fn vcov_defined(&self) -> Option<&DMatrix<f64>> {
+        self.vcov_defined.as_ref()
+    }
+
+    /// Model-implied covariance matrix of the observed variables (order of
+    /// [`SemFit::observed`]).
+    pub fn implied_cov(&self) -> &DMatrix<f64> {
+        &self.implied_cov
+    }
+
+    /// Model-implied means (with a mean structure).
+    pub fn implied_mean(&self) -> Option<&DVector<f64>> {
+        self.implied_mean.as_ref()
+    }
+
+    /// Sample covariance (N denominator; EM estimate with FIML) of the observed variables.
+    pub fn sample_cov(&self) -> &DMatrix<f64> {
+        &self.sample_cov
+    }
+
+    /// Sample means (EM estimate with FIML).
+    pub fn sample_mean(&self) -> &DVector<f64> {
+        &self.sample_mean
+    }
+
+    /// Model-implied covariance matrix of the latent variables (order of [`SemFit::latent`]).
+    pub fn latent_cov(&self) -> &DMatrix<f64> {
+        &self.latent_cov
+    }
+
+    /// Observed variables, in the order of the matrices.
+    pub fn observed(&self) -> &[String] {
+        self.table.observed()
+    }
+
+    /// Latent variables.
+    pub fn latent(&self) -> &[String] {
+        self.table.latent()
+    }
+
+    /// (Residual) variance estimate of a variable.
+    pub fn residual_variance(&self, variable: &str) -> Option<f64> {
+        self.get(variable, Op::Covariance, variable).map(|e| e.est)
+    }
+
+    /// Rows used.
+    pub fn n_used(&self) -> usize {
+        self.n_used
+    }
+
+    /// Rows in the data.
+    pub fn n_original(&self) -> usize {
+        self.n_original
+    }
+
+    /// Warnings (also printed at the top of the summary).
+    pub fn warnings(&self) -> &[SemWarning] {
+        &self.warnings
+    }
+
+    /// Convergence report.
+    pub fn convergence(&self) -> Convergence {
+        self.convergence
+    }
+
+    /// The options the model was fitted with.
+    pub fn options(&self) -> &SemOptions {
+        &self.options
+    }
+
+    /// The parameter table.
+    pub fn parameter_table(&self) -> &ParameterTable {
+        &self.table
+    }
+
+    /// Bootstrap results, when `se = Bootstrap`.
+    pub fn bootstrap(&self) -> Option<&BootstrapResult> {
+        self.bootstrap.as_ref()
+    }
+
+    /// lavaan-like summary text.
+    pub fn summary(&self) -> String {
+        super::summary::render(self)
+    }
+
+    /// Graphviz DOT path diagram; see [`DotOptions`](super::DotOptions).
+    pub fn to_dot(&self, options: &super::DotOptions) -> String {
+        super::dot::render(self, options)
+    }
+}

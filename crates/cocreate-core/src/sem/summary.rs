@@ -1,0 +1,283 @@
+//! lavaan-like summary text: header, fit, then the parameter sections.
+
+use std::fmt::Write;
+
+use super::model::Op;
+use super::results::{ParameterEstimate, SemFit};
+
+fn line(out: &mut String, label: &str, value: &str) {
+    let _ = writeln!(out, "  {label:<40}{value:>14}");
+}
+
+fn f3(v: f64) -> String {
+    if v.is_nan() {
+        "NA".into()
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+fn opt3(v: Option<f64>) -> String {
+    v.map_or_else(|| "NA".into(), f3)
+}
+
+pub(crate) fn render(fit: &SemFit) -> String {
+    let mut out = String::new();
+    let conv = fit.convergence();
+    let _ = writeln!(
+        out,
+        "cocreate SEM {} ended normally after {} iterations\n",
+        env!("CARGO_PKG_VERSION"),
+        conv.iterations
+    );
+    let fm = fit.fit_measures();
+    line(&mut out, "Estimator", "ML");
+    line(&mut out, "Optimization method", "FISHER-NEWTON");
+    line(&mut out, "Number of model parameters", &fm.npar.to_string());
+    out.push('\n');
+    if fit.n_used() == fit.n_original() {
+        line(
+            &mut out,
+            "Number of observations",
+            &fit.n_used().to_string(),
+        );
+    } else {
+        let _ = writeln!(out, "  {:<40}{:>7}{:>7}", "", "Used", "Total");
+        let _ = writeln!(
+            out,
+            "  {:<40}{:>7}{:>7}",
+            "Number of observations",
+            fit.n_used(),
+            fit.n_original()
+        );
+    }
+    let missing = match fit.options().missing {
+        super::Missing::Listwise => "listwise",
+        super::Missing::Ml => "ml",
+        super::Missing::MlX => "ml.x",
+    };
+    if missing != "listwise" || fit.n_used() != fit.n_original() {
+        line(&mut out, "Missing data", missing);
+    }
+    if !fit.warnings().is_empty() {
+        out.push('\n');
+        for w in fit.warnings() {
+            let _ = writeln!(out, "WARNING: {w}");
+        }
+    }
+    out.push_str("\nModel Test User Model:\n\n");
+    line(&mut out, "Test statistic", &f3(fm.chisq));
+    line(&mut out, "Degrees of freedom", &format!("{}", fm.df));
+    if let Some(p) = fm.pvalue {
+        line(&mut out, "P-value (Chi-square)", &f3(p));
+    }
+    out.push_str("\nModel Test Baseline Model:\n\n");
+    line(&mut out, "Test statistic", &f3(fm.baseline_chisq));
+    line(
+        &mut out,
+        "Degrees of freedom",
+        &format!("{}", fm.baseline_df),
+    );
+    line(&mut out, "P-value", &opt3(fm.baseline_pvalue));
+    out.push_str("\nUser Model versus Baseline Model:\n\n");
+    line(&mut out, "Comparative Fit Index (CFI)", &f3(fm.cfi));
+    line(&mut out, "Tucker-Lewis Index (TLI)", &f3(fm.tli));
+    out.push_str("\nLoglikelihood and Information Criteria:\n\n");
+    line(&mut out, "Loglikelihood user model (H0)", &f3(fm.logl));
+    line(
+        &mut out,
+        "Loglikelihood unrestricted model (H1)",
+        &f3(fm.unrestricted_logl),
+    );
+    out.push('\n');
+    line(&mut out, "Akaike (AIC)", &f3(fm.aic));
+    line(&mut out, "Bayesian (BIC)", &f3(fm.bic));
+    line(
+        &mut out,
+        "Sample-size adjusted Bayesian (SABIC)",
+        &f3(fm.bic2),
+    );
+    out.push_str("\nRoot Mean Square Error of Approximation:\n\n");
+    line(&mut out, "RMSEA", &f3(fm.rmsea));
+    line(
+        &mut out,
+        "90 Percent confidence interval - lower",
+        &f3(fm.rmsea_ci_lower),
+    );
+    line(
+        &mut out,
+        "90 Percent confidence interval - upper",
+        &f3(fm.rmsea_ci_upper),
+    );
+    if let Some(p) = fm.rmsea_pvalue {
+        line(&mut out, "P-value H_0: RMSEA <= 0.050", &f3(p));
+    }
+    if let Some(p) = fm.rmsea_notclose_pvalue {
+        line(&mut out, "P-value H_0: RMSEA >= 0.080", &f3(p));
+    }
+    out.push_str("\nStandardized Root Mean Square Residual:\n\n");
+    line(&mut out, "SRMR", &f3(fm.srmr));
+    out.push_str("\nParameter Estimates:\n\n");
+    let se_kind = match fit.information.as_str() {
+        "Bootstrap" => "Bootstrap",
+        _ => "Standard",
+    };
+    line(&mut out, "Standard errors", se_kind);
+    if let Some(b) = fit.bootstrap() {
+        line(
+            &mut out,
+            "Number of requested bootstrap draws",
+            &b.requested.to_string(),
+        );
+        line(
+            &mut out,
+            "Number of successful bootstrap draws",
+            &b.successful.to_string(),
+        );
+    } else {
+        line(&mut out, "Information", &fit.information);
+        line(&mut out, "Information saturated (h1) model", "Structured");
+    }
+    sections(fit, &mut out);
+    out
+}
+
+fn header(out: &mut String, title: &str) {
+    let _ = writeln!(
+        out,
+        "\n{title}:\n{:<20}{:>9}{:>9}{:>9}{:>9}{:>9}{:>9}",
+        "", "Estimate", "Std.Err", "z-value", "P(>|z|)", "Std.lv", "Std.all"
+    );
+}
+
+fn name_cell(name: &str, label: &str, dot: bool) -> String {
+    let n = if dot {
+        format!(".{name}")
+    } else {
+        name.to_string()
+    };
+    if label.is_empty() {
+        format!("   {n}")
+    } else {
+        format!("   {n:<10} ({label})")
+    }
+}
+
+fn row(out: &mut String, name: String, e: &ParameterEstimate) {
+    let fixed = e.free.is_none() && e.op != Op::Defined;
+    let (se, z, p) = if fixed {
+        (String::new(), String::new(), String::new())
+    } else {
+        (
+            e.se.map_or_else(|| "NA".into(), f3),
+            e.z.map_or_else(String::new, f3),
+            e.pvalue.map_or_else(String::new, f3),
+        )
+    };
+    let _ = writeln!(
+        out,
+        "{:<20}{:>9}{:>9}{:>9}{:>9}{:>9}{:>9}",
+        truncate(&name, 20),
+        f3(e.est),
+        se,
+        z,
+        p,
+        f3(e.std_lv),
+        f3(e.std_all)
+    );
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        s.chars().take(n - 1).collect::<String>() + "~"
+    }
+}
+
+fn sections(fit: &SemFit, out: &mut String) {
+    let est = fit.estimates();
+    // Variables with an incoming path get a dot: their (co)variances are residual.
+    let endo: Vec<&str> = est
+        .iter()
+        .filter_map(|e| match e.op {
+            Op::MeasuredBy => Some(e.rhs.as_str()),
+            Op::Regression => Some(e.lhs.as_str()),
+            _ => None,
+        })
+        .collect();
+    let is_endo = |v: &str| endo.contains(&v);
+    for (op, title) in [
+        (Op::MeasuredBy, "Latent Variables"),
+        (Op::Regression, "Regressions"),
+    ] {
+        let rows: Vec<&ParameterEstimate> = est.iter().filter(|e| e.op == op).collect();
+        if rows.is_empty() {
+            continue;
+        }
+        header(out, title);
+        let mut last = "";
+        for e in rows {
+            if e.lhs != last {
+                let _ = writeln!(out, "  {} {}", e.lhs, op);
+                last = &e.lhs;
+            }
+            row(out, name_cell(&e.rhs, &e.label, false), e);
+        }
+    }
+    let covs: Vec<&ParameterEstimate> = est
+        .iter()
+        .filter(|e| e.op == Op::Covariance && e.lhs != e.rhs)
+        .collect();
+    if !covs.is_empty() {
+        header(out, "Covariances");
+        let mut last = String::new();
+        for e in covs {
+            let lhs = if is_endo(&e.lhs) {
+                format!(".{}", e.lhs)
+            } else {
+                e.lhs.clone()
+            };
+            if lhs != last {
+                let _ = writeln!(out, "  {lhs} ~~");
+                last = lhs;
+            }
+            row(out, name_cell(&e.rhs, &e.label, is_endo(&e.rhs)), e);
+        }
+    }
+    let ints: Vec<&ParameterEstimate> = est.iter().filter(|e| e.op == Op::Intercept).collect();
+    if !ints.is_empty() {
+        header(out, "Intercepts");
+        for e in ints {
+            row(out, name_cell(&e.lhs, &e.label, is_endo(&e.lhs)), e);
+        }
+    }
+    let vars: Vec<&ParameterEstimate> = est
+        .iter()
+        .filter(|e| e.op == Op::Covariance && e.lhs == e.rhs)
+        .collect();
+    if !vars.is_empty() {
+        header(out, "Variances");
+        for e in vars {
+            row(out, name_cell(&e.lhs, &e.label, is_endo(&e.lhs)), e);
+        }
+    }
+    let defs: Vec<&ParameterEstimate> = est.iter().filter(|e| e.op == Op::Defined).collect();
+    if !defs.is_empty() {
+        header(out, "Defined Parameters");
+        for e in defs {
+            row(out, format!("   {}", e.lhs), e);
+        }
+    }
+    if !fit.r_squared().is_empty() {
+        let _ = writeln!(out, "\nR-Square:\n{:<20}{:>9}", "", "Estimate");
+        for (v, r2) in fit.r_squared() {
+            let _ = writeln!(
+                out,
+                "{:<20}{:>9}",
+                truncate(&format!("   {v}"), 20),
+                f3(*r2)
+            );
+        }
+    }
+}

@@ -1,0 +1,58 @@
+//! Shared helpers of the SEM integration tests: reference files and data sets.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use cocreate_core::data::Table;
+use serde_json::Value;
+
+pub fn data_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name)
+}
+
+pub fn reference(name: &str) -> Value {
+    let text = std::fs::read_to_string(data_path(&format!("{name}.json"))).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+pub fn table(name: &str) -> Table {
+    Table::from_csv_path(data_path(name)).unwrap()
+}
+
+/// The co-creation survey with reverse-keyed items recoded `6 - x`.
+pub fn keyed_survey() -> Table {
+    let raw = table("cocreation_survey.csv");
+    let keys: Value =
+        serde_json::from_str(&std::fs::read_to_string(data_path("cocreation_keys.json")).unwrap())
+            .unwrap();
+    let mut reversed = Vec::new();
+    for c in keys["constructs"].as_array().unwrap() {
+        let items = c["items"].as_array().unwrap();
+        let rev = c["reverse"].as_array().unwrap();
+        for (i, r) in items.iter().zip(rev) {
+            if r.as_bool().unwrap() {
+                reversed.push(i.as_str().unwrap().to_string());
+            }
+        }
+    }
+    let names: Vec<String> = raw.names().to_vec();
+    let rows: Vec<Vec<Option<f64>>> = (0..raw.n_rows())
+        .map(|r| {
+            names
+                .iter()
+                .enumerate()
+                .map(|(c, n)| {
+                    raw.get(r, c)
+                        .map(|v| if reversed.contains(n) { 6.0 - v } else { v })
+                })
+                .collect()
+        })
+        .collect();
+    Table::new(names, rows).unwrap()
+}
+
+pub fn num(v: &Value) -> Option<f64> {
+    v.as_f64()
+}
