@@ -23,3 +23,8 @@
 pub use cocreate_core as core;
 pub use cocreate_journey as journey;
 pub use cocreate_maturity as maturity;
+
+/// The README's code samples, compiled and run as doctests so that they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
