@@ -1,0 +1,682 @@
+//! Predicting one customer or a whole customer base from trait scores.
+
+use nalgebra::{DMatrix, DVector};
+
+use crate::data::Table;
+
+use super::error::ReadinessError;
+use super::model::ReadinessModel;
+use super::pathway::{pathway_of, Pathway, Recommendation};
+
+/// One customer's trait scores, by trait name, on the constructs' response scale.
+///
+/// A trait that is not set (or set to `None`) is missing: [`ReadinessModel::predict`]
+/// refuses it, [`ReadinessModel::predict_partial`] predicts it from the other traits. A
+/// missing score is never read as zero.
+///
+/// ```
+/// use cocreate_core::readiness::Profile;
+/// let mut p = Profile::new(&[("O", 4.2), ("C", 3.4)]);
+/// p.set("N", None);
+/// assert_eq!(p.get("O"), Some(4.2));
+/// assert_eq!(p.get("N"), None);
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Profile {
+    scores: Vec<(String, Option<f64>)>,
+}
+
+impl Profile {
+    /// A profile from (trait, score) pairs.
+    pub fn new(scores: &[(&str, f64)]) -> Self {
+        Profile {
+            scores: scores
+                .iter()
+                .map(|(n, v)| (n.to_string(), Some(*v)))
+                .collect(),
+        }
+    }
+
+    /// Sets (or, with `None`, marks missing) the score of a trait.
+    pub fn set(&mut self, name: &str, score: Option<f64>) {
+        match self.scores.iter_mut().find(|(n, _)| n == name) {
+            Some(slot) => slot.1 = score,
+            None => self.scores.push((name.to_string(), score)),
+        }
+    }
+
+    /// The score of a trait, if given.
+    pub fn get(&self, name: &str) -> Option<f64> {
+        self.scores
+            .iter()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, v)| *v)
+    }
+
+    /// Every (trait, score) entry, in the order given.
+    pub fn entries(&self) -> &[(String, Option<f64>)] {
+        &self.scores
+    }
+}
+
+/// A predicted construct score.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct ConstructPrediction {
+    /// The construct.
+    pub name: String,
+    /// Conditional expectation on the response scale.
+    pub value: f64,
+    /// Standardised: `(value − model-implied mean) / model-implied SD`.
+    pub z: f64,
+    /// SD of the prediction error for a new customer: residual variance plus parameter
+    /// uncertainty (delta method), plus the uncertainty of imputed traits.
+    pub se: f64,
+    /// Prediction interval `value ± z_(1+level)/2 · se`, on the response scale (it is not
+    /// clipped to the response range).
+    pub interval: (f64, f64),
+}
+
+/// How the predicted outcome departs from the reference customer's (the trait means),
+/// split by pathway: `outcome = reference + Σ via + direct`.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Contributions {
+    /// The reference customer's predicted outcome (the model-implied mean).
+    pub reference: f64,
+    /// Indirect contribution through each mediator: `b_j · Σ_k a_jk (x_k − x̄_k)`.
+    pub via: Vec<f64>,
+    /// Direct contribution: `Σ_k c_k (x_k − x̄_k)`.
+    pub direct: f64,
+}
+
+/// The prediction for one customer.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Prediction {
+    /// Each mediator (e.g. II, EI), in model order.
+    pub mediators: Vec<ConstructPrediction>,
+    /// The outcome (e.g. WTC).
+    pub outcome: ConstructPrediction,
+    /// Pathway contributions to the outcome.
+    pub contributions: Contributions,
+    /// The dominant pathway by the model's [`super::PathwayRule`].
+    pub pathway: Pathway,
+    /// Formats and framing for that pathway.
+    pub recommendation: Recommendation,
+    /// The trait scores used, in model order (imputed ones included).
+    pub traits: Vec<f64>,
+    /// Traits that were missing and predicted from the others (partial prediction only).
+    pub imputed: Vec<String>,
+}
+
+/// Predictions for a batch of customers, column by column.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct BatchPrediction {
+    /// Predicted mediators: one vector per mediator, one value per customer.
+    pub mediators: Vec<Vec<f64>>,
+    /// Predicted outcome per customer.
+    pub outcome: Vec<f64>,
+    /// Prediction SD of the outcome per customer (residual plus parameter uncertainty).
+    pub outcome_se: Vec<f64>,
+    /// Dominant pathway per customer.
+    pub pathways: Vec<Pathway>,
+}
+
+impl BatchPrediction {
+    /// Number of customers.
+    pub fn len(&self) -> usize {
+        self.outcome.len()
+    }
+
+    /// Whether the batch is empty.
+    pub fn is_empty(&self) -> bool {
+        self.outcome.is_empty()
+    }
+}
+
+/// A value with an interval.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Estimate {
+    /// Point estimate.
+    pub value: f64,
+    /// Lower bound.
+    pub lower: f64,
+    /// Upper bound.
+    pub upper: f64,
+}
+
+/// Customers on one pathway.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Segment {
+    /// The pathway.
+    pub pathway: Pathway,
+    /// Its name ("innovation-led", "dual", …).
+    pub name: String,
+    /// Customers on it.
+    pub count: usize,
+    /// Share of the customer base, with a Wilson interval (the batch read as a sample of
+    /// a larger base).
+    pub share: Estimate,
+    /// Mean predicted outcome of these customers (`NaN` when the segment is empty).
+    pub mean_outcome: f64,
+}
+
+/// A customer base segmented by pathway.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Segmentation {
+    /// Customers.
+    pub n: usize,
+    /// One segment per pathway, in [`super::Constructs::pathways`] order; counts sum to `n`.
+    pub segments: Vec<Segment>,
+    /// Mean predicted outcome, with its delta-method interval (parameter uncertainty).
+    pub mean_outcome: Estimate,
+    /// The willingness threshold on the response scale.
+    pub threshold: f64,
+    /// Expected number of customers whose outcome reaches the threshold,
+    /// `Σ Φ((ŷ_i − t)/σ_res)`, with an interval from the Poisson-binomial variance plus
+    /// parameter uncertainty.
+    pub expected_willing: Estimate,
+    /// Level of the intervals.
+    pub level: f64,
+}
+
+impl ReadinessModel {
+    /// Predicts one customer whose every trait is scored.
+    ///
+    /// Errors when a trait is missing ([`ReadinessError::MissingTrait`]), unknown, not
+    /// finite or outside the response range.
+    ///
+    /// ```
+    /// # use cocreate_core::readiness::*;
+    /// # use cocreate_core::scoring::ResponseRange;
+    /// # let model = ReadinessModel::builder(Constructs::new(&["O", "C"], &["II", "EI"], "WTC", ResponseRange::new(1.0, 5.0)?)?, "demo")
+    /// #     .coefficients(&[("II ~ O", 0.6), ("EI ~ C", 0.5), ("WTC ~ II", 0.4), ("WTC ~ EI", 0.3),
+    /// #         ("II ~ 1", 1.2), ("EI ~ 1", 1.5), ("WTC ~ 1", 1.0), ("II ~~ II", 0.3), ("EI ~~ EI", 0.3),
+    /// #         ("WTC ~~ WTC", 0.3), ("O ~ 1", 3.0), ("C ~ 1", 3.0), ("O ~~ O", 0.5), ("C ~~ C", 0.5)]).build()?;
+    /// let p = model.predict(&Profile::new(&[("O", 4.8), ("C", 3.1)]))?;
+    /// assert_eq!(p.pathway, Pathway::Led(0)); // openness → II carries it
+    /// assert!(p.recommendation.formats.iter().any(|f| f == "beta tests"));
+    /// let c = &p.contributions;
+    /// let sum = c.reference + c.via.iter().sum::<f64>() + c.direct;
+    /// assert!((sum - p.outcome.value).abs() < 1e-12);
+    /// assert!(model.predict(&Profile::new(&[("O", 4.8)])).is_err()); // C missing
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn predict(&self, profile: &Profile) -> Result<Prediction, ReadinessError> {
+        let x = self.resolve(profile)?;
+        let mut full = Vec::with_capacity(x.len());
+        for (k, v) in x.iter().enumerate() {
+            match v {
+                Some(v) => full.push(*v),
+                None => {
+                    return Err(ReadinessError::MissingTrait {
+                        name: self.spec.constructs.traits()[k].clone(),
+                        at: String::new(),
+                    })
+                }
+            }
+        }
+        Ok(self.predict_full(full, &[], Vec::new()))
+    }
+
+    /// Predicts one customer with some traits missing (documented partial prediction).
+    ///
+    /// A missing trait is replaced by its conditional expectation given the scored traits
+    /// under the trait covariance, `x̂_M = x̄_M + Σ_MO Σ_OO⁻¹ (x_O − x̄_O)`, and its
+    /// conditional covariance `Σ_MM − Σ_MO Σ_OO⁻¹ Σ_OM` is added to the prediction
+    /// variances. With every trait scored this equals [`ReadinessModel::predict`].
+    ///
+    /// ```
+    /// # use cocreate_core::readiness::*;
+    /// # use cocreate_core::scoring::ResponseRange;
+    /// # let model = ReadinessModel::builder(Constructs::new(&["O", "C"], &["II", "EI"], "WTC", ResponseRange::new(1.0, 5.0)?)?, "demo")
+    /// #     .coefficients(&[("II ~ O", 0.6), ("EI ~ C", 0.5), ("WTC ~ II", 0.4), ("WTC ~ EI", 0.3),
+    /// #         ("II ~ 1", 1.2), ("EI ~ 1", 1.5), ("WTC ~ 1", 1.0), ("II ~~ II", 0.3), ("EI ~~ EI", 0.3),
+    /// #         ("WTC ~~ WTC", 0.3), ("O ~ 1", 3.0), ("C ~ 1", 3.0), ("O ~~ O", 0.5), ("C ~~ C", 0.5), ("O ~~ C", 0.2)]).build()?;
+    /// let p = model.predict_partial(&Profile::new(&[("O", 4.0)]))?;
+    /// assert_eq!(p.imputed, ["C"]);
+    /// assert!((p.traits[1] - (3.0 + 0.2 / 0.5 * (4.0 - 3.0))).abs() < 1e-12);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn predict_partial(&self, profile: &Profile) -> Result<Prediction, ReadinessError> {
+        let x = self.resolve(profile)?;
+        let traits = self.spec.constructs.traits();
+        let obs: Vec<usize> = (0..x.len()).filter(|&k| x[k].is_some()).collect();
+        let mis: Vec<usize> = (0..x.len()).filter(|&k| x[k].is_none()).collect();
+        if mis.is_empty() {
+            return self.predict(profile);
+        }
+        let mu = &self.spec.trait_mean;
+        let s = &self.spec.trait_cov;
+        let soo = DMatrix::from_fn(obs.len(), obs.len(), |i, j| s[(obs[i], obs[j])]);
+        let smo = DMatrix::from_fn(mis.len(), obs.len(), |i, j| s[(mis[i], obs[j])]);
+        let smm = DMatrix::from_fn(mis.len(), mis.len(), |i, j| s[(mis[i], mis[j])]);
+        let dev = DVector::from_fn(obs.len(), |i, _| x[obs[i]].unwrap_or(0.0) - mu[obs[i]]);
+        let (shift, cond) = if obs.is_empty() {
+            (DVector::zeros(mis.len()), smm)
+        } else {
+            let chol = soo
+                .cholesky()
+                .ok_or_else(|| ReadinessError::NotPositiveDefinite {
+                    what: "the covariance of the scored traits".into(),
+                })?;
+            let w = chol.solve(&smo.transpose()); // Σ_OO⁻¹ Σ_OM
+            (w.transpose() * dev, smm - &smo * w)
+        };
+        let mut full: Vec<f64> = x.iter().map(|v| v.unwrap_or(0.0)).collect();
+        for (i, &k) in mis.iter().enumerate() {
+            full[k] = mu[k] + shift[i];
+        }
+        let imputed = mis.iter().map(|&k| traits[k].clone()).collect();
+        // Extra variance from the imputed traits: wᵀ S_cond w for each prediction.
+        let p = traits.len();
+        let q = self.spec.constructs.mediators().len();
+        let extra = |w: &dyn Fn(usize) -> f64| -> f64 {
+            let mut v = 0.0;
+            for (i, &k) in mis.iter().enumerate() {
+                for (j, &l) in mis.iter().enumerate() {
+                    v += w(k) * cond[(i, j)] * w(l);
+                }
+            }
+            v.max(0.0)
+        };
+        let mut extras: Vec<f64> = (0..q)
+            .map(|j| extra(&|k| self.spec.coef.a[j * p + k]))
+            .collect();
+        extras.push(extra(&|k| self.d.total[k]));
+        Ok(self.predict_full(full, &extras, imputed))
+    }
+
+    /// Trait scores in model order, validated; `None` for missing.
+    fn resolve(&self, profile: &Profile) -> Result<Vec<Option<f64>>, ReadinessError> {
+        let traits = self.spec.constructs.traits();
+        let range = self.spec.constructs.range();
+        let mut x: Vec<Option<f64>> = vec![None; traits.len()];
+        let mut seen = vec![false; traits.len()];
+        for (name, v) in &profile.scores {
+            let k = traits.iter().position(|t| t == name).ok_or_else(|| {
+                ReadinessError::UnknownTrait {
+                    name: name.clone(),
+                    traits: traits.join(", "),
+                }
+            })?;
+            if seen[k] {
+                return Err(ReadinessError::InvalidInput(format!(
+                    "trait {name:?} is given twice"
+                )));
+            }
+            seen[k] = true;
+            if let Some(v) = *v {
+                if !(v >= range.min() && v <= range.max()) {
+                    return Err(ReadinessError::TraitOutOfRange {
+                        name: name.clone(),
+                        at: String::new(),
+                        value: v,
+                        min: range.min(),
+                        max: range.max(),
+                    });
+                }
+            }
+            x[k] = *v;
+        }
+        Ok(x)
+    }
+
+    /// The prediction at complete trait scores `x`; `extra` adds variance per mediator and
+    /// (last) for the outcome.
+    fn predict_full(&self, x: Vec<f64>, extra: &[f64], imputed: Vec<String>) -> Prediction {
+        let c = &self.spec.constructs;
+        let (p, q) = (c.traits().len(), c.mediators().len());
+        let co = &self.spec.coef;
+        let d = &self.d;
+        let z: Vec<f64> = std::iter::once(1.0).chain(x.iter().copied()).collect();
+        let qf = |m: &DMatrix<f64>| -> f64 {
+            let mut s = 0.0;
+            for i in 0..=p {
+                for j in 0..=p {
+                    s += z[i] * m[(i, j)] * z[j];
+                }
+            }
+            s.max(0.0)
+        };
+        let extra_at = |i: usize| extra.get(i).copied().unwrap_or(0.0);
+        let build = |name: &str, value: f64, mean: f64, sd: f64, var: f64| {
+            let se = var.sqrt();
+            ConstructPrediction {
+                name: name.to_string(),
+                value,
+                z: (value - mean) / sd,
+                se,
+                interval: (value - d.z_level * se, value + d.z_level * se),
+            }
+        };
+        let mut via = Vec::with_capacity(q);
+        let mut mediators = Vec::with_capacity(q);
+        for j in 0..q {
+            let m = d.kappa_m[j] + (0..p).map(|k| co.a[j * p + k] * x[k]).sum::<f64>();
+            via.push(co.b[j] * (m - d.mean_m[j]));
+            let var = d.resid_m[j] + qf(&d.q_m[j]) + extra_at(j);
+            mediators.push(build(&c.mediators()[j], m, d.mean_m[j], d.sd_m[j], var));
+        }
+        let y = d.kappa_y + (0..p).map(|k| d.total[k] * x[k]).sum::<f64>();
+        let direct = (0..p)
+            .map(|k| co.c[k] * (x[k] - self.spec.trait_mean[k]))
+            .sum::<f64>();
+        let var_y = d.resid_y + qf(&d.q_y) + extra_at(q);
+        let outcome = build(c.outcome(), y, d.mean_y, d.sd_y, var_y);
+        let pathway = pathway_of(d.rule.classify(y, &via), q);
+        Prediction {
+            mediators,
+            outcome,
+            contributions: Contributions {
+                reference: d.mean_y,
+                via,
+                direct,
+            },
+            pathway,
+            recommendation: c.recommendation(pathway),
+            traits: x,
+            imputed,
+        }
+    }
+
+    /// Predicts a batch: `traits` holds n customers × p traits, row-major in model trait
+    /// order. Every score must be finite and in the response range (the error names the
+    /// row, counted from 1). Single-threaded and allocation-light: about 20 ns per
+    /// customer with five traits and two mediators.
+    ///
+    /// ```
+    /// # use cocreate_core::readiness::*;
+    /// # use cocreate_core::scoring::ResponseRange;
+    /// # let model = ReadinessModel::builder(Constructs::new(&["O", "C"], &["II", "EI"], "WTC", ResponseRange::new(1.0, 5.0)?)?, "demo")
+    /// #     .coefficients(&[("II ~ O", 0.6), ("EI ~ C", 0.5), ("WTC ~ II", 0.4), ("WTC ~ EI", 0.3),
+    /// #         ("II ~ 1", 1.2), ("EI ~ 1", 1.5), ("WTC ~ 1", 1.0), ("II ~~ II", 0.3), ("EI ~~ EI", 0.3),
+    /// #         ("WTC ~~ WTC", 0.3), ("O ~ 1", 3.0), ("C ~ 1", 3.0), ("O ~~ O", 0.5), ("C ~~ C", 0.5)]).build()?;
+    /// let b = model.predict_batch(&[4.8, 3.1, 3.0, 4.9])?;
+    /// let one = model.predict(&Profile::new(&[("O", 3.0), ("C", 4.9)]))?;
+    /// assert_eq!(b.outcome[1], one.outcome.value);
+    /// assert_eq!(b.pathways[1], one.pathway);
+    /// assert!(model.predict_batch(&[4.8, f64::NAN]).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn predict_batch(&self, traits: &[f64]) -> Result<BatchPrediction, ReadinessError> {
+        let c = &self.spec.constructs;
+        let (p, q) = (c.traits().len(), c.mediators().len());
+        if traits.len() % p != 0 {
+            return Err(ReadinessError::WrongLength {
+                what: format!("trait scores ({p} per customer)"),
+                expected: traits.len().div_ceil(p) * p,
+                found: traits.len(),
+            });
+        }
+        let n = traits.len() / p;
+        let (lo, hi) = (c.range().min(), c.range().max());
+        let co = &self.spec.coef;
+        let d = &self.d;
+        let mut mediators = vec![Vec::with_capacity(n); q];
+        let mut outcome = Vec::with_capacity(n);
+        let mut outcome_se = Vec::with_capacity(n);
+        let mut pathways = Vec::with_capacity(n);
+        let mut via = vec![0.0; q];
+        // Upper triangle of Q_y, doubled off the diagonal.
+        let mut qy = Vec::with_capacity((p + 1) * (p + 2) / 2);
+        for i in 0..=p {
+            for j in i..=p {
+                qy.push(if i == j {
+                    d.q_y[(i, j)]
+                } else {
+                    2.0 * d.q_y[(i, j)]
+                });
+            }
+        }
+        let has_vcov = self.spec.vcov.is_some();
+        let mut z = vec![1.0; p + 1];
+        for (row, x) in traits.chunks_exact(p).enumerate() {
+            for (k, &v) in x.iter().enumerate() {
+                if !(v >= lo && v <= hi) {
+                    return Err(ReadinessError::TraitOutOfRange {
+                        name: c.traits()[k].clone(),
+                        at: format!("row {}: ", row + 1),
+                        value: v,
+                        min: lo,
+                        max: hi,
+                    });
+                }
+            }
+            let mut y = d.kappa_y;
+            for k in 0..p {
+                y += d.total[k] * x[k];
+            }
+            for j in 0..q {
+                let a = &co.a[j * p..(j + 1) * p];
+                let mut m = d.kappa_m[j];
+                for k in 0..p {
+                    m += a[k] * x[k];
+                }
+                via[j] = co.b[j] * (m - d.mean_m[j]);
+                mediators[j].push(m);
+            }
+            let mut var = d.resid_y;
+            if has_vcov {
+                z[1..].copy_from_slice(x);
+                let mut t = 0;
+                for i in 0..=p {
+                    for j in i..=p {
+                        var += qy[t] * z[i] * z[j];
+                        t += 1;
+                    }
+                }
+            }
+            outcome.push(y);
+            outcome_se.push(var.max(0.0).sqrt());
+            pathways.push(pathway_of(d.rule.classify(y, &via), q));
+        }
+        Ok(BatchPrediction {
+            mediators,
+            outcome,
+            outcome_se,
+            pathways,
+        })
+    }
+
+    /// The trait scores of a table's columns named for the traits, row-major in model
+    /// order, ready for [`ReadinessModel::predict_batch`] or [`ReadinessModel::segment`].
+    /// A missing cell is an error naming the row (counted from 1), never a zero.
+    ///
+    /// ```
+    /// # use cocreate_core::readiness::*;
+    /// # use cocreate_core::scoring::ResponseRange;
+    /// use cocreate_core::data::Table;
+    /// # let model = ReadinessModel::builder(Constructs::new(&["O", "C"], &["II", "EI"], "WTC", ResponseRange::new(1.0, 5.0)?)?, "demo")
+    /// #     .coefficients(&[("II ~ O", 0.6), ("EI ~ C", 0.5), ("WTC ~ II", 0.4), ("WTC ~ EI", 0.3),
+    /// #         ("II ~ 1", 1.2), ("EI ~ 1", 1.5), ("WTC ~ 1", 1.0), ("II ~~ II", 0.3), ("EI ~~ EI", 0.3),
+    /// #         ("WTC ~~ WTC", 0.3), ("O ~ 1", 3.0), ("C ~ 1", 3.0), ("O ~~ O", 0.5), ("C ~~ C", 0.5)]).build()?;
+    /// let t = Table::from_csv_reader("C,O\n3.5,4\n2,\n".as_bytes())?;
+    /// let err = model.trait_matrix(&t).unwrap_err();
+    /// assert!(err.to_string().starts_with("row 2: trait \"O\""));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn trait_matrix(&self, table: &Table) -> Result<Vec<f64>, ReadinessError> {
+        let traits = self.spec.constructs.traits();
+        let cols: Vec<usize> = traits
+            .iter()
+            .map(|t| {
+                table
+                    .column_index(t)
+                    .ok_or_else(|| ReadinessError::MissingValue(format!("the column {t:?}")))
+            })
+            .collect::<Result<_, _>>()?;
+        let mut out = Vec::with_capacity(table.n_rows() * traits.len());
+        for row in 0..table.n_rows() {
+            for (k, &col) in cols.iter().enumerate() {
+                match table.get(row, col) {
+                    Some(v) => out.push(v),
+                    None => {
+                        return Err(ReadinessError::MissingTrait {
+                            name: traits[k].clone(),
+                            at: format!("row {}: ", row + 1),
+                        })
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Segments a customer base (n × p trait scores, row-major) by pathway, with the mean
+    /// predicted outcome and the expected number of customers whose outcome reaches
+    /// `willing` (see [`Segmentation`] and `docs/methods/readiness.md`).
+    ///
+    /// ```
+    /// # use cocreate_core::readiness::*;
+    /// # use cocreate_core::scoring::ResponseRange;
+    /// # let model = ReadinessModel::builder(Constructs::new(&["O", "C"], &["II", "EI"], "WTC", ResponseRange::new(1.0, 5.0)?)?, "demo")
+    /// #     .coefficients(&[("II ~ O", 0.6), ("EI ~ C", 0.5), ("WTC ~ II", 0.4), ("WTC ~ EI", 0.3),
+    /// #         ("II ~ 1", 1.2), ("EI ~ 1", 1.5), ("WTC ~ 1", 1.0), ("II ~~ II", 0.3), ("EI ~~ EI", 0.3),
+    /// #         ("WTC ~~ WTC", 0.3), ("O ~ 1", 3.0), ("C ~ 1", 3.0), ("O ~~ O", 0.5), ("C ~~ C", 0.5)]).build()?;
+    /// let s = model.segment(&[4.8, 3.1, 3.0, 4.9, 1.0, 1.0], Threshold::Raw(3.0))?;
+    /// assert_eq!(s.segments.iter().map(|g| g.count).sum::<usize>(), 3);
+    /// let e = s.expected_willing;
+    /// assert!(e.lower <= e.value && e.value <= e.upper && e.value <= 3.0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn segment(
+        &self,
+        traits: &[f64],
+        willing: super::Threshold,
+    ) -> Result<Segmentation, ReadinessError> {
+        use statrs::distribution::{Continuous, ContinuousCDF, Normal};
+        let batch = self.predict_batch(traits)?;
+        let c = &self.spec.constructs;
+        let p = c.traits().len();
+        let n = batch.len();
+        if n == 0 {
+            return Err(ReadinessError::InvalidInput(
+                "no customers to segment".into(),
+            ));
+        }
+        let d = &self.d;
+        let range = c.range();
+        let t = willing.resolve((range.min() + range.max()) / 2.0, d.mean_y, d.sd_y)?;
+        let zq = d.z_level;
+        let nf = n as f64;
+        let segments = c
+            .pathways()
+            .into_iter()
+            .map(|pw| {
+                let (count, sum) = batch
+                    .pathways
+                    .iter()
+                    .zip(&batch.outcome)
+                    .filter(|(q, _)| **q == pw)
+                    .fold((0usize, 0.0), |(k, s), (_, y)| (k + 1, s + y));
+                Segment {
+                    pathway: pw,
+                    name: c.pathway_name(pw).to_string(),
+                    count,
+                    share: wilson(count, n, zq),
+                    mean_outcome: if count == 0 {
+                        f64::NAN
+                    } else {
+                        sum / count as f64
+                    },
+                }
+            })
+            .collect();
+        // Mean outcome: linear in x, so it is ŷ at the mean traits, with var z̄ᵀQz̄.
+        let mut zbar = vec![0.0; p + 1];
+        zbar[0] = 1.0;
+        for x in traits.chunks_exact(p) {
+            for k in 0..p {
+                zbar[k + 1] += x[k] / nf;
+            }
+        }
+        let quad = |z: &[f64]| {
+            let mut s = 0.0;
+            for i in 0..=p {
+                for j in 0..=p {
+                    s += z[i] * d.q_y[(i, j)] * z[j];
+                }
+            }
+            s.max(0.0)
+        };
+        let ybar = batch.outcome.iter().sum::<f64>() / nf;
+        let se_mean = quad(&zbar).sqrt();
+        // Expected willing: Σ Φ((ŷ−t)/s) with s the residual SD.
+        let s = d.resid_y.sqrt();
+        let std = Normal::new(0.0, 1.0).map_err(|e| ReadinessError::InvalidInput(e.to_string()))?;
+        let mut expected = 0.0;
+        let mut bern = 0.0;
+        let mut grad = vec![0.0; p + 1];
+        for (i, &y) in batch.outcome.iter().enumerate() {
+            let pi = if s > 0.0 {
+                std.cdf((y - t) / s)
+            } else if y >= t {
+                1.0
+            } else {
+                0.0
+            };
+            expected += pi;
+            bern += pi * (1.0 - pi);
+            if s > 0.0 {
+                let w = std.pdf((y - t) / s) / s;
+                grad[0] += w;
+                for k in 0..p {
+                    grad[k + 1] += w * traits[i * p + k];
+                }
+            }
+        }
+        let se_willing = (bern + quad(&grad)).sqrt();
+        Ok(Segmentation {
+            n,
+            segments,
+            mean_outcome: Estimate {
+                value: ybar,
+                lower: ybar - zq * se_mean,
+                upper: ybar + zq * se_mean,
+            },
+            threshold: t,
+            expected_willing: Estimate {
+                value: expected,
+                lower: (expected - zq * se_willing).max(0.0),
+                upper: (expected + zq * se_willing).min(nf),
+            },
+            level: self.spec.level,
+        })
+    }
+}
+
+/// Wilson score interval of a proportion.
+fn wilson(k: usize, n: usize, z: f64) -> Estimate {
+    let (kf, nf) = (k as f64, n as f64);
+    let p = kf / nf;
+    let z2 = z * z;
+    let centre = (p + z2 / (2.0 * nf)) / (1.0 + z2 / nf);
+    let half = z / (1.0 + z2 / nf) * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt();
+    Estimate {
+        value: p,
+        lower: (centre - half).max(0.0),
+        upper: (centre + half).min(1.0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wilson_matches_the_closed_form() {
+        // 12 of 40 at 95 %: Wilson interval (0.180748, 0.454300), by hand.
+        let e = wilson(12, 40, 1.959963984540054);
+        assert!((e.lower - 0.180_748_452).abs() < 1e-8, "{e:?}");
+        assert!((e.upper - 0.454_300_188).abs() < 1e-8, "{e:?}");
+        let all = wilson(5, 5, 1.96);
+        assert_eq!(all.upper, 1.0);
+    }
+}
