@@ -201,7 +201,7 @@ impl ReadinessModel {
     /// #         ("WTC ~~ WTC", 0.3), ("O ~ 1", 3.0), ("C ~ 1", 3.0), ("O ~~ O", 0.5), ("C ~~ C", 0.5)]).build()?;
     /// let p = model.predict(&Profile::new(&[("O", 4.8), ("C", 3.1)]))?;
     /// assert_eq!(p.pathway, Pathway::Led(0)); // openness → II carries it
-    /// assert!(p.recommendation.formats.iter().any(|f| f == "beta tests"));
+    /// assert_eq!(p.recommendation.pathway, "II-led"); // Constructs::new names, formats are yours to attach
     /// let c = &p.contributions;
     /// let sum = c.reference + c.via.iter().sum::<f64>() + c.direct;
     /// assert!((sum - p.outcome.value).abs() < 1e-12);
