@@ -430,7 +430,7 @@ fn segmentation_counts_sum_and_match_single_predictions() {
             .unwrap();
         assert!((batch.outcome[i] - p.outcome.value).abs() < 1e-12);
         assert!((batch.outcome_se[i] - p.outcome.se).abs() < 1e-12);
-        assert_eq!(batch.pathways[i], p.pathway);
+        assert_eq!(batch.pathway(i), Some(p.pathway));
     }
     // The mean predicted WTC equals the sample mean of WTC (OLS-type path model with
     // intercepts), and lies in its interval.
@@ -670,4 +670,55 @@ fn models_round_trip_through_json_and_garbage_is_refused() {
     v["coef"]["b"] = serde_json::json!([0.3, 0.2]);
     v["level"] = serde_json::json!(2.0);
     assert!(serde_json::from_value::<ReadinessModel>(v).is_err());
+}
+
+/// Sizes outside the compile-time kernels (here 9 traits, 4 mediators) take the general
+/// loop, which must agree with single predictions too.
+#[test]
+fn batch_of_unusual_size_equals_single_predictions() {
+    let traits: Vec<String> = (1..=9).map(|k| format!("T{k}")).collect();
+    let meds = ["M1", "M2", "M3", "M4"];
+    let t: Vec<&str> = traits.iter().map(|s| s.as_str()).collect();
+    let c = Constructs::new(&t, &meds, "Y", range()).unwrap();
+    let mut coefs: Vec<(String, f64)> = Vec::new();
+    for (j, m) in meds.iter().enumerate() {
+        for (k, x) in t.iter().enumerate() {
+            coefs.push((format!("{m} ~ {x}"), 0.05 * ((j + 2 * k) % 7) as f64 - 0.1));
+        }
+        coefs.push((format!("Y ~ {m}"), 0.1 + 0.05 * j as f64));
+        coefs.push((format!("{m} ~ 1"), 1.0));
+        coefs.push((format!("{m} ~~ {m}"), 0.3));
+    }
+    for x in &t {
+        coefs.push((format!("{x} ~ 1"), 3.0));
+        coefs.push((format!("{x} ~~ {x}"), 0.5));
+        coefs.push((format!("Y ~ {x}"), 0.02));
+    }
+    coefs.push(("Y ~ 1".into(), 0.5));
+    coefs.push(("Y ~~ Y".into(), 0.4));
+    let refs: Vec<(&str, f64)> = coefs.iter().map(|(s, v)| (s.as_str(), *v)).collect();
+    let model = ReadinessModel::builder(c, "test")
+        .coefficients(&refs)
+        .vcov(
+            &["Y ~ 1", "Y ~ M2", "M2 ~ T3"],
+            DMatrix::from_diagonal(&DVector::from_vec(vec![0.01, 0.003, 0.002])),
+        )
+        .build()
+        .unwrap();
+    let rows: Vec<f64> = (0..9 * 6)
+        .map(|i| 1.0 + (i * 7 % 17) as f64 / 4.25)
+        .collect();
+    let b = model.predict_batch(&rows).unwrap();
+    for (i, x) in rows.chunks(9).enumerate() {
+        let prof = Profile::new(&t.iter().copied().zip(x.iter().copied()).collect::<Vec<_>>());
+        let p = model.predict(&prof).unwrap();
+        assert!((b.outcome[i] - p.outcome.value).abs() < 1e-12);
+        assert!((b.outcome_se[i] - p.outcome.se).abs() < 1e-12);
+        assert!((b.mediators[3][i] - p.mediators[3].value).abs() < 1e-12);
+        assert_eq!(b.pathway(i), Some(p.pathway));
+    }
+    let mut bad = rows.clone();
+    bad[9 * 4 + 2] = 9.0;
+    let e = model.predict_batch(&bad).unwrap_err();
+    assert!(e.to_string().starts_with("row 5: trait \"T3\""), "{e}");
 }

@@ -127,7 +127,7 @@ proptest! {
             prop_assert!((b.outcome[i] - p.outcome.value).abs() < 1e-9);
             prop_assert!((b.outcome_se[i] - p.outcome.se).abs() < 1e-9);
             prop_assert!((b.mediators[1][i] - p.mediators[1].value).abs() < 1e-9);
-            prop_assert_eq!(b.pathways[i], p.pathway);
+            prop_assert_eq!(b.pathway(i), Some(p.pathway));
         }
         let s = model.segment(&x, Threshold::Raw(t)).unwrap();
         prop_assert_eq!(s.segments.iter().map(|g| g.count).sum::<usize>(), 20);

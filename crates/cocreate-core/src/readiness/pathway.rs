@@ -288,28 +288,31 @@ pub(crate) struct ResolvedRule {
 
 impl ResolvedRule {
     /// The pathway code: `0..q` led by mediator `j`, `q` dual, `q + 1` low readiness.
+    /// Written with selects rather than branches: pathways of consecutive customers are
+    /// unpredictable, and mispredicted branches would dominate the batch loop.
     #[inline]
     pub fn classify(&self, outcome: f64, via: &[f64]) -> usize {
         let q = via.len();
-        if outcome < self.low {
-            return q + 1;
-        }
         let mut sum = 0.0;
         let mut best = 0.0;
         let mut lead = q;
         for (j, &v) in via.iter().enumerate() {
-            if v > 0.0 && v >= self.min_contribution {
-                sum += v;
-                if v > best {
-                    best = v;
-                    lead = j;
-                }
-            }
+            let counted = if v > 0.0 && v >= self.min_contribution {
+                v
+            } else {
+                0.0
+            };
+            sum += counted;
+            let better = counted > best;
+            best = if better { counted } else { best };
+            lead = if better { j } else { lead };
         }
-        if lead < q && best >= self.lead_share * sum {
-            lead
+        let led = lead < q && best >= self.lead_share * sum;
+        let code = if led { lead } else { q };
+        if outcome < self.low {
+            q + 1
         } else {
-            q
+            code
         }
     }
 }

@@ -121,8 +121,11 @@ pub struct BatchPrediction {
     pub outcome: Vec<f64>,
     /// Prediction SD of the outcome per customer (residual plus parameter uncertainty).
     pub outcome_se: Vec<f64>,
-    /// Dominant pathway per customer.
-    pub pathways: Vec<Pathway>,
+    /// Pathway codes: `j < q` led by mediator j, `q` dual, `q + 1` low readiness (one
+    /// byte per customer; read them with [`BatchPrediction::pathway`]).
+    codes: Vec<u8>,
+    /// Number of mediators.
+    q: usize,
 }
 
 impl BatchPrediction {
@@ -134,6 +137,20 @@ impl BatchPrediction {
     /// Whether the batch is empty.
     pub fn is_empty(&self) -> bool {
         self.outcome.is_empty()
+    }
+
+    /// The dominant pathway of customer `i` (`None` past the end).
+    pub fn pathway(&self, i: usize) -> Option<Pathway> {
+        self.codes
+            .get(i)
+            .map(|&c| pathway_of(usize::from(c), self.q))
+    }
+
+    /// The dominant pathway of every customer, in row order.
+    pub fn pathways(&self) -> impl ExactSizeIterator<Item = Pathway> + '_ {
+        self.codes
+            .iter()
+            .map(|&c| pathway_of(usize::from(c), self.q))
     }
 }
 
@@ -401,11 +418,44 @@ impl ReadinessModel {
     /// let b = model.predict_batch(&[4.8, 3.1, 3.0, 4.9])?;
     /// let one = model.predict(&Profile::new(&[("O", 3.0), ("C", 4.9)]))?;
     /// assert_eq!(b.outcome[1], one.outcome.value);
-    /// assert_eq!(b.pathways[1], one.pathway);
+    /// assert_eq!(b.pathway(1), Some(one.pathway));
     /// assert!(model.predict_batch(&[4.8, f64::NAN]).is_err());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn predict_batch(&self, traits: &[f64]) -> Result<BatchPrediction, ReadinessError> {
+        // Zeroed allocations come from the allocator's zero pages, without a fill pass.
+        let n = traits.len() / self.spec.constructs.traits().len();
+        let q = self.spec.constructs.mediators().len();
+        let mut out = BatchPrediction {
+            mediators: (0..q).map(|_| vec![0.0; n]).collect(),
+            outcome: vec![0.0; n],
+            outcome_se: vec![0.0; n],
+            codes: vec![0; n],
+            q,
+        };
+        self.predict_batch_into(traits, &mut out)?;
+        Ok(out)
+    }
+
+    /// As [`ReadinessModel::predict_batch`], writing into `out` (cleared first) so that a
+    /// scoring loop reuses its buffers.
+    ///
+    /// ```
+    /// # use cocreate_core::readiness::*;
+    /// # use cocreate_core::scoring::ResponseRange;
+    /// # let model = ReadinessModel::builder(Constructs::new(&["O"], &["II"], "WTC", ResponseRange::new(1.0, 5.0)?)?, "demo")
+    /// #     .coefficients(&[("II ~ O", 0.5), ("WTC ~ II", 0.5), ("II ~ 1", 1.0), ("WTC ~ 1", 1.0),
+    /// #         ("II ~~ II", 0.3), ("WTC ~~ WTC", 0.3), ("O ~ 1", 3.0), ("O ~~ O", 0.5)]).build()?;
+    /// let mut out = model.predict_batch(&[3.0, 4.0])?;
+    /// model.predict_batch_into(&[5.0], &mut out)?;
+    /// assert_eq!(out.len(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn predict_batch_into(
+        &self,
+        traits: &[f64],
+        out: &mut BatchPrediction,
+    ) -> Result<(), ReadinessError> {
         let c = &self.spec.constructs;
         let (p, q) = (c.traits().len(), c.mediators().len());
         if traits.len() % p != 0 {
@@ -417,72 +467,186 @@ impl ReadinessModel {
         }
         let n = traits.len() / p;
         let (lo, hi) = (c.range().min(), c.range().max());
+        // Sized up front (every value is overwritten): the loops write by index.
+        out.mediators.resize_with(q, Vec::new);
+        for m in &mut out.mediators {
+            m.resize(n, 0.0);
+        }
+        out.outcome.resize(n, 0.0);
+        out.outcome_se.resize(n, 0.0);
+        out.codes.resize(n, 0);
+        out.q = q;
+        // Constant sizes let the compiler keep everything in registers and unroll the
+        // per-customer loops; other sizes take the general loop.
+        macro_rules! dispatch {
+            ($(($p:literal, $q:literal)),*) => {
+                match (p, q) {
+                    $(($p, $q) => self.fill_fixed::<$p, $q>(traits, out, lo, hi),)*
+                    _ => self.fill(traits, out, p, lo, hi),
+                }
+            };
+        }
+        let in_range = dispatch!(
+            (1, 1),
+            (2, 1),
+            (3, 1),
+            (4, 1),
+            (5, 1),
+            (6, 1),
+            (7, 1),
+            (8, 1),
+            (1, 2),
+            (2, 2),
+            (3, 2),
+            (4, 2),
+            (5, 2),
+            (6, 2),
+            (7, 2),
+            (8, 2),
+            (1, 3),
+            (2, 3),
+            (3, 3),
+            (4, 3),
+            (5, 3),
+            (6, 3),
+            (7, 3),
+            (8, 3)
+        );
+        if !in_range {
+            // The loops only noted that a score is bad; find the first one and leave no
+            // partial results behind.
+            out.mediators.iter_mut().for_each(Vec::clear);
+            out.outcome.clear();
+            out.outcome_se.clear();
+            out.codes.clear();
+            let i = traits
+                .iter()
+                .position(|&v| !(v >= lo && v <= hi))
+                .unwrap_or(0);
+            return Err(ReadinessError::TraitOutOfRange {
+                name: c.traits()[i % p].clone(),
+                at: format!("row {}: ", i / p + 1),
+                value: traits[i],
+                min: lo,
+                max: hi,
+            });
+        }
+        for v in &mut out.outcome_se {
+            *v = v.max(0.0).sqrt();
+        }
+        Ok(())
+    }
+
+    /// The batch loop for p traits and q mediators known at compile time. Writes the
+    /// outcome variance to `outcome_se` (the caller takes square roots in one pass).
+    #[allow(clippy::needless_range_loop)] // index loops read as the formulas
+    fn fill_fixed<const P: usize, const Q: usize>(
+        &self,
+        traits: &[f64],
+        out: &mut BatchPrediction,
+        lo: f64,
+        hi: f64,
+    ) -> bool {
         let co = &self.spec.coef;
         let d = &self.d;
-        let mut mediators = vec![Vec::with_capacity(n); q];
-        let mut outcome = Vec::with_capacity(n);
-        let mut outcome_se = Vec::with_capacity(n);
-        let mut pathways = Vec::with_capacity(n);
+        let total: [f64; P] = std::array::from_fn(|k| d.total[k]);
+        let a: [[f64; P]; Q] = std::array::from_fn(|j| std::array::from_fn(|k| co.a[j * P + k]));
+        let kappa_m: [f64; Q] = std::array::from_fn(|j| d.kappa_m[j]);
+        let b: [f64; Q] = std::array::from_fn(|j| co.b[j]);
+        let mean_m: [f64; Q] = std::array::from_fn(|j| d.mean_m[j]);
+        let (lin, tri, q00) = self.variance_form();
+        let lin: [f64; P] = std::array::from_fn(|k| lin[k]);
+        let tri: [[f64; P]; P] = std::array::from_fn(|k| std::array::from_fn(|l| tri[k * P + l]));
+        let rule = d.rule;
+        let (kappa_y, base_var) = (d.kappa_y, d.resid_y + q00);
+        let mut meds = out.mediators.iter_mut();
+        let meds: [&mut [f64]; Q] =
+            std::array::from_fn(|_| meds.next().map_or(&mut [][..], |m| &mut m[..]));
+        let rows = traits
+            .chunks_exact(P)
+            .zip(out.outcome.iter_mut())
+            .zip(out.outcome_se.iter_mut())
+            .zip(out.codes.iter_mut())
+            .enumerate();
+        let mut in_range = true;
+        for (i, (((x, y_out), var_out), code)) in rows {
+            let x: [f64; P] = std::array::from_fn(|k| x[k]);
+            for v in x {
+                in_range &= (v >= lo) & (v <= hi);
+            }
+            let mut y = kappa_y;
+            for k in 0..P {
+                y += total[k] * x[k];
+            }
+            let mut via = [0.0; Q];
+            for j in 0..Q {
+                let mut m = kappa_m[j];
+                for k in 0..P {
+                    m += a[j][k] * x[k];
+                }
+                via[j] = b[j] * (m - mean_m[j]);
+                meds[j][i] = m;
+            }
+            let mut var = base_var;
+            for k in 0..P {
+                let mut inner = lin[k];
+                for l in k..P {
+                    inner += tri[k][l] * x[l];
+                }
+                var += x[k] * inner;
+            }
+            *y_out = y;
+            *var_out = var;
+            // q ≤ 200 (Constructs::validate), so every code fits a byte.
+            *code = rule.classify(y, &via) as u8;
+        }
+        in_range
+    }
+
+    /// The general batch loop (any p and q), as [`Self::fill_fixed`].
+    #[allow(clippy::needless_range_loop)] // index loops read as the formulas
+    fn fill(&self, traits: &[f64], out: &mut BatchPrediction, p: usize, lo: f64, hi: f64) -> bool {
+        let q = self.spec.constructs.mediators().len();
+        let co = &self.spec.coef;
+        let d = &self.d;
+        let (lin, tri, q00) = self.variance_form();
         let mut via = vec![0.0; q];
-        // Upper triangle of Q_y, doubled off the diagonal.
-        let mut qy = Vec::with_capacity((p + 1) * (p + 2) / 2);
-        for i in 0..=p {
-            for j in i..=p {
-                qy.push(if i == j {
-                    d.q_y[(i, j)]
-                } else {
-                    2.0 * d.q_y[(i, j)]
-                });
+        let mut in_range = true;
+        for (i, x) in traits.chunks_exact(p).enumerate() {
+            for &v in x {
+                in_range &= (v >= lo) & (v <= hi);
             }
-        }
-        let has_vcov = self.spec.vcov.is_some();
-        let mut z = vec![1.0; p + 1];
-        for (row, x) in traits.chunks_exact(p).enumerate() {
-            for (k, &v) in x.iter().enumerate() {
-                if !(v >= lo && v <= hi) {
-                    return Err(ReadinessError::TraitOutOfRange {
-                        name: c.traits()[k].clone(),
-                        at: format!("row {}: ", row + 1),
-                        value: v,
-                        min: lo,
-                        max: hi,
-                    });
-                }
-            }
-            let mut y = d.kappa_y;
-            for k in 0..p {
-                y += d.total[k] * x[k];
-            }
+            let y = d.kappa_y + dot(&d.total, x);
             for j in 0..q {
-                let a = &co.a[j * p..(j + 1) * p];
-                let mut m = d.kappa_m[j];
-                for k in 0..p {
-                    m += a[k] * x[k];
-                }
+                let m = d.kappa_m[j] + dot(&co.a[j * p..(j + 1) * p], x);
                 via[j] = co.b[j] * (m - d.mean_m[j]);
-                mediators[j].push(m);
+                out.mediators[j][i] = m;
             }
-            let mut var = d.resid_y;
-            if has_vcov {
-                z[1..].copy_from_slice(x);
-                let mut t = 0;
-                for i in 0..=p {
-                    for j in i..=p {
-                        var += qy[t] * z[i] * z[j];
-                        t += 1;
-                    }
-                }
+            let mut var = d.resid_y + q00;
+            for k in 0..p {
+                var += x[k] * (lin[k] + dot(&tri[k * p + k..(k + 1) * p], &x[k..]));
             }
-            outcome.push(y);
-            outcome_se.push(var.max(0.0).sqrt());
-            pathways.push(pathway_of(d.rule.classify(y, &via), q));
+            out.outcome[i] = y;
+            out.outcome_se[i] = var;
+            out.codes[i] = d.rule.classify(y, &via) as u8;
         }
-        Ok(BatchPrediction {
-            mediators,
-            outcome,
-            outcome_se,
-            pathways,
-        })
+        in_range
+    }
+
+    /// The outcome's parameter variance as `q00 + Σ_k x_k (lin_k + Σ_{l ≥ k} tri_kl x_l)`
+    /// from the symmetric `Q_y` (zero without a parameter covariance).
+    fn variance_form(&self) -> (Vec<f64>, Vec<f64>, f64) {
+        let p = self.spec.constructs.traits().len();
+        let q = &self.d.q_y;
+        let lin = (0..p).map(|k| 2.0 * q[(0, k + 1)]).collect();
+        let mut tri = vec![0.0; p * p];
+        for k in 0..p {
+            for l in k..p {
+                let f = if k == l { 1.0 } else { 2.0 };
+                tri[k * p + l] = f * q[(k + 1, l + 1)];
+            }
+        }
+        (lin, tri, q[(0, 0)])
     }
 
     /// The trait scores of a table's columns named for the traits, row-major in model
@@ -566,27 +730,26 @@ impl ReadinessModel {
         let t = willing.resolve((range.min() + range.max()) / 2.0, d.mean_y, d.sd_y)?;
         let zq = d.z_level;
         let nf = n as f64;
+        let mut counts = vec![0usize; batch.q + 2];
+        let mut sums = vec![0.0; batch.q + 2];
+        for (&code, y) in batch.codes.iter().zip(&batch.outcome) {
+            counts[usize::from(code)] += 1;
+            sums[usize::from(code)] += y;
+        }
         let segments = c
             .pathways()
             .into_iter()
-            .map(|pw| {
-                let (count, sum) = batch
-                    .pathways
-                    .iter()
-                    .zip(&batch.outcome)
-                    .filter(|(q, _)| **q == pw)
-                    .fold((0usize, 0.0), |(k, s), (_, y)| (k + 1, s + y));
-                Segment {
-                    pathway: pw,
-                    name: c.pathway_name(pw).to_string(),
-                    count,
-                    share: wilson(count, n, zq),
-                    mean_outcome: if count == 0 {
-                        f64::NAN
-                    } else {
-                        sum / count as f64
-                    },
-                }
+            .enumerate()
+            .map(|(code, pw)| Segment {
+                pathway: pw,
+                name: c.pathway_name(pw).to_string(),
+                count: counts[code],
+                share: wilson(counts[code], n, zq),
+                mean_outcome: if counts[code] == 0 {
+                    f64::NAN
+                } else {
+                    sums[code] / counts[code] as f64
+                },
             })
             .collect();
         // Mean outcome: linear in x, so it is ŷ at the mean traits, with var z̄ᵀQz̄.
@@ -650,6 +813,11 @@ impl ReadinessModel {
             level: self.spec.level,
         })
     }
+}
+
+/// Σ a_i b_i.
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 /// Wilson score interval of a proportion.
