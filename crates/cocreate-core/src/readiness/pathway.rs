@@ -356,4 +356,4 @@ pub struct Recommendation {
 }
 
 /// The note of the low-readiness pathway.
-pub(crate) const LOW_READINESS_NOTE: &str = "no co-creation format is recommended on the basis of personality: the predicted willingness is below the threshold; personality is a weak prior, not a gate: check co-producer readiness (motivation, role clarity, task communicated, ability) before ruling the customer out";
+pub(crate) const LOW_READINESS_NOTE: &str = "the predicted willingness is below the low-readiness threshold, so personality recommends no co-creation format; personality is a weak prior, not a gate: check co-producer readiness (motivation, role clarity, task communicated, ability) before ruling the customer out";
