@@ -722,3 +722,76 @@ fn batch_of_unusual_size_equals_single_predictions() {
     let e = model.predict_batch(&bad).unwrap_err();
     assert!(e.to_string().starts_with("row 5: trait \"T3\""), "{e}");
 }
+
+/// The latent model's delta-method variance, including the marker intercepts that put the
+/// latent constructs on the response scale, against a numerical gradient.
+#[test]
+fn latent_parameter_uncertainty_matches_a_numerical_delta_method() {
+    let data = common::keyed_survey();
+    let fit = Model::parse(LATENT)
+        .unwrap()
+        .fit(&data, &opts(SeMethod::Standard))
+        .unwrap();
+    let model = ReadinessModel::from_fit(&fit, Constructs::cocreation(range()), "items").unwrap();
+    let v = fit.vcov().unwrap();
+    let theta = fit.free_parameters().to_vec();
+    let traits = ["O", "C", "E", "A", "N"];
+    let markers = [
+        ("O", "O1"),
+        ("C", "C1"),
+        ("E", "E1"),
+        ("A", "A1"),
+        ("N", "N1"),
+        ("II", "II1"),
+        ("EI", "EI1"),
+        ("WTC", "WTC1"),
+    ];
+    let yhat = |th: &[f64], x: &[f64; 5]| -> f64 {
+        let par = |l: &str, op: Op, r: &str| {
+            fit.get(l, op, r)
+                .map_or(0.0, |e| e.free.map_or(e.est, |i| th[i]))
+        };
+        let off = |c: &str| {
+            let m = markers.iter().find(|(n, _)| *n == c).unwrap().1;
+            par(m, Op::Intercept, "")
+        };
+        let u: Vec<f64> = (0..5).map(|k| x[k] - off(traits[k])).collect();
+        let eta = |m: &str| {
+            par(m, Op::Intercept, "")
+                + (0..5)
+                    .map(|k| par(m, Op::Regression, traits[k]) * u[k])
+                    .sum::<f64>()
+        };
+        off("WTC")
+            + par("WTC", Op::Intercept, "")
+            + par("WTC", Op::Regression, "II") * eta("II")
+            + par("WTC", Op::Regression, "EI") * eta("EI")
+            + (0..5)
+                .map(|k| par("WTC", Op::Regression, traits[k]) * u[k])
+                .sum::<f64>()
+    };
+    let mut max = 0.0f64;
+    for x in customers() {
+        let mut g = DVector::zeros(theta.len());
+        for i in 0..theta.len() {
+            let h = 1e-5;
+            let (mut up, mut dn) = (theta.clone(), theta.clone());
+            up[i] += h;
+            dn[i] -= h;
+            g[i] = (yhat(&up, &x) - yhat(&dn, &x)) / (2.0 * h);
+        }
+        let p = model.predict(&profile(&x)).unwrap();
+        max = max.max((p.outcome.value - yhat(&theta, &x)).abs());
+        let param_var = (g.transpose() * v * &g)[(0, 0)];
+        let resid = model.outcome_residual_variance() + {
+            let b = &model.coefficients().b;
+            let psi = model.mediator_residual_cov();
+            (0..2)
+                .map(|i| (0..2).map(|j| b[i] * psi[(i, j)] * b[j]).sum::<f64>())
+                .sum::<f64>()
+        };
+        max = max.max((p.outcome.se.powi(2) - (resid + param_var)).abs());
+    }
+    println!("latent delta-method variance vs numerical gradient: max difference {max:e}");
+    assert!(max < 1e-8, "max difference {max:e}");
+}
