@@ -669,6 +669,10 @@ fn models_round_trip_through_json_and_garbage_is_refused() {
     assert!(serde_json::from_value::<ReadinessModel>(v.clone()).is_err());
     v["coef"]["b"] = serde_json::json!([0.3, 0.2]);
     v["level"] = serde_json::json!(2.0);
+    assert!(serde_json::from_value::<ReadinessModel>(v.clone()).is_err());
+    v["level"] = serde_json::json!(0.95);
+    assert!(serde_json::from_value::<ReadinessModel>(v.clone()).is_ok());
+    v["rule"]["lead_share"] = serde_json::json!(0.2);
     assert!(serde_json::from_value::<ReadinessModel>(v).is_err());
 }
 

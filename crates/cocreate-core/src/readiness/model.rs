@@ -286,6 +286,7 @@ impl ReadinessModel {
                 spec.level
             )));
         }
+        spec.rule.validate()?;
         psd_check(&spec.trait_cov, "the trait covariance matrix")?;
         psd_check(&spec.psi_m, "the mediators' residual covariance matrix")?;
         if spec.psi_y < 0.0 {

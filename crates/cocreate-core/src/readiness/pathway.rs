@@ -254,7 +254,15 @@ impl PathwayRuleBuilder {
 
     /// Validates and returns the rule.
     pub fn build(self) -> Result<PathwayRule, ReadinessError> {
-        let r = self.rule;
+        self.rule.validate()?;
+        Ok(self.rule)
+    }
+}
+
+impl PathwayRule {
+    /// Checks the rule's values (also after deserialising).
+    pub(crate) fn validate(&self) -> Result<(), ReadinessError> {
+        let r = self;
         if !(r.lead_share > 0.5 && r.lead_share <= 1.0) {
             return Err(ReadinessError::InvalidOptions(format!(
                 "lead_share must be above 0.5 and at most 1 (a leader needs a majority), not {}",
@@ -273,7 +281,7 @@ impl PathwayRuleBuilder {
                     "the low-readiness threshold must be finite, not {v}"
                 )))
             }
-            _ => Ok(r),
+            _ => Ok(()),
         }
     }
 }
