@@ -562,43 +562,65 @@ impl ReadinessModel {
         let mut meds = out.mediators.iter_mut();
         let meds: [&mut [f64]; Q] =
             std::array::from_fn(|_| meds.next().map_or(&mut [][..], |m| &mut m[..]));
-        let rows = traits
-            .chunks_exact(P)
-            .zip(out.outcome.iter_mut())
-            .zip(out.outcome_se.iter_mut())
-            .zip(out.codes.iter_mut())
-            .enumerate();
+        // Customers go through in blocks of L lanes, traits transposed to lane vectors,
+        // so that every formula is a loop over lanes the compiler turns into SIMD. The
+        // last block is padded with in-range values and only its real rows are written.
+        const L: usize = 4;
+        let n = out.outcome.len();
         let mut in_range = true;
-        for (i, (((x, y_out), var_out), code)) in rows {
-            let x: [f64; P] = std::array::from_fn(|k| x[k]);
-            for v in x {
-                in_range &= (v >= lo) & (v <= hi);
-            }
-            let mut y = kappa_y;
-            for k in 0..P {
-                y += total[k] * x[k];
-            }
-            let mut via = [0.0; Q];
-            for j in 0..Q {
-                let mut m = kappa_m[j];
+        let mut start = 0;
+        while start < n {
+            let rows = L.min(n - start);
+            let mut xt = [[lo; L]; P];
+            for l in 0..rows {
+                let x = &traits[(start + l) * P..(start + l + 1) * P];
                 for k in 0..P {
-                    m += a[j][k] * x[k];
+                    xt[k][l] = x[k];
                 }
-                via[j] = b[j] * (m - mean_m[j]);
-                meds[j][i] = m;
             }
-            let mut var = base_var;
             for k in 0..P {
-                let mut inner = lin[k];
-                for l in k..P {
-                    inner += tri[k][l] * x[l];
+                for l in 0..L {
+                    in_range &= (xt[k][l] >= lo) & (xt[k][l] <= hi);
                 }
-                var += x[k] * inner;
             }
-            *y_out = y;
-            *var_out = var;
-            // q ≤ 200 (Constructs::validate), so every code fits a byte.
-            *code = rule.classify(y, &via) as u8;
+            let mut y = [kappa_y; L];
+            for k in 0..P {
+                for l in 0..L {
+                    y[l] += total[k] * xt[k][l];
+                }
+            }
+            let mut via = [[0.0; Q]; L];
+            for j in 0..Q {
+                let mut m = [kappa_m[j]; L];
+                for k in 0..P {
+                    for l in 0..L {
+                        m[l] += a[j][k] * xt[k][l];
+                    }
+                }
+                for l in 0..rows {
+                    via[l][j] = b[j] * (m[l] - mean_m[j]);
+                    meds[j][start + l] = m[l];
+                }
+            }
+            let mut var = [base_var; L];
+            for k in 0..P {
+                let mut inner = [lin[k]; L];
+                for c in k..P {
+                    for l in 0..L {
+                        inner[l] += tri[k][c] * xt[c][l];
+                    }
+                }
+                for l in 0..L {
+                    var[l] += xt[k][l] * inner[l];
+                }
+            }
+            for l in 0..rows {
+                out.outcome[start + l] = y[l];
+                out.outcome_se[start + l] = var[l];
+                // q ≤ 200 (Constructs::validate), so every code fits a byte.
+                out.codes[start + l] = rule.classify(y[l], &via[l]) as u8;
+            }
+            start += rows;
         }
         in_range
     }
