@@ -160,6 +160,17 @@ fn predictions_equal_the_path_equations_written_out() {
     assert!(max < 1e-9, "max difference {max:e}");
 }
 
+/// Central-difference gradient of `f` at `theta`.
+fn numerical_gradient(theta: &[f64], f: impl Fn(&[f64]) -> f64) -> DVector<f64> {
+    let h = 1e-5;
+    DVector::from_fn(theta.len(), |i, _| {
+        let (mut up, mut dn) = (theta.to_vec(), theta.to_vec());
+        up[i] += h;
+        dn[i] -= h;
+        (f(&up) - f(&dn)) / (2.0 * h)
+    })
+}
+
 /// The delta-method variance of ŷ against a numerical gradient over the fit's free
 /// parameters: g = ∂ŷ/∂θ by central differences, var = gᵀ V g.
 #[test]
@@ -193,14 +204,7 @@ fn parameter_uncertainty_matches_a_numerical_delta_method() {
     };
     let mut max = 0.0f64;
     for x in customers() {
-        let mut g = DVector::zeros(theta.len());
-        for i in 0..theta.len() {
-            let h = 1e-5;
-            let (mut up, mut dn) = (theta.clone(), theta.clone());
-            up[i] += h;
-            dn[i] -= h;
-            g[i] = (yhat(&up, &x) - yhat(&dn, &x)) / (2.0 * h);
-        }
+        let g = numerical_gradient(&theta, |th| yhat(th, &x));
         let param_var = (g.transpose() * v * &g)[(0, 0)];
         let (_, resid) = implied_conditional(&fit, "WTC", &x);
         let p = model.predict(&profile(&x)).unwrap();
@@ -213,12 +217,7 @@ fn parameter_uncertainty_matches_a_numerical_delta_method() {
 
 #[test]
 fn latent_model_predicts_on_the_marker_scale() {
-    let data = common::keyed_survey();
-    let fit = Model::parse(LATENT)
-        .unwrap()
-        .fit(&data, &opts(SeMethod::Standard))
-        .unwrap();
-    let model = ReadinessModel::from_fit(&fit, Constructs::cocreation(range()), "items").unwrap();
+    let (fit, model) = latent_fit();
     assert!(matches!(
         model.provenance(),
         Provenance::Fitted { latent: true, .. }
@@ -261,6 +260,16 @@ fn latent_model_predicts_on_the_marker_scale() {
     }
     println!("latent readiness vs implied latent moments: max difference {max:e}");
     assert!(max < 1e-8, "max difference {max:e}");
+}
+
+/// The latent model on the keyed survey items, and its readiness model.
+fn latent_fit() -> (SemFit, ReadinessModel) {
+    let fit = Model::parse(LATENT)
+        .unwrap()
+        .fit(&common::keyed_survey(), &opts(SeMethod::Standard))
+        .unwrap();
+    let model = ReadinessModel::from_fit(&fit, Constructs::cocreation(range()), "items").unwrap();
+    (fit, model)
 }
 
 const LATENT: &str = "
@@ -731,12 +740,7 @@ fn batch_of_unusual_size_equals_single_predictions() {
 /// latent constructs on the response scale, against a numerical gradient.
 #[test]
 fn latent_parameter_uncertainty_matches_a_numerical_delta_method() {
-    let data = common::keyed_survey();
-    let fit = Model::parse(LATENT)
-        .unwrap()
-        .fit(&data, &opts(SeMethod::Standard))
-        .unwrap();
-    let model = ReadinessModel::from_fit(&fit, Constructs::cocreation(range()), "items").unwrap();
+    let (fit, model) = latent_fit();
     let v = fit.vcov().unwrap();
     let theta = fit.free_parameters().to_vec();
     let traits = ["O", "C", "E", "A", "N"];
@@ -776,14 +780,7 @@ fn latent_parameter_uncertainty_matches_a_numerical_delta_method() {
     };
     let mut max = 0.0f64;
     for x in customers() {
-        let mut g = DVector::zeros(theta.len());
-        for i in 0..theta.len() {
-            let h = 1e-5;
-            let (mut up, mut dn) = (theta.clone(), theta.clone());
-            up[i] += h;
-            dn[i] -= h;
-            g[i] = (yhat(&up, &x) - yhat(&dn, &x)) / (2.0 * h);
-        }
+        let g = numerical_gradient(&theta, |th| yhat(th, &x));
         let p = model.predict(&profile(&x)).unwrap();
         max = max.max((p.outcome.value - yhat(&theta, &x)).abs());
         let param_var = (g.transpose() * v * &g)[(0, 0)];
