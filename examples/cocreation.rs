@@ -232,18 +232,17 @@ fn run() -> Result<(), Failure> {
         .predict_batch(&traits)
         .map_err(|e| Failure::in_file(&s.data, e))?;
     let picks = five_customers(&readiness, &batch.mediators, &batch.outcome);
-    let p = s.traits.len();
     let mut explained = Vec::new();
     for (row, why) in &picks {
-        let x = &traits[row * p..(row + 1) * p];
-        let names: Vec<(&str, f64)> = s
-            .traits
-            .iter()
-            .map(String::as_str)
-            .zip(x.iter().copied())
-            .collect();
+        // The customer's own scores; a trait without a score is predicted from the
+        // others, with its uncertainty in the interval.
+        let mut profile = Profile::default();
+        for t in &s.traits {
+            let col = composites.column_index(t).unwrap_or(usize::MAX);
+            profile.set(t, composites.get(*row, col));
+        }
         let pred = readiness
-            .predict(&Profile::new(&names))
+            .predict_partial(&profile)
             .map_err(|e| Failure::in_file(&s.data, e))?;
         explained.push((ids[*row].clone(), why.clone(), pred));
     }
@@ -627,6 +626,7 @@ fn prediction_json(model: &ReadinessModel, id: &str, why: &str, p: &Prediction) 
         .map(|(t, v)| (t.clone(), num(*v)))
         .collect();
     out.insert("traits".into(), Value::Object(traits));
+    out.insert("imputed_traits".into(), json!(p.imputed));
     let all: Vec<_> = p.mediators.iter().chain([&p.outcome]).collect();
     for cp in &all {
         out.insert(cp.name.to_lowercase(), num(cp.value));
@@ -665,7 +665,12 @@ fn prediction_json(model: &ReadinessModel, id: &str, why: &str, p: &Prediction) 
 fn print_segments(seg: &Segmentation, imputed: usize, outcome: &str) {
     println!("\nSegments of the whole sample (N = {}):", seg.n);
     if imputed > 0 {
-        println!("  ({imputed} customers without a score on a trait were predicted from their other traits)");
+        let who = if imputed == 1 {
+            "customer"
+        } else {
+            "customers"
+        };
+        println!("  ({imputed} {who} without a score on a trait: the missing trait was predicted from the other traits)");
     }
     println!(
         "  {:<16} {:>6} {:>7} {:>18} {:>10}",
