@@ -10,11 +10,13 @@
 //! writes a Graphviz path diagram. Bad input gives a one-line error naming the file, line
 //! and column, and exit code 2.
 
+#[path = "common/sem_json.rs"]
+mod sem_json;
+
 use std::process::ExitCode;
 
 use cocreate::core::data::{DataError, Table};
 use cocreate::core::sem::{DotOptions, Missing, Model, SeMethod, SemError, SemOptions};
-use serde_json::{json, Value};
 
 struct Args {
     model: String,
@@ -127,18 +129,6 @@ fn describe(err: &SemError, model: &str, data: &str) -> String {
     }
 }
 
-fn num(v: f64) -> Value {
-    if v.is_finite() {
-        json!(v)
-    } else {
-        Value::Null
-    }
-}
-
-fn opt(v: Option<f64>) -> Value {
-    v.map_or(Value::Null, num)
-}
-
 fn run(a: &Args) -> Result<(), String> {
     let text = std::fs::read_to_string(&a.model).map_err(|e| format!("{}: {e}", a.model))?;
     let model = Model::parse(&text).map_err(|e| describe(&e.into(), &a.model, &a.data))?;
@@ -159,42 +149,9 @@ fn run(a: &Args) -> Result<(), String> {
             .map_err(|e| format!("{path}: {e}"))?;
     }
     if a.json {
-        let fm = fit.fit_measures();
-        let rows: Vec<Value> = fit
-            .estimates()
-            .iter()
-            .map(|e| {
-                json!({
-                    "lhs": e.lhs, "op": e.op.as_str(), "rhs": e.rhs, "label": e.label,
-                    "est": num(e.est), "se": opt(e.se), "z": opt(e.z), "pvalue": opt(e.pvalue),
-                    "ci.lower": num(e.ci_lower), "ci.upper": num(e.ci_upper),
-                    "std.lv": num(e.std_lv), "std.all": num(e.std_all),
-                })
-            })
-            .collect();
-        let r2: serde_json::Map<String, Value> = fit
-            .r_squared()
-            .iter()
-            .map(|(k, v)| (k.clone(), num(*v)))
-            .collect();
-        let out = json!({
-            "n_used": fit.n_used(),
-            "npar": fm.npar,
-            "converged": fit.convergence().converged,
-            "iterations": fit.convergence().iterations,
-            "parameter_estimates": rows,
-            "fit": {
-                "chisq": num(fm.chisq), "df": num(fm.df), "pvalue": opt(fm.pvalue),
-                "cfi": num(fm.cfi), "tli": num(fm.tli), "rmsea": num(fm.rmsea),
-                "rmsea.ci.lower": num(fm.rmsea_ci_lower), "rmsea.ci.upper": num(fm.rmsea_ci_upper),
-                "srmr": num(fm.srmr), "aic": num(fm.aic), "bic": num(fm.bic), "logl": num(fm.logl),
-            },
-            "r2": r2,
-            "warnings": fit.warnings().iter().map(|w| w.to_string()).collect::<Vec<_>>(),
-        });
         println!(
             "{}",
-            serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?
+            serde_json::to_string_pretty(&sem_json::fit_json(&fit)).map_err(|e| e.to_string())?
         );
     } else {
         print!("{}", fit.summary());

@@ -13,10 +13,12 @@
 //! - [`sem`]: lavaan-style model syntax, path analysis and latent-variable structural
 //!   equation models fitted by maximum likelihood, with fit indices, indirect effects and
 //!   bootstrap intervals.
-//! - `readiness`: co-creation readiness prediction and co-producer readiness diagnostics.
+//! - [`readiness`]: co-creation readiness prediction (who is ready to co-create, by which
+//!   pathway, with which invitation) and co-producer readiness diagnostics.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
 pub mod data;
+pub mod readiness;
 pub mod scoring;
 pub mod sem;

@@ -1,0 +1,365 @@
+//! Co-producer readiness: motivation, role clarity, task communicated and ability, each
+//! 0–100, with gaps, overall readiness, the bottleneck and the interventions
+//! (`concepts.md` §2).
+
+use crate::scoring::{pomp, ResponseRange, Scores};
+
+use super::error::ReadinessError;
+
+/// A condition a customer needs to co-produce a service well.
+///
+/// ```
+/// use cocreate_core::readiness::Dimension;
+/// assert_eq!(Dimension::ALL.len(), 4);
+/// assert_eq!(Dimension::TaskCommunicated.name(), "task communicated");
+/// assert!(Dimension::Ability.interventions().iter().any(|i| i.contains("human")));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum Dimension {
+    /// Motivation to take part.
+    Motivation,
+    /// Understanding which role to play.
+    RoleClarity,
+    /// Having been told what to do and how, including firm-specific steps.
+    TaskCommunicated,
+    /// The capacity to do it.
+    Ability,
+}
+
+impl Dimension {
+    /// The four dimensions in reporting order.
+    pub const ALL: [Dimension; 4] = [
+        Dimension::Motivation,
+        Dimension::RoleClarity,
+        Dimension::TaskCommunicated,
+        Dimension::Ability,
+    ];
+
+    /// The dimension's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Dimension::Motivation => "motivation",
+            Dimension::RoleClarity => "role clarity",
+            Dimension::TaskCommunicated => "task communicated",
+            Dimension::Ability => "ability",
+        }
+    }
+
+    /// The fixes for a gap on this dimension (`concepts.md` §2; offered as choices, not
+    /// mandates).
+    pub fn interventions(self) -> &'static [&'static str] {
+        match self {
+            Dimension::Motivation => &[
+                "incentives or rewards for taking part",
+                "make the benefit visible (time, money, control)",
+                "make taking part enjoyable and show the impact of contributions",
+            ],
+            Dimension::RoleClarity => &[
+                "a realistic preview of the customer's role",
+                "cues in the setting and the interface that show what the customer does next",
+            ],
+            Dimension::TaskCommunicated => &[
+                "step-by-step instructions, including the firm-specific steps",
+                "information before the encounter",
+                "personal advice from staff",
+            ],
+            Dimension::Ability => &[
+                "training and tutorials",
+                "a simpler task design",
+                "a human fallback: staff who take over on request (forcing self-service harms attitudes)",
+            ],
+        }
+    }
+}
+
+/// Options of the co-producer diagnosis.
+///
+/// ```
+/// use cocreate_core::readiness::CoproducerOptions;
+/// assert_eq!(CoproducerOptions::default().gap_threshold(), 50.0);
+/// let o = CoproducerOptions::new(60.0)?;
+/// assert_eq!(o.gap_threshold(), 60.0);
+/// assert!(CoproducerOptions::new(120.0).is_err());
+/// # Ok::<(), cocreate_core::readiness::ReadinessError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CoproducerOptions {
+    gap_threshold: f64,
+}
+
+impl Default for CoproducerOptions {
+    /// A gap below 50 (the midpoint of the response scale).
+    fn default() -> Self {
+        CoproducerOptions {
+            gap_threshold: 50.0,
+        }
+    }
+}
+
+impl CoproducerOptions {
+    /// A dimension scoring below `gap_threshold` (0–100) is a gap.
+    pub fn new(gap_threshold: f64) -> Result<Self, ReadinessError> {
+        if !(0.0..=100.0).contains(&gap_threshold) {
+            return Err(ReadinessError::InvalidOptions(format!(
+                "the gap threshold is on the 0–100 scale, not {gap_threshold}"
+            )));
+        }
+        Ok(CoproducerOptions { gap_threshold })
+    }
+
+    /// The gap threshold (0–100).
+    pub fn gap_threshold(&self) -> f64 {
+        self.gap_threshold
+    }
+}
+
+/// One dimension's score.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct DimensionScore {
+    /// The dimension.
+    pub dimension: Dimension,
+    /// 0–100 (POMP of the item mean).
+    pub score: f64,
+    /// Below the gap threshold.
+    pub gap: bool,
+}
+
+/// What to do about one gap.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Intervention {
+    /// The dimension with the gap.
+    pub dimension: Dimension,
+    /// The fixes ([`Dimension::interventions`]).
+    pub actions: Vec<String>,
+}
+
+/// One customer's co-producer readiness.
+///
+/// ```
+/// use cocreate_core::readiness::{diagnose, CoproducerOptions, Dimension};
+///
+/// // motivation, role clarity, task communicated, ability (0–100)
+/// let d = diagnose([80.0, 70.0, 55.0, 30.0], &CoproducerOptions::default())?;
+/// assert_eq!(d.bottleneck, Dimension::Ability);
+/// assert_eq!(d.compensatory, 58.75);
+/// assert_eq!(d.weakest_link, 30.0);
+/// assert!(d.human_fallback);
+/// assert_eq!(d.interventions.len(), 1);
+/// # Ok::<(), cocreate_core::readiness::ReadinessError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CoproducerDiagnosis {
+    /// The four dimensions, in [`Dimension::ALL`] order.
+    pub dimensions: Vec<DimensionScore>,
+    /// Compensatory overall readiness: the mean of the four scores.
+    pub compensatory: f64,
+    /// Weakest-link overall readiness: the lowest score.
+    pub weakest_link: f64,
+    /// The lowest dimension (the first in [`Dimension::ALL`] order on ties).
+    pub bottleneck: Dimension,
+    /// Interventions for each gap, in dimension order (empty when there is none).
+    pub interventions: Vec<Intervention>,
+    /// Ability is a gap: keep a human alternative rather than forcing self-service.
+    pub human_fallback: bool,
+}
+
+impl CoproducerDiagnosis {
+    /// Whether no dimension is a gap.
+    pub fn ready(&self) -> bool {
+        self.dimensions.iter().all(|d| !d.gap)
+    }
+}
+
+/// Diagnoses one customer from 0–100 scores in [`Dimension::ALL`] order.
+///
+/// Errors when a score is not finite or outside 0–100.
+pub fn diagnose(
+    scores: [f64; 4],
+    options: &CoproducerOptions,
+) -> Result<CoproducerDiagnosis, ReadinessError> {
+    for (d, s) in Dimension::ALL.iter().zip(scores) {
+        if !(0.0..=100.0).contains(&s) {
+            return Err(ReadinessError::InvalidInput(format!(
+                "the {} score {s} is not on the 0–100 scale",
+                d.name()
+            )));
+        }
+    }
+    let dimensions: Vec<DimensionScore> = Dimension::ALL
+        .iter()
+        .zip(scores)
+        .map(|(&dimension, score)| DimensionScore {
+            dimension,
+            score,
+            gap: score < options.gap_threshold,
+        })
+        .collect();
+    let mut bottleneck = 0;
+    for i in 1..4 {
+        if scores[i] < scores[bottleneck] {
+            bottleneck = i;
+        }
+    }
+    let interventions: Vec<Intervention> = dimensions
+        .iter()
+        .filter(|d| d.gap)
+        .map(|d| Intervention {
+            dimension: d.dimension,
+            actions: d
+                .dimension
+                .interventions()
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        })
+        .collect();
+    Ok(CoproducerDiagnosis {
+        compensatory: scores.iter().sum::<f64>() / 4.0,
+        weakest_link: scores[bottleneck],
+        bottleneck: Dimension::ALL[bottleneck],
+        human_fallback: dimensions[3].gap,
+        dimensions,
+        interventions,
+    })
+}
+
+/// Which scales of an instrument measure the four dimensions.
+///
+/// ```
+/// use cocreate_core::readiness::CoproducerScales;
+/// let s = CoproducerScales::new("MOT", "ROLE", "TASK", "ABIL");
+/// assert_eq!(s.names()[3], "ABIL");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CoproducerScales {
+    names: [String; 4],
+}
+
+impl CoproducerScales {
+    /// The scale names of motivation, role clarity, task communicated and ability.
+    pub fn new(motivation: &str, role_clarity: &str, task: &str, ability: &str) -> Self {
+        CoproducerScales {
+            names: [motivation, role_clarity, task, ability].map(String::from),
+        }
+    }
+
+    /// The names, in [`Dimension::ALL`] order.
+    pub fn names(&self) -> &[String; 4] {
+        &self.names
+    }
+}
+
+/// Co-producer readiness of a group of customers.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct CoproducerReport {
+    /// One diagnosis per customer, in row order.
+    pub customers: Vec<CoproducerDiagnosis>,
+    /// Mean score per dimension.
+    pub mean_scores: [f64; 4],
+    /// Share of customers with a gap, per dimension.
+    pub gap_shares: [f64; 4],
+    /// Customers whose bottleneck is each dimension.
+    pub bottleneck_counts: [usize; 4],
+    /// Customers without any gap.
+    pub ready: usize,
+    /// Customers who need a human fallback.
+    pub human_fallback: usize,
+}
+
+/// Diagnoses every respondent of scored items: each dimension's scale score (the item
+/// mean on `range`) becomes 0–100 by POMP, `100·(s − min)/(max − min)`.
+///
+/// A respondent without a score on a dimension (every item skipped) is an error naming
+/// the row (from 1), never a zero.
+///
+/// ```
+/// use cocreate_core::data::Table;
+/// use cocreate_core::readiness::{diagnose_scores, CoproducerOptions, CoproducerScales, Dimension};
+/// use cocreate_core::scoring::{Instrument, Responses, Scorer, ScoringOptions};
+///
+/// let keys = Instrument::from_json_str(r#"{"name": "coproducer", "scale_min": 1, "scale_max": 5, "scales": [
+///     {"name": "MOT", "items": ["m1", "m2"]}, {"name": "ROLE", "items": ["r1", "r2"]},
+///     {"name": "TASK", "items": ["t1", "t2"]}, {"name": "ABIL", "items": ["a1", "a2"]}]}"#)?;
+/// let csv = "m1,m2,r1,r2,t1,t2,a1,a2\n5,4,4,4,3,4,2,1\n4,4,5,5,5,4,4,5\n";
+/// let answers = Responses::from_table(&keys, &Table::from_csv_reader(csv.as_bytes())?)?;
+/// let scores = Scorer::new(&keys, ScoringOptions::new())?.score(&answers)?;
+/// let r = diagnose_scores(&scores, &CoproducerScales::new("MOT", "ROLE", "TASK", "ABIL"),
+///     keys.range(), &CoproducerOptions::default())?;
+/// assert_eq!(r.customers[0].bottleneck, Dimension::Ability);
+/// assert_eq!(r.customers[0].dimensions[3].score, 12.5); // mean 1.5 on 1–5
+/// assert_eq!(r.ready, 1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn diagnose_scores(
+    scores: &Scores,
+    scales: &CoproducerScales,
+    range: ResponseRange,
+    options: &CoproducerOptions,
+) -> Result<CoproducerReport, ReadinessError> {
+    let idx: Vec<usize> = scales
+        .names
+        .iter()
+        .map(|n| scores.scale_index(n))
+        .collect::<Result<_, _>>()?;
+    let n = scores.n_respondents();
+    if n == 0 {
+        return Err(ReadinessError::InvalidInput(
+            "no respondents to diagnose".into(),
+        ));
+    }
+    let mut customers = Vec::with_capacity(n);
+    for row in 0..n {
+        let mut s = [0.0; 4];
+        for (i, &col) in idx.iter().enumerate() {
+            let raw = scores.get(row, col).ok_or_else(|| {
+                ReadinessError::InvalidInput(format!(
+                    "row {}: no {} score ({} has no answered item)",
+                    row + 1,
+                    Dimension::ALL[i].name(),
+                    scales.names[i]
+                ))
+            })?;
+            s[i] = pomp(range, raw).clamp(0.0, 100.0);
+        }
+        customers.push(
+            diagnose(s, options)
+                .map_err(|e| ReadinessError::InvalidInput(format!("row {}: {e}", row + 1)))?,
+        );
+    }
+    Ok(summarise(customers))
+}
+
+/// Aggregates diagnoses.
+fn summarise(customers: Vec<CoproducerDiagnosis>) -> CoproducerReport {
+    let nf = customers.len() as f64;
+    let mut mean_scores = [0.0; 4];
+    let mut gap_shares = [0.0; 4];
+    let mut bottleneck_counts = [0; 4];
+    for c in &customers {
+        for (i, d) in c.dimensions.iter().enumerate() {
+            mean_scores[i] += d.score / nf;
+            if d.gap {
+                gap_shares[i] += 1.0 / nf;
+            }
+        }
+        if let Some(i) = Dimension::ALL.iter().position(|d| *d == c.bottleneck) {
+            bottleneck_counts[i] += 1;
+        }
+    }
+    CoproducerReport {
+        mean_scores,
+        gap_shares,
+        bottleneck_counts,
+        ready: customers.iter().filter(|c| c.ready()).count(),
+        human_fallback: customers.iter().filter(|c| c.human_fallback).count(),
+        customers,
+    }
+}

@@ -1,0 +1,367 @@
+//! Pathways of co-creation readiness: the profiles that say what to offer a customer led by
+//! each mediator, the classification rule and the thresholds it uses.
+
+use super::error::ReadinessError;
+
+/// What a pathway means for the invitation: its name, the co-creation formats that suit
+/// customers on it and the message framing (`concepts.md` §1).
+///
+/// ```
+/// use cocreate_core::readiness::PathwayProfile;
+///
+/// let p = PathwayProfile::innovation_led();
+/// assert_eq!(p.name, "innovation-led");
+/// assert!(p.formats.iter().any(|f| f == "beta tests"));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct PathwayProfile {
+    /// The pathway's name, e.g. `"innovation-led"`.
+    pub name: String,
+    /// Co-creation formats to offer.
+    pub formats: Vec<String>,
+    /// How to frame the invitation.
+    pub framing: Vec<String>,
+}
+
+fn owned(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+impl PathwayProfile {
+    /// A profile with its own name, formats and framing.
+    ///
+    /// ```
+    /// use cocreate_core::readiness::PathwayProfile;
+    /// let p = PathwayProfile::new("community-led", &["user forums"], &["belonging"]);
+    /// assert_eq!(p.formats, ["user forums"]);
+    /// ```
+    pub fn new(name: impl Into<String>, formats: &[&str], framing: &[&str]) -> Self {
+        PathwayProfile {
+            name: name.into(),
+            formats: owned(formats),
+            framing: owned(framing),
+        }
+    }
+
+    /// Customers whose readiness runs through innate innovativeness: beta tests, early
+    /// access and "lab" environments, framed on novelty and being part of something new.
+    ///
+    /// ```
+    /// use cocreate_core::readiness::PathwayProfile;
+    /// assert_eq!(PathwayProfile::innovation_led().formats.len(), 3);
+    /// ```
+    pub fn innovation_led() -> Self {
+        Self::new(
+            "innovation-led",
+            &["beta tests", "early access", "lab environments"],
+            &["novelty", "being part of something new"],
+        )
+    }
+
+    /// Customers whose readiness runs through enduring involvement: advisory panels,
+    /// in-depth feedback sessions and long-term partnership programmes, framed on personal
+    /// relevance, long-term benefit and seeing the impact of their input.
+    ///
+    /// ```
+    /// use cocreate_core::readiness::PathwayProfile;
+    /// assert!(PathwayProfile::involvement_led().framing.iter().any(|f| f == "personal relevance"));
+    /// ```
+    pub fn involvement_led() -> Self {
+        Self::new(
+            "involvement-led",
+            &[
+                "advisory panels",
+                "in-depth feedback sessions",
+                "long-term partnership programmes",
+            ],
+            &[
+                "personal relevance",
+                "long-term benefit",
+                "seeing the impact of their input",
+            ],
+        )
+    }
+
+    /// A profile for a mediator without known recommendations: named `"<mediator>-led"`,
+    /// with no formats or framing (the library does not invent them).
+    ///
+    /// ```
+    /// use cocreate_core::readiness::PathwayProfile;
+    /// let p = PathwayProfile::unnamed("TRUST");
+    /// assert_eq!(p.name, "TRUST-led");
+    /// assert!(p.formats.is_empty());
+    /// ```
+    pub fn unnamed(mediator: &str) -> Self {
+        Self::new(format!("{mediator}-led"), &[], &[])
+    }
+}
+
+/// The pathway a customer's predicted readiness takes (see [`PathwayRule`]).
+///
+/// ```
+/// use cocreate_core::readiness::Pathway;
+/// assert_ne!(Pathway::Led(0), Pathway::Dual);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum Pathway {
+    /// Readiness runs mainly through this mediator (an index into the model's mediators;
+    /// its [`PathwayProfile`] names it, e.g. "innovation-led").
+    Led(usize),
+    /// No single pathway leads: two or more contribute comparably, or none stands out.
+    Dual,
+    /// The predicted outcome lies below the low-readiness threshold.
+    LowReadiness,
+}
+
+/// A cut-off on the outcome.
+///
+/// ```
+/// use cocreate_core::readiness::Threshold;
+/// assert_eq!(Threshold::default(), Threshold::Midpoint);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum Threshold {
+    /// The midpoint of the constructs' response range (3 on a 1–5 scale).
+    #[default]
+    Midpoint,
+    /// A value on the response scale.
+    Raw(f64),
+    /// A value in standard deviations of the outcome from its model-implied mean.
+    Standardized(f64),
+}
+
+impl Threshold {
+    /// The cut-off on the response scale, given the range midpoint and the outcome's
+    /// model-implied mean and standard deviation.
+    pub(crate) fn resolve(self, midpoint: f64, mean: f64, sd: f64) -> Result<f64, ReadinessError> {
+        let v = match self {
+            Threshold::Midpoint => midpoint,
+            Threshold::Raw(v) => v,
+            Threshold::Standardized(z) => mean + z * sd,
+        };
+        if v.is_finite() {
+            Ok(v)
+        } else {
+            Err(ReadinessError::InvalidOptions(format!(
+                "the threshold {self:?} is not a finite number"
+            )))
+        }
+    }
+}
+
+/// The transparent rule that names a customer's pathway.
+///
+/// With predicted outcome `ŷ`, contributions `via_j` of each mediator (relative to the
+/// reference customer, see `docs/methods/readiness.md`) and the outcome's model-implied
+/// standard deviation `σ_y`:
+///
+/// 1. `ŷ` below the `low` threshold → [`Pathway::LowReadiness`];
+/// 2. a mediator *counts* when `via_j ≥ min_contribution · σ_y` (and `via_j > 0`);
+/// 3. if the largest counting contribution is at least `lead_share` of the sum of the
+///    counting contributions → [`Pathway::Led`] by that mediator;
+/// 4. otherwise (comparable contributions, or none counts) → [`Pathway::Dual`].
+///
+/// Defaults: `low` = the scale midpoint, `lead_share` = 2/3 (with two mediators: the
+/// leader contributes at least twice as much as the other), `min_contribution` = 0.1.
+///
+/// ```
+/// use cocreate_core::readiness::{PathwayRule, Threshold};
+///
+/// let rule = PathwayRule::builder().low(Threshold::Raw(3.5)).lead_share(0.75).build()?;
+/// assert_eq!(rule.lead_share(), 0.75);
+/// assert!(PathwayRule::builder().lead_share(0.4).build().is_err());
+/// # Ok::<(), cocreate_core::readiness::ReadinessError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct PathwayRule {
+    low: Threshold,
+    lead_share: f64,
+    min_contribution: f64,
+}
+
+impl Default for PathwayRule {
+    fn default() -> Self {
+        PathwayRule {
+            low: Threshold::Midpoint,
+            lead_share: 2.0 / 3.0,
+            min_contribution: 0.1,
+        }
+    }
+}
+
+impl PathwayRule {
+    /// A builder starting from the defaults.
+    pub fn builder() -> PathwayRuleBuilder {
+        PathwayRuleBuilder {
+            rule: PathwayRule::default(),
+        }
+    }
+
+    /// Below this predicted outcome a customer has low readiness.
+    pub fn low(&self) -> Threshold {
+        self.low
+    }
+
+    /// Share of the counting contributions the leading mediator needs.
+    pub fn lead_share(&self) -> f64 {
+        self.lead_share
+    }
+
+    /// Smallest contribution that counts, in outcome standard deviations.
+    pub fn min_contribution(&self) -> f64 {
+        self.min_contribution
+    }
+}
+
+/// Builder of [`PathwayRule`]; [`PathwayRuleBuilder::build`] validates.
+///
+/// ```
+/// use cocreate_core::readiness::PathwayRule;
+/// let rule = PathwayRule::builder().min_contribution(0.0).build()?;
+/// assert_eq!(rule.min_contribution(), 0.0);
+/// assert!(PathwayRule::builder().min_contribution(-1.0).build().is_err());
+/// # Ok::<(), cocreate_core::readiness::ReadinessError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct PathwayRuleBuilder {
+    rule: PathwayRule,
+}
+
+impl PathwayRuleBuilder {
+    /// The low-readiness threshold.
+    pub fn low(mut self, threshold: Threshold) -> Self {
+        self.rule.low = threshold;
+        self
+    }
+
+    /// The share the leading mediator needs, in (0.5, 1].
+    pub fn lead_share(mut self, share: f64) -> Self {
+        self.rule.lead_share = share;
+        self
+    }
+
+    /// The smallest contribution that counts, in outcome SDs (≥ 0).
+    pub fn min_contribution(mut self, sds: f64) -> Self {
+        self.rule.min_contribution = sds;
+        self
+    }
+
+    /// Validates and returns the rule.
+    pub fn build(self) -> Result<PathwayRule, ReadinessError> {
+        self.rule.validate()?;
+        Ok(self.rule)
+    }
+}
+
+impl PathwayRule {
+    /// Checks the rule's values (also after deserialising).
+    pub(crate) fn validate(&self) -> Result<(), ReadinessError> {
+        let r = self;
+        if !(r.lead_share > 0.5 && r.lead_share <= 1.0) {
+            return Err(ReadinessError::InvalidOptions(format!(
+                "lead_share must be above 0.5 and at most 1 (a leader needs a majority), not {}",
+                r.lead_share
+            )));
+        }
+        if !(r.min_contribution >= 0.0 && r.min_contribution.is_finite()) {
+            return Err(ReadinessError::InvalidOptions(format!(
+                "min_contribution must be a finite number of standard deviations ≥ 0, not {}",
+                r.min_contribution
+            )));
+        }
+        match r.low {
+            Threshold::Raw(v) | Threshold::Standardized(v) if !v.is_finite() => {
+                Err(ReadinessError::InvalidOptions(format!(
+                    "the low-readiness threshold must be finite, not {v}"
+                )))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The rule with its thresholds on the response scale (resolved against one model).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct ResolvedRule {
+    pub low: f64,
+    pub lead_share: f64,
+    pub min_contribution: f64,
+}
+
+impl ResolvedRule {
+    /// The pathway code: `0..q` led by mediator `j`, `q` dual, `q + 1` low readiness.
+    /// Written with selects rather than branches: pathways of consecutive customers are
+    /// unpredictable, and mispredicted branches would dominate the batch loop.
+    #[inline]
+    pub fn classify(&self, outcome: f64, via: &[f64]) -> usize {
+        let q = via.len();
+        let mut sum = 0.0;
+        let mut best = 0.0;
+        let mut lead = q;
+        for (j, &v) in via.iter().enumerate() {
+            let counted = if v > 0.0 && v >= self.min_contribution {
+                v
+            } else {
+                0.0
+            };
+            sum += counted;
+            let better = counted > best;
+            best = if better { counted } else { best };
+            lead = if better { j } else { lead };
+        }
+        let led = lead < q && best >= self.lead_share * sum;
+        let code = if led { lead } else { q };
+        if outcome < self.low {
+            q + 1
+        } else {
+            code
+        }
+    }
+}
+
+/// Decodes a pathway code of [`ResolvedRule::classify`].
+pub(crate) fn pathway_of(code: usize, q: usize) -> Pathway {
+    if code < q {
+        Pathway::Led(code)
+    } else if code == q {
+        Pathway::Dual
+    } else {
+        Pathway::LowReadiness
+    }
+}
+
+/// What to offer a customer on a pathway.
+///
+/// ```
+/// use cocreate_core::readiness::{Constructs, Pathway};
+/// use cocreate_core::scoring::ResponseRange;
+///
+/// let c = Constructs::cocreation(ResponseRange::new(1.0, 5.0)?);
+/// let r = c.recommendation(Pathway::Led(1));
+/// assert_eq!(r.pathway, "involvement-led");
+/// assert!(r.formats.iter().any(|f| f == "advisory panels"));
+/// assert!(c.recommendation(Pathway::LowReadiness).formats.is_empty());
+/// assert_eq!(c.recommendation(Pathway::Dual).formats.len(), 6);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Recommendation {
+    /// The pathway's name ("innovation-led", "involvement-led", "dual", "low readiness").
+    pub pathway: String,
+    /// Co-creation formats to offer.
+    pub formats: Vec<String>,
+    /// How to frame the invitation.
+    pub framing: Vec<String>,
+    /// What to do instead, when no format is recommended.
+    pub note: Option<String>,
+}
+
+/// The note of the low-readiness pathway.
+pub(crate) const LOW_READINESS_NOTE: &str = "the predicted willingness is below the low-readiness threshold, so personality recommends no co-creation format; personality is a weak prior, not a gate: check co-producer readiness (motivation, role clarity, task communicated, ability) before ruling the customer out";

@@ -1,0 +1,68 @@
+//! The JSON form of a fitted SEM, shared by the `sem` and `cocreation` examples: lavaan's
+//! `parameterEstimates(standardized = TRUE)` rows and the main fit measures.
+
+#![allow(dead_code)] // each example uses a different subset
+
+use cocreate::core::sem::SemFit;
+use serde_json::{json, Value};
+
+/// A finite number, or `null`.
+pub fn num(v: f64) -> Value {
+    if v.is_finite() {
+        json!(v)
+    } else {
+        Value::Null
+    }
+}
+
+/// An optional number, or `null`.
+pub fn opt(v: Option<f64>) -> Value {
+    v.map_or(Value::Null, num)
+}
+
+/// Every parameter row: `lhs`, `op`, `rhs`, `label`, `est`, `se`, `z`, `pvalue`,
+/// `ci.lower`, `ci.upper`, `std.lv`, `std.all`.
+pub fn parameter_estimates(fit: &SemFit) -> Value {
+    fit.estimates()
+        .iter()
+        .map(|e| {
+            json!({
+                "lhs": e.lhs, "op": e.op.as_str(), "rhs": e.rhs, "label": e.label,
+                "est": num(e.est), "se": opt(e.se), "z": opt(e.z), "pvalue": opt(e.pvalue),
+                "ci.lower": num(e.ci_lower), "ci.upper": num(e.ci_upper),
+                "std.lv": num(e.std_lv), "std.all": num(e.std_all),
+            })
+        })
+        .collect()
+}
+
+/// The main fit measures, named as lavaan's `fitMeasures()`.
+pub fn fit_measures(fit: &SemFit) -> Value {
+    let fm = fit.fit_measures();
+    json!({
+        "chisq": num(fm.chisq), "df": num(fm.df), "pvalue": opt(fm.pvalue),
+        "cfi": num(fm.cfi), "tli": num(fm.tli), "rmsea": num(fm.rmsea),
+        "rmsea.ci.lower": num(fm.rmsea_ci_lower), "rmsea.ci.upper": num(fm.rmsea_ci_upper),
+        "srmr": num(fm.srmr), "aic": num(fm.aic), "bic": num(fm.bic), "logl": num(fm.logl),
+    })
+}
+
+/// The whole fit: `n_used`, `npar`, `converged`, `iterations`, `parameter_estimates`,
+/// `fit`, `r2` and `warnings`.
+pub fn fit_json(fit: &SemFit) -> Value {
+    let r2: serde_json::Map<String, Value> = fit
+        .r_squared()
+        .iter()
+        .map(|(k, v)| (k.clone(), num(*v)))
+        .collect();
+    json!({
+        "n_used": fit.n_used(),
+        "npar": fit.fit_measures().npar,
+        "converged": fit.convergence().converged,
+        "iterations": fit.convergence().iterations,
+        "parameter_estimates": parameter_estimates(fit),
+        "fit": fit_measures(fit),
+        "r2": r2,
+        "warnings": fit.warnings().iter().map(|w| w.to_string()).collect::<Vec<_>>(),
+    })
+}
