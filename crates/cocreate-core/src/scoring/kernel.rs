@@ -101,6 +101,9 @@ pub(crate) struct CodeItem {
     pub offset: u8,
     /// What a missing answer adds to the sum, in the sums' units (0 unless imputing).
     pub fill: u16,
+    /// Whether a tallying pass counts this item's codes (each item is counted in one
+    /// scale only).
+    pub count: bool,
 }
 
 impl CodeItem {
@@ -116,6 +119,7 @@ impl CodeItem {
             flip,
             offset,
             fill,
+            count: false,
         }
     }
 }
@@ -145,6 +149,10 @@ impl CodeScale {
 
     /// Sums and answered counts of rows `r0..r0 + sums.len()` from column-major `codes`
     /// with `n` rows per column.
+    ///
+    /// With a tally (scales of at most [`MASK_ITEMS`] items), the same pass, while the
+    /// block is in cache, also counts the codes of the items marked `count` and writes
+    /// each row's missing items to `masks` (bit `t` for the scale's item `t`).
     pub(crate) fn block(
         &self,
         codes: &[u8],
@@ -152,14 +160,43 @@ impl CodeScale {
         r0: usize,
         sums: &mut [u16],
         answered: &mut [u16],
+        tally: Option<(&mut Tally, &mut [u16])>,
     ) {
         let len = sums.len();
         let cols = |j: usize| &codes[j * n + r0..j * n + r0 + len];
+        let items = &self.items;
         match (self.narrow, self.double) {
-            (true, false) => block_in::<u8, false>(&self.items, cols, sums, answered),
-            (true, true) => block_in::<u8, true>(&self.items, cols, sums, answered),
-            (false, false) => block_in::<u16, false>(&self.items, cols, sums, answered),
-            (false, true) => block_in::<u16, true>(&self.items, cols, sums, answered),
+            (true, false) => block_in::<u8, false>(items, cols, sums, answered, tally),
+            (true, true) => block_in::<u8, true>(items, cols, sums, answered, tally),
+            (false, false) => block_in::<u16, false>(items, cols, sums, answered, tally),
+            (false, true) => block_in::<u16, true>(items, cols, sums, answered, tally),
+        }
+    }
+}
+
+/// Most items a scale may have for its missing answers to be kept as a bit mask per row.
+pub(crate) const MASK_ITEMS: usize = 16;
+
+/// Code counts of one block of an imputing batch: what the item medians or means come
+/// from.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Tally {
+    /// Lowest and highest code counted.
+    pub lo: u8,
+    /// See `lo`.
+    pub hi: u8,
+    /// Per item of the scale, `hi − lo + 1` counts of codes `lo..=hi` (zero for items not
+    /// marked `count`).
+    pub counts: Vec<u64>,
+}
+
+impl Tally {
+    /// An empty tally of codes `lo..=hi` for a scale of `k` items.
+    pub(crate) fn new(lo: u8, hi: u8, k: usize) -> Self {
+        Tally {
+            lo,
+            hi,
+            counts: vec![0; k * (usize::from(hi - lo) + 1)],
         }
     }
 }
@@ -170,6 +207,7 @@ fn block_in<'a, A: Lane, const DOUBLE: bool>(
     cols: impl Fn(usize) -> &'a [u8],
     sums: &mut [u16],
     answered: &mut [u16],
+    mut tally: Option<(&mut Tally, &mut [u16])>,
 ) {
     let mut sum = [A::default(); BLOCK];
     let mut miss = [A::default(); BLOCK];
@@ -181,9 +219,20 @@ fn block_in<'a, A: Lane, const DOUBLE: bool>(
         let (sum, miss) = (&mut sum[..len], &mut miss[..len]);
         sum.fill(zero);
         miss.fill(zero);
-        for it in items {
+        if let Some((_, masks)) = tally.as_mut() {
+            masks[start..start + len].fill(0);
+        }
+        for (t, it) in items.iter().enumerate() {
             let col = &cols(it.column)[start..start + len];
             add_item::<A, DOUBLE>(sum, miss, col, *it);
+            if let Some((tally, masks)) = tally.as_mut() {
+                add_mask(&mut masks[start..start + len], col, 1 << t);
+                if it.count {
+                    let w = usize::from(tally.hi - tally.lo) + 1;
+                    let counts = &mut tally.counts[t * w..(t + 1) * w];
+                    count_codes(col, tally.lo, tally.hi, counts);
+                }
+            }
         }
         for ((o, a), (&s, &m)) in sums
             .iter_mut()
@@ -223,6 +272,22 @@ fn add_item<A: Lane, const DOUBLE: bool>(sum: &mut [A], miss: &mut [A], col: &[u
     let rest = sc.into_remainder().iter_mut().zip(mc.into_remainder());
     for ((s, m), &v) in rest.zip(cc.remainder()) {
         step(s, m, v);
+    }
+}
+
+/// Sets `bit` in the mask of every row whose answer in `col` is missing.
+#[inline(always)]
+fn add_mask(masks: &mut [u16], col: &[u8], bit: u16) {
+    const W: usize = 64;
+    let mut mc = masks.chunks_exact_mut(W);
+    let mut cc = col.chunks_exact(W);
+    for (m, c) in (&mut mc).zip(&mut cc) {
+        for i in 0..W {
+            m[i] |= if c[i] == MISSING { bit } else { 0 };
+        }
+    }
+    for (m, &v) in mc.into_remainder().iter_mut().zip(cc.remainder()) {
+        *m |= if v == MISSING { bit } else { 0 };
     }
 }
 
@@ -271,28 +336,17 @@ pub(crate) fn value_block(
 /// How often each code `lo..=hi` occurs in `col` (index 0 is `lo`; missing codes are
 /// not counted): the frequencies behind item medians and means.
 pub(crate) fn code_counts(col: &[u8], lo: u8, hi: u8) -> Vec<u64> {
+    let mut counts = vec![0u64; usize::from(hi - lo) + 1];
+    count_codes(col, lo, hi, &mut counts);
+    counts
+}
+
+/// Adds to `counts[i]` how often code `lo + i` occurs in `col`.
+fn count_codes(col: &[u8], lo: u8, hi: u8, counts: &mut [u64]) {
     let width = usize::from(hi - lo) + 1;
-    let mut counts = vec![0u64; width];
     if width <= 16 {
-        // One equality count per code in byte lanes: packed compare-and-add over fixed
-        // 32-byte runs, flushed to `u64` before a lane can pass 255.
-        const LANES: usize = 32;
-        for block in col.chunks(LANES * 255) {
-            let mut acc = [[0u8; LANES]; 16];
-            let mut chunks = block.chunks_exact(LANES);
-            for chunk in &mut chunks {
-                let chunk: &[u8; LANES] = chunk.try_into().expect("chunks are LANES long");
-                for (code, acc) in (lo..=hi).zip(acc.iter_mut()) {
-                    for (a, &x) in acc.iter_mut().zip(chunk) {
-                        *a += u8::from(x == code);
-                    }
-                }
-            }
-            let tail = chunks.remainder();
-            for ((code, count), acc) in (lo..=hi).zip(counts.iter_mut()).zip(&acc) {
-                *count += acc.iter().map(|&a| u64::from(a)).sum::<u64>()
-                    + tail.iter().filter(|&&x| x == code).count() as u64;
-            }
+        for (code, count) in (lo..=hi).zip(counts.iter_mut()) {
+            *count += count_equal(col, code);
         }
     } else {
         // Four interleaved histograms, so that runs of one code do not serialise on a
@@ -308,10 +362,32 @@ pub(crate) fn code_counts(col: &[u8], lo: u8, hi: u8) -> Vec<u64> {
             hist[0][usize::from(x)] += 1;
         }
         for (code, count) in (lo..=hi).zip(counts.iter_mut()) {
-            *count = hist.iter().map(|h| h[usize::from(code)]).sum();
+            *count += hist.iter().map(|h| h[usize::from(code)]).sum::<u64>();
         }
     }
-    counts
+}
+
+/// How many bytes of `col` equal `code`: packed compare-and-add into byte lanes over
+/// fixed 32-byte runs, flushed to `u64` before a lane can pass 255. Kept out of line so
+/// that the loop stays this simple shape.
+#[inline(never)]
+fn count_equal(col: &[u8], code: u8) -> u64 {
+    const LANES: usize = 32;
+    let mut total = 0u64;
+    let chunks = col.chunks_exact(LANES);
+    let tail = chunks.remainder();
+    let mut acc = [0u8; LANES];
+    for (i, chunk) in chunks.enumerate() {
+        for (a, &x) in acc.iter_mut().zip(chunk) {
+            *a += u8::from(x == code);
+        }
+        if i % 255 == 254 {
+            total += acc.iter().map(|&a| u64::from(a)).sum::<u64>();
+            acc = [0; LANES];
+        }
+    }
+    total += acc.iter().map(|&a| u64::from(a)).sum::<u64>();
+    total + tail.iter().filter(|&&x| x == code).count() as u64
 }
 
 #[cfg(test)]
@@ -375,10 +451,10 @@ mod tests {
         let items: Vec<CodeItem> = (0..3).map(|j| CodeItem::new(j, j == 1, 6, 6)).collect();
         let mut narrow = CodeScale::new(items, true, 5).unwrap();
         let (mut s1, mut a1) = (vec![0u16; n - 5], vec![0u16; n - 5]);
-        narrow.block(&codes, n, 5, &mut s1, &mut a1);
+        narrow.block(&codes, n, 5, &mut s1, &mut a1, None);
         narrow.narrow = false;
         let (mut s2, mut a2) = (vec![0u16; n - 5], vec![0u16; n - 5]);
-        narrow.block(&codes, n, 5, &mut s2, &mut a2);
+        narrow.block(&codes, n, 5, &mut s2, &mut a2, None);
         assert_eq!((s1, a1), (s2, a2));
     }
 }

@@ -270,17 +270,33 @@ impl Scorer {
         &self.columns
     }
 
-    /// Works out the reversal constant and imputation values for a batch.
-    pub(crate) fn plan(&self, responses: &Responses) -> Result<Plan, ScoringError> {
+    /// Whether imputation values were set with [`Scorer::with_imputation_values`].
+    pub(crate) fn has_imputation_values(&self) -> bool {
+        self.imputation.is_some()
+    }
+
+    /// Checks that the responses fit the instrument and works out the reversal constant
+    /// `min + max`.
+    fn reversal_constant(&self, responses: &Responses) -> Result<f64, ScoringError> {
         responses.check_instrument(&self.instrument)?;
         let range = self.instrument.range();
-        let c = match self.options.reverse_range {
+        Ok(match self.options.reverse_range {
             ReverseRange::Declared => range.min() + range.max(),
             ReverseRange::Observed => match batch::observed_range(responses) {
                 Some((lo, hi)) => lo + hi,
                 None => range.min() + range.max(),
             },
-        };
+        })
+    }
+
+    /// Works out the reversal constant and imputation values for a batch.
+    pub(crate) fn plan(&self, responses: &Responses) -> Result<Plan, ScoringError> {
+        let c = self.reversal_constant(responses)?;
+        self.plan_with(responses, c)
+    }
+
+    /// [`Scorer::plan`] with the reversal constant already worked out.
+    fn plan_with(&self, responses: &Responses, c: f64) -> Result<Plan, ScoringError> {
         let imputed = match (self.options.missing, &self.imputation) {
             (p, Some(v)) if p.imputes() => Some(v.clone()),
             (MissingPolicy::ImputeMedian, None) => Some(batch::item_centres(responses, true)?),
@@ -295,7 +311,11 @@ impl Scorer {
     /// Errors when the responses were built for a different instrument, or when imputing
     /// and an item has no answers at all.
     pub fn score(&self, responses: &Responses) -> Result<Scores, ScoringError> {
-        let plan = self.plan(responses)?;
+        let c = self.reversal_constant(responses)?;
+        if let Some(scores) = batch::score_imputing(self, responses, c) {
+            return scores;
+        }
+        let plan = self.plan_with(responses, c)?;
         Ok(self.score_with(responses, &plan))
     }
 

@@ -93,9 +93,34 @@ pub(crate) enum Values {
     Sums {
         sums: Vec<u16>,
         rules: Vec<ScoreRule>,
+        /// Per scale, imputed values that are not whole or half numbers (item means),
+        /// added to the sums of the respondents who missed items.
+        fills: Option<Fills>,
     },
     /// Scores as computed in `f64`; NaN = no score.
     Dense(Vec<f64>),
+}
+
+/// Imputed item means (which are not whole or half numbers, so stay out of the exact
+/// sums): each respondent's missing items on each scale as a bit mask (bit `t` for the
+/// scale's item `t`, laid out like the sums) and, per scale, the total of the keyed means
+/// imputed for every mask.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Fills {
+    masks: Vec<u16>,
+    tables: Vec<Vec<f64>>,
+}
+
+impl Fills {
+    pub(crate) fn new(masks: Vec<u16>, tables: Vec<Vec<f64>>) -> Self {
+        Fills { masks, tables }
+    }
+
+    /// The imputed total at scale-major index `i` of scale `s`.
+    #[inline]
+    fn get(&self, s: usize, i: usize) -> f64 {
+        self.tables[s][usize::from(self.masks[i])]
+    }
 }
 
 impl Scores {
@@ -124,8 +149,10 @@ impl Scores {
     #[inline]
     fn at(&self, i: usize) -> f64 {
         match &self.values {
-            Values::Sums { sums, rules } => {
-                rules[i / self.n].score(f64::from(sums[i]), self.answered[i])
+            Values::Sums { sums, rules, fills } => {
+                let s = i / self.n;
+                let fill = fills.as_ref().map_or(0.0, |f| f.get(s, i));
+                rules[s].score(f64::from(sums[i]) + fill, self.answered[i])
             }
             Values::Dense(v) => v[i],
         }
@@ -135,13 +162,20 @@ impl Scores {
     pub(crate) fn scale_values(&self, s: usize) -> Vec<f64> {
         let rows = s * self.n..(s + 1) * self.n;
         match &self.values {
-            Values::Sums { sums, rules } => {
+            Values::Sums { sums, rules, fills } => {
                 let rule = rules[s];
-                sums[rows.clone()]
-                    .iter()
-                    .zip(&self.answered[rows])
-                    .map(|(&sum, &answered)| rule.score(f64::from(sum), answered))
-                    .collect()
+                let scored = sums[rows.clone()].iter().zip(&self.answered[rows.clone()]);
+                match fills {
+                    None => scored
+                        .map(|(&sum, &answered)| rule.score(f64::from(sum), answered))
+                        .collect(),
+                    Some(f) => scored
+                        .zip(rows)
+                        .map(|((&sum, &answered), i)| {
+                            rule.score(f64::from(sum) + f.get(s, i), answered)
+                        })
+                        .collect(),
+                }
             }
             Values::Dense(v) => v[rows].to_vec(),
         }
