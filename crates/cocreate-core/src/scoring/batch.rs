@@ -20,8 +20,7 @@ pub(crate) fn score(scorer: &Scorer, responses: &Responses, plan: &Plan) -> Scor
                 n,
                 &mut sums,
                 &mut answered,
-                &mut [],
-                |s, r0, out, ans, _| scales[s].block(codes, n, r0, out, ans, None),
+                |s, r0, out, ans| scales[s].block(codes, n, r0, out, ans, None),
             );
             Values::Sums {
                 sums,
@@ -44,8 +43,7 @@ pub(crate) fn score(scorer: &Scorer, responses: &Responses, plan: &Plan) -> Scor
                 n,
                 &mut scores,
                 &mut answered,
-                &mut [],
-                |s, r0, out, ans, _| {
+                |s, r0, out, ans| {
                     kernel::value_block(&scales[s], value, r0, plan.c, rules[s], out, ans)
                 },
             );
@@ -111,19 +109,13 @@ pub(crate) fn score_imputing(
 
     let n_scales = scales.len();
     let mut sums = vec![0u16; n * n_scales];
-    let mut answered = vec![0u16; n * n_scales];
+    // Each row's missing items as a bit mask, which also gives its answered count.
     let mut masks = vec![0u16; n * n_scales];
-    let tallies = for_each_block(
-        n,
-        &mut sums,
-        &mut answered,
-        &mut masks,
-        |s, r0, out, ans, m| {
-            let mut tally = Tally::new(lo, hi, scales[s].items.len());
-            scales[s].block(codes, n, r0, out, ans, Some((&mut tally, m)));
-            (s, tally)
-        },
-    );
+    let tallies = for_each_block(n, &mut sums, &mut masks, |s, r0, out, masks| {
+        let mut tally = Tally::new(lo, hi, scales[s].items.len());
+        scales[s].block(codes, n, r0, out, masks, Some(&mut tally));
+        (s, tally)
+    });
 
     // Item medians (means) from the counts; items on no scale are counted here.
     let w = usize::from(hi - lo) + 1;
@@ -191,9 +183,9 @@ pub(crate) fn score_imputing(
     let values = Values::Sums {
         sums,
         rules: rules(scorer, 1.0),
-        fills: Some(Fills::new(masks, tables)),
+        fills: Some(Fills::new(tables)),
     };
-    Some(Ok(Scores::new(scorer, n, answered, values, Some(centres))))
+    Some(Ok(Scores::new(scorer, n, masks, values, Some(centres))))
 }
 
 /// Runs `f(scale, first_row, out, answered)` on every block of rows of every scale and
@@ -205,14 +197,11 @@ fn for_each_block<T: Send, R: Send>(
     n: usize,
     out: &mut [T],
     answered: &mut [u16],
-    masks: &mut [u16],
-    f: impl Fn(usize, usize, &mut [T], &mut [u16], &mut [u16]) -> R + Sync,
+    f: impl Fn(usize, usize, &mut [T], &mut [u16]) -> R + Sync,
 ) -> Vec<R> {
     if n == 0 {
         return Vec::new();
     }
-    // `masks` is laid out like `answered`, or empty when not wanted.
-    let mut masks = masks.chunks_mut(n).flat_map(|m| m.chunks_mut(BLOCK));
     let blocks = out
         .chunks_mut(n)
         .zip(answered.chunks_mut(n))
@@ -222,20 +211,19 @@ fn for_each_block<T: Send, R: Send>(
                 .zip(ans.chunks_mut(BLOCK))
                 .enumerate()
                 .map(move |(b, (out, ans))| (s, b * BLOCK, out, ans))
-        })
-        .map(|(s, r0, out, ans)| (s, r0, out, ans, masks.next().unwrap_or_default()));
+        });
     #[cfg(feature = "parallel")]
     {
         use rayon::prelude::*;
         blocks
             .collect::<Vec<_>>()
             .into_par_iter()
-            .map(|(s, r0, out, ans, m)| f(s, r0, out, ans, m))
+            .map(|(s, r0, out, ans)| f(s, r0, out, ans))
             .collect()
     }
     #[cfg(not(feature = "parallel"))]
     blocks
-        .map(|(s, r0, out, ans, m)| f(s, r0, out, ans, m))
+        .map(|(s, r0, out, ans)| f(s, r0, out, ans))
         .collect()
 }
 

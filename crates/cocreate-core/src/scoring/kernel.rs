@@ -151,8 +151,9 @@ impl CodeScale {
     /// with `n` rows per column.
     ///
     /// With a tally (scales of at most [`MASK_ITEMS`] items), the same pass, while the
-    /// block is in cache, also counts the codes of the items marked `count` and writes
-    /// each row's missing items to `masks` (bit `t` for the scale's item `t`).
+    /// block is in cache, also counts the codes of the items marked `count`, and
+    /// `answered` receives each row's missing items as a bit mask (bit `t` for the
+    /// scale's item `t`) rather than a count.
     pub(crate) fn block(
         &self,
         codes: &[u8],
@@ -160,7 +161,7 @@ impl CodeScale {
         r0: usize,
         sums: &mut [u16],
         answered: &mut [u16],
-        tally: Option<(&mut Tally, &mut [u16])>,
+        tally: Option<&mut Tally>,
     ) {
         let len = sums.len();
         let cols = |j: usize| &codes[j * n + r0..j * n + r0 + len];
@@ -207,7 +208,7 @@ fn block_in<'a, A: Lane, const DOUBLE: bool>(
     cols: impl Fn(usize) -> &'a [u8],
     sums: &mut [u16],
     answered: &mut [u16],
-    mut tally: Option<(&mut Tally, &mut [u16])>,
+    mut tally: Option<&mut Tally>,
 ) {
     let mut sum = [A::default(); BLOCK];
     let mut miss = [A::default(); BLOCK];
@@ -219,14 +220,14 @@ fn block_in<'a, A: Lane, const DOUBLE: bool>(
         let (sum, miss) = (&mut sum[..len], &mut miss[..len]);
         sum.fill(zero);
         miss.fill(zero);
-        if let Some((_, masks)) = tally.as_mut() {
-            masks[start..start + len].fill(0);
+        if tally.is_some() {
+            answered.fill(0);
         }
         for (t, it) in items.iter().enumerate() {
             let col = &cols(it.column)[start..start + len];
             add_item::<A, DOUBLE>(sum, miss, col, *it);
-            if let Some((tally, masks)) = tally.as_mut() {
-                add_mask(&mut masks[start..start + len], col, 1 << t);
+            if let Some(tally) = tally.as_deref_mut() {
+                add_mask(answered, col, 1 << t);
                 if it.count {
                     let w = usize::from(tally.hi - tally.lo) + 1;
                     let counts = &mut tally.counts[t * w..(t + 1) * w];
@@ -234,13 +235,13 @@ fn block_in<'a, A: Lane, const DOUBLE: bool>(
                 }
             }
         }
-        for ((o, a), (&s, &m)) in sums
-            .iter_mut()
-            .zip(answered.iter_mut())
-            .zip(sum.iter().zip(miss.iter()))
-        {
+        for (o, &s) in sums.iter_mut().zip(sum.iter()) {
             *o = s.widen();
-            *a = k - m.widen();
+        }
+        if tally.is_none() {
+            for (a, &m) in answered.iter_mut().zip(miss.iter()) {
+                *a = k - m.widen();
+            }
         }
     }
 }

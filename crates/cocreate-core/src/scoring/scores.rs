@@ -1,5 +1,6 @@
 //! Batch results: every respondent's score on every scale, kept exact and compact.
 
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use crate::data::Table;
@@ -76,7 +77,8 @@ pub struct Scores {
     scales: Vec<String>,
     n_items: Vec<usize>,
     n: usize,
-    /// Scale-major: respondent `r` on scale `s` at `s · n + r`.
+    /// Scale-major: respondent `r` on scale `s` at `s · n + r`. The number of items
+    /// answered, or the mask of missing items when the values carry [`Fills`].
     answered: Vec<u16>,
     values: Values,
     policy: MissingPolicy,
@@ -101,25 +103,24 @@ pub(crate) enum Values {
     Dense(Vec<f64>),
 }
 
-/// Imputed item means (which are not whole or half numbers, so stay out of the exact
-/// sums): each respondent's missing items on each scale as a bit mask (bit `t` for the
-/// scale's item `t`, laid out like the sums) and, per scale, the total of the keyed means
-/// imputed for every mask.
+/// Imputed item medians or means, applied when a score is read: per scale, the total of
+/// the keyed values imputed for every set of missing items, indexed by the bit mask of
+/// those items (bit `t` for the scale's item `t`). With fills, [`Scores`] keeps each
+/// respondent's mask of missing items in place of the answered count.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Fills {
-    masks: Vec<u16>,
     tables: Vec<Vec<f64>>,
 }
 
 impl Fills {
-    pub(crate) fn new(masks: Vec<u16>, tables: Vec<Vec<f64>>) -> Self {
-        Fills { masks, tables }
+    pub(crate) fn new(tables: Vec<Vec<f64>>) -> Self {
+        Fills { tables }
     }
 
-    /// The imputed total at scale-major index `i` of scale `s`.
+    /// The imputed total for scale `s` and missing-item mask `mask`.
     #[inline]
-    fn get(&self, s: usize, i: usize) -> f64 {
-        self.tables[s][usize::from(self.masks[i])]
+    fn get(&self, s: usize, mask: u16) -> f64 {
+        self.tables[s][usize::from(mask)]
     }
 }
 
@@ -151,33 +152,63 @@ impl Scores {
         match &self.values {
             Values::Sums { sums, rules, fills } => {
                 let s = i / self.n;
-                let fill = fills.as_ref().map_or(0.0, |f| f.get(s, i));
-                rules[s].score(f64::from(sums[i]) + fill, self.answered[i])
+                match fills {
+                    None => rules[s].score(f64::from(sums[i]), self.answered[i]),
+                    Some(f) => {
+                        let mask = self.answered[i];
+                        let sum = f64::from(sums[i]) + f.get(s, mask);
+                        rules[s].score(sum, self.answered_from_mask(s, mask))
+                    }
+                }
             }
             Values::Dense(v) => v[i],
         }
     }
 
+    /// Items answered at scale-major index `i`.
+    #[inline]
+    fn answered_at(&self, i: usize) -> u16 {
+        match &self.values {
+            Values::Sums {
+                fills: Some(_), ..
+            } => self.answered_from_mask(i / self.n, self.answered[i]),
+            _ => self.answered[i],
+        }
+    }
+
+    /// Items of scale `s` answered by a respondent with missing-item mask `mask`.
+    #[inline]
+    fn answered_from_mask(&self, s: usize, mask: u16) -> u16 {
+        self.n_items[s] as u16 - mask.count_ones() as u16
+    }
+
     /// Scale `s`'s scores for every respondent (NaN = no score).
     pub(crate) fn scale_values(&self, s: usize) -> Vec<f64> {
-        let rows = s * self.n..(s + 1) * self.n;
+        let mut out = vec![0.0; self.n];
+        self.each_score(s, 0..self.n, |r, v| out[r] = v);
+        out
+    }
+
+    /// Calls `put(row, score)` for scale `s`'s score (NaN = none) of every row in `rows`.
+    #[inline]
+    fn each_score(&self, s: usize, rows: Range<usize>, mut put: impl FnMut(usize, f64)) {
+        let at = s * self.n + rows.start..s * self.n + rows.end;
         match &self.values {
             Values::Sums { sums, rules, fills } => {
                 let rule = rules[s];
-                let scored = sums[rows.clone()].iter().zip(&self.answered[rows.clone()]);
+                let scored = sums[at.clone()].iter().zip(&self.answered[at.clone()]);
+                let cells = rows.zip(scored).zip(at);
                 match fills {
-                    None => scored
-                        .map(|(&sum, &answered)| rule.score(f64::from(sum), answered))
-                        .collect(),
-                    Some(f) => scored
-                        .zip(rows)
-                        .map(|((&sum, &answered), i)| {
-                            rule.score(f64::from(sum) + f.get(s, i), answered)
-                        })
-                        .collect(),
+                    None => cells.for_each(|((r, (&sum, &answered)), _)| {
+                        put(r, rule.score(f64::from(sum), answered))
+                    }),
+                    Some(f) => cells.for_each(|((r, (&sum, &mask)), _)| {
+                        let sum = f64::from(sum) + f.get(s, mask);
+                        put(r, rule.score(sum, self.answered_from_mask(s, mask)))
+                    }),
                 }
             }
-            Values::Dense(v) => v[rows].to_vec(),
+            Values::Dense(v) => rows.zip(&v[at]).for_each(|(r, &x)| put(r, x)),
         }
     }
 
@@ -233,7 +264,7 @@ impl Scores {
         if row >= self.n || scale >= self.scales.len() {
             return 0;
         }
-        usize::from(self.answered[scale * self.n + row])
+        usize::from(self.answered_at(scale * self.n + row))
     }
 
     /// One scale's scores for all respondents.
@@ -261,11 +292,15 @@ impl Scores {
     /// # Ok::<(), cocreate_core::scoring::ScoringError>(())
     /// ```
     pub fn to_vec(&self) -> Vec<f64> {
+        // A run of rows at a time, so that the run's rows of the output stay in cache while
+        // every scale is written into them.
+        const RUN: usize = 1024;
         let k = self.scales.len();
         let mut out = vec![0.0; self.n * k];
-        for s in 0..k {
-            for (r, v) in self.scale_values(s).into_iter().enumerate() {
-                out[r * k + s] = v;
+        for r0 in (0..self.n).step_by(RUN) {
+            let rows = r0..(r0 + RUN).min(self.n);
+            for s in 0..k {
+                self.each_score(s, rows.clone(), |r, v| out[r * k + s] = v);
             }
         }
         out
@@ -358,7 +393,7 @@ impl Scores {
     fn answered_row_major(&self) -> Vec<u16> {
         let k = self.scales.len();
         (0..self.n)
-            .flat_map(|r| (0..k).map(move |s| self.answered[s * self.n + r]))
+            .flat_map(|r| (0..k).map(move |s| self.answered_at(s * self.n + r)))
             .collect()
     }
 }
@@ -374,7 +409,8 @@ impl PartialEq for Scores {
             && self.n == other.n
             && self.policy == other.policy
             && self.imputation_values == other.imputation_values
-            && self.answered == other.answered
+            && self.answered.len() == other.answered.len()
+            && (0..self.answered.len()).all(|i| self.answered_at(i) == other.answered_at(i))
             && (0..self.answered.len()).all(|i| {
                 let (a, b) = (self.at(i), other.at(i));
                 a == b || (a.is_nan() && b.is_nan())
