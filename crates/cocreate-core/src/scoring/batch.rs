@@ -16,12 +16,9 @@ pub(crate) fn score(scorer: &Scorer, responses: &Responses, plan: &Plan) -> Scor
         (Cells::Codes(codes), Some(scales)) => {
             let rules = rules(scorer, code_unit(plan));
             let mut sums = vec![0u16; n * n_scales];
-            for_each_block(
-                n,
-                &mut sums,
-                &mut answered,
-                |s, r0, out, ans| scales[s].block(codes, n, r0, out, ans, None),
-            );
+            for_each_block(n, &mut sums, &mut answered, |s, r0, out, ans| {
+                scales[s].block(codes, n, r0, out, ans, None)
+            });
             Values::Sums {
                 sums,
                 rules,
@@ -39,14 +36,9 @@ pub(crate) fn score(scorer: &Scorer, responses: &Responses, plan: &Plan) -> Scor
                 }
             };
             let mut scores = vec![0.0f64; n * n_scales];
-            for_each_block(
-                n,
-                &mut scores,
-                &mut answered,
-                |s, r0, out, ans| {
-                    kernel::value_block(&scales[s], value, r0, plan.c, rules[s], out, ans)
-                },
-            );
+            for_each_block(n, &mut scores, &mut answered, |s, r0, out, ans| {
+                kernel::value_block(&scales[s], value, r0, plan.c, rules[s], out, ans)
+            });
             Values::Dense(scores)
         }
     };
@@ -222,9 +214,7 @@ fn for_each_block<T: Send, R: Send>(
             .collect()
     }
     #[cfg(not(feature = "parallel"))]
-    blocks
-        .map(|(s, r0, out, ans)| f(s, r0, out, ans))
-        .collect()
+    blocks.map(|(s, r0, out, ans)| f(s, r0, out, ans)).collect()
 }
 
 /// Per scale, how its sums, in units of 1/`unit` answer points, become scores.

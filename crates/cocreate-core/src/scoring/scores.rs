@@ -169,9 +169,9 @@ impl Scores {
     #[inline]
     fn answered_at(&self, i: usize) -> u16 {
         match &self.values {
-            Values::Sums {
-                fills: Some(_), ..
-            } => self.answered_from_mask(i / self.n, self.answered[i]),
+            Values::Sums { fills: Some(_), .. } => {
+                self.answered_from_mask(i / self.n, self.answered[i])
+            }
             _ => self.answered[i],
         }
     }
