@@ -81,16 +81,10 @@ pub(crate) fn score_imputing(
     let (lo, hi) = (range.min() as u8, range.max() as u8);
     let max_answer = scorer.instrument().range().max().ceil() as u16;
     let mut counted = vec![false; n_items];
-    let instrument = scorer.instrument();
-    let scales: Vec<CodeScale> = instrument
-        .scales()
-        .iter()
-        .zip(scorer.columns())
-        .map(|(scale, cols)| {
-            let items = cols
-                .iter()
-                .zip(scale.reverse())
-                .map(|(&column, &reversed)| CodeItem {
+    let scales: Vec<CodeScale> = keyed_items(scorer)
+        .map(|items| {
+            let items = items
+                .map(|(column, reversed)| CodeItem {
                     count: !std::mem::replace(&mut counted[column], true),
                     ..CodeItem::new(column, reversed, c as u16, 0)
                 })
@@ -151,17 +145,12 @@ pub(crate) fn score_imputing(
 
     // Per scale, the keyed imputed values of its items, and the total for every mask of
     // missing items (built up in item order from the mask without its highest item).
-    let tables: Vec<Vec<f64>> = instrument
-        .scales()
-        .iter()
-        .zip(scorer.columns())
-        .map(|(scale, cols)| {
-            let keyed: Vec<f64> = cols
-                .iter()
-                .zip(scale.reverse())
-                .map(|(&j, &rev)| if rev { c - centres[j] } else { centres[j] })
+    let tables: Vec<Vec<f64>> = keyed_items(scorer)
+        .map(|items| {
+            let keyed: Vec<f64> = items
+                .map(|(j, reversed)| keyed_value(c, centres[j], reversed))
                 .collect();
-            let mut table = vec![0.0; 1 << cols.len()];
+            let mut table = vec![0.0; 1 << keyed.len()];
             for m in 1..table.len() {
                 let top = usize::BITS - 1 - m.leading_zeros();
                 table[m] = table[m ^ (1 << top)] + keyed[top as usize];
@@ -258,23 +247,14 @@ fn code_scales(scorer: &Scorer, plan: &Plan) -> Option<Vec<CodeScale>> {
     let unit = code_unit(plan);
     let double = unit == 2.0;
     let mut max_answer = scorer.instrument().range().max();
-    let scales = scorer.instrument().scales();
-    scales
-        .iter()
-        .zip(scorer.columns())
-        .map(|(scale, cols)| {
-            let items = cols
-                .iter()
-                .zip(scale.reverse())
-                .map(|(&column, &reversed)| {
+    keyed_items(scorer)
+        .map(|items| {
+            let items = items
+                .map(|(column, reversed)| {
                     let fill = match &plan.imputed {
                         None => 0.0,
                         Some(imp) => {
-                            let keyed = if reversed {
-                                c - imp[column]
-                            } else {
-                                imp[column]
-                            };
+                            let keyed = keyed_value(c, imp[column], reversed);
                             max_answer = max_answer.max(keyed);
                             keyed * unit
                         }
@@ -290,27 +270,41 @@ fn code_scales(scorer: &Scorer, plan: &Plan) -> Option<Vec<CodeScale>> {
 
 /// The `f64` kernel's view of every scale.
 fn value_scales(scorer: &Scorer, plan: &Plan) -> Vec<Vec<ValueItem>> {
-    let scales = scorer.instrument().scales();
-    scales
-        .iter()
-        .zip(scorer.columns())
-        .map(|(scale, cols)| {
-            cols.iter()
-                .zip(scale.reverse())
-                .map(|(&column, &reversed)| ValueItem {
+    keyed_items(scorer)
+        .map(|items| {
+            items
+                .map(|(column, reversed)| ValueItem {
                     column,
                     reversed,
-                    fill: plan.imputed.as_ref().map_or(0.0, |imp| {
-                        if reversed {
-                            plan.c - imp[column]
-                        } else {
-                            imp[column]
-                        }
-                    }),
+                    fill: plan
+                        .imputed
+                        .as_ref()
+                        .map_or(0.0, |imp| keyed_value(plan.c, imp[column], reversed)),
                 })
                 .collect()
         })
         .collect()
+}
+
+/// Every scale's items as `(column, reverse keyed?)`, scales and items in the
+/// instrument's order.
+fn keyed_items(
+    scorer: &Scorer,
+) -> impl Iterator<Item = impl Iterator<Item = (usize, bool)> + '_> + '_ {
+    let scales = scorer.instrument().scales();
+    scales
+        .iter()
+        .zip(scorer.columns())
+        .map(|(scale, cols)| cols.iter().copied().zip(scale.reverse().iter().copied()))
+}
+
+/// The keyed value of raw value `v`: `c − v` when reverse keyed.
+fn keyed_value(c: f64, v: f64, reversed: bool) -> f64 {
+    if reversed {
+        c - v
+    } else {
+        v
+    }
 }
 
 /// The lowest and highest answer over all items, if any answer exists.
