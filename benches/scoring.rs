@@ -14,7 +14,7 @@ use cocreate::core::scoring::{
     Instrument, Layout, MissingPolicy, ResponseRange, Responses, Scale, Scorer, ScoringOptions,
     MISSING,
 };
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -64,12 +64,18 @@ fn batch(c: &mut Criterion) {
         ("prorate", MissingPolicy::Prorate { min_answered: 1 }),
         ("complete", MissingPolicy::Complete),
         ("impute median", MissingPolicy::ImputeMedian),
+        ("impute mean", MissingPolicy::ImputeMean),
     ] {
         let scorer = Scorer::new(&inst, ScoringOptions::new().missing(policy)).unwrap();
         g.bench_function(format!("five scales, {name}"), |b| {
             b.iter(|| scorer.score(black_box(&responses)).unwrap())
         });
     }
+    // The dense f64 matrix on top of scoring: 40 MB of fresh pages to fill.
+    let scorer = Scorer::new(&inst, ScoringOptions::new()).unwrap();
+    g.bench_function("five scales, prorate, then dense f64 (to_vec)", |b| {
+        b.iter(|| scorer.score(black_box(&responses)).unwrap().to_vec())
+    });
     g.finish();
 
     let mut g = c.benchmark_group("build 1M x 60");
@@ -80,10 +86,21 @@ fn batch(c: &mut Criterion) {
             row_major[r * k + j] = buf[j * n + r];
         }
     }
+    // The copy handed to `from_codes` is made outside the timing. Its floor: writing the
+    // same bytes into a fresh buffer of that size (page faults included).
+    g.bench_function("floor: copy into a fresh buffer", |b| {
+        b.iter_batched(
+            || row_major.clone(),
+            |codes| black_box(codes.to_vec()),
+            BatchSize::LargeInput,
+        )
+    });
     g.bench_function("validate + transpose row-major codes", |b| {
-        b.iter(|| {
-            Responses::from_codes(&inst, n, black_box(row_major.clone()), Layout::RowMajor).unwrap()
-        })
+        b.iter_batched(
+            || row_major.clone(),
+            |codes| Responses::from_codes(&inst, n, codes, Layout::RowMajor).unwrap(),
+            BatchSize::LargeInput,
+        )
     });
     g.finish();
 }

@@ -139,6 +139,6 @@ fn print_table(data: &str, scorer: &Scorer, scores: &Scores, rel: &Reliability) 
         );
     }
     for w in &rel.warnings {
-        println!("note: {w:?}");
+        println!("note: {w}");
     }
 }

@@ -127,6 +127,23 @@ pub enum ScoringError {
         /// The items of the responses, comma separated.
         found: String,
     },
+    /// The responses were checked against a response range the instrument does not
+    /// contain, so some answers may be ones it does not allow.
+    #[error(
+        "the responses were checked against the response range {checked_min} to {checked_max}, which is not within instrument {instrument:?}'s range {min} to {max}"
+    )]
+    RangeMismatch {
+        /// The instrument used for scoring.
+        instrument: String,
+        /// Its lowest allowed answer.
+        min: f64,
+        /// Its highest allowed answer.
+        max: f64,
+        /// Lowest answer the responses allowed.
+        checked_min: f64,
+        /// Highest answer the responses allowed.
+        checked_max: f64,
+    },
     /// The scoring options are invalid for this instrument.
     #[error("invalid scoring options: {0}")]
     Options(String),

@@ -40,6 +40,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod batch;
 pub mod builtin;
 pub mod careless;
 mod error;
@@ -50,6 +51,7 @@ mod omega;
 mod reliability;
 mod responses;
 mod score;
+mod scores;
 mod stats;
 
 pub use error::{CellPosition, ScoringError};
@@ -63,7 +65,5 @@ pub use reliability::{
     ReliabilityWarning, ScaleReliability,
 };
 pub use responses::{Layout, Responses, MISSING};
-pub use score::{
-    MissingPolicy, RespondentScores, ReverseRange, ScaleScore, ScaleSummary, Scorer, Scores,
-    ScoringOptions,
-};
+pub use score::{MissingPolicy, ReverseRange, Scorer, ScoringOptions};
+pub use scores::{RespondentScores, ScaleScore, ScaleSummary, Scores};

@@ -7,7 +7,7 @@ use statrs::distribution::{ContinuousCDF, Normal};
 
 use super::error::ScoringError;
 use super::instrument::{Instrument, ResponseRange};
-use super::score::Scores;
+use super::scores::Scores;
 
 /// One point of a percentile table: the share of the norm sample (0–100) scoring at or
 /// below `score`.

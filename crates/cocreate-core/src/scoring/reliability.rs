@@ -5,10 +5,13 @@
 //! `impute = "none"` and `alpha()`), or the covariances of the imputed data under
 //! `ImputeMedian` / `ImputeMean`. Formulas and sources: `docs/methods/scoring.md`.
 
+use std::fmt;
+
 use super::error::ScoringError;
 use super::omega::{omega_total, OmegaTotal};
-use super::responses::Responses;
-use super::score::{Plan, Scorer, Scores};
+use super::responses::{Cells, Responses, MISSING};
+use super::score::{Plan, Scorer};
+use super::scores::Scores;
 use super::stats::{cov2cor, median, qf, smc, variance, PairwiseMoments};
 
 /// A matrix with named rows and columns.
@@ -193,6 +196,54 @@ pub enum ReliabilityWarning {
         /// Its loading.
         loading: f64,
     },
+}
+
+/// A sentence a report can print as it is.
+///
+/// ```
+/// use cocreate_core::scoring::ReliabilityWarning;
+///
+/// let w = ReliabilityWarning::ItemsExcludedFromSmc { items: vec!["Q1".into(), "Q7".into()] };
+/// assert_eq!(
+///     w.to_string(),
+///     "items \"Q1\", \"Q7\" were left out of the squared multiple correlations behind \
+///      lambda 6 (no variance or too few paired answers)"
+/// );
+/// ```
+impl fmt::Display for ReliabilityWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReliabilityWarning::ScaleSkipped { scale, reason } => {
+                write!(f, "scale {scale:?} was not analysed: {reason}")
+            }
+            ReliabilityWarning::ItemsExcludedFromSmc { items } => {
+                let names: Vec<String> = items.iter().map(|i| format!("{i:?}")).collect();
+                let (noun, verb) = if items.len() == 1 {
+                    ("item", "was")
+                } else {
+                    ("items", "were")
+                };
+                write!(
+                    f,
+                    "{noun} {} {verb} left out of the squared multiple correlations behind \
+                     lambda 6 (no variance or too few paired answers)",
+                    names.join(", ")
+                )
+            }
+            ReliabilityWarning::OmegaUnreliable { scale, reason } => {
+                write!(f, "omega of scale {scale:?} may be unreliable: {reason}")
+            }
+            ReliabilityWarning::NegativeLoading {
+                scale,
+                item,
+                loading,
+            } => write!(
+                f,
+                "item {item:?} loads negatively ({loading:.3}) on the factor of scale {scale:?} \
+                 after keying: check whether it should be reverse keyed"
+            ),
+        }
+    }
 }
 
 /// Reliability of every scale of an instrument, with item–scale and scale–scale
@@ -409,9 +460,7 @@ fn analyse(
             }
         }
         // Scale scores: mean, SD, and each keyed item's correlation with them.
-        let col_scores: Vec<f64> = (0..nsub)
-            .map(|r| scores.get(r, s).unwrap_or(f64::NAN))
-            .collect();
+        let col_scores = scores.scale_values(s);
         let scored: Vec<f64> = col_scores.iter().copied().filter(|x| !x.is_nan()).collect();
         let mean = scored.iter().sum::<f64>() / scored.len().max(1) as f64;
         let sd = variance(&scored).map_or(f64::NAN, f64::sqrt);
@@ -431,10 +480,10 @@ fn analyse(
                 let rev = scale.reverse()[a];
                 let raw_mean = mo.mean[j];
                 let keyed = |x: f64| if rev { plan.c - x } else { x };
-                let item = responses.column_f64(j, plan.imputed.as_ref().map(|v| v[j]));
                 // Correlating with the raw item and flipping the sign equals correlating
                 // with the keyed item c − x.
-                let r_raw = pairwise_cor(&col_scores, &item);
+                let fill = plan.imputed.as_ref().map(|v| v[j]);
+                let r_raw = score_item_cor(&col_scores, mean, responses, j, fill, raw_mean);
                 let r_total = if rev { -r_raw } else { r_raw };
                 let cii = ck[a * k + a];
                 let rest = v - 2.0 * colsum_c[a] + cii;
@@ -646,36 +695,66 @@ fn feldt_interval(alpha: f64, n: usize, k: usize, level: f64) -> Option<Confiden
     })
 }
 
-/// Pearson correlation over the pairs where both values are present (not NaN), with
-/// means taken over those pairs (R's `cor(x, y, use = "pairwise")`).
-fn pairwise_cor(x: &[f64], y: &[f64]) -> f64 {
-    // Branch-free: a pair with a NaN gets weight 0 and its values are zeroed.
-    let clean = |a: f64, b: f64| -> (f64, f64, f64) {
-        let w = if a.is_nan() || b.is_nan() { 0.0 } else { 1.0 };
-        (
-            if w == 0.0 { 0.0 } else { a },
-            if w == 0.0 { 0.0 } else { b },
-            w,
-        )
-    };
-    let (mut m, mut sx, mut sy) = (0.0, 0.0, 0.0);
-    for (&a, &b) in x.iter().zip(y) {
-        let (a, b, w) = clean(a, b);
-        m += w;
-        sx += a;
-        sy += b;
+/// Pearson correlation of the scale scores (NaN = no score) with raw item `j` over the
+/// respondents who have both (R's `cor(x, y, use = "pairwise")`), a missing answer
+/// counting as `fill` when imputing.
+///
+/// One pass over sums of deviations from fixed centres (`score_centre`, `item_centre`:
+/// the overall means), which are close to the pairwise means, so the sums do not cancel:
+/// Σ(s − cₛ)(x − cₓ) − Σ(s − cₛ)Σ(x − cₓ)/m is the centred cross product for any centres.
+fn score_item_cor(
+    scores: &[f64],
+    score_centre: f64,
+    responses: &Responses,
+    j: usize,
+    fill: Option<f64>,
+    item_centre: f64,
+) -> f64 {
+    let n = responses.n_respondents();
+    let missing = fill.unwrap_or(f64::NAN) - item_centre;
+    match responses.cells() {
+        Cells::Codes(codes) => {
+            // Deviation of every code from the centre, NaN for a missing answer not imputed.
+            let mut dev = [0.0f64; 256];
+            for (code, d) in (0u8..=255).zip(dev.iter_mut()) {
+                *d = f64::from(code) - item_centre;
+            }
+            dev[usize::from(MISSING)] = missing;
+            let col = &codes[j * n..(j + 1) * n];
+            centred_cor(
+                scores,
+                score_centre,
+                col.iter().map(|&v| dev[usize::from(v)]),
+            )
+        }
+        Cells::Values(values) => {
+            let col = &values[j * n..(j + 1) * n];
+            let devs = col
+                .iter()
+                .map(|&x| if x.is_nan() { missing } else { x - item_centre });
+            centred_cor(scores, score_centre, devs)
+        }
+    }
+}
+
+/// The correlation of `s` with the deviations `dx` (NaN = missing) over the pairs where
+/// both are present.
+fn centred_cor(s: &[f64], centre: f64, dx: impl Iterator<Item = f64>) -> f64 {
+    let (mut m, mut sa, mut sb, mut saa, mut sbb, mut sab) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+    for (&s, b) in s.iter().zip(dx) {
+        let a = s - centre;
+        // Branch-free: a pair with a NaN gets weight 0 and its deviations are zeroed.
+        let both = !(a.is_nan() || b.is_nan());
+        let (a, b) = if both { (a, b) } else { (0.0, 0.0) };
+        m += f64::from(u8::from(both));
+        sa += a;
+        sb += b;
+        saa += a * a;
+        sbb += b * b;
+        sab += a * b;
     }
     if m < 2.0 {
         return f64::NAN;
     }
-    let (mx, my) = (sx / m, sy / m);
-    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
-    for (&a, &b) in x.iter().zip(y) {
-        let (a0, b0, w) = clean(a, b);
-        let (da, db) = ((a0 - mx) * w, (b0 - my) * w);
-        sxy += da * db;
-        sxx += da * da;
-        syy += db * db;
-    }
-    sxy / (sxx * syy).sqrt()
+    (sab - sa * sb / m) / ((saa - sa * sa / m) * (sbb - sb * sb / m)).sqrt()
 }

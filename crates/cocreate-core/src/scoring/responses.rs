@@ -11,7 +11,7 @@
 use crate::data::Table;
 
 use super::error::{CellPosition, ScoringError};
-use super::instrument::Instrument;
+use super::instrument::{Instrument, ResponseRange};
 
 /// The byte code of a missing answer in byte-coded responses.
 pub const MISSING: u8 = u8::MAX;
@@ -56,6 +56,8 @@ pub(crate) enum Cells {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Responses {
     items: Vec<String>,
+    /// The range every stored answer was checked against.
+    range: ResponseRange,
     n: usize,
     cells: Cells,
     lines: Option<Vec<u64>>,
@@ -91,32 +93,40 @@ impl Responses {
                 found: codes.len(),
             });
         }
-        let (lo, hi) = (range.min() as u8, range.max() as u8);
-        let bad = |c: u8| c != MISSING && (c < lo || c > hi);
-        // Fast scan first; locate the first bad code only when there is one.
-        if codes.iter().fold(false, |acc, &c| acc | bad(c)) {
-            let pos = codes.iter().position(|&c| bad(c)).unwrap_or(0);
-            let (row, col) = match layout {
-                Layout::RowMajor => (pos / k, pos % k),
-                Layout::ColumnMajor => (pos % n_respondents, pos / n_respondents),
-            };
-            return Err(ScoringError::BadCode {
-                at: CellPosition {
-                    row: row + 1,
-                    line: None,
-                },
-                column: inst.items()[col].clone(),
-                code: codes[pos],
-                min: range.min(),
-                max: range.max(),
-            });
-        }
-        let codes = match layout {
-            Layout::ColumnMajor => codes,
-            Layout::RowMajor => transpose(&codes, n_respondents, k),
+        let (lo, span) = (range.min() as u8, (range.max() - range.min()) as u8);
+        // Branch-free, so that checking a run of codes vectorises.
+        let bad = |c: u8| (c.wrapping_sub(lo) > span) & (c != MISSING);
+        let checked = match layout {
+            Layout::ColumnMajor => match first_bad(&codes, bad) {
+                None => Ok(codes),
+                Some(pos) => Err((pos, codes[pos])),
+            },
+            Layout::RowMajor => {
+                transpose_codes(&codes, n_respondents, k, bad).map_err(|pos| (pos, codes[pos]))
+            }
+        };
+        let codes = match checked {
+            Ok(codes) => codes,
+            Err((pos, code)) => {
+                let (row, col) = match layout {
+                    Layout::RowMajor => (pos / k, pos % k),
+                    Layout::ColumnMajor => (pos % n_respondents, pos / n_respondents),
+                };
+                return Err(ScoringError::BadCode {
+                    at: CellPosition {
+                        row: row + 1,
+                        line: None,
+                    },
+                    column: inst.items()[col].clone(),
+                    code,
+                    min: range.min(),
+                    max: range.max(),
+                });
+            }
         };
         Ok(Responses {
             items: inst.items().to_vec(),
+            range: inst.range(),
             n: n_respondents,
             cells: Cells::Codes(codes),
             lines: None,
@@ -203,6 +213,7 @@ impl Responses {
         };
         Ok(Responses {
             items: inst.items().to_vec(),
+            range: inst.range(),
             n,
             cells,
             lines,
@@ -335,6 +346,7 @@ impl Responses {
         };
         Responses {
             items: self.items.clone(),
+            range: self.range,
             n: m,
             cells,
             lines: self
@@ -349,33 +361,37 @@ impl Responses {
         self.lines.as_ref().and_then(|l| l.get(row).copied())
     }
 
-    /// Item `j`'s answers as `f64`, missing ones replaced by `fill` or NaN.
-    pub(crate) fn column_f64(&self, j: usize, fill: Option<f64>) -> Vec<f64> {
-        let n = self.n;
-        let fill = fill.unwrap_or(f64::NAN);
-        match &self.cells {
-            Cells::Codes(c) => c[j * n..(j + 1) * n]
-                .iter()
-                .map(|&v| if v == MISSING { fill } else { f64::from(v) })
-                .collect(),
-            Cells::Values(v) => v[j * n..(j + 1) * n]
-                .iter()
-                .map(|&x| if x.is_nan() { fill } else { x })
-                .collect(),
-        }
-    }
-
     pub(crate) fn cells(&self) -> &Cells {
         &self.cells
     }
 
-    /// Checks that these responses hold exactly the instrument's items.
+    /// The range every stored answer lies in.
+    pub(crate) fn range(&self) -> ResponseRange {
+        self.range
+    }
+
+    /// Checks that these responses hold exactly the instrument's items, and answers that
+    /// were validated against a range inside the instrument's (so that every answer is
+    /// one the instrument allows).
     pub(crate) fn check_instrument(&self, inst: &Instrument) -> Result<(), ScoringError> {
         if self.items != inst.items() {
             return Err(ScoringError::InstrumentMismatch {
                 instrument: inst.name().to_string(),
                 expected: inst.items().join(", "),
                 found: self.items.join(", "),
+            });
+        }
+        let (ours, theirs) = (self.range, inst.range());
+        if ours.min() < theirs.min()
+            || ours.max() > theirs.max()
+            || (theirs.integer() && !ours.integer())
+        {
+            return Err(ScoringError::RangeMismatch {
+                instrument: inst.name().to_string(),
+                min: theirs.min(),
+                max: theirs.max(),
+                checked_min: ours.min(),
+                checked_max: ours.max(),
             });
         }
         Ok(())
@@ -399,6 +415,93 @@ fn transpose<T: Copy + Default>(src: &[T], n: usize, k: usize) -> Vec<T> {
     out
 }
 
+/// Bytes of row-major codes per tile of [`transpose_codes`]: the tile stays in L2 while
+/// it is checked and then read back item by item.
+const TILE_BYTES: usize = 128 * 1024;
+
+/// Index of the first code `bad` rejects. Runs of codes are checked with a branch-free
+/// fold (vectorised) and searched only when one fails.
+fn first_bad(codes: &[u8], bad: impl Fn(u8) -> bool) -> Option<usize> {
+    codes
+        .chunks(TILE_BYTES)
+        .enumerate()
+        .find(|(_, run)| run.iter().fold(false, |acc, &c| acc | bad(c)))
+        .and_then(|(t, run)| Some(t * TILE_BYTES + run.iter().position(|&c| bad(c))?))
+}
+
+/// Validates `n × k` row-major codes and transposes them into column-major order, one tile
+/// of rows at a time: the tile is checked while it is in cache, then written out eight
+/// rows by eight items at a time, each 8 × 8 block transposed in eight `u64` words.
+/// Returns the index in `src` of the first code `bad` rejects instead, if any.
+fn transpose_codes(
+    src: &[u8],
+    n: usize,
+    k: usize,
+    bad: impl Fn(u8) -> bool,
+) -> Result<Vec<u8>, usize> {
+    let mut out = vec![0u8; n * k];
+    if k == 0 {
+        return Ok(out);
+    }
+    let tile_rows = (TILE_BYTES / k).max(8) / 8 * 8;
+    let k8 = k / 8 * 8;
+    for r0 in (0..n).step_by(tile_rows) {
+        let r1 = (r0 + tile_rows).min(n);
+        if let Some(p) = first_bad(&src[r0 * k..r1 * k], &bad) {
+            return Err(r0 * k + p);
+        }
+        // Rows r0..r8 in blocks of eight; the rest, and items past k8, one by one.
+        let r8 = r0 + (r1 - r0) / 8 * 8;
+        for c in (0..k8).step_by(8) {
+            for r in (r0..r8).step_by(8) {
+                let mut block = [0u64; 8];
+                for (i, word) in block.iter_mut().enumerate() {
+                    let at = (r + i) * k + c;
+                    let mut bytes = [0u8; 8];
+                    bytes.copy_from_slice(&src[at..at + 8]);
+                    *word = u64::from_le_bytes(bytes);
+                }
+                for (j, word) in transpose8(block).iter().enumerate() {
+                    let at = (c + j) * n + r;
+                    out[at..at + 8].copy_from_slice(&word.to_le_bytes());
+                }
+            }
+        }
+        for c in k8..k {
+            for r in r0..r8 {
+                out[c * n + r] = src[r * k + c];
+            }
+        }
+        for r in r8..r1 {
+            for c in 0..k {
+                out[c * n + r] = src[r * k + c];
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Transposes an 8 × 8 block of bytes held as eight little-endian words (byte j of word
+/// i becomes byte i of word j), by swapping 4 × 4, then 2 × 2, then 1 × 1 sub-blocks.
+fn transpose8(mut x: [u64; 8]) -> [u64; 8] {
+    for i in 0..4 {
+        let t = ((x[i] >> 32) ^ x[i + 4]) & 0x0000_0000_FFFF_FFFF;
+        x[i] ^= t << 32;
+        x[i + 4] ^= t;
+    }
+    for i in [0, 1, 4, 5] {
+        let t = ((x[i] >> 16) ^ x[i + 2]) & 0x0000_FFFF_0000_FFFF;
+        x[i] ^= t << 16;
+        x[i + 2] ^= t;
+    }
+    for i in [0, 2, 4, 6] {
+        let t = ((x[i] >> 8) ^ x[i + 1]) & 0x00FF_00FF_00FF_00FF;
+        x[i] ^= t << 8;
+        x[i + 1] ^= t;
+    }
+    x
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -413,6 +516,48 @@ mod tests {
         let b = Responses::from_codes(&inst, 3, col_major, Layout::ColumnMajor).unwrap();
         assert_eq!(a, b);
         assert_eq!(a.get(2, 3), Some(f64::from(row_major[2 * 10 + 3])));
+    }
+
+    #[test]
+    fn byte_transpose_matches_the_plain_one_on_ragged_sizes() {
+        for (n, k) in [
+            (0, 3),
+            (1, 1),
+            (7, 9),
+            (8, 8),
+            (29, 17),
+            (1000, 60),
+            (3001, 5),
+        ] {
+            let src: Vec<u8> = (0..n * k).map(|i| (i * 31 % 251) as u8).collect();
+            assert_eq!(
+                transpose_codes(&src, n, k, |_| false),
+                Ok(transpose(&src, n, k)),
+                "{n} x {k}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_first_bad_code_is_found_in_either_layout() {
+        let inst = builtin::tipi();
+        let n = 20_000;
+        let mut codes = vec![4u8; n * 10];
+        codes[17_000 * 10 + 6] = 9; // row 17001, item Q7
+        codes[18_000 * 10 + 2] = 0;
+        let err = Responses::from_codes(&inst, n, codes.clone(), Layout::RowMajor).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("row 17001, column \"Q7\": code 9"),
+            "{err}"
+        );
+        let col_major = transpose(&codes, n, 10);
+        let err = Responses::from_codes(&inst, n, col_major, Layout::ColumnMajor).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("row 18001, column \"Q3\": code 0"),
+            "{err}"
+        );
     }
 
     #[test]

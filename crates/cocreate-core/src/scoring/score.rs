@@ -3,12 +3,11 @@
 
 use std::fmt;
 
-use crate::data::Table;
-
+use super::batch;
 use super::error::{CellPosition, ScoringError};
 use super::instrument::Instrument;
-use super::kernel::{self, Finish, ItemPlan, BLOCK};
-use super::responses::{Cells, Responses, MISSING};
+use super::responses::Responses;
+use super::scores::{RespondentScores, ScaleScore, Scores};
 
 /// What to do when a respondent skipped items of a scale.
 ///
@@ -271,21 +270,37 @@ impl Scorer {
         &self.columns
     }
 
-    /// Works out the reversal constant and imputation values for a batch.
-    pub(crate) fn plan(&self, responses: &Responses) -> Result<Plan, ScoringError> {
+    /// Whether imputation values were set with [`Scorer::with_imputation_values`].
+    pub(crate) fn has_imputation_values(&self) -> bool {
+        self.imputation.is_some()
+    }
+
+    /// Checks that the responses fit the instrument and works out the reversal constant
+    /// `min + max`.
+    fn reversal_constant(&self, responses: &Responses) -> Result<f64, ScoringError> {
         responses.check_instrument(&self.instrument)?;
         let range = self.instrument.range();
-        let c = match self.options.reverse_range {
+        Ok(match self.options.reverse_range {
             ReverseRange::Declared => range.min() + range.max(),
-            ReverseRange::Observed => match observed_range(responses) {
+            ReverseRange::Observed => match batch::observed_range(responses) {
                 Some((lo, hi)) => lo + hi,
                 None => range.min() + range.max(),
             },
-        };
+        })
+    }
+
+    /// Works out the reversal constant and imputation values for a batch.
+    pub(crate) fn plan(&self, responses: &Responses) -> Result<Plan, ScoringError> {
+        let c = self.reversal_constant(responses)?;
+        self.plan_with(responses, c)
+    }
+
+    /// [`Scorer::plan`] with the reversal constant already worked out.
+    fn plan_with(&self, responses: &Responses, c: f64) -> Result<Plan, ScoringError> {
         let imputed = match (self.options.missing, &self.imputation) {
             (p, Some(v)) if p.imputes() => Some(v.clone()),
-            (MissingPolicy::ImputeMedian, None) => Some(item_centres(responses, true)?),
-            (MissingPolicy::ImputeMean, None) => Some(item_centres(responses, false)?),
+            (MissingPolicy::ImputeMedian, None) => Some(batch::item_centres(responses, true)?),
+            (MissingPolicy::ImputeMean, None) => Some(batch::item_centres(responses, false)?),
             _ => None,
         };
         Ok(Plan { c, imputed })
@@ -296,46 +311,16 @@ impl Scorer {
     /// Errors when the responses were built for a different instrument, or when imputing
     /// and an item has no answers at all.
     pub fn score(&self, responses: &Responses) -> Result<Scores, ScoringError> {
-        let plan = self.plan(responses)?;
+        let c = self.reversal_constant(responses)?;
+        if let Some(scores) = batch::score_imputing(self, responses, c) {
+            return scores;
+        }
+        let plan = self.plan_with(responses, c)?;
         Ok(self.score_with(responses, &plan))
     }
 
     pub(crate) fn score_with(&self, responses: &Responses, plan: &Plan) -> Scores {
-        let n = responses.n_respondents();
-        let s_count = self.columns.len();
-        let mut values = vec![0.0f64; n * s_count];
-        let mut answered = vec![0u16; n * s_count];
-        let job = BlockJob::new(self, responses, plan);
-        let chunk = BLOCK * s_count.max(1);
-        #[cfg(feature = "parallel")]
-        {
-            use rayon::prelude::*;
-            values
-                .par_chunks_mut(chunk)
-                .zip(answered.par_chunks_mut(chunk))
-                .enumerate()
-                .for_each(|(b, (out, ans))| job.run(b * BLOCK, out, ans));
-        }
-        #[cfg(not(feature = "parallel"))]
-        {
-            for (b, (out, ans)) in values
-                .chunks_mut(chunk)
-                .zip(answered.chunks_mut(chunk))
-                .enumerate()
-            {
-                job.run(b * BLOCK, out, ans);
-            }
-        }
-        Scores {
-            instrument: self.instrument.name().to_string(),
-            scales: self.instrument.scale_names(),
-            n_items: self.columns.iter().map(Vec::len).collect(),
-            n,
-            values,
-            answered,
-            policy: self.options.missing,
-            imputation_values: plan.imputed.clone(),
-        }
+        batch::score(self, responses, plan)
     }
 
     /// Scores one respondent. `answers` holds one optional answer per item in
@@ -442,504 +427,5 @@ impl Scorer {
             })
             .collect();
         Ok(RespondentScores { scales })
-    }
-}
-
-/// The lowest and highest answer over all items, if any answer exists.
-fn observed_range(responses: &Responses) -> Option<(f64, f64)> {
-    match responses.cells() {
-        Cells::Codes(c) => {
-            let (lo, hi) = c.iter().fold((u8::MAX, 0u8), |(lo, hi), &v| {
-                if v == MISSING {
-                    (lo, hi)
-                } else {
-                    (lo.min(v), hi.max(v))
-                }
-            });
-            (lo <= hi).then(|| (f64::from(lo), f64::from(hi)))
-        }
-        Cells::Values(v) => {
-            let (lo, hi) = v
-                .iter()
-                .filter(|x| !x.is_nan())
-                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| {
-                    (lo.min(x), hi.max(x))
-                });
-            (lo <= hi).then_some((lo, hi))
-        }
-    }
-}
-
-/// Per item, the median (`median = true`, R's definition: the mean of the two middle
-/// values for an even count) or the mean of the answered values.
-fn item_centres(responses: &Responses, median: bool) -> Result<Vec<f64>, ScoringError> {
-    let n = responses.n_respondents();
-    (0..responses.n_items())
-        .map(|j| {
-            let centre = match responses.cells() {
-                Cells::Codes(c) => {
-                    let col = &c[j * n..(j + 1) * n];
-                    let mut hist = [0usize; 256];
-                    for &v in col {
-                        hist[usize::from(v)] += 1;
-                    }
-                    hist[usize::from(MISSING)] = 0;
-                    let m: usize = hist.iter().sum();
-                    if m == 0 {
-                        None
-                    } else if median {
-                        let nth = |k: usize| {
-                            let mut acc = 0;
-                            hist.iter()
-                                .position(|&h| {
-                                    acc += h;
-                                    acc > k
-                                })
-                                .map_or(0.0, |v| v as f64)
-                        };
-                        Some(if m % 2 == 1 {
-                            nth(m / 2)
-                        } else {
-                            (nth(m / 2 - 1) + nth(m / 2)) / 2.0
-                        })
-                    } else {
-                        let total: usize = hist.iter().enumerate().map(|(v, h)| v * h).sum();
-                        Some(total as f64 / m as f64)
-                    }
-                }
-                Cells::Values(v) => {
-                    let mut col: Vec<f64> = v[j * n..(j + 1) * n]
-                        .iter()
-                        .copied()
-                        .filter(|x| !x.is_nan())
-                        .collect();
-                    let m = col.len();
-                    if m == 0 {
-                        None
-                    } else if median {
-                        col.sort_by(f64::total_cmp);
-                        Some(if m % 2 == 1 {
-                            col[m / 2]
-                        } else {
-                            (col[m / 2 - 1] + col[m / 2]) / 2.0
-                        })
-                    } else {
-                        Some(col.iter().sum::<f64>() / m as f64)
-                    }
-                }
-            };
-            centre.ok_or_else(|| ScoringError::NothingToImpute {
-                item: responses.items()[j].clone(),
-            })
-        })
-        .collect()
-}
-
-/// Everything one block of respondents needs; shared read-only across threads.
-struct BlockJob<'a> {
-    responses: &'a Responses,
-    plans: Vec<(Vec<ItemPlan>, Finish, u32)>,
-    c: f64,
-    byte_kernel: bool,
-}
-
-impl<'a> BlockJob<'a> {
-    fn new(scorer: &Scorer, responses: &'a Responses, plan: &Plan) -> Self {
-        // The integer kernel needs an integer reversal constant and, when imputing,
-        // imputation values that are whole or half numbers (medians always are).
-        let c_ok = plan.c.fract() == 0.0 && plan.c >= 0.0 && plan.c <= 510.0;
-        let halves = plan
-            .imputed
-            .as_ref()
-            .is_none_or(|v| v.iter().all(|x| (2.0 * x).fract() == 0.0));
-        let byte_kernel = matches!(responses.cells(), Cells::Codes(_)) && c_ok && halves;
-        let imputing = plan.imputed.is_some();
-        // Fixed-point factor: 2 while imputing on the integer path, so halves stay exact.
-        let shift = u32::from(imputing && byte_kernel);
-        let factor = f64::from(1u32 << shift);
-        let plans = scorer
-            .instrument
-            .scales()
-            .iter()
-            .zip(&scorer.columns)
-            .map(|(scale, cols)| {
-                let items = cols
-                    .iter()
-                    .zip(scale.reverse())
-                    .map(|(&column, &reversed)| {
-                        let fill = plan.imputed.as_ref().map_or(0.0, |imp| {
-                            let v = if reversed {
-                                plan.c - imp[column]
-                            } else {
-                                imp[column]
-                            };
-                            v * factor
-                        });
-                        ItemPlan {
-                            column,
-                            reversed,
-                            fill,
-                        }
-                    })
-                    .collect();
-                let finish = match scorer.options.missing {
-                    MissingPolicy::Complete => Finish::Complete,
-                    MissingPolicy::Prorate { min_answered } => Finish::Prorate {
-                        min: min_answered.min(usize::from(u16::MAX)) as u16,
-                    },
-                    _ => Finish::Imputed { scale: factor },
-                };
-                (items, finish, shift)
-            })
-            .collect();
-        BlockJob {
-            responses,
-            plans,
-            c: plan.c,
-            byte_kernel,
-        }
-    }
-
-    /// Scores rows `r0..` (as many as `out` holds) into `out` (row-major block of scores)
-    /// and `answered`.
-    fn run(&self, r0: usize, out: &mut [f64], answered: &mut [u16]) {
-        let s_count = self.plans.len();
-        if s_count == 0 {
-            return;
-        }
-        let len = out.len() / s_count;
-        let n = self.responses.n_respondents();
-        let mut cnt = vec![0u16; len];
-        match self.responses.cells() {
-            Cells::Codes(codes) if self.byte_kernel => {
-                let cols = |j: usize| &codes[j * n + r0..j * n + r0 + len];
-                let c = self.c as u8;
-                let mut sum16 = vec![0u16; len];
-                let mut sum32 = Vec::new();
-                for (s, (items, finish, shift)) in self.plans.iter().enumerate() {
-                    if items.len() <= 128 {
-                        kernel::codes_block_u16(
-                            items,
-                            cols,
-                            c,
-                            *shift,
-                            *finish,
-                            &mut sum16,
-                            &mut cnt,
-                            &mut out[s..],
-                            &mut answered[s..],
-                            s_count,
-                        );
-                    } else {
-                        sum32.resize(len, 0u32);
-                        kernel::codes_block_u32(
-                            items,
-                            cols,
-                            c,
-                            *shift,
-                            *finish,
-                            &mut sum32,
-                            &mut cnt,
-                            &mut out[s..],
-                            &mut answered[s..],
-                            s_count,
-                        );
-                    }
-                }
-            }
-            cells => {
-                let value = |j: usize, r: usize| -> Option<f64> {
-                    let i = j * n + r0 + r;
-                    match cells {
-                        Cells::Codes(c) => (c[i] != MISSING).then(|| f64::from(c[i])),
-                        Cells::Values(v) => (!v[i].is_nan()).then_some(v[i]),
-                    }
-                };
-                let mut sum = vec![0.0f64; len];
-                for (s, (items, finish, _)) in self.plans.iter().enumerate() {
-                    kernel::values_block(
-                        items,
-                        value,
-                        len,
-                        self.c,
-                        *finish,
-                        &mut sum,
-                        &mut cnt,
-                        &mut out[s..],
-                        &mut answered[s..],
-                        s_count,
-                    );
-                }
-            }
-        }
-    }
-}
-
-/// One respondent's score on one scale.
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct ScaleScore {
-    /// The scale.
-    pub scale: String,
-    /// The mean of the keyed items, or `None` when the missing-data policy gives no score.
-    pub score: Option<f64>,
-    /// How many of the scale's items the respondent answered.
-    pub answered: usize,
-    /// Number of items of the scale.
-    pub n_items: usize,
-}
-
-/// One respondent's scores on every scale.
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct RespondentScores {
-    /// One entry per scale, in the instrument's order.
-    pub scales: Vec<ScaleScore>,
-}
-
-/// Summary of one scale's scores over a batch.
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct ScaleSummary {
-    /// The scale.
-    pub scale: String,
-    /// Respondents with a score.
-    pub n_scored: usize,
-    /// Mean score (`None` without scores).
-    pub mean: Option<f64>,
-    /// Standard deviation (denominator n − 1; `None` with fewer than two scores).
-    pub sd: Option<f64>,
-    /// Lowest score.
-    pub min: Option<f64>,
-    /// Highest score.
-    pub max: Option<f64>,
-}
-
-/// Scale scores of a batch: respondents × scales, with each respondent's number of
-/// answered items per scale.
-///
-/// ```
-/// use cocreate_core::scoring::{builtin, Responses, Scorer, ScoringOptions};
-///
-/// let bfi10 = builtin::bfi10();
-/// let answers = Responses::from_rows(&bfi10, &[vec![Some(5.0); 10], vec![Some(2.0); 10]])?;
-/// let scores = Scorer::new(&bfi10, ScoringOptions::new())?.score(&answers)?;
-/// assert_eq!(scores.column("O")?, vec![Some(3.0), Some(3.0)]); // one item of each pair reversed
-/// let table = scores.to_table()?;
-/// assert_eq!(table.names()[0], "E");
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "serde", serde(into = "ScoresRepr", try_from = "ScoresRepr"))]
-pub struct Scores {
-    instrument: String,
-    scales: Vec<String>,
-    n_items: Vec<usize>,
-    n: usize,
-    /// Row-major respondents × scales; NaN = no score.
-    values: Vec<f64>,
-    /// Row-major answered counts.
-    answered: Vec<u16>,
-    policy: MissingPolicy,
-    imputation_values: Option<Vec<f64>>,
-}
-
-impl Scores {
-    /// The instrument's name.
-    pub fn instrument(&self) -> &str {
-        &self.instrument
-    }
-
-    /// Number of respondents.
-    pub fn n_respondents(&self) -> usize {
-        self.n
-    }
-
-    /// The scale names, in column order.
-    pub fn scale_names(&self) -> &[String] {
-        &self.scales
-    }
-
-    /// The missing-data policy the scores were computed under.
-    pub fn policy(&self) -> MissingPolicy {
-        self.policy
-    }
-
-    /// The raw item values imputed for missing answers (instrument item order), when
-    /// the policy imputes.
-    pub fn imputation_values(&self) -> Option<&[f64]> {
-        self.imputation_values.as_deref()
-    }
-
-    /// Position of a scale, or an error listing the scales.
-    pub fn scale_index(&self, name: &str) -> Result<usize, ScoringError> {
-        self.scales
-            .iter()
-            .position(|s| s == name)
-            .ok_or_else(|| ScoringError::UnknownScale {
-                name: name.to_string(),
-                available: self.scales.join(", "),
-            })
-    }
-
-    /// A respondent's (0-based) score on scale `scale` (0-based); `None` when there is no
-    /// score or an index is out of bounds.
-    pub fn get(&self, row: usize, scale: usize) -> Option<f64> {
-        if row >= self.n || scale >= self.scales.len() {
-            return None;
-        }
-        let v = self.values[row * self.scales.len() + scale];
-        (!v.is_nan()).then_some(v)
-    }
-
-    /// How many items of scale `scale` respondent `row` answered (0 when out of bounds).
-    pub fn answered(&self, row: usize, scale: usize) -> usize {
-        if row >= self.n || scale >= self.scales.len() {
-            return 0;
-        }
-        usize::from(self.answered[row * self.scales.len() + scale])
-    }
-
-    /// One scale's scores for all respondents.
-    pub fn column(&self, name: &str) -> Result<Vec<Option<f64>>, ScoringError> {
-        let s = self.scale_index(name)?;
-        Ok((0..self.n).map(|r| self.get(r, s)).collect())
-    }
-
-    /// All scores, row-major respondents × scales, with NaN where there is no score: the
-    /// zero-copy view for numeric code.
-    pub fn as_slice(&self) -> &[f64] {
-        &self.values
-    }
-
-    /// One respondent's scores (empty when `row` is out of bounds).
-    pub fn respondent(&self, row: usize) -> RespondentScores {
-        if row >= self.n {
-            return RespondentScores { scales: Vec::new() };
-        }
-        RespondentScores {
-            scales: (0..self.scales.len())
-                .map(|s| ScaleScore {
-                    scale: self.scales[s].clone(),
-                    score: self.get(row, s),
-                    answered: self.answered(row, s),
-                    n_items: self.n_items[s],
-                })
-                .collect(),
-        }
-    }
-
-    /// Count, mean, SD, min and max of each scale's scores.
-    ///
-    /// ```
-    /// # use cocreate_core::scoring::{builtin, Responses, Scorer, ScoringOptions};
-    /// let tipi = builtin::tipi();
-    /// let r = Responses::from_rows(&tipi, &[vec![Some(1.0); 10], vec![Some(3.0); 10]])?;
-    /// let s = Scorer::new(&tipi, ScoringOptions::new())?.score(&r)?;
-    /// let e = &s.summary()[0];
-    /// assert_eq!((e.n_scored, e.mean), (2, Some(4.0)));
-    /// # Ok::<(), cocreate_core::scoring::ScoringError>(())
-    /// ```
-    pub fn summary(&self) -> Vec<ScaleSummary> {
-        let k = self.scales.len();
-        (0..k)
-            .map(|s| {
-                let col: Vec<f64> = (0..self.n)
-                    .map(|r| self.values[r * k + s])
-                    .filter(|v| !v.is_nan())
-                    .collect();
-                let m = col.len();
-                let mean = (m > 0).then(|| col.iter().sum::<f64>() / m as f64);
-                let sd = mean.filter(|_| m > 1).map(|mu| {
-                    (col.iter().map(|v| (v - mu) * (v - mu)).sum::<f64>() / (m - 1) as f64).sqrt()
-                });
-                ScaleSummary {
-                    scale: self.scales[s].clone(),
-                    n_scored: m,
-                    mean,
-                    sd,
-                    min: col.iter().copied().reduce(f64::min),
-                    max: col.iter().copied().reduce(f64::max),
-                }
-            })
-            .collect()
-    }
-
-    /// The scores as a [`Table`] with one column per scale (named by the scale) and a
-    /// missing cell where there is no score: the form the SEM and readiness code read.
-    pub fn to_table(&self) -> Result<Table, ScoringError> {
-        let cells: Vec<Option<f64>> = self
-            .values
-            .iter()
-            .map(|&v| (!v.is_nan()).then_some(v))
-            .collect();
-        Ok(Table::from_row_major(self.scales.clone(), &cells)?)
-    }
-}
-
-/// The serialised form of [`Scores`]: `null` where there is no score.
-#[cfg(feature = "serde")]
-#[derive(Clone, serde::Serialize, serde::Deserialize)]
-struct ScoresRepr {
-    instrument: String,
-    scales: Vec<String>,
-    n_items: Vec<usize>,
-    n_respondents: usize,
-    policy: MissingPolicy,
-    imputation_values: Option<Vec<f64>>,
-    /// Row-major respondents × scales.
-    scores: Vec<Option<f64>>,
-    /// Row-major answered counts.
-    answered: Vec<u16>,
-}
-
-#[cfg(feature = "serde")]
-impl From<Scores> for ScoresRepr {
-    fn from(s: Scores) -> Self {
-        ScoresRepr {
-            scores: s
-                .values
-                .iter()
-                .map(|&v| (!v.is_nan()).then_some(v))
-                .collect(),
-            instrument: s.instrument,
-            scales: s.scales,
-            n_items: s.n_items,
-            n_respondents: s.n,
-            policy: s.policy,
-            imputation_values: s.imputation_values,
-            answered: s.answered,
-        }
-    }
-}
-
-#[cfg(feature = "serde")]
-impl TryFrom<ScoresRepr> for Scores {
-    type Error = ScoringError;
-    fn try_from(r: ScoresRepr) -> Result<Self, ScoringError> {
-        let cells = r.n_respondents * r.scales.len();
-        if r.scores.len() != cells || r.answered.len() != cells || r.n_items.len() != r.scales.len()
-        {
-            return Err(ScoringError::WrongLength {
-                what: "serialised scores (respondents × scales)".into(),
-                expected: cells,
-                found: r.scores.len(),
-            });
-        }
-        Ok(Scores {
-            instrument: r.instrument,
-            scales: r.scales,
-            n_items: r.n_items,
-            n: r.n_respondents,
-            values: r
-                .scores
-                .iter()
-                .map(|v| v.filter(|x| x.is_finite()).unwrap_or(f64::NAN))
-                .collect(),
-            answered: r.answered,
-            policy: r.policy,
-            imputation_values: r.imputation_values,
-        })
     }
 }

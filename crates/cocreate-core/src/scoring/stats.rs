@@ -6,8 +6,8 @@ use statrs::distribution::{Continuous, ContinuousCDF, FisherSnedecor};
 
 use super::responses::{Cells, Responses, MISSING};
 
-/// Rows per block of the integer covariance kernel: products of doubled answers are at
-/// most 510², so 4096 of them fit an `i32`.
+/// Rows per block of the integer moment kernel: a product of two doubled answers is at
+/// most 508², so a block's sum of 4096 of them fits an `i32`.
 const COV_BLOCK: usize = 4096;
 
 /// Pairwise-complete moments of the items: for every pair the number of respondents who
@@ -46,6 +46,19 @@ impl PairwiseMoments {
 
 /// Exact integer sums of products (answers doubled when imputing so that medians stay
 /// whole), turned into covariances with one rounding.
+///
+/// With x a missing answer's value set to 0 (or its imputed value) and M_j the rows
+/// where item j is missing, every pairwise sum follows from sums over all rows and sums
+/// over the missing cells alone:
+///
+/// - Σxᵢxⱼ over the rows with both answered is Σxᵢxⱼ over all rows (a missing x is 0);
+/// - Σxᵢ over the rows with j answered is Σxᵢ − Σ_{M_j} xᵢ, and likewise Σxᵢ² and the
+///   count of answers to i.
+///
+/// So one blocked pass takes the k(k+1)/2 dot products over all rows (`i16` products
+/// summed in `i32`, which vectorises to multiply-add instructions) and, for each missing
+/// cell, adds the row's answers to its item's correction: work proportional to the
+/// missing cells rather than to k² more dot products.
 fn integer_moments(
     codes: &[u8],
     responses: &Responses,
@@ -57,55 +70,58 @@ fn integer_moments(
     let fill: Vec<i16> = (0..k)
         .map(|j| imputed.map_or(0, |v| (v[j] * f64::from(factor)) as i16))
         .collect();
-    let any_missing_item: Vec<bool> = (0..k)
-        .map(|j| imputed.is_none() && codes[j * n..(j + 1) * n].contains(&MISSING))
-        .collect();
     let pairs = k * k;
+    // Over all rows: Σxᵢxⱼ (i ≤ j, at i·k + j), Σxᵢ, answers to i.
     let mut sxy = vec![0i64; pairs];
-    let mut sx = vec![0i64; pairs]; // sx[i*k+j]: sum of item i over rows where j answered
-    let mut sxx = vec![0i64; pairs]; // sxx[i*k+j]: sum of squares of item i over the same rows
-    let mut cnt = vec![0i64; pairs];
+    let mut sx = vec![0i64; k];
+    let mut answers = vec![0i64; k];
+    // Over the rows where item j is missing, at j·k + i: answers to i, Σxᵢ, Σxᵢ².
+    let mut gone_a = vec![0i64; pairs];
+    let mut gone_x = vec![0i64; pairs];
+    let mut gone_xx = vec![0i64; pairs];
     let mut x = vec![0i16; k * COV_BLOCK];
-    let mut a = vec![0i16; k * COV_BLOCK];
+    let mut missing_rows: Vec<usize> = Vec::new();
     for r0 in (0..n).step_by(COV_BLOCK) {
         let len = COV_BLOCK.min(n - r0);
+        let col = |j: usize| &codes[j * n + r0..j * n + r0 + len];
         for j in 0..k {
-            let col = &codes[j * n + r0..j * n + r0 + len];
             let xj = &mut x[j * COV_BLOCK..j * COV_BLOCK + len];
-            let aj = &mut a[j * COV_BLOCK..j * COV_BLOCK + len];
-            for ((xv, av), &v) in xj.iter_mut().zip(aj.iter_mut()).zip(col) {
+            let mut answered = 0i32;
+            let mut sum = 0i32;
+            for (xv, &v) in xj.iter_mut().zip(col(j)) {
                 let ans = v != MISSING;
                 *xv = if ans { i16::from(v) * factor } else { fill[j] };
-                *av = i16::from(ans || imputed.is_some());
+                answered += i32::from(ans);
+                sum += i32::from(*xv);
             }
+            answers[j] += i64::from(answered);
+            sx[j] += i64::from(sum);
         }
         for i in 0..k {
             let xi = &x[i * COV_BLOCK..i * COV_BLOCK + len];
-            let ai = &a[i * COV_BLOCK..i * COV_BLOCK + len];
             for j in i..k {
                 let xj = &x[j * COV_BLOCK..j * COV_BLOCK + len];
-                let aj = &a[j * COV_BLOCK..j * COV_BLOCK + len];
-                if any_missing_item[i] || any_missing_item[j] {
-                    let [pxy, pxi, pxj, pm, qi, qj] = pair_sums(xi, ai, xj, aj);
-                    sxy[i * k + j] += i64::from(pxy);
-                    sx[i * k + j] += i64::from(pxi);
-                    sxx[i * k + j] += i64::from(qi);
-                    if j != i {
-                        sx[j * k + i] += i64::from(pxj);
-                        sxx[j * k + i] += i64::from(qj);
-                    }
-                    cnt[i * k + j] += i64::from(pm);
-                } else {
-                    sxy[i * k + j] += i64::from(dot(xi, xj));
-                    let si: i32 = xi.iter().map(|&v| i32::from(v)).sum();
-                    sx[i * k + j] += i64::from(si);
-                    sxx[i * k + j] += i64::from(dot(xi, xi));
-                    if j != i {
-                        let sj: i32 = xj.iter().map(|&v| i32::from(v)).sum();
-                        sx[j * k + i] += i64::from(sj);
-                        sxx[j * k + i] += i64::from(dot(xj, xj));
-                    }
-                    cnt[i * k + j] += len as i64;
+                sxy[i * k + j] += i64::from(dot(xi, xj));
+            }
+        }
+        if imputed.is_some() {
+            continue;
+        }
+        for j in 0..k {
+            missing_rows.clear();
+            missing_rows.extend(
+                col(j)
+                    .iter()
+                    .enumerate()
+                    .filter(|&(_, &v)| v == MISSING)
+                    .map(|(r, _)| r),
+            );
+            for &r in &missing_rows {
+                for i in 0..k {
+                    let xi = i64::from(x[i * COV_BLOCK + r]);
+                    gone_a[j * k + i] += i64::from(codes[i * n + r0 + r] != MISSING);
+                    gone_x[j * k + i] += xi;
+                    gone_xx[j * k + i] += xi * xi;
                 }
             }
         }
@@ -118,21 +134,33 @@ fn integer_moments(
         mean: vec![f64::NAN; k],
         cor: vec![f64::NAN; pairs],
     };
+    // An imputed answer counts as an answer.
+    let present = |i: usize| {
+        if imputed.is_some() {
+            n as i64
+        } else {
+            answers[i]
+        }
+    };
     for i in 0..k {
         for j in i..k {
-            let m = cnt[i * k + j];
+            // Σxᵢ and Σxᵢ² over the rows with j answered, and Σxⱼ, Σxⱼ² over those with i.
+            let (sxi, sxj) = (sx[i] - gone_x[j * k + i], sx[j] - gone_x[i * k + j]);
+            let qi = sxy[i * k + i] - gone_xx[j * k + i];
+            let qj = sxy[j * k + j] - gone_xx[i * k + j];
+            let m = present(i) - gone_a[j * k + i];
             out.count[i * k + j] = m as usize;
             out.count[j * k + i] = m as usize;
             if m >= 2 {
                 // n Σxy − Σx Σy is exact in i128; one division gives the covariance.
                 let m128 = i128::from(m);
-                let (sxi, sxj) = (i128::from(sx[i * k + j]), i128::from(sx[j * k + i]));
+                let (sxi, sxj) = (i128::from(sxi), i128::from(sxj));
                 let num = m128 * i128::from(sxy[i * k + j]) - sxi * sxj;
                 let c = num as f64 / ((m as f64) * ((m - 1) as f64)) / scale;
                 out.cov[i * k + j] = c;
                 out.cov[j * k + i] = c;
-                let vi = m128 * i128::from(sxx[i * k + j]) - sxi * sxi;
-                let vj = m128 * i128::from(sxx[j * k + i]) - sxj * sxj;
+                let vi = m128 * i128::from(qi) - sxi * sxi;
+                let vj = m128 * i128::from(qj) - sxj * sxj;
                 let r = if i == j {
                     1.0
                 } else {
@@ -142,28 +170,12 @@ fn integer_moments(
                 out.cor[j * k + i] = r;
             }
         }
-        let m = cnt[i * k + i];
+        let m = present(i);
         if m > 0 {
-            out.mean[i] = sx[i * k + i] as f64 / m as f64 / f64::from(factor);
+            out.mean[i] = sx[i] as f64 / m as f64 / f64::from(factor);
         }
     }
     out
-}
-
-/// One fused pass over a pair of items (values `x`, answered indicators `a`, missing
-/// values already 0): Σxᵢxⱼ, Σxᵢaⱼ, Σaᵢxⱼ, Σaᵢaⱼ, Σxᵢ²aⱼ, Σaᵢxⱼ².
-fn pair_sums(xi: &[i16], ai: &[i16], xj: &[i16], aj: &[i16]) -> [i32; 6] {
-    let mut s = [0i32; 6];
-    for (((&x, &a), &y), &b) in xi.iter().zip(ai).zip(xj).zip(aj) {
-        let (xb, ya) = (x * b, y * a);
-        s[0] += i32::from(x) * i32::from(y);
-        s[1] += i32::from(xb);
-        s[2] += i32::from(ya);
-        s[3] += i32::from(a * b);
-        s[4] += i32::from(xb) * i32::from(x);
-        s[5] += i32::from(ya) * i32::from(y);
-    }
-    s
 }
 
 fn dot(a: &[i16], b: &[i16]) -> i32 {
