@@ -522,7 +522,7 @@ fn print_constructs(scorer: &Scorer, scores: &Scores, rel: &Reliability) {
         }
     }
     for w in &rel.warnings {
-        println!("note: {w:?}");
+        println!("note: {w}");
     }
 }
 
