@@ -2,7 +2,8 @@
 //!
 //! - 1,000,000 respondents × 60 byte-coded items (five interleaved 12-item scales, a third
 //!   reverse keyed, 2% missing): all five scales scored single-threaded (target ≤ 60 ms
-//!   and within 3× of a plain sum over the same bytes, also timed here).
+//!   and within 3× of a plain sum over the same bytes, also timed here), both into fresh
+//!   output buffers (`Scorer::score`) and into the previous batch's (`Scorer::score_into`).
 //! - Reliability of one 12-item scale over 100,000 respondents (target ≤ 10 ms).
 //!
 //! Run: `cargo bench --bench scoring -- --warm-up-time 1 --measurement-time 3`
@@ -69,6 +70,16 @@ fn batch(c: &mut Criterion) {
         let scorer = Scorer::new(&inst, ScoringOptions::new().missing(policy)).unwrap();
         g.bench_function(format!("five scales, {name}"), |b| {
             b.iter(|| scorer.score(black_box(&responses)).unwrap())
+        });
+        // The same work into the previous batch's buffers: no fresh pages to fault in.
+        let mut scores = scorer.score(&responses).unwrap();
+        g.bench_function(format!("five scales, {name}, into reused buffers"), |b| {
+            b.iter(|| {
+                scorer
+                    .score_into(black_box(&responses), &mut scores)
+                    .unwrap();
+                black_box(scores.n_respondents())
+            })
         });
     }
     // The dense f64 matrix on top of scoring: 40 MB of fresh pages to fill.

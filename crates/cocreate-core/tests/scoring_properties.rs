@@ -49,6 +49,28 @@ fn with_answers(mut codes: Vec<u8>, n: usize) -> Vec<u8> {
 
 proptest! {
     #[test]
+    fn scoring_into_an_earlier_result_equals_scoring_afresh(
+        reverse in prop::array::uniform6(any::<bool>()),
+        first_policy in policies(),
+        policy in policies(),
+        n0 in 1usize..30,
+        n in 1usize..30,
+        seed_codes in answers(30),
+    ) {
+        let inst = instrument(reverse);
+        let codes = with_answers(seed_codes[..n * 6].to_vec(), n);
+        let first = with_answers(seed_codes[seed_codes.len() - n0 * 6..].to_vec(), n0);
+        let first = Responses::from_codes(&inst, n0, first, Layout::RowMajor).unwrap();
+        let answers = Responses::from_codes(&inst, n, codes, Layout::RowMajor).unwrap();
+        // Buffers left by another policy and another batch size must not leak through.
+        let earlier = Scorer::new(&inst, ScoringOptions::new().missing(first_policy)).unwrap();
+        let mut scores = earlier.score(&first).unwrap();
+        let scorer = Scorer::new(&inst, ScoringOptions::new().missing(policy)).unwrap();
+        scorer.score_into(&answers, &mut scores).unwrap();
+        prop_assert_eq!(scores, scorer.score(&answers).unwrap());
+    }
+
+    #[test]
     fn reversing_twice_is_the_identity(min in -10i32..10, span in 1i32..20, x in 0i32..30) {
         let r = ResponseRange::new(f64::from(min), f64::from(min + span)).unwrap();
         let x = f64::from(min + x % (span + 1));

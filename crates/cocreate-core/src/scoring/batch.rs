@@ -5,17 +5,22 @@ use super::error::ScoringError;
 use super::kernel::{self, CodeItem, CodeScale, ScoreRule, Tally, ValueItem, BLOCK, MASK_ITEMS};
 use super::responses::{Cells, Responses, MISSING};
 use super::score::{MissingPolicy, Plan, Scorer};
-use super::scores::{Fills, Scores, Values};
+use super::scores::{Buffers, Fills, Scores, Values};
 
 /// Scores every respondent on every scale of `scorer`'s instrument.
-pub(crate) fn score(scorer: &Scorer, responses: &Responses, plan: &Plan) -> Scores {
+pub(crate) fn score(
+    scorer: &Scorer,
+    responses: &Responses,
+    plan: &Plan,
+    buffers: &mut Buffers,
+) -> Scores {
     let n = responses.n_respondents();
     let n_scales = scorer.columns().len();
-    let mut answered = vec![0u16; n * n_scales];
+    let mut answered = buffers.answered(n * n_scales);
     let values = match (responses.cells(), code_scales(scorer, plan)) {
         (Cells::Codes(codes), Some(scales)) => {
             let rules = rules(scorer, code_unit(plan));
-            let mut sums = vec![0u16; n * n_scales];
+            let mut sums = buffers.sums(n * n_scales);
             for_each_block(n, &mut sums, &mut answered, |s, r0, out, ans| {
                 scales[s].block(codes, n, r0, out, ans, None)
             });
@@ -59,6 +64,7 @@ pub(crate) fn score_imputing(
     scorer: &Scorer,
     responses: &Responses,
     c: f64,
+    buffers: &mut Buffers,
 ) -> Option<Result<Scores, ScoringError>> {
     let median = match scorer.options().missing_policy() {
         MissingPolicy::ImputeMedian => true,
@@ -94,9 +100,9 @@ pub(crate) fn score_imputing(
         .collect::<Option<_>>()?;
 
     let n_scales = scales.len();
-    let mut sums = vec![0u16; n * n_scales];
+    let mut sums = buffers.sums(n * n_scales);
     // Each row's missing items as a bit mask, which also gives its answered count.
-    let mut masks = vec![0u16; n * n_scales];
+    let mut masks = buffers.answered(n * n_scales);
     let tallies = for_each_block(n, &mut sums, &mut masks, |s, r0, out, masks| {
         let mut tally = Tally::new(lo, hi, scales[s].items.len());
         scales[s].block(codes, n, r0, out, masks, Some(&mut tally));

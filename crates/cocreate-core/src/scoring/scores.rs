@@ -87,6 +87,31 @@ pub struct Scores {
     dense: OnceLock<Vec<f64>>,
 }
 
+/// Buffers recycled from an earlier result by [`crate::scoring::Scorer::score_into`].
+#[derive(Debug, Default)]
+pub(crate) struct Buffers {
+    answered: Vec<u16>,
+    sums: Vec<u16>,
+}
+
+impl Buffers {
+    /// The answered-count (or mask) buffer, `len` zeros long.
+    pub(crate) fn answered(&mut self, len: usize) -> Vec<u16> {
+        zeroed(std::mem::take(&mut self.answered), len)
+    }
+
+    /// The byte-sum buffer, `len` zeros long.
+    pub(crate) fn sums(&mut self, len: usize) -> Vec<u16> {
+        zeroed(std::mem::take(&mut self.sums), len)
+    }
+}
+
+fn zeroed(mut v: Vec<u16>, len: usize) -> Vec<u16> {
+    v.clear();
+    v.resize(len, 0);
+    v
+}
+
 /// The scores themselves, scale-major like the answered counts.
 #[derive(Debug, Clone)]
 pub(crate) enum Values {
@@ -144,6 +169,20 @@ impl Scores {
             imputation_values,
             dense: OnceLock::new(),
         }
+    }
+
+    /// Empties this result and hands back its buffers (answered counts or masks, and the
+    /// byte sums) so that the next batch can be scored into memory already in use.
+    pub(crate) fn take_buffers(&mut self) -> Buffers {
+        let sums = match &mut self.values {
+            Values::Sums { sums, .. } => std::mem::take(sums),
+            Values::Dense(_) => Vec::new(),
+        };
+        let answered = std::mem::take(&mut self.answered);
+        self.n = 0;
+        self.values = Values::Dense(Vec::new());
+        self.dense = OnceLock::new();
+        Buffers { answered, sums }
     }
 
     /// The score at scale-major index `i`; NaN when there is none.
