@@ -27,17 +27,14 @@ pub(crate) fn two_sided_p(z: f64) -> f64 {
     2.0 * (1.0 - pnorm(z.abs()))
 }
 
-/// Upper tail of the central chi-square.
+/// Upper tail of the central chi-square; NaN unless `df` is positive.
 pub(crate) fn pchisq_upper(x: f64, df: f64) -> f64 {
-    if df <= 0.0 {
-        return f64::NAN;
-    }
-    1.0 - ChiSquared::new(df).expect("positive df").cdf(x.max(0.0))
+    ChiSquared::new(df).map_or(f64::NAN, |d| 1.0 - d.cdf(x.max(0.0)))
 }
 
-/// Chi-square quantile.
+/// Chi-square quantile; NaN unless `df` is positive.
 pub(crate) fn qchisq(p: f64, df: f64) -> f64 {
-    ChiSquared::new(df).expect("positive df").inverse_cdf(p)
+    ChiSquared::new(df).map_or(f64::NAN, |d| d.inverse_cdf(p))
 }
 
 /// CDF of the noncentral chi-square with `df` degrees of freedom and noncentrality `ncp`:

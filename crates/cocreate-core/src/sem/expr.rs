@@ -208,9 +208,25 @@ impl Expr {
 /// Parses a whole token slice as one expression. `end` is the position reported when the
 /// expression stops early.
 pub(crate) fn parse_tokens(toks: &[Token], end: Position) -> Result<Expr, SyntaxError> {
-    let mut p = ExprParser { toks, i: 0, end };
+    let mut p = ExprParser {
+        toks,
+        i: 0,
+        end,
+        depth: 0,
+    };
     if toks.is_empty() {
         return Err(SyntaxError::new(end, "expected an expression"));
+    }
+    // Parsing and evaluation recurse over the expression tree: bound its size so that no
+    // input can exhaust the stack.
+    if toks.len() > MAX_TOKENS {
+        return Err(SyntaxError::new(
+            toks[0].pos,
+            format!(
+                "expression too long ({} tokens; at most {MAX_TOKENS})",
+                toks.len()
+            ),
+        ));
     }
     let e = p.expr()?;
     if let Some(t) = toks.get(p.i) {
@@ -225,10 +241,17 @@ pub(crate) fn parse_tokens(toks: &[Token], end: Position) -> Result<Expr, Syntax
     Ok(e)
 }
 
+/// The longest defined-parameter expression accepted, in tokens.
+const MAX_TOKENS: usize = 4096;
+/// The deepest nesting of parentheses, signs and exponents accepted.
+const MAX_DEPTH: usize = 64;
+
 struct ExprParser<'a> {
     toks: &'a [Token],
     i: usize,
     end: Position,
+    /// Current nesting of `unary` calls (parentheses, signs, exponents).
+    depth: usize,
 }
 
 impl ExprParser<'_> {
@@ -277,6 +300,19 @@ impl ExprParser<'_> {
     }
 
     fn unary(&mut self) -> Result<Expr, SyntaxError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(SyntaxError::new(
+                self.pos(),
+                format!("expression nested too deeply (more than {MAX_DEPTH} levels)"),
+            ));
+        }
+        self.depth += 1;
+        let e = self.unary_inner();
+        self.depth -= 1;
+        e
+    }
+
+    fn unary_inner(&mut self) -> Result<Expr, SyntaxError> {
         match self.peek() {
             Some(Tok::Minus) => {
                 self.i += 1;
@@ -384,6 +420,20 @@ mod tests {
         assert!(Expr::parse("a +").is_err());
         assert!(Expr::parse("foo(a)").is_err());
         assert_eq!(Expr::parse("z*a").unwrap().eval(&lookup), None);
+    }
+
+    #[test]
+    fn deep_or_huge_expressions_are_errors_not_stack_overflows() {
+        let deep = format!("{}a{}", "(".repeat(2_000), ")".repeat(2_000));
+        let err = Expr::parse(&deep).unwrap_err().to_string();
+        assert!(err.contains("nested too deeply"), "{err}");
+        let signs = format!("{}a", "-".repeat(4_000));
+        assert!(Expr::parse(&signs).is_err());
+        let long = vec!["a"; 10_000].join(" + ");
+        let err = Expr::parse(&long).unwrap_err().to_string();
+        assert!(err.contains("expression too long"), "{err}");
+        let nested_ok = format!("{}a{}", "(".repeat(60), ")".repeat(60));
+        assert_eq!(Expr::parse(&nested_ok).unwrap().eval(&lookup), Some(2.0));
     }
 
     #[test]
