@@ -9,6 +9,9 @@ use std::process::ExitCode;
 use cocreate::core::data::Table;
 use cocreate::core::scoring::{Instrument, Responses};
 
+#[path = "output.rs"]
+pub mod output;
+
 /// Command-line arguments: `--flag value` options, `--switch`es and positionals.
 pub struct Args {
     options: Vec<(String, String)>,
