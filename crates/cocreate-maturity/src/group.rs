@@ -39,7 +39,7 @@ use crate::score::place;
 use crate::stats;
 
 /// The default low-agreement threshold: a standard deviation above 20 points
-/// (`sources.md` §4.5).
+/// (`docs/literature.md` §4.5 "Maturity scoring").
 ///
 /// ```
 /// use cocreate_maturity::{group::DEFAULT_LOW_AGREEMENT_SD, GroupOptions};

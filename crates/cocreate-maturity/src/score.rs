@@ -1,7 +1,7 @@
 //! Scoring one respondent, and placing a set of competency scores on the stages.
 //!
-//! The rule is the one of `sources.md` §4.5 (written out with a worked example in
-//! `docs/methods/maturity.md`):
+//! The rule is the one of `docs/literature.md` §4.5 "Maturity scoring" (written out with a
+//! worked example in `docs/methods/maturity.md`):
 //!
 //! 1. reverse-keyed answers become `min + max − x`; "don't know" and "not applicable" are
 //!    missing, not zero;

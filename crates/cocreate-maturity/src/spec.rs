@@ -45,7 +45,7 @@
 use std::collections::BTreeMap;
 
 /// The default share of a competency's items that must be answered for it to be scored
-/// (`sources.md` §4.5: 0.67).
+/// (`docs/literature.md` §4.5 "Maturity scoring": 0.67).
 ///
 /// ```
 /// use cocreate_maturity::spec::{ModelSpec, DEFAULT_MIN_COVERAGE};
@@ -54,7 +54,8 @@ use std::collections::BTreeMap;
 pub const DEFAULT_MIN_COVERAGE: f64 = 0.67;
 
 /// The default lag allowance `k`: a single weak competency may hold the reported stage at
-/// most this many stages below the compensatory stage (`sources.md` §4.5: 1).
+/// most this many stages below the compensatory stage (`docs/literature.md` §4.5
+/// "Maturity scoring": 1).
 ///
 /// ```
 /// use cocreate_maturity::spec::{ModelSpec, DEFAULT_LAG_ALLOWANCE};

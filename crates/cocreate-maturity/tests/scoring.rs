@@ -1,4 +1,5 @@
-//! The scoring rule of `sources.md` §4.5, checked on small models worked out by hand
+//! The scoring rule of `docs/literature.md` §4.5 "Maturity scoring", checked on small models
+//! worked out by hand
 //! (the worked example of `docs/methods/maturity.md` is `worked_example` below).
 
 use std::collections::BTreeMap;

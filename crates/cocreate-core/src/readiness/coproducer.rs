@@ -1,6 +1,6 @@
 //! Co-producer readiness: motivation, role clarity, task communicated and ability, each
 //! 0–100, with gaps, overall readiness, the bottleneck and the interventions
-//! (`concepts.md` §2).
+//! (`docs/domain.md` §2.1 "Four conditions and their fixes").
 
 use crate::scoring::{pomp, ResponseRange, Scores};
 
@@ -47,8 +47,8 @@ impl Dimension {
         }
     }
 
-    /// The fixes for a gap on this dimension (`concepts.md` §2; offered as choices, not
-    /// mandates).
+    /// The fixes for a gap on this dimension (`docs/domain.md` §2.1 "Four conditions and
+    /// their fixes"; offered as choices, not mandates).
     pub fn interventions(self) -> &'static [&'static str] {
         match self {
             Dimension::Motivation => &[

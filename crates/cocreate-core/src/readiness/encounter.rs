@@ -1,5 +1,6 @@
 //! Holistic encounter perception: the customer judges the whole encounter and does not
-//! separate who caused each good or bad part (`concepts.md` §2).
+//! separate who caused each good or bad part (`docs/domain.md` §2.2 "Holistic perception
+//! of an encounter").
 
 use crate::scoring::ResponseRange;
 

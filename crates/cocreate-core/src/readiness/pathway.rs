@@ -4,7 +4,8 @@
 use super::error::ReadinessError;
 
 /// What a pathway means for the invitation: its name, the co-creation formats that suit
-/// customers on it and the message framing (`concepts.md` §1).
+/// customers on it and the message framing (`docs/domain.md` §1.2 "Two pathways, two kinds
+/// of invitation").
 ///
 /// ```
 /// use cocreate_core::readiness::PathwayProfile;
