@@ -102,6 +102,15 @@ fn parse_statement(stmt: &[Token], end: Position, model: &mut Model) -> Result<(
             if rhs.is_empty() {
                 return Err(SyntaxError::new(stmt_end, "expected an expression after ':='"));
             }
+            if model.definitions.len() >= super::MAX_DEFINED {
+                return Err(SyntaxError::new(
+                    name.1,
+                    format!(
+                        "too many defined parameters (:=): at most {} are allowed",
+                        super::MAX_DEFINED
+                    ),
+                ));
+            }
             let expr = parse_tokens(rhs, stmt_end)?;
             if model.definitions.iter().any(|d| d.name == name.0) {
                 return Err(SyntaxError::new(
@@ -120,6 +129,15 @@ fn parse_statement(stmt: &[Token], end: Position, model: &mut Model) -> Result<(
         }
         Tok::EqEq => {
             let (label, pos) = single_name(lhs, op_tok.pos, "a parameter label")?;
+            if model.constraints.len() >= super::MAX_CONSTRAINTS {
+                return Err(SyntaxError::new(
+                    pos,
+                    format!(
+                        "too many equality constraints (==): at most {} are allowed",
+                        super::MAX_CONSTRAINTS
+                    ),
+                ));
+            }
             let value = match rhs {
                 [Token { tok: Tok::Ident(l), .. }] => ConstraintValue::Label(l.clone()),
                 _ => match parse_tokens(rhs, stmt_end)? {
@@ -152,6 +170,19 @@ fn parse_statement(stmt: &[Token], end: Position, model: &mut Model) -> Result<(
             };
             let lhs_names = name_list(lhs, op_tok)?;
             let terms = parse_terms(rhs, op, op_tok, stmt_end)?;
+            let expanded = lhs_names.len().saturating_mul(terms.len());
+            if expanded.saturating_add(model.relations.len()) > super::MAX_MODEL_TERMS {
+                return Err(SyntaxError::new(
+                    op_tok.pos,
+                    format!(
+                        "the model has too many relations: this statement expands to {expanded} ({} names times {} terms) after {} earlier ones, and at most {} are allowed",
+                        lhs_names.len(),
+                        terms.len(),
+                        model.relations.len(),
+                        super::MAX_MODEL_TERMS
+                    ),
+                ));
+            }
             for (lname, lpos) in &lhs_names {
                 for term in &terms {
                     let (op, rhs_name) = if term.intercept {
