@@ -73,6 +73,22 @@ pub(crate) fn prepare(
             });
         }
     }
+    if options.se == SeMethod::Bootstrap {
+        // Every replicate keeps its free and defined parameters: check the total before the
+        // first replicate runs.
+        let per_draw = table.n_free() + table.definitions.len();
+        let cells = options.bootstrap.saturating_mul(per_draw);
+        if cells > super::MAX_BOOTSTRAP_CELLS {
+            return Err(SemError::TooLarge {
+                what: format!(
+                    "stored bootstrap draws ({} replicates times {per_draw} free and defined parameters)",
+                    options.bootstrap
+                ),
+                found: cells,
+                limit: super::MAX_BOOTSTRAP_CELLS,
+            });
+        }
+    }
     let sel = data.select(table.observed())?;
     let p = table.observed().len();
     let n_original = sel.n_rows();
