@@ -567,9 +567,14 @@ impl ParameterTable {
                             } else {
                                 "a parameter with the same label"
                             };
+                            let how = if mods[k].as_ref().is_some_and(|m| m.fixed.is_none()) {
+                                " by default (write NA* before the name to free it)"
+                            } else {
+                                ""
+                            };
                             return Err(infeasible(
                                 format!(
-                                    "label {:?}: {} {} {} is fixed to {v} at {at}, but {what} at {prev_at} sets it to {prev}",
+                                    "label {:?}: {} {} {} is fixed to {v}{how} at {at}, but {what} at {prev_at} sets it to {prev}",
                                     rows[k].label, rows[k].lhs, rows[k].op, rows[k].rhs
                                 ),
                                 &[prev_at, at],
