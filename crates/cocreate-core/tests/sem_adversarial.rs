@@ -556,3 +556,35 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_byte_order_mark_and_crlf_are_read_as_text() {
+    let with = Model::parse("\u{feff}f =~ x1 + x2 + x3\r\nf ~~ f\r\n").unwrap();
+    let without = Model::parse("f =~ x1 + x2 + x3\nf ~~ f\n").unwrap();
+    assert_eq!(with.to_syntax(), without.to_syntax());
+}
+
+#[test]
+fn overflowing_moments_are_a_data_problem_not_zero_variance() {
+    let t = Table::new(
+        vec!["x".into(), "y".into()],
+        (0..10)
+            .map(|i| {
+                vec![
+                    Some(if i % 2 == 0 { 1e300 } else { -1e300 }),
+                    Some(i as f64),
+                ]
+            })
+            .collect(),
+    )
+    .unwrap();
+    let e = Model::parse("y ~ x")
+        .unwrap()
+        .fit(&t, &SemOptions::default())
+        .unwrap_err();
+    assert!(
+        matches!(e, SemError::MomentsOverflow { ref name } if name == "x"),
+        "{e}"
+    );
+    assert!(e.is_data_problem());
+}

@@ -148,7 +148,15 @@ pub(crate) fn check_moments(c: &Compiled, mo: &Moments) -> Result<f64, SemError>
     }
     for i in 0..p {
         let v = mo.cov[(i, i)];
-        if v.is_nan() || v <= 1e-14 * (1.0 + mo.mean[i] * mo.mean[i]) {
+        let mean = mo.mean[i];
+        if !v.is_finite() || !mean.is_finite() {
+            return Err(SemError::MomentsOverflow {
+                name: c.var_name(i).to_string(),
+            });
+        }
+        // Relative to the size of the values: a constant column leaves only rounding
+        // (about 1e-32 of its square), while a variable in small units keeps its variance.
+        if v <= 1e-14 * mean * mean || v <= f64::MIN_POSITIVE {
             return Err(SemError::ZeroVariance {
                 name: c.var_name(i).to_string(),
                 n: mo.n,

@@ -174,6 +174,12 @@ pub enum SemError {
         /// Replicates requested.
         requested: usize,
     },
+    /// The mean or variance of a variable overflows (values near the largest `f64`).
+    #[error("the variance of variable {name:?} is too large to compute (its values are near the largest number a float holds); rescale the variable")]
+    MomentsOverflow {
+        /// The variable.
+        name: String,
+    },
     /// The model has no relations (empty, or comments only).
     #[error(
         "the model is empty: it has no relations (=~, ~, ~~ or ~ 1), only comments or blank lines"
@@ -233,6 +239,7 @@ impl SemError {
             self,
             SemError::Data(_)
                 | SemError::ZeroVariance { .. }
+                | SemError::MomentsOverflow { .. }
                 | SemError::SampleCovNotPd { .. }
                 | SemError::TooFewRows { .. }
                 | SemError::BootstrapFailed { .. }

@@ -12,6 +12,8 @@ use super::lexer::{tokenize, Tok, Token};
 use super::model::{Constraint, ConstraintValue, Definition, Model, Modifier, Op, Relation};
 
 pub(crate) fn parse(src: &str) -> Result<Model, SyntaxError> {
+    // A UTF-8 byte-order mark, as editors on Windows write it, is not part of the model.
+    let src = src.strip_prefix('\u{feff}').unwrap_or(src);
     let tokens = tokenize(src)?;
     // Split into segments at separators, then glue operator-less segments to the previous.
     let mut statements: Vec<Vec<Token>> = Vec::new();
