@@ -588,3 +588,18 @@ fn overflowing_moments_are_a_data_problem_not_zero_variance() {
     );
     assert!(e.is_data_problem());
 }
+
+#[test]
+fn dot_options_bound_their_decimals() {
+    let f = fit("x4 ~ a*x1").unwrap();
+    let o = cocreate_core::sem::DotOptions {
+        decimals: 1_000_000,
+        ..Default::default()
+    };
+    let dot = f.to_dot(&o);
+    assert!(dot.len() < 10_000, "{} bytes", dot.len());
+    let mut v = serde_json::to_value(cocreate_core::sem::DotOptions::default()).unwrap();
+    v["decimals"] = serde_json::json!(100_000);
+    let e = serde_json::from_value::<cocreate_core::sem::DotOptions>(v).unwrap_err();
+    assert!(e.to_string().contains("decimals must be at most 17"), "{e}");
+}

@@ -70,6 +70,7 @@
 //! | optimiser iterations | [`MAX_ITERATIONS`] | [`SemError::InvalidOptions`] |
 //! | tokens of one `:=` expression | 4,096 | [`SyntaxError`] |
 //! | nesting of one `:=` expression | 64 levels | [`SyntaxError`] |
+//! | decimals on a path diagram | [`DotOptions::MAX_DECIMALS`] | written with that many (refused when deserialised) |
 //!
 //! Fitting time grows with the cube of the free parameters and with the number of rows;
 //! the limits keep a fit within memory, not within any particular time. Values are checked
