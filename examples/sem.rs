@@ -10,13 +10,15 @@
 //! writes a Graphviz path diagram. Bad input gives a one-line error naming the file, line
 //! and column, and exit code 2.
 
+#[path = "common/output.rs"]
+mod output;
 #[path = "common/sem_json.rs"]
 mod sem_json;
 
 use std::process::ExitCode;
 
 use cocreate::core::data::{DataError, Table};
-use cocreate::core::sem::{DotOptions, Missing, Model, SeMethod, SemError, SemOptions};
+use cocreate::core::sem::{DotOptions, Missing, Model, Position, SeMethod, SemError, SemOptions};
 
 struct Args {
     model: String,
@@ -81,7 +83,10 @@ fn parse_args() -> Result<Args, String> {
             "--std-lv" => a.std_lv = true,
             "--json" => a.json = true,
             "--dot" => a.dot = Some(value("--dot")?),
-            "-h" | "--help" => return Err(USAGE.into()),
+            "-h" | "--help" => {
+                output::print_line(USAGE);
+                std::process::exit(0);
+            }
             s if s.starts_with("--") => return Err(format!("unknown option {s}\n{USAGE}")),
             _ => pos.push(arg),
         }
@@ -94,21 +99,37 @@ fn parse_args() -> Result<Args, String> {
     Ok(a)
 }
 
-/// The one-line error: file, line and column where known.
+/// The one-line error: the file the problem is in (the model or the data), then the line
+/// and column where known.
 fn describe(err: &SemError, model: &str, data: &str) -> String {
+    let at = |p: &Position| format!("{model}:{}:{}", p.line, p.column);
     match err {
-        SemError::Syntax(e) => format!(
-            "{model}:{}:{}: {}",
-            e.position.line, e.position.column, e.message
+        SemError::Syntax(e) => format!("{}: {}", at(&e.position), e.message),
+        SemError::UnknownVariable { name, position } => format!(
+            "{}: variable {name:?} is neither a column of {data} nor a latent variable",
+            at(position)
         ),
-        SemError::UnknownVariable { name, position }
-        | SemError::UnknownLabel { name, position } => {
-            let what = if matches!(err, SemError::UnknownVariable { .. }) {
-                format!("variable {name:?} is neither a column of {data} nor a latent variable")
-            } else {
-                format!("{name:?} is not a parameter label")
-            };
-            format!("{model}:{}:{}: {what}", position.line, position.column)
+        SemError::UnknownLabel { name, position } => {
+            format!("{}: {name:?} is not a parameter label", at(position))
+        }
+        SemError::LatentIsColumn { name, position } => format!(
+            "{}: latent variable {name:?} has the name of a column of {data}; rename the latent variable",
+            at(position)
+        ),
+        SemError::InvalidValue {
+            parameter,
+            problem,
+            position,
+        } => format!("{}: parameter {parameter} is {problem}", at(position)),
+        SemError::InfeasibleConstraints { detail, lines } => {
+            let lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+            format!(
+                "{model}: lines {}: the equality constraints cannot all hold: {detail}",
+                lines.join(" and ")
+            )
+        }
+        SemError::Unsupported { position, message } => {
+            format!("{}: not supported: {message}", at(position))
         }
         SemError::Data(DataError::NotANumber {
             line,
@@ -125,13 +146,25 @@ fn describe(err: &SemError, model: &str, data: &str) -> String {
             format!("{data}:{line}: {found} fields, but the header has {expected}")
         }
         SemError::Data(e) => format!("{data}: {e}"),
+        other if other.is_data_problem() => format!("{data}: {other}"),
         other => format!("{model}: {other}"),
     }
 }
 
+/// Reads a text file, saying so when the path is a directory.
+fn read_text(path: &str) -> Result<String, String> {
+    if std::path::Path::new(path).is_dir() {
+        return Err(format!("{path}: is a directory, not a file"));
+    }
+    std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))
+}
+
 fn run(a: &Args) -> Result<(), String> {
-    let text = std::fs::read_to_string(&a.model).map_err(|e| format!("{}: {e}", a.model))?;
+    let text = read_text(&a.model)?;
     let model = Model::parse(&text).map_err(|e| describe(&e.into(), &a.model, &a.data))?;
+    if std::path::Path::new(&a.data).is_dir() {
+        return Err(format!("{}: is a directory, not a CSV file", a.data));
+    }
     let data = Table::from_csv_path(&a.data).map_err(|e| describe(&e.into(), &a.model, &a.data))?;
     let opts = SemOptions::builder()
         .missing(a.missing)
@@ -149,12 +182,11 @@ fn run(a: &Args) -> Result<(), String> {
             .map_err(|e| format!("{path}: {e}"))?;
     }
     if a.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&sem_json::fit_json(&fit)).map_err(|e| e.to_string())?
+        output::print_line(
+            serde_json::to_string_pretty(&sem_json::fit_json(&fit)).map_err(|e| e.to_string())?,
         );
     } else {
-        print!("{}", fit.summary());
+        output::print_text(fit.summary());
     }
     Ok(())
 }
@@ -163,14 +195,14 @@ fn main() -> ExitCode {
     let args = match parse_args() {
         Ok(a) => a,
         Err(msg) => {
-            eprintln!("error: {msg}");
+            eprintln!("error: {}", msg.replace('\n', " "));
             return ExitCode::from(2);
         }
     };
     match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(msg) => {
-            eprintln!("error: {msg}");
+            eprintln!("error: {}", msg.replace('\n', " "));
             ExitCode::from(2)
         }
     }

@@ -13,6 +13,8 @@
 //! ([`bias_corrected_interval`]), normal ([`normal_interval`]) and basic
 //! ([`basic_interval`]).
 
+use std::collections::HashMap;
+
 use nalgebra::{DMatrix, DVector};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -106,6 +108,9 @@ pub struct BootInterval {
 /// Returns the quantiles and whether an extreme order statistic was needed.
 fn norm_inter(sorted: &[f64], alpha: &[f64]) -> (Vec<f64>, bool) {
     let r = sorted.len();
+    if r == 0 {
+        return (vec![f64::NAN; alpha.len()], true);
+    }
     let rf = r as f64;
     let mut extreme = false;
     let out = alpha
@@ -379,6 +384,17 @@ pub(crate) fn summarize(
     let q = c.q();
     let labels = LabelMap::new(&c.table);
     let ndef = labels.defined_rows.len();
+    let cells = nb.saturating_mul(q + ndef);
+    if cells > super::MAX_BOOTSTRAP_CELLS {
+        return Err(SemError::TooLarge {
+            what: format!(
+                "stored bootstrap draws ({nb} replicates times {} parameters)",
+                q + ndef
+            ),
+            found: cells,
+            limit: super::MAX_BOOTSTRAP_CELLS,
+        });
+    }
     let mut draws = DMatrix::zeros(nb, q + ndef);
     for (r, th) in ok.iter().enumerate() {
         for k in 0..q {
@@ -393,6 +409,12 @@ pub(crate) fn summarize(
     let col = |k: usize| -> Vec<f64> { draws.column(k).iter().copied().collect() };
     let means: Vec<f64> = (0..q + ndef)
         .map(|k| col(k).iter().sum::<f64>() / nbf)
+        .collect();
+    let column_of_defined: HashMap<usize, usize> = labels
+        .defined_rows
+        .iter()
+        .enumerate()
+        .map(|(k, &r)| (r, q + k))
         .collect();
     let cov_of = |range: std::ops::Range<usize>, ddof: f64| -> DMatrix<f64> {
         let m = range.len();
@@ -415,15 +437,12 @@ pub(crate) fn summarize(
         warnings.push(SemWarning::BootstrapFailures { failed, requested });
     }
     let mut names: Vec<String> = vec![String::new(); q + ndef];
+    let mut names_warned = vec![false; q + ndef];
     let mut intervals = Vec::with_capacity(c.table.rows().len());
     let a = (1.0 - level) / 2.0;
     for (r, row) in c.table.rows().iter().enumerate() {
         let column = match (row.op, row.free) {
-            (Op::Defined, _) => labels
-                .defined_rows
-                .iter()
-                .position(|&d| d == r)
-                .map(|k| q + k),
+            (Op::Defined, _) => column_of_defined.get(&r).copied(),
             (_, Some(k)) => Some(k),
             _ => None,
         };
@@ -448,8 +467,38 @@ pub(crate) fn summarize(
                         row.label.clone()
                     };
                 }
-                let t = col(k);
+                let all = col(k);
+                let t: Vec<f64> = all.iter().copied().filter(|v| v.is_finite()).collect();
                 let defined = k >= q;
+                if t.len() < all.len() && !names_warned[k] {
+                    names_warned[k] = true;
+                    warnings.push(if t.len() < 2 {
+                        SemWarning::BootstrapUnavailable {
+                            parameter: names[k].clone(),
+                        }
+                    } else {
+                        SemWarning::BootstrapNonFiniteDraws {
+                            parameter: names[k].clone(),
+                            failed: all.len() - t.len(),
+                            draws: all.len(),
+                        }
+                    });
+                }
+                if t.len() < 2 {
+                    let nan = (f64::NAN, f64::NAN);
+                    intervals.push(BootInterval {
+                        lhs: row.lhs.clone(),
+                        op: row.op,
+                        rhs: row.rhs.clone(),
+                        est: e,
+                        se: f64::NAN,
+                        percentile: nan,
+                        bias_corrected: nan,
+                        normal: nan,
+                        basic: nan,
+                    });
+                    continue;
+                }
                 let se = sd(&t, if defined { 1.0 } else { 0.0 });
                 let sorted = sorted_finite(&t);
                 let (_, extreme) = norm_inter(&sorted, &[a, 1.0 - a]);
@@ -502,6 +551,15 @@ pub(crate) fn apply_to_fit(fit: &mut super::results::SemFit, summary: BootSummar
             continue;
         }
         let se = iv.se;
+        if !se.is_finite() || !e.est.is_finite() {
+            // No finite draw, or no finite estimate: the quantity has no bootstrap inference.
+            e.se = None;
+            e.z = None;
+            e.pvalue = None;
+            e.ci_lower = f64::NAN;
+            e.ci_upper = f64::NAN;
+            continue;
+        }
         e.se = Some(se);
         if se > f64::EPSILON.sqrt() {
             let z = e.est / se;

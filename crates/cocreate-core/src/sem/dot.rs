@@ -14,17 +14,57 @@ use super::results::SemFit;
 /// let o = DotOptions { standardized: true, ..DotOptions::default() };
 /// assert_eq!(o.decimals, 2);
 /// ```
+///
+/// Deserialising refuses more than [`DotOptions::MAX_DECIMALS`] decimals.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "DotOptionsRepr"))]
 pub struct DotOptions {
     /// Label arrows with the completely standardised estimates (`std.all`).
     pub standardized: bool,
-    /// Decimals shown.
+    /// Decimals shown; at most [`DotOptions::MAX_DECIMALS`] are written, since an `f64`
+    /// holds no more significant digits (and a larger precision cannot be formatted).
     pub decimals: usize,
     /// Append significance stars (`*` p < .05, `**` p < .01, `***` p < .001).
     pub stars: bool,
     /// Draw covariances among fixed exogenous covariates.
     pub show_exogenous_covariances: bool,
+}
+
+impl DotOptions {
+    /// Most decimals written on an arrow.
+    pub const MAX_DECIMALS: usize = 17;
+}
+
+/// The unvalidated fields of [`DotOptions`], read by serde and then checked.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DotOptionsRepr {
+    standardized: bool,
+    decimals: usize,
+    stars: bool,
+    show_exogenous_covariances: bool,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<DotOptionsRepr> for DotOptions {
+    type Error = String;
+    fn try_from(r: DotOptionsRepr) -> Result<Self, String> {
+        if r.decimals > DotOptions::MAX_DECIMALS {
+            return Err(format!(
+                "decimals must be at most {}, not {}",
+                DotOptions::MAX_DECIMALS,
+                r.decimals
+            ));
+        }
+        Ok(DotOptions {
+            standardized: r.standardized,
+            decimals: r.decimals,
+            stars: r.stars,
+            show_exogenous_covariances: r.show_exogenous_covariances,
+        })
+    }
 }
 
 impl Default for DotOptions {
@@ -56,7 +96,7 @@ pub(crate) fn render(fit: &SemFit, o: &DotOptions) -> String {
     }
     for e in fit.estimates() {
         let value = if o.standardized { e.std_all } else { e.est };
-        let mut label = format!("{:.*}", o.decimals, value);
+        let mut label = format!("{:.*}", o.decimals.min(DotOptions::MAX_DECIMALS), value);
         if o.stars {
             match e.pvalue {
                 Some(p) if p < 0.001 => label.push_str("***"),

@@ -53,12 +53,39 @@ pub(crate) fn prepare(
         MeanStructure::Off => false,
         MeanStructure::Auto => options.missing != Missing::Listwise || has_intercepts,
     };
+    if model.relations().is_empty() {
+        return Err(SemError::EmptyModel);
+    }
     let table = ParameterTable::build(model, options, meanstructure)?;
+    for name in table.latent() {
+        if data.column_index(name).is_some() {
+            return Err(SemError::LatentIsColumn {
+                name: name.clone(),
+                position: table.position_of(name),
+            });
+        }
+    }
     for name in table.observed() {
         if data.column_index(name).is_none() {
             return Err(SemError::UnknownVariable {
                 name: name.clone(),
                 position: table.position_of(name),
+            });
+        }
+    }
+    if options.se == SeMethod::Bootstrap {
+        // Every replicate keeps its free and defined parameters: check the total before the
+        // first replicate runs.
+        let per_draw = table.n_free() + table.definitions.len();
+        let cells = options.bootstrap.saturating_mul(per_draw);
+        if cells > super::MAX_BOOTSTRAP_CELLS {
+            return Err(SemError::TooLarge {
+                what: format!(
+                    "stored bootstrap draws ({} replicates times {per_draw} free and defined parameters)",
+                    options.bootstrap
+                ),
+                found: cells,
+                limit: super::MAX_BOOTSTRAP_CELLS,
             });
         }
     }
@@ -121,7 +148,15 @@ pub(crate) fn check_moments(c: &Compiled, mo: &Moments) -> Result<f64, SemError>
     }
     for i in 0..p {
         let v = mo.cov[(i, i)];
-        if v.is_nan() || v <= 1e-14 * (1.0 + mo.mean[i] * mo.mean[i]) {
+        let mean = mo.mean[i];
+        if !v.is_finite() || !mean.is_finite() {
+            return Err(SemError::MomentsOverflow {
+                name: c.var_name(i).to_string(),
+            });
+        }
+        // Relative to the size of the values: a constant column leaves only rounding
+        // (about 1e-32 of its square), while a variable in small units keeps its variance.
+        if v <= 1e-14 * mean * mean || v <= f64::MIN_POSITIVE {
             return Err(SemError::ZeroVariance {
                 name: c.var_name(i).to_string(),
                 n: mo.n,
@@ -408,9 +443,23 @@ pub(crate) fn assemble(
     };
     let (def_vals, def_jac) = labels.defined_with_jacobian(&c.table, q, &label_value);
     let vcov_defined = vcov.as_ref().map(|v| sandwich(&def_jac, v));
+    let mut def_warnings = Vec::new();
     for (k, &row) in labels.defined_rows.iter().enumerate() {
         est[row] = def_vals[k];
-        se[row] = vcov_defined.as_ref().map(|v| v[(k, k)].max(0.0).sqrt());
+        if !def_vals[k].is_finite() {
+            // inf / NaN has no standard error (the delta method would give 0 or NaN).
+            def_warnings.push(SemWarning::NonFiniteEstimate {
+                parameter: rows[row].lhs.clone(),
+                value: def_vals[k],
+            });
+            se[row] = None;
+            continue;
+        }
+        se[row] = vcov_defined
+            .as_ref()
+            .map(|v| v[(k, k)])
+            .filter(|v| v.is_finite())
+            .map(|v| v.max(0.0).sqrt());
     }
     let st = standardize(c, &ram, &labels);
     // Delta-method standardised solutions: only the diagonal of J V J' is needed, row r of
@@ -489,6 +538,7 @@ pub(crate) fn assemble(
         .collect();
     // Warnings.
     let mut warnings = a.warnings;
+    warnings.extend(def_warnings);
     for (r, row) in rows.iter().enumerate() {
         if row.op == Op::Covariance && row.lhs == row.rhs && est[r] < 0.0 {
             warnings.push(SemWarning::NegativeVariance {

@@ -174,6 +174,77 @@ pub enum SemError {
         /// Replicates requested.
         requested: usize,
     },
+    /// The mean or variance of a variable overflows (values near the largest `f64`).
+    #[error("the variance of variable {name:?} is too large to compute (its values are near the largest number a float holds); rescale the variable")]
+    MomentsOverflow {
+        /// The variable.
+        name: String,
+    },
+    /// The model has no relations (empty, or comments only).
+    #[error(
+        "the model is empty: it has no relations (=~, ~, ~~ or ~ 1), only comments or blank lines"
+    )]
+    EmptyModel,
+    /// The equality constraints (labels, `==` lines, fixed values) cannot all hold.
+    #[error("the equality constraints cannot all hold: {detail}")]
+    InfeasibleConstraints {
+        /// What contradicts what, with the model lines.
+        detail: String,
+        /// The model lines involved (1-based; 0 for models built in code).
+        lines: Vec<usize>,
+    },
+    /// A latent variable has the name of a data column, which would hide the column.
+    #[error("latent variable {name:?} at {position} has the name of a column of the data; rename the latent variable (the column would be hidden)")]
+    LatentIsColumn {
+        /// The name.
+        name: String,
+        /// Where the latent variable is defined.
+        position: Position,
+    },
+    /// A fixed value, starting value or constraint value cannot be used.
+    #[error("parameter {parameter} at {position} is {problem}")]
+    InvalidValue {
+        /// The parameter, as `lhs op rhs`.
+        parameter: String,
+        /// What is wrong with the value ("fixed to inf", "a variance fixed to -1").
+        problem: String,
+        /// Where the value is written.
+        position: Position,
+    },
+    /// A size limit of untrusted input was exceeded (see the module docs).
+    #[error("{what}: {found} is more than the limit of {limit}")]
+    TooLarge {
+        /// What is counted, as a sentence fragment ("free parameters").
+        what: String,
+        /// How many there are (or would be).
+        found: usize,
+        /// The limit.
+        limit: usize,
+    },
+}
+
+impl SemError {
+    /// Whether the error is about the data rather than the model text or the options:
+    /// a column that cannot be read, zero variance, too few rows, a singular covariance
+    /// matrix, a bootstrap whose every resample failed. Programs use it to name the data
+    /// file rather than the model file.
+    ///
+    /// ```
+    /// use cocreate_core::sem::SemError;
+    /// assert!(SemError::TooFewRows { n: 1, p: 3 }.is_data_problem());
+    /// assert!(!SemError::EmptyModel.is_data_problem());
+    /// ```
+    pub fn is_data_problem(&self) -> bool {
+        matches!(
+            self,
+            SemError::Data(_)
+                | SemError::ZeroVariance { .. }
+                | SemError::MomentsOverflow { .. }
+                | SemError::SampleCovNotPd { .. }
+                | SemError::TooFewRows { .. }
+                | SemError::BootstrapFailed { .. }
+        )
+    }
 }
 
 /// Something about a successful fit that the reader must know.
@@ -230,6 +301,30 @@ pub enum SemWarning {
         /// The parameter.
         parameter: String,
     },
+    /// An estimate is not a finite number (a defined parameter divides by zero or takes the
+    /// square root of a negative number); its standard error is missing.
+    NonFiniteEstimate {
+        /// The parameter (its label or `lhs op rhs`).
+        parameter: String,
+        /// The value (infinite or NaN).
+        value: f64,
+    },
+    /// Some bootstrap draws of a quantity are not finite numbers and were left out of its
+    /// standard error and intervals.
+    BootstrapNonFiniteDraws {
+        /// The parameter.
+        parameter: String,
+        /// Draws that were not finite.
+        failed: usize,
+        /// Draws of successful replicates.
+        draws: usize,
+    },
+    /// No bootstrap draw of a quantity is a finite number: its bootstrap standard error and
+    /// intervals are unavailable.
+    BootstrapUnavailable {
+        /// The parameter.
+        parameter: String,
+    },
 }
 
 impl fmt::Display for SemWarning {
@@ -264,6 +359,22 @@ impl fmt::Display for SemWarning {
             SemWarning::ExtremeOrderStatistics { parameter } => write!(
                 f,
                 "the percentile interval of {parameter} uses the most extreme bootstrap draws: increase the number of replicates"
+            ),
+            SemWarning::NonFiniteEstimate { parameter, value } => write!(
+                f,
+                "the estimate of {parameter} is not a finite number ({value}); it has no standard error"
+            ),
+            SemWarning::BootstrapNonFiniteDraws {
+                parameter,
+                failed,
+                draws,
+            } => write!(
+                f,
+                "{failed} of {draws} bootstrap draws of {parameter} are not finite numbers and were left out of its standard error and intervals"
+            ),
+            SemWarning::BootstrapUnavailable { parameter } => write!(
+                f,
+                "no bootstrap draw of {parameter} is a finite number: its bootstrap standard error and intervals are unavailable"
             ),
         }
     }

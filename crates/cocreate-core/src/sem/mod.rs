@@ -48,6 +48,37 @@
 //! covary, outcomes that predict nothing have correlated residuals, exogenous observed
 //! covariates are fixed at their sample moments, and there is no mean structure with
 //! complete data. Every default can be switched off in the builder.
+//!
+//! # Untrusted input
+//!
+//! Model text, data and options may come from anyone, so every size that drives memory or
+//! time has a limit, checked before anything of that size is allocated; going over it is
+//! an error that names the limit, never an abort or an endless run. Memory grows linearly
+//! with the model text up to these limits (the covariance matrix of `k` defined parameters
+//! is the one `k × k` object, and `k` is bounded).
+//!
+//! | what | limit | error |
+//! |---|---|---|
+//! | relations after expansion (`a + b ~~ c + d` is four) | [`MAX_MODEL_TERMS`] | [`SyntaxError`] at the statement |
+//! | defined parameters (`:=`) | [`MAX_DEFINED`] | [`SyntaxError`] at the definition |
+//! | equality constraints (`==`) | [`MAX_CONSTRAINTS`] | [`SyntaxError`] at the constraint |
+//! | parameter-table rows, defaults included | [`MAX_TABLE_ROWS`] | [`SemError::TooLarge`] |
+//! | free parameters | [`MAX_FREE_PARAMETERS`] | [`SemError::TooLarge`] |
+//! | observed plus latent variables | [`MAX_VARIABLES`] | [`SemError::TooLarge`] |
+//! | bootstrap replicates | [`MAX_BOOTSTRAP_DRAWS`] | [`SemError::InvalidOptions`] |
+//! | stored bootstrap draws (replicates × quantities) | [`MAX_BOOTSTRAP_CELLS`] | [`SemError::TooLarge`] |
+//! | optimiser iterations | [`MAX_ITERATIONS`] | [`SemError::InvalidOptions`] |
+//! | tokens of one `:=` expression | 4,096 | [`SyntaxError`] |
+//! | nesting of one `:=` expression | 64 levels | [`SyntaxError`] |
+//! | decimals on a path diagram | [`DotOptions::MAX_DECIMALS`] | written with that many (refused when deserialised) |
+//!
+//! Fitting time grows with the cube of the free parameters and with the number of rows;
+//! the limits keep a fit within memory, not within any particular time. Values are checked
+//! too: a fixed value or starting value that is not finite, a variance fixed below zero,
+//! contradictory equality constraints, a latent variable named like a data column and an
+//! empty model are errors that name the parameter and its model line. A defined parameter
+//! that evaluates to a non-finite number is a [`SemWarning::NonFiniteEstimate`] with no
+//! standard error.
 
 mod bootstrap;
 mod distributions;
@@ -74,6 +105,25 @@ mod results;
 mod standardize;
 mod start;
 mod summary;
+
+/// Most relations a model may have after its `+` lists are expanded.
+pub const MAX_MODEL_TERMS: usize = 5_000;
+/// Most defined parameters (`:=` lines) a model may have.
+pub const MAX_DEFINED: usize = 1_000;
+/// Most equality constraints (`==` lines) a model may have.
+pub const MAX_CONSTRAINTS: usize = 5_000;
+/// Most rows of the parameter table, the defaults added by the options included.
+pub const MAX_TABLE_ROWS: usize = 10_000;
+/// Most free parameters of a fit.
+pub const MAX_FREE_PARAMETERS: usize = 1_000;
+/// Most variables (observed and latent) in a model.
+pub const MAX_VARIABLES: usize = 1_000;
+/// Most bootstrap replicates.
+pub const MAX_BOOTSTRAP_DRAWS: usize = 100_000;
+/// Most stored bootstrap draws: replicates times (free plus defined parameters).
+pub const MAX_BOOTSTRAP_CELLS: usize = 20_000_000;
+/// Most optimiser iterations.
+pub const MAX_ITERATIONS: usize = 100_000;
 
 pub use bootstrap::{
     basic_interval, bias_corrected_interval, normal_interval, percentile_interval, BootInterval,

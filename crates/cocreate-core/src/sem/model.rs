@@ -217,12 +217,140 @@ pub enum ConstraintValue {
 /// assert_eq!(model.latent_names(), ["visual", "textual"]);
 /// # Ok::<(), cocreate_core::sem::SyntaxError>(())
 /// ```
+///
+/// A deserialised model is checked as [`ModelBuilder::build`] and [`Model::parse`] check
+/// it: valid names, no `:=` among the relations, definitions whose text parses to their
+/// expression, and the size limits of the [module docs](super#untrusted-input).
+///
+/// ```
+/// # #[cfg(feature = "serde")] {
+/// use cocreate_core::sem::Model;
+/// let mut v = serde_json::to_value(Model::parse("y ~ x").unwrap()).unwrap();
+/// v["relations"][0]["rhs"] = serde_json::json!("not a name");
+/// assert!(serde_json::from_value::<Model>(v).is_err());
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "ModelRepr"))]
 pub struct Model {
     pub(crate) relations: Vec<Relation>,
     pub(crate) definitions: Vec<Definition>,
     pub(crate) constraints: Vec<Constraint>,
+}
+
+/// The unvalidated fields of a [`Model`], read by serde and then checked.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ModelRepr {
+    relations: Vec<Relation>,
+    definitions: Vec<Definition>,
+    constraints: Vec<Constraint>,
+}
+
+/// Whether two expressions are the same apart from the positions of their names. The
+/// recursion is as deep as `a`, a parsed (depth-limited) expression.
+#[cfg(feature = "serde")]
+fn same_shape(a: &Expr, b: &Expr) -> bool {
+    match (a, b) {
+        (Expr::Number(x), Expr::Number(y)) => x == y || (x.is_nan() && y.is_nan()),
+        (Expr::Name { name: x, .. }, Expr::Name { name: y, .. }) => x == y,
+        (Expr::Neg(x), Expr::Neg(y)) => same_shape(x, y),
+        (
+            Expr::Binary { op, lhs, rhs },
+            Expr::Binary {
+                op: op2,
+                lhs: lhs2,
+                rhs: rhs2,
+            },
+        ) => op == op2 && same_shape(lhs, lhs2) && same_shape(rhs, rhs2),
+        (Expr::Call { func, arg }, Expr::Call { func: f2, arg: a2 }) => {
+            func == f2 && same_shape(arg, a2)
+        }
+        _ => false,
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<ModelRepr> for Model {
+    type Error = SemError;
+    fn try_from(r: ModelRepr) -> Result<Self, SemError> {
+        let limits = [
+            ("relations", r.relations.len(), super::MAX_MODEL_TERMS),
+            (
+                "defined parameters",
+                r.definitions.len(),
+                super::MAX_DEFINED,
+            ),
+            (
+                "equality constraints",
+                r.constraints.len(),
+                super::MAX_CONSTRAINTS,
+            ),
+        ];
+        for (what, found, limit) in limits {
+            if found > limit {
+                return Err(SemError::TooLarge {
+                    what: format!("{what} in the model"),
+                    found,
+                    limit,
+                });
+            }
+        }
+        let mut b = Model::builder();
+        for rel in r.relations {
+            if rel.op == Op::Intercept && !rel.rhs.is_empty() {
+                return Err(SemError::InvalidModel(format!(
+                    "the intercept of {:?} has a right-hand side {:?}",
+                    rel.lhs, rel.rhs
+                )));
+            }
+            let rhs = if rel.op == Op::Intercept {
+                "1"
+            } else {
+                &rel.rhs
+            };
+            b = b.relation(&rel.lhs, rel.op, rhs, rel.modifier.clone());
+            if let Some(last) = b.model.relations.last_mut() {
+                last.lhs_position = rel.lhs_position;
+                last.rhs_position = rel.rhs_position;
+            }
+        }
+        let mut model = b.build()?;
+        for d in r.definitions {
+            if !valid_name(&d.name) {
+                return Err(SemError::InvalidModel(format!(
+                    "{:?} is not a valid name for a defined parameter",
+                    d.name
+                )));
+            }
+            let parsed = Expr::parse(&d.text)?;
+            if !same_shape(&parsed, &d.expr) {
+                return Err(SemError::InvalidModel(format!(
+                    "the expression of defined parameter {:?} does not match its text {:?}",
+                    d.name, d.text
+                )));
+            }
+            model.define(&d.name, &d.text)?;
+            if let Some(last) = model.definitions.last_mut() {
+                // The stored expression: the same as the text's, with its model positions.
+                last.expr = d.expr;
+                last.position = d.position;
+            }
+        }
+        for c in r.constraints {
+            if !valid_name(&c.lhs) || matches!(&c.rhs, ConstraintValue::Label(l) if !valid_name(l))
+            {
+                return Err(SemError::InvalidModel(format!(
+                    "the constraint on {:?} names an invalid label",
+                    c.lhs
+                )));
+            }
+            model.constraints.push(c);
+        }
+        Ok(model)
+    }
 }
 
 impl Model {

@@ -131,8 +131,22 @@ pub enum Information {
 /// assert!(SemOptions::builder().level(1.5).build().is_err());
 /// # Ok::<(), cocreate_core::sem::SemError>(())
 /// ```
+///
+/// Deserialising goes through the same validation as [`SemOptionsBuilder::build`], so a
+/// stored options file cannot carry a level of 1.5 or zero iterations:
+///
+/// ```
+/// # #[cfg(feature = "serde")] {
+/// use cocreate_core::sem::SemOptions;
+/// let mut v = serde_json::to_value(SemOptions::default()).unwrap();
+/// v["level"] = serde_json::json!(1.5);
+/// let err = serde_json::from_value::<SemOptions>(v).unwrap_err();
+/// assert!(err.to_string().contains("confidence level"));
+/// # }
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "SemOptionsRepr"))]
 pub struct SemOptions {
     pub(crate) std_lv: bool,
     pub(crate) auto_fix_first: bool,
@@ -152,6 +166,61 @@ pub struct SemOptions {
     pub(crate) level: f64,
     pub(crate) max_iterations: usize,
     pub(crate) tolerance: f64,
+}
+
+/// The unvalidated field set of [`SemOptions`], read by serde and then validated.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SemOptionsRepr {
+    std_lv: bool,
+    auto_fix_first: bool,
+    auto_fix_single: bool,
+    auto_var: bool,
+    auto_cov_lv_x: bool,
+    auto_cov_y: bool,
+    orthogonal: bool,
+    fixed_x: bool,
+    meanstructure: MeanStructure,
+    missing: Missing,
+    se: SeMethod,
+    information: Information,
+    bootstrap: usize,
+    seed: u64,
+    boot_ci: BootCi,
+    level: f64,
+    max_iterations: usize,
+    tolerance: f64,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<SemOptionsRepr> for SemOptions {
+    type Error = SemError;
+    fn try_from(r: SemOptionsRepr) -> Result<Self, SemError> {
+        SemOptionsBuilder {
+            opts: SemOptions {
+                std_lv: r.std_lv,
+                auto_fix_first: r.auto_fix_first,
+                auto_fix_single: r.auto_fix_single,
+                auto_var: r.auto_var,
+                auto_cov_lv_x: r.auto_cov_lv_x,
+                auto_cov_y: r.auto_cov_y,
+                orthogonal: r.orthogonal,
+                fixed_x: r.fixed_x,
+                meanstructure: r.meanstructure,
+                missing: r.missing,
+                se: r.se,
+                information: r.information,
+                bootstrap: r.bootstrap,
+                seed: r.seed,
+                boot_ci: r.boot_ci,
+                level: r.level,
+                max_iterations: r.max_iterations,
+                tolerance: r.tolerance,
+            },
+        }
+        .build()
+    }
 }
 
 impl Default for SemOptions {
@@ -269,6 +338,20 @@ impl SemOptionsBuilder {
             return Err(SemError::InvalidOptions(
                 "the bootstrap needs at least 2 replicates".into(),
             ));
+        }
+        if o.bootstrap > super::MAX_BOOTSTRAP_DRAWS {
+            return Err(SemError::InvalidOptions(format!(
+                "{} bootstrap replicates are too many (at most {})",
+                o.bootstrap,
+                super::MAX_BOOTSTRAP_DRAWS
+            )));
+        }
+        if o.max_iterations > super::MAX_ITERATIONS {
+            return Err(SemError::InvalidOptions(format!(
+                "max_iterations of {} is too many (at most {})",
+                o.max_iterations,
+                super::MAX_ITERATIONS
+            )));
         }
         if o.missing != Missing::Listwise && o.meanstructure == MeanStructure::Off {
             return Err(SemError::InvalidOptions(

@@ -12,6 +12,8 @@ use super::lexer::{tokenize, Tok, Token};
 use super::model::{Constraint, ConstraintValue, Definition, Model, Modifier, Op, Relation};
 
 pub(crate) fn parse(src: &str) -> Result<Model, SyntaxError> {
+    // A UTF-8 byte-order mark, as editors on Windows write it, is not part of the model.
+    let src = src.strip_prefix('\u{feff}').unwrap_or(src);
     let tokens = tokenize(src)?;
     // Split into segments at separators, then glue operator-less segments to the previous.
     let mut statements: Vec<Vec<Token>> = Vec::new();
@@ -102,6 +104,15 @@ fn parse_statement(stmt: &[Token], end: Position, model: &mut Model) -> Result<(
             if rhs.is_empty() {
                 return Err(SyntaxError::new(stmt_end, "expected an expression after ':='"));
             }
+            if model.definitions.len() >= super::MAX_DEFINED {
+                return Err(SyntaxError::new(
+                    name.1,
+                    format!(
+                        "too many defined parameters (:=): at most {} are allowed",
+                        super::MAX_DEFINED
+                    ),
+                ));
+            }
             let expr = parse_tokens(rhs, stmt_end)?;
             if model.definitions.iter().any(|d| d.name == name.0) {
                 return Err(SyntaxError::new(
@@ -120,6 +131,15 @@ fn parse_statement(stmt: &[Token], end: Position, model: &mut Model) -> Result<(
         }
         Tok::EqEq => {
             let (label, pos) = single_name(lhs, op_tok.pos, "a parameter label")?;
+            if model.constraints.len() >= super::MAX_CONSTRAINTS {
+                return Err(SyntaxError::new(
+                    pos,
+                    format!(
+                        "too many equality constraints (==): at most {} are allowed",
+                        super::MAX_CONSTRAINTS
+                    ),
+                ));
+            }
             let value = match rhs {
                 [Token { tok: Tok::Ident(l), .. }] => ConstraintValue::Label(l.clone()),
                 _ => match parse_tokens(rhs, stmt_end)? {
@@ -152,6 +172,19 @@ fn parse_statement(stmt: &[Token], end: Position, model: &mut Model) -> Result<(
             };
             let lhs_names = name_list(lhs, op_tok)?;
             let terms = parse_terms(rhs, op, op_tok, stmt_end)?;
+            let expanded = lhs_names.len().saturating_mul(terms.len());
+            if expanded.saturating_add(model.relations.len()) > super::MAX_MODEL_TERMS {
+                return Err(SyntaxError::new(
+                    op_tok.pos,
+                    format!(
+                        "the model has too many relations: this statement expands to {expanded} ({} names times {} terms) after {} earlier ones, and at most {} are allowed",
+                        lhs_names.len(),
+                        terms.len(),
+                        model.relations.len(),
+                        super::MAX_MODEL_TERMS
+                    ),
+                ));
+            }
             for (lname, lpos) in &lhs_names {
                 for term in &terms {
                     let (op, rhs_name) = if term.intercept {

@@ -5,7 +5,7 @@
 //! exogenous-covariate block, intercepts, and finally defined parameters. Each row is free
 //! (with an index into the parameter vector; rows sharing a label share the index) or fixed.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::error::{Position, SemError};
 use super::model::{ConstraintValue, Definition, Model, Op};
@@ -78,10 +78,53 @@ fn push_unique(v: &mut Vec<String>, s: &str) {
     }
 }
 
-fn same_relation(a: &ParameterRow, lhs: &str, op: Op, rhs: &str) -> bool {
-    a.op == op
-        && ((a.lhs == lhs && a.rhs == rhs)
-            || (op == Op::Covariance && a.lhs == rhs && a.rhs == lhs))
+fn infeasible(detail: String, at: &[Position]) -> SemError {
+    let mut lines: Vec<usize> = at.iter().map(|p| p.line).collect();
+    lines.sort_unstable();
+    lines.dedup();
+    SemError::InfeasibleConstraints { detail, lines }
+}
+
+/// Fixed values, starting values and constraint values as written: finite, and no
+/// variance below zero.
+fn check_written_values(model: &Model) -> Result<(), SemError> {
+    for r in &model.relations {
+        let parameter = || match r.op {
+            Op::Intercept => format!("{} ~ 1", r.lhs),
+            op => format!("{} {} {}", r.lhs, op, r.rhs),
+        };
+        let problem = if let Some(v) = r.modifier.fixed.filter(|v| !v.is_finite()) {
+            Some(format!("fixed to {v}, which is not a finite number"))
+        } else if let Some(v) = r.modifier.start.filter(|v| !v.is_finite()) {
+            Some(format!(
+                "given the starting value {v}, which is not a finite number"
+            ))
+        } else {
+            r.modifier
+                .fixed
+                .filter(|&v| v < 0.0 && r.op == Op::Covariance && r.lhs == r.rhs)
+                .map(|v| format!("a variance fixed to {v}; a variance cannot be negative"))
+        };
+        if let Some(problem) = problem {
+            return Err(SemError::InvalidValue {
+                parameter: parameter(),
+                problem,
+                position: r.rhs_position,
+            });
+        }
+    }
+    for c in &model.constraints {
+        if let ConstraintValue::Value(v) = c.rhs {
+            if !v.is_finite() {
+                return Err(SemError::InvalidValue {
+                    parameter: c.lhs.clone(),
+                    problem: format!("constrained to {v}, which is not a finite number"),
+                    position: c.position,
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 impl ParameterTable {
@@ -95,6 +138,28 @@ impl ParameterTable {
         meanstructure: bool,
     ) -> Result<ParameterTable, SemError> {
         let rels = &model.relations;
+        if rels.len() > super::MAX_MODEL_TERMS {
+            return Err(SemError::TooLarge {
+                what: "relations in the model".into(),
+                found: rels.len(),
+                limit: super::MAX_MODEL_TERMS,
+            });
+        }
+        if model.definitions.len() > super::MAX_DEFINED {
+            return Err(SemError::TooLarge {
+                what: "defined parameters (:=)".into(),
+                found: model.definitions.len(),
+                limit: super::MAX_DEFINED,
+            });
+        }
+        if model.constraints.len() > super::MAX_CONSTRAINTS {
+            return Err(SemError::TooLarge {
+                what: "equality constraints (==)".into(),
+                found: model.constraints.len(),
+                limit: super::MAX_CONSTRAINTS,
+            });
+        }
+        check_written_values(model)?;
         let lv: Vec<String> = model.latent_names().iter().map(|s| s.to_string()).collect();
         let is_lv = |s: &str| lv.iter().any(|x| x == s);
         let mut eqs_y = Vec::new();
@@ -182,10 +247,51 @@ impl ParameterTable {
         let pure_y = |v: &String| eqs_y.contains(v) && !v_ind.contains(v) && !eqs_x.contains(v);
         let ov_y_pure: Vec<String> = observed.iter().filter(|v| pure_y(v)).cloned().collect();
         let lv_y_pure: Vec<String> = lv.iter().filter(|v| pure_y(v)).cloned().collect();
+        let n_vars = observed.len() + lv.len();
+        if n_vars > super::MAX_VARIABLES {
+            return Err(SemError::TooLarge {
+                what: "variables (observed and latent) in the model".into(),
+                found: n_vars,
+                limit: super::MAX_VARIABLES,
+            });
+        }
+        // The default rows, counted before any is made: the pairwise blocks grow with the
+        // square of the variables.
+        let pairs = |k: usize| k * k.saturating_sub(1) / 2;
+        let n_defaults = ov_nox.len()
+            + lv.len()
+            + if options.auto_cov_lv_x {
+                pairs(lv_x.len())
+            } else {
+                0
+            }
+            + if options.auto_cov_y {
+                pairs(ov_y_pure.len() + lv_y_pure.len())
+            } else {
+                0
+            }
+            + pairs(ov_x.len())
+            + ov_x.len()
+            + if meanstructure { n_vars } else { 0 };
+        if rels.len() + n_defaults + model.definitions.len() > super::MAX_TABLE_ROWS {
+            return Err(SemError::TooLarge {
+                what: "parameter-table rows (the model's relations with the default variances and covariances)".into(),
+                found: rels.len() + n_defaults + model.definitions.len(),
+                limit: super::MAX_TABLE_ROWS,
+            });
+        }
 
         // User rows.
         let mut rows: Vec<ParameterRow> = Vec::new();
         let mut mods = Vec::new();
+        let mut seen: HashSet<(String, Op, String)> = HashSet::new();
+        let key = |lhs: &str, op: Op, rhs: &str| -> (String, Op, String) {
+            if op == Op::Covariance && rhs < lhs {
+                (rhs.to_string(), op, lhs.to_string())
+            } else {
+                (lhs.to_string(), op, rhs.to_string())
+            }
+        };
         for r in rels {
             if r.op == Op::Intercept && !meanstructure {
                 return Err(SemError::InvalidOptions(format!(
@@ -193,7 +299,7 @@ impl ParameterTable {
                     r.lhs
                 )));
             }
-            if rows.iter().any(|x| same_relation(x, &r.lhs, r.op, &r.rhs)) {
+            if !seen.insert(key(&r.lhs, r.op, &r.rhs)) {
                 return Err(SemError::InvalidModel(format!(
                     "the relation {} {} {} at {} is written twice",
                     r.lhs, r.op, r.rhs, r.lhs_position
@@ -284,7 +390,7 @@ impl ParameterTable {
             }
         }
         for (lhs, op, rhs, free, fixed, exo) in defaults {
-            if rows.iter().any(|x| same_relation(x, &lhs, op, &rhs)) {
+            if !seen.insert(key(&lhs, op, &rhs)) {
                 continue;
             }
             rows.push(ParameterRow {
@@ -368,7 +474,9 @@ impl ParameterTable {
             p[i] = r;
             r
         }
-        let mut group_fix: Vec<Option<f64>> = vec![None; groups.len()];
+        // The place each row is written (model-built and default rows have none).
+        let row_pos = |k: usize| rels.get(k).map_or(Position::default(), |r| r.rhs_position);
+        let mut group_fix: Vec<Option<(f64, Position)>> = vec![None; groups.len()];
         for c in &model.constraints {
             let g = *label_group
                 .get(&c.lhs)
@@ -385,19 +493,47 @@ impl ParameterTable {
                     let (a, b) = (find(&mut parent, g), find(&mut parent, h));
                     parent[b] = a;
                 }
-                ConstraintValue::Value(v) => group_fix[g] = Some(*v),
+                ConstraintValue::Value(v) => {
+                    if let Some((w, at)) = group_fix[g] {
+                        if w != *v {
+                            return Err(infeasible(
+                                format!(
+                                    "{:?} is set to {w} at {at} and to {v} at {}",
+                                    c.lhs, c.position
+                                ),
+                                &[at, c.position],
+                            ));
+                        }
+                    }
+                    group_fix[g] = Some((*v, c.position));
+                }
             }
         }
         let mut merged: HashMap<usize, Vec<usize>> = HashMap::new();
-        let mut merged_fix: HashMap<usize, Option<f64>> = HashMap::new();
+        let mut merged_fix: HashMap<usize, (f64, Position, usize)> = HashMap::new();
         for g in 0..groups.len() {
             let root = find(&mut parent, g);
             merged
                 .entry(root)
                 .or_default()
                 .extend(groups[g].iter().copied());
-            if let Some(v) = group_fix[g] {
-                merged_fix.insert(root, Some(v));
+            if let Some((v, at)) = group_fix[g] {
+                if let Some(&(w, prev_at, prev_g)) = merged_fix.get(&root) {
+                    if w != v {
+                        let name = |g: usize| rows[groups[g][0]].label.clone();
+                        return Err(infeasible(
+                            format!(
+                                "{:?} and {:?} are constrained equal, but {:?} is set to {w} at {prev_at} and {:?} to {v} at {at}",
+                                name(prev_g),
+                                name(g),
+                                name(prev_g),
+                                name(g)
+                            ),
+                            &[prev_at, at],
+                        ));
+                    }
+                }
+                merged_fix.insert(root, (v, at, g));
             }
         }
         let mut roots: Vec<usize> = merged.keys().copied().collect();
@@ -413,24 +549,44 @@ impl ParameterTable {
         }
         order.sort_by_key(|(_, m)| m[0]);
         for (root, members) in order {
-            let mut fixed_val = merged_fix.get(&root).copied().flatten();
+            // The value the group is held at, and who holds it there: a constraint line
+            // (`true`) or a fixed row.
+            let mut fixed_val: Option<(f64, Position, bool)> =
+                merged_fix.get(&root).map(|&(v, at, _)| (v, at, true));
             for &k in &members {
                 if rows[k].exo {
                     continue;
                 }
                 if rows[k].free.is_none() {
                     let v = rows[k].fixed.unwrap_or(0.0);
-                    if let Some(prev) = fixed_val {
-                        if prev != v && members.len() > 1 {
-                            return Err(SemError::InvalidModel(format!(
-                                "label {:?} is fixed to two different values ({prev} and {v})",
-                                rows[k].label
-                            )));
+                    let at = row_pos(k);
+                    if let Some((prev, prev_at, by_constraint)) = fixed_val {
+                        if prev != v && (members.len() > 1 || by_constraint) {
+                            let what = if by_constraint {
+                                "the constraint"
+                            } else {
+                                "a parameter with the same label"
+                            };
+                            let how = if mods[k].as_ref().is_some_and(|m| m.fixed.is_none()) {
+                                " by default (write NA* before the name to free it)"
+                            } else {
+                                ""
+                            };
+                            return Err(infeasible(
+                                format!(
+                                    "label {:?}: {} {} {} is fixed to {v}{how} at {at}, but {what} at {prev_at} sets it to {prev}",
+                                    rows[k].label, rows[k].lhs, rows[k].op, rows[k].rhs
+                                ),
+                                &[prev_at, at],
+                            ));
                         }
                     }
-                    fixed_val = Some(v);
+                    if fixed_val.is_none() {
+                        fixed_val = Some((v, at, false));
+                    }
                 }
             }
+            let fixed_val = fixed_val.map(|(v, _, _)| v);
             if members.iter().all(|&k| rows[k].exo) {
                 continue;
             }
@@ -479,8 +635,28 @@ impl ParameterTable {
                 rows[k].fixed = if rows[k].exo { None } else { row_fixed[k] };
             }
         }
+        if next > super::MAX_FREE_PARAMETERS {
+            return Err(SemError::TooLarge {
+                what: "free parameters".into(),
+                found: next,
+                limit: super::MAX_FREE_PARAMETERS,
+            });
+        }
+        // A variance held below zero by a constraint or a shared label.
+        for (k, r) in rows.iter().enumerate() {
+            if r.op == Op::Covariance && r.lhs == r.rhs && r.fixed.is_some_and(|v| v < 0.0) {
+                return Err(SemError::InvalidValue {
+                    parameter: format!("{} ~~ {}", r.lhs, r.rhs),
+                    problem: format!(
+                        "a variance held at {} by an equality constraint; a variance cannot be negative",
+                        r.fixed.unwrap_or_default()
+                    ),
+                    position: row_pos(k),
+                });
+            }
+        }
         // Defined parameters.
-        let mut known: Vec<String> = label_group.keys().cloned().collect();
+        let mut known: HashSet<String> = label_group.keys().cloned().collect();
         for d in &model.definitions {
             if known.contains(&d.name) {
                 return Err(SemError::InvalidModel(format!(
@@ -489,14 +665,14 @@ impl ParameterTable {
                 )));
             }
             for (name, pos) in d.expr.names() {
-                if !known.iter().any(|k| k == name) {
+                if !known.contains(name) {
                     return Err(SemError::UnknownLabel {
                         name: name.to_string(),
                         position: pos,
                     });
                 }
             }
-            known.push(d.name.clone());
+            known.insert(d.name.clone());
             rows.push(ParameterRow {
                 lhs: d.name.clone(),
                 op: Op::Defined,

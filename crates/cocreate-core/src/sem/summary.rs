@@ -5,8 +5,9 @@ use std::fmt::Write;
 use super::model::Op;
 use super::results::{ParameterEstimate, SemFit};
 
+/// `label` padded to 40, then `value` right-aligned in 14; a longer value keeps a space.
 fn line(out: &mut String, label: &str, value: &str) {
-    let _ = writeln!(out, "  {label:<40}{value:>14}");
+    let _ = writeln!(out, "  {label:<40} {value:>13}");
 }
 
 fn f3(v: f64) -> String {
@@ -42,10 +43,11 @@ pub(crate) fn render(fit: &SemFit) -> String {
             &fit.n_used().to_string(),
         );
     } else {
-        let _ = writeln!(out, "  {:<40}{:>7}{:>7}", "", "Used", "Total");
+        let w = 7.max(fit.n_original().to_string().len() + 1);
+        let _ = writeln!(out, "  {:<40}{:>w$}{:>w$}", "", "Used", "Total");
         let _ = writeln!(
             out,
-            "  {:<40}{:>7}{:>7}",
+            "  {:<40}{:>w$}{:>w$}",
             "Number of observations",
             fit.n_used(),
             fit.n_original()
@@ -142,12 +144,19 @@ pub(crate) fn render(fit: &SemFit) -> String {
     out
 }
 
-fn header(out: &mut String, title: &str) {
-    let _ = writeln!(
-        out,
-        "\n{title}:\n{:<20}{:>9}{:>9}{:>9}{:>9}{:>9}{:>9}",
-        "", "Estimate", "Std.Err", "z-value", "P(>|z|)", "Std.lv", "Std.all"
-    );
+/// One line of the parameter sections: free text, a column header, or a table row.
+enum Line {
+    Text(String),
+    Header(String),
+    Row([String; 7]),
+}
+
+const HEADS: [&str; 7] = [
+    "", "Estimate", "Std.Err", "z-value", "P(>|z|)", "Std.lv", "Std.all",
+];
+
+fn header(lines: &mut Vec<Line>, title: &str) {
+    lines.push(Line::Header(title.to_string()));
 }
 
 fn name_cell(name: &str, label: &str, dot: bool) -> String {
@@ -163,7 +172,7 @@ fn name_cell(name: &str, label: &str, dot: bool) -> String {
     }
 }
 
-fn row(out: &mut String, name: String, e: &ParameterEstimate) {
+fn row(lines: &mut Vec<Line>, name: String, e: &ParameterEstimate) {
     let fixed = e.free.is_none() && e.op != Op::Defined;
     let (se, z, p) = if fixed {
         (String::new(), String::new(), String::new())
@@ -174,31 +183,60 @@ fn row(out: &mut String, name: String, e: &ParameterEstimate) {
             e.pvalue.map_or_else(String::new, f3),
         )
     };
-    let _ = writeln!(
-        out,
-        "{:<20}{:>9}{:>9}{:>9}{:>9}{:>9}{:>9}",
-        truncate(&name, 20),
+    lines.push(Line::Row([
+        name,
         f3(e.est),
         se,
         z,
         p,
         f3(e.std_lv),
-        f3(e.std_all)
-    );
+        f3(e.std_all),
+    ]));
 }
 
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        s.chars().take(n - 1).collect::<String>() + "~"
+/// Writes the lines with columns as wide as their widest cell (lavaan's 20 and 9 at
+/// least), so long names and large numbers widen the table instead of running into the
+/// next column.
+fn render_lines(out: &mut String, lines: &[Line]) {
+    let mut w = [20usize, 9, 9, 9, 9, 9, 9];
+    for l in lines {
+        if let Line::Row(cells) = l {
+            // Every number cell starts with at least one space, so the name column only
+            // has to be as wide as its widest name.
+            w[0] = w[0].max(cells[0].chars().count());
+            for (k, c) in cells.iter().enumerate().skip(1) {
+                w[k] = w[k].max(c.chars().count() + 1);
+            }
+        }
+    }
+    for l in lines {
+        match l {
+            Line::Text(t) => {
+                let _ = writeln!(out, "{t}");
+            }
+            Line::Header(title) => {
+                let _ = write!(out, "\n{title}:\n{:<w0$}", HEADS[0], w0 = w[0]);
+                for k in 1..7 {
+                    let _ = write!(out, "{:>wk$}", HEADS[k], wk = w[k]);
+                }
+                out.push('\n');
+            }
+            Line::Row(cells) => {
+                let _ = write!(out, "{:<w0$}", cells[0], w0 = w[0]);
+                for k in 1..7 {
+                    let _ = write!(out, "{:>wk$}", cells[k], wk = w[k]);
+                }
+                out.push('\n');
+            }
+        }
     }
 }
 
 fn sections(fit: &SemFit, out: &mut String) {
+    let mut lines = Vec::new();
     let est = fit.estimates();
     // Variables with an incoming path get a dot: their (co)variances are residual.
-    let endo: Vec<&str> = est
+    let endo: std::collections::HashSet<&str> = est
         .iter()
         .filter_map(|e| match e.op {
             Op::MeasuredBy => Some(e.rhs.as_str()),
@@ -206,7 +244,7 @@ fn sections(fit: &SemFit, out: &mut String) {
             _ => None,
         })
         .collect();
-    let is_endo = |v: &str| endo.contains(&v);
+    let is_endo = |v: &str| endo.contains(v);
     for (op, title) in [
         (Op::MeasuredBy, "Latent Variables"),
         (Op::Regression, "Regressions"),
@@ -215,14 +253,14 @@ fn sections(fit: &SemFit, out: &mut String) {
         if rows.is_empty() {
             continue;
         }
-        header(out, title);
+        header(&mut lines, title);
         let mut last = "";
         for e in rows {
             if e.lhs != last {
-                let _ = writeln!(out, "  {} {}", e.lhs, op);
+                lines.push(Line::Text(format!("  {} {}", e.lhs, op)));
                 last = &e.lhs;
             }
-            row(out, name_cell(&e.rhs, &e.label, false), e);
+            row(&mut lines, name_cell(&e.rhs, &e.label, false), e);
         }
     }
     let covs: Vec<&ParameterEstimate> = est
@@ -230,7 +268,7 @@ fn sections(fit: &SemFit, out: &mut String) {
         .filter(|e| e.op == Op::Covariance && e.lhs != e.rhs)
         .collect();
     if !covs.is_empty() {
-        header(out, "Covariances");
+        header(&mut lines, "Covariances");
         let mut last = String::new();
         for e in covs {
             let lhs = if is_endo(&e.lhs) {
@@ -239,17 +277,17 @@ fn sections(fit: &SemFit, out: &mut String) {
                 e.lhs.clone()
             };
             if lhs != last {
-                let _ = writeln!(out, "  {lhs} ~~");
+                lines.push(Line::Text(format!("  {lhs} ~~")));
                 last = lhs;
             }
-            row(out, name_cell(&e.rhs, &e.label, is_endo(&e.rhs)), e);
+            row(&mut lines, name_cell(&e.rhs, &e.label, is_endo(&e.rhs)), e);
         }
     }
     let ints: Vec<&ParameterEstimate> = est.iter().filter(|e| e.op == Op::Intercept).collect();
     if !ints.is_empty() {
-        header(out, "Intercepts");
+        header(&mut lines, "Intercepts");
         for e in ints {
-            row(out, name_cell(&e.lhs, &e.label, is_endo(&e.lhs)), e);
+            row(&mut lines, name_cell(&e.lhs, &e.label, is_endo(&e.lhs)), e);
         }
     }
     let vars: Vec<&ParameterEstimate> = est
@@ -257,27 +295,36 @@ fn sections(fit: &SemFit, out: &mut String) {
         .filter(|e| e.op == Op::Covariance && e.lhs == e.rhs)
         .collect();
     if !vars.is_empty() {
-        header(out, "Variances");
+        header(&mut lines, "Variances");
         for e in vars {
-            row(out, name_cell(&e.lhs, &e.label, is_endo(&e.lhs)), e);
+            row(&mut lines, name_cell(&e.lhs, &e.label, is_endo(&e.lhs)), e);
         }
     }
     let defs: Vec<&ParameterEstimate> = est.iter().filter(|e| e.op == Op::Defined).collect();
     if !defs.is_empty() {
-        header(out, "Defined Parameters");
+        header(&mut lines, "Defined Parameters");
         for e in defs {
-            row(out, format!("   {}", e.lhs), e);
+            row(&mut lines, format!("   {}", e.lhs), e);
         }
     }
+    render_lines(out, &lines);
     if !fit.r_squared().is_empty() {
-        let _ = writeln!(out, "\nR-Square:\n{:<20}{:>9}", "", "Estimate");
-        for (v, r2) in fit.r_squared() {
-            let _ = writeln!(
-                out,
-                "{:<20}{:>9}",
-                truncate(&format!("   {v}"), 20),
-                f3(*r2)
-            );
+        let cells: Vec<(String, String)> = fit
+            .r_squared()
+            .iter()
+            .map(|(v, r2)| (format!("   {v}"), f3(*r2)))
+            .collect();
+        let w0 = cells
+            .iter()
+            .map(|(n, _)| n.chars().count() + 1)
+            .fold(20, usize::max);
+        let w1 = cells
+            .iter()
+            .map(|(_, v)| v.chars().count() + 1)
+            .fold(9, usize::max);
+        let _ = writeln!(out, "\nR-Square:\n{:<w0$}{:>w1$}", "", "Estimate");
+        for (n, v) in cells {
+            let _ = writeln!(out, "{n:<w0$}{v:>w1$}");
         }
     }
 }
