@@ -396,11 +396,14 @@ fn describe(
                         }
                     });
                 let name = node.and_then(|v| {
-                    ["name", "id", "item", "scale"]
+                    ["id", "name", "item", "scale"]
                         .iter()
                         .find_map(|f| v.get(*f).and_then(serde_json::Value::as_str))
                 });
-                keys.clear();
+                if !keys.is_empty() {
+                    parts.push(format!("`{}`", keys.join(".")));
+                    keys.clear();
+                }
                 parts.push(match name {
                     Some(name) => format!("{noun} `{name}`"),
                     None => format!("{noun} {}", i + 1),

@@ -685,7 +685,7 @@ mod json {
     pub(super) const NOUNS: cocreate_input::Nouns<'static> = &[
         ("scales", "scale"),
         ("constructs", "scale"),
-        ("norms", "scale norm"),
+        ("percentiles", "percentile point"),
     ];
 
     #[derive(serde::Serialize, serde::Deserialize)]

@@ -12,7 +12,11 @@ use super::scores::Scores;
 /// One point of a percentile table: the share of the norm sample (0–100) scoring at or
 /// below `score`.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(deny_unknown_fields)
+)]
 pub struct PercentilePoint {
     /// A scale score (mean of keyed items).
     pub score: f64,
@@ -341,6 +345,7 @@ impl Norms {
 /// The unchecked JSON form of [`Norms`], validated on deserialisation.
 #[cfg(feature = "serde")]
 #[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct NormsRepr {
     source: String,
     scales: Vec<ScaleNorm>,
