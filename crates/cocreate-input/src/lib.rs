@@ -185,6 +185,10 @@ fn locate(text: &str, error: &serde_json::Error, nouns: Nouns<'_>) -> JsonError 
         Some(cut) => raw[..cut].to_string(),
         None => raw.clone(),
     };
+    // A message never echoes a long stretch of the document (a key or a text of a
+    // megabyte): it keeps the start of serde's message and of any name it quotes.
+    let full = bare;
+    let bare = clip(&full, MAX_MESSAGE);
     let syntax = matches!(
         error.classify(),
         serde_json::error::Category::Syntax | serde_json::error::Category::Eof
@@ -198,11 +202,19 @@ fn locate(text: &str, error: &serde_json::Error, nouns: Nouns<'_>) -> JsonError 
         };
     }
     let mut path = path_at(text, offset_of(text, line, column));
+    // A position inside a list the format has no noun for (a list of item names, a
+    // value that should not be a list) is reported against the field holding the list.
+    while let [.., Segment::Key(list), Segment::Index(_)] = path.as_slice() {
+        if nouns.iter().any(|(key, _)| key == list) {
+            break;
+        }
+        path.pop();
+    }
     let value: Option<serde_json::Value> = serde_json::from_str(text).ok();
     // An error about a key names the object holding it; any other names the field too.
-    let about_key = bare.starts_with(DUPLICATE)
-        || bare.starts_with("unknown field `")
-        || bare.starts_with("duplicate field `");
+    let about_key = full.starts_with(DUPLICATE)
+        || full.starts_with("unknown field `")
+        || full.starts_with("duplicate field `");
     let mut field = None;
     if about_key {
         if let Some(Segment::Key(_)) = path.last() {
@@ -212,15 +224,18 @@ fn locate(text: &str, error: &serde_json::Error, nouns: Nouns<'_>) -> JsonError 
         field = Some(k.clone());
     }
     let place = describe(&path, value.as_ref(), nouns, field.is_some());
-    let message = if let Some(key) = bare
+    let message = if let Some(key) = full
         .strip_prefix(DUPLICATE)
         .and_then(|r| r.strip_suffix('`'))
     {
-        format!("the key `{key}` appears twice {place}; keep one")
-    } else if let Some(rest) = bare
+        format!(
+            "the key `{}` appears twice {place}; keep one",
+            clip(key, MAX_NAME)
+        )
+    } else if let Some(rest) = full
         .strip_prefix("unknown field `")
         .map(|r| ("field", r))
-        .or_else(|| bare.strip_prefix("unknown variant `").map(|r| ("value", r)))
+        .or_else(|| full.strip_prefix("unknown variant `").map(|r| ("value", r)))
     {
         let (what, rest) = rest;
         unknown(what, rest, &place)
@@ -238,11 +253,25 @@ fn locate(text: &str, error: &serde_json::Error, nouns: Nouns<'_>) -> JsonError 
     }
 }
 
+/// Longest serde message kept, in characters.
+const MAX_MESSAGE: usize = 400;
+
+/// Longest key or name quoted in a message, in characters.
+const MAX_NAME: usize = 80;
+
+/// The first `max` characters of `text`, with "…" when cut.
+fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
 /// "unknown field `x` in scale `O`; did you mean `y`?" from serde's "unknown field `x`,
 /// expected one of `a`, `b`".
 fn unknown(what: &str, rest: &str, place: &str) -> String {
     let Some(end) = rest.find('`') else {
-        return format!("unknown {what} `{rest} {place}");
+        return format!("unknown {what} `{} {place}", clip(rest, MAX_NAME));
     };
     let name = &rest[..end];
     let known: Vec<&str> = rest[end + 1..]
@@ -251,7 +280,7 @@ fn unknown(what: &str, rest: &str, place: &str) -> String {
         .step_by(2)
         .filter(|s| !s.is_empty())
         .collect();
-    let mut out = format!("unknown {what} `{name}` {place}");
+    let mut out = format!("unknown {what} `{}` {place}", clip(name, MAX_NAME));
     match nearest(name, &known) {
         Some(best) => out.push_str(&format!("; did you mean `{best}`?")),
         None if known.is_empty() => out.push_str(&format!("; no {what}s are allowed here")),
@@ -401,11 +430,11 @@ fn describe(
                         .find_map(|f| v.get(*f).and_then(serde_json::Value::as_str))
                 });
                 if !keys.is_empty() {
-                    parts.push(format!("`{}`", keys.join(".")));
+                    parts.push(format!("`{}`", clip(&keys.join("."), MAX_NAME)));
                     keys.clear();
                 }
                 parts.push(match name {
-                    Some(name) => format!("{noun} `{name}`"),
+                    Some(name) => format!("{noun} `{}`", clip(name, MAX_NAME)),
                     None => format!("{noun} {}", i + 1),
                 });
             }
@@ -417,7 +446,7 @@ fn describe(
         format!("in {}", parts.join(", "))
     };
     if !keys.is_empty() {
-        let under = format!("under `{}`", keys.join("."));
+        let under = format!("under `{}`", clip(&keys.join("."), MAX_NAME));
         out = if out.is_empty() {
             under
         } else {
@@ -577,6 +606,20 @@ mod tests {
         assert!(err.message.contains("recursion limit"), "{err}");
         let err = from_str::<Doc>("", NOUNS).unwrap_err();
         assert!(err.message.contains("EOF"), "{err}");
+    }
+
+    #[test]
+    fn long_names_are_clipped() {
+        let long = "k".repeat(100_000);
+        let text = format!("{{\"items\": [], \"{long}\": 1, \"{long}\": 2}}");
+        let err = from_str::<Doc>(&text, NOUNS).unwrap_err();
+        assert!(err.message.len() < 400, "{}", err.message.len());
+        let text = format!("{{\"items\": [{{\"id\": \"a\", \"{long}\": 1}}]}}");
+        let err = from_str::<Doc>(&text, NOUNS).unwrap_err();
+        assert!(err.message.len() < 400, "{}", err.message.len());
+        let text = format!("{{\"items\": [{{\"id\": \"a\", \"weight\": \"{long}\"}}]}}");
+        let err = from_str::<Doc>(&text, NOUNS).unwrap_err();
+        assert!(err.message.len() < 600, "{}", err.message.len());
     }
 
     #[test]
