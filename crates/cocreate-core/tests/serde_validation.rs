@@ -124,3 +124,55 @@ fn pathway_rule_without_a_majority() {
             .unwrap_err(),
     );
 }
+
+#[test]
+fn readiness_model_with_a_misspelt_field_or_a_bad_rule() {
+    use cocreate_core::readiness::ReadinessModel;
+    let constructs = Constructs::cocreation(ResponseRange::new(1.0, 5.0).unwrap());
+    let model = ReadinessModel::builder(constructs, "illustrative coefficients")
+        .coefficients(&[
+            ("II ~ O", 0.45),
+            ("II ~ E", 0.10),
+            ("EI ~ C", 0.40),
+            ("EI ~ A", 0.15),
+            ("WTC ~ II", 0.35),
+            ("WTC ~ EI", 0.30),
+            ("WTC ~ E", 0.05),
+            ("II ~ 1", 1.4),
+            ("EI ~ 1", 1.6),
+            ("WTC ~ 1", 1.1),
+            ("II ~~ II", 0.35),
+            ("EI ~~ EI", 0.40),
+            ("II ~~ EI", 0.05),
+            ("WTC ~~ WTC", 0.45),
+        ])
+        .coefficients(&[
+            ("O ~ 1", 3.4),
+            ("C ~ 1", 3.5),
+            ("E ~ 1", 3.1),
+            ("A ~ 1", 3.7),
+            ("N ~ 1", 2.8),
+            ("O ~~ O", 0.45),
+            ("C ~~ C", 0.40),
+            ("E ~~ E", 0.55),
+            ("A ~~ A", 0.35),
+            ("N ~~ N", 0.60),
+        ])
+        .build()
+        .unwrap();
+    let value = serde_json::to_value(&model).unwrap();
+    let back: ReadinessModel = serde_json::from_value(value.clone()).unwrap();
+    assert_eq!(back.constructs(), model.constructs());
+    let mut typo = value.clone();
+    let b = typo["coef"]["b"].take();
+    typo["coef"].as_object_mut().unwrap().remove("b");
+    typo["coef"]["bb"] = b;
+    let err = serde_json::from_value::<ReadinessModel>(typo).unwrap_err();
+    assert!(err.to_string().contains("unknown field `bb`"), "{err}");
+    let mut bad = value;
+    bad["rule"]["lead_share"] = json!(0.4);
+    refused::<ReadinessModel>(
+        bad,
+        PathwayRule::builder().lead_share(0.4).build().unwrap_err(),
+    );
+}

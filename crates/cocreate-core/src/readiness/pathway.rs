@@ -14,7 +14,11 @@ use super::error::ReadinessError;
 /// assert!(p.formats.iter().any(|f| f == "beta tests"));
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(deny_unknown_fields)
+)]
 pub struct PathwayProfile {
     /// The pathway's name, e.g. `"innovation-led"`.
     pub name: String,
