@@ -410,8 +410,9 @@ pub struct RespondentAnswers {
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     pub role: Option<String>,
-    /// The answers by item id, in the order given (a JSON object; an item given twice is
-    /// kept twice here and rejected by [`FirmAnswers::sheets`]).
+    /// The answers by item id, in the order given (a JSON object). An item given twice is
+    /// refused by [`FirmAnswers::from_json`] with its line; deserialised by other means,
+    /// it is kept twice here and refused by [`FirmAnswers::sheets`].
     #[cfg_attr(feature = "serde", serde(with = "crate::json::answer_map"))]
     pub answers: Vec<(String, Response)>,
 }

@@ -1,5 +1,5 @@
-//! JSON details: answers as numbers, booleans or words, answer maps that keep duplicates,
-//! and error messages without the position (which the errors carry in their own fields).
+//! JSON details: answers as numbers, booleans or words, answer maps read in order and
+//! without dropping a repeated item, and how error messages name the entries of lists.
 
 #[cfg(feature = "serde")]
 use std::fmt;
