@@ -212,7 +212,7 @@ fn ten_thousand_items_are_refused_quickly() {
     assert!(start.elapsed() < Duration::from_secs(5));
     assert!(
         e.contains(&format!(
-            "10000 item entries over all scales is more than the limit of {MAX_KEY_FILE_ITEMS}"
+            "the key file has 10000 item entries over all scales, more than the limit of {MAX_KEY_FILE_ITEMS}"
         )),
         "{e}"
     );

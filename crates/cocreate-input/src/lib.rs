@@ -523,11 +523,11 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 /// ```
 /// assert!(cocreate_input::check_len("items", 3, 10).is_ok());
 /// let err = cocreate_input::check_len("items", 11, 10).unwrap_err();
-/// assert_eq!(err, "11 items is more than the limit of 10");
+/// assert_eq!(err, "11 items, more than the limit of 10");
 /// ```
 pub fn check_len(what: &str, len: usize, limit: usize) -> Result<(), String> {
     if len > limit {
-        Err(format!("{len} {what} is more than the limit of {limit}"))
+        Err(format!("{len} {what}, more than the limit of {limit}"))
     } else {
         Ok(())
     }
