@@ -12,11 +12,15 @@
 //! `examples/data/maturity_sample_firm.json`); several respondents are combined by the
 //! median (`--mean` for the mean). `--model` swaps the built-in Gartner-style model for
 //! another framework written as data (see `examples/data/maturity_four_stage_model.json`).
-//! Bad input prints one line on stderr and exits with code 2.
+//! Bad input (a missing file, a directory, malformed or misspelt JSON, a file larger than
+//! 16 MiB) prints one line on stderr that names the file and the place, and exits with
+//! code 2.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::process::ExitCode;
+
+#[path = "common/output.rs"]
+mod output;
 
 use cocreate::maturity::radar::RadarChart;
 use cocreate::maturity::{
@@ -84,14 +88,33 @@ fn parse_args() -> Result<Option<Args>, String> {
     Ok(Some(args))
 }
 
+/// Largest answers or model file read, in bytes.
+const MAX_FILE_BYTES: u64 = 16 << 20;
+
 fn read(path: &str) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    if meta.is_dir() {
+        return Err(format!("{path} is a directory, not a JSON file"));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(format!(
+            "{path} is {} bytes, more than the limit of {MAX_FILE_BYTES} for a JSON file",
+            meta.len()
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "{path}: the file is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
 }
 
 fn run() -> Result<(), String> {
     let Some(args) = parse_args()? else {
-        println!(
-            "usage: maturity [ANSWERS.json] [--model MODEL.json] [--mean] [--json] [--svg FILE]"
+        output::print_line(
+            "usage: maturity [ANSWERS.json] [--model MODEL.json] [--mean] [--json] [--svg FILE]",
         );
         return Ok(());
     };
@@ -115,8 +138,10 @@ fn run() -> Result<(), String> {
     let options = GroupOptions::default().with_aggregation(aggregation);
     let assessment = model
         .assess_group(&sheets, &options)
-        .map_err(|e| e.to_string())?;
-    let roadmap = model.roadmap(&assessment).map_err(|e| e.to_string())?;
+        .map_err(|e| format!("{source}: {e}"))?;
+    let roadmap = model
+        .roadmap(&assessment)
+        .map_err(|e| format!("{source}: {e}"))?;
 
     if let Some(path) = &args.svg {
         let title = if answers.firm.is_empty() {
@@ -138,7 +163,7 @@ fn run() -> Result<(), String> {
         }
     }
     // A reader that stops early (`| head`) is not an error.
-    let _ = std::io::stdout().lock().write_all(out.as_bytes());
+    output::print_text(out);
     Ok(())
 }
 

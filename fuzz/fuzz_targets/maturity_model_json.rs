@@ -1,9 +1,21 @@
-//! Maturity frameworks (JSON): any text gives a model or an error, never a panic.
+//! Maturity frameworks (JSON): any text gives a model or an error, never a panic; an error
+//! is one short line, and a model read back from its own JSON is the same.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
-        let _ = cocreate_maturity::MaturityModel::from_json(text);
+        match cocreate_maturity::MaturityModel::from_json(text) {
+            Ok(model) => {
+                let back = cocreate_maturity::MaturityModel::from_json(&model.to_json())
+                    .expect("a model's own JSON reads back");
+                assert_eq!(back, model);
+            }
+            Err(e) => {
+                let message = e.to_string();
+                assert!(!message.contains('\n'), "{message}");
+                assert!(message.len() < 4096, "{} bytes", message.len());
+            }
+        }
     }
 });

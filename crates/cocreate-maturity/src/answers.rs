@@ -410,8 +410,9 @@ pub struct RespondentAnswers {
         serde(default, skip_serializing_if = "Option::is_none")
     )]
     pub role: Option<String>,
-    /// The answers by item id, in the order given (a JSON object; an item given twice is
-    /// kept twice here and rejected by [`FirmAnswers::sheets`]).
+    /// The answers by item id, in the order given (a JSON object). An item given twice is
+    /// refused by [`FirmAnswers::from_json`] with its line; deserialised by other means,
+    /// it is kept twice here and refused by [`FirmAnswers::sheets`].
     #[cfg_attr(feature = "serde", serde(with = "crate::json::answer_map"))]
     pub answers: Vec<(String, Response)>,
 }
@@ -419,6 +420,12 @@ pub struct RespondentAnswers {
 impl FirmAnswers {
     /// Reads a firm's answers from JSON (not yet checked against a model: see
     /// [`sheets`](Self::sheets)).
+    ///
+    /// Strict: an unknown or misspelt field is refused with the nearest known name, a key
+    /// given twice in any object is refused (an item answered twice by one respondent
+    /// included), a UTF-8 byte-order mark at the start is skipped; errors name the
+    /// respondent and the line and column. At most [`MAX_RESPONDENTS`] respondents of at
+    /// most [`MAX_ANSWERS`] answers each.
     ///
     /// # Errors
     ///
@@ -432,11 +439,38 @@ impl FirmAnswers {
     /// ```
     #[cfg(feature = "serde")]
     pub fn from_json(text: &str) -> Result<Self, AnswerError> {
-        serde_json::from_str(text).map_err(|e| AnswerError::Json {
-            line: e.line(),
-            column: e.column(),
-            message: crate::json::message(&e),
-        })
+        let answers: FirmAnswers = cocreate_input::from_str(text, crate::json::ANSWER_NOUNS)
+            .map_err(|e| AnswerError::Json {
+                line: e.line,
+                column: e.column,
+                message: e.message,
+            })?;
+        answers.check_sizes()?;
+        Ok(answers)
+    }
+
+    /// Refuses more respondents, or more answers from one respondent, than the documented
+    /// limits.
+    fn check_sizes(&self) -> Result<(), AnswerError> {
+        if self.respondents.len() > MAX_RESPONDENTS {
+            return Err(AnswerError::TooLarge {
+                whose: "the answers have".into(),
+                what: "respondents",
+                count: self.respondents.len(),
+                limit: MAX_RESPONDENTS,
+            });
+        }
+        for r in &self.respondents {
+            if r.answers.len() > MAX_ANSWERS {
+                return Err(AnswerError::TooLarge {
+                    whose: format!("respondent '{}' has", r.id),
+                    what: "answers",
+                    count: r.answers.len(),
+                    limit: MAX_ANSWERS,
+                });
+            }
+        }
+        Ok(())
     }
 
     /// Checks every respondent's answers against the model and returns one sheet each, in
@@ -465,6 +499,7 @@ impl FirmAnswers {
         if self.respondents.is_empty() {
             return Err(AnswerError::NoRespondents);
         }
+        self.check_sizes()?;
         let mut seen = HashSet::new();
         let mut sheets = Vec::with_capacity(self.respondents.len());
         for (i, r) in self.respondents.iter().enumerate() {
@@ -485,3 +520,10 @@ impl FirmAnswers {
         Ok(sheets)
     }
 }
+
+/// Most respondents one firm's answers may hold.
+pub const MAX_RESPONDENTS: usize = 10_000;
+
+/// Most answers one respondent may give (a model has at most
+/// [`MAX_ITEMS`](crate::model::MAX_ITEMS) items and a gate).
+pub const MAX_ANSWERS: usize = crate::model::MAX_ITEMS + 1;

@@ -353,7 +353,11 @@ impl CustomerBehaviour {
 /// # Ok::<(), cocreate_maturity::ChecklistError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "repr::LoyaltyCriteriaRepr")
+)]
 pub struct LoyaltyCriteria {
     /// The lowest repeat-purchase rate of a loyalist.
     pub repeat_rate: Option<f64>,
@@ -973,5 +977,37 @@ impl AnticipationAudit {
             loyalist_share: loyalists as f64 / tiers.len() as f64,
             tiers,
         }))
+    }
+}
+
+#[cfg(feature = "serde")]
+mod repr {
+    //! The serde form of [`LoyaltyCriteria`], checked by its setters.
+    use super::*;
+
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct LoyaltyCriteriaRepr {
+        #[serde(default)]
+        repeat_rate: Option<f64>,
+        #[serde(default)]
+        share_of_wallet: Option<f64>,
+        #[serde(default)]
+        referrals: Option<u32>,
+    }
+
+    impl TryFrom<LoyaltyCriteriaRepr> for LoyaltyCriteria {
+        type Error = ChecklistError;
+        fn try_from(r: LoyaltyCriteriaRepr) -> Result<Self, ChecklistError> {
+            let mut c = LoyaltyCriteria::new();
+            if let Some(rate) = r.repeat_rate {
+                c = c.repeat_rate_at_least(rate)?;
+            }
+            if let Some(share) = r.share_of_wallet {
+                c = c.share_of_wallet_at_least(share)?;
+            }
+            c.referrals = r.referrals;
+            Ok(c)
+        }
     }
 }

@@ -7,7 +7,7 @@
 //! use cocreate_maturity::MaturityModel;
 //!
 //! let err = MaturityModel::from_json("{ \"id\": ").unwrap_err();
-//! assert!(err.to_string().starts_with("the model is not valid JSON at line 1"));
+//! assert!(err.to_string().starts_with("the model cannot be read at line 1"));
 //! ```
 
 /// Why a maturity model was rejected when it was loaded.
@@ -26,8 +26,10 @@
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ModelError {
-    /// The text is not JSON, or not a model's JSON.
-    #[error("the model is not valid JSON at line {line}, column {column}: {message}")]
+    /// The text is not JSON, or not a model's JSON: a syntax error, an unknown or
+    /// misspelt field (with the nearest known one), a key given twice, a wrong type. The
+    /// message names the place (competency, item, stage).
+    #[error("the model cannot be read at line {line}, column {column}: {message}")]
     Json {
         /// 1-based line.
         line: usize,
@@ -35,6 +37,17 @@ pub enum ModelError {
         column: usize,
         /// What the JSON reader reported.
         message: String,
+    },
+    /// A list of the model is longer than its documented limit (see the crate's
+    /// "Untrusted input" section).
+    #[error("the model has {count} {what}, more than the limit of {limit}")]
+    TooLarge {
+        /// What was counted, for example "items".
+        what: &'static str,
+        /// How many the model has.
+        count: usize,
+        /// The limit.
+        limit: usize,
     },
     /// A required text is empty or blank.
     #[error("{what} is empty")]
@@ -218,8 +231,10 @@ pub enum ModelError {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum AnswerError {
-    /// The text is not JSON, or not answers' JSON.
-    #[error("the answers are not valid JSON at line {line}, column {column}: {message}")]
+    /// The text is not JSON, or not answers' JSON: a syntax error, an unknown or misspelt
+    /// field, a key given twice (an item answered twice by one respondent included), a
+    /// wrong type. The message names the respondent.
+    #[error("the answers cannot be read at line {line}, column {column}: {message}")]
     Json {
         /// 1-based line.
         line: usize,
@@ -227,6 +242,19 @@ pub enum AnswerError {
         column: usize,
         /// What the JSON reader reported.
         message: String,
+    },
+    /// A list of the answers is longer than its documented limit (see the crate's
+    /// "Untrusted input" section).
+    #[error("{whose} {count} {what}, more than the limit of {limit}")]
+    TooLarge {
+        /// Whose list, for example "the answers have" or "respondent 'cfo' has".
+        whose: String,
+        /// What was counted, for example "respondents".
+        what: &'static str,
+        /// How many there are.
+        count: usize,
+        /// The limit.
+        limit: usize,
     },
     /// The answers were written for another model.
     #[error("the answers are for model '{found}', but the model in use is '{expected}'")]

@@ -115,7 +115,11 @@ pub struct InvalidOption(pub f64);
 /// # Ok::<(), cocreate_maturity::InvalidOption>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "repr::GroupOptionsRepr")
+)]
 pub struct GroupOptions {
     aggregation: Aggregation,
     spread: Spread,
@@ -328,5 +332,28 @@ fn combine_item(per_respondent: &[&CompetencyResult], ii: usize) -> ItemContribu
         missing: (per_respondent.len() - keyed.len()) as u32,
         keyed: stats::mean(&keyed),
         points: stats::mean(&points),
+    }
+}
+
+#[cfg(feature = "serde")]
+mod repr {
+    //! The serde form of [`GroupOptions`], checked by [`GroupOptions::with_low_agreement`].
+    use super::*;
+
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct GroupOptionsRepr {
+        aggregation: Aggregation,
+        spread: Spread,
+        low_agreement_above: f64,
+    }
+
+    impl TryFrom<GroupOptionsRepr> for GroupOptions {
+        type Error = InvalidOption;
+        fn try_from(r: GroupOptionsRepr) -> Result<Self, InvalidOption> {
+            GroupOptions::default()
+                .with_aggregation(r.aggregation)
+                .with_low_agreement(r.spread, r.low_agreement_above)
+        }
     }
 }

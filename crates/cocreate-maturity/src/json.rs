@@ -1,5 +1,5 @@
-//! JSON details: answers as numbers, booleans or words, answer maps that keep duplicates,
-//! and error messages without the position (which the errors carry in their own fields).
+//! JSON details: answers as numbers, booleans or words, answer maps read in order and
+//! without dropping a repeated item, and how error messages name the entries of lists.
 
 #[cfg(feature = "serde")]
 use std::fmt;
@@ -11,15 +11,17 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::answers::Response;
 
-/// serde_json's message without its trailing " at line L column C".
+/// How error messages name the entries of a model's lists.
 #[cfg(feature = "serde")]
-pub(crate) fn message(error: &serde_json::Error) -> String {
-    let text = error.to_string();
-    match text.rfind(" at line ") {
-        Some(cut) => text[..cut].to_string(),
-        None => text,
-    }
-}
+pub(crate) const MODEL_NOUNS: cocreate_input::Nouns<'static> = &[
+    ("competencies", "competency"),
+    ("items", "item"),
+    ("stages", "stage"),
+];
+
+/// How error messages name the entries of the answers' lists.
+#[cfg(feature = "serde")]
+pub(crate) const ANSWER_NOUNS: cocreate_input::Nouns<'static> = &[("respondents", "respondent")];
 
 #[cfg(feature = "serde")]
 impl Serialize for Response {

@@ -82,6 +82,30 @@
 //!   remembered, self-service with a human fallback, listening on electronic channels,
 //!   and casual customers versus true loyalists derived from behaviour.
 //!
+//! # Untrusted input
+//!
+//! Models and answers are files people write by hand and send around, so every reader
+//! is strict and bounded; a bad file is an error that names the place, never a panic, a
+//! hang or a silent change of meaning.
+//!
+//! - **Strict JSON.** [`MaturityModel::from_json`] and [`FirmAnswers::from_json`] refuse
+//!   an unknown or misspelt field, naming the nearest known one (`"wieght"`: did you mean
+//!   `weight`?), and a key that appears twice in any object (an item answered twice
+//!   included), so nothing the file says is dropped. A UTF-8 byte-order mark at the start
+//!   is skipped. Errors carry the line and column and name the competency, item, stage or
+//!   respondent. Text after the document is refused.
+//! - **Nesting and numbers.** Nesting deeper than 128 levels is an error, not a stack
+//!   overflow; a number beyond the range of `f64` is an error.
+//! - **Sizes**, checked before anything is built from the lists: at most
+//!   [`MAX_COMPETENCIES`] competencies, [`MAX_ITEMS`] items over all of them,
+//!   [`MAX_ACTIONS`] actions per stage of a competency, [`model::MAX_STAGES`] stages
+//!   ([`ModelError::TooManyStages`]); at most [`MAX_RESPONDENTS`] respondents with at most
+//!   [`MAX_ANSWERS`] answers each. Work after loading is linear in these sizes, apart
+//!   from the median across respondents (sorting each item's answers).
+//! - **Deserialising through validation.** A [`MaturityModel`] and a [`MaturityLevel`]
+//!   deserialised with serde go through the same checks as
+//!   [`MaturityModel::from_spec`] and [`MaturityLevel::from_number`].
+//!
 //! # Features
 //!
 //! - `serde` (default): `Serialize`/`Deserialize` on every data type, JSON loading of
@@ -109,7 +133,10 @@ mod score;
 pub mod spec;
 mod stats;
 
-pub use answers::{AnswerSheet, FirmAnswers, RespondentAnswers, Response, SheetBuilder};
+pub use answers::{
+    AnswerSheet, FirmAnswers, RespondentAnswers, Response, SheetBuilder, MAX_ANSWERS,
+    MAX_RESPONDENTS,
+};
 pub use assessment::{
     Agreement, Assessment, Banding, CompetencyResult, Coverage, GateOutcome, ItemContribution,
     Placement, ScoringInputs,
@@ -118,6 +145,8 @@ pub use error::{AnswerError, AssessError, ChecklistError, ModelError};
 pub use gap::{CompetencyGap, GapAnalysis, OverallGap};
 pub use group::{Aggregation, GroupOptions, InvalidOption, Spread};
 pub use level::{LevelOutOfRange, MaturityLevel};
-pub use model::{Competency, Gate, Item, MaturityModel, Stage};
+pub use model::{
+    Competency, Gate, Item, MaturityModel, Stage, MAX_ACTIONS, MAX_COMPETENCIES, MAX_ITEMS,
+};
 pub use progress::{CompetencyChange, Progress};
 pub use roadmap::{Roadmap, RoadmapStep, StepKind};

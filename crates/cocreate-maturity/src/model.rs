@@ -398,6 +398,7 @@ impl MaturityModel {
     /// assert!(matches!(err, ModelError::DuplicateItem { .. }));
     /// ```
     pub fn from_spec(spec: ModelSpec) -> Result<Self, ModelError> {
+        check_sizes(&spec)?;
         let model_text = |text: &str, what: &str| check_text(text, || what.to_string());
         model_text(&spec.id, "the model's id")?;
         model_text(&spec.name, "the model's name")?;
@@ -460,6 +461,11 @@ impl MaturityModel {
 
     /// Reads and checks a model written in JSON.
     ///
+    /// Strict: an unknown or misspelt field is refused with the nearest known name, a key
+    /// that appears twice in any object is refused, a UTF-8 byte-order mark at the start is
+    /// skipped; errors name the competency, item or stage and the line and column. Sizes
+    /// are limited as the crate's "Untrusted input" section says.
+    ///
     /// # Errors
     ///
     /// [`ModelError::Json`] with the line and column when the text is not a model's JSON
@@ -479,11 +485,14 @@ impl MaturityModel {
     /// ```
     #[cfg(feature = "serde")]
     pub fn from_json(text: &str) -> Result<Self, ModelError> {
-        let spec: ModelSpec = serde_json::from_str(text).map_err(|e| ModelError::Json {
-            line: e.line(),
-            column: e.column(),
-            message: crate::json::message(&e),
-        })?;
+        let spec: ModelSpec =
+            cocreate_input::from_str(text, crate::json::MODEL_NOUNS).map_err(|e| {
+                ModelError::Json {
+                    line: e.line,
+                    column: e.column,
+                    message: e.message,
+                }
+            })?;
         Self::from_spec(spec)
     }
 
@@ -979,4 +988,38 @@ fn weights(spec: &ModelSpec) -> Result<Vec<f64>, ModelError> {
         return Err(ModelError::WeightsDoNotSumToOne { sum });
     }
     Ok(given.into_iter().map(|w| w / sum).collect())
+}
+
+/// Most competencies a model may have.
+pub const MAX_COMPETENCIES: usize = 200;
+
+/// Most items a model may have over all its competencies.
+pub const MAX_ITEMS: usize = 2_000;
+
+/// Most actions a model may list for one stage of one competency, or for the gate.
+pub const MAX_ACTIONS: usize = 100;
+
+/// Refuses a model whose lists are longer than the documented limits, before any of them
+/// is built or indexed.
+fn check_sizes(spec: &ModelSpec) -> Result<(), ModelError> {
+    let over = |what: &'static str, count: usize, limit: usize| {
+        if count > limit {
+            Err(ModelError::TooLarge { what, count, limit })
+        } else {
+            Ok(())
+        }
+    };
+    over("competencies", spec.competencies.len(), MAX_COMPETENCIES)?;
+    let items: usize = spec.competencies.iter().map(|c| c.items.len()).sum();
+    over("items", items, MAX_ITEMS)?;
+    for c in &spec.competencies {
+        for actions in c.actions.values() {
+            over(
+                "actions for one stage of a competency",
+                actions.len(),
+                MAX_ACTIONS,
+            )?;
+        }
+    }
+    Ok(())
 }

@@ -273,7 +273,11 @@ impl Phase {
 /// # Ok::<(), cocreate_maturity::ChecklistError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "repr::EmotionGridRepr")
+)]
 pub struct EmotionGrid {
     channels: Vec<String>,
     /// `positive[channel][phase]`.
@@ -643,4 +647,39 @@ pub(crate) fn check_unique<'a>(
         }
     }
     Ok(())
+}
+
+#[cfg(feature = "serde")]
+mod repr {
+    //! The serde form of [`EmotionGrid`], checked like [`EmotionGrid::new`], with one row
+    //! of cells per channel.
+    use super::*;
+
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct EmotionGridRepr {
+        channels: Vec<String>,
+        positive: Vec<[bool; 3]>,
+    }
+
+    impl TryFrom<EmotionGridRepr> for EmotionGrid {
+        type Error = ChecklistError;
+        fn try_from(r: EmotionGridRepr) -> Result<Self, ChecklistError> {
+            let mut grid = EmotionGrid::new(r.channels)?;
+            if r.positive.len() > grid.positive.len() {
+                return Err(ChecklistError::PartExceedsWhole {
+                    what: "rows of cells in the emotion grid, against its channels".into(),
+                    part: r.positive.len() as u64,
+                    whole: grid.positive.len() as u64,
+                });
+            }
+            if let Some(channel) = grid.channels.get(r.positive.len()) {
+                return Err(ChecklistError::EmptyText {
+                    what: format!("the row of cells for channel '{channel}' of the emotion grid"),
+                });
+            }
+            grid.positive = r.positive;
+            Ok(grid)
+        }
+    }
 }

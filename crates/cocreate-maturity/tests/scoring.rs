@@ -445,11 +445,11 @@ fn bad_answers_get_clear_errors() {
 fn firm_answers_from_json_report_line_and_column() {
     let model = MaturityModel::builtin();
     let json = "{\n  \"respondents\": [\n    {\"id\": \"a\", \"answers\": {\"strategy.vision\": 4, \"strategy.vision\": 5}}\n  ]\n}";
-    let answers = cocreate_maturity::FirmAnswers::from_json(json).unwrap();
-    let err = answers.sheets(&model).unwrap_err();
+    let err = cocreate_maturity::FirmAnswers::from_json(json).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "respondent 'a' answered item 'strategy.vision' twice"
+        "the answers cannot be read at line 3, column 67: the key `strategy.vision` appears \
+         twice in respondent `a`, under `answers`; keep one"
     );
 
     let err = cocreate_maturity::FirmAnswers::from_json("{\"respondents\": [\n {\"id\": 3}]}")

@@ -30,7 +30,11 @@ use super::pathway::{Pathway, PathwayProfile, Recommendation, LOW_READINESS_NOTE
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "repr::ConstructsRepr")
+)]
 pub struct Constructs {
     traits: Vec<String>,
     mediators: Vec<String>,
@@ -244,5 +248,36 @@ impl Constructs {
             Pathway::LowReadiness => r.note = Some(LOW_READINESS_NOTE.to_string()),
         }
         r
+    }
+}
+
+#[cfg(feature = "serde")]
+mod repr {
+    //! The serde form of [`Constructs`], checked like [`Constructs::new`].
+    use super::*;
+
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct ConstructsRepr {
+        traits: Vec<String>,
+        mediators: Vec<String>,
+        outcome: String,
+        pathways: Vec<PathwayProfile>,
+        range: ResponseRange,
+    }
+
+    impl TryFrom<ConstructsRepr> for Constructs {
+        type Error = ReadinessError;
+        fn try_from(r: ConstructsRepr) -> Result<Self, ReadinessError> {
+            let c = Constructs {
+                traits: r.traits,
+                mediators: r.mediators,
+                outcome: r.outcome,
+                pathways: r.pathways,
+                range: r.range,
+            };
+            c.validate()?;
+            Ok(c)
+        }
     }
 }

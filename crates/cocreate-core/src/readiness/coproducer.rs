@@ -85,7 +85,11 @@ impl Dimension {
 /// # Ok::<(), cocreate_core::readiness::ReadinessError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "repr::CoproducerOptionsRepr")
+)]
 pub struct CoproducerOptions {
     gap_threshold: f64,
 }
@@ -361,5 +365,24 @@ fn summarise(customers: Vec<CoproducerDiagnosis>) -> CoproducerReport {
         ready: customers.iter().filter(|c| c.ready()).count(),
         human_fallback: customers.iter().filter(|c| c.human_fallback).count(),
         customers,
+    }
+}
+
+#[cfg(feature = "serde")]
+mod repr {
+    //! The serde form of [`CoproducerOptions`], checked by [`CoproducerOptions::new`].
+    use super::*;
+
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct CoproducerOptionsRepr {
+        gap_threshold: f64,
+    }
+
+    impl TryFrom<CoproducerOptionsRepr> for CoproducerOptions {
+        type Error = ReadinessError;
+        fn try_from(r: CoproducerOptionsRepr) -> Result<Self, ReadinessError> {
+            CoproducerOptions::new(r.gap_threshold)
+        }
     }
 }

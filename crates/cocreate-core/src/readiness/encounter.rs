@@ -56,7 +56,11 @@ impl Aspect {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "repr::PerceptionRuleRepr")
+)]
 pub struct PerceptionRule {
     range: ResponseRange,
     lambda: f64,
@@ -140,5 +144,26 @@ impl PerceptionRule {
             neutral: neu,
             unweighted: sum / aspects.len() as f64,
         })
+    }
+}
+
+#[cfg(feature = "serde")]
+mod repr {
+    //! The serde form of [`PerceptionRule`], checked by
+    //! [`PerceptionRule::negativity_weight`].
+    use super::*;
+
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct PerceptionRuleRepr {
+        range: ResponseRange,
+        lambda: f64,
+    }
+
+    impl TryFrom<PerceptionRuleRepr> for PerceptionRule {
+        type Error = ReadinessError;
+        fn try_from(r: PerceptionRuleRepr) -> Result<Self, ReadinessError> {
+            PerceptionRule::new(r.range).negativity_weight(r.lambda)
+        }
     }
 }

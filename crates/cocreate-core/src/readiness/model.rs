@@ -22,7 +22,11 @@ use super::pathway::{PathwayRule, ResolvedRule};
 /// assert_eq!(p.to_string(), "supplied: pilot study, Table 3");
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(deny_unknown_fields)
+)]
 #[non_exhaustive]
 pub enum Provenance {
     /// Estimated by maximum likelihood with [`crate::sem`].
@@ -68,7 +72,11 @@ impl std::fmt::Display for Provenance {
 /// intercepts of the marker indicators (the loading fixed to 1), which put the latent
 /// variable on its marker's response scale.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(deny_unknown_fields)
+)]
 pub struct Coefficients {
     /// Intercepts of the mediators (`α_m`).
     pub alpha_m: Vec<f64>,
@@ -119,7 +127,11 @@ impl Coefficients {
 /// Everything a readiness model is made of: the inputs that serde stores, from which the
 /// derived moments are rebuilt (and validated) on deserialising.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(deny_unknown_fields)
+)]
 pub(crate) struct ModelSpec {
     pub constructs: Constructs,
     pub provenance: Provenance,

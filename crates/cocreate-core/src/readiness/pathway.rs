@@ -15,7 +15,11 @@ use super::error::ReadinessError;
 /// assert!(p.formats.iter().any(|f| f == "beta tests"));
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(deny_unknown_fields)
+)]
 pub struct PathwayProfile {
     /// The pathway's name, e.g. `"innovation-led"`.
     pub name: String,
@@ -179,7 +183,11 @@ impl Threshold {
 /// # Ok::<(), cocreate_core::readiness::ReadinessError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "repr::PathwayRuleRepr")
+)]
 pub struct PathwayRule {
     low: Threshold,
     lead_share: f64,
@@ -366,3 +374,28 @@ pub struct Recommendation {
 
 /// The note of the low-readiness pathway.
 pub(crate) const LOW_READINESS_NOTE: &str = "the predicted willingness is below the low-readiness threshold, so personality recommends no co-creation format; personality is a weak prior, not a gate: check co-producer readiness (motivation, role clarity, task communicated, ability) before ruling the customer out";
+
+#[cfg(feature = "serde")]
+mod repr {
+    //! The serde form of [`PathwayRule`], checked by [`PathwayRuleBuilder::build`].
+    use super::*;
+
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct PathwayRuleRepr {
+        low: Threshold,
+        lead_share: f64,
+        min_contribution: f64,
+    }
+
+    impl TryFrom<PathwayRuleRepr> for PathwayRule {
+        type Error = ReadinessError;
+        fn try_from(r: PathwayRuleRepr) -> Result<Self, ReadinessError> {
+            PathwayRule::builder()
+                .low(r.low)
+                .lead_share(r.lead_share)
+                .min_contribution(r.min_contribution)
+                .build()
+        }
+    }
+}

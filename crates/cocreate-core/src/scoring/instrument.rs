@@ -20,7 +20,11 @@ use super::norms::Norms;
 /// # Ok::<(), cocreate_core::scoring::ScoringError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "json::RawRange")
+)]
 pub struct ResponseRange {
     min: f64,
     max: f64,
@@ -278,6 +282,46 @@ pub struct Instrument {
     items: Vec<String>,
     item_text: BTreeMap<String, String>,
     norms: Option<Norms>,
+    notes: KeyFileNotes,
+}
+
+/// Most scales a JSON key file may define ([`Instrument::from_json_str`]).
+pub const MAX_KEY_FILE_SCALES: usize = 500;
+
+/// Most item entries a JSON key file may list over all its scales, and the most entries
+/// of its `item_order` and `item_text` ([`Instrument::from_json_str`]). Reliability and
+/// scoring work grows with the square of the items; no published questionnaire comes near.
+pub const MAX_KEY_FILE_ITEMS: usize = 2_000;
+
+/// Largest key file [`Instrument::from_json_path`] reads, in bytes (16 MiB).
+pub const MAX_KEY_FILE_BYTES: u64 = 16 << 20;
+
+/// Descriptive fields a key file may carry for its readers, kept as written and written
+/// back by [`Instrument::to_json_string`]. They document the keys; scoring does not use
+/// them.
+///
+/// ```
+/// use cocreate_core::scoring::Instrument;
+///
+/// let keys = Instrument::from_json_str(r#"{"dataset": "survey.csv", "scale_min": 1, "scale_max": 5,
+///   "reverse_formula": "6 - x", "other_columns": {"id": "respondent id"},
+///   "scales": [{"name": "O", "items": ["O1"]}]}"#)?;
+/// assert_eq!(keys.notes().dataset.as_deref(), Some("survey.csv"));
+/// assert_eq!(keys.notes().other_columns["id"], "respondent id");
+/// # Ok::<(), cocreate_core::scoring::ScoringError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub struct KeyFileNotes {
+    /// The data file the keys were written for (also the instrument's name when the key
+    /// file gives no `name`).
+    pub dataset: Option<String>,
+    /// How reverse-keyed items are scored, in words.
+    pub reverse_formula: Option<String>,
+    /// How a scale's score is formed, in words.
+    pub composite: Option<String>,
+    /// Columns of the data that are not items, with what they hold.
+    pub other_columns: BTreeMap<String, String>,
 }
 
 impl Instrument {
@@ -319,6 +363,7 @@ impl Instrument {
             items,
             item_text: BTreeMap::new(),
             norms: None,
+            notes: KeyFileNotes::default(),
         })
     }
 
@@ -390,6 +435,7 @@ impl Instrument {
         }
         out.source = self.source.clone();
         out.norms = self.norms.clone();
+        out.notes = self.notes.clone();
         out.item_text = self
             .item_text
             .iter()
@@ -401,11 +447,28 @@ impl Instrument {
     /// Reads an instrument from JSON.
     ///
     /// The form is `{"name", "scale_min", "scale_max", "scales": [{"name", "label",
-    /// "items", "reverse"}]}`. Also accepted: `constructs` for `scales`; `dataset` when
-    /// `name` is absent; per scale `keys` in psych notation (`["-A1", "A2"]`) instead of
-    /// `items` + `reverse`; a missing `reverse` (nothing reversed); optional `integer`
-    /// (default true), `source`, `item_order` (the order responses are stored in, when not
-    /// scale by scale), `item_text` and `norms`. Unknown fields are ignored.
+    /// "items", "reverse"}]}`. Also accepted: `constructs` for `scales`; per scale `keys` in
+    /// psych notation (`["-A1", "A2"]`) instead of `items` + `reverse`; a missing `reverse`
+    /// (nothing reversed); optional `integer` (default true), `source`, `item_order` (the
+    /// order responses are stored in, when not scale by scale), `item_text` and `norms`.
+    /// The descriptive fields of the project's own key files are kept in
+    /// [`Instrument::notes`]: `dataset` (the data file the keys were written for, and the
+    /// name when `name` is absent), `reverse_formula`, `composite` (free text) and
+    /// `other_columns` (column name → description).
+    ///
+    /// Any other field is an error naming the nearest known one, so a misspelling such as
+    /// `"reversed"` for `"reverse"` cannot silently reverse-key nothing; so is a key that
+    /// appears twice in any object. A UTF-8 byte-order mark at the start is skipped. Errors
+    /// name the scale and the line and column.
+    ///
+    /// # Untrusted input
+    ///
+    /// Reading is linear in the length of the text, nesting deeper than 128 levels is an
+    /// error, and an instrument may have at most [`MAX_KEY_FILE_SCALES`] scales and
+    /// [`MAX_KEY_FILE_ITEMS`] item entries over all scales, checked before the scales are
+    /// built (scoring and reliability work grows with the square of the items).
+    /// [`Instrument::from_json_path`] refuses a file larger than [`MAX_KEY_FILE_BYTES`]
+    /// before reading it.
     ///
     /// ```
     /// use cocreate_core::scoring::Instrument;
@@ -418,12 +481,15 @@ impl Instrument {
     ///
     /// let bad = Instrument::from_json_str(r#"{"scale_min": 1, "scale_max": 5, "scales": [{"name": "O", "items": ["O1"], "reverse": [true, false]}]}"#);
     /// assert!(bad.unwrap_err().to_string().contains("1 items but 2 reverse flags"));
+    ///
+    /// let typo = Instrument::from_json_str(r#"{"scale_min": 1, "scale_max": 5, "scales": [{"name": "O", "items": ["O1"], "reversed": [true]}]}"#);
+    /// assert!(typo.unwrap_err().to_string().contains("unknown field `reversed` in scale `O`; did you mean `reverse`?"));
     /// # Ok::<(), cocreate_core::scoring::ScoringError>(())
     /// ```
     #[cfg(feature = "serde")]
     pub fn from_json_str(json: &str) -> Result<Self, ScoringError> {
         let raw: json::RawInstrument =
-            serde_json::from_str(json).map_err(|e| ScoringError::Json {
+            cocreate_input::from_str(json, json::NOUNS).map_err(|e| ScoringError::Json {
                 message: e.to_string(),
             })?;
         raw.into_instrument()
@@ -440,12 +506,21 @@ impl Instrument {
     #[cfg(feature = "serde")]
     pub fn from_json_path(path: impl AsRef<std::path::Path>) -> Result<Self, ScoringError> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| {
+        let io = |source| {
             ScoringError::Data(crate::data::DataError::Io {
                 path: path.to_path_buf(),
                 source,
             })
-        })?;
+        };
+        let size = std::fs::metadata(path).map_err(io)?.len();
+        if size > MAX_KEY_FILE_BYTES {
+            return Err(ScoringError::Json {
+                message: format!(
+                    "the key file is {size} bytes, more than the limit of {MAX_KEY_FILE_BYTES}"
+                ),
+            });
+        }
+        let text = std::fs::read_to_string(path).map_err(io)?;
         Self::from_json_str(&text)
     }
 
@@ -526,6 +601,11 @@ impl Instrument {
         self.norms.as_ref()
     }
 
+    /// The descriptive fields the key file carried ([`KeyFileNotes`]).
+    pub fn notes(&self) -> &KeyFileNotes {
+        &self.notes
+    }
+
     /// The same instrument storing its items in `order` (a permutation of
     /// [`Instrument::items`]), for example questionnaire order rather than scale by scale.
     /// Responses built from byte codes or rows follow this order.
@@ -601,7 +681,15 @@ mod json {
     //! The JSON form of an instrument, validated into [`Instrument`].
     use super::*;
 
+    /// How error messages name the entries of the lists of a key file.
+    pub(super) const NOUNS: cocreate_input::Nouns<'static> = &[
+        ("scales", "scale"),
+        ("constructs", "scale"),
+        ("percentiles", "percentile point"),
+    ];
+
     #[derive(serde::Serialize, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
     pub(super) struct RawScale {
         name: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -615,10 +703,11 @@ mod json {
     }
 
     #[derive(serde::Serialize, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
     pub(super) struct RawInstrument {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         name: Option<String>,
-        #[serde(default, skip_serializing)]
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         dataset: Option<String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         source: Option<String>,
@@ -626,12 +715,18 @@ mod json {
         scale_max: f64,
         #[serde(default = "yes")]
         integer: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reverse_formula: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        composite: Option<String>,
         #[serde(alias = "constructs")]
         scales: Vec<RawScale>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         item_order: Option<Vec<String>>,
         #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
         item_text: BTreeMap<String, String>,
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        other_columns: BTreeMap<String, String>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         norms: Option<Norms>,
     }
@@ -640,8 +735,47 @@ mod json {
         true
     }
 
+    /// A [`ResponseRange`] as written, checked by [`ResponseRange::with_integer`].
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct RawRange {
+        min: f64,
+        max: f64,
+        #[serde(default = "yes")]
+        integer: bool,
+    }
+
+    impl TryFrom<RawRange> for ResponseRange {
+        type Error = ScoringError;
+        fn try_from(raw: RawRange) -> Result<Self, ScoringError> {
+            ResponseRange::with_integer(raw.min, raw.max, raw.integer)
+        }
+    }
+
     impl RawInstrument {
         pub(super) fn into_instrument(self) -> Result<Instrument, ScoringError> {
+            let limit = |what: &str, len: usize, max: usize| {
+                cocreate_input::check_len(what, len, max)
+                    .map_err(|m| ScoringError::Instrument(format!("the key file has {m}")))
+            };
+            limit("scales", self.scales.len(), MAX_KEY_FILE_SCALES)?;
+            let entries: usize = self
+                .scales
+                .iter()
+                .map(|s| {
+                    s.items
+                        .as_ref()
+                        .map_or(0, Vec::len)
+                        .max(s.keys.as_ref().map_or(0, Vec::len))
+                })
+                .sum();
+            limit("item entries over all scales", entries, MAX_KEY_FILE_ITEMS)?;
+            limit(
+                "entries in `item_order`",
+                self.item_order.as_ref().map_or(0, Vec::len),
+                MAX_KEY_FILE_ITEMS,
+            )?;
+            limit("item texts", self.item_text.len(), MAX_KEY_FILE_ITEMS)?;
             let range = ResponseRange::with_integer(self.scale_min, self.scale_max, self.integer)?;
             let scales = self
                 .scales
@@ -674,7 +808,7 @@ mod json {
                 .collect::<Result<Vec<_>, _>>()?;
             let name = self
                 .name
-                .or(self.dataset)
+                .or_else(|| self.dataset.clone())
                 .unwrap_or_else(|| "unnamed instrument".to_string());
             let mut inst = Instrument::new(name, range, scales)?;
             if let Some(order) = self.item_order {
@@ -682,6 +816,12 @@ mod json {
             }
             let mut inst = inst.with_item_text(self.item_text)?;
             inst.source = self.source;
+            inst.notes = KeyFileNotes {
+                dataset: self.dataset,
+                reverse_formula: self.reverse_formula,
+                composite: self.composite,
+                other_columns: self.other_columns,
+            };
             if let Some(norms) = self.norms {
                 inst = inst.with_norms(norms)?;
             }
@@ -695,7 +835,10 @@ mod json {
             RawInstrument {
                 item_order: (default_order != inst.items).then(|| inst.items.clone()),
                 name: Some(inst.name.clone()),
-                dataset: None,
+                dataset: inst.notes.dataset.clone(),
+                reverse_formula: inst.notes.reverse_formula.clone(),
+                composite: inst.notes.composite.clone(),
+                other_columns: inst.notes.other_columns.clone(),
                 source: inst.source.clone(),
                 scale_min: inst.range.min,
                 scale_max: inst.range.max,

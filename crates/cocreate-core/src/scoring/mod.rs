@@ -55,7 +55,10 @@ mod scores;
 mod stats;
 
 pub use error::{CellPosition, ScoringError};
-pub use instrument::{Instrument, ResponseRange, Scale};
+pub use instrument::{
+    Instrument, KeyFileNotes, ResponseRange, Scale, MAX_KEY_FILE_BYTES, MAX_KEY_FILE_ITEMS,
+    MAX_KEY_FILE_SCALES,
+};
 pub use norms::{
     pomp, NormedScore, NormedScores, Norms, PercentileMethod, PercentilePoint, ScaleNorm,
 };

@@ -12,7 +12,11 @@ use super::scores::Scores;
 /// One point of a percentile table: the share of the norm sample (0–100) scoring at or
 /// below `score`.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(deny_unknown_fields)
+)]
 pub struct PercentilePoint {
     /// A scale score (mean of keyed items).
     pub score: f64,
@@ -32,7 +36,11 @@ pub struct PercentilePoint {
 /// # Ok::<(), cocreate_core::scoring::ScoringError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "repr::ScaleNormRepr")
+)]
 pub struct ScaleNorm {
     scale: String,
     mean: f64,
@@ -337,6 +345,7 @@ impl Norms {
 /// The unchecked JSON form of [`Norms`], validated on deserialisation.
 #[cfg(feature = "serde")]
 #[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 struct NormsRepr {
     source: String,
     scales: Vec<ScaleNorm>,
@@ -427,5 +436,38 @@ impl NormedScores {
             return None;
         }
         self.values[row * self.scales.len() + s]
+    }
+}
+
+#[cfg(feature = "serde")]
+mod repr {
+    //! The serde form of [`ScaleNorm`], checked like [`ScaleNorm::new`].
+    use super::*;
+
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct ScaleNormRepr {
+        scale: String,
+        mean: f64,
+        sd: f64,
+        #[serde(default)]
+        n: Option<u64>,
+        #[serde(default)]
+        percentiles: Vec<PercentilePoint>,
+    }
+
+    impl TryFrom<ScaleNormRepr> for ScaleNorm {
+        type Error = ScoringError;
+        fn try_from(r: ScaleNormRepr) -> Result<Self, ScoringError> {
+            let norm = ScaleNorm {
+                scale: r.scale,
+                mean: r.mean,
+                sd: r.sd,
+                n: r.n,
+                percentiles: r.percentiles,
+            };
+            norm.validate()?;
+            Ok(norm)
+        }
     }
 }

@@ -24,7 +24,11 @@ use super::stats::{cov2cor, median, qf, smc, variance, PairwiseMoments};
 /// # Ok::<(), cocreate_core::scoring::ScoringError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "repr::LabelledMatrixRepr")
+)]
 pub struct LabelledMatrix {
     /// Row names.
     pub rows: Vec<String>,
@@ -757,4 +761,25 @@ fn centred_cor(s: &[f64], centre: f64, dx: impl Iterator<Item = f64>) -> f64 {
         return f64::NAN;
     }
     (sab - sa * sb / m) / ((saa - sa * sa / m) * (sbb - sb * sb / m)).sqrt()
+}
+
+#[cfg(feature = "serde")]
+mod repr {
+    //! The serde form of [`LabelledMatrix`], checked by [`LabelledMatrix::new`].
+    use super::*;
+
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct LabelledMatrixRepr {
+        rows: Vec<String>,
+        cols: Vec<String>,
+        values: Vec<f64>,
+    }
+
+    impl TryFrom<LabelledMatrixRepr> for LabelledMatrix {
+        type Error = ScoringError;
+        fn try_from(r: LabelledMatrixRepr) -> Result<Self, ScoringError> {
+            LabelledMatrix::new(r.rows, r.cols, r.values)
+        }
+    }
 }

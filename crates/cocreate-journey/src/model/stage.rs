@@ -51,7 +51,11 @@ pub enum Stage {
 /// # Ok::<(), cocreate_journey::StageError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "repr::CustomStageRepr")
+)]
 pub struct CustomStage {
     name: String,
     rank: u32,
@@ -283,7 +287,11 @@ impl fmt::Display for Stage {
 /// # Ok::<(), cocreate_journey::StageError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "repr::StageOrderRepr")
+)]
 pub struct StageOrder {
     stages: Vec<Stage>,
 }
@@ -429,5 +437,43 @@ impl StageOrder {
 impl Default for StageOrder {
     fn default() -> Self {
         StageOrder::standard()
+    }
+}
+
+#[cfg(feature = "serde")]
+mod repr {
+    //! The serde forms of [`CustomStage`] and [`StageOrder`], checked by
+    //! [`Stage::custom`] and [`StageOrder::new`].
+    use super::*;
+
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct CustomStageRepr {
+        name: String,
+        rank: u32,
+    }
+
+    impl TryFrom<CustomStageRepr> for CustomStage {
+        type Error = StageError;
+        fn try_from(r: CustomStageRepr) -> Result<Self, StageError> {
+            match Stage::custom(r.name, r.rank)? {
+                Stage::Custom(custom) => Ok(custom),
+                // Stage::custom builds only custom stages.
+                _ => Err(StageError::EmptyName),
+            }
+        }
+    }
+
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct StageOrderRepr {
+        stages: Vec<Stage>,
+    }
+
+    impl TryFrom<StageOrderRepr> for StageOrder {
+        type Error = StageError;
+        fn try_from(r: StageOrderRepr) -> Result<Self, StageError> {
+            StageOrder::new(r.stages)
+        }
     }
 }
