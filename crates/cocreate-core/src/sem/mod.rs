@@ -74,6 +74,7 @@ mod results;
 mod standardize;
 mod start;
 mod summary;
+mod validity;
 
 pub use bootstrap::{
     basic_interval, bias_corrected_interval, normal_interval, percentile_interval, BootInterval,
@@ -91,3 +92,8 @@ pub use options::{
 };
 pub use partable::{ParameterRow, ParameterTable};
 pub use results::{Convergence, FitMeasures, ParameterEstimate, SemFit, StandardizedEstimate};
+pub use validity::{
+    htmt, measurement_validity, measurement_validity_with, validity_from_parts, FactorReliability,
+    FornellLarcker, HtmtFlag, Loading, MeasurementParts, MeasurementValidity, NamedMatrix,
+    ValidityError, ValidityThresholds,
+};
