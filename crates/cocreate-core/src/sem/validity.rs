@@ -412,7 +412,10 @@ pub fn validity_from_parts(
         let tot_sigma = block_sum(sigma, items);
         let tr_s: f64 = items.iter().map(|&(a, _)| s[(a, a)]).sum();
         let tr_sigma: f64 = items.iter().map(|&(a, _)| sigma[(a, a)]).sum();
-        if [tot_s, tr_s, tot_sigma].iter().any(|v| v.is_nan() || *v <= 0.0) {
+        if [tot_s, tr_s, tot_sigma]
+            .iter()
+            .any(|v| v.is_nan() || *v <= 0.0)
+        {
             return Err(ValidityError::Degenerate {
                 factor: name.clone(),
                 what: "its items have a total variance of zero".into(),
