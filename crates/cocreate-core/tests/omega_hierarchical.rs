@@ -1,0 +1,143 @@
+//! ω hierarchical against psych 2.2.9 `omega(bfi[, 1:25], nfactors = k)` (GPArotation
+//! 2022.10-2), to 1e-4.
+
+mod common;
+
+use cocreate_core::scoring::{
+    omega_hierarchical, omega_hierarchical_from_table, OmegaError, OmegaHierarchical,
+};
+use nalgebra::DMatrix;
+use serde_json::Value;
+
+const TOL: f64 = 1e-4;
+
+fn run(name: &str, k: usize) -> (OmegaHierarchical, Value) {
+    let r = common::reference(&format!("ext/{name}"));
+    let items: Vec<String> = r["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    let data = common::table("bfi.csv");
+    let om = omega_hierarchical_from_table(&data, &items, k).unwrap();
+    (om, r)
+}
+
+fn close(what: &str, got: f64, want: &Value, max: &mut f64) {
+    let w = want
+        .as_f64()
+        .unwrap_or_else(|| panic!("{what}: no reference"));
+    let d = (got - w).abs();
+    *max = max.max(d);
+    assert!(d <= TOL, "{what}: got {got}, psych {w} (difference {d:e})");
+}
+
+fn compare(om: &OmegaHierarchical, r: &Value) -> f64 {
+    let mut max = 0.0f64;
+    close("omega_h", om.omega_h, &r["omega_h"], &mut max);
+    close("omega_total", om.omega_total, &r["omega_total"], &mut max);
+    close("alpha", om.alpha, &r["alpha"], &mut max);
+    close("G6", om.g6, &r["G6"], &mut max);
+    close("omega_lim", om.omega_lim, &r["omega_lim"], &mut max);
+    close("ECV", om.ecv, &r["ECV"], &mut max);
+    let flipped: Vec<&str> = r["flipped_items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(om.flipped_items, flipped);
+    let sl = &r["schmid_leiman"];
+    let k = om.nfactors;
+    for (i, row) in sl["values"].as_array().unwrap().iter().enumerate() {
+        let row = row.as_array().unwrap();
+        let item = &om.items[i];
+        close(&format!("{item} g"), om.g[i], &row[0], &mut max);
+        for f in 0..k {
+            close(
+                &format!("{item} F{}*", f + 1),
+                om.group_loadings[i][f],
+                &row[1 + f],
+                &mut max,
+            );
+        }
+        close(&format!("{item} h2"), om.h2[i], &row[k + 1], &mut max);
+        close(&format!("{item} u2"), om.u2[i], &row[k + 2], &mut max);
+        close(&format!("{item} p2"), om.p2[i], &row[k + 3], &mut max);
+    }
+    for (i, row) in r["oblique_loadings"]["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+    {
+        for (f, v) in row.as_array().unwrap().iter().enumerate() {
+            close(
+                &format!("oblique {i},{f}"),
+                om.oblique_loadings[i][f],
+                v,
+                &mut max,
+            );
+        }
+    }
+    for (a, row) in r["oblique_phi"]["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+    {
+        for (b, v) in row.as_array().unwrap().iter().enumerate() {
+            close(&format!("phi {a},{b}"), om.oblique_phi[a][b], v, &mut max);
+        }
+    }
+    for (f, v) in r["second_order_gloading"]["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+    {
+        close(
+            &format!("second-order {f}"),
+            om.second_order_gloading[f],
+            &v[0],
+            &mut max,
+        );
+    }
+    let groups = r["omega_group"].as_array().unwrap();
+    assert_eq!(groups.len(), om.omega_group.len());
+    for (got, want) in om.omega_group.iter().zip(groups) {
+        assert_eq!(got.factor, want["factor"].as_str().unwrap());
+        for (key, v) in [
+            ("total", got.total),
+            ("general", got.general),
+            ("group", got.group),
+        ] {
+            match (v, want[key].as_f64()) {
+                (Some(v), Some(_)) => {
+                    close(&format!("{} {key}", got.factor), v, &want[key], &mut max)
+                }
+                (None, None) => {}
+                (v, w) => panic!("{} {key}: got {v:?}, psych {w:?}", got.factor),
+            }
+        }
+    }
+    max
+}
+
+#[test]
+fn bfi_five_factors_matches_psych() {
+    let (om, r) = run("omega_bfi_5f", 5);
+    let max = compare(&om, &r);
+    eprintln!("omega_bfi_5f: largest difference {max:e}");
+    assert!(om.converged);
+    assert!(om.warnings.is_empty(), "{:?}", om.warnings);
+    assert!(om.to_string().contains("omega_h"));
+}
+
+#[test]
+fn bfi_three_factors_matches_psych() {
+    let (om, r) = run("omega_bfi_3f", 3);
+    let max = compare(&om, &r);
+    eprintln!("omega_bfi_3f: largest difference {max:e}");
+}
