@@ -141,3 +141,99 @@ fn bfi_three_factors_matches_psych() {
     let max = compare(&om, &r);
     eprintln!("omega_bfi_3f: largest difference {max:e}");
 }
+
+/// psych's option "equal" for two factors (reference by
+/// `docs/reference-scripts/omega_two_factors.R`), with the warning psych prints.
+#[test]
+fn bfi_two_factors_matches_psych_option_equal() {
+    let (om, r) = run("omega_bfi_2f", 2);
+    let max = compare(&om, &r);
+    eprintln!("omega_bfi_2f: largest difference {max:e}");
+    assert!(om
+        .warnings
+        .iter()
+        .any(|w| w.contains("three factors are needed")));
+}
+
+/// The same numbers come from the pairwise correlation matrix (psych's check).
+#[test]
+fn correlation_input_gives_the_same_result() {
+    let (om, _) = run("omega_bfi_3f", 3);
+    let data = common::table("bfi.csv");
+    let t = data.select(&om.items).unwrap();
+    let p = om.items.len();
+    // Pairwise correlations computed independently here.
+    let mut r = DMatrix::<f64>::identity(p, p);
+    for a in 0..p {
+        for b in 0..p {
+            if a == b {
+                continue;
+            }
+            let pairs: Vec<(f64, f64)> = (0..t.n_rows())
+                .filter_map(|i| Some((t.get(i, a)?, t.get(i, b)?)))
+                .collect();
+            let n = pairs.len() as f64;
+            let (mx, my) = (
+                pairs.iter().map(|p| p.0).sum::<f64>() / n,
+                pairs.iter().map(|p| p.1).sum::<f64>() / n,
+            );
+            let sxy: f64 = pairs.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
+            let sxx: f64 = pairs.iter().map(|p| (p.0 - mx).powi(2)).sum();
+            let syy: f64 = pairs.iter().map(|p| (p.1 - my).powi(2)).sum();
+            r[(a, b)] = sxy / (sxx * syy).sqrt();
+        }
+    }
+    let from_r = omega_hierarchical(&r, &om.items, 3).unwrap();
+    assert!((from_r.omega_h - om.omega_h).abs() < 1e-10);
+    assert!((from_r.omega_total - om.omega_total).abs() < 1e-10);
+}
+
+#[test]
+fn bad_requests_are_clear_errors() {
+    let data = common::table("bfi.csv");
+    let items: Vec<String> = ["A1", "A2", "A3", "A4", "A5", "C1", "C2", "C3"]
+        .map(String::from)
+        .to_vec();
+    let err = omega_hierarchical_from_table(&data, &items, 3).unwrap_err();
+    assert!(matches!(
+        err,
+        OmegaError::TooFewItems {
+            items: 8,
+            nfactors: 3,
+            needed: 9
+        }
+    ));
+    assert!(
+        err.to_string().contains("at least 3 items per factor"),
+        "{err}"
+    );
+    let err = omega_hierarchical_from_table(&data, &items, 1).unwrap_err();
+    assert!(matches!(err, OmegaError::TooFewFactors(1)));
+    assert!(err.to_string().contains("omega total"));
+    assert!(matches!(
+        omega_hierarchical_from_table(&data, &items, 0),
+        Err(OmegaError::TooFewFactors(0))
+    ));
+    let unknown: Vec<String> = (0..9).map(|i| format!("zz{i}")).collect();
+    assert!(matches!(
+        omega_hierarchical_from_table(&data, &unknown, 3),
+        Err(OmegaError::Data(_))
+    ));
+    let names: Vec<String> = (0..6).map(|i| format!("v{i}")).collect();
+    let mut r = DMatrix::<f64>::identity(6, 6);
+    r[(0, 1)] = f64::NAN;
+    assert!(matches!(
+        omega_hierarchical(&r, &names, 2),
+        Err(OmegaError::InvalidMatrix(_))
+    ));
+    assert!(matches!(
+        omega_hierarchical(&DMatrix::identity(5, 5), &names, 2),
+        Err(OmegaError::InvalidMatrix(_))
+    ));
+    let mut asym = DMatrix::<f64>::identity(6, 6);
+    asym[(0, 1)] = 0.3;
+    assert!(matches!(
+        omega_hierarchical(&asym, &names, 2),
+        Err(OmegaError::InvalidMatrix(_))
+    ));
+}
