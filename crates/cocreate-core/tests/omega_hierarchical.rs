@@ -237,3 +237,45 @@ fn bad_requests_are_clear_errors() {
         Err(OmegaError::InvalidMatrix(_))
     ));
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// A population higher-order model with simple structure: three group factors,
+        /// three items each, factors loading γ on g. Schmid–Leiman recovers it, so ω_h is
+        /// (Σ_i λ_i γ_f(i))² / V_t and ω total is 1 − Σ(1 − λ²)/V_t.
+        #[test]
+        fn population_higher_order_model_is_recovered(
+            lambda in proptest::collection::vec(0.5f64..0.85, 9),
+            gamma in proptest::collection::vec(0.45f64..0.85, 3),
+        ) {
+            let p = 9;
+            let f = |i: usize| i / 3;
+            let r = DMatrix::from_fn(p, p, |i, j| {
+                if i == j {
+                    1.0
+                } else if f(i) == f(j) {
+                    lambda[i] * lambda[j]
+                } else {
+                    lambda[i] * lambda[j] * gamma[f(i)] * gamma[f(j)]
+                }
+            });
+            let names: Vec<String> = (0..p).map(|i| format!("x{i}")).collect();
+            let om = omega_hierarchical(&r, &names, 3).unwrap();
+            let vt = r.sum();
+            let sg: f64 = (0..p).map(|i| lambda[i] * gamma[f(i)]).sum();
+            let unique: f64 = lambda.iter().map(|l| 1.0 - l * l).sum();
+            prop_assert!((om.omega_h - sg * sg / vt).abs() < 1e-4, "{} vs {}", om.omega_h, sg * sg / vt);
+            prop_assert!((om.omega_total - (1.0 - unique / vt)).abs() < 1e-6);
+            prop_assert!(om.omega_h <= om.omega_total + 1e-12);
+            prop_assert!(om.flipped_items.is_empty());
+            for i in 0..p {
+                prop_assert!((om.g[i] - lambda[i] * gamma[f(i)]).abs() < 1e-3);
+            }
+        }
+    }
+}

@@ -307,3 +307,50 @@ fn standalone_htmt_checks_its_input() {
     assert_eq!(h.get("A", "B"), None);
     assert_eq!(h2.get("A", "B"), None);
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// HTMT is symmetric, ignores the sign of correlations and the order of the items
+        /// within a factor (up to rounding: semTools' own HTMT2 matrix is symmetric to 1e-16).
+        #[test]
+        fn htmt_invariances(vals in proptest::collection::vec(-0.6f64..0.6, 15), flip in 0usize..6) {
+            let p = 6;
+            let mut r = DMatrix::<f64>::identity(p, p);
+            let mut k = 0;
+            for i in 0..p {
+                for j in i + 1..p {
+                    let v = if vals[k].abs() < 0.05 { 0.3 } else { vals[k] };
+                    r[(i, j)] = v;
+                    r[(j, i)] = v;
+                    k += 1;
+                }
+            }
+            let names: Vec<String> = (0..p).map(|i| format!("v{i}")).collect();
+            let f = |items: &[usize]| items.iter().map(|&i| names[i].clone()).collect::<Vec<_>>();
+            let groups = vec![("A".to_string(), f(&[0, 1, 2])), ("B".to_string(), f(&[3, 4, 5]))];
+            let (h, h2) = htmt(&r, &names, &groups).unwrap();
+            prop_assert!((h.get("A", "B").unwrap() - h.get("B", "A").unwrap()).abs() < 1e-12);
+            prop_assert!((h2.get("A", "B").unwrap() - h2.get("B", "A").unwrap()).abs() < 1e-12);
+            // Reversing one item (all its correlations change sign) changes nothing.
+            let mut rf = r.clone();
+            for j in 0..p {
+                if j != flip {
+                    rf[(flip, j)] = -rf[(flip, j)];
+                    rf[(j, flip)] = -rf[(j, flip)];
+                }
+            }
+            let (hf, _) = htmt(&rf, &names, &groups).unwrap();
+            prop_assert!((hf.get("A", "B").unwrap() - h.get("A", "B").unwrap()).abs() < 1e-12);
+            // Reordering items within factors changes nothing.
+            let regrouped = vec![("A".to_string(), f(&[2, 0, 1])), ("B".to_string(), f(&[5, 3, 4]))];
+            let (hr, h2r) = htmt(&r, &names, &regrouped).unwrap();
+            prop_assert!((hr.get("A", "B").unwrap() - h.get("A", "B").unwrap()).abs() < 1e-12);
+            prop_assert!((h2r.get("A", "B").unwrap() - h2.get("A", "B").unwrap()).abs() < 1e-12);
+        }
+    }
+}
