@@ -49,6 +49,30 @@ fn compare(om: &OmegaHierarchical, r: &Value) -> f64 {
         .collect();
     assert_eq!(om.flipped_items, flipped);
     let sl = &r["schmid_leiman"];
+    let rownames: Vec<&str> = sl["rownames"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(om.schmid_leiman.rownames, rownames);
+    let colnames: Vec<&str> = sl["colnames"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(om.schmid_leiman.colnames, colnames);
+    for (got, want) in om
+        .schmid_leiman
+        .values
+        .iter()
+        .zip(sl["values"].as_array().unwrap())
+    {
+        for (g, w) in got.iter().zip(want.as_array().unwrap()) {
+            close("schmid_leiman table", *g, w, &mut max);
+        }
+    }
     let k = om.nfactors;
     for (i, row) in sl["values"].as_array().unwrap().iter().enumerate() {
         let row = row.as_array().unwrap();
@@ -75,7 +99,7 @@ fn compare(om: &OmegaHierarchical, r: &Value) -> f64 {
         for (f, v) in row.as_array().unwrap().iter().enumerate() {
             close(
                 &format!("oblique {i},{f}"),
-                om.oblique_loadings[i][f],
+                om.oblique_loadings.values[i][f],
                 v,
                 &mut max,
             );
@@ -88,7 +112,12 @@ fn compare(om: &OmegaHierarchical, r: &Value) -> f64 {
         .enumerate()
     {
         for (b, v) in row.as_array().unwrap().iter().enumerate() {
-            close(&format!("phi {a},{b}"), om.oblique_phi[a][b], v, &mut max);
+            close(
+                &format!("phi {a},{b}"),
+                om.oblique_phi.values[a][b],
+                v,
+                &mut max,
+            );
         }
     }
     for (f, v) in r["second_order_gloading"]["values"]
@@ -99,7 +128,7 @@ fn compare(om: &OmegaHierarchical, r: &Value) -> f64 {
     {
         close(
             &format!("second-order {f}"),
-            om.second_order_gloading[f],
+            om.second_order_gloading.values[f][0],
             &v[0],
             &mut max,
         );
@@ -278,4 +307,36 @@ mod properties {
             }
         }
     }
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn json_uses_reference_names() {
+    let (om, r) = run("omega_bfi_3f", 3);
+    let j = serde_json::to_value(&om).unwrap();
+    for key in [
+        "omega_h",
+        "omega_total",
+        "alpha",
+        "G6",
+        "omega_lim",
+        "ECV",
+        "omega_group",
+        "schmid_leiman",
+        "flipped_items",
+        "oblique_loadings",
+        "oblique_phi",
+        "second_order_gloading",
+    ] {
+        assert!(j.get(key).is_some(), "{key} missing");
+        assert!(r.get(key).is_some(), "{key} not in the reference");
+    }
+    assert_eq!(
+        j["schmid_leiman"]["colnames"],
+        r["schmid_leiman"]["colnames"]
+    );
+    assert_eq!(
+        j["schmid_leiman"]["rownames"],
+        r["schmid_leiman"]["rownames"]
+    );
 }

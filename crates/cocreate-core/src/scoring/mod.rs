@@ -63,8 +63,8 @@ pub use norms::{
 };
 pub use omega::OmegaTotal;
 pub use omega_h::{
-    omega_hierarchical, omega_hierarchical_from_table, OmegaError, OmegaGroup, OmegaHierarchical,
-    MAX_OMEGA_FACTORS, MAX_OMEGA_ITEMS,
+    omega_hierarchical, omega_hierarchical_from_table, LoadingTable, OmegaError, OmegaGroup,
+    OmegaHierarchical, MAX_OMEGA_FACTORS, MAX_OMEGA_ITEMS,
 };
 pub use reliability::{
     AlphaIfDropped, ConfidenceInterval, ItemStatistics, LabelledMatrix, Reliability,

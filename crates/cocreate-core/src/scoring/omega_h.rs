@@ -94,6 +94,19 @@ pub struct OmegaGroup {
     pub group: Option<f64>,
 }
 
+/// A loading or correlation matrix with row and column names, laid out as psych's
+/// printed matrices (and the references) are.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct LoadingTable {
+    /// Row names.
+    pub rownames: Vec<String>,
+    /// Column names.
+    pub colnames: Vec<String>,
+    /// Rows of values.
+    pub values: Vec<Vec<f64>>,
+}
+
 /// ω hierarchical and the Schmid–Leiman solution (psych `omega`).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -120,23 +133,31 @@ pub struct OmegaHierarchical {
     /// psych's `omega.group`: g, then each group factor.
     pub omega_group: Vec<OmegaGroup>,
     /// Schmid–Leiman general loadings (after flipping), per item.
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub g: Vec<f64>,
     /// Schmid–Leiman group loadings, per item (rows) and factor (columns).
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub group_loadings: Vec<Vec<f64>>,
     /// Communalities h².
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub h2: Vec<f64>,
     /// Uniquenesses u² = 1 − h².
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub u2: Vec<f64>,
     /// g² / h².
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub p2: Vec<f64>,
     /// Items reversed because their general loading was negative (psych `flip = TRUE`).
     pub flipped_items: Vec<String>,
-    /// Oblique (oblimin) pattern loadings, per item and factor.
-    pub oblique_loadings: Vec<Vec<f64>>,
-    /// Correlations of the oblique factors.
-    pub oblique_phi: Vec<Vec<f64>>,
-    /// Loadings of the oblique factors on the second-order general factor.
-    pub second_order_gloading: Vec<f64>,
+    /// psych's `schmid$sl`: rows = items (flipped ones with a trailing `-`), columns
+    /// g, F1*..Fk*, h2, u2, p2 (the same numbers as the fields above).
+    pub schmid_leiman: LoadingTable,
+    /// Oblique (oblimin) pattern loadings, items × F1..Fk.
+    pub oblique_loadings: LoadingTable,
+    /// Correlations of the oblique factors, F1..Fk.
+    pub oblique_phi: LoadingTable,
+    /// Loadings of the oblique factors on the second-order general factor (F1..Fk × g).
+    pub second_order_gloading: LoadingTable,
     /// Whether minres, varimax and oblimin converged.
     pub converged: bool,
     /// Warnings (two factors: general loadings set equal; non-convergence; Heywood cases).
@@ -354,6 +375,26 @@ pub fn omega_hierarchical(
     if !vm_conv {
         warnings.push("varimax did not converge in 1000 iterations".into());
     }
+    let fnames: Vec<String> = (1..=k).map(|f| format!("F{f}")).collect();
+    let schmid_leiman = LoadingTable {
+        rownames: items
+            .iter()
+            .zip(&key)
+            .map(|(n, s)| if *s < 0.0 { format!("{n}-") } else { n.clone() })
+            .collect(),
+        colnames: std::iter::once("g".to_string())
+            .chain(fnames.iter().map(|f| format!("{f}*")))
+            .chain(["h2", "u2", "p2"].map(String::from))
+            .collect(),
+        values: (0..p)
+            .map(|i| {
+                std::iter::once(g[i])
+                    .chain(group[i].iter().copied())
+                    .chain([h2[i], u2[i], p2[i]])
+                    .collect()
+            })
+            .collect(),
+    };
     Ok(OmegaHierarchical {
         items: items.to_vec(),
         nfactors: k,
@@ -370,13 +411,26 @@ pub fn omega_hierarchical(
         u2,
         p2,
         flipped_items,
-        oblique_loadings: (0..p)
-            .map(|i| (0..k).map(|f| fload[(i, f)]).collect())
-            .collect(),
-        oblique_phi: (0..k)
-            .map(|a| (0..k).map(|b| phi[(a, b)]).collect())
-            .collect(),
-        second_order_gloading: gload,
+        schmid_leiman,
+        oblique_loadings: LoadingTable {
+            rownames: items.to_vec(),
+            colnames: fnames.clone(),
+            values: (0..p)
+                .map(|i| (0..k).map(|f| fload[(i, f)]).collect())
+                .collect(),
+        },
+        oblique_phi: LoadingTable {
+            rownames: fnames.clone(),
+            colnames: fnames.clone(),
+            values: (0..k)
+                .map(|a| (0..k).map(|b| phi[(a, b)]).collect())
+                .collect(),
+        },
+        second_order_gloading: LoadingTable {
+            rownames: fnames,
+            colnames: vec!["g".into()],
+            values: gload.iter().map(|v| vec![*v]).collect(),
+        },
         converged: mr_conv && vm_conv && gpa_conv,
         warnings,
     })
