@@ -354,3 +354,24 @@ mod properties {
         }
     }
 }
+
+/// A second-order factor has no observed items: it is left out of the report with a note,
+/// and the first-order factors are reported as usual.
+#[test]
+fn higher_order_factor_is_left_out_with_a_note() {
+    let data = common::table("HolzingerSwineford1939.csv");
+    let fit = Model::parse(
+        "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9\ng =~ visual + textual + speed",
+    )
+    .unwrap()
+    .fit(&data, &SemOptions::default())
+    .unwrap();
+    let v = measurement_validity(&fit).unwrap();
+    let names: Vec<&str> = v.factors.iter().map(|f| f.factor.as_str()).collect();
+    assert_eq!(names, ["visual", "textual", "speed"]);
+    assert!(v
+        .notes
+        .iter()
+        .any(|n| n.starts_with("g is measured by other factors only")));
+    assert_eq!(v.cor_lv.rownames, ["visual", "textual", "speed"]);
+}
