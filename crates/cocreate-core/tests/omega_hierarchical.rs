@@ -340,3 +340,19 @@ fn json_uses_reference_names() {
         r["schmid_leiman"]["rownames"]
     );
 }
+
+/// Uncorrelated items: no common variance. The result says so (ω_h = 0, ω total = 0 up
+/// to the 0.005 uniqueness bound) instead of failing or panicking.
+#[test]
+fn uncorrelated_items_give_zero_omega_without_panicking() {
+    let names: Vec<String> = (0..6).map(|i| format!("v{i}")).collect();
+    let om = omega_hierarchical(&DMatrix::identity(6, 6), &names, 2).unwrap();
+    assert!(om.omega_h.abs() < 1e-12, "{}", om.omega_h);
+    assert!(om.omega_total.abs() < 1e-12, "{}", om.omega_total);
+    assert!(om.p2.iter().all(|v| v.is_finite()), "{:?}", om.p2);
+    assert!(
+        om.warnings.iter().any(|w| w.contains("no common variance")),
+        "{:?}",
+        om.warnings
+    );
+}

@@ -293,7 +293,24 @@ pub fn omega_hierarchical(
                 .collect()
         })
         .collect();
-    let p2: Vec<f64> = g.iter().zip(&h2).map(|(g, h)| g * g / h).collect();
+    // g² ≤ h², so an item without common variance has p² = 0 (psych divides 0 by 0).
+    let p2: Vec<f64> = g
+        .iter()
+        .zip(&h2)
+        .map(|(g, h)| if *h > 0.0 { g * g / h } else { 0.0 })
+        .collect();
+    let no_common: Vec<&str> = items
+        .iter()
+        .zip(&h2)
+        .filter(|(_, h)| **h <= 0.0)
+        .map(|(n, _)| n.as_str())
+        .collect();
+    if !no_common.is_empty() {
+        warnings.push(format!(
+            "no common variance (h2 = 0) in {}; their p2 is set to 0",
+            no_common.join(", ")
+        ));
+    }
     // 6. Flip items with negative general loadings.
     let key: Vec<f64> = g
         .iter()
