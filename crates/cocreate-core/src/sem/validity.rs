@@ -187,10 +187,11 @@ pub struct FornellLarcker {
     pub ave: f64,
     /// √AVE.
     pub sqrt_ave: f64,
-    /// The largest |correlation| with another factor.
-    pub max_abs_cor_other: f64,
-    /// √AVE > max |cor| with the others.
-    pub criterion_met: bool,
+    /// The largest |correlation| with another factor (`None` in a one-factor model).
+    pub max_abs_cor_other: Option<f64>,
+    /// √AVE > max |cor| with the others (`None` in a one-factor model, where the
+    /// criterion does not apply).
+    pub criterion_met: Option<bool>,
 }
 
 /// A pair of factors whose HTMT reaches a threshold.
@@ -471,15 +472,15 @@ pub fn validity_from_parts(
         .map(|(a, r)| {
             let max_abs = (0..names.len())
                 .filter(|&b| b != a)
-                .map(|b| cor_lv.values[a][b].unwrap_or(f64::NAN).abs())
-                .fold(f64::NEG_INFINITY, f64::max);
+                .filter_map(|b| cor_lv.values[a][b].map(f64::abs))
+                .reduce(f64::max);
             let sqrt_ave = r.ave.sqrt();
             FornellLarcker {
                 factor: r.factor.clone(),
                 ave: r.ave,
                 sqrt_ave,
                 max_abs_cor_other: max_abs,
-                criterion_met: sqrt_ave > max_abs,
+                criterion_met: max_abs.map(|m| sqrt_ave > m),
             }
         })
         .collect();
@@ -731,11 +732,15 @@ impl fmt::Display for MeasurementValidity {
         for r in &self.fornell_larcker {
             writeln!(
                 f,
-                "  {:<12} {:>8.3} {:>8.3}  {}",
+                "  {:<12} {:>8.3} {:>8}  {}",
                 r.factor,
                 r.sqrt_ave,
-                r.max_abs_cor_other,
-                if r.criterion_met { "met" } else { "NOT met" }
+                opt(r.max_abs_cor_other),
+                match r.criterion_met {
+                    Some(true) => "met",
+                    Some(false) => "NOT met",
+                    None => "one factor: does not apply",
+                }
             )?;
         }
         if !self.htmt_pairs.is_empty() {
