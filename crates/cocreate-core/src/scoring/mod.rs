@@ -48,6 +48,8 @@ mod instrument;
 mod kernel;
 mod norms;
 mod omega;
+#[allow(clippy::needless_range_loop)] // index loops read as the formulas
+mod omega_h;
 mod reliability;
 mod responses;
 mod score;
@@ -63,6 +65,10 @@ pub use norms::{
     pomp, NormedScore, NormedScores, Norms, PercentileMethod, PercentilePoint, ScaleNorm,
 };
 pub use omega::OmegaTotal;
+pub use omega_h::{
+    omega_hierarchical, omega_hierarchical_from_table, LoadingTable, OmegaError, OmegaGroup,
+    OmegaHierarchical, MAX_OMEGA_FACTORS, MAX_OMEGA_ITEMS,
+};
 pub use reliability::{
     AlphaIfDropped, ConfidenceInterval, ItemStatistics, LabelledMatrix, Reliability,
     ReliabilityWarning, ScaleReliability,

@@ -100,11 +100,13 @@ mod optim;
 mod options;
 mod parser;
 mod partable;
+mod predict;
 mod ram;
 mod results;
 mod standardize;
 mod start;
 mod summary;
+mod validity;
 
 /// Most relations a model may have after its `+` lists are expanded.
 pub const MAX_MODEL_TERMS: usize = 5_000;
@@ -140,4 +142,13 @@ pub use options::{
     BootCi, Information, MeanStructure, Missing, SeMethod, SemOptions, SemOptionsBuilder,
 };
 pub use partable::{ParameterRow, ParameterTable};
+pub use predict::{
+    factor_scores, factor_scores_from_parts, FactorScoreError, FactorScoreMethod,
+    FactorScoreOptions, FactorScoreRow, FactorScores, ScoringParts, SkippedRow, MAX_SCORE_ROWS,
+};
 pub use results::{Convergence, FitMeasures, ParameterEstimate, SemFit, StandardizedEstimate};
+pub use validity::{
+    htmt, measurement_validity, measurement_validity_with, validity_from_parts, FactorReliability,
+    FornellLarcker, HtmtFlag, Loading, MeasurementParts, MeasurementValidity, NamedMatrix,
+    ValidityError, ValidityThresholds,
+};
