@@ -100,7 +100,7 @@ pub use analytics::*;
 pub use attribution::*;
 pub use data::{
     describe_load_error, Case, EventFormat, EventLog, EventLogBuilder, LoadError, PathColumns,
-    PathData, PathRef, PathTotals, RowProblem,
+    PathData, PathRef, PathTotals, RowProblem, MAX_CHANNELS, MAX_PATH_TOUCHPOINTS,
 };
 pub use experience::*;
 pub use export::JourneyMap;
