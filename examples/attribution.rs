@@ -48,16 +48,17 @@ fn main() {
 
     // Markov vectors in the channel order of all rows (channels the chain never saw: 0).
     let channels = &heuristics.channels;
+    // One look-up table, not a search per channel: files may have many channels.
+    let markov_index: std::collections::HashMap<&str, usize> = markov
+        .channels
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.as_str(), i))
+        .collect();
     let aligned = |v: &[f64]| -> Vec<f64> {
         channels
             .iter()
-            .map(|c| {
-                markov
-                    .channels
-                    .iter()
-                    .position(|m| m == c)
-                    .map_or(0.0, |i| v[i])
-            })
+            .map(|c| markov_index.get(c.as_str()).map_or(0.0, |&i| v[i]))
             .collect()
     };
     let effects = |r: &RemovalEffects| {

@@ -774,6 +774,15 @@ fn read_event(
     value_col: Option<usize>,
 ) -> Result<(), RowProblem> {
     header.check_len(record)?;
+    super::load::no_line_break_in_names(
+        record,
+        &[
+            (c_id, &format.customer_id),
+            (c_tp, &format.touchpoint),
+            (c_stage, &format.stage),
+            (c_outcome, &format.outcome),
+        ],
+    )?;
     let customer = text(record.get(c_id), &format.customer_id)?;
     let time_text = text(record.get(c_time), &format.timestamp)?;
     let timestamp = Timestamp::parse(time_text).map_err(|source| RowProblem::Timestamp {

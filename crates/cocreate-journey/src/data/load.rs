@@ -92,6 +92,21 @@ pub enum RowProblem {
         /// 1-based line where the record ends.
         last_line: u64,
     },
+    /// A name field (a path, customer id, touchpoint, stage or outcome) holds a line
+    /// break. RFC 4180 allows line breaks inside quoted fields, but in a name they almost
+    /// always mean a stray double quote at the start of a field that took in the
+    /// following lines up to the next quote, so they are refused rather than read.
+    #[error(
+        "column {column:?} holds a line break: the quoted field runs from this line to line \
+         {last_line} (a field that starts with a double quote continues to the next double \
+         quote), and names cannot contain line breaks"
+    )]
+    LineBreakInName {
+        /// The column.
+        column: String,
+        /// 1-based line where the record ends.
+        last_line: u64,
+    },
     /// A path has more touchpoints than the limit.
     #[error("the path has more than {limit} touchpoints, the most accepted")]
     PathTooLong {
@@ -295,6 +310,27 @@ impl Header {
             })
         }
     }
+}
+
+/// Refuses a line break in any of the name fields `columns` of a record that spans
+/// several lines (records on one line cannot hold one).
+#[inline]
+pub(crate) fn no_line_break_in_names(
+    record: &Record<'_>,
+    columns: &[(usize, &str)],
+) -> Result<(), RowProblem> {
+    if record.last_line == record.line {
+        return Ok(());
+    }
+    for &(i, column) in columns {
+        if record.get(i).iter().any(|&b| b == b'\n' || b == b'\r') {
+            return Err(RowProblem::LineBreakInName {
+                column: column.to_owned(),
+                last_line: record.last_line,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Field text as UTF-8 with surrounding whitespace removed.

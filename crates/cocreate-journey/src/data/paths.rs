@@ -466,6 +466,7 @@ impl PathData {
         null_col: Option<usize>,
     ) -> Result<(), RowProblem> {
         header.check_len(record)?;
+        super::load::no_line_break_in_names(record, &[(path_col, &columns.path)])?;
         let line = record.line;
         let conversions = non_negative(record.get(conv_col), &columns.conversions)?;
         let value = match (value_col, &columns.value) {

@@ -481,6 +481,18 @@ impl MarkovParams {
         let n = chain.n;
         let n_channels = counts.channels.len();
         let horizon = self.horizon.unwrap_or(counts.longest + 1);
+        // The reachability table below is the one allocation that grows faster than the
+        // input (channels × parts of the chain): refuse it before any solve.
+        let words = n_channels.div_ceil(64).max(1);
+        let bytes = (cond.components.len() as u128) * (words as u128) * 8;
+        if bytes > MAX_REACH_TABLE_BYTES as u128 {
+            return Err(AttributionError::TooLarge {
+                components: cond.components.len(),
+                channels: n_channels,
+                bytes,
+                limit: MAX_REACH_TABLE_BYTES,
+            });
+        }
 
         let mut full = Solution {
             conv: vec![0.0; n],
@@ -492,16 +504,6 @@ impl MarkovParams {
         let (p_trunc, v_trunc) = solve_truncated(&chain, &none, horizon);
 
         // Which channels each component can reach (itself included), sinks first.
-        let words = n_channels.div_ceil(64).max(1);
-        let bytes = (cond.components.len() as u128) * (words as u128) * 8;
-        if bytes > MAX_REACH_TABLE_BYTES as u128 {
-            return Err(AttributionError::TooLarge {
-                components: cond.components.len(),
-                channels: n_channels,
-                bytes,
-                limit: MAX_REACH_TABLE_BYTES,
-            });
-        }
         let mut reach = vec![0u64; cond.components.len() * words];
         let mut states_with: Vec<Vec<u32>> = vec![Vec::new(); n_channels];
         for (s, window) in counts.windows.iter().enumerate() {
