@@ -91,10 +91,14 @@
 //!   the first byte of a field, so `5" screen` is an ordinary name; `\n`, `\r\n` and a
 //!   lone `\r` each end a line; blank lines are skipped; a UTF-8 byte-order mark at the
 //!   start is dropped. A quoted field may hold commas and line breaks; when such a
-//!   record has the wrong number of fields, the error names the lines it spans. A
-//!   quoted field still open at the end of the input is refused
-//!   ([`LoadError::UnclosedQuote`], with the line of the opening quote) rather than
-//!   taken as the rest of the file.
+//!   record has the wrong number of fields, the error names the lines it spans.
+//! - **No line is pulled into a row silently.** Two departures from the `csv` crate,
+//!   both refusals: a quoted field still open at the end of the input
+//!   ([`LoadError::UnclosedQuote`], with the line of the opening quote) rather than taken
+//!   as the rest of the file, and a line break inside a name field (path, customer id,
+//!   touchpoint, stage, outcome; [`RowProblem::LineBreakInName`], with the lines the
+//!   field spans), which is what a stray quote at the start of a field produces. Line
+//!   breaks in columns the reader does not use are read as RFC 4180 says.
 //! - **Headers are unambiguous.** Two columns with the same name are refused
 //!   ([`LoadError::DuplicateColumn`], with both column numbers), whether or not the
 //!   loader needs that column.

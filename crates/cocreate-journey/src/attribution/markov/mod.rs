@@ -460,8 +460,10 @@ impl MarkovParams {
     ///
     /// Rows with an empty path are left out and reported in
     /// [`MarkovAttribution::unattributed`]. With no conversions at all every removal
-    /// effect and attribution is 0. Errors only when a huge, slowly mixing chain defeats
-    /// the solver ([`AttributionError::NotConverged`]).
+    /// effect and attribution is 0. Errors when a huge, slowly mixing chain defeats the
+    /// solver ([`AttributionError::NotConverged`]) and when the table of which channels
+    /// each part of the chain reaches would exceed [`MAX_REACH_TABLE_BYTES`]
+    /// ([`AttributionError::TooLarge`], checked before any solve).
     ///
     /// ```
     /// use cocreate_journey::{MarkovParams, PathData};
