@@ -446,3 +446,78 @@ fn markov_options_and_chain_sizes_are_bounded() {
         "{err}"
     );
 }
+
+// ---- Every row written by a CSV writer comes back, whatever its names hold ----
+
+mod round_trip {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A channel name with quotes, commas and spaces inside (not at its ends, which the
+    /// reader trims), but no separator and no line break.
+    fn name() -> impl Strategy<Value = String> {
+        "[a-z\"', ;]{0,6}[a-z\"]".prop_map(|s| s.trim().to_owned())
+    }
+
+    fn row() -> impl Strategy<Value = (Vec<String>, u32, u32, u32)> {
+        (
+            proptest::collection::vec(name(), 1..5),
+            0u32..5,
+            0u32..500,
+            0u32..5,
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn rows_written_by_the_csv_crate_read_back_whole(
+            rows in proptest::collection::vec(row(), 0..30),
+            crlf in any::<bool>(),
+            bom in any::<bool>(),
+            raw in any::<bool>(),
+        ) {
+            // Either quoted as the `csv` crate quotes, or written raw with the quotes left
+            // unescaped inside fields (no commas then, and no quote at a field's start).
+            let eol = if crlf { "\r\n" } else { "\n" };
+            let mut writer = csv::WriterBuilder::new()
+                .terminator(if crlf { csv::Terminator::CRLF } else { csv::Terminator::Any(b'\n') })
+                .from_writer(Vec::new());
+            let mut raw_text = format!("path,total_conversions,total_conversion_value,total_null{eol}");
+            writer
+                .write_record(["path", "total_conversions", "total_conversion_value", "total_null"])
+                .unwrap();
+            let mut want = PathData::new();
+            for (names, c, v, u) in &rows {
+                let mut names: Vec<String> = names.iter().filter(|n| !n.is_empty()).cloned().collect();
+                if raw {
+                    for n in &mut names {
+                        *n = n.replace(',', ";");
+                    }
+                    if let Some(first) = names.first_mut() {
+                        first.insert(0, 'x');
+                    }
+                }
+                let value = if *c == 0 { 0 } else { *v };
+                let path = names.join(" > ");
+                raw_text.push_str(&format!("{path},{c},{value},{u}{eol}"));
+                writer
+                    .write_record([path, c.to_string(), value.to_string(), u.to_string()])
+                    .unwrap();
+                want.push(&names, f64::from(*c), f64::from(value), f64::from(*u)).unwrap();
+            }
+            let mut bytes = if bom { b"\xef\xbb\xbf".to_vec() } else { Vec::new() };
+            if raw {
+                bytes.extend(raw_text.into_bytes());
+            } else {
+                bytes.extend(writer.into_inner().unwrap());
+            }
+            let got = paths(&bytes).unwrap();
+            prop_assert_eq!(got.n_rows(), rows.len());
+            prop_assert_eq!(got.channels(), want.channels());
+            let strip = |d: &PathData| d.rows().map(|r| (r.channels.to_vec(), r.conversions, r.value, r.nulls)).collect::<Vec<_>>();
+            prop_assert_eq!(strip(&got), strip(&want));
+        }
+    }
+}
