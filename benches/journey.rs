@@ -133,6 +133,65 @@ fn bench(c: &mut Criterion) {
     }
     g.finish();
 
+    // The reader's fast path against the `csv` crate with the same settings, on the same
+    // bytes: records only (number of records and field bytes, which both must agree on),
+    // then a whole load with `csv::ByteRecord` feeding `PathData::push`.
+    let crlf: Vec<u8> = {
+        let text = std::str::from_utf8(&csv).unwrap();
+        text.replace('\n', "\r\n").into_bytes()
+    };
+    let via_csv = |bytes: &[u8]| -> (u64, u64) {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(bytes);
+        let mut record = csv::ByteRecord::new();
+        let (mut n, mut total) = (0u64, 0u64);
+        while reader.read_byte_record(&mut record).unwrap() {
+            n += 1;
+            total += record.iter().map(|f| f.len() as u64).sum::<u64>();
+        }
+        (n, total)
+    };
+    for bytes in [&csv, &crlf] {
+        assert_eq!(
+            cocreate::journey::__csv_record_stats(bytes.as_slice()).unwrap(),
+            via_csv(bytes)
+        );
+    }
+    let mut g = c.benchmark_group("csv_records_1m");
+    g.sample_size(10);
+    for (name, bytes) in [("lf", &csv), ("crlf", &crlf)] {
+        g.bench_function(format!("cocreate_reader_{name}"), |b| {
+            b.iter(|| cocreate::journey::__csv_record_stats(black_box(bytes.as_slice())).unwrap())
+        });
+        g.bench_function(format!("csv_byte_record_{name}"), |b| {
+            b.iter(|| via_csv(black_box(bytes.as_slice())))
+        });
+    }
+    g.bench_function("paths_load_via_csv_byte_record", |b| {
+        b.iter(|| {
+            let mut reader = csv::ReaderBuilder::new()
+                .flexible(true)
+                .from_reader(black_box(csv.as_slice()));
+            let mut record = csv::ByteRecord::new();
+            let mut data = PathData::new();
+            let num = |f: &[u8]| -> f64 { std::str::from_utf8(f).unwrap().trim().parse().unwrap() };
+            while reader.read_byte_record(&mut record).unwrap() {
+                let path = std::str::from_utf8(&record[0]).unwrap();
+                data.push(
+                    path.split('>'),
+                    num(&record[1]),
+                    num(&record[2]),
+                    num(&record[3]),
+                )
+                .unwrap();
+            }
+            data
+        })
+    });
+    g.finish();
+
     let log = event_log(1_000_000, 11);
     assert_eq!(log.n_events(), 1_000_000);
     let mut g = c.benchmark_group("events_1m");

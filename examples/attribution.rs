@@ -13,12 +13,14 @@
 #[macro_use]
 #[path = "common/journey_cli.rs"]
 mod journey_cli;
+#[path = "common/output.rs"]
+mod output;
 
 use cocreate::journey::{
     describe_load_error, heuristic_models, MarkovAttribution, MarkovParams, PathColumns, PathData,
     RemovalEffects,
 };
-use journey_cli::{emit, fail, number, numbers, print_json, Args};
+use journey_cli::{emit, fail, label, number, numbers, pad, print_json, width, Args};
 use serde_json::{json, Value};
 
 const USAGE: &str = "attribution PATHS.csv [--order K] [--no-nulls] [--json]";
@@ -46,16 +48,17 @@ fn main() {
 
     // Markov vectors in the channel order of all rows (channels the chain never saw: 0).
     let channels = &heuristics.channels;
+    // One look-up table, not a search per channel: files may have many channels.
+    let markov_index: std::collections::HashMap<&str, usize> = markov
+        .channels
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.as_str(), i))
+        .collect();
     let aligned = |v: &[f64]| -> Vec<f64> {
         channels
             .iter()
-            .map(|c| {
-                markov
-                    .channels
-                    .iter()
-                    .position(|m| m == c)
-                    .map_or(0.0, |i| v[i])
-            })
+            .map(|c| markov_index.get(c.as_str()).map_or(0.0, |&i| v[i]))
             .collect()
     };
     let effects = |r: &RemovalEffects| {
@@ -97,7 +100,8 @@ fn main() {
     let mut out = String::new();
     outln!(
         out,
-        "{file}: {} paths, {} conversions (value {:.2}), {} nulls, {} channels",
+        "{}: {} paths, {} conversions (value {:.2}), {} nulls, {} channels",
+        label(file),
         totals.rows,
         totals.conversions,
         totals.value,
@@ -121,11 +125,14 @@ fn main() {
         markov.horizon
     );
     out.push('\n');
-    let width = channels.iter().map(|c| c.len()).max().unwrap_or(7).max(7);
+    // Names of any length: the column grows (padding by hand, as `{:width$}` panics
+    // beyond 65,535).
+    let labels: Vec<String> = channels.iter().map(|c| label(c)).collect();
+    let name_width = labels.iter().map(|c| width(c)).max().unwrap_or(7).max(7);
     outln!(
         out,
-        "{:width$}  {:>10} {:>10} {:>10} {:>10} {:>10}",
-        "channel",
+        "{}  {:>10} {:>10} {:>10} {:>10} {:>10}",
+        pad("channel", name_width),
         "first",
         "last",
         "linear",
@@ -134,10 +141,11 @@ fn main() {
     );
     let re = aligned(&markov.infinite_horizon.removal_effects_conversion);
     let credited = aligned(&markov.infinite_horizon.total_conversions);
-    for (i, c) in channels.iter().enumerate() {
+    for (i, c) in labels.iter().enumerate() {
         outln!(
             out,
-            "{c:width$}  {:>10.2} {:>10.2} {:>10.2} {:>10.4} {:>10.2}",
+            "{}  {:>10.2} {:>10.2} {:>10.2} {:>10.4} {:>10.2}",
+            pad(c, name_width),
             heuristics.first_touch.conversions[i],
             heuristics.last_touch.conversions[i],
             heuristics.linear_touch.conversions[i],

@@ -8,6 +8,8 @@
 #[macro_use]
 #[path = "common/journey_cli.rs"]
 mod journey_cli;
+#[path = "common/output.rs"]
+mod output;
 
 use cocreate::journey::{
     moments_of_truth_in_practice, BondingRatings, BondingRule, ChannelKind, Encounter, Experience,
@@ -123,7 +125,9 @@ fn cohort() -> Result<Vec<Journey>, Box<dyn std::error::Error>> {
 }
 
 fn main() {
-    let args = Args::parse("journey [--mermaid]", &[], &["mermaid"]);
+    const USAGE: &str = "journey [--mermaid]";
+    let args = Args::parse(USAGE, &[], &["mermaid"]);
+    args.no_file(USAGE);
     let journey = annas_journey().unwrap_or_else(|e| fail(e));
     let moments = MomentParams::new(0.5, 2.0).unwrap_or_else(|e| fail(e));
     let reflection = ReflectionParams::new(0.5).unwrap_or_else(|e| fail(e));

@@ -14,12 +14,14 @@
 #[macro_use]
 #[path = "common/journey_cli.rs"]
 mod journey_cli;
+#[path = "common/output.rs"]
+mod output;
 
 use cocreate::journey::{
     describe_load_error, performance_dfg, variants, ActivityKey, Dfg, EventFormat, EventLog,
     JourneyAnalytics,
 };
-use journey_cli::{emit, fail, number, print_json, Args};
+use journey_cli::{emit, fail, label, number, print_json, Args};
 use serde_json::{json, Map, Value};
 
 const USAGE: &str =
@@ -148,13 +150,18 @@ fn main() {
             out,
             "  {:>6}  {} -> {}",
             e.count,
-            dfg.name(e.from),
-            dfg.name(e.to)
+            label(dfg.name(e.from)),
+            label(dfg.name(e.to))
         );
     }
     outln!(out, "\n{} variants, most frequent:", variants.len());
     for v in variants.iter().take(5) {
-        outln!(out, "  {:>6}  {}", v.count, v.activities.join(" > "));
+        outln!(
+            out,
+            "  {:>6}  {}",
+            v.count,
+            label(&v.activities.join(" > "))
+        );
     }
     emit(&out);
 }

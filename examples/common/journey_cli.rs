@@ -1,5 +1,6 @@
 //! Command-line plumbing shared by the journey examples: arguments, one-line errors with
-//! exit code 2, and JSON numbers.
+//! exit code 2, JSON numbers and table cells. Standard output goes through
+//! `common/output.rs`, which each example includes as `mod output`.
 #![allow(dead_code)]
 
 use std::fmt::Display;
@@ -36,9 +37,13 @@ impl Args {
         let mut options = Vec::new();
         let mut args = std::env::args().skip(1);
         while let Some(a) = args.next() {
+            if a == "-h" {
+                crate::output::print_line(format_args!("usage: {usage}"));
+                exit(0);
+            }
             if let Some(name) = a.strip_prefix("--") {
                 if name == "help" {
-                    println!("usage: {usage}");
+                    crate::output::print_line(format_args!("usage: {usage}"));
                     exit(0);
                 }
                 if valued.contains(&name) {
@@ -75,6 +80,16 @@ impl Args {
             .and_then(|(_, v)| v.as_deref())
     }
 
+    /// Refuses positional arguments, for a program that reads no file.
+    pub fn no_file(&self, usage: &str) {
+        if let Some(first) = self.positional.first() {
+            fail(format!(
+                "unexpected argument {:?}: this program reads no input file (usage: {usage})",
+                excerpt(first)
+            ));
+        }
+    }
+
     /// The single positional argument (the input file).
     pub fn file(&self, usage: &str) -> &str {
         match self.positional.as_slice() {
@@ -101,17 +116,41 @@ pub fn numbers(xs: &[f64]) -> Value {
 
 /// Writes `text` to standard output; a closed pipe (`| head`) ends the program quietly.
 pub fn emit(text: &str) {
-    use std::io::Write;
-    let mut stdout = std::io::stdout().lock();
-    if let Err(e) = stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            exit(0);
-        }
-        fail(format!("cannot write the output: {e}"));
+    crate::output::print_text(text);
+}
+
+/// Text from the input as shown in a message: at most 80 characters, then an ellipsis.
+pub fn excerpt(text: &str) -> String {
+    match text.char_indices().nth(80) {
+        None => text.to_owned(),
+        Some((at, _)) => format!("{}…", &text[..at]),
     }
+}
+
+/// A name as printed in a table: control characters (a line break in a quoted CSV
+/// field) escaped, so one row stays one line.
+pub fn label(name: &str) -> String {
+    if name.chars().any(char::is_control) {
+        name.chars().flat_map(char::escape_default).collect()
+    } else {
+        name.to_owned()
+    }
+}
+
+/// Width of `text` in characters (what the padding below counts).
+pub fn width(text: &str) -> usize {
+    text.chars().count()
+}
+
+/// `text` padded with spaces on the right to `width` characters. Unlike `{:width$}`,
+/// which panics for widths of 65,536 or more, any width works; a longer text is kept
+/// whole.
+pub fn pad(text: &str, width: usize) -> String {
+    let n = self::width(text);
+    let mut out = String::with_capacity(text.len() + width.saturating_sub(n));
+    out.push_str(text);
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(n)));
+    out
 }
 
 /// Prints a value as pretty JSON.

@@ -1,7 +1,14 @@
-//! The event-log CSV reader: any bytes give a log or an error, never a panic.
+//! The event-log CSV reader: any bytes give a log or an error, never a panic; and when
+//! they give a log, every record after the header became exactly one event.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = cocreate_journey::EventLog::from_csv_reader(data, &Default::default());
+    let loaded = cocreate_journey::EventLog::from_csv_reader(data, &Default::default());
+    let records = cocreate_journey::__csv_record_stats(data);
+    if let Ok(log) = loaded {
+        let (n, _) = records.expect("the loader read it, so the records read");
+        assert_eq!(log.n_events() as u64 + 1, n, "an event was lost or invented");
+        let _ = log.to_paths();
+    }
 });

@@ -1,7 +1,14 @@
-//! The aggregated-path CSV reader: any bytes give paths or an error, never a panic.
+//! The aggregated-path CSV reader: any bytes give paths or an error, never a panic; and
+//! when they give paths, every record after the header became exactly one row.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = cocreate_journey::PathData::from_csv_reader(data, &Default::default());
+    let loaded = cocreate_journey::PathData::from_csv_reader(data, &Default::default());
+    let records = cocreate_journey::__csv_record_stats(data);
+    if let Ok(paths) = loaded {
+        let (n, _) = records.expect("the loader read it, so the records read");
+        assert_eq!(paths.n_rows() as u64 + 1, n, "a row was lost or invented");
+        let _ = cocreate_journey::heuristic_models(&paths);
+    }
 });

@@ -80,6 +80,54 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! ## Untrusted input
+//!
+//! The CSV readers and the analyses are meant to be run on files from anywhere. What
+//! they promise, what it costs and what they refuse:
+//!
+//! - **Every row is kept or the load fails.** [`PathData::from_csv_reader`] and
+//!   [`EventLog::from_csv_reader`] read RFC 4180 CSV exactly as the `csv` crate does
+//!   (a unit test compares the two on random bytes): a double quote is special only as
+//!   the first byte of a field, so `5" screen` is an ordinary name; `\n`, `\r\n` and a
+//!   lone `\r` each end a line; blank lines are skipped; a UTF-8 byte-order mark at the
+//!   start is dropped. A quoted field may hold commas and line breaks; when such a
+//!   record has the wrong number of fields, the error names the lines it spans.
+//! - **No line is pulled into a row silently.** Two departures from the `csv` crate,
+//!   both refusals: a quoted field still open at the end of the input
+//!   ([`LoadError::UnclosedQuote`], with the line of the opening quote) rather than taken
+//!   as the rest of the file, and a line break inside a name field (path, customer id,
+//!   touchpoint, stage, outcome; [`RowProblem::LineBreakInName`], with the lines the
+//!   field spans), which is what a stray quote at the start of a field produces. Line
+//!   breaks in columns the reader does not use are read as RFC 4180 says.
+//! - **Headers are unambiguous.** Two columns with the same name are refused
+//!   ([`LoadError::DuplicateColumn`], with both column numbers), whether or not the
+//!   loader needs that column.
+//! - **Errors are short.** Text from the input quoted in an error is cut to 80
+//!   characters with an ellipsis; a directory given as a file is
+//!   [`LoadError::Directory`].
+//! - **Sizes are bounded before memory is taken:**
+//!
+//!   | What | Limit | Refused with |
+//!   |---|---|---|
+//!   | one CSV record | 64 MiB | [`LoadError::RecordTooLong`] |
+//!   | distinct channels of a [`PathData`], distinct touchpoints of an [`EventLog`] | [`MAX_CHANNELS`] = 1,000,000 | [`RowProblem::TooManyChannels`] |
+//!   | touchpoints in one path | [`MAX_PATH_TOUCHPOINTS`] = 1,000,000 | [`RowProblem::PathTooLong`] |
+//!   | distinct customers of an event log | 4,294,967,294 | [`RowProblem::TooManyNames`] |
+//!   | a count or value | 10^15, finite, not negative | [`RowProblem::TooLarge`], [`RowProblem::NonFinite`], [`RowProblem::Negative`] |
+//!   | Markov order | 1 to 4 | [`ParamError`] |
+//!   | truncation horizon | [`MAX_HORIZON`] = 1,000,001 | [`ParamError`] |
+//!   | reachability table of the Markov removal effects (channels × parts of the chain ÷ 8 bytes) | [`MAX_REACH_TABLE_BYTES`] = 256 MiB | [`AttributionError::TooLarge`] |
+//!
+//! - **What it costs.** Reading is one pass, linear in the input, holding one record at
+//!   a time; the data kept is linear in the number of rows and touchpoints. Heuristic
+//!   attribution, funnels, distributions and the directly-follows graph are linear (the
+//!   graph and the Markov counts use dense tables only when they are small, hash maps
+//!   otherwise). The Markov chain has at most one state per distinct window of `order`
+//!   consecutive touchpoints, so at most one per touchpoint of the input. Its removal
+//!   effects take time proportional to channels × states (one solve per removed
+//!   channel) and the truncated horizon H × transitions per solve: a file with tens of
+//!   thousands of channels is slow, though within the memory bounds above.
+//!
 //! The formulas and their sources are in `docs/methods/journey.md`; the comparison with
 //! ChannelAttribution and pm4py is in `docs/validation.md`.
 #![deny(missing_docs)]
@@ -100,7 +148,7 @@ pub use analytics::*;
 pub use attribution::*;
 pub use data::{
     describe_load_error, Case, EventFormat, EventLog, EventLogBuilder, LoadError, PathColumns,
-    PathData, PathRef, PathTotals, RowProblem,
+    PathData, PathRef, PathTotals, RowProblem, MAX_CHANNELS, MAX_PATH_TOUCHPOINTS,
 };
 pub use experience::*;
 pub use export::JourneyMap;
@@ -109,3 +157,19 @@ pub use params::ParamError;
 pub use process::*;
 pub use stats::{Difference, Proportion, Summary};
 pub use time::{Timestamp, TimestampError};
+
+/// Splits CSV into records with the loaders' reader and returns the number of records and
+/// their total field bytes. It exists for the benchmark that compares the reader with
+/// the `csv` crate's `ByteRecord` loop; it is not part of the API and may change.
+#[doc(hidden)]
+pub fn __csv_record_stats<R: std::io::Read>(input: R) -> Result<(u64, u64), LoadError> {
+    let mut records = data::records::Records::new(input);
+    let (mut n, mut bytes) = (0u64, 0u64);
+    while let Some(record) = records.next_record()? {
+        n += 1;
+        for i in 0..record.len() {
+            bytes += record.get(i).len() as u64;
+        }
+    }
+    Ok((n, bytes))
+}

@@ -134,7 +134,8 @@ fn bad_rows_name_their_line_and_problem() {
         ),
         (
             "\"ad,1,0,1\n",
-            "line 2: malformed CSV: a quoted field is never closed",
+            "line 2: a quoted field opened here is never closed (a field that starts with a \
+             double quote must end with one); it would take in the rest of the input",
         ),
     ];
     for (row, message) in cases {

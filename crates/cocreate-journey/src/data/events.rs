@@ -1,7 +1,6 @@
 //! Event logs: one row per customer event, grouped into cases (customers).
 
 use std::collections::HashMap;
-use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
@@ -251,7 +250,7 @@ impl EventLogBuilder {
             .position(name)
             .map(|p| p as u32)
             .ok_or_else(|| RowProblem::UnknownStage {
-                name: name.chars().take(64).collect(),
+                name: super::load::excerpt(name),
                 known: self.stages.names(),
             })
     }
@@ -277,10 +276,12 @@ impl EventLogBuilder {
             .customers
             .intern(customer_id)
             .ok_or(RowProblem::TooManyNames)?;
-        let touchpoint = self
-            .touchpoints
-            .intern(touchpoint)
-            .ok_or(RowProblem::TooManyNames)?;
+        let touchpoint = super::paths::channel_id(
+            &mut self.touchpoints,
+            touchpoint.as_bytes(),
+            "touchpoints",
+            "touchpoint",
+        )?;
         self.events.push(RawEvent {
             case,
             timestamp,
@@ -578,7 +579,8 @@ impl EventLog {
         Ok(builder.build())
     }
 
-    /// Reads an event log from a CSV file (see [`EventLog::from_csv_reader`]).
+    /// Reads an event log from a CSV file (see [`EventLog::from_csv_reader`]). A
+    /// directory is refused as one.
     ///
     /// ```
     /// use cocreate_journey::{EventLog, LoadError};
@@ -587,12 +589,7 @@ impl EventLog {
     /// assert!(matches!(err, LoadError::Io { .. }));
     /// ```
     pub fn from_csv_path(path: impl AsRef<Path>, format: &EventFormat) -> Result<Self, LoadError> {
-        let path = path.as_ref();
-        let file = File::open(path).map_err(|source| LoadError::Io {
-            path: path.to_owned(),
-            source,
-        })?;
-        EventLog::from_csv_reader(file, format)
+        EventLog::from_csv_reader(super::paths::open(path.as_ref())?, format)
     }
 
     /// Number of cases (customers).
@@ -777,6 +774,15 @@ fn read_event(
     value_col: Option<usize>,
 ) -> Result<(), RowProblem> {
     header.check_len(record)?;
+    super::load::no_line_break_in_names(
+        record,
+        &[
+            (c_id, &format.customer_id),
+            (c_tp, &format.touchpoint),
+            (c_stage, &format.stage),
+            (c_outcome, &format.outcome),
+        ],
+    )?;
     let customer = text(record.get(c_id), &format.customer_id)?;
     let time_text = text(record.get(c_time), &format.timestamp)?;
     let timestamp = Timestamp::parse(time_text).map_err(|source| RowProblem::Timestamp {
@@ -787,7 +793,7 @@ fn read_event(
     let stage = builder.stage_position(text(record.get(c_stage), &format.stage)?)?;
     let outcome_text = text(record.get(c_outcome), &format.outcome)?;
     let outcome = Outcome::from_name(outcome_text).ok_or_else(|| RowProblem::UnknownOutcome {
-        name: outcome_text.chars().take(64).collect(),
+        name: super::load::excerpt(outcome_text),
     })?;
     let value = match (value_col, &format.value) {
         (Some(i), Some(name)) => non_negative(record.get(i), name)?,

@@ -60,9 +60,14 @@ impl Hasher for WordHasher {
         self.mix(i as u64);
     }
 
+    /// The product's high bits carry all of the key; hashbrown takes the bucket from the
+    /// low bits, which after one multiplication depend only on the key's low bits, so
+    /// keys that differ only in their high half (the `from` state of an edge key
+    /// `from << 32 | to`) would all share a bucket. Folding the high half down spreads
+    /// them.
     #[inline]
     fn finish(&self) -> u64 {
-        self.hash
+        self.hash ^ (self.hash >> 32)
     }
 }
 

@@ -23,7 +23,7 @@ pub enum RowProblem {
     NotANumber {
         /// The column.
         column: String,
-        /// The text found (at most 64 characters).
+        /// The text found (an excerpt of at most 80 characters).
         text: String,
     },
     /// A number is infinite or NaN.
@@ -75,6 +75,51 @@ pub enum RowProblem {
         expected: usize,
         /// Fields in the row.
         found: usize,
+    },
+    /// A record that runs over several lines (a field opened with a double quote takes
+    /// in line breaks until its closing quote) has a different number of fields than
+    /// the header: most often a stray quote at the start of a field.
+    #[error(
+        "the record runs from this line to line {last_line} (a field that starts with a double \
+         quote continues to the next double quote) and has {found} fields, but the header has \
+         {expected}"
+    )]
+    RaggedAcrossLines {
+        /// Fields in the header.
+        expected: usize,
+        /// Fields in the record.
+        found: usize,
+        /// 1-based line where the record ends.
+        last_line: u64,
+    },
+    /// A name field (a path, customer id, touchpoint, stage or outcome) holds a line
+    /// break. RFC 4180 allows line breaks inside quoted fields, but in a name they almost
+    /// always mean a stray double quote at the start of a field that took in the
+    /// following lines up to the next quote, so they are refused rather than read.
+    #[error(
+        "column {column:?} holds a line break: the quoted field runs from this line to line \
+         {last_line} (a field that starts with a double quote continues to the next double \
+         quote), and names cannot contain line breaks"
+    )]
+    LineBreakInName {
+        /// The column.
+        column: String,
+        /// 1-based line where the record ends.
+        last_line: u64,
+    },
+    /// A path has more touchpoints than the limit.
+    #[error("the path has more than {limit} touchpoints, the most accepted")]
+    PathTooLong {
+        /// The limit.
+        limit: usize,
+    },
+    /// More distinct channels or touchpoints than the limit.
+    #[error("more than {limit} distinct {what}, the most accepted")]
+    TooManyChannels {
+        /// "channels" or "touchpoints".
+        what: String,
+        /// The limit.
+        limit: usize,
     },
     /// A timestamp does not parse.
     #[error("column {column:?}: {source}")]
@@ -143,6 +188,41 @@ pub enum LoadError {
     /// The input has no header row.
     #[error("the input is empty: expected a header row")]
     NoHeader,
+    /// The path names a directory, not a file.
+    #[error("{} is a directory, not a CSV file", path.display())]
+    Directory {
+        /// The directory.
+        path: PathBuf,
+    },
+    /// Two header columns have the same name, so which one is meant is ambiguous.
+    #[error("line 1: columns {first} and {second} are both named {name:?}; rename one of them")]
+    DuplicateColumn {
+        /// The name (an excerpt of at most 80 characters).
+        name: String,
+        /// 1-based position of the first column with the name.
+        first: usize,
+        /// 1-based position of the second.
+        second: usize,
+    },
+    /// A quoted field is still open at the end of the input. RFC 4180 readers such as
+    /// the `csv` crate would take the whole rest of the file into that one field; this
+    /// reader refuses it instead.
+    #[error(
+        "line {line}: a quoted field opened here is never closed (a field that starts with a \
+         double quote must end with one); it would take in the rest of the input"
+    )]
+    UnclosedQuote {
+        /// 1-based line of the opening quote.
+        line: u64,
+    },
+    /// A record is longer than the limit.
+    #[error("line {line}: the record is longer than {} MiB, the longest accepted", limit >> 20)]
+    RecordTooLong {
+        /// 1-based line where the record starts.
+        line: u64,
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// A row is invalid.
     #[error("line {line}: {problem}")]
     Row {
@@ -164,9 +244,12 @@ impl LoadError {
     /// ```
     pub fn line(&self) -> Option<u64> {
         match self {
-            LoadError::Csv { line, .. } | LoadError::Row { line, .. } => Some(*line),
-            LoadError::MissingColumn { .. } => Some(1),
-            LoadError::Io { .. } | LoadError::NoHeader => None,
+            LoadError::Csv { line, .. }
+            | LoadError::Row { line, .. }
+            | LoadError::UnclosedQuote { line }
+            | LoadError::RecordTooLong { line, .. } => Some(*line),
+            LoadError::MissingColumn { .. } | LoadError::DuplicateColumn { .. } => Some(1),
+            LoadError::Io { .. } | LoadError::NoHeader | LoadError::Directory { .. } => None,
         }
     }
 }
@@ -179,9 +262,22 @@ pub(crate) struct Header {
 impl Header {
     pub(crate) fn read<R: std::io::Read>(records: &mut Records<R>) -> Result<Self, LoadError> {
         let record = records.next_record()?.ok_or(LoadError::NoHeader)?;
-        let names = (0..record.len())
+        let names: Vec<String> = (0..record.len())
             .map(|i| String::from_utf8_lossy(record.get(i)).trim().to_owned())
             .collect();
+        let mut seen = std::collections::HashMap::with_capacity(names.len());
+        for (i, name) in names.iter().enumerate() {
+            if name.is_empty() {
+                continue;
+            }
+            if let Some(first) = seen.insert(name.as_str(), i) {
+                return Err(LoadError::DuplicateColumn {
+                    name: excerpt(name),
+                    first: first + 1,
+                    second: i + 1,
+                });
+            }
+        }
         Ok(Header { names })
     }
 
@@ -191,8 +287,8 @@ impl Header {
             .iter()
             .position(|n| n == name)
             .ok_or_else(|| LoadError::MissingColumn {
-                name: name.to_owned(),
-                found: self.names.join(", "),
+                name: excerpt(name),
+                found: excerpt(&self.names.join(", ")),
             })
     }
 
@@ -201,6 +297,12 @@ impl Header {
     pub(crate) fn check_len(&self, record: &Record<'_>) -> Result<(), RowProblem> {
         if record.len() == self.names.len() {
             Ok(())
+        } else if record.last_line > record.line {
+            Err(RowProblem::RaggedAcrossLines {
+                expected: self.names.len(),
+                found: record.len(),
+                last_line: record.last_line,
+            })
         } else {
             Err(RowProblem::Ragged {
                 expected: self.names.len(),
@@ -208,6 +310,27 @@ impl Header {
             })
         }
     }
+}
+
+/// Refuses a line break in any of the name fields `columns` of a record that spans
+/// several lines (records on one line cannot hold one).
+#[inline]
+pub(crate) fn no_line_break_in_names(
+    record: &Record<'_>,
+    columns: &[(usize, &str)],
+) -> Result<(), RowProblem> {
+    if record.last_line == record.line {
+        return Ok(());
+    }
+    for &(i, column) in columns {
+        if record.get(i).iter().any(|&b| b == b'\n' || b == b'\r') {
+            return Err(RowProblem::LineBreakInName {
+                column: column.to_owned(),
+                last_line: record.last_line,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Field text as UTF-8 with surrounding whitespace removed.
@@ -241,12 +364,12 @@ pub(crate) fn non_negative(bytes: &[u8], column: &str) -> Result<f64, RowProblem
     }
     let value: f64 = s.parse().map_err(|_| RowProblem::NotANumber {
         column: column.to_owned(),
-        text: s.chars().take(64).collect(),
+        text: excerpt(s),
     })?;
     if !value.is_finite() {
         return Err(RowProblem::NonFinite {
             column: column.to_owned(),
-            text: s.chars().take(64).collect(),
+            text: excerpt(s),
         });
     }
     if value < 0.0 {
@@ -282,6 +405,19 @@ fn plain_decimal(bytes: &[u8]) -> Option<f64> {
     Some(m as f64 / POW10[frac.len()])
 }
 
+/// The longest excerpt of input text quoted in an error, in characters.
+pub(crate) const EXCERPT_CHARS: usize = 80;
+
+/// `text` as quoted in an error: whole when it has at most [`EXCERPT_CHARS`]
+/// characters, otherwise its first ones followed by an ellipsis, so that no error
+/// message echoes a huge field.
+pub(crate) fn excerpt(text: &str) -> String {
+    match text.char_indices().nth(EXCERPT_CHARS) {
+        None => text.to_owned(),
+        Some((at, _)) => format!("{}…", &text[..at]),
+    }
+}
+
 /// Renders an optional file name and an error as one line: `file: message`.
 ///
 /// ```
@@ -293,7 +429,7 @@ fn plain_decimal(bytes: &[u8]) -> Option<f64> {
 /// ```
 pub fn describe_load_error(file: impl fmt::Display, err: &LoadError) -> String {
     match err {
-        LoadError::Io { .. } => err.to_string(),
+        LoadError::Io { .. } | LoadError::Directory { .. } => err.to_string(),
         _ => format!("{file}: {err}"),
     }
 }

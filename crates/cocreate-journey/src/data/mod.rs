@@ -5,9 +5,9 @@ mod events;
 pub(crate) mod intern;
 mod load;
 mod paths;
-mod records;
+pub(crate) mod records;
 mod swar;
 
 pub use events::{Case, EventFormat, EventLog, EventLogBuilder};
 pub use load::{describe_load_error, LoadError, RowProblem};
-pub use paths::{PathColumns, PathData, PathRef, PathTotals};
+pub use paths::{PathColumns, PathData, PathRef, PathTotals, MAX_CHANNELS, MAX_PATH_TOUCHPOINTS};

@@ -224,6 +224,52 @@ pub struct PathData {
 /// enough that sums over billions of rows stay finite.
 pub(crate) const MAX_AMOUNT: f64 = 1e15;
 
+/// The most distinct channels (touchpoint names) a [`PathData`] or an event log may hold.
+pub const MAX_CHANNELS: usize = 1_000_000;
+
+/// The most touchpoints one path may have.
+pub const MAX_PATH_TOUCHPOINTS: usize = 1_000_000;
+
+/// The id of `name` in `interner`, refusing a new name once [`MAX_CHANNELS`] exist.
+#[inline]
+pub(crate) fn channel_id(
+    interner: &mut Interner,
+    name: &[u8],
+    what: &str,
+    column: &str,
+) -> Result<u32, RowProblem> {
+    let not_utf8 = || RowProblem::NotUtf8 {
+        column: column.to_owned(),
+    };
+    if interner.names().len() >= MAX_CHANNELS {
+        let name = std::str::from_utf8(name).map_err(|_| not_utf8())?;
+        return interner
+            .get(name)
+            .ok_or_else(|| RowProblem::TooManyChannels {
+                what: what.to_owned(),
+                limit: MAX_CHANNELS,
+            });
+    }
+    match interner.intern_bytes(name) {
+        Ok(Some(id)) => Ok(id),
+        Ok(None) => Err(RowProblem::TooManyNames),
+        Err(_) => Err(not_utf8()),
+    }
+}
+
+/// Opens a file for reading, saying so when the path is a directory.
+pub(crate) fn open(path: &Path) -> Result<File, LoadError> {
+    if path.is_dir() {
+        return Err(LoadError::Directory {
+            path: path.to_owned(),
+        });
+    }
+    File::open(path).map_err(|source| LoadError::Io {
+        path: path.to_owned(),
+        source,
+    })
+}
+
 /// Checks a row's amounts; `names` are the columns (or arguments) they came from.
 fn check_counts(
     conversions: f64,
@@ -301,11 +347,17 @@ impl PathData {
             if name.is_empty() {
                 continue;
             }
-            match self.interner.intern(name) {
-                Some(id) => self.tokens.push(id),
-                None => {
+            if self.tokens.len() - start >= MAX_PATH_TOUCHPOINTS {
+                self.tokens.truncate(start);
+                return Err(RowProblem::PathTooLong {
+                    limit: MAX_PATH_TOUCHPOINTS,
+                });
+            }
+            match channel_id(&mut self.interner, name.as_bytes(), "channels", "path") {
+                Ok(id) => self.tokens.push(id),
+                Err(problem) => {
                     self.tokens.truncate(start);
-                    return Err(RowProblem::TooManyNames);
+                    return Err(problem);
                 }
             }
         }
@@ -414,6 +466,7 @@ impl PathData {
         null_col: Option<usize>,
     ) -> Result<(), RowProblem> {
         header.check_len(record)?;
+        super::load::no_line_break_in_names(record, &[(path_col, &columns.path)])?;
         let line = record.line;
         let conversions = non_negative(record.get(conv_col), &columns.conversions)?;
         let value = match (value_col, &columns.value) {
@@ -443,14 +496,15 @@ impl PathData {
             if name.is_empty() || failure.is_some() {
                 return;
             }
-            match this.interner.intern_bytes(name) {
-                Ok(Some(id)) => this.tokens.push(id),
-                Ok(None) => failure = Some(RowProblem::TooManyNames),
-                Err(_) => {
-                    failure = Some(RowProblem::NotUtf8 {
-                        column: columns.path.clone(),
-                    })
-                }
+            if this.tokens.len() - start >= MAX_PATH_TOUCHPOINTS {
+                failure = Some(RowProblem::PathTooLong {
+                    limit: MAX_PATH_TOUCHPOINTS,
+                });
+                return;
+            }
+            match channel_id(&mut this.interner, name, "channels", &columns.path) {
+                Ok(id) => this.tokens.push(id),
+                Err(problem) => failure = Some(problem),
             }
         };
         swar::for_each_position(path, sep, |at| {
@@ -465,7 +519,8 @@ impl PathData {
         self.finish_row(start, conversions, value, nulls, line)
     }
 
-    /// Reads paths from a CSV file (see [`PathData::from_csv_reader`]).
+    /// Reads paths from a CSV file (see [`PathData::from_csv_reader`]). A directory is
+    /// refused as one.
     ///
     /// ```
     /// use cocreate_journey::{LoadError, PathData};
@@ -474,12 +529,7 @@ impl PathData {
     /// assert!(matches!(err, LoadError::Io { .. }));
     /// ```
     pub fn from_csv_path(path: impl AsRef<Path>, columns: &PathColumns) -> Result<Self, LoadError> {
-        let path = path.as_ref();
-        let file = File::open(path).map_err(|source| LoadError::Io {
-            path: path.to_owned(),
-            source,
-        })?;
-        PathData::from_csv_reader(file, columns)
+        PathData::from_csv_reader(open(path.as_ref())?, columns)
     }
 
     /// The channel names by id, in order of first appearance.

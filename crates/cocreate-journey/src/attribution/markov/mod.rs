@@ -123,6 +123,13 @@ impl MarkovParamsBuilder {
         if p.horizon == Some(0) {
             return Err(ParamError::new("truncation horizon", "at least 1", 0));
         }
+        if let Some(h) = p.horizon.filter(|&h| h > MAX_HORIZON) {
+            return Err(ParamError::new(
+                "truncation horizon",
+                "at most 1,000,001 (one more than the longest path accepted)",
+                h,
+            ));
+        }
         Ok(p)
     }
 }
@@ -367,7 +374,38 @@ pub enum AttributionError {
         /// Size of the part.
         states: usize,
     },
+    /// The removal effects need a table of which channels each part of the chain can
+    /// reach (one bit per channel and part); for this chain it would exceed
+    /// [`MAX_REACH_TABLE_BYTES`].
+    #[error(
+        "the chain has {components} strongly connected parts over {channels} channels; the \
+         table of which channels each part reaches would take {bytes} bytes, above the limit \
+         of {limit} bytes (merge rare channels or use fewer)"
+    )]
+    TooLarge {
+        /// Strongly connected parts of the chain.
+        components: usize,
+        /// Channels in the chain.
+        channels: usize,
+        /// Bytes the table would take.
+        bytes: u128,
+        /// The limit.
+        limit: usize,
+    },
 }
+
+/// The largest reachability table [`MarkovParams::fit`] allocates (256 MiB): with
+/// order 1 this allows about 46,000 channels that each form their own part of the chain;
+/// far more channels fit when they share parts.
+pub const MAX_REACH_TABLE_BYTES: usize = 256 << 20;
+
+/// The largest truncation horizon accepted: one more than the longest path a
+/// [`PathData`] may hold.
+pub const MAX_HORIZON: usize = crate::MAX_PATH_TOUCHPOINTS + 1;
+const _: () = assert!(
+    MAX_HORIZON == 1_000_001,
+    "the message in MarkovParamsBuilder::build"
+);
 
 impl MarkovParams {
     /// A builder starting from the defaults (order 1, with nulls, automatic horizon).
@@ -422,8 +460,10 @@ impl MarkovParams {
     ///
     /// Rows with an empty path are left out and reported in
     /// [`MarkovAttribution::unattributed`]. With no conversions at all every removal
-    /// effect and attribution is 0. Errors only when a huge, slowly mixing chain defeats
-    /// the solver ([`AttributionError::NotConverged`]).
+    /// effect and attribution is 0. Errors when a huge, slowly mixing chain defeats the
+    /// solver ([`AttributionError::NotConverged`]) and when the table of which channels
+    /// each part of the chain reaches would exceed [`MAX_REACH_TABLE_BYTES`]
+    /// ([`AttributionError::TooLarge`], checked before any solve).
     ///
     /// ```
     /// use cocreate_journey::{MarkovParams, PathData};
@@ -443,6 +483,18 @@ impl MarkovParams {
         let n = chain.n;
         let n_channels = counts.channels.len();
         let horizon = self.horizon.unwrap_or(counts.longest + 1);
+        // The reachability table below is the one allocation that grows faster than the
+        // input (channels × parts of the chain): refuse it before any solve.
+        let words = n_channels.div_ceil(64).max(1);
+        let bytes = (cond.components.len() as u128) * (words as u128) * 8;
+        if bytes > MAX_REACH_TABLE_BYTES as u128 {
+            return Err(AttributionError::TooLarge {
+                components: cond.components.len(),
+                channels: n_channels,
+                bytes,
+                limit: MAX_REACH_TABLE_BYTES,
+            });
+        }
 
         let mut full = Solution {
             conv: vec![0.0; n],
@@ -454,7 +506,6 @@ impl MarkovParams {
         let (p_trunc, v_trunc) = solve_truncated(&chain, &none, horizon);
 
         // Which channels each component can reach (itself included), sinks first.
-        let words = n_channels.div_ceil(64).max(1);
         let mut reach = vec![0u64; cond.components.len() * words];
         let mut states_with: Vec<Vec<u32>> = vec![Vec::new(); n_channels];
         for (s, window) in counts.windows.iter().enumerate() {
