@@ -28,10 +28,39 @@
 //! # Ok::<(), cocreate_core::data::DataError>(())
 //! ```
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+
+/// Most columns a table may have.
+pub const MAX_COLUMNS: usize = 100_000;
+/// Most cells (rows × columns) a table may hold: 2^26, 512 MiB of numbers.
+pub const MAX_CELLS: usize = 1 << 26;
+/// Most bytes one CSV record (a row, quoted line breaks included) may span: 64 MiB.
+pub const MAX_RECORD_BYTES: u64 = 64 << 20;
+/// Longest excerpt of user text (a cell, a name, a list of names) quoted in an error or
+/// warning, in characters; longer text is cut and marked with `…`.
+pub const EXCERPT_CHARS: usize = 80;
+
+/// `text` cut to [`EXCERPT_CHARS`] characters, with `…` where it was cut, so that an
+/// error never echoes a huge field or a whole file.
+pub(crate) fn excerpt(text: &str) -> String {
+    match text.char_indices().nth(EXCERPT_CHARS) {
+        None => text.to_string(),
+        Some((i, _)) => format!("{}…", &text[..i]),
+    }
+}
+
+/// Names joined by `", "`, cut like [`excerpt`] (the count of all names is kept).
+pub(crate) fn name_list(names: &[String]) -> String {
+    let joined = names.join(", ");
+    if joined.chars().count() <= EXCERPT_CHARS {
+        joined
+    } else {
+        format!("{} ({} names in all)", excerpt(&joined), names.len())
+    }
+}
 
 /// What went wrong while building or reading a [`Table`].
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +74,20 @@ pub enum DataError {
         /// The underlying I/O error.
         source: std::io::Error,
     },
+    /// The input path is a directory, not a file.
+    #[error("{path} is a directory, not a CSV file")]
+    IsDirectory {
+        /// The directory.
+        path: PathBuf,
+    },
+    /// Reading the input failed part way (an I/O error of the reader).
+    #[error("reading the data failed at line {line}: {message}")]
+    Read {
+        /// 1-based line reached.
+        line: u64,
+        /// What the reader reported.
+        message: String,
+    },
     /// The CSV text is malformed (for example an unterminated quote).
     #[error("malformed CSV at line {line}: {message}")]
     Csv {
@@ -53,8 +96,18 @@ pub enum DataError {
         /// What the CSV reader reported.
         message: String,
     },
+    /// A field is not valid UTF-8 text.
+    #[error(
+        "line {line}, column {column}: the field is not valid UTF-8 text (save the file as UTF-8)"
+    )]
+    NotUtf8 {
+        /// 1-based line of the input.
+        line: u64,
+        /// The column: its name, or its 1-based position in the header.
+        column: String,
+    },
     /// The input has no header row or no columns.
-    #[error("the data has no columns")]
+    #[error("the data has no columns (the input is empty or its first line is blank)")]
     NoColumns,
     /// A row has a different number of fields than the header.
     #[error("line {line} has {found} fields, but the header has {expected}")]
@@ -69,7 +122,7 @@ pub enum DataError {
     /// Two columns share a name.
     #[error("column name {name:?} appears twice (columns {first} and {second})")]
     DuplicateColumn {
-        /// The repeated name.
+        /// The repeated name (cut to [`EXCERPT_CHARS`]).
         name: String,
         /// 1-based position of its first occurrence.
         first: usize,
@@ -89,7 +142,7 @@ pub enum DataError {
         line: u64,
         /// The column name.
         column: String,
-        /// The offending text.
+        /// The offending text (cut to [`EXCERPT_CHARS`]).
         value: String,
     },
     /// A cell holds an infinity or NaN, which a table never stores as data.
@@ -107,17 +160,175 @@ pub enum DataError {
     /// A requested column is not in the table.
     #[error("no column named {name:?} (the table has: {available})")]
     UnknownColumn {
-        /// The requested name.
+        /// The requested name (cut to [`EXCERPT_CHARS`]).
         name: String,
-        /// The table's column names, comma separated.
+        /// The table's column names, comma separated (cut to [`EXCERPT_CHARS`]).
         available: String,
     },
+    /// The input is larger than a documented limit.
+    #[error("{what} exceeds the limit of {limit} (at line {line})")]
+    TooLarge {
+        /// What is too large.
+        what: String,
+        /// The limit.
+        limit: u64,
+        /// 1-based line reached when the limit was hit.
+        line: u64,
+    },
+    /// A reading option is invalid.
+    #[error("invalid CSV option: {0}")]
+    Option(String),
+    /// Identifiers given for a table do not fit it.
+    #[error("{found} identifiers given for a table of {expected} rows")]
+    IdLength {
+        /// Rows in the table.
+        expected: usize,
+        /// Identifiers given.
+        found: usize,
+    },
+}
+
+/// Something the reader noticed and did not refuse, reported with the table so that
+/// nothing is changed without a word.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum DataWarning {
+    /// A column holds numbers in some rows and text in others. Used as numbers it is an
+    /// error ([`DataError::NotANumber`]); this warning says so when the table is read.
+    TextInNumericColumn {
+        /// The column name.
+        column: String,
+        /// How many cells hold text.
+        n_text: usize,
+        /// The first few of them (at most three), in row order.
+        first: Vec<TextCell>,
+    },
+}
+
+impl fmt::Display for DataWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DataWarning::TextInNumericColumn {
+                column,
+                n_text,
+                first,
+            } => {
+                let cells: Vec<String> = first
+                    .iter()
+                    .map(|c| format!("line {} {:?}", c.line, c.text))
+                    .collect();
+                write!(
+                    f,
+                    "column {column:?} holds numbers but {n_text} cell(s) hold text ({}); it cannot be used as numbers until they are fixed",
+                    cells.join(", ")
+                )
+            }
+        }
+    }
+}
+
+/// A cell that holds text where numbers were expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct TextCell {
+    /// 1-based row.
+    pub row: usize,
+    /// 1-based line of the input.
+    pub line: u64,
+    /// The text (cut to [`EXCERPT_CHARS`]).
+    pub text: String,
+}
+
+/// How [`Table::from_csv_reader_with`] reads CSV: the delimiter and the identifier
+/// columns, whose text is kept for every row.
+///
+/// By default the delimiter is a comma and a column named `id` (in any case) is the
+/// identifier column. Identifier text is kept whatever it holds (`R1000`, `0042`), so
+/// that ids survive scoring and prediction unchanged.
+///
+/// ```
+/// use cocreate_core::data::{CsvOptions, Table};
+///
+/// let opts = CsvOptions::new().delimiter(b';')?.id_column("respondent");
+/// let t = Table::from_csv_reader_with("respondent;x\nR1;1\nR2;2\n".as_bytes(), &opts)?;
+/// assert_eq!(t.ids().unwrap(), ["R1", "R2"]);
+/// assert!(CsvOptions::new().delimiter(b'"').is_err());
+/// # Ok::<(), cocreate_core::data::DataError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvOptions {
+    delimiter: u8,
+    id_columns: Vec<String>,
+}
+
+impl Default for CsvOptions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl CsvOptions {
+    /// Comma separated, `id` (any case) as the identifier column.
+    pub fn new() -> Self {
+        CsvOptions {
+            delimiter: b',',
+            id_columns: Vec::new(),
+        }
+    }
+
+    /// The field delimiter: a printable ASCII character or a tab, other than `"`.
+    pub fn delimiter(mut self, delimiter: u8) -> Result<Self, DataError> {
+        let ok = delimiter == b'\t'
+            || (delimiter.is_ascii_graphic() || delimiter == b' ') && delimiter != b'"';
+        if !ok {
+            return Err(DataError::Option(format!(
+                "the delimiter must be a tab or a printable ASCII character other than '\"', not byte {delimiter}"
+            )));
+        }
+        self.delimiter = delimiter;
+        Ok(self)
+    }
+
+    /// Names an identifier column (exact name). Once any is named, the default `id` is
+    /// no longer looked for; the first named column gives [`Table::ids`]. A named
+    /// column missing from the header is an error when reading.
+    pub fn id_column(mut self, name: impl Into<String>) -> Self {
+        self.id_columns.push(name.into());
+        self
+    }
+
+    /// The delimiter byte.
+    pub fn delimiter_byte(&self) -> u8 {
+        self.delimiter
+    }
+
+    /// The identifier columns named with [`CsvOptions::id_column`].
+    pub fn id_columns(&self) -> &[String] {
+        &self.id_columns
+    }
+}
+
+/// Row identifiers carried with a table: the column they came from and one per row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Ids {
+    pub(crate) column: String,
+    pub(crate) values: Vec<String>,
+}
+
+/// Per column, the cells that held text: how many, and the first three.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct TextCells {
+    n: usize,
+    first: Vec<TextCell>,
 }
 
 /// A named numeric data set: rows of respondents (or cases), columns of variables.
 ///
 /// Cells are finite `f64` values or missing. The layout is row-major and contiguous, which
-/// is what the scoring and estimation code reads fastest.
+/// is what the scoring and estimation code reads fastest. Tables read from CSV also keep
+/// the text of their identifier columns ([`Table::ids`], [`Table::text`]) and a note of
+/// every other column that holds text ([`Table::warnings`]).
 ///
 /// ```
 /// use cocreate_core::data::Table;
@@ -138,8 +349,12 @@ pub struct Table {
     values: Vec<f64>,
     /// For tables read from text: the 1-based input line of each row.
     lines: Option<Vec<u64>>,
-    /// Per column, the first cell that held text instead of a number: (line, text).
-    text_cells: Vec<Option<(u64, String)>>,
+    /// Per column, the cells that held text instead of a number.
+    text_cells: Vec<TextCells>,
+    /// Per column, the raw text of every row, kept for identifier columns.
+    texts: Vec<Option<Vec<String>>>,
+    /// The row identifiers, carried through [`Table::select`].
+    ids: Option<Ids>,
 }
 
 impl fmt::Debug for Table {
@@ -147,6 +362,7 @@ impl fmt::Debug for Table {
         f.debug_struct("Table")
             .field("n_rows", &self.n_rows)
             .field("names", &self.names)
+            .field("id_column", &self.id_column())
             .finish_non_exhaustive()
     }
 }
@@ -155,6 +371,13 @@ fn check_names(names: &[String]) -> Result<(), DataError> {
     if names.is_empty() {
         return Err(DataError::NoColumns);
     }
+    if names.len() > MAX_COLUMNS {
+        return Err(DataError::TooLarge {
+            what: format!("the number of columns ({})", names.len()),
+            limit: MAX_COLUMNS as u64,
+            line: 1,
+        });
+    }
     let mut seen: HashMap<&str, usize> = HashMap::with_capacity(names.len());
     for (i, name) in names.iter().enumerate() {
         if name.trim().is_empty() {
@@ -162,7 +385,7 @@ fn check_names(names: &[String]) -> Result<(), DataError> {
         }
         if let Some(&first) = seen.get(name.as_str()) {
             return Err(DataError::DuplicateColumn {
-                name: name.clone(),
+                name: excerpt(name),
                 first: first + 1,
                 second: i + 1,
             });
@@ -177,12 +400,25 @@ fn is_missing_field(field: &str) -> bool {
     field.is_empty() || field == "NA"
 }
 
-/// A reader that remembers where every newline it passed on was, so that a byte offset
-/// can be turned into a 1-based line number whatever the line endings.
+/// A reader that counts line breaks (`\n`, `\r\n` and a lone `\r`, as the CSV reader
+/// does) so that a byte offset can be turned into a 1-based line number whatever the
+/// line endings, and that stops a record from growing past [`MAX_RECORD_BYTES`].
+///
+/// Only the breaks ahead of the last position asked about are kept, so memory stays
+/// bounded by the CSV reader's buffer whatever the number of lines.
 struct LineCounter<R> {
     inner: R,
     offset: u64,
-    newlines: Vec<u64>,
+    /// Line breaks seen but not yet passed by a query.
+    pending: VecDeque<u64>,
+    /// Line breaks passed by queries.
+    passed: u64,
+    /// Position of a `\r` whose next byte is not yet known.
+    cr: Option<u64>,
+    /// Where the current record started, for the record-size limit.
+    record_start: u64,
+    /// Set when the record-size limit stopped reading.
+    too_long: bool,
 }
 
 impl<R> LineCounter<R> {
@@ -190,23 +426,59 @@ impl<R> LineCounter<R> {
         LineCounter {
             inner,
             offset: 0,
-            newlines: Vec::new(),
+            pending: VecDeque::new(),
+            passed: 0,
+            cr: None,
+            record_start: 0,
+            too_long: false,
         }
     }
 
     /// The 1-based line of a record starting at `byte`. On CRLF input the csv reader
     /// places a record at the `\n` that ends the previous line, which therefore counts.
-    fn line_at(&self, byte: u64) -> u64 {
-        self.newlines.partition_point(|&nl| nl <= byte) as u64 + 1
+    /// Queries must not go backwards.
+    fn line_at(&mut self, byte: u64) -> u64 {
+        while self.pending.front().is_some_and(|&nl| nl <= byte) {
+            self.pending.pop_front();
+            self.passed += 1;
+        }
+        if self.cr.is_some_and(|cr| cr < byte) {
+            // A `\r` followed by nothing yet read, or by the record itself.
+            return self.passed + 2;
+        }
+        self.passed + 1
+    }
+
+    /// The line reached so far, for errors without a position.
+    fn current_line(&self) -> u64 {
+        self.passed + self.pending.len() as u64 + 1
     }
 }
 
 impl<R: Read> Read for LineCounter<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.offset.saturating_sub(self.record_start) > MAX_RECORD_BYTES {
+            self.too_long = true;
+            return Err(std::io::Error::other("record too long"));
+        }
         let n = self.inner.read(buf)?;
         for (i, &b) in buf[..n].iter().enumerate() {
-            if b == b'\n' {
-                self.newlines.push(self.offset + i as u64);
+            let at = self.offset + i as u64;
+            match b {
+                b'\n' => {
+                    self.cr = None;
+                    self.pending.push_back(at);
+                }
+                b'\r' => {
+                    if let Some(cr) = self.cr.replace(at) {
+                        self.pending.push_back(cr);
+                    }
+                }
+                _ => {
+                    if let Some(cr) = self.cr.take() {
+                        self.pending.push_back(cr);
+                    }
+                }
             }
         }
         self.offset += n as u64;
@@ -214,12 +486,35 @@ impl<R: Read> Read for LineCounter<R> {
     }
 }
 
+/// Is `name` an identifier column under `opts`?
+fn is_id_column(name: &str, opts: &CsvOptions) -> bool {
+    if opts.id_columns.is_empty() {
+        name.eq_ignore_ascii_case("id")
+    } else {
+        opts.id_columns.iter().any(|c| c == name)
+    }
+}
+
 impl Table {
+    fn from_parts(names: Vec<String>, n_rows: usize, values: Vec<f64>) -> Table {
+        let k = names.len();
+        Table {
+            text_cells: vec![TextCells::default(); k],
+            texts: vec![None; k],
+            names,
+            n_rows,
+            values,
+            lines: None,
+            ids: None,
+        }
+    }
+
     /// Builds a table from column names and rows of optional values.
     ///
     /// Errors when the names are empty or repeated, a row's length differs from the number
-    /// of names ([`DataError::Ragged`], naming the 1-based row), or a value is infinite or
-    /// NaN ([`DataError::NonFinite`]); use `None` for a missing cell.
+    /// of names ([`DataError::Ragged`], naming the 1-based row), a value is infinite or
+    /// NaN ([`DataError::NonFinite`]; use `None` for a missing cell), or the table is
+    /// larger than [`MAX_CELLS`].
     ///
     /// ```
     /// use cocreate_core::data::{DataError, Table};
@@ -230,6 +525,7 @@ impl Table {
     pub fn new(names: Vec<String>, rows: Vec<Vec<Option<f64>>>) -> Result<Self, DataError> {
         check_names(&names)?;
         let n_cols = names.len();
+        check_cells(rows.len(), n_cols, rows.len() as u64)?;
         let mut values = Vec::with_capacity(rows.len() * n_cols);
         for (r, row) in rows.iter().enumerate() {
             if row.len() != n_cols {
@@ -253,13 +549,7 @@ impl Table {
                 }
             }
         }
-        Ok(Table {
-            text_cells: vec![None; n_cols],
-            names,
-            n_rows: rows.len(),
-            values,
-            lines: None,
-        })
+        Ok(Table::from_parts(names, rows.len(), values))
     }
 
     /// Builds a table from a row-major buffer where `None` is missing.
@@ -284,17 +574,57 @@ impl Table {
                 found: cells.len() % n_cols,
             });
         }
-        let rows = cells.chunks(n_cols).map(|c| c.to_vec()).collect();
-        Table::new(names, rows)
+        let n_rows = cells.len() / n_cols;
+        check_cells(n_rows, n_cols, n_rows as u64)?;
+        let mut values = Vec::with_capacity(cells.len());
+        for (i, cell) in cells.iter().enumerate() {
+            match *cell {
+                Some(v) if !v.is_finite() => {
+                    return Err(DataError::NonFinite {
+                        row: i / n_cols + 1,
+                        column: names[i % n_cols].clone(),
+                        value: v.to_string(),
+                    })
+                }
+                Some(v) => values.push(v),
+                None => values.push(f64::NAN),
+            }
+        }
+        Ok(Table::from_parts(names, n_rows, values))
     }
 
-    /// Reads CSV text with a header row.
+    /// The same table with row identifiers: `ids` (one per row) from a column named
+    /// `column`. Scoring and prediction carry them to their results.
     ///
-    /// Fields are trimmed; an empty field or `NA` is missing; numbers are parsed as `f64`.
-    /// A field that is neither is remembered as text: reading succeeds, and the error
-    /// ([`DataError::NotANumber`], with line and column) comes only when an analysis
-    /// selects that column. Literal `Inf` or `NaN` in a numeric column are treated the same
-    /// way, since a table never stores them as data.
+    /// ```
+    /// use cocreate_core::data::Table;
+    ///
+    /// let t = Table::new(vec!["x".into()], vec![vec![Some(1.0)], vec![None]])?
+    ///     .with_ids("id", vec!["R1".into(), "R2".into()])?;
+    /// assert_eq!(t.ids().unwrap(), ["R1", "R2"]);
+    /// assert_eq!(t.id_column(), Some("id"));
+    /// # Ok::<(), cocreate_core::data::DataError>(())
+    /// ```
+    pub fn with_ids(
+        mut self,
+        column: impl Into<String>,
+        ids: Vec<String>,
+    ) -> Result<Self, DataError> {
+        if ids.len() != self.n_rows {
+            return Err(DataError::IdLength {
+                expected: self.n_rows,
+                found: ids.len(),
+            });
+        }
+        self.ids = Some(Ids {
+            column: column.into(),
+            values: ids,
+        });
+        Ok(self)
+    }
+
+    /// Reads CSV text with a header row, comma separated, with `id` (any case) as the
+    /// identifier column; see [`Table::from_csv_reader_with`].
     ///
     /// ```
     /// use cocreate_core::data::{DataError, Table};
@@ -303,58 +633,134 @@ impl Table {
     /// assert!(matches!(err, DataError::Ragged { line: 3, expected: 2, found: 1 }));
     /// ```
     pub fn from_csv_reader<R: Read>(reader: R) -> Result<Self, DataError> {
+        Table::from_csv_reader_with(reader, &CsvOptions::new())
+    }
+
+    /// Reads CSV text with a header row (RFC 4180: a `"` is special only at the start
+    /// of a field; lines end in `\n`, `\r\n` or a lone `\r`; a leading byte-order mark
+    /// is skipped).
+    ///
+    /// Fields are trimmed; an empty field or `NA` is missing; numbers are parsed as `f64`.
+    /// A field that is neither is remembered as text: reading succeeds, a column that
+    /// mixes numbers and text gets a [`DataWarning`], and the error
+    /// ([`DataError::NotANumber`], with line and column) comes only when an analysis
+    /// selects that column. Literal `Inf` or `NaN` count as text, since a table never
+    /// stores them as data. Identifier columns (see [`CsvOptions`]) keep the text of
+    /// every row as [`Table::ids`]. Errors name the line and column; quoted text is cut
+    /// to [`EXCERPT_CHARS`] characters.
+    ///
+    /// ```
+    /// use cocreate_core::data::{CsvOptions, Table};
+    ///
+    /// let t = Table::from_csv_reader_with("ID,x\nR1,1\nR2,two\n".as_bytes(), &CsvOptions::new())?;
+    /// assert_eq!(t.ids().unwrap(), ["R1", "R2"]);
+    /// assert!(t.warnings()[0].to_string().contains("line 3 \"two\""));
+    /// # Ok::<(), cocreate_core::data::DataError>(())
+    /// ```
+    pub fn from_csv_reader_with<R: Read>(reader: R, opts: &CsvOptions) -> Result<Self, DataError> {
         let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(true)
+            .has_headers(false)
             .flexible(true)
+            .delimiter(opts.delimiter)
             .trim(csv::Trim::All)
             .from_reader(LineCounter::new(reader));
-        // The csv crate's own line numbers drift on CRLF input, so lines are derived
-        // from byte offsets and the newline positions the wrapped reader has seen.
-        let line_of = |rdr: &csv::Reader<LineCounter<R>>, pos: Option<&csv::Position>| {
-            pos.map_or(0, |p| rdr.get_ref().line_at(p.byte()))
-        };
-        let header = match rdr.headers() {
-            Ok(h) => h.clone(),
-            Err(e) => {
-                return Err(DataError::Csv {
-                    line: line_of(&rdr, e.position()),
-                    message: e.to_string(),
-                })
+        // The csv crate's own line numbers drift on CRLF and lone-CR input, so lines are
+        // derived from byte offsets and the line breaks the wrapped reader has seen.
+        fn fail<R: Read>(rdr: &mut csv::Reader<LineCounter<R>>, e: csv::Error) -> DataError {
+            let counter = rdr.get_mut();
+            let line = match e.position() {
+                Some(p) => counter.line_at(p.byte()),
+                None => counter.current_line(),
+            };
+            if counter.too_long {
+                return DataError::TooLarge {
+                    what: "one record (row)".into(),
+                    limit: MAX_RECORD_BYTES,
+                    line,
+                };
             }
-        };
-        let names: Vec<String> = header
-            .iter()
-            .enumerate()
-            .map(|(i, h)| {
-                // A leading byte-order mark is not part of the first name.
-                if i == 0 {
-                    h.trim_start_matches('\u{feff}').to_string()
-                } else {
-                    h.to_string()
-                }
-            })
-            .collect();
-        if names.len() == 1 && names[0].is_empty() {
-            return Err(DataError::NoColumns);
+            match e.kind() {
+                csv::ErrorKind::Io(io) => DataError::Read {
+                    line,
+                    message: io.to_string(),
+                },
+                _ => DataError::Csv {
+                    line,
+                    message: excerpt(&e.to_string()),
+                },
+            }
         }
+        let mut record = csv::ByteRecord::new();
+        // The header: the first record that is not a blank line.
+        let names: Vec<String> = loop {
+            match rdr.read_byte_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => return Err(DataError::NoColumns),
+                Err(e) => return Err(fail(&mut rdr, e)),
+            }
+            if record.len() == 1 && record[0].is_empty() {
+                continue;
+            }
+            let line = rdr
+                .get_mut()
+                .line_at(record.position().map_or(0, |p| p.byte()));
+            if record.len() > MAX_COLUMNS {
+                return Err(DataError::TooLarge {
+                    what: format!("the number of columns ({})", record.len()),
+                    limit: MAX_COLUMNS as u64,
+                    line,
+                });
+            }
+            let mut names = Vec::with_capacity(record.len());
+            for (i, h) in record.iter().enumerate() {
+                let h = std::str::from_utf8(h).map_err(|_| DataError::NotUtf8 {
+                    line,
+                    column: format!("{} of the header", i + 1),
+                })?;
+                // A leading byte-order mark is not part of the first name.
+                let h = if i == 0 {
+                    h.trim_start_matches('\u{feff}').trim()
+                } else {
+                    h
+                };
+                names.push(h.to_string());
+            }
+            break names;
+        };
         check_names(&names)?;
         let n_cols = names.len();
+        let mut is_id: Vec<bool> = names.iter().map(|n| is_id_column(n, opts)).collect();
+        for wanted in &opts.id_columns {
+            if !names.contains(wanted) {
+                return Err(DataError::UnknownColumn {
+                    name: excerpt(wanted),
+                    available: name_list(&names),
+                });
+            }
+        }
+        let first_id = is_id.iter().position(|&b| b);
+        let first_id = match (&opts.id_columns.first(), first_id) {
+            (Some(w), _) => names.iter().position(|n| n == *w),
+            (None, f) => f,
+        };
+        if let Some(f) = first_id {
+            is_id[f] = true;
+        }
         let mut values = Vec::new();
         let mut lines = Vec::new();
-        let mut text_cells: Vec<Option<(u64, String)>> = vec![None; n_cols];
-        let mut record = csv::StringRecord::new();
+        let mut text_cells: Vec<TextCells> = vec![TextCells::default(); n_cols];
+        let mut texts: Vec<Option<Vec<String>>> = is_id.iter().map(|&b| b.then(Vec::new)).collect();
         loop {
-            match rdr.read_record(&mut record) {
+            let start = rdr.position().byte();
+            rdr.get_mut().record_start = start;
+            match rdr.read_byte_record(&mut record) {
                 Ok(true) => {}
                 Ok(false) => break,
-                Err(e) => {
-                    return Err(DataError::Csv {
-                        line: line_of(&rdr, e.position()),
-                        message: e.to_string(),
-                    })
-                }
+                Err(e) => return Err(fail(&mut rdr, e)),
             }
-            let line = line_of(&rdr, record.position());
+            let line = rdr
+                .get_mut()
+                .line_at(record.position().map_or(start, |p| p.byte()));
             // A completely blank line is not a row.
             if record.len() == 1 && record[0].is_empty() && n_cols > 1 {
                 continue;
@@ -366,7 +772,16 @@ impl Table {
                     found: record.len(),
                 });
             }
+            check_cells(lines.len() + 1, n_cols, line)?;
+            let row = lines.len() + 1;
             for (c, field) in record.iter().enumerate() {
+                let field = std::str::from_utf8(field).map_err(|_| DataError::NotUtf8 {
+                    line,
+                    column: format!("{:?}", excerpt(&names[c])),
+                })?;
+                if let Some(t) = &mut texts[c] {
+                    t.push(field.to_string());
+                }
                 if is_missing_field(field) {
                     values.push(f64::NAN);
                     continue;
@@ -374,8 +789,14 @@ impl Table {
                 match field.parse::<f64>() {
                     Ok(v) if v.is_finite() => values.push(v),
                     _ => {
-                        if text_cells[c].is_none() {
-                            text_cells[c] = Some((line, field.to_string()));
+                        let cells = &mut text_cells[c];
+                        cells.n += 1;
+                        if cells.first.len() < 3 {
+                            cells.first.push(TextCell {
+                                row,
+                                line,
+                                text: excerpt(field),
+                            });
                         }
                         values.push(f64::NAN);
                     }
@@ -383,12 +804,18 @@ impl Table {
             }
             lines.push(line);
         }
+        let ids = first_id.map(|f| Ids {
+            column: names[f].clone(),
+            values: texts[f].clone().unwrap_or_default(),
+        });
         Ok(Table {
             names,
             n_rows: lines.len(),
             values,
             lines: Some(lines),
             text_cells,
+            texts,
+            ids,
         })
     }
 
@@ -402,12 +829,26 @@ impl Table {
     /// # Ok::<(), cocreate_core::data::DataError>(())
     /// ```
     pub fn from_csv_path(path: impl AsRef<Path>) -> Result<Self, DataError> {
+        Table::from_csv_path_with(path, &CsvOptions::new())
+    }
+
+    /// Reads a CSV file with a header row under `opts`; see
+    /// [`Table::from_csv_reader_with`]. A directory is refused as one.
+    pub fn from_csv_path_with(
+        path: impl AsRef<Path>,
+        opts: &CsvOptions,
+    ) -> Result<Self, DataError> {
         let path = path.as_ref();
+        if path.is_dir() {
+            return Err(DataError::IsDirectory {
+                path: path.to_path_buf(),
+            });
+        }
         let file = std::fs::File::open(path).map_err(|source| DataError::Io {
             path: path.to_path_buf(),
             source,
         })?;
-        Table::from_csv_reader(std::io::BufReader::new(file))
+        Table::from_csv_reader_with(std::io::BufReader::new(file), opts)
     }
 
     /// The column names, in order.
@@ -423,6 +864,54 @@ impl Table {
     /// Number of columns.
     pub fn n_cols(&self) -> usize {
         self.names.len()
+    }
+
+    /// The row identifiers, one per row, when the table has an identifier column (read
+    /// from CSV) or was given ids ([`Table::with_ids`]); carried by [`Table::select`].
+    pub fn ids(&self) -> Option<&[String]> {
+        self.ids.as_ref().map(|i| i.values.as_slice())
+    }
+
+    /// The name of the column the identifiers came from.
+    pub fn id_column(&self) -> Option<&str> {
+        self.ids.as_ref().map(|i| i.column.as_str())
+    }
+
+    pub(crate) fn ids_parts(&self) -> Option<&Ids> {
+        self.ids.as_ref()
+    }
+
+    /// The text of every row of an identifier column; `None` for other columns.
+    pub fn text(&self, name: &str) -> Option<&[String]> {
+        let c = self.column_index(name)?;
+        self.texts[c].as_deref()
+    }
+
+    /// What the reader noticed without refusing: columns that mix numbers and text.
+    /// Identifier columns and columns that hold only text (a school name) are not
+    /// reported; using the latter as numbers is an error.
+    pub fn warnings(&self) -> Vec<DataWarning> {
+        self.text_cells
+            .iter()
+            .enumerate()
+            .filter(|(c, t)| {
+                t.n > 0 && self.texts[*c].is_none() && t.n < self.n_rows_with_values(*c, t.n)
+            })
+            .map(|(c, t)| DataWarning::TextInNumericColumn {
+                column: self.names[c].clone(),
+                n_text: t.n,
+                first: t.first.clone(),
+            })
+            .collect()
+    }
+
+    /// Rows of column `c` that are not missing (text counts as not missing).
+    fn n_rows_with_values(&self, c: usize, n_text: usize) -> usize {
+        let k = self.n_cols();
+        n_text
+            + (0..self.n_rows)
+                .filter(|r| !self.values[r * k + c].is_nan())
+                .count()
     }
 
     /// Position of a column, if present.
@@ -497,20 +986,21 @@ impl Table {
         let c = self
             .column_index(name)
             .ok_or_else(|| DataError::UnknownColumn {
-                name: name.to_string(),
-                available: self.names.join(", "),
+                name: excerpt(name),
+                available: name_list(&self.names),
             })?;
-        if let Some((line, text)) = &self.text_cells[c] {
+        if let Some(first) = self.text_cells[c].first.first() {
             return Err(DataError::NotANumber {
-                line: *line,
-                column: name.to_string(),
-                value: text.clone(),
+                line: first.line,
+                column: excerpt(name),
+                value: first.text.clone(),
             });
         }
         Ok(c)
     }
 
-    /// A new table with only the named columns, in the order given.
+    /// A new table with only the named columns, in the order given, and the same row
+    /// identifiers.
     ///
     /// Errors when a name is unknown, repeated, or its column holds text.
     ///
@@ -535,14 +1025,23 @@ impl Table {
             let row = &self.values[r * k..(r + 1) * k];
             values.extend(idx.iter().map(|&c| row[c]));
         }
-        Ok(Table {
-            text_cells: vec![None; idx.len()],
-            names: new_names,
-            n_rows: self.n_rows,
-            values,
-            lines: self.lines.clone(),
-        })
+        let mut out = Table::from_parts(new_names, self.n_rows, values);
+        out.lines = self.lines.clone();
+        out.ids = self.ids.clone();
+        Ok(out)
     }
+}
+
+/// Checks `rows × cols` against [`MAX_CELLS`].
+fn check_cells(rows: usize, cols: usize, line: u64) -> Result<(), DataError> {
+    if rows.saturating_mul(cols) > MAX_CELLS {
+        return Err(DataError::TooLarge {
+            what: format!("a table of {rows} rows × {cols} columns"),
+            limit: MAX_CELLS as u64,
+            line,
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]

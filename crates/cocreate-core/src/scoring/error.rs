@@ -180,6 +180,17 @@ pub enum ScoringError {
     /// Norms are inconsistent or do not cover a scale.
     #[error("invalid norms: {0}")]
     Norms(String),
+    /// An input is larger than a documented limit (see [`crate::scoring::MAX_ITEMS`] and
+    /// its neighbours), refused before anything is allocated.
+    #[error("{what}: {found} exceeds the limit of {limit}")]
+    TooLarge {
+        /// What is too large, and where.
+        what: String,
+        /// The size found.
+        found: usize,
+        /// The documented limit.
+        limit: usize,
+    },
     /// Reading the data failed.
     #[error(transparent)]
     Data(#[from] DataError),

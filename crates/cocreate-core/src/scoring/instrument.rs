@@ -147,6 +147,16 @@ impl Scale {
                 "scale {name:?} has no items"
             )));
         }
+        super::limits::check(
+            || {
+                format!(
+                    "scale {:?}: the number of items",
+                    crate::data::excerpt(&name)
+                )
+            },
+            items.len(),
+            super::limits::MAX_ITEMS_PER_SCALE,
+        )?;
         if items.len() != reverse.len() {
             return Err(ScoringError::Instrument(format!(
                 "scale {name:?} has {} items but {} reverse flags",
@@ -295,6 +305,17 @@ impl Instrument {
                 "instrument {name:?} has no scales"
             )));
         }
+        let excerpt = crate::data::excerpt(&name);
+        super::limits::check(
+            || format!("instrument {excerpt:?}: the number of scales"),
+            scales.len(),
+            super::limits::MAX_SCALES,
+        )?;
+        super::limits::check(
+            || format!("instrument {excerpt:?}: the number of keyed items over all scales"),
+            scales.iter().map(|s| s.items.len()).sum(),
+            super::limits::MAX_KEYED_ITEMS,
+        )?;
         let mut names = HashMap::new();
         let mut items: Vec<String> = Vec::new();
         let mut seen = HashMap::new();
@@ -311,6 +332,11 @@ impl Instrument {
                 }
             }
         }
+        super::limits::check(
+            || format!("instrument {excerpt:?}: the number of distinct items"),
+            items.len(),
+            super::limits::MAX_ITEMS,
+        )?;
         Ok(Instrument {
             name,
             source: None,

@@ -46,6 +46,7 @@ pub mod careless;
 mod error;
 mod instrument;
 mod kernel;
+mod limits;
 mod norms;
 mod omega;
 mod reliability;
@@ -56,6 +57,7 @@ mod stats;
 
 pub use error::{CellPosition, ScoringError};
 pub use instrument::{Instrument, ResponseRange, Scale};
+pub use limits::{MAX_CELLS, MAX_ITEMS, MAX_ITEMS_PER_SCALE, MAX_KEYED_ITEMS, MAX_SCALES};
 pub use norms::{
     pomp, NormedScore, NormedScores, Norms, PercentileMethod, PercentilePoint, ScaleNorm,
 };
