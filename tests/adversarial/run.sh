@@ -39,7 +39,7 @@ for cases in "$here"/*.cases; do
     elif grep -q 'panicked' "$err"; then why="panicked"
     elif [ "$(wc -c <"$err")" -gt 4096 ]; then why="stderr is $(wc -c <"$err") bytes (an error must be short)"
     elif [ "$want" -eq 2 ] && [ "$(grep -c . "$err")" -ne 1 ]; then why="expected exactly one error line on stderr"
-    elif [ -n "${pattern:-}" ] && ! cat "$out" "$err" | grep -Eq -- "$pattern"; then why="output does not match /$pattern/"
+    elif [ -n "${pattern:-}" ] && ! grep -Eqs -- "$pattern" "$out" "$err"; then why="output does not match /$pattern/"
     fi
     if [ -z "$why" ]; then
       pass=$((pass + 1))

@@ -434,16 +434,15 @@ impl<R> LineCounter<R> {
         }
     }
 
-    /// The 1-based line of a record starting at `byte`. On CRLF input the csv reader
-    /// places a record at the `\n` that ends the previous line, which therefore counts.
+    /// The 1-based line of the byte at `byte`: one plus the line breaks before it.
     /// Queries must not go backwards.
     fn line_at(&mut self, byte: u64) -> u64 {
-        while self.pending.front().is_some_and(|&nl| nl <= byte) {
+        while self.pending.front().is_some_and(|&nl| nl < byte) {
             self.pending.pop_front();
             self.passed += 1;
         }
         if self.cr.is_some_and(|cr| cr < byte) {
-            // A `\r` followed by nothing yet read, or by the record itself.
+            // A `\r` whose next byte is not read yet cannot end in `\r\n` before `byte`.
             return self.passed + 2;
         }
         self.passed + 1
@@ -484,6 +483,38 @@ impl<R: Read> Read for LineCounter<R> {
         self.offset += n as u64;
         Ok(n)
     }
+}
+
+/// Line breaks inside a record's fields (quoted `\n`, `\r\n` or lone `\r`).
+fn inner_breaks(record: &csv::ByteRecord) -> u64 {
+    let bytes = record.as_slice();
+    let mut n = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// The 1-based line a record just read starts on. The csv reader skips blank lines
+/// and reports where it began parsing, so the line is found from where the record
+/// ended (its last byte: the terminator or the end of the input) less the line breaks
+/// inside its quoted fields.
+fn record_line<R: Read>(rdr: &mut csv::Reader<LineCounter<R>>, record: &csv::ByteRecord) -> u64 {
+    let end = rdr.position().byte();
+    let last = rdr.get_mut().line_at(end.saturating_sub(1));
+    last.saturating_sub(inner_breaks(record)).max(1)
+}
+
+/// Whether a field is empty once ASCII whitespace is trimmed.
+fn trim_bytes_empty(field: &[u8]) -> bool {
+    field.iter().all(u8::is_ascii_whitespace)
+}
+
+/// ASCII whitespace trimmed from both ends (as `csv::Trim::All` would).
+fn trim(field: &str) -> &str {
+    field.trim_matches(|c: char| c.is_ascii_whitespace())
 }
 
 /// Is `name` an identifier column under `opts`?
@@ -662,7 +693,6 @@ impl Table {
             .has_headers(false)
             .flexible(true)
             .delimiter(opts.delimiter)
-            .trim(csv::Trim::All)
             .from_reader(LineCounter::new(reader));
         // The csv crate's own line numbers drift on CRLF and lone-CR input, so lines are
         // derived from byte offsets and the line breaks the wrapped reader has seen.
@@ -698,12 +728,10 @@ impl Table {
                 Ok(false) => return Err(DataError::NoColumns),
                 Err(e) => return Err(fail(&mut rdr, e)),
             }
-            if record.len() == 1 && record[0].is_empty() {
+            if record.len() == 1 && trim_bytes_empty(&record[0]) {
                 continue;
             }
-            let line = rdr
-                .get_mut()
-                .line_at(record.position().map_or(0, |p| p.byte()));
+            let line = record_line(&mut rdr, &record);
             if record.len() > MAX_COLUMNS {
                 return Err(DataError::TooLarge {
                     what: format!("the number of columns ({})", record.len()),
@@ -719,10 +747,11 @@ impl Table {
                 })?;
                 // A leading byte-order mark is not part of the first name.
                 let h = if i == 0 {
-                    h.trim_start_matches('\u{feff}').trim()
+                    h.trim_start_matches('\u{feff}')
                 } else {
                     h
                 };
+                let h = trim(h);
                 names.push(h.to_string());
             }
             break names;
@@ -758,11 +787,9 @@ impl Table {
                 Ok(false) => break,
                 Err(e) => return Err(fail(&mut rdr, e)),
             }
-            let line = rdr
-                .get_mut()
-                .line_at(record.position().map_or(start, |p| p.byte()));
+            let line = record_line(&mut rdr, &record);
             // A completely blank line is not a row.
-            if record.len() == 1 && record[0].is_empty() && n_cols > 1 {
+            if record.len() == 1 && trim_bytes_empty(&record[0]) && n_cols > 1 {
                 continue;
             }
             if record.len() != n_cols {
@@ -779,6 +806,7 @@ impl Table {
                     line,
                     column: format!("{:?}", excerpt(&names[c])),
                 })?;
+                let field = trim(field);
                 if let Some(t) = &mut texts[c] {
                     t.push(field.to_string());
                 }
