@@ -226,3 +226,67 @@ fn too_many_columns_is_refused_before_reading_rows() {
     let err = read(&format!("{header}\n")).unwrap_err();
     assert!(matches!(err, DataError::TooLarge { .. }), "{err:?}");
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A cell as written: a whole number, a decimal, missing, or text.
+    fn cell() -> impl Strategy<Value = String> {
+        prop_oneof![
+            (0i32..100).prop_map(|v| v.to_string()),
+            (0i32..1000).prop_map(|v| format!("{}.5", v)),
+            Just(String::new()),
+            Just("NA".to_string()),
+            "[a-z]{1,6}",
+            Just("\"quoted, with a\nline break\"".to_string()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// LF, CRLF and lone-CR files hold the same rows, cells, ids, warnings and
+        /// line numbers; blank lines between rows shift the lines and nothing else.
+        #[test]
+        fn line_endings_do_not_change_the_table(
+            rows in prop::collection::vec(prop::collection::vec(cell(), 3), 0..8),
+            blank_after in prop::collection::vec(any::<bool>(), 8),
+        ) {
+            let mut lines = vec!["id,a,b,c".to_string()];
+            for (r, row) in rows.iter().enumerate() {
+                lines.push(format!("R{r},{}", row.join(",")));
+                if blank_after[r] {
+                    lines.push(String::new());
+                }
+            }
+            let read_with = |eol: &str| {
+                let text = lines.join(eol) + eol;
+                Table::from_csv_reader(text.as_bytes()).unwrap()
+            };
+            let lf = read_with("\n");
+            prop_assert_eq!(lf.n_rows(), rows.len());
+            let ids: Vec<String> = (0..rows.len()).map(|r| format!("R{r}")).collect();
+            prop_assert_eq!(lf.ids().unwrap(), &ids[..]);
+            for eol in ["\r\n", "\r"] {
+                let other = read_with(eol);
+                prop_assert_eq!(other.ids(), lf.ids());
+                prop_assert_eq!(other.warnings(), lf.warnings());
+                prop_assert_eq!(
+                    (0..other.n_rows()).map(|r| other.source_line(r)).collect::<Vec<_>>(),
+                    (0..lf.n_rows()).map(|r| lf.source_line(r)).collect::<Vec<_>>()
+                );
+                let same = other.values().iter().zip(lf.values()).all(|(x, y)| x == y || (x.is_nan() && y.is_nan()));
+                prop_assert!(same);
+            }
+            // Each row's line is where its id was written.
+            for r in 0..lf.n_rows() {
+                let line = lf.source_line(r) as usize;
+                let expected_line = lines.iter().position(|l| l.starts_with(&format!("R{r},"))).unwrap() + 1;
+                // Quoted line breaks in earlier rows add lines.
+                let extra: usize = lines[..expected_line - 1].iter().map(|l| l.matches('\n').count()).sum();
+                prop_assert_eq!(line, expected_line + extra);
+            }
+        }
+    }
+}
