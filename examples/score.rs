@@ -3,6 +3,7 @@
 //! ```text
 //! cargo run --release --example score -- --keys KEYS.json DATA.csv \
 //!     [--missing complete|prorate|median] [--min-answered K] [--json]
+//!     [--delimiter C] [--id COLUMN]
 //! ```
 //!
 //! Prints a reliability table per scale; with `--json`, one JSON object with the
@@ -22,10 +23,14 @@ use common::{cell, Args, Failure};
 use serde_json::{json, Map, Value};
 
 const USAGE: &str = "usage: score --keys KEYS.json DATA.csv [--missing complete|prorate|median] [--min-answered K] [--json]
+             [--delimiter C] [--id COLUMN]
   --missing       complete: no score if any item is missing; prorate (default): mean of the
                   answered items; median: impute each item's median (psych's default)
   --min-answered  with prorate, fewest answered items that still give a score (default 1)
-  --json          print one JSON object instead of the table";
+  --json          print one JSON object instead of the table
+  --delimiter     the CSV field separator (default ','; `tab` for a tab)
+  --id            the column of respondent ids (default: a column named id in any case),
+                  kept as text and printed with each respondent's scores in --json";
 
 fn main() -> ExitCode {
     match run() {
@@ -35,8 +40,17 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<(), Failure> {
-    let args =
-        Args::parse(&["--keys", "--missing", "--min-answered"], USAGE).map_err(Failure::usage)?;
+    let args = Args::parse(
+        &[
+            "--keys",
+            "--missing",
+            "--min-answered",
+            "--delimiter",
+            "--id",
+        ],
+        USAGE,
+    )
+    .map_err(Failure::usage)?;
     args.reject_unknown(&["--json"], USAGE)
         .map_err(Failure::usage)?;
     let keys = args
@@ -63,7 +77,8 @@ fn run() -> Result<(), Failure> {
             )))
         }
     };
-    let (inst, responses, data_warnings) = common::load_with_warnings(keys, data)?;
+    let csv = common::csv_options(&args)?;
+    let (inst, responses, data_warnings) = common::load_with_options(keys, data, &csv)?;
     let scorer =
         Scorer::new(&inst, ScoringOptions::new().missing(policy)).map_err(|e| match e {
             // Options come from the command line (--missing, --min-answered), not the keys.
