@@ -290,3 +290,27 @@ mod props {
         }
     }
 }
+
+#[test]
+fn blank_lines_in_a_one_column_file_are_reported() {
+    let t = read("x\n1\n\n3\n\n\n5\n").unwrap();
+    assert_eq!(t.n_rows(), 3);
+    let w = t.warnings();
+    assert!(
+        matches!(
+            w.as_slice(),
+            [DataWarning::BlankLinesSkipped {
+                count: 3,
+                first_line: 3
+            }]
+        ),
+        "{w:?}"
+    );
+    assert!(w[0].to_string().contains("NA"), "{}", w[0]);
+    // With several columns a blank line cannot be a row, and nothing is reported.
+    let t = read("x,y\n1,2\n\n3,4\n").unwrap();
+    assert!(t.warnings().is_empty());
+    // Nor is the end of a file.
+    let t = read("x\n1\n2\n").unwrap();
+    assert!(t.warnings().is_empty());
+}

@@ -207,6 +207,14 @@ pub enum DataWarning {
         /// The first few of them (at most three), in row order.
         first: Vec<TextCell>,
     },
+    /// A one-column file has blank lines between rows. The CSV reader skips blank
+    /// lines, but in a one-column file a blank line may have meant a missing cell.
+    BlankLinesSkipped {
+        /// How many blank lines were skipped.
+        count: u64,
+        /// The 1-based line of the first.
+        first_line: u64,
+    },
 }
 
 impl fmt::Display for DataWarning {
@@ -227,6 +235,10 @@ impl fmt::Display for DataWarning {
                     cells.join(", ")
                 )
             }
+            DataWarning::BlankLinesSkipped { count, first_line } => write!(
+                f,
+                "{count} blank line(s) skipped, the first at line {first_line}; in a one-column file write NA for a missing cell"
+            ),
         }
     }
 }
@@ -289,6 +301,8 @@ pub struct Table {
     texts: Vec<Option<Vec<String>>>,
     /// The row identifiers, carried through [`Table::select`].
     ids: Option<Ids>,
+    /// Blank lines skipped between the rows of a one-column file: (count, first line).
+    blank_lines: Option<(u64, u64)>,
 }
 
 impl fmt::Debug for Table {
@@ -345,6 +359,7 @@ impl Table {
             values,
             lines: None,
             ids: None,
+            blank_lines: None,
         }
     }
 
@@ -498,7 +513,8 @@ impl Table {
         self.texts[c].as_deref()
     }
 
-    /// What the reader noticed without refusing: columns that mix numbers and text.
+    /// What the reader noticed without refusing: columns that mix numbers and text, and
+    /// blank lines skipped in a one-column file.
     /// Identifier columns and columns that hold only text (a school name) are not
     /// reported; using the latter as numbers is an error.
     pub fn warnings(&self) -> Vec<DataWarning> {
@@ -513,6 +529,13 @@ impl Table {
                 n_text: t.n,
                 first: t.first.clone(),
             })
+            .chain(
+                self.blank_lines
+                    .map(|(count, first_line)| DataWarning::BlankLinesSkipped {
+                        count,
+                        first_line,
+                    }),
+            )
             .collect()
     }
 

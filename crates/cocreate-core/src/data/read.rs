@@ -272,6 +272,8 @@ impl Table {
         }
         let mut record = csv::ByteRecord::new();
         // The header: the first record that is not a blank line.
+        // The line a record would start on if no blank line came before it.
+        let mut next_line = 1;
         let names: Vec<String> = loop {
             match rdr.read_byte_record(&mut record) {
                 Ok(true) => {}
@@ -282,6 +284,7 @@ impl Table {
                 continue;
             }
             let line = record_line(&mut rdr, &record);
+            next_line = line + inner_breaks(&record) + 1;
             if record.len() > MAX_COLUMNS {
                 return Err(DataError::TooLarge {
                     what: format!("the number of columns ({})", record.len()),
@@ -327,6 +330,7 @@ impl Table {
         }
         let mut values = Vec::new();
         let mut lines = Vec::new();
+        let mut blank_lines: Option<(u64, u64)> = None;
         let mut text_cells: Vec<TextCells> = vec![TextCells::default(); n_cols];
         let mut texts: Vec<Option<Vec<String>>> = is_id.iter().map(|&b| b.then(Vec::new)).collect();
         loop {
@@ -342,6 +346,12 @@ impl Table {
             if record.len() == 1 && trim_bytes_empty(&record[0]) && n_cols > 1 {
                 continue;
             }
+            if n_cols == 1 && line > next_line {
+                // The csv reader skipped blank lines, which here may have meant missing cells.
+                let (count, _) = blank_lines.get_or_insert((0, next_line));
+                *count += line - next_line;
+            }
+            next_line = line + inner_breaks(&record) + 1;
             if record.len() != n_cols {
                 return Err(DataError::Ragged {
                     line,
@@ -394,6 +404,7 @@ impl Table {
             text_cells,
             texts,
             ids,
+            blank_lines,
         })
     }
 
