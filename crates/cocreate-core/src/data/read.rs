@@ -273,7 +273,7 @@ impl Table {
         let mut record = csv::ByteRecord::new();
         // The header: the first record that is not a blank line.
         // The line a record would start on if no blank line came before it.
-        let mut next_line = 1;
+        let mut next_line: u64;
         let names: Vec<String> = loop {
             match rdr.read_byte_record(&mut record) {
                 Ok(true) => {}
