@@ -314,3 +314,26 @@ fn blank_lines_in_a_one_column_file_are_reported() {
     let t = read("x\n1\n2\n").unwrap();
     assert!(t.warnings().is_empty());
 }
+
+#[test]
+fn an_unclosed_quote_is_refused_with_its_line_not_read_as_one_field() {
+    for (csv, line) in [
+        ("a,b\n1,\"x\n2,3\n4,5\n", 2),
+        ("a,b\r\n1,2\r\n3,\"open\r\n5,6\r\n", 3),
+        ("a,b\r1,2\r3,4\r\"5,6\r", 4),
+        ("\u{feff}\"a\",\"b\n1,2\n", 1),
+    ] {
+        match read(csv) {
+            Err(DataError::Csv { line: l, message }) => {
+                assert_eq!(l, line, "{csv:?}");
+                assert!(message.contains("never closed"), "{message}");
+            }
+            other => panic!("{csv:?}: {other:?}"),
+        }
+    }
+    // Quotes that are closed, escaped, or inside an unquoted field are fine.
+    let t = read("a,b\n\"say \"\"hi\"\"\",1\n5\" screen,2\n\"x\ny\",3\n").unwrap();
+    assert_eq!(t.n_rows(), 3);
+    let t = Table::from_csv_reader("\u{feff}\"a\",\"b\"\n1,2\n".as_bytes()).unwrap();
+    assert_eq!(t.names(), ["a", "b"]);
+}

@@ -96,10 +96,33 @@ struct LineCounter<R> {
     record_start: u64,
     /// Set when the record-size limit stopped reading.
     too_long: bool,
+    /// The field delimiter, for following quotes.
+    delimiter: u8,
+    /// Where the bytes read so far leave a CSV lexer (RFC 4180, as the csv crate reads).
+    quote: FieldState,
+    /// Line breaks read so far (a lone `\r` counted once its next byte is known).
+    breaks: u64,
+    /// The line of the quote that opened the field still open.
+    open_quote_line: u64,
+    /// Set once the underlying reader reported the end of the input.
+    eof: bool,
+}
+
+/// The state of a field as far as quotes go: a quote is special only at a field's start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FieldState {
+    /// At the start of a field.
+    Start,
+    /// In an unquoted field (a `"` here is a literal character).
+    Unquoted,
+    /// In a quoted field.
+    Quoted,
+    /// Just after a `"` inside a quoted field: the end of the quotes, or half of `""`.
+    AfterQuote,
 }
 
 impl<R> LineCounter<R> {
-    fn new(inner: R) -> Self {
+    fn new(inner: R, delimiter: u8) -> Self {
         LineCounter {
             inner,
             offset: 0,
@@ -108,7 +131,39 @@ impl<R> LineCounter<R> {
             cr: None,
             record_start: 0,
             too_long: false,
+            delimiter,
+            quote: FieldState::Start,
+            breaks: 0,
+            open_quote_line: 0,
+            eof: false,
         }
+    }
+
+    /// The line of a quote left open at the end of the input, if any: the csv reader
+    /// would read everything after it as one field, so the file is refused instead.
+    fn unterminated_quote(&self) -> Option<u64> {
+        (self.eof && self.quote == FieldState::Quoted).then_some(self.open_quote_line)
+    }
+
+    /// Follows one byte through the quote states.
+    fn follow_quotes(&mut self, b: u8) {
+        let ends_field = b == self.delimiter || b == b'\n' || b == b'\r';
+        self.quote = match (self.quote, b) {
+            (FieldState::Start, b'"') => {
+                self.open_quote_line = self.breaks + 1 + u64::from(self.cr.is_some());
+                FieldState::Quoted
+            }
+            (FieldState::Start | FieldState::Unquoted | FieldState::AfterQuote, _)
+                if ends_field =>
+            {
+                FieldState::Start
+            }
+            (FieldState::Start | FieldState::Unquoted, _) => FieldState::Unquoted,
+            (FieldState::Quoted, b'"') => FieldState::AfterQuote,
+            (FieldState::Quoted, _) => FieldState::Quoted,
+            (FieldState::AfterQuote, b'"') => FieldState::Quoted,
+            (FieldState::AfterQuote, _) => FieldState::Unquoted,
+        };
     }
 
     /// The 1-based line of the byte at `byte`: one plus the line breaks before it.
@@ -138,21 +193,30 @@ impl<R: Read> Read for LineCounter<R> {
             return Err(std::io::Error::other("record too long"));
         }
         let n = self.inner.read(buf)?;
+        self.eof |= n == 0 && !buf.is_empty();
+        // The csv reader skips a leading byte-order mark; so does the quote lexer.
+        let bom = usize::from(self.offset == 0 && buf[..n].starts_with(b"\xef\xbb\xbf")) * 3;
         for (i, &b) in buf[..n].iter().enumerate() {
             let at = self.offset + i as u64;
+            if i >= bom {
+                self.follow_quotes(b);
+            }
             match b {
                 b'\n' => {
                     self.cr = None;
                     self.pending.push_back(at);
+                    self.breaks += 1;
                 }
                 b'\r' => {
                     if let Some(cr) = self.cr.replace(at) {
                         self.pending.push_back(cr);
+                        self.breaks += 1;
                     }
                 }
                 _ => {
                     if let Some(cr) = self.cr.take() {
                         self.pending.push_back(cr);
+                        self.breaks += 1;
                     }
                 }
             }
@@ -182,6 +246,18 @@ fn record_line<R: Read>(rdr: &mut csv::Reader<LineCounter<R>>, record: &csv::Byt
     let end = rdr.position().byte();
     let last = rdr.get_mut().line_at(end.saturating_sub(1));
     last.saturating_sub(inner_breaks(record)).max(1)
+}
+
+/// Refuses input that ends inside a quoted field (checked once the reader is at the
+/// end, before the last record is used).
+fn check_quotes<R: Read>(rdr: &csv::Reader<LineCounter<R>>) -> Result<(), DataError> {
+    match rdr.get_ref().unterminated_quote() {
+        Some(line) => Err(DataError::Csv {
+            line,
+            message: "a quoted field opened on this line is never closed, so every line after it would be read as one field".into(),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Whether a field is empty once ASCII whitespace is trimmed.
@@ -243,7 +319,7 @@ impl Table {
             .has_headers(false)
             .flexible(true)
             .delimiter(opts.delimiter)
-            .from_reader(LineCounter::new(reader));
+            .from_reader(LineCounter::new(reader, opts.delimiter));
         // The csv crate's own line numbers drift on CRLF and lone-CR input, so lines are
         // derived from byte offsets and the line breaks the wrapped reader has seen.
         fn fail<R: Read>(rdr: &mut csv::Reader<LineCounter<R>>, e: csv::Error) -> DataError {
@@ -276,7 +352,7 @@ impl Table {
         let mut next_line: u64;
         let names: Vec<String> = loop {
             match rdr.read_byte_record(&mut record) {
-                Ok(true) => {}
+                Ok(true) => check_quotes(&rdr)?,
                 Ok(false) => return Err(DataError::NoColumns),
                 Err(e) => return Err(fail(&mut rdr, e)),
             }
@@ -337,7 +413,7 @@ impl Table {
             let start = rdr.position().byte();
             rdr.get_mut().record_start = start;
             match rdr.read_byte_record(&mut record) {
-                Ok(true) => {}
+                Ok(true) => check_quotes(&rdr)?,
                 Ok(false) => break,
                 Err(e) => return Err(fail(&mut rdr, e)),
             }
@@ -392,6 +468,7 @@ impl Table {
             }
             lines.push(line);
         }
+        check_quotes(&rdr)?;
         let ids = first_id.map(|f| Ids {
             column: names[f].clone(),
             values: texts[f].clone().unwrap_or_default(),
