@@ -40,7 +40,11 @@
 //!   cut to [`data::EXCERPT_CHARS`] (80) characters, so a message never echoes a huge
 //!   field or a whole file.
 //! - Repeated column names are refused with both positions; a directory is refused as
-//!   a directory; a field that is not UTF-8 is refused with its line and column.
+//!   a directory; a field that is not UTF-8 is refused with its line and column; a
+//!   quoted field still open at the end of the input is refused with the line of its
+//!   quote (read on, it would swallow every later row).
+//! - Blank lines are not rows; in a one-column file, where a blank line may have meant
+//!   a missing cell, skipping them is reported as a warning.
 //! - Text in a column is kept as text for identifier columns ([`data::CsvOptions`]) and
 //!   reported ([`data::DataWarning`]) where a column mixes numbers and text; using such a
 //!   column as numbers is an error naming the first line and the text.
