@@ -299,12 +299,12 @@ impl Table {
     ///
     /// Fields are trimmed; an empty field or `NA` is missing; numbers are parsed as `f64`.
     /// A field that is neither is remembered as text: reading succeeds, a column that
-    /// mixes numbers and text gets a [`DataWarning`], and the error
+    /// mixes numbers and text gets a [`super::DataWarning`], and the error
     /// ([`DataError::NotANumber`], with line and column) comes only when an analysis
     /// selects that column. Literal `Inf` or `NaN` count as text, since a table never
     /// stores them as data. Identifier columns (see [`CsvOptions`]) keep the text of
     /// every row as [`Table::ids`]. Errors name the line and column; quoted text is cut
-    /// to [`EXCERPT_CHARS`] characters.
+    /// to [`super::EXCERPT_CHARS`] characters.
     ///
     /// ```
     /// use cocreate_core::data::{CsvOptions, Table};
