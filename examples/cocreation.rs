@@ -38,6 +38,24 @@ mod sem_json;
 use std::process::ExitCode;
 
 use cocreate::core::data::Table;
+
+/// Every line of standard output goes through `common::output`, which ends quietly on a
+/// closed pipe (`cocreation --json | head`) instead of panicking.
+macro_rules! println {
+    () => {
+        common::output::print_line("")
+    };
+    ($($t:tt)*) => {
+        common::output::print_line(format_args!($($t)*))
+    };
+}
+
+macro_rules! print {
+    ($($t:tt)*) => {
+        common::output::print_text(format_args!($($t)*))
+    };
+}
+
 use cocreate::core::readiness::{
     diagnose_scores, Constructs, CoproducerOptions, CoproducerReport, CoproducerScales, Dimension,
     PathwayProfile, Prediction, Profile, ReadinessModel, Segmentation, Threshold,
@@ -169,7 +187,7 @@ fn settings() -> Result<Settings, Failure> {
 fn run() -> Result<(), Failure> {
     let s = settings()?;
     // 1. Scores and reliability.
-    let (inst, responses) = common::load(&s.keys, &s.data)?;
+    let (inst, responses, data_warnings) = common::load_with_warnings(&s.keys, &s.data)?;
     let scorer = Scorer::new(
         &inst,
         ScoringOptions::new().missing(MissingPolicy::Prorate { min_answered: 1 }),
@@ -184,7 +202,12 @@ fn run() -> Result<(), Failure> {
     let composites = scores
         .to_table()
         .map_err(|e| Failure::in_file(&s.data, e))?;
-    let ids = row_ids(&s.data, composites.n_rows())?;
+    let ids = row_ids(&scores);
+    // Notes on the data files; the reliability notes are printed with the constructs.
+    let mut data_notes: Vec<String> = data_warnings
+        .iter()
+        .map(|w| format!("{}: {w}", s.data))
+        .collect();
     if !s.json {
         println!(
             "Co-creation survey {}: {} respondents, {} constructs, {} missing answers",
@@ -264,7 +287,9 @@ fn run() -> Result<(), Failure> {
         .map_err(|e| Failure::in_file(&s.data, e))?;
 
     // 5. Co-producer readiness.
-    let (co_inst, co_resp) = common::load(&s.coproducer_keys, &s.coproducer)?;
+    let (co_inst, co_resp, co_warnings) =
+        common::load_with_warnings(&s.coproducer_keys, &s.coproducer)?;
+    data_notes.extend(co_warnings.iter().map(|w| format!("{}: {w}", s.coproducer)));
     let co_scores = Scorer::new(
         &co_inst,
         ScoringOptions::new().missing(MissingPolicy::Prorate { min_answered: 1 }),
@@ -276,7 +301,7 @@ fn run() -> Result<(), Failure> {
         CoproducerScales::new("motivation", "role_clarity", "task_communicated", "ability");
     let report = diagnose_scores(&co_scores, &scales, co_inst.range(), &gap)
         .map_err(|e| Failure::in_file(&s.coproducer_keys, e))?;
-    let co_ids = row_ids(&s.coproducer, report.customers.len())?;
+    let co_ids = row_ids(&co_scores);
 
     if s.json {
         let out = json!({
@@ -294,6 +319,8 @@ fn run() -> Result<(), Failure> {
             "segments": seg.segments.iter().map(|g| (g.name.clone(), json!(g.count))).collect::<Map<_, _>>(),
             "segmentation": segmentation_json(&seg, imputed),
             "coproducer": coproducer_json(&s, &report, &co_ids),
+            "id_column": scores.id_column(),
+            "warnings": data_notes.iter().cloned().chain(rel.warnings.iter().map(ToString::to_string)).collect::<Vec<_>>(),
         });
         println!(
             "{}",
@@ -310,21 +337,22 @@ fn run() -> Result<(), Failure> {
         print_segments(&seg, imputed, &s.outcome);
         print_coproducer(&s, &report, &co_ids);
         println!("\nPath diagram written to {}", s.dot);
+        for w in &data_notes {
+            println!("note: {w}");
+        }
     }
     Ok(())
 }
 
-/// Respondent ids from an `id` column, else row numbers from 1.
-fn row_ids(data: &str, n: usize) -> Result<Vec<String>, Failure> {
-    let table = Table::from_csv_path(data).map_err(|e| Failure::in_file(data, e))?;
-    Ok(match table.column("id") {
-        Ok(col) => col
-            .into_iter()
-            .enumerate()
-            .map(|(i, v)| v.map_or(format!("row {}", i + 1), |v| format!("{v}")))
+/// Respondent ids from the data's identifier column (`id` in any case), kept as text,
+/// else `row N` counting respondents from 1.
+fn row_ids(scores: &Scores) -> Vec<String> {
+    match scores.ids() {
+        Some(ids) => ids.to_vec(),
+        None => (1..=scores.n_respondents())
+            .map(|i| format!("row {i}"))
             .collect(),
-        Err(_) => (1..=n).map(|i| format!("row {i}")).collect(),
-    })
+    }
 }
 
 /// The roles, checked against the keys; the first two mediators get the innovation and

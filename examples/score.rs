@@ -3,6 +3,7 @@
 //! ```text
 //! cargo run --release --example score -- --keys KEYS.json DATA.csv \
 //!     [--missing complete|prorate|median] [--min-answered K] [--json]
+//!     [--delimiter C] [--id COLUMN]
 //! ```
 //!
 //! Prints a reliability table per scale; with `--json`, one JSON object with the
@@ -13,15 +14,23 @@ mod common;
 
 use std::process::ExitCode;
 
-use cocreate::core::scoring::{MissingPolicy, Reliability, Scorer, Scores, ScoringOptions};
+use cocreate::core::data::DataWarning;
+use cocreate::core::scoring::{
+    MissingPolicy, Reliability, Scorer, Scores, ScoringError, ScoringOptions,
+};
+use common::output::print_line;
 use common::{cell, Args, Failure};
 use serde_json::{json, Map, Value};
 
 const USAGE: &str = "usage: score --keys KEYS.json DATA.csv [--missing complete|prorate|median] [--min-answered K] [--json]
+             [--delimiter C] [--id COLUMN]
   --missing       complete: no score if any item is missing; prorate (default): mean of the
                   answered items; median: impute each item's median (psych's default)
   --min-answered  with prorate, fewest answered items that still give a score (default 1)
-  --json          print one JSON object instead of the table";
+  --json          print one JSON object instead of the table
+  --delimiter     the CSV field separator (default ','; `tab` for a tab)
+  --id            the column of respondent ids (default: a column named id in any case),
+                  kept as text and printed with each respondent's scores in --json";
 
 fn main() -> ExitCode {
     match run() {
@@ -31,8 +40,17 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<(), Failure> {
-    let args =
-        Args::parse(&["--keys", "--missing", "--min-answered"], USAGE).map_err(Failure::usage)?;
+    let args = Args::parse(
+        &[
+            "--keys",
+            "--missing",
+            "--min-answered",
+            "--delimiter",
+            "--id",
+        ],
+        USAGE,
+    )
+    .map_err(Failure::usage)?;
     args.reject_unknown(&["--json"], USAGE)
         .map_err(Failure::usage)?;
     let keys = args
@@ -59,24 +77,40 @@ fn run() -> Result<(), Failure> {
             )))
         }
     };
-    let (inst, responses) = common::load(keys, data)?;
-    let scorer = Scorer::new(&inst, ScoringOptions::new().missing(policy))
-        .map_err(|e| Failure::in_file(keys, e))?;
+    let csv = common::csv_options(&args)?;
+    let (inst, responses, data_warnings) = common::load_with_options(keys, data, &csv)?;
+    let scorer =
+        Scorer::new(&inst, ScoringOptions::new().missing(policy)).map_err(|e| match e {
+            // Options come from the command line (--missing, --min-answered), not the keys.
+            ScoringError::Options(msg) => {
+                Failure::usage(format!("command line (--missing, --min-answered): {msg}"))
+            }
+            other => Failure::in_file(keys, other),
+        })?;
     let scores = scorer
         .score(&responses)
         .map_err(|e| Failure::in_file(data, e))?;
     let rel = scorer
         .reliability(&responses)
         .map_err(|e| Failure::in_file(data, e))?;
+    let notes = notes(&data_warnings, &rel);
     if args.has("--json") {
-        println!("{}", to_json(&scores, &rel));
+        print_line(to_json(&scores, &rel, &notes));
     } else {
-        print_table(data, &scorer, &scores, &rel);
+        print_table(data, &scorer, &scores, &rel, &notes);
     }
     Ok(())
 }
 
-fn to_json(scores: &Scores, rel: &Reliability) -> Value {
+/// Every warning of the run, as the text and JSON outputs both report it.
+fn notes(data: &[DataWarning], rel: &Reliability) -> Vec<String> {
+    data.iter()
+        .map(ToString::to_string)
+        .chain(rel.warnings.iter().map(ToString::to_string))
+        .collect()
+}
+
+fn to_json(scores: &Scores, rel: &Reliability, notes: &[String]) -> Value {
     let summary = scores.summary();
     let scales: Vec<Value> = summary
         .iter()
@@ -100,31 +134,45 @@ fn to_json(scores: &Scores, rel: &Reliability) -> Value {
         .map(|r| {
             let mut obj = Map::new();
             obj.insert("row".into(), json!(r + 1));
+            if let Some(ids) = scores.ids() {
+                obj.insert("id".into(), json!(ids[r]));
+            }
             for (s, name) in scores.scale_names().iter().enumerate() {
                 obj.insert(name.clone(), json!(scores.get(r, s)));
             }
             Value::Object(obj)
         })
         .collect();
-    json!({ "n_respondents": scores.n_respondents(), "scales": scales, "scores": rows })
+    json!({
+        "n_respondents": scores.n_respondents(),
+        "id_column": scores.id_column(),
+        "scales": scales,
+        "scores": rows,
+        "warnings": notes,
+    })
 }
 
-fn print_table(data: &str, scorer: &Scorer, scores: &Scores, rel: &Reliability) {
-    println!(
+fn print_table(data: &str, scorer: &Scorer, scores: &Scores, rel: &Reliability, notes: &[String]) {
+    let mut out = String::new();
+    use std::fmt::Write as _;
+    let _ = writeln!(
+        out,
         "{}: {} respondents, instrument {:?}, missing data: {}",
         data,
         scores.n_respondents(),
         scorer.instrument().name(),
         scorer.options().missing_policy()
     );
-    println!(
+    let _ = writeln!(
+        out,
         "{:<14} {:>5} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>6}",
         "scale", "items", "alpha", "std.a", "G6", "avg r", "omega", "mean", "sd", "n"
     );
     for sum in scores.summary() {
         let r = rel.scale(&sum.scale);
         let k = scorer.instrument().scale(&sum.scale).map_or(0, |s| s.len());
-        println!(
+        let _ = writeln!(
+            out,
             "{:<14} {:>5} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>6}",
             sum.scale,
             k,
@@ -138,7 +186,8 @@ fn print_table(data: &str, scorer: &Scorer, scores: &Scores, rel: &Reliability) 
             sum.n_scored
         );
     }
-    for w in &rel.warnings {
-        println!("note: {w}");
+    for w in notes {
+        let _ = writeln!(out, "note: {w}");
     }
+    common::output::print_text(out);
 }

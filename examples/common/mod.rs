@@ -6,7 +6,7 @@
 use std::fmt::Display;
 use std::process::ExitCode;
 
-use cocreate::core::data::Table;
+use cocreate::core::data::{CsvOptions, DataWarning, Table};
 use cocreate::core::scoring::{Instrument, Responses};
 
 #[path = "output.rs"]
@@ -30,7 +30,7 @@ impl Args {
         };
         while let Some(a) = it.next() {
             if a == "--help" || a == "-h" {
-                println!("{usage}");
+                output::print_line(usage);
                 std::process::exit(0);
             }
             if with_value.contains(&a.as_str()) {
@@ -94,22 +94,70 @@ impl Failure {
     }
 }
 
-/// Prints `error: FILE: message` (one line) to stderr and returns exit code 2.
+/// Prints `error: FILE: message` (one line) to stderr and returns exit code 2. A
+/// command-line failure prints its first line and points to `--help` for the usage.
 pub fn report(f: Failure) -> ExitCode {
-    let msg = f.message.replace('\n', " ");
     match f.file {
-        Some(file) => eprintln!("error: {file}: {msg}"),
-        None => eprintln!("error: {}", f.message),
+        Some(file) => eprintln!("error: {file}: {}", f.message.replace('\n', " ")),
+        None => {
+            let first = f.message.lines().next().unwrap_or("");
+            if f.message.contains('\n') {
+                eprintln!("error: {first} (run with --help for the usage)");
+            } else {
+                eprintln!("error: {first}");
+            }
+        }
     }
     ExitCode::from(2)
 }
 
 /// Reads the keys JSON and the CSV survey, validating the answers against the keys.
 pub fn load(keys: &str, data: &str) -> Result<(Instrument, Responses), Failure> {
+    load_with_warnings(keys, data).map(|(i, r, _)| (i, r))
+}
+
+/// [`load`], also handing back what the CSV reader noticed without refusing.
+pub fn load_with_warnings(
+    keys: &str,
+    data: &str,
+) -> Result<(Instrument, Responses, Vec<DataWarning>), Failure> {
+    load_with_options(keys, data, &CsvOptions::new())
+}
+
+/// [`load_with_warnings`] reading the CSV under `opts` (delimiter, id column).
+pub fn load_with_options(
+    keys: &str,
+    data: &str,
+    opts: &CsvOptions,
+) -> Result<(Instrument, Responses, Vec<DataWarning>), Failure> {
     let inst = Instrument::from_json_path(keys).map_err(|e| Failure::in_file(keys, e))?;
-    let table = Table::from_csv_path(data).map_err(|e| Failure::in_file(data, e))?;
+    let table = Table::from_csv_path_with(data, opts).map_err(|e| Failure::in_file(data, e))?;
     let responses = Responses::from_table(&inst, &table).map_err(|e| Failure::in_file(data, e))?;
-    Ok((inst, responses))
+    Ok((inst, responses, table.warnings()))
+}
+
+/// CSV options from `--delimiter C` (one character, `tab` or `\t` for a tab) and
+/// `--id COLUMN`.
+pub fn csv_options(args: &Args) -> Result<CsvOptions, Failure> {
+    let mut opts = CsvOptions::new();
+    if let Some(d) = args.value("--delimiter") {
+        let byte = match d {
+            "tab" | "\\t" | "\t" => b'\t',
+            _ if d.len() == 1 => d.as_bytes()[0],
+            _ => {
+                return Err(Failure::usage(format!(
+                    "--delimiter takes one character (or `tab`), got {d:?}"
+                )))
+            }
+        };
+        opts = opts
+            .delimiter(byte)
+            .map_err(|e| Failure::usage(format!("--delimiter: {e}")))?;
+    }
+    if let Some(id) = args.value("--id") {
+        opts = opts.id_column(id);
+    }
+    Ok(opts)
 }
 
 /// A number for a table cell: three decimals, or "–" when absent.

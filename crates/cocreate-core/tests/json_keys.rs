@@ -6,7 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use cocreate_core::scoring::{Instrument, ScoringError, MAX_KEY_FILE_ITEMS};
+use cocreate_core::scoring::{
+    Instrument, ScoringError, MAX_ITEMS, MAX_ITEMS_PER_SCALE, MAX_KEYED_ITEMS,
+};
 
 fn err(json: &str) -> String {
     match Instrument::from_json_str(json) {
@@ -202,31 +204,35 @@ fn malformed_documents_are_errors_with_a_position() {
 
 #[test]
 fn ten_thousand_items_are_refused_quickly() {
-    let items: Vec<String> = (0..10_000).map(|i| format!("\"i{i}\"")).collect();
-    let json = format!(
-        r#"{{"scale_min": 1, "scale_max": 5, "scales": [{{"name": "A", "items": [{}]}}]}}"#,
-        items.join(",")
-    );
+    let scale = |name: &str, n: usize| {
+        let items: Vec<String> = (0..n).map(|i| format!("\"{name}{i}\"")).collect();
+        format!(r#"{{"name": "{name}", "items": [{}]}}"#, items.join(","))
+    };
+    let file = |scales: Vec<String>| {
+        format!(
+            r#"{{"scale_min": 1, "scale_max": 5, "scales": [{}]}}"#,
+            scales.join(",")
+        )
+    };
+    // More entries than the limit: refused before any scale is built.
     let start = Instant::now();
-    let e = err(&json);
+    let e = err(&file(vec![scale("A", MAX_KEYED_ITEMS + 1)]));
     assert!(start.elapsed() < Duration::from_secs(5));
     assert!(
-        e.contains(&format!(
-            "the key file has 10000 item entries over all scales, more than the limit of {MAX_KEY_FILE_ITEMS}"
-        )),
+        e.contains("item entries over all scales in the key file")
+            && e.contains(&MAX_KEYED_ITEMS.to_string()),
         "{e}"
     );
-    // At the limit it loads.
-    let items: Vec<String> = (0..MAX_KEY_FILE_ITEMS)
-        .map(|i| format!("\"i{i}\""))
-        .collect();
-    let json = format!(
-        r#"{{"scale_min": 1, "scale_max": 5, "scales": [{{"name": "A", "items": [{}]}}]}}"#,
-        items.join(",")
-    );
+    // Ten thousand items in one scale: refused by the per-scale limit.
+    let e = err(&file(vec![scale("A", 10_000)]));
+    assert!(e.contains(&MAX_ITEMS_PER_SCALE.to_string()), "{e}");
+    // At the limits it loads: as many distinct items as allowed, in full scales.
+    let n = MAX_ITEMS / MAX_ITEMS_PER_SCALE;
+    let names = ["A", "B", "C", "D", "E", "F", "G", "H"];
+    let scales = (0..n).map(|s| scale(names[s], MAX_ITEMS_PER_SCALE)).collect();
     assert_eq!(
-        Instrument::from_json_str(&json).unwrap().items().len(),
-        MAX_KEY_FILE_ITEMS
+        Instrument::from_json_str(&file(scales)).unwrap().items().len(),
+        MAX_ITEMS
     );
 }
 

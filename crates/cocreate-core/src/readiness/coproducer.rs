@@ -266,6 +266,10 @@ impl CoproducerScales {
 pub struct CoproducerReport {
     /// One diagnosis per customer, in row order.
     pub customers: Vec<CoproducerDiagnosis>,
+    /// The customers' identifiers, one per diagnosis, when the scores carried them
+    /// ([`Scores::ids`]).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub ids: Option<Vec<String>>,
     /// Mean score per dimension.
     pub mean_scores: [f64; 4],
     /// Share of customers with a gap, per dimension.
@@ -319,14 +323,20 @@ pub fn diagnose_scores(
             "no respondents to diagnose".into(),
         ));
     }
+    let ids = scores.ids();
+    // "row 3" or "row 3 (id R1003)", for messages.
+    let at = |row: usize| match ids {
+        Some(ids) => format!("row {} (id {:?})", row + 1, crate::data::excerpt(&ids[row])),
+        None => format!("row {}", row + 1),
+    };
     let mut customers = Vec::with_capacity(n);
     for row in 0..n {
         let mut s = [0.0; 4];
         for (i, &col) in idx.iter().enumerate() {
             let raw = scores.get(row, col).ok_or_else(|| {
                 ReadinessError::InvalidInput(format!(
-                    "row {}: no {} score ({} has no answered item)",
-                    row + 1,
+                    "{}: no {} score ({} has no answered item)",
+                    at(row),
                     Dimension::ALL[i].name(),
                     scales.names[i]
                 ))
@@ -335,10 +345,12 @@ pub fn diagnose_scores(
         }
         customers.push(
             diagnose(s, options)
-                .map_err(|e| ReadinessError::InvalidInput(format!("row {}: {e}", row + 1)))?,
+                .map_err(|e| ReadinessError::InvalidInput(format!("{}: {e}", at(row))))?,
         );
     }
-    Ok(summarise(customers))
+    let mut report = summarise(customers);
+    report.ids = ids.map(<[String]>::to_vec);
+    Ok(report)
 }
 
 /// Aggregates diagnoses.
@@ -365,6 +377,7 @@ fn summarise(customers: Vec<CoproducerDiagnosis>) -> CoproducerReport {
         ready: customers.iter().filter(|c| c.ready()).count(),
         human_fallback: customers.iter().filter(|c| c.human_fallback).count(),
         customers,
+        ids: None,
     }
 }
 

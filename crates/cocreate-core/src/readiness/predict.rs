@@ -126,9 +126,18 @@ pub struct BatchPrediction {
     codes: Vec<u8>,
     /// Number of mediators.
     q: usize,
+    /// The customers' identifiers, when predicted from a table that carried them.
+    #[cfg_attr(feature = "serde", serde(default))]
+    ids: Option<Vec<String>>,
 }
 
 impl BatchPrediction {
+    /// The customers' identifiers, one per prediction, when the predictions came from a
+    /// table with ids ([`ReadinessModel::predict_table`]).
+    pub fn ids(&self) -> Option<&[String]> {
+        self.ids.as_deref()
+    }
+
     /// Number of customers.
     pub fn len(&self) -> usize {
         self.outcome.len()
@@ -432,6 +441,7 @@ impl ReadinessModel {
             outcome_se: vec![0.0; n],
             codes: vec![0; n],
             q,
+            ids: None,
         };
         self.predict_batch_into(traits, &mut out)?;
         Ok(out)
@@ -466,6 +476,8 @@ impl ReadinessModel {
             });
         }
         let n = traits.len() / p;
+        // Ids belong to the table a batch came from, not to these trait scores.
+        out.ids = None;
         let (lo, hi) = (c.range().min(), c.range().max());
         // Sized up front (every value is overwritten): the loops write by index.
         out.mediators.resize_with(q, Vec::new);
@@ -704,14 +716,46 @@ impl ReadinessModel {
                 match table.get(row, col) {
                     Some(v) => out.push(v),
                     None => {
+                        let at = match table.ids() {
+                            Some(ids) => format!(
+                                "row {} (id {:?}): ",
+                                row + 1,
+                                crate::data::excerpt(&ids[row])
+                            ),
+                            None => format!("row {}: ", row + 1),
+                        };
                         return Err(ReadinessError::MissingTrait {
                             name: traits[k].clone(),
-                            at: format!("row {}: ", row + 1),
-                        })
+                            at,
+                        });
                     }
                 }
             }
         }
+        Ok(out)
+    }
+
+    /// Predicts every row of a table of trait scores ([`ReadinessModel::trait_matrix`]
+    /// then [`ReadinessModel::predict_batch`]), keeping the table's respondent ids
+    /// ([`BatchPrediction::ids`]) so that each prediction can be named.
+    ///
+    /// ```
+    /// # use cocreate_core::readiness::*;
+    /// # use cocreate_core::scoring::ResponseRange;
+    /// use cocreate_core::data::Table;
+    /// # let model = ReadinessModel::builder(Constructs::new(&["O"], &["II"], "WTC", ResponseRange::new(1.0, 5.0)?)?, "demo")
+    /// #     .coefficients(&[("II ~ O", 0.5), ("WTC ~ II", 0.5), ("II ~ 1", 1.0), ("WTC ~ 1", 1.0),
+    /// #         ("II ~~ II", 0.3), ("WTC ~~ WTC", 0.3), ("O ~ 1", 3.0), ("O ~~ O", 0.5)]).build()?;
+    /// let t = Table::from_csv_reader("id,O\nR7,4\nR8,2\n".as_bytes())?;
+    /// let b = model.predict_table(&t)?;
+    /// assert_eq!(b.ids().unwrap(), ["R7", "R8"]);
+    /// assert_eq!(b.outcome[0], model.predict_batch(&[4.0])?.outcome[0]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn predict_table(&self, table: &Table) -> Result<BatchPrediction, ReadinessError> {
+        let traits = self.trait_matrix(table)?;
+        let mut out = self.predict_batch(&traits)?;
+        out.ids = table.ids().map(<[String]>::to_vec);
         Ok(out)
     }
 

@@ -30,6 +30,16 @@ impl std::fmt::Display for CellPosition {
     }
 }
 
+/// A number as it reads in a message: as written for ordinary magnitudes, in exponent
+/// form (`1e308`) when writing it out would take hundreds of digits.
+fn short(v: &f64) -> String {
+    if v.is_finite() && v.abs() >= 1e15 {
+        format!("{v:e}")
+    } else {
+        v.to_string()
+    }
+}
+
 /// What went wrong while defining an instrument, reading answers, scoring them or
 /// computing reliability, norms or careless-response indices.
 ///
@@ -48,7 +58,7 @@ pub enum ScoringError {
     #[error("invalid instrument: {0}")]
     Instrument(String),
     /// An answer lies outside the instrument's response range.
-    #[error("{at}, column {column:?}: {value} is outside the response range {min} to {max}")]
+    #[error("{at}, column {column:?}: {} is outside the response range {min} to {max}", short(.value))]
     OutOfRange {
         /// Where the answer is.
         at: CellPosition,
@@ -62,7 +72,7 @@ pub enum ScoringError {
         max: f64,
     },
     /// A fractional answer where the instrument demands whole numbers.
-    #[error("{at}, column {column:?}: {value} is not a whole number, but the instrument's answers are integers")]
+    #[error("{at}, column {column:?}: {} is not a whole number, but the instrument's answers are integers", short(.value))]
     NotInteger {
         /// Where the answer is.
         at: CellPosition,
@@ -180,6 +190,17 @@ pub enum ScoringError {
     /// Norms are inconsistent or do not cover a scale.
     #[error("invalid norms: {0}")]
     Norms(String),
+    /// An input is larger than a documented limit (see [`crate::scoring::MAX_ITEMS`] and
+    /// its neighbours), refused before anything is allocated.
+    #[error("{what}: {found} exceeds the limit of {limit}")]
+    TooLarge {
+        /// What is too large, and where.
+        what: String,
+        /// The size found.
+        found: usize,
+        /// The documented limit.
+        limit: usize,
+    },
     /// Reading the data failed.
     #[error(transparent)]
     Data(#[from] DataError),

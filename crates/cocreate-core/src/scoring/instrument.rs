@@ -151,6 +151,16 @@ impl Scale {
                 "scale {name:?} has no items"
             )));
         }
+        super::limits::check(
+            || {
+                format!(
+                    "scale {:?}: the number of items",
+                    crate::data::excerpt(&name)
+                )
+            },
+            items.len(),
+            super::limits::MAX_ITEMS_PER_SCALE,
+        )?;
         if items.len() != reverse.len() {
             return Err(ScoringError::Instrument(format!(
                 "scale {name:?} has {} items but {} reverse flags",
@@ -285,14 +295,6 @@ pub struct Instrument {
     notes: KeyFileNotes,
 }
 
-/// Most scales a JSON key file may define ([`Instrument::from_json_str`]).
-pub const MAX_KEY_FILE_SCALES: usize = 500;
-
-/// Most item entries a JSON key file may list over all its scales, and the most entries
-/// of its `item_order` and `item_text` ([`Instrument::from_json_str`]). Reliability and
-/// scoring work grows with the square of the items; no published questionnaire comes near.
-pub const MAX_KEY_FILE_ITEMS: usize = 2_000;
-
 /// Largest key file [`Instrument::from_json_path`] reads, in bytes (16 MiB).
 pub const MAX_KEY_FILE_BYTES: u64 = 16 << 20;
 
@@ -339,6 +341,17 @@ impl Instrument {
                 "instrument {name:?} has no scales"
             )));
         }
+        let excerpt = crate::data::excerpt(&name);
+        super::limits::check(
+            || format!("instrument {excerpt:?}: the number of scales"),
+            scales.len(),
+            super::limits::MAX_SCALES,
+        )?;
+        super::limits::check(
+            || format!("instrument {excerpt:?}: the number of keyed items over all scales"),
+            scales.iter().map(|s| s.items.len()).sum(),
+            super::limits::MAX_KEYED_ITEMS,
+        )?;
         let mut names = HashMap::new();
         let mut items: Vec<String> = Vec::new();
         let mut seen = HashMap::new();
@@ -355,6 +368,11 @@ impl Instrument {
                 }
             }
         }
+        super::limits::check(
+            || format!("instrument {excerpt:?}: the number of distinct items"),
+            items.len(),
+            super::limits::MAX_ITEMS,
+        )?;
         Ok(Instrument {
             name,
             source: None,
@@ -464,9 +482,11 @@ impl Instrument {
     /// # Untrusted input
     ///
     /// Reading is linear in the length of the text, nesting deeper than 128 levels is an
-    /// error, and an instrument may have at most [`MAX_KEY_FILE_SCALES`] scales and
-    /// [`MAX_KEY_FILE_ITEMS`] item entries over all scales, checked before the scales are
-    /// built (scoring and reliability work grows with the square of the items).
+    /// error, and a key file may define at most [`MAX_SCALES`](super::MAX_SCALES) scales,
+    /// [`MAX_KEYED_ITEMS`](super::MAX_KEYED_ITEMS) item entries over all scales and
+    /// [`MAX_ITEMS`](super::MAX_ITEMS) entries in `item_order` and `item_text`, checked
+    /// before the scales are built (scoring and reliability work grows with the square of
+    /// the items).
     /// [`Instrument::from_json_path`] refuses a file larger than [`MAX_KEY_FILE_BYTES`]
     /// before reading it.
     ///
@@ -754,11 +774,11 @@ mod json {
 
     impl RawInstrument {
         pub(super) fn into_instrument(self) -> Result<Instrument, ScoringError> {
+            use super::limits::{check, MAX_ITEMS, MAX_KEYED_ITEMS, MAX_SCALES};
             let limit = |what: &str, len: usize, max: usize| {
-                cocreate_input::check_len(what, len, max)
-                    .map_err(|m| ScoringError::Instrument(format!("the key file has {m}")))
+                check(|| format!("{what} in the key file"), len, max)
             };
-            limit("scales", self.scales.len(), MAX_KEY_FILE_SCALES)?;
+            limit("scales", self.scales.len(), MAX_SCALES)?;
             let entries: usize = self
                 .scales
                 .iter()
@@ -769,13 +789,13 @@ mod json {
                         .max(s.keys.as_ref().map_or(0, Vec::len))
                 })
                 .sum();
-            limit("item entries over all scales", entries, MAX_KEY_FILE_ITEMS)?;
+            limit("item entries over all scales", entries, MAX_KEYED_ITEMS)?;
             limit(
                 "entries in `item_order`",
                 self.item_order.as_ref().map_or(0, Vec::len),
-                MAX_KEY_FILE_ITEMS,
+                MAX_ITEMS,
             )?;
-            limit("item texts", self.item_text.len(), MAX_KEY_FILE_ITEMS)?;
+            limit("item texts", self.item_text.len(), MAX_ITEMS)?;
             let range = ResponseRange::with_integer(self.scale_min, self.scale_max, self.integer)?;
             let scales = self
                 .scales

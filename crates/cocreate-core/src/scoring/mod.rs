@@ -46,6 +46,7 @@ pub mod careless;
 mod error;
 mod instrument;
 mod kernel;
+mod limits;
 mod norms;
 mod omega;
 #[allow(clippy::needless_range_loop)] // index loops read as the formulas
@@ -57,10 +58,8 @@ mod scores;
 mod stats;
 
 pub use error::{CellPosition, ScoringError};
-pub use instrument::{
-    Instrument, KeyFileNotes, ResponseRange, Scale, MAX_KEY_FILE_BYTES, MAX_KEY_FILE_ITEMS,
-    MAX_KEY_FILE_SCALES,
-};
+pub use instrument::{Instrument, KeyFileNotes, ResponseRange, Scale, MAX_KEY_FILE_BYTES};
+pub use limits::{MAX_CELLS, MAX_ITEMS, MAX_ITEMS_PER_SCALE, MAX_KEYED_ITEMS, MAX_SCALES};
 pub use norms::{
     pomp, NormedScore, NormedScores, Norms, PercentileMethod, PercentilePoint, ScaleNorm,
 };

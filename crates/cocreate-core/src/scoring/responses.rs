@@ -8,7 +8,9 @@
 //! answer. Either way every stored answer has been checked against the instrument's
 //! response range.
 
-use crate::data::Table;
+use std::sync::Arc;
+
+use crate::data::{Ids, Table};
 
 use super::error::{CellPosition, ScoringError};
 use super::instrument::{Instrument, ResponseRange};
@@ -61,6 +63,8 @@ pub struct Responses {
     n: usize,
     cells: Cells,
     lines: Option<Vec<u64>>,
+    /// Respondent identifiers from the table's identifier column, shared with results.
+    ids: Option<Arc<Ids>>,
 }
 
 impl Responses {
@@ -85,6 +89,7 @@ impl Responses {
             });
         }
         let k = inst.items().len();
+        super::limits::check_cells("byte codes", n_respondents, k)?;
         let expected = n_respondents.saturating_mul(k);
         if codes.len() != expected {
             return Err(ScoringError::WrongLength {
@@ -130,6 +135,7 @@ impl Responses {
             n: n_respondents,
             cells: Cells::Codes(codes),
             lines: None,
+            ids: None,
         })
     }
 
@@ -217,6 +223,7 @@ impl Responses {
             n,
             cells,
             lines,
+            ids: table.ids_parts().cloned().map(Arc::new),
         })
     }
 
@@ -353,7 +360,40 @@ impl Responses {
                 .lines
                 .as_ref()
                 .map(|l| rows.iter().map(|&r| l[r]).collect()),
+            ids: self.ids.as_ref().map(|ids| {
+                Arc::new(Ids {
+                    column: ids.column.clone(),
+                    values: rows.iter().map(|&r| ids.values[r].clone()).collect(),
+                })
+            }),
         }
+    }
+
+    /// The respondent identifiers (one per respondent) when the answers came from a
+    /// table with an identifier column (a column `id`, or one named in
+    /// [`crate::data::CsvOptions`]); kept as text, so `R1000` stays `R1000`.
+    ///
+    /// ```
+    /// use cocreate_core::data::Table;
+    /// use cocreate_core::scoring::{builtin, Responses};
+    ///
+    /// let csv = "id,Q1,Q2,Q3,Q4,Q5,Q6,Q7,Q8,Q9,Q10\nR1000,1,2,3,4,5,6,7,1,2,3\n";
+    /// let r = Responses::from_table(&builtin::tipi(), &Table::from_csv_reader(csv.as_bytes())?)?;
+    /// assert_eq!(r.ids().unwrap(), ["R1000"]);
+    /// assert_eq!(r.id_column(), Some("id"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn ids(&self) -> Option<&[String]> {
+        self.ids.as_ref().map(|i| i.values.as_slice())
+    }
+
+    /// The column the identifiers came from.
+    pub fn id_column(&self) -> Option<&str> {
+        self.ids.as_ref().map(|i| i.column.as_str())
+    }
+
+    pub(crate) fn shared_ids(&self) -> Option<Arc<Ids>> {
+        self.ids.clone()
     }
 
     /// The CSV line of a respondent's row, when the answers came from CSV.
@@ -374,6 +414,7 @@ impl Responses {
     /// were validated against a range inside the instrument's (so that every answer is
     /// one the instrument allows).
     pub(crate) fn check_instrument(&self, inst: &Instrument) -> Result<(), ScoringError> {
+        super::limits::check_cells("scores", self.n, inst.scales().len())?;
         if self.items != inst.items() {
             return Err(ScoringError::InstrumentMismatch {
                 instrument: inst.name().to_string(),

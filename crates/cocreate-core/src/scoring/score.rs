@@ -353,14 +353,15 @@ impl Scorer {
     ) -> Result<Scores, ScoringError> {
         let c = self.reversal_constant(responses)?;
         if let Some(scores) = batch::score_imputing(self, responses, c, &mut buffers) {
-            return scores;
+            return scores.map(|s| s.with_ids(responses.shared_ids()));
         }
         let plan = self.plan_with(responses, c)?;
-        Ok(batch::score(self, responses, &plan, &mut buffers))
+        Ok(batch::score(self, responses, &plan, &mut buffers).with_ids(responses.shared_ids()))
     }
 
     pub(crate) fn score_with(&self, responses: &Responses, plan: &Plan) -> Scores {
         batch::score(self, responses, plan, &mut Buffers::default())
+            .with_ids(responses.shared_ids())
     }
 
     /// Scores one respondent. `answers` holds one optional answer per item in

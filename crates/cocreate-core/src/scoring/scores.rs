@@ -1,9 +1,9 @@
 //! Batch results: every respondent's score on every scale, kept exact and compact.
 
 use std::ops::Range;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
-use crate::data::Table;
+use crate::data::{Ids, Table};
 
 use super::error::ScoringError;
 use super::kernel::ScoreRule;
@@ -85,6 +85,8 @@ pub struct Scores {
     imputation_values: Option<Vec<f64>>,
     /// The dense row-major matrix behind [`Scores::as_slice`], made on first use.
     dense: OnceLock<Vec<f64>>,
+    /// The respondents' identifiers, when the responses carried them.
+    ids: Option<Arc<Ids>>,
 }
 
 /// Buffers recycled from an earlier result by [`crate::scoring::Scorer::score_into`].
@@ -168,7 +170,25 @@ impl Scores {
             policy: scorer.options().missing_policy(),
             imputation_values,
             dense: OnceLock::new(),
+            ids: None,
         }
+    }
+
+    /// These scores with the respondents' identifiers (from the responses scored).
+    pub(crate) fn with_ids(mut self, ids: Option<Arc<Ids>>) -> Self {
+        self.ids = ids.filter(|i| i.values.len() == self.n);
+        self
+    }
+
+    /// The respondents' identifiers, one per respondent, when the responses carried
+    /// them ([`crate::scoring::Responses::ids`]).
+    pub fn ids(&self) -> Option<&[String]> {
+        self.ids.as_ref().map(|i| i.values.as_slice())
+    }
+
+    /// The column the identifiers came from.
+    pub fn id_column(&self) -> Option<&str> {
+        self.ids.as_ref().map(|i| i.column.as_str())
     }
 
     /// Empties this result and hands back its buffers (answered counts or masks, and the
@@ -415,8 +435,14 @@ impl Scores {
 
     /// The scores as a [`Table`] with one column per scale (named by the scale) and a
     /// missing cell where there is no score: the form the SEM and readiness code read.
+    ///
+    /// The respondents' identifiers, when present, go with it ([`Table::ids`]).
     pub fn to_table(&self) -> Result<Table, ScoringError> {
-        Ok(Table::from_row_major(self.scales.clone(), &self.cells())?)
+        let table = Table::from_row_major(self.scales.clone(), &self.cells())?;
+        Ok(match &self.ids {
+            Some(ids) => table.with_ids(ids.column.clone(), ids.values.clone())?,
+            None => table,
+        })
     }
 
     /// Row-major scores, `None` where there is none.
@@ -448,6 +474,7 @@ impl PartialEq for Scores {
             && self.n == other.n
             && self.policy == other.policy
             && self.imputation_values == other.imputation_values
+            && self.ids() == other.ids()
             && self.answered.len() == other.answered.len()
             && (0..self.answered.len()).all(|i| self.answered_at(i) == other.answered_at(i))
             && (0..self.answered.len()).all(|i| {
@@ -471,6 +498,11 @@ struct ScoresRepr {
     scores: Vec<Option<f64>>,
     /// Row-major answered counts.
     answered: Vec<u16>,
+    /// The respondents' identifiers and their column, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id_column: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ids: Option<Vec<String>>,
 }
 
 #[cfg(feature = "serde")]
@@ -485,6 +517,8 @@ impl From<Scores> for ScoresRepr {
             n_respondents: s.n,
             policy: s.policy,
             imputation_values: s.imputation_values,
+            id_column: s.ids.as_ref().map(|i| i.column.clone()),
+            ids: s.ids.as_ref().map(|i| i.values.clone()),
         }
     }
 }
@@ -503,6 +537,20 @@ impl TryFrom<ScoresRepr> for Scores {
             });
         }
         let n = r.n_respondents;
+        let ids = match (r.id_column, r.ids) {
+            (None, None) => None,
+            (Some(column), Some(values)) if values.len() == n => {
+                Some(Arc::new(Ids { column, values }))
+            }
+            (_, values) => {
+                return Err(ScoringError::WrongLength {
+                    what: "serialised scores: identifiers (with their column) per respondent"
+                        .into(),
+                    expected: n,
+                    found: values.map_or(0, |v| v.len()),
+                })
+            }
+        };
         // Stored scale-major.
         let mut values = vec![f64::NAN; cells];
         let mut answered = vec![0u16; cells];
@@ -521,6 +569,7 @@ impl TryFrom<ScoresRepr> for Scores {
             policy: r.policy,
             imputation_values: r.imputation_values,
             dense: OnceLock::new(),
+            ids,
         })
     }
 }

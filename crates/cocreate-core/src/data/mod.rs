@@ -30,8 +30,40 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+mod read;
+
+pub use read::CsvOptions;
+
+/// Most columns a table may have.
+pub const MAX_COLUMNS: usize = 100_000;
+/// Most cells (rows × columns) a table may hold: 2^26, 512 MiB of numbers.
+pub const MAX_CELLS: usize = 1 << 26;
+/// Most bytes one CSV record (a row, quoted line breaks included) may span: 64 MiB.
+pub const MAX_RECORD_BYTES: u64 = 64 << 20;
+/// Longest excerpt of user text (a cell, a name, a list of names) quoted in an error or
+/// warning, in characters; longer text is cut and marked with `…`.
+pub const EXCERPT_CHARS: usize = 80;
+
+/// `text` cut to [`EXCERPT_CHARS`] characters, with `…` where it was cut, so that an
+/// error never echoes a huge field or a whole file.
+pub(crate) fn excerpt(text: &str) -> String {
+    match text.char_indices().nth(EXCERPT_CHARS) {
+        None => text.to_string(),
+        Some((i, _)) => format!("{}…", &text[..i]),
+    }
+}
+
+/// Names joined by `", "`, cut like [`excerpt`] (the count of all names is kept).
+pub(crate) fn name_list(names: &[String]) -> String {
+    let joined = names.join(", ");
+    if joined.chars().count() <= EXCERPT_CHARS {
+        joined
+    } else {
+        format!("{} ({} names in all)", excerpt(&joined), names.len())
+    }
+}
 
 /// What went wrong while building or reading a [`Table`].
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +77,20 @@ pub enum DataError {
         /// The underlying I/O error.
         source: std::io::Error,
     },
+    /// The input path is a directory, not a file.
+    #[error("{path} is a directory, not a CSV file")]
+    IsDirectory {
+        /// The directory.
+        path: PathBuf,
+    },
+    /// Reading the input failed part way (an I/O error of the reader).
+    #[error("reading the data failed at line {line}: {message}")]
+    Read {
+        /// 1-based line reached.
+        line: u64,
+        /// What the reader reported.
+        message: String,
+    },
     /// The CSV text is malformed (for example an unterminated quote).
     #[error("malformed CSV at line {line}: {message}")]
     Csv {
@@ -53,8 +99,18 @@ pub enum DataError {
         /// What the CSV reader reported.
         message: String,
     },
+    /// A field is not valid UTF-8 text.
+    #[error(
+        "line {line}, column {column}: the field is not valid UTF-8 text (save the file as UTF-8)"
+    )]
+    NotUtf8 {
+        /// 1-based line of the input.
+        line: u64,
+        /// The column: its name, or its 1-based position in the header.
+        column: String,
+    },
     /// The input has no header row or no columns.
-    #[error("the data has no columns")]
+    #[error("the data has no columns (the input is empty or its first line is blank)")]
     NoColumns,
     /// A row has a different number of fields than the header.
     #[error("line {line} has {found} fields, but the header has {expected}")]
@@ -69,7 +125,7 @@ pub enum DataError {
     /// Two columns share a name.
     #[error("column name {name:?} appears twice (columns {first} and {second})")]
     DuplicateColumn {
-        /// The repeated name.
+        /// The repeated name (cut to [`EXCERPT_CHARS`]).
         name: String,
         /// 1-based position of its first occurrence.
         first: usize,
@@ -89,7 +145,7 @@ pub enum DataError {
         line: u64,
         /// The column name.
         column: String,
-        /// The offending text.
+        /// The offending text (cut to [`EXCERPT_CHARS`]).
         value: String,
     },
     /// A cell holds an infinity or NaN, which a table never stores as data.
@@ -107,17 +163,118 @@ pub enum DataError {
     /// A requested column is not in the table.
     #[error("no column named {name:?} (the table has: {available})")]
     UnknownColumn {
-        /// The requested name.
+        /// The requested name (cut to [`EXCERPT_CHARS`]).
         name: String,
-        /// The table's column names, comma separated.
+        /// The table's column names, comma separated (cut to [`EXCERPT_CHARS`]).
         available: String,
     },
+    /// The input is larger than a documented limit.
+    #[error("{what} exceeds the limit of {limit} (at line {line})")]
+    TooLarge {
+        /// What is too large.
+        what: String,
+        /// The limit.
+        limit: u64,
+        /// 1-based line reached when the limit was hit.
+        line: u64,
+    },
+    /// A reading option is invalid.
+    #[error("invalid CSV option: {0}")]
+    Option(String),
+    /// Identifiers given for a table do not fit it.
+    #[error("{found} identifiers given for a table of {expected} rows")]
+    IdLength {
+        /// Rows in the table.
+        expected: usize,
+        /// Identifiers given.
+        found: usize,
+    },
+}
+
+/// Something the reader noticed and did not refuse, reported with the table so that
+/// nothing is changed without a word.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum DataWarning {
+    /// A column holds numbers in some rows and text in others. Used as numbers it is an
+    /// error ([`DataError::NotANumber`]); this warning says so when the table is read.
+    TextInNumericColumn {
+        /// The column name.
+        column: String,
+        /// How many cells hold text.
+        n_text: usize,
+        /// The first few of them (at most three), in row order.
+        first: Vec<TextCell>,
+    },
+    /// A one-column file has blank lines between rows. The CSV reader skips blank
+    /// lines, but in a one-column file a blank line may have meant a missing cell.
+    BlankLinesSkipped {
+        /// How many blank lines were skipped.
+        count: u64,
+        /// The 1-based line of the first.
+        first_line: u64,
+    },
+}
+
+impl fmt::Display for DataWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DataWarning::TextInNumericColumn {
+                column,
+                n_text,
+                first,
+            } => {
+                let cells: Vec<String> = first
+                    .iter()
+                    .map(|c| format!("line {} {:?}", c.line, c.text))
+                    .collect();
+                write!(
+                    f,
+                    "column {column:?} holds numbers but {n_text} cell(s) hold text ({}); it cannot be used as numbers until they are fixed",
+                    cells.join(", ")
+                )
+            }
+            DataWarning::BlankLinesSkipped { count, first_line } => write!(
+                f,
+                "{count} blank line(s) skipped, the first at line {first_line}; in a one-column file write NA for a missing cell"
+            ),
+        }
+    }
+}
+
+/// A cell that holds text where numbers were expected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct TextCell {
+    /// 1-based row.
+    pub row: usize,
+    /// 1-based line of the input.
+    pub line: u64,
+    /// The text (cut to [`EXCERPT_CHARS`]).
+    pub text: String,
+}
+
+/// Row identifiers carried with a table: the column they came from and one per row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Ids {
+    pub(crate) column: String,
+    pub(crate) values: Vec<String>,
+}
+
+/// Per column, the cells that held text: how many, and the first three.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct TextCells {
+    n: usize,
+    first: Vec<TextCell>,
 }
 
 /// A named numeric data set: rows of respondents (or cases), columns of variables.
 ///
 /// Cells are finite `f64` values or missing. The layout is row-major and contiguous, which
-/// is what the scoring and estimation code reads fastest.
+/// is what the scoring and estimation code reads fastest. Tables read from CSV also keep
+/// the text of their identifier columns ([`Table::ids`], [`Table::text`]) and a note of
+/// every other column that holds text ([`Table::warnings`]).
 ///
 /// ```
 /// use cocreate_core::data::Table;
@@ -138,8 +295,14 @@ pub struct Table {
     values: Vec<f64>,
     /// For tables read from text: the 1-based input line of each row.
     lines: Option<Vec<u64>>,
-    /// Per column, the first cell that held text instead of a number: (line, text).
-    text_cells: Vec<Option<(u64, String)>>,
+    /// Per column, the cells that held text instead of a number.
+    text_cells: Vec<TextCells>,
+    /// Per column, the raw text of every row, kept for identifier columns.
+    texts: Vec<Option<Vec<String>>>,
+    /// The row identifiers, carried through [`Table::select`].
+    ids: Option<Ids>,
+    /// Blank lines skipped between the rows of a one-column file: (count, first line).
+    blank_lines: Option<(u64, u64)>,
 }
 
 impl fmt::Debug for Table {
@@ -147,6 +310,7 @@ impl fmt::Debug for Table {
         f.debug_struct("Table")
             .field("n_rows", &self.n_rows)
             .field("names", &self.names)
+            .field("id_column", &self.id_column())
             .finish_non_exhaustive()
     }
 }
@@ -155,6 +319,13 @@ fn check_names(names: &[String]) -> Result<(), DataError> {
     if names.is_empty() {
         return Err(DataError::NoColumns);
     }
+    if names.len() > MAX_COLUMNS {
+        return Err(DataError::TooLarge {
+            what: format!("the number of columns ({})", names.len()),
+            limit: MAX_COLUMNS as u64,
+            line: 1,
+        });
+    }
     let mut seen: HashMap<&str, usize> = HashMap::with_capacity(names.len());
     for (i, name) in names.iter().enumerate() {
         if name.trim().is_empty() {
@@ -162,7 +333,7 @@ fn check_names(names: &[String]) -> Result<(), DataError> {
         }
         if let Some(&first) = seen.get(name.as_str()) {
             return Err(DataError::DuplicateColumn {
-                name: name.clone(),
+                name: excerpt(name),
                 first: first + 1,
                 second: i + 1,
             });
@@ -177,49 +348,27 @@ fn is_missing_field(field: &str) -> bool {
     field.is_empty() || field == "NA"
 }
 
-/// A reader that remembers where every newline it passed on was, so that a byte offset
-/// can be turned into a 1-based line number whatever the line endings.
-struct LineCounter<R> {
-    inner: R,
-    offset: u64,
-    newlines: Vec<u64>,
-}
-
-impl<R> LineCounter<R> {
-    fn new(inner: R) -> Self {
-        LineCounter {
-            inner,
-            offset: 0,
-            newlines: Vec::new(),
-        }
-    }
-
-    /// The 1-based line of a record starting at `byte`. On CRLF input the csv reader
-    /// places a record at the `\n` that ends the previous line, which therefore counts.
-    fn line_at(&self, byte: u64) -> u64 {
-        self.newlines.partition_point(|&nl| nl <= byte) as u64 + 1
-    }
-}
-
-impl<R: Read> Read for LineCounter<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        for (i, &b) in buf[..n].iter().enumerate() {
-            if b == b'\n' {
-                self.newlines.push(self.offset + i as u64);
-            }
-        }
-        self.offset += n as u64;
-        Ok(n)
-    }
-}
-
 impl Table {
+    fn from_parts(names: Vec<String>, n_rows: usize, values: Vec<f64>) -> Table {
+        let k = names.len();
+        Table {
+            text_cells: vec![TextCells::default(); k],
+            texts: vec![None; k],
+            names,
+            n_rows,
+            values,
+            lines: None,
+            ids: None,
+            blank_lines: None,
+        }
+    }
+
     /// Builds a table from column names and rows of optional values.
     ///
     /// Errors when the names are empty or repeated, a row's length differs from the number
-    /// of names ([`DataError::Ragged`], naming the 1-based row), or a value is infinite or
-    /// NaN ([`DataError::NonFinite`]); use `None` for a missing cell.
+    /// of names ([`DataError::Ragged`], naming the 1-based row), a value is infinite or
+    /// NaN ([`DataError::NonFinite`]; use `None` for a missing cell), or the table is
+    /// larger than [`MAX_CELLS`].
     ///
     /// ```
     /// use cocreate_core::data::{DataError, Table};
@@ -230,6 +379,7 @@ impl Table {
     pub fn new(names: Vec<String>, rows: Vec<Vec<Option<f64>>>) -> Result<Self, DataError> {
         check_names(&names)?;
         let n_cols = names.len();
+        check_cells(rows.len(), n_cols, rows.len() as u64)?;
         let mut values = Vec::with_capacity(rows.len() * n_cols);
         for (r, row) in rows.iter().enumerate() {
             if row.len() != n_cols {
@@ -253,13 +403,7 @@ impl Table {
                 }
             }
         }
-        Ok(Table {
-            text_cells: vec![None; n_cols],
-            names,
-            n_rows: rows.len(),
-            values,
-            lines: None,
-        })
+        Ok(Table::from_parts(names, rows.len(), values))
     }
 
     /// Builds a table from a row-major buffer where `None` is missing.
@@ -284,130 +428,53 @@ impl Table {
                 found: cells.len() % n_cols,
             });
         }
-        let rows = cells.chunks(n_cols).map(|c| c.to_vec()).collect();
-        Table::new(names, rows)
-    }
-
-    /// Reads CSV text with a header row.
-    ///
-    /// Fields are trimmed; an empty field or `NA` is missing; numbers are parsed as `f64`.
-    /// A field that is neither is remembered as text: reading succeeds, and the error
-    /// ([`DataError::NotANumber`], with line and column) comes only when an analysis
-    /// selects that column. Literal `Inf` or `NaN` in a numeric column are treated the same
-    /// way, since a table never stores them as data.
-    ///
-    /// ```
-    /// use cocreate_core::data::{DataError, Table};
-    ///
-    /// let err = Table::from_csv_reader("a,b\n1,2\n3\n".as_bytes()).unwrap_err();
-    /// assert!(matches!(err, DataError::Ragged { line: 3, expected: 2, found: 1 }));
-    /// ```
-    pub fn from_csv_reader<R: Read>(reader: R) -> Result<Self, DataError> {
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .trim(csv::Trim::All)
-            .from_reader(LineCounter::new(reader));
-        // The csv crate's own line numbers drift on CRLF input, so lines are derived
-        // from byte offsets and the newline positions the wrapped reader has seen.
-        let line_of = |rdr: &csv::Reader<LineCounter<R>>, pos: Option<&csv::Position>| {
-            pos.map_or(0, |p| rdr.get_ref().line_at(p.byte()))
-        };
-        let header = match rdr.headers() {
-            Ok(h) => h.clone(),
-            Err(e) => {
-                return Err(DataError::Csv {
-                    line: line_of(&rdr, e.position()),
-                    message: e.to_string(),
-                })
-            }
-        };
-        let names: Vec<String> = header
-            .iter()
-            .enumerate()
-            .map(|(i, h)| {
-                // A leading byte-order mark is not part of the first name.
-                if i == 0 {
-                    h.trim_start_matches('\u{feff}').to_string()
-                } else {
-                    h.to_string()
-                }
-            })
-            .collect();
-        if names.len() == 1 && names[0].is_empty() {
-            return Err(DataError::NoColumns);
-        }
-        check_names(&names)?;
-        let n_cols = names.len();
-        let mut values = Vec::new();
-        let mut lines = Vec::new();
-        let mut text_cells: Vec<Option<(u64, String)>> = vec![None; n_cols];
-        let mut record = csv::StringRecord::new();
-        loop {
-            match rdr.read_record(&mut record) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(e) => {
-                    return Err(DataError::Csv {
-                        line: line_of(&rdr, e.position()),
-                        message: e.to_string(),
+        let n_rows = cells.len() / n_cols;
+        check_cells(n_rows, n_cols, n_rows as u64)?;
+        let mut values = Vec::with_capacity(cells.len());
+        for (i, cell) in cells.iter().enumerate() {
+            match *cell {
+                Some(v) if !v.is_finite() => {
+                    return Err(DataError::NonFinite {
+                        row: i / n_cols + 1,
+                        column: names[i % n_cols].clone(),
+                        value: v.to_string(),
                     })
                 }
+                Some(v) => values.push(v),
+                None => values.push(f64::NAN),
             }
-            let line = line_of(&rdr, record.position());
-            // A completely blank line is not a row.
-            if record.len() == 1 && record[0].is_empty() && n_cols > 1 {
-                continue;
-            }
-            if record.len() != n_cols {
-                return Err(DataError::Ragged {
-                    line,
-                    expected: n_cols,
-                    found: record.len(),
-                });
-            }
-            for (c, field) in record.iter().enumerate() {
-                if is_missing_field(field) {
-                    values.push(f64::NAN);
-                    continue;
-                }
-                match field.parse::<f64>() {
-                    Ok(v) if v.is_finite() => values.push(v),
-                    _ => {
-                        if text_cells[c].is_none() {
-                            text_cells[c] = Some((line, field.to_string()));
-                        }
-                        values.push(f64::NAN);
-                    }
-                }
-            }
-            lines.push(line);
         }
-        Ok(Table {
-            names,
-            n_rows: lines.len(),
-            values,
-            lines: Some(lines),
-            text_cells,
-        })
+        Ok(Table::from_parts(names, n_rows, values))
     }
 
-    /// Reads a CSV file with a header row; see [`Table::from_csv_reader`].
+    /// The same table with row identifiers: `ids` (one per row) from a column named
+    /// `column`. Scoring and prediction carry them to their results.
     ///
-    /// ```no_run
+    /// ```
     /// use cocreate_core::data::Table;
     ///
-    /// let survey = Table::from_csv_path("examples/data/cocreation_survey.csv")?;
-    /// println!("{} respondents", survey.n_rows());
+    /// let t = Table::new(vec!["x".into()], vec![vec![Some(1.0)], vec![None]])?
+    ///     .with_ids("id", vec!["R1".into(), "R2".into()])?;
+    /// assert_eq!(t.ids().unwrap(), ["R1", "R2"]);
+    /// assert_eq!(t.id_column(), Some("id"));
     /// # Ok::<(), cocreate_core::data::DataError>(())
     /// ```
-    pub fn from_csv_path(path: impl AsRef<Path>) -> Result<Self, DataError> {
-        let path = path.as_ref();
-        let file = std::fs::File::open(path).map_err(|source| DataError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        Table::from_csv_reader(std::io::BufReader::new(file))
+    pub fn with_ids(
+        mut self,
+        column: impl Into<String>,
+        ids: Vec<String>,
+    ) -> Result<Self, DataError> {
+        if ids.len() != self.n_rows {
+            return Err(DataError::IdLength {
+                expected: self.n_rows,
+                found: ids.len(),
+            });
+        }
+        self.ids = Some(Ids {
+            column: column.into(),
+            values: ids,
+        });
+        Ok(self)
     }
 
     /// The column names, in order.
@@ -423,6 +490,62 @@ impl Table {
     /// Number of columns.
     pub fn n_cols(&self) -> usize {
         self.names.len()
+    }
+
+    /// The row identifiers, one per row, when the table has an identifier column (read
+    /// from CSV) or was given ids ([`Table::with_ids`]); carried by [`Table::select`].
+    pub fn ids(&self) -> Option<&[String]> {
+        self.ids.as_ref().map(|i| i.values.as_slice())
+    }
+
+    /// The name of the column the identifiers came from.
+    pub fn id_column(&self) -> Option<&str> {
+        self.ids.as_ref().map(|i| i.column.as_str())
+    }
+
+    pub(crate) fn ids_parts(&self) -> Option<&Ids> {
+        self.ids.as_ref()
+    }
+
+    /// The text of every row of an identifier column; `None` for other columns.
+    pub fn text(&self, name: &str) -> Option<&[String]> {
+        let c = self.column_index(name)?;
+        self.texts[c].as_deref()
+    }
+
+    /// What the reader noticed without refusing: columns that mix numbers and text, and
+    /// blank lines skipped in a one-column file.
+    /// Identifier columns and columns that hold only text (a school name) are not
+    /// reported; using the latter as numbers is an error.
+    pub fn warnings(&self) -> Vec<DataWarning> {
+        self.text_cells
+            .iter()
+            .enumerate()
+            .filter(|(c, t)| {
+                t.n > 0 && self.texts[*c].is_none() && t.n < self.n_rows_with_values(*c, t.n)
+            })
+            .map(|(c, t)| DataWarning::TextInNumericColumn {
+                column: self.names[c].clone(),
+                n_text: t.n,
+                first: t.first.clone(),
+            })
+            .chain(
+                self.blank_lines
+                    .map(|(count, first_line)| DataWarning::BlankLinesSkipped {
+                        count,
+                        first_line,
+                    }),
+            )
+            .collect()
+    }
+
+    /// Rows of column `c` that are not missing (text counts as not missing).
+    fn n_rows_with_values(&self, c: usize, n_text: usize) -> usize {
+        let k = self.n_cols();
+        n_text
+            + (0..self.n_rows)
+                .filter(|r| !self.values[r * k + c].is_nan())
+                .count()
     }
 
     /// Position of a column, if present.
@@ -497,20 +620,21 @@ impl Table {
         let c = self
             .column_index(name)
             .ok_or_else(|| DataError::UnknownColumn {
-                name: name.to_string(),
-                available: self.names.join(", "),
+                name: excerpt(name),
+                available: name_list(&self.names),
             })?;
-        if let Some((line, text)) = &self.text_cells[c] {
+        if let Some(first) = self.text_cells[c].first.first() {
             return Err(DataError::NotANumber {
-                line: *line,
-                column: name.to_string(),
-                value: text.clone(),
+                line: first.line,
+                column: excerpt(name),
+                value: first.text.clone(),
             });
         }
         Ok(c)
     }
 
-    /// A new table with only the named columns, in the order given.
+    /// A new table with only the named columns, in the order given, and the same row
+    /// identifiers.
     ///
     /// Errors when a name is unknown, repeated, or its column holds text.
     ///
@@ -535,14 +659,23 @@ impl Table {
             let row = &self.values[r * k..(r + 1) * k];
             values.extend(idx.iter().map(|&c| row[c]));
         }
-        Ok(Table {
-            text_cells: vec![None; idx.len()],
-            names: new_names,
-            n_rows: self.n_rows,
-            values,
-            lines: self.lines.clone(),
-        })
+        let mut out = Table::from_parts(new_names, self.n_rows, values);
+        out.lines = self.lines.clone();
+        out.ids = self.ids.clone();
+        Ok(out)
     }
+}
+
+/// Checks `rows × cols` against [`MAX_CELLS`].
+fn check_cells(rows: usize, cols: usize, line: u64) -> Result<(), DataError> {
+    if rows.saturating_mul(cols) > MAX_CELLS {
+        return Err(DataError::TooLarge {
+            what: format!("a table of {rows} rows × {cols} columns"),
+            limit: MAX_CELLS as u64,
+            line,
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]
