@@ -152,6 +152,8 @@ pub struct SemOptions {
     pub(crate) level: f64,
     pub(crate) max_iterations: usize,
     pub(crate) tolerance: f64,
+    pub(crate) int_ov_free: bool,
+    pub(crate) int_lv_free: bool,
 }
 
 impl Default for SemOptions {
@@ -175,6 +177,8 @@ impl Default for SemOptions {
             level: 0.95,
             max_iterations: 1000,
             tolerance: 1e-10,
+            int_ov_free: true,
+            int_lv_free: false,
         }
     }
 }
@@ -209,6 +213,8 @@ getters! {
     level: f64, "Confidence level of the intervals (default 0.95).";
     max_iterations: usize, "Maximum optimiser iterations.";
     tolerance: f64, "Convergence tolerance on the relative step size.";
+    int_ov_free: bool, "Free the intercepts of observed variables when there is a mean structure (lavaan `int.ov.free`; off in `growth()`).";
+    int_lv_free: bool, "Free the means (intercepts) of latent variables when there is a mean structure (lavaan `int.lv.free`; on in `growth()`).";
 }
 
 impl SemOptions {
@@ -227,6 +233,30 @@ impl SemOptions {
     /// ```
     pub fn cfa() -> SemOptions {
         SemOptions::default()
+    }
+
+    /// lavaan's `growth()` defaults: a mean structure, the intercepts of the observed
+    /// indicators fixed to 0 and the latent means (intercepts) free, so the growth factors
+    /// carry the mean trajectory. Start a builder from it with [`SemOptions::to_builder`].
+    ///
+    /// ```
+    /// use cocreate_core::sem::{MeanStructure, SemOptions};
+    /// let g = SemOptions::growth();
+    /// assert_eq!(g.meanstructure(), MeanStructure::On);
+    /// assert!(!g.int_ov_free() && g.int_lv_free());
+    /// ```
+    pub fn growth() -> SemOptions {
+        SemOptions {
+            meanstructure: MeanStructure::On,
+            int_ov_free: false,
+            int_lv_free: true,
+            ..SemOptions::default()
+        }
+    }
+
+    /// A builder starting from these options.
+    pub fn to_builder(&self) -> SemOptionsBuilder {
+        SemOptionsBuilder { opts: self.clone() }
     }
 }
 
