@@ -105,3 +105,23 @@ write_fit("growth_linear_x_mlx", "growth(model, data = Demo.growth with NA, miss
 path <- "t4 ~ t1 + x1 + x2\nt3 ~ t1 + x1"
 write_fit("path_mlx", "sem(model, data = Demo.growth with NA, missing = \"ml.x\")",
           path, sem(path, data = dm, missing = "ml.x"), "demo_growth_mlx.csv")
+
+# Robust ML with a mean structure (the bundled ext/ references have none): the scaled test
+# and sandwich SEs of a growth model and of a CFA with meanstructure = TRUE.
+write_robust <- function(name, call, syntax, fit, data_file) {
+  write_fit(name, call, syntax, fit, data_file)
+  ss <- standardizedSolution(fit)[, c("lhs", "op", "rhs", "est.std", "se")]
+  txt <- readLines(file.path(out_dir, paste0(name, ".json")))
+  txt[length(txt)] <- paste0(",\n\"standardized_solution\": ", js(ss), "\n}")
+  writeLines(txt, file.path(out_dir, paste0(name, ".json")))
+}
+write_robust("robust_growth_mlr", "growth(model, data = Demo.growth, estimator = \"MLR\")", lin,
+             growth(lin, data = d, estimator = "MLR"), "demo_growth.csv")
+write_robust("robust_hs_means_mlm",
+             "cfa(model, data = HolzingerSwineford1939, meanstructure = TRUE, estimator = \"MLM\")",
+             eq, cfa(eq, data = hs, meanstructure = TRUE, estimator = "MLM"),
+             "HolzingerSwineford1939.csv")
+write_robust("robust_hs_means_mlr",
+             "cfa(model, data = HolzingerSwineford1939, meanstructure = TRUE, estimator = \"MLR\")",
+             eq, cfa(eq, data = hs, meanstructure = TRUE, estimator = "MLR"),
+             "HolzingerSwineford1939.csv")

@@ -71,6 +71,7 @@ mod parser;
 mod partable;
 mod ram;
 mod results;
+mod robust;
 mod standardize;
 mod start;
 mod summary;
@@ -87,7 +88,8 @@ pub use model::{
     Constraint, ConstraintValue, Definition, Model, ModelBuilder, Modifier, Op, Relation,
 };
 pub use options::{
-    BootCi, Information, MeanStructure, Missing, SeMethod, SemOptions, SemOptionsBuilder,
+    BootCi, Estimator, Information, MeanStructure, Missing, SeMethod, SemOptions, SemOptionsBuilder,
 };
 pub use partable::{ParameterRow, ParameterTable};
 pub use results::{Convergence, FitMeasures, ParameterEstimate, SemFit, StandardizedEstimate};
+pub use robust::RobustFit;

@@ -100,6 +100,53 @@ pub enum SeMethod {
     None,
 }
 
+/// The estimator: maximum likelihood, or ML with robust standard errors and a scaled test.
+///
+/// ```
+/// use cocreate_core::sem::Estimator;
+/// assert_eq!("MLR".parse::<Estimator>().unwrap(), Estimator::Mlr);
+/// assert_eq!(Estimator::Mlm.as_str(), "MLM");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum Estimator {
+    /// Maximum likelihood with normal-theory standard errors and test (lavaan `"ML"`).
+    #[default]
+    Ml,
+    /// ML estimates, robust standard errors from the expected information and the
+    /// Satorra–Bentler scaled test (lavaan `"MLM"`); complete data only.
+    Mlm,
+    /// ML estimates, sandwich standard errors around the observed information and the
+    /// Yuan–Bentler scaled test (lavaan `"MLR"`, test `yuan.bentler.mplus`).
+    Mlr,
+}
+
+impl Estimator {
+    /// lavaan's name of the estimator.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Estimator::Ml => "ML",
+            Estimator::Mlm => "MLM",
+            Estimator::Mlr => "MLR",
+        }
+    }
+}
+
+impl std::str::FromStr for Estimator {
+    type Err = SemError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_uppercase().as_str() {
+            "ML" => Ok(Estimator::Ml),
+            "MLM" => Ok(Estimator::Mlm),
+            "MLR" => Ok(Estimator::Mlr),
+            other => Err(SemError::InvalidOptions(format!(
+                "unknown estimator {other:?} (use ML, MLM or MLR)"
+            ))),
+        }
+    }
+}
+
 /// Which information matrix gives the standard errors.
 ///
 /// ```
@@ -154,6 +201,7 @@ pub struct SemOptions {
     pub(crate) tolerance: f64,
     pub(crate) int_ov_free: bool,
     pub(crate) int_lv_free: bool,
+    pub(crate) estimator: Estimator,
 }
 
 impl Default for SemOptions {
@@ -179,6 +227,7 @@ impl Default for SemOptions {
             tolerance: 1e-10,
             int_ov_free: true,
             int_lv_free: false,
+            estimator: Estimator::Ml,
         }
     }
 }
@@ -214,6 +263,7 @@ getters! {
     max_iterations: usize, "Maximum optimiser iterations.";
     tolerance: f64, "Convergence tolerance on the relative step size.";
     int_ov_free: bool, "Free the intercepts of observed variables when there is a mean structure (lavaan `int.ov.free`; off in `growth()`).";
+    estimator: Estimator, "The estimator (ML, or robust MLM / MLR).";
     int_lv_free: bool, "Free the means (intercepts) of latent variables when there is a mean structure (lavaan `int.lv.free`; on in `growth()`).";
 }
 
@@ -298,6 +348,17 @@ impl SemOptionsBuilder {
         if o.se == SeMethod::Bootstrap && o.bootstrap < 2 {
             return Err(SemError::InvalidOptions(
                 "the bootstrap needs at least 2 replicates".into(),
+            ));
+        }
+        if o.estimator == Estimator::Mlm && o.missing != Missing::Listwise {
+            return Err(SemError::InvalidOptions(
+                "estimator MLM needs complete data (Satorra-Bentler scaling uses the complete-data fourth moments): use missing = listwise, or MLR with full-information ML".into(),
+            ));
+        }
+        if o.estimator == Estimator::Mlm && o.information == Information::Observed {
+            return Err(SemError::InvalidOptions(
+                "estimator MLM uses the expected information; use MLR for the observed information"
+                    .into(),
             ));
         }
         if o.missing != Missing::Listwise && o.meanstructure == MeanStructure::Off {
