@@ -65,6 +65,7 @@ mod lexer;
 mod linalg;
 mod ml;
 mod model;
+mod modindices;
 mod optim;
 mod options;
 mod parser;
@@ -87,6 +88,7 @@ pub use expr::{BinOp, Expr, Func};
 pub use model::{
     Constraint, ConstraintValue, Definition, Model, ModelBuilder, Modifier, Op, Relation,
 };
+pub use modindices::{ModificationIndex, MAX_CANDIDATES};
 pub use options::{
     BootCi, Estimator, Information, MeanStructure, Missing, SeMethod, SemOptions, SemOptionsBuilder,
 };
