@@ -11,7 +11,7 @@ const TOL: f64 = 1e-4;
 
 /// Estimates and SEs row by row (same rows, same order) and the main fit indices; returns
 /// the largest difference.
-fn compare(fit: &SemFit, r: &Value) -> f64 {
+fn compare(fit: &SemFit, r: &Value, skip: &[&str]) -> f64 {
     let mut max = 0.0f64;
     let mut check =
         |what: String, got: Option<f64>, want: &Value, rel: bool| match (got, want.as_f64()) {
@@ -65,17 +65,24 @@ fn compare(fit: &SemFit, r: &Value) -> f64 {
         ("aic", fm.aic, true),
         ("bic", fm.bic, true),
     ] {
+        if skip.contains(&k) {
+            continue;
+        }
         check(format!("fit {k}"), Some(v), &f[k], rel);
     }
     max
 }
 
 fn fit_with(name: &str, data: &str, opts: &SemOptions) -> f64 {
+    fit_skipping(name, data, opts, &[])
+}
+
+fn fit_skipping(name: &str, data: &str, opts: &SemOptions, skip: &[&str]) -> f64 {
     let r = common::reference(name);
     let model = Model::parse(r["syntax"].as_str().unwrap()).unwrap();
     let fit = model.fit(&common::table(data), opts).unwrap();
     assert!(fit.convergence().converged);
-    compare(&fit, &r)
+    compare(&fit, &r, skip)
 }
 
 fn meanstructure() -> SemOptions {
@@ -128,4 +135,32 @@ fn fixed_intercepts_match_lavaan() {
         &meanstructure(),
     );
     println!("hs_fixed_intercepts: largest difference {d:e}");
+}
+
+fn mlx() -> SemOptions {
+    SemOptions::builder()
+        .missing(cocreate_core::sem::Missing::MlX)
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn mlx_loglikelihood_aic_bic_match_lavaan() {
+    // Missing cells in the covariates (x1) and in the outcomes: lavaan subtracts the
+    // covariates' complete-data log-likelihood at their EM moments.
+    // The baseline model of ml.x fits (and so CFI/TLI) is not lavaan's yet: see
+    // docs/validation.md.
+    let skip = ["cfi", "tli", "baseline.chisq"];
+    let d = fit_skipping("path_mlx", "demo_growth_mlx.csv", &mlx(), &skip);
+    println!("path_mlx: largest difference {d:e}");
+    let growth = SemOptions::growth()
+        .to_builder()
+        .missing(cocreate_core::sem::Missing::MlX)
+        .build()
+        .unwrap();
+    // Here lavaan's own unrestricted.logl disagrees with its χ² (2 (h1 − logl) = 9.443
+    // against chisq 11.327), so it is left out; logl, AIC, BIC and χ² are compared.
+    let skip = ["cfi", "tli", "baseline.chisq", "unrestricted.logl"];
+    let d = fit_skipping("growth_linear_x_mlx", "demo_growth_mlx.csv", &growth, &skip);
+    println!("growth_linear_x_mlx: largest difference {d:e}");
 }
