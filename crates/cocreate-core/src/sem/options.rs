@@ -352,7 +352,7 @@ impl SemOptionsBuilder {
         }
         if o.estimator == Estimator::Mlm && o.missing != Missing::Listwise {
             return Err(SemError::InvalidOptions(
-                "estimator MLM needs complete data (Satorra-Bentler scaling uses the complete-data fourth moments): use missing = listwise, or MLR with full-information ML".into(),
+                "estimator MLM needs complete data (Satorra-Bentler scaling uses the complete-data fourth moments): use missing = listwise".into(),
             ));
         }
         if o.estimator == Estimator::Mlm && o.information == Information::Observed {
