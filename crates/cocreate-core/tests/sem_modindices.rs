@@ -97,3 +97,53 @@ fn fiml_fits_are_refused_with_a_reason() {
     let err = fit.modification_indices().unwrap_err();
     assert!(err.to_string().contains("complete data"), "{err}");
 }
+
+mod props {
+    use cocreate_core::data::Table;
+    use cocreate_core::sem::{Model, SemOptions};
+    use proptest::prelude::*;
+    use rand::{Rng, SeedableRng};
+
+    /// Six indicators of two correlated factors; column `col` times `k`.
+    fn data(seed: u64, n: usize, col: usize, k: f64) -> Table {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let rows = (0..n)
+            .map(|_| {
+                let f: f64 = rng.gen::<f64>() - 0.5;
+                let g: f64 = 0.5 * f + rng.gen::<f64>() - 0.5;
+                (0..6)
+                    .map(|j| {
+                        let base = if j < 3 { f } else { g };
+                        let v = base * (1.0 + j as f64 * 0.1) + 0.4 * (rng.gen::<f64>() - 0.5);
+                        Some(if j == col { v * k } else { v })
+                    })
+                    .collect()
+            })
+            .collect();
+        let names = ["x1", "x2", "x3", "y1", "y2", "y3"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        Table::new(names, rows).unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+        #[test]
+        fn indices_are_nonnegative_and_scale_free(
+            seed in 0u64..10_000, n in 60usize..200, col in 0usize..6, k in 0.2f64..5.0
+        ) {
+            let model = Model::parse("f =~ x1 + x2 + x3\ng =~ y1 + y2 + y3").unwrap();
+            let opts = SemOptions::default();
+            let a = model.fit(&data(seed, n, col, 1.0), &opts).unwrap().modification_indices().unwrap();
+            let b = model.fit(&data(seed, n, col, k), &opts).unwrap().modification_indices().unwrap();
+            prop_assert_eq!(a.len(), b.len());
+            for (x, y) in a.iter().zip(&b) {
+                prop_assert!(x.mi >= -1e-9);
+                prop_assert!((x.mi - y.mi).abs() < 1e-5 * (1.0 + x.mi), "{} {}: {} vs {}", x.lhs, x.rhs, x.mi, y.mi);
+                prop_assert!((x.sepc_all - y.sepc_all).abs() < 1e-5, "{} {}", x.lhs, x.rhs);
+            }
+        }
+    }
+}

@@ -264,3 +264,55 @@ fn estimator_names_parse_as_lavaan_writes_them() {
     assert_eq!("MLM".parse::<Estimator>().unwrap(), Estimator::Mlm);
     assert!("WLSMV".parse::<Estimator>().is_err());
 }
+
+mod props {
+    use cocreate_core::data::Table;
+    use cocreate_core::sem::{Estimator, Model, SemOptions};
+    use proptest::prelude::*;
+    use rand::{Rng, SeedableRng};
+
+    /// `n` rows of five indicators of one factor, with skewed errors; column `col` times `k`.
+    fn data(seed: u64, n: usize, col: usize, k: f64) -> Table {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let rows = (0..n)
+            .map(|_| {
+                let f: f64 = rng.gen::<f64>() - 0.5;
+                (0..5)
+                    .map(|j| {
+                        let e: f64 = rng.gen::<f64>().powi(3) - 0.25;
+                        let v = f * (1.0 + j as f64 * 0.2) + e;
+                        Some(if j == col { v * k } else { v })
+                    })
+                    .collect()
+            })
+            .collect();
+        let names = (1..=5).map(|j| format!("y{j}")).collect();
+        Table::new(names, rows).unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
+
+        #[test]
+        fn scaled_tests_are_consistent_and_scale_free(
+            seed in 0u64..10_000, n in 60usize..200, k in 0.2f64..5.0, mlr in any::<bool>()
+        ) {
+            let est = if mlr { Estimator::Mlr } else { Estimator::Mlm };
+            let opts = SemOptions::builder().estimator(est).build().unwrap();
+            let model = Model::parse("f =~ y1 + y2 + y3 + y4 + y5").unwrap();
+            let a = model.fit(&data(seed, n, 2, 1.0), &opts).unwrap();
+            let b = model.fit(&data(seed, n, 2, k), &opts).unwrap();
+            let (ra, rb) = (a.robust().unwrap(), b.robust().unwrap());
+            prop_assert!(ra.chisq_scaling_factor > 0.0);
+            prop_assert!((ra.chisq_scaled * ra.chisq_scaling_factor - a.fit_measures().chisq).abs() < 1e-9);
+            // Rescaling an indicator changes neither the test nor the robust z values.
+            prop_assert!((ra.chisq_scaled - rb.chisq_scaled).abs() < 1e-6 * (1.0 + ra.chisq_scaled));
+            prop_assert!((ra.cfi_robust - rb.cfi_robust).abs() < 1e-6);
+            for (x, y) in a.estimates().iter().zip(b.estimates()) {
+                if let (Some(za), Some(zb)) = (x.z, y.z) {
+                    prop_assert!((za - zb).abs() < 1e-5 * (1.0 + za.abs()), "{} {}: {za} vs {zb}", x.lhs, x.rhs);
+                }
+            }
+        }
+    }
+}
