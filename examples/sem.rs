@@ -15,6 +15,8 @@
 //! writes a Graphviz path diagram. Bad input gives a one-line error naming the file, line
 //! and column, and exit code 2.
 
+#[path = "common/output.rs"]
+mod output;
 #[path = "common/sem_json.rs"]
 mod sem_json;
 
@@ -203,18 +205,13 @@ fn run(a: &Args) -> Result<(), String> {
                 })
                 .collect();
         }
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?
-        );
+        output::print_line(serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?);
     } else {
-        print!("{}", fit.summary());
-        if let Some(r) = fit.robust() {
-            print!("{}", robust_text(r));
-        }
+        let mut text = fit.summary();
         if let Some(rows) = &mi {
-            print!("{}", mi_text(rows));
+            text.push_str(&mi_text(rows));
         }
+        output::print_text(text);
     }
     Ok(())
 }
@@ -248,16 +245,6 @@ fn robust_keys(r: &RobustFit) -> Vec<(&'static str, Option<f64>)> {
         ("scaling.factor.h1", r.scaling_factor_h1),
         ("scaling.factor.h0", r.scaling_factor_h0),
     ]
-}
-
-/// lavaan's "Robust" lines: the scaled test and the scaled and robust indices.
-fn robust_text(r: &RobustFit) -> String {
-    let mut out = format!("\nRobust ({}, {}):\n", r.estimator.as_str(), r.test);
-    for (k, v) in robust_keys(r) {
-        let shown = v.map_or("NA".to_string(), |x| format!("{x:.3}"));
-        out.push_str(&format!("  {k:<40}{shown:>12}\n"));
-    }
-    out
 }
 
 /// lavaan's modification-index table, sorted by decreasing MI.
