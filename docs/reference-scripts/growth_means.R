@@ -125,3 +125,14 @@ write_robust("robust_hs_means_mlr",
              "cfa(model, data = HolzingerSwineford1939, meanstructure = TRUE, estimator = \"MLR\")",
              eq, cfa(eq, data = hs, meanstructure = TRUE, estimator = "MLR"),
              "HolzingerSwineford1939.csv")
+
+# Modification indices of the bundled co-creation SEM (its regressions among latent
+# variables give `~` candidates, which the ext/ references do not have).
+cs_data <- read.csv("examples/data/cocreation_keyed_items.csv")
+cs_model <- paste(readLines("examples/data/cocreation_sem.lav"), collapse = "\n")
+cs_mi <- modindices(sem(cs_model, data = cs_data))
+cs_mi <- cs_mi[, c("lhs", "op", "rhs", "mi", "epc", "sepc.lv", "sepc.all", "sepc.nox")]
+writeLines(js(list(name = "mi_cocreation_sem", call = "modindices(sem(model, data))",
+                   data = "examples/data/cocreation_keyed_items.csv",
+                   syntax = cs_model, modindices = cs_mi)),
+           file.path(out_dir, "mi_cocreation_sem.json"))

@@ -7,11 +7,15 @@ use cocreate_core::sem::{Missing, Model, SemOptions};
 use serde_json::Value;
 
 fn compare(name: &str, data: &str) -> (f64, f64) {
-    let r = common::reference(&format!("ext/{name}"));
+    compare_with(
+        &common::reference(&format!("ext/{name}")),
+        &common::table(data),
+    )
+}
+
+fn compare_with(r: &Value, data: &cocreate_core::data::Table) -> (f64, f64) {
     let model = Model::parse(r["syntax"].as_str().unwrap()).unwrap();
-    let fit = model
-        .fit(&common::table(data), &SemOptions::default())
-        .unwrap();
+    let fit = model.fit(data, &SemOptions::default()).unwrap();
     let mi = fit.modification_indices().unwrap();
     let want = r["modindices"].as_array().unwrap();
     let got: Vec<String> = mi
@@ -62,6 +66,19 @@ fn hs_cfa_modification_indices_match_lavaan() {
 fn pd_sem_modification_indices_match_lavaan() {
     let (a, b) = compare("mi_pd_sem", "PoliticalDemocracy.csv");
     println!("mi_pd_sem: mi relative {a:e}, epc {b:e}");
+}
+
+#[test]
+fn cocreation_sem_modification_indices_match_lavaan() {
+    // 887 rows, with regressions among the latent variables as candidates.
+    let r = common::reference("mi_cocreation_sem");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../examples/data/cocreation_keyed_items.csv"
+    );
+    let data = cocreate_core::data::Table::from_csv_path(path).unwrap();
+    let (a, b) = compare_with(&r, &data);
+    println!("mi_cocreation_sem: mi relative {a:e}, epc {b:e}");
 }
 
 #[test]
