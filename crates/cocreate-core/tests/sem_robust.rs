@@ -259,6 +259,22 @@ fn mlm_with_missing_data_is_refused() {
 }
 
 #[test]
+fn information_options_that_contradict_the_estimator_are_refused() {
+    use cocreate_core::sem::Information;
+    for (est, info) in [
+        (Estimator::Mlr, Information::Expected),
+        (Estimator::Mlm, Information::Observed),
+    ] {
+        let err = SemOptions::builder()
+            .estimator(est)
+            .information(info)
+            .build()
+            .unwrap_err();
+        assert!(err.to_string().contains("information"), "{err}");
+    }
+}
+
+#[test]
 fn estimator_names_parse_as_lavaan_writes_them() {
     assert_eq!("mlr".parse::<Estimator>().unwrap(), Estimator::Mlr);
     assert_eq!("MLM".parse::<Estimator>().unwrap(), Estimator::Mlm);

@@ -355,6 +355,11 @@ impl SemOptionsBuilder {
                 "estimator MLM needs complete data (Satorra-Bentler scaling uses the complete-data fourth moments): use missing = listwise".into(),
             ));
         }
+        if o.estimator == Estimator::Mlr && o.information == Information::Expected {
+            return Err(SemError::InvalidOptions(
+                "estimator MLR uses the observed information; use MLM for robust standard errors from the expected information".into(),
+            ));
+        }
         if o.estimator == Estimator::Mlm && o.information == Information::Observed {
             return Err(SemError::InvalidOptions(
                 "estimator MLM uses the expected information; use MLR for the observed information"
