@@ -275,6 +275,25 @@ fn information_options_that_contradict_the_estimator_are_refused() {
 }
 
 #[test]
+fn a_saturated_model_has_no_scaled_test() {
+    let model = Model::parse("f =~ x1 + x2 + x3").unwrap();
+    let opts = SemOptions::builder()
+        .estimator(Estimator::Mlr)
+        .build()
+        .unwrap();
+    let fit = model
+        .fit(&common::table("HolzingerSwineford1939.csv"), &opts)
+        .unwrap();
+    let r = fit.robust().unwrap();
+    assert_eq!(fit.fit_measures().df, 0.0);
+    assert!(r.chisq_scaled.is_nan() && r.pvalue_scaled.is_none());
+    assert!(r.cfi_robust.is_nan() && r.rmsea_robust.is_nan());
+    assert!(r.baseline_chisq_scaling_factor > 0.0);
+    // The sandwich SEs are still there.
+    assert!(fit.estimates().iter().all(|e| e.se.is_some()));
+}
+
+#[test]
 fn estimator_names_parse_as_lavaan_writes_them() {
     assert_eq!("mlr".parse::<Estimator>().unwrap(), Estimator::Mlr);
     assert_eq!("MLM".parse::<Estimator>().unwrap(), Estimator::Mlm);

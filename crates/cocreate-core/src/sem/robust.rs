@@ -379,7 +379,7 @@ pub(crate) fn robust_fit(
     let (rmsea_s, lo_s, hi_s, p_s) = rmsea_with(chisq, parts.trace_ugamma, nf, 1.0);
     let (rmsea_r, _, _, _) = rmsea_with(chisq, df, nf, c);
     let (_, lo_r, hi_r, p_r) = rmsea_with(x2s, df, nf, c);
-    RobustFit {
+    let mut out = RobustFit {
         estimator,
         test: match estimator {
             Estimator::Mlm => "satorra.bentler".into(),
@@ -407,7 +407,28 @@ pub(crate) fn robust_fit(
         rmsea_ci_lower_robust: lo_r,
         rmsea_ci_upper_robust: hi_r,
         rmsea_pvalue_robust: p_r,
+    };
+    if !c.is_finite() {
+        // No scaled test (df = 0, or a trace that is not positive): lavaan reports the
+        // indices built on it as NA.
+        for v in [
+            &mut out.cfi_scaled,
+            &mut out.tli_scaled,
+            &mut out.cfi_robust,
+            &mut out.tli_robust,
+            &mut out.rmsea_scaled,
+            &mut out.rmsea_ci_lower_scaled,
+            &mut out.rmsea_ci_upper_scaled,
+            &mut out.rmsea_robust,
+            &mut out.rmsea_ci_lower_robust,
+            &mut out.rmsea_ci_upper_robust,
+        ] {
+            *v = f64::NAN;
+        }
+        out.rmsea_pvalue_scaled = None;
+        out.rmsea_pvalue_robust = None;
     }
+    out
 }
 
 #[cfg(test)]
