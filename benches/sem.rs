@@ -1,10 +1,11 @@
 //! SEM hot paths: complete-data ML fits (estimates, SEs, fit indices), the bootstrap and
 //! FIML. Targets (single-threaded): pd_sem ≤ 0.5 ms, cocreation_sem ≤ 3 ms, 5000
 //! bootstrap replicates of cocreation_path ≤ 400 ms, FIML on the survey with 3% missing
-//! ≤ 150 ms.
+//! ≤ 150 ms; MLR on cocreation_sem ≤ 2× its ML fit;
+//! all its modification indices ≤ 5 ms.
 
 use cocreate::core::data::Table;
-use cocreate::core::sem::{Missing, Model, SeMethod, SemOptions};
+use cocreate::core::sem::{Estimator, Missing, Model, SeMethod, SemOptions};
 use criterion::{criterion_group, criterion_main, Criterion};
 use rand::{Rng, SeedableRng};
 
@@ -85,5 +86,32 @@ fn bench_fiml(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_ml, bench_bootstrap, bench_fiml);
+fn bench_robust(c: &mut Criterion) {
+    let cs = (model("cocreation_sem"), data("cocreation_keyed_items.csv"));
+    let mut g = c.benchmark_group("robust");
+    for est in [Estimator::Ml, Estimator::Mlm, Estimator::Mlr] {
+        let opts = SemOptions::builder().estimator(est).build().unwrap();
+        g.bench_function(format!("cocreation_sem {}", est.as_str()), |b| {
+            b.iter(|| cs.0.fit(&cs.1, &opts).unwrap())
+        });
+    }
+    g.finish();
+}
+
+fn bench_modindices(c: &mut Criterion) {
+    let cs = (model("cocreation_sem"), data("cocreation_keyed_items.csv"));
+    let fit = cs.0.fit(&cs.1, &SemOptions::default()).unwrap();
+    c.bench_function("cocreation_sem modification indices", |b| {
+        b.iter(|| fit.modification_indices().unwrap())
+    });
+}
+
+criterion_group!(
+    benches,
+    bench_ml,
+    bench_bootstrap,
+    bench_fiml,
+    bench_robust,
+    bench_modindices
+);
 criterion_main!(benches);

@@ -2,8 +2,13 @@
 //!
 //! ```text
 //! cargo run --release --example sem -- MODEL.lav DATA.csv [--missing listwise|ml|ml.x]
-//!     [--se standard|bootstrap] [--bootstrap N] [--seed S] [--std-lv] [--json] [--dot FILE]
+//!     [--se standard|bootstrap] [--bootstrap N] [--seed S] [--std-lv]
+//!     [--estimator ML|MLM|MLR] [--mi [MIN]] [--json] [--dot FILE]
 //! ```
+//!
+//! `--estimator MLM|MLR` adds the scaled test and the `.scaled` / `.robust` indices (in the
+//! JSON `fit` block under lavaan's names); `--mi` adds the modification indices with
+//! `mi ≥ MIN` (default 0), sorted, as a table or as `modindices` in the JSON.
 //!
 //! Prints the lavaan-like summary, or with `--json` one JSON object with `n_used`, `npar`,
 //! `converged`, `iterations`, `parameter_estimates`, `fit`, `r2` and `warnings`. `--dot`
@@ -18,7 +23,10 @@ mod sem_json;
 use std::process::ExitCode;
 
 use cocreate::core::data::{DataError, Table};
-use cocreate::core::sem::{DotOptions, Missing, Model, Position, SeMethod, SemError, SemOptions};
+use cocreate::core::sem::{
+    DotOptions, Estimator, Missing, Model, ModificationIndex, Position, RobustFit, SeMethod,
+    SemError, SemOptions,
+};
 
 struct Args {
     model: String,
@@ -30,12 +38,14 @@ struct Args {
     std_lv: bool,
     json: bool,
     dot: Option<String>,
+    estimator: Estimator,
+    mi: Option<f64>,
 }
 
-const USAGE: &str = "usage: sem MODEL.lav DATA.csv [--missing listwise|ml|ml.x] [--se standard|bootstrap] [--bootstrap N] [--seed S] [--std-lv] [--json] [--dot FILE]";
+const USAGE: &str = "usage: sem MODEL.lav DATA.csv [--missing listwise|ml|ml.x] [--se standard|bootstrap] [--bootstrap N] [--seed S] [--std-lv] [--estimator ML|MLM|MLR] [--mi [MIN]] [--json] [--dot FILE]";
 
 fn parse_args() -> Result<Args, String> {
-    let mut it = std::env::args().skip(1);
+    let mut it = std::env::args().skip(1).peekable();
     let mut pos = Vec::new();
     let mut a = Args {
         model: String::new(),
@@ -47,6 +57,8 @@ fn parse_args() -> Result<Args, String> {
         std_lv: false,
         json: false,
         dot: None,
+        estimator: Estimator::Ml,
+        mi: None,
     };
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().ok_or(format!("{name} needs a value"));
@@ -81,6 +93,22 @@ fn parse_args() -> Result<Args, String> {
                     .map_err(|_| format!("--seed needs a whole number, not {v:?}"))?;
             }
             "--std-lv" => a.std_lv = true,
+            "--estimator" => {
+                a.estimator = value("--estimator")?
+                    .parse()
+                    .map_err(|e: SemError| e.to_string())?
+            }
+            "--mi" => {
+                // An optional minimum: the next argument when it is a number.
+                let min = it.peek().and_then(|v| v.parse::<f64>().ok());
+                if let Some(m) = min {
+                    if !m.is_finite() {
+                        return Err(format!("--mi needs a finite minimum, not {m}"));
+                    }
+                    it.next();
+                }
+                a.mi = Some(min.unwrap_or(0.0));
+            }
             "--json" => a.json = true,
             "--dot" => a.dot = Some(value("--dot")?),
             "-h" | "--help" => {
@@ -172,6 +200,7 @@ fn run(a: &Args) -> Result<(), String> {
         .bootstrap(a.bootstrap)
         .seed(a.seed)
         .std_lv(a.std_lv)
+        .estimator(a.estimator)
         .build()
         .map_err(|e| e.to_string())?;
     let fit = model
@@ -181,14 +210,95 @@ fn run(a: &Args) -> Result<(), String> {
         std::fs::write(path, fit.to_dot(&DotOptions::default()))
             .map_err(|e| format!("{path}: {e}"))?;
     }
+    let mi = match a.mi {
+        Some(min) => Some(
+            fit.modification_indices_above(min, true)
+                .map_err(|e| describe(&e, &a.model, &a.data))?,
+        ),
+        None => None,
+    };
     if a.json {
-        output::print_line(
-            serde_json::to_string_pretty(&sem_json::fit_json(&fit)).map_err(|e| e.to_string())?,
-        );
+        let mut v = sem_json::fit_json(&fit);
+        if let (Some(r), Some(f)) = (fit.robust(), v.get_mut("fit")) {
+            for (k, x) in robust_keys(r) {
+                f[k] = x.map_or(serde_json::Value::Null, serde_json::Value::from);
+            }
+        }
+        if let Some(rows) = &mi {
+            v["modindices"] = rows
+                .iter()
+                .map(|m| {
+                    serde_json::json!({
+                        "lhs": m.lhs, "op": m.op.as_str(), "rhs": m.rhs, "mi": m.mi,
+                        "epc": m.epc, "sepc.lv": m.sepc_lv, "sepc.all": m.sepc_all,
+                        "sepc.nox": m.sepc_nox,
+                    })
+                })
+                .collect();
+        }
+        output::print_line(serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?);
     } else {
-        output::print_text(fit.summary());
+        let mut text = fit.summary();
+        if let Some(rows) = &mi {
+            text.push_str(&mi_text(rows));
+        }
+        output::print_text(text);
     }
     Ok(())
+}
+
+/// The robust test and indices under lavaan's `fitMeasures()` names.
+fn robust_keys(r: &RobustFit) -> Vec<(&'static str, Option<f64>)> {
+    let fin = |v: f64| v.is_finite().then_some(v);
+    vec![
+        ("chisq.scaled", fin(r.chisq_scaled)),
+        ("df.scaled", fin(r.df_scaled)),
+        ("pvalue.scaled", r.pvalue_scaled),
+        ("chisq.scaling.factor", fin(r.chisq_scaling_factor)),
+        ("baseline.chisq.scaled", fin(r.baseline_chisq_scaled)),
+        ("baseline.pvalue.scaled", r.baseline_pvalue_scaled),
+        (
+            "baseline.chisq.scaling.factor",
+            fin(r.baseline_chisq_scaling_factor),
+        ),
+        ("cfi.scaled", fin(r.cfi_scaled)),
+        ("tli.scaled", fin(r.tli_scaled)),
+        ("cfi.robust", fin(r.cfi_robust)),
+        ("tli.robust", fin(r.tli_robust)),
+        ("rmsea.scaled", fin(r.rmsea_scaled)),
+        ("rmsea.ci.lower.scaled", fin(r.rmsea_ci_lower_scaled)),
+        ("rmsea.ci.upper.scaled", fin(r.rmsea_ci_upper_scaled)),
+        ("rmsea.pvalue.scaled", r.rmsea_pvalue_scaled),
+        ("rmsea.robust", fin(r.rmsea_robust)),
+        ("rmsea.ci.lower.robust", fin(r.rmsea_ci_lower_robust)),
+        ("rmsea.ci.upper.robust", fin(r.rmsea_ci_upper_robust)),
+        ("rmsea.pvalue.robust", r.rmsea_pvalue_robust),
+        ("scaling.factor.h1", r.scaling_factor_h1),
+        ("scaling.factor.h0", r.scaling_factor_h0),
+    ]
+}
+
+/// lavaan's modification-index table, sorted by decreasing MI.
+fn mi_text(rows: &[ModificationIndex]) -> String {
+    let mut out = String::from("\nModification Indices:\n\n");
+    let w = rows
+        .iter()
+        .map(|m| m.lhs.len() + m.rhs.len() + 4)
+        .max()
+        .unwrap_or(0)
+        .max(12);
+    out.push_str(&format!(
+        "  {:<w$}{:>10}{:>10}{:>10}{:>10}{:>10}\n",
+        "", "mi", "epc", "sepc.lv", "sepc.all", "sepc.nox"
+    ));
+    for m in rows {
+        let name = format!("{} {} {}", m.lhs, m.op.as_str(), m.rhs);
+        out.push_str(&format!(
+            "  {name:<w$}{:>10.3}{:>10.3}{:>10.3}{:>10.3}{:>10.3}\n",
+            m.mi, m.epc, m.sepc_lv, m.sepc_all, m.sepc_nox
+        ));
+    }
+    out
 }
 
 fn main() -> ExitCode {

@@ -774,7 +774,7 @@ mod json {
 
     impl RawInstrument {
         pub(super) fn into_instrument(self) -> Result<Instrument, ScoringError> {
-            use super::limits::{check, MAX_ITEMS, MAX_KEYED_ITEMS, MAX_SCALES};
+            use crate::scoring::limits::{check, MAX_ITEMS, MAX_KEYED_ITEMS, MAX_SCALES};
             let limit = |what: &str, len: usize, max: usize| {
                 check(|| format!("{what} in the key file"), len, max)
             };

@@ -10,7 +10,7 @@ use super::linalg::Chol;
 use super::ml::{chol_logdet, MlProblem, Moments};
 use super::model::{Model, Op};
 use super::optim::{fisher_scoring, Objective, OptimOutcome};
-use super::options::{Information, MeanStructure, Missing, SeMethod, SemOptions};
+use super::options::{Estimator, Information, MeanStructure, Missing, SeMethod, SemOptions};
 use super::partable::ParameterTable;
 use super::ram::{Compiled, ExoMoments, RamMatrices, Slot};
 use super::results::{Convergence, FitMeasures, ParameterEstimate, SemFit, StandardizedEstimate};
@@ -26,6 +26,24 @@ impl Model {
     /// [`SemOptions::missing`] says (listwise deletion by default).
     pub fn fit(&self, data: &Table, options: &SemOptions) -> Result<SemFit, SemError> {
         let prepared = prepare(self, data, options)?;
+        if options.estimator != Estimator::Ml && !prepared.compiled.x_idx.is_empty() {
+            return Err(SemError::InvalidOptions(format!(
+                "estimator {} with fixed exogenous covariates ({}) is not available: set fixed_x(false) to estimate their moments",
+                options.estimator.as_str(),
+                prepared
+                    .compiled
+                    .x_idx
+                    .iter()
+                    .map(|&i| prepared.compiled.var_name(i).to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        if options.estimator == Estimator::Mlr && options.missing != Missing::Listwise {
+            return Err(SemError::InvalidOptions(
+                "estimator MLR with missing = ml is not available yet: use missing = listwise, or ML with full-information ML".into(),
+            ));
+        }
         if options.missing == Missing::Listwise {
             fit_complete(prepared, options)
         } else {
@@ -251,10 +269,21 @@ fn fit_complete(prep: Prepared, options: &SemOptions) -> Result<SemFit, SemError
     let (_, _, h) = problem
         .value_grad_info(&theta, false)
         .ok_or(SemError::SingularStructure)?;
-    let info_kind = match (options.se, options.information) {
-        (SeMethod::Bootstrap, _) => "Bootstrap",
-        (_, Information::Observed) => "Observed",
+    let info_kind = match (options.se, options.information, options.estimator) {
+        (SeMethod::Bootstrap, _, _) => "Bootstrap",
+        (_, _, Estimator::Mlr) | (_, Information::Observed, _) => "Observed",
         _ => "Expected",
+    };
+    // Robust ML: sandwich covariance and the traces of the scaled test, at the estimates.
+    let robust = match options.estimator {
+        Estimator::Ml => None,
+        est => Some(super::robust::robust_parts(
+            &mut problem,
+            &theta,
+            &prep.data,
+            &mo,
+            est,
+        )?),
     };
     let info = if options.information == Information::Observed {
         super::hessian::numeric_hessian(&mut problem, &theta)
@@ -282,6 +311,16 @@ fn fit_complete(prep: Prepared, options: &SemOptions) -> Result<SemFit, SemError
     let vcov = match options.se {
         SeMethod::None => None,
         SeMethod::Bootstrap => boot.as_ref().map(|b| b.vcov.clone()),
+        _ if robust.is_some() => {
+            let v = robust.as_ref().and_then(|r| r.vcov.clone());
+            if v.is_none() {
+                warnings.push(SemWarning::StandardErrorsUnavailable {
+                    reason: "the information matrix is singular: the model may not be identified"
+                        .into(),
+                });
+            }
+            v
+        }
         _ => {
             let v = spd_inverse(&info).map(|inv| inv * (2.0 / nf));
             if v.is_none() {
@@ -294,6 +333,20 @@ fn fit_complete(prep: Prepared, options: &SemOptions) -> Result<SemFit, SemError
         }
     };
     let fit = complete_fit_measures(c, &mo, &theta, outcome.value, df, logdet_s);
+    let robust_fit = robust.as_ref().map(|parts| {
+        super::robust::robust_fit(
+            options.estimator,
+            parts,
+            fit.chisq,
+            fit.df,
+            fit.baseline_chisq,
+            fit.baseline_df,
+            mo.n,
+            // lavaan divides by its free-parameter count before equality constraints.
+            c.table.rows().iter().filter(|r| r.free.is_some()).count(),
+            degrees_of_freedom(c).1,
+        )
+    });
     let mut out = assemble(
         c,
         &theta,
@@ -314,6 +367,7 @@ fn fit_complete(prep: Prepared, options: &SemOptions) -> Result<SemFit, SemError
     if let Some(b) = boot {
         super::bootstrap::apply_to_fit(&mut out, b, options.boot_ci);
     }
+    out.robust = robust_fit;
     Ok(out)
 }
 
@@ -598,5 +652,6 @@ pub(crate) fn assemble(
         table: c.table.clone(),
         information: a.information.to_string(),
         bootstrap: None,
+        robust: None,
     })
 }

@@ -528,23 +528,23 @@ fn information(prob: &mut FimlProblem, theta: &[f64], expected: bool) -> Option<
     Some(h)
 }
 
-/// Log-likelihood of the fixed covariates' marginal at their (H1) moments.
+/// What lavaan subtracts from the joint log-likelihood for the fixed covariates: the
+/// complete-data normal log-likelihood of `n` rows at their saturated moments,
+/// `−n/2 [p_x log 2π + log|S_xx| + p_x]`. With every covariate observed this is their
+/// observed-data marginal at the sample moments; with `missing = "ml.x"` and missing
+/// covariates `S_xx` is the covariate block of the EM estimates and the figure is no longer
+/// a likelihood of the observed covariates (see `docs/methods/sem.md`).
 fn x_marginal(c: &Compiled, fd: &FimlData, exo: &ExoMoments) -> f64 {
     if c.x_idx.is_empty() {
         return 0.0;
     }
-    let px = c.x_idx.len();
-    let mut vals = DMatrix::from_element(fd.n, px, f64::NAN);
-    for r in 0..fd.n {
-        for (a, &i) in c.x_idx.iter().enumerate() {
-            vals[(r, a)] = fd.row(r)[i];
-        }
-    }
-    let keep: Vec<usize> = (0..fd.n)
-        .filter(|&r| (0..px).any(|a| !vals[(r, a)].is_nan()))
-        .collect();
-    let sub = DMatrix::from_fn(keep.len(), px, |r, a| vals[(keep[r], a)]);
-    loglik(&FimlData::new(&sub), &exo.mean, &exo.cov).unwrap_or(f64::NAN)
+    let px = c.x_idx.len() as f64;
+    let ld = exo
+        .cov
+        .clone()
+        .cholesky()
+        .map_or(f64::NAN, |ch| super::ml::chol_logdet(&ch));
+    -(fd.n as f64) / 2.0 * (px * (2.0 * std::f64::consts::PI).ln() + ld + px)
 }
 
 /// Moments of the fixed covariates: their sample moments when complete, else the

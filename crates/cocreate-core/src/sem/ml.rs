@@ -2,8 +2,9 @@
 //! expected information and the exact Hessian, all analytic.
 //!
 //! `F = log|Σ| + tr(S Σ⁻¹) − log|S| − p + (x̄ − μ)' Σ⁻¹ (x̄ − μ)` (the mean term only with a
-//! mean structure). With `W = Σ⁻¹`, `M = W (Σ − S) W` and `d = x̄ − μ`:
-//! `∂F/∂θ = tr(M ∂Σ) − 2 d' W ∂μ`; the expected second derivative is
+//! mean structure). With `W = Σ⁻¹`, `d = x̄ − μ` and `M = W (Σ − S − d d') W`:
+//! `∂F/∂θ = tr(M ∂Σ) − 2 d' W ∂μ` (the `d d'` term comes from the mean part's dependence
+//! on `Σ`; it vanishes only where every intercept is free and `d = 0`); the expected second derivative is
 //! `H_ab = tr(W ∂_aΣ W ∂_bΣ) + 2 ∂_aμ' W ∂_bμ` (the information of the N-row
 //! log-likelihood is `N/2 · H`), and the exact one adds
 //! `−2 tr(W ∂_bΣ M ∂_aΣ) + tr(M ∂²_abΣ)` (the mean part is kept at its expectation).
@@ -119,12 +120,7 @@ impl Objective for MlProblem<'_> {
         let (sigma, w, ld, mu) = self.implied(theta)?;
         let f = self.f_from(&w, ld, &mu);
         self.ram.basis(self.c, &mut self.x);
-        let m = &w * (&sigma - &self.moments.cov) * &w;
-        let wd = if self.c.meanstructure {
-            &w * (&self.moments.mean - &mu)
-        } else {
-            DVector::zeros(self.c.p)
-        };
+        let (m, wd) = moment_gradient(self.c, &sigma, &w, self.moments, &mu);
         let (g, _) = chain(self.c, &self.ram, &self.x, &w, &m, &wd, None);
         Some((f, g))
     }
@@ -192,14 +188,28 @@ pub(crate) fn grad_info(
     mu: &DVector<f64>,
     exact: bool,
 ) -> (Vec<f64>, DMatrix<f64>) {
-    let resid = sigma - &moments.cov;
-    let m = w * &resid * w;
+    let (m, wd) = moment_gradient(c, sigma, w, moments, mu);
+    chain(c, ram, x, w, &m, &wd, Some(exact))
+}
+
+/// `M = W (Σ − S − d d') W` (half of `∂F/∂Σ` as a symmetric matrix) and `W d`, with
+/// `d = x̄ − μ` (zero without a mean structure).
+pub(crate) fn moment_gradient(
+    c: &Compiled,
+    sigma: &DMatrix<f64>,
+    w: &DMatrix<f64>,
+    moments: &Moments,
+    mu: &DVector<f64>,
+) -> (DMatrix<f64>, DVector<f64>) {
+    let mut resid = sigma - &moments.cov;
     let wd = if c.meanstructure {
-        w * (&moments.mean - mu)
+        let d = &moments.mean - mu;
+        resid.ger(-1.0, &d, &d, 1.0);
+        w * d
     } else {
         DVector::zeros(c.p)
     };
-    chain(c, ram, x, w, &m, &wd, Some(exact))
+    (w * &resid * w, wd)
 }
 
 /// The chain rule from the moment derivatives to the parameters: with `M = ∂F/∂Σ` (as a
@@ -277,13 +287,21 @@ mod tests {
     use crate::sem::{Model, SemOptions};
 
     fn check(syntax: &str, file: &str, opts: SemOptions) {
+        check_at(syntax, file, opts, 1.0);
+    }
+
+    /// Derivatives at the start values scaled by `scale` (1 = the start values).
+    fn check_at(syntax: &str, file: &str, opts: SemOptions, scale: f64) {
         let path = format!("{}/tests/data/{file}", env!("CARGO_MANIFEST_DIR"));
         let data = Table::from_csv_path(path).unwrap();
         let prep = prepare(&Model::parse(syntax).unwrap(), &data, &opts).unwrap();
         let c = &prep.compiled;
         let mo = moments_of(&prep.data);
         let ld = Chol::new(&mo.cov).unwrap().logdet();
-        let theta = crate::sem::start::start_values(c, &mo);
+        let theta: Vec<f64> = crate::sem::start::start_values(c, &mo)
+            .iter()
+            .map(|v| v * scale)
+            .collect();
         let mut prob = MlProblem::new(c, &mo, ld);
         let (f, _, hx) = prob.value_grad_info(&theta, true).unwrap();
         assert!(f.is_finite());
@@ -300,5 +318,23 @@ mod tests {
             .build()
             .unwrap();
         check(pd, "PoliticalDemocracy.csv", opts);
+    }
+
+    #[test]
+    fn mean_gradient_is_right_where_the_means_do_not_fit() {
+        // Indicator intercepts fixed at 0: d = x̄ − μ is far from 0 at these points, so the
+        // d d' term of ∂F/∂Σ matters.
+        let growth =
+            "i =~ 1*t1 + 1*t2 + 1*t3 + 1*t4\ns =~ 0*t1 + 1*t2 + 2*t3 + 3*t4\ni ~ x1\ns ~ x1 + x2";
+        for scale in [1.0, 0.7, 1.3] {
+            check_at(growth, "demo_growth.csv", SemOptions::growth(), scale);
+        }
+        // Two intercepts held equal in a CFA with a mean structure.
+        let hs = "visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nx1 ~ a*1\nx2 ~ a*1\nx4 ~ 3*1";
+        let opts = SemOptions::builder()
+            .meanstructure(crate::sem::MeanStructure::On)
+            .build()
+            .unwrap();
+        check_at(hs, "HolzingerSwineford1939.csv", opts, 0.9);
     }
 }

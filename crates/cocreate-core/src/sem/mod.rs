@@ -96,6 +96,7 @@ mod lexer;
 mod linalg;
 mod ml;
 mod model;
+mod modindices;
 mod optim;
 mod options;
 mod parser;
@@ -103,6 +104,7 @@ mod partable;
 mod predict;
 mod ram;
 mod results;
+mod robust;
 mod standardize;
 mod start;
 mod summary;
@@ -138,8 +140,9 @@ pub use expr::{BinOp, Expr, Func};
 pub use model::{
     Constraint, ConstraintValue, Definition, Model, ModelBuilder, Modifier, Op, Relation,
 };
+pub use modindices::{ModificationIndex, MAX_CANDIDATES};
 pub use options::{
-    BootCi, Information, MeanStructure, Missing, SeMethod, SemOptions, SemOptionsBuilder,
+    BootCi, Estimator, Information, MeanStructure, Missing, SeMethod, SemOptions, SemOptionsBuilder,
 };
 pub use partable::{ParameterRow, ParameterTable};
 pub use predict::{
@@ -152,3 +155,4 @@ pub use validity::{
     FornellLarcker, HtmtFlag, Loading, MeasurementParts, MeasurementValidity, NamedMatrix,
     ValidityError, ValidityThresholds,
 };
+pub use robust::RobustFit;

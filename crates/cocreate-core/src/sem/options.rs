@@ -100,6 +100,53 @@ pub enum SeMethod {
     None,
 }
 
+/// The estimator: maximum likelihood, or ML with robust standard errors and a scaled test.
+///
+/// ```
+/// use cocreate_core::sem::Estimator;
+/// assert_eq!("MLR".parse::<Estimator>().unwrap(), Estimator::Mlr);
+/// assert_eq!(Estimator::Mlm.as_str(), "MLM");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum Estimator {
+    /// Maximum likelihood with normal-theory standard errors and test (lavaan `"ML"`).
+    #[default]
+    Ml,
+    /// ML estimates, robust standard errors from the expected information and the
+    /// Satorra–Bentler scaled test (lavaan `"MLM"`); complete data only.
+    Mlm,
+    /// ML estimates, sandwich standard errors around the observed information and the
+    /// Yuan–Bentler scaled test (lavaan `"MLR"`, test `yuan.bentler.mplus`).
+    Mlr,
+}
+
+impl Estimator {
+    /// lavaan's name of the estimator.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Estimator::Ml => "ML",
+            Estimator::Mlm => "MLM",
+            Estimator::Mlr => "MLR",
+        }
+    }
+}
+
+impl std::str::FromStr for Estimator {
+    type Err = SemError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_uppercase().as_str() {
+            "ML" => Ok(Estimator::Ml),
+            "MLM" => Ok(Estimator::Mlm),
+            "MLR" => Ok(Estimator::Mlr),
+            other => Err(SemError::InvalidOptions(format!(
+                "unknown estimator {other:?} (use ML, MLM or MLR)"
+            ))),
+        }
+    }
+}
+
 /// Which information matrix gives the standard errors.
 ///
 /// ```
@@ -166,6 +213,9 @@ pub struct SemOptions {
     pub(crate) level: f64,
     pub(crate) max_iterations: usize,
     pub(crate) tolerance: f64,
+    pub(crate) int_ov_free: bool,
+    pub(crate) int_lv_free: bool,
+    pub(crate) estimator: Estimator,
 }
 
 /// The unvalidated field set of [`SemOptions`], read by serde and then validated.
@@ -244,6 +294,9 @@ impl Default for SemOptions {
             level: 0.95,
             max_iterations: 1000,
             tolerance: 1e-10,
+            int_ov_free: true,
+            int_lv_free: false,
+            estimator: Estimator::Ml,
         }
     }
 }
@@ -278,6 +331,9 @@ getters! {
     level: f64, "Confidence level of the intervals (default 0.95).";
     max_iterations: usize, "Maximum optimiser iterations.";
     tolerance: f64, "Convergence tolerance on the relative step size.";
+    int_ov_free: bool, "Free the intercepts of observed variables when there is a mean structure (lavaan `int.ov.free`; off in `growth()`).";
+    estimator: Estimator, "The estimator (ML, or robust MLM / MLR).";
+    int_lv_free: bool, "Free the means (intercepts) of latent variables when there is a mean structure (lavaan `int.lv.free`; on in `growth()`).";
 }
 
 impl SemOptions {
@@ -296,6 +352,30 @@ impl SemOptions {
     /// ```
     pub fn cfa() -> SemOptions {
         SemOptions::default()
+    }
+
+    /// lavaan's `growth()` defaults: a mean structure, the intercepts of the observed
+    /// indicators fixed to 0 and the latent means (intercepts) free, so the growth factors
+    /// carry the mean trajectory. Start a builder from it with [`SemOptions::to_builder`].
+    ///
+    /// ```
+    /// use cocreate_core::sem::{MeanStructure, SemOptions};
+    /// let g = SemOptions::growth();
+    /// assert_eq!(g.meanstructure(), MeanStructure::On);
+    /// assert!(!g.int_ov_free() && g.int_lv_free());
+    /// ```
+    pub fn growth() -> SemOptions {
+        SemOptions {
+            meanstructure: MeanStructure::On,
+            int_ov_free: false,
+            int_lv_free: true,
+            ..SemOptions::default()
+        }
+    }
+
+    /// A builder starting from these options.
+    pub fn to_builder(&self) -> SemOptionsBuilder {
+        SemOptionsBuilder { opts: self.clone() }
     }
 }
 
@@ -352,6 +432,22 @@ impl SemOptionsBuilder {
                 o.max_iterations,
                 super::MAX_ITERATIONS
             )));
+        }
+        if o.estimator == Estimator::Mlm && o.missing != Missing::Listwise {
+            return Err(SemError::InvalidOptions(
+                "estimator MLM needs complete data (Satorra-Bentler scaling uses the complete-data fourth moments): use missing = listwise".into(),
+            ));
+        }
+        if o.estimator == Estimator::Mlr && o.information == Information::Expected {
+            return Err(SemError::InvalidOptions(
+                "estimator MLR uses the observed information; use MLM for robust standard errors from the expected information".into(),
+            ));
+        }
+        if o.estimator == Estimator::Mlm && o.information == Information::Observed {
+            return Err(SemError::InvalidOptions(
+                "estimator MLM uses the expected information; use MLR for the observed information"
+                    .into(),
+            ));
         }
         if o.missing != Missing::Listwise && o.meanstructure == MeanStructure::Off {
             return Err(SemError::InvalidOptions(

@@ -376,14 +376,15 @@ impl ParameterTable {
         if meanstructure {
             for v in &observed {
                 let x = ov_x.contains(v) && options.fixed_x;
-                defaults.push((v.clone(), Op::Intercept, String::new(), !x, None, x));
+                let free = !x && (options.int_ov_free || ov_x.contains(v));
+                defaults.push((v.clone(), Op::Intercept, String::new(), free, Some(0.0), x));
             }
             for v in &lv {
                 defaults.push((
                     v.clone(),
                     Op::Intercept,
                     String::new(),
-                    false,
+                    options.int_lv_free,
                     Some(0.0),
                     false,
                 ));

@@ -255,6 +255,7 @@ pub struct SemFit {
     pub(crate) table: ParameterTable,
     pub(crate) information: String,
     pub(crate) bootstrap: Option<BootstrapResult>,
+    pub(crate) robust: Option<super::robust::RobustFit>,
 }
 
 impl SemFit {
@@ -384,7 +385,12 @@ impl SemFit {
         &self.table
     }
 
-    /// Bootstrap results, when `se = Bootstrap`.
+    /// The scaled test and the scaled and robust fit indices, with estimator MLM or MLR.
+    pub fn robust(&self) -> Option<&super::robust::RobustFit> {
+        self.robust.as_ref()
+    }
+
+    /// The bootstrap result, with `se = Bootstrap`.
     pub fn bootstrap(&self) -> Option<&BootstrapResult> {
         self.bootstrap.as_ref()
     }

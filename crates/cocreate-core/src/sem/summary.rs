@@ -119,9 +119,14 @@ pub(crate) fn render(fit: &SemFit) -> String {
     }
     out.push_str("\nStandardized Root Mean Square Residual:\n\n");
     line(&mut out, "SRMR", &f3(fm.srmr));
+    if let Some(r) = fit.robust() {
+        robust_section(r, &mut out);
+    }
     out.push_str("\nParameter Estimates:\n\n");
-    let se_kind = match fit.information.as_str() {
-        "Bootstrap" => "Bootstrap",
+    let se_kind = match (fit.information.as_str(), fit.options().estimator) {
+        ("Bootstrap", _) => "Bootstrap",
+        (_, super::Estimator::Mlr) => "Sandwich",
+        (_, super::Estimator::Mlm) => "Robust.sem",
         _ => "Standard",
     };
     line(&mut out, "Standard errors", se_kind);
@@ -327,4 +332,61 @@ fn sections(fit: &SemFit, out: &mut String) {
             let _ = writeln!(out, "{n:<w0$}{v:>w1$}");
         }
     }
+}
+
+/// The scaled test and the scaled and robust indices of MLM / MLR, with lavaan's labels.
+fn robust_section(r: &super::RobustFit, out: &mut String) {
+    let label = match r.estimator {
+        super::Estimator::Mlm => "Satorra-Bentler",
+        _ => "Yuan-Bentler correction (Mplus variant)",
+    };
+    let _ = writeln!(out, "\nRobust Model Test ({label}):\n");
+    let num = |v: f64| if v.is_finite() { f3(v) } else { "NA".into() };
+    line(out, "Test statistic (scaled)", &num(r.chisq_scaled));
+    line(out, "Degrees of freedom", &format!("{}", r.df_scaled));
+    line(out, "P-value (Chi-square)", &opt3(r.pvalue_scaled));
+    line(
+        out,
+        "Scaling correction factor",
+        &num(r.chisq_scaling_factor),
+    );
+    line(
+        out,
+        "Baseline test statistic (scaled)",
+        &num(r.baseline_chisq_scaled),
+    );
+    line(
+        out,
+        "Baseline scaling correction factor",
+        &num(r.baseline_chisq_scaling_factor),
+    );
+    line(
+        out,
+        "Comparative Fit Index (CFI, scaled)",
+        &num(r.cfi_scaled),
+    );
+    line(out, "Tucker-Lewis Index (TLI, scaled)", &num(r.tli_scaled));
+    line(
+        out,
+        "Robust Comparative Fit Index (CFI)",
+        &num(r.cfi_robust),
+    );
+    line(out, "Robust Tucker-Lewis Index (TLI)", &num(r.tli_robust));
+    line(out, "RMSEA (scaled)", &num(r.rmsea_scaled));
+    line(out, "Robust RMSEA", &num(r.rmsea_robust));
+    line(
+        out,
+        "90 Percent confidence interval - lower",
+        &num(r.rmsea_ci_lower_robust),
+    );
+    line(
+        out,
+        "90 Percent confidence interval - upper",
+        &num(r.rmsea_ci_upper_robust),
+    );
+    line(
+        out,
+        "P-value H_0: Robust RMSEA <= 0.050",
+        &opt3(r.rmsea_pvalue_robust),
+    );
 }
