@@ -229,9 +229,14 @@ fn ten_thousand_items_are_refused_quickly() {
     // At the limits it loads: as many distinct items as allowed, in full scales.
     let n = MAX_ITEMS / MAX_ITEMS_PER_SCALE;
     let names = ["A", "B", "C", "D", "E", "F", "G", "H"];
-    let scales = (0..n).map(|s| scale(names[s], MAX_ITEMS_PER_SCALE)).collect();
+    let scales = (0..n)
+        .map(|s| scale(names[s], MAX_ITEMS_PER_SCALE))
+        .collect();
     assert_eq!(
-        Instrument::from_json_str(&file(scales)).unwrap().items().len(),
+        Instrument::from_json_str(&file(scales))
+            .unwrap()
+            .items()
+            .len(),
         MAX_ITEMS
     );
 }

@@ -150,9 +150,9 @@ pub use predict::{
     FactorScoreOptions, FactorScoreRow, FactorScores, ScoringParts, SkippedRow, MAX_SCORE_ROWS,
 };
 pub use results::{Convergence, FitMeasures, ParameterEstimate, SemFit, StandardizedEstimate};
+pub use robust::RobustFit;
 pub use validity::{
     htmt, measurement_validity, measurement_validity_with, validity_from_parts, FactorReliability,
     FornellLarcker, HtmtFlag, Loading, MeasurementParts, MeasurementValidity, NamedMatrix,
     ValidityError, ValidityThresholds,
 };
-pub use robust::RobustFit;

@@ -241,6 +241,19 @@ struct SemOptionsRepr {
     level: f64,
     max_iterations: usize,
     tolerance: f64,
+    // Options added after the first release default to their old behaviour, so options
+    // stored before them still load.
+    #[serde(default = "yes")]
+    int_ov_free: bool,
+    #[serde(default)]
+    int_lv_free: bool,
+    #[serde(default)]
+    estimator: Estimator,
+}
+
+#[cfg(feature = "serde")]
+fn yes() -> bool {
+    true
 }
 
 #[cfg(feature = "serde")]
@@ -267,6 +280,9 @@ impl TryFrom<SemOptionsRepr> for SemOptions {
                 level: r.level,
                 max_iterations: r.max_iterations,
                 tolerance: r.tolerance,
+                int_ov_free: r.int_ov_free,
+                int_lv_free: r.int_lv_free,
+                estimator: r.estimator,
             },
         }
         .build()
