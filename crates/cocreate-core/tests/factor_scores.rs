@@ -287,3 +287,45 @@ fn bad_requests_are_clear_errors() {
         Err(FactorScoreError::UnknownMethod(_))
     ));
 }
+
+#[test]
+fn text_ids_are_carried_to_each_row() {
+    // The same answers with a text identifier column: the scores are unchanged and each
+    // row carries its own id, also for a skipped row.
+    let mut csv = String::from("id,x1,x2,x3,x4,x5,x6\n");
+    for i in 0..60 {
+        let t = i as f64;
+        let f = (t * 0.7).sin();
+        let g = (t * 1.3).cos();
+        let cells: Vec<String> = (0..6)
+            .map(|j| {
+                let v = if j < 3 { f } else { g } * (0.6 + 0.1 * j as f64)
+                    + 0.3 * (t * (2.1 + j as f64)).sin();
+                format!("{v:.6}")
+            })
+            .collect();
+        let cells = if i == 7 {
+            let mut c = cells;
+            c[2] = String::new();
+            c
+        } else {
+            cells
+        };
+        csv.push_str(&format!("R{:04},{}\n", 1000 + i, cells.join(",")));
+    }
+    let data = Table::from_csv_reader(csv.as_bytes()).unwrap();
+    let model = Model::parse("f =~ x1 + x2 + x3\ng =~ x4 + x5 + x6").unwrap();
+    // Listwise deletion drops the row with the missing answer from the fit.
+    let fit = model.fit(&data, &SemOptions::default()).unwrap();
+    let fs = factor_scores(
+        &fit,
+        &data,
+        &FactorScoreOptions::new(FactorScoreMethod::Regression).id_column("id"),
+    )
+    .unwrap();
+    assert_eq!(fs.rows.len(), 59);
+    assert_eq!(fs.rows[0].id.as_deref(), Some("R1000"));
+    assert_eq!(fs.rows[7].id.as_deref(), Some("R1008"));
+    assert_eq!(fs.skipped.len(), 1);
+    assert_eq!(fs.skipped[0].id.as_deref(), Some("R1007"));
+}

@@ -16,7 +16,9 @@ fn err(json: &str) -> String {
         Err(e) => {
             assert!(matches!(
                 e,
-                ScoringError::Json { .. } | ScoringError::Instrument(_)
+                ScoringError::Json { .. }
+                    | ScoringError::Instrument(_)
+                    | ScoringError::TooLarge { .. }
             ));
             e.to_string()
         }

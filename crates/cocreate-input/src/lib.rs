@@ -259,12 +259,22 @@ const MAX_MESSAGE: usize = 400;
 /// Longest key or name quoted in a message, in characters.
 const MAX_NAME: usize = 80;
 
-/// The first `max` characters of `text`, with "…" when cut.
+/// The first `max` characters of `text`, with "…" when cut, and control characters
+/// escaped (`\n`, `\u{1b}`), so that a quoted name never breaks the one-line message.
 fn clip(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_string(),
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == max {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
     }
+    out
 }
 
 /// "unknown field `x` in scale `O`; did you mean `y`?" from serde's "unknown field `x`,
@@ -606,6 +616,14 @@ mod tests {
         assert!(err.message.contains("recursion limit"), "{err}");
         let err = from_str::<Doc>("", NOUNS).unwrap_err();
         assert!(err.message.contains("EOF"), "{err}");
+    }
+
+    #[test]
+    fn control_characters_in_names_are_escaped() {
+        let e = from_str::<serde_json::Value>(r#"{"a\nb": 1, "a\nb": 2}"#, NOUNS).unwrap_err();
+        let message = e.to_string();
+        assert!(!message.contains('\n'), "{message}");
+        assert!(message.contains("a\\nb"), "{message}");
     }
 
     #[test]

@@ -382,7 +382,17 @@ pub fn factor_scores_from_parts(
         ),
         None => None,
     };
-    let id_of = |r: usize| id_col.map(|c| data.get(r, c).map_or_else(String::new, format_id));
+    // An identifier column read as text (`R1000`) keeps its text; a numeric one is printed.
+    let id_text = options
+        .id_column
+        .as_deref()
+        .and_then(|name| data.text(name));
+    let id_of = |r: usize| {
+        id_col.map(|c| match id_text {
+            Some(text) => text[r].clone(),
+            None => data.get(r, c).map_or_else(String::new, format_id),
+        })
+    };
     let mut rows = Vec::new();
     let mut skipped = Vec::new();
     let mut y = DVector::<f64>::zeros(p);
