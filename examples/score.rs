@@ -3,34 +3,42 @@
 //! ```text
 //! cargo run --release --example score -- --keys KEYS.json DATA.csv \
 //!     [--missing complete|prorate|median] [--min-answered K] [--json]
-//!     [--delimiter C] [--id COLUMN]
+//!     [--delimiter C] [--id COLUMN] [--omega-h NFACTORS]
 //! ```
 //!
 //! Prints a reliability table per scale; with `--json`, one JSON object with the
-//! reliability summary and every respondent's scores. Bad input gives a one-line error
+//! reliability summary and every respondent's scores. `--omega-h K` adds psych's
+//! `omega(items, nfactors = K)` (minres, oblimin, Schmid–Leiman; K ≥ 2) for every scale
+//! with at least 3·K items, on the scale's raw items (psych flips items that load
+//! negatively on g), and a note for each shorter scale; in `--json` under
+//! `omega_hierarchical`, per scale, with psych's names (`omega_h`, `omega_total`, `alpha`,
+//! `omega_lim`, `ECV`, `omega_group`, `schmid_leiman`, ...). Bad input gives a one-line error
 //! naming the file, row and column, and exit code 2.
 
 mod common;
 
 use std::process::ExitCode;
 
-use cocreate::core::data::DataWarning;
+use cocreate::core::data::{DataWarning, Table};
 use cocreate::core::scoring::{
-    MissingPolicy, Reliability, Scorer, Scores, ScoringError, ScoringOptions,
+    omega_hierarchical_from_table, Instrument, MissingPolicy, OmegaHierarchical, Reliability,
+    Scorer, Scores, ScoringError, ScoringOptions, MAX_OMEGA_FACTORS,
 };
 use common::output::print_line;
 use common::{cell, Args, Failure};
 use serde_json::{json, Map, Value};
 
 const USAGE: &str = "usage: score --keys KEYS.json DATA.csv [--missing complete|prorate|median] [--min-answered K] [--json]
-             [--delimiter C] [--id COLUMN]
+             [--delimiter C] [--id COLUMN] [--omega-h NFACTORS]
   --missing       complete: no score if any item is missing; prorate (default): mean of the
                   answered items; median: impute each item's median (psych's default)
   --min-answered  with prorate, fewest answered items that still give a score (default 1)
   --json          print one JSON object instead of the table
   --delimiter     the CSV field separator (default ','; `tab` for a tab)
   --id            the column of respondent ids (default: a column named id in any case),
-                  kept as text and printed with each respondent's scores in --json";
+                  kept as text and printed with each respondent's scores in --json
+  --omega-h       psych's omega hierarchical with NFACTORS group factors (at least 2) for
+                  each scale with at least 3*NFACTORS items; shorter scales get a note";
 
 fn main() -> ExitCode {
     match run() {
@@ -47,6 +55,7 @@ fn run() -> Result<(), Failure> {
             "--min-answered",
             "--delimiter",
             "--id",
+            "--omega-h",
         ],
         USAGE,
     )
@@ -77,8 +86,20 @@ fn run() -> Result<(), Failure> {
             )))
         }
     };
+    let omega_k = match args.value("--omega-h") {
+        None => None,
+        Some(k) => match k.parse::<usize>() {
+            Ok(n) if (2..=MAX_OMEGA_FACTORS).contains(&n) => Some(n),
+            _ => {
+                return Err(Failure::usage(format!(
+                    "--omega-h takes the number of group factors, a whole number from 2 to {MAX_OMEGA_FACTORS} (omega hierarchical needs at least 2), got {k:?}"
+                )))
+            }
+        },
+    };
     let csv = common::csv_options(&args)?;
-    let (inst, responses, data_warnings) = common::load_with_options(keys, data, &csv)?;
+    let (inst, responses, table) = common::load_with_table(keys, data, &csv)?;
+    let data_warnings = table.warnings();
     let scorer =
         Scorer::new(&inst, ScoringOptions::new().missing(policy)).map_err(|e| match e {
             // Options come from the command line (--missing, --min-answered), not the keys.
@@ -94,12 +115,63 @@ fn run() -> Result<(), Failure> {
         .reliability(&responses)
         .map_err(|e| Failure::in_file(data, e))?;
     let notes = notes(&data_warnings, &rel);
+    let omega = omega_k.map(|k| omega_per_scale(&inst, &table, k));
     if args.has("--json") {
-        print_line(to_json(&scores, &rel, &notes));
+        let mut v = to_json(&scores, &rel, &notes);
+        if let (Some(rows), Some(k)) = (&omega, omega_k) {
+            v["omega_hierarchical"] = omega_json(rows, k);
+        }
+        print_line(v);
     } else {
-        print_table(data, &scorer, &scores, &rel, &notes);
+        print_table(data, &scorer, &scores, &rel, &notes, omega.as_deref());
     }
     Ok(())
+}
+
+/// One scale's ω hierarchical, or why it was not computed.
+struct ScaleOmega {
+    scale: String,
+    n_items: usize,
+    result: Result<OmegaHierarchical, String>,
+}
+
+/// psych's `omega(items, nfactors = k)` for every scale with at least 3k items.
+fn omega_per_scale(inst: &Instrument, table: &Table, k: usize) -> Vec<ScaleOmega> {
+    inst.scales()
+        .iter()
+        .map(|sc| {
+            let items = sc.items();
+            let result = if items.len() < 3 * k {
+                Err(format!(
+                    "needs at least 3 items per factor ({} for {k} factors); the scale has {}",
+                    3 * k,
+                    items.len()
+                ))
+            } else {
+                omega_hierarchical_from_table(table, items, k).map_err(|e| e.to_string())
+            };
+            ScaleOmega {
+                scale: sc.name().to_string(),
+                n_items: items.len(),
+                result,
+            }
+        })
+        .collect()
+}
+
+/// `omega_hierarchical`: per scale psych's fields, or `note` saying why there are none.
+fn omega_json(rows: &[ScaleOmega], k: usize) -> Value {
+    let per: Map<String, Value> = rows
+        .iter()
+        .map(|r| {
+            let v = match &r.result {
+                Ok(om) => serde_json::to_value(om).unwrap_or(Value::Null),
+                Err(note) => json!({ "n_items": r.n_items, "nfactors": k, "note": note }),
+            };
+            (r.scale.clone(), v)
+        })
+        .collect();
+    Value::Object(per)
 }
 
 /// Every warning of the run, as the text and JSON outputs both report it.
@@ -152,7 +224,14 @@ fn to_json(scores: &Scores, rel: &Reliability, notes: &[String]) -> Value {
     })
 }
 
-fn print_table(data: &str, scorer: &Scorer, scores: &Scores, rel: &Reliability, notes: &[String]) {
+fn print_table(
+    data: &str,
+    scorer: &Scorer,
+    scores: &Scores,
+    rel: &Reliability,
+    notes: &[String],
+    omega: Option<&[ScaleOmega]>,
+) {
     let mut out = String::new();
     use std::fmt::Write as _;
     let _ = writeln!(
@@ -185,6 +264,47 @@ fn print_table(data: &str, scorer: &Scorer, scores: &Scores, rel: &Reliability, 
             cell(sum.sd),
             sum.n_scored
         );
+    }
+    if let Some(rows) = omega {
+        let _ = writeln!(
+            out,
+            "\nOmega hierarchical (psych omega: minres, oblimin, Schmid-Leiman):"
+        );
+        let _ = writeln!(
+            out,
+            "{:<14} {:>5} {:>7} {:>7} {:>7} {:>7} {:>7}",
+            "scale", "items", "omega_h", "omega_t", "alpha", "o_lim", "ECV"
+        );
+        for r in rows {
+            match &r.result {
+                Ok(om) => {
+                    let _ = writeln!(
+                        out,
+                        "{:<14} {:>5} {:>7.3} {:>7.3} {:>7.3} {:>7.3} {:>7.3}",
+                        r.scale,
+                        r.n_items,
+                        om.omega_h,
+                        om.omega_total,
+                        om.alpha,
+                        om.omega_lim,
+                        om.ecv
+                    );
+                }
+                Err(note) => {
+                    let _ = writeln!(
+                        out,
+                        "{:<14} {:>5}  not computed: {note}",
+                        r.scale, r.n_items
+                    );
+                }
+            }
+        }
+        // The full solution (loadings, warnings) of each computed scale.
+        for r in rows {
+            if let Ok(om) = &r.result {
+                let _ = write!(out, "\n{}: {om}", r.scale);
+            }
+        }
     }
     for w in notes {
         let _ = writeln!(out, "note: {w}");

@@ -4,11 +4,20 @@
 //! cargo run --release --example sem -- MODEL.lav DATA.csv [--missing listwise|ml|ml.x]
 //!     [--se standard|bootstrap] [--bootstrap N] [--seed S] [--std-lv]
 //!     [--estimator ML|MLM|MLR] [--mi [MIN]] [--json] [--dot FILE]
+//!     [--factor-scores FILE [--factor-method regression|bartlett] [--id COLUMN]]
 //! ```
 //!
 //! `--estimator MLM|MLR` adds the scaled test and the `.scaled` / `.robust` indices (in the
 //! JSON `fit` block under lavaan's names); `--mi` adds the modification indices with
 //! `mi ≥ MIN` (default 0), sorted, as a table or as `modindices` in the JSON.
+//!
+//! A model with latent variables also gets a "Reliability and validity" section (composite
+//! reliability ω, α, AVE, HTMT/HTMT2, factor correlations and the Fornell–Larcker table, the
+//! usual thresholds shown as flags), in the JSON as `reliability_validity` under semTools'
+//! names. `--factor-scores FILE` writes lavaan's `lavPredict` scores (`--factor-method`,
+//! regression by default) as CSV, one row per respondent with the `--id` column's value
+//! (text kept; without `--id` a column named `id`, else the data row number), and says on
+//! stderr how many rows were written and how many skipped for missing values.
 //!
 //! Prints the lavaan-like summary, or with `--json` one JSON object with `n_used`, `npar`,
 //! `converged`, `iterations`, `parameter_estimates`, `fit`, `r2` and `warnings`. `--dot`
@@ -22,10 +31,11 @@ mod sem_json;
 
 use std::process::ExitCode;
 
-use cocreate::core::data::{DataError, Table};
+use cocreate::core::data::{CsvOptions, DataError, Table};
 use cocreate::core::sem::{
-    DotOptions, Estimator, Missing, Model, ModificationIndex, Position, RobustFit, SeMethod,
-    SemError, SemOptions,
+    factor_scores, measurement_validity, DotOptions, Estimator, FactorScoreError,
+    FactorScoreMethod, FactorScoreOptions, FactorScores, Missing, Model, ModificationIndex,
+    Position, RobustFit, SeMethod, SemError, SemFit, SemOptions,
 };
 
 struct Args {
@@ -40,9 +50,12 @@ struct Args {
     dot: Option<String>,
     estimator: Estimator,
     mi: Option<f64>,
+    factor_scores: Option<String>,
+    factor_method: FactorScoreMethod,
+    id: Option<String>,
 }
 
-const USAGE: &str = "usage: sem MODEL.lav DATA.csv [--missing listwise|ml|ml.x] [--se standard|bootstrap] [--bootstrap N] [--seed S] [--std-lv] [--estimator ML|MLM|MLR] [--mi [MIN]] [--json] [--dot FILE]";
+const USAGE: &str = "usage: sem MODEL.lav DATA.csv [--missing listwise|ml|ml.x] [--se standard|bootstrap] [--bootstrap N] [--seed S] [--std-lv] [--estimator ML|MLM|MLR] [--mi [MIN]] [--json] [--dot FILE] [--factor-scores FILE [--factor-method regression|bartlett] [--id COLUMN]]";
 
 fn parse_args() -> Result<Args, String> {
     let mut it = std::env::args().skip(1).peekable();
@@ -59,6 +72,9 @@ fn parse_args() -> Result<Args, String> {
         dot: None,
         estimator: Estimator::Ml,
         mi: None,
+        factor_scores: None,
+        factor_method: FactorScoreMethod::Regression,
+        id: None,
     };
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().ok_or(format!("{name} needs a value"));
@@ -111,6 +127,14 @@ fn parse_args() -> Result<Args, String> {
             }
             "--json" => a.json = true,
             "--dot" => a.dot = Some(value("--dot")?),
+            "--factor-scores" => a.factor_scores = Some(value("--factor-scores")?),
+            "--factor-method" => {
+                let v = value("--factor-method")?;
+                a.factor_method = v.parse().map_err(|_| {
+                    format!("--factor-method must be regression or bartlett, not {v:?}")
+                })?
+            }
+            "--id" => a.id = Some(value("--id")?),
             "-h" | "--help" => {
                 output::print_line(USAGE);
                 std::process::exit(0);
@@ -124,6 +148,16 @@ fn parse_args() -> Result<Args, String> {
     }
     a.model = pos[0].clone();
     a.data = pos[1].clone();
+    if a.factor_scores.is_none() {
+        if a.id.is_some() {
+            return Err("--id names the respondent column of --factor-scores; give --factor-scores FILE too".into());
+        }
+        if a.factor_method != FactorScoreMethod::Regression {
+            return Err(
+                "--factor-method applies to --factor-scores; give --factor-scores FILE too".into(),
+            );
+        }
+    }
     Ok(a)
 }
 
@@ -193,7 +227,23 @@ fn run(a: &Args) -> Result<(), String> {
     if std::path::Path::new(&a.data).is_dir() {
         return Err(format!("{}: is a directory, not a CSV file", a.data));
     }
-    let data = Table::from_csv_path(&a.data).map_err(|e| describe(&e.into(), &a.model, &a.data))?;
+    if let Some(path) = &a.factor_scores {
+        if std::path::Path::new(path).is_dir() {
+            return Err(format!(
+                "--factor-scores {path}: is a directory; give the path of the CSV file to write"
+            ));
+        }
+    }
+    let mut csv = CsvOptions::new();
+    if let Some(id) = &a.id {
+        csv = csv.id_column(id.clone());
+    }
+    let data = Table::from_csv_path_with(&a.data, &csv).map_err(|e| match (&a.id, &e) {
+        (Some(id), DataError::UnknownColumn { name, .. }) if name == id => {
+            format!("{}: --id {id:?} is not a column of the header", a.data)
+        }
+        _ => describe(&e.into(), &a.model, &a.data),
+    })?;
     let opts = SemOptions::builder()
         .missing(a.missing)
         .se(a.se)
@@ -217,8 +267,28 @@ fn run(a: &Args) -> Result<(), String> {
         ),
         None => None,
     };
+    // Reliability and validity for every model with latent variables; a problem with it
+    // (a factor with one item) is reported in the section, not as a failure of the fit.
+    let validity = (!fit.latent().is_empty()).then(|| measurement_validity(&fit));
+    let scores = match &a.factor_scores {
+        Some(path) => Some(write_factor_scores(a, &fit, &data, path)?),
+        None => None,
+    };
     if a.json {
         let mut v = sem_json::fit_json(&fit);
+        match &validity {
+            Some(Ok(r)) => v["reliability_validity"] = sem_json::reliability_validity(r),
+            Some(Err(e)) => {
+                v["reliability_validity"] = serde_json::json!({ "error": e.to_string() })
+            }
+            None => {}
+        }
+        if let (Some(fs), Some(path)) = (&scores, &a.factor_scores) {
+            v["factor_scores"] = serde_json::json!({
+                "file": path, "method": fs.method.to_string(),
+                "rows_written": fs.rows.len(), "rows_skipped": fs.skipped.len(),
+            });
+        }
         if let (Some(r), Some(f)) = (fit.robust(), v.get_mut("fit")) {
             for (k, x) in robust_keys(r) {
                 f[k] = x.map_or(serde_json::Value::Null, serde_json::Value::from);
@@ -239,12 +309,99 @@ fn run(a: &Args) -> Result<(), String> {
         output::print_line(serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?);
     } else {
         let mut text = fit.summary();
+        match &validity {
+            Some(Ok(r)) => {
+                text.push('\n');
+                // With one factor the report's notes say that HTMT does not apply.
+                text.push_str(&r.summary());
+            }
+            Some(Err(e)) => {
+                text.push_str(&format!("\nReliability and validity: not computed: {e}\n"))
+            }
+            None => {}
+        }
         if let Some(rows) = &mi {
             text.push_str(&mi_text(rows));
         }
         output::print_text(text);
     }
     Ok(())
+}
+
+/// Computes the factor scores, writes them to `path` as CSV and says on stderr how many
+/// rows were written and how many skipped (and why).
+fn write_factor_scores(
+    a: &Args,
+    fit: &SemFit,
+    data: &Table,
+    path: &str,
+) -> Result<FactorScores, String> {
+    let mut opts = FactorScoreOptions::new(a.factor_method);
+    // Without --id, the data's own id column (a column named id) when the reader found one.
+    let id = a.id.as_deref().or(data.id_column());
+    if let Some(id) = id {
+        opts = opts.id_column(id);
+    }
+    let fs = factor_scores(fit, data, &opts).map_err(|e| match e {
+        FactorScoreError::UnknownIdColumn(c) => {
+            format!("{}: --id {c:?} is not a column of the header", a.data)
+        }
+        other => format!("--factor-scores: {other}"),
+    })?;
+    // Ids as the reader kept them (text ids too); the library's own id is numeric.
+    let texts = id.and_then(|c| data.text(c));
+    let mut out = String::new();
+    out.push_str(&csv_field(id.unwrap_or("row")));
+    for f in &fs.latent {
+        out.push(',');
+        out.push_str(&csv_field(f));
+    }
+    out.push('\n');
+    for r in &fs.rows {
+        let label = match (texts, &r.id) {
+            (Some(t), _) => t.get(r.row).cloned().unwrap_or_default(),
+            (None, Some(id)) => id.clone(),
+            (None, None) => (r.row + 1).to_string(),
+        };
+        out.push_str(&csv_field(&label));
+        for s in &r.scores {
+            out.push(',');
+            out.push_str(&s.to_string());
+        }
+        out.push('\n');
+    }
+    std::fs::write(path, out).map_err(|e| format!("--factor-scores {path}: {e}"))?;
+    let why = if fs.skipped.is_empty() {
+        String::new()
+    } else {
+        let lines: Vec<String> = fs
+            .skipped
+            .iter()
+            .take(5)
+            .map(|s| s.line.to_string())
+            .collect();
+        let more = if fs.skipped.len() > 5 { ", ..." } else { "" };
+        format!(
+            " for missing values of the model's items (data lines {}{more})",
+            lines.join(", ")
+        )
+    };
+    eprintln!(
+        "factor scores ({} method): wrote {} rows to {path}, skipped {}{why}",
+        fs.method,
+        fs.rows.len(),
+        fs.skipped.len()
+    );
+    Ok(fs)
+}
+
+/// A CSV field, quoted when it holds a delimiter, a quote or a line break.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
 }
 
 /// The robust test and indices under lavaan's `fitMeasures()` names.

@@ -130,10 +130,21 @@ pub fn load_with_options(
     data: &str,
     opts: &CsvOptions,
 ) -> Result<(Instrument, Responses, Vec<DataWarning>), Failure> {
+    let (inst, responses, table) = load_with_table(keys, data, opts)?;
+    Ok((inst, responses, table.warnings()))
+}
+
+/// [`load_with_options`], also handing back the table as read (for analyses that work
+/// on the raw item columns, such as ω hierarchical).
+pub fn load_with_table(
+    keys: &str,
+    data: &str,
+    opts: &CsvOptions,
+) -> Result<(Instrument, Responses, Table), Failure> {
     let inst = Instrument::from_json_path(keys).map_err(|e| Failure::in_file(keys, e))?;
     let table = Table::from_csv_path_with(data, opts).map_err(|e| Failure::in_file(data, e))?;
     let responses = Responses::from_table(&inst, &table).map_err(|e| Failure::in_file(data, e))?;
-    Ok((inst, responses, table.warnings()))
+    Ok((inst, responses, table))
 }
 
 /// CSV options from `--delimiter C` (one character, `tab` or `\t` for a tab) and

@@ -66,3 +66,43 @@ pub fn fit_json(fit: &SemFit) -> Value {
         "warnings": fit.warnings().iter().map(|w| w.to_string()).collect::<Vec<_>>(),
     })
 }
+
+/// The `reliability_validity` block under the names of the semTools references:
+/// `compRelSEM_omega`, `compRelSEM_omega_implied_denominator`, `compRelSEM_alpha_tau_eq`,
+/// `compRelSEM_return_total`, `AVE`, `AVE_implied_denominator`, `htmt`, `htmt2`, `cor_lv`,
+/// `cov_lv`, `fornell_larcker`, then cocreate's flags (`factors`, `htmt_pairs`,
+/// `thresholds`) and `notes`. With one factor `htmt` and `htmt2` are `null` and the
+/// library's note says why.
+pub fn reliability_validity(v: &cocreate::core::sem::MeasurementValidity) -> Value {
+    use serde_json::Map;
+    let per = |f: &dyn Fn(&cocreate::core::sem::FactorReliability) -> f64| -> Map<String, Value> {
+        v.factors
+            .iter()
+            .map(|r| (r.factor.clone(), num(f(r))))
+            .collect()
+    };
+    let mut total = per(&|r| r.omega);
+    total.insert("total".into(), num(v.omega_total));
+    json!({
+        "compRelSEM_omega": per(&|r| r.omega),
+        "compRelSEM_omega_implied_denominator": per(&|r| r.omega_implied),
+        "compRelSEM_alpha_tau_eq": per(&|r| r.alpha),
+        "compRelSEM_return_total": total,
+        "AVE": per(&|r| r.ave),
+        "AVE_implied_denominator": per(&|r| r.ave_implied),
+        "htmt": ser(&v.htmt),
+        "htmt2": ser(&v.htmt2),
+        "cor_lv": ser(&v.cor_lv),
+        "cov_lv": ser(&v.cov_lv),
+        "fornell_larcker": ser(&v.fornell_larcker),
+        "factors": ser(&v.factors),
+        "htmt_pairs": ser(&v.htmt_pairs),
+        "thresholds": ser(&v.thresholds),
+        "notes": v.notes,
+    })
+}
+
+/// A serialisable library value as JSON (non-finite numbers become `null`).
+fn ser<T: serde::Serialize>(x: &T) -> Value {
+    serde_json::to_value(x).unwrap_or(Value::Null)
+}
