@@ -12,6 +12,15 @@
 //!   over many journeys.
 //! - [`maturity`] (`cocreate-maturity`): CEM maturity levels, assessments and roadmaps.
 //!
+//! # Untrusted input
+//!
+//! Each crate documents the limits it checks before allocating, and what it refuses,
+//! in a section of this name: [`core`] (tables, scoring, with [`core::sem`] for models
+//! and the bootstrap), [`journey`] (path and event CSVs, channels, Markov chains) and
+//! [`maturity`] (frameworks and answers). Every user-written JSON format is read
+//! strictly: unknown fields are refused with the nearest known name, repeated keys are
+//! refused, and a byte-order mark is accepted.
+//!
 //! # Features
 //!
 //! - `serde` (default): `Serialize`/`Deserialize` on every data type.
