@@ -132,6 +132,7 @@ fn check(v: &Validation, expected: &[([f64; 3], [f64; 3])], scheme: &str, tol: f
     } else {
         v.k_fold.as_ref().unwrap()
     };
+    let mut worst = 0.0f64;
     for (c, (m, b)) in s.constructs.iter().zip(expected) {
         let got = [c.q2_predict, c.rmse, c.mae];
         let gotb = [c.benchmark.q2_predict, c.benchmark.rmse, c.benchmark.mae];
@@ -150,8 +151,10 @@ fn check(v: &Validation, expected: &[([f64; 3], [f64; 3])], scheme: &str, tol: f
                 gotb[k],
                 b[k]
             );
+            worst = worst.max((got[k] - m[k]).abs()).max((gotb[k] - b[k]).abs());
         }
     }
+    eprintln!("{scheme}: largest difference from the independent computation {worst:.1e}");
 }
 
 fn loo_only(seed: u64) -> CrossValidation {
@@ -320,6 +323,14 @@ fn least_squares_folds_equal_full_sem_refits() {
             x.coverage,
             y.coverage
         );
+        eprintln!(
+            "{}: least squares vs SEM refit: RMSE {:.1e}, Q2 {:.1e}, coverage {} vs {}",
+            x.name,
+            (x.rmse - y.rmse).abs(),
+            (x.q2_predict - y.q2_predict).abs(),
+            x.coverage,
+            y.coverage
+        );
     }
 }
 
@@ -478,6 +489,11 @@ fn bad_input_says_what_and_where() {
         e.to_string().starts_with("leave-one-out, held-out row 1:"),
         "{e}"
     );
+    // A latent-variable model.
+    let lat = Model::parse("II =~ i1 + i2 + i3\nII ~ O\nWTC ~ II").unwrap();
+    let e = validate(&lat, &opts(), &t, &c, &cv).unwrap_err();
+    assert!(matches!(e, ValidationError::LatentModel { .. }), "{e}");
+    assert!(e.to_string().contains("(II)"), "{e}");
     // A missing column.
     let e = validate(&model, &opts(), &t.select(&["O", "C"]).unwrap(), &c, &cv).unwrap_err();
     assert!(matches!(e, ValidationError::MissingColumn { .. }), "{e}");

@@ -52,6 +52,13 @@ pub enum ValidationError {
         /// The construct.
         name: String,
     },
+    /// The model has latent variables: held-out customers would need factor scores
+    /// from each training fit, which this version does not compute.
+    #[error("the model has latent variables ({latent}): cross-validate the path model on composite scores of the constructs")]
+    LatentModel {
+        /// The latent variables, comma separated.
+        latent: String,
+    },
     /// The fit on the full sample failed.
     #[error("the fit on the full sample failed: {0}")]
     FullFit(#[source] SemError),
@@ -966,6 +973,12 @@ pub fn validate(
     cv: &CrossValidation,
 ) -> Result<Validation, ValidationError> {
     constructs.validate()?;
+    let latent = model.latent_names();
+    if !latent.is_empty() {
+        return Err(ValidationError::LatentModel {
+            latent: latent.join(", "),
+        });
+    }
     let names: Vec<String> = constructs.names().cloned().collect();
     let (p, q) = (constructs.traits().len(), constructs.mediators().len());
     if data.n_rows() > MAX_ROWS {
