@@ -198,6 +198,8 @@ fn saturated_model_equals_benchmark_and_independent_loo() {
         1e-9,
     );
     let text = v.to_string();
+    eprintln!("{text}");
+    assert!(text.lines().all(|l| l.chars().count() < 100), "{text}");
     assert!(text.contains("by construction"), "{text}");
     assert!(text.contains("exactly as well as a linear regression on the traits"));
 }
@@ -535,4 +537,77 @@ fn json_shape() {
         }
     }
     assert!(j["pathway_stability"]["mean_agreement"].is_number());
+}
+
+#[test]
+fn rows_with_a_missing_score_are_left_out_and_listed() {
+    let full = simulate(30, 0.0, 4);
+    let names: Vec<String> = full.names().to_vec();
+    let mut rows: Vec<Vec<Option<f64>>> = (0..30)
+        .map(|i| (0..8).map(|j| full.get(i, j)).collect())
+        .collect();
+    rows[4][6] = None;
+    rows[17][0] = None;
+    let t = Table::new(names, rows).unwrap();
+    let c = Constructs::new(
+        &["O", "C", "E", "A", "N"],
+        &["II", "EI"],
+        "WTC",
+        ResponseRange::new(-10.0, 20.0).unwrap(),
+    )
+    .unwrap();
+    let v = validate(
+        &Model::parse(FULL_MEDIATION).unwrap(),
+        &opts(),
+        &t,
+        &c,
+        &loo_only(1),
+    )
+    .unwrap();
+    assert_eq!(v.dropped_rows, vec![5, 18]);
+    assert_eq!(v.n, 28);
+    assert!(v
+        .to_string()
+        .contains("2 rows with a missing construct score were left out"));
+}
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(12))]
+        /// LOO figures do not depend on row order; RMSE ≥ MAE; Q² ≤ 1; coverage a share;
+        /// a saturated model equals the benchmark.
+        #[test]
+        fn loo_invariants(n in 15usize..50, seed in 0u64..1000, direct in 0.0f64..0.8) {
+            let data = simulate(n, direct, seed);
+            let names: Vec<String> = data.names().to_vec();
+            let rev: Vec<Vec<Option<f64>>> = (0..n).rev()
+                .map(|i| (0..8).map(|j| data.get(i, j)).collect())
+                .collect();
+            let rev = Table::new(names, rev).unwrap();
+            let c = Constructs::new(
+                &["O", "C", "E", "A", "N"], &["II", "EI"], "WTC",
+                ResponseRange::new(-10.0, 20.0).unwrap(),
+            ).unwrap();
+            for (syntax, saturated) in [(FULL_MEDIATION, false), (SATURATED, true)] {
+                let m = Model::parse(syntax).unwrap();
+                let a = validate(&m, &opts(), &data, &c, &loo_only(seed)).unwrap();
+                let b = validate(&m, &opts(), &rev, &c, &loo_only(seed)).unwrap();
+                prop_assert_eq!(a.saturated, saturated);
+                let (a, b) = (a.leave_one_out.unwrap(), b.leave_one_out.unwrap());
+                for (x, y) in a.constructs.iter().zip(&b.constructs) {
+                    prop_assert!((x.rmse - y.rmse).abs() < 1e-9);
+                    prop_assert!((x.q2_predict - y.q2_predict).abs() < 1e-9);
+                    prop_assert!((x.benchmark.mae - y.benchmark.mae).abs() < 1e-9);
+                    prop_assert!(x.rmse >= x.mae - 1e-12 && x.q2_predict <= 1.0);
+                    prop_assert!((0.0..=1.0).contains(&x.coverage));
+                    if saturated {
+                        prop_assert!((x.rmse - x.benchmark.rmse).abs() < 1e-9);
+                    }
+                }
+            }
+        }
+    }
 }

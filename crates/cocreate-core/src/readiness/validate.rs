@@ -431,8 +431,9 @@ impl std::fmt::Display for Validation {
         }
         writeln!(
             f,
-            "  (Q²pred: 1 − SSE / SSE of the training mean; LR: least squares on all the traits; \
-             cover{level:.0}: share inside the {level:.0} % prediction interval)"
+            "  (Q²pred: 1 − SSE / SSE of the training-part mean; LR: least squares on all the \
+             traits;\n  cover{level:.0}: share of held-out customers inside their {level:.0} % \
+             prediction interval)"
         )
     }
 }
