@@ -496,6 +496,16 @@ fn bad_input_says_what_and_where() {
     let e = validate(&lat, &opts(), &t, &c, &cv).unwrap_err();
     assert!(matches!(e, ValidationError::LatentModel { .. }), "{e}");
     assert!(e.to_string().contains("(II)"), "{e}");
+    // A trait outside the response range, named by its row.
+    let narrow = Constructs::new(
+        &["O", "C", "E", "A", "N"],
+        &["II", "EI"],
+        "WTC",
+        ResponseRange::new(0.0, 1.0).unwrap(),
+    )
+    .unwrap();
+    let e = validate(&model, &opts(), &t, &narrow, &cv).unwrap_err();
+    assert!(e.to_string().starts_with("row 1: trait \"O\" is 2"), "{e}");
     // A missing column.
     let e = validate(&model, &opts(), &t.select(&["O", "C"]).unwrap(), &c, &cv).unwrap_err();
     assert!(matches!(e, ValidationError::MissingColumn { .. }), "{e}");

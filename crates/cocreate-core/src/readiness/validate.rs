@@ -64,6 +64,9 @@ pub enum ValidationError {
     FullFit(#[source] SemError),
     /// The readiness model could not be built from the full-sample fit.
     #[error("the readiness model of the full sample: {0}")]
+    FullModel(#[source] ReadinessError),
+    /// The constructs or the data do not suit a readiness model.
+    #[error(transparent)]
     Readiness(#[from] ReadinessError),
     /// One fold (or bootstrap refit) failed.
     #[error("{scheme}, {part}: {reason}")]
@@ -1004,6 +1007,19 @@ pub fn validate(
         let vals: Option<Vec<f64>> = cols.iter().map(|&c| data.get(i, c)).collect();
         match vals {
             Some(v) => {
+                let (lo, hi) = (constructs.range().min(), constructs.range().max());
+                for (k, &x) in v[..p].iter().enumerate() {
+                    if !(lo..=hi).contains(&x) {
+                        return Err(ReadinessError::TraitOutOfRange {
+                            name: names[k].clone(),
+                            at: format!("row {}: ", i + 1),
+                            value: x,
+                            min: lo,
+                            max: hi,
+                        }
+                        .into());
+                    }
+                }
                 w.push(1.0);
                 w.extend(v);
                 rows.push(i);
@@ -1026,9 +1042,10 @@ pub fn validate(
     let fit = model
         .fit(&full_table, options)
         .map_err(ValidationError::FullFit)?;
-    let reference = ReadinessModel::from_fit(&fit, constructs.clone(), "full sample")?
-        .with_rule(cv.rule)?
-        .with_level(cv.level)?;
+    let reference = ReadinessModel::from_fit(&fit, constructs.clone(), "full sample")
+        .and_then(|r| r.with_rule(cv.rule))
+        .and_then(|r| r.with_level(cv.level))
+        .map_err(ValidationError::FullModel)?;
     let (eq, reason) = match cv.refit {
         RefitMethod::FullSem => (None, Some("the caller asked for it".to_string())),
         RefitMethod::Auto => match least_squares_equations(&fit, model, options, constructs) {
