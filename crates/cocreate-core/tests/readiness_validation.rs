@@ -491,6 +491,14 @@ fn bad_input_says_what_and_where() {
         e.to_string().starts_with("leave-one-out, held-out row 1:"),
         "{e}"
     );
+    // The same in k-fold: the fold that holds row 1 out leaves O constant.
+    let e = validate(&model, &opts(), &t, &c, &k(2)).unwrap_err();
+    let text = e.to_string();
+    assert!(text.starts_with("k-fold, repetition 1, fold "), "{e}");
+    assert!(
+        text.contains("(20 training rows): the regressors of II are collinear"),
+        "{e}"
+    );
     // A latent-variable model.
     let lat = Model::parse("II =~ i1 + i2 + i3\nII ~ O\nWTC ~ II").unwrap();
     let e = validate(&lat, &opts(), &t, &c, &cv).unwrap_err();

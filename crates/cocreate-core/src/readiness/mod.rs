@@ -15,7 +15,7 @@
 //! variance plus parameter uncertainty by the delta method), the contribution of each
 //! pathway, the dominant [`Pathway`] by a transparent [`PathwayRule`], and the
 //! [`Recommendation`] (formats and framing). [`ReadinessModel::segment`] does the same for
-//! a customer base. [`validate`] measures how well the model predicts customers it was
+//! a customer base. [`validate()`] measures how well the model predicts customers it was
 //! not fitted on ([`Validation`]). Formulas and sources: `docs/methods/readiness.md`.
 //!
 //! ```
