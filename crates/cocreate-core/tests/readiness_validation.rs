@@ -9,7 +9,7 @@ use cocreate_core::readiness::{
     validate, Constructs, CrossValidation, RefitMethod, Validation, ValidationError, Verdict,
 };
 use cocreate_core::scoring::ResponseRange;
-use cocreate_core::sem::{MeanStructure, Model, SemOptions};
+use cocreate_core::sem::{MeanStructure, Model, SeMethod, SemOptions};
 use nalgebra::{DMatrix, DVector};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -405,9 +405,9 @@ fn true_restricted_model_beats_benchmark_wrong_one_loses() {
                 }
                 assert_eq!(s.constructs[2].verdict, Verdict::Better, "seed {seed}");
             }
-            assert!(v
-                .to_string()
-                .contains("WTC: the model predicts better than a linear regression"));
+            let text = v.to_string();
+            assert!(text.contains("WTC: the model predicts better than a linear regression"));
+            assert!(text.lines().all(|l| l.chars().count() < 100), "{text}");
         }
     }
     assert!(wins[0] >= 16 && wins[1] >= 16, "{wins:?} of 20");
@@ -628,4 +628,42 @@ mod props {
             }
         }
     }
+}
+
+#[test]
+fn bootstrap_standard_errors_are_replaced_in_refits_with_a_note() {
+    let data = simulate(40, 0.2, 9);
+    let c = Constructs::new(
+        &["O", "C", "E", "A", "N"],
+        &["II", "EI"],
+        "WTC",
+        ResponseRange::new(-10.0, 20.0).unwrap(),
+    )
+    .unwrap();
+    let boot = SemOptions::builder()
+        .meanstructure(MeanStructure::On)
+        .se(SeMethod::Bootstrap)
+        .bootstrap(30)
+        .build()
+        .unwrap();
+    let cv = CrossValidation::builder(2)
+        .folds(4)
+        .repeats(2)
+        .bootstrap(5)
+        .build()
+        .unwrap();
+    let m = Model::parse(FULL_MEDIATION).unwrap();
+    let a = validate(&m, &boot, &data, &c, &cv).unwrap();
+    let b = validate(&m, &opts(), &data, &c, &cv).unwrap();
+    assert_eq!(a.notes.len(), 1);
+    assert!(a.notes[0].contains("not from the 30 bootstrap replicates"));
+    assert!(b.notes.is_empty());
+    assert_eq!(a.leave_one_out, b.leave_one_out);
+    assert_eq!(a.k_fold, b.k_fold);
+    let text = a.to_string();
+    assert!(
+        text.contains("Note: every refit takes its standard errors"),
+        "{text}"
+    );
+    assert!(text.lines().all(|l| l.chars().count() < 100), "{text}");
 }

@@ -15,7 +15,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use crate::data::Table;
-use crate::sem::{Missing, Model, Op, SemError, SemFit, SemOptions};
+use crate::sem::{Missing, Model, Op, SeMethod, SemError, SemFit, SemOptions};
 
 use super::constructs::Constructs;
 use super::error::ReadinessError;
@@ -327,6 +327,8 @@ pub struct Validation {
     pub k_fold: Option<SchemeValidation>,
     /// Pathway stability.
     pub pathway_stability: Option<PathwayStability>,
+    /// What the validation did differently from the options it was given, and why.
+    pub notes: Vec<String>,
     /// The seed.
     pub seed: u64,
     /// The interval level whose coverage is reported.
@@ -356,8 +358,11 @@ impl std::fmt::Display for Validation {
                 self.dropped_rows.len()
             )?;
         }
+        for note in &self.notes {
+            wrapped(f, &format!("Note: {note}"))?;
+        }
         if let Some(r) = &self.method_reason {
-            writeln!(f, "  full SEM refit because {r}")?;
+            wrapped(f, &format!("Folds refitted by the full SEM because {r}."))?;
         }
         let level = self.level * 100.0;
         for (title, s) in [
@@ -439,6 +444,25 @@ impl std::fmt::Display for Validation {
              prediction interval)"
         )
     }
+}
+
+/// Writes `text` indented by two spaces in lines of at most 96 characters.
+fn wrapped(f: &mut std::fmt::Formatter<'_>, text: &str) -> std::fmt::Result {
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > 94 {
+            writeln!(f, "  {line}")?;
+            line.clear();
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        writeln!(f, "  {line}")?;
+    }
+    Ok(())
 }
 
 /// The data of a validation: the complete rows, one column per construct.
@@ -977,6 +1001,24 @@ pub fn validate(
     cv: &CrossValidation,
 ) -> Result<Validation, ValidationError> {
     constructs.validate()?;
+    // A bootstrap inside every refit would repeat the SEM fit per replicate and fold;
+    // the refits take their standard errors from the information matrix, and say so.
+    let mut notes = Vec::new();
+    let standard;
+    let options = if options.se() == SeMethod::Bootstrap {
+        notes.push(format!(
+            "every refit takes its standard errors (the parameter part of the prediction \
+             intervals) from the information matrix, not from the {} bootstrap replicates the \
+             SEM options ask for",
+            options.bootstrap()
+        ));
+        let mut o = options.clone();
+        o.se = SeMethod::Standard;
+        standard = o;
+        &standard
+    } else {
+        options
+    };
     let latent = model.latent_names();
     if !latent.is_empty() {
         return Err(ValidationError::LatentModel {
@@ -1218,6 +1260,7 @@ pub fn validate(
         leave_one_out,
         k_fold,
         pathway_stability,
+        notes,
         seed: cv.seed,
         level: cv.level,
     })
