@@ -15,7 +15,8 @@
 //! variance plus parameter uncertainty by the delta method), the contribution of each
 //! pathway, the dominant [`Pathway`] by a transparent [`PathwayRule`], and the
 //! [`Recommendation`] (formats and framing). [`ReadinessModel::segment`] does the same for
-//! a customer base. Formulas and sources: `docs/methods/readiness.md`.
+//! a customer base. [`validate()`] measures how well the model predicts customers it was
+//! not fitted on ([`Validation`]). Formulas and sources: `docs/methods/readiness.md`.
 //!
 //! ```
 //! use cocreate_core::readiness::{Constructs, Pathway, Profile, ReadinessModel, Threshold};
@@ -62,6 +63,7 @@ mod error;
 mod model;
 mod pathway;
 mod predict;
+mod validate;
 
 pub use constructs::Constructs;
 pub use coproducer::{
@@ -77,4 +79,8 @@ pub use pathway::{
 pub use predict::{
     BatchPrediction, ConstructPrediction, Contributions, Estimate, Prediction, Profile, Segment,
     Segmentation,
+};
+pub use validate::{
+    validate, Accuracy, ConstructValidation, CrossValidation, CrossValidationBuilder,
+    PathwayStability, RefitMethod, SchemeValidation, Validation, ValidationError, Verdict,
 };

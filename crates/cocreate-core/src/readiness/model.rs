@@ -97,7 +97,7 @@ pub struct Coefficients {
 }
 
 impl Coefficients {
-    fn zeros(p: usize, q: usize) -> Self {
+    pub(crate) fn zeros(p: usize, q: usize) -> Self {
         Coefficients {
             alpha_m: vec![0.0; q],
             alpha_y: 0.0,
@@ -234,7 +234,7 @@ fn finite(what: &str, v: f64) -> Result<f64, ReadinessError> {
 
 impl ReadinessModel {
     /// Validates the spec and derives the moments.
-    fn assemble(spec: ModelSpec) -> Result<Self, ReadinessError> {
+    pub(crate) fn assemble(spec: ModelSpec) -> Result<Self, ReadinessError> {
         let c = &spec.constructs;
         c.validate()?;
         let (p, q) = (c.traits().len(), c.mediators().len());
