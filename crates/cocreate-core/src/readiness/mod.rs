@@ -55,6 +55,22 @@
 //! bottleneck and the interventions for each gap (a human fallback where ability is low).
 //! [`PerceptionRule`] combines an encounter's positive and negative aspects into one
 //! overall perception without attributing cause.
+//!
+//! # Untrusted input
+//!
+//! The readiness model reads its data through [`crate::data::Table`] and its fit through
+//! [`crate::sem`], and inherits their limits. On top of them:
+//!
+//! - a stored [`ReadinessModel`] deserialises through the same checks as
+//!   [`ReadinessModel::builder`] (unknown fields refused, matrices of the declared shape,
+//!   a valid [`PathwayRule`]);
+//! - a customer without a score on a trait is an error naming the row
+//!   ([`ReadinessModel::trait_matrix`]), never dropped silently; [`validate()`] reports
+//!   traits outside the response range by row before any fold;
+//! - [`validate()`] takes at most 10,000,000 rows, 1,000 repetitions of k-fold and
+//!   100,000 bootstrap refits, checked before the first refit; its work is linear in
+//!   rows × (folds × repetitions + refits) on the least-squares path and one SEM fit per
+//!   fold otherwise.
 
 mod constructs;
 mod coproducer;
