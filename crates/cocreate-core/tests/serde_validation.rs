@@ -176,3 +176,19 @@ fn readiness_model_with_a_misspelt_field_or_a_bad_rule() {
         PathwayRule::builder().lead_share(0.4).build().unwrap_err(),
     );
 }
+
+#[test]
+fn long_numbers_read_back_exactly() {
+    // A number of 61 digits must be read as the nearest double, and its own JSON must
+    // read back as the same double (found by fuzzing: without correctly rounded parsing
+    // the two readings differ in the last place).
+    let text = "[2, 4222222222220000000000000000000000000000006089179446179033543]";
+    let range: ResponseRange = serde_json::from_str(text).unwrap();
+    let expected: f64 = "4222222222220000000000000000000000000000006089179446179033543"
+        .parse()
+        .unwrap();
+    assert_eq!(range.max(), expected);
+    let back: ResponseRange =
+        serde_json::from_str(&serde_json::to_string(&range).unwrap()).unwrap();
+    assert_eq!(back, range);
+}
