@@ -241,7 +241,7 @@ fn locate(text: &str, error: &serde_json::Error, nouns: Nouns<'_>) -> JsonError 
         unknown(what, rest, &place)
     } else {
         match &field {
-            Some(f) => format!("{bare} (in `{f}` {place})"),
+            Some(f) => format!("{bare} (in `{}` {place})", clip(f, MAX_NAME)),
             None => format!("{bare} ({place})"),
         }
     };

@@ -210,6 +210,14 @@ pub(crate) fn tokenize(src: &str) -> Result<Vec<Token>, SyntaxError> {
                 let v: f64 = text.parse().map_err(|_| {
                     SyntaxError::new(pos, format!("{text:?} is not a valid number"))
                 })?;
+                // A literal past the largest double would become infinity: no parameter
+                // can be fixed to it, and it would not survive the model's JSON.
+                if !v.is_finite() {
+                    return Err(SyntaxError::new(
+                        pos,
+                        format!("{text} is too large for a number (it overflows to infinity)"),
+                    ));
+                }
                 if j < chars.len() && is_ident_char(chars[j]) {
                     return Err(SyntaxError::new(
                         pos,
