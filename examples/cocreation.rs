@@ -4,7 +4,8 @@
 //! cargo run --release --example cocreation [-- --data FILE.csv --keys KEYS.json]
 //!     [--traits O,C,E,A,N] [--mediators II,EI] [--outcome WTC]
 //!     [--bootstrap 1000] [--seed 20220341] [--willing 4] [--dot FILE]
-//!     [--coproducer FILE.csv --coproducer-keys KEYS.json] [--gap 50] [--json]
+//!     [--coproducer FILE.csv --coproducer-keys KEYS.json] [--gap 50]
+//!     [--invite FILE.csv] [--json]
 //! ```
 //!
 //! 1. Scores every construct of the keys as the mean of the answered items (prorating,
@@ -72,7 +73,7 @@ use serde_json::{json, Map, Value};
 const USAGE: &str = "usage: cocreation [--data FILE.csv] [--keys KEYS.json]
     [--traits O,C,E,A,N] [--mediators II,EI] [--outcome WTC]
     [--bootstrap N] [--seed S] [--willing T] [--dot FILE]
-    [--coproducer FILE.csv --coproducer-keys KEYS.json] [--gap G] [--json]
+    [--coproducer FILE.csv --coproducer-keys KEYS.json] [--gap G] [--invite FILE.csv] [--json]
   defaults: the bundled survey examples/data/cocreation_survey.csv and its keys,
   1000 bootstrap draws, willing = predicted outcome at least 3/4 up the response scale,
   co-producer gaps below 50 of 100, the diagram written to target/cocreation_path.dot";
@@ -106,6 +107,7 @@ struct Settings {
     coproducer_keys: String,
     illustrative: bool,
     gap: f64,
+    invite: Option<String>,
     json: bool,
 }
 
@@ -139,6 +141,7 @@ fn settings() -> Result<Settings, Failure> {
         "--coproducer",
         "--coproducer-keys",
         "--gap",
+        "--invite",
     ];
     let args = Args::parse(&flags, USAGE).map_err(Failure::usage)?;
     args.reject_unknown(&["--json"], USAGE)
@@ -181,6 +184,7 @@ fn settings() -> Result<Settings, Failure> {
         coproducer_keys,
         illustrative,
         gap: number(&args, "--gap", 50.0)?,
+        invite: args.value("--invite").map(str::to_string),
         json: args.has("--json"),
     })
 }
@@ -287,6 +291,14 @@ fn run() -> Result<(), Failure> {
         .segment(&traits, Threshold::Raw(willing))
         .map_err(|e| Failure::in_file(&s.data, e))?;
 
+    // The invitation list: every respondent, sorted by predicted willingness.
+    let invitations = readiness
+        .invitations(&composites, Threshold::Raw(willing))
+        .map_err(|e| Failure::in_file(&s.data, e))?;
+    if let Some(path) = &s.invite {
+        std::fs::write(path, invitations.to_csv()).map_err(|e| Failure::in_file(path, e))?;
+    }
+
     // 5. How well the model predicts customers it was not fitted on: leave-one-out and
     // 10 x 10-fold cross-validation against a regression on the traits, seeded.
     let cv = CrossValidation::builder(s.seed)
@@ -328,6 +340,8 @@ fn run() -> Result<(), Failure> {
             "segments": seg.segments.iter().map(|g| (g.name.clone(), json!(g.count))).collect::<Map<_, _>>(),
             "segmentation": segmentation_json(&seg, imputed),
             "validation": validation,
+            "invitations": invitations.rows,
+            "invite_file": s.invite,
             "coproducer": coproducer_json(&s, &report, &co_ids),
             "id_column": scores.id_column(),
             "warnings": data_notes.iter().cloned().chain(rel.warnings.iter().map(ToString::to_string)).collect::<Vec<_>>(),
@@ -345,6 +359,13 @@ fn run() -> Result<(), Failure> {
             print_prediction(&readiness, id, why, p);
         }
         print_segments(&seg, imputed, &s.outcome);
+        print!("\n{invitations}");
+        if let Some(path) = &s.invite {
+            println!(
+                "Invitation list: {} rows written to {path}",
+                invitations.rows.len()
+            );
+        }
         print!("\n{validation}");
         print_coproducer(&s, &report, &co_ids);
         println!("\nPath diagram written to {}", s.dot);
