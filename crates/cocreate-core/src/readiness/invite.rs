@@ -144,12 +144,11 @@ impl ReadinessModel {
     }
 
     fn invitation(&self, row: usize, id: String, p: Prediction, threshold: f64) -> Invitation {
-        let why = self.why(&p);
         Invitation {
             row,
             id,
             willing: p.outcome.value >= threshold,
-            why,
+            why: p.why,
             traits: p.traits,
             imputed: p.imputed,
             mediators: p.mediators,
@@ -163,7 +162,7 @@ impl ReadinessModel {
     }
 
     /// One sentence saying why the rule gave a prediction its pathway.
-    fn why(&self, p: &Prediction) -> String {
+    pub(crate) fn why(&self, p: &Prediction) -> String {
         let c = &self.spec.constructs;
         let r = self.d.rule;
         let y = p.outcome.value;
@@ -196,23 +195,16 @@ impl ReadinessModel {
                     100.0 * r.lead_share
                 )
             }
-            _ => {
-                let any = via.iter().any(|&v| v > 0.0 && v >= r.min_contribution);
-                if any {
-                    format!(
-                        "{figures}: {name} (no mediator carries the lead share {:.0} % of the \
-                         contributions of at least {:.2})",
-                        100.0 * r.lead_share,
-                        r.min_contribution
-                    )
-                } else {
-                    format!(
-                        "{figures}: {name} (no mediator contributes at least {:.2}, the \
-                         smallest contribution that counts)",
-                        r.min_contribution
-                    )
-                }
-            }
+            super::Pathway::Dual => format!(
+                "{figures}: {name} (two or more count, none carries the lead share {:.0} % of \
+                 the counting contributions)",
+                100.0 * r.lead_share
+            ),
+            _ => format!(
+                "{figures}: {name} (no mediator contributes more than 0 and at least {:.2}, the \
+                 smallest contribution that counts)",
+                r.min_contribution
+            ),
         }
     }
 }
