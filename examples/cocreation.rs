@@ -59,8 +59,8 @@ macro_rules! print {
 
 use cocreate::core::readiness::{
     diagnose_scores, validate, Constructs, CoproducerOptions, CoproducerReport, CoproducerScales,
-    CrossValidation, Dimension, PathwayProfile, Prediction, Profile, ReadinessModel, Segmentation,
-    Threshold,
+    CrossValidation, Dimension, Pathway, PathwayProfile, Prediction, Profile, ReadinessModel,
+    Segmentation, Threshold,
 };
 use cocreate::core::scoring::{
     Instrument, MissingPolicy, Reliability, Scorer, Scores, ScoringOptions,
@@ -259,7 +259,8 @@ fn run() -> Result<(), Failure> {
     let batch = readiness
         .predict_batch(&traits)
         .map_err(|e| Failure::in_file(&s.data, e))?;
-    let picks = five_customers(&readiness, &batch.mediators, &batch.outcome);
+    let pathways: Vec<Pathway> = batch.pathways().collect();
+    let picks = five_customers(&readiness, &batch.mediators, &batch.outcome, &pathways);
     let mut explained = Vec::new();
     for (row, why) in &picks {
         // The customer's own scores; a trait without a score is predicted from the
@@ -492,12 +493,14 @@ fn trait_matrix(model: &ReadinessModel, composites: &Table) -> Result<(Vec<f64>,
 }
 
 /// Five rows worth explaining, each with the reason it was picked: the largest
-/// contribution via each of the first two mediators, the highest, lowest and median
-/// predicted outcome (then quartiles, when there is one mediator).
+/// contribution via each of the first two mediators among the customers led by that
+/// mediator (so that the headline and the pathway label agree), the highest, lowest and
+/// median predicted outcome (then quartiles, when a pathway has no customer).
 fn five_customers(
     model: &ReadinessModel,
     mediators: &[Vec<f64>],
     outcome: &[f64],
+    pathways: &[Pathway],
 ) -> Vec<(usize, String)> {
     let n = outcome.len();
     let b = &model.coefficients().b;
@@ -515,7 +518,15 @@ fn five_customers(
     let y = model.constructs().outcome();
     let mut wanted: Vec<(Vec<usize>, String)> = Vec::new();
     for (j, m) in model.constructs().mediators().iter().enumerate().take(2) {
-        wanted.push((by(&|i| via(j, i)), format!("largest contribution via {m}")));
+        let led: Vec<usize> = by(&|i| via(j, i))
+            .into_iter()
+            .filter(|&i| pathways[i] == Pathway::Led(j))
+            .collect();
+        let name = model.constructs().pathway_name(Pathway::Led(j));
+        wanted.push((
+            led,
+            format!("largest contribution via {m} among {name} customers"),
+        ));
     }
     wanted.push((by(&|i| outcome[i]), format!("highest predicted {y}")));
     wanted.push((ascending.clone(), format!("lowest predicted {y}")));
@@ -672,6 +683,7 @@ fn print_prediction(model: &ReadinessModel, id: &str, why: &str, p: &Prediction)
         );
     }
     println!("    {}", explain(model, p));
+    println!("    pathway: {}", p.why);
 }
 
 fn prediction_json(model: &ReadinessModel, id: &str, why: &str, p: &Prediction) -> Value {
@@ -719,6 +731,7 @@ fn prediction_json(model: &ReadinessModel, id: &str, why: &str, p: &Prediction) 
     out.insert("formats".into(), json!(p.recommendation.formats));
     out.insert("framing".into(), json!(p.recommendation.framing));
     out.insert("explanation".into(), json!(explain(model, p)));
+    out.insert("pathway_why".into(), json!(p.why));
     Value::Object(out)
 }
 
