@@ -4,7 +4,8 @@
 //! cargo run --release --example cocreation [-- --data FILE.csv --keys KEYS.json]
 //!     [--traits O,C,E,A,N] [--mediators II,EI] [--outcome WTC]
 //!     [--bootstrap 1000] [--seed 20220341] [--willing 4] [--dot FILE]
-//!     [--coproducer FILE.csv --coproducer-keys KEYS.json] [--gap 50] [--json]
+//!     [--coproducer FILE.csv --coproducer-keys KEYS.json] [--gap 50]
+//!     [--invite FILE.csv] [--json]
 //! ```
 //!
 //! 1. Scores every construct of the keys as the mean of the answered items (prorating,
@@ -58,8 +59,8 @@ macro_rules! print {
 
 use cocreate::core::readiness::{
     diagnose_scores, validate, Constructs, CoproducerOptions, CoproducerReport, CoproducerScales,
-    CrossValidation, Dimension, PathwayProfile, Prediction, Profile, ReadinessModel, Segmentation,
-    Threshold,
+    CrossValidation, Dimension, Pathway, PathwayProfile, Prediction, Profile, ReadinessModel,
+    Segmentation, Threshold,
 };
 use cocreate::core::scoring::{
     Instrument, MissingPolicy, Reliability, Scorer, Scores, ScoringOptions,
@@ -72,7 +73,7 @@ use serde_json::{json, Map, Value};
 const USAGE: &str = "usage: cocreation [--data FILE.csv] [--keys KEYS.json]
     [--traits O,C,E,A,N] [--mediators II,EI] [--outcome WTC]
     [--bootstrap N] [--seed S] [--willing T] [--dot FILE]
-    [--coproducer FILE.csv --coproducer-keys KEYS.json] [--gap G] [--json]
+    [--coproducer FILE.csv --coproducer-keys KEYS.json] [--gap G] [--invite FILE.csv] [--json]
   defaults: the bundled survey examples/data/cocreation_survey.csv and its keys,
   1000 bootstrap draws, willing = predicted outcome at least 3/4 up the response scale,
   co-producer gaps below 50 of 100, the diagram written to target/cocreation_path.dot";
@@ -106,6 +107,7 @@ struct Settings {
     coproducer_keys: String,
     illustrative: bool,
     gap: f64,
+    invite: Option<String>,
     json: bool,
 }
 
@@ -139,6 +141,7 @@ fn settings() -> Result<Settings, Failure> {
         "--coproducer",
         "--coproducer-keys",
         "--gap",
+        "--invite",
     ];
     let args = Args::parse(&flags, USAGE).map_err(Failure::usage)?;
     args.reject_unknown(&["--json"], USAGE)
@@ -181,6 +184,7 @@ fn settings() -> Result<Settings, Failure> {
         coproducer_keys,
         illustrative,
         gap: number(&args, "--gap", 50.0)?,
+        invite: args.value("--invite").map(str::to_string),
         json: args.has("--json"),
     })
 }
@@ -255,7 +259,8 @@ fn run() -> Result<(), Failure> {
     let batch = readiness
         .predict_batch(&traits)
         .map_err(|e| Failure::in_file(&s.data, e))?;
-    let picks = five_customers(&readiness, &batch.mediators, &batch.outcome);
+    let pathways: Vec<Pathway> = batch.pathways().collect();
+    let picks = five_customers(&readiness, &batch.mediators, &batch.outcome, &pathways);
     let mut explained = Vec::new();
     for (row, why) in &picks {
         // The customer's own scores; a trait without a score is predicted from the
@@ -286,6 +291,14 @@ fn run() -> Result<(), Failure> {
     let seg = readiness
         .segment(&traits, Threshold::Raw(willing))
         .map_err(|e| Failure::in_file(&s.data, e))?;
+
+    // The invitation list: every respondent, sorted by predicted willingness.
+    let invitations = readiness
+        .invitations(&composites, Threshold::Raw(willing))
+        .map_err(|e| Failure::in_file(&s.data, e))?;
+    if let Some(path) = &s.invite {
+        std::fs::write(path, invitations.to_csv()).map_err(|e| Failure::in_file(path, e))?;
+    }
 
     // 5. How well the model predicts customers it was not fitted on: leave-one-out and
     // 10 x 10-fold cross-validation against a regression on the traits, seeded.
@@ -328,6 +341,8 @@ fn run() -> Result<(), Failure> {
             "segments": seg.segments.iter().map(|g| (g.name.clone(), json!(g.count))).collect::<Map<_, _>>(),
             "segmentation": segmentation_json(&seg, imputed),
             "validation": validation,
+            "invitations": invitations.rows,
+            "invite_file": s.invite,
             "coproducer": coproducer_json(&s, &report, &co_ids),
             "id_column": scores.id_column(),
             "warnings": data_notes.iter().cloned().chain(rel.warnings.iter().map(ToString::to_string)).collect::<Vec<_>>(),
@@ -345,6 +360,13 @@ fn run() -> Result<(), Failure> {
             print_prediction(&readiness, id, why, p);
         }
         print_segments(&seg, imputed, &s.outcome);
+        print!("\n{invitations}");
+        if let Some(path) = &s.invite {
+            println!(
+                "Invitation list: {} rows written to {path}",
+                invitations.rows.len()
+            );
+        }
         print!("\n{validation}");
         print_coproducer(&s, &report, &co_ids);
         println!("\nPath diagram written to {}", s.dot);
@@ -471,12 +493,14 @@ fn trait_matrix(model: &ReadinessModel, composites: &Table) -> Result<(Vec<f64>,
 }
 
 /// Five rows worth explaining, each with the reason it was picked: the largest
-/// contribution via each of the first two mediators, the highest, lowest and median
-/// predicted outcome (then quartiles, when there is one mediator).
+/// contribution via each of the first two mediators among the customers led by that
+/// mediator (so that the headline and the pathway label agree), the highest, lowest and
+/// median predicted outcome (then quartiles, when a pathway has no customer).
 fn five_customers(
     model: &ReadinessModel,
     mediators: &[Vec<f64>],
     outcome: &[f64],
+    pathways: &[Pathway],
 ) -> Vec<(usize, String)> {
     let n = outcome.len();
     let b = &model.coefficients().b;
@@ -494,7 +518,15 @@ fn five_customers(
     let y = model.constructs().outcome();
     let mut wanted: Vec<(Vec<usize>, String)> = Vec::new();
     for (j, m) in model.constructs().mediators().iter().enumerate().take(2) {
-        wanted.push((by(&|i| via(j, i)), format!("largest contribution via {m}")));
+        let led: Vec<usize> = by(&|i| via(j, i))
+            .into_iter()
+            .filter(|&i| pathways[i] == Pathway::Led(j))
+            .collect();
+        let name = model.constructs().pathway_name(Pathway::Led(j));
+        wanted.push((
+            led,
+            format!("largest contribution via {m} among {name} customers"),
+        ));
     }
     wanted.push((by(&|i| outcome[i]), format!("highest predicted {y}")));
     wanted.push((ascending.clone(), format!("lowest predicted {y}")));
@@ -651,6 +683,7 @@ fn print_prediction(model: &ReadinessModel, id: &str, why: &str, p: &Prediction)
         );
     }
     println!("    {}", explain(model, p));
+    println!("    pathway: {}", p.why);
 }
 
 fn prediction_json(model: &ReadinessModel, id: &str, why: &str, p: &Prediction) -> Value {
@@ -698,6 +731,7 @@ fn prediction_json(model: &ReadinessModel, id: &str, why: &str, p: &Prediction) 
     out.insert("formats".into(), json!(p.recommendation.formats));
     out.insert("framing".into(), json!(p.recommendation.framing));
     out.insert("explanation".into(), json!(explain(model, p)));
+    out.insert("pathway_why".into(), json!(p.why));
     Value::Object(out)
 }
 

@@ -640,8 +640,13 @@ fn pathway_rule_is_the_documented_one() {
     assert_eq!(path(3.0, 5.0).pathway, Pathway::Led(1));
     assert_eq!(path(4.5, 4.5).pathway, Pathway::Dual);
     assert_eq!(path(1.0, 1.0).pathway, Pathway::LowReadiness);
-    // At the reference customer no pathway stands out.
-    assert_eq!(path(3.0, 3.0).pathway, Pathway::Dual);
+    // At the reference customer no pathway contributes: "neither strongly", not dual
+    // (the old rule called it dual and offered every format; issue 14).
+    let avg = path(3.0, 3.0);
+    assert_eq!(avg.pathway, Pathway::Neither);
+    assert_eq!(avg.recommendation.pathway, "neither strongly");
+    assert!(avg.recommendation.formats.is_empty());
+    assert!(avg.why.contains("neither strongly"), "{}", avg.why);
     // 2/3 rule: via_II = 0.3·(o−3), via_EI = 0.3·(c−3): o = 5, c = 4 → shares 2/3, 1/3.
     assert_eq!(path(5.0, 4.0).pathway, Pathway::Led(0));
     assert_eq!(path(5.0, 4.1).pathway, Pathway::Dual);

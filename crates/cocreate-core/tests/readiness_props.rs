@@ -112,7 +112,12 @@ proptest! {
             }
             Pathway::Dual => {
                 prop_assert!(p.outcome.value >= low);
+                prop_assert!(counting.iter().filter(|&&v| v > 0.0).count() >= 2);
                 prop_assert!(counting.iter().all(|&v| v == 0.0 || v < rule.lead_share() * total));
+            }
+            Pathway::Neither => {
+                prop_assert!(p.outcome.value >= low);
+                prop_assert_eq!(total, 0.0);
             }
             _ => prop_assert!(false, "unexpected pathway"),
         }

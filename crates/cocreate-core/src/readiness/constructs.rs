@@ -4,7 +4,7 @@
 use crate::scoring::ResponseRange;
 
 use super::error::ReadinessError;
-use super::pathway::{Pathway, PathwayProfile, Recommendation, LOW_READINESS_NOTE};
+use super::pathway::{Pathway, PathwayProfile, Recommendation, LOW_READINESS_NOTE, NEITHER_NOTE};
 
 /// Which construct plays which role: traits → mediators → outcome.
 ///
@@ -195,23 +195,25 @@ impl Constructs {
             Pathway::Led(j) => self.pathways.get(j).map_or("unknown", |p| &p.name),
             Pathway::Dual => "dual",
             Pathway::LowReadiness => "low readiness",
+            Pathway::Neither => "neither strongly",
         }
     }
 
-    /// Every pathway in reporting order: led by each mediator, dual, low readiness.
+    /// Every pathway in reporting order: led by each mediator, dual, low readiness, neither
+    /// strongly (the order of the pathway codes).
     ///
     /// ```
     /// use cocreate_core::readiness::{Constructs, Pathway};
     /// use cocreate_core::scoring::ResponseRange;
     /// let c = Constructs::cocreation(ResponseRange::new(1.0, 5.0)?);
-    /// assert_eq!(c.pathways().len(), 4);
+    /// assert_eq!(c.pathways().len(), 5);
     /// assert_eq!(c.pathways()[3], Pathway::LowReadiness);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn pathways(&self) -> Vec<Pathway> {
         (0..self.mediators.len())
             .map(Pathway::Led)
-            .chain([Pathway::Dual, Pathway::LowReadiness])
+            .chain([Pathway::Dual, Pathway::LowReadiness, Pathway::Neither])
             .collect()
     }
 
@@ -246,6 +248,7 @@ impl Constructs {
                 }
             }
             Pathway::LowReadiness => r.note = Some(LOW_READINESS_NOTE.to_string()),
+            Pathway::Neither => r.note = Some(NEITHER_NOTE.to_string()),
         }
         r
     }

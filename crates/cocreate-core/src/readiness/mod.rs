@@ -15,7 +15,9 @@
 //! variance plus parameter uncertainty by the delta method), the contribution of each
 //! pathway, the dominant [`Pathway`] by a transparent [`PathwayRule`], and the
 //! [`Recommendation`] (formats and framing). [`ReadinessModel::segment`] does the same for
-//! a customer base. [`validate()`] measures how well the model predicts customers it was
+//! a customer base, [`ReadinessModel::invitations`] lists every respondent of a survey
+//! with the pathway, the invitation and why, sorted by predicted willingness
+//! ([`InvitationList::to_csv`]). [`validate()`] measures how well the model predicts customers it was
 //! not fitted on ([`Validation`]). Formulas and sources: `docs/methods/readiness.md`.
 //!
 //! ```
@@ -76,6 +78,7 @@ mod constructs;
 mod coproducer;
 mod encounter;
 mod error;
+mod invite;
 mod model;
 mod pathway;
 mod predict;
@@ -88,6 +91,7 @@ pub use coproducer::{
 };
 pub use encounter::{Aspect, Perception, PerceptionRule};
 pub use error::ReadinessError;
+pub use invite::{Invitation, InvitationList};
 pub use model::{Coefficients, Provenance, ReadinessModel, ReadinessModelBuilder};
 pub use pathway::{
     Pathway, PathwayProfile, PathwayRule, PathwayRuleBuilder, Recommendation, Threshold,

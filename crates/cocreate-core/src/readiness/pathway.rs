@@ -115,10 +115,15 @@ pub enum Pathway {
     /// Readiness runs mainly through this mediator (an index into the model's mediators;
     /// its [`PathwayProfile`] names it, e.g. "innovation-led").
     Led(usize),
-    /// No single pathway leads: two or more contribute comparably, or none stands out.
+    /// Two or more mediators contribute enough to count and none carries the lead share:
+    /// readiness runs through both (or all) pathways.
     Dual,
     /// The predicted outcome lies below the low-readiness threshold.
     LowReadiness,
+    /// Readiness is at least the low threshold but no mediator contributes enough to count
+    /// (the customer is near or below the average on every pathway): "neither strongly",
+    /// with no pathway-specific format.
+    Neither,
 }
 
 /// A cut-off on the outcome.
@@ -165,14 +170,22 @@ impl Threshold {
 /// reference customer, see `docs/methods/readiness.md`) and the outcome's model-implied
 /// standard deviation `σ_y`:
 ///
-/// 1. `ŷ` below the `low` threshold → [`Pathway::LowReadiness`];
-/// 2. a mediator *counts* when `via_j ≥ min_contribution · σ_y` (and `via_j > 0`);
-/// 3. if the largest counting contribution is at least `lead_share` of the sum of the
-///    counting contributions → [`Pathway::Led`] by that mediator;
-/// 4. otherwise (comparable contributions, or none counts) → [`Pathway::Dual`].
+/// 1. `ŷ` strictly below the `low` threshold → [`Pathway::LowReadiness`] (exactly at the
+///    threshold is not low);
+/// 2. a mediator *counts* when `via_j > 0` and `via_j ≥ min_contribution · σ_y` (exactly
+///    at the minimum counts; zero and −0.0 never count, even with `min_contribution` 0);
+/// 3. no mediator counts (the customer is near or below the average on every pathway) →
+///    [`Pathway::Neither`] ("neither strongly"), never dual;
+/// 4. the largest counting contribution is at least `lead_share` of the sum of the
+///    counting contributions (exactly at the share leads) → [`Pathway::Led`] by that
+///    mediator; a lone counting mediator always leads;
+/// 5. otherwise → [`Pathway::Dual`]: two or more mediators count and none carries the
+///    lead share. That is the tie margin: with two mediators the leader must contribute at
+///    least `lead_share / (1 − lead_share)` times the other (2× by default), so equal
+///    contributions are always dual, since `lead_share > 0.5`.
 ///
-/// Defaults: `low` = the scale midpoint, `lead_share` = 2/3 (with two mediators: the
-/// leader contributes at least twice as much as the other), `min_contribution` = 0.1.
+/// Defaults: `low` = the scale midpoint, `lead_share` = 2/3, `min_contribution` = 0.1.
+/// Every [`super::Prediction`] carries a `why` sentence with the figures the rule compared.
 ///
 /// ```
 /// use cocreate_core::readiness::{PathwayRule, Threshold};
@@ -304,7 +317,8 @@ pub(crate) struct ResolvedRule {
 }
 
 impl ResolvedRule {
-    /// The pathway code: `0..q` led by mediator `j`, `q` dual, `q + 1` low readiness.
+    /// The pathway code: `0..q` led by mediator `j`, `q` dual, `q + 1` low readiness,
+    /// `q + 2` neither.
     /// Written with selects rather than branches: pathways of consecutive customers are
     /// unpredictable, and mispredicted branches would dominate the batch loop.
     #[inline]
@@ -325,7 +339,13 @@ impl ResolvedRule {
             lead = if better { j } else { lead };
         }
         let led = lead < q && best >= self.lead_share * sum;
-        let code = if led { lead } else { q };
+        let code = if led {
+            lead
+        } else if sum > 0.0 {
+            q
+        } else {
+            q + 2
+        };
         if outcome < self.low {
             q + 1
         } else {
@@ -340,8 +360,10 @@ pub(crate) fn pathway_of(code: usize, q: usize) -> Pathway {
         Pathway::Led(code)
     } else if code == q {
         Pathway::Dual
-    } else {
+    } else if code == q + 1 {
         Pathway::LowReadiness
+    } else {
+        Pathway::Neither
     }
 }
 
@@ -362,7 +384,8 @@ pub(crate) fn pathway_of(code: usize, q: usize) -> Pathway {
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Recommendation {
-    /// The pathway's name ("innovation-led", "involvement-led", "dual", "low readiness").
+    /// The pathway's name ("innovation-led", "involvement-led", "dual", "neither strongly",
+    /// "low readiness").
     pub pathway: String,
     /// Co-creation formats to offer.
     pub formats: Vec<String>,
@@ -371,6 +394,9 @@ pub struct Recommendation {
     /// What to do instead, when no format is recommended.
     pub note: Option<String>,
 }
+
+/// The note of the "neither strongly" pathway.
+pub(crate) const NEITHER_NOTE: &str = "no pathway contributes enough to count (the customer is near the average on every pathway), so no pathway-specific format is recommended; a general invitation, or co-producer readiness, decides";
 
 /// The note of the low-readiness pathway.
 pub(crate) const LOW_READINESS_NOTE: &str = "the predicted willingness is below the low-readiness threshold, so personality recommends no co-creation format; personality is a weak prior, not a gate: check co-producer readiness (motivation, role clarity, task communicated, ability) before ruling the customer out";
@@ -396,6 +422,79 @@ mod repr {
                 .lead_share(r.lead_share)
                 .min_contribution(r.min_contribution)
                 .build()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The rule's boundaries, exactly at each threshold.
+    use super::*;
+    use proptest::prelude::*;
+
+    fn rule(min: f64) -> ResolvedRule {
+        ResolvedRule {
+            low: 3.0,
+            lead_share: 2.0 / 3.0,
+            min_contribution: min,
+        }
+    }
+
+    fn classify(r: &ResolvedRule, y: f64, via: &[f64]) -> Pathway {
+        pathway_of(r.classify(y, via), via.len())
+    }
+
+    #[test]
+    fn the_average_customer_is_neither_not_dual() {
+        let r = rule(0.1);
+        assert_eq!(classify(&r, 3.5, &[0.0, 0.0]), Pathway::Neither);
+        assert_eq!(classify(&r, 3.5, &[-0.0, -0.0]), Pathway::Neither);
+        assert_eq!(classify(&r, 3.5, &[-0.0, 0.0]), Pathway::Neither);
+        // Even when nothing is too small to count.
+        assert_eq!(classify(&rule(0.0), 3.5, &[-0.0, 0.0]), Pathway::Neither);
+    }
+
+    #[test]
+    fn exactly_at_each_threshold() {
+        let r = rule(0.1);
+        // Exactly at low is not low; just below is.
+        assert_eq!(classify(&r, 3.0, &[0.5, 0.0]), Pathway::Led(0));
+        assert!(classify(&r, 2.999_999_999, &[0.5, 0.0]) == Pathway::LowReadiness);
+        // Exactly at the minimum contribution counts.
+        assert_eq!(classify(&r, 3.5, &[0.1, 0.0]), Pathway::Led(0));
+        assert_eq!(classify(&r, 3.5, &[0.099_999, 0.0]), Pathway::Neither);
+        // Exactly at the lead share leads: 0.4 of 0.6 is 2/3 (0.4 ≥ 2/3 · 0.6 in f64).
+        let (a, b) = (0.4, 0.2);
+        assert!(a >= r.lead_share * (a + b));
+        assert_eq!(classify(&r, 3.5, &[a, b]), Pathway::Led(0));
+        assert_eq!(classify(&r, 3.5, &[b, a]), Pathway::Led(1));
+        assert_eq!(classify(&r, 3.5, &[0.39, 0.2]), Pathway::Dual);
+    }
+
+    proptest! {
+        #[test]
+        fn ties_are_dual_never_led(v in 0.1f64..2.0, y in 3.0f64..5.0) {
+            prop_assert_eq!(classify(&rule(0.1), y, &[v, v]), Pathway::Dual);
+        }
+
+        #[test]
+        fn the_label_agrees_with_the_largest_contribution(
+            a in -2.0f64..2.0, b in -2.0f64..2.0, y in 1.0f64..5.0, min in 0.0f64..0.5,
+        ) {
+            let r = rule(min);
+            let counts = |v: f64| v > 0.0 && v >= min;
+            match classify(&r, y, &[a, b]) {
+                Pathway::LowReadiness => prop_assert!(y < 3.0),
+                Pathway::Led(0) => prop_assert!(y >= 3.0 && counts(a) && (!counts(b) || a >= 2.0 * b - 1e-12)),
+                Pathway::Led(1) => prop_assert!(y >= 3.0 && counts(b) && (!counts(a) || b >= 2.0 * a - 1e-12)),
+                Pathway::Dual => prop_assert!(y >= 3.0 && counts(a) && counts(b)),
+                Pathway::Neither => prop_assert!(y >= 3.0 && !counts(a) && !counts(b)),
+                other => prop_assert!(false, "unexpected {:?}", other),
+            }
+            // Sign change: flipping a positive contribution's sign never leaves it leading.
+            if counts(a) {
+                prop_assert_ne!(classify(&r, y, &[-a, b]), Pathway::Led(0));
+            }
         }
     }
 }

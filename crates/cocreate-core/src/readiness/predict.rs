@@ -109,6 +109,11 @@ pub struct Prediction {
     pub traits: Vec<f64>,
     /// Traits that were missing and predicted from the others (partial prediction only).
     pub imputed: Vec<String>,
+    /// Why the rule chose the pathway: one sentence with the contributions it compared and
+    /// the threshold that decided, e.g. "via II +0.42 vs via EI +0.11: innovation-led (II
+    /// carries 79 % of the counting contributions, at least the lead share 67 %)".
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub why: String,
 }
 
 /// Predictions for a batch of customers, column by column.
@@ -397,7 +402,7 @@ impl ReadinessModel {
         let var_y = d.resid_y + qf(&d.q_y) + extra_at(q);
         let outcome = build(c.outcome(), y, d.mean_y, d.sd_y, var_y);
         let pathway = pathway_of(d.rule.classify(y, &via), q);
-        Prediction {
+        let mut out = Prediction {
             mediators,
             outcome,
             contributions: Contributions {
@@ -409,7 +414,10 @@ impl ReadinessModel {
             recommendation: c.recommendation(pathway),
             traits: x,
             imputed,
-        }
+            why: String::new(),
+        };
+        out.why = self.why(&out);
+        out
     }
 
     /// Predicts a batch: `traits` holds n customers × p traits, row-major in model trait
@@ -796,8 +804,8 @@ impl ReadinessModel {
         let t = willing.resolve((range.min() + range.max()) / 2.0, d.mean_y, d.sd_y)?;
         let zq = d.z_level;
         let nf = n as f64;
-        let mut counts = vec![0usize; batch.q + 2];
-        let mut sums = vec![0.0; batch.q + 2];
+        let mut counts = vec![0usize; batch.q + 3];
+        let mut sums = vec![0.0; batch.q + 3];
         for (&code, y) in batch.codes.iter().zip(&batch.outcome) {
             counts[usize::from(code)] += 1;
             sums[usize::from(code)] += y;
