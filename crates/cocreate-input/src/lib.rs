@@ -280,7 +280,13 @@ fn clip(text: &str, max: usize) -> String {
 /// "unknown field `x` in scale `O`; did you mean `y`?" from serde's "unknown field `x`,
 /// expected one of `a`, `b`".
 fn unknown(what: &str, rest: &str, place: &str) -> String {
-    let Some(end) = rest.find('`') else {
+    // The name itself may hold backticks: it ends where serde's own text begins.
+    let end = ["`, expected", "`, there are no"]
+        .iter()
+        .filter_map(|tail| rest.rfind(tail))
+        .min()
+        .or_else(|| rest.rfind('`'));
+    let Some(end) = end else {
         return format!("unknown {what} `{} {place}", clip(rest, MAX_NAME));
     };
     let name = &rest[..end];
@@ -624,6 +630,24 @@ mod tests {
         let message = e.to_string();
         assert!(!message.contains('\n'), "{message}");
         assert!(message.contains("a\\nb"), "{message}");
+    }
+
+    #[test]
+    fn backticks_in_an_unknown_name_keep_the_message_short() {
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Keys {
+            scales: Vec<u8>,
+        }
+        let name = format!("a``{}``b", "d".repeat(3000));
+        let text = format!(r#"{{"{name}": 1}}"#);
+        let e = from_str::<Keys>(&text, NOUNS).unwrap_err().to_string();
+        assert!(e.len() < 600, "{} bytes: {e}", e.len());
+        assert!(
+            e.contains("the known fields are `scales`") || e.contains("did you mean"),
+            "{e}"
+        );
     }
 
     #[test]
