@@ -437,7 +437,7 @@ fn describe(
                         if list.is_empty() {
                             "entry".to_string()
                         } else {
-                            format!("entry of `{list}`")
+                            format!("entry of `{}`", clip(list, MAX_NAME))
                         }
                     });
                 let name = node.and_then(|v| {
@@ -648,6 +648,16 @@ mod tests {
             e.contains("the known fields are `scales`") || e.contains("did you mean"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn control_characters_in_list_names_are_escaped() {
+        let text = "{\"a\\nb\": [{\"x\": 1, \"x\": 2}]}";
+        let e = from_str::<serde_json::Value>(text, NOUNS)
+            .unwrap_err()
+            .to_string();
+        assert!(!e.contains('\n'), "{e}");
+        assert!(e.contains("entry of `a\\nb`"), "{e}");
     }
 
     #[test]
