@@ -19,7 +19,7 @@ const CUSTOMERS: usize = 1_000_000;
 
 fn model() -> ReadinessModel {
     let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
+        concat!(env!("CARGO_MANIFEST_DIR"), "/.."),
         "/examples/data/cocreation_composites.csv"
     );
     let data = Table::from_csv_path(path).expect("bundled composites");

@@ -20,7 +20,10 @@ use std::hint::black_box;
 const CUSTOMERS: usize = 800;
 
 fn setup() -> (Model, SemOptions, Table, Constructs) {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/");
+    let dir = concat!(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/.."),
+        "/examples/data/"
+    );
     let data = Table::from_csv_path(format!("{dir}cocreation_composites.csv")).expect("composites");
     let syntax = std::fs::read_to_string(format!("{dir}cocreation_path.lav")).expect("model");
     let model = Model::parse(&syntax).expect("model");
@@ -43,7 +46,7 @@ fn setup() -> (Model, SemOptions, Table, Constructs) {
     let mut rng = ChaCha8Rng::seed_from_u64(2026);
     let mut normal = move || {
         // Box–Muller.
-        let (u, v): (f64, f64) = (rng.gen::<f64>().max(1e-300), rng.gen());
+        let (u, v): (f64, f64) = (rng.r#gen::<f64>().max(1e-300), rng.r#gen());
         (
             (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos(),
             rng.gen_range(0..522),

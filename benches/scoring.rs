@@ -6,7 +6,7 @@
 //!   output buffers (`Scorer::score`) and into the previous batch's (`Scorer::score_into`).
 //! - Reliability of one 12-item scale over 100,000 respondents (target ≤ 10 ms).
 //!
-//! Run: `cargo bench --bench scoring -- --warm-up-time 1 --measurement-time 3`
+//! Run: `cargo bench -p cocreate-benches --bench scoring -- --warm-up-time 1 --measurement-time 3`
 //! (add `--features parallel` to see batch scoring spread over cores).
 
 use std::hint::black_box;
@@ -41,7 +41,7 @@ fn codes(n: usize, k: usize, missing: f64, seed: u64) -> Vec<u8> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     (0..n * k)
         .map(|_| {
-            if rng.gen::<f64>() < missing {
+            if rng.r#gen::<f64>() < missing {
                 MISSING
             } else {
                 rng.gen_range(1..=5u8)
@@ -128,7 +128,11 @@ fn reliability(c: &mut Criterion) {
             let e: f64 = rng.gen_range(-1.2..1.2);
             let x = (3.0 + t + e).round().clamp(1.0, 5.0) as u8;
             let x = if j % 3 == 2 { 6 - x } else { x };
-            buf[j * n + r] = if rng.gen::<f64>() < 0.02 { MISSING } else { x };
+            buf[j * n + r] = if rng.r#gen::<f64>() < 0.02 {
+                MISSING
+            } else {
+                x
+            };
         }
     }
     let responses = Responses::from_codes(&inst, n, buf, Layout::ColumnMajor).unwrap();

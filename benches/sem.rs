@@ -12,7 +12,7 @@ use rand::{Rng, SeedableRng};
 fn data(name: &str) -> Table {
     Table::from_csv_path(format!(
         "{}/examples/data/{name}",
-        env!("CARGO_MANIFEST_DIR")
+        concat!(env!("CARGO_MANIFEST_DIR"), "/..")
     ))
     .unwrap()
 }
@@ -20,7 +20,7 @@ fn data(name: &str) -> Table {
 fn model(name: &str) -> Model {
     let text = std::fs::read_to_string(format!(
         "{}/examples/data/{name}.lav",
-        env!("CARGO_MANIFEST_DIR")
+        concat!(env!("CARGO_MANIFEST_DIR"), "/..")
     ))
     .unwrap();
     Model::parse(&text).unwrap()
@@ -36,7 +36,7 @@ pub fn survey_with_missing() -> Table {
             (0..t.n_cols())
                 .map(|c| {
                     let v = t.get(r, c);
-                    if c >= 3 && rng.gen::<f64>() < 0.03 {
+                    if c >= 3 && rng.r#gen::<f64>() < 0.03 {
                         None
                     } else {
                         v

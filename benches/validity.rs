@@ -9,14 +9,18 @@ use cocreate::core::sem::{
 use criterion::{criterion_group, criterion_main, Criterion};
 
 fn data(path: &str) -> Table {
-    Table::from_csv_path(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    Table::from_csv_path(format!(
+        "{}/{path}",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/..")
+    ))
+    .unwrap()
 }
 
 /// The measurement part of the bundled co-creation SEM: the 8-factor CFA.
 fn cfa() -> Model {
     let text = std::fs::read_to_string(format!(
         "{}/examples/data/cocreation_sem.lav",
-        env!("CARGO_MANIFEST_DIR")
+        concat!(env!("CARGO_MANIFEST_DIR"), "/..")
     ))
     .unwrap();
     let measurement: Vec<&str> = text.lines().filter(|l| l.contains("=~")).collect();

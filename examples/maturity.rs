@@ -30,10 +30,10 @@ use serde_json::{json, Value};
 
 /// Appends a line to the report.
 macro_rules! say {
-    ($out:expr) => {{
+    ($out:expr_2021) => {{
         let _ = writeln!($out);
     }};
-    ($out:expr, $($arg:tt)*) => {{
+    ($out:expr_2021, $($arg:tt)*) => {{
         let _ = writeln!($out, $($arg)*);
     }};
 }

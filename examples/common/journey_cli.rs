@@ -10,7 +10,7 @@ use serde_json::Value;
 
 /// `writeln!` into a `String` (which cannot fail).
 macro_rules! outln {
-    ($out:expr, $($arg:tt)*) => {{
+    ($out:expr_2021, $($arg:tt)*) => {{
         use std::fmt::Write as _;
         let _ = writeln!($out, $($arg)*);
     }};

@@ -312,7 +312,7 @@ fn simulate(n: usize, seed: u64) -> Table {
     let mut normal = move || {
         // Box–Muller.
         let u1: f64 = rng.gen_range(f64::EPSILON..1.0);
-        let u2: f64 = rng.gen();
+        let u2: f64 = rng.r#gen();
         (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos()
     };
     let rows = (0..n)

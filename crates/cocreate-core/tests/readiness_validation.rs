@@ -342,7 +342,7 @@ fn simulate(n: usize, direct_n: f64, seed: u64) -> Table {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut g = || {
         // Sum of uniforms: a bounded, roughly normal draw.
-        (0..6).map(|_| rng.gen::<f64>()).sum::<f64>() - 3.0
+        (0..6).map(|_| rng.r#gen::<f64>()).sum::<f64>() - 3.0
     };
     let rows = (0..n)
         .map(|_| {

@@ -19,7 +19,9 @@ fn table(names: &[&str], rows: Vec<Vec<f64>>) -> Table {
 /// Data whose sample covariance (N denominator) is exactly `target`.
 fn exact(target: &[[f64; 3]; 3], n: usize, seed: u64) -> Table {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
-    let mut z: Vec<[f64; 3]> = (0..n).map(|_| [rng.gen(), rng.gen(), rng.gen()]).collect();
+    let mut z: Vec<[f64; 3]> = (0..n)
+        .map(|_| [rng.r#gen(), rng.r#gen(), rng.r#gen()])
+        .collect();
     // Centre and orthonormalise the columns so that Z'Z / n = I.
     for j in 0..3 {
         let m = z.iter().map(|r| r[j]).sum::<f64>() / n as f64;

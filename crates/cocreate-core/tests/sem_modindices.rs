@@ -126,12 +126,12 @@ mod props {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
         let rows = (0..n)
             .map(|_| {
-                let f: f64 = rng.gen::<f64>() - 0.5;
-                let g: f64 = 0.5 * f + rng.gen::<f64>() - 0.5;
+                let f: f64 = rng.r#gen::<f64>() - 0.5;
+                let g: f64 = 0.5 * f + rng.r#gen::<f64>() - 0.5;
                 (0..6)
                     .map(|j| {
                         let base = if j < 3 { f } else { g };
-                        let v = base * (1.0 + j as f64 * 0.1) + 0.4 * (rng.gen::<f64>() - 0.5);
+                        let v = base * (1.0 + j as f64 * 0.1) + 0.4 * (rng.r#gen::<f64>() - 0.5);
                         Some(if j == col { v * k } else { v })
                     })
                     .collect()

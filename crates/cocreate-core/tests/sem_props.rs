@@ -10,11 +10,11 @@ fn data(seed: u64, n: usize, names: &[&str]) -> Table {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     let rows = (0..n)
         .map(|_| {
-            let f: f64 = rng.gen::<f64>() - 0.5;
+            let f: f64 = rng.r#gen::<f64>() - 0.5;
             names
                 .iter()
                 .enumerate()
-                .map(|(k, _)| Some(f * (1.0 + k as f64 * 0.3) + rng.gen::<f64>() - 0.5))
+                .map(|(k, _)| Some(f * (1.0 + k as f64 * 0.3) + rng.r#gen::<f64>() - 0.5))
                 .collect()
         })
         .collect();

@@ -311,10 +311,10 @@ mod props {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
         let rows = (0..n)
             .map(|_| {
-                let f: f64 = rng.gen::<f64>() - 0.5;
+                let f: f64 = rng.r#gen::<f64>() - 0.5;
                 (0..5)
                     .map(|j| {
-                        let e: f64 = rng.gen::<f64>().powi(3) - 0.25;
+                        let e: f64 = rng.r#gen::<f64>().powi(3) - 0.25;
                         let v = f * (1.0 + j as f64 * 0.2) + e;
                         Some(if j == col { v * k } else { v })
                     })

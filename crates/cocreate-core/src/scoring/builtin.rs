@@ -483,7 +483,7 @@ mod tests {
             .items()
             .iter()
             .zip(s.reverse())
-            .filter(|(_, &r)| r)
+            .filter(|&(_, &r)| r)
             .map(|(i, _)| num(i))
             .collect();
         (items, rev)

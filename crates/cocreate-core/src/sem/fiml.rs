@@ -758,7 +758,7 @@ mod tests {
             .map(|r| {
                 (0..t.n_cols())
                     .map(|c| {
-                        if rng.gen::<f64>() < missing {
+                        if rng.r#gen::<f64>() < missing {
                             None
                         } else {
                             t.get(r, c)
@@ -876,7 +876,7 @@ mod tests {
             .map(|r| {
                 (0..t.n_cols())
                     .map(|c| {
-                        if c > 0 && rng.gen::<f64>() < 0.05 {
+                        if c > 0 && rng.r#gen::<f64>() < 0.05 {
                             None
                         } else {
                             t.get(r, c)

@@ -153,7 +153,7 @@ pub fn use_stage(log: &EventLog) -> UseStage {
             .iter()
             .zip(case.outcomes())
             .rev()
-            .find(|(&s, _)| post[s as usize])
+            .find(|&(&s, _)| post[s as usize])
             .map(|(_, &o)| o);
         if let Some(o) = last {
             out.converters_with_use_events += 1;

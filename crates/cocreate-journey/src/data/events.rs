@@ -725,7 +725,7 @@ impl EventLog {
             let path: Vec<u32> = case.touchpoints()[..end]
                 .iter()
                 .zip(case.stages())
-                .filter(|(_, &s)| !post_purchase.get(s as usize).copied().unwrap_or(false))
+                .filter(|&(_, &s)| !post_purchase.get(s as usize).copied().unwrap_or(false))
                 .map(|(&t, _)| t)
                 .collect();
             let entry = groups.entry(path).or_insert((0.0, 0.0, 0.0));

@@ -166,7 +166,7 @@ impl PairCounter {
             PairCounter::Dense { n, counts } => counts
                 .iter()
                 .enumerate()
-                .filter(|(_, &c)| c > 0)
+                .filter(|&(_, &c)| c > 0)
                 .map(|(i, &count)| DfgEdge {
                     from: (i / n) as u32,
                     to: (i % n) as u32,
@@ -189,7 +189,7 @@ fn sorted_counts(counts: &[u64], names: &[String]) -> Vec<ActivityCount> {
     let mut out: Vec<ActivityCount> = counts
         .iter()
         .enumerate()
-        .filter(|(_, &c)| c > 0)
+        .filter(|&(_, &c)| c > 0)
         .map(|(a, &count)| ActivityCount {
             activity: a as u32,
             count,
