@@ -9,6 +9,8 @@ use std::process::ExitCode;
 use cocreate::core::data::{CsvOptions, DataWarning, Table};
 use cocreate::core::scoring::{Instrument, Responses};
 
+#[path = "cli.rs"]
+pub mod cli;
 #[path = "output.rs"]
 pub mod output;
 
