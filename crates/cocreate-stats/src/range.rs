@@ -1,14 +1,14 @@
-//! The rating scale on which people answer (a 1–5 Likert item, a 0–10 likelihood, a 1–7
+//! The range of answers people give (a 1–5 Likert item, a 0–10 likelihood, a 1–7
 //! expectation rating).
 
 use std::fmt;
 
-/// Why a rating scale was refused.
+/// Why a response range was refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
-pub enum ScaleError {
+pub enum RangeError {
     /// The ends are not finite or not in order.
-    #[error("a rating scale needs finite ends with min < max, got {min} to {max}")]
+    #[error("a response range needs finite ends with min < max, got {min} to {max}")]
     Bounds {
         /// The lower end given.
         min: f64,
@@ -16,7 +16,7 @@ pub enum ScaleError {
         max: f64,
     },
     /// An integer scale was given ends that are not whole numbers.
-    #[error("an integer rating scale needs whole-number ends, got {min} to {max}")]
+    #[error("an integer response range needs whole-number ends, got {min} to {max}")]
     NotWhole {
         /// The lower end given.
         min: f64,
@@ -28,48 +28,48 @@ pub enum ScaleError {
 /// A closed range of answers `[min, max]`, optionally of whole points only.
 ///
 /// ```
-/// use cocreate_stats::RatingScale;
+/// use cocreate_stats::ResponseRange;
 ///
-/// let s = RatingScale::new(1.0, 7.0)?;
+/// let s = ResponseRange::new(1.0, 7.0)?;
 /// assert_eq!(s.midpoint(), 4.0);
 /// assert_eq!(s.reverse(7.0), 1.0);
 /// assert!(s.contains(6.0) && !s.contains(6.5));
 /// assert_eq!(s.normalize(4.0), 0.5);
-/// assert!(RatingScale::new(5.0, 1.0).is_err());
-/// # Ok::<(), cocreate_stats::ScaleError>(())
+/// assert!(ResponseRange::new(5.0, 1.0).is_err());
+/// # Ok::<(), cocreate_stats::RangeError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(
     feature = "serde",
     derive(serde::Serialize, serde::Deserialize),
-    serde(try_from = "RawScale", into = "RawScale")
+    serde(try_from = "RawRange", into = "RawRange")
 )]
-pub struct RatingScale {
+pub struct ResponseRange {
     min: f64,
     max: f64,
     integer: bool,
 }
 
-impl RatingScale {
+impl ResponseRange {
     /// A scale of whole points from `min` to `max` (the usual questionnaire item).
-    pub fn new(min: f64, max: f64) -> Result<Self, ScaleError> {
+    pub fn new(min: f64, max: f64) -> Result<Self, RangeError> {
         Self::with_integer(min, max, true)
     }
 
     /// A continuous scale from `min` to `max` (a slider, a mean of items).
-    pub fn continuous(min: f64, max: f64) -> Result<Self, ScaleError> {
+    pub fn continuous(min: f64, max: f64) -> Result<Self, RangeError> {
         Self::with_integer(min, max, false)
     }
 
     /// A scale from `min` to `max`, of whole points when `integer`.
-    pub fn with_integer(min: f64, max: f64, integer: bool) -> Result<Self, ScaleError> {
+    pub fn with_integer(min: f64, max: f64, integer: bool) -> Result<Self, RangeError> {
         if !min.is_finite() || !max.is_finite() || min >= max {
-            return Err(ScaleError::Bounds { min, max });
+            return Err(RangeError::Bounds { min, max });
         }
         if integer && (min.fract() != 0.0 || max.fract() != 0.0) {
-            return Err(ScaleError::NotWhole { min, max });
+            return Err(RangeError::NotWhole { min, max });
         }
-        Ok(RatingScale { min, max, integer })
+        Ok(ResponseRange { min, max, integer })
     }
 
     /// The lowest answer.
@@ -124,17 +124,17 @@ impl RatingScale {
     }
 }
 
-impl fmt::Display for RatingScale {
+impl fmt::Display for ResponseRange {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "[{}, {}]", self.min, self.max)
     }
 }
 
-/// The serialised form, read back through [`RatingScale::with_integer`].
+/// The serialised form, read back through [`ResponseRange::with_integer`].
 #[cfg(feature = "serde")]
 #[derive(serde::Serialize, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawScale {
+struct RawRange {
     min: f64,
     max: f64,
     #[serde(default = "yes")]
@@ -147,17 +147,17 @@ fn yes() -> bool {
 }
 
 #[cfg(feature = "serde")]
-impl TryFrom<RawScale> for RatingScale {
-    type Error = ScaleError;
-    fn try_from(r: RawScale) -> Result<Self, ScaleError> {
-        RatingScale::with_integer(r.min, r.max, r.integer)
+impl TryFrom<RawRange> for ResponseRange {
+    type Error = RangeError;
+    fn try_from(r: RawRange) -> Result<Self, RangeError> {
+        ResponseRange::with_integer(r.min, r.max, r.integer)
     }
 }
 
 #[cfg(feature = "serde")]
-impl From<RatingScale> for RawScale {
-    fn from(s: RatingScale) -> Self {
-        RawScale {
+impl From<ResponseRange> for RawRange {
+    fn from(s: ResponseRange) -> Self {
+        RawRange {
             min: s.min,
             max: s.max,
             integer: s.integer,
@@ -172,28 +172,29 @@ mod tests {
     #[test]
     fn refuses_bad_ends() {
         assert!(matches!(
-            RatingScale::new(1.0, 1.0),
-            Err(ScaleError::Bounds { .. })
+            ResponseRange::new(1.0, 1.0),
+            Err(RangeError::Bounds { .. })
         ));
         assert!(matches!(
-            RatingScale::new(f64::NAN, 1.0),
-            Err(ScaleError::Bounds { .. })
+            ResponseRange::new(f64::NAN, 1.0),
+            Err(RangeError::Bounds { .. })
         ));
         assert!(matches!(
-            RatingScale::new(1.5, 5.0),
-            Err(ScaleError::NotWhole { .. })
+            ResponseRange::new(1.5, 5.0),
+            Err(RangeError::NotWhole { .. })
         ));
-        assert!(RatingScale::continuous(1.5, 5.0).is_ok());
+        assert!(ResponseRange::continuous(1.5, 5.0).is_ok());
     }
 
     #[cfg(feature = "serde")]
     #[test]
     fn serde_goes_through_the_constructor() {
-        let s: RatingScale = serde_json::from_str(r#"{"min": 1, "max": 5}"#).unwrap();
-        assert_eq!(s, RatingScale::new(1.0, 5.0).unwrap());
-        assert!(serde_json::from_str::<RatingScale>(r#"{"min": 5, "max": 1}"#).is_err());
-        assert!(serde_json::from_str::<RatingScale>(r#"{"min": 1, "max": 5, "x": 1}"#).is_err());
-        let back: RatingScale = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+        let s: ResponseRange = serde_json::from_str(r#"{"min": 1, "max": 5}"#).unwrap();
+        assert_eq!(s, ResponseRange::new(1.0, 5.0).unwrap());
+        assert!(serde_json::from_str::<ResponseRange>(r#"{"min": 5, "max": 1}"#).is_err());
+        assert!(serde_json::from_str::<ResponseRange>(r#"{"min": 1, "max": 5, "x": 1}"#).is_err());
+        let back: ResponseRange =
+            serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
         assert_eq!(back, s);
     }
 }
