@@ -173,6 +173,12 @@ fn min_answered_problems_are_option_errors() {
             ScoringOptions::new().missing(MissingPolicy::Prorate { min_answered: k }),
         )
         .unwrap_err();
-        assert!(matches!(err, ScoringError::Options(_)), "{err:?}");
+        assert!(
+            matches!(
+                err,
+                ScoringError::MinAnsweredZero | ScoringError::MinAnsweredAboveScale { .. }
+            ),
+            "{err:?}"
+        );
     }
 }

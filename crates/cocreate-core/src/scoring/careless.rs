@@ -37,8 +37,8 @@ use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use super::error::ScoringError;
 use super::instrument::Instrument;
+use super::moments::PairwiseMoments;
 use super::responses::Responses;
-use super::stats::PairwiseMoments;
 
 /// Mahalanobis distance of one respondent from the sample.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -137,7 +137,7 @@ pub fn longstring(row: &[Option<f64>]) -> usize {
 /// ```
 pub fn irv(row: &[Option<f64>]) -> Option<f64> {
     let v: Vec<f64> = row.iter().flatten().copied().collect();
-    super::stats::variance(&v).map(f64::sqrt)
+    cocreate_stats::sample_sd(&v)
 }
 
 fn even_odd(inst: &Instrument, columns: &[Vec<usize>], row: &[Option<f64>], c: f64) -> Option<f64> {

@@ -40,6 +40,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod alpha;
 mod batch;
 pub mod builtin;
 pub mod careless;
@@ -47,6 +48,9 @@ mod error;
 mod instrument;
 mod kernel;
 mod limits;
+mod linalg;
+mod moments;
+mod normed;
 mod norms;
 mod omega;
 #[allow(clippy::needless_range_loop)] // index loops read as the formulas
@@ -54,15 +58,17 @@ mod omega_h;
 mod reliability;
 mod responses;
 mod score;
+mod scorer;
 mod scores;
-mod stats;
 
-pub use error::{CellPosition, ScoringError};
-pub use instrument::{Instrument, KeyFileNotes, ResponseRange, Scale, MAX_KEY_FILE_BYTES};
+/// The range of answers an instrument allows (shared with the rest of cocreate:
+/// `cocreate_stats::ResponseRange`).
+pub use cocreate_stats::{RangeError, ResponseRange};
+pub use error::{CellPosition, ItemOrderProblem, ScoringError};
+pub use instrument::{Instrument, KeyFileNotes, Scale, MAX_KEY_FILE_BYTES};
 pub use limits::{MAX_CELLS, MAX_ITEMS, MAX_ITEMS_PER_SCALE, MAX_KEYED_ITEMS, MAX_SCALES};
-pub use norms::{
-    pomp, NormedScore, NormedScores, Norms, PercentileMethod, PercentilePoint, ScaleNorm,
-};
+pub use normed::{pomp, NormedScore, NormedScores};
+pub use norms::{Norms, PercentileMethod, PercentilePoint, ScaleNorm};
 pub use omega::OmegaTotal;
 pub use omega_h::{
     omega_hierarchical, omega_hierarchical_from_table, LoadingTable, OmegaError, OmegaGroup,
@@ -70,8 +76,8 @@ pub use omega_h::{
 };
 pub use reliability::{
     AlphaIfDropped, ConfidenceInterval, ItemStatistics, LabelledMatrix, Reliability,
-    ReliabilityWarning, ScaleReliability,
+    ReliabilityWarning, ScaleReliability, SkipReason,
 };
 pub use responses::{Layout, Responses, MISSING};
-pub use score::{MissingPolicy, ReverseRange, Scorer, ScoringOptions};
+pub use scorer::{MissingPolicy, ReverseRange, Scorer, ScoringOptions};
 pub use scores::{RespondentScores, ScaleScore, ScaleSummary, Scores};

@@ -8,7 +8,7 @@ use std::fmt;
 
 use nalgebra::{DMatrix, DVector, SymmetricEigen};
 
-use super::stats::smc;
+use super::linalg::smc;
 use crate::data::{DataError, Table};
 
 /// Most items accepted (the work grows with the cube of the item count).

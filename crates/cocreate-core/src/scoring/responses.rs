@@ -13,7 +13,8 @@ use std::sync::Arc;
 use crate::data::{Ids, Table};
 
 use super::error::{CellPosition, ScoringError};
-use super::instrument::{Instrument, ResponseRange};
+use super::instrument::Instrument;
+use cocreate_stats::ResponseRange;
 
 /// The byte code of a missing answer in byte-coded responses.
 pub const MISSING: u8 = u8::MAX;
@@ -81,7 +82,7 @@ impl Responses {
         layout: Layout,
     ) -> Result<Self, ScoringError> {
         let range = inst.range();
-        if !range.fits_codes() {
+        if !fits_codes(&range) {
             return Err(ScoringError::CodesUnsupported {
                 instrument: inst.name().to_string(),
                 min: range.min(),
@@ -203,7 +204,7 @@ impl Responses {
                 }
             }
         }
-        let cells = if range.fits_codes() {
+        let cells = if fits_codes(&range) {
             let mut codes = vec![MISSING; n * k];
             for r in 0..n {
                 for c in 0..k {
@@ -439,6 +440,11 @@ impl Responses {
     }
 }
 
+/// Whether answers in `range` fit the byte-code fast path: whole numbers from 0 to 254.
+pub(crate) fn fits_codes(range: &ResponseRange) -> bool {
+    range.integer() && range.min() >= 0.0 && range.max() <= 254.0
+}
+
 /// Transposes an `n × k` row-major buffer into column-major order.
 fn transpose<T: Copy + Default>(src: &[T], n: usize, k: usize) -> Vec<T> {
     let mut out = vec![T::default(); n * k];
@@ -626,7 +632,7 @@ mod tests {
         ));
         let slider = Instrument::new(
             "s",
-            crate::scoring::ResponseRange::with_integer(0.0, 100.0, false).unwrap(),
+            cocreate_stats::ResponseRange::with_integer(0.0, 100.0, false).unwrap(),
             vec![crate::scoring::Scale::from_keys("S", &["a"]).unwrap()],
         )
         .unwrap();

@@ -7,7 +7,7 @@ use crate::data::{Ids, Table};
 
 use super::error::ScoringError;
 use super::kernel::ScoreRule;
-use super::score::{MissingPolicy, Scorer};
+use super::scorer::{MissingPolicy, Scorer};
 
 /// One respondent's score on one scale.
 #[derive(Debug, Clone, PartialEq)]

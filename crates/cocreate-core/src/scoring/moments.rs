@@ -1,14 +1,15 @@
-//! Numerical building blocks: pairwise-complete item covariances, squared multiple
-//! correlations, the pseudo-inverse, medians and F quantiles.
-
-use nalgebra::DMatrix;
-use statrs::distribution::{Continuous, ContinuousCDF, FisherSnedecor};
+//! Pairwise-complete moments of the items: counts, means, covariances and correlations
+//! over the respondents who answered both items of each pair, as R's
+//! `cov(x, use = "pairwise")` and `cor(x, use = "pairwise")` compute them.
 
 use super::responses::{Cells, Responses, MISSING};
 
-/// Rows per block of the integer moment kernel: a product of two doubled answers is at
-/// most 508², so a block's sum of 4096 of them fits an `i32`.
+/// Most rows per block of the integer moment kernel: a product of two doubled answers is
+/// at most 508², so a block's sum of 4096 of them fits an `i32`.
 const COV_BLOCK: usize = 4096;
+/// Bytes of answers per block: the block of every item stays in the L2 cache while the
+/// k(k + 1)/2 dot products read it (fewer rows per block for long instruments).
+const COV_BLOCK_BYTES: usize = 1 << 20;
 
 /// Pairwise-complete moments of the items: for every pair the number of respondents who
 /// answered both and the covariance over exactly those respondents (denominator n − 1),
@@ -76,16 +77,21 @@ fn integer_moments(
     let mut sx = vec![0i64; k];
     let mut answers = vec![0i64; k];
     // Over the rows where item j is missing, at j·k + i: answers to i, Σxᵢ, Σxᵢ².
-    let mut gone_a = vec![0i64; pairs];
-    let mut gone_x = vec![0i64; pairs];
-    let mut gone_xx = vec![0i64; pairs];
-    let mut x = vec![0i16; k * COV_BLOCK];
+    // Only needed (and only allocated) when answers are missing and not imputed.
+    let corrections = imputed.is_none() && codes.contains(&MISSING);
+    let gone_len = if corrections { pairs } else { 0 };
+    let mut gone_a = vec![0i64; gone_len];
+    let mut gone_x = vec![0i64; gone_len];
+    let mut gone_xx = vec![0i64; gone_len];
+    let block = (COV_BLOCK_BYTES / (2 * k.max(1))).clamp(256, COV_BLOCK);
+    let stride = block;
+    let mut x = vec![0i16; k * stride];
     let mut missing_rows: Vec<usize> = Vec::new();
-    for r0 in (0..n).step_by(COV_BLOCK) {
-        let len = COV_BLOCK.min(n - r0);
+    for r0 in (0..n).step_by(block) {
+        let len = block.min(n - r0);
         let col = |j: usize| &codes[j * n + r0..j * n + r0 + len];
         for j in 0..k {
-            let xj = &mut x[j * COV_BLOCK..j * COV_BLOCK + len];
+            let xj = &mut x[j * stride..j * stride + len];
             let mut answered = 0i32;
             let mut sum = 0i32;
             for (xv, &v) in xj.iter_mut().zip(col(j)) {
@@ -98,13 +104,13 @@ fn integer_moments(
             sx[j] += i64::from(sum);
         }
         for i in 0..k {
-            let xi = &x[i * COV_BLOCK..i * COV_BLOCK + len];
+            let xi = &x[i * stride..i * stride + len];
             for j in i..k {
-                let xj = &x[j * COV_BLOCK..j * COV_BLOCK + len];
+                let xj = &x[j * stride..j * stride + len];
                 sxy[i * k + j] += i64::from(dot(xi, xj));
             }
         }
-        if imputed.is_some() {
+        if !corrections {
             continue;
         }
         for j in 0..k {
@@ -118,7 +124,7 @@ fn integer_moments(
             );
             for &r in &missing_rows {
                 for i in 0..k {
-                    let xi = i64::from(x[i * COV_BLOCK + r]);
+                    let xi = i64::from(x[i * stride + r]);
                     gone_a[j * k + i] += i64::from(codes[i * n + r0 + r] != MISSING);
                     gone_x[j * k + i] += xi;
                     gone_xx[j * k + i] += xi * xi;
@@ -142,13 +148,17 @@ fn integer_moments(
             answers[i]
         }
     };
+    let gone = |v: &[i64], at: usize| if corrections { v[at] } else { 0 };
     for i in 0..k {
         for j in i..k {
             // Σxᵢ and Σxᵢ² over the rows with j answered, and Σxⱼ, Σxⱼ² over those with i.
-            let (sxi, sxj) = (sx[i] - gone_x[j * k + i], sx[j] - gone_x[i * k + j]);
-            let qi = sxy[i * k + i] - gone_xx[j * k + i];
-            let qj = sxy[j * k + j] - gone_xx[i * k + j];
-            let m = present(i) - gone_a[j * k + i];
+            let (sxi, sxj) = (
+                sx[i] - gone(&gone_x, j * k + i),
+                sx[j] - gone(&gone_x, i * k + j),
+            );
+            let qi = sxy[i * k + i] - gone(&gone_xx, j * k + i);
+            let qj = sxy[j * k + j] - gone(&gone_xx, i * k + j);
+            let m = present(i) - gone(&gone_a, j * k + i);
             out.count[i * k + j] = m as usize;
             out.count[j * k + i] = m as usize;
             if m >= 2 {
@@ -249,144 +259,4 @@ fn float_moments(responses: &Responses, imputed: Option<&[f64]>) -> PairwiseMome
         }
     }
     out
-}
-
-/// Correlation matrix from a covariance matrix (both k × k row-major).
-pub(crate) fn cov2cor(cov: &[f64], k: usize) -> Vec<f64> {
-    let sd: Vec<f64> = (0..k).map(|i| cov[i * k + i].sqrt()).collect();
-    let mut r = vec![0.0; k * k];
-    for i in 0..k {
-        for j in 0..k {
-            r[i * k + j] = if i == j {
-                1.0
-            } else {
-                cov[i * k + j] / (sd[i] * sd[j])
-            };
-        }
-    }
-    r
-}
-
-/// Moore–Penrose pseudo-inverse by SVD, dropping singular values below
-/// √ε · largest (psych's `Pinv`).
-pub(crate) fn pinv(m: &[f64], k: usize) -> DMatrix<f64> {
-    let a = DMatrix::from_row_slice(k, k, m);
-    let svd = a.svd(true, true);
-    let d = &svd.singular_values;
-    let dmax = d.iter().copied().fold(0.0, f64::max);
-    let tol = f64::EPSILON.sqrt() * dmax;
-    let (Some(u), Some(vt)) = (svd.u.as_ref(), svd.v_t.as_ref()) else {
-        return DMatrix::zeros(k, k);
-    };
-    let mut out = DMatrix::zeros(k, k);
-    for (s, &ds) in d.iter().enumerate() {
-        if ds > tol {
-            let v = vt.row(s).transpose();
-            let uu = u.column(s);
-            out += (v * uu.transpose()) / ds;
-        }
-    }
-    out
-}
-
-/// Squared multiple correlation of each variable with all the others, from a correlation
-/// matrix: 1 − 1 / diag(R⁺), clamped to [0, 1] (psych's `smc`).
-pub(crate) fn smc(r: &[f64], k: usize) -> Vec<f64> {
-    if k == 0 {
-        return Vec::new();
-    }
-    if k == 1 {
-        return vec![1.0];
-    }
-    let inv = pinv(r, k);
-    (0..k)
-        .map(|i| (1.0 - 1.0 / inv[(i, i)]).clamp(0.0, 1.0))
-        .collect()
-}
-
-/// Median (R's: the mean of the two middle values for an even count); NaN when empty.
-pub(crate) fn median(mut v: Vec<f64>) -> f64 {
-    v.retain(|x| !x.is_nan());
-    if v.is_empty() {
-        return f64::NAN;
-    }
-    v.sort_by(f64::total_cmp);
-    let m = v.len();
-    if m % 2 == 1 {
-        v[m / 2]
-    } else {
-        (v[m / 2 - 1] + v[m / 2]) / 2.0
-    }
-}
-
-/// Sample variance (denominator n − 1); `None` with fewer than two values.
-pub(crate) fn variance(v: &[f64]) -> Option<f64> {
-    let n = v.len();
-    if n < 2 {
-        return None;
-    }
-    let mu = v.iter().sum::<f64>() / n as f64;
-    Some(v.iter().map(|x| (x - mu) * (x - mu)).sum::<f64>() / (n - 1) as f64)
-}
-
-/// The `p` quantile of the F distribution with `d1`, `d2` degrees of freedom, polished
-/// by Newton steps on the CDF to full double precision.
-pub(crate) fn qf(p: f64, d1: f64, d2: f64) -> Option<f64> {
-    let f = FisherSnedecor::new(d1, d2).ok()?;
-    if !(0.0..1.0).contains(&p) || p == 0.0 {
-        return None;
-    }
-    let mut x = f.inverse_cdf(p);
-    if !x.is_finite() || x <= 0.0 {
-        x = 1.0;
-    }
-    for _ in 0..100 {
-        let err = f.cdf(x) - p;
-        let dens = f.pdf(x);
-        if dens <= 0.0 || !dens.is_finite() {
-            break;
-        }
-        let mut next = x - err / dens;
-        if next <= 0.0 {
-            next = x / 2.0;
-        }
-        let done = (next - x).abs() <= 1e-15 * x;
-        x = next;
-        if done {
-            break;
-        }
-    }
-    Some(x)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn median_matches_r() {
-        assert_eq!(median(vec![3.0, 1.0, 2.0]), 2.0);
-        assert_eq!(median(vec![4.0, 1.0, 2.0, 3.0]), 2.5);
-        assert!(median(vec![]).is_nan());
-    }
-
-    #[test]
-    fn smc_of_independent_variables_is_zero() {
-        let r = [1.0, 0.0, 0.0, 1.0];
-        assert_eq!(smc(&r, 2), vec![0.0, 0.0]);
-        // Two variables correlating .6: each smc is .36.
-        let r = [1.0, 0.6, 0.6, 1.0];
-        for v in smc(&r, 2) {
-            assert!((v - 0.36).abs() < 1e-12);
-        }
-    }
-
-    #[test]
-    fn qf_matches_r() {
-        // R: qf(0.975, 2799, 11196) and qf(0.025, 2799, 11196)
-        let hi = qf(0.975, 2799.0, 11196.0).unwrap();
-        let lo = qf(0.025, 2799.0, 11196.0).unwrap();
-        assert!((hi - 1.059_781_895_323_814_3).abs() < 1e-12, "{hi}");
-        assert!((lo - 0.942_606_052_073_466_9).abs() < 1e-12, "{lo}");
-    }
 }
