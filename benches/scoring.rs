@@ -5,6 +5,12 @@
 //!   and within 3× of a plain sum over the same bytes, also timed here), both into fresh
 //!   output buffers (`Scorer::score`) and into the previous batch's (`Scorer::score_into`).
 //! - Reliability of one 12-item scale over 100,000 respondents (target ≤ 10 ms).
+//! - Reliability of one long scale (200, 400 and 1,000 items) over 1,000 respondents,
+//!   α-if-dropped, λ6-if-dropped and ω included (target ≤ 1 s for 1,000 items): complete
+//!   answers (the correlation matrix is then singular, 1,000 respondents give rank 999)
+//!   and 2% missing.
+//! - Reading answers from CSV into `Responses` (100,000 × 60, 2% missing), the step in
+//!   front of scoring.
 //!
 //! Run: `cargo bench -p cocreate-benches --bench scoring -- --warm-up-time 1 --measurement-time 3`
 //! (add `--features parallel` to see batch scoring spread over cores).
@@ -153,5 +159,44 @@ fn reliability(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, batch, reliability);
+/// Column-major codes of `n` respondents to `k` items driven by one trait, every third
+/// item reverse keyed, `missing` of the answers missing.
+fn one_factor_codes(n: usize, k: usize, missing: f64, seed: u64) -> Vec<u8> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut buf = vec![0u8; n * k];
+    for r in 0..n {
+        let t: f64 = rng.gen_range(-1.5..1.5);
+        for j in 0..k {
+            let e: f64 = rng.gen_range(-1.5..1.5);
+            let x = (3.0 + t + e).round().clamp(1.0, 5.0) as u8;
+            let x = if j % 3 == 2 { 6 - x } else { x };
+            buf[j * n + r] = if rng.r#gen::<f64>() < missing {
+                MISSING
+            } else {
+                x
+            };
+        }
+    }
+    buf
+}
+
+fn long_scales(c: &mut Criterion) {
+    let n = 1_000;
+    let mut g = c.benchmark_group("reliability of one long scale, 1,000 respondents");
+    g.sample_size(10);
+    for k in [200, 400, 1_000] {
+        let inst = instrument(1, k);
+        for (label, missing) in [("complete", 0.0), ("2% missing", 0.02)] {
+            let codes = one_factor_codes(n, k, missing, 3);
+            let responses = Responses::from_codes(&inst, n, codes, Layout::ColumnMajor).unwrap();
+            let scorer = Scorer::new(&inst, ScoringOptions::new()).unwrap();
+            g.bench_function(format!("{k} items, {label}"), |b| {
+                b.iter(|| scorer.reliability(black_box(&responses)).unwrap())
+            });
+        }
+    }
+    g.finish();
+}
+
+criterion_group!(benches, batch, reliability, long_scales);
 criterion_main!(benches);

@@ -560,7 +560,7 @@ fn print_constructs(scorer: &Scorer, scores: &Scores, rel: &Reliability) {
         "\n{:<4} {:<26} {:>5} {:>7} {:>7} {:>7} {:>7} {:>16} {:>7} {:>7}",
         "", "construct", "items", "alpha", "G6", "omega", "avg r", "alpha 95% CI", "mean", "sd"
     );
-    for (scale, sum) in scorer.instrument().scales().iter().zip(scores.summary()) {
+    for (scale, sum) in scorer.instrument().scales().iter().zip(scores.describe()) {
         let r = rel.scale(scale.name());
         let ci = r.and_then(|r| r.feldt).map_or("–".to_string(), |c| {
             format!("[{:.3}, {:.3}]", c.lower, c.upper)
@@ -602,7 +602,7 @@ fn reliability_json(scorer: &Scorer, scores: &Scores, rel: &Reliability) -> Valu
         .instrument()
         .scales()
         .iter()
-        .zip(scores.summary())
+        .zip(scores.describe())
         .map(|(scale, sum)| {
             let r = rel.scale(scale.name());
             json!({

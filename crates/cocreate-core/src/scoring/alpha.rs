@@ -725,24 +725,54 @@ fn score_item_cor(
 
 /// The correlation of `s` with the deviations `dx` (NaN = missing) over the pairs where
 /// both are present.
-fn centred_cor(s: &[f64], centre: f64, dx: impl Iterator<Item = f64>) -> f64 {
-    let (mut m, mut sa, mut sb, mut saa, mut sbb, mut sab) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
-    for (&s, b) in s.iter().zip(dx) {
-        let a = s - centre;
-        // Branch-free: a pair with a NaN gets weight 0 and its deviations are zeroed.
-        let both = !(a.is_nan() || b.is_nan());
-        let (a, b) = if both { (a, b) } else { (0.0, 0.0) };
-        m += f64::from(u8::from(both));
-        sa += a;
-        sb += b;
-        saa += a * a;
-        sbb += b * b;
-        sab += a * b;
+fn centred_cor(s: &[f64], centre: f64, mut dx: impl Iterator<Item = f64>) -> f64 {
+    // Sums in four lanes (independent additions, so they overlap), over runs of 256
+    // deviations taken from the iterator.
+    const RUN: usize = 256;
+    let mut lanes = [[0.0f64; 4]; 6];
+    let mut b = [0.0f64; RUN];
+    for run in s.chunks(RUN) {
+        for (slot, v) in b.iter_mut().zip(&mut dx).take(run.len()) {
+            *slot = v;
+        }
+        let (sc, bc) = (run.chunks_exact(4), b[..run.len()].chunks_exact(4));
+        let rest: Vec<(f64, f64)> = sc
+            .remainder()
+            .iter()
+            .zip(bc.remainder())
+            .map(|(&s, &b)| (s, b))
+            .collect();
+        for (s4, b4) in sc.zip(bc) {
+            for l in 0..4 {
+                let (m, a, b) = pair(s4[l] - centre, b4[l]);
+                lanes[0][l] += m;
+                lanes[1][l] += a;
+                lanes[2][l] += b;
+                lanes[3][l] += a * a;
+                lanes[4][l] += b * b;
+                lanes[5][l] += a * b;
+            }
+        }
+        for (s, b) in rest {
+            let (m, a, b) = pair(s - centre, b);
+            for (lane, v) in lanes.iter_mut().zip([m, a, b, a * a, b * b, a * b]) {
+                lane[0] += v;
+            }
+        }
     }
+    let [m, sa, sb, saa, sbb, sab] = lanes.map(|l| (l[0] + l[1]) + (l[2] + l[3]));
     if m < 2.0 {
         return f64::NAN;
     }
     (sab - sa * sb / m) / ((saa - sa * sa / m) * (sbb - sb * sb / m)).sqrt()
+}
+
+/// Branch free: a pair with a NaN gets weight 0 and its deviations are zeroed.
+#[inline(always)]
+fn pair(a: f64, b: f64) -> (f64, f64, f64) {
+    let both = !(a.is_nan() || b.is_nan());
+    let (a, b) = if both { (a, b) } else { (0.0, 0.0) };
+    (f64::from(u8::from(both)), a, b)
 }
 
 /// The `p` quantile of the F distribution with `d1`, `d2` degrees of freedom, polished

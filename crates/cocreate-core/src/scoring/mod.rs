@@ -55,6 +55,7 @@ mod norms;
 mod omega;
 #[allow(clippy::needless_range_loop)] // index loops read as the formulas
 mod omega_h;
+mod read;
 mod reliability;
 mod responses;
 mod score;

@@ -10,7 +10,7 @@
 
 use std::sync::Arc;
 
-use crate::data::{Ids, Table};
+use crate::data::{DataWarning, Ids, Table};
 
 use super::error::{CellPosition, ScoringError};
 use super::instrument::Instrument;
@@ -66,6 +66,8 @@ pub struct Responses {
     lines: Option<Vec<u64>>,
     /// Respondent identifiers from the table's identifier column, shared with results.
     ids: Option<Arc<Ids>>,
+    /// What the CSV reader noticed in the columns it did not score.
+    warnings: Vec<DataWarning>,
 }
 
 impl Responses {
@@ -137,6 +139,7 @@ impl Responses {
             cells: Cells::Codes(codes),
             lines: None,
             ids: None,
+            warnings: Vec::new(),
         })
     }
 
@@ -225,6 +228,7 @@ impl Responses {
             cells,
             lines,
             ids: table.ids_parts().cloned().map(Arc::new),
+            warnings: table.warnings(),
         })
     }
 
@@ -367,6 +371,7 @@ impl Responses {
                     values: rows.iter().map(|&r| ids.values[r].clone()).collect(),
                 })
             }),
+            warnings: self.warnings.clone(),
         }
     }
 
@@ -395,6 +400,61 @@ impl Responses {
 
     pub(crate) fn shared_ids(&self) -> Option<Arc<Ids>> {
         self.ids.clone()
+    }
+
+    /// The answers as a [`Table`]: one column per item (instrument order), a missing cell
+    /// where there is no answer, and the respondents' identifiers. Analyses that work on
+    /// raw item columns (ω hierarchical) read it.
+    ///
+    /// ```
+    /// use cocreate_core::scoring::{builtin, Responses};
+    ///
+    /// let r = Responses::from_csv_str(&builtin::tipi(), "id,Q1,Q2,Q3,Q4,Q5,Q6,Q7,Q8,Q9,Q10\nR1,1,,3,4,5,6,7,1,2,3\n")?;
+    /// let t = r.to_table()?;
+    /// assert_eq!(t.names()[0], "Q1");
+    /// assert_eq!((t.get(0, 0), t.get(0, 1)), (Some(1.0), None));
+    /// assert_eq!(t.ids().unwrap(), ["R1"]);
+    /// # Ok::<(), cocreate_core::scoring::ScoringError>(())
+    /// ```
+    pub fn to_table(&self) -> Result<Table, ScoringError> {
+        let k = self.items.len();
+        let cells: Vec<Option<f64>> = (0..self.n)
+            .flat_map(|r| (0..k).map(move |j| (r, j)))
+            .map(|(r, j)| self.get(r, j))
+            .collect();
+        let table = Table::from_row_major(self.items.clone(), &cells)?;
+        Ok(match &self.ids {
+            Some(ids) => table.with_ids(ids.column.clone(), ids.values.clone())?,
+            None => table,
+        })
+    }
+
+    /// What the reader noticed in the data without refusing it, when the answers came
+    /// from a [`Table`] or CSV: a column that is not scored but mixes numbers and text
+    /// ([`DataWarning`]). Empty otherwise.
+    pub fn warnings(&self) -> &[DataWarning] {
+        &self.warnings
+    }
+
+    /// Byte-coded answers already checked against `range`, column-major, with the CSV
+    /// lines, identifiers and reader's warnings that came with them.
+    pub(crate) fn from_checked_codes(
+        inst: &Instrument,
+        n: usize,
+        codes: Vec<u8>,
+        lines: Option<Vec<u64>>,
+        ids: Option<Ids>,
+        warnings: Vec<DataWarning>,
+    ) -> Self {
+        Responses {
+            items: inst.items().to_vec(),
+            range: inst.range(),
+            n,
+            cells: Cells::Codes(codes),
+            lines,
+            ids: ids.map(Arc::new),
+            warnings,
+        }
     }
 
     /// The CSV line of a respondent's row, when the answers came from CSV.
@@ -530,7 +590,7 @@ fn transpose_codes(
 
 /// Transposes an 8 × 8 block of bytes held as eight little-endian words (byte j of word
 /// i becomes byte i of word j), by swapping 4 × 4, then 2 × 2, then 1 × 1 sub-blocks.
-fn transpose8(mut x: [u64; 8]) -> [u64; 8] {
+pub(crate) fn transpose8(mut x: [u64; 8]) -> [u64; 8] {
     for i in 0..4 {
         let t = ((x[i] >> 32) ^ x[i + 4]) & 0x0000_0000_FFFF_FFFF;
         x[i] ^= t << 32;
