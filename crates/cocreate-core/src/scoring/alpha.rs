@@ -239,7 +239,10 @@ fn analyse(
         let feldt = feldt_interval(alpha, nsub, k, 0.95);
 
         // psych's omega() factors the pairwise-complete correlation matrix; without a
-        // missing answer among the scale's items it is the matrix above.
+        // missing answer among the scale's items it is the matrix above. The iteration
+        // starts from the uniquenesses 1 − smc of the scale's correlations either way
+        // (its fixed point does not depend on where it starts), which saves a second
+        // pseudo-inverse when answers are missing.
         let complete = cols.iter().all(|&a| {
             cols.iter()
                 .all(|&b| mo.count[a * k_all + b] == mo.count[a * k_all + a])
@@ -253,7 +256,7 @@ fn analyse(
                     rpair[a * k + b] = sign[a] * sign[b] * mo.cor[cols[a] * k_all + cols[b]];
                 }
             }
-            omega_total(&rpair, k, None)
+            omega_total(&rpair, k, Some(&parts.smc))
         };
         if let Some(om) = &omega {
             if !om.converged || om.heywood {

@@ -9,7 +9,9 @@
 //! inversions; the leading eigenpair comes from power iteration started where the last
 //! one ended. Formulas: `docs/methods/scoring.md`.
 
-use nalgebra::{DMatrix, SymmetricEigen};
+use nalgebra::{DMatrix, DVector, SymmetricEigen};
+
+use super::tridiagonal::some_eigenpairs;
 
 /// Columns per block of the blocked factorisations.
 const NB: usize = 64;
@@ -86,8 +88,12 @@ impl SymPinv {
         // the estimates): σ_min = 1/‖P‖.
         let kept = |p: &DMatrix<f64>| norm2_estimate(p) * tol * 4.0 < 1.0;
         let zero = 64.0 * k as f64 * f64::EPSILON * diag_max;
+        // A pivot of LLᵀ is at least the smallest eigenvalue, so a pivot near the
+        // tolerance says the inverse would probably fail the check: skip it.
+        let clear =
+            |l: &DMatrix<f64>| (0..k).all(|i| l[(i, i)] == 0.0 || l[(i, i)].powi(2) > 4.0 * tol);
         if let Some((l, skipped)) = cholesky(&a, zero) {
-            if skipped.is_empty() {
+            if skipped.is_empty() && clear(&l) {
                 let p = spd_inverse(&l);
                 if kept(&p) {
                     return SymPinv {
@@ -105,7 +111,7 @@ impl SymPinv {
                 let mut shifted = a.clone();
                 shifted.gemm(1.0, &z, &z.transpose(), 1.0);
                 if let Some((ls, none)) = cholesky(&shifted, zero) {
-                    if none.is_empty() {
+                    if none.is_empty() && clear(&ls) {
                         let mut p = spd_inverse(&ls);
                         p.gemm(-1.0, &z, &z.transpose(), 1.0);
                         if kept(&p)
@@ -118,7 +124,65 @@ impl SymPinv {
                 }
             }
         }
+        if k > 64 {
+            if let Some(p) = Self::by_tridiagonal(&a) {
+                return p;
+            }
+        }
         Self::by_eigen(a)
+    }
+
+    /// The pseudo-inverse from the few eigenpairs that keep `R` from being positive
+    /// definite and well conditioned: those with eigenvalues at or below the tolerance
+    /// in magnitude (dropped, `Z`) and the negative ones (`U`). `R + Σ (1 − λ) zzᵀ +
+    /// Σ 2|λ| uuᵀ` has the same eigenvectors, with the dropped eigenvalues set to 1 and
+    /// the negative ones to |λ|, so it is positive definite; its inverse less `ZZᵀ` and
+    /// `Σ 2 uuᵀ/|λ|` is `R⁺`. `None` when more than a quarter of the eigenvalues (and
+    /// more than 64) would be needed.
+    fn by_tridiagonal(a: &DMatrix<f64>) -> Option<Self> {
+        let k = a.nrows();
+        let tol_of = |v: &[f64]| pinv_tolerance() * v.iter().fold(0.0f64, |m, x| m.max(x.abs()));
+        let (values, pairs) = some_eigenpairs(
+            a,
+            |v| {
+                let tol = tol_of(v);
+                v.iter()
+                    .copied()
+                    .filter(|&x| x.abs() <= tol || x < 0.0)
+                    .collect()
+            },
+            (k / 4).max(64),
+        )?;
+        let tol = tol_of(&values);
+        let dropped: Vec<&DVector<f64>> = pairs
+            .iter()
+            .filter(|(l, _)| l.abs() <= tol)
+            .map(|(_, v)| v)
+            .collect();
+        let mut z = DMatrix::zeros(k, dropped.len());
+        for (t, v) in dropped.iter().enumerate() {
+            z.set_column(t, v);
+        }
+        let mut shifted = a.clone();
+        for (lambda, v) in &pairs {
+            let shift = if lambda.abs() <= tol {
+                1.0 - lambda
+            } else {
+                -2.0 * lambda
+            };
+            shifted.ger(shift, v, v, 1.0);
+        }
+        let (l, skipped) = cholesky(&shifted, 0.0)?;
+        if !skipped.is_empty() {
+            return None;
+        }
+        let mut p = spd_inverse(&l);
+        p.gemm(-1.0, &z, &z.transpose(), 1.0);
+        for (lambda, v) in pairs.iter().filter(|(l, _)| l.abs() > tol) {
+            // A negative eigenvalue: its term of R⁺ is vvᵀ/λ, the inverse holds vvᵀ/|λ|.
+            p.ger(2.0 / lambda, v, v, 1.0);
+        }
+        Some(SymPinv { k, p, z, tol })
     }
 
     /// The pseudo-inverse from a symmetric eigendecomposition: `Σ v vᵀ / λ` over the
@@ -576,6 +640,9 @@ mod tests {
             (10, 25, 0),
             (300, 9, 2),
             (400, 150, 0),
+            (100, 100, 0),
+            (90, 150, 0),
+            (500, 120, 3),
         ] {
             let r = corr(n, k, dup, 7 + k as u64);
             let sp = SymPinv::new(&r, k);
@@ -604,6 +671,29 @@ mod tests {
         for v in smc(&r, 2) {
             assert!((v - 0.36).abs() < 1e-12);
         }
+    }
+
+    #[test]
+    fn indefinite_and_singular_long_matrices() {
+        // A correlation matrix of fewer observations than variables, disturbed
+        // symmetrically so that a few eigenvalues turn negative (as pairwise-complete
+        // correlations can).
+        let k = 90;
+        let mut r = corr(60, k, 0, 21);
+        for i in 0..k {
+            for j in 0..i {
+                let d = 1e-4 * (((i * 7 + j * 3) % 11) as f64 - 5.0);
+                r[i * k + j] += d;
+                r[j * k + i] += d;
+            }
+        }
+        let sp = SymPinv::new(&r, k);
+        close(&sp.smc(), &smc_svd(&r, k), 1e-7, "indefinite smc");
+        let mut out = vec![0.0; k];
+        sp.smc_without(3, &mut out);
+        let mut want = smc_svd(&without(&r, k, 3), k - 1);
+        want.insert(3, f64::NAN);
+        close(&out, &want, 1e-6, "indefinite smc without 3");
     }
 
     #[test]

@@ -61,6 +61,7 @@ mod responses;
 mod score;
 mod scorer;
 mod scores;
+mod tridiagonal;
 
 /// The range of answers an instrument allows (shared with the rest of cocreate:
 /// `cocreate_stats::ResponseRange`).
