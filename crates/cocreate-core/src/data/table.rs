@@ -39,7 +39,7 @@ pub(super) struct TextCells {
 /// assert_eq!(t.column("b")?, vec![None, Some(4.0)]);
 /// # Ok::<(), cocreate_core::data::DataError>(())
 /// ```
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 pub struct Table {
     pub(super) names: Vec<String>,
     pub(super) n_rows: usize,
@@ -55,6 +55,26 @@ pub struct Table {
     pub(super) ids: Option<Ids>,
     /// Blank lines skipped between the rows of a one-column file: (count, first line).
     pub(super) blank_lines: Option<(u64, u64)>,
+}
+
+/// Equal when the names, cells (a missing cell equals a missing cell), identifiers,
+/// source lines and the reader's notes are.
+impl PartialEq for Table {
+    fn eq(&self, other: &Self) -> bool {
+        self.names == other.names
+            && self.n_rows == other.n_rows
+            && self.values.len() == other.values.len()
+            && self
+                .values
+                .iter()
+                .zip(&other.values)
+                .all(|(a, b)| a == b || (a.is_nan() && b.is_nan()))
+            && self.lines == other.lines
+            && self.text_cells == other.text_cells
+            && self.texts == other.texts
+            && self.ids == other.ids
+            && self.blank_lines == other.blank_lines
+    }
 }
 
 impl fmt::Debug for Table {

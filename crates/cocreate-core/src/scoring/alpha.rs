@@ -285,17 +285,24 @@ fn analyse(
         let sum_r = parts.sum_r;
         let sum_rc = sum_r - kf + parts.smc.iter().sum::<f64>();
         let mut scratch = vec![0.0; scale_smc.pinv_len()];
+        // Correlating with the raw item and flipping the sign equals correlating with
+        // the keyed item c − x.
+        let raw_r = score_item_cors(
+            &col_scores,
+            mean,
+            responses,
+            &cols
+                .iter()
+                .map(|&j| (j, plan.imputed.as_ref().map(|v| v[j]), mo.mean[j]))
+                .collect::<Vec<_>>(),
+        );
         let item_stats = (0..k)
             .map(|a| {
                 let j = cols[a];
                 let rev = scale.reverse()[a];
                 let raw_mean = mo.mean[j];
                 let keyed = |x: f64| if rev { plan.c - x } else { x };
-                // Correlating with the raw item and flipping the sign equals correlating
-                // with the keyed item c − x.
-                let fill = plan.imputed.as_ref().map(|v| v[j]);
-                let r_raw = score_item_cor(&col_scores, mean, responses, j, fill, raw_mean);
-                let r_total = if rev { -r_raw } else { r_raw };
+                let r_total = if rev { -raw_r[a] } else { raw_r[a] };
                 let cii = ck[a * k + a];
                 let rest = v - 2.0 * parts.colsum_c[a] + cii;
                 ItemStatistics {
@@ -684,90 +691,95 @@ fn feldt_interval(alpha: f64, n: usize, k: usize, level: f64) -> Option<Confiden
     })
 }
 
-/// Pearson correlation of the scale scores (NaN = no score) with raw item `j` over the
-/// respondents who have both (R's `cor(x, y, use = "pairwise")`), a missing answer
-/// counting as `fill` when imputing.
+/// Pearson correlation of the scale scores (NaN = no score) with each raw item of
+/// `items` (`(column, imputed value, centre)`) over the respondents who have both (R's
+/// `cor(x, y, use = "pairwise")`), a missing answer counting as its imputed value when
+/// imputing.
 ///
-/// One pass over sums of deviations from fixed centres (`score_centre`, `item_centre`:
-/// the overall means), which are close to the pairwise means, so the sums do not cancel:
-/// Σ(s − cₛ)(x − cₓ) − Σ(s − cₛ)Σ(x − cₓ)/m is the centred cross product for any centres.
-fn score_item_cor(
+/// One pass over sums of deviations from fixed centres (`score_centre`, and each item's
+/// centre: the overall means), which are close to the pairwise means, so the sums do not
+/// cancel: Σ(s − cₛ)(x − cₓ) − Σ(s − cₛ)Σ(x − cₓ)/m is the centred cross product for any
+/// centres. The scores are read once for all the items, a run of rows at a time (the run
+/// stays in cache while every item is added).
+fn score_item_cors(
     scores: &[f64],
     score_centre: f64,
     responses: &Responses,
-    j: usize,
-    fill: Option<f64>,
-    item_centre: f64,
-) -> f64 {
+    items: &[(usize, Option<f64>, f64)],
+) -> Vec<f64> {
+    const RUN: usize = 2048;
     let n = responses.n_respondents();
-    let missing = fill.unwrap_or(f64::NAN) - item_centre;
-    match responses.cells() {
-        Cells::Codes(codes) => {
-            // Deviation of every code from the centre, NaN for a missing answer not imputed.
+    // Per item: the deviation of every code from its centre (NaN for a missing answer
+    // not imputed), for byte codes.
+    let devs: Vec<[f64; 256]> = items
+        .iter()
+        .map(|&(_, fill, centre)| {
             let mut dev = [0.0f64; 256];
             for (code, d) in (0u8..=255).zip(dev.iter_mut()) {
-                *d = f64::from(code) - item_centre;
+                *d = f64::from(code) - centre;
             }
-            dev[usize::from(MISSING)] = missing;
-            let col = &codes[j * n..(j + 1) * n];
-            centred_cor(
-                scores,
-                score_centre,
-                col.iter().map(|&v| dev[usize::from(v)]),
-            )
-        }
-        Cells::Values(values) => {
-            let col = &values[j * n..(j + 1) * n];
-            let devs = col
-                .iter()
-                .map(|&x| if x.is_nan() { missing } else { x - item_centre });
-            centred_cor(scores, score_centre, devs)
+            dev[usize::from(MISSING)] = fill.unwrap_or(f64::NAN) - centre;
+            dev
+        })
+        .collect();
+    let mut lanes = vec![[[0.0f64; 4]; 6]; items.len()];
+    let mut b = [0.0f64; RUN];
+    for r0 in (0..n).step_by(RUN) {
+        let r1 = (r0 + RUN).min(n);
+        let s = &scores[r0..r1];
+        for (t, &(j, fill, centre)) in items.iter().enumerate() {
+            let b = &mut b[..r1 - r0];
+            match responses.cells() {
+                Cells::Codes(codes) => {
+                    let dev = &devs[t];
+                    for (d, &v) in b.iter_mut().zip(&codes[j * n + r0..j * n + r1]) {
+                        *d = dev[usize::from(v)];
+                    }
+                }
+                Cells::Values(values) => {
+                    let missing = fill.unwrap_or(f64::NAN) - centre;
+                    for (d, &x) in b.iter_mut().zip(&values[j * n + r0..j * n + r1]) {
+                        *d = if x.is_nan() { missing } else { x - centre };
+                    }
+                }
+            }
+            add_pairs(&mut lanes[t], s, b, score_centre);
         }
     }
+    lanes
+        .iter()
+        .map(|l| {
+            let [m, sa, sb, saa, sbb, sab] = l.map(|l| (l[0] + l[1]) + (l[2] + l[3]));
+            if m < 2.0 {
+                return f64::NAN;
+            }
+            (sab - sa * sb / m) / ((saa - sa * sa / m) * (sbb - sb * sb / m)).sqrt()
+        })
+        .collect()
 }
 
-/// The correlation of `s` with the deviations `dx` (NaN = missing) over the pairs where
-/// both are present.
-fn centred_cor(s: &[f64], centre: f64, mut dx: impl Iterator<Item = f64>) -> f64 {
-    // Sums in four lanes (independent additions, so they overlap), over runs of 256
-    // deviations taken from the iterator.
-    const RUN: usize = 256;
-    let mut lanes = [[0.0f64; 4]; 6];
-    let mut b = [0.0f64; RUN];
-    for run in s.chunks(RUN) {
-        for (slot, v) in b.iter_mut().zip(&mut dx).take(run.len()) {
-            *slot = v;
-        }
-        let (sc, bc) = (run.chunks_exact(4), b[..run.len()].chunks_exact(4));
-        let rest: Vec<(f64, f64)> = sc
-            .remainder()
-            .iter()
-            .zip(bc.remainder())
-            .map(|(&s, &b)| (s, b))
-            .collect();
-        for (s4, b4) in sc.zip(bc) {
-            for l in 0..4 {
-                let (m, a, b) = pair(s4[l] - centre, b4[l]);
-                lanes[0][l] += m;
-                lanes[1][l] += a;
-                lanes[2][l] += b;
-                lanes[3][l] += a * a;
-                lanes[4][l] += b * b;
-                lanes[5][l] += a * b;
-            }
-        }
-        for (s, b) in rest {
-            let (m, a, b) = pair(s - centre, b);
-            for (lane, v) in lanes.iter_mut().zip([m, a, b, a * a, b * b, a * b]) {
-                lane[0] += v;
-            }
+/// Adds the pairs (s − centre, b) to the count, sums, sums of squares and cross products
+/// in four lanes (independent additions, so they overlap).
+fn add_pairs(lanes: &mut [[f64; 4]; 6], s: &[f64], b: &[f64], centre: f64) {
+    let (sc, bc) = (s.chunks_exact(4), b.chunks_exact(4));
+    let rest = sc.remainder().iter().zip(bc.remainder());
+    for (s4, b4) in sc.zip(bc) {
+        for l in 0..4 {
+            let (m, a, b) = pair(s4[l] - centre, b4[l]);
+            lanes[0][l] += m;
+            lanes[1][l] += a;
+            lanes[2][l] += b;
+            lanes[3][l] += a * a;
+            lanes[4][l] += b * b;
+            lanes[5][l] += a * b;
         }
     }
-    let [m, sa, sb, saa, sbb, sab] = lanes.map(|l| (l[0] + l[1]) + (l[2] + l[3]));
-    if m < 2.0 {
-        return f64::NAN;
+    for (&s, &b) in rest {
+        let (m, a, b) = pair(s - centre, b);
+        for (lane, v) in lanes.iter_mut().zip([m, a, b, a * a, b * b, a * b]) {
+            lane[0] += v;
+        }
     }
-    (sab - sa * sb / m) / ((saa - sa * sa / m) * (sbb - sb * sb / m)).sqrt()
 }
 
 /// Branch free: a pair with a NaN gets weight 0 and its deviations are zeroed.

@@ -43,6 +43,7 @@ use super::responses::Responses;
 /// Mahalanobis distance of one respondent from the sample.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Mahalanobis {
     /// D² = (x − μ)ᵀ S⁻¹ (x − μ) over the answered items.
     pub d2: f64,
@@ -55,6 +56,7 @@ pub struct Mahalanobis {
 /// The careless-response indices of one respondent.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct CarelessIndices {
     /// Longest run of identical consecutive answers.
     pub longstring: usize,

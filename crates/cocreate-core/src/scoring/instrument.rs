@@ -22,7 +22,11 @@ use super::norms::Norms;
 /// # Ok::<(), cocreate_core::scoring::ScoringError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "json::ScaleRepr")
+)]
 pub struct Scale {
     name: String,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -219,6 +223,11 @@ pub const MAX_KEY_FILE_BYTES: u64 = 16 << 20;
 /// # Ok::<(), cocreate_core::scoring::ScoringError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(default, deny_unknown_fields)
+)]
 #[non_exhaustive]
 pub struct KeyFileNotes {
     /// The data file the keys were written for (also the instrument's name when the key
@@ -685,6 +694,28 @@ mod json {
 
     fn yes() -> bool {
         true
+    }
+
+    /// A [`Scale`] as serialised, checked by [`Scale::new`].
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct ScaleRepr {
+        name: String,
+        #[serde(default)]
+        label: Option<String>,
+        items: Vec<String>,
+        reverse: Vec<bool>,
+    }
+
+    impl TryFrom<ScaleRepr> for Scale {
+        type Error = ScoringError;
+        fn try_from(r: ScaleRepr) -> Result<Self, ScoringError> {
+            let scale = Scale::new(r.name, r.items, r.reverse)?;
+            Ok(match r.label {
+                Some(l) => scale.with_label(l),
+                None => scale,
+            })
+        }
     }
 
     impl RawInstrument {

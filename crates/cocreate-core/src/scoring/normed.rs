@@ -73,6 +73,7 @@ pub fn pomp(range: ResponseRange, raw: f64) -> f64 {
 /// One respondent's norm-referenced score on one scale.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct NormedScore {
     /// The raw scale score (mean of keyed items).
     pub raw: f64,
@@ -115,6 +116,7 @@ impl NormedScore {
 /// where the respondent has no score on that scale.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct NormedScores {
     /// The norms' source.
     pub source: String,

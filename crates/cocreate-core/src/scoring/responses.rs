@@ -57,6 +57,11 @@ pub(crate) enum Cells {
 /// # Ok::<(), cocreate_core::scoring::ScoringError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(into = "repr::ResponsesRepr", try_from = "repr::ResponsesRepr")
+)]
 pub struct Responses {
     items: Vec<String>,
     /// The range every stored answer was checked against.
@@ -497,6 +502,134 @@ impl Responses {
             });
         }
         Ok(())
+    }
+}
+
+#[cfg(feature = "serde")]
+mod repr {
+    //! The serialised form of [`Responses`]: the items, the range, one row of answers
+    //! per respondent (`null` when missing), and the identifiers, lines and warnings
+    //! that came with them; every answer is checked against the range when read back.
+    use super::*;
+
+    #[derive(Clone, serde::Serialize, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct ResponsesRepr {
+        items: Vec<String>,
+        range: ResponseRange,
+        answers: Vec<Vec<Option<f64>>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        id_column: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ids: Option<Vec<String>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lines: Option<Vec<u64>>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        warnings: Vec<DataWarning>,
+    }
+
+    impl From<Responses> for ResponsesRepr {
+        fn from(r: Responses) -> Self {
+            ResponsesRepr {
+                answers: (0..r.n).map(|row| r.respondent(row)).collect(),
+                id_column: r.ids.as_ref().map(|i| i.column.clone()),
+                ids: r.ids.as_ref().map(|i| i.values.clone()),
+                items: r.items,
+                range: r.range,
+                lines: r.lines,
+                warnings: r.warnings,
+            }
+        }
+    }
+
+    impl TryFrom<ResponsesRepr> for Responses {
+        type Error = ScoringError;
+        fn try_from(r: ResponsesRepr) -> Result<Self, ScoringError> {
+            let (n, k) = (r.answers.len(), r.items.len());
+            super::super::limits::check_cells("serialised answers", n, k)?;
+            let mut seen = std::collections::HashSet::new();
+            if let Some(item) = r.items.iter().find(|i| !seen.insert(i.as_str())) {
+                return Err(ScoringError::DuplicateItem {
+                    scale: "(serialised answers)".into(),
+                    item: crate::data::excerpt(item),
+                });
+            }
+            let mut values = vec![f64::NAN; n * k];
+            for (row, answers) in r.answers.iter().enumerate() {
+                if answers.len() != k {
+                    return Err(ScoringError::WrongLength {
+                        what: format!("serialised answers of respondent {}", row + 1),
+                        expected: k,
+                        found: answers.len(),
+                    });
+                }
+                for (j, a) in answers.iter().enumerate() {
+                    if let Some(v) = *a {
+                        let at = CellPosition::new(row + 1, None);
+                        let column = crate::data::excerpt(&r.items[j]);
+                        if !r.range.spans(v) {
+                            return Err(ScoringError::OutOfRange {
+                                at,
+                                column,
+                                value: v,
+                                min: r.range.min(),
+                                max: r.range.max(),
+                            });
+                        }
+                        if !r.range.contains(v) {
+                            return Err(ScoringError::NotInteger {
+                                at,
+                                column,
+                                value: v,
+                            });
+                        }
+                        values[j * n + row] = v;
+                    }
+                }
+            }
+            for (what, len) in [
+                ("identifiers", r.ids.as_ref().map(Vec::len)),
+                ("lines", r.lines.as_ref().map(Vec::len)),
+            ] {
+                if let Some(len) = len.filter(|&l| l != n) {
+                    return Err(ScoringError::WrongLength {
+                        what: format!("serialised answers: {what} per respondent"),
+                        expected: n,
+                        found: len,
+                    });
+                }
+            }
+            let ids = match (r.id_column, r.ids) {
+                (Some(column), Some(values)) => Some(Arc::new(Ids { column, values })),
+                (None, None) => None,
+                _ => {
+                    return Err(ScoringError::WrongLength {
+                        what: "serialised answers: identifiers with their column".into(),
+                        expected: 2,
+                        found: 1,
+                    })
+                }
+            };
+            let cells = if fits_codes(&r.range) {
+                Cells::Codes(
+                    values
+                        .iter()
+                        .map(|&v| if v.is_nan() { MISSING } else { v as u8 })
+                        .collect(),
+                )
+            } else {
+                Cells::Values(values)
+            };
+            Ok(Responses {
+                items: r.items,
+                range: r.range,
+                n,
+                cells,
+                lines: r.lines,
+                ids,
+                warnings: r.warnings,
+            })
+        }
     }
 }
 

@@ -160,6 +160,11 @@ impl ScoringOptions {
 /// # Ok::<(), cocreate_core::scoring::ScoringError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(into = "repr::ScorerRepr", try_from = "repr::ScorerRepr")
+)]
 pub struct Scorer {
     instrument: Instrument,
     options: ScoringOptions,
@@ -268,5 +273,43 @@ impl Scorer {
     /// The imputation values set with [`Scorer::with_imputation_values`].
     pub(crate) fn imputation(&self) -> Option<&[f64]> {
         self.imputation.as_deref()
+    }
+}
+
+#[cfg(feature = "serde")]
+mod repr {
+    //! The serialised form of a [`Scorer`]: the instrument, the options and any preset
+    //! imputation values, checked by [`Scorer::new`] and
+    //! [`Scorer::with_imputation_values`] when read back.
+    use super::*;
+
+    #[derive(Clone, serde::Serialize, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct ScorerRepr {
+        instrument: Instrument,
+        options: ScoringOptions,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        imputation_values: Option<Vec<f64>>,
+    }
+
+    impl From<Scorer> for ScorerRepr {
+        fn from(s: Scorer) -> Self {
+            ScorerRepr {
+                instrument: s.instrument,
+                options: s.options,
+                imputation_values: s.imputation,
+            }
+        }
+    }
+
+    impl TryFrom<ScorerRepr> for Scorer {
+        type Error = ScoringError;
+        fn try_from(r: ScorerRepr) -> Result<Self, ScoringError> {
+            let scorer = Scorer::new(&r.instrument, r.options)?;
+            match r.imputation_values {
+                Some(v) => scorer.with_imputation_values(v),
+                None => Ok(scorer),
+            }
+        }
     }
 }
