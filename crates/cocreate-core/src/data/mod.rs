@@ -6,10 +6,18 @@
 //! and nothing else.
 //!
 //! Tables come from rows of `Option<f64>` ([`Table::new`]) or from CSV text with a header
-//! row ([`Table::from_csv_reader`], [`Table::from_csv_path`]), where an empty field or `NA`
-//! is missing. Columns that hold text (an id, a school name) may be read without error:
-//! the text is remembered and only reported when an analysis selects that column with
-//! [`Table::select`]. Errors name the line and column.
+//! row ([`Table::from_csv_str`], [`Table::from_csv_reader`], [`Table::from_csv_path`],
+//! each with a `_with` variant taking [`CsvOptions`]: the delimiter and the identifier
+//! columns), where an empty field or `NA` is missing. Columns that hold text (an id, a
+//! school name) may be read without error: the text is remembered and only reported when
+//! an analysis selects that column with [`Table::select`]. Errors name the line and
+//! column.
+//!
+//! A table grows by [`Table::add_column`], is cut down by [`Table::select`], meets another
+//! table by [`Table::join`] on the row identifiers (every identifier once per table; the
+//! rows without a match are named in a [`JoinReport`], never dropped silently), and is
+//! written back with [`Table::write_csv`] / [`Table::write_csv_path`] in a form the
+//! readers read back to the same table.
 //!
 //! ```
 //! use cocreate_core::data::Table;
@@ -25,6 +33,15 @@
 //! // The text column is only an error when it is used.
 //! let err = table.select(&["school"]).unwrap_err();
 //! assert!(err.to_string().contains("line 2"));
+//!
+//! // Another source of the same respondents, joined on the ids and written out.
+//! let extra = Table::from_csv_str("id,visits\n2,7\n1,3\n")?;
+//! let (both, report) = numeric.join(&extra, cocreate_core::data::Join::Inner)?;
+//! assert_eq!(both.column("visits")?, vec![Some(3.0), Some(7.0)]);
+//! assert_eq!(report.matched, 2);
+//! let mut out = Vec::new();
+//! both.write_csv(&mut out)?;
+//! assert_eq!(String::from_utf8(out).unwrap(), "id,x1,x2,visits\n1,4.5,NA,3\n2,3,5,7\n");
 //! # Ok::<(), cocreate_core::data::DataError>(())
 //! ```
 

@@ -447,11 +447,13 @@ impl Table {
 
     /// Reads a CSV file with a header row; see [`Table::from_csv_reader`].
     ///
-    /// ```no_run
+    /// ```
     /// use cocreate_core::data::Table;
     ///
-    /// let survey = Table::from_csv_path("examples/data/cocreation_survey.csv")?;
-    /// println!("{} respondents", survey.n_rows());
+    /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/cocreation_survey.csv");
+    /// let survey = Table::from_csv_path(path)?;
+    /// assert_eq!(survey.n_rows(), 522);
+    /// assert_eq!(survey.id_column(), Some("id"));
     /// # Ok::<(), cocreate_core::data::DataError>(())
     /// ```
     pub fn from_csv_path(path: impl AsRef<Path>) -> Result<Self, DataError> {

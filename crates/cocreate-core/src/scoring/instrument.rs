@@ -451,10 +451,13 @@ impl Instrument {
 
     /// Reads an instrument from a JSON file; see [`Instrument::from_json_str`].
     ///
-    /// ```no_run
+    /// ```
     /// use cocreate_core::scoring::Instrument;
     ///
-    /// let keys = Instrument::from_json_path("examples/data/cocreation_keys.json")?;
+    /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/cocreation_keys.json");
+    /// let keys = Instrument::from_json_path(path)?;
+    /// assert_eq!(keys.scales().len(), 8);
+    /// assert!(Instrument::from_json_path("no/such/keys.json").is_err());
     /// # Ok::<(), cocreate_core::scoring::ScoringError>(())
     /// ```
     #[cfg(feature = "serde")]

@@ -1,8 +1,8 @@
 //! Documented size limits of the scoring module, checked before anything is allocated.
 //!
 //! They bound the memory and time a keys file or a data set can demand: reliability
-//! holds a few `k × k` matrices over the instrument's items (about 60·k² bytes in all,
-//! some 240 MB at the 2,000-item limit) and does O(k³) work per scale (one
+//! holds a few `k × k` matrices over the instrument's items (about 70·k² bytes in all,
+//! some 280 MB at the 2,000-item limit) and does O(k³) work per scale (one
 //! pseudo-inverse; every statistic with one item dropped follows from it), so the items
 //! of one scale and of all scales together are bounded; answers and scores are bounded
 //! in cells.

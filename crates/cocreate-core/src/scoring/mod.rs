@@ -6,16 +6,19 @@
 //!
 //! 1. An [`Instrument`] names scales of keyed items over a response range. Load one from
 //!    JSON ([`Instrument::from_json_str`]) or take a built-in one from [`builtin`].
-//! 2. [`Responses`] holds the answers, validated against the instrument: from a
-//!    [`crate::data::Table`] (CSV) or, on the fast path, from byte codes with
-//!    [`MISSING`] marking a skipped item.
+//! 2. [`Responses`] holds the answers, validated against the instrument: straight from
+//!    CSV ([`Responses::from_csv_path`], one pass into byte codes), from a
+//!    [`crate::data::Table`], or from byte codes with [`MISSING`] marking a skipped item.
 //! 3. A [`Scorer`] (an instrument with validated [`ScoringOptions`], chiefly the
 //!    [`MissingPolicy`]) scores a whole batch ([`Scorer::score`]) or one respondent
 //!    ([`Scorer::score_respondent`]). A scale score is the mean of the keyed items, a
 //!    reverse-keyed answer `x` counting as `(min + max) − x`.
 //! 4. [`Scorer::reliability`] reports per scale raw and standardised alpha, Guttman's
 //!    λ6, average and median inter-item r, item–total and item–rest correlations,
-//!    alpha if an item is dropped, Feldt's interval and McDonald's ω total.
+//!    alpha if an item is dropped, Feldt's interval and McDonald's ω total, in O(k³)
+//!    for a k-item scale. The result prints itself: one line per scale for the
+//!    instrument ([`Reliability`]'s `Display`), psych's `alpha()` table for a scale
+//!    ([`ScaleReliability::summary`]).
 //! 5. [`Norms`] turn scores into z, T, POMP and percentiles; [`careless`] flags
 //!    inattentive respondents.
 //!
@@ -37,6 +40,7 @@
 //!
 //! let rel = scorer.reliability(&answers)?;
 //! assert!(rel.scales[0].alpha_raw > 0.8);
+//! assert!(rel.to_string().contains("\nO         3")); // the scale's line of the report
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
