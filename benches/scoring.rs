@@ -17,6 +17,7 @@
 
 use std::hint::black_box;
 
+use cocreate::core::data::Table;
 use cocreate::core::scoring::{
     Instrument, Layout, MissingPolicy, ResponseRange, Responses, Scale, Scorer, ScoringOptions,
     MISSING,
@@ -198,5 +199,60 @@ fn long_scales(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, batch, reliability, long_scales);
+/// The speed survey of `benches/whole_process` as CSV text: `n` respondents, an id column,
+/// 60 items (five interleaved 12-item scales on 1–5, every third reversed), 2% missing.
+fn survey_csv(n: usize) -> (Instrument, String) {
+    use std::fmt::Write as _;
+    let inst = instrument(5, 12);
+    let mut rng = ChaCha8Rng::seed_from_u64(4);
+    let mut csv = String::from("id");
+    for j in 1..=60 {
+        let _ = write!(csv, ",i{j}");
+    }
+    csv.push('\n');
+    for r in 0..n {
+        let traits: Vec<f64> = (0..5).map(|_| rng.gen_range(-1.5..1.5)).collect();
+        let _ = write!(csv, "R{}", r + 1);
+        for j in 0..60 {
+            if rng.r#gen::<f64>() < 0.02 {
+                csv.push(',');
+                continue;
+            }
+            let e: f64 = rng.gen_range(-1.2..1.2);
+            let x = (3.0 + traits[j % 5] + e).round().clamp(1.0, 5.0) as u8;
+            let x = if (j / 5) % 3 == 2 { 6 - x } else { x };
+            let _ = write!(csv, ",{x}");
+        }
+        csv.push('\n');
+    }
+    (inst, csv)
+}
+
+fn csv_to_responses(c: &mut Criterion) {
+    let n = 100_000;
+    let (inst, csv) = survey_csv(n);
+    let mut g = c.benchmark_group("CSV to responses, 100k x 60");
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes(csv.len() as u64));
+    g.bench_function("one pass into byte codes (Responses::from_csv_str)", |b| {
+        b.iter(|| Responses::from_csv_str(&inst, black_box(&csv)).unwrap())
+    });
+    g.bench_function(
+        "through a table (Table::from_csv_str, Responses::from_table)",
+        |b| {
+            b.iter(|| {
+                let t = Table::from_csv_str(black_box(&csv)).unwrap();
+                Responses::from_table(&inst, &t).unwrap()
+            })
+        },
+    );
+    let responses = Responses::from_csv_str(&inst, &csv).unwrap();
+    let scorer = Scorer::new(&inst, ScoringOptions::new()).unwrap();
+    g.bench_function("reliability of the five scales (omega included)", |b| {
+        b.iter(|| scorer.reliability(black_box(&responses)).unwrap())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, batch, reliability, long_scales, csv_to_responses);
 criterion_main!(benches);

@@ -8,8 +8,8 @@ use std::fmt::Debug;
 use cocreate_core::data::{CsvOptions, Join, JoinSide, Table};
 use cocreate_core::scoring::{
     builtin, careless, omega_hierarchical_from_table, CellPosition, Layout, LoadingTable,
-    MissingPolicy, Norms, PercentileMethod, PercentilePoint, Reliability, ResponseRange, Responses,
-    ReverseRange, Scale, ScaleNorm, Scorer, Scores, ScoringOptions,
+    MissingPolicy, Norms, PercentileMethod, PercentilePoint, Reliability, Responses, ReverseRange,
+    Scale, ScaleNorm, Scorer, Scores, ScoringOptions,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;

@@ -320,7 +320,7 @@ impl TridiagonalLu {
                 dd[i + 1] = temp - fact * dd[i + 1];
                 if i + 2 < n {
                     du2[i] = du[i + 1];
-                    du[i + 1] = -fact * du[i + 1];
+                    du[i + 1] *= -fact;
                 }
                 swap[i] = true;
             }
@@ -365,6 +365,9 @@ impl TridiagonalLu {
     }
 }
 
+/// An eigenvalue and its unit eigenvector.
+pub(crate) type Eigenpair = (f64, DVector<f64>);
+
 /// All the eigenvalues of the symmetric matrix `a`, and unit eigenvectors for those
 /// `wanted` picks (given all the eigenvalues): `(eigenvalues, [(λ, eigenvector)])`, the
 /// pairs in increasing order of λ. `None` if the QL iteration fails or `wanted` picks
@@ -373,7 +376,7 @@ pub(crate) fn some_eigenpairs(
     a: &DMatrix<f64>,
     wanted: impl Fn(&[f64]) -> Vec<f64>,
     most: usize,
-) -> Option<(Vec<f64>, Vec<(f64, DVector<f64>)>)> {
+) -> Option<(Vec<f64>, Vec<Eigenpair>)> {
     let tri = Tridiagonal::new(a.clone());
     let values = eigenvalues(&tri.d, &tri.e)?;
     let mut picked = wanted(&values);
