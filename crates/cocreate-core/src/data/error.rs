@@ -4,7 +4,7 @@
 use std::fmt;
 use std::path::PathBuf;
 
-/// What went wrong while building or reading a [`Table`].
+/// What went wrong while building or reading a [`Table`](crate::data::Table).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum DataError {
@@ -54,7 +54,7 @@ pub enum DataError {
     /// A row has a different number of fields than the header.
     #[error("line {line} has {found} fields, but the header has {expected}")]
     Ragged {
-        /// 1-based line of the input (for [`Table::new`], the 1-based row).
+        /// 1-based line of the input (for [`Table::new`](crate::data::Table::new), the 1-based row).
         line: u64,
         /// Number of columns in the header.
         expected: usize,
@@ -64,7 +64,7 @@ pub enum DataError {
     /// Two columns share a name.
     #[error("column name {name:?} appears twice (columns {first} and {second})")]
     DuplicateColumn {
-        /// The repeated name (cut to [`EXCERPT_CHARS`]).
+        /// The repeated name (cut to [`EXCERPT_CHARS`](crate::data::EXCERPT_CHARS)).
         name: String,
         /// 1-based position of its first occurrence.
         first: usize,
@@ -84,7 +84,7 @@ pub enum DataError {
         line: u64,
         /// The column name.
         column: String,
-        /// The offending text (cut to [`EXCERPT_CHARS`]).
+        /// The offending text (cut to [`EXCERPT_CHARS`](crate::data::EXCERPT_CHARS)).
         value: String,
     },
     /// A cell holds an infinity or NaN, which a table never stores as data.
@@ -102,9 +102,9 @@ pub enum DataError {
     /// A requested column is not in the table.
     #[error("no column named {name:?} (the table has: {available})")]
     UnknownColumn {
-        /// The requested name (cut to [`EXCERPT_CHARS`]).
+        /// The requested name (cut to [`EXCERPT_CHARS`](crate::data::EXCERPT_CHARS)).
         name: String,
-        /// The table's column names, comma separated (cut to [`EXCERPT_CHARS`]).
+        /// The table's column names, comma separated (cut to [`EXCERPT_CHARS`](crate::data::EXCERPT_CHARS)).
         available: String,
     },
     /// The input is larger than a documented limit.
@@ -237,7 +237,7 @@ pub struct TextCell {
     pub row: usize,
     /// 1-based line of the input.
     pub line: u64,
-    /// The text (cut to [`EXCERPT_CHARS`]).
+    /// The text (cut to [`EXCERPT_CHARS`](crate::data::EXCERPT_CHARS)).
     pub text: String,
 }
 

@@ -97,7 +97,7 @@ impl Scorer {
     }
 
     /// Scores one respondent. `answers` holds one optional answer per item in
-    /// [`Instrument::items`] order; answers are validated as in batch scoring.
+    /// [`Instrument::items`](crate::scoring::Instrument::items) order; answers are validated as in batch scoring.
     ///
     /// Errors on a wrong length or an invalid answer; with an imputing policy, unless
     /// imputation values were set ([`Scorer::with_imputation_values`]); and with
