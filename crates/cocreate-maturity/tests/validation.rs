@@ -196,32 +196,33 @@ fn scales_anchors_and_coverage_are_checked() {
 
 #[test]
 fn json_errors_name_line_and_column_and_unknown_fields() {
-    let err = MaturityModel::from_json("{\n  \"id\": \"x\",\n  \"stages\": 3\n}").unwrap_err();
+    let err = MaturityModel::from_json_str("{\n  \"id\": \"x\",\n  \"stages\": 3\n}").unwrap_err();
     assert!(matches!(err, ModelError::Json { line: 3, .. }), "{err}");
-    let json =
-        MaturityModel::builtin()
-            .to_json()
-            .replacen("\"reverse\": true", "\"reversed\": true", 1);
-    let err = MaturityModel::from_json(&json).unwrap_err();
+    let json = MaturityModel::builtin().to_json_string().replacen(
+        "\"reverse\": true",
+        "\"reversed\": true",
+        1,
+    );
+    let err = MaturityModel::from_json_str(&json).unwrap_err();
     assert!(
         err.to_string().contains("unknown field `reversed`"),
         "{err}"
     );
-    assert!(MaturityModel::from_json("").is_err());
-    assert!(MaturityModel::from_json("[]").is_err());
+    assert!(MaturityModel::from_json_str("").is_err());
+    assert!(MaturityModel::from_json_str("[]").is_err());
 }
 
 #[test]
 fn a_model_round_trips_through_json() {
     let model = MaturityModel::builtin();
-    let back = MaturityModel::from_json(&model.to_json()).unwrap();
+    let back = MaturityModel::from_json_str(&model.to_json_string()).unwrap();
     assert_eq!(back, model);
     let via_serde: MaturityModel =
         serde_json::from_str(&serde_json::to_string(&model).unwrap()).unwrap();
     assert_eq!(via_serde, model);
     // Deserialising a model validates it.
     let bad = model
-        .to_json()
+        .to_json_string()
         .replace("\"lower_bound\": 60.0", "\"lower_bound\": 30.0");
     assert!(serde_json::from_str::<MaturityModel>(&bad).is_err());
 }
