@@ -133,7 +133,7 @@ impl AnswerSheet {
 /// assert_eq!(err.to_string(), "respondent 'ana' answered item 'strategy.vision' twice");
 /// # Ok::<(), cocreate_maturity::AnswerError>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SheetBuilder<'m> {
     model: &'m MaturityModel,
     sheet: AnswerSheet,

@@ -108,10 +108,11 @@
 //!   overflow; a number beyond the range of `f64` is an error.
 //! - **Sizes**, checked before anything is built from the lists: at most
 //!   [`MAX_COMPETENCIES`] competencies, [`MAX_ITEMS`] items over all of them,
-//!   [`MAX_ACTIONS`] actions per stage of a competency, [`model::MAX_STAGES`] stages
-//!   ([`ModelError::TooManyStages`]); at most [`MAX_RESPONDENTS`] respondents with at most
-//!   [`MAX_ANSWERS`] answers each. Work after loading is linear in these sizes, apart
-//!   from the median across respondents (sorting each competency's scores).
+//!   [`MAX_ACTIONS`] actions per list (a stage of a competency, a stage, the gate),
+//!   [`model::MAX_STAGES`] stages ([`ModelError::TooManyStages`]); at most
+//!   [`MAX_RESPONDENTS`] respondents with at most [`MAX_ANSWERS`] answers each. Work after
+//!   loading is linear in these sizes, apart from combining respondents (sorting each
+//!   competency's and each item's scores across them: `n log n` in the respondents).
 //! - **Messages.** Every error is one sentence on one line: ids, names and file names it
 //!   quotes are escaped (a newline becomes `\n`) and cut to 80 characters
 //!   ([`cocreate_input::clip`]), so a hostile id can neither break the line nor flood the

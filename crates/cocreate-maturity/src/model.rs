@@ -5,6 +5,11 @@
 //! every scale is sound, the weights are positive and add up to 1, the stage thresholds
 //! start at 0 and rise, and every competency has actions for every stage.
 //!
+//! The model serialises as its [`ModelSpec`] and deserialises through the same checks
+//! ([`MaturityModel::from_spec`]). Its parts ([`Item`], [`Competency`],
+//! [`MaturityStage`], [`Gate`]) are views of one checked model, valid only together, so
+//! they have no serde form of their own: serialise the model.
+//!
 //! ```
 //! use cocreate_maturity::MaturityModel;
 //!
@@ -1114,7 +1119,15 @@ pub const MAX_COMPETENCIES: usize = 200;
 /// Most items a model may have over all its competencies.
 pub const MAX_ITEMS: usize = 2_000;
 
-/// Most actions a model may list for one stage of one competency, or for the gate.
+/// Most actions a model may list for one stage of one competency, for one stage (the
+/// firm-wide actions), or for the gate.
+///
+/// ```
+/// use cocreate_maturity::{MaturityModel, ModelError, MAX_ACTIONS};
+/// let mut spec = MaturityModel::builtin().spec().clone();
+/// spec.stages[0].actions = vec!["Act.".to_string(); MAX_ACTIONS + 1];
+/// assert!(matches!(MaturityModel::from_spec(spec), Err(ModelError::TooLarge { .. })));
+/// ```
 pub const MAX_ACTIONS: usize = 100;
 
 /// Refuses a model whose lists are longer than the documented limits, before any of them
@@ -1138,6 +1151,16 @@ fn check_sizes(spec: &ModelSpec) -> Result<(), ModelError> {
                 MAX_ACTIONS,
             )?;
         }
+    }
+    for stage in &spec.stages {
+        over(
+            "firm-wide actions for one stage",
+            stage.actions.len(),
+            MAX_ACTIONS,
+        )?;
+    }
+    if let Some(gate) = &spec.gate {
+        over("actions for the gate", gate.actions.len(), MAX_ACTIONS)?;
     }
     Ok(())
 }

@@ -59,7 +59,7 @@ const BANDS: [&str; 2] = ["#f3f4f6", "#e5e7eb"];
 /// assert!(svg.contains("no score")); // no competency was answered
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RadarChart<'a> {
     assessment: &'a Assessment,
     title: Option<String>,

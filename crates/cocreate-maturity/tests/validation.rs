@@ -226,3 +226,27 @@ fn a_model_round_trips_through_json() {
         .replace("\"lower_bound\": 60.0", "\"lower_bound\": 30.0");
     assert!(serde_json::from_str::<MaturityModel>(&bad).is_err());
 }
+
+#[test]
+fn every_list_of_actions_is_bounded() {
+    use cocreate_maturity::MAX_ACTIONS;
+    let many = vec!["Act.".to_string(); MAX_ACTIONS + 1];
+    let mut spec = builtin_spec();
+    spec.stages[2].actions = many.clone();
+    assert_eq!(
+        err(spec).to_string(),
+        "the model has 101 firm-wide actions for one stage, more than the limit of 100"
+    );
+    let mut spec = builtin_spec();
+    spec.gate.as_mut().unwrap().actions = many.clone();
+    assert_eq!(
+        err(spec).to_string(),
+        "the model has 101 actions for the gate, more than the limit of 100"
+    );
+    let mut spec = builtin_spec();
+    spec.competencies[0].actions.insert(1, many);
+    assert!(matches!(err(spec), ModelError::TooLarge { .. }));
+    let mut spec = builtin_spec();
+    spec.stages[2].actions = vec!["Act.".to_string(); MAX_ACTIONS];
+    assert!(MaturityModel::from_spec(spec).is_ok());
+}
