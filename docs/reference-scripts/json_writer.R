@@ -9,7 +9,7 @@
 # write it as an array whatever its length), `NULL` is `null`.
 #
 # Every script takes one optional argument, the folder to write into (default: the folder
-# the tests read); `out_path(default, name)` resolves a file name against it.
+# the tests read); `out_dir_arg(default)` returns it.
 
 num_json <- function(x) {
   x <- as.numeric(x)
