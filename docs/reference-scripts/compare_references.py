@@ -136,7 +136,11 @@ def walk(new, old, path, rep):
     elif type(old) is type(new) and old == new:
         pass
     else:
-        show = lambda v: v.text if isinstance(v, Num) else json.dumps(v)[:80]
+        def show(v):
+            if isinstance(v, Num):
+                return v.text
+            return json.dumps(v, default=lambda n: n.text)[:80]
+
         rep.strings.append(f"{path}: {show(new)} vs committed {show(old)}")
 
 

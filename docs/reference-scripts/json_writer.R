@@ -36,6 +36,9 @@ str_json <- function(x) {
 # Mark a vector or list to be written as a JSON array even when it has length one.
 jarr <- function(x) structure(list(value = x), class = "json_array")
 
+# An empty JSON object ({}), as jsonlite wrote an absent (NULL) list element.
+jobj_empty <- function() structure(list(), class = "json_empty_object")
+
 # A matrix as the reference files write it.
 mat_json <- function(m) {
   m <- as.matrix(m)
@@ -67,6 +70,8 @@ to_json_parts <- function(x, indent) {
   }
   res <- if (is.null(x)) {
     list(text = "null", scalar = TRUE)
+  } else if (inherits(x, "json_empty_object")) {
+    list(text = "{}", scalar = FALSE)
   } else if (inherits(x, "json_array")) {
     v <- x$value
     if (is.list(v)) container("[", "]", NULL, unname(v))
