@@ -15,6 +15,8 @@ difference |new - old| / max(|new|, |old|) (numbers whose absolute difference is
 committed file printed (the first reference set was written with 10 decimals, so its numbers
 differ from full-precision ones by up to that rounding). It also reports keys, array lengths,
 strings, booleans and nulls that differ. With --detail N it lists the N largest differences.
+Keys named in --skip (default: `seconds`, the run times ChannelAttribution's calls took) are
+not compared; the line says how many were skipped.
 Exit status 0 when every file agrees to 1e-12 relative (or to its printed digits), else 1.
 """
 
@@ -89,6 +91,7 @@ class Report:
         self.beyond_print = 0
         self.structure = []
         self.strings = []
+        self.skipped = 0
 
     def number(self, path, new, old):
         self.n += 1
@@ -113,7 +116,13 @@ class Report:
         return not self.structure and not self.strings and self.beyond_print == 0
 
 
+SKIP = set()
+
+
 def walk(new, old, path, rep):
+    if path.rsplit("/", 1)[-1] in SKIP:
+        rep.skipped += 1
+        return
     if isinstance(old, dict) and isinstance(new, dict):
         for k in old:
             if k not in new:
@@ -168,7 +177,10 @@ def main():
     ap.add_argument("--detail", type=int, default=0, help="list the N largest differences")
     ap.add_argument("--max-issues", type=int, default=5,
                     help="structure/string differences listed per file")
+    ap.add_argument("--skip", action="append", default=None,
+                    help="a key whose values are not compared (repeatable; default: seconds)")
     args = ap.parse_args()
+    SKIP.update(args.skip if args.skip is not None else ["seconds"])
     files = args.files or sorted(
         f for f in os.listdir(args.new_dir) if f.endswith((".json", ".csv")))
     all_ok = True
@@ -189,7 +201,8 @@ def main():
         print(f"{name}: {verdict}: {rep.n} numbers, max rel diff {rep.max_rel:.3g}, "
               f"max abs diff {rep.max_abs:.3g}, {rep.over_tol} above {REL_TOL:g} rel, "
               f"{rep.beyond_print} beyond the committed digits, "
-              f"{len(rep.structure)} structure and {len(rep.strings)} value differences")
+              f"{len(rep.structure)} structure and {len(rep.strings)} value differences"
+              + (f", {rep.skipped} skipped ({', '.join(sorted(SKIP))})" if rep.skipped else ""))
         for line in (rep.structure + rep.strings)[: args.max_issues]:
             print(f"    {line}")
         if args.detail:
