@@ -136,7 +136,7 @@ fit_record_ext <- function(fit, name, call, data, syntax) {
   free <- data.frame(lhs = pt$lhs, op = pt$op, rhs = pt$rhs, group = pt$group,
                      free = pt$free > 0, exo = pt$exo > 0, user = pt$user, label = pt$label,
                      plabel = pt$plabel, stringsAsFactors = FALSE)
-  ss <- standardizedSolution(fit)
+  ss <- standardizedSolution(fit, remove.eq = FALSE, remove.ineq = FALSE, remove.def = FALSE)
   ss <- ss[, setdiff(names(ss), c("block"))]
   fm <- fitMeasures(fit)
   ng <- lavInspect(fit, "ngroups")
