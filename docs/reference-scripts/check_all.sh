@@ -29,6 +29,9 @@ compare() {
   python3 "$here/compare_references.py" "$@" || status=1
 }
 
+echo "== data_sets"
+Rscript "$here/data_sets.R" || status=1
+
 run lavaan_fits Rscript "$here/lavaan_fits.R" "$tmp/core"
 run bootstrap_path Rscript "$here/bootstrap_path.R" "$tmp/core"
 run psych_scores Rscript "$here/psych_scores.R" "$tmp/core"
