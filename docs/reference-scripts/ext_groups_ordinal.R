@@ -50,12 +50,9 @@ mg_extras <- function(rec, fit, notes) {
 }
 
 summary_row <- function(model, fit) {
-  fm <- fitMeasures(fit)
+  keys <- c("npar", "chisq", "df", "pvalue", "cfi", "tli", "rmsea", "srmr", "aic", "bic", "logl")
   sg <- lavInspect(fit, "test")[[1]]$stat.group
-  c(list(model = model), as.list(unname(fm[c("npar", "chisq", "df", "pvalue", "cfi", "tli",
-                                               "rmsea", "srmr", "aic", "bic", "logl")])) |>
-      setNames(c("npar", "chisq", "df", "pvalue", "cfi", "tli", "rmsea", "srmr", "aic", "bic",
-                 "logl")),
+  c(list(model = model), named_numbers(fitMeasures(fit)[keys]),
     as.list(setNames(sg, paste0("chisq_group", seq_along(sg)))))
 }
 

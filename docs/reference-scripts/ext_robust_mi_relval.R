@@ -86,9 +86,8 @@ robust_file <- function(name, fun, syntax, data, estimator, call, data_info) {
                                                   names(summary(ratio)))),
     scaling_factor_eq_traceUGamma_over_df = abs(c_sf - test$trace.UGamma / df))
   if (estimator == "MLR") {
-    pstar <- length(lavInspect(fit, "sampstat")$cov[lower.tri(
-      lavInspect(fit, "sampstat")$cov, diag = TRUE)])
-    if (lavInspect(fit, "meanstructure")) pstar <- pstar + nrow(lavInspect(fit, "sampstat")$cov)
+    p <- nrow(lavInspect(fit, "sampstat")$cov)
+    pstar <- p * (p + 1) / 2 + if (lavInspect(fit, "meanstructure")) p else 0
     checks$pstar <- pstar
     checks$yb_mplus_formula_abs_diff <- abs(c_sf - (test$scaling.factor.h1 * pstar -
                                                       test$scaling.factor.h0 * fm[["npar"]]) / df)
