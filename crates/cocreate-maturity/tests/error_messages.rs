@@ -2,6 +2,7 @@
 //! characters are escaped, quotes and backticks are kept as written, and a long id is cut
 //! to 80 characters, in every variant that quotes user text (and in the findings of an
 //! anticipatory-service audit, which quote flow and channel names).
+#![cfg(feature = "serde")]
 
 use std::path::PathBuf;
 

@@ -1,5 +1,6 @@
 //! Frameworks are data: the alternative four-stage framework shipped under `examples/`
 //! loads and scores like the built-in model.
+#![cfg(feature = "serde")]
 
 use cocreate_maturity::{Assessment, FirmAnswers, GroupOptions, MaturityModel, StepKind};
 

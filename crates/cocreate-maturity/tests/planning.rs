@@ -1,4 +1,5 @@
 //! Gaps, roadmaps and progress on the built-in model.
+#![cfg(feature = "serde")]
 
 use cocreate_maturity::{AssessError, MaturityLevel, MaturityModel, Progress, StepKind};
 

@@ -1,5 +1,6 @@
 //! Invariants of the scoring rule, checked on random answers (proptest), and parsers fed
 //! garbage.
+#![cfg(feature = "serde")]
 
 use cocreate_maturity::{
     Aggregation, AnswerSheet, Assessment, FirmAnswers, GroupOptions, MaturityModel, Placement,

@@ -1,6 +1,7 @@
 //! The scoring rule of `docs/literature.md` §4.5 "Maturity scoring", checked on small models
 //! worked out by hand
 //! (the worked example of `docs/methods/maturity.md` is `worked_example` below).
+#![cfg(feature = "serde")]
 
 use std::collections::BTreeMap;
 

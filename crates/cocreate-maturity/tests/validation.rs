@@ -1,4 +1,5 @@
 //! A model is checked when it is loaded; each defect gets an error that names it.
+#![cfg(feature = "serde")]
 
 use cocreate_maturity::spec::ModelSpec;
 use cocreate_maturity::{MaturityModel, ModelError};
