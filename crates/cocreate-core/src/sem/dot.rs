@@ -82,7 +82,14 @@ fn quote(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-pub(crate) fn render(fit: &SemFit, o: &DotOptions) -> String {
+impl SemFit {
+    /// Graphviz DOT path diagram; see [`DotOptions`].
+    pub fn to_dot(&self, options: &DotOptions) -> String {
+        render(self, options)
+    }
+}
+
+fn render(fit: &SemFit, o: &DotOptions) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "digraph sem {{");
     let _ = writeln!(out, "  rankdir=LR;");

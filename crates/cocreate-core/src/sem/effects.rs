@@ -5,10 +5,9 @@
 //! and the total effect adds the direct path. Unlabelled coefficients on these paths get
 //! labels (`outcome_predictor`, made unique) so that the definitions can name them.
 
-use super::error::SemError;
+use super::error::{Position, SemError};
 use super::expr::Expr;
 use super::model::{Definition, Model, Op};
-use super::Position;
 
 /// The effect definitions added by [`Model::add_effects`].
 ///

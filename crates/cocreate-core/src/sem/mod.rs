@@ -1,3 +1,20 @@
+// Module layering, bottom up. A module uses only modules on the lines above its own (and
+// those before it on its own line); `python3 /work/shared/hooks/cycles.py .` keeps it so.
+//
+//   vocabulary  error, lexer, expr, model, parser, effects, options, partable, results
+//               (the model as written, its parameter table, and the result types)
+//   numerics    distributions, linalg, optim, hessian, ram (the RAM matrices of a table)
+//   stages      prepare (data -> compiled model, rows kept, per-fit moments, checks),
+//               start, ml (the ML discrepancy and its derivatives), inference, standardize,
+//               fit_measures, bootstrap (replicates, intervals), assemble (estimates -> SemFit)
+//   estimators  robust (MLM / MLR parts), complete (ML on complete data), fiml/
+//   dispatcher  engine (`Model::fit`: prepare, refuse what no estimator does, dispatch)
+//   reports     summary, dot, modindices, predict, validity (read a finished SemFit)
+//
+// A new estimator is a module on the estimators line that starts from `prepare` and ends
+// in `assemble`; `engine` dispatches to it. Result types go into `results`, reports of a
+// fit on the last line, never the other way round.
+
 //! lavaan-style structural equation modelling.
 //!
 //! Write a model in lavaan syntax, fit it by maximum likelihood, and read estimates,
@@ -80,7 +97,9 @@
 //! that evaluates to a non-finite number is a [`SemWarning::NonFiniteEstimate`] with no
 //! standard error.
 
+mod assemble;
 mod bootstrap;
+mod complete;
 mod distributions;
 mod dot;
 mod effects;
@@ -102,6 +121,7 @@ mod options;
 mod parser;
 mod partable;
 mod predict;
+mod prepare;
 mod ram;
 mod results;
 mod robust;
@@ -130,8 +150,7 @@ pub const MAX_BOOTSTRAP_CELLS: usize = 20_000_000;
 pub const MAX_ITERATIONS: usize = 100_000;
 
 pub use bootstrap::{
-    basic_interval, bias_corrected_interval, normal_interval, percentile_interval, BootInterval,
-    BootstrapResult,
+    basic_interval, bias_corrected_interval, normal_interval, percentile_interval,
 };
 pub use dot::DotOptions;
 pub use effects::Effects;
@@ -149,8 +168,10 @@ pub use predict::{
     factor_scores, factor_scores_from_parts, FactorScoreError, FactorScoreMethod,
     FactorScoreOptions, FactorScoreRow, FactorScores, ScoringParts, SkippedRow, MAX_SCORE_ROWS,
 };
-pub use results::{Convergence, FitMeasures, ParameterEstimate, SemFit, StandardizedEstimate};
-pub use robust::RobustFit;
+pub use results::{
+    BootInterval, BootstrapResult, Convergence, FitMeasures, ParameterEstimate, RobustFit, SemFit,
+    StandardizedEstimate,
+};
 pub use validity::{
     htmt, measurement_validity, measurement_validity_with, validity_from_parts, FactorReliability,
     FornellLarcker, HtmtFlag, Loading, MeasurementParts, MeasurementValidity, NamedMatrix,

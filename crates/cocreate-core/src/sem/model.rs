@@ -1,12 +1,12 @@
 //! The typed model: what a researcher wrote, as relations between named variables.
 //!
-//! A [`Model`] comes from lavaan syntax ([`Model::parse`]) or from the [`ModelBuilder`];
+//! A [`Model`] comes from lavaan syntax ([`Model::parse`], in `parser`) or from the [`ModelBuilder`];
 //! both give the same value. It holds no data and no defaults: those are added when the
 //! model is fitted, according to [`SemOptions`](super::SemOptions).
 
 use std::fmt;
 
-use super::error::{Position, SemError, SyntaxError};
+use super::error::{Position, SemError};
 use super::expr::Expr;
 
 /// A relation operator of lavaan syntax.
@@ -354,20 +354,6 @@ impl TryFrom<ModelRepr> for Model {
 }
 
 impl Model {
-    /// Parses lavaan model syntax. See the [module docs](super) for the grammar.
-    ///
-    /// ```
-    /// use cocreate_core::sem::Model;
-    /// let m = Model::parse("dem60 =~ y1 + y2; dem60 ~ ind60\nind60 =~ x1 + x2")?;
-    /// assert_eq!(m.relations().len(), 5);
-    /// let err = Model::parse("dem60 =~ y1 +").unwrap_err();
-    /// assert_eq!(err.position.line, 1);
-    /// # Ok::<(), cocreate_core::sem::SyntaxError>(())
-    /// ```
-    pub fn parse(syntax: &str) -> Result<Model, SyntaxError> {
-        super::parser::parse(syntax)
-    }
-
     /// A builder for models written in code.
     ///
     /// ```
@@ -612,11 +598,4 @@ fn valid_name(s: &str) -> bool {
         .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
         && !s
             .starts_with(|c: char| c == '.' && s.chars().nth(1).is_some_and(|d| d.is_ascii_digit()))
-}
-
-impl std::str::FromStr for Model {
-    type Err = SyntaxError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Model::parse(s)
-    }
 }

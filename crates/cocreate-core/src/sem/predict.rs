@@ -9,7 +9,9 @@ use std::fmt;
 
 use nalgebra::{DMatrix, DVector};
 
-use super::{Missing, Op, SemFit};
+use super::model::Op;
+use super::options::Missing;
+use super::results::SemFit;
 use crate::data::{DataError, Table};
 
 /// Most rows scored in one call (the result holds rows × factors numbers).

@@ -11,7 +11,9 @@ use std::fmt;
 
 use nalgebra::DMatrix;
 
-use super::{Op, SemFit};
+use super::model::Op;
+use super::options::Missing;
+use super::results::SemFit;
 
 /// Why the validity report could not be made.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -291,7 +293,7 @@ pub fn measurement_validity_with(
         implied_cov: fit.implied_cov(),
     };
     let mut v = validity_from_parts(&parts, thresholds)?;
-    if fit.options().missing != super::Missing::Listwise && v.htmt.is_some() {
+    if fit.options().missing != Missing::Listwise && v.htmt.is_some() {
         v.notes.push(
             "HTMT uses the EM (FIML) correlation matrix of the items, not listwise deletion as semTools::htmt does by default"
                 .into(),
