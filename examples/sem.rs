@@ -190,9 +190,6 @@ fn describe(err: &SemError, model: &str, data: &str) -> String {
                 lines.join(" and ")
             )
         }
-        SemError::Unsupported { position, message } => {
-            format!("{}: not supported: {message}", at(position))
-        }
         SemError::Data(DataError::NotANumber {
             line,
             column,

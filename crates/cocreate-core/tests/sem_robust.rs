@@ -254,7 +254,13 @@ fn mlm_with_missing_data_is_refused() {
         .missing(Missing::Ml)
         .build()
         .unwrap_err();
-    assert!(matches!(err, SemError::InvalidOptions(_)));
+    assert!(matches!(
+        err,
+        SemError::IncompatibleOptions {
+            option: "estimator",
+            ..
+        }
+    ));
     assert!(err.to_string().contains("MLM needs complete data"), "{err}");
 }
 

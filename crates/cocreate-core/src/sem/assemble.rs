@@ -7,7 +7,7 @@ use nalgebra::{DMatrix, DVector, SymmetricEigen};
 
 use super::error::{SemError, SemWarning};
 use super::inference::{sandwich, wald, LabelMap, LabelValue};
-use super::model::Op;
+use super::op::Op;
 use super::optim::OptimOutcome;
 use super::options::{SeMethod, SemOptions};
 use super::ram::{Compiled, ExoMoments, RamMatrices, Slot};

@@ -22,7 +22,7 @@ use rand_chacha::ChaCha8Rng;
 use super::distributions::{pnorm, qnorm, two_sided_p};
 use super::error::{SemError, SemWarning};
 use super::inference::LabelMap;
-use super::model::Op;
+use super::op::Op;
 use super::options::{BootCi, SemOptions};
 use super::ram::Compiled;
 use super::results::{BootInterval, BootstrapResult, SemFit};

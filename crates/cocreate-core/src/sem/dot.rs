@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::model::Op;
+use super::op::Op;
 use super::results::SemFit;
 
 /// Options of [`SemFit::to_dot`].

@@ -7,7 +7,8 @@
 
 use super::error::{Position, SemError};
 use super::expr::Expr;
-use super::model::{Definition, Model, Op};
+use super::model::{Definition, Model};
+use super::op::Op;
 
 /// The effect definitions added by [`Model::add_effects`].
 ///
@@ -68,9 +69,10 @@ impl Model {
             }
         }
         if paths.is_empty() {
-            return Err(SemError::InvalidModel(format!(
-                "no regression path leads from {x:?} to {y:?}"
-            )));
+            return Err(SemError::NoPath {
+                from: x.to_string(),
+                to: y.to_string(),
+            });
         }
         paths.sort_by_key(|p| (p.len(), p.clone()));
         // Label the coefficients on the paths.
@@ -137,9 +139,10 @@ impl Model {
         }
         for (name, expr) in new_defs {
             if taken.contains(&name) {
-                return Err(SemError::InvalidModel(format!(
-                    "the name {name:?} of an effect is already used"
-                )));
+                return Err(SemError::DuplicateDefinition {
+                    name,
+                    position: Position::default(),
+                });
             }
             taken.push(name.clone());
             self.definitions.push(Definition {

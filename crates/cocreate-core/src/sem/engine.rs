@@ -10,7 +10,7 @@ use super::model::Model;
 use super::options::{Estimator, Missing, SemOptions};
 use super::prepare::prepare;
 use super::results::SemFit;
-use crate::data::Table;
+use crate::data::{name_list, Table};
 
 impl Model {
     /// Fits the model to a data table by maximum likelihood.
@@ -20,22 +20,23 @@ impl Model {
     pub fn fit(&self, data: &Table, options: &SemOptions) -> Result<SemFit, SemError> {
         let prepared = prepare(self, data, options)?;
         if options.estimator != Estimator::Ml && !prepared.compiled.x_idx.is_empty() {
-            return Err(SemError::InvalidOptions(format!(
-                "estimator {} with fixed exogenous covariates ({}) is not available: set fixed_x(false) to estimate their moments",
-                options.estimator.as_str(),
-                prepared
-                    .compiled
-                    .x_idx
-                    .iter()
-                    .map(|&i| prepared.compiled.var_name(i).to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
+            let covariates: Vec<String> = (prepared.compiled.x_idx.iter())
+                .map(|&i| prepared.compiled.var_name(i).to_string())
+                .collect();
+            return Err(SemError::IncompatibleOptions {
+                option: "estimator",
+                value: options.estimator.as_str().into(),
+                with: format!("fixed exogenous covariates ({})", name_list(&covariates)),
+                reason: "robust estimators need their moments estimated; set fixed_x(false)",
+            });
         }
         if options.estimator == Estimator::Mlr && options.missing != Missing::Listwise {
-            return Err(SemError::InvalidOptions(
-                "estimator MLR with missing = ml is not available yet: use missing = listwise, or ML with full-information ML".into(),
-            ));
+            return Err(SemError::IncompatibleOptions {
+                option: "estimator",
+                value: "MLR".into(),
+                with: format!("missing = {}", options.missing.as_str()),
+                reason: "MLR with full-information ML is not available yet; use missing = listwise, or ML with full-information ML",
+            });
         }
         if options.missing == Missing::Listwise {
             complete::fit(prepared, options)

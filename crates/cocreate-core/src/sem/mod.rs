@@ -1,7 +1,7 @@
 // Module layering, bottom up. A module uses only modules on the lines above its own (and
 // those before it on its own line); `python3 /work/shared/hooks/cycles.py .` keeps it so.
 //
-//   vocabulary  error, lexer, expr, model, parser, effects, options, partable, results
+//   vocabulary  op, error, lexer, expr, model, parser, effects, options, partable, results
 //               (the model as written, its parameter table, and the result types)
 //   numerics    distributions, linalg, optim, hessian, ram (the RAM matrices of a table)
 //   stages      prepare (data -> compiled model, rows kept, per-fit moments, checks),
@@ -82,9 +82,9 @@
 //! | parameter-table rows, defaults included | [`MAX_TABLE_ROWS`] | [`SemError::TooLarge`] |
 //! | free parameters | [`MAX_FREE_PARAMETERS`] | [`SemError::TooLarge`] |
 //! | observed plus latent variables | [`MAX_VARIABLES`] | [`SemError::TooLarge`] |
-//! | bootstrap replicates | [`MAX_BOOTSTRAP_DRAWS`] | [`SemError::InvalidOptions`] |
+//! | bootstrap replicates | [`MAX_BOOTSTRAP_DRAWS`] | [`SemError::InvalidOption`] |
 //! | stored bootstrap draws (replicates × quantities) | [`MAX_BOOTSTRAP_CELLS`] | [`SemError::TooLarge`] |
-//! | optimiser iterations | [`MAX_ITERATIONS`] | [`SemError::InvalidOptions`] |
+//! | optimiser iterations | [`MAX_ITERATIONS`] | [`SemError::InvalidOption`] |
 //! | tokens of one `:=` expression | 4,096 | [`SyntaxError`] |
 //! | nesting of one `:=` expression | 64 levels | [`SyntaxError`] |
 //! | decimals on a path diagram | [`DotOptions::MAX_DECIMALS`] | written with that many (refused when deserialised) |
@@ -116,6 +116,7 @@ mod linalg;
 mod ml;
 mod model;
 mod modindices;
+mod op;
 mod optim;
 mod options;
 mod parser;
@@ -156,10 +157,9 @@ pub use dot::DotOptions;
 pub use effects::Effects;
 pub use error::{Position, SemError, SemWarning, SyntaxError};
 pub use expr::{BinOp, Expr, Func};
-pub use model::{
-    Constraint, ConstraintValue, Definition, Model, ModelBuilder, Modifier, Op, Relation,
-};
+pub use model::{Constraint, ConstraintValue, Definition, Model, ModelBuilder, Modifier, Relation};
 pub use modindices::{ModificationIndex, MAX_CANDIDATES};
+pub use op::Op;
 pub use options::{
     BootCi, Estimator, Information, MeanStructure, Missing, SeMethod, SemOptions, SemOptionsBuilder,
 };

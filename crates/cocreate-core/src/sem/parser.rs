@@ -9,7 +9,8 @@
 use super::error::{Position, SyntaxError};
 use super::expr::{parse_tokens, Expr};
 use super::lexer::{tokenize, Tok, Token};
-use super::model::{Constraint, ConstraintValue, Definition, Model, Modifier, Op, Relation};
+use super::model::{Constraint, ConstraintValue, Definition, Model, Modifier, Relation};
+use super::op::Op;
 
 impl Model {
     /// Parses lavaan model syntax. See the [module docs](super) for the grammar.

@@ -8,7 +8,8 @@
 use std::collections::{HashMap, HashSet};
 
 use super::error::{Position, SemError};
-use super::model::{ConstraintValue, Definition, Model, Op};
+use super::model::{ConstraintValue, Definition, Model};
+use super::op::Op;
 use super::options::SemOptions;
 
 /// One row of the parameter table.
@@ -180,10 +181,10 @@ impl ParameterTable {
                 _ => {}
             }
             if r.op == Op::MeasuredBy && r.lhs == r.rhs {
-                return Err(SemError::InvalidModel(format!(
-                    "latent variable {:?} cannot be its own indicator",
-                    r.lhs
-                )));
+                return Err(SemError::SelfIndicator {
+                    latent: r.lhs.clone(),
+                    position: r.rhs_position,
+                });
             }
         }
         let ov_ind: Vec<String> = v_ind.iter().filter(|v| !is_lv(v)).cloned().collect();
@@ -294,16 +295,20 @@ impl ParameterTable {
         };
         for r in rels {
             if r.op == Op::Intercept && !meanstructure {
-                return Err(SemError::InvalidOptions(format!(
-                    "the model has an intercept ({} ~ 1) but the mean structure is switched off",
-                    r.lhs
-                )));
+                return Err(SemError::IncompatibleOptions {
+                    option: "meanstructure",
+                    value: "off".into(),
+                    with: format!("the intercept {} ~ 1 at {}", r.lhs, r.lhs_position),
+                    reason: "an intercept needs a mean structure",
+                });
             }
             if !seen.insert(key(&r.lhs, r.op, &r.rhs)) {
-                return Err(SemError::InvalidModel(format!(
-                    "the relation {} {} {} at {} is written twice",
-                    r.lhs, r.op, r.rhs, r.lhs_position
-                )));
+                return Err(SemError::DuplicateRelation {
+                    lhs: r.lhs.clone(),
+                    op: r.op,
+                    rhs: r.rhs.clone(),
+                    position: r.lhs_position,
+                });
             }
             rows.push(ParameterRow {
                 lhs: r.lhs.clone(),
@@ -660,10 +665,10 @@ impl ParameterTable {
         let mut known: HashSet<String> = label_group.keys().cloned().collect();
         for d in &model.definitions {
             if known.contains(&d.name) {
-                return Err(SemError::InvalidModel(format!(
-                    "defined parameter {:?} at {} reuses a label or an earlier definition",
-                    d.name, d.position
-                )));
+                return Err(SemError::DuplicateDefinition {
+                    name: d.name.clone(),
+                    position: d.position,
+                });
             }
             for (name, pos) in d.expr.names() {
                 if !known.contains(name) {
@@ -794,7 +799,7 @@ mod tests {
         let e = ParameterTable::build(&Model::parse("f =~ NA*x1 + x2 + x3").unwrap(), &o, false);
         assert!(matches!(e, Err(SemError::UnscaledLatent { .. })));
         let e = ParameterTable::build(&Model::parse("y ~ x\ny ~ x").unwrap(), &o, false);
-        assert!(matches!(e, Err(SemError::InvalidModel(_))));
+        assert!(matches!(e, Err(SemError::DuplicateRelation { .. })));
         let e = ParameterTable::build(&Model::parse("y ~ a*x\nd := a*q").unwrap(), &o, false);
         assert!(matches!(e, Err(SemError::UnknownLabel { .. })));
     }

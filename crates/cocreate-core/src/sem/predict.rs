@@ -9,7 +9,7 @@ use std::fmt;
 
 use nalgebra::{DMatrix, DVector};
 
-use super::model::Op;
+use super::op::Op;
 use super::options::Missing;
 use super::results::SemFit;
 use crate::data::{DataError, Table};

@@ -10,7 +10,8 @@ use nalgebra::{DMatrix, DVector};
 
 use super::error::{SemError, SemWarning};
 use super::linalg::Chol;
-use super::model::{Model, Op};
+use super::model::Model;
+use super::op::Op;
 use super::options::{MeanStructure, Missing, SeMethod, SemOptions};
 use super::partable::ParameterTable;
 use super::ram::Compiled;

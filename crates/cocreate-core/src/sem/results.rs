@@ -6,7 +6,7 @@
 use nalgebra::{DMatrix, DVector};
 
 use super::error::SemWarning;
-use super::model::Op;
+use super::op::Op;
 use super::options::{Estimator, SemOptions};
 use super::partable::ParameterTable;
 

@@ -10,7 +10,7 @@
 
 use nalgebra::{Cholesky, DMatrix, DVector};
 
-use super::model::Op;
+use super::op::Op;
 use super::prepare::Moments;
 use super::ram::{Compiled, ExoMoments, RamMatrices, Slot};
 

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::model::Op;
+use super::op::Op;
 use super::options::{Estimator, Missing};
 use super::results::{ParameterEstimate, RobustFit, SemFit};
 

@@ -11,7 +11,7 @@ use std::fmt;
 
 use nalgebra::DMatrix;
 
-use super::model::Op;
+use super::op::Op;
 use super::options::Missing;
 use super::results::SemFit;
 
@@ -46,19 +46,57 @@ pub enum ValidityError {
         /// The item.
         item: String,
     },
-    /// The correlation matrix does not match its names, or holds a non-finite value.
-    #[error("invalid correlation matrix: {0}")]
-    InvalidMatrix(String),
-    /// A threshold is outside its range.
-    #[error("invalid threshold: {0}")]
-    InvalidThreshold(String),
-    /// A factor has a non-positive variance or its items have a zero total variance.
-    #[error("factor {factor:?}: {what}, so its reliability is undefined")]
-    Degenerate {
+    /// A matrix is not square with one row per variable.
+    #[error("{matrix} matrix is {rows} × {cols} but there are {variables} variables")]
+    MatrixShape {
+        /// Which matrix (`the correlation`, `the sample covariance`, ...).
+        matrix: &'static str,
+        /// Its rows.
+        rows: usize,
+        /// Its columns.
+        cols: usize,
+        /// The variables it should have.
+        variables: usize,
+    },
+    /// A matrix holds a value that is not finite.
+    #[error("{matrix} matrix holds a value that is not finite at row {row}, column {column}")]
+    NonFiniteMatrix {
+        /// Which matrix.
+        matrix: &'static str,
+        /// 1-based row.
+        row: usize,
+        /// 1-based column.
+        column: usize,
+    },
+    /// A threshold is outside (0, 1].
+    #[error("threshold {name} = {value} must lie in (0, 1]")]
+    InvalidThreshold {
+        /// The threshold (`omega`, `ave`, `htmt_strict`, `htmt_liberal`).
+        name: &'static str,
+        /// The value given.
+        value: f64,
+    },
+    /// The strict HTMT bound is above the liberal one.
+    #[error("the strict HTMT bound {strict} is above the liberal one {liberal}")]
+    HtmtBoundsReversed {
+        /// The strict bound.
+        strict: f64,
+        /// The liberal bound.
+        liberal: f64,
+    },
+    /// A factor's variance is not positive.
+    #[error("factor {factor:?}: its variance is {variance}, so its reliability is undefined")]
+    FactorVariance {
         /// The factor.
         factor: String,
-        /// What is degenerate.
-        what: String,
+        /// The variance (zero, negative or NaN).
+        variance: f64,
+    },
+    /// The items of a factor have a total variance of zero.
+    #[error("factor {factor:?}: its items have a total variance of zero, so its reliability is undefined")]
+    ZeroItemVariance {
+        /// The factor.
+        factor: String,
     },
 }
 
@@ -110,15 +148,14 @@ impl ValidityThresholds {
             ("htmt_liberal", htmt_liberal),
         ] {
             if v.is_nan() || v <= 0.0 || v > 1.0 {
-                return Err(ValidityError::InvalidThreshold(format!(
-                    "{name} = {v} must lie in (0, 1]"
-                )));
+                return Err(ValidityError::InvalidThreshold { name, value: v });
             }
         }
         if htmt_strict > htmt_liberal {
-            return Err(ValidityError::InvalidThreshold(format!(
-                "the strict HTMT bound {htmt_strict} is above the liberal one {htmt_liberal}"
-            )));
+            return Err(ValidityError::HtmtBoundsReversed {
+                strict: htmt_strict,
+                liberal: htmt_liberal,
+            });
         }
         Ok(ValidityThresholds {
             omega,
@@ -345,18 +382,7 @@ pub fn validity_from_parts(
         ("the implied covariance", parts.implied_cov, p),
         ("the latent covariance", parts.latent_cov, m),
     ] {
-        if mat.nrows() != k || mat.ncols() != k {
-            return Err(ValidityError::InvalidMatrix(format!(
-                "{what} matrix is {} × {} but there are {k} variables",
-                mat.nrows(),
-                mat.ncols()
-            )));
-        }
-        if mat.iter().any(|v| !v.is_finite()) {
-            return Err(ValidityError::InvalidMatrix(format!(
-                "{what} matrix holds a value that is not finite"
-            )));
-        }
+        check_matrix(what, mat, k)?;
     }
     let mut notes = Vec::new();
     // Loadings per factor on observed items, in the order given.
@@ -404,9 +430,9 @@ pub fn validity_from_parts(
         let name = &latent[*fi];
         let var = psi[(*fi, *fi)];
         if var.is_nan() || var <= 0.0 {
-            return Err(ValidityError::Degenerate {
+            return Err(ValidityError::FactorVariance {
                 factor: name.clone(),
-                what: format!("its variance is {var}"),
+                variance: var,
             });
         }
         let sum_l: f64 = items.iter().map(|i| i.1).sum();
@@ -419,9 +445,8 @@ pub fn validity_from_parts(
             .iter()
             .any(|v| v.is_nan() || *v <= 0.0)
         {
-            return Err(ValidityError::Degenerate {
+            return Err(ValidityError::ZeroItemVariance {
                 factor: name.clone(),
-                what: "its items have a total variance of zero".into(),
             });
         }
         let k = items.len() as f64;
@@ -540,22 +565,7 @@ pub fn htmt(
     variables: &[String],
     factors: &[(String, Vec<String>)],
 ) -> Result<(NamedMatrix, NamedMatrix), ValidityError> {
-    let p = variables.len();
-    if cor.nrows() != p || cor.ncols() != p {
-        return Err(ValidityError::InvalidMatrix(format!(
-            "it is {} × {} but {} variable names were given",
-            cor.nrows(),
-            cor.ncols(),
-            p
-        )));
-    }
-    if let Some(bad) = cor.iter().position(|v| !v.is_finite()) {
-        return Err(ValidityError::InvalidMatrix(format!(
-            "the value at row {}, column {} is not finite",
-            bad % p + 1,
-            bad / p + 1
-        )));
-    }
+    check_matrix("the correlation", cor, variables.len())?;
     if factors.len() < 2 {
         return Err(ValidityError::OneFactor {
             factors: factors.len(),
@@ -585,6 +595,27 @@ pub fn htmt(
     }
     let names: Vec<String> = factors.iter().map(|f| f.0.clone()).collect();
     Ok(htmt_indices(cor, &names, &groups))
+}
+
+/// A `k × k` matrix of finite values.
+fn check_matrix(matrix: &'static str, mat: &DMatrix<f64>, k: usize) -> Result<(), ValidityError> {
+    if mat.nrows() != k || mat.ncols() != k {
+        return Err(ValidityError::MatrixShape {
+            matrix,
+            rows: mat.nrows(),
+            cols: mat.ncols(),
+            variables: k,
+        });
+    }
+    match mat.iter().position(|v| !v.is_finite()) {
+        // Column-major: index = column * k + row.
+        Some(bad) => Err(ValidityError::NonFiniteMatrix {
+            matrix,
+            row: bad % k + 1,
+            column: bad / k + 1,
+        }),
+        None => Ok(()),
+    }
 }
 
 fn named(names: &[String], f: impl Fn(usize, usize) -> Option<f64>) -> NamedMatrix {
