@@ -200,8 +200,15 @@ fn fits_serialize_and_read_back() {
     let text = serde_json::to_string(&fit).unwrap();
     let back: cocreate_core::sem::SemFit = serde_json::from_str(&text).unwrap();
     // serde_json may round the last bit of a float; everything else reads back.
-    assert_eq!(back.estimates().len(), fit.estimates().len());
-    for (a, b) in back.estimates().iter().zip(fit.estimates()) {
+    assert_eq!(
+        back.parameter_estimates().len(),
+        fit.parameter_estimates().len()
+    );
+    for (a, b) in back
+        .parameter_estimates()
+        .iter()
+        .zip(fit.parameter_estimates())
+    {
         assert_eq!(
             (&a.lhs, a.op, &a.rhs, &a.label, a.free),
             (&b.lhs, b.op, &b.rhs, &b.label, b.free)

@@ -101,7 +101,7 @@ fn render(fit: &SemFit, o: &DotOptions) -> String {
     for v in fit.observed() {
         let _ = writeln!(out, "  {} [shape=box];", quote(v));
     }
-    for e in fit.estimates() {
+    for e in fit.parameter_estimates() {
         let value = if o.standardized { e.std_all } else { e.est };
         let mut label = format!("{:.*}", o.decimals.min(DotOptions::MAX_DECIMALS), value);
         if o.stars {

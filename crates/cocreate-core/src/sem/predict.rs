@@ -222,7 +222,7 @@ pub fn factor_scores(
     let mut beta = DMatrix::<f64>::zeros(m, m);
     let mut alpha = DVector::<f64>::zeros(m);
     let mut is_indicator = vec![false; p];
-    for e in fit.estimates() {
+    for e in fit.parameter_estimates() {
         match e.op {
             Op::MeasuredBy => {
                 if let (Some(f), Some(j)) = (lat_idx(&e.lhs), obs_idx(&e.rhs)) {

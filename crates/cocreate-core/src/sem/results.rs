@@ -405,8 +405,9 @@ pub struct SemFit {
 }
 
 impl SemFit {
-    /// Every parameter, in parameter-table order (defined parameters last).
-    pub fn estimates(&self) -> &[ParameterEstimate] {
+    /// Every parameter, in parameter-table order (defined parameters last): lavaan's
+    /// `parameterEstimates()` with `standardized = TRUE`.
+    pub fn parameter_estimates(&self) -> &[ParameterEstimate] {
         &self.estimates
     }
 

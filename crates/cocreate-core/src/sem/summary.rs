@@ -248,7 +248,7 @@ fn render_lines(out: &mut String, lines: &[Line]) {
 
 fn sections(fit: &SemFit, out: &mut String) {
     let mut lines = Vec::new();
-    let est = fit.estimates();
+    let est = fit.parameter_estimates();
     // Variables with an incoming path get a dot: their (co)variances are residual.
     let endo: std::collections::HashSet<&str> = est
         .iter()

@@ -312,7 +312,7 @@ pub fn measurement_validity_with(
     thresholds: ValidityThresholds,
 ) -> Result<MeasurementValidity, ValidityError> {
     let loadings: Vec<Loading> = fit
-        .estimates()
+        .parameter_estimates()
         .iter()
         .filter(|e| e.op == Op::MeasuredBy)
         .map(|e| Loading {

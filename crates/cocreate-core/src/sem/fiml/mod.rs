@@ -309,8 +309,15 @@ mod tests {
             .build()
             .unwrap();
         let ml = model.fit(&data, &ml_opts).unwrap();
-        assert_eq!(fiml.estimates().len(), ml.estimates().len());
-        for (a, b) in fiml.estimates().iter().zip(ml.estimates()) {
+        assert_eq!(
+            fiml.parameter_estimates().len(),
+            ml.parameter_estimates().len()
+        );
+        for (a, b) in fiml
+            .parameter_estimates()
+            .iter()
+            .zip(ml.parameter_estimates())
+        {
             assert_eq!((&a.lhs, a.op, &a.rhs), (&b.lhs, b.op, &b.rhs));
             assert!(
                 (a.est - b.est).abs() < 1e-7,
@@ -433,7 +440,11 @@ mod tests {
                     .unwrap(),
             )
             .unwrap();
-        for (a, b) in fiml.estimates().iter().zip(ml.estimates()) {
+        for (a, b) in fiml
+            .parameter_estimates()
+            .iter()
+            .zip(ml.parameter_estimates())
+        {
             let (sa, sb) = (a.se.unwrap(), b.se.unwrap());
             assert!(
                 (sa - sb).abs() < 1e-7 * (1.0 + sb),
