@@ -1,7 +1,8 @@
 // Module layering, bottom up. A module uses only modules on the lines above its own (and
 // those before it on its own line); `python3 /work/shared/hooks/cycles.py .` keeps it so.
 //
-//   vocabulary  op, error, lexer, expr, model, parser, effects, options, partable, results
+//   vocabulary  op, error, lexer, expr, model, parser, effects, options, partable, equality,
+//               lavaanify (model + options -> parameter table), results
 //               (the model as written, its parameter table, and the result types)
 //   numerics    distributions, linalg, optim, hessian, ram (the RAM matrices of a table)
 //   stages      prepare (data -> compiled model, rows kept, per-fit moments, checks),
@@ -9,7 +10,7 @@
 //               fit_measures, bootstrap (replicates, intervals), assemble (estimates -> SemFit)
 //   estimators  robust (MLM / MLR parts), complete (ML on complete data), fiml/
 //   dispatcher  engine (`Model::fit`: prepare, refuse what no estimator does, dispatch)
-//   reports     summary, dot, modindices, predict, validity (read a finished SemFit)
+//   reports     summary, dot, modindices, predict, validity/ (read a finished SemFit)
 //
 // A new estimator is a module on the estimators line that starts from `prepare` and ends
 // in `assemble`; `engine` dispatches to it. Result types go into `results`, reports of a
@@ -104,6 +105,7 @@ mod distributions;
 mod dot;
 mod effects;
 mod engine;
+mod equality;
 mod error;
 mod expr;
 #[allow(clippy::needless_range_loop)] // index loops read as the formulas
@@ -111,6 +113,7 @@ mod fiml;
 mod fit_measures;
 mod hessian;
 mod inference;
+mod lavaanify;
 mod lexer;
 mod linalg;
 mod ml;
