@@ -24,6 +24,7 @@ use super::op::Op;
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Effects {
     /// Every path from `x` to `y`, as the variables along it.
     pub paths: Vec<Vec<String>>,

@@ -313,6 +313,25 @@ pub enum SemError {
         /// Where the value is written.
         position: Position,
     },
+    /// A parameter table or fit read from JSON does not hold together: one of its parts
+    /// does not have the size the parameter table implies.
+    #[error("the stored {part} has size {found}, but the parameter table implies {expected}")]
+    StoredMismatch {
+        /// The part (`estimates`, `vcov`, `implied_cov`, `free-parameter indices`, ...).
+        part: &'static str,
+        /// Its size (for a matrix, its rows or columns, whichever is wrong).
+        found: usize,
+        /// The size the table implies.
+        expected: usize,
+    },
+    /// A row of a parameter table read from JSON names a variable the table does not list.
+    #[error("row {row} of the stored parameter table names {}, which is not one of its observed or latent variables", quoted(name))]
+    StoredUnknownVariable {
+        /// The 1-based row.
+        row: usize,
+        /// The name.
+        name: String,
+    },
     /// A size limit of untrusted input was exceeded (see the module docs).
     #[error("{what}: {found} is more than the limit of {limit}")]
     TooLarge {

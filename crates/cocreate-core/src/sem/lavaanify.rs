@@ -4,7 +4,7 @@
 //! constraints (`equality`) and the defined parameters, with every limit and written value
 //! checked before anything large is made.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 
 use super::error::{Position, SemError};
 use super::model::{ConstraintValue, Model};
@@ -98,7 +98,7 @@ impl ParameterTable {
         let mut eqs_y = Vec::new();
         let mut eqs_x = Vec::new();
         let mut v_ind = Vec::new();
-        let mut positions = HashMap::new();
+        let mut positions = BTreeMap::new();
         for r in rels {
             positions.entry(r.lhs.clone()).or_insert(r.lhs_position);
             if !r.rhs.is_empty() {

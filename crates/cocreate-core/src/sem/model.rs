@@ -66,6 +66,7 @@ impl Modifier {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Relation {
     /// Left-hand side (the latent variable, the outcome, or the first variable).
     pub lhs: String,
@@ -92,6 +93,7 @@ pub struct Relation {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Definition {
     /// The new parameter's name.
     pub name: String,
@@ -113,6 +115,7 @@ pub struct Definition {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Constraint {
     /// Left side: a label.
     pub lhs: String,
@@ -132,6 +135,7 @@ pub struct Constraint {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum ConstraintValue {
     /// Another label.
     Label(String),

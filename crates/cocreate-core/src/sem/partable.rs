@@ -6,7 +6,7 @@
 //! (with an index into the parameter vector; rows sharing a label share the index) or fixed.
 //! The table is built by [`ParameterTable::build`] in `lavaanify`.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use super::error::Position;
 use super::model::Definition;
@@ -26,6 +26,7 @@ use super::op::Op;
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct ParameterRow {
     /// Left-hand side.
     pub lhs: String,
@@ -58,8 +59,14 @@ pub struct ParameterRow {
 /// assert_eq!(table.n_free(), 3); // two slopes and a residual variance
 /// # Ok::<(), cocreate_core::sem::SemError>(())
 /// ```
+///
+/// Read from JSON, a table is checked to hold together (every row names one of its
+/// variables, free indices are in range, the sizes are within the limits) before it is
+/// accepted, so that nothing built from it can index out of bounds.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "ParameterTableRepr"))]
+#[non_exhaustive]
 pub struct ParameterTable {
     pub(crate) rows: Vec<ParameterRow>,
     pub(crate) observed: Vec<String>,
@@ -67,10 +74,118 @@ pub struct ParameterTable {
     pub(crate) ov_x: Vec<String>,
     pub(crate) n_free: usize,
     pub(crate) meanstructure: bool,
-    #[cfg_attr(feature = "serde", serde(skip))]
     pub(crate) definitions: Vec<Definition>,
-    #[cfg_attr(feature = "serde", serde(skip))]
-    pub(crate) positions: HashMap<String, Position>,
+    pub(crate) positions: BTreeMap<String, Position>,
+}
+
+/// The unvalidated fields of a [`ParameterTable`], read by serde and then checked.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ParameterTableRepr {
+    rows: Vec<ParameterRow>,
+    observed: Vec<String>,
+    latent: Vec<String>,
+    ov_x: Vec<String>,
+    n_free: usize,
+    meanstructure: bool,
+    #[serde(default)]
+    definitions: Vec<Definition>,
+    #[serde(default)]
+    positions: BTreeMap<String, Position>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<ParameterTableRepr> for ParameterTable {
+    type Error = super::error::SemError;
+    fn try_from(r: ParameterTableRepr) -> Result<Self, Self::Error> {
+        use super::error::SemError;
+        use std::collections::HashSet;
+        let limits = [
+            ("parameter-table rows", r.rows.len(), super::MAX_TABLE_ROWS),
+            (
+                "variables (observed and latent) in the model",
+                r.observed.len() + r.latent.len(),
+                super::MAX_VARIABLES,
+            ),
+            ("free parameters", r.n_free, super::MAX_FREE_PARAMETERS),
+        ];
+        for (what, found, limit) in limits {
+            if found > limit {
+                return Err(SemError::TooLarge {
+                    what: what.into(),
+                    found,
+                    limit,
+                });
+            }
+        }
+        let mut variables = HashSet::new();
+        for v in r.observed.iter().chain(&r.latent) {
+            if !variables.insert(v.as_str()) {
+                return Err(SemError::StoredMismatch {
+                    part: "list of distinct variables",
+                    found: r.observed.len() + r.latent.len(),
+                    expected: variables.len(),
+                });
+            }
+        }
+        let unknown = |row: usize, name: &str| SemError::StoredUnknownVariable {
+            row: row + 1,
+            name: name.to_string(),
+        };
+        if let Some(x) = r.ov_x.iter().find(|x| !r.observed.contains(x)) {
+            return Err(unknown(0, x));
+        }
+        let mut used = vec![false; r.n_free];
+        let mut defined = 0;
+        for (k, row) in r.rows.iter().enumerate() {
+            let names: &[&str] = match row.op {
+                Op::Defined => &[],
+                Op::Intercept => &[row.lhs.as_str()],
+                _ => &[row.lhs.as_str(), row.rhs.as_str()],
+            };
+            if let Some(name) = names.iter().find(|n| !variables.contains(*n)) {
+                return Err(unknown(k, name));
+            }
+            defined += usize::from(row.op == Op::Defined);
+            if let Some(i) = row.free {
+                match used.get_mut(i) {
+                    Some(u) => *u = true,
+                    None => {
+                        return Err(SemError::StoredMismatch {
+                            part: "free-parameter indices",
+                            found: i + 1,
+                            expected: r.n_free,
+                        })
+                    }
+                }
+            }
+        }
+        if let Some(unused) = used.iter().position(|u| !u) {
+            return Err(SemError::StoredMismatch {
+                part: "free-parameter indices",
+                found: unused,
+                expected: r.n_free,
+            });
+        }
+        if !r.definitions.is_empty() && r.definitions.len() != defined {
+            return Err(SemError::StoredMismatch {
+                part: "definitions",
+                found: r.definitions.len(),
+                expected: defined,
+            });
+        }
+        Ok(ParameterTable {
+            rows: r.rows,
+            observed: r.observed,
+            latent: r.latent,
+            ov_x: r.ov_x,
+            n_free: r.n_free,
+            meanstructure: r.meanstructure,
+            definitions: r.definitions,
+            positions: r.positions,
+        })
+    }
 }
 
 impl ParameterTable {

@@ -132,7 +132,7 @@ pub enum FactorScoreError {
 
 /// One respondent's scores.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct FactorScoreRow {
     /// 0-based row of the data.
@@ -147,7 +147,7 @@ pub struct FactorScoreRow {
 
 /// A row that was not scored, and why.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct SkippedRow {
     /// 0-based row of the data.
@@ -162,7 +162,7 @@ pub struct SkippedRow {
 
 /// Factor scores of every complete row ([`factor_scores`]).
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct FactorScores {
     /// The method used.
@@ -487,11 +487,13 @@ impl fmt::Display for FactorScores {
         let n = self.rows.len() as f64;
         writeln!(f, "  {:<12} {:>10} {:>10}", "Factor", "mean", "sd")?;
         for (k, name) in self.latent.iter().enumerate() {
-            let mean = self.rows.iter().map(|r| r.scores[k]).sum::<f64>() / n;
+            // A row read from JSON may lack a score: it counts as not a number.
+            let score = |r: &FactorScoreRow| r.scores.get(k).copied().unwrap_or(f64::NAN);
+            let mean = self.rows.iter().map(score).sum::<f64>() / n;
             let var = self
                 .rows
                 .iter()
-                .map(|r| (r.scores[k] - mean).powi(2))
+                .map(|r| (score(r) - mean).powi(2))
                 .sum::<f64>()
                 / (n - 1.0);
             writeln!(f, "  {:<12} {:>10.3} {:>10.3}", name, mean, var.sqrt())?;

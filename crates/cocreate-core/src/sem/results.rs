@@ -26,6 +26,7 @@ use super::partable::ParameterTable;
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct ParameterEstimate {
     /// Left-hand side.
     pub lhs: String,
@@ -76,6 +77,7 @@ pub struct ParameterEstimate {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct StandardizedEstimate {
     /// Left-hand side.
     pub lhs: String,
@@ -117,6 +119,7 @@ pub struct StandardizedEstimate {
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct FitMeasures {
     /// Free parameters.
     pub npar: usize,
@@ -207,6 +210,7 @@ pub struct FitMeasures {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Convergence {
     /// Always `true` in a returned fit (non-convergence is an error).
     pub converged: bool,
@@ -305,6 +309,7 @@ pub struct RobustFit {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct BootstrapResult {
     /// Replicates requested.
     pub requested: usize,
@@ -339,6 +344,7 @@ pub struct BootstrapResult {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct BootInterval {
     /// Left-hand side.
     pub lhs: String,
@@ -377,8 +383,14 @@ pub struct BootInterval {
 /// println!("{}", fit.summary());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// A fit read from JSON is checked against its parameter table (one estimate per row,
+/// matrices of the sizes the table implies) before it is accepted, so that the methods
+/// that recompute from it (modification indices, factor scores) never index out of bounds.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "SemFitRepr"))]
+#[non_exhaustive]
 pub struct SemFit {
     pub(crate) estimates: Vec<ParameterEstimate>,
     pub(crate) standardized: Vec<StandardizedEstimate>,
@@ -402,6 +414,107 @@ pub struct SemFit {
     pub(crate) information: String,
     pub(crate) bootstrap: Option<BootstrapResult>,
     pub(crate) robust: Option<RobustFit>,
+}
+
+/// The unvalidated fields of a [`SemFit`], read by serde and then checked.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SemFitRepr {
+    estimates: Vec<ParameterEstimate>,
+    standardized: Vec<StandardizedEstimate>,
+    standardized_lv: Vec<StandardizedEstimate>,
+    fit: FitMeasures,
+    r2: Vec<(String, f64)>,
+    theta: Vec<f64>,
+    vcov: Option<DMatrix<f64>>,
+    vcov_defined: Option<DMatrix<f64>>,
+    implied_cov: DMatrix<f64>,
+    implied_mean: Option<DVector<f64>>,
+    sample_cov: DMatrix<f64>,
+    sample_mean: DVector<f64>,
+    latent_cov: DMatrix<f64>,
+    n_used: usize,
+    n_original: usize,
+    warnings: Vec<SemWarning>,
+    convergence: Convergence,
+    options: SemOptions,
+    table: ParameterTable,
+    information: String,
+    bootstrap: Option<BootstrapResult>,
+    robust: Option<RobustFit>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<SemFitRepr> for SemFit {
+    type Error = super::error::SemError;
+    fn try_from(r: SemFitRepr) -> Result<Self, Self::Error> {
+        let t = &r.table;
+        let (rows, q) = (t.rows().len(), t.n_free());
+        let (p, m) = (t.observed().len(), t.latent().len());
+        let k = t.rows().iter().filter(|row| row.op == Op::Defined).count();
+        let square = |mat: &DMatrix<f64>, n: usize| {
+            if mat.nrows() != n {
+                mat.nrows()
+            } else {
+                mat.ncols()
+            }
+        };
+        let sizes = [
+            ("estimates", r.estimates.len(), rows),
+            ("standardized solution", r.standardized.len(), rows),
+            ("std.lv solution", r.standardized_lv.len(), rows),
+            ("free parameters", r.theta.len(), q),
+            ("vcov", r.vcov.as_ref().map_or(q, |v| square(v, q)), q),
+            (
+                "vcov of the defined parameters",
+                r.vcov_defined.as_ref().map_or(k, |v| square(v, k)),
+                k,
+            ),
+            ("implied_cov", square(&r.implied_cov, p), p),
+            (
+                "implied_mean",
+                r.implied_mean.as_ref().map_or(p, |v| v.len()),
+                p,
+            ),
+            ("sample_cov", square(&r.sample_cov, p), p),
+            ("sample_mean", r.sample_mean.len(), p),
+            ("latent_cov", square(&r.latent_cov, m), m),
+        ];
+        for (part, found, expected) in sizes {
+            if found != expected {
+                return Err(super::error::SemError::StoredMismatch {
+                    part,
+                    found,
+                    expected,
+                });
+            }
+        }
+        Ok(SemFit {
+            estimates: r.estimates,
+            standardized: r.standardized,
+            standardized_lv: r.standardized_lv,
+            fit: r.fit,
+            r2: r.r2,
+            theta: r.theta,
+            vcov: r.vcov,
+            vcov_defined: r.vcov_defined,
+            implied_cov: r.implied_cov,
+            implied_mean: r.implied_mean,
+            sample_cov: r.sample_cov,
+            sample_mean: r.sample_mean,
+            latent_cov: r.latent_cov,
+            n_used: r.n_used,
+            n_original: r.n_original,
+            warnings: r.warnings,
+            convergence: r.convergence,
+            options: r.options,
+            table: r.table,
+            information: r.information,
+            bootstrap: r.bootstrap,
+            robust: r.robust,
+        })
+    }
 }
 
 impl SemFit {

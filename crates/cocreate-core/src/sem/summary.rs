@@ -1,6 +1,6 @@
 //! lavaan-like summary text: header, fit, then the parameter sections.
 
-use std::fmt::Write;
+use std::fmt::{self, Write};
 
 use super::op::Op;
 use super::options::{Estimator, Missing};
@@ -25,9 +25,17 @@ fn opt3(v: Option<f64>) -> String {
 
 impl SemFit {
     /// The lavaan-like summary: header, test statistics and fit indices, then the
-    /// parameter sections with standard errors and standardised estimates, R² last.
+    /// parameter sections with standard errors and standardised estimates, R² last (the
+    /// same text as `Display`).
     pub fn summary(&self) -> String {
         render(self)
+    }
+}
+
+/// Prints [`SemFit::summary`].
+impl fmt::Display for SemFit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&render(self))
     }
 }
 

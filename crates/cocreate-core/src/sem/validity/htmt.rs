@@ -7,7 +7,8 @@ use super::error::ValidityError;
 
 /// A square matrix with row and column names, laid out as the references write it.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct NamedMatrix {
     /// Row names.
     pub rownames: Vec<String>,
@@ -23,7 +24,7 @@ impl NamedMatrix {
     pub fn get(&self, row: &str, col: &str) -> Option<f64> {
         let i = self.rownames.iter().position(|n| n == row)?;
         let j = self.colnames.iter().position(|n| n == col)?;
-        self.values[i][j]
+        self.values.get(i)?.get(j).copied().flatten()
     }
 }
 

@@ -14,7 +14,8 @@ use super::htmt::{check_matrix, cov_to_cor, htmt_indices, named, NamedMatrix};
 /// The thresholds reported as flags (defaults: ω ≥ .70, AVE ≥ .50, HTMT < .85 strict and
 /// < .90 liberal). Build with [`ValidityThresholds::new`], which checks them.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "ThresholdsRepr"))]
 #[non_exhaustive]
 pub struct ValidityThresholds {
     /// Composite reliability at or above which a factor is flagged reliable.
@@ -25,6 +26,26 @@ pub struct ValidityThresholds {
     pub htmt_strict: f64,
     /// HTMT below which a pair is flagged distinct (liberal: .90).
     pub htmt_liberal: f64,
+}
+
+/// The unvalidated fields of [`ValidityThresholds`], read by serde and checked by
+/// [`ValidityThresholds::new`].
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThresholdsRepr {
+    omega: f64,
+    ave: f64,
+    htmt_strict: f64,
+    htmt_liberal: f64,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<ThresholdsRepr> for ValidityThresholds {
+    type Error = ValidityError;
+    fn try_from(r: ThresholdsRepr) -> Result<Self, ValidityError> {
+        ValidityThresholds::new(r.omega, r.ave, r.htmt_strict, r.htmt_liberal)
+    }
 }
 
 impl Default for ValidityThresholds {
@@ -79,7 +100,7 @@ impl ValidityThresholds {
 
 /// Reliability and convergent validity of one factor.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct FactorReliability {
     /// The factor.
@@ -106,7 +127,7 @@ pub struct FactorReliability {
 
 /// One row of the Fornell–Larcker table.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct FornellLarcker {
     /// The factor.
@@ -124,7 +145,7 @@ pub struct FornellLarcker {
 
 /// A pair of factors whose HTMT reaches a threshold.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct HtmtFlag {
     /// First factor.
@@ -143,7 +164,7 @@ pub struct HtmtFlag {
 
 /// The reliability and validity report of a fitted model ([`measurement_validity`]).
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct MeasurementValidity {
     /// Per factor, in the order of [`SemFit::latent`] (first-order factors only).
@@ -230,6 +251,7 @@ pub fn measurement_validity_with(
 
 /// One loading `factor =~ item`.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Loading {
     /// The factor.
     pub factor: String,
