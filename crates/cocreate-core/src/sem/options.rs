@@ -119,6 +119,29 @@ pub enum SeMethod {
     None,
 }
 
+impl std::str::FromStr for SeMethod {
+    type Err = SemError;
+    /// lavaan's names: `standard`, `bootstrap`, `none`.
+    ///
+    /// ```
+    /// use cocreate_core::sem::SeMethod;
+    /// assert_eq!("bootstrap".parse::<SeMethod>().unwrap(), SeMethod::Bootstrap);
+    /// assert!("jackknife".parse::<SeMethod>().is_err());
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "standard" => Ok(SeMethod::Standard),
+            "bootstrap" => Ok(SeMethod::Bootstrap),
+            "none" => Ok(SeMethod::None),
+            other => Err(SemError::InvalidOption {
+                option: "se",
+                value: quoted(other),
+                allowed: "standard errors are standard, bootstrap or none".into(),
+            }),
+        }
+    }
+}
+
 /// The estimator: maximum likelihood, or ML with robust standard errors and a scaled test.
 ///
 /// ```
