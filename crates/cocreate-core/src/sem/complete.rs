@@ -12,7 +12,7 @@ use super::fit_measures::{self, FitInput};
 use super::hessian::numeric_hessian;
 use super::inference::spd_inverse;
 use super::linalg::Chol;
-use super::ml::{chol_logdet, MlProblem};
+use super::ml::MlProblem;
 use super::optim::{fisher_scoring, Objective};
 use super::options::{Estimator, Information, SeMethod, SemOptions};
 use super::prepare::{
@@ -144,7 +144,7 @@ fn x_marginal_logl(c: &Compiled, s: &DMatrix<f64>, n: f64) -> f64 {
     }
     let px = c.x_idx.len();
     let sxx = DMatrix::from_fn(px, px, |a, b| s[(c.x_idx[a], c.x_idx[b])]);
-    let ld = sxx.cholesky().map_or(f64::NAN, |ch| chol_logdet(&ch));
+    let ld = Chol::new(&sxx).map_or(f64::NAN, |ch| ch.logdet());
     -n / 2.0 * (px as f64 * LN_2PI + ld + px as f64)
 }
 
@@ -161,7 +161,7 @@ fn baseline(c: &Compiled, s: &DMatrix<f64>, logdet_s: f64, n: f64) -> (f64, f64)
     }
     if px > 0 {
         let sxx = DMatrix::from_fn(px, px, |a, b| s[(c.x_idx[a], c.x_idx[b])]);
-        ld0 += sxx.cholesky().map_or(f64::NAN, |ch| chol_logdet(&ch));
+        ld0 += Chol::new(&sxx).map_or(f64::NAN, |ch| ch.logdet());
     }
     let chisq0 = n * (ld0 - logdet_s);
     let df0 = (p * (p + 1) / 2 - px * (px + 1) / 2 - (p - px)) as f64;

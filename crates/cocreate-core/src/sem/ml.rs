@@ -18,11 +18,6 @@ use super::optim::Objective;
 use super::prepare::Moments;
 use super::ram::{Compiled, ExoMoments, RamMatrices, Slot, SlotPlan};
 
-/// Log-determinant from a nalgebra Cholesky factor.
-pub(crate) fn chol_logdet(ch: &nalgebra::Cholesky<f64, nalgebra::Dyn>) -> f64 {
-    2.0 * ch.l_dirty().diagonal().iter().map(|v| v.ln()).sum::<f64>()
-}
-
 /// `(Σ, W = Σ⁻¹, log|Σ|, μ)` at one parameter vector.
 type Implied = (DMatrix<f64>, DMatrix<f64>, f64, DVector<f64>);
 

@@ -117,9 +117,29 @@ pub enum FactorScoreError {
     /// An observed variable of the model is not an indicator of a latent variable.
     #[error("observed variable {0:?} is not an indicator of a latent variable (a covariate or an observed outcome); factor scores are implemented for models whose observed variables all measure factors")]
     NonIndicator(String),
-    /// A matrix that must be inverted is singular.
-    #[error("{0}")]
-    Singular(String),
+    /// A matrix that must be inverted is singular (or not positive definite).
+    #[error("{matrix} is singular or not positive definite: {why}")]
+    Singular {
+        /// The matrix (`the model-implied covariance matrix Σ`, `Θ`, `Λ' Θ⁻¹ Λ`, `I − B`).
+        matrix: &'static str,
+        /// What needs it inverted, and what that says about the model.
+        why: &'static str,
+    },
+    /// A part given to [`factor_scores_from_parts`] does not have the size the observed
+    /// and latent variables imply.
+    #[error("{part} is {rows} × {cols} but {expected_rows} × {expected_cols} was expected from the observed and latent variables")]
+    PartShape {
+        /// The part (`Λ`, `Θ`, `Σ`, `E(y)`, ...).
+        part: &'static str,
+        /// Its rows.
+        rows: usize,
+        /// Its columns.
+        cols: usize,
+        /// The rows expected.
+        expected_rows: usize,
+        /// The columns expected.
+        expected_cols: usize,
+    },
     /// Too many rows.
     #[error("the data have {rows} rows; at most {max} can be scored in one call")]
     TooManyRows {
@@ -256,9 +276,13 @@ pub fn factor_scores(
     let (ey, eeta) = match fit.implied_mean() {
         Some(mu) => {
             let ib = DMatrix::<f64>::identity(m, m) - &beta;
-            let eeta = ib.lu().solve(&alpha).ok_or_else(|| {
-                FactorScoreError::Singular("I − B of the latent regressions is singular".into())
-            })?;
+            let eeta = ib
+                .lu()
+                .solve(&alpha)
+                .ok_or_else(|| FactorScoreError::Singular {
+                    matrix: "I − B of the latent regressions",
+                    why: "the latent means need it inverted",
+                })?;
             (mu.clone(), eeta)
         }
         None => (fit.sample_mean().clone(), DVector::zeros(m)),
@@ -337,36 +361,47 @@ pub fn factor_scores_from_parts(
         ("E(η)", parts.latent_mean.len(), 1, (m, 1)),
     ] {
         if (r, c) != ok {
-            return Err(FactorScoreError::Singular(format!(
-                "{what} is {r} × {c} but {} × {} was expected from {p} observed and {m} latent variables",
-                ok.0, ok.1
-            )));
+            return Err(FactorScoreError::PartShape {
+                part: what,
+                rows: r,
+                cols: c,
+                expected_rows: ok.0,
+                expected_cols: ok.1,
+            });
         }
     }
     let (lambda, theta) = (parts.lambda, parts.theta);
     let (ey, eeta) = (parts.centre, parts.latent_mean);
     let weights = match options.method {
         FactorScoreMethod::Regression => {
-            let inv = parts.implied_cov.clone().cholesky().ok_or_else(|| {
-                FactorScoreError::Singular(
-                    "the model-implied covariance matrix is not positive definite".into(),
-                )
-            })?;
+            let inv =
+                parts
+                    .implied_cov
+                    .clone()
+                    .cholesky()
+                    .ok_or_else(|| FactorScoreError::Singular {
+                        matrix: "the model-implied covariance matrix Σ",
+                        why: "regression scores need its inverse",
+                    })?;
             // Ψ Λ' Σ⁻¹ = (Σ⁻¹ Λ Ψ)'
             (inv.solve(&(lambda * parts.latent_cov))).transpose()
         }
         FactorScoreMethod::Bartlett => {
-            let th = theta.clone().cholesky().ok_or_else(|| {
-                FactorScoreError::Singular(
-                    "Bartlett scores need positive definite residual variances (Θ); a residual variance is zero or negative".into(),
-                )
-            })?;
+            let th = theta
+                .clone()
+                .cholesky()
+                .ok_or_else(|| FactorScoreError::Singular {
+                    matrix: "the residual covariance matrix Θ",
+                    why:
+                        "Bartlett scores need its inverse; a residual variance is zero or negative",
+                })?;
             let ti_l = th.solve(lambda); // Θ⁻¹ Λ
             let info = lambda.transpose() * &ti_l; // Λ' Θ⁻¹ Λ
             let c = info.cholesky().ok_or_else(|| {
-                FactorScoreError::Singular(
-                    "Bartlett scores need every factor measured by observed items (Λ' Θ⁻¹ Λ is singular; a higher-order factor has no Bartlett score)".into(),
-                )
+                FactorScoreError::Singular {
+                    matrix: "Λ' Θ⁻¹ Λ",
+                    why: "Bartlett scores need every factor measured by observed items (a higher-order factor has no Bartlett score)",
+                }
             })?;
             c.solve(&ti_l.transpose())
         }

@@ -164,7 +164,7 @@ fn not_pd_error(c: &Compiled, s: &DMatrix<f64>, n: usize) -> SemError {
     let p = s.nrows();
     for k in 1..p {
         let sub = s.view((0, 0), (k + 1, k + 1)).into_owned();
-        if sub.cholesky().is_none() {
+        if Chol::new(&sub).is_none() {
             let head = s.view((0, 0), (k, k)).into_owned();
             let rhs = s.view((0, k), (k, 1)).into_owned();
             let mut involved = vec![c.var_name(k).to_string()];

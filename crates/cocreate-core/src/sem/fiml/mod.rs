@@ -27,7 +27,8 @@ use super::bootstrap::{apply_to_fit, run, summarize};
 use super::error::{SemError, SemWarning};
 use super::fit_measures::{self, FitInput};
 use super::inference::spd_inverse;
-use super::ml::{chol_logdet, MlProblem};
+use super::linalg::Chol;
+use super::ml::MlProblem;
 use super::optim::fisher_scoring;
 use super::options::{Information, SeMethod, SemOptions};
 use super::prepare::{check_df, check_moments, moments_of, Moments, Prepared};
@@ -50,11 +51,7 @@ fn x_marginal(c: &Compiled, fd: &FimlData, exo: &ExoMoments) -> f64 {
         return 0.0;
     }
     let px = c.x_idx.len() as f64;
-    let ld = exo
-        .cov
-        .clone()
-        .cholesky()
-        .map_or(f64::NAN, |ch| chol_logdet(&ch));
+    let ld = Chol::new(&exo.cov).map_or(f64::NAN, |ch| ch.logdet());
     -(fd.n as f64) / 2.0 * (px * LN_2PI + ld + px)
 }
 
