@@ -276,13 +276,10 @@ pub fn factor_scores(
     let (ey, eeta) = match fit.implied_mean() {
         Some(mu) => {
             let ib = DMatrix::<f64>::identity(m, m) - &beta;
-            let eeta = ib
-                .lu()
-                .solve(&alpha)
-                .ok_or_else(|| FactorScoreError::Singular {
-                    matrix: "I − B of the latent regressions",
-                    why: "the latent means need it inverted",
-                })?;
+            let eeta = ib.lu().solve(&alpha).ok_or(FactorScoreError::Singular {
+                matrix: "I − B of the latent regressions",
+                why: "the latent means need it inverted",
+            })?;
             (mu.clone(), eeta)
         }
         None => (fit.sample_mean().clone(), DVector::zeros(m)),
@@ -374,35 +371,28 @@ pub fn factor_scores_from_parts(
     let (ey, eeta) = (parts.centre, parts.latent_mean);
     let weights = match options.method {
         FactorScoreMethod::Regression => {
-            let inv =
-                parts
-                    .implied_cov
-                    .clone()
-                    .cholesky()
-                    .ok_or_else(|| FactorScoreError::Singular {
-                        matrix: "the model-implied covariance matrix Σ",
-                        why: "regression scores need its inverse",
-                    })?;
+            let inv = parts
+                .implied_cov
+                .clone()
+                .cholesky()
+                .ok_or(FactorScoreError::Singular {
+                    matrix: "the model-implied covariance matrix Σ",
+                    why: "regression scores need its inverse",
+                })?;
             // Ψ Λ' Σ⁻¹ = (Σ⁻¹ Λ Ψ)'
             (inv.solve(&(lambda * parts.latent_cov))).transpose()
         }
         FactorScoreMethod::Bartlett => {
-            let th = theta
-                .clone()
-                .cholesky()
-                .ok_or_else(|| FactorScoreError::Singular {
-                    matrix: "the residual covariance matrix Θ",
-                    why:
-                        "Bartlett scores need its inverse; a residual variance is zero or negative",
-                })?;
+            let th = theta.clone().cholesky().ok_or(FactorScoreError::Singular {
+                matrix: "the residual covariance matrix Θ",
+                why: "Bartlett scores need its inverse; a residual variance is zero or negative",
+            })?;
             let ti_l = th.solve(lambda); // Θ⁻¹ Λ
             let info = lambda.transpose() * &ti_l; // Λ' Θ⁻¹ Λ
-            let c = info.cholesky().ok_or_else(|| {
-                FactorScoreError::Singular {
+            let c = info.cholesky().ok_or(FactorScoreError::Singular {
                     matrix: "Λ' Θ⁻¹ Λ",
                     why: "Bartlett scores need every factor measured by observed items (a higher-order factor has no Bartlett score)",
-                }
-            })?;
+                })?;
             c.solve(&ti_l.transpose())
         }
     };
