@@ -423,14 +423,6 @@ impl FirmAnswers {
         Self::from_json_str(&crate::file::read_path(path.as_ref())?)
     }
 
-    /// Former name of [`from_json_str`](Self::from_json_str).
-    #[cfg(feature = "serde")]
-    #[doc(hidden)]
-    #[deprecated(note = "renamed to `from_json_str` (or use `from_json_path`)")]
-    pub fn from_json(text: &str) -> Result<Self, AnswerError> {
-        Self::from_json_str(text)
-    }
-
     /// The answers as pretty-printed JSON, in the form
     /// [`from_json_str`](Self::from_json_str) reads.
     ///

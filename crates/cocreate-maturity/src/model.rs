@@ -569,14 +569,6 @@ impl MaturityModel {
         Self::from_json_str(&crate::file::read_path(path.as_ref())?)
     }
 
-    /// Former name of [`from_json_str`](Self::from_json_str).
-    #[cfg(feature = "serde")]
-    #[doc(hidden)]
-    #[deprecated(note = "renamed to `from_json_str` (or use `from_json_path`)")]
-    pub fn from_json(text: &str) -> Result<Self, ModelError> {
-        Self::from_json_str(text)
-    }
-
     /// The model as pretty-printed JSON (its [`ModelSpec`]), in the form
     /// [`from_json_str`](Self::from_json_str) reads.
     ///
