@@ -2,9 +2,12 @@
 //! 0–100, with gaps, overall readiness, the bottleneck and the interventions
 //! (`docs/domain.md` §2.1 "Four conditions and their fixes").
 
+use std::fmt::{self, Write};
+
 use crate::scoring::{pomp, ResponseRange, Scores};
 
 use super::error::ReadinessError;
+use super::text::{num, para, TextTable};
 
 /// A condition a customer needs to co-produce a service well.
 ///
@@ -180,6 +183,47 @@ impl CoproducerDiagnosis {
     }
 }
 
+impl fmt::Display for CoproducerDiagnosis {
+    /// The four scores (gaps marked), the compensatory and weakest-link readiness, the
+    /// bottleneck and the interventions for each gap, in lines under 100 characters.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let scores: Vec<String> = self
+            .dimensions
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}{}",
+                    d.dimension.name(),
+                    num(Some(d.score), 0),
+                    if d.gap { " (gap)" } else { "" }
+                )
+            })
+            .collect();
+        let mut out = String::new();
+        para(&mut out, "", "  ", &scores.join(", "))?;
+        para(
+            &mut out,
+            "",
+            "  ",
+            &format!(
+                "overall {} compensatory (the mean), {} weakest link (the lowest); bottleneck: {}",
+                num(Some(self.compensatory), 1),
+                num(Some(self.weakest_link), 1),
+                self.bottleneck.name()
+            ),
+        )?;
+        for iv in &self.interventions {
+            para(
+                &mut out,
+                &format!("{}: ", iv.dimension.name()),
+                "  ",
+                &iv.actions.join("; "),
+            )?;
+        }
+        f.write_str(&out)
+    }
+}
+
 /// Diagnoses one customer from 0–100 scores in [`Dimension::ALL`] order.
 ///
 /// Errors when a score is not finite or outside 0–100.
@@ -280,6 +324,71 @@ pub struct CoproducerReport {
     pub ready: usize,
     /// Customers who need a human fallback.
     pub human_fallback: usize,
+    /// The gap threshold the diagnoses used (0–100).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub gap_threshold: Option<f64>,
+}
+
+impl CoproducerReport {
+    /// The report as text (the same as `Display`).
+    pub fn summary(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl fmt::Display for CoproducerReport {
+    /// How many customers are ready, the mean score, gap share and bottleneck count per
+    /// dimension, and the first three customers with a gap, diagnosed.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = String::new();
+        let gap = self
+            .gap_threshold
+            .map_or(String::new(), |g| format!(" (a gap is a score below {})", num(Some(g), 0)));
+        para(
+            &mut out,
+            "  ",
+            "    ",
+            &format!(
+                "{} customers scored 0–100 on each dimension{gap}; ready on all four: {}; \
+                 human fallback needed: {}",
+                self.customers.len(),
+                self.ready,
+                self.human_fallback
+            ),
+        )?;
+        let mut t = TextTable::new(&["dimension", "mean score", "share with a gap", "bottleneck of"]);
+        for (i, d) in Dimension::ALL.iter().enumerate() {
+            t.row(vec![
+                d.name().to_string(),
+                num(Some(self.mean_scores[i]), 1),
+                format!("{} %", num(Some(100.0 * self.gap_shares[i]), 1)),
+                self.bottleneck_counts[i].to_string(),
+            ]);
+        }
+        t.write(&mut out, 2)?;
+        let not_ready: Vec<(usize, &CoproducerDiagnosis)> = self
+            .customers
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.ready())
+            .take(3)
+            .collect();
+        if !not_ready.is_empty() {
+            writeln!(out, "  The first customers with a gap:")?;
+        }
+        for (row, c) in not_ready {
+            let id = self
+                .ids
+                .as_ref()
+                .and_then(|ids| ids.get(row))
+                .map_or_else(|| format!("row {}", row + 1), |id| crate::data::excerpt(id).to_string());
+            writeln!(out, "  customer {id}")?;
+            for line in c.to_string().lines() {
+                writeln!(out, "    {line}")?;
+            }
+        }
+        f.write_str(&out)
+    }
 }
 
 /// Diagnoses every respondent of scored items: each dimension's scale score (the item
@@ -350,6 +459,7 @@ pub fn diagnose_scores(
     }
     let mut report = summarise(customers);
     report.ids = ids.map(<[String]>::to_vec);
+    report.gap_threshold = Some(options.gap_threshold);
     Ok(report)
 }
 
@@ -378,6 +488,7 @@ fn summarise(customers: Vec<CoproducerDiagnosis>) -> CoproducerReport {
         human_fallback: customers.iter().filter(|c| c.human_fallback).count(),
         customers,
         ids: None,
+        gap_threshold: None,
     }
 }
 

@@ -82,6 +82,8 @@ mod invite;
 mod model;
 mod pathway;
 mod predict;
+mod syntax;
+mod text;
 mod validate;
 
 pub use constructs::Constructs;

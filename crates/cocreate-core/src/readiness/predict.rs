@@ -1,12 +1,17 @@
 //! Predicting one customer or a whole customer base from trait scores.
 
+use std::fmt;
+
 use nalgebra::{DMatrix, DVector};
+
+use crate::scoring::ResponseRange;
 
 use crate::data::Table;
 
 use super::error::ReadinessError;
 use super::model::ReadinessModel;
 use super::pathway::{pathway_of, Pathway, Recommendation};
+use super::text::{clipped, interval, num, para, signed, TextTable, CLIPPED};
 
 /// One customer's trait scores, by trait name, on the constructs' response scale.
 ///
@@ -107,6 +112,9 @@ pub struct Prediction {
     pub recommendation: Recommendation,
     /// The trait scores used, in model order (imputed ones included).
     pub traits: Vec<f64>,
+    /// The traits' names, in the order of `traits`.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub trait_names: Vec<String>,
     /// Traits that were missing and predicted from the others (partial prediction only).
     pub imputed: Vec<String>,
     /// Why the rule chose the pathway: one sentence with the contributions it compared and
@@ -114,6 +122,124 @@ pub struct Prediction {
     /// carries 79 % of the counting contributions, at least the lead share 67 %)".
     #[cfg_attr(feature = "serde", serde(default))]
     pub why: String,
+    /// The response scale of the constructs (the intervals are not cut to it; the
+    /// report marks those that reach past it).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub range: Option<ResponseRange>,
+    /// The level of the prediction intervals.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub level: Option<f64>,
+}
+
+impl Prediction {
+    /// One sentence: how far the predicted outcome lies from the average customer's, how
+    /// much of it runs through each mediator and directly, the pathway and what to offer,
+    /// e.g. "+1.26 against the average customer (+0.53 via II, +0.14 via EI, +0.59
+    /// direct) → innovation-led: invite to beta tests, early access, lab environments;
+    /// frame on novelty, being part of something new".
+    pub fn explanation(&self) -> String {
+        let c = &self.contributions;
+        let mut parts: Vec<String> = self
+            .mediators
+            .iter()
+            .zip(&c.via)
+            .map(|(m, v)| format!("{} via {}", signed(*v, 2), m.name))
+            .collect();
+        parts.push(format!("{} direct", signed(c.direct, 2)));
+        let r = &self.recommendation;
+        let offer = if r.formats.is_empty() {
+            r.note.clone().unwrap_or_default()
+        } else {
+            format!(
+                "invite to {}; frame on {}",
+                r.formats.join(", "),
+                r.framing.join(", ")
+            )
+        };
+        format!(
+            "{} against the average customer ({}) → {}: {offer}",
+            signed(self.outcome.value - c.reference, 2),
+            parts.join(", "),
+            r.pathway
+        )
+    }
+
+    /// Whether some interval reaches past the response scale (the report marks it).
+    pub fn reaches_past_scale(&self) -> bool {
+        self.range.is_some_and(|r| {
+            self.mediators
+                .iter()
+                .chain([&self.outcome])
+                .any(|c| c.interval.0 < r.min() || c.interval.1 > r.max())
+        })
+    }
+}
+
+impl fmt::Display for ConstructPrediction {
+    /// `II 4.17  z +1.58  [2.83, 5.51]`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {}  z {}  {}",
+            self.name,
+            num(Some(self.value), 2),
+            signed(self.z, 2),
+            interval(self.interval.0, self.interval.1, 2)
+        )
+    }
+}
+
+impl fmt::Display for Prediction {
+    /// The traits, each predicted construct with its standardised value and prediction
+    /// interval (cut at the ends of the response scale and marked †), the explanation and
+    /// why the rule chose the pathway; lines stay under 100 characters.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let traits: Vec<String> = self
+            .traits
+            .iter()
+            .enumerate()
+            .map(|(k, v)| {
+                let name = self.trait_names.get(k).map_or("trait", String::as_str);
+                let mark = if self.imputed.iter().any(|i| i == name) {
+                    " (imputed)"
+                } else {
+                    ""
+                };
+                format!("{name} {}{mark}", num(Some(*v), 2))
+            })
+            .collect();
+        let mut out = String::new();
+        para(&mut out, "traits: ", "  ", &traits.join(", "))?;
+        let level = self.level.map_or(String::new(), |l| {
+            format!("{} % ", num(Some(100.0 * l), 0))
+        });
+        let mut t = TextTable::new(&["", "predicted", "z", &format!("{level}prediction interval")]);
+        let mut cut = false;
+        for c in self.mediators.iter().chain([&self.outcome]) {
+            let (text, was_cut) = match self.range {
+                Some(r) => clipped(c.interval.0, c.interval.1, r.min(), r.max(), 2),
+                None => (interval(c.interval.0, c.interval.1, 2), false),
+            };
+            cut |= was_cut;
+            t.row(vec![c.name.clone(), num(Some(c.value), 2), signed(c.z, 2), text]);
+        }
+        t.write(&mut out, 0)?;
+        if let (true, Some(r)) = (cut, self.range) {
+            para(
+                &mut out,
+                "",
+                "  ",
+                &format!(
+                    "{CLIPPED} the interval reaches past the response scale {}–{} and is shown cut at its end",
+                    num(Some(r.min()), 0),
+                    num(Some(r.max()), 0)
+                ),
+            )?;
+        }
+        para(&mut out, "", "  ", &self.explanation())?;
+        para(&mut out, "pathway: ", "  ", &self.why)?;
+        f.write_str(&out)
+    }
 }
 
 /// Predictions for a batch of customers, column by column.
@@ -215,6 +341,69 @@ pub struct Segmentation {
     pub expected_willing: Estimate,
     /// Level of the intervals.
     pub level: f64,
+    /// The outcome's name.
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub outcome: String,
+}
+
+impl Segmentation {
+    /// The report as text (the same as `Display`).
+    pub fn summary(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl fmt::Display for Segmentation {
+    /// The customers per pathway with their share, its Wilson interval and their mean
+    /// predicted outcome; then the mean predicted outcome and the expected number of
+    /// willing customers with their intervals.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let y = if self.outcome.is_empty() {
+            "outcome"
+        } else {
+            &self.outcome
+        };
+        let level = num(Some(100.0 * self.level), 0);
+        let mut out = String::new();
+        let mean_head = format!("mean predicted {y}");
+        let ci_head = format!("{level} % interval");
+        let mut t = TextTable::new(&["pathway", "customers", "share", &ci_head, &mean_head]);
+        for g in &self.segments {
+            t.row(vec![
+                g.name.clone(),
+                g.count.to_string(),
+                format!("{} %", num(Some(100.0 * g.share.value), 1)),
+                interval(100.0 * g.share.lower, 100.0 * g.share.upper, 1),
+                num(Some(g.mean_outcome), 3),
+            ]);
+        }
+        t.write(&mut out, 2)?;
+        let m = self.mean_outcome;
+        para(
+            &mut out,
+            "  ",
+            "    ",
+            &format!(
+                "Mean predicted {y}: {}, {level} % interval {} (from the uncertainty of the                  coefficients). Shares carry Wilson score intervals.",
+                num(Some(m.value), 3),
+                interval(m.lower, m.upper, 3)
+            ),
+        )?;
+        let e = self.expected_willing;
+        para(
+            &mut out,
+            "  ",
+            "    ",
+            &format!(
+                "Expected number of customers whose {y} reaches {}: {} of {}, {level} % interval                  {} (each customer's chance given the spread of {y} around the prediction,                  plus the uncertainty of the coefficients).",
+                num(Some(self.threshold), 2),
+                num(Some(e.value), 1),
+                self.n,
+                interval(e.lower, e.upper, 1)
+            ),
+        )?;
+        f.write_str(&out)
+    }
 }
 
 impl ReadinessModel {
@@ -413,8 +602,11 @@ impl ReadinessModel {
             pathway,
             recommendation: c.recommendation(pathway),
             traits: x,
+            trait_names: c.traits().to_vec(),
             imputed,
             why: String::new(),
+            range: Some(c.range()),
+            level: Some(self.spec.level),
         };
         out.why = self.why(&out);
         out
@@ -885,6 +1077,7 @@ impl ReadinessModel {
                 upper: (expected + zq * se_willing).min(nf),
             },
             level: self.spec.level,
+            outcome: c.outcome().to_string(),
         })
     }
 }
@@ -894,17 +1087,14 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
-/// Wilson score interval of a proportion.
+/// The share `k/n` with its Wilson score interval (`cocreate_stats::wilson_bounds`).
 fn wilson(k: usize, n: usize, z: f64) -> Estimate {
-    let (kf, nf) = (k as f64, n as f64);
-    let p = kf / nf;
-    let z2 = z * z;
-    let centre = (p + z2 / (2.0 * nf)) / (1.0 + z2 / nf);
-    let half = z / (1.0 + z2 / nf) * (p * (1.0 - p) / nf + z2 / (4.0 * nf * nf)).sqrt();
+    let value = k as f64 / n as f64;
+    let (lower, upper) = cocreate_stats::wilson_bounds(k as u64, n as u64, z).unwrap_or((value, value));
     Estimate {
-        value: p,
-        lower: (centre - half).max(0.0),
-        upper: (centre + half).min(1.0),
+        value,
+        lower,
+        upper,
     }
 }
 

@@ -21,6 +21,8 @@ use super::constructs::Constructs;
 use super::error::ReadinessError;
 use super::model::{Coefficients, ModelSpec, Provenance, ReadinessModel};
 use super::pathway::{Pathway, PathwayRule};
+use super::text::{num, para, TextTable};
+use std::fmt::Write as _;
 
 /// Largest number of customers a validation accepts (checked before allocating).
 pub const MAX_ROWS: usize = 10_000_000;
@@ -343,126 +345,115 @@ impl Validation {
 }
 
 impl std::fmt::Display for Validation {
+    /// What was done, one table per scheme (the model's figures and the regression
+    /// benchmark's for each construct), the verdicts and the pathway stability, with
+    /// every abbreviation spelled out; lines stay under 100 characters.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(
-            f,
-            "Out-of-sample validity (N = {}, folds refitted by {}, seed {})",
-            self.n,
-            self.method.replace('_', " "),
-            self.seed
+        let mut out = String::new();
+        let level = num(Some(self.level * 100.0), 0);
+        para(
+            &mut out,
+            "  ",
+            "  ",
+            &format!(
+                "Every fold refits the model on the other customers and predicts the held-out \
+                 ones from their traits alone (N = {}, folds refitted by {}, seed {}). \
+                 Q²predict: the share of the squared error of the training mean that the \
+                 prediction removes; RMSE: root mean squared error; MAE: mean absolute error; \
+                 coverage: the share of held-out customers inside their {level} % prediction \
+                 interval; regression: least squares of the construct on all the traits, the \
+                 benchmark.",
+                self.n,
+                self.method.replace('_', " "),
+                self.seed
+            ),
         )?;
         if !self.dropped_rows.is_empty() {
-            writeln!(
-                f,
-                "  {} rows with a missing construct score were left out",
-                self.dropped_rows.len()
+            para(
+                &mut out,
+                "  ",
+                "  ",
+                &format!(
+                    "{} rows with a missing construct score were left out.",
+                    self.dropped_rows.len()
+                ),
             )?;
         }
         for note in &self.notes {
-            wrapped(f, &format!("Note: {note}"))?;
+            para(&mut out, "  Note: ", "  ", note)?;
         }
         if let Some(r) = &self.method_reason {
-            wrapped(f, &format!("Folds refitted by the full SEM because {r}."))?;
+            para(&mut out, "  ", "  ", &format!("Folds refitted by the full SEM because {r}."))?;
         }
-        let level = self.level * 100.0;
         for (title, s) in [
             ("Leave-one-out", &self.leave_one_out),
             ("Repeated k-fold", &self.k_fold),
         ] {
             let Some(s) = s else { continue };
             if title == "Leave-one-out" {
-                writeln!(f, "{title}:")?;
+                writeln!(out, "  {title}:")?;
             } else {
-                writeln!(f, "{title} ({} × {}-fold):", s.repeats, s.folds)?;
+                writeln!(out, "  {title} ({} × {}-fold):", s.repeats, s.folds)?;
             }
-            let w = s
-                .constructs
-                .iter()
-                .map(|c| c.name.chars().count())
-                .max()
-                .unwrap_or(0);
-            writeln!(
-                f,
-                "  {:w$}  {:>8} {:>7} {:>7} {:>9}  {:>10} {:>7} {:>7}",
-                "",
-                "Q²pred",
-                "RMSE",
-                "MAE",
-                format!("cover{level:.0}"),
-                "LR Q²pred",
-                "LR RMSE",
-                "LR MAE"
-            )?;
+            let mut t = TextTable::new(&["construct", "predictor", "Q²predict", "RMSE", "MAE", "coverage"]).left(1);
             for c in &s.constructs {
-                writeln!(
-                    f,
-                    "  {:w$}  {:>8.3} {:>7.3} {:>7.3} {:>9.3}  {:>10.3} {:>7.3} {:>7.3}",
-                    c.name,
-                    c.q2_predict,
-                    c.rmse,
-                    c.mae,
-                    c.coverage,
-                    c.benchmark.q2_predict,
-                    c.benchmark.rmse,
-                    c.benchmark.mae
-                )?;
+                t.row(vec![
+                    c.name.clone(),
+                    "model".into(),
+                    num(Some(c.q2_predict), 3),
+                    num(Some(c.rmse), 3),
+                    num(Some(c.mae), 3),
+                    num(Some(c.coverage), 3),
+                ]);
+                t.row(vec![
+                    String::new(),
+                    "regression".into(),
+                    num(Some(c.benchmark.q2_predict), 3),
+                    num(Some(c.benchmark.rmse), 3),
+                    num(Some(c.benchmark.mae), 3),
+                    "–".into(),
+                ]);
             }
+            t.write(&mut out, 4)?;
             for c in &s.constructs {
                 let v = match c.verdict {
                     Verdict::Better => "better than",
                     Verdict::Worse => "worse than",
                     Verdict::Equal => "exactly as well as",
                 };
-                writeln!(
-                    f,
-                    "  {}: the model predicts {v} a linear regression on the traits",
-                    c.name
+                para(
+                    &mut out,
+                    "    ",
+                    "      ",
+                    &format!("{}: the model predicts {v} the regression", c.name),
                 )?;
             }
         }
         if self.saturated {
-            writeln!(
-                f,
-                "  Every endogenous construct has all the traits as predictors (a saturated path \
-                 model):\n  its predictions equal the linear regression's by construction."
+            para(
+                &mut out,
+                "  ",
+                "  ",
+                "Every endogenous construct has all the traits as predictors (a saturated path \
+                 model): its predictions equal the regression's by construction.",
             )?;
         }
         if let Some(p) = &self.pathway_stability {
-            writeln!(
-                f,
-                "Pathway stability over {} bootstrap refits: {:.1} % of customers keep their \
-                 pathway in every refit,\n  {:.1} % of refits agree on average",
-                p.refits,
-                100.0 * p.share_always_same,
-                100.0 * p.mean_agreement
+            para(
+                &mut out,
+                "  ",
+                "  ",
+                &format!(
+                    "Pathway stability over {} bootstrap refits: {} % of customers keep their \
+                     pathway in every refit; on average {} % of refits agree with the full sample.",
+                    p.refits,
+                    num(Some(100.0 * p.share_always_same), 1),
+                    num(Some(100.0 * p.mean_agreement), 1)
+                ),
             )?;
         }
-        writeln!(
-            f,
-            "  (Q²pred: 1 − SSE / SSE of the training-part mean; LR: least squares on all the \
-             traits;\n  cover{level:.0}: share of held-out customers inside their {level:.0} % \
-             prediction interval)"
-        )
+        f.write_str(&out)
     }
-}
-
-/// Writes `text` indented by two spaces in lines of at most 96 characters.
-fn wrapped(f: &mut std::fmt::Formatter<'_>, text: &str) -> std::fmt::Result {
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > 94 {
-            writeln!(f, "  {line}")?;
-            line.clear();
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-    }
-    if !line.is_empty() {
-        writeln!(f, "  {line}")?;
-    }
-    Ok(())
 }
 
 /// The data of a validation: the complete rows, one column per construct.

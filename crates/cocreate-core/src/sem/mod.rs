@@ -108,6 +108,7 @@ mod robust;
 mod standardize;
 mod start;
 mod summary;
+mod svg;
 mod validity;
 
 /// Most relations a model may have after its `+` lists are expanded.
@@ -151,6 +152,7 @@ pub use predict::{
 };
 pub use results::{Convergence, FitMeasures, ParameterEstimate, SemFit, StandardizedEstimate};
 pub use robust::RobustFit;
+pub use svg::{ArrowKind, PathDiagram, MAX_ROUTING_POINTS};
 pub use validity::{
     htmt, measurement_validity, measurement_validity_with, validity_from_parts, FactorReliability,
     FornellLarcker, HtmtFlag, Loading, MeasurementParts, MeasurementValidity, NamedMatrix,
