@@ -82,6 +82,7 @@ mod invite;
 mod model;
 mod pathway;
 mod predict;
+mod report;
 mod syntax;
 mod text;
 mod validate;
@@ -101,6 +102,10 @@ pub use pathway::{
 pub use predict::{
     BatchPrediction, ConstructPrediction, Contributions, Estimate, Prediction, Profile, Segment,
     Segmentation,
+};
+pub use report::{
+    alpha_verdict, ConstructSummary, CoproducerSection, Effect, ExplainedCustomer,
+    InvitationSummary, ModelSummary, PathSummary, ReadinessReport,
 };
 pub use validate::{
     validate, Accuracy, ConstructValidation, CrossValidation, CrossValidationBuilder,

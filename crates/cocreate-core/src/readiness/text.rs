@@ -4,7 +4,7 @@
 use std::fmt::{self, Write};
 
 /// The widest line a report writes (every line stays under 100 characters).
-pub(crate) const WIDTH: usize = 96;
+pub(crate) const WIDTH: usize = 92;
 
 /// Writes `text` wrapped at [`WIDTH`]: the first line after `first`, the others after
 /// `rest`. A word longer than a line is split between characters, never cut.

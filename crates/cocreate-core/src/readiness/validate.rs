@@ -86,7 +86,7 @@ pub enum ValidationError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[cfg_attr(
     feature = "serde",
-    derive(serde::Serialize),
+    derive(serde::Serialize, serde::Deserialize),
     serde(rename_all = "snake_case")
 )]
 #[non_exhaustive]
@@ -225,7 +225,7 @@ impl CrossValidationBuilder {
 
 /// Out-of-sample accuracy of one predictor for one construct.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct Accuracy {
     /// `1 − SSE / SSE₀`, SSE₀ from predicting each held-out customer by the mean of the
@@ -241,7 +241,7 @@ pub struct Accuracy {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(
     feature = "serde",
-    derive(serde::Serialize),
+    derive(serde::Serialize, serde::Deserialize),
     serde(rename_all = "snake_case")
 )]
 #[non_exhaustive]
@@ -256,7 +256,7 @@ pub enum Verdict {
 
 /// The model's and the benchmark's figures for one endogenous construct.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ConstructValidation {
     /// The construct.
@@ -277,7 +277,7 @@ pub struct ConstructValidation {
 
 /// One cross-validation scheme's results.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct SchemeValidation {
     /// Folds per repetition (n for leave-one-out).
@@ -285,7 +285,10 @@ pub struct SchemeValidation {
     /// Repetitions (1 for leave-one-out).
     pub repeats: usize,
     /// Per endogenous construct (mediators, then the outcome), keyed by name.
-    #[cfg_attr(feature = "serde", serde(serialize_with = "as_map"))]
+    #[cfg_attr(
+        feature = "serde",
+        serde(serialize_with = "as_map", deserialize_with = "from_map")
+    )]
     pub constructs: Vec<ConstructValidation>,
 }
 
@@ -294,9 +297,35 @@ fn as_map<S: serde::Serializer>(v: &[ConstructValidation], s: S) -> Result<S::Ok
     s.collect_map(v.iter().map(|c| (c.name.as_str(), c)))
 }
 
+/// Reads the map of [`as_map`] back in the order written (each value names its key).
+#[cfg(feature = "serde")]
+fn from_map<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<ConstructValidation>, D::Error> {
+    struct Entries;
+    impl<'de> serde::de::Visitor<'de> for Entries {
+        type Value = Vec<ConstructValidation>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a map from construct names to their validation")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some((key, value)) = map.next_entry::<String, ConstructValidation>()? {
+                if key != value.name {
+                    return Err(serde::de::Error::custom(format!(
+                        "the entry {key:?} holds the construct {:?}",
+                        value.name
+                    )));
+                }
+                out.push(value);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Entries)
+}
+
 /// Stability of pathway assignment across bootstrap refits.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct PathwayStability {
     /// Bootstrap refits.
@@ -309,7 +338,7 @@ pub struct PathwayStability {
 
 /// The out-of-sample validity of a readiness model.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct Validation {
     /// Complete customers used.
