@@ -21,7 +21,8 @@
 //!
 //! Prints the lavaan-like summary, or with `--json` one JSON object with `n_used`, `npar`,
 //! `converged`, `iterations`, `parameter_estimates`, `fit`, `r2` and `warnings`. `--dot`
-//! writes a Graphviz path diagram. Bad input gives a one-line error naming the file, line
+//! writes a Graphviz path diagram, `--svg` the path diagram as a self-contained SVG
+//! (layered layout, standardized estimates, non-significant paths dashed). Bad input gives a one-line error naming the file, line
 //! and column, and exit code 2.
 
 #[path = "common/output.rs"]
@@ -35,7 +36,7 @@ use cocreate::core::data::{CsvOptions, DataError, Table};
 use cocreate::core::sem::{
     factor_scores, measurement_validity, DotOptions, Estimator, FactorScoreError,
     FactorScoreMethod, FactorScoreOptions, FactorScores, Missing, Model, ModificationIndex,
-    Position, RobustFit, SeMethod, SemError, SemFit, SemOptions,
+    PathDiagram, Position, RobustFit, SeMethod, SemError, SemFit, SemOptions,
 };
 
 struct Args {
@@ -48,6 +49,7 @@ struct Args {
     std_lv: bool,
     json: bool,
     dot: Option<String>,
+    svg: Option<String>,
     estimator: Estimator,
     mi: Option<f64>,
     factor_scores: Option<String>,
@@ -55,7 +57,7 @@ struct Args {
     id: Option<String>,
 }
 
-const USAGE: &str = "usage: sem MODEL.lav DATA.csv [--missing listwise|ml|ml.x] [--se standard|bootstrap] [--bootstrap N] [--seed S] [--std-lv] [--estimator ML|MLM|MLR] [--mi [MIN]] [--json] [--dot FILE] [--factor-scores FILE [--factor-method regression|bartlett] [--id COLUMN]]";
+const USAGE: &str = "usage: sem MODEL.lav DATA.csv [--missing listwise|ml|ml.x] [--se standard|bootstrap] [--bootstrap N] [--seed S] [--std-lv] [--estimator ML|MLM|MLR] [--mi [MIN]] [--json] [--dot FILE] [--svg FILE] [--factor-scores FILE [--factor-method regression|bartlett] [--id COLUMN]]";
 
 fn parse_args() -> Result<Args, String> {
     let mut it = std::env::args().skip(1).peekable();
@@ -70,6 +72,7 @@ fn parse_args() -> Result<Args, String> {
         std_lv: false,
         json: false,
         dot: None,
+        svg: None,
         estimator: Estimator::Ml,
         mi: None,
         factor_scores: None,
@@ -127,6 +130,7 @@ fn parse_args() -> Result<Args, String> {
             }
             "--json" => a.json = true,
             "--dot" => a.dot = Some(value("--dot")?),
+            "--svg" => a.svg = Some(value("--svg")?),
             "--factor-scores" => a.factor_scores = Some(value("--factor-scores")?),
             "--factor-method" => {
                 let v = value("--factor-method")?;
@@ -258,6 +262,10 @@ fn run(a: &Args) -> Result<(), String> {
         .map_err(|e| describe(&e, &a.model, &a.data))?;
     if let Some(path) = &a.dot {
         std::fs::write(path, fit.to_dot(&DotOptions::default()))
+            .map_err(|e| format!("{path}: {e}"))?;
+    }
+    if let Some(path) = &a.svg {
+        std::fs::write(path, PathDiagram::from_fit(&fit).title(&a.model).to_svg())
             .map_err(|e| format!("{path}: {e}"))?;
     }
     let mi = match a.mi {

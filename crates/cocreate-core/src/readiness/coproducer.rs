@@ -110,9 +110,9 @@ impl CoproducerOptions {
     /// A dimension scoring below `gap_threshold` (0–100) is a gap.
     pub fn new(gap_threshold: f64) -> Result<Self, ReadinessError> {
         if !(0.0..=100.0).contains(&gap_threshold) {
-            return Err(ReadinessError::InvalidOptions(format!(
-                "the gap threshold is on the 0–100 scale, not {gap_threshold}"
-            )));
+            return Err(ReadinessError::InvalidGapThreshold {
+                value: gap_threshold,
+            });
         }
         Ok(CoproducerOptions { gap_threshold })
     }
@@ -233,10 +233,10 @@ pub fn diagnose(
 ) -> Result<CoproducerDiagnosis, ReadinessError> {
     for (d, s) in Dimension::ALL.iter().zip(scores) {
         if !(0.0..=100.0).contains(&s) {
-            return Err(ReadinessError::InvalidInput(format!(
-                "the {} score {s} is not on the 0–100 scale",
-                d.name()
-            )));
+            return Err(ReadinessError::ScoreOutOfRange {
+                dimension: d.name(),
+                value: s,
+            });
         }
     }
     let dimensions: Vec<DimensionScore> = Dimension::ALL
@@ -428,34 +428,29 @@ pub fn diagnose_scores(
         .collect::<Result<_, _>>()?;
     let n = scores.n_respondents();
     if n == 0 {
-        return Err(ReadinessError::InvalidInput(
-            "no respondents to diagnose".into(),
-        ));
+        return Err(ReadinessError::NoCustomers { what: "diagnose" });
     }
     let ids = scores.ids();
-    // "row 3" or "row 3 (id R1003)", for messages.
-    let at = |row: usize| match ids {
-        Some(ids) => format!("row {} (id {:?})", row + 1, crate::data::excerpt(&ids[row])),
-        None => format!("row {}", row + 1),
-    };
+    let id = |row: usize| ids.map(|ids| ids[row].clone());
     let mut customers = Vec::with_capacity(n);
     for row in 0..n {
         let mut s = [0.0; 4];
         for (i, &col) in idx.iter().enumerate() {
-            let raw = scores.get(row, col).ok_or_else(|| {
-                ReadinessError::InvalidInput(format!(
-                    "{}: no {} score ({} has no answered item)",
-                    at(row),
-                    Dimension::ALL[i].name(),
-                    scales.names[i]
-                ))
-            })?;
+            let raw = scores
+                .get(row, col)
+                .ok_or_else(|| ReadinessError::MissingScore {
+                    row: Some(row + 1),
+                    id: id(row),
+                    dimension: Dimension::ALL[i].name(),
+                    scale: scales.names[i].clone(),
+                })?;
             s[i] = pomp(range, raw).clamp(0.0, 100.0);
         }
-        customers.push(
-            diagnose(s, options)
-                .map_err(|e| ReadinessError::InvalidInput(format!("{}: {e}", at(row))))?,
-        );
+        customers.push(diagnose(s, options).map_err(|e| ReadinessError::InRow {
+            row: row + 1,
+            id: id(row),
+            source: Box::new(e),
+        })?);
     }
     let mut report = summarise(customers);
     report.ids = ids.map(<[String]>::to_vec);

@@ -102,7 +102,7 @@ impl ReadinessModel {
             .map(|t| {
                 table
                     .column_index(t)
-                    .ok_or_else(|| ReadinessError::MissingValue(format!("the column {t:?}")))
+                    .ok_or_else(|| ReadinessError::MissingColumn { name: t.clone() })
             })
             .collect::<Result<_, _>>()?;
         let range = c.range();
@@ -122,13 +122,13 @@ impl ReadinessModel {
                 Some(ids) => ids[row].clone(),
                 None => format!("row {}", row + 1),
             };
-            let p = self.predict_partial(&profile).map_err(|e| {
-                ReadinessError::InvalidInput(format!(
-                    "row {} (id {:?}): {e}",
-                    row + 1,
-                    crate::data::excerpt(&id)
-                ))
-            })?;
+            let p = self
+                .predict_partial(&profile)
+                .map_err(|e| ReadinessError::InRow {
+                    row: row + 1,
+                    id: ids.map(|_| id.clone()),
+                    source: Box::new(e),
+                })?;
             rows.push(self.invitation(row + 1, id, p, threshold));
         }
         // Stable: equal outcomes keep the table's row order. NaN cannot occur (the

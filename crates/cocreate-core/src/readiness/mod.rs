@@ -93,7 +93,7 @@ pub use coproducer::{
     CoproducerScales, Dimension, DimensionScore, Intervention,
 };
 pub use encounter::{Aspect, Perception, PerceptionRule};
-pub use error::ReadinessError;
+pub use error::{ReadinessError, MAX_MEDIATORS, MAX_TRAITS};
 pub use invite::{Invitation, InvitationList};
 pub use model::{Coefficients, Provenance, ReadinessModel, ReadinessModelBuilder};
 pub use pathway::{

@@ -226,9 +226,10 @@ fn finite(what: &str, v: f64) -> Result<f64, ReadinessError> {
     if v.is_finite() {
         Ok(v)
     } else {
-        Err(ReadinessError::InvalidInput(format!(
-            "{what} is {v}, not a finite number"
-        )))
+        Err(ReadinessError::NotFinite {
+            what: what.to_string(),
+            value: v,
+        })
     }
 }
 
@@ -268,10 +269,19 @@ impl ReadinessModel {
             finite("a mediator residual (co)variance", *v)?;
         }
         finite("the outcome's residual variance", spec.psi_y)?;
-        if spec.trait_cov.shape() != (p, p) || spec.psi_m.shape() != (q, q) {
-            return Err(ReadinessError::InvalidStructure(format!(
-                "the trait covariance must be {p} × {p} and the mediator residual covariance {q} × {q}"
-            )));
+        for (what, m, n) in [
+            ("the trait covariance", &spec.trait_cov, p),
+            ("the mediators' residual covariance", &spec.psi_m, q),
+        ] {
+            if m.shape() != (n, n) {
+                return Err(ReadinessError::WrongShape {
+                    what: what.into(),
+                    rows: n,
+                    cols: n,
+                    found_rows: m.nrows(),
+                    found_cols: m.ncols(),
+                });
+            }
         }
         if let Some(v) = &spec.vcov {
             if v.shape() != (np, np) {
@@ -281,10 +291,11 @@ impl ReadinessModel {
                     found: v.nrows(),
                 });
             }
-            if v.iter().any(|x| !x.is_finite()) {
-                return Err(ReadinessError::InvalidInput(
-                    "the parameter covariance has a value that is not finite".into(),
-                ));
+            if let Some(x) = v.iter().find(|x| !x.is_finite()) {
+                return Err(ReadinessError::NotFinite {
+                    what: "a value of the parameter covariance".into(),
+                    value: *x,
+                });
             }
             if (0..np).any(|i| v[(i, i)] < 0.0) {
                 return Err(ReadinessError::NotPositiveDefinite {
@@ -293,10 +304,7 @@ impl ReadinessModel {
             }
         }
         if !(spec.level > 0.0 && spec.level < 1.0) {
-            return Err(ReadinessError::InvalidOptions(format!(
-                "the interval level must lie strictly between 0 and 1, not {}",
-                spec.level
-            )));
+            return Err(ReadinessError::InvalidLevel { level: spec.level });
         }
         spec.rule.validate()?;
         psd_check(&spec.trait_cov, "the trait covariance matrix")?;
@@ -419,7 +427,8 @@ impl ReadinessModel {
     /// latent variable is then put on its marker's response scale by the marker's
     /// intercept. Traits must be exogenous, mediators regressed on traits only and the
     /// outcome on traits and mediators; anything else in the structural part among the
-    /// constructs is an [`ReadinessError::UnsupportedFit`]. Paths absent from the model
+    /// constructs is an error ([`ReadinessError::UnsupportedPath`],
+    /// [`ReadinessError::UnsupportedCovariance`]). Paths absent from the model
     /// are zero, as in lavaan syntax. The free-parameter covariance of the fit (when it
     /// has one) gives the parameter uncertainty of predictions.
     ///
@@ -479,16 +488,14 @@ impl ReadinessModel {
                     .estimates()
                     .iter()
                     .find(|e| e.op == Op::MeasuredBy && e.lhs == *name && e.free.is_none() && e.est == 1.0)
-                    .ok_or_else(|| {
-                        ReadinessError::UnsupportedFit(format!(
-                            "latent construct {name:?} has no marker indicator with its loading fixed to 1, so it has no response scale (fit without std.lv)"
-                        ))
+                    .ok_or_else(|| ReadinessError::NoMarker {
+                        construct: name.clone(),
                     })?;
                 let int = fit.get(&marker.rhs, Op::Intercept, "").ok_or_else(|| {
-                    ReadinessError::UnsupportedFit(format!(
-                        "the marker {:?} of {name:?} has no intercept",
-                        marker.rhs
-                    ))
+                    ReadinessError::NoMarkerIntercept {
+                        construct: name.clone(),
+                        marker: marker.rhs.clone(),
+                    }
                 })?;
                 offsets.push(int.est);
                 offset_free.push(int.free);
@@ -522,10 +529,10 @@ impl ReadinessModel {
                 (Role::Outcome, Role::Trait(k)) => idx.c(k),
                 (Role::Other, _) => continue,
                 _ => {
-                    return Err(ReadinessError::UnsupportedFit(format!(
-                        "the path {} ~ {} does not fit traits → mediators → outcome",
-                        e.lhs, e.rhs
-                    )))
+                    return Err(ReadinessError::UnsupportedPath {
+                        lhs: e.lhs.clone(),
+                        rhs: e.rhs.clone(),
+                    })
                 }
             };
             set(&mut coef, pos, e.est);
@@ -552,9 +559,11 @@ impl ReadinessModel {
         let me = constructs.mediators();
         let psi_m = DMatrix::from_fn(q, q, |i, j| cov(&me[i], &me[j]));
         let y = constructs.outcome();
-        let psi_y = fit.residual_variance(y).ok_or_else(|| {
-            ReadinessError::UnsupportedFit(format!("{y:?} has no residual variance"))
-        })?;
+        let psi_y = fit
+            .residual_variance(y)
+            .ok_or_else(|| ReadinessError::NoResidualVariance {
+                construct: y.to_string(),
+            })?;
         // Residual covariances that the recursive structure cannot carry.
         for e in fit.estimates() {
             if e.op != Op::Covariance || e.est == 0.0 {
@@ -569,10 +578,10 @@ impl ReadinessModel {
                     | (Role::Trait(_), Role::Mediator(_))
             );
             if bad {
-                return Err(ReadinessError::UnsupportedFit(format!(
-                    "the residual covariance {} ~~ {} makes the outcome's conditional expectation differ from the path equations",
-                    e.lhs, e.rhs
-                )));
+                return Err(ReadinessError::UnsupportedCovariance {
+                    lhs: e.lhs.clone(),
+                    rhs: e.rhs.clone(),
+                });
             }
         }
         let vcov = fit.vcov().map(|v| {
@@ -894,7 +903,7 @@ fn parameter_names(c: &Constructs) -> Vec<String> {
 /// `"O ~ 1"` and `"O ~~ C"` (trait means and covariances: they define the reference
 /// customer and the standardisation). Paths and covariances not given are zero, as in
 /// lavaan syntax; the intercepts, residual variances, trait means and trait variances
-/// must be given ([`ReadinessError::MissingValue`] otherwise).
+/// must be given ([`ReadinessError::MissingCoefficient`] otherwise).
 ///
 /// ```
 /// use cocreate_core::readiness::{Constructs, ReadinessError, ReadinessModel};
@@ -905,7 +914,7 @@ fn parameter_names(c: &Constructs) -> Vec<String> {
 ///     .coefficients(&[("II ~ O", 0.5), ("WTC ~ II", 0.5), ("II ~ 1", 1.0)])
 ///     .build()
 ///     .unwrap_err();
-/// assert!(matches!(err, ReadinessError::MissingValue(_)));
+/// assert!(matches!(err, ReadinessError::MissingCoefficient { what: "intercept", .. }));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -1050,30 +1059,32 @@ impl ReadinessModelBuilder {
                 },
             }
         }
-        let missing = |what: String| Err(ReadinessError::MissingValue(what));
+        let missing = |what: &'static str, spec: String| {
+            Err(ReadinessError::MissingCoefficient { what, spec })
+        };
         for (j, m) in c.mediators().iter().enumerate() {
             if !int_m[j] {
-                return missing(format!("the intercept \"{m} ~ 1\""));
+                return missing("intercept", format!("{m} ~ 1"));
             }
             if !psi_m_given[j] {
-                return missing(format!("the residual variance \"{m} ~~ {m}\""));
+                return missing("residual variance", format!("{m} ~~ {m}"));
             }
         }
         let y = c.outcome();
         if !int_y {
-            return missing(format!("the intercept \"{y} ~ 1\""));
+            return missing("intercept", format!("{y} ~ 1"));
         }
         let Some(psi_y) = psi_y else {
-            return missing(format!("the residual variance \"{y} ~~ {y}\""));
+            return missing("residual variance", format!("{y} ~~ {y}"));
         };
         let mut means = Vec::with_capacity(p);
         for (k, t) in c.traits().iter().enumerate() {
             match trait_mean[k] {
                 Some(v) => means.push(v),
-                None => return missing(format!("the trait mean \"{t} ~ 1\"")),
+                None => return missing("trait mean", format!("{t} ~ 1")),
             }
             if !trait_var_given[k] {
-                return missing(format!("the trait variance \"{t} ~~ {t}\""));
+                return missing("trait variance", format!("{t} ~~ {t}"));
             }
         }
         let np = q + 1 + q * p + q + p + p + q + 1;

@@ -437,7 +437,8 @@ impl ReadinessModel {
                 None => {
                     return Err(ReadinessError::MissingTrait {
                         name: self.spec.constructs.traits()[k].clone(),
-                        at: String::new(),
+                        row: None,
+                        id: None,
                     })
                 }
             }
@@ -527,16 +528,15 @@ impl ReadinessModel {
                 }
             })?;
             if seen[k] {
-                return Err(ReadinessError::InvalidInput(format!(
-                    "trait {name:?} is given twice"
-                )));
+                return Err(ReadinessError::DuplicateTrait { name: name.clone() });
             }
             seen[k] = true;
             if let Some(v) = *v {
                 if !(v >= range.min() && v <= range.max()) {
                     return Err(ReadinessError::TraitOutOfRange {
                         name: name.clone(),
-                        at: String::new(),
+                        row: None,
+                        id: None,
                         value: v,
                         min: range.min(),
                         max: range.max(),
@@ -737,7 +737,8 @@ impl ReadinessModel {
                 .unwrap_or(0);
             return Err(ReadinessError::TraitOutOfRange {
                 name: c.traits()[i % p].clone(),
-                at: format!("row {}: ", i / p + 1),
+                row: Some(i / p + 1),
+                id: None,
                 value: traits[i],
                 min: lo,
                 max: hi,
@@ -907,7 +908,7 @@ impl ReadinessModel {
             .map(|t| {
                 table
                     .column_index(t)
-                    .ok_or_else(|| ReadinessError::MissingValue(format!("the column {t:?}")))
+                    .ok_or_else(|| ReadinessError::MissingColumn { name: t.clone() })
             })
             .collect::<Result<_, _>>()?;
         let mut out = Vec::with_capacity(table.n_rows() * traits.len());
@@ -916,17 +917,10 @@ impl ReadinessModel {
                 match table.get(row, col) {
                     Some(v) => out.push(v),
                     None => {
-                        let at = match table.ids() {
-                            Some(ids) => format!(
-                                "row {} (id {:?}): ",
-                                row + 1,
-                                crate::data::excerpt(&ids[row])
-                            ),
-                            None => format!("row {}: ", row + 1),
-                        };
                         return Err(ReadinessError::MissingTrait {
                             name: traits[k].clone(),
-                            at,
+                            row: Some(row + 1),
+                            id: table.ids().map(|ids| ids[row].clone()),
                         });
                     }
                 }
@@ -987,9 +981,7 @@ impl ReadinessModel {
         let p = c.traits().len();
         let n = batch.len();
         if n == 0 {
-            return Err(ReadinessError::InvalidInput(
-                "no customers to segment".into(),
-            ));
+            return Err(ReadinessError::NoCustomers { what: "segment" });
         }
         let d = &self.d;
         let range = c.range();
@@ -1039,7 +1031,7 @@ impl ReadinessModel {
         let se_mean = quad(&zbar).sqrt();
         // Expected willing: Σ Φ((ŷ−t)/s) with s the residual SD.
         let s = d.resid_y.sqrt();
-        let std = Normal::new(0.0, 1.0).map_err(|e| ReadinessError::InvalidInput(e.to_string()))?;
+        let std = Normal::standard();
         let mut expected = 0.0;
         let mut bern = 0.0;
         let mut grad = vec![0.0; p + 1];

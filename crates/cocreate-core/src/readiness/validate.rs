@@ -35,9 +35,47 @@ pub const MAX_BOOTSTRAP: usize = 100_000;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ValidationError {
-    /// An option is out of range.
-    #[error("invalid cross-validation option: {0}")]
-    InvalidOptions(String),
+    /// One fold per repetition (k-fold needs at least 2; 0 switches it off).
+    #[error("k-fold needs at least 2 folds (0 switches it off), not {folds}")]
+    InvalidFolds {
+        /// The folds asked for.
+        folds: usize,
+    },
+    /// The number of k-fold repetitions is outside 1 to [`MAX_REPEATS`].
+    #[error("the number of k-fold repetitions must lie between 1 and {MAX_REPEATS}, not {repeats}")]
+    InvalidRepeats {
+        /// The repetitions asked for.
+        repeats: usize,
+    },
+    /// More bootstrap refits than [`MAX_BOOTSTRAP`].
+    #[error("at most {MAX_BOOTSTRAP} bootstrap refits, not {refits}")]
+    TooManyRefits {
+        /// The refits asked for.
+        refits: usize,
+    },
+    /// The interval level is not strictly between 0 and 1.
+    #[error("the interval level must lie strictly between 0 and 1, not {level}")]
+    InvalidLevel {
+        /// The level given.
+        level: f64,
+    },
+    /// Leave-one-out, k-fold and the bootstrap are all off.
+    #[error("leave-one-out, k-fold and the bootstrap are all switched off")]
+    NothingToRun,
+    /// More rows than [`MAX_ROWS`].
+    #[error("{rows} rows exceed the limit of {MAX_ROWS}")]
+    TooManyRows {
+        /// Rows of the data.
+        rows: usize,
+    },
+    /// More folds than complete customers.
+    #[error("{folds} folds are more than the {n} complete customers")]
+    TooManyFolds {
+        /// Folds asked for.
+        folds: usize,
+        /// Complete customers.
+        n: usize,
+    },
     /// Too few customers for the folds asked for.
     #[error("{n} complete customers are too few for {what}: every training part needs at least {needed} rows")]
     TooFewRows {
@@ -192,32 +230,21 @@ impl CrossValidationBuilder {
     pub fn build(self) -> Result<CrossValidation, ValidationError> {
         let o = self.o;
         if o.folds == 1 {
-            return Err(ValidationError::InvalidOptions(
-                "k-fold needs at least 2 folds (0 switches it off), not 1".into(),
-            ));
+            return Err(ValidationError::InvalidFolds { folds: o.folds });
         }
         if o.folds >= 2 && !(1..=MAX_REPEATS).contains(&o.repeats) {
-            return Err(ValidationError::InvalidOptions(format!(
-                "the number of k-fold repetitions must lie between 1 and {MAX_REPEATS}, not {}",
-                o.repeats
-            )));
+            return Err(ValidationError::InvalidRepeats { repeats: o.repeats });
         }
         if o.bootstrap > MAX_BOOTSTRAP {
-            return Err(ValidationError::InvalidOptions(format!(
-                "at most {MAX_BOOTSTRAP} bootstrap refits, not {}",
-                o.bootstrap
-            )));
+            return Err(ValidationError::TooManyRefits {
+                refits: o.bootstrap,
+            });
         }
         if !(o.level > 0.0 && o.level < 1.0) {
-            return Err(ValidationError::InvalidOptions(format!(
-                "the interval level must lie strictly between 0 and 1, not {}",
-                o.level
-            )));
+            return Err(ValidationError::InvalidLevel { level: o.level });
         }
         if !o.leave_one_out && o.folds == 0 && o.bootstrap == 0 {
-            return Err(ValidationError::InvalidOptions(
-                "leave-one-out, k-fold and the bootstrap are all switched off".into(),
-            ));
+            return Err(ValidationError::NothingToRun);
         }
         Ok(o)
     }
@@ -531,12 +558,12 @@ impl Design {
         }
         m
     }
-    fn table(&self, idx: &[usize], names: &[String]) -> Result<Table, String> {
+    fn table(&self, idx: &[usize], names: &[String]) -> Result<Table, crate::data::DataError> {
         let rows = idx
             .iter()
             .map(|&i| self.row(i)[1..].iter().map(|&v| Some(v)).collect())
             .collect();
-        Table::new(names.to_vec(), rows).map_err(|e| e.to_string())
+        Table::new(names.to_vec(), rows)
     }
 }
 
@@ -855,7 +882,10 @@ impl Ctx<'_> {
         match &self.eq {
             Some(eq) => ls_model(m, n_train as f64, eq, self.c, self.cv),
             None => {
-                let t = self.design.table(&train(), &self.names)?;
+                let t = self
+                    .design
+                    .table(&train(), &self.names)
+                    .map_err(|e| e.to_string())?;
                 let fit = self
                     .model
                     .fit(&t, self.options)
@@ -1048,10 +1078,9 @@ pub fn validate(
     let names: Vec<String> = constructs.names().cloned().collect();
     let (p, q) = (constructs.traits().len(), constructs.mediators().len());
     if data.n_rows() > MAX_ROWS {
-        return Err(ValidationError::InvalidOptions(format!(
-            "{} rows exceed the limit of {MAX_ROWS}",
-            data.n_rows()
-        )));
+        return Err(ValidationError::TooManyRows {
+            rows: data.n_rows(),
+        });
     }
     let cols: Vec<usize> = names
         .iter()
@@ -1074,7 +1103,8 @@ pub fn validate(
                     if !(lo..=hi).contains(&x) {
                         return Err(ReadinessError::TraitOutOfRange {
                             name: names[k].clone(),
-                            at: format!("row {}: ", i + 1),
+                            row: Some(i + 1),
+                            id: data.ids().map(|ids| ids[i].clone()),
                             value: x,
                             min: lo,
                             max: hi,
@@ -1100,7 +1130,7 @@ pub fn validate(
     let needed = p + q + 2;
     let full_table = design
         .table(&(0..n).collect::<Vec<_>>(), &names)
-        .map_err(ValidationError::InvalidOptions)?;
+        .map_err(|e| ValidationError::Readiness(ReadinessError::Data(e)))?;
     let fit = model
         .fit(&full_table, options)
         .map_err(ValidationError::FullFit)?;
@@ -1163,9 +1193,7 @@ pub fn validate(
     let k_fold = if cv.folds >= 2 {
         let k = cv.folds;
         if k > n {
-            return Err(ValidationError::InvalidOptions(format!(
-                "{k} folds are more than the {n} complete customers"
-            )));
+            return Err(ValidationError::TooManyFolds { folds: k, n });
         }
         let largest = n.div_ceil(k);
         if n - largest < needed {
