@@ -139,11 +139,24 @@ fn run(a: Args) -> Result<(), Failure> {
     let bundled = |name: &str| format!("{DIR}{name}");
     let data = a.data.clone().unwrap_or_else(|| bundled(DATA));
     let keys = a.keys.clone().unwrap_or_else(|| bundled(KEYS));
-    let (traits, mediators, outcome) = (list(&a.traits), list(&a.mediators), a.outcome.trim().to_string());
+    let (traits, mediators, outcome) = (
+        list(&a.traits),
+        list(&a.mediators),
+        a.outcome.trim().to_string(),
+    );
     let target = |name: &str| format!("{TARGET}{name}");
-    let invite = a.invite.clone().unwrap_or_else(|| target("cocreation_invitations.csv"));
-    let svg = a.svg.clone().unwrap_or_else(|| target("cocreation_path.svg"));
-    let dot = a.dot.clone().unwrap_or_else(|| target("cocreation_path.dot"));
+    let invite = a
+        .invite
+        .clone()
+        .unwrap_or_else(|| target("cocreation_invitations.csv"));
+    let svg = a
+        .svg
+        .clone()
+        .unwrap_or_else(|| target("cocreation_path.svg"));
+    let dot = a
+        .dot
+        .clone()
+        .unwrap_or_else(|| target("cocreation_path.dot"));
 
     // Scores and reliability.
     let (inst, responses, data_warnings) = common::load_with_warnings(&keys, &data)?;
@@ -152,10 +165,17 @@ fn run(a: Args) -> Result<(), Failure> {
         ScoringOptions::new().missing(MissingPolicy::Prorate { min_answered: 1 }),
     )
     .map_err(|e| Failure::in_file(&keys, e))?;
-    let scores = scorer.score(&responses).map_err(|e| Failure::in_file(&data, e))?;
-    let rel = scorer.reliability(&responses).map_err(|e| Failure::in_file(&data, e))?;
+    let scores = scorer
+        .score(&responses)
+        .map_err(|e| Failure::in_file(&data, e))?;
+    let rel = scorer
+        .reliability(&responses)
+        .map_err(|e| Failure::in_file(&data, e))?;
     let composites = scores.to_table().map_err(|e| Failure::in_file(&data, e))?;
-    let mut notes: Vec<String> = data_warnings.iter().map(|w| format!("{data}: {w}")).collect();
+    let mut notes: Vec<String> = data_warnings
+        .iter()
+        .map(|w| format!("{data}: {w}"))
+        .collect();
 
     // The readiness path model.
     let constructs = constructs(&keys, &inst, &traits, &mediators, &outcome)?;
@@ -168,13 +188,17 @@ fn run(a: Args) -> Result<(), Failure> {
         .build()
         .map_err(|e| Failure::usage(e.to_string()))?;
     let model = Model::parse(&syntax).map_err(|e| Failure::in_file(&keys, e))?;
-    let fit = model.fit(&composites, &options).map_err(|e| Failure::in_file(&data, e))?;
+    let fit = model
+        .fit(&composites, &options)
+        .map_err(|e| Failure::in_file(&data, e))?;
     let readiness = ReadinessModel::from_fit(&fit, constructs, &data)
         .map_err(|e| Failure::in_file(&data, e))?;
 
     // Every respondent predicted: the invitation list, the segments, five explained.
     let range = inst.range();
-    let willing = a.willing.unwrap_or(range.min() + 0.75 * (range.max() - range.min()));
+    let willing = a
+        .willing
+        .unwrap_or(range.min() + 0.75 * (range.max() - range.min()));
     if !(willing >= range.min() && willing <= range.max()) {
         return Err(Failure::usage(format!(
             "--willing {willing} is outside the response scale {} to {}",
@@ -194,7 +218,9 @@ fn run(a: Args) -> Result<(), Failure> {
 
     // How well the model predicts customers it was not fitted on: leave-one-out and
     // 10 x 10-fold cross-validation against a regression on the traits, seeded.
-    let cv = CrossValidation::builder(a.seed).build().map_err(|e| Failure::usage(e.to_string()))?;
+    let cv = CrossValidation::builder(a.seed)
+        .build()
+        .map_err(|e| Failure::usage(e.to_string()))?;
     let validation = validate(&model, &options, &composites, readiness.constructs(), &cv)
         .map_err(|e| Failure::in_file(&data, e))?;
 
@@ -312,7 +338,12 @@ fn constructs(
     mediators: &[String],
     outcome: &str,
 ) -> Result<Constructs, Failure> {
-    for name in traits.iter().chain(mediators).map(String::as_str).chain([outcome]) {
+    for name in traits
+        .iter()
+        .chain(mediators)
+        .map(String::as_str)
+        .chain([outcome])
+    {
         if inst.scale(name).is_none() {
             return Err(Failure::in_file(
                 keys,
@@ -327,7 +358,10 @@ fn constructs(
     let m: Vec<&str> = mediators.iter().map(String::as_str).collect();
     let mut c = Constructs::new(&t, &m, outcome, inst.range())
         .map_err(|e| Failure::usage(e.to_string()))?;
-    let profiles = [PathwayProfile::innovation_led(), PathwayProfile::involvement_led()];
+    let profiles = [
+        PathwayProfile::innovation_led(),
+        PathwayProfile::involvement_led(),
+    ];
     for (name, profile) in mediators.iter().zip(profiles) {
         c = c
             .with_pathway(name, profile)

@@ -106,7 +106,12 @@ fn long_and_hostile_names_never_overlap_or_break_the_xml() {
             let a = (t * 0.7).sin();
             let b = (t * 1.3).cos();
             let c = 0.5 * a + (t * 2.1).sin();
-            vec![Some(a), Some(b), Some(c), Some(0.3 * c + 0.2 * b + (t * 3.3).cos())]
+            vec![
+                Some(a),
+                Some(b),
+                Some(c),
+                Some(0.3 * c + 0.2 * b + (t * 3.3).cos()),
+            ]
         })
         .collect();
     let data = Table::new(names.to_vec(), rows).unwrap();
@@ -114,9 +119,15 @@ fn long_and_hostile_names_never_overlap_or_break_the_xml() {
         "{} ~ {}\n{} ~ {} + {}",
         names[2], names[0], names[3], names[2], names[1]
     );
-    let fit = Model::parse(&syntax).unwrap().fit(&data, &SemOptions::default()).unwrap();
+    let fit = Model::parse(&syntax)
+        .unwrap()
+        .fit(&data, &SemOptions::default())
+        .unwrap();
     let svg = PathDiagram::from_fit(&fit)
-        .caption(&names[3], "outcome with <markup> & \u{1} a control character")
+        .caption(
+            &names[3],
+            "outcome with <markup> & \u{1} a control character",
+        )
         .title("\u{7}bell & <tag>")
         .to_svg();
     let boxes = variable_boxes(&svg);
@@ -160,7 +171,10 @@ fn many_variables_and_a_cycle_lay_out() {
         }
         syntax.push('\n');
     }
-    let fit = Model::parse(&syntax).unwrap().fit(&data, &SemOptions::default()).unwrap();
+    let fit = Model::parse(&syntax)
+        .unwrap()
+        .fit(&data, &SemOptions::default())
+        .unwrap();
     let svg = PathDiagram::from_fit(&fit).to_svg();
     let boxes = variable_boxes(&svg);
     assert_eq!(boxes.len(), k);

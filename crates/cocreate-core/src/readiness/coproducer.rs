@@ -341,9 +341,9 @@ impl fmt::Display for CoproducerReport {
     /// dimension, and the first three customers with a gap, diagnosed.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut out = String::new();
-        let gap = self
-            .gap_threshold
-            .map_or(String::new(), |g| format!(" (a gap is a score below {})", num(Some(g), 0)));
+        let gap = self.gap_threshold.map_or(String::new(), |g| {
+            format!(" (a gap is a score below {})", num(Some(g), 0))
+        });
         para(
             &mut out,
             "  ",
@@ -356,7 +356,12 @@ impl fmt::Display for CoproducerReport {
                 self.human_fallback
             ),
         )?;
-        let mut t = TextTable::new(&["dimension", "mean score", "share with a gap", "bottleneck of"]);
+        let mut t = TextTable::new(&[
+            "dimension",
+            "mean score",
+            "share with a gap",
+            "bottleneck of",
+        ]);
         for (i, d) in Dimension::ALL.iter().enumerate() {
             t.row(vec![
                 d.name().to_string(),
@@ -377,11 +382,10 @@ impl fmt::Display for CoproducerReport {
             writeln!(out, "  The first customers with a gap:")?;
         }
         for (row, c) in not_ready {
-            let id = self
-                .ids
-                .as_ref()
-                .and_then(|ids| ids.get(row))
-                .map_or_else(|| format!("row {}", row + 1), |id| crate::data::excerpt(id).to_string());
+            let id = self.ids.as_ref().and_then(|ids| ids.get(row)).map_or_else(
+                || format!("row {}", row + 1),
+                |id| crate::data::excerpt(id).to_string(),
+            );
             writeln!(out, "  customer {id}")?;
             for line in c.to_string().lines() {
                 writeln!(out, "    {line}")?;

@@ -13,10 +13,11 @@ use super::error::ReadinessError;
 use super::invite::{Invitation, InvitationList};
 use super::model::ReadinessModel;
 use super::pathway::Pathway;
-use super::predict::{Prediction, Profile, Segmentation};
+use super::predict::{Prediction, Profile};
+use super::segment::Segmentation;
 use super::syntax::Labels;
 use super::text::{and_list, count, interval, num, p_value, para, TextTable, CLIPPED};
-use super::validate::{Validation, Verdict};
+use super::validation::{Validation, Verdict};
 
 /// One construct of the survey: its reliability and its scores.
 #[derive(Debug, Clone, PartialEq)]
@@ -158,7 +159,16 @@ pub struct ExplainedCustomer {
 impl fmt::Display for ExplainedCustomer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut out = String::new();
-        para(&mut out, "", "  ", &format!("customer {} ({})", crate::data::excerpt(&self.id), self.reason))?;
+        para(
+            &mut out,
+            "",
+            "  ",
+            &format!(
+                "customer {} ({})",
+                crate::data::excerpt(&self.id),
+                self.reason
+            ),
+        )?;
         for line in self.prediction.to_string().lines() {
             writeln!(out, "  {line}")?;
         }
@@ -288,7 +298,10 @@ impl ReadinessReport {
         let labels = Labels::new(c);
         let effect_of = |e: &crate::sem::ParameterEstimate| Effect {
             est: e.est,
-            interval: e.se.filter(|s| s.is_finite() && *s > 0.0).map(|_| (e.ci_lower, e.ci_upper)),
+            interval: e
+                .se
+                .filter(|s| s.is_finite() && *s > 0.0)
+                .map(|_| (e.ci_lower, e.ci_upper)),
             pvalue: e.pvalue,
         };
         let defined = |label: &str| {
@@ -316,7 +329,9 @@ impl ReadinessReport {
             .collect();
         let totals = (0..p)
             .map(|k| {
-                let ind: f64 = (0..mediators.len()).map(|j| co.a[j * p + k] * co.b[j]).sum();
+                let ind: f64 = (0..mediators.len())
+                    .map(|j| co.a[j * p + k] * co.b[j])
+                    .sum();
                 let direct = fit
                     .get(y, Op::Regression, &traits[k])
                     .map(effect_of)
@@ -409,7 +424,12 @@ impl ReadinessReport {
     }
 
     /// Every scale of the instrument with its reliability (`rel`) and scores.
-    pub fn reliability(mut self, instrument: &Instrument, scores: &Scores, rel: &Reliability) -> Self {
+    pub fn reliability(
+        mut self,
+        instrument: &Instrument,
+        scores: &Scores,
+        rel: &Reliability,
+    ) -> Self {
         self.constructs = instrument
             .scales()
             .iter()
@@ -432,7 +452,11 @@ impl ReadinessReport {
                             .iter()
                             .min_by(|a, b| a.r_rest.total_cmp(&b.r_rest))
                             .map(|it| {
-                                (it.item.clone(), it.r_rest, it.if_dropped.as_ref().map(|d| d.alpha_raw))
+                                (
+                                    it.item.clone(),
+                                    it.r_rest,
+                                    it.if_dropped.as_ref().map(|d| d.alpha_raw),
+                                )
                             })
                     }),
                 }
@@ -522,7 +546,9 @@ impl ReadinessReport {
 
     fn interval_words(&self) -> String {
         match self.model.bootstrap {
-            Some((ok, _, _)) => format!("95 % bootstrap percentile intervals ({} draws)", count(ok)),
+            Some((ok, _, _)) => {
+                format!("95 % bootstrap percentile intervals ({} draws)", count(ok))
+            }
             None => "95 % confidence intervals".into(),
         }
     }
@@ -539,7 +565,11 @@ impl ReadinessReport {
             out,
             "  Sample: ",
             "    ",
-            &format!("{} respondents of {}{missing}.", count(self.respondents), self.data),
+            &format!(
+                "{} respondents of {}{missing}.",
+                count(self.respondents),
+                self.data
+            ),
         )?;
         let names = |v: &[String]| and_list(&v.iter().map(|n| self.spelled(n)).collect::<Vec<_>>());
         para(
@@ -559,7 +589,9 @@ impl ReadinessReport {
         if !self.constructs.is_empty() {
             let mut bands: Vec<(&str, Vec<String>)> = Vec::new();
             for c in &self.constructs {
-                let Some(a) = c.alpha.filter(|a| a.is_finite()) else { continue };
+                let Some(a) = c.alpha.filter(|a| a.is_finite()) else {
+                    continue;
+                };
                 let v = alpha_verdict(a);
                 let item = format!("{} ({})", c.name, num(Some(a), 3).trim_start_matches('0'));
                 match bands.iter_mut().find(|(b, _)| *b == v) {
@@ -567,7 +599,14 @@ impl ReadinessReport {
                     None => bands.push((v, vec![item])),
                 }
             }
-            let order = ["excellent", "good", "acceptable", "questionable", "poor", "unacceptable"];
+            let order = [
+                "excellent",
+                "good",
+                "acceptable",
+                "questionable",
+                "poor",
+                "unacceptable",
+            ];
             bands.sort_by_key(|(b, _)| order.iter().position(|o| o == b));
             let text: Vec<String> = bands
                 .iter()
@@ -599,7 +638,10 @@ impl ReadinessReport {
             let mut null = Vec::new();
             let mut order: Vec<usize> = (0..self.traits.len()).collect();
             order.sort_by(|&a, &b| {
-                self.model.indirect[b][j].est.abs().total_cmp(&self.model.indirect[a][j].est.abs())
+                self.model.indirect[b][j]
+                    .est
+                    .abs()
+                    .total_cmp(&self.model.indirect[a][j].est.abs())
             });
             for k in order {
                 let e = &self.model.indirect[k][j];
@@ -651,12 +693,9 @@ impl ReadinessReport {
                 ),
             )?;
             let e = s.expected_willing;
-            let point = self
-                .invitations
-                .as_ref()
-                .map_or(String::new(), |i| {
-                    format!(" ({} have a predicted {y} that high)", count(i.willing))
-                });
+            let point = self.invitations.as_ref().map_or(String::new(), |i| {
+                format!(" ({} have a predicted {y} that high)", count(i.willing))
+            });
             para(
                 out,
                 "  Expected participation: ",
@@ -675,12 +714,18 @@ impl ReadinessReport {
         }
         if let Some(v) = &self.validation {
             let scheme = match (&v.k_fold, &v.leave_one_out) {
-                (Some(s), _) => Some((format!("{} × {}-fold cross-validation", s.repeats, s.folds), s)),
+                (Some(s), _) => Some((
+                    format!("{} × {}-fold cross-validation", s.repeats, s.folds),
+                    s,
+                )),
                 (None, Some(s)) => Some(("leave-one-out cross-validation".to_string(), s)),
                 _ => None,
             };
             let found = scheme.and_then(|(name, s)| {
-                s.constructs.iter().find(|c| &c.name == y).map(|c| (name, c))
+                s.constructs
+                    .iter()
+                    .find(|c| &c.name == y)
+                    .map(|c| (name, c))
             });
             if let Some((scheme, c)) = found {
                 let verdict = match c.verdict {
@@ -688,7 +733,11 @@ impl ReadinessReport {
                     Verdict::Worse => "worse than",
                     Verdict::Equal => "exactly as well as",
                 };
-                let why = if v.saturated { ", as the path model is saturated" } else { "" };
+                let why = if v.saturated {
+                    ", as the path model is saturated"
+                } else {
+                    ""
+                };
                 para(
                     out,
                     "  Out of sample: ",
@@ -740,7 +789,15 @@ impl ReadinessReport {
              deviation of the scores.",
         )?;
         let mut t = TextTable::new(&[
-            "construct", "items", "alpha", "95 % interval", "lambda 6", "omega", "r", "mean", "SD",
+            "construct",
+            "items",
+            "alpha",
+            "95 % interval",
+            "lambda 6",
+            "omega",
+            "r",
+            "mean",
+            "SD",
             "verdict",
         ])
         .left(9);
@@ -749,13 +806,17 @@ impl ReadinessReport {
                 c.name.clone(),
                 c.items.to_string(),
                 num(c.alpha, 3),
-                c.alpha_interval.map_or("–".into(), |(a, b)| interval(a, b, 3)),
+                c.alpha_interval
+                    .map_or("–".into(), |(a, b)| interval(a, b, 3)),
                 num(c.lambda6, 3),
                 num(c.omega, 3),
                 num(c.average_r, 3),
                 num(c.mean, 3),
                 num(c.sd, 3),
-                c.alpha.filter(|a| a.is_finite()).map_or("–", alpha_verdict).to_string(),
+                c.alpha
+                    .filter(|a| a.is_finite())
+                    .map_or("–", alpha_verdict)
+                    .to_string(),
             ]);
         }
         t.write(out, 2)?;
@@ -763,10 +824,16 @@ impl ReadinessReport {
             out,
             "  Weakest item of each construct (lowest corrected item-rest correlation):"
         )?;
-        let mut t = TextTable::new(&["construct", "item", "item-rest r", "alpha without it"]).left(1);
+        let mut t =
+            TextTable::new(&["construct", "item", "item-rest r", "alpha without it"]).left(1);
         for c in &self.constructs {
             if let Some((item, r, without)) = &c.weakest_item {
-                t.row(vec![c.name.clone(), item.clone(), num(Some(*r), 3), num(*without, 3)]);
+                t.row(vec![
+                    c.name.clone(),
+                    item.clone(),
+                    num(Some(*r), 3),
+                    num(*without, 3),
+                ]);
             }
         }
         t.write(out, 4)?;
@@ -840,7 +907,10 @@ impl ReadinessReport {
                 ),
             )?;
         }
-        let r2: Vec<String> = m.r2.iter().map(|(v, r)| format!("{v} {}", num(Some(*r), 3))).collect();
+        let r2: Vec<String> =
+            m.r2.iter()
+                .map(|(v, r)| format!("{v} {}", num(Some(*r), 3)))
+                .collect();
         para(out, "  Variance explained (R²): ", "  ", &r2.join(", "))?;
         if let Some((syntax, summary)) = &self.lavaan {
             writeln!(out, "\n  The model in lavaan syntax:")?;
@@ -868,7 +938,9 @@ impl ReadinessReport {
                 format!("{} {arrow} {}", pth.from, pth.to),
                 num(Some(pth.effect.est), 3),
                 num(Some(pth.std), 3),
-                pth.effect.interval.map_or("–".into(), |(a, b)| interval(a, b, 3)),
+                pth.effect
+                    .interval
+                    .map_or("–".into(), |(a, b)| interval(a, b, 3)),
                 p_value(pth.effect.pvalue),
             ]);
         }
@@ -882,7 +954,9 @@ impl ReadinessReport {
                  plus direct), with their intervals:"
             ),
         )?;
-        let mut t = TextTable::new(&["trait", "indirect", "interval", "direct", "interval", "total", "interval"]);
+        let mut t = TextTable::new(&[
+            "trait", "indirect", "interval", "direct", "interval", "total", "interval",
+        ]);
         let iv = |e: &Effect| e.interval.map_or("–".into(), |(a, b)| interval(a, b, 3));
         for (k, (ind, dir, tot)) in m.totals.iter().enumerate() {
             t.row(vec![
@@ -926,7 +1000,11 @@ impl ReadinessReport {
             }
         }
         if let Some(s) = &self.segmentation {
-            writeln!(out, "\n4. Segments of the whole sample ({} respondents)", count(s.n))?;
+            writeln!(
+                out,
+                "\n4. Segments of the whole sample ({} respondents)",
+                count(s.n)
+            )?;
             out.push_str(&s.to_string());
         }
         if let Some(i) = &self.invitations {
@@ -1033,9 +1111,15 @@ impl ReadinessModel {
                 .into_iter()
                 .filter(|&i| rows[i].pathway == name)
                 .collect();
-            wanted.push((led, format!("largest contribution via {m} among {name} customers")));
+            wanted.push((
+                led,
+                format!("largest contribution via {m} among {name} customers"),
+            ));
         }
-        wanted.push((by(&|i| rows[i].outcome.value), format!("highest predicted {y}")));
+        wanted.push((
+            by(&|i| rows[i].outcome.value),
+            format!("highest predicted {y}"),
+        ));
         wanted.push((ascending.clone(), format!("lowest predicted {y}")));
         for (at, what) in [
             (n / 2, "median"),
@@ -1052,7 +1136,10 @@ impl ReadinessModel {
             if picks.len() == 5 {
                 break;
             }
-            if let Some(&i) = candidates.iter().find(|i| !picks.iter().any(|(j, _)| j == *i)) {
+            if let Some(&i) = candidates
+                .iter()
+                .find(|i| !picks.iter().any(|(j, _)| j == *i))
+            {
                 picks.push((i, why));
             }
         }

@@ -110,7 +110,11 @@ impl TextTable {
                 if k > from {
                     out.push_str("  ");
                 }
-                let wk = if k == 0 { first_w.unwrap_or(w[0]) } else { w[k] };
+                let wk = if k == 0 {
+                    first_w.unwrap_or(w[0])
+                } else {
+                    w[k]
+                };
                 cell(&mut out, k, c, wk);
             }
             out.trim_end().to_string()
@@ -227,7 +231,10 @@ mod tests {
     #[test]
     fn paragraphs_stay_under_the_width_and_keep_every_character() {
         let long = "x".repeat(250);
-        let text = format!("short words then {long} and more words to wrap {}", "y ".repeat(80));
+        let text = format!(
+            "short words then {long} and more words to wrap {}",
+            "y ".repeat(80)
+        );
         let mut out = String::new();
         para(&mut out, "  ", "    ", &text).unwrap();
         assert!(out.lines().all(|l| l.chars().count() <= WIDTH), "{out}");
@@ -260,7 +267,13 @@ mod tests {
         assert_eq!(p_value(Some(0.0512)), ".051");
         assert_eq!(count(1000), "1,000");
         assert_eq!(count(999), "999");
-        assert_eq!(clipped(2.5, 5.4, 1.0, 5.0, 2), ("[2.50, 5.00]†".to_string(), true));
-        assert_eq!(and_list(&["a".into(), "b".into(), "c".into()]), "a, b and c");
+        assert_eq!(
+            clipped(2.5, 5.4, 1.0, 5.0, 2),
+            ("[2.50, 5.00]†".to_string(), true)
+        );
+        assert_eq!(
+            and_list(&["a".into(), "b".into(), "c".into()]),
+            "a, b and c"
+        );
     }
 }

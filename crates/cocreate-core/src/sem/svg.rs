@@ -220,7 +220,11 @@ impl PathDiagram {
     }
 
     fn value(&self, a: &Arrow) -> f64 {
-        if self.standardized { a.std } else { a.est }
+        if self.standardized {
+            a.std
+        } else {
+            a.est
+        }
     }
 
     /// Solid unless the p-value is known and at least the significance level.
@@ -281,10 +285,11 @@ impl Layout {
                 .iter()
                 .filter(|a| a.kind == ArrowKind::Loading && a.to == v)
                 .map(|a| a.from);
-            let regressed = d
-                .arrows
-                .iter()
-                .any(|a| a.kind != ArrowKind::Covariance && a.kind != ArrowKind::Loading && (a.from == v || a.to == v));
+            let regressed = d.arrows.iter().any(|a| {
+                a.kind != ArrowKind::Covariance
+                    && a.kind != ArrowKind::Loading
+                    && (a.from == v || a.to == v)
+            });
             if let (Some(owner), None) = (owners.next(), owners.next()) {
                 if !regressed && owner != v {
                     satellite[v] = Some(owner);
@@ -312,7 +317,12 @@ impl Layout {
                 .iter()
                 .copied()
                 .filter(|&v| rank[v].is_none())
-                .min_by_key(|&v| preds[v].iter().filter(|&&u| rank[u].is_none() && u != v).count());
+                .min_by_key(|&v| {
+                    preds[v]
+                        .iter()
+                        .filter(|&&u| rank[u].is_none() && u != v)
+                        .count()
+                });
             let Some(v) = next else { break };
             rank[v] = Some(
                 preds[v]
@@ -364,7 +374,10 @@ impl Layout {
                     let (bw, bh) = (text_w + PAD_X, text_h + PAD_Y);
                     ((bw * 1.42).max(70.0), (bh * 1.42).max(40.0))
                 } else {
-                    ((text_w + 2.0 * PAD_X).max(56.0), (text_h + 2.0 * PAD_Y).max(34.0))
+                    (
+                        (text_w + 2.0 * PAD_X).max(56.0),
+                        (text_h + 2.0 * PAD_Y).max(34.0),
+                    )
                 };
                 Node {
                     layer: layer_of(col[v]),
@@ -421,7 +434,9 @@ impl Layout {
             let (s, t) = (r.chain[0], r.chain[r.chain.len() - 1]);
             let right = nodes[s].layer <= nodes[t].layer;
             *ends.entry((s, right)).or_default() += 1;
-            *ends.entry((t, !right || nodes[s].layer == nodes[t].layer)).or_default() += 1;
+            *ends
+                .entry((t, !right || nodes[s].layer == nodes[t].layer))
+                .or_default() += 1;
         }
         for ((v, _), k) in ends {
             let n = &mut nodes[v];
@@ -431,7 +446,11 @@ impl Layout {
         let mut order = order_layers(&nodes, &routes, n_layers);
         place(&mut nodes, &routes, &mut order);
         // Columns left to right, each as wide as its widest variable.
-        let title_h = if d.title.is_some() { TITLE_SIZE * 2.2 } else { 0.0 };
+        let title_h = if d.title.is_some() {
+            TITLE_SIZE * 2.2
+        } else {
+            0.0
+        };
         let top = MARGIN + title_h;
         let mut x = MARGIN + 50.0;
         let mut width = 0.0;
@@ -451,10 +470,7 @@ impl Layout {
         for v in &mut nodes {
             v.y += shift;
         }
-        let bottom = nodes
-            .iter()
-            .map(|v| v.y + v.h / 2.0)
-            .fold(top, f64::max);
+        let bottom = nodes.iter().map(|v| v.y + v.h / 2.0).fold(top, f64::max);
         Layout {
             nodes,
             routes,
@@ -477,7 +493,10 @@ impl Layout {
             marker("arrow-ink", INK),
             marker("arrow-faint", FAINT)
         );
-        let _ = writeln!(out, "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>");
+        let _ = writeln!(
+            out,
+            "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>"
+        );
         if let Some(t) = &d.title {
             let _ = writeln!(
                 out,
@@ -515,7 +534,11 @@ impl Layout {
                     );
                 }
             }
-            let dash = if solid { "" } else { " stroke-dasharray=\"6 4\"" };
+            let dash = if solid {
+                ""
+            } else {
+                " stroke-dasharray=\"6 4\""
+            };
             let start = if a.kind == ArrowKind::Covariance {
                 format!(" marker-start=\"url(#{mark})\"")
             } else {
@@ -658,12 +681,17 @@ impl Layout {
             // A curved arrow beside the column (or between columns).
             let (ns, nt) = (&self.nodes[s], &self.nodes[t]);
             if ns.layer == nt.layer {
-                let side: i8 = if ns.layer == 0 && self.last_layer() > 0 { -1 } else { 1 };
+                let side: i8 = if ns.layer == 0 && self.last_layer() > 0 {
+                    -1
+                } else {
+                    1
+                };
                 let sf = f64::from(side);
                 let a = self.anchor(s, side, 0.0, d_latent(s));
                 let b = self.anchor(t, side, 0.0, d_latent(t));
                 let bulge = (30.0 + 0.3 * (b.1 - a.1).abs()).min(LAYER_GAP * 0.55);
-                let reach = a.0.max(b.0) * f64::from(side.max(0)) + a.0.min(b.0) * f64::from((-side).max(0));
+                let reach = a.0.max(b.0) * f64::from(side.max(0))
+                    + a.0.min(b.0) * f64::from((-side).max(0));
                 let cx = reach + sf * bulge;
                 return vec![a, (cx, a.1), (cx, b.1), b];
             }
@@ -965,13 +993,19 @@ fn label_spot(line: &[(f64, f64)], w: f64, h: f64, taken: &[Rect]) -> (f64, f64)
     let total = cum.last().copied().unwrap_or(0.0);
     let at = |f: f64| {
         let s = f * total;
-        let i = cum.partition_point(|&c| c < s).clamp(1, line.len().max(2) - 1);
+        let i = cum
+            .partition_point(|&c| c < s)
+            .clamp(1, line.len().max(2) - 1);
         if line.len() < 2 {
             return line[0];
         }
         let (a, b) = (line[i - 1], line[i]);
         let seg = cum[i] - cum[i - 1];
-        let t = if seg > 0.0 { (s - cum[i - 1]) / seg } else { 0.0 };
+        let t = if seg > 0.0 {
+            (s - cum[i - 1]) / seg
+        } else {
+            0.0
+        };
         (a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1))
     };
     let mut best = (f64::INFINITY, at(0.5));
