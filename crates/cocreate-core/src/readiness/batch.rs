@@ -9,7 +9,12 @@ use super::pathway::{pathway_of, Pathway};
 
 /// Predictions for a batch of customers, column by column.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "BatchRepr")
+)]
+#[non_exhaustive]
 pub struct BatchPrediction {
     /// Predicted mediators: one vector per mediator, one value per customer.
     pub mediators: Vec<Vec<f64>>,
@@ -25,6 +30,66 @@ pub struct BatchPrediction {
     /// The customers' identifiers, when predicted from a table that carried them.
     #[cfg_attr(feature = "serde", serde(default))]
     ids: Option<Vec<String>>,
+}
+
+/// The serde form of [`BatchPrediction`]: every column as long as the outcome, one per
+/// mediator, and pathway codes that name a pathway.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BatchRepr {
+    mediators: Vec<Vec<f64>>,
+    outcome: Vec<f64>,
+    outcome_se: Vec<f64>,
+    codes: Vec<u8>,
+    q: usize,
+    #[serde(default)]
+    ids: Option<Vec<String>>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<BatchRepr> for BatchPrediction {
+    type Error = ReadinessError;
+    fn try_from(r: BatchRepr) -> Result<Self, ReadinessError> {
+        let n = r.outcome.len();
+        let lengths = r
+            .mediators
+            .iter()
+            .map(Vec::len)
+            .chain([r.outcome_se.len(), r.codes.len()])
+            .chain(r.ids.as_ref().map(Vec::len));
+        for found in lengths {
+            if found != n {
+                return Err(ReadinessError::WrongLength {
+                    what: "a column of the batch".into(),
+                    expected: n,
+                    found,
+                });
+            }
+        }
+        if r.mediators.len() != r.q {
+            return Err(ReadinessError::WrongLength {
+                what: "mediator columns".into(),
+                expected: r.q,
+                found: r.mediators.len(),
+            });
+        }
+        if let Some(&c) = r.codes.iter().find(|&&c| usize::from(c) > r.q + 2) {
+            return Err(ReadinessError::WrongLength {
+                what: format!("pathway code {c}: pathway codes"),
+                expected: r.q + 3,
+                found: usize::from(c) + 1,
+            });
+        }
+        Ok(BatchPrediction {
+            mediators: r.mediators,
+            outcome: r.outcome,
+            outcome_se: r.outcome_se,
+            codes: r.codes,
+            q: r.q,
+            ids: r.ids,
+        })
+    }
 }
 
 impl BatchPrediction {

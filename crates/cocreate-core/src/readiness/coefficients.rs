@@ -25,6 +25,7 @@ use super::constructs::Constructs;
     derive(serde::Serialize, serde::Deserialize),
     serde(deny_unknown_fields)
 )]
+#[non_exhaustive]
 pub struct Coefficients {
     /// Intercepts of the mediators (`α_m`).
     pub alpha_m: Vec<f64>,

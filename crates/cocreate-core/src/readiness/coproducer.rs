@@ -126,6 +126,7 @@ impl CoproducerOptions {
 /// One dimension's score.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct DimensionScore {
     /// The dimension.
     pub dimension: Dimension,
@@ -138,6 +139,7 @@ pub struct DimensionScore {
 /// What to do about one gap.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Intervention {
     /// The dimension with the gap.
     pub dimension: Dimension,
@@ -161,6 +163,7 @@ pub struct Intervention {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct CoproducerDiagnosis {
     /// The four dimensions, in [`Dimension::ALL`] order.
     pub dimensions: Vec<DimensionScore>,
@@ -307,6 +310,7 @@ impl CoproducerScales {
 /// Co-producer readiness of a group of customers.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct CoproducerReport {
     /// One diagnosis per customer, in row order.
     pub customers: Vec<CoproducerDiagnosis>,

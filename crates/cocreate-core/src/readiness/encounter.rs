@@ -69,6 +69,7 @@ pub struct PerceptionRule {
 /// The overall perception of one encounter.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Perception {
     /// Overall perception on the response scale.
     pub overall: f64,

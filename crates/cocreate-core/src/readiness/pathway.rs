@@ -377,6 +377,7 @@ pub(crate) fn pathway_of(code: usize, q: usize) -> Pathway {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Recommendation {
     /// The pathway's name ("innovation-led", "involvement-led", "dual", "neither strongly",
     /// "low readiness").

@@ -66,6 +66,7 @@ impl Profile {
 /// A predicted construct score.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct ConstructPrediction {
     /// The construct.
     pub name: String,
@@ -85,6 +86,7 @@ pub struct ConstructPrediction {
 /// split by pathway: `outcome = reference + Σ via + direct`.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Contributions {
     /// The reference customer's predicted outcome (the model-implied mean).
     pub reference: f64,
@@ -97,6 +99,7 @@ pub struct Contributions {
 /// The prediction for one customer.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Prediction {
     /// Each mediator (e.g. II, EI), in model order.
     pub mediators: Vec<ConstructPrediction>,

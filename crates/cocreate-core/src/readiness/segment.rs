@@ -11,6 +11,7 @@ use super::text::{interval, num, para, TextTable};
 /// A value with an interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Estimate {
     /// Point estimate.
     pub value: f64,
@@ -23,6 +24,7 @@ pub struct Estimate {
 /// Customers on one pathway.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Segment {
     /// The pathway.
     pub pathway: Pathway,
@@ -33,13 +35,16 @@ pub struct Segment {
     /// Share of the customer base, with a Wilson interval (the batch read as a sample of
     /// a larger base).
     pub share: Estimate,
-    /// Mean predicted outcome of these customers (`NaN` when the segment is empty).
+    /// Mean predicted outcome of these customers (`NaN` when the segment is empty; JSON
+    /// `null`).
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub mean_outcome: f64,
 }
 
 /// A customer base segmented by pathway.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Segmentation {
     /// Customers.
     pub n: usize,
@@ -58,6 +63,13 @@ pub struct Segmentation {
     /// The outcome's name.
     #[cfg_attr(feature = "serde", serde(default))]
     pub outcome: String,
+}
+
+/// Reads a number, or `null` (how JSON writes `NaN`) as `NaN`.
+#[cfg(feature = "serde")]
+fn nan_from_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    use serde::Deserialize;
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
 }
 
 impl Segmentation {

@@ -9,6 +9,11 @@ pub(crate) const WIDTH: usize = 92;
 /// Writes `text` wrapped at [`WIDTH`]: the first line after `first`, the others after
 /// `rest`. A word longer than a line is split between characters, never cut.
 pub(crate) fn para(f: &mut impl Write, first: &str, rest: &str, text: &str) -> fmt::Result {
+    // A label too long to lead a line (a long construct name) becomes part of the text.
+    if first.chars().count() > WIDTH / 2 {
+        let indent: String = first.chars().take_while(|c| *c == ' ').collect();
+        return para(f, &indent, rest, &format!("{} {text}", first.trim()));
+    }
     let mut line = String::from(first);
     let mut empty = true;
     let room = |prefix: &str| WIDTH.saturating_sub(prefix.chars().count()).max(20);
@@ -123,6 +128,27 @@ impl TextTable {
             writeln!(f, "{pad}{}", line(&self.heads, 0, None))?;
             for r in &self.rows {
                 writeln!(f, "{pad}{}", line(r, 0, None))?;
+            }
+            return Ok(());
+        }
+        let rest_total = indent + 4 + w[1..].iter().sum::<usize>() + 2 * (cols - 2);
+        if rest_total > WIDTH {
+            // Still too wide: one record per row, each cell named by its column.
+            for r in &self.rows {
+                let name = r.first().map_or("", String::as_str);
+                para(f, &pad, &format!("{pad}    "), name)?;
+                let cells: Vec<String> = r
+                    .iter()
+                    .zip(&self.heads)
+                    .skip(1)
+                    .map(|(c, h)| format!("{h}: {c}"))
+                    .collect();
+                para(
+                    f,
+                    &format!("{pad}    "),
+                    &format!("{pad}      "),
+                    &cells.join("; "),
+                )?;
             }
             return Ok(());
         }
@@ -252,6 +278,13 @@ mod tests {
         assert!(out.lines().all(|l| l.chars().count() <= WIDTH), "{out}");
         let joined: String = out.split_whitespace().collect();
         assert!(joined.contains(&"n".repeat(150)));
+        let mut t = TextTable::new(&["name", &"h".repeat(120)]);
+        t.row(vec!["O".into(), "p".repeat(110)]);
+        let mut out = String::new();
+        t.write(&mut out, 2).unwrap();
+        assert!(out.lines().all(|l| l.chars().count() <= WIDTH), "{out}");
+        let joined: String = out.split_whitespace().collect();
+        assert!(joined.contains(&"p".repeat(110)) && joined.contains(&"h".repeat(120)));
         let mut t = TextTable::new(&["name", "a"]);
         t.row(vec!["O".into(), "0.5".into()]);
         let mut out = String::new();

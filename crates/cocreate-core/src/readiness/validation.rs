@@ -128,8 +128,14 @@ pub enum RefitMethod {
     FullSem,
 }
 
-/// Options of a cross-validation, validated by [`CrossValidationBuilder::build`].
+/// Options of a cross-validation, validated by [`CrossValidationBuilder::build`] (also
+/// when read from JSON).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "CrossValidationRepr")
+)]
 pub struct CrossValidation {
     pub(crate) folds: usize,
     pub(crate) repeats: usize,
@@ -139,6 +145,37 @@ pub struct CrossValidation {
     pub(crate) refit: RefitMethod,
     pub(crate) rule: PathwayRule,
     pub(crate) level: f64,
+}
+
+/// The serde form of [`CrossValidation`], checked by [`CrossValidationBuilder::build`].
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CrossValidationRepr {
+    folds: usize,
+    repeats: usize,
+    leave_one_out: bool,
+    bootstrap: usize,
+    seed: u64,
+    refit: RefitMethod,
+    rule: PathwayRule,
+    level: f64,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<CrossValidationRepr> for CrossValidation {
+    type Error = ValidationError;
+    fn try_from(r: CrossValidationRepr) -> Result<Self, ValidationError> {
+        CrossValidation::builder(r.seed)
+            .folds(r.folds)
+            .repeats(r.repeats)
+            .leave_one_out(r.leave_one_out)
+            .bootstrap(r.bootstrap)
+            .refit(r.refit)
+            .rule(r.rule)
+            .level(r.level)
+            .build()
+    }
 }
 
 /// Builder of [`CrossValidation`].
@@ -485,7 +522,10 @@ impl std::fmt::Display for Validation {
                     &mut out,
                     "    ",
                     "      ",
-                    &format!("{}: the model predicts {v} the regression", c.name),
+                    &format!(
+                        "{}: the model predicts {v} a linear regression on the traits",
+                        c.name
+                    ),
                 )?;
             }
         }
