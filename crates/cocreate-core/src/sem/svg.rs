@@ -474,7 +474,7 @@ impl Layout {
         Layout {
             nodes,
             routes,
-            width: (width + 50.0 + MARGIN).max(420.0),
+            width: (width + 50.0 + MARGIN).max(560.0),
             height: bottom + 70.0,
         }
     }
@@ -576,10 +576,24 @@ impl Layout {
         out
     }
 
-    /// The legend under the diagram.
+    /// The legend under the diagram: the two line styles, then what the shapes mean.
     fn legend(&self, out: &mut String, d: &PathDiagram) {
         let y = self.height - 40.0;
         let x = MARGIN;
+        let mut words = vec![if d.standardized {
+            "Standardized (std.all) estimates".to_string()
+        } else {
+            "Unstandardized estimates".to_string()
+        }];
+        let latent = d.variables.iter().any(|v| v.latent);
+        words.push(if latent {
+            "ellipses: latent variables, boxes: observed variables".into()
+        } else {
+            "boxes: observed variables".into()
+        });
+        if d.arrows.iter().any(|a| a.kind == ArrowKind::Covariance) {
+            words.push("two-headed arrows: (residual) covariances".into());
+        }
         let _ = writeln!(
             out,
             "<g font-size=\"11\" fill=\"#4b5563\">\
@@ -587,8 +601,7 @@ impl Layout {
              <text x=\"{}\" y=\"{}\">p &lt; .05</text>\
              <line x1=\"{}\" y1=\"{y}\" x2=\"{}\" y2=\"{y}\" stroke=\"{FAINT}\" stroke-width=\"1.4\" stroke-dasharray=\"6 4\"/>\
              <text x=\"{}\" y=\"{}\">p ≥ .05</text>\
-             <text x=\"{x}\" y=\"{}\">{} estimates; ellipses are latent variables, boxes observed ones; \
-             two-headed arrows are covariances.</text></g>",
+             <text x=\"{x}\" y=\"{}\">{}.</text></g>",
             x + 28.0,
             x + 34.0,
             y + 4.0,
@@ -597,11 +610,7 @@ impl Layout {
             x + 124.0,
             y + 4.0,
             y + 20.0,
-            if d.standardized {
-                "Standardized (std.all)"
-            } else {
-                "Unstandardized"
-            }
+            escape(&words.join("; "))
         );
     }
 
@@ -1010,7 +1019,7 @@ fn label_spot(line: &[(f64, f64)], w: f64, h: f64, taken: &[Rect]) -> (f64, f64)
     };
     let mut best = (f64::INFINITY, at(0.5));
     for f in [
-        0.5, 0.42, 0.58, 0.34, 0.66, 0.27, 0.73, 0.2, 0.8, 0.46, 0.54, 0.38, 0.62,
+        0.4, 0.5, 0.3, 0.6, 0.22, 0.68, 0.35, 0.45, 0.55, 0.75, 0.16, 0.82,
     ] {
         let p = at(f);
         let r = Rect::around(p.0, p.1, w, h);
