@@ -59,7 +59,8 @@ impl Coefficients {
         }
     }
 
-    /// The coefficients as one vector, in the order of [`ReadinessModel::parameter_names`].
+    /// The coefficients as one vector, in the order of
+    /// [`super::ReadinessModel::parameter_names`].
     pub fn flatten(&self) -> Vec<f64> {
         let mut v = self.alpha_m.clone();
         v.push(self.alpha_y);

@@ -254,6 +254,10 @@ struct Node {
     latent: bool,
 }
 
+/// One end of a route at a side of a variable: (route, 0 source / 1 target, the height
+/// of the route's far end).
+type PortEnd = (usize, usize, f64);
+
 /// A drawn arrow: the points it passes, the arrow it draws.
 #[derive(Debug, Clone)]
 struct Route {
@@ -276,7 +280,7 @@ impl Layout {
         // Indicators that belong to one latent variable and take part in nothing else
         // are satellites: they sit in a column beside their latent variable.
         let mut satellite: Vec<Option<usize>> = vec![None; n];
-        for v in 0..n {
+        for (v, slot) in satellite.iter_mut().enumerate() {
             if d.variables[v].latent {
                 continue;
             }
@@ -292,7 +296,7 @@ impl Layout {
             });
             if let (Some(owner), None) = (owners.next(), owners.next()) {
                 if !regressed && owner != v {
-                    satellite[v] = Some(owner);
+                    *slot = Some(owner);
                 }
             }
         }
@@ -619,7 +623,7 @@ impl Layout {
     fn ports(&self, d: &PathDiagram) -> Vec<(f64, f64)> {
         let mut out = vec![(0.0, 0.0); self.routes.len()];
         // (node, side: -1 left / +1 right) → (route, end: 0 source / 1 target, far y)
-        let mut sides: std::collections::BTreeMap<(usize, i8), Vec<(usize, usize, f64)>> =
+        let mut sides: std::collections::BTreeMap<(usize, i8), Vec<PortEnd>> =
             std::collections::BTreeMap::new();
         for (r, route) in self.routes.iter().enumerate() {
             if d.arrows[route.arrow].kind == ArrowKind::Covariance {
