@@ -44,7 +44,8 @@ impl ReadinessModel {
 ///     .coefficients(&[("II ~ O", 0.5), ("WTC ~ II", 0.5), ("II ~ 1", 1.0)])
 ///     .build()
 ///     .unwrap_err();
-/// assert!(matches!(err, ReadinessError::MissingCoefficient { what: "intercept", .. }));
+/// assert!(matches!(err, ReadinessError::MissingCoefficient { what: "residual variance", .. }));
+/// assert!(err.to_string().contains("\"II ~~ II\""));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
