@@ -95,10 +95,10 @@ struct Args {
     #[arg(long, value_name = "FILE.dot")]
     dot: Option<String>,
     /// Co-producer answers (with --coproducer-keys).
-    #[arg(long, value_name = "FILE.csv", requires = "coproducer_keys")]
+    #[arg(long, value_name = "FILE.csv")]
     coproducer: Option<String>,
     /// Keys of the co-producer answers.
-    #[arg(long, value_name = "KEYS.json", requires = "coproducer")]
+    #[arg(long, value_name = "KEYS.json")]
     coproducer_keys: Option<String>,
     /// A co-producer dimension below this score (0–100) is a gap.
     #[arg(long, value_name = "G", default_value_t = 50.0)]
@@ -157,6 +157,18 @@ fn run(a: Args) -> Result<(), Failure> {
         .dot
         .clone()
         .unwrap_or_else(|| target("cocreation_path.dot"));
+
+    // Co-producer readiness: the user's file, or the illustration on the bundled survey.
+    let coproducer = match (&a.coproducer, &a.coproducer_keys, &a.data) {
+        (Some(d), Some(k), _) => Some((d.clone(), k.clone(), false)),
+        (None, None, None) => Some((bundled(COPRODUCER), bundled(COPRODUCER_KEYS), true)),
+        (None, None, Some(_)) => None,
+        _ => {
+            return Err(Failure::usage(
+                "--coproducer and --coproducer-keys go together",
+            ))
+        }
+    };
 
     // Scores and reliability.
     let (inst, responses, data_warnings) = common::load_with_warnings(&keys, &data)?;
@@ -224,12 +236,6 @@ fn run(a: Args) -> Result<(), Failure> {
     let validation = validate(&model, &options, &composites, readiness.constructs(), &cv)
         .map_err(|e| Failure::in_file(&data, e))?;
 
-    // Co-producer readiness: the user's file, or the illustration on the bundled survey.
-    let coproducer = match (&a.coproducer, &a.coproducer_keys, &a.data) {
-        (Some(d), Some(k), _) => Some((d.clone(), k.clone(), false)),
-        (None, None, None) => Some((bundled(COPRODUCER), bundled(COPRODUCER_KEYS), true)),
-        _ => None,
-    };
     let gap = CoproducerOptions::new(a.gap).map_err(|e| Failure::usage(e.to_string()))?;
     let co_report = match &coproducer {
         Some((co_data, co_keys, _)) => {
@@ -299,20 +305,26 @@ fn run(a: Args) -> Result<(), Failure> {
         );
         return Ok(());
     }
-    let mut report = ReadinessReport::new(&fit, &readiness, &data)
+    // Paths inside the repository are shown relative to it.
+    let shown = |p: &str| {
+        p.strip_prefix(concat!(env!("CARGO_MANIFEST_DIR"), "/"))
+            .unwrap_or(p)
+            .to_string()
+    };
+    let mut report = ReadinessReport::new(&fit, &readiness, &shown(&data))
         .sample(responses.n_respondents(), responses.n_missing())
         .reliability(&inst, &scores, &rel)
         .customers(explained)
         .segmentation(seg)
-        .invitations(&invitations, Some(&invite))
+        .invitations(&invitations, Some(&shown(&invite)))
         .validation(validation)
-        .file("Path diagram", &svg)
-        .file("Graphviz DOT", &dot);
+        .file("Path diagram", &shown(&svg))
+        .file("Graphviz DOT", &shown(&dot));
     if a.full {
         report = report.lavaan_detail(&syntax, &fit);
     }
     if let (Some((d, _, illustrative)), Some(r)) = (&coproducer, co_report) {
-        report = report.coproducer(r, d, *illustrative);
+        report = report.coproducer(r, &shown(d), *illustrative);
     }
     for n in notes {
         report = report.note(n);

@@ -744,7 +744,8 @@ impl ReadinessReport {
                     "    ",
                     &format!(
                         "in {scheme}, {y} of held-out customers is predicted with root mean \
-                         squared error (RMSE) {} and Q²predict {}, {verdict} a linear regression \
+                         squared error (RMSE) {} and Q²predict {} (the share of the squared error of \
+                         the training mean that it removes), {verdict} a linear regression \
                          on the traits (RMSE {}){why}; {} % of them fall inside their {} % \
                          prediction interval.",
                         num(Some(c.rmse), 3),
