@@ -305,7 +305,7 @@ impl ReadinessReport {
             pvalue: e.pvalue,
         };
         let defined = |label: &str| {
-            fit.estimates()
+            fit.parameter_estimates()
                 .iter()
                 .find(|e| e.op == Op::Defined && e.lhs == label)
                 .map(effect_of)
@@ -345,7 +345,7 @@ impl ReadinessReport {
             .collect();
         let is_construct = |v: &str| c.names().any(|n| n == v);
         let mut paths = Vec::new();
-        for e in fit.estimates() {
+        for e in fit.parameter_estimates() {
             let regression = e.op == Op::Regression && is_construct(&e.lhs) && is_construct(&e.rhs);
             let covariance = e.op == Op::Covariance
                 && e.lhs != e.rhs

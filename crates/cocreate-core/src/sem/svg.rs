@@ -28,7 +28,7 @@
 
 use std::fmt::Write;
 
-use super::model::Op;
+use super::op::Op;
 use super::results::SemFit;
 
 const FONT: &str = "Helvetica, Arial, sans-serif";
@@ -134,7 +134,7 @@ impl PathDiagram {
             alpha: 0.05,
         };
         let latent = fit.latent();
-        for e in fit.estimates() {
+        for e in fit.parameter_estimates() {
             let (from, to, kind) = match e.op {
                 Op::MeasuredBy => (&e.lhs, &e.rhs, ArrowKind::Loading),
                 Op::Regression => (&e.rhs, &e.lhs, ArrowKind::Regression),
