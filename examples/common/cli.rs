@@ -31,27 +31,20 @@ pub fn parse<T: Parser>() -> T {
 /// suggestion it offers, if any.
 fn one_line(e: &clap::Error) -> String {
     let text = e.render().to_string();
-    let mut lines = text.lines();
-    let first = lines.next().unwrap_or("invalid command line").trim();
-    let mut first = first.strip_prefix("error: ").unwrap_or(first).to_string();
-    // What clap lists on the indented lines after the first (the missing arguments).
-    let mut rest = lines.map(str::trim_end).filter(|l| !l.trim().is_empty());
-    let mut tip = None;
-    for line in rest.by_ref() {
-        if let Some(t) = line.trim().strip_prefix("tip: ") {
-            tip = Some(t.to_string());
-        } else if line.starts_with(char::is_whitespace) && tip.is_none() {
-            first.push(' ');
-            first.push_str(line.trim());
-        } else {
-            break;
-        }
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next().unwrap_or("invalid command line");
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    if e.kind() == ErrorKind::MissingRequiredArgument {
+        // clap lists the missing arguments on the lines below its first.
+        let missing: Vec<&str> = lines.take_while(|l| !l.starts_with("Usage:")).collect();
+        return format!("{first} {}", missing.join(", "));
     }
+    let tip = lines.find_map(|l| l.strip_prefix("tip: "));
     match (e.kind(), tip) {
         (ErrorKind::UnknownArgument | ErrorKind::InvalidSubcommand, Some(tip)) => {
             format!("{first}; {tip}")
         }
-        _ => first,
+        _ => first.to_string(),
     }
 }
 
