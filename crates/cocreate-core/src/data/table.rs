@@ -499,6 +499,7 @@ impl Table {
     }
 
     /// The rows as `Option`s, row by row (`None` for a missing cell).
+    #[cfg(feature = "serde")]
     pub(super) fn rows(&self) -> Vec<Vec<Option<f64>>> {
         let k = self.names.len();
         (0..self.n_rows)
