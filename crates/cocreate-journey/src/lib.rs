@@ -116,17 +116,25 @@
 //!   | a count or value | 10^15, finite, not negative | [`RowProblem::TooLarge`], [`RowProblem::NonFinite`], [`RowProblem::Negative`] |
 //!   | Markov order | 1 to 4 | [`ParamError`] |
 //!   | truncation horizon | [`MAX_HORIZON`] = 1,000,001 | [`ParamError`] |
-//!   | reachability table of the Markov removal effects (channels × parts of the chain ÷ 8 bytes) | [`MAX_REACH_TABLE_BYTES`] = 256 MiB | [`AttributionError::TooLarge`] |
 //!
 //! - **What it costs.** Reading is one pass, linear in the input, holding one record at
 //!   a time; the data kept is linear in the number of rows and touchpoints. Heuristic
 //!   attribution, funnels, distributions and the directly-follows graph are linear (the
 //!   graph and the Markov counts use dense tables only when they are small, hash maps
 //!   otherwise). The Markov chain has at most one state per distinct window of `order`
-//!   consecutive touchpoints, so at most one per touchpoint of the input. Its removal
-//!   effects take time proportional to channels × states (one solve per removed
-//!   channel) and the truncated horizon H × transitions per solve: a file with tens of
-//!   thousands of channels is slow, though within the memory bounds above.
+//!   consecutive touchpoints, so at most one per touchpoint of the input. The chain is
+//!   solved once; each channel's removal effect then costs a few sparse triangular
+//!   solves with the LU factors of its strongly connected part, whose fill is capped at
+//!   16 entries per transition of the part (at least 65,536), so memory stays
+//!   proportional to the transitions: 100,000 channels on one path or in 100,000
+//!   one-touch paths take under a second. A part whose factors would outgrow the cap
+//!   (thousands of channels following each other at random) is solved by Gauss–Seidel
+//!   sweeps instead, eight channels at a time, which costs sweeps × its transitions per
+//!   eight channels; one that mixes too slowly for the sweeps falls back to dense LU up
+//!   to 4,096 states and is refused above ([`AttributionError::NotConverged`]). The
+//!   truncated horizon costs H × transitions per eight channels, except that it equals
+//!   the infinite horizon (and is not iterated) when no cycle can be reached and H
+//!   covers the longest path of the chain.
 //!
 //! The formulas and their sources are in `docs/methods/journey.md`; the comparison with
 //! ChannelAttribution and pm4py is in `docs/validation.md`.

@@ -5,8 +5,8 @@
 mod common;
 
 use cocreate_journey::{
-    AttributionError, EventFormat, EventLog, LoadError, MarkovParams, PathColumns, PathData,
-    RowProblem, MAX_CHANNELS, MAX_HORIZON, MAX_PATH_TOUCHPOINTS,
+    EventFormat, EventLog, LoadError, MarkovParams, PathColumns, PathData, RowProblem,
+    MAX_CHANNELS, MAX_HORIZON, MAX_PATH_TOUCHPOINTS,
 };
 
 const HEADER: &str = "path,total_conversions,total_conversion_value,total_null\n";
@@ -428,23 +428,33 @@ fn markov_options_and_chain_sizes_are_bounded() {
         .build()
         .unwrap_err();
     assert!(err.to_string().contains("at most 1,000,001"), "{err}");
-    // 50,000 channels, each its own part of the chain: the reachability table would
-    // take 50,002 × 782 × 8 bytes.
+    // 100,000 channels, each its own part of the chain, and one path through 100,000
+    // channels: memory stays proportional to the transitions and every channel is
+    // removed exactly.
     let mut data = PathData::new();
-    for k in 0..50_000 {
-        data.push([format!("c{k}")], 1.0, 0.0, 1.0).unwrap();
+    for k in 0..100_000 {
+        data.push([format!("c{k}")], 1.0, 2.0, 1.0).unwrap();
     }
-    let err = MarkovParams::default().fit(&data).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            AttributionError::TooLarge {
-                channels: 50_000,
-                ..
-            }
-        ),
-        "{err}"
-    );
+    let fit = MarkovParams::default().fit(&data).unwrap();
+    assert_eq!(fit.channels.len(), 100_000);
+    for (re, credit) in fit
+        .infinite_horizon
+        .removal_effects_conversion
+        .iter()
+        .zip(&fit.truncated_horizon.total_conversions)
+    {
+        assert!((re - 1e-5).abs() < 1e-15 && (credit - 1.0).abs() < 1e-9);
+    }
+    let names: Vec<String> = (0..100_000).map(|k| format!("c{k}")).collect();
+    let mut line = PathData::new();
+    line.push(&names, 3.0, 30.0, 1.0).unwrap();
+    let fit = MarkovParams::default().fit(&line).unwrap();
+    assert!(fit
+        .infinite_horizon
+        .removal_effects_conversion
+        .iter()
+        .chain(&fit.truncated_horizon.removal_effects_conversion_value)
+        .all(|&re| re > 1.0 - 1e-12));
 }
 
 // ---- Every row written by a CSV writer comes back, whatever its names hold ----

@@ -15,5 +15,5 @@ pub use heuristics::{
 };
 pub use markov::{
     AttributionError, MarkovAttribution, MarkovParams, MarkovParamsBuilder, MarkovState,
-    RemovalEffects, Transition, TransitionMatrix, MAX_HORIZON, MAX_REACH_TABLE_BYTES,
+    RemovalEffects, Transition, TransitionMatrix, MAX_HORIZON,
 };

@@ -2,12 +2,15 @@
 //! `markov_model`, solved instead of simulated).
 
 mod chain;
+mod factor;
+mod removal;
 mod solve;
 
 use std::fmt;
 
 use chain::{count_transitions, Counts, MAX_ORDER};
-use solve::{condense, solve_infinite, solve_truncated, Solution, Sparse};
+use removal::{longest_visits, truncated, Removal};
+use solve::{condense, Sparse};
 
 use crate::attribution::Unattributed;
 use crate::params::ParamError;
@@ -374,30 +377,7 @@ pub enum AttributionError {
         /// Size of the part.
         states: usize,
     },
-    /// The removal effects need a table of which channels each part of the chain can
-    /// reach (one bit per channel and part); for this chain it would exceed
-    /// [`MAX_REACH_TABLE_BYTES`].
-    #[error(
-        "the chain has {components} strongly connected parts over {channels} channels; the \
-         table of which channels each part reaches would take {bytes} bytes, above the limit \
-         of {limit} bytes (merge rare channels or use fewer)"
-    )]
-    TooLarge {
-        /// Strongly connected parts of the chain.
-        components: usize,
-        /// Channels in the chain.
-        channels: usize,
-        /// Bytes the table would take.
-        bytes: u128,
-        /// The limit.
-        limit: usize,
-    },
 }
-
-/// The largest reachability table [`MarkovParams::fit`] allocates (256 MiB): with
-/// order 1 this allows about 46,000 channels that each form their own part of the chain;
-/// far more channels fit when they share parts.
-pub const MAX_REACH_TABLE_BYTES: usize = 256 << 20;
 
 /// The largest truncation horizon accepted: one more than the longest path a
 /// [`PathData`] may hold.
@@ -461,9 +441,12 @@ impl MarkovParams {
     /// Rows with an empty path are left out and reported in
     /// [`MarkovAttribution::unattributed`]. With no conversions at all every removal
     /// effect and attribution is 0. Errors when a huge, slowly mixing chain defeats the
-    /// solver ([`AttributionError::NotConverged`]) and when the table of which channels
-    /// each part of the chain reaches would exceed [`MAX_REACH_TABLE_BYTES`]
-    /// ([`AttributionError::TooLarge`], checked before any solve).
+    /// solver ([`AttributionError::NotConverged`]).
+    ///
+    /// The chain is solved once; each channel then costs a few sparse triangular solves
+    /// with the LU factors of its strongly connected part (see `docs/methods/journey.md`),
+    /// so the time grows with the channels, not with channels × chain. The memory stays
+    /// proportional to the transitions.
     ///
     /// ```
     /// use cocreate_journey::{MarkovParams, PathData};
@@ -477,80 +460,70 @@ impl MarkovParams {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn fit(&self, paths: &PathData) -> Result<MarkovAttribution, AttributionError> {
+        self.fit_with(paths, None)
+    }
+
+    /// [`MarkovParams::fit`] with the LU fill limit of each part of the chain set
+    /// (`None` for the default; tests force the iterative solves with `Some(0)`).
+    fn fit_with(
+        &self,
+        paths: &PathData,
+        fill_limit: Option<usize>,
+    ) -> Result<MarkovAttribution, AttributionError> {
         let counts = count_transitions(paths, self.order, self.include_nulls, true);
         let chain = Sparse::new(&counts);
         let cond = condense(&chain);
-        let n = chain.n;
         let n_channels = counts.channels.len();
         let horizon = self.horizon.unwrap_or(counts.longest + 1);
-        // The reachability table below is the one allocation that grows faster than the
-        // input (channels × parts of the chain): refuse it before any solve.
-        let words = n_channels.div_ceil(64).max(1);
-        let bytes = (cond.components.len() as u128) * (words as u128) * 8;
-        if bytes > MAX_REACH_TABLE_BYTES as u128 {
-            return Err(AttributionError::TooLarge {
-                components: cond.components.len(),
-                channels: n_channels,
-                bytes,
-                limit: MAX_REACH_TABLE_BYTES,
-            });
-        }
-
-        let mut full = Solution {
-            conv: vec![0.0; n],
-            value: vec![0.0; n],
+        let removal = Removal::new(&chain, &cond, fill_limit).map_err(not_converged)?;
+        let (y0, w0) = match chain.n {
+            0 => (0.0, 0.0),
+            _ => (removal.full.conv[0], removal.full.value[0]),
         };
-        let none = vec![false; n];
-        let all = vec![true; cond.components.len()];
-        solve_infinite(&chain, &cond, &none, &all, &mut full).map_err(not_converged)?;
-        let (p_trunc, v_trunc) = solve_truncated(&chain, &none, horizon);
 
-        // Which channels each component can reach (itself included), sinks first.
-        let mut reach = vec![0u64; cond.components.len() * words];
+        // The states holding each channel.
         let mut states_with: Vec<Vec<u32>> = vec![Vec::new(); n_channels];
         for (s, window) in counts.windows.iter().enumerate() {
-            let ci = cond.component_of[s] as usize;
             for &c in window {
-                let c = c as usize;
-                if states_with[c].last() != Some(&(s as u32)) {
-                    states_with[c].push(s as u32);
+                let list = &mut states_with[c as usize];
+                if list.last() != Some(&(s as u32)) {
+                    list.push(s as u32);
                 }
-                reach[ci * words + c / 64] |= 1 << (c % 64);
             }
         }
-        let successors = successor_components(&chain, &cond);
-        for (ci, succ) in successors.iter().enumerate() {
-            for &cj in succ {
-                for w in 0..words {
-                    let bits = reach[cj as usize * words + w];
-                    reach[ci * words + w] |= bits;
-                }
-            }
+        let mut re_inf = (vec![0.0; n_channels], vec![0.0; n_channels]);
+        let drops = removal.removals(&states_with).map_err(not_converged)?;
+        for (c, &(dy, dv)) in drops.iter().enumerate() {
+            re_inf.0[c] = share_of(dy, y0);
+            re_inf.1[c] = share_of(dv, w0);
         }
 
-        let mut re_inf = (vec![0.0; n_channels], vec![0.0; n_channels]);
-        let mut re_trunc = (vec![0.0; n_channels], vec![0.0; n_channels]);
-        let mut killed = vec![false; n];
-        let mut sol = full.clone();
-        for c in 0..n_channels {
-            for &s in &states_with[c] {
-                killed[s as usize] = true;
-            }
-            let affected: Vec<bool> = (0..cond.components.len())
-                .map(|ci| reach[ci * words + c / 64] & (1 << (c % 64)) != 0)
-                .collect();
-            sol.conv.copy_from_slice(&full.conv);
-            sol.value.copy_from_slice(&full.value);
-            solve_infinite(&chain, &cond, &killed, &affected, &mut sol).map_err(not_converged)?;
-            re_inf.0[c] = removal_effect(sol.conv[0], full.conv[0]);
-            re_inf.1[c] = removal_effect(sol.value[0], full.value[0]);
-            let (p, v) = solve_truncated(&chain, &killed, horizon);
-            re_trunc.0[c] = removal_effect(p, p_trunc);
-            re_trunc.1[c] = removal_effect(v, v_trunc);
-            for &s in &states_with[c] {
-                killed[s as usize] = false;
-            }
-        }
+        // The truncated horizon equals the infinite one when every path from the start
+        // ends within it; otherwise it is iterated.
+        let longest = longest_visits(&chain, &cond);
+        let from_start = chain.successors(0).map(|t| longest[t]).max().unwrap_or(0);
+        let (p_trunc, v_trunc, re_trunc) =
+            if chain.n == 0 || (from_start != u32::MAX && horizon >= from_start as usize) {
+                (y0, w0, re_inf.clone())
+            } else {
+                // States from which nothing converts change nothing when removed.
+                let converting: Vec<Vec<u32>> = states_with
+                    .iter()
+                    .map(|k| {
+                        k.iter()
+                            .copied()
+                            .filter(|&s| removal.full.conv[s as usize] > 0.0)
+                            .collect()
+                    })
+                    .collect();
+                let ((p, v), removed) = truncated(&chain, &longest, horizon, &converting);
+                let mut re = (vec![0.0; n_channels], vec![0.0; n_channels]);
+                for (c, &(pc, vc)) in removed.iter().enumerate() {
+                    re.0[c] = removal_effect(pc, p);
+                    re.1[c] = removal_effect(vc, v);
+                }
+                (p, v, re)
+            };
         let effects = |p: f64, v: f64, (re, re_value): (Vec<f64>, Vec<f64>)| RemovalEffects {
             p_conversion: p,
             expected_value_per_start: v,
@@ -563,7 +536,7 @@ impl MarkovParams {
             order: self.order,
             horizon,
             transition_matrix: TransitionMatrix::from_counts(&counts),
-            infinite_horizon: effects(full.conv[0], full.value[0], re_inf),
+            infinite_horizon: effects(y0, w0, re_inf),
             truncated_horizon: effects(p_trunc, v_trunc, re_trunc),
             total_conversions: counts.conversions,
             total_conversion_value: counts.value,
@@ -573,6 +546,9 @@ impl MarkovParams {
         })
     }
 }
+
+#[cfg(test)]
+mod tests;
 
 fn not_converged(e: solve::NotConverged) -> AttributionError {
     AttributionError::NotConverged { states: e.states }
@@ -588,6 +564,15 @@ fn removal_effect(removed: f64, full: f64) -> f64 {
     }
 }
 
+/// The drop `drop` as a share of `full`, kept in [0, 1], and 0 when nothing converts.
+fn share_of(drop: f64, full: f64) -> f64 {
+    if full > 0.0 && full.is_finite() {
+        (drop / full).clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
 /// Splits `total` in proportion to the removal effects (all zero when they sum to zero).
 fn shares(re: &[f64], total: f64) -> Vec<f64> {
     let sum: f64 = re.iter().sum();
@@ -596,23 +581,4 @@ fn shares(re: &[f64], total: f64) -> Vec<f64> {
     } else {
         vec![0.0; re.len()]
     }
-}
-
-/// The distinct successor components of each component.
-fn successor_components(chain: &Sparse, cond: &solve::Condensation) -> Vec<Vec<u32>> {
-    let mut out: Vec<Vec<u32>> = vec![Vec::new(); cond.components.len()];
-    let mut seen_by = vec![u32::MAX; cond.components.len()];
-    for (ci, members) in cond.components.iter().enumerate() {
-        let list = &mut out[ci];
-        for &s in members {
-            for t in chain.successors(s as usize) {
-                let cj = cond.component_of[t];
-                if cj as usize != ci && seen_by[cj as usize] != ci as u32 {
-                    seen_by[cj as usize] = ci as u32;
-                    list.push(cj);
-                }
-            }
-        }
-    }
-    out
 }
