@@ -231,7 +231,7 @@ pub const MAX_CHANNELS: usize = 1_000_000;
 pub const MAX_PATH_TOUCHPOINTS: usize = 1_000_000;
 
 /// The id of `name` in `interner`, refusing a new name once [`MAX_CHANNELS`] exist.
-#[inline]
+#[inline(never)]
 pub(crate) fn channel_id(
     interner: &mut Interner,
     name: &[u8],
@@ -255,6 +255,19 @@ pub(crate) fn channel_id(
         Ok(None) => Err(RowProblem::TooManyNames),
         Err(_) => Err(not_utf8()),
     }
+}
+
+/// `from..to` with ASCII whitespace at both ends removed.
+#[inline(always)]
+fn trimmed(bytes: &[u8], mut from: usize, mut to: usize) -> (usize, usize) {
+    // Names rarely start with a byte at or below a space, so one comparison decides.
+    while from < to && bytes[from] <= b' ' && bytes[from].is_ascii_whitespace() {
+        from += 1;
+    }
+    while to > from && bytes[to - 1] <= b' ' && bytes[to - 1].is_ascii_whitespace() {
+        to -= 1;
+    }
+    (from, to)
 }
 
 /// Opens a file for reading, saying so when the path is a directory.
@@ -489,34 +502,85 @@ impl PathData {
         )?;
         let path = record.get(path_col);
         let start = self.tokens.len();
-        let mut from = 0usize;
-        let mut failure = None;
-        let mut take = |token: &[u8], this: &mut Self| {
-            let name = token.trim_ascii();
-            if name.is_empty() || failure.is_some() {
-                return;
-            }
-            if this.tokens.len() - start >= MAX_PATH_TOUCHPOINTS {
-                failure = Some(RowProblem::PathTooLong {
-                    limit: MAX_PATH_TOUCHPOINTS,
-                });
-                return;
-            }
-            match channel_id(&mut this.interner, name, "channels", &columns.path) {
-                Ok(id) => this.tokens.push(id),
-                Err(problem) => failure = Some(problem),
-            }
-        };
-        swar::for_each_position(path, sep, |at| {
-            take(&path[from..at], self);
-            from = at + 1;
-        });
-        take(&path[from..], self);
-        if let Some(problem) = failure {
+        if let Err(problem) = self.push_tokens(path, sep, &columns.path) {
             self.tokens.truncate(start);
             return Err(problem);
         }
         self.finish_row(start, conversions, value, nulls, line)
+    }
+
+    /// Splits `path` on `sep` and appends the ids of its (trimmed, non-empty) names.
+    ///
+    /// The fast pass finds the separators eight bytes at a time and looks the names up
+    /// in place; a name not seen before sends the whole path through
+    /// [`PathData::push_tokens_slowly`], which adds names in order and checks them.
+    #[inline]
+    fn push_tokens(&mut self, path: &[u8], sep: u8, column: &str) -> Result<(), RowProblem> {
+        let start = self.tokens.len();
+        let mut missing = false;
+        let mut from = 0usize;
+        let mut i = 0usize;
+        while i + 8 <= path.len() {
+            let mut m = swar::matches(swar::word_at(path, i), sep);
+            while m != 0 {
+                let at = i + (m.trailing_zeros() / 8) as usize;
+                self.push_known(path, from, at, &mut missing);
+                from = at + 1;
+                m &= m - 1;
+            }
+            if self.tokens.len() - start > MAX_PATH_TOUCHPOINTS {
+                break;
+            }
+            i += 8;
+        }
+        if i + 8 > path.len() {
+            for at in i..path.len() {
+                if path[at] == sep {
+                    self.push_known(path, from, at, &mut missing);
+                    from = at + 1;
+                }
+            }
+            self.push_known(path, from, path.len(), &mut missing);
+        }
+        if missing || self.tokens.len() - start > MAX_PATH_TOUCHPOINTS {
+            self.tokens.truncate(start);
+            return self.push_tokens_slowly(path, sep, column);
+        }
+        Ok(())
+    }
+
+    /// Appends the id of the known name `path[from..to]` (trimmed; nothing when empty),
+    /// or marks it `missing`.
+    #[inline(always)]
+    fn push_known(&mut self, path: &[u8], from: usize, to: usize, missing: &mut bool) {
+        let (from, to) = trimmed(path, from, to);
+        if from < to {
+            match self.interner.find_within(path, from, to) {
+                Some(id) => self.tokens.push(id),
+                None => *missing = true,
+            }
+        }
+    }
+
+    /// [`PathData::push_tokens`] one name at a time, adding new names and refusing a
+    /// path with too many touchpoints.
+    #[cold]
+    fn push_tokens_slowly(&mut self, path: &[u8], sep: u8, column: &str) -> Result<(), RowProblem> {
+        let start = self.tokens.len();
+        for token in path.split(|&b| b == sep) {
+            let name = token.trim_ascii();
+            if name.is_empty() {
+                continue;
+            }
+            if self.tokens.len() - start >= MAX_PATH_TOUCHPOINTS {
+                return Err(RowProblem::PathTooLong {
+                    limit: MAX_PATH_TOUCHPOINTS,
+                });
+            }
+            let id = channel_id(&mut self.interner, name, "channels", column)?;
+            self.tokens.push(id);
+        }
+        Ok(())
     }
 
     /// Reads paths from a CSV file (see [`PathData::from_csv_reader`]). A directory is
@@ -651,6 +715,28 @@ mod tests {
         let row = data.rows().next().unwrap();
         assert_eq!((row.conversions, row.value, row.nulls), (0.5, 12.25, 1.5));
         assert_eq!(row.line, Some(2));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// The loader's in-place lookup of names gives the same channels and ids as
+        /// splitting the text on the separator and trimming each name.
+        #[test]
+        fn names_read_in_place_equal_split_and_trimmed(
+            paths in proptest::collection::vec("[ab >\t\u{e9}xyzlongername]{0,40}", 1..12)
+        ) {
+            let mut csv = String::from("path,total_conversions,total_conversion_value,total_null\n");
+            let mut want = PathData::new();
+            for p in &paths {
+                csv.push_str(&format!("{p},1,2,3\n"));
+                want.push_path(p, 1.0, 2.0, 3.0).unwrap();
+            }
+            let got = PathData::from_csv_reader(csv.as_bytes(), &PathColumns::default()).unwrap();
+            proptest::prop_assert_eq!(got.channels(), want.channels());
+            let ids = |d: &PathData| d.rows().map(|r| r.channels.to_vec()).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(ids(&got), ids(&want));
+        }
     }
 
     #[test]

@@ -20,36 +20,12 @@ pub(crate) fn word_at(bytes: &[u8], i: usize) -> u64 {
     u64::from_le_bytes(w)
 }
 
-/// Calls `f` with the position of every `byte` in `bytes`, in order.
-#[inline]
-pub(crate) fn for_each_position(bytes: &[u8], byte: u8, mut f: impl FnMut(usize)) {
-    let mut i = 0;
-    while i + 8 <= bytes.len() {
-        let mut m = matches(word_at(bytes, i), byte);
-        while m != 0 {
-            f(i + (m.trailing_zeros() / 8) as usize);
-            m &= m - 1;
-        }
-        i += 8;
-    }
-    for (k, &b) in bytes[i..].iter().enumerate() {
-        if b == byte {
-            f(i + k);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn finds_exactly_the_matching_bytes() {
-        let text = b"ad > web site >> store >x>\x3e\xbe\x7e>";
-        let mut found = Vec::new();
-        for_each_position(text, b'>', |i| found.push(i));
-        let want: Vec<usize> = (0..text.len()).filter(|&i| text[i] == b'>').collect();
-        assert_eq!(found, want);
         for b in 0..=255u8 {
             let w = u64::from_le_bytes([b, 0, 0x80, 0xff, b'>', b ^ 1, 0x7f, b]);
             let m = matches(w, b);
