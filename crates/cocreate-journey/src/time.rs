@@ -160,6 +160,36 @@ impl Cursor<'_> {
     }
 }
 
+/// The common form `YYYY-MM-DDTHH:MM:SSZ` read directly from bytes; `None` for anything
+/// else (including out-of-range fields), which the full parser then reads or refuses.
+#[inline]
+pub(crate) fn parse_plain_utc(b: &[u8]) -> Option<Timestamp> {
+    let b: &[u8; 20] = b.try_into().ok()?;
+    // Every digit position as 0–9 (anything else wraps to ≥ 10), punctuation exact.
+    let d = |i: usize| b[i].wrapping_sub(b'0');
+    let digits = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+    if digits.iter().any(|&i| d(i) > 9) || [b[4], b[7], b[10], b[13], b[16], b[19]] != *b"--T::Z" {
+        return None;
+    }
+    let two = |i: usize| i64::from(d(i)) * 10 + i64::from(d(i + 1));
+    let year = two(0) * 100 + two(2);
+    let (month, day, hour, minute, second) = (two(5), two(8), two(11), two(14), two(17));
+    if !(1..=12).contains(&month)
+        || day < 1
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 59
+    {
+        return None;
+    }
+    let seconds =
+        days_from_civil(year, month, day) * SECONDS_PER_DAY + hour * 3600 + minute * 60 + second;
+    Some(Timestamp {
+        micros: seconds * MICROS_PER_SECOND,
+    })
+}
+
 fn parse_micros(text: &str) -> Result<i64, String> {
     let mut c = Cursor {
         bytes: text.trim().as_bytes(),
@@ -382,6 +412,26 @@ mod tests {
             "２０２４-01-01",
         ] {
             assert!(Timestamp::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The fast form reads exactly what the full parser reads, and declines
+        /// everything else.
+        #[test]
+        fn the_plain_form_agrees_with_the_full_parser(
+            text in "[0-9]{4}-[01][0-9]-[0-3][0-9][T ][0-2][0-9]:[0-6][0-9]:[0-6][0-9][Zz+]",
+            noise in proptest::collection::vec((0usize..20, 0u8..128), 0..2),
+        ) {
+            let mut bytes = text.into_bytes();
+            for (at, b) in noise {
+                bytes[at] = b;
+            }
+            let full = std::str::from_utf8(&bytes).ok().and_then(|t| Timestamp::parse(t).ok());
+            match parse_plain_utc(&bytes) {
+                Some(t) => proptest::prop_assert_eq!(Some(t), full),
+                None => proptest::prop_assert!(full.is_none() || bytes[19] != b'Z' || bytes[10] != b'T'),
+            }
         }
     }
 }

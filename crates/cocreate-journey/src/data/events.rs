@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
-use super::intern::Interner;
+use super::intern::{Interner, Key};
 use super::load::{non_negative, text, Header, LoadError, RowProblem};
 use super::records::{Record, Records};
 use crate::{Outcome, PathData, StageOrder, Timestamp};
@@ -571,10 +571,19 @@ impl EventLog {
             .map(|c| header.find(c))
             .transpose()?;
         let mut builder = EventLogBuilder::new(format.stages.clone());
+        let mut recent = Recent::default();
         while let Some(record) = records.next_record()? {
             let line = record.line;
-            read_event(&mut builder, &record, &header, format, cols, value_col)
-                .map_err(|problem| LoadError::Row { line, problem })?;
+            read_event(
+                &mut builder,
+                &mut recent,
+                &record,
+                &header,
+                format,
+                cols,
+                value_col,
+            )
+            .map_err(|problem| LoadError::Row { line, problem })?;
         }
         Ok(builder.build())
     }
@@ -765,8 +774,66 @@ impl EventLog {
     }
 }
 
+/// What the previous rows of an event log held, so that a row repeating them (the same
+/// customer, stage or outcome as the row before, as in a log sorted by customer) is read
+/// without looking anything up.
+#[derive(Default)]
+struct Recent {
+    customer: Option<(Key, Vec<u8>, u32)>,
+    /// The stage and outcome fields seen so far, exactly as written (a log spells
+    /// each of its handful of stages and outcomes one way or a few).
+    stages: Vec<(Key, Vec<u8>, u32)>,
+    outcomes: Vec<(Key, Vec<u8>, Outcome)>,
+}
+
+/// Whether the field `bytes` with key `key` is the remembered one.
+#[inline(always)]
+fn same(key: Key, bytes: &[u8], known: &(Key, Vec<u8>, impl Sized)) -> bool {
+    known.0 == key && (key.is_exact() || known.1 == bytes)
+}
+
+/// The most distinct spellings of stages or outcomes remembered.
+const RECENT_SPELLINGS: usize = 32;
+
+/// `bytes` as trimmed text when that needs no work: both ends are ASCII and not
+/// whitespace, so `str::trim` would keep every byte (the UTF-8 check is left to the
+/// caller).
+#[inline]
+fn already_trimmed(bytes: &[u8]) -> bool {
+    let plain = |b: u8| b < 0x80 && !b.is_ascii_whitespace();
+    matches!((bytes.first(), bytes.last()), (Some(&a), Some(&z)) if plain(a) && plain(z))
+}
+
+/// A name field: its id among the names known so far, or (for a new name) its trimmed
+/// text, checked to be UTF-8.
+enum Name<'a> {
+    Known(u32),
+    New(&'a str),
+}
+
+#[inline]
+fn name<'a>(interner: &Interner, bytes: &'a [u8], column: &str) -> Result<Name<'a>, RowProblem> {
+    if already_trimmed(bytes) {
+        if let Some(id) = interner.find_within(bytes, 0, bytes.len()) {
+            return Ok(Name::Known(id));
+        }
+        // Not known, and nothing to trim: only the UTF-8 check is left.
+        return std::str::from_utf8(bytes)
+            .map(Name::New)
+            .map_err(|_| RowProblem::NotUtf8 {
+                column: column.to_owned(),
+            });
+    }
+    let text = text(bytes, column)?;
+    match interner.get(text) {
+        Some(id) => Ok(Name::Known(id)),
+        None => Ok(Name::New(text)),
+    }
+}
+
 fn read_event(
     builder: &mut EventLogBuilder,
+    recent: &mut Recent,
     record: &Record<'_>,
     header: &Header,
     format: &EventFormat,
@@ -783,18 +850,53 @@ fn read_event(
             (c_outcome, &format.outcome),
         ],
     )?;
-    let customer = text(record.get(c_id), &format.customer_id)?;
-    let time_text = text(record.get(c_time), &format.timestamp)?;
-    let timestamp = Timestamp::parse(time_text).map_err(|source| RowProblem::Timestamp {
-        column: format.timestamp.clone(),
-        source,
-    })?;
-    let touchpoint = text(record.get(c_tp), &format.touchpoint)?;
-    let stage = builder.stage_position(text(record.get(c_stage), &format.stage)?)?;
-    let outcome_text = text(record.get(c_outcome), &format.outcome)?;
-    let outcome = Outcome::from_name(outcome_text).ok_or_else(|| RowProblem::UnknownOutcome {
-        name: super::load::excerpt(outcome_text),
-    })?;
+    // Fields are read in column order of the checks below, so that a row with several
+    // problems reports the same one whichever path reads it.
+    let customer_bytes = record.get(c_id);
+    let customer_key = Key::within(customer_bytes, 0, customer_bytes.len());
+    let customer = match &recent.customer {
+        Some(known) if same(customer_key, customer_bytes, known) => Name::Known(known.2),
+        _ => name(&builder.customers, customer_bytes, &format.customer_id)?,
+    };
+    let time_bytes = record.get(c_time);
+    let timestamp = match crate::time::parse_plain_utc(time_bytes) {
+        Some(t) => t,
+        None => {
+            let time_text = text(time_bytes, &format.timestamp)?;
+            Timestamp::parse(time_text).map_err(|source| RowProblem::Timestamp {
+                column: format.timestamp.clone(),
+                source,
+            })?
+        }
+    };
+    let touchpoint = name(&builder.touchpoints, record.get(c_tp), &format.touchpoint)?;
+    let stage_bytes = record.get(c_stage);
+    let key = Key::within(stage_bytes, 0, stage_bytes.len());
+    let stage = match recent.stages.iter().find(|k| same(key, stage_bytes, k)) {
+        Some(&(_, _, id)) => id,
+        None => {
+            let id = builder.stage_position(text(stage_bytes, &format.stage)?)?;
+            if recent.stages.len() < RECENT_SPELLINGS {
+                recent.stages.push((key, stage_bytes.to_vec(), id));
+            }
+            id
+        }
+    };
+    let outcome_bytes = record.get(c_outcome);
+    let key = Key::within(outcome_bytes, 0, outcome_bytes.len());
+    let outcome = match recent.outcomes.iter().find(|k| same(key, outcome_bytes, k)) {
+        Some(&(_, _, o)) => o,
+        None => {
+            let outcome_text = text(outcome_bytes, &format.outcome)?;
+            let o = Outcome::from_name(outcome_text).ok_or_else(|| RowProblem::UnknownOutcome {
+                name: super::load::excerpt(outcome_text),
+            })?;
+            if recent.outcomes.len() < RECENT_SPELLINGS {
+                recent.outcomes.push((key, outcome_bytes.to_vec(), o));
+            }
+            o
+        }
+    };
     let value = match (value_col, &format.value) {
         (Some(i), Some(name)) => non_negative(record.get(i), name)?,
         _ => 0.0,
@@ -805,5 +907,148 @@ fn read_event(
             value,
         });
     }
-    builder.push_checked(customer, timestamp, touchpoint, stage, outcome, value)
+    for (column, field) in [("customer id", &customer), ("touchpoint", &touchpoint)] {
+        if matches!(field, Name::New(text) if text.is_empty()) {
+            return Err(RowProblem::Empty {
+                column: column.into(),
+            });
+        }
+    }
+    let case = match customer {
+        Name::Known(id) => id,
+        Name::New(text) => builder
+            .customers
+            .intern_new(text)
+            .ok_or(RowProblem::TooManyNames)?,
+    };
+    match &mut recent.customer {
+        Some(known) if known.2 == case => {}
+        Some(known) => {
+            known.0 = customer_key;
+            known.1.clear();
+            known.1.extend_from_slice(customer_bytes);
+            known.2 = case;
+        }
+        None => recent.customer = Some((customer_key, customer_bytes.to_vec(), case)),
+    }
+    let touchpoint = match touchpoint {
+        Name::Known(id) => id,
+        Name::New(text) => super::paths::channel_id(
+            &mut builder.touchpoints,
+            text.as_bytes(),
+            "touchpoints",
+            "touchpoint",
+        )?,
+    };
+    builder.events.push(RawEvent {
+        case,
+        timestamp,
+        touchpoint,
+        stage,
+        outcome,
+        value,
+    });
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A field as a log might write it: a few spellings, spaces around, and now and
+    /// then one that is wrong.
+    fn spelled(
+        good: &'static [&'static str],
+        bad: &'static [&'static str],
+    ) -> impl Strategy<Value = String> {
+        let pick = prop_oneof![
+            24 => (0..good.len()).prop_map(move |i| good[i]),
+            1 => (0..bad.len()).prop_map(move |i| bad[i]),
+        ];
+        (pick, 0u8..4).prop_map(|(text, pad)| match pad {
+            0 => format!(" {text} "),
+            1 => format!("\t{text}"),
+            _ => text.to_owned(),
+        })
+    }
+
+    fn row() -> impl Strategy<Value = [String; 6]> {
+        (
+            spelled(&["C1", "C2", "c1", "customer number 3", "Ärger"], &[""]),
+            spelled(
+                &[
+                    "2024-01-30T02:16:57Z",
+                    "2024-01-30T02:16:57+01:00",
+                    "2024-01-30",
+                    "2024-01-30T02:16:57z",
+                ],
+                &["2024-02-30T02:16:57Z", "2024-01-30T25:00:00Z"],
+            ),
+            spelled(
+                &["web", "store", "a very long touchpoint name", "wéb"],
+                &[""],
+            ),
+            spelled(
+                &["awareness", "Purchase", "use", "evaluation"],
+                &["dreaming"],
+            ),
+            spelled(
+                &["continue", "conversion", "drop_off", "Retained"],
+                &["bought"],
+            ),
+            spelled(&["0", "12.50", "1e3", "0.00"], &["-1", "x", ""]),
+        )
+            .prop_map(|(a, b, c, d, e, f)| [a, b, c, d, e, f])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// The loader's shortcuts (names found in place, remembered stages and outcomes,
+        /// the plain timestamp form) give the log, or the error, that reading every
+        /// field in full gives.
+        #[test]
+        fn the_loader_agrees_with_the_builder(rows in proptest::collection::vec(row(), 1..30)) {
+            let mut csv = String::from("customer_id,timestamp,touchpoint,stage,outcome,value\n");
+            let mut want = EventLogBuilder::new(StageOrder::standard());
+            let mut want_err = None;
+            for (i, r) in rows.iter().enumerate() {
+                csv.push_str(&r.join(","));
+                csv.push('\n');
+                if want_err.is_some() {
+                    continue;
+                }
+                let pushed = Timestamp::parse(r[1].trim())
+                    .map_err(|source| RowProblem::Timestamp { column: "timestamp".into(), source })
+                    .and_then(|t| {
+                        let outcome = Outcome::from_name(r[4].trim()).ok_or(RowProblem::UnknownOutcome {
+                            name: r[4].trim().to_owned(),
+                        });
+                        let value = super::super::load::non_negative(r[5].as_bytes(), "value");
+                        // The order of the checks of `read_event`.
+                        let stage = want.stage_position(r[3].trim())?;
+                        let outcome = outcome?;
+                        let value = value?;
+                        let (c, tp) = (r[0].trim(), r[2].trim());
+                        let _ = stage;
+                        want.push(c, t, tp, r[3].trim(), outcome, value)
+                    });
+                if let Err(p) = pushed {
+                    want_err = Some((i as u64 + 2, p));
+                }
+            }
+            let got = EventLog::from_csv_reader(csv.as_bytes(), &EventFormat::default());
+            match (got, want_err) {
+                (Ok(log), None) => {
+                    prop_assert_eq!(log, want.build());
+                }
+                (Err(LoadError::Row { line, problem }), Some((want_line, want_problem))) => {
+                    prop_assert_eq!(line, want_line);
+                    prop_assert_eq!(problem, want_problem);
+                }
+                (got, want) => prop_assert!(false, "got {:?}, want {:?}", got.map(|l| l.n_events()), want),
+            }
+        }
+    }
 }

@@ -78,7 +78,7 @@ pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
 /// last eight bytes (overlapping, zero-padded below 8) with the length determine the name
 /// exactly, so equal keys mean equal names without a byte comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-struct Key {
+pub(crate) struct Key {
     head: u64,
     tail: u64,
     len: usize,
@@ -118,7 +118,7 @@ impl Key {
     /// where they exist, so that names of any length take the same branch-free path
     /// (names on the loaders' hot path vary in length at random).
     #[inline(always)]
-    fn within(field: &[u8], from: usize, to: usize) -> Key {
+    pub(crate) fn within(field: &[u8], from: usize, to: usize) -> Key {
         let len = to - from;
         if len == 0 || from + 8 > field.len() {
             return Key::of(&field[from..to]);
@@ -155,7 +155,7 @@ impl Key {
 
     /// Whether the key alone decides equality.
     #[inline]
-    fn is_exact(&self) -> bool {
+    pub(crate) fn is_exact(&self) -> bool {
         self.len <= 16
     }
 }
@@ -193,6 +193,14 @@ impl Interner {
             return Ok(Some(id));
         }
         Ok(self.insert(std::str::from_utf8(name)?, key))
+    }
+
+    /// Adds `name`, which the caller has just failed to find. `None` once
+    /// `u32::MAX - 1` names exist.
+    #[inline]
+    pub(crate) fn intern_new(&mut self, name: &str) -> Option<u32> {
+        debug_assert!(self.get(name).is_none());
+        self.insert(name, Key::of(name.as_bytes()))
     }
 
     fn insert(&mut self, name: &str, key: Key) -> Option<u32> {

@@ -347,13 +347,11 @@ pub(crate) fn text<'a>(bytes: &'a [u8], column: &str) -> Result<&'a str, RowProb
 /// otherwise).
 #[inline]
 pub(crate) fn non_negative(bytes: &[u8], column: &str) -> Result<f64, RowProblem> {
-    let bytes = bytes.trim_ascii();
-    if !bytes.is_empty() && bytes.len() <= 15 && bytes.iter().all(u8::is_ascii_digit) {
-        return Ok(bytes
-            .iter()
-            .fold(0u64, |acc, &b| acc * 10 + u64::from(b - b'0')) as f64);
+    if let Some(v) = plain_number(bytes) {
+        return Ok(v);
     }
-    if let Some(v) = plain_decimal(bytes) {
+    let bytes = bytes.trim_ascii();
+    if let Some(v) = plain_number(bytes) {
         return Ok(v);
     }
     let s = text(bytes, column)?;
@@ -382,27 +380,36 @@ pub(crate) fn non_negative(bytes: &[u8], column: &str) -> Result<f64, RowProblem
     Ok(value + 0.0)
 }
 
-/// `digits.digits` with at most 15 digits in all, as the correctly rounded f64: the
-/// digits form an exact integer m < 10^15 and 10^k (k ≤ 15) is exact, so m / 10^k is one
-/// correctly rounded division (Clinger's fast path). `None` for anything else.
+/// `digits` or `digits.digits` with at most 15 digits in all, as the correctly rounded
+/// f64, in one pass: the digits form an exact integer m < 10^15 and 10^k (k ≤ 15) is
+/// exact, so m / 10^k is one correctly rounded division (Clinger's fast path). `None`
+/// for anything else (signs, exponents, spaces, more digits), which `f64::from_str`
+/// then reads.
 #[inline]
-fn plain_decimal(bytes: &[u8]) -> Option<f64> {
+fn plain_number(bytes: &[u8]) -> Option<f64> {
     const POW10: [f64; 16] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
     ];
-    let dot = bytes.iter().position(|&b| b == b'.')?;
-    let (int, frac) = (&bytes[..dot], &bytes[dot + 1..]);
-    if int.is_empty() || frac.is_empty() || int.len() + frac.len() > 15 {
+    if bytes.is_empty() || bytes.len() > 16 {
         return None;
     }
     let mut m = 0u64;
-    for &b in int.iter().chain(frac) {
-        if !b.is_ascii_digit() {
+    let mut dot = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b.is_ascii_digit() {
+            m = m * 10 + u64::from(b - b'0');
+        } else if b == b'.' && dot.is_none() {
+            dot = Some(i);
+        } else {
             return None;
         }
-        m = m * 10 + u64::from(b - b'0');
     }
-    Some(m as f64 / POW10[frac.len()])
+    match dot {
+        None if bytes.len() <= 15 => Some(m as f64),
+        // Digits on both sides of the point, 15 at most.
+        Some(d) if d > 0 && d + 1 < bytes.len() => Some(m as f64 / POW10[bytes.len() - d - 1]),
+        _ => None,
+    }
 }
 
 /// The longest excerpt of input text quoted in an error, in characters.

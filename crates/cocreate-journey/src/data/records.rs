@@ -71,21 +71,25 @@ fn scan_line(bytes: &[u8], commas: &mut Vec<usize>) -> Scan {
     let mut i = 0;
     while i + 8 <= bytes.len() {
         let w = swar::word_at(bytes, i);
-        let nl = swar::matches(w, b'\n');
-        // Only the bytes before the first newline of this word count.
+        // The lowest newline candidate is exact, so is the mask of the bytes before it.
+        let nl = swar::candidates(w, b'\n');
         let before = if nl == 0 {
             u64::MAX
         } else {
             (nl & nl.wrapping_neg()) - 1
         };
-        let mut c = swar::matches(w, b',') & before;
+        let mut c = swar::candidates(w, b',') & before;
         while c != 0 {
-            commas.push(i + (c.trailing_zeros() / 8) as usize);
+            let at = i + (c.trailing_zeros() / 8) as usize;
+            if bytes[at] == b',' {
+                commas.push(at);
+            }
             c &= c - 1;
         }
-        quotes |= swar::matches(w, b'"') & before != 0;
-        let r = swar::matches(w, b'\r') & before;
-        if r != 0 {
+        // A candidate before the newline means a true quote before it.
+        quotes |= swar::candidates(w, b'"') & before != 0;
+        if swar::candidates(w, b'\r') & before != 0 {
+            let r = swar::matches(w, b'\r') & before;
             crs += r.count_ones();
             last_cr = i + ((63 - r.leading_zeros()) / 8) as usize;
         }
