@@ -5,7 +5,8 @@ use std::io::Read;
 use std::path::Path;
 
 use super::intern::{Interner, Key};
-use super::load::{non_negative, text, Header, LoadError, RowProblem};
+use super::error::{excerpt, LoadError, RowProblem};
+use super::load::{non_negative, text, Header};
 use super::records::{Record, Records};
 use crate::{Outcome, PathData, StageOrder, Timestamp};
 
@@ -250,7 +251,7 @@ impl EventLogBuilder {
             .position(name)
             .map(|p| p as u32)
             .ok_or_else(|| RowProblem::UnknownStage {
-                name: super::load::excerpt(name),
+                name: excerpt(name),
                 known: self.stages.names(),
             })
     }
@@ -889,7 +890,7 @@ fn read_event(
         None => {
             let outcome_text = text(outcome_bytes, &format.outcome)?;
             let o = Outcome::from_name(outcome_text).ok_or_else(|| RowProblem::UnknownOutcome {
-                name: super::load::excerpt(outcome_text),
+                name: excerpt(outcome_text),
             })?;
             if recent.outcomes.len() < RECENT_SPELLINGS {
                 recent.outcomes.push((key, outcome_bytes.to_vec(), o));

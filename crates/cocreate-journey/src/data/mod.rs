@@ -1,6 +1,7 @@
 //! Journey data for analytics: aggregated paths and event logs, with streaming CSV
 //! loaders whose errors name the line.
 
+mod error;
 mod events;
 pub(crate) mod intern;
 mod load;
@@ -9,5 +10,5 @@ pub(crate) mod records;
 mod swar;
 
 pub use events::{Case, EventFormat, EventLog, EventLogBuilder};
-pub use load::{describe_load_error, LoadError, RowProblem};
+pub use error::{describe_load_error, LoadError, RowProblem};
 pub use paths::{PathColumns, PathData, PathRef, PathTotals, MAX_CHANNELS, MAX_PATH_TOUCHPOINTS};

@@ -5,7 +5,8 @@ use std::io::Read;
 use std::path::Path;
 
 use super::intern::Interner;
-use super::load::{non_negative, Header, LoadError, RowProblem};
+use super::error::{LoadError, RowProblem};
+use super::load::{non_negative, Header};
 use super::records::{Record, Records};
 use super::swar;
 use crate::ParamError;

@@ -16,7 +16,7 @@
 
 use std::io::{BufRead, BufReader, Read};
 
-use super::load::LoadError;
+use super::error::LoadError;
 use super::swar;
 
 /// The longest record accepted, in bytes (64 MiB).
