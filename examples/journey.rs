@@ -14,7 +14,7 @@ mod output;
 use cocreate::journey::{
     moments_of_truth_in_practice, BondingRatings, BondingRule, ChannelKind, Encounter, Experience,
     Journey, JourneyBuilder, JourneyMap, MixedValence, MomentParams, Outcome, PeakEndParams,
-    PracticeParams, Proportion, ReflectionParams, Scale, Stage, Timestamp, Touchpoint,
+    PracticeParams, Proportion, ReflectionParams, ResponseRange, Stage, Timestamp, Touchpoint,
     TouchpointOwner,
 };
 use journey_cli::{emit, fail, Args};
@@ -22,7 +22,7 @@ use journey_cli::{emit, fail, Args};
 /// Anna's journey to a new e-bike, rated on a 1–7 scale.
 fn annas_journey() -> Result<Journey, Box<dyn std::error::Error>> {
     let at = |s: &str| s.parse::<Timestamp>();
-    let scale = Scale::new(1.0, 7.0)?;
+    let scale = ResponseRange::new(1.0, 7.0)?;
     let review = Touchpoint::new(
         "review site",
         ChannelKind::Other("review site".into()),
@@ -75,7 +75,7 @@ fn annas_journey() -> Result<Journey, Box<dyn std::error::Error>> {
 /// An illustrative cohort (simulated here, deterministically): 400 customers pass a
 /// website, a hotline and a store; a worse hotline call makes leaving there likelier.
 fn cohort() -> Result<Vec<Journey>, Box<dyn std::error::Error>> {
-    let scale = Scale::new(1.0, 7.0)?;
+    let scale = ResponseRange::new(1.0, 7.0)?;
     let mut seed = 0x2545_f491_4f6c_dd1du64;
     let mut uniform = move || {
         seed ^= seed << 13;

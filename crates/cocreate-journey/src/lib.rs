@@ -12,7 +12,7 @@
 //! ## One journey
 //!
 //! Build a [`Journey`] from [`Encounter`]s with [`JourneyBuilder`], which checks time
-//! order, stage order and that every rating lies on the declared [`Scale`]. Then ask it
+//! order, stage order and that every rating lies on the declared [`ResponseRange`]. Then ask it
 //! for its disconfirmations ([`Journey::disconfirmations`], D = perceived − expected,
 //! classified with a [`Tolerance`]), its moments of truth ([`Journey::moments_of_truth`],
 //! each with the reasons it was flagged), how it is remembered ([`Journey::reflect`], the
@@ -23,7 +23,7 @@
 //! use cocreate_journey::*;
 //!
 //! let t = |s: &str| -> Timestamp { s.parse().unwrap() };
-//! let journey = JourneyBuilder::new("C0001", Scale::new(1.0, 7.0)?)
+//! let journey = JourneyBuilder::new("C0001", ResponseRange::new(1.0, 7.0)?)
 //!     .prior_expectation(Experience::new(5.0, 5.0)) // word of mouth, marketing
 //!     .encounter(Encounter::new(Touchpoint::brand("website"), Stage::Evaluation, t("2024-01-30T02:16:57Z"))
 //!         .perceiving(Experience::new(6.0, 5.5)))
@@ -149,11 +149,11 @@ mod export;
 mod model;
 mod params;
 mod process;
-mod stats;
 mod time;
 
 pub use analytics::*;
 pub use attribution::*;
+pub use cocreate_stats::{Difference, Proportion};
 pub use data::{
     describe_load_error, Case, EventFormat, EventLog, EventLogBuilder, LoadError, PathColumns,
     PathData, PathRef, PathTotals, RowProblem, MAX_CHANNELS, MAX_PATH_TOUCHPOINTS,
@@ -163,7 +163,6 @@ pub use export::JourneyMap;
 pub use model::*;
 pub use params::ParamError;
 pub use process::*;
-pub use stats::{Difference, Proportion, Summary};
 pub use time::{Timestamp, TimestampError};
 
 /// Splits CSV into records with the loaders' reader and returns the number of records and

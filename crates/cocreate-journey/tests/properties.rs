@@ -4,7 +4,7 @@ use cocreate_journey::{
     heuristic_models, peak_end, position_based, time_decay, BondingRatings, BondingRule, Encounter,
     EventFormat, EventLog, Experience, JourneyAnalytics, JourneyBuilder, MarkovAttribution,
     MarkovParams, MomentParams, Outcome, PathColumns, PathData, PeakEndParams, PositionBased,
-    ReflectionParams, Scale, Stage, TimeDecay, Timestamp, Touchpoint,
+    ReflectionParams, ResponseRange, Stage, TimeDecay, Timestamp, Touchpoint,
 };
 use proptest::prelude::*;
 
@@ -216,7 +216,7 @@ proptest! {
         sorted in any::<bool>(),
         prior in prop::option::of(0.0f64..8.0),
     ) {
-        let scale = Scale::new(1.0, 7.0).unwrap();
+        let scale = ResponseRange::new(1.0, 7.0).unwrap();
         let mut encounters = encounters;
         if sorted {
             // Mostly valid journeys: stages and times in order, only the last may end it.
@@ -249,7 +249,7 @@ proptest! {
                 for memory in [&r.functional, &r.emotional] {
                     prop_assert!(memory.remembered >= 1.0 && memory.remembered <= 7.0);
                 }
-                prop_assert!(scale.contains(r.updated_expectation.functional));
+                prop_assert!(scale.spans(r.updated_expectation.functional));
             }
             let bonding = j.bonding(&BondingRule::default());
             prop_assert!(bonding.index.is_none_or(|i| (0.0..=1.0).contains(&i)));
@@ -295,7 +295,7 @@ fn order_stages_and_times<T>(
 fn journey_generator_builds_valid_journeys() {
     use proptest::strategy::ValueTree;
     use proptest::test_runner::TestRunner;
-    let scale = Scale::new(1.0, 7.0).unwrap();
+    let scale = ResponseRange::new(1.0, 7.0).unwrap();
     let mut runner = TestRunner::deterministic();
     let strategy = prop::collection::vec((0usize..5, 0i64..1000, 1.0f64..7.0), 1..6);
     let mut valid = 0;

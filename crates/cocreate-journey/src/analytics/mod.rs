@@ -5,6 +5,7 @@ mod distributions;
 mod funnel;
 mod moments;
 mod report;
+mod summary;
 
 pub use distributions::{
     journey_lengths, outcome_counts, path_lengths, sankey_links, time_to_conversion, use_stage,
@@ -16,3 +17,4 @@ pub use moments::{
     TouchpointImpact,
 };
 pub use report::{ByConversion, ConversionValue, JourneyAnalytics};
+pub use summary::Summary;

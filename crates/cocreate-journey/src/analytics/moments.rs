@@ -145,7 +145,7 @@ impl PracticeParams {
 ///
 /// ```
 /// # use cocreate_journey::*;
-/// # let scale = Scale::new(1.0, 7.0)?;
+/// # let scale = ResponseRange::new(1.0, 7.0)?;
 /// # let mut journeys = Vec::new();
 /// # for i in 0..40 {
 /// #     let bad = i % 2 == 0;

@@ -4,8 +4,8 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
-use super::intern::{Interner, Key};
 use super::error::{excerpt, LoadError, RowProblem};
+use super::intern::{Interner, Key};
 use super::load::{non_negative, text, Header};
 use super::records::{Record, Records};
 use crate::{Outcome, PathData, StageOrder, Timestamp};

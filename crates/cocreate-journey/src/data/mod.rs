@@ -9,6 +9,6 @@ mod paths;
 pub(crate) mod records;
 mod swar;
 
-pub use events::{Case, EventFormat, EventLog, EventLogBuilder};
 pub use error::{describe_load_error, LoadError, RowProblem};
+pub use events::{Case, EventFormat, EventLog, EventLogBuilder};
 pub use paths::{PathColumns, PathData, PathRef, PathTotals, MAX_CHANNELS, MAX_PATH_TOUCHPOINTS};

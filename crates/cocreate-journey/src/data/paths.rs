@@ -4,8 +4,8 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use super::intern::Interner;
 use super::error::{LoadError, RowProblem};
+use super::intern::Interner;
 use super::load::{non_negative, Header};
 use super::records::{Record, Records};
 use super::swar;

@@ -1,7 +1,7 @@
 //! Bonding: whether the customer is likely to become attached and tell others.
 
 use crate::params::{within, ParamError};
-use crate::{BondingAttribute, BondingRatings, Journey, Scale};
+use crate::{BondingAttribute, BondingRatings, Journey, ResponseRange};
 
 /// The rule that turns bonding ratings into an attachment verdict and an advocacy flag.
 ///
@@ -132,9 +132,9 @@ impl BondingRuleBuilder {
 /// One attribute's standing.
 ///
 /// ```
-/// use cocreate_journey::{BondingAttribute, BondingRatings, BondingRule, Scale};
+/// use cocreate_journey::{BondingAttribute, BondingRatings, BondingRule, ResponseRange};
 ///
-/// let b = BondingRule::default().assess(&[BondingRatings::all(7.0, 6.0, 2.0, 5.0)], Scale::new(1.0, 7.0)?)?;
+/// let b = BondingRule::default().assess(&[BondingRatings::all(7.0, 6.0, 2.0, 5.0)], ResponseRange::new(1.0, 7.0)?)?;
 /// let efficiency = &b.attributes[2];
 /// assert_eq!(efficiency.attribute, BondingAttribute::Efficiency);
 /// assert!(!efficiency.met);
@@ -156,9 +156,9 @@ pub struct AttributeStanding {
 /// The bonding verdict.
 ///
 /// ```
-/// use cocreate_journey::{BondingRatings, BondingRule, Scale};
+/// use cocreate_journey::{BondingRatings, BondingRule, ResponseRange};
 ///
-/// let scale = Scale::new(1.0, 5.0)?;
+/// let scale = ResponseRange::new(1.0, 5.0)?;
 /// let b = BondingRule::default().assess(&[BondingRatings::all(5.0, 4.0, 5.0, 4.0)], scale)?;
 /// assert!(b.attachment_likely);
 /// assert_eq!(b.index, Some(0.875));
@@ -183,10 +183,10 @@ pub struct Bonding {
 /// A bonding rating outside the scale.
 ///
 /// ```
-/// use cocreate_journey::{BondingRatings, BondingRule, Scale};
+/// use cocreate_journey::{BondingRatings, BondingRule, ResponseRange};
 ///
 /// let err = BondingRule::default()
-///     .assess(&[BondingRatings::all(5.0, 9.0, 5.0, 5.0)], Scale::new(1.0, 7.0)?)
+///     .assess(&[BondingRatings::all(5.0, 9.0, 5.0, 5.0)], ResponseRange::new(1.0, 7.0)?)
 ///     .unwrap_err();
 /// assert_eq!(err.to_string(), "rating set 1: the reliability rating 9 lies outside the scale [1, 7]");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -201,7 +201,7 @@ pub struct BondingError {
     /// The value.
     pub value: f64,
     /// The scale.
-    pub scale: Scale,
+    pub scale: ResponseRange,
 }
 
 impl BondingRule {
@@ -256,10 +256,10 @@ impl BondingRule {
     /// wave). Errors when a rating lies outside the scale.
     ///
     /// ```
-    /// use cocreate_journey::{BondingRatings, BondingRule, Scale};
+    /// use cocreate_journey::{BondingRatings, BondingRule, ResponseRange};
     ///
     /// let partial = BondingRatings { integrity: Some(7.0), ..Default::default() };
-    /// let b = BondingRule::default().assess(&[partial], Scale::new(1.0, 7.0)?)?;
+    /// let b = BondingRule::default().assess(&[partial], ResponseRange::new(1.0, 7.0)?)?;
     /// assert_eq!(b.n_met, 1);
     /// assert!(!b.attachment_likely); // three attributes were never rated
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -267,11 +267,11 @@ impl BondingRule {
     pub fn assess(
         &self,
         ratings: &[BondingRatings],
-        scale: Scale,
+        scale: ResponseRange,
     ) -> Result<Bonding, BondingError> {
         for (i, set) in ratings.iter().enumerate() {
             for attribute in BondingAttribute::ALL {
-                if let Some(value) = set.get(attribute).filter(|v| !scale.contains(*v)) {
+                if let Some(value) = set.get(attribute).filter(|v| !scale.spans(*v)) {
                     return Err(BondingError {
                         position: i + 1,
                         attribute,
@@ -285,7 +285,7 @@ impl BondingRule {
     }
 
     /// [`BondingRule::assess`] on ratings already known to lie on the scale.
-    fn assess_checked(&self, ratings: &[BondingRatings], scale: Scale) -> Bonding {
+    fn assess_checked(&self, ratings: &[BondingRatings], scale: ResponseRange) -> Bonding {
         let attributes = BondingAttribute::ALL.map(|attribute| {
             let values: Vec<f64> = ratings.iter().filter_map(|r| r.get(attribute)).collect();
             let mean =
@@ -320,9 +320,9 @@ impl Journey {
     /// Applies a bonding rule to the ratings given at the journey's encounters.
     ///
     /// ```
-    /// use cocreate_journey::{BondingRatings, BondingRule, Encounter, JourneyBuilder, Scale, Stage, Timestamp, Touchpoint};
+    /// use cocreate_journey::{BondingRatings, BondingRule, Encounter, JourneyBuilder, ResponseRange, Stage, Timestamp, Touchpoint};
     ///
-    /// let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+    /// let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
     ///     .encounter(Encounter::new(Touchpoint::brand("app"), Stage::Use, Timestamp::from_unix_seconds(0))
     ///         .with_bonding(BondingRatings::all(6.0, 6.0, 5.0, 7.0)))
     ///     .build()?;

@@ -146,9 +146,9 @@ impl Disconfirmation {
 /// The disconfirmation at one encounter where an expectation met an experience.
 ///
 /// ```
-/// use cocreate_journey::{DisconfirmationClass, Encounter, Experience, JourneyBuilder, Scale, Stage, Timestamp, Tolerance, Touchpoint};
+/// use cocreate_journey::{DisconfirmationClass, Encounter, Experience, JourneyBuilder, ResponseRange, Stage, Timestamp, Tolerance, Touchpoint};
 ///
-/// let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+/// let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
 ///     .prior_expectation(Experience::both(5.0))
 ///     .encounter(Encounter::new(Touchpoint::brand("store"), Stage::Purchase, Timestamp::from_unix_seconds(0))
 ///         .perceiving(Experience::new(3.0, 5.5)))
@@ -180,9 +180,9 @@ impl EncounterDisconfirmation {
     /// Whether either side is negatively disconfirmed.
     ///
     /// ```
-    /// use cocreate_journey::{Encounter, Experience, JourneyBuilder, Scale, Stage, Timestamp, Tolerance, Touchpoint};
+    /// use cocreate_journey::{Encounter, Experience, JourneyBuilder, ResponseRange, Stage, Timestamp, Tolerance, Touchpoint};
     ///
-    /// let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+    /// let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
     ///     .encounter(Encounter::new(Touchpoint::brand("app"), Stage::Use, Timestamp::from_unix_seconds(0))
     ///         .expecting(Experience::both(4.0))
     ///         .perceiving(Experience::new(4.0, 6.0)))
@@ -202,10 +202,10 @@ impl Journey {
     /// classified with `tolerance`.
     ///
     /// ```
-    /// use cocreate_journey::{Encounter, Experience, JourneyBuilder, Scale, Stage, Timestamp, Tolerance, Touchpoint};
+    /// use cocreate_journey::{Encounter, Experience, JourneyBuilder, ResponseRange, Stage, Timestamp, Tolerance, Touchpoint};
     ///
     /// let t = Timestamp::from_unix_seconds;
-    /// let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+    /// let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
     ///     .encounter(Encounter::new(Touchpoint::brand("ad"), Stage::Awareness, t(0))
     ///         .expecting(Experience::both(5.0)))
     ///     .encounter(Encounter::new(Touchpoint::brand("store"), Stage::Purchase, t(60))

@@ -132,9 +132,9 @@ impl fmt::Display for MomentReason {
 /// An encounter flagged as a moment of truth, with every reason it was flagged.
 ///
 /// ```
-/// use cocreate_journey::{Encounter, Experience, JourneyBuilder, MomentParams, MomentReason, Scale, Stage, Timestamp, Touchpoint};
+/// use cocreate_journey::{Encounter, Experience, JourneyBuilder, MomentParams, MomentReason, ResponseRange, Stage, Timestamp, Touchpoint};
 ///
-/// let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+/// let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
 ///     .prior_expectation(Experience::both(5.0))
 ///     .encounter(Encounter::new(Touchpoint::brand("store"), Stage::Purchase, Timestamp::from_unix_seconds(0))
 ///         .perceiving(Experience::new(2.0, 5.0)))
@@ -163,8 +163,8 @@ impl MomentOfTruth {
     /// Whether this is the first moment of truth.
     ///
     /// ```
-    /// # use cocreate_journey::{Encounter, Experience, JourneyBuilder, MomentParams, Scale, Stage, Timestamp, Touchpoint};
-    /// # let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+    /// # use cocreate_journey::{Encounter, Experience, JourneyBuilder, MomentParams, ResponseRange, Stage, Timestamp, Touchpoint};
+    /// # let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
     /// #     .prior_expectation(Experience::both(5.0))
     /// #     .encounter(Encounter::new(Touchpoint::brand("store"), Stage::Purchase, Timestamp::from_unix_seconds(0))
     /// #         .perceiving(Experience::new(5.0, 5.0)))
@@ -181,8 +181,8 @@ impl MomentOfTruth {
     /// Whether this is a critical moment (a large disconfirmation or the customer left).
     ///
     /// ```
-    /// # use cocreate_journey::{Encounter, JourneyBuilder, MomentParams, Outcome, Scale, Stage, Timestamp, Touchpoint};
-    /// # let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+    /// # use cocreate_journey::{Encounter, JourneyBuilder, MomentParams, Outcome, ResponseRange, Stage, Timestamp, Touchpoint};
+    /// # let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
     /// #     .encounter(Encounter::new(Touchpoint::brand("web"), Stage::Evaluation, Timestamp::from_unix_seconds(0))
     /// #         .with_outcome(Outcome::Leave))
     /// #     .build()?;
@@ -200,9 +200,9 @@ impl MomentOfTruth {
 /// The moments of truth of a journey.
 ///
 /// ```
-/// use cocreate_journey::{Encounter, JourneyBuilder, MomentParams, Scale, Stage, Timestamp, Touchpoint};
+/// use cocreate_journey::{Encounter, JourneyBuilder, MomentParams, ResponseRange, Stage, Timestamp, Touchpoint};
 ///
-/// let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+/// let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
 ///     .encounter(Encounter::new(Touchpoint::brand("ad"), Stage::Awareness, Timestamp::from_unix_seconds(0)))
 ///     .build()?;
 /// let m = j.moments_of_truth(&MomentParams::new(0.5, 1.5)?);
@@ -227,10 +227,10 @@ impl Journey {
     /// the threshold, or where the customer left ([`Outcome::is_leaving`]).
     ///
     /// ```
-    /// use cocreate_journey::{Encounter, Experience, JourneyBuilder, MomentParams, Outcome, Scale, Stage, Timestamp, Touchpoint};
+    /// use cocreate_journey::{Encounter, Experience, JourneyBuilder, MomentParams, Outcome, ResponseRange, Stage, Timestamp, Touchpoint};
     ///
     /// let t = Timestamp::from_unix_seconds;
-    /// let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+    /// let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
     ///     .prior_expectation(Experience::both(5.0))
     ///     .encounter(Encounter::new(Touchpoint::brand("website"), Stage::Evaluation, t(0))
     ///         .perceiving(Experience::both(5.0)))

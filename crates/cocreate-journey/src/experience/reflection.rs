@@ -433,10 +433,10 @@ impl ReflectionParams {
 /// expectation it leaves for the next journey.
 ///
 /// ```
-/// use cocreate_journey::{Encounter, Experience, JourneyBuilder, ReflectionParams, Scale, Stage, Timestamp, Touchpoint};
+/// use cocreate_journey::{Encounter, Experience, JourneyBuilder, ReflectionParams, ResponseRange, Stage, Timestamp, Touchpoint};
 ///
 /// let t = Timestamp::from_unix_seconds;
-/// let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+/// let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
 ///     .prior_expectation(Experience::both(5.0))
 ///     .encounter(Encounter::new(Touchpoint::brand("store"), Stage::Purchase, t(0))
 ///         .perceiving(Experience::new(7.0, 3.0)))
@@ -472,9 +472,9 @@ impl Journey {
     /// experience.
     ///
     /// ```
-    /// use cocreate_journey::{Encounter, JourneyBuilder, ReflectionError, ReflectionParams, Scale, Stage, Timestamp, Touchpoint};
+    /// use cocreate_journey::{Encounter, JourneyBuilder, ReflectionError, ReflectionParams, ResponseRange, Stage, Timestamp, Touchpoint};
     ///
-    /// let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+    /// let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
     ///     .encounter(Encounter::new(Touchpoint::brand("ad"), Stage::Awareness, Timestamp::from_unix_seconds(0)))
     ///     .build()?;
     /// assert_eq!(j.reflect(&ReflectionParams::new(0.5)?).unwrap_err(), ReflectionError::EmptyEpisode);

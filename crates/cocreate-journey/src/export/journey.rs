@@ -9,10 +9,10 @@ use crate::{DisconfirmationClass, Journey, MomentParams};
 /// moments of truth drawn bold, and the final outcome at the end.
 ///
 /// ```
-/// use cocreate_journey::{Encounter, Experience, JourneyBuilder, JourneyMap, MomentParams, Outcome, Scale, Stage, Timestamp, Touchpoint};
+/// use cocreate_journey::{Encounter, Experience, JourneyBuilder, JourneyMap, MomentParams, Outcome, ResponseRange, Stage, Timestamp, Touchpoint};
 ///
 /// let t = Timestamp::from_unix_seconds;
-/// let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+/// let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
 ///     .prior_expectation(Experience::both(5.0))
 ///     .encounter(Encounter::new(Touchpoint::brand("web shop"), Stage::Evaluation, t(0))
 ///         .perceiving(Experience::new(6.5, 5.0)))
@@ -37,9 +37,9 @@ impl<'a> JourneyMap<'a> {
     /// A map of `journey`, classifying disconfirmation and moments of truth with `params`.
     ///
     /// ```
-    /// use cocreate_journey::{Encounter, JourneyBuilder, JourneyMap, MomentParams, Scale, Stage, Timestamp, Touchpoint};
+    /// use cocreate_journey::{Encounter, JourneyBuilder, JourneyMap, MomentParams, ResponseRange, Stage, Timestamp, Touchpoint};
     ///
-    /// let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+    /// let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
     ///     .encounter(Encounter::new(Touchpoint::brand("ad"), Stage::Awareness, Timestamp::from_unix_seconds(0)))
     ///     .build()?;
     /// let map = JourneyMap::new(&j, MomentParams::new(0.5, 1.5)?);
@@ -120,8 +120,8 @@ impl<'a> JourneyMap<'a> {
     /// The map as Graphviz DOT.
     ///
     /// ```
-    /// # use cocreate_journey::{Encounter, JourneyBuilder, JourneyMap, MomentParams, Scale, Stage, Timestamp, Touchpoint};
-    /// # let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+    /// # use cocreate_journey::{Encounter, JourneyBuilder, JourneyMap, MomentParams, ResponseRange, Stage, Timestamp, Touchpoint};
+    /// # let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
     /// #     .encounter(Encounter::new(Touchpoint::brand("ad"), Stage::Awareness, Timestamp::from_unix_seconds(0)))
     /// #     .build()?;
     /// let dot = JourneyMap::new(&j, MomentParams::new(0.5, 1.5)?).to_dot();
@@ -135,8 +135,8 @@ impl<'a> JourneyMap<'a> {
     /// The map as a Mermaid flowchart.
     ///
     /// ```
-    /// # use cocreate_journey::{Encounter, JourneyBuilder, JourneyMap, MomentParams, Scale, Stage, Timestamp, Touchpoint};
-    /// # let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+    /// # use cocreate_journey::{Encounter, JourneyBuilder, JourneyMap, MomentParams, ResponseRange, Stage, Timestamp, Touchpoint};
+    /// # let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
     /// #     .encounter(Encounter::new(Touchpoint::brand("ad"), Stage::Awareness, Timestamp::from_unix_seconds(0)))
     /// #     .build()?;
     /// let mermaid = JourneyMap::new(&j, MomentParams::new(0.5, 1.5)?).to_mermaid();

@@ -1,8 +1,8 @@
 //! Directly-follows graphs (pm4py's `discover_dfg`, `discover_performance_dfg`).
 
 use crate::data::intern::FastMap;
-use crate::stats::{median_in_place, sample_sd};
 use crate::EventLog;
+use cocreate_stats::{median_in_place, sample_sd};
 
 /// What an event's activity is: its touchpoint or its stage.
 ///
@@ -415,7 +415,7 @@ pub fn performance_dfg(log: &EventLog, key: ActivityKey) -> Vec<PerformanceEdge>
             let values = &mut seconds[offsets[i]..offsets[i] + e.count as usize];
             let sum: f64 = values.iter().sum();
             let mean = sum / values.len() as f64;
-            let stdev = sample_sd(values, mean);
+            let stdev = sample_sd(values);
             let (min, max) = values
                 .iter()
                 .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
@@ -426,7 +426,8 @@ pub fn performance_dfg(log: &EventLog, key: ActivityKey) -> Vec<PerformanceEdge>
                 to: dfg.name(e.to).to_owned(),
                 count: e.count,
                 mean,
-                median: median_in_place(values),
+                // Every edge was followed at least once.
+                median: median_in_place(values).unwrap_or(f64::NAN),
                 min,
                 max,
                 sum,
