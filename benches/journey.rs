@@ -10,8 +10,8 @@ use std::hint::black_box;
 use std::io::Write;
 
 use cocreate::journey::{
-    heuristic_models, performance_dfg, ActivityKey, Dfg, EventLog, EventLogBuilder, MarkovParams,
-    Outcome, PathColumns, PathData, StageOrder, Timestamp,
+    heuristic_models, performance_dfg, ActivityKey, Dfg, EventLog, EventLogBuilder, MarkovOptions,
+    Outcome, PathCsvOptions, PathData, StageOrder, Timestamp,
 };
 use criterion::{criterion_group, criterion_main, Criterion};
 use rand::{Rng, SeedableRng};
@@ -101,24 +101,20 @@ fn event_log(n: usize, seed: u64) -> EventLog {
 
 fn bench(c: &mut Criterion) {
     let csv = paths_csv(1_000_000, 7);
-    let paths = PathData::from_csv_reader(csv.as_slice(), &PathColumns::default()).unwrap();
+    let paths = PathData::from_csv_reader(csv.as_slice()).unwrap();
     assert_eq!(paths.n_rows(), 1_000_000);
     let mut g = c.benchmark_group("paths_1m");
     g.sample_size(10);
     g.bench_function("parse", |b| {
-        b.iter(|| {
-            PathData::from_csv_reader(black_box(csv.as_slice()), &PathColumns::default()).unwrap()
-        })
+        b.iter(|| PathData::from_csv_reader(black_box(csv.as_slice())).unwrap())
     });
     g.bench_function("heuristics", |b| {
         b.iter(|| heuristic_models(black_box(&paths)))
     });
-    let order1 = MarkovParams::default();
+    let order1 = MarkovOptions::default();
     g.bench_function("markov_order1_incl_parsing", |b| {
         b.iter(|| {
-            let data =
-                PathData::from_csv_reader(black_box(csv.as_slice()), &PathColumns::default())
-                    .unwrap();
+            let data = PathData::from_csv_reader(black_box(csv.as_slice())).unwrap();
             order1.fit(&data).unwrap()
         })
     });
@@ -126,7 +122,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| order1.fit(black_box(&paths)).unwrap())
     });
     for order in [2, 3] {
-        let params = MarkovParams::builder().order(order).build().unwrap();
+        let params = MarkovOptions::builder().order(order).build().unwrap();
         g.bench_function(format!("markov_order{order}_fit_only"), |b| {
             b.iter(|| params.fit(black_box(&paths)).unwrap())
         });

@@ -17,8 +17,8 @@ mod journey_cli;
 mod output;
 
 use cocreate::journey::{
-    describe_load_error, heuristic_models, MarkovAttribution, MarkovParams, PathColumns, PathData,
-    RemovalEffects,
+    describe_load_error, heuristic_models, MarkovAttribution, MarkovOptions, PathCsvOptions,
+    PathData, RemovalEffects,
 };
 use journey_cli::{emit, fail, label, number, numbers, pad, print_json, width, Args};
 use serde_json::{json, Value};
@@ -34,13 +34,13 @@ fn main() {
             .parse::<usize>()
             .unwrap_or_else(|_| fail(format!("--order needs a whole number, got {k:?}"))),
     };
-    let params = MarkovParams::builder()
+    let params = MarkovOptions::builder()
         .order(order)
         .include_nulls(!args.flag("no-nulls"))
         .build()
         .unwrap_or_else(|e| fail(e));
-    let paths = PathData::from_csv_path(file, &PathColumns::default())
-        .unwrap_or_else(|e| fail(describe_load_error(file, &e)));
+    let paths =
+        PathData::from_csv_path(file).unwrap_or_else(|e| fail(describe_load_error(file, &e)));
     let heuristics = heuristic_models(&paths);
     let markov = params
         .fit(&paths)

@@ -13,8 +13,8 @@ mod output;
 
 use cocreate::journey::{
     moments_of_truth_in_practice, BondingRatings, BondingRule, ChannelKind, Encounter, Experience,
-    Journey, JourneyBuilder, JourneyMap, MixedValence, MomentParams, Outcome, PeakEndParams,
-    PracticeParams, Proportion, ReflectionParams, ResponseRange, Stage, Timestamp, Touchpoint,
+    Journey, JourneyBuilder, JourneyMap, MixedValence, MomentOptions, Outcome, PeakEndOptions,
+    PracticeOptions, Proportion, ReflectionOptions, ResponseRange, Stage, Timestamp, Touchpoint,
     TouchpointOwner,
 };
 use journey_cli::{emit, fail, Args};
@@ -129,8 +129,15 @@ fn main() {
     let args = Args::parse(USAGE, &[], &["mermaid"]);
     args.no_file(USAGE);
     let journey = annas_journey().unwrap_or_else(|e| fail(e));
-    let moments = MomentParams::new(0.5, 2.0).unwrap_or_else(|e| fail(e));
-    let reflection = ReflectionParams::new(0.5).unwrap_or_else(|e| fail(e));
+    let moments = MomentOptions::builder()
+        .tolerance(0.5)
+        .critical_threshold(2.0)
+        .build()
+        .unwrap_or_else(|e| fail(e));
+    let reflection = ReflectionOptions::builder()
+        .update_rate(0.5)
+        .build()
+        .unwrap_or_else(|e| fail(e));
     let mut out = String::new();
 
     outln!(
@@ -194,12 +201,18 @@ fn main() {
         );
     }
     // The same memory when the best and the worst moment of a mixed episode both count.
-    let separate = PeakEndParams::builder()
+    let separate = PeakEndOptions::builder()
         .mixed_valence(MixedValence::SeparatePeaks)
         .build()
         .unwrap_or_else(|e| fail(e));
     let both_peaks = journey
-        .reflect(&reflection.with_peak_end(separate))
+        .reflect(
+            &ReflectionOptions::builder()
+                .update_rate(reflection.update_rate())
+                .peak_end(separate)
+                .build()
+                .unwrap_or_else(|e| fail(e)),
+        )
         .unwrap_or_else(|e| fail(e));
     outln!(
         out,
@@ -246,7 +259,10 @@ fn main() {
     );
 
     let cohort = cohort().unwrap_or_else(|e| fail(e));
-    let practice = PracticeParams::new(0.5).unwrap_or_else(|e| fail(e));
+    let practice = PracticeOptions::builder()
+        .tolerance(0.5)
+        .build()
+        .unwrap_or_else(|e| fail(e));
     outln!(
         out,
         "\nMoments of truth in practice (illustrative simulated cohort of {}):",

@@ -18,7 +18,7 @@ mod journey_cli;
 mod output;
 
 use cocreate::journey::{
-    describe_load_error, performance_dfg, variants, ActivityKey, Dfg, EventFormat, EventLog,
+    describe_load_error, performance_dfg, variants, ActivityKey, Dfg, EventCsvOptions, EventLog,
     JourneyAnalytics,
 };
 use journey_cli::{emit, fail, label, number, print_json, Args};
@@ -38,8 +38,7 @@ fn main() {
             ))
         }),
     };
-    let log = EventLog::from_csv_path(file, &EventFormat::default())
-        .unwrap_or_else(|e| fail(describe_load_error(file, &e)));
+    let log = EventLog::from_csv_path(file).unwrap_or_else(|e| fail(describe_load_error(file, &e)));
     let dfg = Dfg::discover(&log, key);
     if args.flag("dot") {
         emit(&dfg.to_dot());

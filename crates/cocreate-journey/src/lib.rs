@@ -35,11 +35,11 @@
 //!         .with_outcome(Outcome::Convert))
 //!     .build()?;
 //!
-//! let moments = journey.moments_of_truth(&MomentParams::new(0.5, 2.0)?);
+//! let moments = journey.moments_of_truth(&MomentOptions::builder().tolerance(0.5).critical_threshold(2.0).build()?);
 //! assert_eq!(moments.first.unwrap().touchpoint, "website");
 //! assert_eq!(moments.critical[0].touchpoint, "call_center"); // emotional D = −3.5
 //!
-//! let memory = journey.reflect(&ReflectionParams::new(0.5)?)?;
+//! let memory = journey.reflect(&ReflectionOptions::builder().update_rate(0.5).build()?)?;
 //! // Remembered by the most extreme moment (the call) and the end (the store).
 //! assert_eq!(memory.emotional.remembered, (1.5 + 6.0) / 2.0);
 //! assert!(journey.bonding(&BondingRule::default()).attachment_likely);
@@ -52,7 +52,7 @@
 //! [`EventLog`] an event log; both stream from CSV with errors that name the line.
 //!
 //! - Attribution: [`heuristic_models`] (first, last, linear touch), [`position_based`],
-//!   [`time_decay`], and [`MarkovParams::fit`], a Markov chain of order 1–4 whose removal
+//!   [`time_decay`], and [`MarkovOptions::fit`], a Markov chain of order 1–4 whose removal
 //!   effects are solved exactly from the absorbing chain, at infinite and at truncated
 //!   horizon.
 //! - Analytics: [`funnel`], [`drop_off`], [`time_to_conversion`], [`path_lengths`],
@@ -64,17 +64,17 @@
 //! - Export: [`JourneyMap`] and [`Dfg`] render as Graphviz DOT and Mermaid.
 //!
 //! ```
-//! use cocreate_journey::{heuristic_models, MarkovParams, PathData};
+//! use cocreate_journey::{heuristic_models, MarkovOptions, PathData};
 //!
 //! let csv = "path,total_conversions,total_conversion_value,total_null\n\
 //!            ad > website > store,30,4500,70\n\
 //!            search > website,0,0,120\n\
 //!            search > store,10,1300,15\n";
-//! let paths = PathData::from_csv_reader(csv.as_bytes(), &Default::default())?;
+//! let paths = PathData::from_csv_reader(csv.as_bytes())?;
 //! let heuristics = heuristic_models(&paths);
 //! assert_eq!(heuristics.last_touch.conversions, [0.0, 0.0, 40.0, 0.0]);
 //!
-//! let markov = MarkovParams::builder().order(1).build()?.fit(&paths)?;
+//! let markov = MarkovOptions::builder().order(1).build()?.fit(&paths)?;
 //! let credited: f64 = markov.infinite_horizon.total_conversions.iter().sum();
 //! assert!((credited - 40.0).abs() < 1e-9);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -114,8 +114,8 @@
 //!   | touchpoints in one path | [`MAX_PATH_TOUCHPOINTS`] = 1,000,000 | [`RowProblem::PathTooLong`] |
 //!   | distinct customers of an event log | 4,294,967,294 | [`RowProblem::TooManyNames`] |
 //!   | a count or value | 10^15, finite, not negative | [`RowProblem::TooLarge`], [`RowProblem::NonFinite`], [`RowProblem::Negative`] |
-//!   | Markov order | 1 to 4 | [`ParamError`] |
-//!   | truncation horizon | [`MAX_HORIZON`] = 1,000,001 | [`ParamError`] |
+//!   | Markov order | 1 to 4 | [`OptionsError`] |
+//!   | truncation horizon | [`MAX_HORIZON`] = 1,000,001 | [`OptionsError`] |
 //!
 //! - **What it costs.** Reading is one pass, linear in the input, holding one record at
 //!   a time; the data kept is linear in the number of rows and touchpoints. Heuristic
@@ -147,7 +147,7 @@ mod data;
 mod experience;
 mod export;
 mod model;
-mod params;
+mod options;
 mod process;
 mod time;
 
@@ -155,13 +155,14 @@ pub use analytics::*;
 pub use attribution::*;
 pub use cocreate_stats::{Difference, Proportion};
 pub use data::{
-    describe_load_error, Case, EventFormat, EventLog, EventLogBuilder, LoadError, PathColumns,
-    PathData, PathRef, PathTotals, RowProblem, MAX_CHANNELS, MAX_PATH_TOUCHPOINTS,
+    describe_load_error, Case, EventCsvOptions, EventCsvOptionsBuilder, EventLog, EventLogBuilder,
+    LoadError, PathCsvOptions, PathCsvOptionsBuilder, PathData, PathRef, PathTotals, RowProblem,
+    MAX_CHANNELS, MAX_PATH_TOUCHPOINTS,
 };
 pub use experience::*;
 pub use export::JourneyMap;
 pub use model::*;
-pub use params::ParamError;
+pub use options::OptionsError;
 pub use process::*;
 pub use time::{Timestamp, TimestampError};
 

@@ -5,19 +5,19 @@
 mod common;
 
 use cocreate_journey::{
-    EventFormat, EventLog, LoadError, MarkovParams, PathColumns, PathData, RowProblem,
-    MAX_CHANNELS, MAX_HORIZON, MAX_PATH_TOUCHPOINTS,
+    EventLog, LoadError, MarkovOptions, PathData, RowProblem, MAX_CHANNELS, MAX_HORIZON,
+    MAX_PATH_TOUCHPOINTS,
 };
 
 const HEADER: &str = "path,total_conversions,total_conversion_value,total_null\n";
 const EVENTS_HEADER: &str = "customer_id,timestamp,touchpoint,stage,outcome,value\n";
 
 fn paths(bytes: &[u8]) -> Result<PathData, LoadError> {
-    PathData::from_csv_reader(bytes, &PathColumns::default())
+    PathData::from_csv_reader(bytes)
 }
 
 fn events(bytes: &[u8]) -> Result<EventLog, LoadError> {
-    EventLog::from_csv_reader(bytes, &EventFormat::default())
+    EventLog::from_csv_reader(bytes)
 }
 
 fn bundled(name: &str) -> String {
@@ -309,13 +309,13 @@ fn huge_fields_are_quoted_in_errors_as_short_excerpts() {
 #[test]
 fn a_directory_is_named_as_one() {
     let dir = common::data("");
-    let err = PathData::from_csv_path(&dir, &PathColumns::default()).unwrap_err();
+    let err = PathData::from_csv_path(&dir).unwrap_err();
     assert!(matches!(err, LoadError::Directory { .. }));
     assert!(
         err.to_string().ends_with("is a directory, not a CSV file"),
         "{err}"
     );
-    let err = EventLog::from_csv_path(&dir, &EventFormat::default()).unwrap_err();
+    let err = EventLog::from_csv_path(&dir).unwrap_err();
     assert!(matches!(err, LoadError::Directory { .. }));
 }
 
@@ -418,12 +418,15 @@ fn more_distinct_channels_than_the_limit_are_refused() {
 fn markov_options_and_chain_sizes_are_bounded() {
     for order in [0, 5, usize::MAX] {
         assert!(
-            MarkovParams::builder().order(order).build().is_err(),
+            MarkovOptions::builder().order(order).build().is_err(),
             "{order}"
         );
     }
-    assert!(MarkovParams::builder().horizon(MAX_HORIZON).build().is_ok());
-    let err = MarkovParams::builder()
+    assert!(MarkovOptions::builder()
+        .horizon(MAX_HORIZON)
+        .build()
+        .is_ok());
+    let err = MarkovOptions::builder()
         .horizon(MAX_HORIZON + 1)
         .build()
         .unwrap_err();
@@ -435,7 +438,7 @@ fn markov_options_and_chain_sizes_are_bounded() {
     for k in 0..100_000 {
         data.push([format!("c{k}")], 1.0, 2.0, 1.0).unwrap();
     }
-    let fit = MarkovParams::default().fit(&data).unwrap();
+    let fit = MarkovOptions::default().fit(&data).unwrap();
     assert_eq!(fit.channels.len(), 100_000);
     for (re, credit) in fit
         .infinite_horizon
@@ -448,7 +451,7 @@ fn markov_options_and_chain_sizes_are_bounded() {
     let names: Vec<String> = (0..100_000).map(|k| format!("c{k}")).collect();
     let mut line = PathData::new();
     line.push(&names, 3.0, 30.0, 1.0).unwrap();
-    let fit = MarkovParams::default().fit(&line).unwrap();
+    let fit = MarkovOptions::default().fit(&line).unwrap();
     assert!(fit
         .infinite_horizon
         .removal_effects_conversion

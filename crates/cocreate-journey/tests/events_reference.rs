@@ -5,14 +5,13 @@ mod common;
 use std::collections::BTreeMap;
 
 use cocreate_journey::{
-    performance_dfg, variants, ActivityKey, Dfg, EventFormat, EventLog, JourneyAnalytics,
-    PathColumns, PathData,
+    performance_dfg, variants, ActivityKey, Dfg, EventLog, JourneyAnalytics, PathData,
 };
 use common::{check_rel, json};
 use serde_json::Value;
 
 fn log() -> EventLog {
-    EventLog::from_csv_path(common::data("events_small.csv"), &EventFormat::default()).unwrap()
+    EventLog::from_csv_path(common::data("events_small.csv")).unwrap()
 }
 
 fn counts_map(v: &Value) -> BTreeMap<String, u64> {
@@ -139,8 +138,7 @@ fn process_mining_by_stage_matches_pm4py() {
 #[test]
 fn derived_paths_equal_the_reference_path_file() {
     let derived = log().to_paths();
-    let file =
-        PathData::from_csv_path(common::data("paths_small.csv"), &PathColumns::default()).unwrap();
+    let file = PathData::from_csv_path(common::data("paths_small.csv")).unwrap();
     assert_eq!(derived.n_rows(), file.n_rows());
     assert_eq!(derived.channels(), file.channels());
     let mut values = (Vec::new(), Vec::new());
@@ -157,8 +155,7 @@ fn derived_paths_equal_the_reference_path_file() {
 fn journey_analytics_match_the_reference_report() {
     let want = json("journey_analytics.json");
     let log = log();
-    let paths =
-        PathData::from_csv_path(common::data("paths_small.csv"), &PathColumns::default()).unwrap();
+    let paths = PathData::from_csv_path(common::data("paths_small.csv")).unwrap();
     let got = serde_json::to_value(JourneyAnalytics::compute(&log, &paths)).unwrap();
     let mut floats_got = Vec::new();
     let mut floats_want = Vec::new();

@@ -13,8 +13,8 @@ pub use distributions::{
 };
 pub use funnel::{drop_off, funnel, DropOff, FunnelStep, StageTouchpointCount};
 pub use moments::{
-    moments_of_truth_in_practice, DisconfirmationSide, LeaveWindow, PracticeParams,
-    TouchpointImpact,
+    moments_of_truth_in_practice, DisconfirmationSide, LeaveWindow, PracticeOptions,
+    PracticeOptionsBuilder, TouchpointImpact,
 };
 pub use report::{ByConversion, ConversionValue, JourneyAnalytics};
 pub use summary::Summary;

@@ -52,7 +52,7 @@ pub struct ConversionValue {
 ///            C1,2024-01-01T00:00:00Z,ad,awareness,continue,0\n\
 ///            C1,2024-01-02T00:00:00Z,store,purchase,conversion,50\n\
 ///            C2,2024-01-01T00:00:00Z,ad,awareness,drop_off,0\n";
-/// let log = EventLog::from_csv_reader(csv.as_bytes(), &Default::default())?;
+/// let log = EventLog::from_csv_reader(csv.as_bytes())?;
 /// let report = JourneyAnalytics::from_log(&log);
 /// assert_eq!(report.conversion_rate, Some(0.5));
 /// assert_eq!(report.time_to_conversion_seconds.median, Some(86_400.0));

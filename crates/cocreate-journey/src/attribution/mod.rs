@@ -2,7 +2,7 @@
 //!
 //! Rule-based models ([`heuristic_models`]: first, last and linear touch;
 //! [`position_based`]; [`time_decay`]) share each path's conversions by fixed rules.
-//! [`MarkovParams::fit`] learns an order-k Markov chain from the paths and credits each
+//! [`MarkovOptions::fit`] learns an order-k Markov chain from the paths and credits each
 //! channel by its exact *removal effect*: how much the probability of converting drops
 //! when the channel is taken out of the chain.
 
@@ -11,9 +11,10 @@ mod markov;
 
 pub use heuristics::{
     heuristic_models, position_based, time_decay, time_decay_by_time, Attribution,
-    ChannelAttribution, HeuristicModels, PositionBased, TimeDecay, Unattributed,
+    ChannelAttribution, HeuristicModels, PositionBasedOptions, PositionBasedOptionsBuilder,
+    TimeDecayOptions, TimeDecayOptionsBuilder, Unattributed,
 };
 pub use markov::{
-    AttributionError, MarkovAttribution, MarkovParams, MarkovParamsBuilder, MarkovState,
+    AttributionError, MarkovAttribution, MarkovOptions, MarkovOptionsBuilder, MarkovState,
     RemovalEffects, Transition, TransitionMatrix, MAX_HORIZON,
 };

@@ -152,7 +152,7 @@ pub enum RowProblem {
 /// use cocreate_journey::PathData;
 ///
 /// let csv = "path,total_conversions,total_conversion_value,total_null\nad > web,1,10.5,0\nad,x,0,3\n";
-/// let err = PathData::from_csv_reader(csv.as_bytes(), &Default::default()).unwrap_err();
+/// let err = PathData::from_csv_reader(csv.as_bytes()).unwrap_err();
 /// assert_eq!(err.line(), Some(3));
 /// assert_eq!(err.to_string(), "line 3: column \"total_conversions\": \"x\" is not a number");
 /// ```
@@ -237,7 +237,7 @@ impl LoadError {
     /// ```
     /// use cocreate_journey::PathData;
     ///
-    /// let err = PathData::from_csv_reader("nothing,here\n".as_bytes(), &Default::default()).unwrap_err();
+    /// let err = PathData::from_csv_reader("nothing, here\n".as_bytes()).unwrap_err();
     /// assert_eq!(err.line(), Some(1));
     /// ```
     pub fn line(&self) -> Option<u64> {
@@ -270,7 +270,7 @@ pub(crate) fn excerpt(text: &str) -> String {
 /// ```
 /// use cocreate_journey::{describe_load_error, PathData};
 ///
-/// let err = PathData::from_csv_reader("path\n".as_bytes(), &Default::default()).unwrap_err();
+/// let err = PathData::from_csv_reader("path\n".as_bytes()).unwrap_err();
 /// let line = describe_load_error("paths.csv", &err);
 /// assert!(line.starts_with("paths.csv: line 1: the header has no column"));
 /// ```

@@ -8,7 +8,7 @@ use super::error::{excerpt, LoadError, RowProblem};
 use super::intern::{Interner, Key};
 use super::load::{non_negative, text, Header};
 use super::records::{Record, Records};
-use crate::{Outcome, PathData, StageOrder, Timestamp};
+use crate::{OptionsError, Outcome, PathData, StageOrder, Timestamp};
 
 /// The layout of an event-log CSV: column names and the stages it may name.
 ///
@@ -17,19 +17,20 @@ use crate::{Outcome, PathData, StageOrder, Timestamp};
 /// zero).
 ///
 /// ```
-/// use cocreate_journey::{EventFormat, EventLog, Stage, StageOrder};
+/// use cocreate_journey::{EventCsvOptions, EventLog, Stage, StageOrder};
 ///
-/// let format = EventFormat::default()
+/// let options = EventCsvOptions::builder()
 ///     .customer_id("client")
-///     .stages(StageOrder::standard().with(Stage::custom("advocacy", 600)?)?);
+///     .stages(StageOrder::standard().with(Stage::custom("advocacy", 600)?)?)
+///     .build()?;
 /// let csv = "client,timestamp,touchpoint,stage,outcome,value\n\
 ///            A,2024-01-01T00:00:00Z,forum,advocacy,continue,0\n";
-/// let log = EventLog::from_csv_reader(csv.as_bytes(), &format)?;
+/// let log = EventLog::from_csv_str_with(csv, &options)?;
 /// assert_eq!(log.n_events(), 1);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EventFormat {
+pub struct EventCsvOptions {
     customer_id: String,
     timestamp: String,
     touchpoint: String,
@@ -39,9 +40,9 @@ pub struct EventFormat {
     stages: StageOrder,
 }
 
-impl Default for EventFormat {
+impl Default for EventCsvOptions {
     fn default() -> Self {
-        EventFormat {
+        EventCsvOptions {
             customer_id: "customer_id".into(),
             timestamp: "timestamp".into(),
             touchpoint: "touchpoint".into(),
@@ -53,97 +54,213 @@ impl Default for EventFormat {
     }
 }
 
-impl EventFormat {
-    /// Sets the customer-id column.
+/// Builds validated [`EventCsvOptions`].
+///
+/// ```
+/// use cocreate_journey::{EventCsvOptions, OptionsError};
+///
+/// let err = EventCsvOptions::builder().stage("").build().unwrap_err();
+/// assert_eq!(err, OptionsError::EmptyName { option: "stage column" });
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventCsvOptionsBuilder {
+    options: EventCsvOptions,
+}
+
+impl EventCsvOptionsBuilder {
+    /// The customer-id column (default `customer_id`).
     ///
     /// ```
-    /// use cocreate_journey::EventFormat;
+    /// use cocreate_journey::EventCsvOptions;
     ///
-    /// let f = EventFormat::default().customer_id("case");
-    /// # let _ = f;
+    /// assert_eq!(EventCsvOptions::builder().customer_id("x").build()?.customer_id(), "x");
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn customer_id(mut self, name: impl Into<String>) -> Self {
-        self.customer_id = name.into();
+        self.options.customer_id = name.into();
         self
     }
 
-    /// Sets the timestamp column.
+    /// The timestamp column (default `timestamp`).
     ///
     /// ```
-    /// use cocreate_journey::EventFormat;
+    /// use cocreate_journey::EventCsvOptions;
     ///
-    /// let f = EventFormat::default().timestamp("time");
-    /// # let _ = f;
+    /// assert_eq!(EventCsvOptions::builder().timestamp("x").build()?.timestamp(), "x");
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn timestamp(mut self, name: impl Into<String>) -> Self {
-        self.timestamp = name.into();
+        self.options.timestamp = name.into();
         self
     }
 
-    /// Sets the touchpoint column.
+    /// The touchpoint column (default `touchpoint`).
     ///
     /// ```
-    /// use cocreate_journey::EventFormat;
+    /// use cocreate_journey::EventCsvOptions;
     ///
-    /// let f = EventFormat::default().touchpoint("channel");
-    /// # let _ = f;
+    /// assert_eq!(EventCsvOptions::builder().touchpoint("x").build()?.touchpoint(), "x");
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn touchpoint(mut self, name: impl Into<String>) -> Self {
-        self.touchpoint = name.into();
+        self.options.touchpoint = name.into();
         self
     }
 
-    /// Sets the stage column.
+    /// The stage column (default `stage`).
     ///
     /// ```
-    /// use cocreate_journey::EventFormat;
+    /// use cocreate_journey::EventCsvOptions;
     ///
-    /// let f = EventFormat::default().stage("phase");
-    /// # let _ = f;
+    /// assert_eq!(EventCsvOptions::builder().stage("x").build()?.stage(), "x");
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn stage(mut self, name: impl Into<String>) -> Self {
-        self.stage = name.into();
+        self.options.stage = name.into();
         self
     }
 
-    /// Sets the outcome column.
+    /// The outcome column (default `outcome`).
     ///
     /// ```
-    /// use cocreate_journey::EventFormat;
+    /// use cocreate_journey::EventCsvOptions;
     ///
-    /// let f = EventFormat::default().outcome("result");
-    /// # let _ = f;
+    /// assert_eq!(EventCsvOptions::builder().outcome("x").build()?.outcome(), "x");
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn outcome(mut self, name: impl Into<String>) -> Self {
-        self.outcome = name.into();
+        self.options.outcome = name.into();
         self
     }
 
-    /// Sets the value column, or `None` when the log has none.
+    /// The value column, or `None` when the log has none (default `value`).
     ///
     /// ```
-    /// use cocreate_journey::EventFormat;
+    /// use cocreate_journey::EventCsvOptions;
     ///
-    /// let f = EventFormat::default().value(None);
-    /// # let _ = f;
+    /// assert_eq!(EventCsvOptions::builder().value(None).build()?.value(), None);
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn value(mut self, name: Option<&str>) -> Self {
-        self.value = name.map(str::to_owned);
+        self.options.value = name.map(str::to_owned);
         self
     }
 
-    /// Sets the stages the log may name (default: the five standard stages).
+    /// The stages the log may name (default: the five standard stages).
     ///
     /// ```
-    /// use cocreate_journey::{EventFormat, Stage, StageOrder};
+    /// use cocreate_journey::{EventCsvOptions, Stage, StageOrder};
     ///
-    /// let f = EventFormat::default().stages(StageOrder::new(vec![Stage::Awareness, Stage::Purchase])?);
-    /// # let _ = f;
-    /// # Ok::<(), cocreate_journey::StageError>(())
+    /// let stages = StageOrder::new(vec![Stage::Awareness, Stage::Purchase])?;
+    /// assert_eq!(EventCsvOptions::builder().stages(stages).build()?.stages().len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn stages(mut self, stages: StageOrder) -> Self {
-        self.stages = stages;
+        self.options.stages = stages;
         self
+    }
+
+    /// Checks that no column name is empty.
+    ///
+    /// ```
+    /// use cocreate_journey::EventCsvOptions;
+    ///
+    /// assert_eq!(EventCsvOptions::builder().build()?, EventCsvOptions::default());
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
+    /// ```
+    pub fn build(self) -> Result<EventCsvOptions, OptionsError> {
+        let o = &self.options;
+        for (option, name) in [
+            ("customer-id column", Some(&o.customer_id)),
+            ("timestamp column", Some(&o.timestamp)),
+            ("touchpoint column", Some(&o.touchpoint)),
+            ("stage column", Some(&o.stage)),
+            ("outcome column", Some(&o.outcome)),
+            ("value column", o.value.as_ref()),
+        ] {
+            if name.is_some_and(|n| n.trim().is_empty()) {
+                return Err(OptionsError::EmptyName { option });
+            }
+        }
+        Ok(self.options)
+    }
+}
+
+impl EventCsvOptions {
+    /// A builder starting from the default layout.
+    ///
+    /// ```
+    /// use cocreate_journey::EventCsvOptions;
+    ///
+    /// assert!(EventCsvOptions::builder().customer_id("case").build().is_ok());
+    /// ```
+    pub fn builder() -> EventCsvOptionsBuilder {
+        EventCsvOptionsBuilder {
+            options: EventCsvOptions::default(),
+        }
+    }
+
+    /// The customer-id column.
+    ///
+    /// ```
+    /// assert_eq!(cocreate_journey::EventCsvOptions::default().customer_id(), "customer_id");
+    /// ```
+    pub fn customer_id(&self) -> &str {
+        &self.customer_id
+    }
+
+    /// The timestamp column.
+    ///
+    /// ```
+    /// assert_eq!(cocreate_journey::EventCsvOptions::default().timestamp(), "timestamp");
+    /// ```
+    pub fn timestamp(&self) -> &str {
+        &self.timestamp
+    }
+
+    /// The touchpoint column.
+    ///
+    /// ```
+    /// assert_eq!(cocreate_journey::EventCsvOptions::default().touchpoint(), "touchpoint");
+    /// ```
+    pub fn touchpoint(&self) -> &str {
+        &self.touchpoint
+    }
+
+    /// The stage column.
+    ///
+    /// ```
+    /// assert_eq!(cocreate_journey::EventCsvOptions::default().stage(), "stage");
+    /// ```
+    pub fn stage(&self) -> &str {
+        &self.stage
+    }
+
+    /// The outcome column.
+    ///
+    /// ```
+    /// assert_eq!(cocreate_journey::EventCsvOptions::default().outcome(), "outcome");
+    /// ```
+    pub fn outcome(&self) -> &str {
+        &self.outcome
+    }
+
+    /// The value column, if any.
+    ///
+    /// ```
+    /// assert_eq!(cocreate_journey::EventCsvOptions::default().value(), Some("value"));
+    /// ```
+    pub fn value(&self) -> Option<&str> {
+        self.value.as_deref()
+    }
+
+    /// The stages the log may name.
+    ///
+    /// ```
+    /// assert_eq!(cocreate_journey::EventCsvOptions::default().stages().len(), 5);
+    /// ```
+    pub fn stages(&self) -> &StageOrder {
+        &self.stages
     }
 }
 
@@ -369,7 +486,7 @@ impl EventLogBuilder {
 ///            C1,2024-01-30T02:16:57Z,brochure,awareness,continue,0.00\n\
 ///            C1,2024-01-30T22:04:05Z,store,purchase,conversion,223.92\n\
 ///            C2,2024-02-01T10:00:00Z,ad,awareness,drop_off,0.00\n";
-/// let log = EventLog::from_csv_reader(csv.as_bytes(), &Default::default())?;
+/// let log = EventLog::from_csv_reader(csv.as_bytes())?;
 /// assert_eq!((log.n_cases(), log.n_events()), (2, 3));
 /// assert_eq!(log.touchpoints(), ["brochure", "store", "ad"]);
 /// # Ok::<(), cocreate_journey::LoadError>(())
@@ -539,24 +656,42 @@ impl<'a> Case<'a> {
 }
 
 impl EventLog {
-    /// Reads an event log from CSV text with a header row, streaming row by row.
+    /// Reads an event log in the default layout from CSV with a header row, streaming
+    /// row by row (see [`EventLog::from_csv_reader_with`] for other layouts).
     ///
     /// Fields are trimmed. Errors name the line: a missing column, an empty customer id
-    /// or touchpoint, a timestamp that does not parse, a stage not in the format's stage
-    /// order, an unknown outcome, a value that is not a non-negative finite number.
+    /// or touchpoint, a timestamp that does not parse, a stage not in the stage order,
+    /// an unknown outcome, a value that is not a non-negative finite number.
     ///
     /// ```
     /// use cocreate_journey::EventLog;
     ///
     /// let csv = "customer_id,timestamp,touchpoint,stage,outcome,value\n\
     ///            C1,2024-01-30,ad,awareness,bought,0\n";
-    /// let err = EventLog::from_csv_reader(csv.as_bytes(), &Default::default()).unwrap_err();
+    /// let err = EventLog::from_csv_reader(csv.as_bytes()).unwrap_err();
     /// assert_eq!(
     ///     err.to_string(),
     ///     "line 2: outcome \"bought\" is not one of continue, drop_off, conversion, retained, churned"
     /// );
     /// ```
-    pub fn from_csv_reader<R: Read>(input: R, format: &EventFormat) -> Result<Self, LoadError> {
+    pub fn from_csv_reader<R: Read>(input: R) -> Result<Self, LoadError> {
+        EventLog::from_csv_reader_with(input, &EventCsvOptions::default())
+    }
+
+    /// Reads an event log from CSV in the layout `options` describe.
+    ///
+    /// ```
+    /// use cocreate_journey::{EventCsvOptions, EventLog};
+    ///
+    /// let options = EventCsvOptions::builder().value(None).build()?;
+    /// let csv = "customer_id,timestamp,touchpoint,stage,outcome\nC1,2024-01-30,ad,awareness,continue\n";
+    /// assert_eq!(EventLog::from_csv_reader_with(csv.as_bytes(), &options)?.n_events(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_csv_reader_with<R: Read>(
+        input: R,
+        format: &EventCsvOptions,
+    ) -> Result<Self, LoadError> {
         let mut records = Records::new(input);
         let header = Header::read(&mut records)?;
         let cols = [
@@ -589,17 +724,59 @@ impl EventLog {
         Ok(builder.build())
     }
 
-    /// Reads an event log from a CSV file (see [`EventLog::from_csv_reader`]). A
-    /// directory is refused as one.
+    /// Reads an event log in the default layout from a CSV file (see
+    /// [`EventLog::from_csv_reader`]). A directory is refused as one.
     ///
     /// ```
     /// use cocreate_journey::{EventLog, LoadError};
     ///
-    /// let err = EventLog::from_csv_path("no/such/events.csv", &Default::default()).unwrap_err();
+    /// let err = EventLog::from_csv_path("no/such/events.csv").unwrap_err();
     /// assert!(matches!(err, LoadError::Io { .. }));
     /// ```
-    pub fn from_csv_path(path: impl AsRef<Path>, format: &EventFormat) -> Result<Self, LoadError> {
-        EventLog::from_csv_reader(super::paths::open(path.as_ref())?, format)
+    pub fn from_csv_path(path: impl AsRef<Path>) -> Result<Self, LoadError> {
+        EventLog::from_csv_path_with(path, &EventCsvOptions::default())
+    }
+
+    /// Reads an event log from a CSV file in the layout `options` describe.
+    ///
+    /// ```
+    /// use cocreate_journey::{EventCsvOptions, EventLog, LoadError};
+    ///
+    /// let err = EventLog::from_csv_path_with("no/such/events.csv", &EventCsvOptions::default());
+    /// assert!(matches!(err, Err(LoadError::Io { .. })));
+    /// ```
+    pub fn from_csv_path_with(
+        path: impl AsRef<Path>,
+        options: &EventCsvOptions,
+    ) -> Result<Self, LoadError> {
+        EventLog::from_csv_reader_with(super::paths::open(path.as_ref())?, options)
+    }
+
+    /// Reads an event log in the default layout from CSV text.
+    ///
+    /// ```
+    /// use cocreate_journey::EventLog;
+    ///
+    /// let csv = "customer_id,timestamp,touchpoint,stage,outcome,value\nC1,2024-01-30,ad,awareness,continue,0\n";
+    /// assert_eq!(EventLog::from_csv_str(csv)?.n_cases(), 1);
+    /// # Ok::<(), cocreate_journey::LoadError>(())
+    /// ```
+    pub fn from_csv_str(text: &str) -> Result<Self, LoadError> {
+        EventLog::from_csv_reader(text.as_bytes())
+    }
+
+    /// Reads an event log from CSV text in the layout `options` describe.
+    ///
+    /// ```
+    /// use cocreate_journey::{EventCsvOptions, EventLog};
+    ///
+    /// let options = EventCsvOptions::builder().customer_id("case").build()?;
+    /// let csv = "case,timestamp,touchpoint,stage,outcome,value\nC1,2024-01-30,ad,awareness,continue,0\n";
+    /// assert_eq!(EventLog::from_csv_str_with(csv, &options)?.n_cases(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_csv_str_with(text: &str, options: &EventCsvOptions) -> Result<Self, LoadError> {
+        EventLog::from_csv_reader_with(text.as_bytes(), options)
     }
 
     /// Number of cases (customers).
@@ -837,7 +1014,7 @@ fn read_event(
     recent: &mut Recent,
     record: &Record<'_>,
     header: &Header,
-    format: &EventFormat,
+    format: &EventCsvOptions,
     [c_id, c_time, c_tp, c_stage, c_outcome]: [usize; 5],
     value_col: Option<usize>,
 ) -> Result<(), RowProblem> {
@@ -1039,7 +1216,7 @@ mod tests {
                     want_err = Some((i as u64 + 2, p));
                 }
             }
-            let got = EventLog::from_csv_reader(csv.as_bytes(), &EventFormat::default());
+            let got = EventLog::from_csv_reader(csv.as_bytes());
             match (got, want_err) {
                 (Ok(log), None) => {
                     prop_assert_eq!(log, want.build());

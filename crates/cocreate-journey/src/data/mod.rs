@@ -10,5 +10,8 @@ pub(crate) mod records;
 mod swar;
 
 pub use error::{describe_load_error, LoadError, RowProblem};
-pub use events::{Case, EventFormat, EventLog, EventLogBuilder};
-pub use paths::{PathColumns, PathData, PathRef, PathTotals, MAX_CHANNELS, MAX_PATH_TOUCHPOINTS};
+pub use events::{Case, EventCsvOptions, EventCsvOptionsBuilder, EventLog, EventLogBuilder};
+pub use paths::{
+    PathCsvOptions, PathCsvOptionsBuilder, PathData, PathRef, PathTotals, MAX_CHANNELS,
+    MAX_PATH_TOUCHPOINTS,
+};

@@ -9,25 +9,26 @@ use super::intern::Interner;
 use super::load::{non_negative, Header};
 use super::records::{Record, Records};
 use super::swar;
-use crate::ParamError;
+use crate::OptionsError;
 
-/// Names of the columns of a path CSV, and the separator between touchpoints.
+/// How a path CSV is laid out: the names of its columns and the separator between
+/// touchpoints.
 ///
 /// The default is ChannelAttribution's layout: `path`, `total_conversions`,
 /// `total_conversion_value`, `total_null`, with `>` between touchpoints. Set the value
 /// or null column to `None` when the file has none (values and nulls are then zero).
 ///
 /// ```
-/// use cocreate_journey::{PathColumns, PathData};
+/// use cocreate_journey::{PathCsvOptions, PathData};
 ///
-/// let columns = PathColumns::default().value(None).nulls(Some("lost"));
+/// let options = PathCsvOptions::builder().value(None).nulls(Some("lost")).build()?;
 /// let csv = "path,total_conversions,lost\nad > store,2,1\n";
-/// let data = PathData::from_csv_reader(csv.as_bytes(), &columns)?;
+/// let data = PathData::from_csv_str_with(csv, &options)?;
 /// assert_eq!(data.totals().nulls, 1.0);
-/// # Ok::<(), cocreate_journey::LoadError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PathColumns {
+pub struct PathCsvOptions {
     path: String,
     conversions: String,
     value: Option<String>,
@@ -35,9 +36,9 @@ pub struct PathColumns {
     separator: u8,
 }
 
-impl Default for PathColumns {
+impl Default for PathCsvOptions {
     fn default() -> Self {
-        PathColumns {
+        PathCsvOptions {
             path: "path".into(),
             conversions: "total_conversions".into(),
             value: Some("total_conversion_value".into()),
@@ -47,84 +48,186 @@ impl Default for PathColumns {
     }
 }
 
-impl PathColumns {
-    /// Sets the name of the path column.
+/// Builds validated [`PathCsvOptions`].
+///
+/// ```
+/// use cocreate_journey::PathCsvOptions;
+///
+/// let o = PathCsvOptions::builder().path("journey").conversions("conv").build()?;
+/// assert_eq!((o.path(), o.conversions()), ("journey", "conv"));
+/// # Ok::<(), cocreate_journey::OptionsError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathCsvOptionsBuilder {
+    options: PathCsvOptions,
+    separator: char,
+}
+
+impl PathCsvOptionsBuilder {
+    /// The name of the path column (default `path`).
     ///
     /// ```
-    /// use cocreate_journey::PathColumns;
+    /// use cocreate_journey::PathCsvOptions;
     ///
-    /// let c = PathColumns::default().path("journey");
-    /// # let _ = c;
+    /// assert_eq!(PathCsvOptions::builder().path("journey").build()?.path(), "journey");
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn path(mut self, name: impl Into<String>) -> Self {
-        self.path = name.into();
+        self.options.path = name.into();
         self
     }
 
-    /// Sets the name of the conversions column.
+    /// The name of the conversions column (default `total_conversions`).
     ///
     /// ```
-    /// use cocreate_journey::PathColumns;
+    /// use cocreate_journey::PathCsvOptions;
     ///
-    /// let c = PathColumns::default().conversions("conv");
-    /// # let _ = c;
+    /// assert_eq!(PathCsvOptions::builder().conversions("conv").build()?.conversions(), "conv");
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn conversions(mut self, name: impl Into<String>) -> Self {
-        self.conversions = name.into();
+        self.options.conversions = name.into();
         self
     }
 
-    /// Sets the name of the conversion-value column, or `None` for no values.
+    /// The name of the conversion-value column, or `None` for no values (default
+    /// `total_conversion_value`).
     ///
     /// ```
-    /// use cocreate_journey::PathColumns;
+    /// use cocreate_journey::PathCsvOptions;
     ///
-    /// let c = PathColumns::default().value(Some("revenue"));
-    /// # let _ = c;
+    /// assert_eq!(PathCsvOptions::builder().value(Some("revenue")).build()?.value(), Some("revenue"));
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn value(mut self, name: Option<&str>) -> Self {
-        self.value = name.map(str::to_owned);
+        self.options.value = name.map(str::to_owned);
         self
     }
 
-    /// Sets the name of the null (non-conversion) column, or `None` for no nulls.
+    /// The name of the null (non-conversion) column, or `None` for no nulls (default
+    /// `total_null`).
     ///
     /// ```
-    /// use cocreate_journey::PathColumns;
+    /// use cocreate_journey::PathCsvOptions;
     ///
-    /// let c = PathColumns::default().nulls(None);
-    /// # let _ = c;
+    /// assert_eq!(PathCsvOptions::builder().nulls(None).build()?.nulls(), None);
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn nulls(mut self, name: Option<&str>) -> Self {
-        self.nulls = name.map(str::to_owned);
+        self.options.nulls = name.map(str::to_owned);
         self
     }
 
-    /// Sets the separator between touchpoints: an ASCII character other than a comma, a
+    /// The separator between touchpoints: an ASCII character other than a comma, a
     /// quote or a line break (default `>`).
     ///
     /// ```
-    /// use cocreate_journey::{PathColumns, PathData};
+    /// use cocreate_journey::{PathCsvOptions, PathData};
     ///
-    /// assert!(PathColumns::default().separator('→').is_err());
-    /// let columns = PathColumns::default().separator('|')?;
+    /// assert!(PathCsvOptions::builder().separator('→').build().is_err());
+    /// let options = PathCsvOptions::builder().separator('|').build()?;
     /// let csv = "path,total_conversions,total_conversion_value,total_null\nad|store,1,5,0\n";
-    /// let data = PathData::from_csv_reader(csv.as_bytes(), &columns)?;
+    /// let data = PathData::from_csv_str_with(csv, &options)?;
     /// assert_eq!(data.channels(), ["ad", "store"]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn separator(mut self, separator: char) -> Result<Self, ParamError> {
-        match u8::try_from(separator) {
-            Ok(b) if b.is_ascii() && !matches!(b, b',' | b'"' | b'\n' | b'\r') => {
-                self.separator = b;
-                Ok(self)
+    pub fn separator(mut self, separator: char) -> Self {
+        self.separator = separator;
+        self
+    }
+
+    /// Checks the options.
+    ///
+    /// ```
+    /// use cocreate_journey::{OptionsError, PathCsvOptions};
+    ///
+    /// let err = PathCsvOptions::builder().separator(',').build().unwrap_err();
+    /// assert_eq!(err, OptionsError::Separator { found: ',' });
+    /// ```
+    pub fn build(self) -> Result<PathCsvOptions, OptionsError> {
+        let mut options = self.options;
+        for (option, name) in [
+            ("path column", Some(&options.path)),
+            ("conversions column", Some(&options.conversions)),
+            ("value column", options.value.as_ref()),
+            ("null column", options.nulls.as_ref()),
+        ] {
+            if name.is_some_and(|n| n.trim().is_empty()) {
+                return Err(OptionsError::EmptyName { option });
             }
-            _ => Err(ParamError::new(
-                "path separator",
-                "an ASCII character other than a comma, a quote or a line break",
-                format!("{separator:?}"),
-            )),
         }
+        options.separator = match u8::try_from(self.separator) {
+            Ok(b) if b.is_ascii() && !matches!(b, b',' | b'"' | b'\n' | b'\r') => b,
+            _ => {
+                return Err(OptionsError::Separator {
+                    found: self.separator,
+                })
+            }
+        };
+        Ok(options)
+    }
+}
+
+impl PathCsvOptions {
+    /// A builder starting from ChannelAttribution's layout.
+    ///
+    /// ```
+    /// use cocreate_journey::PathCsvOptions;
+    ///
+    /// assert_eq!(PathCsvOptions::builder().build()?, PathCsvOptions::default());
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
+    /// ```
+    pub fn builder() -> PathCsvOptionsBuilder {
+        PathCsvOptionsBuilder {
+            options: PathCsvOptions::default(),
+            separator: '>',
+        }
+    }
+
+    /// The name of the path column.
+    ///
+    /// ```
+    /// assert_eq!(cocreate_journey::PathCsvOptions::default().path(), "path");
+    /// ```
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The name of the conversions column.
+    ///
+    /// ```
+    /// assert_eq!(cocreate_journey::PathCsvOptions::default().conversions(), "total_conversions");
+    /// ```
+    pub fn conversions(&self) -> &str {
+        &self.conversions
+    }
+
+    /// The name of the conversion-value column, if any.
+    ///
+    /// ```
+    /// let o = cocreate_journey::PathCsvOptions::default();
+    /// assert_eq!(o.value(), Some("total_conversion_value"));
+    /// ```
+    pub fn value(&self) -> Option<&str> {
+        self.value.as_deref()
+    }
+
+    /// The name of the null column, if any.
+    ///
+    /// ```
+    /// assert_eq!(cocreate_journey::PathCsvOptions::default().nulls(), Some("total_null"));
+    /// ```
+    pub fn nulls(&self) -> Option<&str> {
+        self.nulls.as_deref()
+    }
+
+    /// The separator between touchpoints.
+    ///
+    /// ```
+    /// assert_eq!(cocreate_journey::PathCsvOptions::default().separator(), '>');
+    /// ```
+    pub fn separator(&self) -> char {
+        char::from(self.separator)
     }
 }
 
@@ -209,7 +312,7 @@ pub struct PathTotals {
 /// let csv = "path,total_conversions,total_conversion_value,total_null\n\
 ///            ad > website > store,2,150.5,5\n\
 ///            \"call center\",0,0,3\n";
-/// let data = PathData::from_csv_reader(csv.as_bytes(), &Default::default())?;
+/// let data = PathData::from_csv_reader(csv.as_bytes())?;
 /// assert_eq!(data.channels(), ["ad", "website", "store", "call center"]);
 /// assert_eq!(data.totals().conversions, 2.0);
 /// # Ok::<(), cocreate_journey::LoadError>(())
@@ -422,7 +525,8 @@ impl PathData {
         Ok(())
     }
 
-    /// Reads paths from CSV text with a header row, streaming row by row.
+    /// Reads paths in ChannelAttribution's layout from CSV with a header row,
+    /// streaming row by row (see [`PathData::from_csv_reader_with`] for other layouts).
     ///
     /// Errors name the line: a missing column, a field that is not a non-negative finite
     /// number, value without conversions, a row of the wrong length, malformed CSV.
@@ -431,10 +535,28 @@ impl PathData {
     /// use cocreate_journey::PathData;
     ///
     /// let csv = "path,total_conversions,total_conversion_value,total_null\nad,0,0,-2\n";
-    /// let err = PathData::from_csv_reader(csv.as_bytes(), &Default::default()).unwrap_err();
+    /// let err = PathData::from_csv_reader(csv.as_bytes()).unwrap_err();
     /// assert_eq!(err.to_string(), "line 2: column \"total_null\" is -2, but counts and values cannot be negative");
     /// ```
-    pub fn from_csv_reader<R: Read>(input: R, columns: &PathColumns) -> Result<Self, LoadError> {
+    pub fn from_csv_reader<R: Read>(input: R) -> Result<Self, LoadError> {
+        PathData::from_csv_reader_with(input, &PathCsvOptions::default())
+    }
+
+    /// Reads paths from CSV in the layout `options` describe, streaming row by row.
+    ///
+    /// ```
+    /// use cocreate_journey::{PathCsvOptions, PathData};
+    ///
+    /// let options = PathCsvOptions::builder().path("journey").nulls(None).build()?;
+    /// let csv = "journey,total_conversions,total_conversion_value\nad > web,2,30\n";
+    /// let data = PathData::from_csv_reader_with(csv.as_bytes(), &options)?;
+    /// assert_eq!(data.totals().conversions, 2.0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_csv_reader_with<R: Read>(
+        input: R,
+        columns: &PathCsvOptions,
+    ) -> Result<Self, LoadError> {
         let mut records = Records::new(input);
         let header = Header::read(&mut records)?;
         let path_col = header.find(&columns.path)?;
@@ -474,7 +596,7 @@ impl PathData {
         record: &Record<'_>,
         header: &Header,
         sep: u8,
-        columns: &PathColumns,
+        columns: &PathCsvOptions,
         [path_col, conv_col]: [usize; 2],
         value_col: Option<usize>,
         null_col: Option<usize>,
@@ -584,17 +706,59 @@ impl PathData {
         Ok(())
     }
 
-    /// Reads paths from a CSV file (see [`PathData::from_csv_reader`]). A directory is
-    /// refused as one.
+    /// Reads paths in ChannelAttribution's layout from a CSV file (see
+    /// [`PathData::from_csv_reader`]). A directory is refused as one.
     ///
     /// ```
     /// use cocreate_journey::{LoadError, PathData};
     ///
-    /// let err = PathData::from_csv_path("no/such/file.csv", &Default::default()).unwrap_err();
+    /// let err = PathData::from_csv_path("no/such/file.csv").unwrap_err();
     /// assert!(matches!(err, LoadError::Io { .. }));
     /// ```
-    pub fn from_csv_path(path: impl AsRef<Path>, columns: &PathColumns) -> Result<Self, LoadError> {
-        PathData::from_csv_reader(open(path.as_ref())?, columns)
+    pub fn from_csv_path(path: impl AsRef<Path>) -> Result<Self, LoadError> {
+        PathData::from_csv_path_with(path, &PathCsvOptions::default())
+    }
+
+    /// Reads paths from a CSV file in the layout `options` describe.
+    ///
+    /// ```
+    /// use cocreate_journey::{LoadError, PathCsvOptions, PathData};
+    ///
+    /// let err = PathData::from_csv_path_with("no/such/file.csv", &PathCsvOptions::default());
+    /// assert!(matches!(err, Err(LoadError::Io { .. })));
+    /// ```
+    pub fn from_csv_path_with(
+        path: impl AsRef<Path>,
+        options: &PathCsvOptions,
+    ) -> Result<Self, LoadError> {
+        PathData::from_csv_reader_with(open(path.as_ref())?, options)
+    }
+
+    /// Reads paths in ChannelAttribution's layout from CSV text.
+    ///
+    /// ```
+    /// use cocreate_journey::PathData;
+    ///
+    /// let data = PathData::from_csv_str("path,total_conversions,total_conversion_value,total_null\nad,1,10,2\n")?;
+    /// assert_eq!(data.n_rows(), 1);
+    /// # Ok::<(), cocreate_journey::LoadError>(())
+    /// ```
+    pub fn from_csv_str(text: &str) -> Result<Self, LoadError> {
+        PathData::from_csv_reader(text.as_bytes())
+    }
+
+    /// Reads paths from CSV text in the layout `options` describe.
+    ///
+    /// ```
+    /// use cocreate_journey::{PathCsvOptions, PathData};
+    ///
+    /// let options = PathCsvOptions::builder().value(None).nulls(None).build()?;
+    /// let data = PathData::from_csv_str_with("path,total_conversions\nad > web,3\n", &options)?;
+    /// assert_eq!(data.totals().conversions, 3.0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_csv_str_with(text: &str, options: &PathCsvOptions) -> Result<Self, LoadError> {
+        PathData::from_csv_reader_with(text.as_bytes(), options)
     }
 
     /// The channel names by id, in order of first appearance.
@@ -693,7 +857,7 @@ mod tests {
     #[test]
     fn rejects_value_without_conversions_and_ragged_rows() {
         let csv = "path,total_conversions,total_conversion_value,total_null\nad,0,5,1\n";
-        let err = PathData::from_csv_reader(csv.as_bytes(), &PathColumns::default()).unwrap_err();
+        let err = PathData::from_csv_reader(csv.as_bytes()).unwrap_err();
         assert!(matches!(
             err,
             LoadError::Row {
@@ -702,7 +866,7 @@ mod tests {
             }
         ));
         let csv = "path,total_conversions,total_conversion_value,total_null\nad,0,0\n";
-        let err = PathData::from_csv_reader(csv.as_bytes(), &PathColumns::default()).unwrap_err();
+        let err = PathData::from_csv_reader(csv.as_bytes()).unwrap_err();
         assert_eq!(err.line(), Some(2));
         assert!(err.to_string().contains("3 fields"), "{err}");
     }
@@ -711,7 +875,7 @@ mod tests {
     fn reads_fractional_counts_and_names_with_spaces() {
         let csv = "path,total_conversions,total_conversion_value,total_null\n\
                    \"call center > web shop\",0.5,12.25,1.5\n";
-        let data = PathData::from_csv_reader(csv.as_bytes(), &PathColumns::default()).unwrap();
+        let data = PathData::from_csv_reader(csv.as_bytes()).unwrap();
         assert_eq!(data.channels(), ["call center", "web shop"]);
         let row = data.rows().next().unwrap();
         assert_eq!((row.conversions, row.value, row.nulls), (0.5, 12.25, 1.5));
@@ -733,7 +897,7 @@ mod tests {
                 csv.push_str(&format!("{p},1,2,3\n"));
                 want.push_path(p, 1.0, 2.0, 3.0).unwrap();
             }
-            let got = PathData::from_csv_reader(csv.as_bytes(), &PathColumns::default()).unwrap();
+            let got = PathData::from_csv_reader(csv.as_bytes()).unwrap();
             proptest::prop_assert_eq!(got.channels(), want.channels());
             let ids = |d: &PathData| d.rows().map(|r| r.channels.to_vec()).collect::<Vec<_>>();
             proptest::prop_assert_eq!(ids(&got), ids(&want));
@@ -745,8 +909,7 @@ mod tests {
         for bad in ["NaN", "inf", "-inf", "1e400"] {
             let csv =
                 format!("path,total_conversions,total_conversion_value,total_null\nad,{bad},0,1\n");
-            let err =
-                PathData::from_csv_reader(csv.as_bytes(), &PathColumns::default()).unwrap_err();
+            let err = PathData::from_csv_reader(csv.as_bytes()).unwrap_err();
             assert_eq!(err.line(), Some(2), "{bad}");
         }
     }

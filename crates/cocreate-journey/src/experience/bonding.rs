@@ -1,6 +1,6 @@
 //! Bonding: whether the customer is likely to become attached and tell others.
 
-use crate::params::{within, ParamError};
+use crate::options::{within, OptionsError};
 use crate::{BondingAttribute, BondingRatings, Journey, ResponseRange};
 
 /// The rule that turns bonding ratings into an attachment verdict and an advocacy flag.
@@ -21,7 +21,7 @@ use crate::{BondingAttribute, BondingRatings, Journey, ResponseRange};
 /// let rule = BondingRule::builder().required_met(3).advocacy_at(0.8).build()?;
 /// assert_eq!(rule.required_met(), 3);
 /// assert!(BondingRule::builder().required_met(5).build().is_err());
-/// # Ok::<(), cocreate_journey::ParamError>(())
+/// # Ok::<(), cocreate_journey::OptionsError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -48,7 +48,7 @@ impl Default for BondingRule {
 ///
 /// let rule = BondingRule::builder().met_above(0.6).build()?;
 /// assert_eq!(rule.met_above(), 0.6);
-/// # Ok::<(), cocreate_journey::ParamError>(())
+/// # Ok::<(), cocreate_journey::OptionsError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BondingRuleBuilder {
@@ -99,24 +99,24 @@ impl BondingRuleBuilder {
     /// use cocreate_journey::BondingRule;
     ///
     /// assert_eq!(BondingRule::builder().build()?, BondingRule::default());
-    /// # Ok::<(), cocreate_journey::ParamError>(())
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
-    pub fn build(self) -> Result<BondingRule, ParamError> {
+    pub fn build(self) -> Result<BondingRule, OptionsError> {
         let r = self.rule;
         within("met threshold", "a number in [0, 1)", r.met_above, 0.0, 1.0)?;
         if r.met_above >= 1.0 {
-            return Err(ParamError::new(
-                "met threshold",
-                "a number in [0, 1)",
-                r.met_above,
-            ));
+            return Err(OptionsError::Number {
+                option: "met threshold",
+                requirement: "a number in [0, 1)",
+                value: r.met_above,
+            });
         }
         if !(1..=4).contains(&r.required_met) {
-            return Err(ParamError::new(
-                "number of attributes required",
-                "between 1 and 4",
-                r.required_met,
-            ));
+            return Err(OptionsError::Count {
+                option: "number of attributes required",
+                requirement: "between 1 and 4",
+                value: r.required_met,
+            });
         }
         within(
             "advocacy threshold",
@@ -192,16 +192,22 @@ pub struct Bonding {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("rating set {position}: the {attribute} rating {value} lies outside the scale {scale}")]
-pub struct BondingError {
-    /// 1-based position of the rating set.
-    pub position: usize,
-    /// The attribute.
-    pub attribute: BondingAttribute,
-    /// The value.
-    pub value: f64,
-    /// The scale.
-    pub scale: ResponseRange,
+#[non_exhaustive]
+pub enum BondingError {
+    /// A rating lies outside the scale or is not a finite number.
+    #[error(
+        "rating set {position}: the {attribute} rating {value} lies outside the scale {scale}"
+    )]
+    OutOfScale {
+        /// 1-based position of the rating set.
+        position: usize,
+        /// The attribute.
+        attribute: BondingAttribute,
+        /// The value.
+        value: f64,
+        /// The scale.
+        scale: ResponseRange,
+    },
 }
 
 impl BondingRule {
@@ -211,7 +217,7 @@ impl BondingRule {
     /// use cocreate_journey::BondingRule;
     ///
     /// assert_eq!(BondingRule::builder().build()?.required_met(), 4);
-    /// # Ok::<(), cocreate_journey::ParamError>(())
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn builder() -> BondingRuleBuilder {
         BondingRuleBuilder {
@@ -272,7 +278,7 @@ impl BondingRule {
         for (i, set) in ratings.iter().enumerate() {
             for attribute in BondingAttribute::ALL {
                 if let Some(value) = set.get(attribute).filter(|v| !scale.spans(*v)) {
-                    return Err(BondingError {
+                    return Err(BondingError::OutOfScale {
                         position: i + 1,
                         attribute,
                         value,

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::params::{at_least, ParamError};
+use crate::options::{at_least, OptionsError};
 use crate::{Experience, Journey};
 
 /// The tolerance τ ≥ 0 within which a disconfirmation counts as *confirmed*.
@@ -17,7 +17,7 @@ use crate::{Experience, Journey};
 /// assert_eq!(tau.classify(-1.0), DisconfirmationClass::Negative);
 /// assert_eq!(tau.classify(0.5), DisconfirmationClass::Confirmed);
 /// assert_eq!(tau.classify(0.75), DisconfirmationClass::Positive);
-/// # Ok::<(), cocreate_journey::ParamError>(())
+/// # Ok::<(), cocreate_journey::OptionsError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -32,7 +32,7 @@ impl Tolerance {
     /// assert!(Tolerance::new(0.0).is_ok());
     /// assert!(Tolerance::new(f64::NAN).is_err());
     /// ```
-    pub fn new(tau: f64) -> Result<Self, ParamError> {
+    pub fn new(tau: f64) -> Result<Self, OptionsError> {
         at_least("tolerance", "a finite number ≥ 0", tau, 0.0).map(Tolerance)
     }
 
@@ -42,7 +42,7 @@ impl Tolerance {
     /// use cocreate_journey::Tolerance;
     ///
     /// assert_eq!(Tolerance::new(0.25)?.value(), 0.25);
-    /// # Ok::<(), cocreate_journey::ParamError>(())
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn value(self) -> f64 {
         self.0
@@ -54,7 +54,7 @@ impl Tolerance {
     /// use cocreate_journey::{DisconfirmationClass, Tolerance};
     ///
     /// assert_eq!(Tolerance::new(0.0)?.classify(0.0), DisconfirmationClass::Confirmed);
-    /// # Ok::<(), cocreate_journey::ParamError>(())
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn classify(self, d: f64) -> DisconfirmationClass {
         if d > self.0 {

@@ -16,8 +16,10 @@ pub use bonding::{AttributeStanding, Bonding, BondingError, BondingRule, Bonding
 pub use disconfirmation::{
     Disconfirmation, DisconfirmationClass, EncounterDisconfirmation, Tolerance,
 };
-pub use moments::{MomentOfTruth, MomentParams, MomentReason, MomentsOfTruth};
+pub use moments::{
+    MomentOfTruth, MomentOptions, MomentOptionsBuilder, MomentReason, MomentsOfTruth,
+};
 pub use reflection::{
-    peak_end, Memory, MixedValence, Moment, PeakEndParams, PeakEndParamsBuilder, Reflection,
-    ReflectionError, ReflectionParams, Valence,
+    peak_end, Memory, MixedValence, Moment, PeakEndOptions, PeakEndOptionsBuilder, Reflection,
+    ReflectionError, ReflectionOptions, ReflectionOptionsBuilder, Valence,
 };

@@ -1,7 +1,7 @@
 //! Reflection: the remembered experience by the peak–end rule, and the expectation the
 //! customer carries into the next journey.
 
-use crate::params::{at_least, within, ParamError};
+use crate::options::{at_least, required, within, OptionsError};
 use crate::{Experience, Journey};
 
 /// How to pick the peak of an episode that has both good and bad moments.
@@ -10,11 +10,11 @@ use crate::{Experience, Journey};
 /// is the most extreme moment, and both options agree.
 ///
 /// ```
-/// use cocreate_journey::{peak_end, MixedValence, PeakEndParams};
+/// use cocreate_journey::{peak_end, MixedValence, PeakEndOptions};
 ///
 /// let mixed = [6.0, 1.0, 5.0]; // neutral point 4: one good, one bad, one good moment
-/// let largest = PeakEndParams::default();
-/// let separate = PeakEndParams::builder().mixed_valence(MixedValence::SeparatePeaks).build()?;
+/// let largest = PeakEndOptions::default();
+/// let separate = PeakEndOptions::builder().mixed_valence(MixedValence::SeparatePeaks).build()?;
 /// assert_eq!(peak_end(&mixed, 4.0, &largest)?.peak_term, 1.0); // |1 - 4| > |6 - 4|
 /// assert_eq!(peak_end(&mixed, 4.0, &separate)?.peak_term, 3.5); // (6 + 1) / 2
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -41,25 +41,25 @@ pub enum MixedValence {
 /// deliberately not an input (duration neglect).
 ///
 /// ```
-/// use cocreate_journey::PeakEndParams;
+/// use cocreate_journey::PeakEndOptions;
 ///
-/// let p = PeakEndParams::builder().weights(0.4, 0.4, 0.2).build()?;
+/// let p = PeakEndOptions::builder().weights(0.4, 0.4, 0.2).build()?;
 /// assert_eq!(p.weights(), (0.4, 0.4, 0.2));
-/// assert!(PeakEndParams::builder().weights(0.5, 0.6, 0.0).build().is_err());
-/// # Ok::<(), cocreate_journey::ParamError>(())
+/// assert!(PeakEndOptions::builder().weights(0.5, 0.6, 0.0).build().is_err());
+/// # Ok::<(), cocreate_journey::OptionsError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct PeakEndParams {
+pub struct PeakEndOptions {
     peak: f64,
     end: f64,
     mean: f64,
     mixed: MixedValence,
 }
 
-impl Default for PeakEndParams {
+impl Default for PeakEndOptions {
     fn default() -> Self {
-        PeakEndParams {
+        PeakEndOptions {
             peak: 0.5,
             end: 0.5,
             mean: 0.0,
@@ -68,27 +68,27 @@ impl Default for PeakEndParams {
     }
 }
 
-impl PeakEndParams {
+impl PeakEndOptions {
     /// A builder starting from the default.
     ///
     /// ```
-    /// use cocreate_journey::PeakEndParams;
+    /// use cocreate_journey::PeakEndOptions;
     ///
-    /// assert_eq!(PeakEndParams::builder().build()?, PeakEndParams::default());
-    /// # Ok::<(), cocreate_journey::ParamError>(())
+    /// assert_eq!(PeakEndOptions::builder().build()?, PeakEndOptions::default());
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
-    pub fn builder() -> PeakEndParamsBuilder {
-        PeakEndParamsBuilder {
-            params: PeakEndParams::default(),
+    pub fn builder() -> PeakEndOptionsBuilder {
+        PeakEndOptionsBuilder {
+            options: PeakEndOptions::default(),
         }
     }
 
     /// The weights (peak, end, mean).
     ///
     /// ```
-    /// use cocreate_journey::PeakEndParams;
+    /// use cocreate_journey::PeakEndOptions;
     ///
-    /// assert_eq!(PeakEndParams::default().weights(), (0.5, 0.5, 0.0));
+    /// assert_eq!(PeakEndOptions::default().weights(), (0.5, 0.5, 0.0));
     /// ```
     pub fn weights(&self) -> (f64, f64, f64) {
         (self.peak, self.end, self.mean)
@@ -97,77 +97,77 @@ impl PeakEndParams {
     /// The rule for mixed-valence episodes.
     ///
     /// ```
-    /// use cocreate_journey::{MixedValence, PeakEndParams};
+    /// use cocreate_journey::{MixedValence, PeakEndOptions};
     ///
-    /// assert_eq!(PeakEndParams::default().mixed_valence(), MixedValence::LargestMagnitude);
+    /// assert_eq!(PeakEndOptions::default().mixed_valence(), MixedValence::LargestMagnitude);
     /// ```
     pub fn mixed_valence(&self) -> MixedValence {
         self.mixed
     }
 }
 
-/// Builds validated [`PeakEndParams`].
+/// Builds validated [`PeakEndOptions`].
 ///
 /// ```
-/// use cocreate_journey::{MixedValence, PeakEndParams};
+/// use cocreate_journey::{MixedValence, PeakEndOptions};
 ///
-/// let p = PeakEndParams::builder().mixed_valence(MixedValence::SeparatePeaks).build()?;
+/// let p = PeakEndOptions::builder().mixed_valence(MixedValence::SeparatePeaks).build()?;
 /// assert_eq!(p.mixed_valence(), MixedValence::SeparatePeaks);
-/// # Ok::<(), cocreate_journey::ParamError>(())
+/// # Ok::<(), cocreate_journey::OptionsError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct PeakEndParamsBuilder {
-    params: PeakEndParams,
+pub struct PeakEndOptionsBuilder {
+    options: PeakEndOptions,
 }
 
-impl PeakEndParamsBuilder {
+impl PeakEndOptionsBuilder {
     /// Sets the weights of the peak, the end and the mean.
     ///
     /// ```
-    /// use cocreate_journey::PeakEndParams;
+    /// use cocreate_journey::PeakEndOptions;
     ///
-    /// assert!(PeakEndParams::builder().weights(1.0, 0.0, 0.0).build().is_ok());
+    /// assert!(PeakEndOptions::builder().weights(1.0, 0.0, 0.0).build().is_ok());
     /// ```
     pub fn weights(mut self, peak: f64, end: f64, mean: f64) -> Self {
-        self.params.peak = peak;
-        self.params.end = end;
-        self.params.mean = mean;
+        self.options.peak = peak;
+        self.options.end = end;
+        self.options.mean = mean;
         self
     }
 
     /// Sets the rule for mixed-valence episodes.
     ///
     /// ```
-    /// use cocreate_journey::{MixedValence, PeakEndParams};
+    /// use cocreate_journey::{MixedValence, PeakEndOptions};
     ///
-    /// let b = PeakEndParams::builder().mixed_valence(MixedValence::SeparatePeaks);
+    /// let b = PeakEndOptions::builder().mixed_valence(MixedValence::SeparatePeaks);
     /// assert!(b.build().is_ok());
     /// ```
     pub fn mixed_valence(mut self, rule: MixedValence) -> Self {
-        self.params.mixed = rule;
+        self.options.mixed = rule;
         self
     }
 
     /// Checks the weights and returns the options.
     ///
     /// ```
-    /// use cocreate_journey::PeakEndParams;
+    /// use cocreate_journey::{OptionsError, PeakEndOptions};
     ///
-    /// let err = PeakEndParams::builder().weights(-0.5, 1.5, 0.0).build().unwrap_err();
-    /// assert_eq!(err.name, "peak weight");
+    /// let err = PeakEndOptions::builder().weights(-0.5, 1.5, 0.0).build().unwrap_err();
+    /// assert!(matches!(err, OptionsError::Number { option: "peak weight", .. }));
     /// ```
-    pub fn build(self) -> Result<PeakEndParams, ParamError> {
-        let p = self.params;
+    pub fn build(self) -> Result<PeakEndOptions, OptionsError> {
+        let p = self.options;
         at_least("peak weight", "a finite number ≥ 0", p.peak, 0.0)?;
         at_least("end weight", "a finite number ≥ 0", p.end, 0.0)?;
         at_least("mean weight", "a finite number ≥ 0", p.mean, 0.0)?;
         let sum = p.peak + p.end + p.mean;
         if (sum - 1.0).abs() > 1e-9 {
-            return Err(ParamError::new(
-                "sum of the peak, end and mean weights",
-                "1",
-                sum,
-            ));
+            return Err(OptionsError::Number {
+                option: "sum of the peak, end and mean weights",
+                requirement: "1",
+                value: sum,
+            });
         }
         Ok(p)
     }
@@ -176,9 +176,9 @@ impl PeakEndParamsBuilder {
 /// The sign of an episode relative to its neutral point.
 ///
 /// ```
-/// use cocreate_journey::{peak_end, PeakEndParams, Valence};
+/// use cocreate_journey::{peak_end, PeakEndOptions, Valence};
 ///
-/// let m = peak_end(&[2.0, 3.0], 4.0, &PeakEndParams::default())?;
+/// let m = peak_end(&[2.0, 3.0], 4.0, &PeakEndOptions::default())?;
 /// assert_eq!(m.valence, Valence::Negative);
 /// # Ok::<(), cocreate_journey::ReflectionError>(())
 /// ```
@@ -200,9 +200,9 @@ pub enum Valence {
 /// One moment of an episode: its position and value.
 ///
 /// ```
-/// use cocreate_journey::{peak_end, PeakEndParams};
+/// use cocreate_journey::{peak_end, PeakEndOptions};
 ///
-/// let m = peak_end(&[3.0, 8.0, 7.0], 0.0, &PeakEndParams::default())?;
+/// let m = peak_end(&[3.0, 8.0, 7.0], 0.0, &PeakEndOptions::default())?;
 /// assert_eq!((m.peaks[0].index, m.peaks[0].value), (1, 8.0));
 /// # Ok::<(), cocreate_journey::ReflectionError>(())
 /// ```
@@ -218,11 +218,11 @@ pub struct Moment {
 /// An episode as remembered (peak–end) beside the plain mean and the experienced total.
 ///
 /// ```
-/// use cocreate_journey::{peak_end, PeakEndParams};
+/// use cocreate_journey::{peak_end, PeakEndOptions};
 ///
 /// // Kahneman's colonoscopy patients: both peak at 8 on a 0–10 pain scale.
-/// let a = peak_end(&[2.0, 5.0, 8.0, 7.0], 0.0, &PeakEndParams::default())?;
-/// let b = peak_end(&[2.0, 5.0, 8.0, 7.0, 4.0, 3.0, 1.0], 0.0, &PeakEndParams::default())?;
+/// let a = peak_end(&[2.0, 5.0, 8.0, 7.0], 0.0, &PeakEndOptions::default())?;
+/// let b = peak_end(&[2.0, 5.0, 8.0, 7.0, 4.0, 3.0, 1.0], 0.0, &PeakEndOptions::default())?;
 /// assert_eq!(a.remembered, 7.5);
 /// assert_eq!(b.remembered, 4.5); // remembered as less bad, though it lasted longer
 /// assert!(b.experienced_total > a.experienced_total);
@@ -253,9 +253,9 @@ pub struct Memory {
 /// Why the peak–end rule cannot be applied.
 ///
 /// ```
-/// use cocreate_journey::{peak_end, PeakEndParams, ReflectionError};
+/// use cocreate_journey::{peak_end, PeakEndOptions, ReflectionError};
 ///
-/// let err = peak_end(&[], 0.0, &PeakEndParams::default()).unwrap_err();
+/// let err = peak_end(&[], 0.0, &PeakEndOptions::default()).unwrap_err();
 /// assert_eq!(err, ReflectionError::EmptyEpisode);
 /// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -282,13 +282,13 @@ pub enum ReflectionError {
 /// Applies the peak–end rule to an episode of moments, with `neutral` as the point that
 /// separates good from bad moments.
 ///
-/// See [`Memory`] for the result and [`PeakEndParams`] for the options. Apply it to
+/// See [`Memory`] for the result and [`PeakEndOptions`] for the options. Apply it to
 /// episodes with a clear start and end.
 ///
 /// ```
-/// use cocreate_journey::{peak_end, PeakEndParams};
+/// use cocreate_journey::{peak_end, PeakEndOptions};
 ///
-/// let m = peak_end(&[5.0, 6.5, 5.5], 4.0, &PeakEndParams::default())?;
+/// let m = peak_end(&[5.0, 6.5, 5.5], 4.0, &PeakEndOptions::default())?;
 /// assert_eq!(m.remembered, 6.0); // (6.5 + 5.5) / 2
 /// assert_eq!(m.mean, 17.0 / 3.0);
 /// # Ok::<(), cocreate_journey::ReflectionError>(())
@@ -296,7 +296,7 @@ pub enum ReflectionError {
 pub fn peak_end(
     values: &[f64],
     neutral: f64,
-    params: &PeakEndParams,
+    params: &PeakEndOptions,
 ) -> Result<Memory, ReflectionError> {
     if !neutral.is_finite() {
         return Err(ReflectionError::NonFiniteNeutral(neutral));
@@ -352,77 +352,122 @@ pub fn peak_end(
 ///
 /// α = 0 keeps the old expectation, α = 1 replaces it by the remembered experience. There
 /// is no agreed value of α: it is an adaptation-level (exponential smoothing) rule whose
-/// rate belongs to the caller, so it has no default.
+/// rate belongs to the caller, so it has no default and must be set.
 ///
 /// ```
-/// use cocreate_journey::{PeakEndParams, ReflectionParams};
+/// use cocreate_journey::{PeakEndOptions, ReflectionOptions};
 ///
-/// let p = ReflectionParams::new(0.3)?.with_peak_end(PeakEndParams::default());
-/// assert_eq!(p.update_rate(), 0.3);
-/// assert!(ReflectionParams::new(1.5).is_err());
-/// # Ok::<(), cocreate_journey::ParamError>(())
+/// let o = ReflectionOptions::builder()
+///     .update_rate(0.3)
+///     .peak_end(PeakEndOptions::default())
+///     .build()?;
+/// assert_eq!(o.update_rate(), 0.3);
+/// assert!(ReflectionOptions::builder().update_rate(1.5).build().is_err());
+/// # Ok::<(), cocreate_journey::OptionsError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct ReflectionParams {
-    peak_end: PeakEndParams,
+pub struct ReflectionOptions {
+    peak_end: PeakEndOptions,
     rate: f64,
 }
 
-impl ReflectionParams {
-    /// Options with adaptation rate α ∈ [0, 1] and the default peak–end rule.
+/// Builds validated [`ReflectionOptions`]; the update rate must be set.
+///
+/// ```
+/// use cocreate_journey::{OptionsError, ReflectionOptions};
+///
+/// let err = ReflectionOptions::builder().build().unwrap_err();
+/// assert_eq!(err, OptionsError::Missing { option: "expectation update rate" });
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ReflectionOptionsBuilder {
+    peak_end: PeakEndOptions,
+    rate: Option<f64>,
+}
+
+impl ReflectionOptionsBuilder {
+    /// The adaptation rate α ∈ [0, 1].
     ///
     /// ```
-    /// use cocreate_journey::ReflectionParams;
+    /// use cocreate_journey::ReflectionOptions;
     ///
-    /// assert!(ReflectionParams::new(0.0).is_ok());
+    /// assert!(ReflectionOptions::builder().update_rate(0.0).build().is_ok());
     /// ```
-    pub fn new(update_rate: f64) -> Result<Self, ParamError> {
-        Ok(ReflectionParams {
-            peak_end: PeakEndParams::default(),
-            rate: within(
-                "expectation update rate",
-                "a number in [0, 1]",
-                update_rate,
-                0.0,
-                1.0,
-            )?,
-        })
+    pub fn update_rate(mut self, alpha: f64) -> Self {
+        self.rate = Some(alpha);
+        self
     }
 
-    /// These options with another peak–end rule.
+    /// The peak–end rule (default [`PeakEndOptions::default`]).
     ///
     /// ```
-    /// use cocreate_journey::{PeakEndParams, ReflectionParams};
+    /// use cocreate_journey::{PeakEndOptions, ReflectionOptions};
     ///
-    /// let pe = PeakEndParams::builder().weights(0.25, 0.25, 0.5).build()?;
-    /// assert_eq!(ReflectionParams::new(0.5)?.with_peak_end(pe).peak_end(), pe);
-    /// # Ok::<(), cocreate_journey::ParamError>(())
+    /// let pe = PeakEndOptions::builder().weights(0.25, 0.25, 0.5).build()?;
+    /// let o = ReflectionOptions::builder().update_rate(0.5).peak_end(pe).build()?;
+    /// assert_eq!(o.peak_end(), pe);
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
-    pub fn with_peak_end(mut self, peak_end: PeakEndParams) -> Self {
+    pub fn peak_end(mut self, peak_end: PeakEndOptions) -> Self {
         self.peak_end = peak_end;
         self
+    }
+
+    /// Checks the options.
+    ///
+    /// ```
+    /// use cocreate_journey::ReflectionOptions;
+    ///
+    /// assert_eq!(ReflectionOptions::builder().update_rate(0.5).build()?.update_rate(), 0.5);
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
+    /// ```
+    pub fn build(self) -> Result<ReflectionOptions, OptionsError> {
+        let rate = within(
+            "expectation update rate",
+            "a number in [0, 1]",
+            required(self.rate, "expectation update rate")?,
+            0.0,
+            1.0,
+        )?;
+        Ok(ReflectionOptions {
+            peak_end: self.peak_end,
+            rate,
+        })
+    }
+}
+
+impl ReflectionOptions {
+    /// A builder; the update rate must be set.
+    ///
+    /// ```
+    /// use cocreate_journey::ReflectionOptions;
+    ///
+    /// assert!(ReflectionOptions::builder().build().is_err());
+    /// ```
+    pub fn builder() -> ReflectionOptionsBuilder {
+        ReflectionOptionsBuilder::default()
     }
 
     /// The peak–end rule.
     ///
     /// ```
-    /// use cocreate_journey::{PeakEndParams, ReflectionParams};
+    /// use cocreate_journey::{PeakEndOptions, ReflectionOptions};
     ///
-    /// assert_eq!(ReflectionParams::new(0.5)?.peak_end(), PeakEndParams::default());
-    /// # Ok::<(), cocreate_journey::ParamError>(())
+    /// let o = ReflectionOptions::builder().update_rate(0.5).build()?;
+    /// assert_eq!(o.peak_end(), PeakEndOptions::default());
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
-    pub fn peak_end(&self) -> PeakEndParams {
+    pub fn peak_end(&self) -> PeakEndOptions {
         self.peak_end
     }
 
     /// The adaptation rate α.
     ///
     /// ```
-    /// use cocreate_journey::ReflectionParams;
+    /// use cocreate_journey::ReflectionOptions;
     ///
-    /// assert_eq!(ReflectionParams::new(0.5)?.update_rate(), 0.5);
-    /// # Ok::<(), cocreate_journey::ParamError>(())
+    /// assert_eq!(ReflectionOptions::builder().update_rate(0.5).build()?.update_rate(), 0.5);
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn update_rate(&self) -> f64 {
         self.rate
@@ -433,7 +478,7 @@ impl ReflectionParams {
 /// expectation it leaves for the next journey.
 ///
 /// ```
-/// use cocreate_journey::{Encounter, Experience, JourneyBuilder, ReflectionParams, ResponseRange, Stage, Timestamp, Touchpoint};
+/// use cocreate_journey::{Encounter, Experience, JourneyBuilder, ReflectionOptions, ResponseRange, Stage, Timestamp, Touchpoint};
 ///
 /// let t = Timestamp::from_unix_seconds;
 /// let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
@@ -443,7 +488,7 @@ impl ReflectionParams {
 ///     .encounter(Encounter::new(Touchpoint::brand("app"), Stage::Use, t(60))
 ///         .perceiving(Experience::new(6.0, 5.0)))
 ///     .build()?;
-/// let r = j.reflect(&ReflectionParams::new(0.5)?)?;
+/// let r = j.reflect(&ReflectionOptions::builder().update_rate(0.5).build()?)?;
 /// assert_eq!(r.functional.remembered, 6.5); // (7 + 6) / 2
 /// assert_eq!(r.emotional.remembered, 4.0); // (3 + 5) / 2
 /// assert_eq!(r.updated_expectation, Experience::new(5.75, 4.5));
@@ -472,15 +517,15 @@ impl Journey {
     /// experience.
     ///
     /// ```
-    /// use cocreate_journey::{Encounter, JourneyBuilder, ReflectionError, ReflectionParams, ResponseRange, Stage, Timestamp, Touchpoint};
+    /// use cocreate_journey::{Encounter, JourneyBuilder, ReflectionError, ReflectionOptions, ResponseRange, Stage, Timestamp, Touchpoint};
     ///
     /// let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
     ///     .encounter(Encounter::new(Touchpoint::brand("ad"), Stage::Awareness, Timestamp::from_unix_seconds(0)))
     ///     .build()?;
-    /// assert_eq!(j.reflect(&ReflectionParams::new(0.5)?).unwrap_err(), ReflectionError::EmptyEpisode);
+    /// assert_eq!(j.reflect(&ReflectionOptions::builder().update_rate(0.5).build()?).unwrap_err(), ReflectionError::EmptyEpisode);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn reflect(&self, params: &ReflectionParams) -> Result<Reflection, ReflectionError> {
+    pub fn reflect(&self, params: &ReflectionOptions) -> Result<Reflection, ReflectionError> {
         let perceived: Vec<Experience> = self
             .encounters()
             .iter()

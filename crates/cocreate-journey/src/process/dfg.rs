@@ -118,7 +118,7 @@ pub struct ActivityCount {
 ///            A,2024-01-01T00:00:00Z,ad,awareness,continue,0\n\
 ///            A,2024-01-01T01:00:00Z,ad,awareness,continue,0\n\
 ///            A,2024-01-01T02:00:00Z,store,purchase,conversion,9\n";
-/// let log = EventLog::from_csv_reader(csv.as_bytes(), &Default::default())?;
+/// let log = EventLog::from_csv_reader(csv.as_bytes())?;
 /// let dfg = Dfg::discover(&log, ActivityKey::Touchpoint);
 /// assert_eq!(dfg.edges().len(), 2); // ad→ad, ad→store
 /// assert_eq!(dfg.end_activities()[0].count, 1);

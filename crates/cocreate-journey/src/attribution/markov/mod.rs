@@ -13,10 +13,10 @@ use removal::{longest_visits, truncated, Removal};
 use solve::{condense, Sparse};
 
 use crate::attribution::Unattributed;
-use crate::params::ParamError;
+use crate::options::OptionsError;
 use crate::PathData;
 
-/// Options of Markov attribution, validated by [`MarkovParamsBuilder::build`].
+/// Options of Markov attribution, validated by [`MarkovOptionsBuilder::build`].
 ///
 /// - `order` k (1 to 4, default 1): a state is a window of k consecutive touchpoints.
 /// - `include_nulls` (default true): the `(null)` state gets the rows' nulls, as with
@@ -26,13 +26,13 @@ use crate::PathData;
 ///   sequence of any path, which is what ChannelAttribution's simulation truncates at).
 ///
 /// ```
-/// use cocreate_journey::{MarkovParams, PathData};
+/// use cocreate_journey::{MarkovOptions, PathData};
 ///
 /// let mut data = PathData::new();
 /// data.push_path("ad > store", 3.0, 300.0, 1.0)?;
 /// data.push_path("ad", 0.0, 0.0, 4.0)?;
 /// data.push_path("email > store", 1.0, 50.0, 0.0)?;
-/// let fit = MarkovParams::builder().order(1).build()?.fit(&data)?;
+/// let fit = MarkovOptions::builder().order(1).build()?.fit(&data)?;
 /// let re = &fit.infinite_horizon.removal_effects_conversion;
 /// assert_eq!(fit.channels, ["ad", "store", "email"]);
 /// assert!((re[1] - 1.0).abs() < 1e-12); // every conversion passes through the store
@@ -41,15 +41,15 @@ use crate::PathData;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct MarkovParams {
+pub struct MarkovOptions {
     order: usize,
     include_nulls: bool,
     horizon: Option<usize>,
 }
 
-impl Default for MarkovParams {
+impl Default for MarkovOptions {
     fn default() -> Self {
-        MarkovParams {
+        MarkovOptions {
             order: 1,
             include_nulls: true,
             horizon: None,
@@ -57,81 +57,89 @@ impl Default for MarkovParams {
     }
 }
 
-/// Builds [`MarkovParams`].
+/// Builds [`MarkovOptions`].
 ///
 /// ```
-/// use cocreate_journey::MarkovParams;
+/// use cocreate_journey::MarkovOptions;
 ///
-/// let p = MarkovParams::builder().order(3).include_nulls(false).horizon(20).build()?;
+/// let p = MarkovOptions::builder().order(3).include_nulls(false).horizon(20).build()?;
 /// assert_eq!((p.order(), p.include_nulls(), p.horizon()), (3, false, Some(20)));
-/// assert!(MarkovParams::builder().order(0).build().is_err());
-/// # Ok::<(), cocreate_journey::ParamError>(())
+/// assert!(MarkovOptions::builder().order(0).build().is_err());
+/// # Ok::<(), cocreate_journey::OptionsError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MarkovParamsBuilder {
-    params: MarkovParams,
+pub struct MarkovOptionsBuilder {
+    options: MarkovOptions,
 }
 
-impl MarkovParamsBuilder {
+impl MarkovOptionsBuilder {
     /// Sets the order k (1 to 4).
     ///
     /// ```
-    /// use cocreate_journey::MarkovParams;
+    /// use cocreate_journey::MarkovOptions;
     ///
-    /// assert!(MarkovParams::builder().order(5).build().is_err());
+    /// assert!(MarkovOptions::builder().order(5).build().is_err());
     /// ```
     pub fn order(mut self, order: usize) -> Self {
-        self.params.order = order;
+        self.options.order = order;
         self
     }
 
     /// Whether rows' nulls enter the chain as the `(null)` state.
     ///
     /// ```
-    /// use cocreate_journey::MarkovParams;
+    /// use cocreate_journey::MarkovOptions;
     ///
-    /// assert!(!MarkovParams::builder().include_nulls(false).build()?.include_nulls());
-    /// # Ok::<(), cocreate_journey::ParamError>(())
+    /// assert!(!MarkovOptions::builder().include_nulls(false).build()?.include_nulls());
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn include_nulls(mut self, include: bool) -> Self {
-        self.params.include_nulls = include;
+        self.options.include_nulls = include;
         self
     }
 
     /// Sets the truncation horizon H ≥ 1 (in channel-state visits).
     ///
     /// ```
-    /// use cocreate_journey::MarkovParams;
+    /// use cocreate_journey::MarkovOptions;
     ///
-    /// assert!(MarkovParams::builder().horizon(0).build().is_err());
+    /// assert!(MarkovOptions::builder().horizon(0).build().is_err());
     /// ```
     pub fn horizon(mut self, horizon: usize) -> Self {
-        self.params.horizon = Some(horizon);
+        self.options.horizon = Some(horizon);
         self
     }
 
     /// Checks the options.
     ///
     /// ```
-    /// use cocreate_journey::MarkovParams;
+    /// use cocreate_journey::MarkovOptions;
     ///
-    /// assert_eq!(MarkovParams::builder().build()?, MarkovParams::default());
-    /// # Ok::<(), cocreate_journey::ParamError>(())
+    /// assert_eq!(MarkovOptions::builder().build()?, MarkovOptions::default());
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
-    pub fn build(self) -> Result<MarkovParams, ParamError> {
-        let p = self.params;
+    pub fn build(self) -> Result<MarkovOptions, OptionsError> {
+        let p = self.options;
         if !(1..=MAX_ORDER).contains(&p.order) {
-            return Err(ParamError::new("Markov order", "between 1 and 4", p.order));
+            return Err(OptionsError::Count {
+                option: "Markov order",
+                requirement: "between 1 and 4",
+                value: p.order,
+            });
         }
         if p.horizon == Some(0) {
-            return Err(ParamError::new("truncation horizon", "at least 1", 0));
+            return Err(OptionsError::Count {
+                option: "truncation horizon",
+                requirement: "at least 1",
+                value: 0,
+            });
         }
         if let Some(h) = p.horizon.filter(|&h| h > MAX_HORIZON) {
-            return Err(ParamError::new(
-                "truncation horizon",
-                "at most 1,000,001 (one more than the longest path accepted)",
-                h,
-            ));
+            return Err(OptionsError::Count {
+                option: "truncation horizon",
+                requirement: "at most 1,000,001 (one more than the longest path accepted)",
+                value: h,
+            });
         }
         Ok(p)
     }
@@ -185,11 +193,11 @@ impl serde::Serialize for MarkovState {
 /// One transition of the chain: state indices into [`TransitionMatrix::states`].
 ///
 /// ```
-/// use cocreate_journey::{MarkovParams, PathData, TransitionMatrix};
+/// use cocreate_journey::{MarkovOptions, PathData, TransitionMatrix};
 ///
 /// let mut data = PathData::new();
 /// data.push_path("ad > ad > store", 1.0, 10.0, 0.0)?;
-/// let m = TransitionMatrix::from_paths(&data, &MarkovParams::default(), false);
+/// let m = TransitionMatrix::from_paths(&data, &MarkovOptions::default(), false);
 /// let first = &m.transitions[0];
 /// assert_eq!((m.states[first.from].to_string(), m.states[first.to].to_string()), ("(start)".into(), "ad".into()));
 /// assert_eq!((first.count, first.probability), (1.0, 1.0));
@@ -214,12 +222,12 @@ pub struct Transition {
 /// `(conversion)` and `(null)`. Transitions are sorted by source, then target.
 ///
 /// ```
-/// use cocreate_journey::{MarkovParams, PathData, TransitionMatrix};
+/// use cocreate_journey::{MarkovOptions, PathData, TransitionMatrix};
 ///
 /// let mut data = PathData::new();
 /// data.push_path("ad > ad > store", 1.0, 10.0, 0.0)?;
-/// let collapsed = TransitionMatrix::from_paths(&data, &MarkovParams::default(), false);
-/// let with_loops = TransitionMatrix::from_paths(&data, &MarkovParams::default(), true);
+/// let collapsed = TransitionMatrix::from_paths(&data, &MarkovOptions::default(), false);
+/// let with_loops = TransitionMatrix::from_paths(&data, &MarkovOptions::default(), true);
 /// assert_eq!(collapsed.transitions.len(), 3); // start→ad, ad→store, store→conversion
 /// assert_eq!(with_loops.transitions.len(), 4); // plus ad→ad
 /// # Ok::<(), cocreate_journey::RowProblem>(())
@@ -234,22 +242,27 @@ pub struct TransitionMatrix {
 }
 
 impl TransitionMatrix {
-    /// The transition matrix of the chain `params` describe. With `keep_self_loops`,
+    /// The transition matrix of the chain `options` describe. With `keep_self_loops`,
     /// consecutive identical states are counted as self-loops (ChannelAttribution's
     /// `transition_matrix(..., flg_equal = TRUE)`); without, they collapse, as in the
     /// model.
     ///
     /// ```
-    /// use cocreate_journey::{MarkovParams, PathData, TransitionMatrix};
+    /// use cocreate_journey::{MarkovOptions, PathData, TransitionMatrix};
     ///
     /// let mut data = PathData::new();
     /// data.push_path("ad > store", 0.0, 0.0, 2.0)?;
-    /// let m = TransitionMatrix::from_paths(&data, &MarkovParams::default(), false);
+    /// let m = TransitionMatrix::from_paths(&data, &MarkovOptions::default(), false);
     /// assert_eq!(m.states.len(), 5); // (start), ad, store, (conversion), (null)
     /// # Ok::<(), cocreate_journey::RowProblem>(())
     /// ```
-    pub fn from_paths(paths: &PathData, params: &MarkovParams, keep_self_loops: bool) -> Self {
-        let counts = count_transitions(paths, params.order, params.include_nulls, !keep_self_loops);
+    pub fn from_paths(paths: &PathData, options: &MarkovOptions, keep_self_loops: bool) -> Self {
+        let counts = count_transitions(
+            paths,
+            options.order,
+            options.include_nulls,
+            !keep_self_loops,
+        );
         TransitionMatrix::from_counts(&counts)
     }
 
@@ -289,11 +302,11 @@ impl TransitionMatrix {
 /// Removal effects and the attribution they imply, at one horizon.
 ///
 /// ```
-/// use cocreate_journey::{MarkovParams, PathData};
+/// use cocreate_journey::{MarkovOptions, PathData};
 ///
 /// let mut data = PathData::new();
 /// data.push_path("ad > store", 1.0, 100.0, 1.0)?;
-/// let fit = MarkovParams::default().fit(&data)?;
+/// let fit = MarkovOptions::default().fit(&data)?;
 /// let inf = &fit.infinite_horizon;
 /// assert_eq!(inf.p_conversion, 0.5);
 /// assert_eq!(inf.expected_value_per_start, 50.0);
@@ -320,12 +333,12 @@ pub struct RemovalEffects {
 /// A fitted Markov attribution model.
 ///
 /// ```
-/// use cocreate_journey::{MarkovParams, PathData};
+/// use cocreate_journey::{MarkovOptions, PathData};
 ///
 /// let mut data = PathData::new();
 /// data.push_path("search > website > store", 5.0, 500.0, 20.0)?;
 /// data.push_path("ad > website", 0.0, 0.0, 30.0)?;
-/// let fit = MarkovParams::builder().order(2).build()?.fit(&data)?;
+/// let fit = MarkovOptions::builder().order(2).build()?.fit(&data)?;
 /// let sum: f64 = fit.infinite_horizon.total_conversions.iter().sum();
 /// assert!((sum - 5.0).abs() < 1e-12);
 /// assert_eq!(fit.horizon, 3); // the longest path has 2 states of order 2
@@ -384,30 +397,30 @@ pub enum AttributionError {
 pub const MAX_HORIZON: usize = crate::MAX_PATH_TOUCHPOINTS + 1;
 const _: () = assert!(
     MAX_HORIZON == 1_000_001,
-    "the message in MarkovParamsBuilder::build"
+    "the message in MarkovOptionsBuilder::build"
 );
 
-impl MarkovParams {
+impl MarkovOptions {
     /// A builder starting from the defaults (order 1, with nulls, automatic horizon).
     ///
     /// ```
-    /// use cocreate_journey::MarkovParams;
+    /// use cocreate_journey::MarkovOptions;
     ///
-    /// assert_eq!(MarkovParams::builder().build()?.order(), 1);
-    /// # Ok::<(), cocreate_journey::ParamError>(())
+    /// assert_eq!(MarkovOptions::builder().build()?.order(), 1);
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
-    pub fn builder() -> MarkovParamsBuilder {
-        MarkovParamsBuilder {
-            params: MarkovParams::default(),
+    pub fn builder() -> MarkovOptionsBuilder {
+        MarkovOptionsBuilder {
+            options: MarkovOptions::default(),
         }
     }
 
     /// The order k.
     ///
     /// ```
-    /// use cocreate_journey::MarkovParams;
+    /// use cocreate_journey::MarkovOptions;
     ///
-    /// assert_eq!(MarkovParams::default().order(), 1);
+    /// assert_eq!(MarkovOptions::default().order(), 1);
     /// ```
     pub fn order(&self) -> usize {
         self.order
@@ -416,9 +429,9 @@ impl MarkovParams {
     /// Whether nulls enter the chain.
     ///
     /// ```
-    /// use cocreate_journey::MarkovParams;
+    /// use cocreate_journey::MarkovOptions;
     ///
-    /// assert!(MarkovParams::default().include_nulls());
+    /// assert!(MarkovOptions::default().include_nulls());
     /// ```
     pub fn include_nulls(&self) -> bool {
         self.include_nulls
@@ -427,9 +440,9 @@ impl MarkovParams {
     /// The truncation horizon, if set.
     ///
     /// ```
-    /// use cocreate_journey::MarkovParams;
+    /// use cocreate_journey::MarkovOptions;
     ///
-    /// assert_eq!(MarkovParams::default().horizon(), None);
+    /// assert_eq!(MarkovOptions::default().horizon(), None);
     /// ```
     pub fn horizon(&self) -> Option<usize> {
         self.horizon
@@ -449,12 +462,12 @@ impl MarkovParams {
     /// proportional to the transitions.
     ///
     /// ```
-    /// use cocreate_journey::{MarkovParams, PathData};
+    /// use cocreate_journey::{MarkovOptions, PathData};
     ///
     /// let mut data = PathData::new();
     /// data.push_path("ad > email > store", 2.0, 80.0, 3.0)?;
     /// data.push_path("email", 0.0, 0.0, 5.0)?;
-    /// let fit = MarkovParams::default().fit(&data)?;
+    /// let fit = MarkovOptions::default().fit(&data)?;
     /// // At infinite horizon the chain reproduces the observed conversion rate.
     /// assert!((fit.infinite_horizon.p_conversion - 0.2).abs() < 1e-15);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -463,7 +476,7 @@ impl MarkovParams {
         self.fit_with(paths, None)
     }
 
-    /// [`MarkovParams::fit`] with the LU fill limit of each part of the chain set
+    /// [`MarkovOptions::fit`] with the LU fill limit of each part of the chain set
     /// (`None` for the default; tests force the iterative solves with `Some(0)`).
     fn fit_with(
         &self,

@@ -5,7 +5,7 @@ use proptest::prelude::*;
 
 use super::chain::count_transitions;
 use super::solve::{condense, solve_infinite, solve_truncated, Solution, Sparse};
-use super::{MarkovAttribution, MarkovParams};
+use super::{MarkovAttribution, MarkovOptions};
 use crate::PathData;
 
 /// Removal effects by removing each channel and solving the whole chain again.
@@ -16,12 +16,12 @@ struct Direct {
     p_trunc: (f64, f64),
 }
 
-fn direct(paths: &PathData, params: &MarkovParams) -> Direct {
-    let counts = count_transitions(paths, params.order, params.include_nulls, true);
+fn direct(paths: &PathData, options: &MarkovOptions) -> Direct {
+    let counts = count_transitions(paths, options.order, options.include_nulls, true);
     let chain = Sparse::new(&counts);
     let cond = condense(&chain);
     let n = chain.n;
-    let horizon = params.horizon.unwrap_or(counts.longest + 1);
+    let horizon = options.horizon.unwrap_or(counts.longest + 1);
     let all = vec![true; cond.components.len()];
     let mut full = Solution {
         conv: vec![0.0; n],
@@ -67,10 +67,10 @@ fn assert_close(what: &str, got: &[f64], want: &[f64]) {
     }
 }
 
-fn compare(paths: &PathData, params: &MarkovParams, fill: Option<usize>) -> MarkovAttribution {
-    let fit = params.fit_with(paths, fill).unwrap();
-    let want = direct(paths, params);
-    let tag = format!("order {} fill {fill:?}", params.order);
+fn compare(paths: &PathData, options: &MarkovOptions, fill: Option<usize>) -> MarkovAttribution {
+    let fit = options.fit_with(paths, fill).unwrap();
+    let want = direct(paths, options);
+    let tag = format!("order {} fill {fill:?}", options.order);
     assert!(
         (fit.infinite_horizon.p_conversion - want.p.0).abs() <= 1e-12,
         "{tag}"
@@ -127,10 +127,10 @@ fn a_line_of_distinct_channels_is_removed_one_by_one() {
     d.push(&names[40..100], 0.0, 0.0, 4.0).unwrap();
     d.push(&names[90..], 1.0, 5.0, 0.0).unwrap();
     for order in 1..=4 {
-        let params = MarkovParams::builder().order(order).build().unwrap();
-        let fit = compare(&d, &params, None);
+        let options = MarkovOptions::builder().order(order).build().unwrap();
+        let fit = compare(&d, &options, None);
         assert!(fit.infinite_horizon.removal_effects_conversion[0] > 0.0);
-        let short = MarkovParams::builder()
+        let short = MarkovOptions::builder()
             .order(order)
             .horizon(70)
             .build()
@@ -162,9 +162,9 @@ fn hubs_and_many_campaigns_at_every_order() {
     }
     for order in 1..=4 {
         for fill in [None, Some(0)] {
-            let params = MarkovParams::builder().order(order).build().unwrap();
-            compare(&d, &params, fill);
-            let long = MarkovParams::builder()
+            let options = MarkovOptions::builder().order(order).build().unwrap();
+            compare(&d, &options, fill);
+            let long = MarkovOptions::builder()
                 .order(order)
                 .horizon(40)
                 .build()
@@ -172,7 +172,7 @@ fn hubs_and_many_campaigns_at_every_order() {
             compare(&d, &long, fill);
         }
     }
-    let without = MarkovParams::builder()
+    let without = MarkovOptions::builder()
         .include_nulls(false)
         .build()
         .unwrap();
@@ -203,9 +203,9 @@ proptest! {
             d.push(&names, f64::from(*conv), f64::from(*conv) * 7.5, f64::from(*null)).unwrap();
         }
         for fill in [None, Some(0)] {
-            let auto = MarkovParams::builder().order(order).include_nulls(nulls).build().unwrap();
+            let auto = MarkovOptions::builder().order(order).include_nulls(nulls).build().unwrap();
             compare(&d, &auto, fill);
-            let fixed = MarkovParams::builder()
+            let fixed = MarkovOptions::builder()
                 .order(order)
                 .include_nulls(nulls)
                 .horizon(horizon)
