@@ -52,6 +52,7 @@ pub struct Timestamp {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{text:?} is not a timestamp: {reason}")]
+#[non_exhaustive]
 pub struct TimestampError {
     text: String,
     reason: String,

@@ -45,6 +45,7 @@ pub fn time_to_conversion(log: &EventLog) -> Summary {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct PathLengths {
     /// Length → conversions with a path of that length (lengths with none absent).
     pub converting: BTreeMap<usize, f64>,
@@ -123,6 +124,7 @@ pub fn journey_lengths(log: &EventLog) -> BTreeMap<usize, u64> {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct UseStage {
     /// Converters with at least one event at a post-purchase stage.
     pub converters_with_use_events: u64,
@@ -203,6 +205,7 @@ pub fn outcome_counts(log: &EventLog) -> BTreeMap<String, u64> {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct SankeyLink {
     /// Source node, `step:touchpoint`.
     pub from: String,

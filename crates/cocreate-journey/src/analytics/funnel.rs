@@ -24,6 +24,7 @@ use crate::{EventLog, Outcome};
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct FunnelStep {
     /// The stage name.
     pub stage: String,
@@ -91,6 +92,7 @@ pub fn funnel(log: &EventLog) -> Vec<FunnelStep> {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct StageTouchpointCount {
     /// The stage.
     pub stage: String,
@@ -117,6 +119,7 @@ pub struct StageTouchpointCount {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct DropOff {
     /// Drop-offs per touchpoint (touchpoints with none are absent), sorted by name.
     pub by_touchpoint: BTreeMap<String, u64>,

@@ -259,6 +259,7 @@ impl PracticeOptions {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct TouchpointImpact {
     /// The touchpoint id.
     pub touchpoint: String,
@@ -296,7 +297,7 @@ pub struct TouchpointImpact {
 /// ```
 pub fn moments_of_truth_in_practice(
     journeys: &[Journey],
-    params: &PracticeOptions,
+    options: &PracticeOptions,
 ) -> Vec<TouchpointImpact> {
     // touchpoint → [negative, negative & left, other, other & left]
     let mut tallies: BTreeMap<&str, [u64; 4]> = BTreeMap::new();
@@ -308,9 +309,9 @@ pub fn moments_of_truth_in_practice(
         for (i, (e, expected)) in encounters.iter().zip(expectations).enumerate() {
             let is_negative = match (expected, e.perceived) {
                 (Some(x), Some(p)) => {
-                    let f = negative(params.tolerance.classify(p.functional - x.functional));
-                    let m = negative(params.tolerance.classify(p.emotional - x.emotional));
-                    match params.side {
+                    let f = negative(options.tolerance.classify(p.functional - x.functional));
+                    let m = negative(options.tolerance.classify(p.emotional - x.emotional));
+                    match options.side {
                         DisconfirmationSide::Functional => f,
                         DisconfirmationSide::Emotional => m,
                         _ => f || m,
@@ -318,7 +319,7 @@ pub fn moments_of_truth_in_practice(
                 }
                 _ => false,
             };
-            let left = match params.window {
+            let left = match options.window {
                 LeaveWindow::Here => e.outcome.is_leaving(),
                 _ => left_at.is_some_and(|k| k >= i),
             };
@@ -328,7 +329,7 @@ pub fn moments_of_truth_in_practice(
             t[slot + 1] += u64::from(left);
         }
     }
-    let conf = params.confidence;
+    let conf = options.confidence;
     let mut out: Vec<TouchpointImpact> = tallies
         .into_iter()
         .map(|(tp, [neg, neg_left, other, other_left])| {

@@ -18,6 +18,7 @@ use crate::{EventLog, Outcome, PathData, Summary};
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct ByConversion<T> {
     /// For converting customers.
     pub converting: T,
@@ -35,6 +36,7 @@ pub struct ByConversion<T> {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct ConversionValue {
     /// Sum of the values of the conversion events.
     pub total: f64,
@@ -61,6 +63,7 @@ pub struct ConversionValue {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct JourneyAnalytics {
     /// Customers (cases).
     pub n_customers: u64,

@@ -20,6 +20,7 @@ use cocreate_stats::quantile_sorted;
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct Summary {
     /// Sample size.
     pub n: u64,

@@ -18,6 +18,7 @@ use crate::{EventLog, PathData};
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct Attribution {
     /// Conversions credited to each channel (indexed like the channel list).
     pub conversions: Vec<f64>,
@@ -48,6 +49,7 @@ impl Attribution {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct Unattributed {
     /// Rows with an empty path.
     pub rows: usize,
@@ -84,6 +86,7 @@ impl Unattributed {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct HeuristicModels {
     /// Channel names, in order of first appearance.
     pub channels: Vec<String>,
@@ -153,6 +156,7 @@ pub fn heuristic_models(paths: &PathData) -> HeuristicModels {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct ChannelAttribution {
     /// Channel names.
     pub channels: Vec<String>,

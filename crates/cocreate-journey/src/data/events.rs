@@ -280,7 +280,7 @@ impl EventCsvOptions {
 /// assert_eq!(log.case(1).map(|c| c.len()), Some(2));
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EventLogBuilder {
     stages: StageOrder,
     customers: Interner,
@@ -288,7 +288,7 @@ pub struct EventLogBuilder {
     events: Vec<RawEvent>,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct RawEvent {
     case: u32,
     timestamp: Timestamp,
@@ -519,7 +519,7 @@ pub struct EventLog {
 /// assert_eq!(case.stages(), [0, 3]); // positions in the stage order
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Case<'a> {
     log: &'a EventLog,
     start: usize,

@@ -244,6 +244,7 @@ impl PathCsvOptions {
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct PathRef<'a> {
     /// Channel ids in path order (index into [`PathData::channels`]).
     pub channels: &'a [u32],
@@ -281,6 +282,7 @@ struct Row {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct PathTotals {
     /// Number of rows.
     pub rows: usize,

@@ -142,6 +142,7 @@ impl BondingRuleBuilder {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct AttributeStanding {
     /// The attribute.
     pub attribute: BondingAttribute,
@@ -167,6 +168,7 @@ pub struct AttributeStanding {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct Bonding {
     /// The four attributes in order.
     pub attributes: [AttributeStanding; 4],

@@ -107,6 +107,7 @@ impl fmt::Display for DisconfirmationClass {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Disconfirmation {
     /// Perceived minus expected functional experience.
     pub functional: f64,
@@ -133,9 +134,9 @@ impl Disconfirmation {
     /// The larger of |D| over the two sides.
     ///
     /// ```
-    /// use cocreate_journey::Disconfirmation;
+    /// use cocreate_journey::{Disconfirmation, Experience};
     ///
-    /// let d = Disconfirmation { functional: -2.0, emotional: 1.0 };
+    /// let d = Disconfirmation::between(Experience::both(4.0), Experience::new(2.0, 5.0));
     /// assert_eq!(d.max_abs(), 2.0);
     /// ```
     pub fn max_abs(&self) -> f64 {
@@ -161,6 +162,7 @@ impl Disconfirmation {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct EncounterDisconfirmation {
     /// Index of the encounter in [`Journey::encounters`].
     pub index: usize,

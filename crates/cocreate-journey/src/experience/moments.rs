@@ -202,6 +202,7 @@ impl fmt::Display for MomentReason {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct MomentOfTruth {
     /// Index of the encounter in [`Journey::encounters`].
     pub index: usize,
@@ -267,6 +268,7 @@ impl MomentOfTruth {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct MomentsOfTruth {
     /// The first encounter where an expectation met an actual experience, if any.
     pub first: Option<MomentOfTruth>,
@@ -300,9 +302,9 @@ impl Journey {
     /// assert_eq!(m.critical[0].reasons.len(), 2); // emotional D = -3 and the customer left
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn moments_of_truth(&self, params: &MomentOptions) -> MomentsOfTruth {
+    pub fn moments_of_truth(&self, options: &MomentOptions) -> MomentsOfTruth {
         let expectations = self.expectations_in_force();
-        let threshold = params.critical_threshold;
+        let threshold = options.critical_threshold;
         let mut first = None;
         let mut critical = Vec::new();
         for (index, (e, expected)) in self.encounters().iter().zip(expectations).enumerate() {

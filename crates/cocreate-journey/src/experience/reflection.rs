@@ -208,6 +208,7 @@ pub enum Valence {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Moment {
     /// 0-based position in the episode.
     pub index: usize,
@@ -230,6 +231,7 @@ pub struct Moment {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct Memory {
     /// R = w_p·peak_term + w_e·end + w_m·mean, on the scale of the moments.
     pub remembered: f64,
@@ -296,7 +298,7 @@ pub enum ReflectionError {
 pub fn peak_end(
     values: &[f64],
     neutral: f64,
-    params: &PeakEndOptions,
+    options: &PeakEndOptions,
 ) -> Result<Memory, ReflectionError> {
     if !neutral.is_finite() {
         return Err(ReflectionError::NonFiniteNeutral(neutral));
@@ -325,7 +327,7 @@ pub fn peak_end(
         (None, Some(_)) => Valence::Negative,
         (None, None) => Valence::Neutral,
     };
-    let peaks = match (valence, params.mixed, positive, negative) {
+    let peaks = match (valence, options.mixed, positive, negative) {
         (Valence::Mixed, MixedValence::SeparatePeaks, Some(p), Some(q)) => vec![p, q],
         _ => vec![extreme(&|_| true).unwrap_or(Moment {
             index: n - 1,
@@ -336,7 +338,7 @@ pub fn peak_end(
     let mean = values.iter().sum::<f64>() / n as f64;
     let experienced_total = values.iter().map(|v| v - neutral).sum();
     Ok(Memory {
-        remembered: params.peak * peak_term + params.end * end + params.mean * mean,
+        remembered: options.peak * peak_term + options.end * end + options.mean * mean,
         peak_term,
         peaks,
         end,
@@ -496,6 +498,7 @@ impl ReflectionOptions {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct Reflection {
     /// The functional side as remembered.
     pub functional: Memory,
@@ -525,7 +528,7 @@ impl Journey {
     /// assert_eq!(j.reflect(&ReflectionOptions::builder().update_rate(0.5).build()?).unwrap_err(), ReflectionError::EmptyEpisode);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn reflect(&self, params: &ReflectionOptions) -> Result<Reflection, ReflectionError> {
+    pub fn reflect(&self, options: &ReflectionOptions) -> Result<Reflection, ReflectionError> {
         let perceived: Vec<Experience> = self
             .encounters()
             .iter()
@@ -534,14 +537,14 @@ impl Journey {
         let neutral = self.scale().midpoint();
         let functional: Vec<f64> = perceived.iter().map(|p| p.functional).collect();
         let emotional: Vec<f64> = perceived.iter().map(|p| p.emotional).collect();
-        let functional = peak_end(&functional, neutral, &params.peak_end)?;
-        let emotional = peak_end(&emotional, neutral, &params.peak_end)?;
+        let functional = peak_end(&functional, neutral, &options.peak_end)?;
+        let emotional = peak_end(&emotional, neutral, &options.peak_end)?;
         let expectation_before = self.expectations_in_force().last().copied().flatten();
         let remembered = Experience::new(functional.remembered, emotional.remembered);
         let updated_expectation = match expectation_before {
             Some(e) => Experience::new(
-                e.functional + params.rate * (remembered.functional - e.functional),
-                e.emotional + params.rate * (remembered.emotional - e.emotional),
+                e.functional + options.rate * (remembered.functional - e.functional),
+                e.emotional + options.rate * (remembered.emotional - e.emotional),
             ),
             None => remembered,
         };

@@ -27,14 +27,14 @@ use crate::{DisconfirmationClass, Journey, MomentOptions};
 /// assert!(map.to_mermaid().starts_with("flowchart LR"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JourneyMap<'a> {
     journey: &'a Journey,
-    params: MomentOptions,
+    options: MomentOptions,
 }
 
 impl<'a> JourneyMap<'a> {
-    /// A map of `journey`, classifying disconfirmation and moments of truth with `params`.
+    /// A map of `journey`, classifying disconfirmation and moments of truth with `options`.
     ///
     /// ```
     /// use cocreate_journey::{Encounter, JourneyBuilder, JourneyMap, MomentOptions, ResponseRange, Stage, Timestamp, Touchpoint};
@@ -46,14 +46,14 @@ impl<'a> JourneyMap<'a> {
     /// assert!(map.to_dot().contains("cluster_0"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn new(journey: &'a Journey, params: MomentOptions) -> Self {
-        JourneyMap { journey, params }
+    pub fn new(journey: &'a Journey, options: MomentOptions) -> Self {
+        JourneyMap { journey, options }
     }
 
     fn graph(&self) -> Graph {
         let j = self.journey;
-        let moments = j.moments_of_truth(&self.params);
-        let disconfirmations = j.disconfirmations(self.params.tolerance());
+        let moments = j.moments_of_truth(&self.options);
+        let disconfirmations = j.disconfirmations(self.options.tolerance());
         let mut graph = Graph {
             name: format!("journey {}", j.customer_id()),
             ..Graph::default()

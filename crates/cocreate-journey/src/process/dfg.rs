@@ -77,6 +77,7 @@ pub(crate) fn activities<'a>(case: &crate::Case<'a>, key: ActivityKey) -> &'a [u
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct DfgEdge {
     /// Source activity id.
     pub from: u32,
@@ -99,6 +100,7 @@ pub struct DfgEdge {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct ActivityCount {
     /// Activity id.
     pub activity: u32,
@@ -339,6 +341,7 @@ impl Dfg {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct PerformanceEdge {
     /// Source activity.
     pub from: String,

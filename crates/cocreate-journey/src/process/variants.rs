@@ -20,6 +20,7 @@ use crate::{ActivityKey, EventLog};
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct Variant {
     /// The activity names in order.
     pub activities: Vec<String>,

@@ -205,6 +205,7 @@ impl serde::Serialize for MarkovState {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct Transition {
     /// Index of the source state.
     pub from: usize,
@@ -234,6 +235,7 @@ pub struct Transition {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct TransitionMatrix {
     /// The states.
     pub states: Vec<MarkovState>,
@@ -315,6 +317,7 @@ impl TransitionMatrix {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct RemovalEffects {
     /// P(conversion) from the start.
     pub p_conversion: f64,
@@ -346,6 +349,7 @@ pub struct RemovalEffects {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
 pub struct MarkovAttribution {
     /// The order k.
     pub order: usize,
