@@ -164,7 +164,7 @@ pub use export::JourneyMap;
 pub use model::*;
 pub use options::OptionsError;
 pub use process::*;
-pub use time::{Timestamp, TimestampError};
+pub use time::{Timestamp, TimestampError, TimestampProblem};
 
 /// Splits CSV into records with the loaders' reader and returns the number of records and
 /// their total field bytes. It exists for the benchmark that compares the reader with

@@ -44,7 +44,7 @@ pub fn time_to_conversion(log: &EventLog) -> Summary {
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct PathLengths {
     /// Length → conversions with a path of that length (lengths with none absent).
@@ -123,7 +123,7 @@ pub fn journey_lengths(log: &EventLog) -> BTreeMap<usize, u64> {
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct UseStage {
     /// Converters with at least one event at a post-purchase stage.
@@ -204,7 +204,7 @@ pub fn outcome_counts(log: &EventLog) -> BTreeMap<String, u64> {
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct SankeyLink {
     /// Source node, `step:touchpoint`.

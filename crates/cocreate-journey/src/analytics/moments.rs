@@ -14,7 +14,7 @@ use crate::{Difference, DisconfirmationClass, Journey, Proportion, Tolerance};
 /// assert_eq!(DisconfirmationSide::default(), DisconfirmationSide::Either);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum DisconfirmationSide {
@@ -35,7 +35,7 @@ pub enum DisconfirmationSide {
 /// assert_eq!(LeaveWindow::default(), LeaveWindow::Here);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum LeaveWindow {
@@ -65,6 +65,11 @@ pub enum LeaveWindow {
 /// # Ok::<(), cocreate_journey::OptionsError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "PracticeOptionsRepr", into = "PracticeOptionsRepr")
+)]
 pub struct PracticeOptions {
     tolerance: Tolerance,
     confidence: f64,
@@ -258,7 +263,7 @@ impl PracticeOptions {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct TouchpointImpact {
     /// The touchpoint id.
@@ -368,4 +373,48 @@ pub fn moments_of_truth_in_practice(
         (None, None) => a.touchpoint.cmp(&b.touchpoint),
     });
     out
+}
+
+/// The serde form of [`PracticeOptions`], read back through its builder.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PracticeOptionsRepr {
+    tolerance: f64,
+    #[serde(default = "default_confidence")]
+    confidence: f64,
+    #[serde(default)]
+    side: DisconfirmationSide,
+    #[serde(default)]
+    leave_window: LeaveWindow,
+}
+
+#[cfg(feature = "serde")]
+fn default_confidence() -> f64 {
+    0.95
+}
+
+#[cfg(feature = "serde")]
+impl From<PracticeOptions> for PracticeOptionsRepr {
+    fn from(o: PracticeOptions) -> Self {
+        PracticeOptionsRepr {
+            tolerance: o.tolerance.value(),
+            confidence: o.confidence,
+            side: o.side,
+            leave_window: o.window,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<PracticeOptionsRepr> for PracticeOptions {
+    type Error = OptionsError;
+    fn try_from(r: PracticeOptionsRepr) -> Result<Self, OptionsError> {
+        PracticeOptions::builder()
+            .tolerance(r.tolerance)
+            .confidence(r.confidence)
+            .side(r.side)
+            .leave_window(r.leave_window)
+            .build()
+    }
 }

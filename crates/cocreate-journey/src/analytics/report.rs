@@ -17,7 +17,7 @@ use crate::{EventLog, Outcome, PathData, Summary};
 /// assert!(r.path_length_distribution.converting.is_empty());
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ByConversion<T> {
     /// For converting customers.
@@ -35,7 +35,7 @@ pub struct ByConversion<T> {
 /// assert_eq!((r.conversion_value.total, r.conversion_value.mean_per_converter), (0.0, None));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ConversionValue {
     /// Sum of the values of the conversion events.
@@ -62,7 +62,7 @@ pub struct ConversionValue {
 /// # Ok::<(), cocreate_journey::LoadError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct JourneyAnalytics {
     /// Customers (cases).

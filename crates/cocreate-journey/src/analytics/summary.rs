@@ -19,7 +19,7 @@ use cocreate_stats::quantile_sorted;
 /// assert_eq!(Summary::of(&mut Vec::new()).mean, None);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct Summary {
     /// Sample size.

@@ -17,7 +17,7 @@ use crate::{EventLog, PathData};
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct Attribution {
     /// Conversions credited to each channel (indexed like the channel list).
@@ -48,7 +48,7 @@ impl Attribution {
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct Unattributed {
     /// Rows with an empty path.
@@ -85,7 +85,7 @@ impl Unattributed {
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct HeuristicModels {
     /// Channel names, in order of first appearance.
@@ -155,7 +155,7 @@ pub fn heuristic_models(paths: &PathData) -> HeuristicModels {
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ChannelAttribution {
     /// Channel names.
@@ -206,6 +206,14 @@ fn weighted(paths: &PathData, weights: impl Fn(usize, &mut Vec<f64>)) -> Channel
 /// # Ok::<(), cocreate_journey::OptionsError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(
+        try_from = "PositionBasedOptionsRepr",
+        into = "PositionBasedOptionsRepr"
+    )
+)]
 pub struct PositionBasedOptions {
     first: f64,
     last: f64,
@@ -386,6 +394,11 @@ pub fn position_based(paths: &PathData, options: &PositionBasedOptions) -> Chann
 /// # Ok::<(), cocreate_journey::OptionsError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "TimeDecayOptionsRepr", into = "TimeDecayOptionsRepr")
+)]
 pub struct TimeDecayOptions {
     half_life: f64,
 }
@@ -569,4 +582,66 @@ pub fn time_decay_by_time(
         attribution,
         unattributed,
     })
+}
+
+/// The serde form of [`PositionBasedOptions`], read back through its builder.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct PositionBasedOptionsRepr {
+    first: f64,
+    last: f64,
+}
+
+#[cfg(feature = "serde")]
+impl Default for PositionBasedOptionsRepr {
+    fn default() -> Self {
+        PositionBasedOptions::default().into()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<PositionBasedOptions> for PositionBasedOptionsRepr {
+    fn from(o: PositionBasedOptions) -> Self {
+        PositionBasedOptionsRepr {
+            first: o.first,
+            last: o.last,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<PositionBasedOptionsRepr> for PositionBasedOptions {
+    type Error = OptionsError;
+    fn try_from(r: PositionBasedOptionsRepr) -> Result<Self, OptionsError> {
+        PositionBasedOptions::builder()
+            .first(r.first)
+            .last(r.last)
+            .build()
+    }
+}
+
+/// The serde form of [`TimeDecayOptions`], read back through its builder.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TimeDecayOptionsRepr {
+    half_life: f64,
+}
+
+#[cfg(feature = "serde")]
+impl From<TimeDecayOptions> for TimeDecayOptionsRepr {
+    fn from(o: TimeDecayOptions) -> Self {
+        TimeDecayOptionsRepr {
+            half_life: o.half_life,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<TimeDecayOptionsRepr> for TimeDecayOptions {
+    type Error = OptionsError;
+    fn try_from(r: TimeDecayOptionsRepr) -> Result<Self, OptionsError> {
+        TimeDecayOptions::builder().half_life(r.half_life).build()
+    }
 }

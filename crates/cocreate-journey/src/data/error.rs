@@ -115,7 +115,7 @@ pub enum RowProblem {
     #[error("more than {limit} distinct {what}, the most accepted")]
     TooManyChannels {
         /// "channels" or "touchpoints".
-        what: String,
+        what: &'static str,
         /// The limit.
         limit: usize,
     },
@@ -144,6 +144,28 @@ pub enum RowProblem {
     /// More distinct names than ids can hold.
     #[error("more than 4,294,967,295 distinct names")]
     TooManyNames,
+    /// A list of names (channels, touchpoints) holds a name twice.
+    #[error("the name {name:?} is listed twice")]
+    DuplicateName {
+        /// The name (an excerpt of at most 80 characters).
+        name: String,
+    },
+    /// A name has leading or trailing whitespace, which the loaders always remove.
+    #[error("the name {name:?} has whitespace at an end")]
+    Untrimmed {
+        /// The name (an excerpt of at most 80 characters).
+        name: String,
+    },
+    /// A path or event refers to a channel, touchpoint or stage by an id beyond the list.
+    #[error("{what} id {id} is not below the number of {what}s, {count}")]
+    UnknownId {
+        /// "channel", "touchpoint" or "stage".
+        what: &'static str,
+        /// The id given.
+        id: u32,
+        /// How many there are.
+        count: usize,
+    },
 }
 
 /// An error while loading journey data, naming the line where it happened.
@@ -167,13 +189,13 @@ pub enum LoadError {
         /// The underlying error.
         source: std::io::Error,
     },
-    /// The CSV text itself is malformed (an unterminated quote, a read failure).
-    #[error("line {line}: malformed CSV: {message}")]
-    Csv {
-        /// 1-based line.
+    /// Reading the input failed part-way (the file vanished, the disk failed).
+    #[error("line {line}: cannot read further: {source}")]
+    Read {
+        /// 1-based line being read.
         line: u64,
-        /// What the CSV reader reported.
-        message: String,
+        /// The underlying error.
+        source: std::io::Error,
     },
     /// The header lacks a column the loader needs.
     #[error("line 1: the header has no column {name:?} (it has: {found})")]
@@ -229,6 +251,17 @@ pub enum LoadError {
         /// What is wrong.
         problem: RowProblem,
     },
+    /// An entry of a serialised [`PathData`](crate::PathData) or
+    /// [`EventLog`](crate::EventLog) (a channel, a row, an event) is invalid.
+    #[error("{what} {index}: {problem}")]
+    Entry {
+        /// "channel", "row", "touchpoint" or "event".
+        what: &'static str,
+        /// Its 1-based position in its list.
+        index: usize,
+        /// What is wrong.
+        problem: RowProblem,
+    },
 }
 
 impl LoadError {
@@ -242,12 +275,15 @@ impl LoadError {
     /// ```
     pub fn line(&self) -> Option<u64> {
         match self {
-            LoadError::Csv { line, .. }
+            LoadError::Read { line, .. }
             | LoadError::Row { line, .. }
             | LoadError::UnclosedQuote { line }
             | LoadError::RecordTooLong { line, .. } => Some(*line),
             LoadError::MissingColumn { .. } | LoadError::DuplicateColumn { .. } => Some(1),
-            LoadError::Io { .. } | LoadError::NoHeader | LoadError::Directory { .. } => None,
+            LoadError::Io { .. }
+            | LoadError::NoHeader
+            | LoadError::Directory { .. }
+            | LoadError::Entry { .. } => None,
         }
     }
 }

@@ -30,6 +30,11 @@ use crate::{OptionsError, Outcome, PathData, StageOrder, Timestamp};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "EventCsvOptionsRepr", into = "EventCsvOptionsRepr")
+)]
 pub struct EventCsvOptions {
     customer_id: String,
     timestamp: String,
@@ -492,6 +497,11 @@ impl EventLogBuilder {
 /// # Ok::<(), cocreate_journey::LoadError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "EventLogRepr", into = "EventLogRepr")
+)]
 pub struct EventLog {
     stages: StageOrder,
     touchpoints: Vec<String>,
@@ -1228,5 +1238,189 @@ mod tests {
                 (got, want) => prop_assert!(false, "got {:?}, want {:?}", got.map(|l| l.n_events()), want),
             }
         }
+    }
+}
+
+/// The serde form of [`EventCsvOptions`], read back through its builder.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct EventCsvOptionsRepr {
+    customer_id: String,
+    timestamp: String,
+    touchpoint: String,
+    stage: String,
+    outcome: String,
+    value: Option<String>,
+    stages: StageOrder,
+}
+
+#[cfg(feature = "serde")]
+impl Default for EventCsvOptionsRepr {
+    fn default() -> Self {
+        EventCsvOptions::default().into()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<EventCsvOptions> for EventCsvOptionsRepr {
+    fn from(o: EventCsvOptions) -> Self {
+        EventCsvOptionsRepr {
+            customer_id: o.customer_id,
+            timestamp: o.timestamp,
+            touchpoint: o.touchpoint,
+            stage: o.stage,
+            outcome: o.outcome,
+            value: o.value,
+            stages: o.stages,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<EventCsvOptionsRepr> for EventCsvOptions {
+    type Error = OptionsError;
+    fn try_from(r: EventCsvOptionsRepr) -> Result<Self, OptionsError> {
+        EventCsvOptions::builder()
+            .customer_id(r.customer_id)
+            .timestamp(r.timestamp)
+            .touchpoint(r.touchpoint)
+            .stage(r.stage)
+            .outcome(r.outcome)
+            .value(r.value.as_deref())
+            .stages(r.stages)
+            .build()
+    }
+}
+
+/// The serde form of an [`EventLog`]: the stage order, the touchpoint names, then each
+/// case's events with touchpoints and stages as ids; read back through
+/// [`EventLogBuilder`]'s checks.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EventLogRepr {
+    stages: StageOrder,
+    touchpoints: Vec<String>,
+    cases: Vec<CaseRepr>,
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CaseRepr {
+    id: String,
+    events: Vec<EventRepr>,
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EventRepr {
+    timestamp: Timestamp,
+    touchpoint: u32,
+    stage: u32,
+    outcome: Outcome,
+    #[serde(default)]
+    value: f64,
+}
+
+#[cfg(feature = "serde")]
+impl From<EventLog> for EventLogRepr {
+    fn from(log: EventLog) -> Self {
+        let cases = log
+            .cases()
+            .map(|c| CaseRepr {
+                id: c.id().to_owned(),
+                events: (0..c.len())
+                    .map(|k| EventRepr {
+                        timestamp: c.timestamps()[k],
+                        touchpoint: c.touchpoints()[k],
+                        stage: c.stages()[k],
+                        outcome: c.outcomes()[k],
+                        value: c.values()[k],
+                    })
+                    .collect(),
+            })
+            .collect();
+        EventLogRepr {
+            stages: log.stages,
+            touchpoints: log.touchpoints,
+            cases,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<EventLogRepr> for EventLog {
+    type Error = LoadError;
+    fn try_from(r: EventLogRepr) -> Result<Self, LoadError> {
+        let mut b = EventLogBuilder::new(r.stages);
+        for (i, name) in r.touchpoints.iter().enumerate() {
+            let entry = |problem| LoadError::Entry {
+                what: "touchpoint",
+                index: i + 1,
+                problem,
+            };
+            if name.trim().is_empty() {
+                return Err(entry(RowProblem::Empty {
+                    column: "touchpoints".into(),
+                }));
+            }
+            if name.trim() != name {
+                return Err(entry(RowProblem::Untrimmed {
+                    name: excerpt(name),
+                }));
+            }
+            let id = super::paths::channel_id(
+                &mut b.touchpoints,
+                name.as_bytes(),
+                "touchpoints",
+                "touchpoints",
+            )
+            .map_err(entry)?;
+            if id as usize != i {
+                return Err(entry(RowProblem::DuplicateName {
+                    name: excerpt(name),
+                }));
+            }
+        }
+        let (n_touchpoints, n_stages) = (r.touchpoints.len(), b.stages.len());
+        let mut index = 0;
+        for case in &r.cases {
+            for e in &case.events {
+                index += 1;
+                let entry = |problem| LoadError::Entry {
+                    what: "event",
+                    index,
+                    problem,
+                };
+                for (what, id, count) in [
+                    ("touchpoint", e.touchpoint, n_touchpoints),
+                    ("stage", e.stage, n_stages),
+                ] {
+                    if id as usize >= count {
+                        return Err(entry(RowProblem::UnknownId { what, id, count }));
+                    }
+                }
+                let stage = b
+                    .stages
+                    .stages()
+                    .get(e.stage as usize)
+                    .map(|s| s.name().to_owned());
+                let stage = stage.unwrap_or_default();
+                let touchpoint = r.touchpoints[e.touchpoint as usize].clone();
+                b.push(
+                    &case.id,
+                    e.timestamp,
+                    &touchpoint,
+                    &stage,
+                    e.outcome,
+                    e.value,
+                )
+                .map_err(entry)?;
+            }
+        }
+        Ok(b.build())
     }
 }

@@ -2,6 +2,8 @@
 //! loaders whose errors name the line.
 
 mod error;
+#[cfg(feature = "serde")]
+pub(crate) use error::excerpt;
 mod events;
 pub(crate) mod intern;
 mod load;

@@ -28,6 +28,11 @@ use crate::OptionsError;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "PathCsvOptionsRepr", into = "PathCsvOptionsRepr")
+)]
 pub struct PathCsvOptions {
     path: String,
     conversions: String,
@@ -281,7 +286,7 @@ struct Row {
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct PathTotals {
     /// Number of rows.
@@ -320,6 +325,11 @@ pub struct PathTotals {
 /// # Ok::<(), cocreate_journey::LoadError>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "PathDataRepr", into = "PathDataRepr")
+)]
 pub struct PathData {
     interner: Interner,
     tokens: Vec<u32>,
@@ -341,7 +351,7 @@ pub const MAX_PATH_TOUCHPOINTS: usize = 1_000_000;
 pub(crate) fn channel_id(
     interner: &mut Interner,
     name: &[u8],
-    what: &str,
+    what: &'static str,
     column: &str,
 ) -> Result<u32, RowProblem> {
     let not_utf8 = || RowProblem::NotUtf8 {
@@ -349,12 +359,10 @@ pub(crate) fn channel_id(
     };
     if interner.names().len() >= MAX_CHANNELS {
         let name = std::str::from_utf8(name).map_err(|_| not_utf8())?;
-        return interner
-            .get(name)
-            .ok_or_else(|| RowProblem::TooManyChannels {
-                what: what.to_owned(),
-                limit: MAX_CHANNELS,
-            });
+        return interner.get(name).ok_or(RowProblem::TooManyChannels {
+            what,
+            limit: MAX_CHANNELS,
+        });
     }
     match interner.intern_bytes(name) {
         Ok(Some(id)) => Ok(id),
@@ -914,5 +922,164 @@ mod tests {
             let err = PathData::from_csv_reader(csv.as_bytes()).unwrap_err();
             assert_eq!(err.line(), Some(2), "{bad}");
         }
+    }
+}
+
+/// The serde form of [`PathCsvOptions`], read back through its builder.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct PathCsvOptionsRepr {
+    path: String,
+    conversions: String,
+    value: Option<String>,
+    nulls: Option<String>,
+    separator: char,
+}
+
+#[cfg(feature = "serde")]
+impl Default for PathCsvOptionsRepr {
+    fn default() -> Self {
+        PathCsvOptions::default().into()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<PathCsvOptions> for PathCsvOptionsRepr {
+    fn from(o: PathCsvOptions) -> Self {
+        PathCsvOptionsRepr {
+            separator: o.separator(),
+            path: o.path,
+            conversions: o.conversions,
+            value: o.value,
+            nulls: o.nulls,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<PathCsvOptionsRepr> for PathCsvOptions {
+    type Error = OptionsError;
+    fn try_from(r: PathCsvOptionsRepr) -> Result<Self, OptionsError> {
+        PathCsvOptions::builder()
+            .path(r.path)
+            .conversions(r.conversions)
+            .value(r.value.as_deref())
+            .nulls(r.nulls.as_deref())
+            .separator(r.separator)
+            .build()
+    }
+}
+
+/// The serde form of [`PathData`]: the channel names, then each row's path as channel
+/// ids with its counts; read back through the checks of [`PathData::push`].
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PathDataRepr {
+    channels: Vec<String>,
+    rows: Vec<PathRowRepr>,
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PathRowRepr {
+    path: Vec<u32>,
+    conversions: f64,
+    #[serde(default)]
+    value: f64,
+    #[serde(default)]
+    nulls: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    line: Option<u64>,
+}
+
+#[cfg(feature = "serde")]
+impl From<PathData> for PathDataRepr {
+    fn from(d: PathData) -> Self {
+        PathDataRepr {
+            rows: d
+                .rows()
+                .map(|r| PathRowRepr {
+                    path: r.channels.to_vec(),
+                    conversions: r.conversions,
+                    value: r.value,
+                    nulls: r.nulls,
+                    line: r.line,
+                })
+                .collect(),
+            channels: d.interner.into_names(),
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<PathDataRepr> for PathData {
+    type Error = LoadError;
+    fn try_from(r: PathDataRepr) -> Result<Self, LoadError> {
+        let mut data = PathData::new();
+        for (i, name) in r.channels.iter().enumerate() {
+            let entry = |problem| LoadError::Entry {
+                what: "channel",
+                index: i + 1,
+                problem,
+            };
+            if name.trim_ascii().is_empty() {
+                return Err(entry(RowProblem::Empty {
+                    column: "channels".into(),
+                }));
+            }
+            if name.trim_ascii() != name {
+                return Err(entry(RowProblem::Untrimmed {
+                    name: super::error::excerpt(name),
+                }));
+            }
+            let id = channel_id(&mut data.interner, name.as_bytes(), "channels", "channels")
+                .map_err(entry)?;
+            if id as usize != i {
+                return Err(entry(RowProblem::DuplicateName {
+                    name: super::error::excerpt(name),
+                }));
+            }
+        }
+        let count = data.interner.names().len();
+        for (i, row) in r.rows.into_iter().enumerate() {
+            let entry = |problem| LoadError::Entry {
+                what: "row",
+                index: i + 1,
+                problem,
+            };
+            check_counts(
+                row.conversions,
+                row.value,
+                row.nulls,
+                ["conversions", "value", "nulls"],
+            )
+            .map_err(entry)?;
+            if row.path.len() > MAX_PATH_TOUCHPOINTS {
+                return Err(entry(RowProblem::PathTooLong {
+                    limit: MAX_PATH_TOUCHPOINTS,
+                }));
+            }
+            if let Some(&id) = row.path.iter().find(|&&id| id as usize >= count) {
+                return Err(entry(RowProblem::UnknownId {
+                    what: "channel",
+                    id,
+                    count,
+                }));
+            }
+            let start = data.tokens.len();
+            data.tokens.extend_from_slice(&row.path);
+            data.finish_row(
+                start,
+                row.conversions + 0.0,
+                row.value + 0.0,
+                row.nulls + 0.0,
+                row.line.unwrap_or(0),
+            )
+            .map_err(entry)?;
+        }
+        Ok(data)
     }
 }

@@ -170,10 +170,9 @@ impl<R: Read> Records<R> {
 
     fn fill(&mut self) -> Result<&[u8], LoadError> {
         let line = self.line + 1;
-        self.input.fill_buf().map_err(|e| LoadError::Csv {
-            line,
-            message: e.to_string(),
-        })
+        self.input
+            .fill_buf()
+            .map_err(|e| LoadError::Read { line, source: e })
     }
 
     /// The next record, or `None` at the end of the input.
@@ -192,9 +191,9 @@ impl<R: Read> Records<R> {
         loop {
             let line_no = self.line + 1;
             let after_cr = std::mem::take(&mut self.after_cr);
-            let available = self.input.fill_buf().map_err(|e| LoadError::Csv {
+            let available = self.input.fill_buf().map_err(|e| LoadError::Read {
                 line: line_no,
-                message: e.to_string(),
+                source: e,
             })?;
             // Blank lines (and the line feed of a `\r\n` split across reads) are skipped.
             match available.first() {
@@ -248,9 +247,9 @@ impl<R: Read> Records<R> {
         let mut cr = false;
         loop {
             let current = self.line + 1;
-            let available = self.input.fill_buf().map_err(|e| LoadError::Csv {
+            let available = self.input.fill_buf().map_err(|e| LoadError::Read {
                 line: current,
-                message: e.to_string(),
+                source: e,
             })?;
             if available.is_empty() {
                 if state == State::Quoted {

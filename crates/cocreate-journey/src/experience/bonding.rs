@@ -24,7 +24,11 @@ use crate::{BondingAttribute, BondingRatings, Journey, ResponseRange};
 /// # Ok::<(), cocreate_journey::OptionsError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "BondingRuleRepr", into = "BondingRuleRepr")
+)]
 pub struct BondingRule {
     met_above: f64,
     required_met: usize,
@@ -141,7 +145,7 @@ impl BondingRuleBuilder {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct AttributeStanding {
     /// The attribute.
@@ -167,7 +171,7 @@ pub struct AttributeStanding {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct Bonding {
     /// The four attributes in order.
@@ -343,5 +347,45 @@ impl Journey {
             self.encounters().iter().filter_map(|e| e.bonding).collect();
         // The builder checked every rating against the scale.
         rule.assess_checked(&ratings, self.scale())
+    }
+}
+
+/// The serde form of [`BondingRule`], read back through its builder.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct BondingRuleRepr {
+    met_above: f64,
+    required_met: usize,
+    advocacy_at: f64,
+}
+
+#[cfg(feature = "serde")]
+impl Default for BondingRuleRepr {
+    fn default() -> Self {
+        BondingRule::default().into()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<BondingRule> for BondingRuleRepr {
+    fn from(r: BondingRule) -> Self {
+        BondingRuleRepr {
+            met_above: r.met_above,
+            required_met: r.required_met,
+            advocacy_at: r.advocacy_at,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<BondingRuleRepr> for BondingRule {
+    type Error = OptionsError;
+    fn try_from(r: BondingRuleRepr) -> Result<Self, OptionsError> {
+        BondingRule::builder()
+            .met_above(r.met_above)
+            .required_met(r.required_met)
+            .advocacy_at(r.advocacy_at)
+            .build()
     }
 }

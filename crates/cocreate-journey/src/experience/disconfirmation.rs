@@ -20,8 +20,25 @@ use crate::{Experience, Journey};
 /// # Ok::<(), cocreate_journey::OptionsError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "f64", into = "f64")
+)]
 pub struct Tolerance(f64);
+
+impl TryFrom<f64> for Tolerance {
+    type Error = OptionsError;
+    fn try_from(tau: f64) -> Result<Self, OptionsError> {
+        Tolerance::new(tau)
+    }
+}
+
+impl From<Tolerance> for f64 {
+    fn from(t: Tolerance) -> f64 {
+        t.0
+    }
+}
 
 impl Tolerance {
     /// A tolerance; must be finite and ≥ 0.
@@ -161,7 +178,7 @@ impl Disconfirmation {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct EncounterDisconfirmation {
     /// Index of the encounter in [`Journey::encounters`].

@@ -21,6 +21,11 @@ use crate::{Journey, Outcome, Stage};
 /// # Ok::<(), cocreate_journey::OptionsError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "MomentOptionsRepr", into = "MomentOptionsRepr")
+)]
 pub struct MomentOptions {
     tolerance: Tolerance,
     critical_threshold: f64,
@@ -137,7 +142,7 @@ impl MomentOptions {
 /// assert_eq!(r.to_string(), "functional disconfirmation -2 exceeds the threshold ±1.5");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "reason", rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum MomentReason {
@@ -201,7 +206,7 @@ impl fmt::Display for MomentReason {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct MomentOfTruth {
     /// Index of the encounter in [`Journey::encounters`].
@@ -267,7 +272,7 @@ impl MomentOfTruth {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct MomentsOfTruth {
     /// The first encounter where an expectation met an actual experience, if any.
@@ -352,5 +357,35 @@ impl Journey {
             }
         }
         MomentsOfTruth { first, critical }
+    }
+}
+
+/// The serde form of [`MomentOptions`], read back through its builder.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MomentOptionsRepr {
+    tolerance: f64,
+    critical_threshold: f64,
+}
+
+#[cfg(feature = "serde")]
+impl From<MomentOptions> for MomentOptionsRepr {
+    fn from(o: MomentOptions) -> Self {
+        MomentOptionsRepr {
+            tolerance: o.tolerance.value(),
+            critical_threshold: o.critical_threshold,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<MomentOptionsRepr> for MomentOptions {
+    type Error = OptionsError;
+    fn try_from(r: MomentOptionsRepr) -> Result<Self, OptionsError> {
+        MomentOptions::builder()
+            .tolerance(r.tolerance)
+            .critical_threshold(r.critical_threshold)
+            .build()
     }
 }

@@ -49,7 +49,11 @@ pub enum MixedValence {
 /// # Ok::<(), cocreate_journey::OptionsError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "PeakEndOptionsRepr", into = "PeakEndOptionsRepr")
+)]
 pub struct PeakEndOptions {
     peak: f64,
     end: f64,
@@ -230,7 +234,7 @@ pub struct Moment {
 /// # Ok::<(), cocreate_journey::ReflectionError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct Memory {
     /// R = w_p·peak_term + w_e·end + w_m·mean, on the scale of the moments.
@@ -368,6 +372,11 @@ pub fn peak_end(
 /// # Ok::<(), cocreate_journey::OptionsError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "ReflectionOptionsRepr", into = "ReflectionOptionsRepr")
+)]
 pub struct ReflectionOptions {
     peak_end: PeakEndOptions,
     rate: f64,
@@ -497,7 +506,7 @@ impl ReflectionOptions {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct Reflection {
     /// The functional side as remembered.
@@ -554,5 +563,77 @@ impl Journey {
             expectation_before,
             updated_expectation,
         })
+    }
+}
+
+/// The serde form of [`PeakEndOptions`], read back through its builder.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct PeakEndOptionsRepr {
+    peak: f64,
+    end: f64,
+    mean: f64,
+    mixed_valence: MixedValence,
+}
+
+#[cfg(feature = "serde")]
+impl Default for PeakEndOptionsRepr {
+    fn default() -> Self {
+        PeakEndOptions::default().into()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<PeakEndOptions> for PeakEndOptionsRepr {
+    fn from(o: PeakEndOptions) -> Self {
+        PeakEndOptionsRepr {
+            peak: o.peak,
+            end: o.end,
+            mean: o.mean,
+            mixed_valence: o.mixed,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<PeakEndOptionsRepr> for PeakEndOptions {
+    type Error = OptionsError;
+    fn try_from(r: PeakEndOptionsRepr) -> Result<Self, OptionsError> {
+        PeakEndOptions::builder()
+            .weights(r.peak, r.end, r.mean)
+            .mixed_valence(r.mixed_valence)
+            .build()
+    }
+}
+
+/// The serde form of [`ReflectionOptions`], read back through its builder.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReflectionOptionsRepr {
+    update_rate: f64,
+    #[serde(default)]
+    peak_end: PeakEndOptions,
+}
+
+#[cfg(feature = "serde")]
+impl From<ReflectionOptions> for ReflectionOptionsRepr {
+    fn from(o: ReflectionOptions) -> Self {
+        ReflectionOptionsRepr {
+            update_rate: o.rate,
+            peak_end: o.peak_end,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<ReflectionOptionsRepr> for ReflectionOptions {
+    type Error = OptionsError;
+    fn try_from(r: ReflectionOptionsRepr) -> Result<Self, OptionsError> {
+        ReflectionOptions::builder()
+            .update_rate(r.update_rate)
+            .peak_end(r.peak_end)
+            .build()
     }
 }

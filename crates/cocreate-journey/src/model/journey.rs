@@ -14,6 +14,8 @@ use cocreate_stats::ResponseRange;
 /// assert_eq!(RatingField::PerceivedEmotional.to_string(), "perceived emotional experience");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum RatingField {
     /// The functional side of the expectation.
@@ -155,13 +157,23 @@ pub enum JourneyError {
         /// Its outcome.
         outcome: Outcome,
     },
-    /// The final outcome given to the builder contradicts the encounters.
-    #[error("the final outcome {outcome} contradicts the encounters: {reason}")]
-    FinalOutcomeContradicts {
+    /// The final outcome given to the builder differs from the outcome with which the
+    /// last encounter ends the journey.
+    #[error(
+        "the final outcome {outcome} contradicts the encounters: the last encounter ends the \
+         journey with {last}"
+    )]
+    FinalOutcomeDiffersFromLast {
         /// The final outcome given.
         outcome: Outcome,
-        /// Why it contradicts.
-        reason: String,
+        /// The last encounter's outcome.
+        last: Outcome,
+    },
+    /// The final outcome given to the builder needs a conversion that no encounter has.
+    #[error("the final outcome {outcome} contradicts the encounters: no encounter converted")]
+    FinalOutcomeWithoutConversion {
+        /// The final outcome given.
+        outcome: Outcome,
     },
 }
 
@@ -190,7 +202,11 @@ pub enum JourneyError {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "JourneyRepr", into = "JourneyRepr")
+)]
 pub struct Journey {
     customer_id: String,
     scale: ResponseRange,
@@ -521,9 +537,9 @@ impl JourneyBuilder {
             None => Outcome::Continue,
             Some(given) => {
                 if last_ends && given != last {
-                    return Err(JourneyError::FinalOutcomeContradicts {
+                    return Err(JourneyError::FinalOutcomeDiffersFromLast {
                         outcome: given,
-                        reason: format!("the last encounter ends the journey with {last}"),
+                        last,
                     });
                 }
                 if matches!(
@@ -531,10 +547,7 @@ impl JourneyBuilder {
                     Outcome::Convert | Outcome::Retained | Outcome::Churned
                 ) && !converted
                 {
-                    return Err(JourneyError::FinalOutcomeContradicts {
-                        outcome: given,
-                        reason: "no encounter converted".into(),
-                    });
+                    return Err(JourneyError::FinalOutcomeWithoutConversion { outcome: given });
                 }
                 given
             }
@@ -691,13 +704,22 @@ mod tests {
             .final_outcome(Outcome::Retained)
             .build()
             .unwrap_err();
-        assert!(matches!(err, JourneyError::FinalOutcomeContradicts { .. }));
+        assert!(matches!(
+            err,
+            JourneyError::FinalOutcomeWithoutConversion { .. }
+        ));
         let err = JourneyBuilder::new("C1", scale())
             .encounter(enc("ad", Stage::Awareness, 0).with_outcome(Outcome::Leave))
             .final_outcome(Outcome::Continue)
             .build()
             .unwrap_err();
-        assert!(matches!(err, JourneyError::FinalOutcomeContradicts { .. }));
+        assert!(matches!(
+            err,
+            JourneyError::FinalOutcomeDiffersFromLast {
+                last: Outcome::Leave,
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -719,5 +741,52 @@ mod tests {
             .build()
             .unwrap_err();
         assert!(matches!(err, JourneyError::PriorOutOfScale { .. }));
+    }
+}
+
+/// The serde form of a [`Journey`], read back through [`JourneyBuilder`].
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JourneyRepr {
+    customer_id: String,
+    scale: ResponseRange,
+    #[serde(default)]
+    prior_expectation: Option<Experience>,
+    encounters: Vec<Encounter>,
+    #[serde(default)]
+    outcome: Option<Outcome>,
+    #[serde(default)]
+    allow_loops: bool,
+}
+
+#[cfg(feature = "serde")]
+impl From<Journey> for JourneyRepr {
+    fn from(j: Journey) -> Self {
+        JourneyRepr {
+            customer_id: j.customer_id,
+            scale: j.scale,
+            prior_expectation: j.prior,
+            encounters: j.encounters,
+            outcome: Some(j.outcome),
+            allow_loops: j.loops_allowed,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<JourneyRepr> for Journey {
+    type Error = JourneyError;
+    fn try_from(r: JourneyRepr) -> Result<Self, JourneyError> {
+        let mut b = JourneyBuilder::new(r.customer_id, r.scale)
+            .encounters(r.encounters)
+            .allow_loops(r.allow_loops);
+        if let Some(prior) = r.prior_expectation {
+            b = b.prior_expectation(prior);
+        }
+        if let Some(outcome) = r.outcome {
+            b = b.final_outcome(outcome);
+        }
+        b.build()
     }
 }

@@ -76,7 +76,7 @@ pub(crate) fn activities<'a>(case: &crate::Case<'a>, key: ActivityKey) -> &'a [u
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct DfgEdge {
     /// Source activity id.
@@ -99,7 +99,7 @@ pub struct DfgEdge {
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ActivityCount {
     /// Activity id.
@@ -127,6 +127,11 @@ pub struct ActivityCount {
 /// # Ok::<(), cocreate_journey::LoadError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "DfgRepr", into = "DfgRepr")
+)]
 pub struct Dfg {
     key: ActivityKey,
     names: Vec<String>,
@@ -340,7 +345,7 @@ impl Dfg {
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct PerformanceEdge {
     /// Source activity.
@@ -440,4 +445,70 @@ pub fn performance_dfg(log: &EventLog, key: ActivityKey) -> Vec<PerformanceEdge>
         .collect();
     out.sort_by(|a, b| a.from.cmp(&b.from).then_with(|| a.to.cmp(&b.to)));
     out
+}
+
+/// The serde form of a [`Dfg`]; reading it back checks that every activity id names an
+/// activity.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DfgRepr {
+    key: ActivityKey,
+    activities: Vec<String>,
+    edges: Vec<DfgEdge>,
+    start_activities: Vec<ActivityCount>,
+    end_activities: Vec<ActivityCount>,
+}
+
+#[cfg(feature = "serde")]
+impl From<Dfg> for DfgRepr {
+    fn from(d: Dfg) -> Self {
+        DfgRepr {
+            key: d.key,
+            activities: d.names,
+            edges: d.edges,
+            start_activities: d.start,
+            end_activities: d.end,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<DfgRepr> for Dfg {
+    type Error = crate::LoadError;
+    fn try_from(r: DfgRepr) -> Result<Self, crate::LoadError> {
+        let count = r.activities.len();
+        let check = |what: &'static str, index: usize, id: u32| {
+            if (id as usize) < count {
+                Ok(())
+            } else {
+                Err(crate::LoadError::Entry {
+                    what,
+                    index: index + 1,
+                    problem: crate::RowProblem::UnknownId {
+                        what: "activity",
+                        id,
+                        count,
+                    },
+                })
+            }
+        };
+        for (i, e) in r.edges.iter().enumerate() {
+            check("edge", i, e.from)?;
+            check("edge", i, e.to)?;
+        }
+        for (i, a) in r.start_activities.iter().enumerate() {
+            check("start activity", i, a.activity)?;
+        }
+        for (i, a) in r.end_activities.iter().enumerate() {
+            check("end activity", i, a.activity)?;
+        }
+        Ok(Dfg {
+            key: r.key,
+            names: r.activities,
+            edges: r.edges,
+            start: r.start_activities,
+            end: r.end_activities,
+        })
+    }
 }

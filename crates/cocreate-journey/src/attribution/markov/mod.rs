@@ -40,7 +40,11 @@ use crate::PathData;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "MarkovOptionsRepr", into = "MarkovOptionsRepr")
+)]
 pub struct MarkovOptions {
     order: usize,
     include_nulls: bool,
@@ -190,6 +194,34 @@ impl serde::Serialize for MarkovState {
     }
 }
 
+/// The serde form of a [`MarkovState`]: one of the three names, or the channel list.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum MarkovStateRepr {
+    Name(String),
+    Channels(Vec<String>),
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for MarkovState {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match MarkovStateRepr::deserialize(deserializer)? {
+            MarkovStateRepr::Channels(names) => Ok(MarkovState::Channels(names)),
+            MarkovStateRepr::Name(name) => match name.as_str() {
+                "(start)" => Ok(MarkovState::Start),
+                "(conversion)" => Ok(MarkovState::Conversion),
+                "(null)" => Ok(MarkovState::Null),
+                _ => Err(serde::de::Error::custom(format!(
+                    "{:?} is not a Markov state: expected (start), (conversion), (null) or a \
+                     list of channels",
+                    crate::data::excerpt(&name)
+                ))),
+            },
+        }
+    }
+}
+
 /// One transition of the chain: state indices into [`TransitionMatrix::states`].
 ///
 /// ```
@@ -204,7 +236,7 @@ impl serde::Serialize for MarkovState {
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct Transition {
     /// Index of the source state.
@@ -234,7 +266,7 @@ pub struct Transition {
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct TransitionMatrix {
     /// The states.
@@ -316,7 +348,7 @@ impl TransitionMatrix {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct RemovalEffects {
     /// P(conversion) from the start.
@@ -348,7 +380,7 @@ pub struct RemovalEffects {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct MarkovAttribution {
     /// The order k.
@@ -597,5 +629,47 @@ fn shares(re: &[f64], total: f64) -> Vec<f64> {
         re.iter().map(|r| r / sum * total).collect()
     } else {
         vec![0.0; re.len()]
+    }
+}
+
+/// The serde form of [`MarkovOptions`], read back through its builder.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct MarkovOptionsRepr {
+    order: usize,
+    include_nulls: bool,
+    horizon: Option<usize>,
+}
+
+#[cfg(feature = "serde")]
+impl Default for MarkovOptionsRepr {
+    fn default() -> Self {
+        MarkovOptions::default().into()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<MarkovOptions> for MarkovOptionsRepr {
+    fn from(o: MarkovOptions) -> Self {
+        MarkovOptionsRepr {
+            order: o.order,
+            include_nulls: o.include_nulls,
+            horizon: o.horizon,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<MarkovOptionsRepr> for MarkovOptions {
+    type Error = OptionsError;
+    fn try_from(r: MarkovOptionsRepr) -> Result<Self, OptionsError> {
+        let b = MarkovOptions::builder()
+            .order(r.order)
+            .include_nulls(r.include_nulls);
+        match r.horizon {
+            Some(h) => b.horizon(h).build(),
+            None => b.build(),
+        }
     }
 }
