@@ -393,11 +393,14 @@ impl JourneyBuilder {
     /// Sets the expectation held before the first encounter.
     ///
     /// ```
-    /// use cocreate_journey::{Experience, JourneyBuilder, ResponseRange};
+    /// use cocreate_journey::{Encounter, Experience, JourneyBuilder, ResponseRange, Stage, Timestamp, Touchpoint};
     ///
-    /// let b = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?).prior_expectation(Experience::both(5.0));
-    /// # let _ = b;
-    /// # Ok::<(), cocreate_journey::RangeError>(())
+    /// let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
+    ///     .prior_expectation(Experience::both(5.0))
+    ///     .encounter(Encounter::new(Touchpoint::brand("ad"), Stage::Awareness, Timestamp::from_unix_seconds(0)))
+    ///     .build()?;
+    /// assert_eq!(j.prior_expectation(), Some(Experience::both(5.0)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn prior_expectation(mut self, expectation: Experience) -> Self {
         self.prior = Some(expectation);
