@@ -149,6 +149,7 @@ mod export;
 mod model;
 mod options;
 mod process;
+mod text;
 mod time;
 
 pub use analytics::*;

@@ -16,5 +16,5 @@ pub use moments::{
     moments_of_truth_in_practice, DisconfirmationSide, LeaveWindow, PracticeOptions,
     PracticeOptionsBuilder, TouchpointImpact,
 };
-pub use report::{ByConversion, ConversionValue, JourneyAnalytics};
+pub use report::{ByConversion, ConversionValue, EventLogReport, JourneyAnalytics};
 pub use summary::Summary;

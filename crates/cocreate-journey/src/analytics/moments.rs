@@ -418,3 +418,55 @@ impl TryFrom<PracticeOptionsRepr> for PracticeOptions {
             .build()
     }
 }
+
+impl std::fmt::Display for TouchpointImpact {
+    /// `touchpoint: base leave rate …, after negative D … (n = …), impact …`, rates in
+    /// percent with their intervals, the impact in percentage points.
+    ///
+    /// ```
+    /// # use cocreate_journey::*;
+    /// # let scale = ResponseRange::new(1.0, 7.0)?;
+    /// # let mut journeys = Vec::new();
+    /// # for i in 0..40 {
+    /// #     let bad = i % 2 == 0;
+    /// #     let outcome = if bad && i % 4 == 0 { Outcome::Leave } else { Outcome::Continue };
+    /// #     journeys.push(JourneyBuilder::new(format!("C{i}"), scale)
+    /// #         .prior_expectation(Experience::both(5.0))
+    /// #         .encounter(Encounter::new(Touchpoint::brand("hotline"), Stage::Inquiry, Timestamp::from_unix_seconds(0))
+    /// #             .perceiving(Experience::both(if bad { 2.0 } else { 5.0 }))
+    /// #             .with_outcome(outcome))
+    /// #         .build()?);
+    /// # }
+    /// let options = PracticeOptions::builder().tolerance(0.5).build()?;
+    /// let line = moments_of_truth_in_practice(&journeys, &options)[0].to_string();
+    /// assert!(line.starts_with("hotline: base leave rate 25.0 % ["), "{line}");
+    /// assert!(line.contains("after negative D 50.0 % ["), "{line}");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let rate = |p: Option<Proportion>| {
+            p.map_or("-".into(), |p| {
+                format!(
+                    "{:.1} % [{:.1}, {:.1}]",
+                    100.0 * p.estimate,
+                    100.0 * p.lower,
+                    100.0 * p.upper
+                )
+            })
+        };
+        write!(
+            f,
+            "{}: base leave rate {}, after negative D {} (n = {}), impact {}",
+            crate::text::label(&self.touchpoint),
+            rate(self.base_leave_rate),
+            rate(self.leave_rate_after_negative),
+            self.negative,
+            self.impact.map_or("-".into(), |d| format!(
+                "{:+.1} pp [{:+.1}, {:+.1}]",
+                100.0 * d.estimate,
+                100.0 * d.lower,
+                100.0 * d.upper
+            ))
+        )
+    }
+}

@@ -8,6 +8,7 @@
 
 mod heuristics;
 mod markov;
+mod report;
 
 pub use heuristics::{
     heuristic_models, position_based, time_decay, time_decay_by_time, Attribution,
@@ -18,3 +19,4 @@ pub use markov::{
     AttributionError, MarkovAttribution, MarkovOptions, MarkovOptionsBuilder, MarkovState,
     RemovalEffects, Transition, TransitionMatrix, MAX_HORIZON,
 };
+pub use report::AttributionReport;

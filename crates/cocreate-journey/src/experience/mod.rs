@@ -11,6 +11,7 @@ mod bonding;
 mod disconfirmation;
 mod moments;
 mod reflection;
+mod report;
 
 pub use bonding::{AttributeStanding, Bonding, BondingError, BondingRule, BondingRuleBuilder};
 pub use disconfirmation::{
@@ -23,3 +24,4 @@ pub use reflection::{
     peak_end, Memory, MixedValence, Moment, PeakEndOptions, PeakEndOptionsBuilder, Reflection,
     ReflectionError, ReflectionOptions, ReflectionOptionsBuilder, Valence,
 };
+pub use report::JourneyReport;
