@@ -49,7 +49,9 @@
 //! ## Many journeys
 //!
 //! [`PathData`] holds aggregated conversion paths (ChannelAttribution's input) and
-//! [`EventLog`] an event log; both stream from CSV with errors that name the line.
+//! [`EventLog`] an event log; both stream from CSV (`from_csv_reader`, `from_csv_path`,
+//! `from_csv_str`, each with a `_with` variant taking [`PathCsvOptions`] or
+//! [`EventCsvOptions`]) with errors that name the line.
 //!
 //! - Attribution: [`heuristic_models`] (first, last, linear touch), [`position_based`],
 //!   [`time_decay`], and [`MarkovOptions::fit`], a Markov chain of order 1–4 whose removal
@@ -59,6 +61,9 @@
 //!   [`journey_lengths`], [`use_stage`], [`sankey_links`], all together in
 //!   [`JourneyAnalytics`]; [`moments_of_truth_in_practice`] ranks touchpoints by how much
 //!   a negative disconfirmation there raises the leave rate.
+//! - Reports that print themselves: [`AttributionReport`] (every attribution side by
+//!   side), [`EventLogReport`] (analytics, graph and variants of a log) and
+//!   [`JourneyReport`] (one journey through every lens).
 //! - Process mining: [`Dfg`] (directly-follows graph, start and end activities),
 //!   [`performance_dfg`] and [`variants`], with touchpoints or stages as activities.
 //! - Export: [`JourneyMap`] and [`Dfg`] render as Graphviz DOT and Mermaid.
@@ -109,13 +114,15 @@
 //!
 //!   | What | Limit | Refused with |
 //!   |---|---|---|
-//!   | one CSV record | 64 MiB | [`LoadError::RecordTooLong`] |
+//!   | one CSV record | [`MAX_RECORD_BYTES`] = 64 MiB | [`LoadError::RecordTooLong`] |
 //!   | distinct channels of a [`PathData`], distinct touchpoints of an [`EventLog`] | [`MAX_CHANNELS`] = 1,000,000 | [`RowProblem::TooManyChannels`] |
 //!   | touchpoints in one path | [`MAX_PATH_TOUCHPOINTS`] = 1,000,000 | [`RowProblem::PathTooLong`] |
 //!   | distinct customers of an event log | 4,294,967,294 | [`RowProblem::TooManyNames`] |
 //!   | a count or value | 10^15, finite, not negative | [`RowProblem::TooLarge`], [`RowProblem::NonFinite`], [`RowProblem::Negative`] |
 //!   | Markov order | 1 to 4 | [`OptionsError`] |
 //!   | truncation horizon | [`MAX_HORIZON`] = 1,000,001 | [`OptionsError`] |
+//!   | LU factors of one strongly connected part of the Markov chain | [`MAX_LU_FILL_PER_TRANSITION`] = 16 entries per transition of the part, at least [`MAX_LU_FILL_FLOOR`] = 65,536 | not refused: the part is swept instead |
+//!   | a swept part that mixes too slowly for the sweeps | dense LU up to [`MAX_DENSE_FALLBACK_STATES`] = 4,096 states (128 MiB) | [`AttributionError::NotConverged`] above |
 //!
 //! - **What it costs.** Reading is one pass, linear in the input, holding one record at
 //!   a time; the data kept is linear in the number of rows and touchpoints. Heuristic
@@ -124,17 +131,14 @@
 //!   otherwise). The Markov chain has at most one state per distinct window of `order`
 //!   consecutive touchpoints, so at most one per touchpoint of the input. The chain is
 //!   solved once; each channel's removal effect then costs a few sparse triangular
-//!   solves with the LU factors of its strongly connected part, whose fill is capped at
-//!   16 entries per transition of the part (at least 65,536), so memory stays
-//!   proportional to the transitions: 100,000 channels on one path or in 100,000
-//!   one-touch paths take under a second. A part whose factors would outgrow the cap
-//!   (thousands of channels following each other at random) is solved by Gauss–Seidel
-//!   sweeps instead, eight channels at a time, which costs sweeps × its transitions per
-//!   eight channels; one that mixes too slowly for the sweeps falls back to dense LU up
-//!   to 4,096 states and is refused above ([`AttributionError::NotConverged`]). The
-//!   truncated horizon costs H × transitions per eight channels, except that it equals
-//!   the infinite horizon (and is not iterated) when no cycle can be reached and H
-//!   covers the longest path of the chain.
+//!   solves with the LU factors of its strongly connected part, whose fill is capped as
+//!   above, so memory stays proportional to the transitions: 100,000 channels on one
+//!   path or in 100,000 one-touch paths take under a second. A part whose factors would
+//!   outgrow the cap (thousands of channels following each other at random) is solved by
+//!   Gauss–Seidel sweeps instead, eight channels at a time, which costs sweeps × its
+//!   transitions per eight channels. The truncated horizon costs H × transitions per
+//!   eight channels, except that it equals the infinite horizon (and is not iterated)
+//!   when no cycle can be reached and H covers the longest path of the chain.
 //!
 //! The formulas and their sources are in `docs/methods/journey.md`; the comparison with
 //! ChannelAttribution and pm4py is in `docs/validation.md`.
@@ -158,7 +162,7 @@ pub use cocreate_stats::{Difference, Proportion};
 pub use data::{
     describe_load_error, Case, EventCsvOptions, EventCsvOptionsBuilder, EventLog, EventLogBuilder,
     LoadError, PathCsvOptions, PathCsvOptionsBuilder, PathData, PathRef, PathTotals, RowProblem,
-    MAX_CHANNELS, MAX_PATH_TOUCHPOINTS,
+    MAX_CHANNELS, MAX_PATH_TOUCHPOINTS, MAX_RECORD_BYTES,
 };
 pub use experience::*;
 pub use export::JourneyMap;

@@ -17,3 +17,4 @@ pub use paths::{
     PathCsvOptions, PathCsvOptionsBuilder, PathData, PathRef, PathTotals, MAX_CHANNELS,
     MAX_PATH_TOUCHPOINTS,
 };
+pub use records::MAX_RECORD_BYTES;

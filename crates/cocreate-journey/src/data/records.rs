@@ -19,8 +19,9 @@ use std::io::{BufRead, BufReader, Read};
 use super::error::LoadError;
 use super::swar;
 
-/// The longest record accepted, in bytes (64 MiB).
-pub(crate) const MAX_RECORD_BYTES: usize = 64 << 20;
+/// The longest CSV record the path and event loaders accept, in bytes (64 MiB); a
+/// longer one is refused with [`LoadError::RecordTooLong`] before more is buffered.
+pub const MAX_RECORD_BYTES: usize = 64 << 20;
 
 /// One record: its fields and the 1-based lines it starts and ends on.
 pub(crate) struct Record<'a> {

@@ -231,10 +231,10 @@ mod tests {
 
     #[test]
     fn pieces_print_as_in_the_report() {
-        let m = peak_end(&[2.0, 6.0, 5.0], 4.0, &PeakEndOptions::default()).unwrap();
+        let m = peak_end(&[5.0, 7.0, 6.0], 4.0, &PeakEndOptions::default()).unwrap();
         assert_eq!(
             m.to_string(),
-            "remembered 5.50 (peak 6.00, end 5.00) vs mean 4.33; experienced total +1.00"
+            "remembered 6.50 (peak 7.00, end 6.00) vs mean 6.00; experienced total +6.00"
         );
         let j = JourneyBuilder::new("C", ResponseRange::new(1.0, 7.0).unwrap())
             .encounter(

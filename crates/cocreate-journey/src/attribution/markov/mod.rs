@@ -10,6 +10,7 @@ use std::fmt;
 
 use chain::{count_transitions, Counts, MAX_ORDER};
 use removal::{longest_visits, truncated, Removal};
+pub use removal::{MAX_DENSE_FALLBACK_STATES, MAX_LU_FILL_FLOOR, MAX_LU_FILL_PER_TRANSITION};
 use solve::{condense, Sparse};
 
 use crate::attribution::Unattributed;

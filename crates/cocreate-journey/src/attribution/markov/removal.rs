@@ -31,16 +31,24 @@ use nalgebra::{DMatrix, DVector};
 use super::factor::{Factor, Scratch};
 use super::solve::{solve_infinite, Condensation, NotConverged, Solution, Sparse};
 
-/// Entries the LU factors of one part may hold, per transition of the part.
-const FILL_PER_TRANSITION: usize = 16;
-/// Entries the LU factors of one part may always hold.
-const FILL_FLOOR: usize = 1 << 16;
+/// The LU factors of one strongly connected part of the Markov chain hold at most this
+/// many entries per transition of the part (or [`MAX_LU_FILL_FLOOR`], if more); a part
+/// whose factors would grow beyond is solved by Gauss–Seidel sweeps instead, so the
+/// memory of [`MarkovOptions::fit`](super::MarkovOptions::fit) stays proportional to the transitions.
+pub const MAX_LU_FILL_PER_TRANSITION: usize = 16;
+
+/// The entries the LU factors of any part may hold, however few its transitions.
+pub const MAX_LU_FILL_FLOOR: usize = 1 << 16;
+
+/// The largest part solved by sweeps that falls back to a dense LU (of
+/// 4,096² × 8 bytes = 128 MiB at most) when the sweeps converge too slowly; a larger one
+/// that mixes that slowly is refused with [`AttributionError::NotConverged`](super::AttributionError::NotConverged).
+pub const MAX_DENSE_FALLBACK_STATES: usize = 4096;
+
 /// Largest block N_KK solved per channel; a channel in more states is removed directly.
 const BLOCK_MAX: usize = 64;
 /// Condition number of N_KK above which a channel is removed directly instead.
 const BLOCK_CONDITION_MAX: f64 = 1e8;
-/// Parts up to this size fall back to dense LU when sweeps converge slowly.
-const DENSE_FALLBACK_LIMIT: usize = 4096;
 /// Sweeps allowed before falling back to LU (or giving up on a huge part).
 const MAX_SWEEPS: usize = 5_000;
 /// Relative accuracy the sweeps run to.
@@ -113,7 +121,7 @@ impl Local {
             return Ok(());
         }
         let m = self.len();
-        if m > DENSE_FALLBACK_LIMIT {
+        if m > MAX_DENSE_FALLBACK_STATES {
             return Err(NotConverged { states: m });
         }
         let cell = if transpose {
@@ -199,7 +207,7 @@ fn gauss_seidel<const N: usize>(
             if delta <= noise {
                 return r < 0.99;
             }
-            if r > 0.9995 && m <= DENSE_FALLBACK_LIMIT {
+            if r > 0.9995 && m <= MAX_DENSE_FALLBACK_STATES {
                 return false;
             }
         }
@@ -804,9 +812,9 @@ fn make_part(
         diag.push(1.0 - self_loop);
     }
     let budget = fill_limit.unwrap_or_else(|| {
-        FILL_PER_TRANSITION
+        MAX_LU_FILL_PER_TRANSITION
             .saturating_mul(edges + members.len())
-            .max(FILL_FLOOR)
+            .max(MAX_LU_FILL_FLOOR)
     });
     if let Some(f) = Factor::new(out.clone(), exit, budget) {
         return Part::Factored(f);
