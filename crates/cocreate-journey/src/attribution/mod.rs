@@ -17,7 +17,7 @@ pub use heuristics::{
 };
 pub use markov::{
     AttributionError, MarkovAttribution, MarkovOptions, MarkovOptionsBuilder, MarkovState,
-    RemovalEffects, Transition, TransitionMatrix, MAX_DENSE_FALLBACK_STATES, MAX_HORIZON,
-    MAX_LU_FILL_FLOOR, MAX_LU_FILL_PER_TRANSITION,
+    RemovalEffects, Transition, TransitionMatrix, MAX_DENSE_FALLBACK_STATES, MAX_DENSE_PART_STATES,
+    MAX_HORIZON, MAX_LU_FILL_FLOOR, MAX_LU_FILL_PER_TRANSITION,
 };
 pub use report::AttributionReport;

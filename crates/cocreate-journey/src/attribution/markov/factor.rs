@@ -370,9 +370,12 @@ mod tests {
     use super::*;
     use nalgebra::DMatrix;
 
+    /// Transitions by state, probabilities of leaving, and I − Q as a dense matrix.
+    type Part = (Vec<Vec<(u32, f64)>>, Vec<f64>, DMatrix<f64>);
+
     /// A random part: `m` states, each leading to a few others, with some chance of
     /// leaving.
-    fn part(m: usize, seed: u64) -> (Vec<Vec<(u32, f64)>>, Vec<f64>, DMatrix<f64>) {
+    fn part(m: usize, seed: u64) -> Part {
         let mut x = seed;
         let mut next = move |n: u64| {
             x ^= x << 13;

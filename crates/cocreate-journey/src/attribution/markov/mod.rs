@@ -2,6 +2,7 @@
 //! `markov_model`, solved instead of simulated).
 
 mod chain;
+mod dense;
 mod factor;
 mod removal;
 mod solve;
@@ -9,8 +10,10 @@ mod solve;
 use std::fmt;
 
 use chain::{count_transitions, Counts, MAX_ORDER};
-use removal::{longest_visits, truncated, Removal};
-pub use removal::{MAX_DENSE_FALLBACK_STATES, MAX_LU_FILL_FLOOR, MAX_LU_FILL_PER_TRANSITION};
+use removal::{longest_visits, truncated, PartSolver, Removal};
+pub use removal::{
+    MAX_DENSE_FALLBACK_STATES, MAX_DENSE_PART_STATES, MAX_LU_FILL_FLOOR, MAX_LU_FILL_PER_TRANSITION,
+};
 use solve::{condense, Sparse};
 
 use crate::attribution::Unattributed;
@@ -510,22 +513,22 @@ impl MarkovOptions {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn fit(&self, paths: &PathData) -> Result<MarkovAttribution, AttributionError> {
-        self.fit_with(paths, None)
+        self.fit_with(paths, PartSolver::Auto)
     }
 
     /// [`MarkovOptions::fit`] with the LU fill limit of each part of the chain set
-    /// (`None` for the default; tests force the iterative solves with `Some(0)`).
+    /// (the tests force dense LU or sweeps everywhere).
     fn fit_with(
         &self,
         paths: &PathData,
-        fill_limit: Option<usize>,
+        solver: PartSolver,
     ) -> Result<MarkovAttribution, AttributionError> {
         let counts = count_transitions(paths, self.order, self.include_nulls, true);
         let chain = Sparse::new(&counts);
         let cond = condense(&chain);
         let n_channels = counts.channels.len();
         let horizon = self.horizon.unwrap_or(counts.longest + 1);
-        let removal = Removal::new(&chain, &cond, fill_limit).map_err(not_converged)?;
+        let removal = Removal::new(&chain, &cond, solver).map_err(not_converged)?;
         let (y0, w0) = match chain.n {
             0 => (0.0, 0.0),
             _ => (removal.full.conv[0], removal.full.value[0]),

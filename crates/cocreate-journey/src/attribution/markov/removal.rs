@@ -28,6 +28,7 @@ use std::collections::BinaryHeap;
 
 use nalgebra::{DMatrix, DVector};
 
+use super::dense::Dense;
 use super::factor::{Factor, Scratch};
 use super::solve::{solve_infinite, Condensation, NotConverged, Solution, Sparse};
 
@@ -39,6 +40,11 @@ pub const MAX_LU_FILL_PER_TRANSITION: usize = 16;
 
 /// The entries the LU factors of any part may hold, however few its transitions.
 pub const MAX_LU_FILL_FLOOR: usize = 1 << 16;
+
+/// The largest strongly connected part of the Markov chain factorised densely (of
+/// 2,048² × 8 bytes = 32 MiB, and as much again for the diagonal of its inverse) when its
+/// sparse LU factors would fill in; a larger one is solved by sweeps.
+pub const MAX_DENSE_PART_STATES: usize = 2048;
 
 /// The largest part solved by sweeps that falls back to a dense LU (of
 /// 4,096² × 8 bytes = 128 MiB at most) when the sweeps converge too slowly; a larger one
@@ -61,8 +67,10 @@ const LANES: usize = 8;
 enum Part {
     /// One state; `stay` = 1 − its self-loop probability.
     Single { stay: f64 },
-    /// LU factors.
-    Factored(Factor),
+    /// Sparse LU factors.
+    Factored(Box<Factor>),
+    /// Dense LU factors (a part whose sparse factors would fill in).
+    Dense(Box<Dense>),
     /// Sweeps over the part's own transitions.
     Iterative(Box<Local>),
 }
@@ -216,6 +224,21 @@ fn gauss_seidel<const N: usize>(
     false
 }
 
+/// How the strongly connected parts are solved: by the rules of [`make_part`], or (for
+/// the tests) all densely or all by sweeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PartSolver {
+    /// Sparse LU within its fill cap, else dense LU up to [`MAX_DENSE_PART_STATES`],
+    /// else sweeps.
+    Auto,
+    /// Dense LU for every part of two or more states.
+    #[cfg_attr(not(test), allow(dead_code))]
+    Dense,
+    /// Sweeps for every part of two or more states.
+    #[cfg_attr(not(test), allow(dead_code))]
+    Sweeps,
+}
+
 /// The chain split into its parts, with the full solution and the expected visits.
 #[derive(Debug)]
 pub(crate) struct Removal<'a> {
@@ -261,12 +284,11 @@ pub(crate) struct Work {
 impl<'a> Removal<'a> {
     /// Splits the chain into parts, factorises them and solves for the full chain and
     /// the expected visits from the start.
-    /// `fill_limit` caps the entries of each part's LU factors (`None`: 16 per
-    /// transition of the part, at least 65,536).
+    /// `solver` picks how the parts are solved ([`PartSolver::Auto`] but in tests).
     pub(crate) fn new(
         chain: &'a Sparse,
         cond: &'a Condensation,
-        fill_limit: Option<usize>,
+        solver: PartSolver,
     ) -> Result<Self, NotConverged> {
         let n = chain.n;
         let mut local = vec![0u32; n];
@@ -279,7 +301,7 @@ impl<'a> Removal<'a> {
             .components
             .iter()
             .enumerate()
-            .map(|(ci, members)| make_part(chain, cond, &local, ci as u32, members, fill_limit))
+            .map(|(ci, members)| make_part(chain, cond, &local, ci as u32, members, solver))
             .collect();
         let mut pred_start = vec![0usize; n + 1];
         for s in 0..n {
@@ -385,6 +407,19 @@ impl<'a> Removal<'a> {
                         }
                     }
                 }
+                Part::Dense(d) => {
+                    for k in 0..2 {
+                        let mut x: Vec<f64> = b.iter().map(|r| r[k]).collect();
+                        d.solve(&mut x);
+                        for (i, &s) in members.iter().enumerate() {
+                            if k == 0 {
+                                conv[s as usize] = x[i];
+                            } else {
+                                value[s as usize] = x[i];
+                            }
+                        }
+                    }
+                }
                 Part::Iterative(l) => {
                     let mut x = vec![[0.0; 2]; members.len()];
                     l.solve(false, &b, &mut x)?;
@@ -419,6 +454,13 @@ impl<'a> Removal<'a> {
                 Part::Factored(f) => {
                     let mut x: Vec<f64> = members.iter().map(|&s| inflow[s as usize]).collect();
                     f.solve_transpose(&mut x, &mut work);
+                    for (i, &s) in members.iter().enumerate() {
+                        g[s as usize] = x[i];
+                    }
+                }
+                Part::Dense(d) => {
+                    let mut x: Vec<f64> = members.iter().map(|&s| inflow[s as usize]).collect();
+                    d.solve_transpose(&mut x);
                     for (i, &s) in members.iter().enumerate() {
                         g[s as usize] = x[i];
                     }
@@ -472,9 +514,19 @@ impl<'a> Removal<'a> {
             let kept = self.converting(states);
             if let [s] = kept[..] {
                 let part = self.cond.component_of[s as usize];
-                if matches!(self.parts[part as usize], Part::Iterative(_)) {
-                    swept.push((part, c, s));
-                    continue;
+                match &self.parts[part as usize] {
+                    Part::Iterative(_) => {
+                        swept.push((part, c, s));
+                        continue;
+                    }
+                    Part::Dense(d) => {
+                        let n_ss = d.diagonal()[self.local[s as usize] as usize];
+                        if n_ss > 0.0 && n_ss.is_finite() {
+                            out[c] = self.single(s, n_ss);
+                            continue;
+                        }
+                    }
+                    _ => {}
                 }
             }
             out[c] = self.removal_of(&kept, &mut w)?;
@@ -655,6 +707,16 @@ impl<'a> Removal<'a> {
                         w.rows.iter().map(|&s| self.local[s as usize]).collect();
                     f.sparse_solve(&w.rhs, &local_rows, &mut w.values, &mut w.scratch);
                 }
+                Part::Dense(d) => {
+                    let mut b = vec![0.0; members.len()];
+                    for &s in &pending {
+                        b[self.local[s as usize] as usize] = w.acc[s as usize];
+                    }
+                    d.solve(&mut b);
+                    for (slot, &s) in w.values.iter_mut().zip(&w.rows) {
+                        *slot = b[self.local[s as usize] as usize];
+                    }
+                }
                 Part::Iterative(l) => {
                     w.gs_b.clear();
                     w.gs_b.resize(members.len(), [0.0]);
@@ -779,7 +841,7 @@ fn make_part(
     local: &[u32],
     ci: u32,
     members: &[u32],
-    fill_limit: Option<usize>,
+    solver: PartSolver,
 ) -> Part {
     if members.len() == 1 {
         let s = members[0] as usize;
@@ -811,15 +873,29 @@ fn make_part(
         exit.push(leave);
         diag.push(1.0 - self_loop);
     }
-    let budget = fill_limit.unwrap_or_else(|| {
-        MAX_LU_FILL_PER_TRANSITION
-            .saturating_mul(edges + members.len())
-            .max(MAX_LU_FILL_FLOOR)
-    });
-    if let Some(f) = Factor::new(out.clone(), exit, budget) {
-        return Part::Factored(f);
-    }
     let m = members.len();
+    let dense_allowed = match solver {
+        PartSolver::Auto => m <= MAX_DENSE_PART_STATES,
+        PartSolver::Dense => true,
+        PartSolver::Sweeps => false,
+    };
+    let cap = MAX_LU_FILL_PER_TRANSITION
+        .saturating_mul(edges + m)
+        .max(MAX_LU_FILL_FLOOR);
+    let budget = match solver {
+        // Where a dense LU is allowed, sparse factors filled to a tenth of it lose to it.
+        PartSolver::Auto if dense_allowed => cap.min((m * m / 10).max(MAX_LU_FILL_FLOOR)),
+        PartSolver::Auto => cap,
+        PartSolver::Dense | PartSolver::Sweeps => 0,
+    };
+    if let Some(f) = Factor::new(out.clone(), exit.clone(), budget) {
+        return Part::Factored(Box::new(f));
+    }
+    if dense_allowed {
+        if let Some(d) = Dense::new(&out, exit) {
+            return Part::Dense(Box::new(d));
+        }
+    }
     let mut start = vec![0usize; m + 1];
     let mut t_start = vec![0usize; m + 1];
     for (v, row) in out.iter().enumerate() {

@@ -4,6 +4,7 @@
 use proptest::prelude::*;
 
 use super::chain::count_transitions;
+use super::removal::PartSolver;
 use super::solve::{condense, solve_infinite, solve_truncated, Solution, Sparse};
 use super::{MarkovAttribution, MarkovOptions};
 use crate::PathData;
@@ -67,7 +68,7 @@ fn assert_close(what: &str, got: &[f64], want: &[f64]) {
     }
 }
 
-fn compare(paths: &PathData, options: &MarkovOptions, fill: Option<usize>) -> MarkovAttribution {
+fn compare(paths: &PathData, options: &MarkovOptions, fill: PartSolver) -> MarkovAttribution {
     let fit = options.fit_with(paths, fill).unwrap();
     let want = direct(paths, options);
     let tag = format!("order {} fill {fill:?}", options.order);
@@ -128,14 +129,14 @@ fn a_line_of_distinct_channels_is_removed_one_by_one() {
     d.push(&names[90..], 1.0, 5.0, 0.0).unwrap();
     for order in 1..=4 {
         let options = MarkovOptions::builder().order(order).build().unwrap();
-        let fit = compare(&d, &options, None);
+        let fit = compare(&d, &options, PartSolver::Auto);
         assert!(fit.infinite_horizon.removal_effects_conversion[0] > 0.0);
         let short = MarkovOptions::builder()
             .order(order)
             .horizon(70)
             .build()
             .unwrap();
-        compare(&d, &short, None);
+        compare(&d, &short, PartSolver::Auto);
     }
 }
 
@@ -161,7 +162,7 @@ fn hubs_and_many_campaigns_at_every_order() {
             .unwrap();
     }
     for order in 1..=4 {
-        for fill in [None, Some(0)] {
+        for fill in [PartSolver::Auto, PartSolver::Dense, PartSolver::Sweeps] {
             let options = MarkovOptions::builder().order(order).build().unwrap();
             compare(&d, &options, fill);
             let long = MarkovOptions::builder()
@@ -176,7 +177,7 @@ fn hubs_and_many_campaigns_at_every_order() {
         .include_nulls(false)
         .build()
         .unwrap();
-    compare(&d, &without, None);
+    compare(&d, &without, PartSolver::Auto);
 }
 
 fn rows() -> impl Strategy<Value = Vec<(Vec<u8>, u8, u8)>> {
@@ -202,7 +203,7 @@ proptest! {
             let names: Vec<String> = path.iter().map(|c| format!("c{c}")).collect();
             d.push(&names, f64::from(*conv), f64::from(*conv) * 7.5, f64::from(*null)).unwrap();
         }
-        for fill in [None, Some(0)] {
+        for fill in [PartSolver::Auto, PartSolver::Dense, PartSolver::Sweeps] {
             let auto = MarkovOptions::builder().order(order).include_nulls(nulls).build().unwrap();
             compare(&d, &auto, fill);
             let fixed = MarkovOptions::builder()
