@@ -10,7 +10,7 @@ mod solve;
 use std::fmt;
 
 use chain::{count_transitions, Counts, MAX_ORDER};
-use removal::{longest_visits, truncated, PartSolver, Removal};
+use removal::{longest_visits, truncated, PartSolver, Removal, BLOCK_MAX, DIRECT_BELOW};
 pub use removal::{
     MAX_DENSE_FALLBACK_STATES, MAX_DENSE_PART_STATES, MAX_LU_FILL_FLOOR, MAX_LU_FILL_PER_TRANSITION,
 };
@@ -528,11 +528,6 @@ impl MarkovOptions {
         let cond = condense(&chain);
         let n_channels = counts.channels.len();
         let horizon = self.horizon.unwrap_or(counts.longest + 1);
-        let removal = Removal::new(&chain, &cond, solver).map_err(not_converged)?;
-        let (y0, w0) = match chain.n {
-            0 => (0.0, 0.0),
-            _ => (removal.full.conv[0], removal.full.value[0]),
-        };
 
         // The states holding each channel.
         let mut states_with: Vec<Vec<u32>> = vec![Vec::new(); n_channels];
@@ -544,6 +539,25 @@ impl MarkovOptions {
                 }
             }
         }
+        // With few channels a block could remove, solving again per channel is cheaper
+        // than factorising the chain.
+        let solver = match solver {
+            PartSolver::Auto
+                if states_with
+                    .iter()
+                    .filter(|k| !k.is_empty() && k.len() <= BLOCK_MAX)
+                    .count()
+                    < DIRECT_BELOW =>
+            {
+                PartSolver::Direct
+            }
+            other => other,
+        };
+        let removal = Removal::new(&chain, &cond, solver).map_err(not_converged)?;
+        let (y0, w0) = match chain.n {
+            0 => (0.0, 0.0),
+            _ => (removal.full.conv[0], removal.full.value[0]),
+        };
         let mut re_inf = (vec![0.0; n_channels], vec![0.0; n_channels]);
         let drops = removal.removals(&states_with).map_err(not_converged)?;
         for (c, &(dy, dv)) in drops.iter().enumerate() {

@@ -52,7 +52,10 @@ pub const MAX_DENSE_PART_STATES: usize = 2048;
 pub const MAX_DENSE_FALLBACK_STATES: usize = 4096;
 
 /// Largest block N_KK solved per channel; a channel in more states is removed directly.
-const BLOCK_MAX: usize = 64;
+pub(crate) const BLOCK_MAX: usize = 64;
+/// Below this many channels that a block could remove, factorising the chain does not
+/// pay: every channel is removed directly.
+pub(crate) const DIRECT_BELOW: usize = 32;
 /// Condition number of N_KK above which a channel is removed directly instead.
 const BLOCK_CONDITION_MAX: f64 = 1e8;
 /// Sweeps allowed before falling back to LU (or giving up on a huge part).
@@ -231,12 +234,18 @@ pub(crate) enum PartSolver {
     /// Sparse LU within its fill cap, else dense LU up to [`MAX_DENSE_PART_STATES`],
     /// else sweeps.
     Auto,
+    /// Sparse LU, without a fill cap, for every part of two or more states.
+    #[cfg_attr(not(test), allow(dead_code))]
+    Sparse,
     /// Dense LU for every part of two or more states.
     #[cfg_attr(not(test), allow(dead_code))]
     Dense,
     /// Sweeps for every part of two or more states.
     #[cfg_attr(not(test), allow(dead_code))]
     Sweeps,
+    /// No factors: each channel removed and the chain upstream of it solved again (the
+    /// cheaper way when few channels need a block).
+    Direct,
 }
 
 /// The chain split into its parts, with the full solution and the expected visits.
@@ -297,12 +306,15 @@ impl<'a> Removal<'a> {
                 local[s as usize] = i as u32;
             }
         }
-        let parts = cond
-            .components
-            .iter()
-            .enumerate()
-            .map(|(ci, members)| make_part(chain, cond, &local, ci as u32, members, solver))
-            .collect();
+        let parts = if solver == PartSolver::Direct {
+            Vec::new()
+        } else {
+            cond.components
+                .iter()
+                .enumerate()
+                .map(|(ci, members)| make_part(chain, cond, &local, ci as u32, members, solver))
+                .collect()
+        };
         let mut pred_start = vec![0usize; n + 1];
         for s in 0..n {
             for t in chain.successors(s) {
@@ -350,8 +362,13 @@ impl<'a> Removal<'a> {
             },
             visits: vec![0.0; n],
         };
-        r.solve_full()?;
-        r.solve_visits()?;
+        if solver == PartSolver::Direct {
+            let all = vec![true; cond.components.len()];
+            solve_infinite(chain, cond, &vec![false; n], &all, &mut r.full)?;
+        } else {
+            r.solve_full()?;
+            r.solve_visits()?;
+        }
         Ok(r)
     }
 
@@ -492,8 +509,8 @@ impl<'a> Removal<'a> {
     fn work(&self) -> Work {
         Work {
             acc: vec![0.0; self.chain.n],
-            pending: vec![Vec::new(); self.parts.len()],
-            queued: vec![0; self.parts.len()],
+            pending: vec![Vec::new(); self.cond.components.len()],
+            queued: vec![0; self.cond.components.len()],
             generation: 0,
             row_pos: vec![u32::MAX; self.chain.n],
             ..Work::default()
@@ -508,6 +525,20 @@ impl<'a> Removal<'a> {
     pub(crate) fn removals(&self, channels: &[Vec<u32>]) -> Result<Vec<(f64, f64)>, NotConverged> {
         let mut w = self.work();
         let mut out = vec![(0.0, 0.0); channels.len()];
+        if self.parts.is_empty() {
+            // Direct: each channel removed and the chain upstream of it solved again.
+            for (c, states) in channels.iter().enumerate() {
+                let kept: Vec<u32> = states
+                    .iter()
+                    .copied()
+                    .filter(|&s| self.full.conv[s as usize] > 0.0)
+                    .collect();
+                if !kept.is_empty() {
+                    out[c] = self.directly(&kept, &mut w)?;
+                }
+            }
+            return Ok(out);
+        }
         // (part, channel, state) of the channels held by one state of a swept part.
         let mut swept: Vec<(u32, usize, u32)> = Vec::new();
         for (c, states) in channels.iter().enumerate() {
@@ -780,7 +811,7 @@ impl<'a> Removal<'a> {
     /// upstream of them.
     fn directly(&self, k: &[u32], w: &mut Work) -> Result<(f64, f64), NotConverged> {
         let n = self.chain.n;
-        let parts = self.parts.len();
+        let parts = self.cond.components.len();
         if w.killed.len() != n {
             w.killed = vec![false; n];
             w.solve = vec![false; parts];
@@ -877,7 +908,7 @@ fn make_part(
     let dense_allowed = match solver {
         PartSolver::Auto => m <= MAX_DENSE_PART_STATES,
         PartSolver::Dense => true,
-        PartSolver::Sweeps => false,
+        PartSolver::Sparse | PartSolver::Sweeps | PartSolver::Direct => false,
     };
     let cap = MAX_LU_FILL_PER_TRANSITION
         .saturating_mul(edges + m)
@@ -886,7 +917,8 @@ fn make_part(
         // Where a dense LU is allowed, sparse factors filled to a tenth of it lose to it.
         PartSolver::Auto if dense_allowed => cap.min((m * m / 10).max(MAX_LU_FILL_FLOOR)),
         PartSolver::Auto => cap,
-        PartSolver::Dense | PartSolver::Sweeps => 0,
+        PartSolver::Sparse => usize::MAX,
+        PartSolver::Dense | PartSolver::Sweeps | PartSolver::Direct => 0,
     };
     if let Some(f) = Factor::new(out.clone(), exit.clone(), budget) {
         return Part::Factored(Box::new(f));

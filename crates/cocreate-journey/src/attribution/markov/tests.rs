@@ -162,7 +162,13 @@ fn hubs_and_many_campaigns_at_every_order() {
             .unwrap();
     }
     for order in 1..=4 {
-        for fill in [PartSolver::Auto, PartSolver::Dense, PartSolver::Sweeps] {
+        for fill in [
+            PartSolver::Auto,
+            PartSolver::Sparse,
+            PartSolver::Dense,
+            PartSolver::Sweeps,
+            PartSolver::Direct,
+        ] {
             let options = MarkovOptions::builder().order(order).build().unwrap();
             compare(&d, &options, fill);
             let long = MarkovOptions::builder()
@@ -203,7 +209,13 @@ proptest! {
             let names: Vec<String> = path.iter().map(|c| format!("c{c}")).collect();
             d.push(&names, f64::from(*conv), f64::from(*conv) * 7.5, f64::from(*null)).unwrap();
         }
-        for fill in [PartSolver::Auto, PartSolver::Dense, PartSolver::Sweeps] {
+        for fill in [
+            PartSolver::Auto,
+            PartSolver::Sparse,
+            PartSolver::Dense,
+            PartSolver::Sweeps,
+            PartSolver::Direct,
+        ] {
             let auto = MarkovOptions::builder().order(order).include_nulls(nulls).build().unwrap();
             compare(&d, &auto, fill);
             let fixed = MarkovOptions::builder()
@@ -213,6 +225,81 @@ proptest! {
                 .build()
                 .unwrap();
             compare(&d, &fixed, fill);
+        }
+    }
+}
+
+/// The bundled ChannelAttribution references with every part solved each way (the
+/// public `fit` removes ten channels directly, so this is where the factorised removal
+/// meets the references).
+#[test]
+fn every_solver_matches_the_channelattribution_references() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let paths = PathData::from_csv_path(dir.join("paths_small.csv")).unwrap();
+    for (file, order, nulls) in [
+        ("markov_order1.json", 1, true),
+        ("markov_order2.json", 2, true),
+        ("markov_order3.json", 3, true),
+        ("markov_order1_no_null.json", 1, false),
+    ] {
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        let want: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let options = MarkovOptions::builder()
+            .order(order)
+            .include_nulls(nulls)
+            .build()
+            .unwrap();
+        let channels: Vec<&str> = want["channels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap())
+            .collect();
+        for solver in [PartSolver::Sparse, PartSolver::Dense, PartSolver::Sweeps] {
+            let fit = options.fit_with(&paths, solver).unwrap();
+            let pos: Vec<usize> = channels
+                .iter()
+                .map(|c| fit.channels.iter().position(|d| d == c).unwrap())
+                .collect();
+            let mut max = 0.0f64;
+            for (key, got) in [
+                ("exact_infinite_horizon", &fit.infinite_horizon),
+                ("exact_truncated_horizon", &fit.truncated_horizon),
+            ] {
+                for (name, v, tol, relative) in [
+                    (
+                        "removal_effects_conversion",
+                        &got.removal_effects_conversion,
+                        1e-9,
+                        false,
+                    ),
+                    (
+                        "removal_effects_conversion_value",
+                        &got.removal_effects_conversion_value,
+                        1e-9,
+                        false,
+                    ),
+                    ("total_conversions", &got.total_conversions, 1e-9, true),
+                    (
+                        "total_conversion_value",
+                        &got.total_conversion_value,
+                        1e-9,
+                        true,
+                    ),
+                ] {
+                    for (i, w) in want[key][name].as_array().unwrap().iter().enumerate() {
+                        let (g, w) = (v[pos[i]], w.as_f64().unwrap());
+                        let d = if relative {
+                            (g - w).abs() / w.abs().max(1e-300)
+                        } else {
+                            (g - w).abs()
+                        };
+                        assert!(d <= tol, "{file} {solver:?} {key} {name}[{i}]: {g} vs {w}");
+                        max = max.max(d);
+                    }
+                }
+            }
+            println!("{file} {solver:?}: largest difference {max:.1e}");
         }
     }
 }
