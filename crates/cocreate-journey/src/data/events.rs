@@ -1000,9 +1000,15 @@ enum Name<'a> {
 }
 
 #[inline]
-fn name<'a>(interner: &Interner, bytes: &'a [u8], column: &str) -> Result<Name<'a>, RowProblem> {
+fn name<'a>(
+    interner: &Interner,
+    (text_of_record, start, end): (&'a [u8], usize, usize),
+    column: &str,
+) -> Result<Name<'a>, RowProblem> {
+    let bytes = &text_of_record[start..end];
     if already_trimmed(bytes) {
-        if let Some(id) = interner.find_within(bytes, 0, bytes.len()) {
+        // The key reads whole words of the record around the field.
+        if let Some(id) = interner.find_within(text_of_record, start, end) {
             return Ok(Name::Known(id));
         }
         // Not known, and nothing to trim: only the UTF-8 check is left.
@@ -1040,11 +1046,12 @@ fn read_event(
     )?;
     // Fields are read in column order of the checks below, so that a row with several
     // problems reports the same one whichever path reads it.
+    let customer_field = record.field_in_text(c_id);
     let customer_bytes = record.get(c_id);
-    let customer_key = Key::within(customer_bytes, 0, customer_bytes.len());
+    let customer_key = Key::within(customer_field.0, customer_field.1, customer_field.2);
     let customer = match &recent.customer {
         Some(known) if same(customer_key, customer_bytes, known) => Name::Known(known.2),
-        _ => name(&builder.customers, customer_bytes, &format.customer_id)?,
+        _ => name(&builder.customers, customer_field, &format.customer_id)?,
     };
     let time_bytes = record.get(c_time);
     let timestamp = match crate::time::parse_plain_utc(time_bytes) {
@@ -1057,9 +1064,14 @@ fn read_event(
             })?
         }
     };
-    let touchpoint = name(&builder.touchpoints, record.get(c_tp), &format.touchpoint)?;
+    let touchpoint = name(
+        &builder.touchpoints,
+        record.field_in_text(c_tp),
+        &format.touchpoint,
+    )?;
     let stage_bytes = record.get(c_stage);
-    let key = Key::within(stage_bytes, 0, stage_bytes.len());
+    let (text_of_record, start, end) = record.field_in_text(c_stage);
+    let key = Key::within(text_of_record, start, end);
     let stage = match recent.stages.iter().find(|k| same(key, stage_bytes, k)) {
         Some(&(_, _, id)) => id,
         None => {
@@ -1071,7 +1083,8 @@ fn read_event(
         }
     };
     let outcome_bytes = record.get(c_outcome);
-    let key = Key::within(outcome_bytes, 0, outcome_bytes.len());
+    let (text_of_record, start, end) = record.field_in_text(c_outcome);
+    let key = Key::within(text_of_record, start, end);
     let outcome = match recent.outcomes.iter().find(|k| same(key, outcome_bytes, k)) {
         Some(&(_, _, o)) => o,
         None => {

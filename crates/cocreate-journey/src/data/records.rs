@@ -50,6 +50,17 @@ impl Record<'_> {
         let start = if i == 0 { 0 } else { self.ends[i - 1] + 1 };
         &self.text[start..end]
     }
+
+    /// The record's text with field `i` at `start..end` (empty past the end), for
+    /// reading whole words around a short field.
+    #[inline]
+    pub(crate) fn field_in_text(&self, i: usize) -> (&[u8], usize, usize) {
+        let Some(&end) = self.ends.get(i) else {
+            return (&[], 0, 0);
+        };
+        let start = if i == 0 { 0 } else { self.ends[i - 1] + 1 };
+        (self.text, start, end)
+    }
 }
 
 /// What a scan of one line found.
