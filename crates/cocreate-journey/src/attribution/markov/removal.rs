@@ -610,7 +610,15 @@ impl<'a> Removal<'a> {
         if kept.is_empty() {
             return Ok((0.0, 0.0));
         }
-        if kept.len() <= BLOCK_MAX {
+        // In a swept part every column of the block is a sweep of its own, so one
+        // sweep of the chain without the channel is cheaper.
+        let swept = kept.iter().any(|&s| {
+            matches!(
+                self.parts[self.cond.component_of[s as usize] as usize],
+                Part::Iterative(_)
+            )
+        });
+        if kept.len() <= BLOCK_MAX && !swept {
             if let Some(d) = self.through_block(kept, w)? {
                 return Ok(d);
             }
