@@ -24,7 +24,7 @@ use crate::{PathData, PathTotals};
 /// let report = AttributionReport::new(&paths, &MarkovOptions::default())?;
 /// let text = report.to_string();
 /// assert!(text.starts_with("2 paths, 3 conversions (value 300.00), 5 nulls, 3 channels\n"));
-/// assert!(text.contains("Markov order 1: 5 states, P(conversion) = 0.375000"));
+/// assert!(text.contains("Markov order 1: 6 states, P(conversion) = 0.375000"));
 /// assert_eq!(report.aligned(&report.markov.infinite_horizon.total_conversions), [1.5, 1.5, 0.0]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

@@ -31,7 +31,8 @@ use crate::Journey;
 /// )?;
 /// let text = report.to_string();
 /// assert!(text.starts_with("Journey of C1 on the scale [1, 7]: 2 encounters, outcome conversion\n"));
-/// assert!(text.contains("  hotline (inquiry): emotional disconfirmation -3 exceeds the threshold ±2\n"));
+/// assert!(text.contains("  hotline (inquiry): expectation met an actual experience for the \
+///                        first time; emotional disconfirmation -3 exceeds the threshold ±2\n"));
 /// assert_eq!(report.moments.critical.len(), 1);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
