@@ -2,18 +2,21 @@
 
 mod common;
 
+#[cfg(feature = "serde")]
 use std::collections::BTreeMap;
 
-use cocreate_journey::{
-    performance_dfg, variants, ActivityKey, Dfg, EventLog, JourneyAnalytics, PathData,
-};
+#[cfg(feature = "serde")]
+use cocreate_journey::JourneyAnalytics;
+use cocreate_journey::{performance_dfg, variants, ActivityKey, Dfg, EventLog, PathData};
 use common::{check_rel, json};
+#[cfg(feature = "serde")]
 use serde_json::Value;
 
 fn log() -> EventLog {
     EventLog::from_csv_path(common::data("events_small.csv")).unwrap()
 }
 
+#[cfg(feature = "serde")]
 fn counts_map(v: &Value) -> BTreeMap<String, u64> {
     v.as_object()
         .unwrap()
@@ -151,6 +154,7 @@ fn derived_paths_equal_the_reference_path_file() {
     check_rel("derived path values", &values.0, &values.1, 1e-12);
 }
 
+#[cfg(feature = "serde")]
 #[test]
 fn journey_analytics_match_the_reference_report() {
     let want = json("journey_analytics.json");
@@ -190,6 +194,7 @@ fn journey_analytics_match_the_reference_report() {
 
 /// Walks both JSON trees: structure, keys, strings and integers must agree exactly;
 /// floats are collected for a tolerance check.
+#[cfg(feature = "serde")]
 fn compare(
     got: &Value,
     want: &Value,
