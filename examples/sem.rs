@@ -240,10 +240,11 @@ fn run(a: &Args) -> Result<(), String> {
             ));
         }
     }
-    let mut csv = CsvOptions::new();
+    let mut csv = CsvOptions::builder();
     if let Some(id) = &a.scores.id {
         csv = csv.id_column(id.clone());
     }
+    let csv = csv.build().map_err(|e| e.to_string())?;
     let data = Table::from_csv_path_with(&a.data, &csv).map_err(|e| match (&a.scores.id, &e) {
         (Some(id), DataError::UnknownColumn { name, .. }) if name == id => {
             format!("{}: --id {id:?} is not a column of the header", a.data)
