@@ -9,6 +9,9 @@
 //!
 //! - [`data`]: named numeric tables read from rows or CSV, with missing cells and
 //!   respondent identifiers kept as text.
+//! - [`ordinal`]: Likert items as ordered categories: thresholds, polychoric and
+//!   polyserial correlations and their asymptotic covariance matrix, as lavaan's
+//!   `lavCor(ordered = ...)` computes them.
 //! - [`scoring`]: questionnaire instruments, item keys, reverse keying, missing data,
 //!   reliability, norms and careless-response indices.
 //! - [`sem`]: lavaan-style model syntax, path analysis and latent-variable structural
@@ -72,6 +75,7 @@
 #![forbid(unsafe_code)]
 
 pub mod data;
+pub mod ordinal;
 pub mod readiness;
 pub mod scoring;
 pub mod sem;

@@ -1,0 +1,230 @@
+# References for the ordinal module (thresholds, polychoric / polyserial / Pearson
+# correlations, their asymptotic covariance matrix Gamma) and for ordinal reliability in
+# scoring, for crates/cocreate-core/tests/ordinal_*.rs and scoring_ordinal.rs.
+# lavaan 0.6-14, psych 2.2.9 (Debian r-cran-lavaan, r-cran-psych). Run from the
+# repository root (about a minute):
+#   Rscript docs/reference-scripts/ordinal_polychoric.R
+# Writes, under crates/cocreate-core/tests/data/ordinal/:
+#   binary.csv, gaps.csv, mixed.csv, perfect.csv   small data sets made here (seeded)
+#   cocreation_nacov.json    Gamma of the 36 keyed survey items (diagonal, row sums, blocks)
+#                            and the full Gamma of six of them
+#   mixed.json               numeric + ordered (polyserial, Pearson), with full Gamma
+#   odd.json                 2 x 2 tables with an empty cell, thresholds at 0, independence,
+#                            unused categories, missing rows, two empty cells
+#   reliability.json         psych alpha / omega on lavaan's polychoric matrix per construct,
+#                            and psych's own polychoric route for comparison
+#   timing.json              lavaan's time for lavCor and the WLSMV fit on this machine
+# Every lavaan call reads the CSV files back from disk. Numbers are written with 17
+# significant digits (exact round trip).
+suppressMessages({
+  library(lavaan)
+  library(psych)
+})
+out_dir <- "crates/cocreate-core/tests/data/ordinal"
+dir.create(out_dir, showWarnings = FALSE, recursive = TRUE)
+
+# ---- a small JSON writer (17 significant digits; NA -> null) -------------------------
+num <- function(x) ifelse(is.na(x), "null", ifelse(is.infinite(x), "null", sprintf("%.17g", x)))
+q <- function(x) if (length(x) == 0) character(0) else paste0('"', gsub('"', '\\\\"', x), '"')
+arr <- function(x) paste0("[", paste(x, collapse = ", "), "]")
+js <- function(x) {
+  if (is.null(x)) return("null")
+  if (inherits(x, "AsIs")) x <- unclass(x)
+  if (is.matrix(x)) {
+    rn <- if (is.null(rownames(x))) character(0) else rownames(x)
+    cn <- if (is.null(colnames(x))) character(0) else colnames(x)
+    return(paste0('{"rownames": ', arr(q(rn)), ', "colnames": ', arr(q(cn)),
+                  ', "values": ', arr(apply(x, 1, function(r) arr(num(r)))), "}"))
+  }
+  if (is.list(x)) {
+    if (!is.null(names(x))) {
+      return(paste0("{", paste(paste0(q(names(x)), ": ", vapply(x, js, "")), collapse = ", "), "}"))
+    }
+    return(arr(vapply(x, js, "")))
+  }
+  if (is.character(x)) v <- q(x)
+  else if (is.logical(x)) v <- ifelse(is.na(x), "null", ifelse(x, "true", "false"))
+  else v <- num(as.numeric(x))
+  if (length(x) == 1 && is.null(names(x)) && !isTRUE(attr(x, "array"))) return(v)
+  if (!is.null(names(x))) return(paste0("{", paste(paste0(q(names(x)), ": ", v), collapse = ", "), "}"))
+  arr(v)
+}
+vec <- function(x) structure(unname(x), array = TRUE)  # always an array, even of length 1
+write_json <- function(x, file) writeLines(js(x), file.path(out_dir, file), sep = "\n")
+collect_warnings <- function(expr) {
+  w <- character(0)
+  value <- withCallingHandlers(expr, warning = function(x) {
+    w <<- c(w, gsub("\\s+", " ", conditionMessage(x)))
+    invokeRestart("muffleWarning")
+  })
+  list(value = value, warnings = w)
+}
+sampstat <- function(s) {
+  list(cov = s$cov, mean = vec(s$mean), mean_names = vec(names(s$mean)),
+       th = vec(s$th), th_names = vec(names(s$th)))
+}
+gamma_of <- function(data, ordered) {
+  r <- collect_warnings(lavCor(data, ordered = ordered, output = "fit",
+                               estimator = "DWLS", se = "robust.sem"))
+  G <- lavInspect(r$value, "gamma")
+  list(G = G, wls_obs = lavInspect(r$value, "wls.obs"),
+       wls_v_diag = diag(lavInspect(r$value, "wls.v")))
+}
+producer <- paste("lavaan", packageVersion("lavaan"), "psych", packageVersion("psych"), R.version.string)
+
+# ---- the keyed co-creation items ------------------------------------------------------
+survey <- read.csv("crates/cocreate-core/tests/data/cocreation_survey.csv")
+keys <- jsonlite::fromJSON("crates/cocreate-core/tests/data/cocreation_keys.json")
+items <- unlist(keys$constructs$items)
+reverse <- unlist(keys$constructs$reverse)
+keyed <- survey[, items]
+for (i in which(reverse)) keyed[[i]] <- 6 - keyed[[i]]
+
+# ---- 1. Gamma of the 36 keyed items -----------------------------------------------------
+g36 <- gamma_of(keyed, TRUE)
+G <- g36$G
+lab <- rownames(G)
+nth <- sum(grepl("\\|t", lab))
+blocks <- list(
+  list(rows = vec(c(0, 40)), cols = vec(c(0, 40)), values = unname(G[1:40, 1:40])),
+  list(rows = vec(c(nth, nth + 40)), cols = vec(c(0, 40)), values = unname(G[nth + 1:40, 1:40])),
+  list(rows = vec(c(nth, nth + 40)), cols = vec(c(nth, nth + 40)), values = unname(G[nth + 1:40, nth + 1:40])),
+  list(rows = vec(c(700, 740)), cols = vec(c(300, 340)), values = unname(G[701:740, 301:340]))
+)
+six <- keyed[, c("O1", "O2", "O3", "O4", "O5", "C1")]
+g6 <- gamma_of(six, TRUE)
+write_json(list(
+  name = "cocreation_nacov", producer = producer,
+  call = "lavInspect(lavCor(keyed_items, ordered = TRUE, output = 'fit', estimator = 'DWLS', se = 'robust.sem'), 'gamma')",
+  data = "cocreation_survey.csv, the 36 items, reverse-keyed items recoded 6 - x",
+  n = nrow(keyed), labels = vec(lab), diagonal = vec(diag(G)), row_sums = vec(rowSums(G)),
+  wls_obs = vec(g36$wls_obs), wls_v_diag = vec(g36$wls_v_diag),
+  blocks_note = "0-based half-open [start, end) index ranges into labels; values row-major",
+  blocks = blocks,
+  six = list(items = vec(colnames(six)), labels = vec(rownames(g6$G)), gamma = unname(g6$G),
+             wls_obs = vec(g6$wls_obs))
+), "cocreation_nacov.json")
+
+# ---- 2. numeric and ordered together (polyserial, Pearson) ----------------------------
+mixed <- data.frame(age = survey$age, WTCm = rowMeans(keyed[, c("WTC1", "WTC2", "WTC3")]),
+                    O1 = keyed$O1, O2 = keyed$O2, E1 = keyed$E1)
+write.csv(mixed, file.path(out_dir, "mixed.csv"), row.names = FALSE)
+mixed <- read.csv(file.path(out_dir, "mixed.csv"))
+ord_m <- c("O1", "O2", "E1")
+gm <- gamma_of(mixed, ord_m)
+write_json(list(
+  name = "mixed", producer = producer,
+  call = "lavCor(mixed, ordered = c('O1', 'O2', 'E1'), output = 'sampstat' / 'cor'); Gamma from output = 'fit', estimator = 'DWLS', se = 'robust.sem'",
+  data = "mixed.csv: age and WTCm (mean of the WTC items) numeric; O1, O2, E1 (keyed) ordered",
+  n = nrow(mixed), ordered = vec(ord_m),
+  sampstat = sampstat(lavCor(mixed, ordered = ord_m, output = "sampstat")),
+  cor = lavCor(mixed, ordered = ord_m, output = "cor"),
+  gamma_labels = vec(rownames(gm$G)), gamma = unname(gm$G), wls_obs = vec(gm$wls_obs),
+  wls_v_diag = vec(gm$wls_v_diag)
+), "mixed.json")
+
+# ---- 3. odd cases -----------------------------------------------------------------------
+set.seed(20240611)
+n <- 300
+S <- matrix(c(1, .5, .4, .3, .5, 1, .45, .35, .4, .45, 1, .5, .3, .35, .5, 1), 4)
+z <- MASS::mvrnorm(n, rep(0, 4), S)
+binary <- data.frame(b1 = as.integer(z[, 1] > 0.2), b2 = as.integer(z[, 2] > -0.3),
+                     b3 = as.integer(z[, 3] > 1.6), b4 = as.integer(z[, 4] > 0))
+binary$b3[binary$b1 == 0] <- 0L               # b1 x b3: one empty cell (zero.add 0.5, margins kept)
+pair <- function(n11, n12, n21, n22) {
+  rbind(matrix(c(0, 0), n11, 2, byrow = TRUE), matrix(c(0, 1), n12, 2, byrow = TRUE),
+        matrix(c(1, 0), n21, 2, byrow = TRUE), matrix(c(1, 1), n22, 2, byrow = TRUE))
+}
+p56 <- pair(100, 50, 50, 100)[sample(n), ]     # b5 x b6: both thresholds exactly 0
+p78 <- pair(80, 120, 40, 60)[sample(n), ]      # b7 x b8: f11 f22 = f12 f21, independence
+binary$b5 <- p56[, 1]; binary$b6 <- p56[, 2]; binary$b7 <- p78[, 1]; binary$b8 <- p78[, 2]
+write.csv(binary, file.path(out_dir, "binary.csv"), row.names = FALSE)
+binary <- read.csv(file.path(out_dir, "binary.csv"))
+
+S3 <- matrix(c(1, .6, .3, .6, 1, .4, .3, .4, 1), 3)
+z3 <- MASS::mvrnorm(400, rep(0, 3), S3)
+gaps <- data.frame(
+  g5 = as.integer(cut(z3[, 1], c(-Inf, -1, -0.3, 0.4, 1.1, Inf))),
+  g7 = as.integer(cut(z3[, 2], c(-Inf, -1.6, -0.9, -0.3, 0.3, 0.9, 1.7, Inf))),
+  g3 = as.integer(cut(z3[, 3], c(-Inf, -0.5, 0.8, Inf))))
+gaps$g5[gaps$g5 == 3] <- 4L                    # category 3 of g5: nobody
+gaps$g7 <- gaps$g7 + 10L                       # categories 11..17: levels, not values, count
+gaps$g5[c(3, 50, 51)] <- NA                    # three incomplete rows: listwise deletion
+gaps$g3[c(50, 200)] <- NA
+write.csv(gaps, file.path(out_dir, "gaps.csv"), row.names = FALSE, na = "")
+gaps <- read.csv(file.path(out_dir, "gaps.csv"))
+
+perfect <- data.frame(x1 = binary$b1, x2 = binary$b1, x3 = binary$b2)
+write.csv(perfect, file.path(out_dir, "perfect.csv"), row.names = FALSE)
+perfect <- read.csv(file.path(out_dir, "perfect.csv"))
+
+rb <- collect_warnings(lavCor(binary, ordered = TRUE, output = "sampstat"))
+gb <- gamma_of(binary, TRUE)
+rg <- collect_warnings(lavCor(gaps, ordered = TRUE, output = "sampstat"))
+gg <- gamma_of(gaps, TRUE)
+rp <- collect_warnings(lavCor(perfect, ordered = TRUE, output = "sampstat"))
+tabs <- function(d, a, b) unclass(table(d[[a]], d[[b]]))
+write_json(list(
+  name = "odd", producer = producer,
+  binary = list(
+    data = "binary.csv", n = nrow(binary),
+    tables = list(b1_b3 = tabs(binary, "b1", "b3"), b5_b6 = tabs(binary, "b5", "b6"),
+                  b7_b8 = tabs(binary, "b7", "b8")),
+    sampstat = sampstat(rb$value), warnings = vec(rb$warnings),
+    gamma_labels = vec(rownames(gb$G)), gamma = unname(gb$G)),
+  gaps = list(
+    data = "gaps.csv (NA rows dropped listwise)", n_used = sum(complete.cases(gaps)),
+    n_original = nrow(gaps),
+    levels = list(g5 = vec(sort(unique(na.omit(gaps$g5)))), g7 = vec(sort(unique(na.omit(gaps$g7)))),
+                  g3 = vec(sort(unique(na.omit(gaps$g3))))),
+    sampstat = sampstat(rg$value), warnings = vec(rg$warnings),
+    gamma_labels = vec(rownames(gg$G)), gamma = unname(gg$G)),
+  perfect = list(
+    data = "perfect.csv (x2 = x1: two empty cells)", sampstat = sampstat(rp$value),
+    warnings = vec(rp$warnings))
+), "odd.json")
+
+# ---- 4. ordinal reliability -------------------------------------------------------------
+R36 <- lavCor(keyed, ordered = TRUE, output = "cor")
+rel <- lapply(seq_along(keys$constructs$name), function(s) {
+  its <- keys$constructs$items[[s]]
+  R <- R36[its, its]
+  a <- suppressWarnings(psych::alpha(R))
+  om <- suppressWarnings(psych::omega(R, nfactors = 1, plot = FALSE))
+  pc <- suppressWarnings(psych::polychoric(keyed[, its]))
+  ap <- suppressWarnings(psych::alpha(pc$rho))
+  omp <- suppressWarnings(psych::omega(pc$rho, nfactors = 1, plot = FALSE))
+  list(scale = keys$constructs$name[s], items = vec(its),
+       alpha = a$total$raw_alpha, std_alpha = a$total$std.alpha, G6 = a$total[["G6(smc)"]],
+       average_r = a$total$average_r, omega_total = om$omega.tot,
+       psych_polychoric = list(max_abs_diff_rho = max(abs(pc$rho - R)),
+                               alpha = ap$total$raw_alpha, omega_total = omp$omega.tot))
+})
+write_json(list(
+  name = "reliability", producer = producer,
+  call = "per construct: R = lavCor(keyed_items, ordered = TRUE)[items, items]; psych::alpha(R); psych::omega(R, nfactors = 1); and psych::polychoric(keyed_items[, items])$rho through the same two",
+  scales = rel), "reliability.json")
+
+# ---- 5. lavaan's time -------------------------------------------------------------------
+times <- function(expr, reps) {
+  e <- substitute(expr)
+  env <- parent.frame()
+  t <- vapply(seq_len(reps), function(i) {
+    s <- system.time(eval(e, env))
+    c(s[["elapsed"]], s[["user.self"]] + s[["sys.self"]])
+  }, c(0, 0))
+  list(elapsed = vec(sort(t[1, ])), cpu = vec(sort(t[2, ])))
+}
+t_cor <- times(lavCor(keyed, ordered = TRUE, output = "sampstat"), 5)
+t_gamma <- times(suppressWarnings(lavCor(keyed, ordered = TRUE, output = "fit", estimator = "DWLS",
+                                         se = "robust.sem")), 3)
+cfa_syntax <- paste(vapply(seq_along(keys$constructs$name), function(s)
+  paste(keys$constructs$name[s], "=~", paste(keys$constructs$items[[s]], collapse = " + ")), ""),
+  collapse = "\n")
+t_wlsmv <- times(cfa(cfa_syntax, data = keyed, ordered = items, estimator = "WLSMV"), 3)
+write_json(list(
+  name = "timing", producer = producer,
+  note = "seconds of system.time (elapsed; cpu = user + system), sorted; a shared 2-core machine",
+  lavCor_sampstat = t_cor, lavCor_with_gamma = t_gamma, cfa_wlsmv = t_wlsmv
+), "timing.json")
+cat("done\n")
