@@ -41,11 +41,7 @@ fn matrix(v: &Value) -> Vec<f64> {
     } else {
         v
     };
-    rows.as_array()
-        .unwrap()
-        .iter()
-        .flat_map(numbers)
-        .collect()
+    rows.as_array().unwrap().iter().flat_map(numbers).collect()
 }
 
 fn max_abs_diff(a: &[f64], b: &[f64]) -> f64 {

@@ -2,7 +2,7 @@
 //! thresholds, means and variances held at their first-step values (lavaan's
 //! `lav_bvord_cor_twostep_fit`, `lav_bvmix_cor_twostep_fit`, `lav_bvreg_cor_twostep_fit`).
 
-use super::bvnorm::{dbinorm, dlog_dbinorm_drho, dnorm, pbivnorm, pnorm};
+use super::bvnorm::{dbinorm, dlog_dbinorm_drho, dnorm, pnorm, BivariateCdf};
 use super::univariate::{NumericFit, OrderedFit};
 
 /// Cell probabilities below this are floored to it, and cells at or below it add
@@ -48,52 +48,64 @@ pub(crate) struct Cells {
     pub dpi: Vec<f64>,
     /// ∂²Π_ab/∂ρ².
     pub d2pi: Vec<f64>,
+    /// Φ₂, φ₂ and φ₂ · ∂log φ₂/∂ρ on the (k1 + 1) × (k2 + 1) grid of thresholds.
+    big: Vec<f64>,
+    den: Vec<f64>,
+    gn: Vec<f64>,
 }
 
 impl Cells {
     pub(crate) fn new(k1: usize, k2: usize) -> Cells {
+        let grid = (k1 + 1) * (k2 + 1);
         Cells {
             k1,
             k2,
             pi: vec![0.0; k1 * k2],
             dpi: vec![0.0; k1 * k2],
             d2pi: vec![0.0; k1 * k2],
+            big: vec![0.0; grid],
+            den: vec![0.0; grid],
+            gn: vec![0.0; grid],
         }
     }
 
     /// Fills the table at ρ. Φ₂ and its ρ-derivatives are evaluated on the grid of inner
-    /// thresholds; the border of the grid holds the margins (Φ(τ), 0 and 1).
+    /// thresholds; the border of the grid holds the margins (Φ(τ), 0 and 1) and zero
+    /// derivatives.
     pub(crate) fn evaluate(&mut self, f1: &OrderedFit, f2: &OrderedFit, rho: f64, second: bool) {
         let (k1, k2) = (self.k1, self.k2);
-        // Grid (k1 + 1) × (k2 + 1) of Φ₂(T1[a], T2[b]) with T = (−∞, τ…, ∞).
         let w = k2 + 1;
-        let mut big = [0.0f64; (super::MAX_CATEGORIES + 1) * (super::MAX_CATEGORIES + 1)];
-        let mut den = [0.0f64; (super::MAX_CATEGORIES + 1) * (super::MAX_CATEGORIES + 1)];
-        let mut gn = [0.0f64; (super::MAX_CATEGORIES + 1) * (super::MAX_CATEGORIES + 1)];
+        let cdf = BivariateCdf::new(rho);
         for a in 0..=k1 {
             for b in 0..=k2 {
                 let at = a * w + b;
-                big[at] = if a == 0 || b == 0 {
-                    0.0
+                let (big, den, gn) = if a == 0 || b == 0 {
+                    (0.0, 0.0, 0.0)
                 } else if a == k1 && b == k2 {
-                    1.0
+                    (1.0, 0.0, 0.0)
                 } else if a == k1 {
-                    pnorm(f2.thresholds[b - 1])
+                    (f2.cdf[b - 1], 0.0, 0.0)
                 } else if b == k2 {
-                    pnorm(f1.thresholds[a - 1])
+                    (f1.cdf[a - 1], 0.0, 0.0)
                 } else {
                     let (u, v) = (f1.thresholds[a - 1], f2.thresholds[b - 1]);
+                    let (pu, pv) = (f1.cdf[a - 1], f2.cdf[b - 1]);
                     let d = dbinorm(u, v, rho);
-                    den[at] = d;
-                    if second {
-                        gn[at] = d * dlog_dbinorm_drho(u, v, rho);
-                    }
-                    if rho == 0.0 {
-                        pnorm(u) * pnorm(v)
+                    let g = if second {
+                        d * dlog_dbinorm_drho(u, v, rho)
                     } else {
-                        pbivnorm(u, v, rho)
-                    }
+                        0.0
+                    };
+                    let p = if rho == 0.0 {
+                        pu * pv
+                    } else {
+                        cdf.cdf(u, v, pu, pv)
+                    };
+                    (p, d, g)
                 };
+                self.big[at] = big;
+                self.den[at] = den;
+                self.gn[at] = gn;
             }
         }
         for a in 0..k1 {
@@ -104,12 +116,13 @@ impl Cells {
                     (a + 1) * w + b,
                     (a + 1) * w + b + 1,
                 );
-                let p = big[i11] - big[i01] - big[i10] + big[i00];
+                let corner = |g: &[f64]| g[i11] - g[i01] - g[i10] + g[i00];
                 let cell = a * k2 + b;
+                let p = corner(&self.big);
                 self.pi[cell] = if rho == 0.0 { p } else { p.max(SQRT_EPS) };
-                self.dpi[cell] = den[i11] - den[i01] - den[i10] + den[i00];
+                self.dpi[cell] = corner(&self.den);
                 if second {
-                    self.d2pi[cell] = gn[i11] - gn[i01] - gn[i10] + gn[i00];
+                    self.d2pi[cell] = corner(&self.gn);
                 }
             }
         }
@@ -152,6 +165,11 @@ fn maximise(
     }
     for _ in 0..MAX_NEWTON {
         let step = if h < 0.0 { -g / h } else { 0.1 * g.signum() };
+        // Newton converges quadratically: after a step this small the next one is below
+        // 1e-20, so take it without another evaluation.
+        if h < 0.0 && step.abs() < 1e-10 {
+            return Some((x + step).clamp(lo, hi));
+        }
         let step = step.clamp(-0.5, 0.5);
         if !step.is_finite() {
             return None;

@@ -119,6 +119,10 @@ const NEAR_ONE: f64 = 0.99;
 pub fn lav_cor(table: &Table, options: &LavCorOptions) -> Result<PolychoricMatrix, OrdinalError> {
     let prep = prepare::prepare(table, options)?;
     let p = prep.columns.len();
+    if options.nacov() {
+        // Refused before any work, not after the correlations.
+        nacov::check_dim(&prep.columns)?;
+    }
     let mut cor = vec![0.0; p * p];
     for i in 0..p {
         cor[i * p + i] = 1.0;

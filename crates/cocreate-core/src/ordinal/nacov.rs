@@ -26,8 +26,10 @@ use super::result::Nacov;
 use super::univariate::{NumericFit, OrderedFit};
 use super::MAX_NACOV_DIM;
 
-/// Rows per block of the accumulation.
+/// Rows of the data per block of the accumulation.
 const BLOCK: usize = 256;
+/// Rows of Γ per panel of the lower triangle.
+const PANEL: usize = 128;
 
 /// Where each estimate sits in the vector of sample statistics (lavaan's WLS order):
 /// the thresholds (or minus the mean) of every variable, the variances of the numeric
@@ -87,6 +89,19 @@ impl WlsLayout {
         }
         labels
     }
+}
+
+/// The layout of Γ, refused when its dimension is over [`MAX_NACOV_DIM`].
+pub(crate) fn check_dim(columns: &[Column]) -> Result<WlsLayout, OrdinalError> {
+    let layout = WlsLayout::new(columns);
+    if layout.dim > MAX_NACOV_DIM {
+        return Err(OrdinalError::TooLarge {
+            what: "the asymptotic covariance matrix (thresholds plus correlations)".into(),
+            found: layout.dim,
+            limit: MAX_NACOV_DIM,
+        });
+    }
+    Ok(layout)
 }
 
 /// One variable's data, fit and first-step inverse information, borrowed together.
@@ -156,14 +171,7 @@ pub(crate) fn nacov(
     notes: &[PairNote],
 ) -> Result<Nacov, OrdinalError> {
     let p = prep.columns.len();
-    let layout = WlsLayout::new(&prep.columns);
-    if layout.dim > MAX_NACOV_DIM {
-        return Err(OrdinalError::TooLarge {
-            what: "the asymptotic covariance matrix (thresholds plus correlations)".into(),
-            found: layout.dim,
-            limit: MAX_NACOV_DIM,
-        });
-    }
+    let layout = check_dim(&prep.columns)?;
     let mut pair = 0;
     for j in 0..p {
         for i in j + 1..p {
@@ -197,6 +205,8 @@ pub(crate) fn nacov(
 
     let n = prep.n_used;
     let m = layout.dim;
+    // Only the lower triangle of Γ is accumulated (panels of rows, each against the
+    // columns up to its end), then mirrored.
     let mut gamma = DMatrix::<f64>::zeros(m, m);
     let mut start = 0;
     while start < n {
@@ -212,22 +222,35 @@ pub(crate) fn nacov(
             );
         }
         let bt = block.transpose();
-        gamma.gemm(1.0, &block, &bt, 1.0);
+        let mut r0 = 0;
+        while r0 < m {
+            let rows = PANEL.min(m - r0);
+            let end = r0 + rows;
+            gamma.view_mut((r0, 0), (rows, end)).gemm(
+                1.0,
+                &block.rows(r0, rows),
+                &bt.columns(0, end),
+                1.0,
+            );
+            r0 = end;
+        }
         start += len;
     }
-    gamma *= n as f64;
-    // Symmetric up to rounding in the blocked products; make it exactly so.
+    // Γ = N Σ h h', symmetric: the row-major output from the lower triangle.
+    let scale = n as f64;
+    let mut values = vec![0.0; m * m];
     for c in 0..m {
-        for r in c + 1..m {
-            let v = 0.5 * (gamma[(r, c)] + gamma[(c, r)]);
-            gamma[(r, c)] = v;
-            gamma[(c, r)] = v;
+        let column = &gamma.as_slice()[c * m..(c + 1) * m];
+        for r in c..m {
+            let v = column[r] * scale;
+            values[r * m + c] = v;
+            values[c * m + r] = v;
         }
     }
     Ok(Nacov {
         labels: layout.labels(&prep.names, &prep.columns),
         n,
-        values: gamma.as_slice().to_vec(),
+        values,
     })
 }
 

@@ -10,6 +10,8 @@ use super::bvnorm::{dnorm, pnorm, qnorm};
 pub(crate) struct OrderedFit {
     /// τ₁ < … < τ_{K−1}.
     pub thresholds: Vec<f64>,
+    /// Φ(τ_k).
+    pub cdf: Vec<f64>,
     /// π_c = Φ(τ_c) − Φ(τ_{c−1}), c = 0..K (0-based, τ₋₁ = −∞, τ_{K−1} = ∞), computed from
     /// the upper tails when the lower bound is above 1 (as lavaan does).
     pub probs: Vec<f64>,
@@ -28,6 +30,7 @@ impl OrderedFit {
             })
             .collect();
         let mut fit = OrderedFit {
+            cdf: thresholds.iter().map(|&t| pnorm(t)).collect(),
             thresholds,
             probs: Vec::new(),
         };

@@ -204,4 +204,8 @@ pub enum ScoringError {
     /// Reading the data failed.
     #[error(transparent)]
     Data(#[from] DataError),
+    /// Ordinal reliability: an item cannot be treated as ordered categories (not whole
+    /// numbers, too many categories, one answered category, no complete row).
+    #[error(transparent)]
+    Ordinal(#[from] crate::ordinal::OrdinalError),
 }
