@@ -1,56 +1,39 @@
-# References for the ordinal module (thresholds, polychoric / polyserial / Pearson
-# correlations, their asymptotic covariance matrix Gamma) and for ordinal reliability in
-# scoring, for crates/cocreate-core/tests/ordinal_*.rs and scoring_ordinal.rs.
-# lavaan 0.6-14, psych 2.2.9 (Debian r-cran-lavaan, r-cran-psych). Run from the
-# repository root (about a minute):
-#   Rscript docs/reference-scripts/ordinal_polychoric.R
-# Writes, under crates/cocreate-core/tests/data/ordinal/:
+# References of the ordinal module (thresholds, polychoric / polyserial / Pearson
+# correlations and their asymptotic covariance matrix Gamma) and of ordinal reliability in
+# scoring, for crates/cocreate-core/tests/ordinal_lavaan.rs and scoring_ordinal.rs.
+#
+# R 4.2.2, lavaan 0.6-14, psych 2.2.9, pbivnorm 0.6.0 (Debian r-cran-lavaan, r-cran-psych).
+# Run from the repository root (about two minutes on a busy machine):
+#   Rscript docs/reference-scripts/ordinal_polychoric.R [OUT_DIR]
+# OUT_DIR defaults to crates/cocreate-core/tests/data/ordinal. Writes there:
 #   binary.csv, gaps.csv, mixed.csv, perfect.csv   small data sets made here (seeded)
-#   cocreation_nacov.json    Gamma of the 36 keyed survey items (diagonal, row sums, blocks)
-#                            and the full Gamma of six of them
-#   mixed.json               numeric + ordered (polyserial, Pearson), with full Gamma
-#   odd.json                 2 x 2 tables with an empty cell, thresholds at 0, independence,
-#                            unused categories, missing rows, two empty cells
-#   reliability.json         psych alpha / omega on lavaan's polychoric matrix per construct,
-#                            and psych's own polychoric route for comparison
-#   timing.json              lavaan's time for lavCor and the WLSMV fit on this machine
-# Every lavaan call reads the CSV files back from disk. Numbers are written with 17
-# significant digits (exact round trip).
-suppressMessages({
+#   cocreation_nacov.json  Gamma of the 36 keyed survey items (labels, diagonal, row sums,
+#                          four 40 x 40 blocks, wls.obs, DWLS weights) and the full Gamma of
+#                          six of them
+#   mixed.json             numeric and ordered together (polyserial, Pearson), full Gamma
+#   odd.json               2 x 2 tables with an empty cell, both thresholds 0, independence;
+#                          unchosen categories and incomplete rows; two empty cells
+#   reliability.json       psych alpha and omega on lavaan's polychoric matrix per construct,
+#                          and psych's own polychoric route for comparison
+#   pbivnorm.json          pbivnorm::pbivnorm on a grid (the bivariate normal CDF lavaan uses)
+# Gamma is lavInspect(fit, "gamma") of lavCor(..., output = "fit", estimator = "DWLS",
+# se = "robust.sem"): lavaan's NACOV, which does not depend on the model. Every lavaan
+# call reads the CSV files back from disk. Numbers at full double precision. lavaan's
+# time for the same work is measured by ordinal_timing.R.
+here <- local({
+  arg <- grep("^--file=", commandArgs(FALSE), value = TRUE)
+  if (length(arg)) dirname(sub("^--file=", "", arg[1])) else "docs/reference-scripts"
+})
+source(file.path(here, "json_writer.R"))
+source(file.path(here, "reference_data.R"))
+suppressPackageStartupMessages({
   library(lavaan)
   library(psych)
 })
-out_dir <- "crates/cocreate-core/tests/data/ordinal"
-dir.create(out_dir, showWarnings = FALSE, recursive = TRUE)
+out_dir <- out_dir_arg(file.path(DATA_DIR, "ordinal"))
 
-# ---- a small JSON writer (17 significant digits; NA -> null) -------------------------
-num <- function(x) ifelse(is.na(x), "null", ifelse(is.infinite(x), "null", sprintf("%.17g", x)))
-q <- function(x) if (length(x) == 0) character(0) else paste0('"', gsub('"', '\\\\"', x), '"')
-arr <- function(x) paste0("[", paste(x, collapse = ", "), "]")
-js <- function(x) {
-  if (is.null(x)) return("null")
-  if (inherits(x, "AsIs")) x <- unclass(x)
-  if (is.matrix(x)) {
-    rn <- if (is.null(rownames(x))) character(0) else rownames(x)
-    cn <- if (is.null(colnames(x))) character(0) else colnames(x)
-    return(paste0('{"rownames": ', arr(q(rn)), ', "colnames": ', arr(q(cn)),
-                  ', "values": ', arr(apply(x, 1, function(r) arr(num(r)))), "}"))
-  }
-  if (is.list(x)) {
-    if (!is.null(names(x))) {
-      return(paste0("{", paste(paste0(q(names(x)), ": ", vapply(x, js, "")), collapse = ", "), "}"))
-    }
-    return(arr(vapply(x, js, "")))
-  }
-  if (is.character(x)) v <- q(x)
-  else if (is.logical(x)) v <- ifelse(is.na(x), "null", ifelse(x, "true", "false"))
-  else v <- num(as.numeric(x))
-  if (length(x) == 1 && is.null(names(x)) && !isTRUE(attr(x, "array"))) return(v)
-  if (!is.null(names(x))) return(paste0("{", paste(paste0(q(names(x)), ": ", v), collapse = ", "), "}"))
-  arr(v)
-}
-vec <- function(x) structure(unname(x), array = TRUE)  # always an array, even of length 1
-write_json <- function(x, file) writeLines(js(x), file.path(out_dir, file), sep = "\n")
+vec <- function(x) jarr(unname(x))
+write_json <- function(x, file) write_json_file(x, file.path(out_dir, file))
 collect_warnings <- function(expr) {
   w <- character(0)
   value <- withCallingHandlers(expr, warning = function(x) {
@@ -70,15 +53,14 @@ gamma_of <- function(data, ordered) {
   list(G = G, wls_obs = lavInspect(r$value, "wls.obs"),
        wls_v_diag = diag(lavInspect(r$value, "wls.v")))
 }
-producer <- paste("lavaan", packageVersion("lavaan"), "psych", packageVersion("psych"), R.version.string)
+rows_of <- function(m) lapply(seq_len(nrow(m)), function(i) vec(m[i, ]))
+producer <- paste("lavaan", packageVersion("lavaan"), "psych", packageVersion("psych"),
+                  "pbivnorm", packageVersion("pbivnorm"), R.version.string)
 
 # ---- the keyed co-creation items ------------------------------------------------------
-survey <- read.csv("crates/cocreate-core/tests/data/cocreation_survey.csv")
-keys <- jsonlite::fromJSON("crates/cocreate-core/tests/data/cocreation_keys.json")
-items <- unlist(keys$constructs$items)
-reverse <- unlist(keys$constructs$reverse)
-keyed <- survey[, items]
-for (i in which(reverse)) keyed[[i]] <- 6 - keyed[[i]]
+survey <- read_survey()
+keyed <- keyed_items(survey)
+constructs <- cocreation_constructs()
 
 # ---- 1. Gamma of the 36 keyed items -----------------------------------------------------
 g36 <- gamma_of(keyed, TRUE)
@@ -86,10 +68,10 @@ G <- g36$G
 lab <- rownames(G)
 nth <- sum(grepl("\\|t", lab))
 blocks <- list(
-  list(rows = vec(c(0, 40)), cols = vec(c(0, 40)), values = unname(G[1:40, 1:40])),
-  list(rows = vec(c(nth, nth + 40)), cols = vec(c(0, 40)), values = unname(G[nth + 1:40, 1:40])),
-  list(rows = vec(c(nth, nth + 40)), cols = vec(c(nth, nth + 40)), values = unname(G[nth + 1:40, nth + 1:40])),
-  list(rows = vec(c(700, 740)), cols = vec(c(300, 340)), values = unname(G[701:740, 301:340]))
+  list(rows = vec(c(0, 40)), cols = vec(c(0, 40)), values = rows_of(G[1:40, 1:40])),
+  list(rows = vec(c(nth, nth + 40)), cols = vec(c(0, 40)), values = rows_of(G[nth + 1:40, 1:40])),
+  list(rows = vec(c(nth, nth + 40)), cols = vec(c(nth, nth + 40)), values = rows_of(G[nth + 1:40, nth + 1:40])),
+  list(rows = vec(c(700, 740)), cols = vec(c(300, 340)), values = rows_of(G[701:740, 301:340]))
 )
 six <- keyed[, c("O1", "O2", "O3", "O4", "O5", "C1")]
 g6 <- gamma_of(six, TRUE)
@@ -101,7 +83,7 @@ write_json(list(
   wls_obs = vec(g36$wls_obs), wls_v_diag = vec(g36$wls_v_diag),
   blocks_note = "0-based half-open [start, end) index ranges into labels; values row-major",
   blocks = blocks,
-  six = list(items = vec(colnames(six)), labels = vec(rownames(g6$G)), gamma = unname(g6$G),
+  six = list(items = vec(colnames(six)), labels = vec(rownames(g6$G)), gamma = rows_of(g6$G),
              wls_obs = vec(g6$wls_obs))
 ), "cocreation_nacov.json")
 
@@ -118,8 +100,8 @@ write_json(list(
   data = "mixed.csv: age and WTCm (mean of the WTC items) numeric; O1, O2, E1 (keyed) ordered",
   n = nrow(mixed), ordered = vec(ord_m),
   sampstat = sampstat(lavCor(mixed, ordered = ord_m, output = "sampstat")),
-  cor = lavCor(mixed, ordered = ord_m, output = "cor"),
-  gamma_labels = vec(rownames(gm$G)), gamma = unname(gm$G), wls_obs = vec(gm$wls_obs),
+  cor = lavCor(mixed, ordered = ord_m, output = "cor")[, , drop = FALSE],
+  gamma_labels = vec(rownames(gm$G)), gamma = rows_of(gm$G), wls_obs = vec(gm$wls_obs),
   wls_v_diag = vec(gm$wls_v_diag)
 ), "mixed.json")
 
@@ -163,7 +145,7 @@ gb <- gamma_of(binary, TRUE)
 rg <- collect_warnings(lavCor(gaps, ordered = TRUE, output = "sampstat"))
 gg <- gamma_of(gaps, TRUE)
 rp <- collect_warnings(lavCor(perfect, ordered = TRUE, output = "sampstat"))
-tabs <- function(d, a, b) unclass(table(d[[a]], d[[b]]))
+tabs <- function(d, a, b) { t <- table(d[[a]], d[[b]]); matrix(as.numeric(t), nrow(t), dimnames = dimnames(t)) }
 write_json(list(
   name = "odd", producer = producer,
   binary = list(
@@ -171,14 +153,14 @@ write_json(list(
     tables = list(b1_b3 = tabs(binary, "b1", "b3"), b5_b6 = tabs(binary, "b5", "b6"),
                   b7_b8 = tabs(binary, "b7", "b8")),
     sampstat = sampstat(rb$value), warnings = vec(rb$warnings),
-    gamma_labels = vec(rownames(gb$G)), gamma = unname(gb$G)),
+    gamma_labels = vec(rownames(gb$G)), gamma = rows_of(gb$G)),
   gaps = list(
     data = "gaps.csv (NA rows dropped listwise)", n_used = sum(complete.cases(gaps)),
     n_original = nrow(gaps),
     levels = list(g5 = vec(sort(unique(na.omit(gaps$g5)))), g7 = vec(sort(unique(na.omit(gaps$g7)))),
                   g3 = vec(sort(unique(na.omit(gaps$g3))))),
     sampstat = sampstat(rg$value), warnings = vec(rg$warnings),
-    gamma_labels = vec(rownames(gg$G)), gamma = unname(gg$G)),
+    gamma_labels = vec(rownames(gg$G)), gamma = rows_of(gg$G)),
   perfect = list(
     data = "perfect.csv (x2 = x1: two empty cells)", sampstat = sampstat(rp$value),
     warnings = vec(rp$warnings))
@@ -186,15 +168,15 @@ write_json(list(
 
 # ---- 4. ordinal reliability -------------------------------------------------------------
 R36 <- lavCor(keyed, ordered = TRUE, output = "cor")
-rel <- lapply(seq_along(keys$constructs$name), function(s) {
-  its <- keys$constructs$items[[s]]
+rel <- lapply(constructs, function(con) {
+  its <- con$items
   R <- R36[its, its]
   a <- suppressWarnings(psych::alpha(R))
   om <- suppressWarnings(psych::omega(R, nfactors = 1, plot = FALSE))
   pc <- suppressWarnings(psych::polychoric(keyed[, its]))
   ap <- suppressWarnings(psych::alpha(pc$rho))
   omp <- suppressWarnings(psych::omega(pc$rho, nfactors = 1, plot = FALSE))
-  list(scale = keys$constructs$name[s], items = vec(its),
+  list(scale = con$name, items = vec(its),
        alpha = a$total$raw_alpha, std_alpha = a$total$std.alpha, G6 = a$total[["G6(smc)"]],
        average_r = a$total$average_r, omega_total = om$omega.tot,
        psych_polychoric = list(max_abs_diff_rho = max(abs(pc$rho - R)),
@@ -205,26 +187,10 @@ write_json(list(
   call = "per construct: R = lavCor(keyed_items, ordered = TRUE)[items, items]; psych::alpha(R); psych::omega(R, nfactors = 1); and psych::polychoric(keyed_items[, items])$rho through the same two",
   scales = rel), "reliability.json")
 
-# ---- 5. lavaan's time -------------------------------------------------------------------
-times <- function(expr, reps) {
-  e <- substitute(expr)
-  env <- parent.frame()
-  t <- vapply(seq_len(reps), function(i) {
-    s <- system.time(eval(e, env))
-    c(s[["elapsed"]], s[["user.self"]] + s[["sys.self"]])
-  }, c(0, 0))
-  list(elapsed = vec(sort(t[1, ])), cpu = vec(sort(t[2, ])))
-}
-t_cor <- times(lavCor(keyed, ordered = TRUE, output = "sampstat"), 5)
-t_gamma <- times(suppressWarnings(lavCor(keyed, ordered = TRUE, output = "fit", estimator = "DWLS",
-                                         se = "robust.sem")), 3)
-cfa_syntax <- paste(vapply(seq_along(keys$constructs$name), function(s)
-  paste(keys$constructs$name[s], "=~", paste(keys$constructs$items[[s]], collapse = " + ")), ""),
-  collapse = "\n")
-t_wlsmv <- times(cfa(cfa_syntax, data = keyed, ordered = items, estimator = "WLSMV"), 3)
-write_json(list(
-  name = "timing", producer = producer,
-  note = "seconds of system.time (elapsed; cpu = user + system), sorted; a shared 2-core machine",
-  lavCor_sampstat = t_cor, lavCor_with_gamma = t_gamma, cfa_wlsmv = t_wlsmv
-), "timing.json")
+# ---- 5. the bivariate normal CDF --------------------------------------------------------
+grid <- expand.grid(x = c(-3.2, -1.2, 0, 0.4, 2.5), y = c(-2.2, -0.5, 0.3, 1.7),
+                    rho = c(-0.99, -0.95, -0.8, -0.5, -0.1, 0, 0.2, 0.6, 0.8, 0.93, 0.99))
+grid$p <- pbivnorm::pbivnorm(grid$x, grid$y, grid$rho)
+write_json(list(name = "pbivnorm", producer = producer,
+                call = "pbivnorm::pbivnorm(x, y, rho) on a grid", points = grid), "pbivnorm.json")
 cat("done\n")

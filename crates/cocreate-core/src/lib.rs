@@ -65,6 +65,17 @@
 //! - Answers are checked against the response range before they are stored; byte
 //!   codes outside it are refused with row, column and code.
 //!
+//! ## `ordinal`
+//!
+//! - At most [`ordinal::MAX_VARIABLES`] (500) variables per correlation matrix and
+//!   [`ordinal::MAX_CATEGORIES`] (20) categories per ordered variable; the asymptotic
+//!   covariance matrix Γ is at most [`ordinal::MAX_NACOV_DIM`] (4,096) square, checked
+//!   before any work, and is accumulated over blocks of rows.
+//! - Values that are not whole numbers in an ordered variable, a single answered
+//!   category, an unchosen category of a declared range, a constant numeric variable and
+//!   no complete row are errors naming the variable (and row and line); nothing declared
+//!   ordered is ever treated as continuous.
+//!
 //! ## `sem` and `readiness`
 //!
 //! The model syntax, estimation and bootstrap limits (model terms after expansion,

@@ -313,3 +313,15 @@ fn two_empty_cells_give_one_and_no_nacov() {
     let err = lav_cor(&table, &with_nacov()).unwrap_err();
     assert!(matches!(err, OrdinalError::NacovUndefined { .. }), "{err}");
 }
+
+#[test]
+fn bivariate_normal_cdf_matches_pbivnorm() {
+    let r = reference("ordinal/pbivnorm");
+    let mut worst = 0.0f64;
+    for p in r["points"].as_array().unwrap() {
+        let ours = cocreate_core::ordinal::pbivnorm(f(&p["x"]), f(&p["y"]), f(&p["rho"]));
+        worst = worst.max((ours - f(&p["p"])).abs());
+    }
+    eprintln!("pbivnorm: {worst:.1e} over 220 points");
+    assert!(worst < 1e-15, "{worst:e}");
+}

@@ -70,7 +70,7 @@ pub enum OrdinalError {
         /// Highest category given.
         max: f64,
         /// Why it was refused.
-        reason: &'static str,
+        reason: String,
     },
     /// An ordered variable holds a value that is not a whole number.
     #[error("{place}, variable {variable:?}: {} is not a whole number, but an ordered variable's answers are whole-number categories (declare the variable numeric if it is continuous)", short(.value))]

@@ -197,13 +197,16 @@ impl LavCorOptionsBuilder {
     pub fn build(self) -> Result<LavCorOptions, OrdinalError> {
         if let Categories::Range { min, max } = self.opts.categories {
             let reason = if !min.is_finite() || !max.is_finite() {
-                Some("its ends must be finite")
+                Some("its ends must be finite".to_string())
             } else if min.fract() != 0.0 || max.fract() != 0.0 {
-                Some("its ends must be whole numbers")
+                Some("its ends must be whole numbers".to_string())
             } else if min >= max {
-                Some("it needs min < max (at least two categories)")
+                Some("it needs min < max (at least two categories)".to_string())
             } else if max - min + 1.0 > MAX_CATEGORIES as f64 {
-                Some("it has more categories than the limit of 20")
+                Some(format!(
+                    "it has {} categories, more than the limit of {MAX_CATEGORIES}",
+                    max - min + 1.0
+                ))
             } else {
                 None
             };
