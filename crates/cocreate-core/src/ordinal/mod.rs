@@ -123,74 +123,62 @@ pub fn lav_cor(table: &Table, options: &LavCorOptions) -> Result<PolychoricMatri
         // Refused before any work, not after the correlations.
         nacov::check_dim(&prep.columns)?;
     }
+    let pairs: Vec<(usize, usize)> = (0..p)
+        .flat_map(|j| (j + 1..p).map(move |i| (i, j)))
+        .collect();
+    // Every correlation on its own: in parallel with the `parallel` feature, with the
+    // same numbers either way.
+    #[cfg(feature = "parallel")]
+    let estimates: Vec<(f64, PairNote, bool)> = {
+        use rayon::prelude::*;
+        pairs
+            .par_iter()
+            .map(|&(i, j)| estimate_pair(&prep.columns[i], &prep.columns[j]))
+            .collect()
+    };
+    #[cfg(not(feature = "parallel"))]
+    let estimates: Vec<(f64, PairNote, bool)> = pairs
+        .iter()
+        .map(|&(i, j)| estimate_pair(&prep.columns[i], &prep.columns[j]))
+        .collect();
     let mut cor = vec![0.0; p * p];
     for i in 0..p {
         cor[i * p + i] = 1.0;
     }
-    let mut notes = Vec::with_capacity(p * (p - 1) / 2);
+    let mut notes = Vec::with_capacity(pairs.len());
     let mut warnings = prep.warnings.clone();
     let mut empty_cell_pairs = Vec::new();
-    for j in 0..p {
-        for i in j + 1..p {
-            let (first, second) = (&prep.names[j], &prep.names[i]);
-            let (rho, note) = match (&prep.columns[j], &prep.columns[i]) {
-                (
-                    Column::Ordered {
-                        codes: cj, fit: fj, ..
-                    },
-                    Column::Ordered {
-                        codes: ci, fit: fi, ..
-                    },
-                ) => {
-                    let freq = cross_table(cj, ci, fj.probs.len(), fi.probs.len());
-                    if freq.contains(&0.0) {
-                        empty_cell_pairs.push((first.clone(), second.clone()));
-                    }
-                    polychoric(fj, fi, &freq, cj, ci)
-                }
-                (
-                    Column::Numeric { values, fit: fnum },
-                    Column::Ordered {
-                        codes, fit: ford, ..
-                    },
-                )
-                | (
-                    Column::Ordered {
-                        codes, fit: ford, ..
-                    },
-                    Column::Numeric { values, fit: fnum },
-                ) => polyserial(values, fnum, codes, ford),
-                (Column::Numeric { values: vj, .. }, Column::Numeric { values: vi, .. }) => {
-                    (pearson(vj, vi), PairNote::Estimated)
-                }
-            };
-            match note {
-                PairNote::ZeroCellCorrected => warnings.push(OrdinalWarning::ZeroCellCorrected {
-                    first: first.clone(),
-                    second: second.clone(),
-                }),
-                PairNote::TwoEmptyCells => warnings.push(OrdinalWarning::TwoEmptyCells {
-                    first: first.clone(),
-                    second: second.clone(),
-                    rho,
-                }),
-                PairNote::NotConverged => warnings.push(OrdinalWarning::NotConverged {
-                    first: first.clone(),
-                    second: second.clone(),
-                }),
-                PairNote::Estimated => {}
-            }
-            if rho.abs() > NEAR_ONE {
-                warnings.push(OrdinalWarning::NearOne {
-                    first: first.clone(),
-                    second: second.clone(),
-                    rho,
-                });
-            }
-            cor[i * p + j] = rho;
-            cor[j * p + i] = rho;
-            notes.push(note);
+    for (&(i, j), &(rho, note, empty)) in pairs.iter().zip(&estimates) {
+        let (first, second) = (&prep.names[j], &prep.names[i]);
+        if empty {
+            empty_cell_pairs.push((first.clone(), second.clone()));
         }
+        match note {
+            PairNote::ZeroCellCorrected => warnings.push(OrdinalWarning::ZeroCellCorrected {
+                first: first.clone(),
+                second: second.clone(),
+            }),
+            PairNote::TwoEmptyCells => warnings.push(OrdinalWarning::TwoEmptyCells {
+                first: first.clone(),
+                second: second.clone(),
+                rho,
+            }),
+            PairNote::NotConverged => warnings.push(OrdinalWarning::NotConverged {
+                first: first.clone(),
+                second: second.clone(),
+            }),
+            PairNote::Estimated => {}
+        }
+        if rho.abs() > NEAR_ONE {
+            warnings.push(OrdinalWarning::NearOne {
+                first: first.clone(),
+                second: second.clone(),
+                rho,
+            });
+        }
+        cor[i * p + j] = rho;
+        cor[j * p + i] = rho;
+        notes.push(note);
     }
     let nacov = if options.nacov() {
         Some(nacov::nacov(&prep, &cor, &notes)?)
@@ -240,4 +228,42 @@ pub fn lav_cor(table: &Table, options: &LavCorOptions) -> Result<PolychoricMatri
         warnings,
         nacov,
     })
+}
+
+/// The correlation of variables `j` (first) and `i`, how it came about, and whether
+/// their cross table has an empty cell (two ordered variables only).
+fn estimate_pair(ci: &Column, cj: &Column) -> (f64, PairNote, bool) {
+    match (cj, ci) {
+        (
+            Column::Ordered {
+                codes: cj, fit: fj, ..
+            },
+            Column::Ordered {
+                codes: ci, fit: fi, ..
+            },
+        ) => {
+            // lavaan's second step takes the earlier variable as the first.
+            let freq = cross_table(cj, ci, fj.probs.len(), fi.probs.len());
+            let (rho, note) = polychoric(fj, fi, &freq, cj, ci);
+            (rho, note, freq.contains(&0.0))
+        }
+        (
+            Column::Numeric { values, fit: fnum },
+            Column::Ordered {
+                codes, fit: ford, ..
+            },
+        )
+        | (
+            Column::Ordered {
+                codes, fit: ford, ..
+            },
+            Column::Numeric { values, fit: fnum },
+        ) => {
+            let (rho, note) = polyserial(values, fnum, codes, ford);
+            (rho, note, false)
+        }
+        (Column::Numeric { values: vj, .. }, Column::Numeric { values: vi, .. }) => {
+            (pearson(vj, vi), PairNote::Estimated, false)
+        }
+    }
 }
