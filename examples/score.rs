@@ -3,7 +3,7 @@
 //! ```text
 //! cargo run --release --example score -- --keys KEYS.json DATA.csv \
 //!     [--missing complete|prorate|median] [--min-answered K] [--json]
-//!     [--delimiter C] [--id COLUMN] [--omega-h NFACTORS]
+//!     [--delimiter C] [--id COLUMN] [--omega-h NFACTORS] [--ordinal]
 //! ```
 //!
 //! Prints a reliability table per scale; with `--json`, one JSON object with the
@@ -12,7 +12,10 @@
 //! with at least 3·K items, on the scale's raw items (psych flips items that load
 //! negatively on g), and a note for each shorter scale; in `--json` under
 //! `omega_hierarchical`, per scale, with psych's names (`omega_h`, `omega_total`, `alpha`,
-//! `omega_lim`, `ECV`, `omega_group`, `schmid_leiman`, ...). Bad input gives a one-line error
+//! `omega_lim`, `ECV`, `omega_group`, `schmid_leiman`, ...). `--ordinal` adds ordinal α, λ6
+//! and ω total per scale, from the polychoric correlations of its keyed items (lavaan's
+//! `lavCor`, psych's `alpha` and `omega` on them); in `--json` under `ordinal_reliability`.
+//! Bad input gives a one-line error
 //! naming the file, row and column, and exit code 2.
 
 mod common;
@@ -21,15 +24,16 @@ use std::process::ExitCode;
 
 use cocreate::core::data::{DataWarning, Table};
 use cocreate::core::scoring::{
-    omega_hierarchical_from_table, Instrument, MissingPolicy, OmegaHierarchical, Reliability,
-    Scorer, Scores, ScoringError, ScoringOptions, MAX_OMEGA_FACTORS,
+    omega_hierarchical_from_table, Instrument, MissingPolicy, OmegaHierarchical,
+    OrdinalReliability, Reliability, Scorer, Scores, ScoringError, ScoringOptions,
+    MAX_OMEGA_FACTORS,
 };
 use common::output::print_line;
 use common::{cell, Args, Failure};
 use serde_json::{json, Map, Value};
 
 const USAGE: &str = "usage: score --keys KEYS.json DATA.csv [--missing complete|prorate|median] [--min-answered K] [--json]
-             [--delimiter C] [--id COLUMN] [--omega-h NFACTORS]
+             [--delimiter C] [--id COLUMN] [--omega-h NFACTORS] [--ordinal]
   --missing       complete: no score if any item is missing; prorate (default): mean of the
                   answered items; median: impute each item's median (psych's default)
   --min-answered  with prorate, fewest answered items that still give a score (default 1)
@@ -38,7 +42,9 @@ const USAGE: &str = "usage: score --keys KEYS.json DATA.csv [--missing complete|
   --id            the column of respondent ids (default: a column named id in any case),
                   kept as text and printed with each respondent's scores in --json
   --omega-h       psych's omega hierarchical with NFACTORS group factors (at least 2) for
-                  each scale with at least 3*NFACTORS items; shorter scales get a note";
+                  each scale with at least 3*NFACTORS items; shorter scales get a note
+  --ordinal       ordinal alpha, G6 and omega total of each scale from the polychoric
+                  correlations of its keyed items (each answer a whole-number category)";
 
 fn main() -> ExitCode {
     match run() {
@@ -60,7 +66,7 @@ fn run() -> Result<(), Failure> {
         USAGE,
     )
     .map_err(Failure::usage)?;
-    args.reject_unknown(&["--json"], USAGE)
+    args.reject_unknown(&["--json", "--ordinal"], USAGE)
         .map_err(Failure::usage)?;
     let keys = args
         .value("--keys")
@@ -114,6 +120,15 @@ fn run() -> Result<(), Failure> {
     let rel = scorer
         .reliability(&responses)
         .map_err(|e| Failure::in_file(data, e))?;
+    let ordinal = if args.has("--ordinal") {
+        Some(
+            scorer
+                .ordinal_reliability(&responses)
+                .map_err(|e| Failure::in_file(data, e))?,
+        )
+    } else {
+        None
+    };
     let notes = notes(&data_warnings, &rel);
     let omega = omega_k.map(|k| omega_per_scale(&inst, &table, k));
     if args.has("--json") {
@@ -121,9 +136,15 @@ fn run() -> Result<(), Failure> {
         if let (Some(rows), Some(k)) = (&omega, omega_k) {
             v["omega_hierarchical"] = omega_json(rows, k);
         }
+        if let Some(o) = &ordinal {
+            v["ordinal_reliability"] = ordinal_json(o);
+        }
         print_line(v);
     } else {
         print_table(data, &scorer, &scores, &rel, &notes, omega.as_deref());
+        if let Some(o) = &ordinal {
+            common::output::print_text(format_args!("\n{o}"));
+        }
     }
     Ok(())
 }
@@ -172,6 +193,35 @@ fn omega_json(rows: &[ScaleOmega], k: usize) -> Value {
         })
         .collect();
     Value::Object(per)
+}
+
+/// `ordinal_reliability`: per scale ordinal α, λ6, mean r, ω total and the rows used.
+fn ordinal_json(o: &OrdinalReliability) -> Value {
+    let per: Map<String, Value> = o
+        .scales
+        .iter()
+        .map(|s| {
+            let warnings: Vec<String> = s
+                .polychoric
+                .warnings
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            (
+                s.scale.clone(),
+                json!({
+                    "n_items": s.items.len(),
+                    "n_used": s.n_used,
+                    "alpha": s.alpha,
+                    "g6": s.g6,
+                    "average_r": s.average_r,
+                    "omega_total": s.omega_total.as_ref().map(|w| w.value),
+                    "warnings": warnings,
+                }),
+            )
+        })
+        .collect();
+    json!({ "scales": per, "skipped": o.skipped })
 }
 
 /// Every warning of the run, as the text and JSON outputs both report it.

@@ -78,7 +78,11 @@ fn scales_of_one_item_are_skipped_and_bad_answers_refused() {
     let answers = Responses::from_rows(&inst, &constant).unwrap();
     let err = scorer.ordinal_reliability(&answers).unwrap_err();
     assert!(
-        matches!(&err, ScoringError::Ordinal(OrdinalError::OneCategory { variable, .. }) if variable == "c"),
+        matches!(&err, ScoringError::Ordinal { scale, source: OrdinalError::OneCategory { variable, .. } } if scale == "two" && variable == "c"),
         "{err}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "scale \"two\": variable \"c\" has only one answered category (3) among the 10 rows used: an ordered variable needs at least two"
     );
 }

@@ -184,7 +184,12 @@ impl Scorer {
                 }
             }
             let table = Table::from_row_major(scale.items().to_vec(), &cells)?;
-            let pc = lav_cor(&table, &LavCorOptions::default())?;
+            let pc = lav_cor(&table, &LavCorOptions::default()).map_err(|source| {
+                ScoringError::Ordinal {
+                    scale: scale.name().to_string(),
+                    source,
+                }
+            })?;
             scales.push(statistics(scale.name(), pc));
         }
         Ok(OrdinalReliability { scales, skipped })
