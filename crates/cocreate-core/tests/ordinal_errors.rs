@@ -129,8 +129,8 @@ fn options_are_validated() {
 
 #[test]
 fn variables_are_checked_against_the_table() {
-    let t = csv("id,a,b\nR1,1,2\nR2,2,1\n");
-    // The text column is refused when used, naming its line.
+    let t = csv("school,a,b\nPasteur,1,2\nGrant,2,1\n");
+    // A text column is refused when used, naming its line.
     let err = lav_cor(&t, &default()).unwrap_err();
     assert!(
         matches!(err, OrdinalError::Data(DataError::NotANumber { .. })),

@@ -69,7 +69,7 @@ pub enum Categories {
 
 /// Options of [`super::lav_cor`], built by [`LavCorOptions::builder`].
 ///
-/// The default is every column of the table, every one ordered, categories as observed,
+/// The default is every column of the table (but an identifier column), every one ordered, categories as observed,
 /// and no asymptotic covariance matrix: lavaan's `lavCor(data, ordered = TRUE)` with its
 /// defaults (`missing = "listwise"`, `estimator = "two.step"`). Note that lavaan's own
 /// default is `ordered = NULL` (Pearson correlations); here the ordered case comes first
@@ -138,7 +138,8 @@ impl LavCorOptions {
         LavCorOptionsBuilder { opts: self.clone() }
     }
 
-    /// The variables correlated, in this order; `None` for every column of the table.
+    /// The variables correlated, in this order; `None` for every column of the table
+    /// except its identifier column ([`crate::data::Table::id_column`]).
     pub fn variables(&self) -> Option<&[String]> {
         self.variables.as_deref()
     }
@@ -167,7 +168,8 @@ pub struct LavCorOptionsBuilder {
 }
 
 impl LavCorOptionsBuilder {
-    /// The variables to correlate, in this order (default: every column of the table).
+    /// The variables to correlate, in this order (default: every column of the table but
+    /// its identifier column).
     pub fn variables<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Self {
         self.opts.variables = Some(names.into_iter().map(Into::into).collect());
         self

@@ -50,7 +50,13 @@ pub(crate) struct Prepared {
 pub(crate) fn prepare(table: &Table, options: &LavCorOptions) -> Result<Prepared, OrdinalError> {
     let names: Vec<String> = match options.variables() {
         Some(v) => v.to_vec(),
-        None => table.names().to_vec(),
+        // Every column but the table's identifier column, if it has one.
+        None => table
+            .names()
+            .iter()
+            .filter(|n| Some(n.as_str()) != table.id_column())
+            .cloned()
+            .collect(),
     };
     if names.len() < 2 {
         return Err(OrdinalError::TooFewVariables { found: names.len() });
