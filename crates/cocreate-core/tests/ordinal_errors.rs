@@ -79,7 +79,7 @@ fn declared_categories_refuse_empty_and_outside_ones() {
     let err = lav_cor(&t, &range).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "variable \"a\": no respondent chose category 3 of the declared range (counts per category 1: 2, 2: 1, 3: 0, 4: 1, 5: 1); lavaan refuses empty categories of a declared range too, so merge it with a neighbour or declare the observed categories"
+        "variable \"a\": no respondent chose category 3 of the declared range (counts per category 1: 2, 2: 1, 3: 0, 4: 1, 5: 1); merge it with a neighbour, or let the observed values be the categories (lavaan's handling)"
     );
     // Observed categories: lavaan's handling, with a warning.
     let pc = lav_cor(&t, &default()).unwrap();

@@ -103,7 +103,7 @@ pub enum OrdinalError {
         n: usize,
     },
     /// With a declared range of categories: a category that no respondent chose.
-    #[error("variable {variable:?}: no respondent chose category {} of the declared range (counts per category {counts}); lavaan refuses empty categories of a declared range too, so merge it with a neighbour or declare the observed categories", short(.category))]
+    #[error("variable {variable:?}: no respondent chose category {} of the declared range (counts per category {counts}); merge it with a neighbour, or let the observed values be the categories (lavaan's handling)", short(.category))]
     EmptyCategory {
         /// The variable.
         variable: String,

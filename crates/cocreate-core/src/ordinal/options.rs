@@ -49,8 +49,10 @@ impl Ordered {
 /// increasing order ([`Categories::Observed`]): an item on a 1–5 scale that nobody
 /// answered with 3 has four categories and three thresholds. A declared range
 /// ([`Categories::Range`]) makes every whole number from `min` to `max` a category
-/// and refuses a category that nobody chose, and a value outside the range, as lavaan
-/// refuses empty levels of a declared factor.
+/// and refuses a category that nobody chose (so that no category is merged with its
+/// neighbour without a word) and a value outside the range. lavaan itself drops unused
+/// levels in a single group and refuses a category that is empty in one group of
+/// several.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
