@@ -628,7 +628,11 @@ fn print_indirect(fit: &SemFit) {
         "  {:<14} {:>8} {:>8} {:>18}",
         "effect", "est", "se", "95% CI"
     );
-    for e in fit.estimates().iter().filter(|e| e.op == Op::Defined) {
+    for e in fit
+        .parameter_estimates()
+        .iter()
+        .filter(|e| e.op == Op::Defined)
+    {
         println!(
             "  {:<14} {:>8.3} {:>8} {:>18}",
             e.lhs,

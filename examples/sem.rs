@@ -2,10 +2,14 @@
 //!
 //! ```text
 //! cargo run --release --example sem -- MODEL.lav DATA.csv [--missing listwise|ml|ml.x]
-//!     [--se standard|bootstrap] [--bootstrap N] [--seed S] [--std-lv]
+//!     [--se standard|bootstrap|none] [--bootstrap N] [--seed S] [--std-lv]
 //!     [--estimator ML|MLM|MLR] [--mi [MIN]] [--json] [--dot FILE]
 //!     [--factor-scores FILE [--factor-method regression|bartlett] [--id COLUMN]]
 //! ```
+//!
+//! `--help` lists the flags by group (fitting, output, factor scores); the fitting flags
+//! are the [`SemOptions`] settings of the same names, so a new option is one field in
+//! `FitArgs` and one builder call.
 //!
 //! `--estimator MLM|MLR` adds the scaled test and the `.scaled` / `.robust` indices (in the
 //! JSON `fit` block under lavaan's names); `--mi` adds the modification indices with
@@ -24,6 +28,8 @@
 //! writes a Graphviz path diagram. Bad input gives a one-line error naming the file, line
 //! and column, and exit code 2.
 
+#[path = "common/cli.rs"]
+mod cli;
 #[path = "common/output.rs"]
 mod output;
 #[path = "common/sem_json.rs"]
@@ -31,6 +37,7 @@ mod sem_json;
 
 use std::process::ExitCode;
 
+use clap::{Args as ClapArgs, Parser};
 use cocreate::core::data::{CsvOptions, DataError, Table};
 use cocreate::core::sem::{
     factor_scores, measurement_validity, DotOptions, Estimator, FactorScoreError,
@@ -38,121 +45,119 @@ use cocreate::core::sem::{
     Position, RobustFit, SeMethod, SemError, SemFit, SemOptions,
 };
 
+/// Fit a lavaan-syntax model to a CSV file and print lavaan's summary (or JSON).
+#[derive(Debug, Parser)]
+#[command(name = "sem")]
 struct Args {
+    /// The model in lavaan syntax.
     model: String,
+    /// The data: a CSV file with a header row.
     data: String,
+    #[command(flatten)]
+    fit: FitArgs,
+    #[command(flatten)]
+    report: ReportArgs,
+    #[command(flatten)]
+    scores: ScoreArgs,
+}
+
+/// How the model is fitted: each flag is a [`SemOptions`] setting of the same name.
+#[derive(Debug, ClapArgs)]
+#[command(next_help_heading = "Fitting")]
+struct FitArgs {
+    /// Missing data: listwise, ml (full-information ML) or ml.x.
+    #[arg(long, value_name = "METHOD", default_value = "listwise", value_parser = choice::<Missing>)]
     missing: Missing,
+    /// Standard errors: standard, bootstrap or none.
+    #[arg(long, value_name = "METHOD", default_value = "standard", value_parser = choice::<SeMethod>)]
     se: SeMethod,
+    /// Bootstrap replicates (with --se bootstrap).
+    #[arg(long, value_name = "N", default_value_t = 1000)]
     bootstrap: usize,
+    /// Seed of the bootstrap.
+    #[arg(long, value_name = "S", default_value_t = 0)]
     seed: u64,
+    /// Scale latent variables by fixing their variances to 1.
+    #[arg(long)]
     std_lv: bool,
-    json: bool,
-    dot: Option<String>,
+    /// Estimator: ML, MLM or MLR (robust standard errors and a scaled test).
+    #[arg(long, value_name = "NAME", default_value = "ML", value_parser = choice::<Estimator>)]
     estimator: Estimator,
+}
+
+impl FitArgs {
+    /// The library's options; the library checks every value and combination.
+    fn options(&self) -> Result<SemOptions, SemError> {
+        SemOptions::builder()
+            .missing(self.missing)
+            .se(self.se)
+            .bootstrap(self.bootstrap)
+            .seed(self.seed)
+            .std_lv(self.std_lv)
+            .estimator(self.estimator)
+            .build()
+    }
+}
+
+/// What is reported besides the summary.
+#[derive(Debug, ClapArgs)]
+#[command(next_help_heading = "Output")]
+struct ReportArgs {
+    /// Print one JSON object instead of the summary.
+    #[arg(long)]
+    json: bool,
+    /// Write a Graphviz path diagram to FILE.
+    #[arg(long, value_name = "FILE")]
+    dot: Option<String>,
+    /// Add the modification indices with mi >= MIN (default 0), sorted.
+    #[arg(long, value_name = "MIN", num_args = 0..=1, default_missing_value = "0", value_parser = finite_minimum)]
     mi: Option<f64>,
+}
+
+/// Factor scores (lavaan's lavPredict).
+#[derive(Debug, ClapArgs)]
+#[command(next_help_heading = "Factor scores")]
+struct ScoreArgs {
+    /// Write the factor scores to FILE as CSV.
+    #[arg(long, value_name = "FILE")]
     factor_scores: Option<String>,
-    factor_method: FactorScoreMethod,
+    /// Scoring method: regression (the default) or bartlett.
+    #[arg(long, value_name = "METHOD", value_parser = factor_method)]
+    factor_method: Option<FactorScoreMethod>,
+    /// The column that identifies respondents in the scores file.
+    #[arg(long, value_name = "COLUMN")]
     id: Option<String>,
 }
 
-const USAGE: &str = "usage: sem MODEL.lav DATA.csv [--missing listwise|ml|ml.x] [--se standard|bootstrap] [--bootstrap N] [--seed S] [--std-lv] [--estimator ML|MLM|MLR] [--mi [MIN]] [--json] [--dot FILE] [--factor-scores FILE [--factor-method regression|bartlett] [--id COLUMN]]";
+/// An option the library parses by name; clap's message gets the library's account of
+/// what the option allows.
+fn choice<T: std::str::FromStr<Err = SemError>>(text: &str) -> Result<T, String> {
+    text.parse().map_err(|e| match e {
+        SemError::InvalidOption { allowed, .. } => allowed,
+        other => other.to_string(),
+    })
+}
 
+fn finite_minimum(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err("the minimum must be a finite number".into()),
+    }
+}
+
+fn factor_method(text: &str) -> Result<FactorScoreMethod, String> {
+    text.parse()
+        .map_err(|_| "the method is regression or bartlett".into())
+}
+
+/// The command line, with the checks between flags that clap does not express.
 fn parse_args() -> Result<Args, String> {
-    let mut it = std::env::args().skip(1).peekable();
-    let mut pos = Vec::new();
-    let mut a = Args {
-        model: String::new(),
-        data: String::new(),
-        missing: Missing::Listwise,
-        se: SeMethod::Standard,
-        bootstrap: 1000,
-        seed: 0,
-        std_lv: false,
-        json: false,
-        dot: None,
-        estimator: Estimator::Ml,
-        mi: None,
-        factor_scores: None,
-        factor_method: FactorScoreMethod::Regression,
-        id: None,
-    };
-    while let Some(arg) = it.next() {
-        let mut value = |name: &str| it.next().ok_or(format!("{name} needs a value"));
-        match arg.as_str() {
-            "--missing" => {
-                a.missing = value("--missing")?
-                    .parse()
-                    .map_err(|e: SemError| e.to_string())?
-            }
-            "--se" => {
-                a.se = match value("--se")?.as_str() {
-                    "standard" => SeMethod::Standard,
-                    "bootstrap" => SeMethod::Bootstrap,
-                    "none" => SeMethod::None,
-                    other => {
-                        return Err(format!(
-                            "unknown --se {other:?} (standard, bootstrap or none)"
-                        ))
-                    }
-                }
-            }
-            "--bootstrap" => {
-                let v = value("--bootstrap")?;
-                a.bootstrap = v
-                    .parse()
-                    .map_err(|_| format!("--bootstrap needs a whole number, not {v:?}"))?;
-            }
-            "--seed" => {
-                let v = value("--seed")?;
-                a.seed = v
-                    .parse()
-                    .map_err(|_| format!("--seed needs a whole number, not {v:?}"))?;
-            }
-            "--std-lv" => a.std_lv = true,
-            "--estimator" => {
-                a.estimator = value("--estimator")?
-                    .parse()
-                    .map_err(|e: SemError| e.to_string())?
-            }
-            "--mi" => {
-                // An optional minimum: the next argument when it is a number.
-                let min = it.peek().and_then(|v| v.parse::<f64>().ok());
-                if let Some(m) = min {
-                    if !m.is_finite() {
-                        return Err(format!("--mi needs a finite minimum, not {m}"));
-                    }
-                    it.next();
-                }
-                a.mi = Some(min.unwrap_or(0.0));
-            }
-            "--json" => a.json = true,
-            "--dot" => a.dot = Some(value("--dot")?),
-            "--factor-scores" => a.factor_scores = Some(value("--factor-scores")?),
-            "--factor-method" => {
-                let v = value("--factor-method")?;
-                a.factor_method = v.parse().map_err(|_| {
-                    format!("--factor-method must be regression or bartlett, not {v:?}")
-                })?
-            }
-            "--id" => a.id = Some(value("--id")?),
-            "-h" | "--help" => {
-                output::print_line(USAGE);
-                std::process::exit(0);
-            }
-            s if s.starts_with("--") => return Err(format!("unknown option {s}\n{USAGE}")),
-            _ => pos.push(arg),
-        }
-    }
-    if pos.len() != 2 {
-        return Err(USAGE.into());
-    }
-    a.model = pos[0].clone();
-    a.data = pos[1].clone();
-    if a.factor_scores.is_none() {
-        if a.id.is_some() {
+    let a: Args = cli::parse();
+    if a.scores.factor_scores.is_none() {
+        if a.scores.id.is_some() {
             return Err("--id names the respondent column of --factor-scores; give --factor-scores FILE too".into());
         }
-        if a.factor_method != FactorScoreMethod::Regression {
+        if a.scores.factor_method.is_some() {
             return Err(
                 "--factor-method applies to --factor-scores; give --factor-scores FILE too".into(),
             );
@@ -190,9 +195,6 @@ fn describe(err: &SemError, model: &str, data: &str) -> String {
                 lines.join(" and ")
             )
         }
-        SemError::Unsupported { position, message } => {
-            format!("{}: not supported: {message}", at(position))
-        }
         SemError::Data(DataError::NotANumber {
             line,
             column,
@@ -227,7 +229,7 @@ fn run(a: &Args) -> Result<(), String> {
     if std::path::Path::new(&a.data).is_dir() {
         return Err(format!("{}: is a directory, not a CSV file", a.data));
     }
-    if let Some(path) = &a.factor_scores {
+    if let Some(path) = &a.scores.factor_scores {
         if std::path::Path::new(path).is_dir() {
             return Err(format!(
                 "--factor-scores {path}: is a directory; give the path of the CSV file to write"
@@ -235,32 +237,24 @@ fn run(a: &Args) -> Result<(), String> {
         }
     }
     let mut csv = CsvOptions::new();
-    if let Some(id) = &a.id {
+    if let Some(id) = &a.scores.id {
         csv = csv.id_column(id.clone());
     }
-    let data = Table::from_csv_path_with(&a.data, &csv).map_err(|e| match (&a.id, &e) {
+    let data = Table::from_csv_path_with(&a.data, &csv).map_err(|e| match (&a.scores.id, &e) {
         (Some(id), DataError::UnknownColumn { name, .. }) if name == id => {
             format!("{}: --id {id:?} is not a column of the header", a.data)
         }
         _ => describe(&e.into(), &a.model, &a.data),
     })?;
-    let opts = SemOptions::builder()
-        .missing(a.missing)
-        .se(a.se)
-        .bootstrap(a.bootstrap)
-        .seed(a.seed)
-        .std_lv(a.std_lv)
-        .estimator(a.estimator)
-        .build()
-        .map_err(|e| e.to_string())?;
+    let opts = a.fit.options().map_err(|e| e.to_string())?;
     let fit = model
         .fit(&data, &opts)
         .map_err(|e| describe(&e, &a.model, &a.data))?;
-    if let Some(path) = &a.dot {
+    if let Some(path) = &a.report.dot {
         std::fs::write(path, fit.to_dot(&DotOptions::default()))
             .map_err(|e| format!("{path}: {e}"))?;
     }
-    let mi = match a.mi {
+    let mi = match a.report.mi {
         Some(min) => Some(
             fit.modification_indices_above(min, true)
                 .map_err(|e| describe(&e, &a.model, &a.data))?,
@@ -270,11 +264,11 @@ fn run(a: &Args) -> Result<(), String> {
     // Reliability and validity for every model with latent variables; a problem with it
     // (a factor with one item) is reported in the section, not as a failure of the fit.
     let validity = (!fit.latent().is_empty()).then(|| measurement_validity(&fit));
-    let scores = match &a.factor_scores {
+    let scores = match &a.scores.factor_scores {
         Some(path) => Some(write_factor_scores(a, &fit, &data, path)?),
         None => None,
     };
-    if a.json {
+    if a.report.json {
         let mut v = sem_json::fit_json(&fit);
         match &validity {
             Some(Ok(r)) => v["reliability_validity"] = sem_json::reliability_validity(r),
@@ -283,7 +277,7 @@ fn run(a: &Args) -> Result<(), String> {
             }
             None => {}
         }
-        if let (Some(fs), Some(path)) = (&scores, &a.factor_scores) {
+        if let (Some(fs), Some(path)) = (&scores, &a.scores.factor_scores) {
             v["factor_scores"] = serde_json::json!({
                 "file": path, "method": fs.method.to_string(),
                 "rows_written": fs.rows.len(), "rows_skipped": fs.skipped.len(),
@@ -336,9 +330,9 @@ fn write_factor_scores(
     data: &Table,
     path: &str,
 ) -> Result<FactorScores, String> {
-    let mut opts = FactorScoreOptions::new(a.factor_method);
+    let mut opts = FactorScoreOptions::new(a.scores.factor_method.unwrap_or_default());
     // Without --id, the data's own id column (a column named id) when the reader found one.
-    let id = a.id.as_deref().or(data.id_column());
+    let id = a.scores.id.as_deref().or(data.id_column());
     if let Some(id) = id {
         opts = opts.id_column(id);
     }

@@ -34,6 +34,11 @@ fn one_line(e: &clap::Error) -> String {
     let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
     let first = lines.next().unwrap_or("invalid command line");
     let first = first.strip_prefix("error: ").unwrap_or(first);
+    if e.kind() == ErrorKind::MissingRequiredArgument {
+        // clap lists the missing arguments on the lines below its first.
+        let missing: Vec<&str> = lines.take_while(|l| !l.starts_with("Usage:")).collect();
+        return format!("{first} {}", missing.join(", "));
+    }
     let tip = lines.find_map(|l| l.strip_prefix("tip: "));
     match (e.kind(), tip) {
         (ErrorKind::UnknownArgument | ErrorKind::InvalidSubcommand, Some(tip)) => {

@@ -23,7 +23,7 @@ pub fn opt(v: Option<f64>) -> Value {
 /// Every parameter row: `lhs`, `op`, `rhs`, `label`, `est`, `se`, `z`, `pvalue`,
 /// `ci.lower`, `ci.upper`, `std.lv`, `std.all`.
 pub fn parameter_estimates(fit: &SemFit) -> Value {
-    fit.estimates()
+    fit.parameter_estimates()
         .iter()
         .map(|e| {
             json!({

@@ -88,5 +88,9 @@
 pub mod data;
 pub mod ordinal;
 pub mod readiness;
+/// The linear-algebra crate whose matrices appear in the public API (covariance matrices
+/// of [`sem::SemFit`], the parts of [`sem::MeasurementParts`]), re-exported so that
+/// callers use the same version: `cocreate_core::nalgebra::DMatrix`.
+pub use nalgebra;
 pub mod scoring;
 pub mod sem;

@@ -199,7 +199,7 @@ fn scores_follow_their_formulas() {
     let obs = fit.observed();
     let lat = fit.latent();
     let mut lambda = DMatrix::<f64>::zeros(obs.len(), lat.len());
-    for e in fit.estimates() {
+    for e in fit.parameter_estimates() {
         if e.op == cocreate_core::sem::Op::MeasuredBy {
             let f = lat.iter().position(|l| *l == e.lhs).unwrap();
             let j = obs.iter().position(|o| *o == e.rhs).unwrap();

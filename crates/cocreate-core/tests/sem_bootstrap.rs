@@ -134,7 +134,7 @@ fn bootstrap_matches_lavaan_within_a_few_percent() {
     for w in r["ci_widths"].as_array().unwrap() {
         let op = Op::from_str_op(w["op"].as_str().unwrap()).unwrap();
         let e = fit
-            .estimates()
+            .parameter_estimates()
             .iter()
             .find(|e| {
                 e.op == op

@@ -200,8 +200,15 @@ fn fits_serialize_and_read_back() {
     let text = serde_json::to_string(&fit).unwrap();
     let back: cocreate_core::sem::SemFit = serde_json::from_str(&text).unwrap();
     // serde_json may round the last bit of a float; everything else reads back.
-    assert_eq!(back.estimates().len(), fit.estimates().len());
-    for (a, b) in back.estimates().iter().zip(fit.estimates()) {
+    assert_eq!(
+        back.parameter_estimates().len(),
+        fit.parameter_estimates().len()
+    );
+    for (a, b) in back
+        .parameter_estimates()
+        .iter()
+        .zip(fit.parameter_estimates())
+    {
         assert_eq!(
             (&a.lhs, a.op, &a.rhs, &a.label, a.free),
             (&b.lhs, b.op, &b.rhs, &b.label, b.free)
@@ -213,4 +220,91 @@ fn fits_serialize_and_read_back() {
     let model = Model::parse(r["syntax"].as_str().unwrap()).unwrap();
     let m2: Model = serde_json::from_str(&serde_json::to_string(&model).unwrap()).unwrap();
     assert_eq!(m2, model);
+}
+
+#[test]
+fn option_and_model_errors_say_what_was_wrong_in_fields() {
+    use cocreate_core::sem::{Estimator, Missing, SeMethod};
+    match SemOptions::builder().level(1.5).build().unwrap_err() {
+        SemError::InvalidOption { option, value, .. } => {
+            assert_eq!((option, value.as_str()), ("level", "1.5"));
+        }
+        other => panic!("{other:?}"),
+    }
+    let e = SemOptions::builder()
+        .se(SeMethod::Bootstrap)
+        .bootstrap(1)
+        .build()
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            SemError::InvalidOption {
+                option: "bootstrap",
+                ..
+            }
+        ),
+        "{e}"
+    );
+    match "WLSMV".parse::<Estimator>().unwrap_err() {
+        SemError::InvalidOption { option, value, .. } => {
+            assert_eq!((option, value.as_str()), ("estimator", "\"WLSMV\""));
+        }
+        other => panic!("{other:?}"),
+    }
+    // A user's text is quoted and cut, so the message stays one short line.
+    let long = format!("{}\n", "x".repeat(500));
+    let e = long.parse::<Missing>().unwrap_err().to_string();
+    assert!(e.len() < 250 && !e.contains('\n'), "{e}");
+    match SemOptions::builder()
+        .estimator(Estimator::Mlm)
+        .missing(Missing::MlX)
+        .build()
+        .unwrap_err()
+    {
+        SemError::IncompatibleOptions {
+            option,
+            value,
+            with,
+            ..
+        } => assert_eq!(
+            (option, value.as_str(), with.as_str()),
+            ("estimator", "MLM", "missing = ml.x")
+        ),
+        other => panic!("{other:?}"),
+    }
+    let t = common::table("PoliticalDemocracy.csv");
+    let e = Model::parse("y1 ~ x1\n y1 ~ x1")
+        .unwrap()
+        .fit(&t, &SemOptions::default())
+        .unwrap_err();
+    match &e {
+        SemError::DuplicateRelation {
+            lhs,
+            op,
+            rhs,
+            position,
+        } => {
+            assert_eq!(
+                (lhs.as_str(), *op, rhs.as_str(), position.line),
+                ("y1", Op::Regression, "x1", 2)
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        e.to_string(),
+        "the relation y1 ~ x1 at line 2, column 2 is written twice"
+    );
+    let e = Model::builder().covariance("a b", "c").build().unwrap_err();
+    assert!(
+        matches!(
+            e,
+            SemError::InvalidName {
+                what: "variable",
+                ..
+            }
+        ),
+        "{e}"
+    );
 }

@@ -30,8 +30,8 @@ fn compare(fit: &SemFit, r: &Value, skip: &[&str]) -> f64 {
     assert_eq!(fit.n_used() as u64, r["n_used"].as_u64().unwrap());
     assert_eq!(fit.fit_measures().npar as u64, r["npar"].as_u64().unwrap());
     let pe = r["parameter_estimates"].as_array().unwrap();
-    assert_eq!(fit.estimates().len(), pe.len());
-    for (got, e) in fit.estimates().iter().zip(pe) {
+    assert_eq!(fit.parameter_estimates().len(), pe.len());
+    for (got, e) in fit.parameter_estimates().iter().zip(pe) {
         let id = format!("{} {} {}", got.lhs, got.op.as_str(), got.rhs);
         assert_eq!(
             (got.lhs.as_str(), got.op.as_str(), got.rhs.as_str()),

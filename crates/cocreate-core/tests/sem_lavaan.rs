@@ -42,8 +42,8 @@ fn compare(fit: &SemFit, r: &Value) -> f64 {
     assert_eq!(fit.fit_measures().npar as u64, r["npar"].as_u64().unwrap());
     let pe = r["parameter_estimates"].as_array().unwrap();
     // Same rows, same order.
-    assert_eq!(fit.estimates().len(), pe.len());
-    for (got, e) in fit.estimates().iter().zip(pe) {
+    assert_eq!(fit.parameter_estimates().len(), pe.len());
+    for (got, e) in fit.parameter_estimates().iter().zip(pe) {
         let (lhs, op, rhs) = (
             e["lhs"].as_str().unwrap(),
             e["op"].as_str().unwrap(),
@@ -420,7 +420,7 @@ fn std_lv_delta_method_equals_the_std_lv_parameterisation() {
     for (s, e) in marker
         .standardized_solution_lv()
         .iter()
-        .zip(stdlv.estimates())
+        .zip(stdlv.parameter_estimates())
     {
         assert_eq!((&s.lhs, s.op, &s.rhs), (&e.lhs, e.op, &e.rhs));
         assert!(

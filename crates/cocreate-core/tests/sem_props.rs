@@ -61,7 +61,7 @@ proptest! {
         let v1 = fit.residual_variance("x2").unwrap();
         prop_assert!((v1 - k * k * v0).abs() < 1e-6 * (1.0 + (k * k * v0).abs()));
         // Everything standardised is unchanged, and so is the fit.
-        for (a, b) in base.estimates().iter().zip(fit.estimates()) {
+        for (a, b) in base.parameter_estimates().iter().zip(fit.parameter_estimates()) {
             prop_assert!((a.std_all - b.std_all).abs() < 1e-6, "{} {} {}", a.lhs, a.op, a.rhs);
         }
         prop_assert!((base.fit_measures().chisq - fit.fit_measures().chisq).abs() < 1e-6);
@@ -82,7 +82,7 @@ proptest! {
         let model = Model::parse("f =~ x1 + x2 + x3\ny ~ f").unwrap();
         let a = model.fit(&t, &SemOptions::default()).unwrap();
         let b = model.fit(&p, &SemOptions::default()).unwrap();
-        for (x, y) in a.estimates().iter().zip(b.estimates()) {
+        for (x, y) in a.parameter_estimates().iter().zip(b.parameter_estimates()) {
             prop_assert!((x.est - y.est).abs() < 1e-8);
             prop_assert!((x.se.unwrap() - y.se.unwrap()).abs() < 1e-8);
         }

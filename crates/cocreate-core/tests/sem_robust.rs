@@ -37,8 +37,8 @@ fn check(what: &str, got: Option<f64>, want: &Value, rel: bool, max: &mut f64) {
 fn compare(fit: &SemFit, r: &Value) -> f64 {
     let mut max = 0.0f64;
     let pe = r["parameter_estimates"].as_array().unwrap();
-    assert_eq!(fit.estimates().len(), pe.len());
-    for (got, e) in fit.estimates().iter().zip(pe) {
+    assert_eq!(fit.parameter_estimates().len(), pe.len());
+    for (got, e) in fit.parameter_estimates().iter().zip(pe) {
         let id = format!("{} {} {}", got.lhs, got.op.as_str(), got.rhs);
         assert_eq!(got.lhs, e["lhs"].as_str().unwrap());
         assert_eq!(got.rhs, e["rhs"].as_str().unwrap());
@@ -216,7 +216,11 @@ fn robust_estimates_and_chisq_equal_plain_ml() {
     for est in [Estimator::Mlm, Estimator::Mlr] {
         let rb = robust_fit(&r, "PoliticalDemocracy.csv", est);
         assert_eq!(rb.fit_measures().chisq, ml.fit_measures().chisq);
-        for (a, b) in rb.estimates().iter().zip(ml.estimates()) {
+        for (a, b) in rb
+            .parameter_estimates()
+            .iter()
+            .zip(ml.parameter_estimates())
+        {
             assert_eq!(a.est, b.est);
         }
     }
@@ -254,7 +258,13 @@ fn mlm_with_missing_data_is_refused() {
         .missing(Missing::Ml)
         .build()
         .unwrap_err();
-    assert!(matches!(err, SemError::InvalidOptions(_)));
+    assert!(matches!(
+        err,
+        SemError::IncompatibleOptions {
+            option: "estimator",
+            ..
+        }
+    ));
     assert!(err.to_string().contains("MLM needs complete data"), "{err}");
 }
 
@@ -290,7 +300,7 @@ fn a_saturated_model_has_no_scaled_test() {
     assert!(r.cfi_robust.is_nan() && r.rmsea_robust.is_nan());
     assert!(r.baseline_chisq_scaling_factor > 0.0);
     // The sandwich SEs are still there.
-    assert!(fit.estimates().iter().all(|e| e.se.is_some()));
+    assert!(fit.parameter_estimates().iter().all(|e| e.se.is_some()));
 }
 
 #[test]
@@ -343,7 +353,7 @@ mod props {
             // Rescaling an indicator changes neither the test nor the robust z values.
             prop_assert!((ra.chisq_scaled - rb.chisq_scaled).abs() < 1e-6 * (1.0 + ra.chisq_scaled));
             prop_assert!((ra.cfi_robust - rb.cfi_robust).abs() < 1e-6);
-            for (x, y) in a.estimates().iter().zip(b.estimates()) {
+            for (x, y) in a.parameter_estimates().iter().zip(b.parameter_estimates()) {
                 if let (Some(za), Some(zb)) = (x.z, y.z) {
                     prop_assert!((za - zb).abs() < 1e-5 * (1.0 + za.abs()), "{} {}: {za} vs {zb}", x.lhs, x.rhs);
                 }

@@ -292,7 +292,11 @@ fn standalone_htmt_checks_its_input() {
     ));
     assert!(matches!(
         htmt(&DMatrix::identity(3, 3), &names, &groups).unwrap_err(),
-        ValidityError::InvalidMatrix(_)
+        ValidityError::MatrixShape {
+            rows: 3,
+            variables: 4,
+            ..
+        }
     ));
     let mut bad = DMatrix::identity(4, 4);
     bad[(1, 2)] = f64::NAN;
@@ -302,7 +306,11 @@ fn standalone_htmt_checks_its_input() {
     ];
     assert!(matches!(
         htmt(&bad, &names, &ok_groups).unwrap_err(),
-        ValidityError::InvalidMatrix(_)
+        ValidityError::NonFiniteMatrix {
+            row: 2,
+            column: 3,
+            ..
+        }
     ));
     // Zero within-factor correlations: HTMT undefined, reported as None, not a number.
     let (h, h2) = htmt(&DMatrix::identity(4, 4), &names, &ok_groups).unwrap();

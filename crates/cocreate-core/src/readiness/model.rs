@@ -476,7 +476,7 @@ impl ReadinessModel {
             } else if fit.latent().iter().any(|v| v == name) {
                 latent = true;
                 let marker = fit
-                    .estimates()
+                    .parameter_estimates()
                     .iter()
                     .find(|e| e.op == Op::MeasuredBy && e.lhs == *name && e.free.is_none() && e.est == 1.0)
                     .ok_or_else(|| {
@@ -510,7 +510,7 @@ impl ReadinessModel {
         coef.offset_y = offsets[p + q];
         free[idx.offset_y()] = offset_free[p + q];
 
-        for e in fit.estimates() {
+        for e in fit.parameter_estimates() {
             if e.op != Op::Regression {
                 continue;
             }
@@ -556,7 +556,7 @@ impl ReadinessModel {
             ReadinessError::UnsupportedFit(format!("{y:?} has no residual variance"))
         })?;
         // Residual covariances that the recursive structure cannot carry.
-        for e in fit.estimates() {
+        for e in fit.parameter_estimates() {
             if e.op != Op::Covariance || e.est == 0.0 {
                 continue;
             }

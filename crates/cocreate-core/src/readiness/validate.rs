@@ -558,7 +558,7 @@ fn least_squares_equations(
     let mut regs: Vec<Vec<usize>> = vec![vec![0]; q + 1];
     let mut seen_free = std::collections::HashSet::new();
     let mut cov_pairs = Vec::new();
-    for e in fit.estimates() {
+    for e in fit.parameter_estimates() {
         match e.op {
             Op::Regression => {
                 let (Some(j), Some(k)) = (endo(&e.lhs), col(&e.rhs)) else {

@@ -15,92 +15,17 @@
 
 use std::collections::HashMap;
 
-use nalgebra::{DMatrix, DVector};
+use nalgebra::DMatrix;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::distributions::{pnorm, qnorm, two_sided_p};
 use super::error::{SemError, SemWarning};
 use super::inference::LabelMap;
-use super::linalg::Chol;
-use super::ml::{MlProblem, Moments};
-use super::model::Op;
-use super::optim::{fisher_scoring, Objective};
+use super::op::Op;
 use super::options::{BootCi, SemOptions};
 use super::ram::Compiled;
-
-/// Bootstrap draws and the intervals computed from them.
-///
-/// ```
-/// use cocreate_core::data::Table;
-/// use cocreate_core::sem::{Model, SeMethod, SemOptions};
-/// # let rows: Vec<Vec<Option<f64>>> = (0..60).map(|i| { let t = i as f64;
-/// #     let x = (t * 0.83).sin(); vec![Some(x), Some(0.5 * x + 0.7 * (t * 1.9).cos())] }).collect();
-/// # let data = Table::new(vec!["x".into(), "y".into()], rows)?;
-/// let opts = SemOptions::builder().se(SeMethod::Bootstrap).bootstrap(200).seed(7).build()?;
-/// let fit = Model::parse("y ~ b*x")?.fit(&data, &opts)?;
-/// let boot = fit.bootstrap().unwrap();
-/// assert_eq!(boot.successful + boot.failed, 200);
-/// let b = fit.by_label("b").unwrap();
-/// assert!(b.ci_lower < b.est && b.est < b.ci_upper);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct BootstrapResult {
-    /// Replicates requested.
-    pub requested: usize,
-    /// Replicates that converged (the rows of `draws`).
-    pub successful: usize,
-    /// Replicates that failed (singular resample or no convergence).
-    pub failed: usize,
-    /// The seed.
-    pub seed: u64,
-    /// Column names of `draws`: the free parameters (label, or `lhs op rhs`), then the
-    /// defined parameters.
-    pub names: Vec<String>,
-    /// Successful draws: one row per replicate, free parameters then defined parameters.
-    pub draws: DMatrix<f64>,
-    /// Intervals of every parameter-table row.
-    pub intervals: Vec<BootInterval>,
-}
-
-/// Bootstrap standard error and intervals of one parameter-table row.
-///
-/// ```
-/// # use cocreate_core::data::Table;
-/// # use cocreate_core::sem::{Model, SeMethod, SemOptions};
-/// # let rows: Vec<Vec<Option<f64>>> = (0..60).map(|i| { let t = i as f64;
-/// #     let x = (t * 0.83).sin(); vec![Some(x), Some(0.5 * x + 0.7 * (t * 1.9).cos())] }).collect();
-/// # let data = Table::new(vec!["x".into(), "y".into()], rows)?;
-/// let opts = SemOptions::builder().se(SeMethod::Bootstrap).bootstrap(100).seed(1).build()?;
-/// let fit = Model::parse("y ~ x")?.fit(&data, &opts)?;
-/// let iv = &fit.bootstrap().unwrap().intervals[0];
-/// assert!(iv.percentile.0 < iv.est && iv.est < iv.percentile.1);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct BootInterval {
-    /// Left-hand side.
-    pub lhs: String,
-    /// Operator.
-    pub op: Op,
-    /// Right-hand side.
-    pub rhs: String,
-    /// Estimate on the full sample.
-    pub est: f64,
-    /// Bootstrap standard error (0 for fixed parameters).
-    pub se: f64,
-    /// Percentile interval.
-    pub percentile: (f64, f64),
-    /// Bias-corrected percentile interval.
-    pub bias_corrected: (f64, f64),
-    /// Normal interval around the bias-corrected estimate.
-    pub normal: (f64, f64),
-    /// Basic interval.
-    pub basic: (f64, f64),
-}
+use super::results::{BootInterval, BootstrapResult, SemFit};
 
 /// Quantiles of the draws at probabilities `alpha`, by `boot`'s `norm.inter`: with `R`
 /// draws and `rk = (R + 1) α`, an integer `rk` takes that order statistic, otherwise
@@ -228,47 +153,6 @@ pub fn normal_interval(estimate: f64, bias: f64, se: f64, level: f64) -> (f64, f
     (estimate - bias - z * se, estimate - bias + z * se)
 }
 
-/// Moments of the resample with row multiplicities `counts` (`data` row-major, `p` columns).
-fn resampled_moments(data: &[f64], p: usize, counts: &[u32], n: usize) -> Moments {
-    let nf = n as f64;
-    let mut mean = DVector::zeros(p);
-    for (r, &c) in counts.iter().enumerate() {
-        if c > 0 {
-            let row = &data[r * p..(r + 1) * p];
-            for j in 0..p {
-                mean[j] += c as f64 * row[j];
-            }
-        }
-    }
-    mean /= nf;
-    let mut cov = DMatrix::zeros(p, p);
-    let mut d = vec![0.0; p];
-    for (r, &c) in counts.iter().enumerate() {
-        if c == 0 {
-            continue;
-        }
-        let cf = c as f64;
-        let row = &data[r * p..(r + 1) * p];
-        for j in 0..p {
-            d[j] = row[j] - mean[j];
-        }
-        for j in 0..p {
-            let dj = cf * d[j];
-            for i in j..p {
-                cov[(i, j)] += dj * d[i];
-            }
-        }
-    }
-    for j in 0..p {
-        for i in j..p {
-            let v = cov[(i, j)] / nf;
-            cov[(i, j)] = v;
-            cov[(j, i)] = v;
-        }
-    }
-    Moments { cov, mean, n }
-}
-
 /// Row multiplicities of replicate `b`: `n` draws with replacement from the ChaCha8
 /// stream `b` of `seed` (u32 draws, so every platform gets the same indices).
 pub(crate) fn resample_counts(seed: u64, b: u64, n: usize) -> Vec<u32> {
@@ -283,35 +167,6 @@ pub(crate) fn resample_counts(seed: u64, b: u64, n: usize) -> Vec<u32> {
 
 /// A replicate fit: the free parameters from row multiplicities, `None` when it fails.
 pub(crate) type Replicate<'a> = dyn Fn(&[u32]) -> Option<Vec<f64>> + Sync + 'a;
-
-/// One complete-data replicate on the resampled moments.
-fn complete_replicate(
-    c: &Compiled,
-    data: &[f64],
-    counts: &[u32],
-    theta_hat: &[f64],
-    options: &SemOptions,
-) -> Option<Vec<f64>> {
-    let mo = resampled_moments(data, c.p, counts, counts.len());
-    let logdet = Chol::new(&mo.cov)?.logdet();
-    let mut problem = MlProblem::new(c, &mo, logdet);
-    // Start from the better of the full-sample estimates and the moment-based starting
-    // values (exact for recursive path models).
-    let smart = super::start::start_values(c, &mo);
-    let mut theta = match (problem.value(theta_hat), problem.value(&smart)) {
-        (Some(a), Some(b)) if b < a => smart,
-        (None, Some(_)) => smart,
-        _ => theta_hat.to_vec(),
-    };
-    fisher_scoring(
-        &mut problem,
-        &mut theta,
-        options.max_iterations,
-        options.tolerance,
-    )
-    .ok()?;
-    Some(theta)
-}
 
 /// Runs `options.bootstrap` replicates over `n` rows (in parallel with the `parallel`
 /// feature; the result does not depend on it).
@@ -347,25 +202,6 @@ pub(crate) struct BootSummary {
     pub vcov: DMatrix<f64>,
     pub vcov_defined: DMatrix<f64>,
     pub warnings: Vec<SemWarning>,
-}
-
-/// Bootstraps a complete-data model and summarises every parameter-table row. `est`
-/// holds the full-sample value of every row.
-pub(crate) fn bootstrap(
-    c: &Compiled,
-    data: &DMatrix<f64>,
-    theta_hat: &[f64],
-    est: &[f64],
-    options: &SemOptions,
-) -> Result<BootSummary, SemError> {
-    let n = data.nrows();
-    let rows: Vec<f64> = (0..n)
-        .flat_map(|r| data.row(r).iter().copied().collect::<Vec<_>>())
-        .collect();
-    let raw = run(n, options, &|counts: &[u32]| {
-        complete_replicate(c, &rows, counts, theta_hat, options)
-    });
-    summarize(c, raw, est, options)
 }
 
 /// Summarises replicate draws: SEs, intervals and covariance matrices of every row.
@@ -545,7 +381,7 @@ pub(crate) fn summarize(
 }
 
 /// Replaces the Wald inference of `fit` by the bootstrap's.
-pub(crate) fn apply_to_fit(fit: &mut super::results::SemFit, summary: BootSummary, ci: BootCi) {
+pub(crate) fn apply_to_fit(fit: &mut SemFit, summary: BootSummary, ci: BootCi) {
     for (e, iv) in fit.estimates.iter_mut().zip(&summary.result.intervals) {
         if e.free.is_none() && e.op != Op::Defined {
             continue;

@@ -4,7 +4,7 @@
 
 use std::fmt::Write;
 
-use super::model::Op;
+use super::op::Op;
 use super::results::SemFit;
 
 /// Options of [`SemFit::to_dot`].
@@ -82,7 +82,14 @@ fn quote(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-pub(crate) fn render(fit: &SemFit, o: &DotOptions) -> String {
+impl SemFit {
+    /// Graphviz DOT path diagram; see [`DotOptions`].
+    pub fn to_dot(&self, options: &DotOptions) -> String {
+        render(self, options)
+    }
+}
+
+fn render(fit: &SemFit, o: &DotOptions) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "digraph sem {{");
     let _ = writeln!(out, "  rankdir=LR;");
@@ -94,7 +101,7 @@ pub(crate) fn render(fit: &SemFit, o: &DotOptions) -> String {
     for v in fit.observed() {
         let _ = writeln!(out, "  {} [shape=box];", quote(v));
     }
-    for e in fit.estimates() {
+    for e in fit.parameter_estimates() {
         let value = if o.standardized { e.std_all } else { e.est };
         let mut label = format!("{:.*}", o.decimals.min(DotOptions::MAX_DECIMALS), value);
         if o.stars {

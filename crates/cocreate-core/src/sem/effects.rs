@@ -5,10 +5,10 @@
 //! and the total effect adds the direct path. Unlabelled coefficients on these paths get
 //! labels (`outcome_predictor`, made unique) so that the definitions can name them.
 
-use super::error::SemError;
+use super::error::{Position, SemError};
 use super::expr::Expr;
-use super::model::{Definition, Model, Op};
-use super::Position;
+use super::model::{Definition, Model};
+use super::op::Op;
 
 /// The effect definitions added by [`Model::add_effects`].
 ///
@@ -24,6 +24,7 @@ use super::Position;
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Effects {
     /// Every path from `x` to `y`, as the variables along it.
     pub paths: Vec<Vec<String>>,
@@ -69,9 +70,10 @@ impl Model {
             }
         }
         if paths.is_empty() {
-            return Err(SemError::InvalidModel(format!(
-                "no regression path leads from {x:?} to {y:?}"
-            )));
+            return Err(SemError::NoPath {
+                from: x.to_string(),
+                to: y.to_string(),
+            });
         }
         paths.sort_by_key(|p| (p.len(), p.clone()));
         // Label the coefficients on the paths.
@@ -138,9 +140,10 @@ impl Model {
         }
         for (name, expr) in new_defs {
             if taken.contains(&name) {
-                return Err(SemError::InvalidModel(format!(
-                    "the name {name:?} of an effect is already used"
-                )));
+                return Err(SemError::DuplicateDefinition {
+                    name,
+                    position: Position::default(),
+                });
             }
             taken.push(name.clone());
             self.definitions.push(Definition {

@@ -7,6 +7,13 @@
 
 use std::fmt;
 
+use super::op::Op;
+
+/// User text in a message: quoted, escaped and cut to [`crate::data::EXCERPT_CHARS`].
+pub(crate) fn quoted(text: &str) -> String {
+    format!("{:?}", crate::data::excerpt(text))
+}
+
 /// A place in the model text: 1-based line and column (in characters).
 ///
 /// ```
@@ -96,20 +103,115 @@ pub enum SemError {
         /// Where it appears.
         position: Position,
     },
-    /// The model is not valid as written (duplicate relation, a label fixed to two values, ...).
-    #[error("invalid model: {0}")]
-    InvalidModel(String),
-    /// A feature of lavaan syntax this engine does not implement.
-    #[error("not supported at {position}: {message}")]
-    Unsupported {
+    /// A name in a model built in code or read from JSON is not a lavaan name (a letter,
+    /// `_` or `.` first, then letters, digits, `_` and `.`).
+    #[error("{} is not a valid {what} name", quoted(name))]
+    InvalidName {
+        /// The name.
+        name: String,
+        /// What it names: `variable`, `defined-parameter` or `label`.
+        what: &'static str,
+    },
+    /// An intercept (`~ 1`) read from JSON has a right-hand side.
+    #[error(
+        "the intercept of {} has a right-hand side {}; an intercept is written `{variable} ~ 1`",
+        quoted(variable),
+        quoted(rhs)
+    )]
+    InterceptWithRhs {
+        /// The variable.
+        variable: String,
+        /// The right-hand side it should not have.
+        rhs: String,
+    },
+    /// A relation with the `:=` operator was given to [`ModelBuilder::relation`](super::ModelBuilder::relation).
+    #[error(
+        "{} := ... is a defined parameter, not a relation: add it with ModelBuilder::define",
+        quoted(name)
+    )]
+    DefinitionAsRelation {
+        /// The left-hand side given.
+        name: String,
+    },
+    /// A defined parameter read from JSON has an expression that is not its text.
+    #[error(
+        "the expression of defined parameter {} does not match its text {}",
+        quoted(name),
+        quoted(text)
+    )]
+    DefinitionMismatch {
+        /// The defined parameter.
+        name: String,
+        /// Its text.
+        text: String,
+    },
+    /// A defined parameter (`:=`) takes a name already used by a label or an earlier
+    /// definition.
+    #[error(
+        "defined parameter {} at {position} reuses a label or an earlier definition",
+        quoted(name)
+    )]
+    DuplicateDefinition {
+        /// The name.
+        name: String,
+        /// Where it is defined (line 0 for models built in code).
+        position: Position,
+    },
+    /// The same relation is written twice (`~~` in either order).
+    #[error("the relation {lhs} {op} {rhs} at {position} is written twice")]
+    DuplicateRelation {
+        /// Left-hand side.
+        lhs: String,
+        /// Operator.
+        op: Op,
+        /// Right-hand side.
+        rhs: String,
+        /// Where the second one is written.
+        position: Position,
+    },
+    /// A latent variable is listed among its own indicators (`f =~ f`).
+    #[error(
+        "latent variable {} at {position} cannot be its own indicator",
+        quoted(latent)
+    )]
+    SelfIndicator {
+        /// The latent variable.
+        latent: String,
         /// Where.
         position: Position,
-        /// What is not supported.
-        message: String,
     },
-    /// The options are inconsistent.
-    #[error("invalid options: {0}")]
-    InvalidOptions(String),
+    /// [`Model::add_effects`](super::Model::add_effects) found no regression path.
+    #[error("no regression path leads from {} to {}", quoted(from), quoted(to))]
+    NoPath {
+        /// The predictor.
+        from: String,
+        /// The outcome.
+        to: String,
+    },
+    /// An option has a value it does not allow.
+    #[error("option {option} cannot be {value}: {allowed}")]
+    InvalidOption {
+        /// The option, by its builder name (`level`, `bootstrap`, `estimator`).
+        option: &'static str,
+        /// The value given, as written (text quoted and cut to 80 characters).
+        value: String,
+        /// What the option allows, as a sentence.
+        allowed: String,
+    },
+    /// An option's value cannot be used together with another option, the model or the
+    /// method asked for.
+    #[error("option {option} = {value} cannot be used with {with}: {reason}")]
+    IncompatibleOptions {
+        /// The option, by its builder name.
+        option: &'static str,
+        /// Its value.
+        value: String,
+        /// What it cannot be combined with (`missing = ml`, `fixed exogenous covariates
+        /// (x1, x2)`, `modification indices`).
+        with: String,
+        /// Why, and what to do instead.
+        reason: &'static str,
+    },
     /// A latent variable has neither a fixed loading nor a fixed variance.
     #[error("latent variable {name:?} has no scale: fix one of its loadings (the default marker) or its variance (std_lv)")]
     UnscaledLatent {
@@ -156,8 +258,8 @@ pub enum SemError {
     )]
     SingularStructure,
     /// The model-implied covariance at the starting values is not positive definite.
-    #[error("no positive-definite starting point was found: {0}")]
-    BadStart(String),
+    #[error("no positive-definite starting point was found: the implied covariance matrix at the starting values is not positive definite")]
+    BadStart,
     /// The optimiser did not reach the optimum.
     #[error("the estimation did not converge after {iterations} iterations (gradient norm {gradient_norm:.3e}); {reason}")]
     NotConverged {
@@ -210,6 +312,25 @@ pub enum SemError {
         problem: String,
         /// Where the value is written.
         position: Position,
+    },
+    /// A parameter table or fit read from JSON does not hold together: one of its parts
+    /// does not have the size the parameter table implies.
+    #[error("the stored {part} has size {found}, but the parameter table implies {expected}")]
+    StoredMismatch {
+        /// The part (`estimates`, `vcov`, `implied_cov`, `free-parameter indices`, ...).
+        part: &'static str,
+        /// Its size (for a matrix, its rows or columns, whichever is wrong).
+        found: usize,
+        /// The size the table implies.
+        expected: usize,
+    },
+    /// A row of a parameter table read from JSON names a variable the table does not list.
+    #[error("row {row} of the stored parameter table names {}, which is not one of its observed or latent variables", quoted(name))]
+    StoredUnknownVariable {
+        /// The 1-based row.
+        row: usize,
+        /// The name.
+        name: String,
     },
     /// A size limit of untrusted input was exceeded (see the module docs).
     #[error("{what}: {found} is more than the limit of {limit}")]

@@ -19,6 +19,7 @@ pub(crate) type Dual = (f64, Vec<f64>);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum BinOp {
     /// `+`
     Add,
@@ -41,6 +42,7 @@ pub enum BinOp {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum Func {
     /// Square root.
     Sqrt,
@@ -63,6 +65,7 @@ pub enum Func {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum Expr {
     /// A constant.
     Number(f64),

@@ -3,6 +3,7 @@
 use nalgebra::{DMatrix, DVector};
 
 use super::distributions::{pchisq_upper, pnchisq, qchisq, root};
+use super::linalg::Chol;
 use super::results::FitMeasures;
 
 /// Everything the indices need.
@@ -145,7 +146,7 @@ pub(crate) fn compute(inp: &FitInput) -> FitMeasures {
     }
     let c = count as f64;
     // GFI family (weight Σ⁻¹ at the estimates).
-    let (gfi, agfi, pgfi) = match sig.clone().cholesky() {
+    let (gfi, agfi, pgfi) = match Chol::new(sig) {
         Some(ch) => {
             let w = ch.inverse();
             // The fixed-covariate block carries no weight (lavaan's normal-theory weight

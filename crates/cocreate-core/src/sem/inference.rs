@@ -10,7 +10,7 @@ use nalgebra::DMatrix;
 
 use super::distributions::{qnorm, two_sided_p};
 use super::expr::Dual;
-use super::model::Op;
+use super::op::Op;
 use super::partable::ParameterTable;
 
 /// What a label stands for.

@@ -1,5 +1,9 @@
 //! Small dense symmetric positive-definite kernels (Cholesky, inverse, log-determinant),
-//! written for the 5-50 variable matrices of SEM, where they beat generic solvers.
+//! written for the 5-50 variable matrices of SEM, where they beat nalgebra's: with
+//! nalgebra's `Cholesky` in their place the `pd_sem` and `cocreation_sem` fits take 5-40%
+//! longer (`docs/validation.md`, "Hand-written kernels"). Every Cholesky factorisation of
+//! estimation and fit goes through [`Chol`]; factor scores, which factorise once per call
+//! and need matrix right-hand sides, use nalgebra's.
 
 use nalgebra::DMatrix;
 

@@ -15,20 +15,8 @@ use nalgebra::{DMatrix, DVector};
 
 use super::linalg::Chol;
 use super::optim::Objective;
+use super::prepare::Moments;
 use super::ram::{Compiled, ExoMoments, RamMatrices, Slot, SlotPlan};
-
-/// Sample moments with the N denominator.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Moments {
-    pub cov: DMatrix<f64>,
-    pub mean: DVector<f64>,
-    pub n: usize,
-}
-
-/// Log-determinant from a nalgebra Cholesky factor.
-pub(crate) fn chol_logdet(ch: &nalgebra::Cholesky<f64, nalgebra::Dyn>) -> f64 {
-    2.0 * ch.l_dirty().diagonal().iter().map(|v| v.ln()).sum::<f64>()
-}
 
 /// `(Σ, W = Σ⁻¹, log|Σ|, μ)` at one parameter vector.
 type Implied = (DMatrix<f64>, DMatrix<f64>, f64, DVector<f64>);
@@ -283,7 +271,7 @@ pub(crate) fn chain(
 mod tests {
     use super::*;
     use crate::data::Table;
-    use crate::sem::engine::{moments_of, prepare};
+    use crate::sem::prepare::{moments_of, prepare};
     use crate::sem::{Model, SemOptions};
 
     fn check(syntax: &str, file: &str, opts: SemOptions) {

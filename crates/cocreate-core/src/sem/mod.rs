@@ -1,3 +1,21 @@
+// Module layering, bottom up. A module uses only modules on the lines above its own (and
+// those before it on its own line); `python3 /work/shared/hooks/cycles.py .` keeps it so.
+//
+//   vocabulary  op, error, lexer, expr, model, parser, effects, options, partable, equality,
+//               lavaanify (model + options -> parameter table), results
+//               (the model as written, its parameter table, and the result types)
+//   numerics    distributions, linalg, optim, hessian, ram (the RAM matrices of a table)
+//   stages      prepare (data -> compiled model, rows kept, per-fit moments, checks),
+//               start, ml (the ML discrepancy and its derivatives), inference, standardize,
+//               fit_measures, bootstrap (replicates, intervals), assemble (estimates -> SemFit)
+//   estimators  robust (MLM / MLR parts), complete (ML on complete data), fiml/
+//   dispatcher  engine (`Model::fit`: prepare, refuse what no estimator does, dispatch)
+//   reports     summary, dot, modindices, predict, validity/ (read a finished SemFit)
+//
+// A new estimator is a module on the estimators line that starts from `prepare` and ends
+// in `assemble`; `engine` dispatches to it. Result types go into `results`, reports of a
+// fit on the last line, never the other way round.
+
 //! lavaan-style structural equation modelling.
 //!
 //! Write a model in lavaan syntax, fit it by maximum likelihood, and read estimates,
@@ -65,9 +83,9 @@
 //! | parameter-table rows, defaults included | [`MAX_TABLE_ROWS`] | [`SemError::TooLarge`] |
 //! | free parameters | [`MAX_FREE_PARAMETERS`] | [`SemError::TooLarge`] |
 //! | observed plus latent variables | [`MAX_VARIABLES`] | [`SemError::TooLarge`] |
-//! | bootstrap replicates | [`MAX_BOOTSTRAP_DRAWS`] | [`SemError::InvalidOptions`] |
+//! | bootstrap replicates | [`MAX_BOOTSTRAP_DRAWS`] | [`SemError::InvalidOption`] |
 //! | stored bootstrap draws (replicates × quantities) | [`MAX_BOOTSTRAP_CELLS`] | [`SemError::TooLarge`] |
-//! | optimiser iterations | [`MAX_ITERATIONS`] | [`SemError::InvalidOptions`] |
+//! | optimiser iterations | [`MAX_ITERATIONS`] | [`SemError::InvalidOption`] |
 //! | tokens of one `:=` expression | 4,096 | [`SyntaxError`] |
 //! | nesting of one `:=` expression | 64 levels | [`SyntaxError`] |
 //! | decimals on a path diagram | [`DotOptions::MAX_DECIMALS`] | written with that many (refused when deserialised) |
@@ -80,11 +98,14 @@
 //! that evaluates to a non-finite number is a [`SemWarning::NonFiniteEstimate`] with no
 //! standard error.
 
+mod assemble;
 mod bootstrap;
+mod complete;
 mod distributions;
 mod dot;
 mod effects;
 mod engine;
+mod equality;
 mod error;
 mod expr;
 #[allow(clippy::needless_range_loop)] // index loops read as the formulas
@@ -92,16 +113,19 @@ mod fiml;
 mod fit_measures;
 mod hessian;
 mod inference;
+mod lavaanify;
 mod lexer;
 mod linalg;
 mod ml;
 mod model;
 mod modindices;
+mod op;
 mod optim;
 mod options;
 mod parser;
 mod partable;
 mod predict;
+mod prepare;
 mod ram;
 mod results;
 mod robust;
@@ -133,17 +157,15 @@ pub const MAX_ITERATIONS: usize = 100_000;
 /// items, with their asymptotic covariance matrix ([`crate::ordinal`]).
 pub use crate::ordinal::{lav_cor, LavCorOptions, PolychoricMatrix};
 pub use bootstrap::{
-    basic_interval, bias_corrected_interval, normal_interval, percentile_interval, BootInterval,
-    BootstrapResult,
+    basic_interval, bias_corrected_interval, normal_interval, percentile_interval,
 };
 pub use dot::DotOptions;
 pub use effects::Effects;
 pub use error::{Position, SemError, SemWarning, SyntaxError};
 pub use expr::{BinOp, Expr, Func};
-pub use model::{
-    Constraint, ConstraintValue, Definition, Model, ModelBuilder, Modifier, Op, Relation,
-};
+pub use model::{Constraint, ConstraintValue, Definition, Model, ModelBuilder, Modifier, Relation};
 pub use modindices::{ModificationIndex, MAX_CANDIDATES};
+pub use op::Op;
 pub use options::{
     BootCi, Estimator, Information, MeanStructure, Missing, SeMethod, SemOptions, SemOptionsBuilder,
 };
@@ -152,8 +174,10 @@ pub use predict::{
     factor_scores, factor_scores_from_parts, FactorScoreError, FactorScoreMethod,
     FactorScoreOptions, FactorScoreRow, FactorScores, ScoringParts, SkippedRow, MAX_SCORE_ROWS,
 };
-pub use results::{Convergence, FitMeasures, ParameterEstimate, SemFit, StandardizedEstimate};
-pub use robust::RobustFit;
+pub use results::{
+    BootInterval, BootstrapResult, Convergence, FitMeasures, ParameterEstimate, RobustFit, SemFit,
+    StandardizedEstimate,
+};
 pub use validity::{
     htmt, measurement_validity, measurement_validity_with, validity_from_parts, FactorReliability,
     FornellLarcker, HtmtFlag, Loading, MeasurementParts, MeasurementValidity, NamedMatrix,

@@ -1,77 +1,12 @@
 //! The typed model: what a researcher wrote, as relations between named variables.
 //!
-//! A [`Model`] comes from lavaan syntax ([`Model::parse`]) or from the [`ModelBuilder`];
+//! A [`Model`] comes from lavaan syntax ([`Model::parse`], in `parser`) or from the [`ModelBuilder`];
 //! both give the same value. It holds no data and no defaults: those are added when the
 //! model is fitted, according to [`SemOptions`](super::SemOptions).
 
-use std::fmt;
-
-use super::error::{Position, SemError, SyntaxError};
+use super::error::{Position, SemError};
 use super::expr::Expr;
-
-/// A relation operator of lavaan syntax.
-///
-/// ```
-/// use cocreate_core::sem::Op;
-/// assert_eq!(Op::MeasuredBy.as_str(), "=~");
-/// assert_eq!(Op::Intercept.to_string(), "~1");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[non_exhaustive]
-pub enum Op {
-    /// `=~`: a latent variable is measured by an indicator (a loading).
-    #[cfg_attr(feature = "serde", serde(rename = "=~"))]
-    MeasuredBy,
-    /// `~`: regressed on (a regression coefficient).
-    #[cfg_attr(feature = "serde", serde(rename = "~"))]
-    Regression,
-    /// `~~`: a (residual) variance or covariance.
-    #[cfg_attr(feature = "serde", serde(rename = "~~"))]
-    Covariance,
-    /// `~ 1`: an intercept or mean.
-    #[cfg_attr(feature = "serde", serde(rename = "~1"))]
-    Intercept,
-    /// `:=`: a defined parameter, a function of labelled parameters.
-    #[cfg_attr(feature = "serde", serde(rename = ":="))]
-    Defined,
-}
-
-impl Op {
-    /// The operator as lavaan writes it in parameter tables.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Op::MeasuredBy => "=~",
-            Op::Regression => "~",
-            Op::Covariance => "~~",
-            Op::Intercept => "~1",
-            Op::Defined => ":=",
-        }
-    }
-
-    /// Parses the operator text (`"=~"`, `"~"`, `"~~"`, `"~1"`, `":="`).
-    ///
-    /// ```
-    /// use cocreate_core::sem::Op;
-    /// assert_eq!(Op::from_str_op("~~"), Some(Op::Covariance));
-    /// ```
-    pub fn from_str_op(s: &str) -> Option<Op> {
-        Some(match s {
-            "=~" => Op::MeasuredBy,
-            "~" => Op::Regression,
-            "~~" => Op::Covariance,
-            "~1" => Op::Intercept,
-            ":=" => Op::Defined,
-            _ => return None,
-        })
-    }
-}
-
-impl fmt::Display for Op {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+use super::op::Op;
 
 /// What a term's modifiers say about its parameter (`label*x`, `1*x`, `NA*x`, `start(v)*x`).
 ///
@@ -131,6 +66,7 @@ impl Modifier {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Relation {
     /// Left-hand side (the latent variable, the outcome, or the first variable).
     pub lhs: String,
@@ -157,6 +93,7 @@ pub struct Relation {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Definition {
     /// The new parameter's name.
     pub name: String,
@@ -178,6 +115,7 @@ pub struct Definition {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Constraint {
     /// Left side: a label.
     pub lhs: String,
@@ -197,6 +135,7 @@ pub struct Constraint {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub enum ConstraintValue {
     /// Another label.
     Label(String),
@@ -301,10 +240,10 @@ impl TryFrom<ModelRepr> for Model {
         let mut b = Model::builder();
         for rel in r.relations {
             if rel.op == Op::Intercept && !rel.rhs.is_empty() {
-                return Err(SemError::InvalidModel(format!(
-                    "the intercept of {:?} has a right-hand side {:?}",
-                    rel.lhs, rel.rhs
-                )));
+                return Err(SemError::InterceptWithRhs {
+                    variable: rel.lhs,
+                    rhs: rel.rhs,
+                });
             }
             let rhs = if rel.op == Op::Intercept {
                 "1"
@@ -320,17 +259,17 @@ impl TryFrom<ModelRepr> for Model {
         let mut model = b.build()?;
         for d in r.definitions {
             if !valid_name(&d.name) {
-                return Err(SemError::InvalidModel(format!(
-                    "{:?} is not a valid name for a defined parameter",
-                    d.name
-                )));
+                return Err(SemError::InvalidName {
+                    name: d.name,
+                    what: "defined-parameter",
+                });
             }
             let parsed = Expr::parse(&d.text)?;
             if !same_shape(&parsed, &d.expr) {
-                return Err(SemError::InvalidModel(format!(
-                    "the expression of defined parameter {:?} does not match its text {:?}",
-                    d.name, d.text
-                )));
+                return Err(SemError::DefinitionMismatch {
+                    name: d.name,
+                    text: d.text,
+                });
             }
             model.define(&d.name, &d.text)?;
             if let Some(last) = model.definitions.last_mut() {
@@ -340,12 +279,16 @@ impl TryFrom<ModelRepr> for Model {
             }
         }
         for c in r.constraints {
-            if !valid_name(&c.lhs) || matches!(&c.rhs, ConstraintValue::Label(l) if !valid_name(l))
-            {
-                return Err(SemError::InvalidModel(format!(
-                    "the constraint on {:?} names an invalid label",
-                    c.lhs
-                )));
+            let bad = match &c.rhs {
+                _ if !valid_name(&c.lhs) => Some(&c.lhs),
+                ConstraintValue::Label(l) if !valid_name(l) => Some(l),
+                _ => None,
+            };
+            if let Some(name) = bad {
+                return Err(SemError::InvalidName {
+                    name: name.clone(),
+                    what: "label",
+                });
             }
             model.constraints.push(c);
         }
@@ -354,20 +297,6 @@ impl TryFrom<ModelRepr> for Model {
 }
 
 impl Model {
-    /// Parses lavaan model syntax. See the [module docs](super) for the grammar.
-    ///
-    /// ```
-    /// use cocreate_core::sem::Model;
-    /// let m = Model::parse("dem60 =~ y1 + y2; dem60 ~ ind60\nind60 =~ x1 + x2")?;
-    /// assert_eq!(m.relations().len(), 5);
-    /// let err = Model::parse("dem60 =~ y1 +").unwrap_err();
-    /// assert_eq!(err.position.line, 1);
-    /// # Ok::<(), cocreate_core::sem::SyntaxError>(())
-    /// ```
-    pub fn parse(syntax: &str) -> Result<Model, SyntaxError> {
-        super::parser::parse(syntax)
-    }
-
     /// A builder for models written in code.
     ///
     /// ```
@@ -421,9 +350,10 @@ impl Model {
     pub fn define(&mut self, name: &str, expr: &str) -> Result<(), SemError> {
         let e = Expr::parse(expr)?;
         if self.definitions.iter().any(|d| d.name == name) {
-            return Err(SemError::InvalidModel(format!(
-                "defined parameter {name:?} is defined twice"
-            )));
+            return Err(SemError::DuplicateDefinition {
+                name: name.to_string(),
+                position: Position::default(),
+            });
         }
         self.definitions.push(Definition {
             name: name.to_string(),
@@ -503,9 +433,9 @@ impl ModelBuilder {
             return self;
         }
         if op == Op::Defined {
-            self.error = Some(SemError::InvalidModel(
-                "use ModelBuilder::define for defined parameters".into(),
-            ));
+            self.error = Some(SemError::DefinitionAsRelation {
+                name: lhs.to_string(),
+            });
             return self;
         }
         for name in [lhs, rhs] {
@@ -513,9 +443,10 @@ impl ModelBuilder {
                 continue;
             }
             if !valid_name(name) {
-                self.error = Some(SemError::InvalidModel(format!(
-                    "{name:?} is not a valid variable name"
-                )));
+                self.error = Some(SemError::InvalidName {
+                    name: name.to_string(),
+                    what: "variable",
+                });
                 return self;
             }
         }
@@ -612,11 +543,4 @@ fn valid_name(s: &str) -> bool {
         .all(|c| c.is_alphanumeric() || c == '_' || c == '.')
         && !s
             .starts_with(|c: char| c == '.' && s.chars().nth(1).is_some_and(|d| d.is_ascii_digit()))
-}
-
-impl std::str::FromStr for Model {
-    type Err = SyntaxError;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Model::parse(s)
-    }
 }

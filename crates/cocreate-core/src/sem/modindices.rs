@@ -15,7 +15,7 @@ use nalgebra::{DMatrix, DVector};
 use super::error::SemError;
 use super::linalg::Chol;
 use super::ml::trace_pair;
-use super::model::Op;
+use super::op::Op;
 use super::options::Missing;
 use super::ram::{Compiled, ExoMoments, RamMatrices, Slot, SlotPlan};
 use super::results::SemFit;
@@ -223,9 +223,11 @@ impl SemFit {
         sorted: bool,
     ) -> Result<Vec<ModificationIndex>, SemError> {
         if minimum.is_nan() {
-            return Err(SemError::InvalidOptions(
-                "the minimum modification index is not a number".into(),
-            ));
+            return Err(SemError::InvalidOption {
+                option: "minimum",
+                value: minimum.to_string(),
+                allowed: "the minimum modification index must be a number".into(),
+            });
         }
         let mut out: Vec<ModificationIndex> = modification_indices(self)?
             .into_iter()
@@ -240,17 +242,21 @@ impl SemFit {
 
 fn modification_indices(fit: &SemFit) -> Result<Vec<ModificationIndex>, SemError> {
     if fit.options.missing != Missing::Listwise {
-        return Err(SemError::InvalidOptions(
-            "modification indices need complete data (missing = listwise); this fit used full-information ML".into(),
-        ));
+        return Err(SemError::IncompatibleOptions {
+            option: "missing",
+            value: fit.options.missing.as_str().into(),
+            with: "modification indices".into(),
+            reason: "modification indices need complete data (missing = listwise)",
+        });
     }
     let c = Compiled::new(fit.table.clone());
     let cands = candidates(&c);
     if cands.len() > MAX_CANDIDATES {
-        return Err(SemError::InvalidOptions(format!(
-            "{} candidate parameters for modification indices exceed the limit of {MAX_CANDIDATES}",
-            cands.len()
-        )));
+        return Err(SemError::TooLarge {
+            what: "candidate parameters for modification indices".into(),
+            found: cands.len(),
+            limit: MAX_CANDIDATES,
+        });
     }
     let (p, n) = (c.p, c.n);
     let exo = ExoMoments::from_sample(&c.x_idx, &fit.sample_cov, &fit.sample_mean);

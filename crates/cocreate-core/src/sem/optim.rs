@@ -88,11 +88,9 @@ pub(crate) fn fisher_scoring(
     tol: f64,
 ) -> Result<OptimOutcome, SemError> {
     let q = theta.len();
-    let (mut f, mut g, mut h) = obj.value_grad_info(theta, false).ok_or_else(|| {
-        SemError::BadStart(
-            "the implied covariance matrix at the starting values is not positive definite".into(),
-        )
-    })?;
+    let (mut f, mut g, mut h) = obj
+        .value_grad_info(theta, false)
+        .ok_or(SemError::BadStart)?;
     let gnorm = |g: &[f64]| g.iter().fold(0.0f64, |m, v| m.max(v.abs()));
     if q == 0 {
         return Ok(OptimOutcome {

@@ -1,6 +1,6 @@
 //! Fitting options: lavaan's `sem()`/`cfa()` defaults, each switchable.
 
-use super::error::SemError;
+use super::error::{quoted, SemError};
 
 /// How rows with missing values are handled.
 ///
@@ -22,6 +22,22 @@ pub enum Missing {
     MlX,
 }
 
+impl Missing {
+    /// lavaan's name of the method (`listwise`, `ml`, `ml.x`).
+    ///
+    /// ```
+    /// use cocreate_core::sem::Missing;
+    /// assert_eq!(Missing::MlX.as_str(), "ml.x");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Missing::Listwise => "listwise",
+            Missing::Ml => "ml",
+            Missing::MlX => "ml.x",
+        }
+    }
+}
+
 impl std::str::FromStr for Missing {
     type Err = SemError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -29,9 +45,12 @@ impl std::str::FromStr for Missing {
             "listwise" => Ok(Missing::Listwise),
             "ml" | "fiml" | "direct" => Ok(Missing::Ml),
             "ml.x" => Ok(Missing::MlX),
-            other => Err(SemError::InvalidOptions(format!(
-                "unknown missing-data method {other:?} (use listwise, ml or ml.x)"
-            ))),
+            other => Err(SemError::InvalidOption {
+                option: "missing",
+                value: quoted(other),
+                allowed: "the missing-data method is listwise, ml (also fiml or direct) or ml.x"
+                    .into(),
+            }),
         }
     }
 }
@@ -100,6 +119,29 @@ pub enum SeMethod {
     None,
 }
 
+impl std::str::FromStr for SeMethod {
+    type Err = SemError;
+    /// lavaan's names: `standard`, `bootstrap`, `none`.
+    ///
+    /// ```
+    /// use cocreate_core::sem::SeMethod;
+    /// assert_eq!("bootstrap".parse::<SeMethod>().unwrap(), SeMethod::Bootstrap);
+    /// assert!("jackknife".parse::<SeMethod>().is_err());
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "standard" => Ok(SeMethod::Standard),
+            "bootstrap" => Ok(SeMethod::Bootstrap),
+            "none" => Ok(SeMethod::None),
+            other => Err(SemError::InvalidOption {
+                option: "se",
+                value: quoted(other),
+                allowed: "standard errors are standard, bootstrap or none".into(),
+            }),
+        }
+    }
+}
+
 /// The estimator: maximum likelihood, or ML with robust standard errors and a scaled test.
 ///
 /// ```
@@ -140,9 +182,11 @@ impl std::str::FromStr for Estimator {
             "ML" => Ok(Estimator::Ml),
             "MLM" => Ok(Estimator::Mlm),
             "MLR" => Ok(Estimator::Mlr),
-            other => Err(SemError::InvalidOptions(format!(
-                "unknown estimator {other:?} (use ML, MLM or MLR)"
-            ))),
+            _ => Err(SemError::InvalidOption {
+                option: "estimator",
+                value: quoted(s),
+                allowed: "the estimator is ML, MLM or MLR".into(),
+            }),
         }
     }
 }
@@ -413,62 +457,90 @@ impl SemOptionsBuilder {
     /// Validates and returns the options.
     pub fn build(self) -> Result<SemOptions, SemError> {
         let o = &self.opts;
+        let invalid = |option: &'static str, value: String, allowed: String| {
+            Err(SemError::InvalidOption {
+                option,
+                value,
+                allowed,
+            })
+        };
         if !(o.level > 0.0 && o.level < 1.0) {
-            return Err(SemError::InvalidOptions(format!(
-                "the confidence level must be strictly between 0 and 1, not {}",
-                o.level
-            )));
+            return invalid(
+                "level",
+                o.level.to_string(),
+                "the confidence level must be strictly between 0 and 1".into(),
+            );
         }
-        if o.max_iterations == 0 {
-            return Err(SemError::InvalidOptions(
-                "max_iterations must be at least 1".into(),
-            ));
+        if o.max_iterations == 0 || o.max_iterations > super::MAX_ITERATIONS {
+            return invalid(
+                "max_iterations",
+                o.max_iterations.to_string(),
+                format!("max_iterations must be from 1 to {}", super::MAX_ITERATIONS),
+            );
         }
         if !(o.tolerance > 0.0 && o.tolerance < 1e-2) {
-            return Err(SemError::InvalidOptions(format!(
-                "the tolerance must be in (0, 0.01), not {}",
-                o.tolerance
-            )));
+            return invalid(
+                "tolerance",
+                o.tolerance.to_string(),
+                "the tolerance must be in (0, 0.01)".into(),
+            );
         }
         if o.se == SeMethod::Bootstrap && o.bootstrap < 2 {
-            return Err(SemError::InvalidOptions(
+            return invalid(
+                "bootstrap",
+                o.bootstrap.to_string(),
                 "the bootstrap needs at least 2 replicates".into(),
-            ));
+            );
         }
         if o.bootstrap > super::MAX_BOOTSTRAP_DRAWS {
-            return Err(SemError::InvalidOptions(format!(
-                "{} bootstrap replicates are too many (at most {})",
-                o.bootstrap,
-                super::MAX_BOOTSTRAP_DRAWS
-            )));
+            return invalid(
+                "bootstrap",
+                o.bootstrap.to_string(),
+                format!(
+                    "bootstrap replicates are too many (at most {})",
+                    super::MAX_BOOTSTRAP_DRAWS
+                ),
+            );
         }
-        if o.max_iterations > super::MAX_ITERATIONS {
-            return Err(SemError::InvalidOptions(format!(
-                "max_iterations of {} is too many (at most {})",
-                o.max_iterations,
-                super::MAX_ITERATIONS
-            )));
-        }
+        let incompatible = |option: &'static str, value: &str, with: String, reason| {
+            Err(SemError::IncompatibleOptions {
+                option,
+                value: value.into(),
+                with,
+                reason,
+            })
+        };
         if o.estimator == Estimator::Mlm && o.missing != Missing::Listwise {
-            return Err(SemError::InvalidOptions(
-                "estimator MLM needs complete data (Satorra-Bentler scaling uses the complete-data fourth moments): use missing = listwise".into(),
-            ));
+            return incompatible(
+                "estimator",
+                "MLM",
+                format!("missing = {}", o.missing.as_str()),
+                "MLM needs complete data (Satorra-Bentler scaling uses the complete-data fourth moments); use missing = listwise",
+            );
         }
         if o.estimator == Estimator::Mlr && o.information == Information::Expected {
-            return Err(SemError::InvalidOptions(
-                "estimator MLR uses the observed information; use MLM for robust standard errors from the expected information".into(),
-            ));
+            return incompatible(
+                "estimator",
+                "MLR",
+                "information = expected".into(),
+                "MLR uses the observed information; use MLM for robust standard errors from the expected information",
+            );
         }
         if o.estimator == Estimator::Mlm && o.information == Information::Observed {
-            return Err(SemError::InvalidOptions(
-                "estimator MLM uses the expected information; use MLR for the observed information"
-                    .into(),
-            ));
+            return incompatible(
+                "estimator",
+                "MLM",
+                "information = observed".into(),
+                "MLM uses the expected information; use MLR for the observed information",
+            );
         }
         if o.missing != Missing::Listwise && o.meanstructure == MeanStructure::Off {
-            return Err(SemError::InvalidOptions(
-                "full-information ML needs a mean structure".into(),
-            ));
+            return incompatible(
+                "missing",
+                o.missing.as_str(),
+                "meanstructure = off".into(),
+                "full-information ML needs a mean structure",
+            );
         }
         Ok(self.opts)
     }

@@ -9,9 +9,33 @@
 use super::error::{Position, SyntaxError};
 use super::expr::{parse_tokens, Expr};
 use super::lexer::{tokenize, Tok, Token};
-use super::model::{Constraint, ConstraintValue, Definition, Model, Modifier, Op, Relation};
+use super::model::{Constraint, ConstraintValue, Definition, Model, Modifier, Relation};
+use super::op::Op;
 
-pub(crate) fn parse(src: &str) -> Result<Model, SyntaxError> {
+impl Model {
+    /// Parses lavaan model syntax. See the [module docs](super) for the grammar.
+    ///
+    /// ```
+    /// use cocreate_core::sem::Model;
+    /// let m = Model::parse("dem60 =~ y1 + y2; dem60 ~ ind60\nind60 =~ x1 + x2")?;
+    /// assert_eq!(m.relations().len(), 5);
+    /// let err = Model::parse("dem60 =~ y1 +").unwrap_err();
+    /// assert_eq!(err.position.line, 1);
+    /// # Ok::<(), cocreate_core::sem::SyntaxError>(())
+    /// ```
+    pub fn parse(syntax: &str) -> Result<Model, SyntaxError> {
+        parse(syntax)
+    }
+}
+
+impl std::str::FromStr for Model {
+    type Err = SyntaxError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Model::parse(s)
+    }
+}
+
+fn parse(src: &str) -> Result<Model, SyntaxError> {
     // A UTF-8 byte-order mark, as editors on Windows write it, is not part of the model.
     let src = src.strip_prefix('\u{feff}').unwrap_or(src);
     let tokens = tokenize(src)?;

@@ -4,12 +4,13 @@
 //! (residual) variances, latent covariances, residual covariances of pure outcomes, the
 //! exogenous-covariate block, intercepts, and finally defined parameters. Each row is free
 //! (with an index into the parameter vector; rows sharing a label share the index) or fixed.
+//! The table is built by [`ParameterTable::build`] in `lavaanify`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::BTreeMap;
 
-use super::error::{Position, SemError};
-use super::model::{ConstraintValue, Definition, Model, Op};
-use super::options::SemOptions;
+use super::error::Position;
+use super::model::Definition;
+use super::op::Op;
 
 /// One row of the parameter table.
 ///
@@ -25,6 +26,7 @@ use super::options::SemOptions;
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct ParameterRow {
     /// Left-hand side.
     pub lhs: String,
@@ -57,669 +59,136 @@ pub struct ParameterRow {
 /// assert_eq!(table.n_free(), 3); // two slopes and a residual variance
 /// # Ok::<(), cocreate_core::sem::SemError>(())
 /// ```
+///
+/// Read from JSON, a table is checked to hold together (every row names one of its
+/// variables, free indices are in range, the sizes are within the limits) before it is
+/// accepted, so that nothing built from it can index out of bounds.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "ParameterTableRepr"))]
+#[non_exhaustive]
 pub struct ParameterTable {
+    pub(crate) rows: Vec<ParameterRow>,
+    pub(crate) observed: Vec<String>,
+    pub(crate) latent: Vec<String>,
+    pub(crate) ov_x: Vec<String>,
+    pub(crate) n_free: usize,
+    pub(crate) meanstructure: bool,
+    pub(crate) definitions: Vec<Definition>,
+    pub(crate) positions: BTreeMap<String, Position>,
+}
+
+/// The unvalidated fields of a [`ParameterTable`], read by serde and then checked.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ParameterTableRepr {
     rows: Vec<ParameterRow>,
     observed: Vec<String>,
     latent: Vec<String>,
     ov_x: Vec<String>,
     n_free: usize,
     meanstructure: bool,
-    #[cfg_attr(feature = "serde", serde(skip))]
-    pub(crate) definitions: Vec<Definition>,
-    #[cfg_attr(feature = "serde", serde(skip))]
-    pub(crate) positions: HashMap<String, Position>,
+    #[serde(default)]
+    definitions: Vec<Definition>,
+    #[serde(default)]
+    positions: BTreeMap<String, Position>,
 }
 
-fn push_unique(v: &mut Vec<String>, s: &str) {
-    if !v.iter().any(|x| x == s) {
-        v.push(s.to_string());
-    }
-}
-
-fn infeasible(detail: String, at: &[Position]) -> SemError {
-    let mut lines: Vec<usize> = at.iter().map(|p| p.line).collect();
-    lines.sort_unstable();
-    lines.dedup();
-    SemError::InfeasibleConstraints { detail, lines }
-}
-
-/// Fixed values, starting values and constraint values as written: finite, and no
-/// variance below zero.
-fn check_written_values(model: &Model) -> Result<(), SemError> {
-    for r in &model.relations {
-        let parameter = || match r.op {
-            Op::Intercept => format!("{} ~ 1", r.lhs),
-            op => format!("{} {} {}", r.lhs, op, r.rhs),
-        };
-        let problem = if let Some(v) = r.modifier.fixed.filter(|v| !v.is_finite()) {
-            Some(format!("fixed to {v}, which is not a finite number"))
-        } else if let Some(v) = r.modifier.start.filter(|v| !v.is_finite()) {
-            Some(format!(
-                "given the starting value {v}, which is not a finite number"
-            ))
-        } else {
-            r.modifier
-                .fixed
-                .filter(|&v| v < 0.0 && r.op == Op::Covariance && r.lhs == r.rhs)
-                .map(|v| format!("a variance fixed to {v}; a variance cannot be negative"))
-        };
-        if let Some(problem) = problem {
-            return Err(SemError::InvalidValue {
-                parameter: parameter(),
-                problem,
-                position: r.rhs_position,
-            });
-        }
-    }
-    for c in &model.constraints {
-        if let ConstraintValue::Value(v) = c.rhs {
-            if !v.is_finite() {
-                return Err(SemError::InvalidValue {
-                    parameter: c.lhs.clone(),
-                    problem: format!("constrained to {v}, which is not a finite number"),
-                    position: c.position,
+#[cfg(feature = "serde")]
+impl TryFrom<ParameterTableRepr> for ParameterTable {
+    type Error = super::error::SemError;
+    fn try_from(r: ParameterTableRepr) -> Result<Self, Self::Error> {
+        use super::error::SemError;
+        use std::collections::HashSet;
+        let limits = [
+            ("parameter-table rows", r.rows.len(), super::MAX_TABLE_ROWS),
+            (
+                "variables (observed and latent) in the model",
+                r.observed.len() + r.latent.len(),
+                super::MAX_VARIABLES,
+            ),
+            ("free parameters", r.n_free, super::MAX_FREE_PARAMETERS),
+        ];
+        for (what, found, limit) in limits {
+            if found > limit {
+                return Err(SemError::TooLarge {
+                    what: what.into(),
+                    found,
+                    limit,
                 });
             }
         }
+        let mut variables = HashSet::new();
+        for v in r.observed.iter().chain(&r.latent) {
+            if !variables.insert(v.as_str()) {
+                return Err(SemError::StoredMismatch {
+                    part: "list of distinct variables",
+                    found: r.observed.len() + r.latent.len(),
+                    expected: variables.len(),
+                });
+            }
+        }
+        let unknown = |row: usize, name: &str| SemError::StoredUnknownVariable {
+            row: row + 1,
+            name: name.to_string(),
+        };
+        if let Some(x) = r.ov_x.iter().find(|x| !r.observed.contains(x)) {
+            return Err(unknown(0, x));
+        }
+        let mut used = vec![false; r.n_free];
+        let mut defined = 0;
+        for (k, row) in r.rows.iter().enumerate() {
+            let names: &[&str] = match row.op {
+                Op::Defined => &[],
+                Op::Intercept => &[row.lhs.as_str()],
+                _ => &[row.lhs.as_str(), row.rhs.as_str()],
+            };
+            if let Some(name) = names.iter().find(|n| !variables.contains(*n)) {
+                return Err(unknown(k, name));
+            }
+            defined += usize::from(row.op == Op::Defined);
+            if let Some(i) = row.free {
+                match used.get_mut(i) {
+                    Some(u) => *u = true,
+                    None => {
+                        return Err(SemError::StoredMismatch {
+                            part: "free-parameter indices",
+                            found: i + 1,
+                            expected: r.n_free,
+                        })
+                    }
+                }
+            }
+        }
+        if let Some(unused) = used.iter().position(|u| !u) {
+            return Err(SemError::StoredMismatch {
+                part: "free-parameter indices",
+                found: unused,
+                expected: r.n_free,
+            });
+        }
+        if !r.definitions.is_empty() && r.definitions.len() != defined {
+            return Err(SemError::StoredMismatch {
+                part: "definitions",
+                found: r.definitions.len(),
+                expected: defined,
+            });
+        }
+        Ok(ParameterTable {
+            rows: r.rows,
+            observed: r.observed,
+            latent: r.latent,
+            ov_x: r.ov_x,
+            n_free: r.n_free,
+            meanstructure: r.meanstructure,
+            definitions: r.definitions,
+            positions: r.positions,
+        })
     }
-    Ok(())
 }
 
 impl ParameterTable {
-    /// Builds the table of `model` under `options`. `meanstructure` adds intercepts.
-    ///
-    /// Errors on duplicate relations, labels fixed to two values, constraints or
-    /// definitions naming unknown labels, and latent variables that would have no scale.
-    pub fn build(
-        model: &Model,
-        options: &SemOptions,
-        meanstructure: bool,
-    ) -> Result<ParameterTable, SemError> {
-        let rels = &model.relations;
-        if rels.len() > super::MAX_MODEL_TERMS {
-            return Err(SemError::TooLarge {
-                what: "relations in the model".into(),
-                found: rels.len(),
-                limit: super::MAX_MODEL_TERMS,
-            });
-        }
-        if model.definitions.len() > super::MAX_DEFINED {
-            return Err(SemError::TooLarge {
-                what: "defined parameters (:=)".into(),
-                found: model.definitions.len(),
-                limit: super::MAX_DEFINED,
-            });
-        }
-        if model.constraints.len() > super::MAX_CONSTRAINTS {
-            return Err(SemError::TooLarge {
-                what: "equality constraints (==)".into(),
-                found: model.constraints.len(),
-                limit: super::MAX_CONSTRAINTS,
-            });
-        }
-        check_written_values(model)?;
-        let lv: Vec<String> = model.latent_names().iter().map(|s| s.to_string()).collect();
-        let is_lv = |s: &str| lv.iter().any(|x| x == s);
-        let mut eqs_y = Vec::new();
-        let mut eqs_x = Vec::new();
-        let mut v_ind = Vec::new();
-        let mut positions = HashMap::new();
-        for r in rels {
-            positions.entry(r.lhs.clone()).or_insert(r.lhs_position);
-            if !r.rhs.is_empty() {
-                positions.entry(r.rhs.clone()).or_insert(r.rhs_position);
-            }
-            match r.op {
-                Op::Regression => {
-                    push_unique(&mut eqs_y, &r.lhs);
-                    push_unique(&mut eqs_x, &r.rhs);
-                }
-                Op::MeasuredBy => push_unique(&mut v_ind, &r.rhs),
-                _ => {}
-            }
-            if r.op == Op::MeasuredBy && r.lhs == r.rhs {
-                return Err(SemError::InvalidModel(format!(
-                    "latent variable {:?} cannot be its own indicator",
-                    r.lhs
-                )));
-            }
-        }
-        let ov_ind: Vec<String> = v_ind.iter().filter(|v| !is_lv(v)).cloned().collect();
-        let ov_y_ord: Vec<String> = eqs_y
-            .iter()
-            .filter(|v| !is_lv(v) && !ov_ind.contains(v))
-            .cloned()
-            .collect();
-        let ov_x_ord: Vec<String> = eqs_x
-            .iter()
-            .filter(|v| !is_lv(v) && !ov_ind.contains(v) && !ov_y_ord.contains(v))
-            .cloned()
-            .collect();
-        let mut observed: Vec<String> = Vec::new();
-        for v in ov_ind.iter().chain(&ov_y_ord).chain(&ov_x_ord) {
-            push_unique(&mut observed, v);
-        }
-        let mut cov_lhs = Vec::new();
-        let mut cov_rhs = Vec::new();
-        let mut ints = Vec::new();
-        for r in rels {
-            match r.op {
-                Op::Covariance => {
-                    if !is_lv(&r.lhs) {
-                        cov_lhs.push(r.lhs.clone());
-                    }
-                    if !is_lv(&r.rhs) {
-                        cov_rhs.push(r.rhs.clone());
-                    }
-                }
-                Op::Intercept if !is_lv(&r.lhs) => ints.push(r.lhs.clone()),
-                _ => {}
-            }
-        }
-        for v in cov_lhs.iter().chain(&cov_rhs).chain(&ints) {
-            push_unique(&mut observed, v);
-        }
-        // Pure exogenous covariates: predictors only, never given a user variance,
-        // covariance or intercept.
-        let user_mentioned = |v: &str| {
-            rels.iter().any(|r| {
-                (r.op == Op::Covariance && (r.lhs == v || r.rhs == v))
-                    || (r.op == Op::Intercept && r.lhs == v)
-            })
-        };
-        let ov_x: Vec<String> = ov_x_ord
-            .iter()
-            .filter(|v| !user_mentioned(v))
-            .cloned()
-            .collect();
-        let ov_nox: Vec<String> = observed
-            .iter()
-            .filter(|v| !ov_x.contains(v))
-            .cloned()
-            .collect();
-        let lv_x: Vec<String> = lv
-            .iter()
-            .filter(|v| !v_ind.contains(v) && !eqs_y.contains(v))
-            .cloned()
-            .collect();
-        let pure_y = |v: &String| eqs_y.contains(v) && !v_ind.contains(v) && !eqs_x.contains(v);
-        let ov_y_pure: Vec<String> = observed.iter().filter(|v| pure_y(v)).cloned().collect();
-        let lv_y_pure: Vec<String> = lv.iter().filter(|v| pure_y(v)).cloned().collect();
-        let n_vars = observed.len() + lv.len();
-        if n_vars > super::MAX_VARIABLES {
-            return Err(SemError::TooLarge {
-                what: "variables (observed and latent) in the model".into(),
-                found: n_vars,
-                limit: super::MAX_VARIABLES,
-            });
-        }
-        // The default rows, counted before any is made: the pairwise blocks grow with the
-        // square of the variables.
-        let pairs = |k: usize| k * k.saturating_sub(1) / 2;
-        let n_defaults = ov_nox.len()
-            + lv.len()
-            + if options.auto_cov_lv_x {
-                pairs(lv_x.len())
-            } else {
-                0
-            }
-            + if options.auto_cov_y {
-                pairs(ov_y_pure.len() + lv_y_pure.len())
-            } else {
-                0
-            }
-            + pairs(ov_x.len())
-            + ov_x.len()
-            + if meanstructure { n_vars } else { 0 };
-        if rels.len() + n_defaults + model.definitions.len() > super::MAX_TABLE_ROWS {
-            return Err(SemError::TooLarge {
-                what: "parameter-table rows (the model's relations with the default variances and covariances)".into(),
-                found: rels.len() + n_defaults + model.definitions.len(),
-                limit: super::MAX_TABLE_ROWS,
-            });
-        }
-
-        // User rows.
-        let mut rows: Vec<ParameterRow> = Vec::new();
-        let mut mods = Vec::new();
-        let mut seen: HashSet<(String, Op, String)> = HashSet::new();
-        let key = |lhs: &str, op: Op, rhs: &str| -> (String, Op, String) {
-            if op == Op::Covariance && rhs < lhs {
-                (rhs.to_string(), op, lhs.to_string())
-            } else {
-                (lhs.to_string(), op, rhs.to_string())
-            }
-        };
-        for r in rels {
-            if r.op == Op::Intercept && !meanstructure {
-                return Err(SemError::InvalidOptions(format!(
-                    "the model has an intercept ({} ~ 1) but the mean structure is switched off",
-                    r.lhs
-                )));
-            }
-            if !seen.insert(key(&r.lhs, r.op, &r.rhs)) {
-                return Err(SemError::InvalidModel(format!(
-                    "the relation {} {} {} at {} is written twice",
-                    r.lhs, r.op, r.rhs, r.lhs_position
-                )));
-            }
-            rows.push(ParameterRow {
-                lhs: r.lhs.clone(),
-                op: r.op,
-                rhs: r.rhs.clone(),
-                label: r.modifier.label.clone().unwrap_or_default(),
-                user: true,
-                free: None,
-                exo: false,
-                fixed: r.modifier.fixed,
-                start: r.modifier.start,
-            });
-            mods.push(Some(r.modifier.clone()));
-        }
-        // Default rows.
-        let mut defaults: Vec<(String, Op, String, bool, Option<f64>, bool)> = Vec::new();
-        // (lhs, op, rhs, free, fixed value, exo)
-        for v in ov_nox.iter().chain(&lv) {
-            defaults.push((
-                v.clone(),
-                Op::Covariance,
-                v.clone(),
-                options.auto_var,
-                (!options.auto_var).then_some(0.0),
-                false,
-            ));
-        }
-        if options.auto_cov_lv_x && lv_x.len() > 1 {
-            for i in 0..lv_x.len() {
-                for j in i + 1..lv_x.len() {
-                    let free = !options.orthogonal;
-                    defaults.push((
-                        lv_x[i].clone(),
-                        Op::Covariance,
-                        lv_x[j].clone(),
-                        free,
-                        (!free).then_some(0.0),
-                        false,
-                    ));
-                }
-            }
-        }
-        if options.auto_cov_y {
-            let ys: Vec<&String> = ov_y_pure.iter().chain(&lv_y_pure).collect();
-            for i in 0..ys.len() {
-                for j in i + 1..ys.len() {
-                    defaults.push((
-                        ys[i].clone(),
-                        Op::Covariance,
-                        ys[j].clone(),
-                        true,
-                        None,
-                        false,
-                    ));
-                }
-            }
-        }
-        for j in 0..ov_x.len() {
-            for i in j..ov_x.len() {
-                defaults.push((
-                    ov_x[j].clone(),
-                    Op::Covariance,
-                    ov_x[i].clone(),
-                    !options.fixed_x,
-                    None,
-                    options.fixed_x,
-                ));
-            }
-        }
-        if meanstructure {
-            for v in &observed {
-                let x = ov_x.contains(v) && options.fixed_x;
-                let free = !x && (options.int_ov_free || ov_x.contains(v));
-                defaults.push((v.clone(), Op::Intercept, String::new(), free, Some(0.0), x));
-            }
-            for v in &lv {
-                defaults.push((
-                    v.clone(),
-                    Op::Intercept,
-                    String::new(),
-                    options.int_lv_free,
-                    Some(0.0),
-                    false,
-                ));
-            }
-        }
-        for (lhs, op, rhs, free, fixed, exo) in defaults {
-            if !seen.insert(key(&lhs, op, &rhs)) {
-                continue;
-            }
-            rows.push(ParameterRow {
-                lhs,
-                op,
-                rhs,
-                label: String::new(),
-                user: false,
-                free: if free { Some(0) } else { None },
-                exo,
-                fixed: if free || exo { None } else { fixed },
-                start: None,
-            });
-            mods.push(None);
-        }
-        // Free/fixed status of user rows, then the automatic fixings.
-        for (row, m) in rows.iter_mut().zip(&mods) {
-            if let Some(m) = m {
-                row.free = if m.fixed.is_some() { None } else { Some(0) };
-            }
-        }
-        let explicit = |k: usize| {
-            mods[k]
-                .as_ref()
-                .is_some_and(|m| m.fixed.is_some() || m.free)
-        };
-        for f in &lv {
-            let loadings: Vec<usize> = (0..rows.len())
-                .filter(|&k| rows[k].op == Op::MeasuredBy && &rows[k].lhs == f)
-                .collect();
-            if options.std_lv {
-                if let Some(k) = (0..rows.len()).find(|&k| {
-                    rows[k].op == Op::Covariance && &rows[k].lhs == f && &rows[k].rhs == f
-                }) {
-                    if !explicit(k) {
-                        rows[k].free = None;
-                        rows[k].fixed = Some(1.0);
-                    }
-                }
-            } else if options.auto_fix_first {
-                if let Some(&k) = loadings.first() {
-                    if !explicit(k) {
-                        rows[k].free = None;
-                        rows[k].fixed = Some(1.0);
-                    }
-                }
-            }
-            if options.auto_fix_single && loadings.len() == 1 {
-                let ind = rows[loadings[0]].rhs.clone();
-                if !is_lv(&ind) {
-                    if let Some(k) = (0..rows.len()).find(|&k| {
-                        rows[k].op == Op::Covariance && rows[k].lhs == ind && rows[k].rhs == ind
-                    }) {
-                        if !explicit(k) {
-                            rows[k].free = None;
-                            rows[k].fixed = Some(0.0);
-                        }
-                    }
-                }
-            }
-        }
-        // Labels: equality groups, merged by constraints.
-        let mut groups: Vec<Vec<usize>> = Vec::new();
-        let mut label_group: HashMap<String, usize> = HashMap::new();
-        for (k, r) in rows.iter().enumerate() {
-            if r.label.is_empty() {
-                groups.push(vec![k]);
-            } else if let Some(&g) = label_group.get(&r.label) {
-                groups[g].push(k);
-            } else {
-                label_group.insert(r.label.clone(), groups.len());
-                groups.push(vec![k]);
-            }
-        }
-        let mut parent: Vec<usize> = (0..groups.len()).collect();
-        fn find(p: &mut [usize], i: usize) -> usize {
-            let mut r = i;
-            while p[r] != r {
-                r = p[r];
-            }
-            p[i] = r;
-            r
-        }
-        // The place each row is written (model-built and default rows have none).
-        let row_pos = |k: usize| rels.get(k).map_or(Position::default(), |r| r.rhs_position);
-        let mut group_fix: Vec<Option<(f64, Position)>> = vec![None; groups.len()];
-        for c in &model.constraints {
-            let g = *label_group
-                .get(&c.lhs)
-                .ok_or_else(|| SemError::UnknownLabel {
-                    name: c.lhs.clone(),
-                    position: c.position,
-                })?;
-            match &c.rhs {
-                ConstraintValue::Label(l) => {
-                    let h = *label_group.get(l).ok_or_else(|| SemError::UnknownLabel {
-                        name: l.clone(),
-                        position: c.position,
-                    })?;
-                    let (a, b) = (find(&mut parent, g), find(&mut parent, h));
-                    parent[b] = a;
-                }
-                ConstraintValue::Value(v) => {
-                    if let Some((w, at)) = group_fix[g] {
-                        if w != *v {
-                            return Err(infeasible(
-                                format!(
-                                    "{:?} is set to {w} at {at} and to {v} at {}",
-                                    c.lhs, c.position
-                                ),
-                                &[at, c.position],
-                            ));
-                        }
-                    }
-                    group_fix[g] = Some((*v, c.position));
-                }
-            }
-        }
-        let mut merged: HashMap<usize, Vec<usize>> = HashMap::new();
-        let mut merged_fix: HashMap<usize, (f64, Position, usize)> = HashMap::new();
-        for g in 0..groups.len() {
-            let root = find(&mut parent, g);
-            merged
-                .entry(root)
-                .or_default()
-                .extend(groups[g].iter().copied());
-            if let Some((v, at)) = group_fix[g] {
-                if let Some(&(w, prev_at, prev_g)) = merged_fix.get(&root) {
-                    if w != v {
-                        let name = |g: usize| rows[groups[g][0]].label.clone();
-                        return Err(infeasible(
-                            format!(
-                                "{:?} and {:?} are constrained equal, but {:?} is set to {w} at {prev_at} and {:?} to {v} at {at}",
-                                name(prev_g),
-                                name(g),
-                                name(prev_g),
-                                name(g)
-                            ),
-                            &[prev_at, at],
-                        ));
-                    }
-                }
-                merged_fix.insert(root, (v, at, g));
-            }
-        }
-        let mut roots: Vec<usize> = merged.keys().copied().collect();
-        roots.sort_by_key(|r| merged[r].iter().min().copied());
-        let mut row_free: Vec<Option<usize>> = vec![None; rows.len()];
-        let mut row_fixed: Vec<Option<f64>> = rows.iter().map(|r| r.fixed).collect();
-        let mut next = 0;
-        let mut order: Vec<(usize, Vec<usize>)> = Vec::new();
-        for r in roots {
-            let mut members = merged[&r].clone();
-            members.sort_unstable();
-            order.push((r, members));
-        }
-        order.sort_by_key(|(_, m)| m[0]);
-        for (root, members) in order {
-            // The value the group is held at, and who holds it there: a constraint line
-            // (`true`) or a fixed row.
-            let mut fixed_val: Option<(f64, Position, bool)> =
-                merged_fix.get(&root).map(|&(v, at, _)| (v, at, true));
-            for &k in &members {
-                if rows[k].exo {
-                    continue;
-                }
-                if rows[k].free.is_none() {
-                    let v = rows[k].fixed.unwrap_or(0.0);
-                    let at = row_pos(k);
-                    if let Some((prev, prev_at, by_constraint)) = fixed_val {
-                        if prev != v && (members.len() > 1 || by_constraint) {
-                            let what = if by_constraint {
-                                "the constraint"
-                            } else {
-                                "a parameter with the same label"
-                            };
-                            let how = if mods[k].as_ref().is_some_and(|m| m.fixed.is_none()) {
-                                " by default (write NA* before the name to free it)"
-                            } else {
-                                ""
-                            };
-                            return Err(infeasible(
-                                format!(
-                                    "label {:?}: {} {} {} is fixed to {v}{how} at {at}, but {what} at {prev_at} sets it to {prev}",
-                                    rows[k].label, rows[k].lhs, rows[k].op, rows[k].rhs
-                                ),
-                                &[prev_at, at],
-                            ));
-                        }
-                    }
-                    if fixed_val.is_none() {
-                        fixed_val = Some((v, at, false));
-                    }
-                }
-            }
-            let fixed_val = fixed_val.map(|(v, _, _)| v);
-            if members.iter().all(|&k| rows[k].exo) {
-                continue;
-            }
-            match fixed_val {
-                Some(v) => {
-                    for &k in &members {
-                        row_fixed[k] = Some(v);
-                    }
-                }
-                None => {
-                    let mut first: Option<usize> = None;
-                    let mut sorted = members.clone();
-                    sorted.sort_unstable();
-                    for &k in &sorted {
-                        if rows[k].free.is_some() {
-                            first.get_or_insert(k);
-                        }
-                    }
-                    if first.is_some() {
-                        for &k in &members {
-                            row_free[k] = Some(0);
-                        }
-                    }
-                }
-            }
-        }
-        // Assign indices in row order.
-        let mut index_of_root: HashMap<usize, usize> = HashMap::new();
-        let mut group_of_row: Vec<usize> = vec![0; rows.len()];
-        for (g, members) in groups.iter().enumerate() {
-            for &k in members {
-                group_of_row[k] = find(&mut parent, g);
-            }
-        }
-        for k in 0..rows.len() {
-            if row_free[k].is_some() {
-                let root = group_of_row[k];
-                let idx = *index_of_root.entry(root).or_insert_with(|| {
-                    next += 1;
-                    next - 1
-                });
-                rows[k].free = Some(idx);
-                rows[k].fixed = None;
-            } else {
-                rows[k].free = None;
-                rows[k].fixed = if rows[k].exo { None } else { row_fixed[k] };
-            }
-        }
-        if next > super::MAX_FREE_PARAMETERS {
-            return Err(SemError::TooLarge {
-                what: "free parameters".into(),
-                found: next,
-                limit: super::MAX_FREE_PARAMETERS,
-            });
-        }
-        // A variance held below zero by a constraint or a shared label.
-        for (k, r) in rows.iter().enumerate() {
-            if r.op == Op::Covariance && r.lhs == r.rhs && r.fixed.is_some_and(|v| v < 0.0) {
-                return Err(SemError::InvalidValue {
-                    parameter: format!("{} ~~ {}", r.lhs, r.rhs),
-                    problem: format!(
-                        "a variance held at {} by an equality constraint; a variance cannot be negative",
-                        r.fixed.unwrap_or_default()
-                    ),
-                    position: row_pos(k),
-                });
-            }
-        }
-        // Defined parameters.
-        let mut known: HashSet<String> = label_group.keys().cloned().collect();
-        for d in &model.definitions {
-            if known.contains(&d.name) {
-                return Err(SemError::InvalidModel(format!(
-                    "defined parameter {:?} at {} reuses a label or an earlier definition",
-                    d.name, d.position
-                )));
-            }
-            for (name, pos) in d.expr.names() {
-                if !known.contains(name) {
-                    return Err(SemError::UnknownLabel {
-                        name: name.to_string(),
-                        position: pos,
-                    });
-                }
-            }
-            known.insert(d.name.clone());
-            rows.push(ParameterRow {
-                lhs: d.name.clone(),
-                op: Op::Defined,
-                rhs: d.text.clone(),
-                label: d.name.clone(),
-                user: true,
-                free: None,
-                exo: false,
-                fixed: None,
-                start: None,
-            });
-        }
-        let table = ParameterTable {
-            rows,
-            observed,
-            latent: lv,
-            ov_x: if options.fixed_x { ov_x } else { Vec::new() },
-            n_free: next,
-            meanstructure,
-            definitions: model.definitions.clone(),
-            positions,
-        };
-        table.check_scales()?;
-        Ok(table)
-    }
-
-    /// Every latent variable needs a fixed non-zero loading or a fixed variance.
-    fn check_scales(&self) -> Result<(), SemError> {
-        for f in &self.latent {
-            let loading_fixed = self.rows.iter().any(|r| {
-                r.op == Op::MeasuredBy && &r.lhs == f && r.free.is_none() && r.fixed != Some(0.0)
-            });
-            let var_fixed = self.rows.iter().any(|r| {
-                r.op == Op::Covariance
-                    && &r.lhs == f
-                    && &r.rhs == f
-                    && r.free.is_none()
-                    && r.fixed.is_some_and(|v| v != 0.0)
-            });
-            if !loading_fixed && !var_fixed {
-                return Err(SemError::UnscaledLatent { name: f.clone() });
-            }
-        }
-        Ok(())
-    }
-
     /// The rows.
     pub fn rows(&self) -> &[ParameterRow] {
         &self.rows
@@ -753,49 +222,5 @@ impl ParameterTable {
     /// Where a variable is first written in the model text.
     pub(crate) fn position_of(&self, name: &str) -> Position {
         self.positions.get(name).copied().unwrap_or_default()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn build(s: &str) -> ParameterTable {
-        ParameterTable::build(&Model::parse(s).unwrap(), &SemOptions::default(), false).unwrap()
-    }
-
-    #[test]
-    fn auto_cov_y_only_pure_outcomes() {
-        let t = build("m1 ~ x\nm2 ~ x\ny ~ m1 + m2");
-        assert!(!t.rows().iter().any(|r| r.lhs == "m1" && r.rhs == "m2"));
-        let t = build("y1 ~ x\ny2 ~ x");
-        assert!(t
-            .rows()
-            .iter()
-            .any(|r| r.lhs == "y1" && r.op == Op::Covariance && r.rhs == "y2" && r.free.is_some()));
-    }
-
-    #[test]
-    fn labels_share_an_index_and_fixing_propagates() {
-        let t = build("f =~ x1 + a*x2 + a*x3");
-        let f2 = t.rows()[1].free;
-        assert_eq!(f2, t.rows()[2].free);
-        assert!(f2.is_some());
-        let t = build("y ~ a*x1 + b*x2\na == b");
-        assert_eq!(t.rows()[0].free, t.rows()[1].free);
-        let t = build("y ~ a*x1 + b*x2\na == 0.5");
-        assert_eq!(t.rows()[0].fixed, Some(0.5));
-        assert_eq!(t.n_free(), 2);
-    }
-
-    #[test]
-    fn errors() {
-        let o = SemOptions::default();
-        let e = ParameterTable::build(&Model::parse("f =~ NA*x1 + x2 + x3").unwrap(), &o, false);
-        assert!(matches!(e, Err(SemError::UnscaledLatent { .. })));
-        let e = ParameterTable::build(&Model::parse("y ~ x\ny ~ x").unwrap(), &o, false);
-        assert!(matches!(e, Err(SemError::InvalidModel(_))));
-        let e = ParameterTable::build(&Model::parse("y ~ a*x\nd := a*q").unwrap(), &o, false);
-        assert!(matches!(e, Err(SemError::UnknownLabel { .. })));
     }
 }

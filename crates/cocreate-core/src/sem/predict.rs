@@ -9,7 +9,9 @@ use std::fmt;
 
 use nalgebra::{DMatrix, DVector};
 
-use super::{Missing, Op, SemFit};
+use super::op::Op;
+use super::options::Missing;
+use super::results::SemFit;
 use crate::data::{DataError, Table};
 
 /// Most rows scored in one call (the result holds rows × factors numbers).
@@ -115,9 +117,29 @@ pub enum FactorScoreError {
     /// An observed variable of the model is not an indicator of a latent variable.
     #[error("observed variable {0:?} is not an indicator of a latent variable (a covariate or an observed outcome); factor scores are implemented for models whose observed variables all measure factors")]
     NonIndicator(String),
-    /// A matrix that must be inverted is singular.
-    #[error("{0}")]
-    Singular(String),
+    /// A matrix that must be inverted is singular (or not positive definite).
+    #[error("{matrix} is singular or not positive definite: {why}")]
+    Singular {
+        /// The matrix (`the model-implied covariance matrix Σ`, `Θ`, `Λ' Θ⁻¹ Λ`, `I − B`).
+        matrix: &'static str,
+        /// What needs it inverted, and what that says about the model.
+        why: &'static str,
+    },
+    /// A part given to [`factor_scores_from_parts`] does not have the size the observed
+    /// and latent variables imply.
+    #[error("{part} is {rows} × {cols} but {expected_rows} × {expected_cols} was expected from the observed and latent variables")]
+    PartShape {
+        /// The part (`Λ`, `Θ`, `Σ`, `E(y)`, ...).
+        part: &'static str,
+        /// Its rows.
+        rows: usize,
+        /// Its columns.
+        cols: usize,
+        /// The rows expected.
+        expected_rows: usize,
+        /// The columns expected.
+        expected_cols: usize,
+    },
     /// Too many rows.
     #[error("the data have {rows} rows; at most {max} can be scored in one call")]
     TooManyRows {
@@ -130,7 +152,7 @@ pub enum FactorScoreError {
 
 /// One respondent's scores.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct FactorScoreRow {
     /// 0-based row of the data.
@@ -145,7 +167,7 @@ pub struct FactorScoreRow {
 
 /// A row that was not scored, and why.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct SkippedRow {
     /// 0-based row of the data.
@@ -160,7 +182,7 @@ pub struct SkippedRow {
 
 /// Factor scores of every complete row ([`factor_scores`]).
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct FactorScores {
     /// The method used.
@@ -220,7 +242,7 @@ pub fn factor_scores(
     let mut beta = DMatrix::<f64>::zeros(m, m);
     let mut alpha = DVector::<f64>::zeros(m);
     let mut is_indicator = vec![false; p];
-    for e in fit.estimates() {
+    for e in fit.parameter_estimates() {
         match e.op {
             Op::MeasuredBy => {
                 if let (Some(f), Some(j)) = (lat_idx(&e.lhs), obs_idx(&e.rhs)) {
@@ -254,8 +276,9 @@ pub fn factor_scores(
     let (ey, eeta) = match fit.implied_mean() {
         Some(mu) => {
             let ib = DMatrix::<f64>::identity(m, m) - &beta;
-            let eeta = ib.lu().solve(&alpha).ok_or_else(|| {
-                FactorScoreError::Singular("I − B of the latent regressions is singular".into())
+            let eeta = ib.lu().solve(&alpha).ok_or(FactorScoreError::Singular {
+                matrix: "I − B of the latent regressions",
+                why: "the latent means need it inverted",
             })?;
             (mu.clone(), eeta)
         }
@@ -335,37 +358,41 @@ pub fn factor_scores_from_parts(
         ("E(η)", parts.latent_mean.len(), 1, (m, 1)),
     ] {
         if (r, c) != ok {
-            return Err(FactorScoreError::Singular(format!(
-                "{what} is {r} × {c} but {} × {} was expected from {p} observed and {m} latent variables",
-                ok.0, ok.1
-            )));
+            return Err(FactorScoreError::PartShape {
+                part: what,
+                rows: r,
+                cols: c,
+                expected_rows: ok.0,
+                expected_cols: ok.1,
+            });
         }
     }
     let (lambda, theta) = (parts.lambda, parts.theta);
     let (ey, eeta) = (parts.centre, parts.latent_mean);
     let weights = match options.method {
         FactorScoreMethod::Regression => {
-            let inv = parts.implied_cov.clone().cholesky().ok_or_else(|| {
-                FactorScoreError::Singular(
-                    "the model-implied covariance matrix is not positive definite".into(),
-                )
-            })?;
+            let inv = parts
+                .implied_cov
+                .clone()
+                .cholesky()
+                .ok_or(FactorScoreError::Singular {
+                    matrix: "the model-implied covariance matrix Σ",
+                    why: "regression scores need its inverse",
+                })?;
             // Ψ Λ' Σ⁻¹ = (Σ⁻¹ Λ Ψ)'
             (inv.solve(&(lambda * parts.latent_cov))).transpose()
         }
         FactorScoreMethod::Bartlett => {
-            let th = theta.clone().cholesky().ok_or_else(|| {
-                FactorScoreError::Singular(
-                    "Bartlett scores need positive definite residual variances (Θ); a residual variance is zero or negative".into(),
-                )
+            let th = theta.clone().cholesky().ok_or(FactorScoreError::Singular {
+                matrix: "the residual covariance matrix Θ",
+                why: "Bartlett scores need its inverse; a residual variance is zero or negative",
             })?;
             let ti_l = th.solve(lambda); // Θ⁻¹ Λ
             let info = lambda.transpose() * &ti_l; // Λ' Θ⁻¹ Λ
-            let c = info.cholesky().ok_or_else(|| {
-                FactorScoreError::Singular(
-                    "Bartlett scores need every factor measured by observed items (Λ' Θ⁻¹ Λ is singular; a higher-order factor has no Bartlett score)".into(),
-                )
-            })?;
+            let c = info.cholesky().ok_or(FactorScoreError::Singular {
+                    matrix: "Λ' Θ⁻¹ Λ",
+                    why: "Bartlett scores need every factor measured by observed items (a higher-order factor has no Bartlett score)",
+                })?;
             c.solve(&ti_l.transpose())
         }
     };
@@ -485,11 +512,13 @@ impl fmt::Display for FactorScores {
         let n = self.rows.len() as f64;
         writeln!(f, "  {:<12} {:>10} {:>10}", "Factor", "mean", "sd")?;
         for (k, name) in self.latent.iter().enumerate() {
-            let mean = self.rows.iter().map(|r| r.scores[k]).sum::<f64>() / n;
+            // A row read from JSON may lack a score: it counts as not a number.
+            let score = |r: &FactorScoreRow| r.scores.get(k).copied().unwrap_or(f64::NAN);
+            let mean = self.rows.iter().map(score).sum::<f64>() / n;
             let var = self
                 .rows
                 .iter()
-                .map(|r| (r.scores[k] - mean).powi(2))
+                .map(|r| (score(r) - mean).powi(2))
                 .sum::<f64>()
                 / (n - 1.0);
             writeln!(f, "  {:<12} {:>10.3} {:>10.3}", name, mean, var.sqrt())?;

@@ -14,7 +14,7 @@
 use nalgebra::{DMatrix, DVector};
 
 use super::error::SemError;
-use super::model::Op;
+use super::op::Op;
 use super::partable::ParameterTable;
 
 /// Where a parameter lives in the RAM matrices.

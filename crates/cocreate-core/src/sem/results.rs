@@ -1,11 +1,13 @@
-//! The fitted model: estimates, standard errors, standardised solutions, fit, warnings.
+//! The results of a fit: estimates, standard errors, standardised solutions, fit
+//! measures, the robust test and the bootstrap, warnings. Only the types and their
+//! accessors live here; estimators fill them in (`assemble`, `bootstrap`, `robust`) and
+//! the reports read them (`summary`, `dot`, `modindices`, `validity`, `predict`).
 
 use nalgebra::{DMatrix, DVector};
 
-use super::bootstrap::BootstrapResult;
 use super::error::SemWarning;
-use super::model::Op;
-use super::options::SemOptions;
+use super::op::Op;
+use super::options::{Estimator, SemOptions};
 use super::partable::ParameterTable;
 
 /// One row of the parameter estimates (lavaan's `parameterEstimates()` with
@@ -24,6 +26,7 @@ use super::partable::ParameterTable;
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct ParameterEstimate {
     /// Left-hand side.
     pub lhs: String,
@@ -74,6 +77,7 @@ pub struct ParameterEstimate {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct StandardizedEstimate {
     /// Left-hand side.
     pub lhs: String,
@@ -115,6 +119,7 @@ pub struct StandardizedEstimate {
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct FitMeasures {
     /// Free parameters.
     pub npar: usize,
@@ -205,6 +210,7 @@ pub struct FitMeasures {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Convergence {
     /// Always `true` in a returned fit (non-convergence is an error).
     pub converged: bool,
@@ -212,6 +218,152 @@ pub struct Convergence {
     pub iterations: usize,
     /// Largest absolute element of the gradient of `F_ML / 2` at the estimates.
     pub gradient_norm: f64,
+}
+
+/// The scaled test and the scaled and robust fit indices of a robust ML fit, under the
+/// names of lavaan's `fitMeasures()` (`chisq.scaled` is `chisq_scaled`, and so on).
+///
+/// ```
+/// # use cocreate_core::sem::{Estimator, Model, SemOptions};
+/// # use cocreate_core::data::Table;
+/// # let rows: Vec<Vec<Option<f64>>> = (0..120).map(|i| { let t = i as f64; let f = (t * 0.7).sin();
+/// #     vec![Some(f + 0.5 * (t * 1.1).cos()), Some(0.8 * f + 0.5 * (t * 2.3).cos().powi(3)), Some(f + 0.5 * (t * 3.7).cos()), Some(0.9 * f + 0.5 * (t * 5.1).sin())] }).collect();
+/// # let data = Table::new(vec!["x1".into(), "x2".into(), "x3".into(), "x4".into()], rows)?;
+/// let opts = SemOptions::builder().estimator(Estimator::Mlr).build()?;
+/// let fit = Model::parse("f =~ x1 + x2 + x3 + x4")?.fit(&data, &opts)?;
+/// let r = fit.robust().unwrap();
+/// assert!(r.chisq_scaling_factor > 0.0);
+/// assert!((r.chisq_scaled - fit.fit_measures().chisq / r.chisq_scaling_factor).abs() < 1e-12);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct RobustFit {
+    /// Which robust estimator (`MLM` or `MLR`).
+    pub estimator: Estimator,
+    /// lavaan's name of the scaled test (`satorra.bentler` or `yuan.bentler.mplus`).
+    pub test: String,
+    /// Scaled chi-square `chisq / chisq_scaling_factor`.
+    pub chisq_scaled: f64,
+    /// Degrees of freedom of the scaled test (those of the model).
+    pub df_scaled: f64,
+    /// p-value of the scaled test (`None` when df = 0).
+    pub pvalue_scaled: Option<f64>,
+    /// Scaling factor `c = tr(UΓ) / df`.
+    pub chisq_scaling_factor: f64,
+    /// `tr(UΓ)`.
+    pub trace_ugamma: f64,
+    /// MLR: `tr(A₁⁻¹B₁) / p*` of the saturated model (`None` for MLM).
+    pub scaling_factor_h1: Option<f64>,
+    /// MLR: `tr(A₀⁻¹B₀) / npar` of the fitted model, `npar` counting parameters tied by
+    /// equality constraints separately as lavaan does (`None` for MLM).
+    pub scaling_factor_h0: Option<f64>,
+    /// Scaled chi-square of the baseline (independence) model.
+    pub baseline_chisq_scaled: f64,
+    /// Its p-value.
+    pub baseline_pvalue_scaled: Option<f64>,
+    /// Scaling factor of the baseline model.
+    pub baseline_chisq_scaling_factor: f64,
+    /// CFI from the scaled statistics of the model and the baseline.
+    pub cfi_scaled: f64,
+    /// TLI from the scaled statistics.
+    pub tli_scaled: f64,
+    /// Robust CFI (Brosseau-Liard & Savalei, 2014).
+    pub cfi_robust: f64,
+    /// Robust TLI (Brosseau-Liard & Savalei, 2014).
+    pub tli_robust: f64,
+    /// RMSEA of the scaled test (lavaan: `chisq` on `tr(UΓ)` degrees of freedom).
+    pub rmsea_scaled: f64,
+    /// Lower bound of its 90% interval.
+    pub rmsea_ci_lower_scaled: f64,
+    /// Upper bound of its 90% interval.
+    pub rmsea_ci_upper_scaled: f64,
+    /// Its close-fit p-value (H0: RMSEA ≤ 0.05).
+    pub rmsea_pvalue_scaled: Option<f64>,
+    /// Robust RMSEA (Brosseau-Liard, Savalei & Li, 2012; Savalei, 2018).
+    pub rmsea_robust: f64,
+    /// Lower bound of the robust 90% interval.
+    pub rmsea_ci_lower_robust: f64,
+    /// Upper bound of the robust 90% interval.
+    pub rmsea_ci_upper_robust: f64,
+    /// Robust close-fit p-value.
+    pub rmsea_pvalue_robust: Option<f64>,
+}
+
+/// Bootstrap draws and the intervals computed from them.
+///
+/// ```
+/// use cocreate_core::data::Table;
+/// use cocreate_core::sem::{Model, SeMethod, SemOptions};
+/// # let rows: Vec<Vec<Option<f64>>> = (0..60).map(|i| { let t = i as f64;
+/// #     let x = (t * 0.83).sin(); vec![Some(x), Some(0.5 * x + 0.7 * (t * 1.9).cos())] }).collect();
+/// # let data = Table::new(vec!["x".into(), "y".into()], rows)?;
+/// let opts = SemOptions::builder().se(SeMethod::Bootstrap).bootstrap(200).seed(7).build()?;
+/// let fit = Model::parse("y ~ b*x")?.fit(&data, &opts)?;
+/// let boot = fit.bootstrap().unwrap();
+/// assert_eq!(boot.successful + boot.failed, 200);
+/// let b = fit.by_label("b").unwrap();
+/// assert!(b.ci_lower < b.est && b.est < b.ci_upper);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct BootstrapResult {
+    /// Replicates requested.
+    pub requested: usize,
+    /// Replicates that converged (the rows of `draws`).
+    pub successful: usize,
+    /// Replicates that failed (singular resample or no convergence).
+    pub failed: usize,
+    /// The seed.
+    pub seed: u64,
+    /// Column names of `draws`: the free parameters (label, or `lhs op rhs`), then the
+    /// defined parameters.
+    pub names: Vec<String>,
+    /// Successful draws: one row per replicate, free parameters then defined parameters.
+    pub draws: DMatrix<f64>,
+    /// Intervals of every parameter-table row.
+    pub intervals: Vec<BootInterval>,
+}
+
+/// Bootstrap standard error and intervals of one parameter-table row.
+///
+/// ```
+/// # use cocreate_core::data::Table;
+/// # use cocreate_core::sem::{Model, SeMethod, SemOptions};
+/// # let rows: Vec<Vec<Option<f64>>> = (0..60).map(|i| { let t = i as f64;
+/// #     let x = (t * 0.83).sin(); vec![Some(x), Some(0.5 * x + 0.7 * (t * 1.9).cos())] }).collect();
+/// # let data = Table::new(vec!["x".into(), "y".into()], rows)?;
+/// let opts = SemOptions::builder().se(SeMethod::Bootstrap).bootstrap(100).seed(1).build()?;
+/// let fit = Model::parse("y ~ x")?.fit(&data, &opts)?;
+/// let iv = &fit.bootstrap().unwrap().intervals[0];
+/// assert!(iv.percentile.0 < iv.est && iv.est < iv.percentile.1);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct BootInterval {
+    /// Left-hand side.
+    pub lhs: String,
+    /// Operator.
+    pub op: Op,
+    /// Right-hand side.
+    pub rhs: String,
+    /// Estimate on the full sample.
+    pub est: f64,
+    /// Bootstrap standard error (0 for fixed parameters).
+    pub se: f64,
+    /// Percentile interval.
+    pub percentile: (f64, f64),
+    /// Bias-corrected percentile interval.
+    pub bias_corrected: (f64, f64),
+    /// Normal interval around the bias-corrected estimate.
+    pub normal: (f64, f64),
+    /// Basic interval.
+    pub basic: (f64, f64),
 }
 
 /// A fitted structural equation model.
@@ -231,8 +383,14 @@ pub struct Convergence {
 /// println!("{}", fit.summary());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+///
+/// A fit read from JSON is checked against its parameter table (one estimate per row,
+/// matrices of the sizes the table implies) before it is accepted, so that the methods
+/// that recompute from it (modification indices, factor scores) never index out of bounds.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "SemFitRepr"))]
+#[non_exhaustive]
 pub struct SemFit {
     pub(crate) estimates: Vec<ParameterEstimate>,
     pub(crate) standardized: Vec<StandardizedEstimate>,
@@ -255,12 +413,114 @@ pub struct SemFit {
     pub(crate) table: ParameterTable,
     pub(crate) information: String,
     pub(crate) bootstrap: Option<BootstrapResult>,
-    pub(crate) robust: Option<super::robust::RobustFit>,
+    pub(crate) robust: Option<RobustFit>,
+}
+
+/// The unvalidated fields of a [`SemFit`], read by serde and then checked.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SemFitRepr {
+    estimates: Vec<ParameterEstimate>,
+    standardized: Vec<StandardizedEstimate>,
+    standardized_lv: Vec<StandardizedEstimate>,
+    fit: FitMeasures,
+    r2: Vec<(String, f64)>,
+    theta: Vec<f64>,
+    vcov: Option<DMatrix<f64>>,
+    vcov_defined: Option<DMatrix<f64>>,
+    implied_cov: DMatrix<f64>,
+    implied_mean: Option<DVector<f64>>,
+    sample_cov: DMatrix<f64>,
+    sample_mean: DVector<f64>,
+    latent_cov: DMatrix<f64>,
+    n_used: usize,
+    n_original: usize,
+    warnings: Vec<SemWarning>,
+    convergence: Convergence,
+    options: SemOptions,
+    table: ParameterTable,
+    information: String,
+    bootstrap: Option<BootstrapResult>,
+    robust: Option<RobustFit>,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<SemFitRepr> for SemFit {
+    type Error = super::error::SemError;
+    fn try_from(r: SemFitRepr) -> Result<Self, Self::Error> {
+        let t = &r.table;
+        let (rows, q) = (t.rows().len(), t.n_free());
+        let (p, m) = (t.observed().len(), t.latent().len());
+        let k = t.rows().iter().filter(|row| row.op == Op::Defined).count();
+        let square = |mat: &DMatrix<f64>, n: usize| {
+            if mat.nrows() != n {
+                mat.nrows()
+            } else {
+                mat.ncols()
+            }
+        };
+        let sizes = [
+            ("estimates", r.estimates.len(), rows),
+            ("standardized solution", r.standardized.len(), rows),
+            ("std.lv solution", r.standardized_lv.len(), rows),
+            ("free parameters", r.theta.len(), q),
+            ("vcov", r.vcov.as_ref().map_or(q, |v| square(v, q)), q),
+            (
+                "vcov of the defined parameters",
+                r.vcov_defined.as_ref().map_or(k, |v| square(v, k)),
+                k,
+            ),
+            ("implied_cov", square(&r.implied_cov, p), p),
+            (
+                "implied_mean",
+                r.implied_mean.as_ref().map_or(p, |v| v.len()),
+                p,
+            ),
+            ("sample_cov", square(&r.sample_cov, p), p),
+            ("sample_mean", r.sample_mean.len(), p),
+            ("latent_cov", square(&r.latent_cov, m), m),
+        ];
+        for (part, found, expected) in sizes {
+            if found != expected {
+                return Err(super::error::SemError::StoredMismatch {
+                    part,
+                    found,
+                    expected,
+                });
+            }
+        }
+        Ok(SemFit {
+            estimates: r.estimates,
+            standardized: r.standardized,
+            standardized_lv: r.standardized_lv,
+            fit: r.fit,
+            r2: r.r2,
+            theta: r.theta,
+            vcov: r.vcov,
+            vcov_defined: r.vcov_defined,
+            implied_cov: r.implied_cov,
+            implied_mean: r.implied_mean,
+            sample_cov: r.sample_cov,
+            sample_mean: r.sample_mean,
+            latent_cov: r.latent_cov,
+            n_used: r.n_used,
+            n_original: r.n_original,
+            warnings: r.warnings,
+            convergence: r.convergence,
+            options: r.options,
+            table: r.table,
+            information: r.information,
+            bootstrap: r.bootstrap,
+            robust: r.robust,
+        })
+    }
 }
 
 impl SemFit {
-    /// Every parameter, in parameter-table order (defined parameters last).
-    pub fn estimates(&self) -> &[ParameterEstimate] {
+    /// Every parameter, in parameter-table order (defined parameters last): lavaan's
+    /// `parameterEstimates()` with `standardized = TRUE`.
+    pub fn parameter_estimates(&self) -> &[ParameterEstimate] {
         &self.estimates
     }
 
@@ -386,22 +646,12 @@ impl SemFit {
     }
 
     /// The scaled test and the scaled and robust fit indices, with estimator MLM or MLR.
-    pub fn robust(&self) -> Option<&super::robust::RobustFit> {
+    pub fn robust(&self) -> Option<&RobustFit> {
         self.robust.as_ref()
     }
 
     /// The bootstrap result, with `se = Bootstrap`.
     pub fn bootstrap(&self) -> Option<&BootstrapResult> {
         self.bootstrap.as_ref()
-    }
-
-    /// lavaan-like summary text.
-    pub fn summary(&self) -> String {
-        super::summary::render(self)
-    }
-
-    /// Graphviz DOT path diagram; see [`DotOptions`](super::DotOptions).
-    pub fn to_dot(&self, options: &super::DotOptions) -> String {
-        super::dot::render(self, options)
     }
 }

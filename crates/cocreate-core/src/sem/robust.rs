@@ -12,81 +12,12 @@ use nalgebra::{DMatrix, DVector};
 use super::distributions::{pchisq_upper, pnchisq, root};
 use super::error::SemError;
 use super::inference::spd_inverse;
-use super::ml::{MlProblem, Moments};
+use super::ml::MlProblem;
 use super::optim::Objective;
 use super::options::Estimator;
+use super::prepare::Moments;
 use super::ram::Compiled;
-
-/// The scaled test and the scaled and robust fit indices of a robust ML fit, under the
-/// names of lavaan's `fitMeasures()` (`chisq.scaled` is `chisq_scaled`, and so on).
-///
-/// ```
-/// # use cocreate_core::sem::{Estimator, Model, SemOptions};
-/// # use cocreate_core::data::Table;
-/// # let rows: Vec<Vec<Option<f64>>> = (0..120).map(|i| { let t = i as f64; let f = (t * 0.7).sin();
-/// #     vec![Some(f + 0.5 * (t * 1.1).cos()), Some(0.8 * f + 0.5 * (t * 2.3).cos().powi(3)), Some(f + 0.5 * (t * 3.7).cos()), Some(0.9 * f + 0.5 * (t * 5.1).sin())] }).collect();
-/// # let data = Table::new(vec!["x1".into(), "x2".into(), "x3".into(), "x4".into()], rows)?;
-/// let opts = SemOptions::builder().estimator(Estimator::Mlr).build()?;
-/// let fit = Model::parse("f =~ x1 + x2 + x3 + x4")?.fit(&data, &opts)?;
-/// let r = fit.robust().unwrap();
-/// assert!(r.chisq_scaling_factor > 0.0);
-/// assert!((r.chisq_scaled - fit.fit_measures().chisq / r.chisq_scaling_factor).abs() < 1e-12);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[non_exhaustive]
-pub struct RobustFit {
-    /// Which robust estimator (`MLM` or `MLR`).
-    pub estimator: Estimator,
-    /// lavaan's name of the scaled test (`satorra.bentler` or `yuan.bentler.mplus`).
-    pub test: String,
-    /// Scaled chi-square `chisq / chisq_scaling_factor`.
-    pub chisq_scaled: f64,
-    /// Degrees of freedom of the scaled test (those of the model).
-    pub df_scaled: f64,
-    /// p-value of the scaled test (`None` when df = 0).
-    pub pvalue_scaled: Option<f64>,
-    /// Scaling factor `c = tr(UΓ) / df`.
-    pub chisq_scaling_factor: f64,
-    /// `tr(UΓ)`.
-    pub trace_ugamma: f64,
-    /// MLR: `tr(A₁⁻¹B₁) / p*` of the saturated model (`None` for MLM).
-    pub scaling_factor_h1: Option<f64>,
-    /// MLR: `tr(A₀⁻¹B₀) / npar` of the fitted model, `npar` counting parameters tied by
-    /// equality constraints separately as lavaan does (`None` for MLM).
-    pub scaling_factor_h0: Option<f64>,
-    /// Scaled chi-square of the baseline (independence) model.
-    pub baseline_chisq_scaled: f64,
-    /// Its p-value.
-    pub baseline_pvalue_scaled: Option<f64>,
-    /// Scaling factor of the baseline model.
-    pub baseline_chisq_scaling_factor: f64,
-    /// CFI from the scaled statistics of the model and the baseline.
-    pub cfi_scaled: f64,
-    /// TLI from the scaled statistics.
-    pub tli_scaled: f64,
-    /// Robust CFI (Brosseau-Liard & Savalei, 2014).
-    pub cfi_robust: f64,
-    /// Robust TLI (Brosseau-Liard & Savalei, 2014).
-    pub tli_robust: f64,
-    /// RMSEA of the scaled test (lavaan: `chisq` on `tr(UΓ)` degrees of freedom).
-    pub rmsea_scaled: f64,
-    /// Lower bound of its 90% interval.
-    pub rmsea_ci_lower_scaled: f64,
-    /// Upper bound of its 90% interval.
-    pub rmsea_ci_upper_scaled: f64,
-    /// Its close-fit p-value (H0: RMSEA ≤ 0.05).
-    pub rmsea_pvalue_scaled: Option<f64>,
-    /// Robust RMSEA (Brosseau-Liard, Savalei & Li, 2012; Savalei, 2018).
-    pub rmsea_robust: f64,
-    /// Lower bound of the robust 90% interval.
-    pub rmsea_ci_lower_robust: f64,
-    /// Upper bound of the robust 90% interval.
-    pub rmsea_ci_upper_robust: f64,
-    /// Robust close-fit p-value.
-    pub rmsea_pvalue_robust: Option<f64>,
-}
+use super::results::RobustFit;
 
 /// The robust covariance of the estimates and the traces of the scaled tests.
 pub(crate) struct RobustParts {
@@ -435,8 +366,8 @@ pub(crate) fn robust_fit(
 mod tests {
     use super::*;
     use crate::data::Table;
-    use crate::sem::engine::{moments_of, prepare};
     use crate::sem::linalg::Chol;
+    use crate::sem::prepare::{moments_of, prepare};
     use crate::sem::{MeanStructure, Model, SemOptions};
 
     /// Casewise log-likelihood `−½ [log|Σ| + r' Σ⁻¹ r]` at `theta` (constants dropped).

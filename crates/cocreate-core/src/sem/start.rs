@@ -10,8 +10,8 @@
 
 use nalgebra::{Cholesky, DMatrix, DVector};
 
-use super::ml::Moments;
-use super::model::Op;
+use super::op::Op;
+use super::prepare::Moments;
 use super::ram::{Compiled, ExoMoments, RamMatrices, Slot};
 
 /// Starting values for the free parameters.

@@ -1,9 +1,10 @@
 //! lavaan-like summary text: header, fit, then the parameter sections.
 
-use std::fmt::Write;
+use std::fmt::{self, Write};
 
-use super::model::Op;
-use super::results::{ParameterEstimate, SemFit};
+use super::op::Op;
+use super::options::{Estimator, Missing};
+use super::results::{ParameterEstimate, RobustFit, SemFit};
 
 /// `label` padded to 40, then `value` right-aligned in 14; a longer value keeps a space.
 fn line(out: &mut String, label: &str, value: &str) {
@@ -22,7 +23,23 @@ fn opt3(v: Option<f64>) -> String {
     v.map_or_else(|| "NA".into(), f3)
 }
 
-pub(crate) fn render(fit: &SemFit) -> String {
+impl SemFit {
+    /// The lavaan-like summary: header, test statistics and fit indices, then the
+    /// parameter sections with standard errors and standardised estimates, R² last (the
+    /// same text as `Display`).
+    pub fn summary(&self) -> String {
+        render(self)
+    }
+}
+
+/// Prints [`SemFit::summary`].
+impl fmt::Display for SemFit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&render(self))
+    }
+}
+
+fn render(fit: &SemFit) -> String {
     let mut out = String::new();
     let conv = fit.convergence();
     let _ = writeln!(
@@ -54,9 +71,9 @@ pub(crate) fn render(fit: &SemFit) -> String {
         );
     }
     let missing = match fit.options().missing {
-        super::Missing::Listwise => "listwise",
-        super::Missing::Ml => "ml",
-        super::Missing::MlX => "ml.x",
+        Missing::Listwise => "listwise",
+        Missing::Ml => "ml",
+        Missing::MlX => "ml.x",
     };
     if missing != "listwise" || fit.n_used() != fit.n_original() {
         line(&mut out, "Missing data", missing);
@@ -125,8 +142,8 @@ pub(crate) fn render(fit: &SemFit) -> String {
     out.push_str("\nParameter Estimates:\n\n");
     let se_kind = match (fit.information.as_str(), fit.options().estimator) {
         ("Bootstrap", _) => "Bootstrap",
-        (_, super::Estimator::Mlr) => "Sandwich",
-        (_, super::Estimator::Mlm) => "Robust.sem",
+        (_, Estimator::Mlr) => "Sandwich",
+        (_, Estimator::Mlm) => "Robust.sem",
         _ => "Standard",
     };
     line(&mut out, "Standard errors", se_kind);
@@ -239,7 +256,7 @@ fn render_lines(out: &mut String, lines: &[Line]) {
 
 fn sections(fit: &SemFit, out: &mut String) {
     let mut lines = Vec::new();
-    let est = fit.estimates();
+    let est = fit.parameter_estimates();
     // Variables with an incoming path get a dot: their (co)variances are residual.
     let endo: std::collections::HashSet<&str> = est
         .iter()
@@ -335,9 +352,9 @@ fn sections(fit: &SemFit, out: &mut String) {
 }
 
 /// The scaled test and the scaled and robust indices of MLM / MLR, with lavaan's labels.
-fn robust_section(r: &super::RobustFit, out: &mut String) {
+fn robust_section(r: &RobustFit, out: &mut String) {
     let label = match r.estimator {
-        super::Estimator::Mlm => "Satorra-Bentler",
+        Estimator::Mlm => "Satorra-Bentler",
         _ => "Yuan-Bentler correction (Mplus variant)",
     };
     let _ = writeln!(out, "\nRobust Model Test ({label}):\n");

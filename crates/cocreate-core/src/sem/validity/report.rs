@@ -1,69 +1,21 @@
-//! Reliability and validity of the measurement part of a fitted model: composite
-//! reliability (semTools `compRelSEM`), average variance extracted (`AVE`), the
-//! heterotrait–monotrait ratio (`htmt`), factor correlations (lavaan `cor.lv`) and the
-//! Fornell–Larcker table. Formulas and sources: `docs/methods/sem.md`.
-//!
-//! Everything here is closed-form given the fit, so it agrees with semTools to rounding.
-//! Usual thresholds are reported as flags next to the figures; nothing is dropped or
-//! hidden because it misses one.
+//! The report: composite reliability, AVE, factor correlations, the Fornell–Larcker table
+//! and HTMT with their flags, from a fit or from its parts, and its text.
 
 use std::fmt;
 
 use nalgebra::DMatrix;
 
-use super::{Op, SemFit};
-
-/// Why the validity report could not be made.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[non_exhaustive]
-pub enum ValidityError {
-    /// The model has no latent variable measured by observed items.
-    #[error("the model has no latent variables measured by observed items (=~), so there is no composite to assess")]
-    NoLatentVariables,
-    /// A factor has fewer than two observed items.
-    #[error("factor {factor:?} has {items} observed item(s); reliability, AVE and HTMT need at least 2 per factor")]
-    TooFewItems {
-        /// The factor.
-        factor: String,
-        /// How many observed items load on it.
-        items: usize,
-    },
-    /// HTMT compares factors, so it needs at least two.
-    #[error("HTMT needs at least two factors; the model has {factors}")]
-    OneFactor {
-        /// How many factors there are.
-        factors: usize,
-    },
-    /// An item named for HTMT is not in the correlation matrix.
-    #[error(
-        "item {item:?} of factor {factor:?} is not among the variables of the correlation matrix"
-    )]
-    UnknownItem {
-        /// The factor.
-        factor: String,
-        /// The item.
-        item: String,
-    },
-    /// The correlation matrix does not match its names, or holds a non-finite value.
-    #[error("invalid correlation matrix: {0}")]
-    InvalidMatrix(String),
-    /// A threshold is outside its range.
-    #[error("invalid threshold: {0}")]
-    InvalidThreshold(String),
-    /// A factor has a non-positive variance or its items have a zero total variance.
-    #[error("factor {factor:?}: {what}, so its reliability is undefined")]
-    Degenerate {
-        /// The factor.
-        factor: String,
-        /// What is degenerate.
-        what: String,
-    },
-}
+use super::super::op::Op;
+use super::super::options::Missing;
+use super::super::results::SemFit;
+use super::error::ValidityError;
+use super::htmt::{check_matrix, cov_to_cor, htmt_indices, named, NamedMatrix};
 
 /// The thresholds reported as flags (defaults: ω ≥ .70, AVE ≥ .50, HTMT < .85 strict and
 /// < .90 liberal). Build with [`ValidityThresholds::new`], which checks them.
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(try_from = "ThresholdsRepr"))]
 #[non_exhaustive]
 pub struct ValidityThresholds {
     /// Composite reliability at or above which a factor is flagged reliable.
@@ -74,6 +26,26 @@ pub struct ValidityThresholds {
     pub htmt_strict: f64,
     /// HTMT below which a pair is flagged distinct (liberal: .90).
     pub htmt_liberal: f64,
+}
+
+/// The unvalidated fields of [`ValidityThresholds`], read by serde and checked by
+/// [`ValidityThresholds::new`].
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThresholdsRepr {
+    omega: f64,
+    ave: f64,
+    htmt_strict: f64,
+    htmt_liberal: f64,
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<ThresholdsRepr> for ValidityThresholds {
+    type Error = ValidityError;
+    fn try_from(r: ThresholdsRepr) -> Result<Self, ValidityError> {
+        ValidityThresholds::new(r.omega, r.ave, r.htmt_strict, r.htmt_liberal)
+    }
 }
 
 impl Default for ValidityThresholds {
@@ -108,15 +80,14 @@ impl ValidityThresholds {
             ("htmt_liberal", htmt_liberal),
         ] {
             if v.is_nan() || v <= 0.0 || v > 1.0 {
-                return Err(ValidityError::InvalidThreshold(format!(
-                    "{name} = {v} must lie in (0, 1]"
-                )));
+                return Err(ValidityError::InvalidThreshold { name, value: v });
             }
         }
         if htmt_strict > htmt_liberal {
-            return Err(ValidityError::InvalidThreshold(format!(
-                "the strict HTMT bound {htmt_strict} is above the liberal one {htmt_liberal}"
-            )));
+            return Err(ValidityError::HtmtBoundsReversed {
+                strict: htmt_strict,
+                liberal: htmt_liberal,
+            });
         }
         Ok(ValidityThresholds {
             omega,
@@ -127,31 +98,9 @@ impl ValidityThresholds {
     }
 }
 
-/// A square matrix with row and column names, laid out as the references write it.
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct NamedMatrix {
-    /// Row names.
-    pub rownames: Vec<String>,
-    /// Column names.
-    pub colnames: Vec<String>,
-    /// Rows of values (`None` where the value is undefined, e.g. an HTMT with a zero
-    /// within-factor correlation).
-    pub values: Vec<Vec<Option<f64>>>,
-}
-
-impl NamedMatrix {
-    /// The value at (`row`, `col`) by name.
-    pub fn get(&self, row: &str, col: &str) -> Option<f64> {
-        let i = self.rownames.iter().position(|n| n == row)?;
-        let j = self.colnames.iter().position(|n| n == col)?;
-        self.values[i][j]
-    }
-}
-
 /// Reliability and convergent validity of one factor.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct FactorReliability {
     /// The factor.
@@ -178,7 +127,7 @@ pub struct FactorReliability {
 
 /// One row of the Fornell–Larcker table.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct FornellLarcker {
     /// The factor.
@@ -196,7 +145,7 @@ pub struct FornellLarcker {
 
 /// A pair of factors whose HTMT reaches a threshold.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct HtmtFlag {
     /// First factor.
@@ -215,7 +164,7 @@ pub struct HtmtFlag {
 
 /// The reliability and validity report of a fitted model ([`measurement_validity`]).
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct MeasurementValidity {
     /// Per factor, in the order of [`SemFit::latent`] (first-order factors only).
@@ -273,7 +222,7 @@ pub fn measurement_validity_with(
     thresholds: ValidityThresholds,
 ) -> Result<MeasurementValidity, ValidityError> {
     let loadings: Vec<Loading> = fit
-        .estimates()
+        .parameter_estimates()
         .iter()
         .filter(|e| e.op == Op::MeasuredBy)
         .map(|e| Loading {
@@ -291,7 +240,7 @@ pub fn measurement_validity_with(
         implied_cov: fit.implied_cov(),
     };
     let mut v = validity_from_parts(&parts, thresholds)?;
-    if fit.options().missing != super::Missing::Listwise && v.htmt.is_some() {
+    if fit.options().missing != Missing::Listwise && v.htmt.is_some() {
         v.notes.push(
             "HTMT uses the EM (FIML) correlation matrix of the items, not listwise deletion as semTools::htmt does by default"
                 .into(),
@@ -302,6 +251,7 @@ pub fn measurement_validity_with(
 
 /// One loading `factor =~ item`.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Loading {
     /// The factor.
     pub factor: String,
@@ -343,18 +293,7 @@ pub fn validity_from_parts(
         ("the implied covariance", parts.implied_cov, p),
         ("the latent covariance", parts.latent_cov, m),
     ] {
-        if mat.nrows() != k || mat.ncols() != k {
-            return Err(ValidityError::InvalidMatrix(format!(
-                "{what} matrix is {} × {} but there are {k} variables",
-                mat.nrows(),
-                mat.ncols()
-            )));
-        }
-        if mat.iter().any(|v| !v.is_finite()) {
-            return Err(ValidityError::InvalidMatrix(format!(
-                "{what} matrix holds a value that is not finite"
-            )));
-        }
+        check_matrix(what, mat, k)?;
     }
     let mut notes = Vec::new();
     // Loadings per factor on observed items, in the order given.
@@ -402,9 +341,9 @@ pub fn validity_from_parts(
         let name = &latent[*fi];
         let var = psi[(*fi, *fi)];
         if var.is_nan() || var <= 0.0 {
-            return Err(ValidityError::Degenerate {
+            return Err(ValidityError::FactorVariance {
                 factor: name.clone(),
-                what: format!("its variance is {var}"),
+                variance: var,
             });
         }
         let sum_l: f64 = items.iter().map(|i| i.1).sum();
@@ -417,9 +356,8 @@ pub fn validity_from_parts(
             .iter()
             .any(|v| v.is_nan() || *v <= 0.0)
         {
-            return Err(ValidityError::Degenerate {
+            return Err(ValidityError::ZeroItemVariance {
                 factor: name.clone(),
-                what: "its items have a total variance of zero".into(),
             });
         }
         let k = items.len() as f64;
@@ -510,140 +448,6 @@ pub fn validity_from_parts(
         thresholds,
         notes,
     })
-}
-
-/// HTMT and HTMT2 from a correlation matrix (|r| is used) and the items of each factor
-/// (semTools `htmt(absolute = TRUE)`; HTMT2 is its `htmt2 = TRUE`).
-///
-/// ```
-/// use nalgebra::DMatrix;
-/// use cocreate_core::sem::htmt;
-/// let r = DMatrix::from_row_slice(4, 4, &[
-///     1.0, 0.6, 0.3, 0.2,
-///     0.6, 1.0, 0.2, 0.3,
-///     0.3, 0.2, 1.0, 0.5,
-///     0.2, 0.3, 0.5, 1.0]);
-/// let names = ["a1", "a2", "b1", "b2"].map(String::from).to_vec();
-/// let factors = vec![
-///     ("A".to_string(), vec!["a1".to_string(), "a2".to_string()]),
-///     ("B".to_string(), vec!["b1".to_string(), "b2".to_string()]),
-/// ];
-/// let (classic, _geometric) = htmt(&r, &names, &factors)?;
-/// let want = 0.25 / (0.6f64 * 0.5).sqrt();
-/// assert!((classic.get("A", "B").unwrap() - want).abs() < 1e-12);
-/// # Ok::<(), cocreate_core::sem::ValidityError>(())
-/// ```
-pub fn htmt(
-    cor: &DMatrix<f64>,
-    variables: &[String],
-    factors: &[(String, Vec<String>)],
-) -> Result<(NamedMatrix, NamedMatrix), ValidityError> {
-    let p = variables.len();
-    if cor.nrows() != p || cor.ncols() != p {
-        return Err(ValidityError::InvalidMatrix(format!(
-            "it is {} × {} but {} variable names were given",
-            cor.nrows(),
-            cor.ncols(),
-            p
-        )));
-    }
-    if let Some(bad) = cor.iter().position(|v| !v.is_finite()) {
-        return Err(ValidityError::InvalidMatrix(format!(
-            "the value at row {}, column {} is not finite",
-            bad % p + 1,
-            bad / p + 1
-        )));
-    }
-    if factors.len() < 2 {
-        return Err(ValidityError::OneFactor {
-            factors: factors.len(),
-        });
-    }
-    let mut groups = Vec::with_capacity(factors.len());
-    for (f, items) in factors {
-        if items.len() < 2 {
-            return Err(ValidityError::TooFewItems {
-                factor: f.clone(),
-                items: items.len(),
-            });
-        }
-        let mut idx = Vec::with_capacity(items.len());
-        for it in items {
-            match variables.iter().position(|v| v == it) {
-                Some(j) => idx.push(j),
-                None => {
-                    return Err(ValidityError::UnknownItem {
-                        factor: f.clone(),
-                        item: it.clone(),
-                    })
-                }
-            }
-        }
-        groups.push(idx);
-    }
-    let names: Vec<String> = factors.iter().map(|f| f.0.clone()).collect();
-    Ok(htmt_indices(cor, &names, &groups))
-}
-
-fn named(names: &[String], f: impl Fn(usize, usize) -> Option<f64>) -> NamedMatrix {
-    let k = names.len();
-    NamedMatrix {
-        rownames: names.to_vec(),
-        colnames: names.to_vec(),
-        values: (0..k).map(|a| (0..k).map(|b| f(a, b)).collect()).collect(),
-    }
-}
-
-fn cov_to_cor(s: &DMatrix<f64>) -> DMatrix<f64> {
-    let d: Vec<f64> = (0..s.nrows()).map(|i| s[(i, i)].sqrt()).collect();
-    DMatrix::from_fn(s.nrows(), s.ncols(), |i, j| s[(i, j)] / (d[i] * d[j]))
-}
-
-/// Arithmetic and geometric means of |r| within and between item groups.
-fn htmt_indices(
-    cor: &DMatrix<f64>,
-    names: &[String],
-    groups: &[Vec<usize>],
-) -> (NamedMatrix, NamedMatrix) {
-    let k = groups.len();
-    // (arithmetic mean, geometric mean) of |r| over a block, off-diagonal when a == b.
-    let block = |a: usize, b: usize| -> (f64, f64) {
-        let (mut sum, mut logs, mut n) = (0.0, 0.0, 0usize);
-        for (x, &i) in groups[a].iter().enumerate() {
-            for (y, &j) in groups[b].iter().enumerate() {
-                if a == b && x == y {
-                    continue;
-                }
-                let r = cor[(i, j)].abs();
-                sum += r;
-                logs += r.ln();
-                n += 1;
-            }
-        }
-        (sum / n as f64, (logs / n as f64).exp())
-    };
-    let means: Vec<Vec<(f64, f64)>> = (0..k)
-        .map(|a| (0..k).map(|b| block(a, b)).collect())
-        .collect();
-    let ratio = |num: f64, da: f64, db: f64| -> Option<f64> {
-        let v = num / (da * db).sqrt();
-        v.is_finite().then_some(v)
-    };
-    let classic = named(names, |a, b| {
-        if a == b {
-            Some(1.0)
-        } else {
-            ratio(means[a][b].0, means[a][a].0, means[b][b].0)
-        }
-    });
-    let geometric = named(names, |a, b| {
-        if a == b {
-            Some(1.0)
-        } else {
-            ratio(means[a][b].1, means[a][a].1, means[b][b].1)
-        }
-    });
-    (classic, geometric)
 }
 
 fn htmt_flags(
