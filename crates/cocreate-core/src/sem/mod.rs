@@ -133,6 +133,7 @@ mod standardize;
 mod start;
 mod summary;
 mod validity;
+mod wlsmv;
 
 /// Most relations a model may have after its `+` lists are expanded.
 pub const MAX_MODEL_TERMS: usize = 5_000;

@@ -240,9 +240,10 @@ pub struct Convergence {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct RobustFit {
-    /// Which robust estimator (`MLM` or `MLR`).
+    /// Which robust estimator (`MLM`, `MLR` or `WLSMV`).
     pub estimator: Estimator,
-    /// lavaan's name of the scaled test (`satorra.bentler` or `yuan.bentler.mplus`).
+    /// lavaan's name of the scaled test (`satorra.bentler`, `yuan.bentler.mplus` or
+    /// `scaled.shifted`).
     pub test: String,
     /// Scaled chi-square `chisq / chisq_scaling_factor`.
     pub chisq_scaled: f64,
@@ -289,6 +290,13 @@ pub struct RobustFit {
     pub rmsea_ci_upper_robust: f64,
     /// Robust close-fit p-value.
     pub rmsea_pvalue_robust: Option<f64>,
+    /// WLSMV's scaled-shifted test: the shift `b = df − a tr(UΓ)` added to `a χ²`, with
+    /// `a = 1 / chisq_scaling_factor` (`None` for MLM and MLR).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub shift_parameter: Option<f64>,
+    /// WLSMV: `tr((UΓ)²)`, which sets `a = √(df / tr((UΓ)²))` (`None` for MLM and MLR).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub trace_ugamma2: Option<f64>,
 }
 
 /// Bootstrap draws and the intervals computed from them.

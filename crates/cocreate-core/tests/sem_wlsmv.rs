@@ -1,0 +1,204 @@
+//! WLSMV (ordered indicators) against lavaan 0.6-14: the 8-factor co-creation CFA with all
+//! 36 items ordered (`tests/data/ext/ordinal_cocreation_cfa_wlsmv.json`).
+
+mod common;
+
+use cocreate_core::ordinal::Ordered;
+use cocreate_core::sem::{Estimator, Model, Op, SemOptions};
+use common::{keyed_survey, reference};
+use serde_json::Value;
+
+fn f(v: &Value) -> Option<f64> {
+    v.as_f64()
+}
+
+fn op_of(s: &str) -> Op {
+    Op::from_str_op(s).unwrap()
+}
+
+fn cfa() -> (Model, SemOptions) {
+    let r = reference("ext/ordinal_cocreation_cfa_wlsmv");
+    let model = Model::parse(r["syntax"].as_str().unwrap()).unwrap();
+    let options = SemOptions::builder().ordered(Ordered::All).build().unwrap();
+    (model, options)
+}
+
+#[test]
+fn cocreation_cfa_matches_lavaan_wlsmv() {
+    let r = reference("ext/ordinal_cocreation_cfa_wlsmv");
+    let (model, options) = cfa();
+    assert_eq!(options.estimator(), Estimator::Wlsmv);
+    let fit = model.fit(&keyed_survey(), &options).unwrap();
+    let pe = r["parameter_estimates"].as_array().unwrap();
+    assert_eq!(fit.parameter_estimates().len(), pe.len());
+    let (mut d_est, mut d_se, mut d_std) = (0.0f64, 0.0f64, 0.0f64);
+    let mut worst = String::new();
+    for row in pe {
+        let (lhs, op, rhs) = (
+            row["lhs"].as_str().unwrap(),
+            op_of(row["op"].as_str().unwrap()),
+            row["rhs"].as_str().unwrap(),
+        );
+        let ours = fit
+            .get(lhs, op, rhs)
+            .unwrap_or_else(|| panic!("no row {lhs} {op} {rhs}"));
+        let de = (ours.est - f(&row["est"]).unwrap()).abs();
+        if de > d_est {
+            d_est = de;
+            worst = format!("{lhs} {op} {rhs}");
+        }
+        if let (Some(a), Some(b)) = (ours.se, f(&row["se"])) {
+            if b > 0.0 && std::env::var("SE_RATIO").is_ok() {
+                eprintln!("{lhs} {op} {rhs}: {}", a / b);
+            }
+            d_se = d_se.max((a - b).abs());
+        }
+        d_std = d_std.max((ours.std_all - f(&row["std.all"]).unwrap()).abs());
+    }
+    let fm = fit.fit_measures();
+    let rf = fit.robust().unwrap();
+    let fr = &r["fit_all"];
+    let ts = &r["test"]["scaled.shifted"];
+    let checks = [
+        ("chisq", fm.chisq, f(&fr["chisq"])),
+        ("df", fm.df, f(&fr["df"])),
+        ("pvalue", fm.pvalue.unwrap(), f(&fr["pvalue"])),
+        ("chisq.scaled", rf.chisq_scaled, f(&fr["chisq.scaled"])),
+        (
+            "pvalue.scaled",
+            rf.pvalue_scaled.unwrap(),
+            f(&fr["pvalue.scaled"]),
+        ),
+        (
+            "chisq.scaling.factor",
+            rf.chisq_scaling_factor,
+            f(&fr["chisq.scaling.factor"]),
+        ),
+        (
+            "shift.parameter",
+            rf.shift_parameter.unwrap(),
+            f(&ts["shift.parameter"]),
+        ),
+        ("trace.UGamma", rf.trace_ugamma, f(&ts["trace.UGamma"])),
+        (
+            "trace.UGamma2",
+            rf.trace_ugamma2.unwrap(),
+            f(&ts["trace.UGamma2"]),
+        ),
+        ("fmin", fm.fmin, f(&fr["fmin"])),
+        (
+            "baseline.chisq",
+            fm.baseline_chisq,
+            f(&fr["baseline.chisq"]),
+        ),
+        ("baseline.df", fm.baseline_df, f(&fr["baseline.df"])),
+        (
+            "baseline.chisq.scaled",
+            rf.baseline_chisq_scaled,
+            f(&fr["baseline.chisq.scaled"]),
+        ),
+        (
+            "baseline.chisq.scaling.factor",
+            rf.baseline_chisq_scaling_factor,
+            f(&fr["baseline.chisq.scaling.factor"]),
+        ),
+        ("cfi", fm.cfi, f(&fr["cfi"])),
+        ("tli", fm.tli, f(&fr["tli"])),
+        ("nfi", fm.nfi, f(&fr["nfi"])),
+        ("rfi", fm.rfi, f(&fr["rfi"])),
+        ("ifi", fm.ifi, f(&fr["ifi"])),
+        ("rni", fm.rni, f(&fr["rni"])),
+        ("pnfi", fm.pnfi, f(&fr["pnfi"])),
+        ("cfi.scaled", rf.cfi_scaled, f(&fr["cfi.scaled"])),
+        ("tli.scaled", rf.tli_scaled, f(&fr["tli.scaled"])),
+        ("cfi.robust", rf.cfi_robust, f(&fr["cfi.robust"])),
+        ("tli.robust", rf.tli_robust, f(&fr["tli.robust"])),
+        ("rmsea", fm.rmsea, f(&fr["rmsea"])),
+        ("rmsea.scaled", rf.rmsea_scaled, f(&fr["rmsea.scaled"])),
+        (
+            "rmsea.ci.lower.scaled",
+            rf.rmsea_ci_lower_scaled,
+            f(&fr["rmsea.ci.lower.scaled"]),
+        ),
+        (
+            "rmsea.ci.upper.scaled",
+            rf.rmsea_ci_upper_scaled,
+            f(&fr["rmsea.ci.upper.scaled"]),
+        ),
+        (
+            "rmsea.pvalue.scaled",
+            rf.rmsea_pvalue_scaled.unwrap(),
+            f(&fr["rmsea.pvalue.scaled"]),
+        ),
+        ("rmsea.robust", rf.rmsea_robust, f(&fr["rmsea.robust"])),
+        (
+            "rmsea.ci.lower.robust",
+            rf.rmsea_ci_lower_robust,
+            f(&fr["rmsea.ci.lower.robust"]),
+        ),
+        (
+            "rmsea.ci.upper.robust",
+            rf.rmsea_ci_upper_robust,
+            f(&fr["rmsea.ci.upper.robust"]),
+        ),
+        (
+            "rmsea.pvalue.robust",
+            rf.rmsea_pvalue_robust.unwrap(),
+            f(&fr["rmsea.pvalue.robust"]),
+        ),
+        ("srmr", fm.srmr, f(&fr["srmr"])),
+        ("rmr", fm.rmr, f(&fr["rmr"])),
+        ("crmr", fm.crmr, f(&fr["crmr"])),
+        ("gfi", fm.gfi, f(&fr["gfi"])),
+        ("agfi", fm.agfi, f(&fr["agfi"])),
+        ("pgfi", fm.pgfi, f(&fr["pgfi"])),
+        ("mfi", fm.mfi, f(&fr["mfi"])),
+        ("cn_05", fm.cn_05.unwrap(), f(&fr["cn_05"])),
+        ("cn_01", fm.cn_01.unwrap(), f(&fr["cn_01"])),
+    ];
+    let mut worst_fit = (0.0f64, "");
+    for (name, ours, theirs) in checks {
+        let theirs = theirs.unwrap_or_else(|| panic!("{name} missing in the reference"));
+        let d = if theirs.abs() > 1e-8 {
+            ((ours - theirs) / theirs).abs()
+        } else {
+            (ours - theirs).abs()
+        };
+        if d > worst_fit.0 {
+            worst_fit = (d, name);
+        }
+        assert!(d < 1e-4, "{name}: {ours} vs {theirs}");
+    }
+    assert_eq!(fm.npar, 208);
+    // Standardised solution (est.std with delta-method SEs) and R² of the latent responses.
+    let (mut d_ss, mut d_sse) = (0.0f64, 0.0f64);
+    for row in r["standardized_solution"].as_array().unwrap() {
+        let (lhs, op, rhs) = (
+            row["lhs"].as_str().unwrap(),
+            op_of(row["op"].as_str().unwrap()),
+            row["rhs"].as_str().unwrap(),
+        );
+        let ours = fit
+            .standardized_solution()
+            .iter()
+            .find(|s| s.lhs == lhs && s.op == op && s.rhs == rhs)
+            .unwrap_or_else(|| panic!("no standardized row {lhs} {op} {rhs}"));
+        d_ss = d_ss.max((ours.est_std - f(&row["est.std"]).unwrap()).abs());
+        if let (Some(a), Some(b)) = (ours.se, f(&row["se"])) {
+            d_sse = d_sse.max((a - b).abs());
+        }
+    }
+    let mut d_r2 = 0.0f64;
+    for (name, v) in fit.r_squared() {
+        if let Some(theirs) = f(&r["r2"][name]) {
+            d_r2 = d_r2.max((v - theirs).abs());
+        }
+    }
+    eprintln!(
+        "WLSMV 8-factor CFA: estimates {d_est:.1e} ({worst}), SEs {d_se:.1e}, std.all {d_std:.1e}; standardized solution {d_ss:.1e}, its SEs {d_sse:.1e}; R² {d_r2:.1e}; fit measures {:.1e} relative ({})",
+        worst_fit.0, worst_fit.1
+    );
+    assert!(d_est < 1e-4, "estimates differ by {d_est:e} at {worst}");
+    assert!(d_se < 1e-4, "standard errors differ by {d_se:e}");
+    assert!(d_std < 1e-4 && d_ss < 1e-4 && d_sse < 1e-4 && d_r2 < 1e-4);
+}
