@@ -117,6 +117,41 @@ const NEAR_ONE: f64 = 0.99;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn lav_cor(table: &Table, options: &LavCorOptions) -> Result<PolychoricMatrix, OrdinalError> {
+    let ts = two_step(table, options)?;
+    let nacov = if options.nacov() {
+        let f = ts.factor()?;
+        Some(Nacov {
+            labels: f.labels(),
+            n: ts.pc.n_used,
+            // Symmetric: the column-major storage is the row-major matrix.
+            values: f.gamma().data.into(),
+        })
+    } else {
+        None
+    };
+    let mut pc = ts.pc;
+    pc.nacov = nacov;
+    Ok(pc)
+}
+
+/// The two steps without Γ, with what Γ (or its parts) is computed from.
+pub(crate) struct TwoStep {
+    /// Thresholds and correlations (`nacov` empty).
+    pub pc: PolychoricMatrix,
+    prep: prepare::Prepared,
+    notes: Vec<PairNote>,
+}
+
+impl TwoStep {
+    /// The casewise factor of Γ (refused at a correlation of ±1 or over
+    /// [`MAX_NACOV_DIM`]).
+    pub(crate) fn factor(&self) -> Result<nacov::Factor<'_>, OrdinalError> {
+        nacov::Factor::new(&self.prep, &self.pc.correlations, &self.notes)
+    }
+}
+
+/// Thresholds and correlations, keeping the data for Γ.
+pub(crate) fn two_step(table: &Table, options: &LavCorOptions) -> Result<TwoStep, OrdinalError> {
     let prep = prepare::prepare(table, options)?;
     let p = prep.columns.len();
     if options.nacov() {
@@ -180,11 +215,6 @@ pub fn lav_cor(table: &Table, options: &LavCorOptions) -> Result<PolychoricMatri
         cor[j * p + i] = rho;
         notes.push(note);
     }
-    let nacov = if options.nacov() {
-        Some(nacov::nacov(&prep, &cor, &notes)?)
-    } else {
-        None
-    };
     let mut thresholds = Vec::new();
     let mut variables = Vec::with_capacity(p);
     for (name, column) in prep.names.iter().zip(&prep.columns) {
@@ -218,7 +248,7 @@ pub fn lav_cor(table: &Table, options: &LavCorOptions) -> Result<PolychoricMatri
             kind,
         });
     }
-    Ok(PolychoricMatrix {
+    let pc = PolychoricMatrix {
         variables,
         n_original: prep.n_original,
         n_used: prep.n_used,
@@ -226,8 +256,9 @@ pub fn lav_cor(table: &Table, options: &LavCorOptions) -> Result<PolychoricMatri
         correlations: cor,
         empty_cell_pairs,
         warnings,
-        nacov,
-    })
+        nacov: None,
+    };
+    Ok(TwoStep { pc, prep, notes })
 }
 
 /// The correlation of variables `j` (first) and `i`, how it came about, and whether

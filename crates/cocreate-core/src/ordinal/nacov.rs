@@ -13,8 +13,8 @@
 //!
 //! where H takes correlations involving numeric variables to covariances (and is the
 //! identity when every variable is ordered) and the first-step entry of a numeric
-//! variable is minus its mean (lavaan's sign). Γ is accumulated from blocks of rows, so
-//! that memory is `m × m` plus one block, never `N × m`.
+//! variable is minus its mean (lavaan's sign). Γ is accumulated from blocks of rows
+//! (of at most 2^21 entries), so that memory is `m × m` plus one block, never `N × m`.
 
 use nalgebra::{DMatrix, Matrix2};
 
@@ -22,12 +22,12 @@ use super::bivariate::{cross_table, mix_scores, reg_scores, Cells, PairNote, SQR
 use super::bvnorm::{dnorm, pnorm};
 use super::error::OrdinalError;
 use super::prepare::{Column, Prepared};
-use super::result::Nacov;
 use super::univariate::{NumericFit, OrderedFit};
 use super::MAX_NACOV_DIM;
 
-/// Rows of the data per block of the accumulation.
-const BLOCK: usize = 256;
+/// Elements (rows × m) of one block of the accumulation: 2^21, 16 MiB, so that a
+/// survey of a few hundred rows is one block and one set of matrix products.
+const BLOCK_ELEMENTS: usize = 1 << 21;
 /// Rows of Γ per panel of the lower triangle.
 const PANEL: usize = 128;
 
@@ -163,95 +163,178 @@ enum PairPart {
     },
 }
 
-/// Γ of a two-step fit. `cor` is the p × p correlation matrix, `notes` the note of every
-/// pair in layout order.
-pub(crate) fn nacov(
-    prep: &Prepared,
-    cor: &[f64],
-    notes: &[PairNote],
-) -> Result<Nacov, OrdinalError> {
-    let p = prep.columns.len();
-    let layout = check_dim(&prep.columns)?;
-    let mut pair = 0;
-    for j in 0..p {
-        for i in j + 1..p {
-            if notes[pair] == PairNote::TwoEmptyCells {
-                return Err(OrdinalError::NacovUndefined {
-                    first: prep.names[j].clone(),
-                    second: prep.names[i].clone(),
-                    rho: cor[i * p + j],
-                });
-            }
-            pair += 1;
-        }
-    }
-    let vars: Vec<Var<'_>> = (0..p)
-        .map(|i| variable(&prep.names[i], &prep.columns[i]))
-        .collect::<Result<_, _>>()?;
-    let mut pairs = Vec::with_capacity(p * (p - 1) / 2);
-    for j in 0..p {
-        for i in j + 1..p {
-            let part = pair_part(&vars, i, j, cor[i * p + j]).ok_or_else(|| {
-                OrdinalError::SingularInformation {
-                    what: format!(
-                        "the correlation of {:?} and {:?}",
-                        prep.names[j], prep.names[i]
-                    ),
+/// The casewise vectors h_n = H B⁻¹ s_n of a two-step fit, from which Γ = N Σ h_n h_n'
+/// (or only the parts of it WLSMV needs) is accumulated over blocks of rows.
+pub(crate) struct Factor<'a> {
+    prep: &'a Prepared,
+    layout: WlsLayout,
+    vars: Vec<Var<'a>>,
+    pairs: Vec<PairPart>,
+}
+
+/// The parts of Γ that WLSMV with ordered variables uses (thresholds `t`, then
+/// correlations `c`): Γ_tt, Γ_cc and Γ_tc X for a given X.
+pub(crate) struct GammaParts {
+    pub tt: DMatrix<f64>,
+    pub cc: DMatrix<f64>,
+    pub tc_x: DMatrix<f64>,
+}
+
+impl<'a> Factor<'a> {
+    /// Prepares the per-variable and per-pair coefficients. `cor` is the p × p correlation
+    /// matrix, `notes` the note of every pair in layout order.
+    pub(crate) fn new(
+        prep: &'a Prepared,
+        cor: &[f64],
+        notes: &[PairNote],
+    ) -> Result<Factor<'a>, OrdinalError> {
+        let p = prep.columns.len();
+        let layout = check_dim(&prep.columns)?;
+        let mut pair = 0;
+        for j in 0..p {
+            for i in j + 1..p {
+                if notes[pair] == PairNote::TwoEmptyCells {
+                    return Err(OrdinalError::NacovUndefined {
+                        first: prep.names[j].clone(),
+                        second: prep.names[i].clone(),
+                        rho: cor[i * p + j],
+                    });
                 }
-            })?;
-            pairs.push(part);
+                pair += 1;
+            }
+        }
+        let vars: Vec<Var<'_>> = (0..p)
+            .map(|i| variable(&prep.names[i], &prep.columns[i]))
+            .collect::<Result<_, _>>()?;
+        let mut pairs = Vec::with_capacity(p * (p - 1) / 2);
+        for j in 0..p {
+            for i in j + 1..p {
+                let part = pair_part(&vars, i, j, cor[i * p + j]).ok_or_else(|| {
+                    OrdinalError::SingularInformation {
+                        what: format!(
+                            "the correlation of {:?} and {:?}",
+                            prep.names[j], prep.names[i]
+                        ),
+                    }
+                })?;
+                pairs.push(part);
+            }
+        }
+        Ok(Factor {
+            prep,
+            layout,
+            vars,
+            pairs,
+        })
+    }
+
+    /// The labels of Γ's rows, in lavaan's notation.
+    pub(crate) fn labels(&self) -> Vec<String> {
+        self.layout.labels(&self.prep.names, &self.prep.columns)
+    }
+
+    /// Calls `f` with consecutive blocks (m × rows) of the vectors h_n.
+    fn for_blocks(&self, mut f: impl FnMut(&DMatrix<f64>)) {
+        let n = self.prep.n_used;
+        let m = self.layout.dim;
+        let mut start = 0;
+        while start < n {
+            let len = (BLOCK_ELEMENTS / m).max(64).min(n - start);
+            let mut block = DMatrix::<f64>::zeros(m, len);
+            for b in 0..len {
+                fill_row(
+                    &self.vars,
+                    &self.layout,
+                    &self.pairs,
+                    start + b,
+                    block.column_mut(b).as_mut_slice(),
+                );
+            }
+            f(&block);
+            start += len;
         }
     }
 
-    let n = prep.n_used;
-    let m = layout.dim;
-    // Only the lower triangle of Γ is accumulated (panels of rows, each against the
-    // columns up to its end), then mirrored.
-    let mut gamma = DMatrix::<f64>::zeros(m, m);
-    let mut start = 0;
-    while start < n {
-        let len = BLOCK.min(n - start);
-        let mut block = DMatrix::<f64>::zeros(m, len);
-        for b in 0..len {
-            fill_row(
-                &vars,
-                &layout,
-                &pairs,
-                start + b,
-                block.column_mut(b).as_mut_slice(),
-            );
-        }
-        let bt = block.transpose();
-        let mut r0 = 0;
-        while r0 < m {
-            let rows = PANEL.min(m - r0);
-            let end = r0 + rows;
-            gamma.view_mut((r0, 0), (rows, end)).gemm(
-                1.0,
-                &block.rows(r0, rows),
-                &bt.columns(0, end),
-                1.0,
-            );
-            r0 = end;
-        }
-        start += len;
+    /// The whole Γ (m × m, symmetric).
+    pub(crate) fn gamma(&self) -> DMatrix<f64> {
+        let m = self.layout.dim;
+        let scale = self.prep.n_used as f64;
+        let mut gamma = DMatrix::<f64>::zeros(m, m);
+        self.for_blocks(|block| {
+            let bt = block.transpose();
+            lower_gram(&mut gamma, block, &bt, scale);
+        });
+        mirror(&mut gamma);
+        gamma
     }
-    // Γ = N Σ h h', symmetric: the row-major output from the lower triangle.
-    let scale = n as f64;
-    let mut values = vec![0.0; m * m];
-    for c in 0..m {
-        let column = &gamma.as_slice()[c * m..(c + 1) * m];
-        for r in c..m {
-            let v = column[r] * scale;
-            values[r * m + c] = v;
-            values[c * m + r] = v;
+
+    /// The diagonal of Γ, without forming Γ.
+    pub(crate) fn diagonal(&self) -> Vec<f64> {
+        let m = self.layout.dim;
+        let scale = self.prep.n_used as f64;
+        let mut d = vec![0.0; m];
+        self.for_blocks(|block| {
+            for c in 0..block.ncols() {
+                for (dk, h) in d.iter_mut().zip(block.column(c).iter()) {
+                    *dk += h * h;
+                }
+            }
+        });
+        d.iter_mut().for_each(|v| *v *= scale);
+        d
+    }
+
+    /// Γ_tt, Γ_cc and Γ_tc X, where t are the first `nth` rows (thresholds) and c the
+    /// rest (correlations); X has one row per correlation. Γ_tc itself is never formed.
+    pub(crate) fn parts(&self, nth: usize, x: &DMatrix<f64>) -> GammaParts {
+        let m = self.layout.dim;
+        let pc = m - nth;
+        let scale = self.prep.n_used as f64;
+        let mut tt = DMatrix::<f64>::zeros(nth, nth);
+        let mut cc = DMatrix::<f64>::zeros(pc, pc);
+        let mut tc_x = DMatrix::<f64>::zeros(nth, x.ncols());
+        self.for_blocks(|block| {
+            let bt = block.transpose();
+            let (b_t, b_c) = (block.rows(0, nth), block.rows(nth, pc));
+            let (bt_t, bt_c) = (bt.columns(0, nth), bt.columns(nth, pc));
+            tt.gemm(scale, &b_t, &bt_t, 1.0);
+            lower_gram(&mut cc, &b_c.into_owned(), &bt_c.into_owned(), scale);
+            let y = bt_c * x;
+            tc_x.gemm(scale, &b_t, &y, 1.0);
+        });
+        mirror(&mut cc);
+        GammaParts { tt, cc, tc_x }
+    }
+}
+
+/// `g += scale · b b'` on and below the diagonal, by panels of rows against the columns
+/// up to each panel's end (`bt` = b').
+fn lower_gram(g: &mut DMatrix<f64>, b: &DMatrix<f64>, bt: &DMatrix<f64>, scale: f64) {
+    let m = g.nrows();
+    let mut r0 = 0;
+    while r0 < m {
+        let rows = PANEL.min(m - r0);
+        let end = r0 + rows;
+        g.view_mut((r0, 0), (rows, end))
+            .gemm(scale, &b.rows(r0, rows), &bt.columns(0, end), 1.0);
+        r0 = end;
+    }
+}
+
+/// Copies the lower triangle of a square matrix onto the upper one, tile by tile so that
+/// the strided side stays in cache.
+fn mirror(g: &mut DMatrix<f64>) {
+    const TILE: usize = 32;
+    let m = g.nrows();
+    for c0 in (0..m).step_by(TILE) {
+        for r0 in (c0..m).step_by(TILE) {
+            for c in c0..(c0 + TILE).min(m) {
+                for r in r0.max(c + 1)..(r0 + TILE).min(m) {
+                    g[(c, r)] = g[(r, c)];
+                }
+            }
         }
     }
-    Ok(Nacov {
-        labels: layout.labels(&prep.names, &prep.columns),
-        n,
-        values,
-    })
 }
 
 /// Borrows a variable's data and fit and inverts its first-step information A11 (the

@@ -23,13 +23,21 @@ use super::super::robust::{cfi, rmsea_with, tli};
 pub(crate) struct Inputs<'a> {
     /// Rows used.
     pub n: usize,
-    /// Γ (m × m): thresholds first (`nth` of them), then the correlations.
-    pub gamma: &'a DMatrix<f64>,
+    /// The parts of Γ (thresholds t first, `nth` of them, then the correlations c):
+    /// Γ_tt, Γ_cc and Γ_tc W_cΔ_s.
+    pub gamma_tt: &'a DMatrix<f64>,
+    pub gamma_cc: &'a DMatrix<f64>,
+    pub gamma_tc_wd: &'a DMatrix<f64>,
     pub nth: usize,
     /// DWLS weights 1/Γ_kk (m).
     pub w: &'a [f64],
-    /// Δ (m × q).
-    pub delta: &'a DMatrix<f64>,
+    /// Δ_s = ∂(correlations)/∂(structural parameters) (p* × q_s). The thresholds'
+    /// own block of Δ is the identity (each threshold is a parameter).
+    pub delta_s: &'a DMatrix<f64>,
+    /// The WLSMV index of each threshold parameter (in the order of Γ) and of each
+    /// structural parameter (the columns of Δ_s); q = their total.
+    pub threshold_w: &'a [usize],
+    pub struct_w: &'a [usize],
     /// The residuals s − σ (m; zero for the thresholds).
     pub resid: &'a [f64],
     /// Sample polychoric correlations and the implied correlations (p × p, unit diagonal).
@@ -59,39 +67,68 @@ fn scaled_shifted(x2: f64, df: f64, tr1: f64, tr2: f64) -> (f64, f64, f64) {
 }
 
 pub(crate) fn infer(inp: &Inputs) -> Outcome {
-    let (m, q) = inp.delta.shape();
+    // Δ is block-diagonal: the identity for the thresholds, Δ_s for the correlations; so
+    // are W and A = Δ'WΔ = diag(W_t, A_s). Everything below works on the blocks:
+    // V_tt = Γ_tt/(N−1), V_ts = (Γ W_cΔ_s)_t A_s⁻¹/(N−1), V_ss = A_s⁻¹B_ssA_s⁻¹/(N−1), and the
+    // threshold block of U = W − WΔA⁻¹Δ'W is zero, so the traces involve Γ_cc only.
+    let nth = inp.nth;
+    let (pstar, qs) = inp.delta_s.shape();
+    let m = nth + pstar;
+    let q = inp.threshold_w.len() + qs;
     let nf = inp.n as f64;
-    let gamma = inp.gamma;
+    let gamma_cc = inp.gamma_cc;
     let w = inp.w;
+    let wc = &w[nth..];
     let df = inp.df;
-    // WΔ, A = Δ'WΔ, M = ΓWΔ, B = Δ'WΓWΔ.
-    let mut wd = inp.delta.clone();
-    for (k, &wk) in w.iter().enumerate() {
+    let mut wd = inp.delta_s.clone();
+    for (k, &wk) in wc.iter().enumerate() {
         wd.row_mut(k).scale_mut(wk);
     }
-    let a = inp.delta.transpose() * &wd;
-    let a_inv = spd_inverse(&a);
-    let mm = gamma * &wd;
-    let b = wd.transpose() * &mm;
-    // lavaan weights the discrepancy by (N − 1)/N, so its sandwich divides by N − 1.
-    let vcov = a_inv.as_ref().map(|ai| ai * &b * ai / (nf - 1.0));
-    // tr(UΓ) = tr(WΓ) − tr(A⁻¹B); tr((UΓ)²) = tr(WΓWΓ) − 2 tr(A⁻¹ M'WM) + tr((A⁻¹B)²).
-    let tr_wg: f64 = (0..m).map(|k| w[k] * gamma[(k, k)]).sum();
-    let mut tr_wgwg = 0.0;
-    for c in 0..m {
-        for r in 0..m {
-            let g = gamma[(r, c)];
-            tr_wgwg += w[r] * w[c] * g * g;
+    let a_s = inp.delta_s.transpose() * &wd;
+    let a_inv = spd_inverse(&a_s);
+    // M_c = Γ_cc W_cΔ_s (p* × q_s), B_ss = (W_cΔ_s)' M_c.
+    let mc = gamma_cc * &wd;
+    let b = wd.transpose() * &mc;
+    let vcov = a_inv.as_ref().map(|ai| {
+        let n1 = nf - 1.0;
+        let mut v = DMatrix::zeros(q, q);
+        for (x, &wx) in inp.threshold_w.iter().enumerate() {
+            for (y, &wy) in inp.threshold_w.iter().enumerate() {
+                v[(wx, wy)] = inp.gamma_tt[(x, y)] / n1;
+            }
         }
+        let vts = inp.gamma_tc_wd * ai / n1;
+        let vss = ai * &b * ai / n1;
+        for (x, &wx) in inp.threshold_w.iter().enumerate() {
+            for (y, &wy) in inp.struct_w.iter().enumerate() {
+                v[(wx, wy)] = vts[(x, y)];
+                v[(wy, wx)] = vts[(x, y)];
+            }
+        }
+        for (x, &wx) in inp.struct_w.iter().enumerate() {
+            for (y, &wy) in inp.struct_w.iter().enumerate() {
+                v[(wx, wy)] = vss[(x, y)];
+            }
+        }
+        v
+    });
+    // tr(UΓ) = tr(W_cΓ_cc) − tr(A_s⁻¹B_ss);
+    // tr((UΓ)²) = tr(W_cΓ_ccW_cΓ_cc) − 2 tr(A_s⁻¹ M_c'W_cM_c) + tr((A_s⁻¹B_ss)²).
+    let tr_wg: f64 = (0..pstar).map(|k| wc[k] * gamma_cc[(k, k)]).sum();
+    let mut tr_wgwg = 0.0;
+    for (c, &wcol) in wc.iter().enumerate() {
+        let col = &gamma_cc.as_slice()[c * pstar..(c + 1) * pstar];
+        let s: f64 = col.iter().zip(wc).map(|(g, w)| w * g * g).sum();
+        tr_wgwg += wcol * s;
     }
     let (tr1, tr2) = match &a_inv {
         Some(ai) => {
             let aib = ai * &b;
-            let mut wm = mm.clone();
-            for (k, &wk) in w.iter().enumerate() {
+            let mut wm = mc.clone();
+            for (k, &wk) in wc.iter().enumerate() {
                 wm.row_mut(k).scale_mut(wk);
             }
-            let mwm = mm.transpose() * wm;
+            let mwm = mc.transpose() * wm;
             let t_aib = aib.trace();
             let t_aimwm = (ai * mwm).trace();
             let t_aib2 = (&aib * &aib).trace();
@@ -99,7 +136,6 @@ pub(crate) fn infer(inp: &Inputs) -> Outcome {
         }
         None => (f64::NAN, f64::NAN),
     };
-    let _ = q;
     // lavaan's DWLS discrepancy is ½ (N − 1)/N Σ w e² and its statistic 2 N times that.
     let n1 = nf - 1.0;
     let chisq = n1
@@ -108,8 +144,6 @@ pub(crate) fn infer(inp: &Inputs) -> Outcome {
             .sum::<f64>();
     let (x2s, a_s, b_s) = scaled_shifted(chisq, df, tr1, tr2);
     // Baseline: thresholds free, correlations 0; U₀ keeps the correlation block of W.
-    let nth = inp.nth;
-    let pstar = m - nth;
     let df0 = pstar as f64;
     let x0 = n1
         * inp
@@ -118,15 +152,9 @@ pub(crate) fn infer(inp: &Inputs) -> Outcome {
             .enumerate()
             .map(|(k, &(i, j))| w[nth + k] * inp.r[(i, j)] * inp.r[(i, j)])
             .sum::<f64>();
-    let tr0_1: f64 = (nth..m).map(|k| w[k] * gamma[(k, k)]).sum();
-    let mut tr0_2 = 0.0;
-    for c in nth..m {
-        for r in nth..m {
-            let g = gamma[(r, c)];
-            tr0_2 += w[r] * w[c] * g * g;
-        }
-    }
-    let (x0s, a0, _b0) = scaled_shifted(x0, df0, tr0_1, tr0_2);
+    // Its U₀ is W_c (no structural parameters): the traces are tr(W_cΓ_cc) and
+    // tr(W_cΓ_ccW_cΓ_cc).
+    let (x0s, a0, _b0) = scaled_shifted(x0, df0, tr_wg, tr_wgwg);
     // The standard indices (residual-based ones on the correlations). lavaan counts
     // N − 1 observations for least-squares estimators (RMSEA, MFI, Hoelter's N).
     let p = inp.r.nrows();
@@ -229,26 +257,48 @@ fn catml(inp: &Inputs, a_inv: Option<&DMatrix<f64>>) -> Option<(f64, f64, f64, f
     let f_ml = ch_s.logdet() + (&s_inv * r).trace() - ch_r.logdet() - p as f64;
     let xx3 = nf * f_ml;
     let nth = inp.nth;
-    let pstar = inp.pairs.len();
     let df = inp.df;
-    // V over the correlations: Σ⁻¹_ik Σ⁻¹_jl + Σ⁻¹_il Σ⁻¹_jk.
-    let v = DMatrix::from_fn(pstar, pstar, |x, y| {
-        let (i, j) = inp.pairs[x];
-        let (k, l) = inp.pairs[y];
-        s_inv[(i, k)] * s_inv[(j, l)] + s_inv[(i, l)] * s_inv[(j, k)]
-    });
-    // U = I − Δ_c A⁻¹ Δ_c' W_c.
-    let delta_c = inp.delta.rows(nth, pstar).into_owned();
-    let mut wdc = delta_c.clone();
+    // V over the correlations is V_(ij),(kl) = S_ik S_jl + S_il S_jk with S = Σ⁻¹, so
+    // V x is the off-diagonal of S X S for the symmetric X with x off its (zero) diagonal.
+    let v_times = |x: &[f64]| -> Vec<f64> {
+        let mut xm = DMatrix::zeros(p, p);
+        for (k, &(i, j)) in inp.pairs.iter().enumerate() {
+            xm[(i, j)] = x[k];
+            xm[(j, i)] = x[k];
+        }
+        let sxs = &s_inv * xm * &s_inv;
+        inp.pairs.iter().map(|&(i, j)| sxs[(i, j)]).collect()
+    };
+    // U = I − L R' with L = Δ_s and R = W_c Δ_s A_s⁻¹ (rank q_s), so that
+    // tr(U'VUΓ) = tr(VΓ) − 2 tr(L'V ΓR) + tr(L'VL R'ΓR) without any p* × p* product.
+    let l = inp.delta_s;
+    let (pstar, qs) = l.shape();
+    let mut wl = l.clone();
     for k in 0..pstar {
-        wdc.row_mut(k).scale_mut(inp.w[nth + k]);
+        wl.row_mut(k).scale_mut(inp.w[nth + k]);
     }
-    let mut u = -(&delta_c * a_inv * wdc.transpose());
-    for k in 0..pstar {
-        u[(k, k)] += 1.0;
+    let rr = &wl * a_inv;
+    let gamma_c = inp.gamma_cc;
+    // tr(VΓ) = Σ_pq V_pq Γ_pq.
+    let mut tr_vg = 0.0;
+    for (y, &(k, l2)) in inp.pairs.iter().enumerate() {
+        let sk = s_inv.column(k);
+        let sl = s_inv.column(l2);
+        let col = gamma_c.column(y);
+        for (x, &(i, j)) in inp.pairs.iter().enumerate() {
+            tr_vg += (sk[i] * sl[j] + sl[i] * sk[j]) * col[x];
+        }
     }
-    let gamma_c = inp.gamma.view((nth, nth), (pstar, pstar));
-    let ks = (u.transpose() * v * &u * gamma_c).trace();
+    let mut vl = DMatrix::zeros(pstar, qs);
+    for a in 0..qs {
+        let col: Vec<f64> = l.column(a).iter().copied().collect();
+        vl.set_column(a, &nalgebra::DVector::from_vec(v_times(&col)));
+    }
+    let gr = gamma_c * &rr;
+    let tr_lvgr = (vl.transpose() * &gr).trace();
+    let lvl = l.transpose() * &vl;
+    let rgr = rr.transpose() * &gr;
+    let ks = tr_vg - 2.0 * tr_lvgr + (lvl * rgr).trace();
     let c_hat3 = ks / df;
     let xx3_null = -nf * ch_r.logdet();
     let c_hat3_null = gamma_c.trace() / pstar as f64;

@@ -36,7 +36,7 @@ use super::ram::{ExoMoments, Slot};
 use super::results::{ParameterEstimate, SemFit, StandardizedEstimate};
 use super::start::start_values;
 use crate::data::{name_list, Table};
-use crate::ordinal::{lav_cor, LavCorOptions, Ordered};
+use crate::ordinal::{two_step, LavCorOptions, Ordered};
 
 use dwls::Dwls;
 use inference::{infer, Inputs};
@@ -86,10 +86,10 @@ pub(crate) fn fit(model: &Model, data: &Table, options: &SemOptions) -> Result<S
     let lc = LavCorOptions::builder()
         .variables(observed.iter().cloned())
         .ordered(Ordered::All)
-        .nacov(true)
         .build()?;
-    let pc = lav_cor(data, &lc)?;
-    let nacov = pc.nacov.as_ref().ok_or(SemError::SingularStructure)?;
+    let two = two_step(data, &lc)?;
+    let factor = two.factor()?;
+    let pc = &two.pc;
     let n = pc.n_used;
     let counts: Vec<usize> = observed
         .iter()
@@ -112,9 +112,9 @@ pub(crate) fn fit(model: &Model, data: &Table, options: &SemOptions) -> Result<S
         .collect();
     let r = DMatrix::from_row_slice(p, p, &pc.correlations);
     let r_pairs: Vec<f64> = pairs.iter().map(|&(i, j)| r[(i, j)]).collect();
-    let m = nacov.dim();
-    let gamma = DMatrix::from_row_slice(m, m, &nacov.values);
-    let w_all = nacov.dwls_weights();
+    // The DWLS weights 1/Γ_kk, from Γ's diagonal alone.
+    let w_all: Vec<f64> = factor.diagonal().iter().map(|d| 1.0 / d).collect();
+    let m = w_all.len();
     if w_all.iter().any(|v| !v.is_finite() || *v <= 0.0) {
         return Err(SemError::SingularStructure);
     }
@@ -136,16 +136,7 @@ pub(crate) fn fit(model: &Model, data: &Table, options: &SemOptions) -> Result<S
     let st = problem
         .structure(&ts, true)
         .ok_or(SemError::SingularStructure)?;
-    // The full Δ (thresholds, correlations) × (WLSMV parameters) and the residuals.
-    let mut delta = DMatrix::zeros(m, q_w);
-    for (t, &w) in ot.threshold_w.iter().enumerate() {
-        delta[(t, w)] = 1.0;
-    }
-    for (a, &w) in struct_w.iter().enumerate() {
-        for k in 0..pairs.len() {
-            delta[(nth + k, w)] = st.delta[(k, a)];
-        }
-    }
+    // The residuals (zero for the thresholds).
     let mut resid = vec![0.0; m];
     for (k, e) in problem.residuals(&st.sigma).into_iter().enumerate() {
         resid[nth + k] = e;
@@ -167,12 +158,22 @@ pub(crate) fn fit(model: &Model, data: &Table, options: &SemOptions) -> Result<S
         obs[t] = th.value;
     }
     obs[nth..].copy_from_slice(&r_pairs);
+    // The parts of Γ the inference needs (Γ_tc only through W_cΔ_s).
+    let mut wd = st.delta.clone();
+    for (k, &wk) in w_all[nth..].iter().enumerate() {
+        wd.row_mut(k).scale_mut(wk);
+    }
+    let parts = factor.parts(nth, &wd);
     let out = infer(&Inputs {
         n,
-        gamma: &gamma,
+        gamma_tt: &parts.tt,
+        gamma_cc: &parts.cc,
+        gamma_tc_wd: &parts.tc_x,
         nth,
         w: &w_all,
-        delta: &delta,
+        delta_s: &st.delta,
+        threshold_w: &ot.threshold_w,
+        struct_w: &struct_w,
         resid: &resid,
         r: &r,
         sigma: &sigma_unit,
