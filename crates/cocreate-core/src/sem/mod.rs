@@ -132,6 +132,7 @@ mod robust;
 mod standardize;
 mod start;
 mod summary;
+mod svg;
 mod validity;
 mod wlsmv;
 
@@ -179,6 +180,7 @@ pub use results::{
     BootInterval, BootstrapResult, Convergence, FitMeasures, ParameterEstimate, RobustFit, SemFit,
     StandardizedEstimate,
 };
+pub use svg::{ArrowKind, PathDiagram, MAX_ROUTING_POINTS};
 pub use validity::{
     htmt, measurement_validity, measurement_validity_with, validity_from_parts, FactorReliability,
     FornellLarcker, HtmtFlag, Loading, MeasurementParts, MeasurementValidity, NamedMatrix,
