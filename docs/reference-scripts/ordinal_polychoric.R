@@ -16,6 +16,8 @@
 #   reliability.json       psych alpha and omega on lavaan's polychoric matrix per construct,
 #                          and psych's own polychoric route for comparison
 #   pbivnorm.json          pbivnorm::pbivnorm on a grid (the bivariate normal CDF lavaan uses)
+#   wlsmv_sem.json         WLSMV of a structural model with ordered indicators: latent
+#                          regressions, a residual covariance and a defined indirect effect
 # Gamma is lavInspect(fit, "gamma") of lavCor(..., output = "fit", estimator = "DWLS",
 # se = "robust.sem"): lavaan's NACOV, which does not depend on the model. Every lavaan
 # call reads the CSV files back from disk. Numbers at full double precision. lavaan's
@@ -193,4 +195,29 @@ grid <- expand.grid(x = c(-3.2, -1.2, 0, 0.4, 2.5), y = c(-2.2, -0.5, 0.3, 1.7),
 grid$p <- pbivnorm::pbivnorm(grid$x, grid$y, grid$rho)
 write_json(list(name = "pbivnorm", producer = producer,
                 call = "pbivnorm::pbivnorm(x, y, rho) on a grid", points = grid), "pbivnorm.json")
+# ---- 6. WLSMV with latent regressions and a defined effect -----------------------------
+sem_syntax <- paste(
+  "O =~ O1 + O2 + O3 + O4 + O5",
+  "II =~ II1 + II2 + II3 + II4 + II5 + II6",
+  "WTC =~ WTC1 + WTC2 + WTC3",
+  "II ~ a*O",
+  "WTC ~ c*O + b*II",
+  "II1 ~~ II2",
+  "ind := a*b",
+  "total := c + a*b", sep = "\n")
+sem_items <- keyed[, c(paste0("O", 1:5), paste0("II", 1:6), paste0("WTC", 1:3))]
+fit_sem <- sem(sem_syntax, data = sem_items, ordered = names(sem_items), estimator = "WLSMV")
+pe <- parameterEstimates(fit_sem, standardized = TRUE, remove.nonfree = FALSE, remove.eq = FALSE,
+                         remove.def = FALSE)
+fm <- fitMeasures(fit_sem, c("npar", "chisq", "df", "chisq.scaled", "chisq.scaling.factor",
+                             "cfi.scaled", "tli.scaled", "rmsea.scaled", "cfi.robust", "rmsea.robust",
+                             "srmr"))
+write_json(list(
+  name = "wlsmv_sem", producer = producer,
+  call = "sem(syntax, data = keyed_items[, O, II, WTC items], ordered = <all 14>, estimator = 'WLSMV')",
+  syntax = sem_syntax,
+  parameter_estimates = pe[, c("lhs", "op", "rhs", "label", "est", "se", "std.all")],
+  fit = as.list(fm),
+  r2 = as.list(lavInspect(fit_sem, "r2"))
+), "wlsmv_sem.json")
 cat("done\n")

@@ -202,3 +202,225 @@ fn cocreation_cfa_matches_lavaan_wlsmv() {
     assert!(d_se < 1e-4, "standard errors differ by {d_se:e}");
     assert!(d_std < 1e-4 && d_ss < 1e-4 && d_sse < 1e-4 && d_r2 < 1e-4);
 }
+
+fn small() -> (Model, cocreate_core::data::Table) {
+    let model =
+        Model::parse("O =~ O1 + a*O2 + O3 + O4\nC =~ C1 + C2 + b*C3 + C4\nab := a*b").unwrap();
+    let items = ["O1", "O2", "O3", "O4", "C1", "C2", "C3", "C4"];
+    (model, keyed_survey().select(&items).unwrap())
+}
+
+#[test]
+fn defined_parameters_and_the_summary() {
+    let (model, data) = small();
+    let options = SemOptions::builder().ordered(Ordered::All).build().unwrap();
+    let fit = model.fit(&data, &options).unwrap();
+    let (a, b) = (fit.by_label("a").unwrap(), fit.by_label("b").unwrap());
+    let ab = fit.by_label("ab").unwrap();
+    assert!((ab.est - a.est * b.est).abs() < 1e-12);
+    assert!(ab.se.unwrap() > 0.0);
+    // The latent responses have variance 1: residual variance + R² = 1.
+    for (name, r2) in fit.r_squared() {
+        if let Some(t) = fit.get(name, Op::Covariance, name) {
+            assert!((t.est + r2 - 1.0).abs() < 1e-12, "{name}");
+            assert_eq!(t.free, None);
+        }
+    }
+    let text = fit.summary();
+    assert!(text
+        .lines()
+        .any(|l| l.trim_start().starts_with("Estimator") && l.trim_end().ends_with("DWLS")));
+    for needle in [
+        "Thresholds:",
+        "O1|t1",
+        "Scales y*:",
+        "Robust Model Test (Scaled and shifted)",
+        "Shift parameter",
+        "Robust.sem",
+    ] {
+        assert!(text.contains(needle), "{needle} missing in\n{text}");
+    }
+    assert!(!text.contains("Loglikelihood"));
+    // A fit round-trips through JSON.
+    let json = serde_json::to_string(&fit).unwrap();
+    let back: cocreate_core::sem::SemFit = serde_json::from_str(&json).unwrap();
+    assert_eq!(back.parameter_estimates(), fit.parameter_estimates());
+}
+
+#[test]
+fn bootstrap_with_wlsmv() {
+    let (model, data) = small();
+    let options = SemOptions::builder()
+        .ordered(Ordered::All)
+        .se(cocreate_core::sem::SeMethod::Bootstrap)
+        .bootstrap(40)
+        .seed(11)
+        .build()
+        .unwrap();
+    let fit = model.fit(&data, &options).unwrap();
+    let boot = fit.bootstrap().unwrap();
+    assert_eq!(boot.successful + boot.failed, 40);
+    assert!(boot.successful >= 30);
+    let robust = model
+        .fit(
+            &data,
+            &SemOptions::builder().ordered(Ordered::All).build().unwrap(),
+        )
+        .unwrap();
+    for (e, r) in fit
+        .parameter_estimates()
+        .iter()
+        .zip(robust.parameter_estimates())
+    {
+        assert_eq!(e.est, r.est);
+        if let (Some(bs), Some(rs)) = (e.se, r.se) {
+            if rs > 0.0 {
+                let ratio = bs / rs;
+                assert!(
+                    (0.5..2.0).contains(&ratio),
+                    "{} {} {}: {ratio}",
+                    e.lhs,
+                    e.op,
+                    e.rhs
+                );
+            }
+        }
+    }
+    let again = model.fit(&data, &options).unwrap();
+    assert_eq!(again.bootstrap().unwrap().draws, boot.draws);
+}
+
+#[test]
+fn what_wlsmv_refuses() {
+    use cocreate_core::sem::{Missing, SemError};
+    let err = SemOptions::builder()
+        .ordered(Ordered::All)
+        .missing(Missing::Ml)
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("full-information ML is not available for ordered variables"),
+        "{err}"
+    );
+    let err = SemOptions::builder()
+        .estimator(Estimator::Wlsmv)
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("WLSMV is for ordered"), "{err}");
+    let err = SemOptions::builder()
+        .ordered(Ordered::All)
+        .estimator(Estimator::Mlr)
+        .build()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("ordered variables are fitted by WLSMV"),
+        "{err}"
+    );
+    let (model, data) = small();
+    // A continuous variable among ordered ones.
+    let some = SemOptions::builder()
+        .ordered(Ordered::only(["O1", "O2", "O3", "O4", "C1", "C2", "C3"]))
+        .build()
+        .unwrap();
+    let err = model.fit(&data, &some).unwrap_err();
+    assert!(matches!(err, SemError::OrderedUnsupported { .. }), "{err}");
+    assert!(err.to_string().contains("C4"), "{err}");
+    // An ordered predictor.
+    let reg = Model::parse("O =~ O1 + O2 + O3\nO ~ C1").unwrap();
+    let err = reg
+        .fit(
+            &data,
+            &SemOptions::builder().ordered(Ordered::All).build().unwrap(),
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("predictors (C1)"), "{err}");
+    // Intercepts written in the model.
+    let int = Model::parse("O =~ O1 + O2 + O3\nO1 ~ 1").unwrap();
+    let err = int
+        .fit(
+            &data,
+            &SemOptions::builder().ordered(Ordered::All).build().unwrap(),
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("intercepts"), "{err}");
+    // A fractional answer: the ordinal module's error, with its row and line.
+    let frac = cocreate_core::data::Table::from_csv_reader(
+        "x1,x2,x3\n1,2,3\n2,2.5,3\n3,1,2\n1,3,1\n".as_bytes(),
+    )
+    .unwrap();
+    let err = Model::parse("f =~ x1 + x2 + x3")
+        .unwrap()
+        .fit(
+            &frac,
+            &SemOptions::builder().ordered(Ordered::All).build().unwrap(),
+        )
+        .unwrap_err();
+    assert!(
+        err.is_data_problem() && err.to_string().contains("row 2 (line 3)"),
+        "{err}"
+    );
+}
+
+/// A structural model with ordered indicators: latent regressions, a residual covariance
+/// between two items and defined effects (`tests/data/ordinal/wlsmv_sem.json`).
+#[test]
+fn structural_model_matches_lavaan_wlsmv() {
+    let r = reference("ordinal/wlsmv_sem");
+    let model = Model::parse(r["syntax"].as_str().unwrap()).unwrap();
+    let items: Vec<String> = (1..=5)
+        .map(|i| format!("O{i}"))
+        .chain((1..=6).map(|i| format!("II{i}")))
+        .chain((1..=3).map(|i| format!("WTC{i}")))
+        .collect();
+    let data = keyed_survey().select(&items).unwrap();
+    let options = SemOptions::builder().ordered(Ordered::All).build().unwrap();
+    let fit = model.fit(&data, &options).unwrap();
+    let (mut d_est, mut d_se, mut d_std) = (0.0f64, 0.0f64, 0.0f64);
+    for row in r["parameter_estimates"].as_array().unwrap() {
+        let (lhs, op, rhs) = (
+            row["lhs"].as_str().unwrap(),
+            op_of(row["op"].as_str().unwrap()),
+            row["rhs"].as_str().unwrap(),
+        );
+        let ours = if op == Op::Defined {
+            fit.by_label(lhs)
+        } else {
+            fit.get(lhs, op, rhs)
+        }
+        .unwrap_or_else(|| panic!("no row {lhs} {op} {rhs}"));
+        d_est = d_est.max((ours.est - f(&row["est"]).unwrap()).abs());
+        if let (Some(a), Some(b)) = (ours.se, f(&row["se"])) {
+            d_se = d_se.max((a - b).abs());
+        }
+        if let Some(b) = f(&row["std.all"]) {
+            d_std = d_std.max((ours.std_all - b).abs());
+        }
+    }
+    let fm = fit.fit_measures();
+    let rf = fit.robust().unwrap();
+    let fr = &r["fit"];
+    let rel = |a: f64, name: &str| {
+        let b = f(&fr[name]).unwrap();
+        ((a - b) / b).abs()
+    };
+    let d_fit = [
+        rel(fm.chisq, "chisq"),
+        rel(rf.chisq_scaled, "chisq.scaled"),
+        rel(rf.chisq_scaling_factor, "chisq.scaling.factor"),
+        rel(rf.cfi_scaled, "cfi.scaled"),
+        rel(rf.tli_scaled, "tli.scaled"),
+        rel(rf.rmsea_scaled, "rmsea.scaled"),
+        rel(rf.cfi_robust, "cfi.robust"),
+        rel(rf.rmsea_robust, "rmsea.robust"),
+        rel(fm.srmr, "srmr"),
+    ]
+    .into_iter()
+    .fold(0.0f64, f64::max);
+    eprintln!(
+        "WLSMV structural model: estimates {d_est:.1e}, SEs {d_se:.1e}, std.all {d_std:.1e}, fit {d_fit:.1e} relative"
+    );
+    assert_eq!(fm.npar, 74);
+    assert!(d_est < 1e-4 && d_se < 1e-4 && d_std < 1e-4 && d_fit < 1e-4);
+}

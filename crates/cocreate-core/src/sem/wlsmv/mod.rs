@@ -18,6 +18,7 @@
 //! defined parameters as for ML. Refused with a clear error: continuous observed variables
 //! mixed in, ordered predictors, intercepts written in the model, and full-information ML.
 
+mod boot;
 mod dwls;
 mod inference;
 mod table;
@@ -237,9 +238,26 @@ pub(crate) fn fit(model: &Model, data: &Table, options: &SemOptions) -> Result<S
     for (t, &w) in ot.threshold_w.iter().enumerate() {
         theta_w[w] = pc.thresholds[t].value;
     }
-    Ok(relayout(
-        assembled, &ot, theta_w, out.vcov, out.robust, options,
-    ))
+    let mut fit = relayout(assembled, &ot, theta_w, out.vcov, out.robust, options);
+    if options.se == super::options::SeMethod::Bootstrap {
+        boot::bootstrap(
+            &mut fit,
+            &boot::Setup {
+                c,
+                data: &prep.data,
+                names: &observed,
+                counts: &counts,
+                struct_ml: &struct_ml,
+                struct_w: &struct_w,
+                threshold_w: &ot.threshold_w,
+                pairs: &pairs,
+                ts_hat: &ts,
+                q_w,
+            },
+            options,
+        )?;
+    }
+    Ok(fit)
 }
 
 /// Lays the assembled fit out on the WLSMV table.
