@@ -18,6 +18,8 @@
 #   pbivnorm.json          pbivnorm::pbivnorm on a grid (the bivariate normal CDF lavaan uses)
 #   wlsmv_sem.json         WLSMV of a structural model with ordered indicators: latent
 #                          regressions, a residual covariance and a defined indirect effect
+#   wlsmv_cocreation_sem.json  WLSMV of the bundled co-creation SEM (8 factors, 36 ordered
+#                          items, the structural paths and 20 defined effects)
 # Gamma is lavInspect(fit, "gamma") of lavCor(..., output = "fit", estimator = "DWLS",
 # se = "robust.sem"): lavaan's NACOV, which does not depend on the model. Every lavaan
 # call reads the CSV files back from disk. Numbers at full double precision. lavaan's
@@ -220,4 +222,17 @@ write_json(list(
   fit = as.list(fm),
   r2 = as.list(lavInspect(fit_sem, "r2"))
 ), "wlsmv_sem.json")
+fit_full <- sem(COCREATION_SEM_SYNTAX, data = keyed, ordered = names(keyed), estimator = "WLSMV")
+pe_full <- parameterEstimates(fit_full, standardized = TRUE, remove.nonfree = FALSE,
+                              remove.eq = FALSE, remove.def = FALSE)
+write_json(list(
+  name = "wlsmv_cocreation_sem", producer = producer,
+  call = "sem(COCREATION_SEM_SYNTAX, data = keyed_items, ordered = <all 36>, estimator = 'WLSMV')",
+  syntax = COCREATION_SEM_SYNTAX,
+  parameter_estimates = pe_full[, c("lhs", "op", "rhs", "label", "est", "se", "std.all")],
+  fit = as.list(fitMeasures(fit_full, c("npar", "chisq", "df", "chisq.scaled",
+                                        "chisq.scaling.factor", "cfi.scaled", "tli.scaled",
+                                        "rmsea.scaled", "cfi.robust", "tli.robust",
+                                        "rmsea.robust", "srmr")))
+), "wlsmv_cocreation_sem.json")
 cat("done\n")

@@ -4,7 +4,7 @@
 mod common;
 
 use cocreate_core::ordinal::Ordered;
-use cocreate_core::sem::{Estimator, Model, Op, SemOptions};
+use cocreate_core::sem::{Estimator, Model, Op, SemError, SemOptions};
 use common::{keyed_survey, reference};
 use serde_json::Value;
 
@@ -292,7 +292,7 @@ fn bootstrap_with_wlsmv() {
 
 #[test]
 fn what_wlsmv_refuses() {
-    use cocreate_core::sem::{Missing, SemError};
+    use cocreate_core::sem::Missing;
     let err = SemOptions::builder()
         .ordered(Ordered::All)
         .missing(Missing::Ml)
@@ -363,18 +363,12 @@ fn what_wlsmv_refuses() {
     );
 }
 
-/// A structural model with ordered indicators: latent regressions, a residual covariance
-/// between two items and defined effects (`tests/data/ordinal/wlsmv_sem.json`).
-#[test]
-fn structural_model_matches_lavaan_wlsmv() {
-    let r = reference("ordinal/wlsmv_sem");
+/// Estimates, SEs, std.all and fit of a WLSMV fit against a reference written by
+/// `ordinal_polychoric.R` (`parameter_estimates` and `fit`).
+fn compare_with(name: &str, items: &[String], npar: usize) {
+    let r = reference(name);
     let model = Model::parse(r["syntax"].as_str().unwrap()).unwrap();
-    let items: Vec<String> = (1..=5)
-        .map(|i| format!("O{i}"))
-        .chain((1..=6).map(|i| format!("II{i}")))
-        .chain((1..=3).map(|i| format!("WTC{i}")))
-        .collect();
-    let data = keyed_survey().select(&items).unwrap();
+    let data = keyed_survey().select(items).unwrap();
     let options = SemOptions::builder().ordered(Ordered::All).build().unwrap();
     let fit = model.fit(&data, &options).unwrap();
     let (mut d_est, mut d_se, mut d_std) = (0.0f64, 0.0f64, 0.0f64);
@@ -419,8 +413,124 @@ fn structural_model_matches_lavaan_wlsmv() {
     .into_iter()
     .fold(0.0f64, f64::max);
     eprintln!(
-        "WLSMV structural model: estimates {d_est:.1e}, SEs {d_se:.1e}, std.all {d_std:.1e}, fit {d_fit:.1e} relative"
+        "{name}: estimates {d_est:.1e}, SEs {d_se:.1e}, std.all {d_std:.1e}, fit {d_fit:.1e} relative"
     );
-    assert_eq!(fm.npar, 74);
+    assert_eq!(fm.npar, npar);
     assert!(d_est < 1e-4 && d_se < 1e-4 && d_std < 1e-4 && d_fit < 1e-4);
+}
+
+/// A structural model with ordered indicators: latent regressions, a residual covariance
+/// between two items and defined effects.
+#[test]
+fn structural_model_matches_lavaan_wlsmv() {
+    let items: Vec<String> = (1..=5)
+        .map(|i| format!("O{i}"))
+        .chain((1..=6).map(|i| format!("II{i}")))
+        .chain((1..=3).map(|i| format!("WTC{i}")))
+        .collect();
+    compare_with("ordinal/wlsmv_sem", &items, 74);
+}
+
+/// The bundled co-creation SEM (8 factors, 36 ordered items, structural paths and 20
+/// defined effects).
+#[test]
+fn cocreation_sem_matches_lavaan_wlsmv() {
+    let items: Vec<String> = ITEMS.iter().map(|s| s.to_string()).collect();
+    compare_with("ordinal/wlsmv_cocreation_sem", &items, 207);
+}
+
+const ITEMS: [&str; 36] = [
+    "O1", "O2", "O3", "O4", "O5", "C1", "C2", "C3", "C4", "C5", "E1", "E2", "E3", "E4", "E5", "A1",
+    "A2", "A3", "A4", "N1", "N2", "N3", "N4", "II1", "II2", "II3", "II4", "II5", "II6", "EI1",
+    "EI2", "EI3", "EI4", "WTC1", "WTC2", "WTC3",
+];
+
+/// What a WLSMV fit does not offer is refused with a sentence that says so, never computed
+/// as if the items were continuous: modification indices, factor scores, the validity
+/// report; a name declared ordered that the data lacks is named.
+#[test]
+fn features_not_available_with_wlsmv_are_refused() {
+    use cocreate_core::sem::{
+        factor_scores, measurement_validity, FactorScoreError, FactorScoreOptions, ValidityError,
+    };
+    let (model, data) = small();
+    let options = SemOptions::builder().ordered(Ordered::All).build().unwrap();
+    let fit = model.fit(&data, &options).unwrap();
+    let err = fit.modification_indices().unwrap_err();
+    assert!(
+        matches!(err, SemError::IncompatibleOptions { .. })
+            && err.to_string().contains("modification indices")
+            && err.to_string().contains("WLSMV"),
+        "{err}"
+    );
+    let err = factor_scores(&fit, &data, &FactorScoreOptions::default()).unwrap_err();
+    assert!(matches!(err, FactorScoreError::OrderedIndicators), "{err}");
+    let err = measurement_validity(&fit).unwrap_err();
+    assert!(matches!(err, ValidityError::OrderedIndicators), "{err}");
+    assert!(err.to_string().contains("ordinal_reliability"), "{err}");
+    // A typo among the ordered names.
+    let typo = SemOptions::builder()
+        .ordered(Ordered::only([
+            "O1", "O2", "O3", "O4", "C1", "C2", "C3", "C4", "C9",
+        ]))
+        .build()
+        .unwrap();
+    let err = model.fit(&data, &typo).unwrap_err();
+    assert!(
+        err.is_data_problem() && err.to_string().contains("\"C9\""),
+        "{err}"
+    );
+    // Names of the data that the model does not use may be declared ordered.
+    let wider = keyed_survey()
+        .select(&["O1", "O2", "O3", "O4", "C1", "C2", "C3", "C4", "C5"])
+        .unwrap();
+    let extra = SemOptions::builder()
+        .ordered(Ordered::only([
+            "O1", "O2", "O3", "O4", "C1", "C2", "C3", "C4", "C5",
+        ]))
+        .build()
+        .unwrap();
+    let other = model.fit(&wider, &extra).unwrap();
+    assert_eq!(other.parameter_estimates(), fit.parameter_estimates());
+}
+
+/// A category nobody chose: the observed values are the categories, as in lavaan, and the
+/// fit says so in its warnings (and its summary) rather than merging them without a word.
+#[test]
+fn an_unchosen_category_is_reported() {
+    use cocreate_core::ordinal::OrdinalWarning;
+    use cocreate_core::sem::SemWarning;
+    let (model, data) = small();
+    let names: Vec<String> = data.names().to_vec();
+    let p = names.len();
+    let o1 = names.iter().position(|n| n == "O1").unwrap();
+    // O1's answers of 3 become 2: nobody chose 3.
+    let rows: Vec<Vec<Option<f64>>> = data
+        .values()
+        .chunks(p)
+        .map(|r| {
+            r.iter()
+                .enumerate()
+                .map(|(j, &v)| Some(if j == o1 && v == 3.0 { 2.0 } else { v }))
+                .collect()
+        })
+        .collect();
+    let gap = cocreate_core::data::Table::new(names, rows).unwrap();
+    let options = SemOptions::builder().ordered(Ordered::All).build().unwrap();
+    let fit = model.fit(&gap, &options).unwrap();
+    assert!(fit.warnings().iter().any(|w| matches!(
+        w,
+        SemWarning::Ordinal(OrdinalWarning::UnusedCategories { variable, categories: 4, .. })
+            if variable == "O1"
+    )));
+    assert_eq!(
+        fit.parameter_estimates()
+            .iter()
+            .filter(|r| r.lhs == "O1" && r.op == Op::Threshold)
+            .count(),
+        3
+    );
+    assert!(fit
+        .summary()
+        .contains("no respondent chose a value between 2 and 4"));
 }

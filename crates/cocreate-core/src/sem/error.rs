@@ -459,6 +459,10 @@ pub enum SemWarning {
         /// The parameter.
         parameter: String,
     },
+    /// The first step of WLSMV (thresholds and polychoric correlations) noticed something:
+    /// categories nobody chose (the observed values are the categories, as in lavaan), a
+    /// corrected 2 x 2 table, a correlation near one.
+    Ordinal(crate::ordinal::OrdinalWarning),
 }
 
 impl fmt::Display for SemWarning {
@@ -510,6 +514,7 @@ impl fmt::Display for SemWarning {
                 f,
                 "no bootstrap draw of {parameter} is a finite number: its bootstrap standard error and intervals are unavailable"
             ),
+            SemWarning::Ordinal(w) => write!(f, "{w}"),
         }
     }
 }

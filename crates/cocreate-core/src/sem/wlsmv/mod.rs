@@ -36,8 +36,8 @@ use super::prepare::{prepare, Moments};
 use super::ram::{ExoMoments, Slot};
 use super::results::{ParameterEstimate, SemFit, StandardizedEstimate};
 use super::start::start_values;
-use crate::data::{name_list, Table};
-use crate::ordinal::{two_step, LavCorOptions, Ordered};
+use crate::data::{excerpt, name_list, Table};
+use crate::ordinal::{two_step, LavCorOptions, Ordered, OrdinalError};
 
 use dwls::Dwls;
 use inference::{infer, Inputs};
@@ -50,6 +50,17 @@ pub(crate) fn fit(model: &Model, data: &Table, options: &SemOptions) -> Result<S
             what: "intercepts (~ 1) in a model with ordered variables".into(),
             reason: "the intercepts of ordered variables are fixed at 0 and their thresholds estimated, and latent means are 0 in one group; remove the ~ 1 lines",
         });
+    }
+    // A name declared ordered that the data does not have is a typo, not a variable to
+    // leave out silently (names of the data that the model does not use are fine).
+    if let Ordered::Only(names) = &options.ordered {
+        if let Some(unknown) = names.iter().find(|n| data.column_index(n).is_none()) {
+            return Err(OrdinalError::UnknownOrdered {
+                name: excerpt(unknown),
+                available: name_list(data.names()),
+            }
+            .into());
+        }
     }
     // The ML table and the rows kept, as for ML, without a mean structure.
     let mut ml_options = options.clone();
@@ -183,6 +194,14 @@ pub(crate) fn fit(model: &Model, data: &Table, options: &SemOptions) -> Result<S
         df,
     });
     let mut warnings = prep.warnings.clone();
+    // What the first step noticed (unchosen categories merged, corrected 2 x 2 tables,
+    // correlations near one) is said in the fit's warnings too.
+    warnings.extend(
+        pc.warnings
+            .iter()
+            .cloned()
+            .map(super::error::SemWarning::Ordinal),
+    );
     if out.vcov.is_none() && options.se != super::options::SeMethod::None {
         warnings.push(super::error::SemWarning::StandardErrorsUnavailable {
             reason: "the information matrix is singular: the model may not be identified".into(),
