@@ -16,7 +16,7 @@
 //! variable is minus its mean (lavaan's sign). Γ is accumulated from blocks of rows
 //! (of at most 2^21 entries), so that memory is `m × m` plus one block, never `N × m`.
 
-use nalgebra::{DMatrix, Matrix2};
+use nalgebra::{DMatrix, DMatrixView, Matrix2};
 
 use super::bivariate::{cross_table, mix_scores, reg_scores, Cells, PairNote, SQRT_EPS};
 use super::bvnorm::{dnorm, pnorm};
@@ -170,6 +170,9 @@ pub(crate) struct Factor<'a> {
     layout: WlsLayout,
     vars: Vec<Var<'a>>,
     pairs: Vec<PairPart>,
+    /// The vectors h_n of every row when they fit in one block: filled on first use and
+    /// kept, so that the weights and then Γ's parts cost one pass over the rows.
+    single: std::cell::OnceCell<DMatrix<f64>>,
 }
 
 /// The parts of Γ that WLSMV with ordered variables uses (thresholds `t`, then
@@ -225,6 +228,7 @@ impl<'a> Factor<'a> {
             layout,
             vars,
             pairs,
+            single: std::cell::OnceCell::new(),
         })
     }
 
@@ -233,23 +237,42 @@ impl<'a> Factor<'a> {
         self.layout.labels(&self.prep.names, &self.prep.columns)
     }
 
-    /// Calls `f` with consecutive blocks (m × rows) of the vectors h_n.
+    /// Fills `block` (m × len) with the vectors h_n of rows `start..start + len`.
+    fn fill(&self, start: usize, block: &mut DMatrix<f64>) {
+        for b in 0..block.ncols() {
+            fill_row(
+                &self.vars,
+                &self.layout,
+                &self.pairs,
+                start + b,
+                block.column_mut(b).as_mut_slice(),
+            );
+        }
+    }
+
+    /// Calls `f` with consecutive blocks (m × rows) of the vectors h_n. A sample that
+    /// fits in one block is filled once and kept for the next call.
     fn for_blocks(&self, mut f: impl FnMut(&DMatrix<f64>)) {
         let n = self.prep.n_used;
         let m = self.layout.dim;
+        let per = (BLOCK_ELEMENTS / m).max(64);
+        if n <= per {
+            let block = self.single.get_or_init(|| {
+                let mut block = DMatrix::<f64>::zeros(m, n);
+                self.fill(0, &mut block);
+                block
+            });
+            f(block);
+            return;
+        }
+        let mut block = DMatrix::<f64>::zeros(m, per);
         let mut start = 0;
         while start < n {
-            let len = (BLOCK_ELEMENTS / m).max(64).min(n - start);
-            let mut block = DMatrix::<f64>::zeros(m, len);
-            for b in 0..len {
-                fill_row(
-                    &self.vars,
-                    &self.layout,
-                    &self.pairs,
-                    start + b,
-                    block.column_mut(b).as_mut_slice(),
-                );
+            let len = per.min(n - start);
+            if len < block.ncols() {
+                block = DMatrix::<f64>::zeros(m, len);
             }
+            self.fill(start, &mut block);
             f(&block);
             start += len;
         }
@@ -262,7 +285,7 @@ impl<'a> Factor<'a> {
         let mut gamma = DMatrix::<f64>::zeros(m, m);
         self.for_blocks(|block| {
             let bt = block.transpose();
-            lower_gram(&mut gamma, block, &bt, scale);
+            lower_gram(&mut gamma, block.as_view(), bt.as_view(), scale);
         });
         mirror(&mut gamma);
         gamma
@@ -294,12 +317,11 @@ impl<'a> Factor<'a> {
         let mut cc = DMatrix::<f64>::zeros(pc, pc);
         let mut tc_x = DMatrix::<f64>::zeros(nth, x.ncols());
         self.for_blocks(|block| {
-            let bt = block.transpose();
             let (b_t, b_c) = (block.rows(0, nth), block.rows(nth, pc));
-            let (bt_t, bt_c) = (bt.columns(0, nth), bt.columns(nth, pc));
-            tt.gemm(scale, &b_t, &bt_t, 1.0);
-            lower_gram(&mut cc, &b_c.into_owned(), &bt_c.into_owned(), scale);
-            let y = bt_c * x;
+            let bt_c = b_c.transpose();
+            tt.gemm(scale, &b_t, &b_t.transpose(), 1.0);
+            lower_gram(&mut cc, b_c, bt_c.as_view(), scale);
+            let y = &bt_c * x;
             tc_x.gemm(scale, &b_t, &y, 1.0);
         });
         mirror(&mut cc);
@@ -309,7 +331,7 @@ impl<'a> Factor<'a> {
 
 /// `g += scale · b b'` on and below the diagonal, by panels of rows against the columns
 /// up to each panel's end (`bt` = b').
-fn lower_gram(g: &mut DMatrix<f64>, b: &DMatrix<f64>, bt: &DMatrix<f64>, scale: f64) {
+fn lower_gram(g: &mut DMatrix<f64>, b: DMatrixView<f64>, bt: DMatrixView<f64>, scale: f64) {
     let m = g.nrows();
     let mut r0 = 0;
     while r0 < m {

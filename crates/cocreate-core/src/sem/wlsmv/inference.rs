@@ -201,7 +201,7 @@ pub(crate) fn infer(inp: &Inputs) -> Outcome {
     fit.pgfi = df / nel * fit.gfi;
     // Robust indices: the ML discrepancy of the polychoric matrix at the estimates.
     let (xx3, c_hat3, xx3_null, c_hat3_null) =
-        catml(inp, a_inv.as_ref()).unwrap_or((f64::NAN, f64::NAN, f64::NAN, f64::NAN));
+        catml(inp, a_inv.as_ref(), &wd, &mc).unwrap_or((f64::NAN, f64::NAN, f64::NAN, f64::NAN));
     let ne = n_eff as f64;
     let (rmsea_s, lo_s, hi_s, p_s) = rmsea_with(x2s, df, ne, 1.0);
     let (rmsea_r, _, _, _) = rmsea_with(xx3, df, ne, c_hat3);
@@ -241,7 +241,13 @@ pub(crate) fn infer(inp: &Inputs) -> Outcome {
 /// estimates (`XX3`), its scaling `ĉ₃ = tr(U'VUΓ_c)/df` with `U = I − Δ_c A⁻¹Δ_c'W_c` and
 /// V the normal-theory weight of the correlations at the implied matrix, and the same for
 /// the independence model (`XX3.null = −N log|R|`, `ĉ = tr(Γ_c)/p*`).
-fn catml(inp: &Inputs, a_inv: Option<&DMatrix<f64>>) -> Option<(f64, f64, f64, f64)> {
+/// `wd` = W_cΔ_s and `mc` = Γ_cc W_cΔ_s, as `infer` has them.
+fn catml(
+    inp: &Inputs,
+    a_inv: Option<&DMatrix<f64>>,
+    wd: &DMatrix<f64>,
+    mc: &DMatrix<f64>,
+) -> Option<(f64, f64, f64, f64)> {
     let a_inv = a_inv?;
     let r = inp.r;
     let p = r.nrows();
@@ -256,7 +262,6 @@ fn catml(inp: &Inputs, a_inv: Option<&DMatrix<f64>>) -> Option<(f64, f64, f64, f
     let s_inv = ch_s.inverse();
     let f_ml = ch_s.logdet() + (&s_inv * r).trace() - ch_r.logdet() - p as f64;
     let xx3 = nf * f_ml;
-    let nth = inp.nth;
     let df = inp.df;
     // V over the correlations is V_(ij),(kl) = S_ik S_jl + S_il S_jk with S = Σ⁻¹, so
     // V x is the off-diagonal of S X S for the symmetric X with x off its (zero) diagonal.
@@ -273,11 +278,7 @@ fn catml(inp: &Inputs, a_inv: Option<&DMatrix<f64>>) -> Option<(f64, f64, f64, f
     // tr(U'VUΓ) = tr(VΓ) − 2 tr(L'V ΓR) + tr(L'VL R'ΓR) without any p* × p* product.
     let l = inp.delta_s;
     let (pstar, qs) = l.shape();
-    let mut wl = l.clone();
-    for k in 0..pstar {
-        wl.row_mut(k).scale_mut(inp.w[nth + k]);
-    }
-    let rr = &wl * a_inv;
+    let rr = wd * a_inv;
     let gamma_c = inp.gamma_cc;
     // tr(VΓ) = Σ_pq V_pq Γ_pq.
     let mut tr_vg = 0.0;
@@ -294,7 +295,8 @@ fn catml(inp: &Inputs, a_inv: Option<&DMatrix<f64>>) -> Option<(f64, f64, f64, f
         let col: Vec<f64> = l.column(a).iter().copied().collect();
         vl.set_column(a, &nalgebra::DVector::from_vec(v_times(&col)));
     }
-    let gr = gamma_c * &rr;
+    // ΓR = Γ_cc W_cΔ_s A_s⁻¹ = M_c A_s⁻¹.
+    let gr = mc * a_inv;
     let tr_lvgr = (vl.transpose() * &gr).trace();
     let lvl = l.transpose() * &vl;
     let rgr = rr.transpose() * &gr;

@@ -2,7 +2,8 @@
 //! defaults: thresholds and polychoric correlations with their asymptotic covariance Γ
 //! first ([`crate::ordinal`]), then the model by diagonally weighted least squares on them
 //! (delta parameterization), robust standard errors and the mean-and-variance adjusted
-//! test. Formulas and sources: `docs/methods/ordinal.md`.
+//! test. Formulas and sources: `docs/methods/sem.md` §16 (the first step:
+//! `docs/methods/ordinal.md`).
 //!
 //! The engine's dispatcher hands over every fit whose options name ordered variables.
 //! The estimates reuse the engine's pieces: the RAM model (implied correlations and their
