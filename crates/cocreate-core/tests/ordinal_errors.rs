@@ -211,6 +211,7 @@ fn sizes_are_bounded_before_the_work() {
     ));
 }
 
+#[cfg(feature = "serde")]
 #[test]
 fn results_and_options_round_trip_through_json() {
     let t = csv("a,b,x\n1,1,0.5\n2,2,1.5\n3,3,2.0\n1,2,0.1\n2,1,1.1\n3,2,2.7\n2,3,1.9\n1,1,0.4\n3,3,3.1\n2,2,1.0\n");

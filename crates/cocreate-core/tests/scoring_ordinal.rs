@@ -1,7 +1,9 @@
 //! Ordinal reliability (α, λ6, ω total on the polychoric matrix of the keyed items)
 //! against psych 2.2.9 on lavaan's polychoric matrix, per construct of the co-creation
 //! survey. Reference: `tests/data/ordinal/reliability.json`
-//! (`docs/reference-scripts/ordinal_polychoric.R`).
+//! (`docs/reference-scripts/ordinal_polychoric.R`). The instruments are read from JSON,
+//! so the tests need the `serde` feature.
+#![cfg(feature = "serde")]
 
 mod common;
 
