@@ -26,8 +26,8 @@ use std::process::ExitCode;
 use clap::{Parser, ValueEnum};
 use cocreate::core::scoring::{
     omega_hierarchical_from_table, Instrument, MissingPolicy, OmegaHierarchical,
-    OrdinalReliability, Reliability,
-    Responses, Scorer, Scores, ScoringError, ScoringOptions, MAX_OMEGA_FACTORS,
+    OrdinalReliability, Reliability, Responses, Scorer, Scores, ScoringError, ScoringOptions,
+    MAX_OMEGA_FACTORS,
 };
 use common::output::{print_line, print_text};
 use common::{cli, Failure};

@@ -15,9 +15,9 @@ use crate::data::Table;
 use crate::ordinal::{lav_cor, LavCorOptions, PolychoricMatrix};
 
 use super::error::ScoringError;
+use super::linalg::smc;
 use super::omega::{omega_total, OmegaTotal};
 use super::responses::Responses;
-use super::linalg::smc;
 use super::scorer::Scorer;
 
 /// Ordinal reliability of one scale.
