@@ -2,9 +2,11 @@
 // those before it on its own line); `python3 /work/shared/hooks/cycles.py .` keeps it so.
 //
 //   vocabulary  op, error, lexer, expr, model, parser, effects, options, partable, equality,
-//               lavaanify (model + options -> parameter table), results
+//               constraints (general constraints as linear forms, their echelon form and
+//               feasibility), lavaanify (model + options -> parameter table), results
 //               (the model as written, its parameter table, and the result types)
-//   numerics    distributions, linalg, optim, hessian, ram (the RAM matrices of a table)
+//   numerics    distributions, linalg, optim, hessian, constrained (minimisation and the
+//               information's inverse under the constraints), ram (the RAM matrices of a table)
 //   stages      prepare (data -> compiled model, rows kept, per-fit moments, checks),
 //               start, ml (the ML discrepancy and its derivatives), inference, standardize,
 //               fit_measures, bootstrap (replicates, intervals), assemble (estimates -> SemFit)
@@ -101,6 +103,8 @@
 mod assemble;
 mod bootstrap;
 mod complete;
+mod constrained;
+mod constraints;
 mod distributions;
 mod dot;
 mod effects;
@@ -160,7 +164,10 @@ pub use dot::DotOptions;
 pub use effects::Effects;
 pub use error::{Position, SemError, SemWarning, SyntaxError};
 pub use expr::{BinOp, Expr, Func};
-pub use model::{Constraint, ConstraintValue, Definition, Model, ModelBuilder, Modifier, Relation};
+pub use model::{
+    Constraint, ConstraintOp, ConstraintValue, Definition, GeneralConstraint, Model, ModelBuilder,
+    Modifier, Relation,
+};
 pub use modindices::{ModificationIndex, MAX_CANDIDATES};
 pub use op::Op;
 pub use options::{
