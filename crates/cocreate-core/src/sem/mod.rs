@@ -180,8 +180,8 @@ pub use predict::{
     FactorScoreOptions, FactorScoreRow, FactorScores, ScoringParts, SkippedRow, MAX_SCORE_ROWS,
 };
 pub use results::{
-    BootInterval, BootstrapResult, Convergence, FitMeasures, ParameterEstimate, RobustFit, SemFit,
-    StandardizedEstimate,
+    BootInterval, BootstrapResult, ConstraintEstimate, Convergence, FitMeasures, ParameterEstimate,
+    RobustFit, SemFit, StandardizedEstimate,
 };
 pub use svg::{ArrowKind, PathDiagram, MAX_ROUTING_POINTS};
 pub use validity::{
