@@ -14,6 +14,8 @@
 #   hs_ratio.json        cfa() three-factor model, loadings of x2, x3 labelled a, b, a == 2*b
 #   hs_ratio_mlr.json    the same with estimator = "MLR" (sandwich SEs, Yuan-Bentler test)
 #   hs_ratio_mlm.json    the same with estimator = "MLM" (robust SEs, Satorra-Bentler test)
+#   mi_hs_ratio.json     modindices() of the hs_ratio fit (all rows, lavaan's order; the
+#                        information of the free parameters inverted under the constraint)
 #   hs_mixed.json        hs_ratio plus d > 1.3 on the loading of x8, which binds
 #                        (equalities and inequalities together: nlminb.constr)
 #   hs_mixed_bound.json  hs_mixed with x8's loading fixed at 1.3, where the inequality binds:
@@ -61,6 +63,12 @@ write_fit(sem(PD_SUM, data = pd), "pd_sum", "sem(model, data = PoliticalDemocrac
 HS_RATIO <- "visual  =~ x1 + a*x2 + b*x3\ntextual =~ x4 + x5 + x6\nspeed   =~ x7 + x8 + x9\na == 2*b"
 write_fit(cfa(HS_RATIO, data = hs), "hs_ratio", "cfa(model, data = HolzingerSwineford1939)",
           hs_data, HS_RATIO)
+mi <- modindices(cfa(HS_RATIO, data = hs))
+rownames(mi) <- NULL
+write_json_file(list(name = "mi_hs_ratio", producer = lavaan_producer_basic(),
+                     call = "modindices(cfa(model, data = HolzingerSwineford1939))",
+                     data = hs_data, syntax = HS_RATIO, modindices = mi),
+                file.path(out, "mi_hs_ratio.json"))
 write_fit(cfa(HS_RATIO, data = hs, estimator = "MLR"), "hs_ratio_mlr",
           "cfa(model, data = HolzingerSwineford1939, estimator = \"MLR\")", hs_data, HS_RATIO)
 write_fit(cfa(HS_RATIO, data = hs, estimator = "MLM"), "hs_ratio_mlm",

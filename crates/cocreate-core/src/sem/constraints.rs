@@ -527,9 +527,9 @@ fn nnls(a: &DMatrix<f64>, b: &DVector<f64>) -> DVector<f64> {
             let cols: Vec<usize> = (0..m).filter(|&j| passive[j]).collect();
             let ap = DMatrix::from_fn(n, cols.len(), |r, k| a[(r, cols[k])]);
             let z = ap
-                .svd(true, true)
-                .solve(b, 1e-12 * norm)
-                .unwrap_or_else(|_| DVector::zeros(cols.len()));
+                .try_svd(true, true, f64::EPSILON, 10_000)
+                .and_then(|svd| svd.solve(b, 1e-12 * norm).ok())
+                .unwrap_or_else(|| DVector::zeros(cols.len()));
             if z.iter().all(|v| *v > tol) {
                 for (k, &j) in cols.iter().enumerate() {
                     x[j] = z[k];
@@ -593,6 +593,16 @@ pub(crate) fn nearest_feasible(
     }
     // Least-distance programming: NNLS on E = [G'; lb'], f = e_{r+1}.
     let e = DMatrix::from_fn(r + 1, m, |a, b| if a < r { g[(b, a)] } else { lb[b] });
+    if !e.iter().all(|v| v.is_finite()) {
+        let first = ineq
+            .first()
+            .map_or(Position::default(), |&i| cons[i].position);
+        return Err(SemError::InvalidValue {
+            parameter: ineq.first().map_or(String::new(), |&i| cons[i].written()),
+            problem: "part of constraints whose numbers are too large to solve together".into(),
+            position: first,
+        });
+    }
     let mut f = DVector::zeros(r + 1);
     f[r] = 1.0;
     let u = nnls(&e, &f);

@@ -456,7 +456,7 @@ impl ParameterTable {
                 start: None,
             });
         }
-        let general: Vec<GeneralConstraint> = promoted
+        let mut general: Vec<GeneralConstraint> = promoted
             .iter()
             .map(|c| {
                 let name = |n: &str| Expr::Name {
@@ -478,6 +478,8 @@ impl ParameterTable {
             })
             .chain(model.general_constraints.iter().cloned())
             .collect();
+        // In the order written (models built in code have no positions: kept as given).
+        general.sort_by_key(|c| c.position);
         let constraints = super::constraints::linearize(&general, &rows, &model.definitions)?;
         let table = ParameterTable {
             rows,
