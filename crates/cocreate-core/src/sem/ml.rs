@@ -222,9 +222,13 @@ pub(crate) fn chain(
     };
     let (xs, mxs) = (x.as_slice(), mx.as_slice());
     let mut g = vec![0.0; q];
-    let mut cs: Vec<Vec<f64>> = Vec::with_capacity(q);
+    // The slots of every parameter in one flat list (parameter `a` owns
+    // `flat[start[a]..start[a + 1]]`) with their mean-derivative coefficients, so the
+    // q² loop below walks plain slices.
+    let mut flat: Vec<(SlotPlan, f64)> = Vec::with_capacity(q);
+    let mut start = Vec::with_capacity(q + 1);
+    start.push(0);
     for (a, plans) in c.plan.iter().enumerate() {
-        let mut ca = Vec::with_capacity(plans.len());
         for d in plans {
             if d.s != 0.0 {
                 let xv = &xs[col(x, d.x)];
@@ -235,36 +239,57 @@ pub(crate) fn chain(
             if cc != 0.0 {
                 g[a] -= 2.0 * cc * wd_x[d.k];
             }
-            ca.push(cc);
+            flat.push((*d, cc));
         }
-        cs.push(ca);
+        start.push(flat.len());
     }
     let Some(exact) = curvature else {
         return (g, DMatrix::zeros(0, 0));
     };
     let gw = &xt * (w * x);
-    let gm = exact.then(|| &xt * &mx);
     let mut h = DMatrix::zeros(q, q);
+    let expected = |v: &mut f64, da: &SlotPlan, ca: f64, db: &SlotPlan, cb: f64| {
+        *v += trace_pair(&gw, da, db);
+        if ca != 0.0 && cb != 0.0 {
+            *v += 2.0 * ca * cb * gw[(da.k, db.k)];
+        }
+    };
+    if exact {
+        let gm = &xt * &mx;
+        fill_pairs(&mut h, &start, &flat, |v, da, ca, db, cb| {
+            expected(v, da, ca, db, cb);
+            *v -= 2.0 * cross_trace(&gw, &gm, da, db);
+            *v += second_derivative_term(c, ram, &gm, da.slot, db.slot);
+        });
+    } else {
+        fill_pairs(&mut h, &start, &flat, expected);
+    }
+    (g, h)
+}
+
+/// Fills the symmetric `h` with `h_ab = Σ` over the slot pairs of parameters `a` and `b`
+/// of `term` (which adds its part to the running sum, in slot order).
+fn fill_pairs(
+    h: &mut DMatrix<f64>,
+    start: &[usize],
+    flat: &[(SlotPlan, f64)],
+    term: impl Fn(&mut f64, &SlotPlan, f64, &SlotPlan, f64),
+) {
+    let q = start.len() - 1;
     for a in 0..q {
+        let pa = &flat[start[a]..start[a + 1]];
         for b in a..q {
+            let pb = &flat[start[b]..start[b + 1]];
             let mut v = 0.0;
-            for (da, ca) in c.plan[a].iter().zip(&cs[a]) {
-                for (db, cb) in c.plan[b].iter().zip(&cs[b]) {
-                    v += trace_pair(&gw, da, db);
-                    if *ca != 0.0 && *cb != 0.0 {
-                        v += 2.0 * ca * cb * gw[(da.k, db.k)];
-                    }
-                    if let Some(gm) = &gm {
-                        v -= 2.0 * cross_trace(&gw, gm, da, db);
-                        v += second_derivative_term(c, ram, gm, da.slot, db.slot);
-                    }
+            for (da, ca) in pa {
+                for (db, cb) in pb {
+                    term(&mut v, da, *ca, db, *cb);
                 }
             }
             h[(a, b)] = v;
             h[(b, a)] = v;
         }
     }
-    (g, h)
 }
 
 #[cfg(test)]
