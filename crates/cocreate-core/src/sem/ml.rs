@@ -27,8 +27,14 @@ pub(crate) struct MlProblem<'a> {
     pub moments: &'a Moments,
     pub exo: ExoMoments,
     pub logdet_s: f64,
+    /// The RAM matrices of the last `θ` evaluated.
     pub ram: RamMatrices,
     x: DMatrix<f64>,
+    /// The last `θ` evaluated and its `(Σ, W, log|Σ|, μ)`, whose matrices are in `ram`: the
+    /// optimiser asks for the derivatives at the point its line search accepted, and the fit
+    /// for the information at the point the optimiser ended on, so each is computed once.
+    /// Read `ram` only after an evaluation: filling it elsewhere would leave `last` stale.
+    last: Option<(Vec<f64>, Implied)>,
 }
 
 impl<'a> MlProblem<'a> {
@@ -42,17 +48,28 @@ impl<'a> MlProblem<'a> {
             logdet_s,
             ram: RamMatrices::new(c.n),
             x: DMatrix::zeros(c.p, nb),
+            last: None,
         }
     }
 
     /// Fills the matrices at `theta`; returns `(Σ, W = Σ⁻¹, log|Σ|, μ)`.
     fn implied(&mut self, theta: &[f64]) -> Option<Implied> {
+        if let Some((t, implied)) = &self.last {
+            let same = t.len() == theta.len()
+                && t.iter().zip(theta).all(|(a, b)| a.to_bits() == b.to_bits());
+            if same {
+                return Some(implied.clone());
+            }
+        }
+        self.last = None;
         self.c.fill(theta, &self.exo, &mut self.ram);
         self.ram.implied_sparse(self.c).ok()?;
         let p = self.c.p;
         let sigma = self.ram.sigma(p);
         let ch = Chol::new(&sigma)?;
-        Some((sigma, ch.inverse(), ch.logdet(), self.ram.mu(p)))
+        let implied = (sigma, ch.inverse(), ch.logdet(), self.ram.mu(p));
+        self.last = Some((theta.to_vec(), implied.clone()));
+        Some(implied)
     }
 
     fn f_from(&self, w: &DMatrix<f64>, logdet: f64, mu: &DVector<f64>) -> f64 {
