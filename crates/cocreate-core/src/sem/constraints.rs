@@ -425,11 +425,13 @@ impl Reduction {
 
     /// The full parameter vector of `z`.
     pub fn expand(&self, z: &[f64], theta: &mut [f64]) {
-        let mut it = z.iter();
-        for k in 0..self.q {
-            if !self.is_pivot[k] {
-                theta[k] = *it.next().expect("one coordinate per parameter kept");
-            }
+        let kept = theta
+            .iter_mut()
+            .zip(&self.is_pivot)
+            .filter(|(_, pivot)| !**pivot)
+            .map(|(t, _)| t);
+        for (t, &v) in kept.zip(z) {
+            *t = v;
         }
         for r in &self.rows {
             theta[r.pivot] = r.constant + r.terms.iter().map(|&(j, w)| w * theta[j]).sum::<f64>();
