@@ -2,15 +2,21 @@
 //!
 //! ```text
 //! cargo run --release --example sem -- MODEL.lav DATA.csv [--missing listwise|ml|ml.x]
-//!     [--se standard|bootstrap|none] [--bootstrap N] [--seed S] [--std-lv]
-//!     [--estimator ML|MLM|MLR|WLSMV] [--ordered all|ITEM,ITEM,...] [--mi [MIN]] [--json]
-//!     [--dot FILE] [--svg FILE]
+//!     [--estimator ML|MLM|MLR|WLSMV] [--se standard|bootstrap|none] [--bootstrap N] [--seed S]
+//!     [--boot-ci perc|bca.simple|norm|basic] [--level L] [--information expected|observed]
+//!     [--ordered all|ITEM,ITEM,...] [--std-lv] [--orthogonal] [--meanstructure [auto|on|off]] [--fixed-x | --no-fixed-x]
+//!     [--mi [MIN]] [--json] [--dot FILE] [--svg FILE]
 //!     [--factor-scores FILE [--factor-method regression|bartlett] [--id COLUMN]]
 //! ```
 //!
 //! `--help` lists the flags by group (fitting, output, factor scores); the fitting flags
 //! are the [`SemOptions`] settings of the same names, so a new option is one field in
-//! `FitArgs` and one builder call.
+//! `FitArgs` and one builder call. The model may hold lavaan's constraints (`a == 2*b`,
+//! `a + b == 1`, `a > 0`, `a < b`); the summary then ends with their slacks.
+//!
+//! After the summary comes lavaan's `standardizedSolution()`: the completely standardised
+//! estimates with delta-method standard errors, z, p and intervals at `--level` (in the
+//! JSON as `standardized_solution`, one object per row with lavaan's column names).
 //!
 //! `--estimator MLM|MLR` adds the scaled test and the `.scaled` / `.robust` indices (in the
 //! JSON `fit` block under lavaan's names); `--ordered all` (or a comma-separated list of
@@ -27,7 +33,8 @@
 //! stderr how many rows were written and how many skipped for missing values.
 //!
 //! Prints the lavaan-like summary, or with `--json` one JSON object with `n_used`, `npar`,
-//! `converged`, `iterations`, `parameter_estimates`, `fit`, `r2` and `warnings`. `--dot`
+//! `converged`, `iterations`, `parameter_estimates`, `standardized_solution`, `fit`, `r2`,
+//! `constraints` (with a constrained model) and `warnings`. `--dot`
 //! writes a Graphviz path diagram, `--svg` the path diagram as a self-contained SVG
 //! (layered layout, standardized estimates, non-significant paths dashed). Bad input gives a one-line error naming the file, line
 //! and column, and exit code 2.
@@ -45,9 +52,10 @@ use clap::{Args as ClapArgs, Parser};
 use cocreate::core::data::{CsvOptions, DataError, Table};
 use cocreate::core::ordinal::Ordered;
 use cocreate::core::sem::{
-    factor_scores, measurement_validity, DotOptions, Estimator, FactorScoreError,
-    FactorScoreMethod, FactorScoreOptions, FactorScores, Missing, Model, ModificationIndex,
-    PathDiagram, Position, RobustFit, SeMethod, SemError, SemFit, SemOptions,
+    factor_scores, measurement_validity, BootCi, DotOptions, Estimator, FactorScoreError,
+    FactorScoreMethod, FactorScoreOptions, FactorScores, Information, MeanStructure, Missing,
+    Model, ModificationIndex, PathDiagram, Position, RobustFit, SeMethod, SemError, SemFit,
+    SemOptions,
 };
 
 /// Fit a lavaan-syntax model to a CSV file and print lavaan's summary (or JSON).
@@ -73,6 +81,10 @@ struct FitArgs {
     /// Missing data: listwise, ml (full-information ML) or ml.x.
     #[arg(long, value_name = "METHOD", default_value = "listwise", value_parser = choice::<Missing>)]
     missing: Missing,
+    /// Estimator: ML, MLM or MLR (robust standard errors and a scaled test), or WLSMV (with
+    /// --ordered).
+    #[arg(long, value_name = "NAME", default_value = "ML", value_parser = choice::<Estimator>)]
+    estimator: Estimator,
     /// Standard errors: standard, bootstrap or none.
     #[arg(long, value_name = "METHOD", default_value = "standard", value_parser = choice::<SeMethod>)]
     se: SeMethod,
@@ -82,13 +94,33 @@ struct FitArgs {
     /// Seed of the bootstrap.
     #[arg(long, value_name = "S", default_value_t = 0)]
     seed: u64,
+    /// The bootstrap interval in ci.lower/ci.upper (with --se bootstrap): perc, bca.simple,
+    /// norm or basic (lavaan's boot.ci.type). Otherwise the intervals are Wald intervals.
+    #[arg(long, value_name = "TYPE", value_parser = choice::<BootCi>)]
+    boot_ci: Option<BootCi>,
+    /// Confidence level of the intervals, strictly between 0 and 1.
+    #[arg(long, value_name = "L", default_value_t = 0.95)]
+    level: f64,
+    /// Information matrix of the standard errors: expected or observed (default: expected
+    /// with complete data, observed with --missing ml and with MLR).
+    #[arg(long, value_name = "MATRIX", default_value = "auto", value_parser = choice::<Information>)]
+    information: Information,
     /// Scale latent variables by fixing their variances to 1.
     #[arg(long)]
     std_lv: bool,
-    /// Estimator: ML, MLM or MLR (robust standard errors and a scaled test), or WLSMV (with
-    /// --ordered).
-    #[arg(long, value_name = "NAME", default_value = "ML", value_parser = choice::<Estimator>)]
-    estimator: Estimator,
+    /// Fix the covariances among exogenous latent variables to 0.
+    #[arg(long)]
+    orthogonal: bool,
+    /// Mean structure: auto (on with --missing ml or intercepts in the model), on or off;
+    /// the flag alone is on.
+    #[arg(long, value_name = "WHEN", num_args = 0..=1, default_value = "auto", default_missing_value = "on", value_parser = choice::<MeanStructure>)]
+    meanstructure: MeanStructure,
+    /// Hold exogenous observed covariates at their sample moments (the default).
+    #[arg(long = "fixed-x", overrides_with = "no_fixed_x")]
+    fixed_x: bool,
+    /// Estimate the exogenous covariates' variances, covariances and means instead.
+    #[arg(long = "no-fixed-x", overrides_with = "fixed_x")]
+    no_fixed_x: bool,
     /// Treat these observed variables as ordered categories: `all`, or a comma-separated
     /// list; the fit is then lavaan's WLSMV.
     #[arg(long, value_name = "all|ITEMS", value_parser = ordered_list)]
@@ -112,15 +144,23 @@ fn ordered_list(s: &str) -> Result<Ordered, String> {
 impl FitArgs {
     /// The library's options; the library checks every value and combination.
     fn options(&self) -> Result<SemOptions, SemError> {
-        SemOptions::builder()
+        let mut b = SemOptions::builder()
             .missing(self.missing)
+            .estimator(self.estimator)
             .se(self.se)
             .bootstrap(self.bootstrap)
             .seed(self.seed)
+            .level(self.level)
+            .information(self.information)
             .std_lv(self.std_lv)
-            .estimator(self.estimator)
             .ordered(self.ordered.clone().unwrap_or(Ordered::None))
-            .build()
+            .orthogonal(self.orthogonal)
+            .meanstructure(self.meanstructure)
+            .fixed_x(!self.no_fixed_x);
+        if let Some(ci) = self.boot_ci {
+            b = b.boot_ci(ci);
+        }
+        b.build()
     }
 }
 
@@ -181,6 +221,11 @@ fn factor_method(text: &str) -> Result<FactorScoreMethod, String> {
 /// The command line, with the checks between flags that clap does not express.
 fn parse_args() -> Result<Args, String> {
     let a: Args = cli::parse();
+    if a.fit.boot_ci.is_some() && a.fit.se != SeMethod::Bootstrap {
+        return Err(
+            "--boot-ci chooses the bootstrap interval; give --se bootstrap too (with standard errors from the information the intervals are Wald intervals)".into(),
+        );
+    }
     if a.scores.factor_scores.is_none() {
         if a.scores.id.is_some() {
             return Err("--id names the respondent column of --factor-scores; give --factor-scores FILE too".into());
@@ -218,11 +263,28 @@ fn describe(err: &SemError, model: &str, data: &str) -> String {
         } => format!("{}: parameter {parameter} is {problem}", at(position)),
         SemError::InfeasibleConstraints { detail, lines } => {
             let lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+            let which = if lines.len() == 1 { "line" } else { "lines" };
             format!(
-                "{model}: lines {}: the equality constraints cannot all hold: {detail}",
-                lines.join(" and ")
+                "{model}: {which} {}: the constraints cannot all hold: {detail}",
+                join_and(&lines)
             )
         }
+        SemError::NonlinearConstraint {
+            constraint,
+            reason,
+            position,
+        } => format!(
+            "{}: the constraint {constraint:?} is not linear in the free parameters ({reason}); only linear constraints are supported",
+            at(position)
+        ),
+        SemError::ConstraintOnCovariate {
+            constraint,
+            label,
+            position,
+        } => format!(
+            "{}: the constraint {constraint:?} names {label:?}, a moment of the fixed exogenous covariates; use --no-fixed-x to estimate it",
+            at(position)
+        ),
         SemError::Data(DataError::NotANumber {
             line,
             column,
@@ -240,6 +302,15 @@ fn describe(err: &SemError, model: &str, data: &str) -> String {
         SemError::Data(e) => format!("{data}: {e}"),
         other if other.is_data_problem() => format!("{data}: {other}"),
         other => format!("{model}: {other}"),
+    }
+}
+
+/// `1, 2 and 3`.
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
 
@@ -336,6 +407,8 @@ fn run(a: &Args) -> Result<(), String> {
         output::print_line(serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?);
     } else {
         let mut text = fit.summary();
+        text.push('\n');
+        text.push_str(&fit.standardized_solution_summary());
         match &validity {
             Some(Ok(r)) => {
                 text.push('\n');
