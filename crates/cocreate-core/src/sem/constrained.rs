@@ -20,11 +20,10 @@ use std::cell::Cell;
 
 use nalgebra::DMatrix;
 
-use super::constraints::{
-    contradiction, nearest_feasible, Added, LinearConstraint, Reduction, ACTIVE_SLACK,
-};
+use super::constraints::{contradiction, nearest_feasible, Added, Reduction, ACTIVE_SLACK};
 use super::error::SemError;
 use super::linalg::Chol;
+use super::linear_constraint::LinearConstraint;
 use super::optim::{fisher_scoring, Objective, OptimOutcome};
 
 /// An objective over the parameters `z` that a [`Reduction`] keeps, stopping steps at the

@@ -141,6 +141,7 @@ mod inference;
 mod lavaanify;
 mod lexer;
 mod linalg;
+mod linear_constraint;
 mod ml;
 mod model;
 mod modindices;
