@@ -16,6 +16,7 @@
 //! saturated model; `objective` is the structured model's discrepancy with its
 //! derivatives; this module drives the fit, the bootstrap and the fit measures.
 
+mod baseline;
 mod objective;
 mod patterns;
 
@@ -37,6 +38,7 @@ use super::results::SemFit;
 use super::start::start_values;
 #[cfg(test)]
 use objective::observed_hessian;
+use baseline::Baseline;
 use objective::{information, FimlProblem};
 use patterns::{em_saturated, loglik, FimlData};
 
@@ -185,24 +187,9 @@ pub(crate) fn fit(prep: Prepared, options: &SemOptions) -> Result<SemFit, SemErr
     let ll0 = loglik(&fd, &mu0, &sigma0).ok_or(SemError::SingularStructure)?;
     let ll1 = loglik(&fd, &mu1, &sigma1).ok_or(SemError::SingularStructure)?;
     let chisq = (2.0 * (ll1 - ll0)).max(0.0);
-    // Baseline: independent non-covariates (univariate MLEs) and the covariate block.
-    let mut ll_base = x_ll;
-    for j in 0..p {
-        if c.x_idx.contains(&j) {
-            continue;
-        }
-        let vals: Vec<f64> = (0..n)
-            .map(|r| fd.row(r)[j])
-            .filter(|v| !v.is_nan())
-            .collect();
-        let k = vals.len() as f64;
-        let m = vals.iter().sum::<f64>() / k;
-        let v = vals.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / k;
-        ll_base -= 0.5 * k * (LN_2PI + v.ln() + 1.0);
-    }
-    let chisq0 = 2.0 * (ll1 - ll_base);
-    let px = c.x_idx.len();
-    let df0 = (p * (p + 3) / 2 - px * (px + 3) / 2 - 2 * (p - px)) as f64;
+    // Baseline: independent non-covariates, the covariate block fixed as lavaan fixes it.
+    let base = Baseline::new(c, &prep.data);
+    let (chisq0, df0) = (2.0 * (ll1 - base.logl), base.df);
     let fit = fit_measures::compute(&FitInput {
         chisq,
         df,
@@ -416,6 +403,40 @@ mod tests {
             let hx = observed_hessian(&mut prob, &theta).unwrap();
             crate::sem::hessian::assert_derivatives(&mut prob, &theta, Some(&hx), 1e-5, 1e-5);
         }
+    }
+
+    #[test]
+    fn baseline_with_complete_covariates_uses_their_sample_moments() {
+        let data = pd_data(0.1, 4);
+        let model = Model::parse("y1 ~ x1 + x2\ny2 ~ x1 + x3").unwrap();
+        let prep = prepare(&model, &data, &fiml_opts()).unwrap();
+        let c = &prep.compiled;
+        let base = Baseline::new(c, &prep.data);
+        let xs = DMatrix::from_fn(prep.data.nrows(), c.x_idx.len(), |r, a| {
+            prep.data[(r, c.x_idx[a])]
+        });
+        let mo = moments_of(&xs);
+        for (a, &i) in c.x_idx.iter().enumerate() {
+            assert!((base.mean[i] - mo.mean[a]).abs() < 1e-12);
+            for (b, &j) in c.x_idx.iter().enumerate() {
+                assert!((base.cov[(i, j)] - mo.cov[(a, b)]).abs() < 1e-12);
+            }
+        }
+        // The covariates' part of the log-likelihood is the complete-data one.
+        let fd = FimlData::new(&prep.data);
+        let exo = ExoMoments {
+            cov: mo.cov.clone(),
+            mean: mo.mean.clone(),
+        };
+        let mut ll_y = 0.0;
+        for j in (0..c.p).filter(|j| !c.x_idx.contains(j)) {
+            let v = base.cov[(j, j)];
+            let k = prep.data.column(j).iter().filter(|v| !v.is_nan()).count() as f64;
+            ll_y -= 0.5 * k * (LN_2PI + v.ln() + 1.0);
+        }
+        assert!((base.logl - ll_y - x_marginal(c, &fd, &exo)).abs() < 1e-8);
+        // p = 5 variables, 3 of them covariates: 20 − 9 moments, 4 parameters.
+        assert_eq!(base.df, 7.0);
     }
 
     #[test]
