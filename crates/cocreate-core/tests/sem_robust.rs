@@ -361,3 +361,60 @@ mod props {
         }
     }
 }
+
+#[test]
+fn fixed_covariates_mlm_and_mlr_match_lavaan() {
+    use cocreate_core::sem::MeanStructure;
+    let cases = [
+        (
+            "robust_fixedx_path_mlm",
+            "cocreation_composites.csv",
+            Estimator::Mlm,
+            false,
+        ),
+        (
+            "robust_fixedx_path_mlr",
+            "cocreation_composites.csv",
+            Estimator::Mlr,
+            false,
+        ),
+        (
+            "robust_fixedx_path_means_mlm",
+            "cocreation_composites.csv",
+            Estimator::Mlm,
+            true,
+        ),
+        (
+            "robust_fixedx_path_means_mlr",
+            "cocreation_composites.csv",
+            Estimator::Mlr,
+            true,
+        ),
+        (
+            "robust_fixedx_mimic_mlm",
+            "HolzingerSwineford1939.csv",
+            Estimator::Mlm,
+            false,
+        ),
+        (
+            "robust_fixedx_mimic_mlr",
+            "HolzingerSwineford1939.csv",
+            Estimator::Mlr,
+            false,
+        ),
+    ];
+    for (name, data, est, means) in cases {
+        let ms = if means {
+            MeanStructure::On
+        } else {
+            MeanStructure::Auto
+        };
+        let opts = SemOptions::builder()
+            .estimator(est)
+            .meanstructure(ms)
+            .build()
+            .unwrap();
+        let (fit, r) = fit_local(name, data, opts);
+        println!("{name}: largest difference {:e}", compare(&fit, &r));
+    }
+}

@@ -10,7 +10,7 @@ use super::model::Model;
 use super::options::{Estimator, Missing, SemOptions};
 use super::prepare::prepare;
 use super::results::SemFit;
-use crate::data::{name_list, Table};
+use crate::data::Table;
 
 impl Model {
     /// Fits the model to a data table by maximum likelihood.
@@ -19,17 +19,6 @@ impl Model {
     /// [`SemOptions::missing`] says (listwise deletion by default).
     pub fn fit(&self, data: &Table, options: &SemOptions) -> Result<SemFit, SemError> {
         let prepared = prepare(self, data, options)?;
-        if options.estimator != Estimator::Ml && !prepared.compiled.x_idx.is_empty() {
-            let covariates: Vec<String> = (prepared.compiled.x_idx.iter())
-                .map(|&i| prepared.compiled.var_name(i).to_string())
-                .collect();
-            return Err(SemError::IncompatibleOptions {
-                option: "estimator",
-                value: options.estimator.as_str().into(),
-                with: format!("fixed exogenous covariates ({})", name_list(&covariates)),
-                reason: "robust estimators need their moments estimated; set fixed_x(false)",
-            });
-        }
         if options.estimator == Estimator::Mlr && options.missing != Missing::Listwise {
             return Err(SemError::IncompatibleOptions {
                 option: "estimator",

@@ -67,42 +67,135 @@ fn centred(data: &DMatrix<f64>, m: &DVector<f64>) -> DMatrix<f64> {
     r
 }
 
-/// `tr(A₁⁻¹ B₁)` of the saturated model at the sample moments: `(mean(u²) − p)/2` with
-/// `u_i = r_i' S⁻¹ r_i` (Mardia's multivariate kurtosis), plus `p` with a mean structure.
-fn trace_saturated(r: &DMatrix<f64>, s_inv: &DMatrix<f64>, meanstructure: bool) -> f64 {
-    let (n, p) = r.shape();
-    let rw = r * s_inv;
-    let mut m2 = 0.0;
-    for i in 0..n {
-        let u = rw.row(i).dot(&r.row(i));
-        m2 += u * u;
-    }
-    let t = 0.5 * (m2 / n as f64 - p as f64);
-    if meanstructure {
-        t + p as f64
-    } else {
-        t
+/// The rows split by the fixed covariates (lavaan's `fixed.x`): with `B = S_yx S_xx⁻¹` the
+/// regression of the other variables on the covariates, `r̂_i` is `r_i` with the outcomes
+/// replaced by their centred fitted values `B x_i`, `e_i = r_i − r̂_i` (zero at the
+/// covariates), `S̃` the residual covariance `S_yy − B S_xy` embedded with zeros, and
+/// `h_i = x_i' S_xx⁻¹ x_i` (covariates centred) the leverage of each row.
+struct Conditional {
+    fitted: DMatrix<f64>,
+    resid: DMatrix<f64>,
+    s_res: DMatrix<f64>,
+    leverage: DVector<f64>,
+    /// Indices of the variables that are not covariates.
+    y_idx: Vec<usize>,
+}
+
+impl Conditional {
+    fn new(r: &DMatrix<f64>, s: &DMatrix<f64>, x_idx: &[usize]) -> Result<Conditional, SemError> {
+        let (n, p) = r.shape();
+        let y_idx: Vec<usize> = (0..p).filter(|j| !x_idx.contains(j)).collect();
+        let px = x_idx.len();
+        let sxx = DMatrix::from_fn(px, px, |a, b| s[(x_idx[a], x_idx[b])]);
+        let sxx_inv = spd_inverse(&sxx).ok_or(SemError::SingularStructure)?;
+        let xs = DMatrix::from_fn(n, px, |i, a| r[(i, x_idx[a])]);
+        // B' (px × p): the coefficients of every variable on the covariates (identity rows
+        // for the covariates themselves).
+        let sx_all = DMatrix::from_fn(px, p, |a, j| s[(x_idx[a], j)]);
+        let coef = &sxx_inv * sx_all;
+        let mut fitted = &xs * &coef;
+        let mut resid = r - &fitted;
+        for (a, &i) in x_idx.iter().enumerate() {
+            fitted.column_mut(i).copy_from(&xs.column(a));
+            resid.column_mut(i).fill(0.0);
+        }
+        let s_res = resid.transpose() * &resid / n as f64;
+        let xw = &xs * &sxx_inv;
+        let leverage = DVector::from_fn(n, |i, _| xw.row(i).dot(&xs.row(i)));
+        Ok(Conditional {
+            fitted,
+            resid,
+            s_res,
+            leverage,
+            y_idx,
+        })
     }
 }
 
-/// Sums over the pairs `j < k` (Satorra–Bentler) or the diagonal (Yuan–Bentler) of the
-/// baseline model's casewise terms.
-fn baseline_trace(r: &DMatrix<f64>, s: &DMatrix<f64>, estimator: Estimator, ms: bool) -> f64 {
+/// `tr(A₁⁻¹ B₁)` of the saturated model at the sample moments (lavaan's `h1.information =
+/// "unstructured"`, where the observed and the expected information agree). Without
+/// covariates: `(mean(u²) − p)/2` with `u_i = r_i' S⁻¹ r_i` (Mardia's multivariate kurtosis),
+/// plus `p` with a mean structure. With fixed covariates lavaan drops their moments from
+/// `A₁` and `B₁`; the trace is invariant under the change to the parameters of the
+/// regression of the outcomes on the covariates, whose information is block diagonal at the
+/// estimates, so it is `mean(v h) + (mean(v²) − p_y)/2` (plus `p_y`) with
+/// `v_i = e_i' S̃⁻¹ e_i` and the leverages `h_i`.
+fn trace_saturated(
+    r: &DMatrix<f64>,
+    s_inv: &DMatrix<f64>,
+    cond: Option<&Conditional>,
+    meanstructure: bool,
+) -> Result<f64, SemError> {
+    let n = r.nrows() as f64;
+    let (e, w, lev, py) = match cond {
+        None => (r.clone(), s_inv.clone(), None, r.ncols()),
+        Some(cd) => {
+            let ny = cd.y_idx.len();
+            let e = DMatrix::from_fn(r.nrows(), ny, |i, a| cd.resid[(i, cd.y_idx[a])]);
+            let syy = DMatrix::from_fn(ny, ny, |a, b| cd.s_res[(cd.y_idx[a], cd.y_idx[b])]);
+            let w = spd_inverse(&syy).ok_or(SemError::SingularStructure)?;
+            (e, w, Some(&cd.leverage), ny)
+        }
+    };
+    let ew = &e * &w;
+    let (mut m2, mut mh) = (0.0, 0.0);
+    for i in 0..e.nrows() {
+        let v = ew.row(i).dot(&e.row(i));
+        m2 += v * v;
+        if let Some(h) = lev {
+            mh += v * h[i];
+        }
+    }
+    let t = mh / n + 0.5 * (m2 / n - py as f64);
+    Ok(if meanstructure { t + py as f64 } else { t })
+}
+
+/// The baseline (independence) model's trace: sums over the pairs `j < k` (Satorra–Bentler)
+/// or the diagonal (Yuan–Bentler) of the variables that are not covariates. With fixed
+/// covariates lavaan's baseline keeps their block at the sample moments and the
+/// Satorra–Bentler sum gains the covariances of each outcome with the covariates,
+/// `Σ_j mean_i e_ij² h_i / s_jj`, while its casewise terms are those of the conditional Γ.
+fn baseline_trace(
+    r: &DMatrix<f64>,
+    s: &DMatrix<f64>,
+    cond: Option<&Conditional>,
+    estimator: Estimator,
+    ms: bool,
+) -> f64 {
     let (n, p) = r.shape();
     let nf = n as f64;
+    let y_idx: Vec<usize> = match cond {
+        Some(cd) => cd.y_idx.clone(),
+        None => (0..p).collect(),
+    };
     match estimator {
         Estimator::Mlm => {
-            // tr(U₀Γ): only the off-diagonal covariances carry residual information.
+            // tr(U₀Γ): only the covariances off the diagonal carry residual information.
             let mut t = 0.0;
-            for j in 0..p {
-                for k in 0..j {
+            for (b, &j) in y_idx.iter().enumerate() {
+                for &k in &y_idx[..b] {
                     let den = s[(j, j)] * s[(k, k)];
                     let mut acc = 0.0;
                     for i in 0..n {
-                        let e = r[(i, j)] * r[(i, k)] - s[(j, k)];
-                        acc += e * e;
+                        let m = match cond {
+                            None => r[(i, j)] * r[(i, k)] - s[(j, k)],
+                            Some(cd) => {
+                                r[(i, j)] * r[(i, k)]
+                                    - cd.fitted[(i, j)] * cd.fitted[(i, k)]
+                                    - cd.s_res[(j, k)]
+                            }
+                        };
+                        acc += m * m;
                     }
                     t += acc / (nf * den);
+                }
+                if let Some(cd) = cond {
+                    let mut acc = 0.0;
+                    for i in 0..n {
+                        let e = cd.resid[(i, j)];
+                        acc += e * e * cd.leverage[i];
+                    }
+                    t += acc / (nf * s[(j, j)]);
                 }
             }
             t
@@ -110,7 +203,7 @@ fn baseline_trace(r: &DMatrix<f64>, s: &DMatrix<f64>, estimator: Estimator, ms: 
         _ => {
             // tr(A₀⁻¹B₀) of the independence model (separable in the variances).
             let mut t = 0.0;
-            for j in 0..p {
+            for &j in &y_idx {
                 let sj = s[(j, j)];
                 let mut acc = 0.0;
                 for i in 0..n {
@@ -120,7 +213,7 @@ fn baseline_trace(r: &DMatrix<f64>, s: &DMatrix<f64>, estimator: Estimator, ms: 
                 t += acc / (2.0 * nf * sj * sj);
             }
             if ms {
-                t + p as f64
+                t + y_idx.len() as f64
             } else {
                 t
             }
@@ -155,15 +248,29 @@ pub(crate) fn robust_parts(
     ram.basis(c, &mut x);
     let s_inv = spd_inverse(&mo.cov).ok_or(SemError::SingularStructure)?;
     let r_bar = centred(data, &mo.mean);
-    let baseline = baseline_trace(&r_bar, &mo.cov, estimator, c.meanstructure);
+    let cond = if c.x_idx.is_empty() {
+        None
+    } else {
+        Some(Conditional::new(&r_bar, &mo.cov, &c.x_idx)?)
+    };
+    let baseline = baseline_trace(&r_bar, &mo.cov, cond.as_ref(), estimator, c.meanstructure);
     let (bread, meat) = match estimator {
         Estimator::Mlm => {
-            // Expected information (unit) as the bread; Γ through the casewise Δ'A₁h_i.
-            let v = &r_bar * &w;
-            let z = &v * &x;
-            let wsw = &w * &mo.cov * &w;
-            let g = x.transpose() * &wsw * &x;
-            let t = casewise(c, &nu, &z, &g);
+            // Expected information (unit) as the bread; Γ through the casewise Δ'A₁h_i, with
+            // fixed covariates h_i = (e_i, r_i r_i' − r̂_i r̂_i' − S̃) (lavaan's fixed.x Γ).
+            let z = &r_bar * &w * &x;
+            let t = match &cond {
+                None => {
+                    let g = x.transpose() * (&w * &mo.cov * &w) * &x;
+                    casewise(c, &nu, &z, &g)
+                }
+                Some(cd) => {
+                    let g = x.transpose() * (&w * &cd.s_res * &w) * &x;
+                    let zf = &cd.fitted * &w * &x;
+                    let zero = DMatrix::zeros(g.nrows(), g.ncols());
+                    casewise(c, &nu, &z, &g) - casewise(c, &nu, &zf, &zero)
+                }
+            };
             (h * 0.5, t.transpose() * &t / nf)
         }
         _ => {
@@ -192,21 +299,7 @@ pub(crate) fn robust_parts(
     };
     Ok(match estimator {
         Estimator::Mlm => {
-            // tr(A₁Γ) = mean over cases of ½ tr((r r' − S) W (r r' − S) W) (+ tr(WS)).
-            let sw = &mo.cov * &w;
-            let tr_swsw = (&sw * &sw).trace();
-            let v = &r_bar * &w;
-            let vs = &v * &mo.cov;
-            let mut acc = 0.0;
-            for i in 0..n {
-                let u = v.row(i).dot(&r_bar.row(i));
-                let uu = vs.row(i).dot(&v.row(i));
-                acc += 0.5 * (u * u - 2.0 * uu + tr_swsw);
-            }
-            let mut tr_a1g = acc / nf;
-            if c.meanstructure {
-                tr_a1g += sw.trace();
-            }
+            let tr_a1g = trace_a1_gamma(&r_bar, &w, &mo.cov, cond.as_ref(), c.meanstructure);
             RobustParts {
                 vcov,
                 trace_ugamma: tr_a1g - tr_h0,
@@ -216,7 +309,7 @@ pub(crate) fn robust_parts(
             }
         }
         _ => {
-            let tr_h1 = trace_saturated(&r_bar, &s_inv, c.meanstructure);
+            let tr_h1 = trace_saturated(&r_bar, &s_inv, cond.as_ref(), c.meanstructure)?;
             RobustParts {
                 vcov,
                 trace_ugamma: tr_h1 - tr_h0,
@@ -226,6 +319,55 @@ pub(crate) fn robust_parts(
             }
         }
     })
+}
+
+/// `tr(A₁Γ)` of Satorra–Bentler: the mean over cases of `½ tr(W M_i W M_i)` (plus
+/// `e_i' W e_i` with a mean structure), `M_i = r_i r_i' − S` and `e_i = r_i`; with fixed
+/// covariates `M_i = r_i r_i' − r̂_i r̂_i' − S̃` and `e_i = r_i − r̂_i`, whose covariate block
+/// is zero as lavaan's weight drops those moments.
+fn trace_a1_gamma(
+    r: &DMatrix<f64>,
+    w: &DMatrix<f64>,
+    s: &DMatrix<f64>,
+    cond: Option<&Conditional>,
+    meanstructure: bool,
+) -> f64 {
+    let n = r.nrows();
+    let s_centre = cond.map_or(s, |cd| &cd.s_res);
+    let sw = s_centre * w;
+    let tr_swsw = (&sw * &sw).trace();
+    let rw = r * w;
+    let rws = &rw * s_centre;
+    let mut acc = 0.0;
+    match cond {
+        None => {
+            for i in 0..n {
+                let a = rw.row(i).dot(&r.row(i));
+                let q = rws.row(i).dot(&rw.row(i));
+                acc += 0.5 * (a * a - 2.0 * q + tr_swsw);
+                if meanstructure {
+                    acc += a;
+                }
+            }
+        }
+        Some(cd) => {
+            let fw = &cd.fitted * w;
+            let fws = &fw * s_centre;
+            let ew = &cd.resid * w;
+            for i in 0..n {
+                let a = rw.row(i).dot(&r.row(i));
+                let b = fw.row(i).dot(&cd.fitted.row(i));
+                let ab = rw.row(i).dot(&cd.fitted.row(i));
+                let qa = rws.row(i).dot(&rw.row(i));
+                let qb = fws.row(i).dot(&fw.row(i));
+                acc += 0.5 * (a * a + b * b + tr_swsw - 2.0 * ab * ab - 2.0 * qa + 2.0 * qb);
+                if meanstructure {
+                    acc += ew.row(i).dot(&cd.resid.row(i));
+                }
+            }
+        }
+    }
+    acc / n as f64
 }
 
 /// RMSEA `sqrt(max(x2/(n df) − c/n, 0))` and its 90% interval `sqrt(c λ / (n df))`, as

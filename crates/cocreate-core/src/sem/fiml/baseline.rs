@@ -29,7 +29,12 @@ pub(crate) struct Baseline {
 
 /// Available-case mean and variance (`n` denominator) of column `j`, with the count.
 fn available(data: &DMatrix<f64>, j: usize) -> (f64, f64, usize) {
-    let vals: Vec<f64> = data.column(j).iter().copied().filter(|v| !v.is_nan()).collect();
+    let vals: Vec<f64> = data
+        .column(j)
+        .iter()
+        .copied()
+        .filter(|v| !v.is_nan())
+        .collect();
     let k = vals.len() as f64;
     let m = vals.iter().sum::<f64>() / k;
     let v = vals.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / k;

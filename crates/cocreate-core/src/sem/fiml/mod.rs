@@ -36,9 +36,9 @@ use super::prepare::{check_df, check_moments, moments_of, Moments, Prepared};
 use super::ram::{Compiled, ExoMoments, RamMatrices};
 use super::results::SemFit;
 use super::start::start_values;
+use baseline::Baseline;
 #[cfg(test)]
 use objective::observed_hessian;
-use baseline::Baseline;
 use objective::{information, FimlProblem};
 use patterns::{em_saturated, loglik, FimlData};
 
