@@ -418,3 +418,42 @@ fn fixed_covariates_mlm_and_mlr_match_lavaan() {
         println!("{name}: largest difference {:e}", compare(&fit, &r));
     }
 }
+
+fn fiml_mlr(missing: Missing) -> SemOptions {
+    SemOptions::builder()
+        .estimator(Estimator::Mlr)
+        .missing(missing)
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn mlr_with_fiml_matches_lavaan() {
+    let cases = [
+        ("robust_fiml_hs_mlr", "hs_missing.csv", Missing::Ml),
+        ("robust_fiml_path_ml", "composites_missing.csv", Missing::Ml),
+        (
+            "robust_fiml_path_mlx",
+            "composites_missing.csv",
+            Missing::MlX,
+        ),
+    ];
+    for (name, data, missing) in cases {
+        let (fit, r) = fit_local(name, data, fiml_mlr(missing));
+        assert_eq!(fit.n_used() as u64, r["n_used"].as_u64().unwrap());
+        println!("{name}: largest difference {:e}", compare(&fit, &r));
+    }
+}
+
+#[test]
+fn mlr_with_fiml_on_the_survey_matches_lavaan() {
+    let (fit, r) = fit_local(
+        "robust_fiml_survey_mlr",
+        "cocreation_keyed_items_3pct_missing.csv",
+        fiml_mlr(Missing::Ml),
+    );
+    println!(
+        "robust_fiml_survey_mlr: largest difference {:e}",
+        compare(&fit, &r)
+    );
+}

@@ -7,7 +7,7 @@ use super::complete;
 use super::error::SemError;
 use super::fiml;
 use super::model::Model;
-use super::options::{Estimator, Missing, SemOptions};
+use super::options::{Missing, SemOptions};
 use super::prepare::prepare;
 use super::results::SemFit;
 use crate::data::Table;
@@ -19,14 +19,6 @@ impl Model {
     /// [`SemOptions::missing`] says (listwise deletion by default).
     pub fn fit(&self, data: &Table, options: &SemOptions) -> Result<SemFit, SemError> {
         let prepared = prepare(self, data, options)?;
-        if options.estimator == Estimator::Mlr && options.missing != Missing::Listwise {
-            return Err(SemError::IncompatibleOptions {
-                option: "estimator",
-                value: "MLR".into(),
-                with: format!("missing = {}", options.missing.as_str()),
-                reason: "MLR with full-information ML is not available yet; use missing = listwise, or ML with full-information ML",
-            });
-        }
         if options.missing == Missing::Listwise {
             complete::fit(prepared, options)
         } else {

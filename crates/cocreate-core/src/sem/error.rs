@@ -446,6 +446,12 @@ pub enum SemWarning {
         /// The parameter.
         parameter: String,
     },
+    /// The scaled test of a robust fit could not be computed; the robust standard errors
+    /// stand, the scaled statistics and the indices built on them are missing (NaN).
+    RobustTestUnavailable {
+        /// Why.
+        reason: String,
+    },
 }
 
 impl fmt::Display for SemWarning {
@@ -497,6 +503,9 @@ impl fmt::Display for SemWarning {
                 f,
                 "no bootstrap draw of {parameter} is a finite number: its bootstrap standard error and intervals are unavailable"
             ),
+            SemWarning::RobustTestUnavailable { reason } => {
+                write!(f, "the scaled test statistic could not be computed: {reason}")
+            }
         }
     }
 }

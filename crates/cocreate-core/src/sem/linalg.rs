@@ -4,6 +4,10 @@
 //! longer (`docs/validation.md`, "Hand-written kernels"). Every Cholesky factorisation of
 //! estimation and fit goes through [`Chol`]; factor scores, which factorise once per call
 //! and need matrix right-hand sides, use nalgebra's.
+//!
+//! [`BlockChol`] is the other size: the hundreds-to-thousands-row matrices of the saturated
+//! model's moments (MLR with FIML), factorised and solved by blocks so that nearly all the
+//! work is matrix products (nalgebra's `gemm`, which runs on `matrixmultiply`).
 
 use nalgebra::DMatrix;
 
@@ -104,6 +108,127 @@ impl Chol {
     }
 }
 
+/// Block size of [`BlockChol`].
+const BLOCK: usize = 64;
+
+/// A blocked Cholesky factorisation `A = L L'` of a large symmetric positive-definite
+/// matrix, for solving with many right-hand sides.
+#[derive(Debug, Clone)]
+pub(crate) struct BlockChol {
+    /// `L` (lower triangle; the strict upper triangle is zero).
+    l: DMatrix<f64>,
+    /// `L'`, kept so that the backward solve is a plain matrix product too.
+    lt: DMatrix<f64>,
+}
+
+impl BlockChol {
+    /// Factorises `a` (only its lower triangle is read); `None` if not positive definite.
+    pub fn new(mut a: DMatrix<f64>) -> Option<BlockChol> {
+        let d = a.nrows();
+        let mut k0 = 0;
+        while k0 < d {
+            let k1 = (k0 + BLOCK).min(d);
+            // Diagonal block (already updated by the blocks on its left), unblocked.
+            for j in k0..k1 {
+                let mut djj = a[(j, j)];
+                for l in k0..j {
+                    djj -= a[(j, l)] * a[(j, l)];
+                }
+                if djj.is_nan() || djj <= 0.0 {
+                    return None;
+                }
+                let djj = djj.sqrt();
+                a[(j, j)] = djj;
+                for i in j + 1..k1 {
+                    let mut s = a[(i, j)];
+                    for l in k0..j {
+                        s -= a[(i, l)] * a[(j, l)];
+                    }
+                    a[(i, j)] = s / djj;
+                }
+            }
+            if k1 < d {
+                // Panel below: L21 = A21 L11^-T, column by column.
+                for j in k0..k1 {
+                    let ljj = a[(j, j)];
+                    for l in k0..j {
+                        let f = a[(j, l)];
+                        if f != 0.0 {
+                            for i in k1..d {
+                                let v = a[(i, l)];
+                                a[(i, j)] -= f * v;
+                            }
+                        }
+                    }
+                    for i in k1..d {
+                        a[(i, j)] /= ljj;
+                    }
+                }
+                // Trailing update A22 -= L21 L21' (whole block: one matrix product).
+                let l21 = a.view_range(k1..d, k0..k1).into_owned();
+                let l21t = l21.transpose();
+                a.view_range_mut(k1..d, k1..d).gemm(-1.0, &l21, &l21t, 1.0);
+            }
+            k0 = k1;
+        }
+        for j in 0..d {
+            for i in 0..j {
+                a[(i, j)] = 0.0;
+            }
+        }
+        let lt = a.transpose();
+        Some(BlockChol { l: a, lt })
+    }
+
+    /// Dimension.
+    pub fn dim(&self) -> usize {
+        self.l.nrows()
+    }
+
+    /// Solves `A X = B` in place for a `d × m` right-hand side.
+    pub fn solve_in_place(&self, x: &mut DMatrix<f64>) {
+        let d = self.dim();
+        // Forward: L Z = B, by row blocks.
+        let mut k0 = 0;
+        while k0 < d {
+            let k1 = (k0 + BLOCK).min(d);
+            if k0 > 0 {
+                let (top, mut cur) = x.rows_range_pair_mut(0..k0, k0..k1);
+                cur.gemm(-1.0, &self.l.view_range(k0..k1, 0..k0), &top, 1.0);
+            }
+            for c in 0..x.ncols() {
+                for i in k0..k1 {
+                    let mut s = x[(i, c)];
+                    for l in k0..i {
+                        s -= self.lt[(l, i)] * x[(l, c)];
+                    }
+                    x[(i, c)] = s / self.lt[(i, i)];
+                }
+            }
+            k0 = k1;
+        }
+        // Backward: L' X = Z, by row blocks from the last.
+        let nblocks = d.div_ceil(BLOCK);
+        for blk in (0..nblocks).rev() {
+            let k0 = blk * BLOCK;
+            let k1 = (k0 + BLOCK).min(d);
+            if k1 < d {
+                let (mut cur, below) = x.rows_range_pair_mut(k0..k1, k1..d);
+                cur.gemm(-1.0, &self.lt.view_range(k0..k1, k1..d), &below, 1.0);
+            }
+            for c in 0..x.ncols() {
+                for i in (k0..k1).rev() {
+                    let mut s = x[(i, c)];
+                    for l in i + 1..k1 {
+                        s -= self.l[(l, i)] * x[(l, c)];
+                    }
+                    x[(i, c)] = s / self.l[(i, i)];
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,5 +250,21 @@ mod tests {
         let back = &a * nalgebra::DVector::from_vec(b);
         assert!((back[2] - 3.0).abs() < 1e-13);
         assert!(Chol::new(&DMatrix::from_row_slice(2, 2, &[1.0, 2.0, 2.0, 1.0])).is_none());
+    }
+
+    #[test]
+    fn block_cholesky_solves_across_block_boundaries() {
+        for d in [1usize, 5, 64, 65, 150] {
+            let m = DMatrix::from_fn(d, d, |i, j| ((i * 7 + j * 13) % 17) as f64 / 17.0 - 0.5);
+            let a = &m * m.transpose() + DMatrix::identity(d, d) * (d as f64);
+            let ch = BlockChol::new(a.clone()).unwrap();
+            let b = DMatrix::from_fn(d, 3, |i, c| (i + c) as f64 * 0.1 - 1.0);
+            let mut x = b.clone();
+            ch.solve_in_place(&mut x);
+            assert!((&a * &x - &b).amax() < 1e-10, "d = {d}");
+        }
+        let mut not_pd = DMatrix::identity(70, 70);
+        not_pd[(66, 66)] = -1.0;
+        assert!(BlockChol::new(not_pd).is_none());
     }
 }

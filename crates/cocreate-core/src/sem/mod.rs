@@ -86,6 +86,7 @@
 //! | bootstrap replicates | [`MAX_BOOTSTRAP_DRAWS`] | [`SemError::InvalidOption`] |
 //! | stored bootstrap draws (replicates × quantities) | [`MAX_BOOTSTRAP_CELLS`] | [`SemError::TooLarge`] |
 //! | optimiser iterations | [`MAX_ITERATIONS`] | [`SemError::InvalidOption`] |
+//! | observed variables of an MLR fit with full-information ML | [`MAX_MLR_FIML_VARIABLES`] | [`SemError::TooLarge`] |
 //! | tokens of one `:=` expression | 4,096 | [`SyntaxError`] |
 //! | nesting of one `:=` expression | 64 levels | [`SyntaxError`] |
 //! | decimals on a path diagram | [`DotOptions::MAX_DECIMALS`] | written with that many (refused when deserialised) |
@@ -160,6 +161,7 @@ pub use dot::DotOptions;
 pub use effects::Effects;
 pub use error::{Position, SemError, SemWarning, SyntaxError};
 pub use expr::{BinOp, Expr, Func};
+pub use fiml::MAX_MLR_FIML_VARIABLES;
 pub use model::{Constraint, ConstraintValue, Definition, Model, ModelBuilder, Modifier, Relation};
 pub use modindices::{ModificationIndex, MAX_CANDIDATES};
 pub use op::Op;

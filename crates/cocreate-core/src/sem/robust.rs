@@ -17,7 +17,7 @@ use super::optim::Objective;
 use super::options::Estimator;
 use super::prepare::Moments;
 use super::ram::Compiled;
-use super::results::RobustFit;
+use super::results::{FitMeasures, RobustFit};
 
 /// The robust covariance of the estimates and the traces of the scaled tests.
 pub(crate) struct RobustParts {
@@ -26,6 +26,19 @@ pub(crate) struct RobustParts {
     pub trace_h1: Option<f64>,
     pub trace_h0: Option<f64>,
     pub baseline_trace: f64,
+    /// With FIML: the statistics of lavaan's corrected robust RMSEA and CFI.
+    pub corrected: Option<Corrected>,
+}
+
+/// lavaan's `lav_fit_fiml_corrected` (version V3) for MLR with FIML: the complete-data χ²
+/// of the model and of the baseline at the EM moments, with their scaling factors. The
+/// robust RMSEA, CFI and TLI use these in place of `χ²`, `c`, `χ²_0` and `c₀`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Corrected {
+    pub chisq: f64,
+    pub scaling_factor: f64,
+    pub baseline_chisq: f64,
+    pub baseline_scaling_factor: f64,
 }
 
 /// Casewise vectors `Σ_d s_d (z_x z_y − g[x,y]) + c_d z_k` for every parameter: with
@@ -306,6 +319,7 @@ pub(crate) fn robust_parts(
                 trace_h1: None,
                 trace_h0: None,
                 baseline_trace: baseline,
+                corrected: None,
             }
         }
         _ => {
@@ -316,6 +330,7 @@ pub(crate) fn robust_parts(
                 trace_h1: Some(tr_h1),
                 trace_h0: Some(tr_h0),
                 baseline_trace: tr_h1 - baseline,
+                corrected: None,
             }
         }
     })
@@ -421,20 +436,20 @@ fn tli(x2: f64, df: f64, x0: f64, df0: f64, c: f64, c0: f64) -> f64 {
     }
 }
 
-/// The scaled test and indices from the traces.
-#[allow(clippy::too_many_arguments)]
+/// The scaled test and indices from the traces, for the fit measures `fm` of the model
+/// (`χ²`, `df`, the baseline's `χ²_0` and `df_0`, `N`). `npar` counts the free parameters
+/// before equality constraints (lavaan's divisor of `scaling.factor.h0`), `pstar` the
+/// sample moments that are not the fixed covariates' own (that of `scaling.factor.h1`).
 pub(crate) fn robust_fit(
     estimator: Estimator,
     parts: &RobustParts,
-    chisq: f64,
-    df: f64,
-    baseline_chisq: f64,
-    baseline_df: f64,
-    n: usize,
+    fm: &FitMeasures,
     npar: usize,
     pstar: usize,
 ) -> RobustFit {
-    let nf = n as f64;
+    let (chisq, df) = (fm.chisq, fm.df);
+    let (baseline_chisq, baseline_df) = (fm.baseline_chisq, fm.baseline_df);
+    let nf = fm.ntotal as f64;
     let scale = |v: f64| if v > 0.0 { v } else { f64::NAN };
     // lavaan reports no scaled test for a saturated model (df = 0).
     let c = if df > 0.0 {
@@ -449,9 +464,20 @@ pub(crate) fn robust_fit(
     };
     let x2s = chisq / c;
     let x0s = baseline_chisq / c0;
+    // The robust indices: from the test itself on complete data, from lavaan's FIML
+    // correction with missing data.
+    let (xx3, c3, xx3_null, c3_null) = match &parts.corrected {
+        Some(k) => (
+            k.chisq,
+            k.scaling_factor,
+            k.baseline_chisq,
+            k.baseline_scaling_factor,
+        ),
+        None => (chisq, c, baseline_chisq, c0),
+    };
     let (rmsea_s, lo_s, hi_s, p_s) = rmsea_with(chisq, parts.trace_ugamma, nf, 1.0);
-    let (rmsea_r, _, _, _) = rmsea_with(chisq, df, nf, c);
-    let (_, lo_r, hi_r, p_r) = rmsea_with(x2s, df, nf, c);
+    let (rmsea_r, _, _, _) = rmsea_with(xx3, df, nf, c3);
+    let (_, lo_r, hi_r, p_r) = rmsea_with(xx3 / c3, df, nf, c3);
     let mut out = RobustFit {
         estimator,
         test: match estimator {
@@ -470,8 +496,8 @@ pub(crate) fn robust_fit(
         baseline_chisq_scaling_factor: c0,
         cfi_scaled: cfi(x2s, df, x0s, baseline_df, 1.0, 1.0),
         tli_scaled: tli(x2s, df, x0s, baseline_df, 1.0, 1.0),
-        cfi_robust: cfi(chisq, df, baseline_chisq, baseline_df, c, c0),
-        tli_robust: tli(chisq, df, baseline_chisq, baseline_df, c, c0),
+        cfi_robust: cfi(xx3, df, xx3_null, baseline_df, c3, c3_null),
+        tli_robust: tli(xx3, df, xx3_null, baseline_df, c3, c3_null),
         rmsea_scaled: rmsea_s,
         rmsea_ci_lower_scaled: lo_s,
         rmsea_ci_upper_scaled: hi_s,
@@ -487,18 +513,24 @@ pub(crate) fn robust_fit(
         for v in [
             &mut out.cfi_scaled,
             &mut out.tli_scaled,
-            &mut out.cfi_robust,
-            &mut out.tli_robust,
             &mut out.rmsea_scaled,
             &mut out.rmsea_ci_lower_scaled,
             &mut out.rmsea_ci_upper_scaled,
+        ] {
+            *v = f64::NAN;
+        }
+        out.rmsea_pvalue_scaled = None;
+    }
+    if !c.is_finite() || !c3.is_finite() || !c3_null.is_finite() {
+        for v in [
+            &mut out.cfi_robust,
+            &mut out.tli_robust,
             &mut out.rmsea_robust,
             &mut out.rmsea_ci_lower_robust,
             &mut out.rmsea_ci_upper_robust,
         ] {
             *v = f64::NAN;
         }
-        out.rmsea_pvalue_scaled = None;
         out.rmsea_pvalue_robust = None;
     }
     out

@@ -17,8 +17,11 @@
 //! derivatives; this module drives the fit, the bootstrap and the fit measures.
 
 mod baseline;
+mod mlr;
 mod objective;
 mod patterns;
+
+pub use mlr::MAX_MLR_FIML_VARIABLES;
 
 use cocreate_stats::LN_2PI;
 use nalgebra::{DMatrix, DVector};
@@ -31,12 +34,14 @@ use super::inference::spd_inverse;
 use super::linalg::Chol;
 use super::ml::MlProblem;
 use super::optim::fisher_scoring;
-use super::options::{Information, SeMethod, SemOptions};
-use super::prepare::{check_df, check_moments, moments_of, Moments, Prepared};
+use super::options::{Estimator, Information, SeMethod, SemOptions};
+use super::prepare::{check_df, check_moments, degrees_of_freedom, moments_of, Moments, Prepared};
 use super::ram::{Compiled, ExoMoments, RamMatrices};
 use super::results::SemFit;
+use super::robust::robust_fit;
 use super::start::start_values;
 use baseline::Baseline;
+use mlr::{mlr_parts, MlrInput};
 #[cfg(test)]
 use objective::observed_hessian;
 use objective::{information, FimlProblem};
@@ -117,6 +122,13 @@ pub(crate) fn fit(prep: Prepared, options: &SemOptions) -> Result<SemFit, SemErr
         return Err(SemError::TooFewRows { n, p });
     }
     let df = check_df(c)?;
+    if options.estimator == Estimator::Mlr && p > MAX_MLR_FIML_VARIABLES {
+        return Err(SemError::TooLarge {
+            what: "observed variables of an MLR fit with full-information ML".into(),
+            found: p,
+            limit: MAX_MLR_FIML_VARIABLES,
+        });
+    }
     let (mu1, sigma1, _em_iter) = em_saturated(&fd, 10_000)?;
     let h1 = Moments {
         cov: sigma1.clone(),
@@ -160,22 +172,15 @@ pub(crate) fn fit(prep: Prepared, options: &SemOptions) -> Result<SemFit, SemErr
     } else {
         None
     };
-    let vcov = if options.se == SeMethod::None {
-        None
-    } else if let Some(b) = &boot {
-        Some(b.vcov.clone())
+    let mlr = options.estimator == Estimator::Mlr;
+    // The observed information (and with MLR the casewise scores, in the same pass).
+    let mut scores = mlr.then(|| DMatrix::zeros(n, c.q()));
+    let needs_information = mlr || (options.se == SeMethod::Standard);
+    let expected = options.information == Information::Expected;
+    let hessian = if needs_information {
+        information(&mut prob, &theta, expected && !mlr, scores.as_mut())
     } else {
-        let expected = options.information == Information::Expected;
-        let v = information(&mut prob, &theta, expected)
-            .and_then(|h| spd_inverse(&h))
-            .map(|inv| inv * (2.0 / nf));
-        if v.is_none() {
-            warnings.push(SemWarning::StandardErrorsUnavailable {
-                reason: "the observed information matrix is singular or not positive definite"
-                    .into(),
-            });
-        }
-        v
+        None
     };
     // Fit: H0 and H1 log-likelihoods (conditional on fixed covariates), baseline.
     let x_ll = x_marginal(c, &fd, &exo);
@@ -190,6 +195,47 @@ pub(crate) fn fit(prep: Prepared, options: &SemOptions) -> Result<SemFit, SemErr
     // Baseline: independent non-covariates, the covariate block fixed as lavaan fixes it.
     let base = Baseline::new(c, &prep.data);
     let (chisq0, df0) = (2.0 * (ll1 - base.logl), base.df);
+    let robust = match &scores {
+        Some(sc) => Some(mlr_parts(&MlrInput {
+            c,
+            fd: &fd,
+            theta: &theta,
+            exo: &exo,
+            mu1: &mu1,
+            sigma1: &sigma1,
+            hessian: hessian.as_ref(),
+            scores: sc,
+            baseline: &base,
+            df,
+        })?),
+        None => None,
+    };
+    if robust.as_ref().is_some_and(|r| r.trace_h1.is_none()) {
+        warnings.push(SemWarning::RobustTestUnavailable {
+            reason: "the observed information of the saturated model is not positive definite"
+                .into(),
+        });
+    }
+    let vcov = if options.se == SeMethod::None {
+        None
+    } else if let Some(b) = &boot {
+        Some(b.vcov.clone())
+    } else {
+        let v = match &robust {
+            Some(r) => r.vcov.clone(),
+            None => hessian
+                .as_ref()
+                .and_then(spd_inverse)
+                .map(|inv| inv * (2.0 / nf)),
+        };
+        if v.is_none() {
+            warnings.push(SemWarning::StandardErrorsUnavailable {
+                reason: "the observed information matrix is singular or not positive definite"
+                    .into(),
+            });
+        }
+        v
+    };
     let fit = fit_measures::compute(&FitInput {
         chisq,
         df,
@@ -205,6 +251,15 @@ pub(crate) fn fit(prep: Prepared, options: &SemOptions) -> Result<SemFit, SemErr
         mu: &mu0,
         meanstructure: true,
         x_idx: &c.x_idx,
+    });
+    let robust_fit = robust.as_ref().map(|parts| {
+        robust_fit(
+            options.estimator,
+            parts,
+            &fit,
+            c.table.rows().iter().filter(|r| r.free.is_some()).count(),
+            degrees_of_freedom(c).1,
+        )
     });
     let mut out = assemble(
         c,
@@ -230,6 +285,7 @@ pub(crate) fn fit(prep: Prepared, options: &SemOptions) -> Result<SemFit, SemErr
     if let Some(b) = boot {
         apply_to_fit(&mut out, b, options.boot_ci);
     }
+    out.robust = robust_fit;
     Ok(out)
 }
 
