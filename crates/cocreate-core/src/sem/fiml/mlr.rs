@@ -15,7 +15,7 @@ use nalgebra::{DMatrix, DVector};
 
 use super::super::error::SemError;
 use super::super::inference::spd_inverse;
-use super::super::linalg::{BlockChol, Chol};
+use super::super::linalg::{dot, BlockChol, Chol};
 use super::super::ram::{Compiled, ExoMoments, RamMatrices};
 use super::super::robust::{Corrected, RobustParts};
 use super::baseline::Baseline;
@@ -26,7 +26,7 @@ use super::patterns::{embedded_inverse, pattern_inverse, residual_and_z, FimlDat
 pub const MAX_MLR_FIML_VARIABLES: usize = 64;
 
 /// Rows solved together against `A₁`.
-const ROW_CHUNK: usize = 256;
+const ROW_CHUNK: usize = 512;
 /// Patterns accumulated together into `A₁`.
 const PATTERN_CHUNK: usize = 256;
 
@@ -102,17 +102,16 @@ impl MomentIndex {
         }
         let off = self.mean.iter().flatten().count();
         for (n, &(a, b)) in self.pairs.iter().enumerate() {
-            let v = t[a] * t[b] - k[(a, b)];
+            let v = t[a] * t[b] - k[(b, a)];
             out[off + n] = if a == b { 0.5 * v } else { v };
         }
     }
 
-    /// `v' W_c v` with `W_c` the complete-data information at `Σ⁻¹ = w`:
-    /// `v_μ' W v_μ + ½ tr(W V W V)`, `V` the symmetric matrix of the pair entries.
-    fn complete_quadratic(&self, v: &[f64], w: &DMatrix<f64>, vm: &mut DMatrix<f64>) -> f64 {
-        let p = self.p;
+    /// Fills `vm` with the symmetric matrix of the pair entries of `v` and `mean` with its
+    /// means (zero at the covariates).
+    fn unpack(&self, v: &[f64], vm: &mut DMatrix<f64>, mean: &mut [f64]) {
         vm.fill(0.0);
-        let mut mean = vec![0.0; p];
+        mean.fill(0.0);
         for (j, pos) in self.mean.iter().enumerate() {
             if let Some(i) = pos {
                 mean[j] = v[*i];
@@ -123,26 +122,102 @@ impl MomentIndex {
             vm[(a, b)] = v[off + n];
             vm[(b, a)] = v[off + n];
         }
-        let y = w * &*vm;
-        let mut tr = 0.0;
-        for a in 0..p {
-            for b in 0..p {
-                tr += y[(a, b)] * y[(b, a)];
+    }
+
+    /// `W_c v` with `W_c = W ⊕ ½ D'(W ⊗ W) D` the complete-data information at `Σ⁻¹ = w`:
+    /// the means `W v_μ`, the pairs `(W V W)_ab`, halved on the diagonal.
+    fn complete_apply(&self, v: &[f64], w: &DMatrix<f64>, out: &mut [f64]) {
+        let p = self.p;
+        let mut vm = DMatrix::zeros(p, p);
+        let mut mean = vec![0.0; p];
+        self.unpack(v, &mut vm, &mut mean);
+        let wvw = w * &vm * w;
+        let wm = w * DVector::from_column_slice(&mean);
+        for (j, pos) in self.mean.iter().enumerate() {
+            if let Some(i) = pos {
+                out[*i] = wm[j];
             }
         }
-        let wm = w * DVector::from_column_slice(&mean);
-        let quad: f64 = wm.iter().zip(&mean).map(|(x, y)| x * y).sum();
-        quad + 0.5 * tr
+        let off = self.mean.iter().flatten().count();
+        for (n, &(a, b)) in self.pairs.iter().enumerate() {
+            out[off + n] = if a == b {
+                0.5 * wvw[(a, a)]
+            } else {
+                wvw[(a, b)]
+            };
+        }
     }
 }
 
-/// One pattern's pieces at the EM estimates: `K = Σ_oo⁻¹` embedded, `t_i = K r_i` per row.
+/// `t' W_c t` for one moment vector, with the pieces the baseline's correction needs:
+/// `W t_μ` and the diagonal of `W T W`.
+struct CompleteParts {
+    quad: f64,
+    w_mean: Vec<f64>,
+    wtw_diag: Vec<f64>,
+}
+
+/// [`CompleteParts`] of the first `m` columns of `t`, with one matrix product
+/// `W [T_1 … T_m]` for all of them; `tt` and `y` are `p × p·m` work space.
+fn complete_parts(
+    idx: &MomentIndex,
+    t: &DMatrix<f64>,
+    m: usize,
+    w: &DMatrix<f64>,
+    tt: &mut DMatrix<f64>,
+    y: &mut DMatrix<f64>,
+) -> Vec<CompleteParts> {
+    let p = idx.p;
+    let mut means = DMatrix::zeros(p, m);
+    let mut vm = DMatrix::zeros(p, p);
+    let mut mean = vec![0.0; p];
+    for col in 0..m {
+        idx.unpack(t.column(col).as_slice(), &mut vm, &mut mean);
+        tt.columns_mut(col * p, p).copy_from(&vm);
+        means.column_mut(col).copy_from_slice(&mean);
+    }
+    y.columns_mut(0, p * m)
+        .gemm(1.0, w, &tt.columns(0, p * m), 0.0);
+    let wm = w * &means;
+    (0..m)
+        .map(|col| {
+            let yc = y.columns(col * p, p);
+            let mut tr = 0.0;
+            let mut wtw_diag = vec![0.0; p];
+            for a in 0..p {
+                let (mut dg, mut ta) = (0.0, 0.0);
+                for b in 0..p {
+                    ta += yc[(a, b)] * yc[(b, a)];
+                    dg += yc[(a, b)] * w[(b, a)];
+                }
+                tr += ta;
+                wtw_diag[a] = dg;
+            }
+            let w_mean: Vec<f64> = wm.column(col).iter().copied().collect();
+            let quad = dot(&w_mean, means.column(col).as_slice());
+            CompleteParts {
+                quad: quad + 0.5 * tr,
+                w_mean,
+                wtw_diag,
+            }
+        })
+        .collect()
+}
+
+/// One pattern's pieces at the EM estimates: `K = Σ_oo⁻¹` embedded, `W_mm⁻¹` and
+/// `t_i = K r_i` per row.
+struct PatternParts {
+    k: DMatrix<f64>,
+    wmm_inv: DMatrix<f64>,
+    ts: Vec<Vec<f64>>,
+}
+
 fn pattern_parts(
     fd: &FimlData,
     k: usize,
     mu: &DVector<f64>,
     w: &DMatrix<f64>,
-) -> Option<(DMatrix<f64>, Vec<Vec<f64>>)> {
+) -> Option<PatternParts> {
     let pt = &fd.patterns[k];
     let p = fd.p;
     let pi = pattern_inverse(w, &pt.mis)?;
@@ -157,7 +232,11 @@ fn pattern_parts(
             t
         })
         .collect();
-    Some((kk, ts))
+    Some(PatternParts {
+        k: kk,
+        wmm_inv: pi.wmm_inv,
+        ts,
+    })
 }
 
 /// The observed information `A₁` (unit, `−Hessian / N`) of the saturated model at the EM
@@ -187,17 +266,18 @@ fn h1_information(
         let mut bv = DMatrix::<f64>::zeros(m, ps);
         let mut uv = DMatrix::<f64>::zeros(m, p);
         for (c, k) in (start..end).enumerate() {
-            let (kk, ts) = pattern_parts(fd, k, mu, w)?;
+            let PatternParts { k: kk, ts, .. } = pattern_parts(fd, k, mu, w)?;
             let nk = ts.len() as f64;
             h11 += &kk * nk;
             let mut b = &kk * (-nk);
             let mut u = vec![0.0; p];
             for t in &ts {
-                for a in 0..p {
-                    u[a] += t[a];
-                    if t[a] != 0.0 {
-                        for bb in 0..p {
-                            b[(a, bb)] += 2.0 * t[a] * t[bb];
+                for (bb, &tb) in t.iter().enumerate() {
+                    u[bb] += tb;
+                    if tb != 0.0 {
+                        let f = 2.0 * tb;
+                        for (x, &ta) in b.column_mut(bb).iter_mut().zip(t) {
+                            *x += f * ta;
                         }
                     }
                 }
@@ -224,77 +304,96 @@ fn h1_information(
             a1[(i, m)] = h11[(j, l)] / nf;
         }
     }
-    let dup = |a: usize, b: usize| -> ([(usize, usize); 2], usize) {
-        if a == b {
-            ([(a, a), (a, a)], 1)
-        } else {
-            ([(a, b), (b, a)], 2)
-        }
-    };
+    // The covariance block needs Σ_k K_k ⊗ B_k only through its symmetrised form
+    // S[(i,k),(j,l)] = kb + kb': entry ((a,b),(c,e)) is ½ m (S[ac, be] + S[ae, bc]) with
+    // m = 1, ½ or ¼ as none, one or both of the pairs are diagonal.
+    let kb = &kb + kb.transpose();
     let off = means.len();
+    // Only the lower triangle is filled: it is all the factorisation reads.
     for (n, &(a, b)) in idx.pairs.iter().enumerate() {
         let row = off + n;
-        let (d1, n1) = dup(a, b);
-        // Mixed block: Σ over (j, i) ∈ dup(a, b) of u_i K_jc.
+        // Mixed block: u_b K_ac + u_a K_bc (once when a = b).
         for &(c, m) in &means {
-            let mut v = 0.0;
-            for &(j, i) in &d1[..n1] {
-                v += ku[(idx.vech(j, c), i)];
+            let mut v = ku[(idx.vech(a, c), b)];
+            if a != b {
+                v += ku[(idx.vech(b, c), a)];
             }
             a1[(row, m)] = v / nf;
-            a1[(m, row)] = v / nf;
         }
-        // Covariance block: ½ Σ over (j, i) ∈ dup(a, b), (l, k) ∈ dup(c, e) of K_ik B_jl.
+        let mut lower = a1.column_mut(row);
         for (n2, &(c, e)) in idx.pairs.iter().enumerate().skip(n) {
-            let col = off + n2;
-            let (d2, n2d) = dup(c, e);
-            let mut v = 0.0;
-            for &(j, i) in &d1[..n1] {
-                for &(l, k) in &d2[..n2d] {
-                    v += kb[(idx.vech(i, k), idx.vech(j, l))];
-                }
-            }
-            a1[(row, col)] = 0.5 * v / nf;
-            a1[(col, row)] = 0.5 * v / nf;
+            let mult = match (a == b, c == e) {
+                (false, false) => 0.5,
+                (true, true) => 0.125,
+                _ => 0.25,
+            };
+            let v = mult
+                * (kb[(idx.vech(b, e), idx.vech(a, c))] + kb[(idx.vech(a, e), idx.vech(b, c))]);
+            lower[off + n2] = v / nf;
         }
     }
     Some(a1)
 }
 
-/// The model's derivatives `Δ = ∂(μ, vech Σ)/∂θ'` over the moments of `idx` at `theta`.
-fn jacobian(
-    c: &Compiled,
-    idx: &MomentIndex,
-    theta: &[f64],
-    exo: &ExoMoments,
-) -> Option<DMatrix<f64>> {
-    let p = c.p;
-    let mut ram = RamMatrices::new(c.n);
-    c.fill(theta, exo, &mut ram);
-    ram.implied_sparse(c).ok()?;
-    let mut x = DMatrix::zeros(p, c.p_cols.len() + c.q_cols.len());
-    ram.basis(c, &mut x);
-    let off = idx.mean.iter().flatten().count();
-    let mut delta = DMatrix::zeros(idx.dim, c.q());
-    for (a, plans) in c.plan.iter().enumerate() {
-        for d in plans {
-            let cc = d.c(c.meanstructure, &ram.nu);
-            if cc != 0.0 {
-                for (j, pos) in idx.mean.iter().enumerate() {
-                    if let Some(i) = pos {
-                        delta[(*i, a)] += cc * x[(j, d.k)];
+/// The structured model at the estimates: its RAM matrices and derivative basis `X`.
+struct Structure {
+    ram: RamMatrices,
+    x: DMatrix<f64>,
+}
+
+impl Structure {
+    fn new(c: &Compiled, theta: &[f64], exo: &ExoMoments) -> Result<Structure, SemError> {
+        let mut ram = RamMatrices::new(c.n);
+        c.fill(theta, exo, &mut ram);
+        ram.implied_sparse(c)?;
+        let mut x = DMatrix::zeros(c.p, c.p_cols.len() + c.q_cols.len());
+        ram.basis(c, &mut x);
+        Ok(Structure { ram, x })
+    }
+
+    /// `Δ = ∂(μ, vech Σ)/∂θ'` over the moments of `idx`.
+    fn jacobian(&self, c: &Compiled, idx: &MomentIndex) -> DMatrix<f64> {
+        let x = &self.x;
+        let off = idx.mean.iter().flatten().count();
+        let mut delta = DMatrix::zeros(idx.dim, c.q());
+        for (a, plans) in c.plan.iter().enumerate() {
+            for d in plans {
+                let cc = d.c(c.meanstructure, &self.ram.nu);
+                if cc != 0.0 {
+                    for (j, pos) in idx.mean.iter().enumerate() {
+                        if let Some(i) = pos {
+                            delta[(*i, a)] += cc * x[(j, d.k)];
+                        }
+                    }
+                }
+                if d.s != 0.0 {
+                    for (n, &(i, j)) in idx.pairs.iter().enumerate() {
+                        delta[(off + n, a)] +=
+                            d.s * (x[(i, d.x)] * x[(j, d.y)] + x[(i, d.y)] * x[(j, d.x)]);
                     }
                 }
             }
-            if d.s != 0.0 {
-                for (n, &(i, j)) in idx.pairs.iter().enumerate() {
-                    delta[(off + n, a)] +=
-                        d.s * (x[(i, d.x)] * x[(j, d.y)] + x[(i, d.y)] * x[(j, d.x)]);
+        }
+        delta
+    }
+
+    /// `Δ' s_i` for the saturated scores of one row, `½ tr(∂Σ (t t' − K)) + ∂μ' t`, from
+    /// `z = X't` and `X'KX` (the casewise-score form, without the `d`-vector).
+    fn project(&self, c: &Compiled, z: &[f64], xkx: &DMatrix<f64>, out: &mut [f64]) {
+        for (a, plans) in c.plan.iter().enumerate() {
+            let mut g = 0.0;
+            for d in plans {
+                if d.s != 0.0 {
+                    g += d.s * (z[d.x] * z[d.y] - xkx[(d.x, d.y)]);
+                }
+                let cc = d.c(c.meanstructure, &self.ram.nu);
+                if cc != 0.0 {
+                    g += cc * z[d.k];
                 }
             }
+            out[a] = g;
         }
     }
-    Some(delta)
 }
 
 /// `N F_ML` of the complete-data discrepancy between the moments `(s, m)` and `(sigma, mu)`
@@ -379,12 +478,8 @@ pub(super) fn mlr_parts(inp: &MlrInput) -> Result<RobustParts, SemError> {
     let Some(a1) = h1_information(fd, &idx, inp.mu1, &w1) else {
         return Ok(unavailable);
     };
-    let Some(delta) = jacobian(c, &idx, inp.theta, inp.exo) else {
-        return Ok(unavailable);
-    };
-    // E_c = Δ' A₁ Δ (lavaan's information with observed.information = "h1").
-    let a1_delta = &a1 * &delta;
-    let ec_inv = spd_inverse(&(delta.transpose() * &a1_delta));
+    let st = Structure::new(c, inp.theta, inp.exo)?;
+    let delta = st.jacobian(c, &idx);
     // The baseline's Δ picks each non-covariate's mean and variance.
     let off = idx.mean.iter().flatten().count();
     let base_coords: Vec<usize> = (0..p)
@@ -392,67 +487,118 @@ pub(super) fn mlr_parts(inp: &MlrInput) -> Result<RobustParts, SemError> {
         .flat_map(|j| [idx.mean[j].unwrap_or(0), idx.pair[j * p + j].unwrap_or(off)])
         .collect();
     let nb = base_coords.len();
-    let eb = DMatrix::from_fn(nb, nb, |i, j| a1[(base_coords[i], base_coords[j])]);
+    let eb = DMatrix::from_fn(nb, nb, |i, j| {
+        let (x, y) = (base_coords[i], base_coords[j]);
+        a1[(x.max(y), x.min(y))]
+    });
     let eb_inv = spd_inverse(&eb);
     let Some(ch) = BlockChol::new(a1) else {
         return Ok(unavailable);
     };
-    let delta_t = delta.transpose();
-    // Casewise saturated scores, a chunk of rows at a time, in pattern order.
+    // E_c = Δ' A₁ Δ = (L'Δ)'(L'Δ) (lavaan's information with observed.information = "h1").
+    let lt_delta = ch.lt_mul(&delta);
+    let ec_inv = spd_inverse(&(lt_delta.transpose() * &lt_delta));
+    // The main model's corrected quadratic without forming v_i = t_i − Δ E_c⁻¹ Δ's_i:
+    // v'W_c v = t'W_c t − 2 u'(W_cΔ)'t + u'(Δ'W_cΔ)u with u = E_c⁻¹ Δ's.
+    let q = c.q();
+    let mut wc_delta = DMatrix::zeros(d, q);
+    let mut col = vec![0.0; d];
+    for a in 0..q {
+        idx.complete_apply(delta.column(a).as_slice(), &w1, &mut col);
+        wc_delta.column_mut(a).copy_from_slice(&col);
+    }
+    let f = delta.transpose() * &wc_delta;
+    let wc_delta_t = wc_delta.transpose();
+    // The baseline's correction δ = E_B⁻¹ s_B sits at its own coordinates: its quadratic
+    // terms need only W̃ and W̃∘W̃.
+    let w_sq = w1.component_mul(&w1);
+    let ys: Vec<usize> = (0..p).filter(|j| !c.x_idx.contains(j)).collect();
+    // X'W̃X and W̃X: each pattern's X'KX is a low-rank update of the first.
+    let wx = &w1 * &st.x;
+    let xwx = st.x.transpose() * &wx;
+    // Casewise saturated scores (and their Δ's), a chunk of rows at a time.
     let mut tr_h1 = 0.0;
     let (mut k_main, mut k_base) = (0.0, 0.0);
-    let mut vm = DMatrix::zeros(p, p);
+    let mut tt = DMatrix::<f64>::zeros(p, p * ROW_CHUNK);
+    let mut ybig = DMatrix::<f64>::zeros(p, p * ROW_CHUNK);
     let mut chunk = DMatrix::<f64>::zeros(d, ROW_CHUNK);
+    let mut t = DMatrix::<f64>::zeros(d, ROW_CHUNK);
+    let mut g_chunk = DMatrix::<f64>::zeros(q, ROW_CHUNK);
     let mut filled = 0;
     let mut column = vec![0.0; d];
-    let mut flush = |chunk: &DMatrix<f64>, m: usize| {
-        let s = chunk.columns(0, m).into_owned();
-        let mut t = s.clone();
-        ch.solve_in_place(&mut t);
-        tr_h1 += s.component_mul(&t).sum();
-        if let Some(ei) = &ec_inv {
-            let proj = &delta * (ei * (&delta_t * &s));
-            let v = &t - proj;
-            for col in 0..m {
-                k_main += idx.complete_quadratic(v.column(col).as_slice(), &w1, &mut vm);
+    let mut gcol = vec![0.0; q];
+    let mut z = vec![0.0; st.x.ncols()];
+    let mut flush = |chunk: &DMatrix<f64>, g: &DMatrix<f64>, t: &mut DMatrix<f64>, m: usize| {
+        let s = chunk.columns(0, m);
+        let mut tm = t.columns_mut(0, m);
+        tm.copy_from(&s);
+        ch.solve_in_place(&mut tm);
+        tr_h1 += s.dot(&tm);
+        let main = ec_inv.as_ref().map(|ei| {
+            let u = ei * g.columns(0, m);
+            let h = &wc_delta_t * &tm;
+            let fu = &f * &u;
+            (u, h, fu)
+        });
+        let sb = eb_inv
+            .as_ref()
+            .map(|bi| bi * DMatrix::from_fn(nb, m, |i, col| s[(base_coords[i], col)]));
+        let tm = tm.into_owned();
+        let parts = complete_parts(&idx, &tm, m, &w1, &mut tt, &mut ybig);
+        for (col, cp) in parts.iter().enumerate() {
+            if let Some((u, h, fu)) = &main {
+                k_main += cp.quad - 2.0 * u.column(col).dot(&h.column(col))
+                    + u.column(col).dot(&fu.column(col));
             }
-        }
-        if let Some(bi) = &eb_inv {
-            let sb = DMatrix::from_fn(nb, m, |i, col| s[(base_coords[i], col)]);
-            let corr = bi * sb;
-            let mut v = t;
-            for col in 0..m {
-                for (i, &coord) in base_coords.iter().enumerate() {
-                    v[(coord, col)] -= corr[(i, col)];
+            if let Some(delta_b) = &sb {
+                // δ at (mean_j, σ_jj) for every non-covariate j, in base_coords' order.
+                let (mut cross, mut dmu, mut dsig) = (0.0, 0.0, 0.0);
+                for (a, &j) in ys.iter().enumerate() {
+                    let (dm, ds) = (delta_b[(2 * a, col)], delta_b[(2 * a + 1, col)]);
+                    cross += dm * cp.w_mean[j] + 0.5 * ds * cp.wtw_diag[j];
+                    for (b, &k) in ys.iter().enumerate() {
+                        let (em, es) = (delta_b[(2 * b, col)], delta_b[(2 * b + 1, col)]);
+                        dmu += dm * em * w1[(j, k)];
+                        dsig += ds * es * w_sq[(j, k)];
+                    }
                 }
-                k_base += idx.complete_quadratic(v.column(col).as_slice(), &w1, &mut vm);
+                k_base += cp.quad - 2.0 * cross + dmu + 0.5 * dsig;
             }
         }
     };
     for k in 0..fd.patterns.len() {
-        let Some((kk, ts)) = pattern_parts(fd, k, inp.mu1, &w1) else {
+        let Some(parts) = pattern_parts(fd, k, inp.mu1, &w1) else {
             return Ok(unavailable);
         };
-        for t in &ts {
-            idx.scores(t, &kk, &mut column);
+        let mis = &fd.patterns[k].mis;
+        let xkx = if mis.is_empty() {
+            xwx.clone()
+        } else {
+            let ym = DMatrix::from_fn(mis.len(), wx.ncols(), |a, b| wx[(mis[a], b)]);
+            &xwx - ym.transpose() * (&parts.wmm_inv * &ym)
+        };
+        for tv in &parts.ts {
+            idx.scores(tv, &parts.k, &mut column);
             chunk.column_mut(filled).copy_from_slice(&column);
+            for (b, zb) in z.iter_mut().enumerate() {
+                *zb = dot(st.x.column(b).as_slice(), tv);
+            }
+            st.project(c, &z, &xkx, &mut gcol);
+            g_chunk.column_mut(filled).copy_from_slice(&gcol);
             filled += 1;
             if filled == ROW_CHUNK {
-                flush(&chunk, filled);
+                flush(&chunk, &g_chunk, &mut t, filled);
                 filled = 0;
             }
         }
     }
     if filled > 0 {
-        flush(&chunk, filled);
+        flush(&chunk, &g_chunk, &mut t, filled);
     }
     let tr_h1 = tr_h1 / nf;
     // The FIML-corrected statistics: the complete-data χ² at the EM moments, with the
     // scaling k / df.
-    let mut ram = RamMatrices::new(c.n);
-    c.fill(inp.theta, inp.exo, &mut ram);
-    ram.implied_sparse(c)?;
-    let xx3 = complete_chisq(nf, inp.sigma1, inp.mu1, &ram.sigma(p), &ram.mu(p));
+    let xx3 = complete_chisq(nf, inp.sigma1, inp.mu1, &st.ram.sigma(p), &st.ram.mu(p));
     let xx3_null = complete_chisq(
         nf,
         inp.sigma1,
