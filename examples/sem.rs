@@ -12,7 +12,9 @@
 //! `FitArgs` and one builder call.
 //!
 //! `--estimator MLM|MLR` adds the scaled test and the `.scaled` / `.robust` indices (in the
-//! JSON `fit` block under lavaan's names); `--mi` adds the modification indices with
+//! JSON `fit` block under lavaan's names). MLR also works with `--missing ml` or `ml.x`
+//! (sandwich SEs from the FIML information and casewise scores, the Yuan–Bentler test and
+//! lavaan's FIML-corrected robust RMSEA/CFI/TLI); MLM needs complete data. `--mi` adds the modification indices with
 //! `mi ≥ MIN` (default 0), sorted, as a table or as `modindices` in the JSON.
 //!
 //! A model with latent variables also gets a "Reliability and validity" section (composite
@@ -80,7 +82,7 @@ struct FitArgs {
     /// Scale latent variables by fixing their variances to 1.
     #[arg(long)]
     std_lv: bool,
-    /// Estimator: ML, MLM or MLR (robust standard errors and a scaled test).
+    /// Estimator: ML, MLM or MLR (robust standard errors and a scaled test; MLR also with --missing ml or ml.x).
     #[arg(long, value_name = "NAME", default_value = "ML", value_parser = choice::<Estimator>)]
     estimator: Estimator,
 }

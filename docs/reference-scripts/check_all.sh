@@ -41,6 +41,9 @@ run ext_robust_mi_relval Rscript "$here/ext_robust_mi_relval.R" "$tmp/ext"
 run ext_omega Rscript "$here/ext_omega.R" "$tmp/ext"
 compare "$tmp/ext" "$core/ext"
 
+run robust_fixedx_fiml Rscript "$here/robust_fixedx_fiml.R" "$tmp/robust"
+compare "$tmp/robust" "$core"
+
 # Not read by any test yet: regenerated, compared only with a committed copy if there is one.
 run ext_groups_ordinal Rscript "$here/ext_groups_ordinal.R" "$tmp/ext_groups"
 compare "$tmp/ext_groups" "$core/ext"

@@ -244,6 +244,15 @@ pub enum SemError {
         /// The variables involved.
         variables: Vec<String>,
     },
+    /// With full-information ML, an observed variable of the model has a value in fewer
+    /// than two rows, so its mean and variance cannot be estimated.
+    #[error("variable {name:?} has {n} observed value(s); full-information ML needs at least 2 to estimate its mean and variance")]
+    TooFewObserved {
+        /// The variable.
+        name: String,
+        /// Rows where it has a value.
+        n: usize,
+    },
     /// Too few rows for the number of variables.
     #[error("{n} usable rows are too few for {p} observed variables")]
     TooFewRows {
@@ -363,6 +372,7 @@ impl SemError {
                 | SemError::MomentsOverflow { .. }
                 | SemError::SampleCovNotPd { .. }
                 | SemError::TooFewRows { .. }
+                | SemError::TooFewObserved { .. }
                 | SemError::BootstrapFailed { .. }
         )
     }

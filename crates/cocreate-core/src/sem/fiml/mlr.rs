@@ -1,7 +1,7 @@
 //! MLR with full-information ML (lavaan's `estimator = "MLR"` with `missing = "ml"` or
 //! `"ml.x"`): the Huber–White sandwich, the Yuan–Bentler (Mplus variant) scaled test and the
 //! FIML-corrected robust RMSEA and CFI (lavaan 0.6-14's `lav_fit_fiml_corrected`, version
-//! V3). Formulas and sources are in `docs/methods/sem.md` §14.
+//! V3). Formulas and sources are in `docs/methods/sem.md` §11 ("MLR with full-information ML").
 //!
 //! The sandwich and `tr(A₀⁻¹B₀)` live in the parameter space (casewise scores from the
 //! observed-information pass). The saturated model's `tr(A₁⁻¹B₁)` and the corrected

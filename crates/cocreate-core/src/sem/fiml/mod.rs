@@ -122,6 +122,15 @@ pub(crate) fn fit(prep: Prepared, options: &SemOptions) -> Result<SemFit, SemErr
         return Err(SemError::TooFewRows { n, p });
     }
     let df = check_df(c)?;
+    for (j, name) in c.table.observed().iter().enumerate().take(p) {
+        let seen = (0..n).filter(|&r| !fd.row(r)[j].is_nan()).count();
+        if seen < 2 {
+            return Err(SemError::TooFewObserved {
+                name: name.clone(),
+                n: seen,
+            });
+        }
+    }
     if options.estimator == Estimator::Mlr && p > MAX_MLR_FIML_VARIABLES {
         return Err(SemError::TooLarge {
             what: "observed variables of an MLR fit with full-information ML".into(),

@@ -1,13 +1,11 @@
-# References for robust ML with fixed covariates, MLR with full-information ML and nested-model
-# (likelihood-ratio) tests.
+# References for robust ML with fixed covariates and MLR with full-information ML.
 #
 # R 4.2.2, lavaan 0.6-14 (Debian r-cran-lavaan). Run from the repository root:
-#   Rscript docs/reference-scripts/robust_fiml_lrt.R [OUT_DIR]
+#   Rscript docs/reference-scripts/robust_fixedx_fiml.R [OUT_DIR]
 # OUT_DIR defaults to crates/cocreate-core/tests/data. Writes there the data sets with cells
 # deleted by a fixed rule (hs_missing.csv, composites_missing.csv) and one JSON file per fit in
-# the layout of lavaan_record.R's fit_record_ext() (robust_fixedx_*.json, robust_fiml_*.json),
-# and one file per likelihood-ratio test (lrt_*.json: the fits' test statistics and
-# lavTestLRT()'s table). Numbers at full double precision (json_writer.R).
+# the layout of lavaan_record.R's fit_record_ext() (robust_fixedx_*.json, robust_fiml_*.json).
+# Numbers at full double precision (json_writer.R).
 here <- local({
   arg <- grep("^--file=", commandArgs(FALSE), value = TRUE)
   if (length(arg)) dirname(sub("^--file=", "", arg[1])) else "docs/reference-scripts"
