@@ -95,7 +95,9 @@
 //! the limits keep a fit within memory, not within any particular time. Values are checked
 //! too: a fixed value or starting value that is not finite, a variance fixed below zero,
 //! contradictory equality constraints, a latent variable named like a data column and an
-//! empty model are errors that name the parameter and its model line. A defined parameter
+//! empty model are errors that name the parameter and its model line; with
+//! full-information ML a variable with fewer than two observed values is
+//! [`SemError::TooFewObserved`], naming it. A defined parameter
 //! that evaluates to a non-finite number is a [`SemWarning::NonFiniteEstimate`] with no
 //! standard error.
 
