@@ -387,7 +387,7 @@ fn reliability_json(scorer: &Scorer, scores: &Scores, rel: &Reliability) -> Valu
         .instrument()
         .scales()
         .iter()
-        .zip(scores.summary())
+        .zip(scores.describe())
         .map(|(scale, sum)| {
             let r = rel.scale(scale.name());
             json!({

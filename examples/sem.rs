@@ -3,7 +3,8 @@
 //! ```text
 //! cargo run --release --example sem -- MODEL.lav DATA.csv [--missing listwise|ml|ml.x]
 //!     [--se standard|bootstrap|none] [--bootstrap N] [--seed S] [--std-lv]
-//!     [--estimator ML|MLM|MLR] [--mi [MIN]] [--json] [--dot FILE] [--svg FILE]
+//!     [--estimator ML|MLM|MLR|WLSMV] [--ordered all|ITEM,ITEM,...] [--mi [MIN]] [--json]
+//!     [--dot FILE] [--svg FILE]
 //!     [--factor-scores FILE [--factor-method regression|bartlett] [--id COLUMN]]
 //! ```
 //!
@@ -14,8 +15,11 @@
 //! `--estimator MLM|MLR` adds the scaled test and the `.scaled` / `.robust` indices (in the
 //! JSON `fit` block under lavaan's names). MLR also works with `--missing ml` or `ml.x`
 //! (sandwich SEs from the FIML information and casewise scores, the Yuan–Bentler test and
-//! lavaan's FIML-corrected robust RMSEA/CFI/TLI); MLM needs complete data. `--mi` adds the modification indices with
-//! `mi ≥ MIN` (default 0), sorted, as a table or as `modindices` in the JSON.
+//! lavaan's FIML-corrected robust RMSEA/CFI/TLI); MLM needs complete data. `--ordered all`
+//! (or a comma-separated list of items) treats the items as ordered categories and fits
+//! lavaan's WLSMV (thresholds, the scaled-and-shifted test, robust standard errors); `--mi`
+//! adds the modification indices with `mi ≥ MIN` (default 0), sorted, as a table or as
+//! `modindices` in the JSON.
 //!
 //! A model with latent variables also gets a "Reliability and validity" section (composite
 //! reliability ω, α, AVE, HTMT/HTMT2, factor correlations and the Fornell–Larcker table, the
@@ -42,6 +46,7 @@ use std::process::ExitCode;
 
 use clap::{Args as ClapArgs, Parser};
 use cocreate::core::data::{CsvOptions, DataError, Table};
+use cocreate::core::ordinal::Ordered;
 use cocreate::core::sem::{
     factor_scores, measurement_validity, DotOptions, Estimator, FactorScoreError,
     FactorScoreMethod, FactorScoreOptions, FactorScores, Missing, Model, ModificationIndex,
@@ -83,9 +88,28 @@ struct FitArgs {
     /// Scale latent variables by fixing their variances to 1.
     #[arg(long)]
     std_lv: bool,
-    /// Estimator: ML, MLM or MLR (robust standard errors and a scaled test; MLR also with --missing ml or ml.x).
+    /// Estimator: ML, MLM or MLR (robust standard errors and a scaled test; MLR also with
+    /// --missing ml or ml.x), or WLSMV (with --ordered).
     #[arg(long, value_name = "NAME", default_value = "ML", value_parser = choice::<Estimator>)]
     estimator: Estimator,
+    /// Treat these observed variables as ordered categories: `all`, or a comma-separated
+    /// list; the fit is then lavaan's WLSMV.
+    #[arg(long, value_name = "all|ITEMS", value_parser = ordered_list)]
+    ordered: Option<Ordered>,
+}
+
+/// `all` or a comma-separated list of names.
+fn ordered_list(s: &str) -> Result<Ordered, String> {
+    if s == "all" {
+        return Ok(Ordered::All);
+    }
+    let names: Vec<&str> = s.split(',').map(str::trim).collect();
+    if names.iter().any(|n| n.is_empty()) {
+        return Err(format!(
+            "--ordered takes all or a comma-separated list of variables, got {s:?}"
+        ));
+    }
+    Ok(Ordered::only(names))
 }
 
 impl FitArgs {
@@ -98,6 +122,7 @@ impl FitArgs {
             .seed(self.seed)
             .std_lv(self.std_lv)
             .estimator(self.estimator)
+            .ordered(self.ordered.clone().unwrap_or(Ordered::None))
             .build()
     }
 }
@@ -242,10 +267,11 @@ fn run(a: &Args) -> Result<(), String> {
             ));
         }
     }
-    let mut csv = CsvOptions::new();
+    let mut csv = CsvOptions::builder();
     if let Some(id) = &a.scores.id {
         csv = csv.id_column(id.clone());
     }
+    let csv = csv.build().map_err(|e| e.to_string())?;
     let data = Table::from_csv_path_with(&a.data, &csv).map_err(|e| match (&a.scores.id, &e) {
         (Some(id), DataError::UnknownColumn { name, .. }) if name == id => {
             format!("{}: --id {id:?} is not a column of the header", a.data)
@@ -436,6 +462,8 @@ fn robust_keys(r: &RobustFit) -> Vec<(&'static str, Option<f64>)> {
         ("rmsea.pvalue.robust", r.rmsea_pvalue_robust),
         ("scaling.factor.h1", r.scaling_factor_h1),
         ("scaling.factor.h0", r.scaling_factor_h0),
+        ("shift.parameter", r.shift_parameter),
+        ("trace.UGamma2", r.trace_ugamma2),
     ]
 }
 

@@ -9,6 +9,9 @@
 //!
 //! - [`data`]: named numeric tables read from rows or CSV, with missing cells and
 //!   respondent identifiers kept as text.
+//! - [`ordinal`]: Likert items as ordered categories: thresholds, polychoric and
+//!   polyserial correlations and their asymptotic covariance matrix, as lavaan's
+//!   `lavCor(ordered = ...)` computes them.
 //! - [`scoring`]: questionnaire instruments, item keys, reverse keying, missing data,
 //!   reliability, norms and careless-response indices.
 //! - [`sem`]: lavaan-style model syntax, path analysis and latent-variable structural
@@ -51,8 +54,9 @@
 //!
 //! ## `scoring`
 //!
-//! - At most [`scoring::MAX_ITEMS_PER_SCALE`] (500) items per scale: reliability holds
-//!   several `k × k` matrices per scale and ω total decomposes one.
+//! - At most [`scoring::MAX_ITEMS_PER_SCALE`] (2,000) items per scale: reliability holds
+//!   a few `k × k` matrices over the instrument's items (about 70·k² bytes, some 280 MB at
+//!   2,000 items) and does O(k³) work per scale (about a second at 1,000 items).
 //! - At most [`scoring::MAX_ITEMS`] (2,000) distinct items and [`scoring::MAX_SCALES`]
 //!   (500) scales per instrument, and [`scoring::MAX_KEYED_ITEMS`] (10,000) keyed items
 //!   over all scales (an item in two scales counts twice), which bounds the total work
@@ -61,6 +65,20 @@
 //!   (respondents × scales) per batch.
 //! - Answers are checked against the response range before they are stored; byte
 //!   codes outside it are refused with row, column and code.
+//! - [`scoring::Responses::from_csv_path`] and its neighbours read an input of up to
+//!   1 GiB into memory for their one pass (a larger one is read as a stream through
+//!   [`data::Table`]), and share the table's limits and errors.
+//!
+//! ## `ordinal`
+//!
+//! - At most [`ordinal::MAX_VARIABLES`] (500) variables per correlation matrix and
+//!   [`ordinal::MAX_CATEGORIES`] (20) categories per ordered variable; the asymptotic
+//!   covariance matrix Γ is at most [`ordinal::MAX_NACOV_DIM`] (4,096) square, checked
+//!   before any work, and is accumulated over blocks of rows.
+//! - Values that are not whole numbers in an ordered variable, a single answered
+//!   category, an unchosen category of a declared range, a constant numeric variable and
+//!   no complete row are errors naming the variable (and row and line); nothing declared
+//!   ordered is ever treated as continuous.
 //!
 //! ## `sem` and `readiness`
 //!
@@ -72,6 +90,7 @@
 #![forbid(unsafe_code)]
 
 pub mod data;
+pub mod ordinal;
 pub mod readiness;
 /// The linear-algebra crate whose matrices appear in the public API (covariance matrices
 /// of [`sem::SemFit`], the parts of [`sem::MeasurementParts`]), re-exported so that

@@ -49,7 +49,8 @@ fn render(fit: &SemFit) -> String {
         conv.iterations
     );
     let fm = fit.fit_measures();
-    line(&mut out, "Estimator", "ML");
+    let wlsmv = fit.options().estimator == Estimator::Wlsmv;
+    line(&mut out, "Estimator", if wlsmv { "DWLS" } else { "ML" });
     line(&mut out, "Optimization method", "FISHER-NEWTON");
     line(&mut out, "Number of model parameters", &fm.npar.to_string());
     out.push('\n');
@@ -101,21 +102,23 @@ fn render(fit: &SemFit) -> String {
     out.push_str("\nUser Model versus Baseline Model:\n\n");
     line(&mut out, "Comparative Fit Index (CFI)", &f3(fm.cfi));
     line(&mut out, "Tucker-Lewis Index (TLI)", &f3(fm.tli));
-    out.push_str("\nLoglikelihood and Information Criteria:\n\n");
-    line(&mut out, "Loglikelihood user model (H0)", &f3(fm.logl));
-    line(
-        &mut out,
-        "Loglikelihood unrestricted model (H1)",
-        &f3(fm.unrestricted_logl),
-    );
-    out.push('\n');
-    line(&mut out, "Akaike (AIC)", &f3(fm.aic));
-    line(&mut out, "Bayesian (BIC)", &f3(fm.bic));
-    line(
-        &mut out,
-        "Sample-size adjusted Bayesian (SABIC)",
-        &f3(fm.bic2),
-    );
+    if !wlsmv {
+        out.push_str("\nLoglikelihood and Information Criteria:\n\n");
+        line(&mut out, "Loglikelihood user model (H0)", &f3(fm.logl));
+        line(
+            &mut out,
+            "Loglikelihood unrestricted model (H1)",
+            &f3(fm.unrestricted_logl),
+        );
+        out.push('\n');
+        line(&mut out, "Akaike (AIC)", &f3(fm.aic));
+        line(&mut out, "Bayesian (BIC)", &f3(fm.bic));
+        line(
+            &mut out,
+            "Sample-size adjusted Bayesian (SABIC)",
+            &f3(fm.bic2),
+        );
+    }
     out.push_str("\nRoot Mean Square Error of Approximation:\n\n");
     line(&mut out, "RMSEA", &f3(fm.rmsea));
     line(
@@ -143,7 +146,7 @@ fn render(fit: &SemFit) -> String {
     let se_kind = match (fit.information.as_str(), fit.options().estimator) {
         ("Bootstrap", _) => "Bootstrap",
         (_, Estimator::Mlr) => "Sandwich",
-        (_, Estimator::Mlm) => "Robust.sem",
+        (_, Estimator::Mlm | Estimator::Wlsmv) => "Robust.sem",
         _ => "Standard",
     };
     line(&mut out, "Standard errors", se_kind);
@@ -164,7 +167,12 @@ fn render(fit: &SemFit) -> String {
         line(&mut out, "Observed information based on", "Hessian");
     } else {
         line(&mut out, "Information", &fit.information);
-        line(&mut out, "Information saturated (h1) model", "Structured");
+        let h1 = if fit.options().estimator == Estimator::Wlsmv {
+            "Unstructured"
+        } else {
+            "Structured"
+        };
+        line(&mut out, "Information saturated (h1) model", h1);
     }
     sections(fit, &mut out);
     out
@@ -310,10 +318,18 @@ fn sections(fit: &SemFit, out: &mut String) {
         }
     }
     let ints: Vec<&ParameterEstimate> = est.iter().filter(|e| e.op == Op::Intercept).collect();
+    let thresholds: Vec<&ParameterEstimate> =
+        est.iter().filter(|e| e.op == Op::Threshold).collect();
     if !ints.is_empty() {
         header(&mut lines, "Intercepts");
         for e in ints {
             row(&mut lines, name_cell(&e.lhs, &e.label, is_endo(&e.lhs)), e);
+        }
+    }
+    if !thresholds.is_empty() {
+        header(&mut lines, "Thresholds");
+        for e in thresholds {
+            row(&mut lines, format!("   {}|{}", e.lhs, e.rhs), e);
         }
     }
     let vars: Vec<&ParameterEstimate> = est
@@ -324,6 +340,13 @@ fn sections(fit: &SemFit, out: &mut String) {
         header(&mut lines, "Variances");
         for e in vars {
             row(&mut lines, name_cell(&e.lhs, &e.label, is_endo(&e.lhs)), e);
+        }
+    }
+    let scales: Vec<&ParameterEstimate> = est.iter().filter(|e| e.op == Op::Scaling).collect();
+    if !scales.is_empty() {
+        header(&mut lines, "Scales y*");
+        for e in scales {
+            row(&mut lines, format!("   {}", e.lhs), e);
         }
     }
     let defs: Vec<&ParameterEstimate> = est.iter().filter(|e| e.op == Op::Defined).collect();
@@ -359,6 +382,7 @@ fn sections(fit: &SemFit, out: &mut String) {
 fn robust_section(r: &RobustFit, out: &mut String) {
     let label = match r.estimator {
         Estimator::Mlm => "Satorra-Bentler",
+        Estimator::Wlsmv => "Scaled and shifted",
         _ => "Yuan-Bentler correction (Mplus variant)",
     };
     let _ = writeln!(out, "\nRobust Model Test ({label}):\n");
@@ -371,6 +395,9 @@ fn robust_section(r: &RobustFit, out: &mut String) {
         "Scaling correction factor",
         &num(r.chisq_scaling_factor),
     );
+    if let Some(shift) = r.shift_parameter {
+        line(out, "Shift parameter", &num(shift));
+    }
     line(
         out,
         "Baseline test statistic (scaled)",

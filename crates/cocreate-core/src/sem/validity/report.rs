@@ -221,6 +221,9 @@ pub fn measurement_validity_with(
     fit: &SemFit,
     thresholds: ValidityThresholds,
 ) -> Result<MeasurementValidity, ValidityError> {
+    if fit.options().estimator == super::super::options::Estimator::Wlsmv {
+        return Err(ValidityError::OrderedIndicators);
+    }
     let loadings: Vec<Loading> = fit
         .parameter_estimates()
         .iter()
