@@ -7,7 +7,7 @@ use super::complete;
 use super::error::SemError;
 use super::fiml;
 use super::model::Model;
-use super::options::{Missing, SemOptions};
+use super::options::{Estimator, Missing, SemOptions};
 use super::prepare::prepare;
 use super::results::SemFit;
 use crate::data::Table;
