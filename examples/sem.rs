@@ -19,10 +19,13 @@
 //! JSON as `standardized_solution`, one object per row with lavaan's column names).
 //!
 //! `--estimator MLM|MLR` adds the scaled test and the `.scaled` / `.robust` indices (in the
-//! JSON `fit` block under lavaan's names); `--ordered all` (or a comma-separated list of
-//! items) treats the items as ordered categories and fits lavaan's WLSMV (thresholds,
-//! the scaled-and-shifted test, robust standard errors); `--mi` adds the modification indices with
-//! `mi ≥ MIN` (default 0), sorted, as a table or as `modindices` in the JSON.
+//! JSON `fit` block under lavaan's names). MLR also works with `--missing ml` or `ml.x`
+//! (sandwich SEs from the FIML information and casewise scores, the Yuan–Bentler test and
+//! lavaan's FIML-corrected robust RMSEA/CFI/TLI); MLM needs complete data. `--ordered all`
+//! (or a comma-separated list of items) treats the items as ordered categories and fits
+//! lavaan's WLSMV (thresholds, the scaled-and-shifted test, robust standard errors); `--mi`
+//! adds the modification indices with `mi ≥ MIN` (default 0), sorted, as a table or as
+//! `modindices` in the JSON.
 //!
 //! A model with latent variables also gets a "Reliability and validity" section (composite
 //! reliability ω, α, AVE, HTMT/HTMT2, factor correlations and the Fornell–Larcker table, the
@@ -81,8 +84,8 @@ struct FitArgs {
     /// Missing data: listwise, ml (full-information ML) or ml.x.
     #[arg(long, value_name = "METHOD", default_value = "listwise", value_parser = choice::<Missing>)]
     missing: Missing,
-    /// Estimator: ML, MLM or MLR (robust standard errors and a scaled test), or WLSMV (with
-    /// --ordered).
+    /// Estimator: ML, MLM or MLR (robust standard errors and a scaled test; MLR also with
+    /// --missing ml or ml.x), or WLSMV (with --ordered).
     #[arg(long, value_name = "NAME", default_value = "ML", value_parser = choice::<Estimator>)]
     estimator: Estimator,
     /// Standard errors: standard, bootstrap or none.

@@ -44,6 +44,9 @@ run ext_robust_mi_relval Rscript "$here/ext_robust_mi_relval.R" "$tmp/ext"
 run ext_omega Rscript "$here/ext_omega.R" "$tmp/ext"
 compare "$tmp/ext" "$core/ext"
 
+run robust_fixedx_fiml Rscript "$here/robust_fixedx_fiml.R" "$tmp/robust"
+compare "$tmp/robust" "$core"
+
 run ordinal_polychoric Rscript "$here/ordinal_polychoric.R" "$tmp/ordinal"
 compare "$tmp/ordinal" "$core/ordinal"
 

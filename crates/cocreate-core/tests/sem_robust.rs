@@ -265,7 +265,13 @@ fn mlm_with_missing_data_is_refused() {
             ..
         }
     ));
-    assert!(err.to_string().contains("MLM needs complete data"), "{err}");
+    let msg = err.to_string();
+    assert!(msg.contains("MLM needs complete data"), "{msg}");
+    assert!(
+        msg.contains("MLR, which supports missing = ml and ml.x"),
+        "{msg}"
+    );
+    assert!(!msg.contains('\n'), "{msg}");
 }
 
 #[test]
@@ -361,4 +367,253 @@ mod props {
             }
         }
     }
+}
+
+#[test]
+fn fixed_covariates_mlm_and_mlr_match_lavaan() {
+    use cocreate_core::sem::MeanStructure;
+    let cases = [
+        (
+            "robust_fixedx_path_mlm",
+            "cocreation_composites.csv",
+            Estimator::Mlm,
+            false,
+        ),
+        (
+            "robust_fixedx_path_mlr",
+            "cocreation_composites.csv",
+            Estimator::Mlr,
+            false,
+        ),
+        (
+            "robust_fixedx_path_means_mlm",
+            "cocreation_composites.csv",
+            Estimator::Mlm,
+            true,
+        ),
+        (
+            "robust_fixedx_path_means_mlr",
+            "cocreation_composites.csv",
+            Estimator::Mlr,
+            true,
+        ),
+        (
+            "robust_fixedx_mimic_mlm",
+            "HolzingerSwineford1939.csv",
+            Estimator::Mlm,
+            false,
+        ),
+        (
+            "robust_fixedx_mimic_mlr",
+            "HolzingerSwineford1939.csv",
+            Estimator::Mlr,
+            false,
+        ),
+    ];
+    for (name, data, est, means) in cases {
+        let ms = if means {
+            MeanStructure::On
+        } else {
+            MeanStructure::Auto
+        };
+        let opts = SemOptions::builder()
+            .estimator(est)
+            .meanstructure(ms)
+            .build()
+            .unwrap();
+        let (fit, r) = fit_local(name, data, opts);
+        println!("{name}: largest difference {:e}", compare(&fit, &r));
+    }
+}
+
+fn fiml_mlr(missing: Missing) -> SemOptions {
+    SemOptions::builder()
+        .estimator(Estimator::Mlr)
+        .missing(missing)
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn mlr_with_fiml_matches_lavaan() {
+    let cases = [
+        ("robust_fiml_hs_mlr", "hs_missing.csv", Missing::Ml),
+        ("robust_fiml_path_ml", "composites_missing.csv", Missing::Ml),
+        (
+            "robust_fiml_path_mlx",
+            "composites_missing.csv",
+            Missing::MlX,
+        ),
+    ];
+    for (name, data, missing) in cases {
+        let (fit, r) = fit_local(name, data, fiml_mlr(missing));
+        assert_eq!(fit.n_used() as u64, r["n_used"].as_u64().unwrap());
+        // The path model's indirect and total effects (`:=`) are among the rows compared:
+        // their robust SEs come from the sandwich through the delta method.
+        let defined = fit
+            .parameter_estimates()
+            .iter()
+            .filter(|e| e.op.as_str() == ":=")
+            .count();
+        assert_eq!(defined, if name.contains("path") { 2 } else { 0 }, "{name}");
+        println!("{name}: largest difference {:e}", compare(&fit, &r));
+    }
+}
+
+#[test]
+fn mlr_with_fiml_on_the_survey_matches_lavaan() {
+    let (fit, r) = fit_local(
+        "robust_fiml_survey_mlr",
+        "cocreation_keyed_items_3pct_missing.csv",
+        fiml_mlr(Missing::Ml),
+    );
+    println!(
+        "robust_fiml_survey_mlr: largest difference {:e}",
+        compare(&fit, &r)
+    );
+}
+
+/// The bootstrap with MLR and FIML: estimates and the scaled test are those of the MLR fit,
+/// the SEs (defined parameters included) come from the draws, agree with the robust SEs
+/// to sampling error, and the same seed gives the same draws.
+#[test]
+fn bootstrap_with_mlr_and_fiml() {
+    use cocreate_core::sem::SeMethod;
+    let r = common::reference("robust_fiml_path_ml");
+    let model = Model::parse(r["syntax"].as_str().unwrap()).unwrap();
+    let data = common::table("composites_missing.csv");
+    let robust = model.fit(&data, &fiml_mlr(Missing::Ml)).unwrap();
+    let boot_opts = SemOptions::builder()
+        .estimator(Estimator::Mlr)
+        .missing(Missing::Ml)
+        .se(SeMethod::Bootstrap)
+        .bootstrap(200)
+        .seed(7)
+        .build()
+        .unwrap();
+    let a = model.fit(&data, &boot_opts).unwrap();
+    let b = model.fit(&data, &boot_opts).unwrap();
+    let bt = a.bootstrap().expect("bootstrap result");
+    assert_eq!(bt.requested, 200);
+    assert!(bt.draws.nrows() >= 190, "{} converged", bt.draws.nrows());
+    assert_eq!(bt.draws, b.bootstrap().unwrap().draws);
+    let (ra, rr) = (a.robust().unwrap(), robust.robust().unwrap());
+    assert!((ra.chisq_scaled - rr.chisq_scaled).abs() < 1e-9);
+    assert!((ra.cfi_robust - rr.cfi_robust).abs() < 1e-9);
+    let mut defined = 0;
+    for (x, y) in a
+        .parameter_estimates()
+        .iter()
+        .zip(robust.parameter_estimates())
+    {
+        assert!((x.est - y.est).abs() < 1e-9, "{} {}", x.lhs, x.rhs);
+        if let (Some(sb), Some(sr)) = (x.se, y.se) {
+            if sr == 0.0 {
+                // The fixed covariates' moments: no SE either way.
+                assert_eq!(sb, 0.0, "{} {}", x.lhs, x.rhs);
+                continue;
+            }
+            assert!(sb > 0.0 && sb != sr, "{} {}: {sb}", x.lhs, x.rhs);
+            let ratio = sb / sr;
+            assert!(
+                (0.7..1.4).contains(&ratio),
+                "{} {} {}: bootstrap SE {sb}, robust SE {sr}",
+                x.lhs,
+                x.op.as_str(),
+                x.rhs
+            );
+            defined += usize::from(x.op.as_str() == ":=");
+        }
+    }
+    assert_eq!(defined, 2);
+}
+
+/// More observed variables than `MAX_MLR_FIML_VARIABLES` is refused before any work, with
+/// the count and the limit; ML with FIML on the same data is not limited by it.
+#[test]
+fn mlr_with_fiml_refuses_too_many_variables() {
+    use cocreate_core::data::Table;
+    use cocreate_core::sem::MAX_MLR_FIML_VARIABLES;
+    let p = MAX_MLR_FIML_VARIABLES + 1;
+    let names: Vec<String> = (1..=p).map(|j| format!("v{j}")).collect();
+    let rows = (0..3)
+        .map(|i| {
+            (0..p)
+                .map(|j| (i + j != 3).then_some(((i * 7 + j * 3) % 5) as f64))
+                .collect()
+        })
+        .collect();
+    let data = Table::new(names.clone(), rows).unwrap();
+    let model = Model::parse(&format!("f =~ {}", names.join(" + "))).unwrap();
+    let err = model.fit(&data, &fiml_mlr(Missing::Ml)).unwrap_err();
+    assert!(
+        matches!(err, SemError::TooLarge { found, limit, .. } if found == p && limit == MAX_MLR_FIML_VARIABLES),
+        "{err}"
+    );
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "observed variables of an MLR fit with full-information ML: {p} is more than the limit of {MAX_MLR_FIML_VARIABLES}"
+        )
+    );
+}
+
+/// A variable observed in fewer than two rows is named, with ML and MLR alike.
+#[test]
+fn fiml_names_a_variable_observed_in_too_few_rows() {
+    use cocreate_core::data::Table;
+    let rows = (0..30)
+        .map(|i| {
+            vec![
+                Some((i % 7) as f64),
+                Some(((i * 3) % 11) as f64),
+                (i == 4).then_some(2.0),
+            ]
+        })
+        .collect();
+    let data = Table::new(vec!["a".into(), "b".into(), "c".into()], rows).unwrap();
+    let model = Model::parse("f =~ a + b + c").unwrap();
+    for est in [Estimator::Ml, Estimator::Mlr] {
+        let opts = SemOptions::builder()
+            .estimator(est)
+            .missing(Missing::Ml)
+            .build()
+            .unwrap();
+        let err = model.fit(&data, &opts).unwrap_err();
+        assert!(
+            matches!(&err, SemError::TooFewObserved { name, n: 1 } if name == "c"),
+            "{err}"
+        );
+        assert!(err.is_data_problem());
+        assert_eq!(
+            err.to_string(),
+            "variable \"c\" has 1 observed value(s); full-information ML needs at least 2 to estimate its mean and variance"
+        );
+    }
+}
+
+#[test]
+fn mlr_with_fiml_refuses_general_constraints_and_ml_takes_them() {
+    let data = common::table("hs_missing.csv");
+    let model = Model::parse(
+        "visual =~ x1 + a*x2 + b*x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9\na == 2*b",
+    )
+    .unwrap();
+    let err = model.fit(&data, &fiml_mlr(Missing::Ml)).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            SemError::IncompatibleOptions {
+                option: "estimator",
+                ..
+            }
+        ) && err.to_string().contains("general constraint"),
+        "{err}"
+    );
+    // Plain FIML keeps the constraint and gives standard errors under it.
+    let ml = SemOptions::builder().missing(Missing::Ml).build().unwrap();
+    let fit = model.fit(&data, &ml).unwrap();
+    let (a, b) = (fit.by_label("a").unwrap(), fit.by_label("b").unwrap());
+    assert!((a.est - 2.0 * b.est).abs() < 1e-6, "{} {}", a.est, b.est);
+    assert!(a.se.is_some_and(|s| s > 0.0));
 }

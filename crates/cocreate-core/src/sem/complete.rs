@@ -105,11 +105,7 @@ pub(crate) fn fit(prep: Prepared, options: &SemOptions) -> Result<SemFit, SemErr
         robust_fit(
             options.estimator,
             parts,
-            fit.chisq,
-            fit.df,
-            fit.baseline_chisq,
-            fit.baseline_df,
-            mo.n,
+            &fit,
             // lavaan divides by its free-parameter count before equality constraints.
             c.table.rows().iter().filter(|r| r.free.is_some()).count(),
             degrees_of_freedom(c).1,

@@ -10,7 +10,7 @@ use super::model::Model;
 use super::options::{Estimator, Missing, SemOptions};
 use super::prepare::prepare;
 use super::results::SemFit;
-use crate::data::{name_list, Table};
+use crate::data::Table;
 
 impl Model {
     /// Fits the model to a data table by maximum likelihood.
@@ -23,25 +23,6 @@ impl Model {
             return super::wlsmv::fit(self, data, options);
         }
         let prepared = prepare(self, data, options)?;
-        if options.estimator != Estimator::Ml && !prepared.compiled.x_idx.is_empty() {
-            let covariates: Vec<String> = (prepared.compiled.x_idx.iter())
-                .map(|&i| prepared.compiled.var_name(i).to_string())
-                .collect();
-            return Err(SemError::IncompatibleOptions {
-                option: "estimator",
-                value: options.estimator.as_str().into(),
-                with: format!("fixed exogenous covariates ({})", name_list(&covariates)),
-                reason: "robust estimators need their moments estimated; set fixed_x(false)",
-            });
-        }
-        if options.estimator == Estimator::Mlr && options.missing != Missing::Listwise {
-            return Err(SemError::IncompatibleOptions {
-                option: "estimator",
-                value: "MLR".into(),
-                with: format!("missing = {}", options.missing.as_str()),
-                reason: "MLR with full-information ML is not available yet; use missing = listwise, or ML with full-information ML",
-            });
-        }
         if options.missing == Missing::Listwise {
             complete::fit(prepared, options)
         } else {

@@ -287,6 +287,15 @@ pub enum SemError {
         /// The variables involved.
         variables: Vec<String>,
     },
+    /// With full-information ML, an observed variable of the model has a value in fewer
+    /// than two rows, so its mean and variance cannot be estimated.
+    #[error("variable {name:?} has {n} observed value(s); full-information ML needs at least 2 to estimate its mean and variance")]
+    TooFewObserved {
+        /// The variable.
+        name: String,
+        /// Rows where it has a value.
+        n: usize,
+    },
     /// Too few rows for the number of variables.
     #[error("{n} usable rows are too few for {p} observed variables")]
     TooFewRows {
@@ -407,6 +416,7 @@ impl SemError {
                 | SemError::MomentsOverflow { .. }
                 | SemError::SampleCovNotPd { .. }
                 | SemError::TooFewRows { .. }
+                | SemError::TooFewObserved { .. }
                 | SemError::BootstrapFailed { .. }
         )
     }
@@ -490,6 +500,12 @@ pub enum SemWarning {
         /// The parameter.
         parameter: String,
     },
+    /// The scaled test of a robust fit could not be computed; the robust standard errors
+    /// stand, the scaled statistics and the indices built on them are missing (NaN).
+    RobustTestUnavailable {
+        /// Why.
+        reason: String,
+    },
     /// The first step of WLSMV (thresholds and polychoric correlations) noticed something:
     /// categories nobody chose (the observed values are the categories, as in lavaan), a
     /// corrected 2 x 2 table, a correlation near one.
@@ -545,6 +561,9 @@ impl fmt::Display for SemWarning {
                 f,
                 "no bootstrap draw of {parameter} is a finite number: its bootstrap standard error and intervals are unavailable"
             ),
+            SemWarning::RobustTestUnavailable { reason } => {
+                write!(f, "the scaled test statistic could not be computed: {reason}")
+            }
             SemWarning::Ordinal(w) => write!(f, "{w}"),
         }
     }

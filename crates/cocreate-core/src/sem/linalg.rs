@@ -4,8 +4,12 @@
 //! longer (`docs/validation.md`, "Hand-written kernels"). Every Cholesky factorisation of
 //! estimation and fit goes through [`Chol`]; factor scores, which factorise once per call
 //! and need matrix right-hand sides, use nalgebra's.
+//!
+//! [`BlockChol`] is the other size: the hundreds-to-thousands-row matrices of the saturated
+//! model's moments (MLR with FIML), factorised and solved by blocks so that nearly all the
+//! work is matrix products (nalgebra's `gemm`, which runs on `matrixmultiply`).
 
-use nalgebra::DMatrix;
+use nalgebra::{DMatrix, Dyn, Matrix, StorageMut};
 
 /// Dot product with four accumulators (lets the compiler vectorise). Exact chunks of four
 /// leave the loop without bounds checks, so the four sums run as SIMD lanes; the order of the additions is fixed (lane by lane, then `(0 + 1) + (2 + 3)`
@@ -106,6 +110,171 @@ impl Chol {
     }
 }
 
+/// Block size of [`BlockChol`].
+const BLOCK: usize = 96;
+
+/// A blocked Cholesky factorisation `A = L L'` of a large symmetric positive-definite
+/// matrix, for solving with many right-hand sides.
+#[derive(Debug, Clone)]
+pub(crate) struct BlockChol {
+    /// `L` (lower triangle; the strict upper triangle is zero).
+    l: DMatrix<f64>,
+    /// `L'`, kept so that the backward solve is a plain matrix product too.
+    lt: DMatrix<f64>,
+    /// The inverse of each diagonal block of `L`, so that the solves within a block are
+    /// matrix products as well.
+    diag_inv: Vec<DMatrix<f64>>,
+}
+
+impl BlockChol {
+    /// Factorises `a` (only its lower triangle is read); `None` if not positive definite.
+    pub fn new(mut a: DMatrix<f64>) -> Option<BlockChol> {
+        let d = a.nrows();
+        let mut diag_inv = Vec::with_capacity(d.div_ceil(BLOCK));
+        let mut k0 = 0;
+        while k0 < d {
+            let k1 = (k0 + BLOCK).min(d);
+            // Diagonal block (already updated by the blocks on its left), unblocked.
+            let mut l11 = a.view_range(k0..k1, k0..k1).into_owned();
+            let b = k1 - k0;
+            for j in 0..b {
+                let mut djj = l11[(j, j)];
+                for l in 0..j {
+                    djj -= l11[(j, l)] * l11[(j, l)];
+                }
+                if djj.is_nan() || djj <= 0.0 {
+                    return None;
+                }
+                let djj = djj.sqrt();
+                l11[(j, j)] = djj;
+                for i in j + 1..b {
+                    let mut s = l11[(i, j)];
+                    for l in 0..j {
+                        s -= l11[(i, l)] * l11[(j, l)];
+                    }
+                    l11[(i, j)] = s / djj;
+                }
+                for i in 0..j {
+                    l11[(i, j)] = 0.0;
+                }
+            }
+            let inv = lower_inverse(&l11);
+            a.view_range_mut(k0..k1, k0..k1).copy_from(&l11);
+            if k1 < d {
+                // Panel below: L21 = A21 L11^-T.
+                let a21 = a.view_range(k1..d, k0..k1).into_owned();
+                let l21 = a21 * inv.transpose();
+                a.view_range_mut(k1..d, k0..k1).copy_from(&l21);
+                // Trailing update A22 -= L21 L21', block column by block column (lower
+                // triangle only, as matrix products).
+                let l21t = l21.transpose();
+                let mut j0 = k1;
+                while j0 < d {
+                    let j1 = (j0 + BLOCK).min(d);
+                    a.view_range_mut(j0..d, j0..j1).gemm(
+                        -1.0,
+                        &l21.rows_range(j0 - k1..d - k1),
+                        &l21t.columns_range(j0 - k1..j1 - k1),
+                        1.0,
+                    );
+                    j0 = j1;
+                }
+            }
+            diag_inv.push(inv);
+            k0 = k1;
+        }
+        for j in 0..d {
+            for i in 0..j {
+                a[(i, j)] = 0.0;
+            }
+        }
+        let lt = a.transpose();
+        Some(BlockChol { l: a, lt, diag_inv })
+    }
+
+    /// Dimension.
+    pub fn dim(&self) -> usize {
+        self.l.nrows()
+    }
+
+    /// `L' B` for a `d × m` matrix `B`.
+    pub fn lt_mul(&self, b: &DMatrix<f64>) -> DMatrix<f64> {
+        let d = self.dim();
+        let mut out = DMatrix::zeros(d, b.ncols());
+        let mut k0 = 0;
+        while k0 < d {
+            let k1 = (k0 + BLOCK).min(d);
+            out.rows_range_mut(k0..k1).gemm(
+                1.0,
+                &self.lt.view_range(k0..k1, k0..d),
+                &b.rows_range(k0..d),
+                0.0,
+            );
+            k0 = k1;
+        }
+        out
+    }
+
+    /// Solves `L Z = B` in place for a `d × m` right-hand side (so that `‖Z‖²` is
+    /// `tr(B' A⁻¹ B)`).
+    pub fn forward_in_place<S: StorageMut<f64, Dyn, Dyn>>(&self, x: &mut Matrix<f64, Dyn, Dyn, S>) {
+        let d = self.dim();
+        let mut k0 = 0;
+        for inv in &self.diag_inv {
+            let k1 = (k0 + BLOCK).min(d);
+            if k0 > 0 {
+                let (top, mut cur) = x.rows_range_pair_mut(0..k0, k0..k1);
+                cur.gemm(-1.0, &self.l.view_range(k0..k1, 0..k0), &top, 1.0);
+            }
+            let cur = x.rows_range(k0..k1).into_owned();
+            x.rows_range_mut(k0..k1).gemm(1.0, inv, &cur, 0.0);
+            k0 = k1;
+        }
+    }
+
+    /// Solves `L' X = Z` in place for a `d × m` right-hand side.
+    pub fn backward_in_place<S: StorageMut<f64, Dyn, Dyn>>(
+        &self,
+        x: &mut Matrix<f64, Dyn, Dyn, S>,
+    ) {
+        let d = self.dim();
+        for (blk, inv) in self.diag_inv.iter().enumerate().rev() {
+            let k0 = blk * BLOCK;
+            let k1 = (k0 + BLOCK).min(d);
+            if k1 < d {
+                let (mut cur, below) = x.rows_range_pair_mut(k0..k1, k1..d);
+                cur.gemm(-1.0, &self.lt.view_range(k0..k1, k1..d), &below, 1.0);
+            }
+            let cur = x.rows_range(k0..k1).into_owned();
+            x.rows_range_mut(k0..k1)
+                .gemm(1.0, &inv.transpose(), &cur, 0.0);
+        }
+    }
+
+    /// Solves `A X = B` in place for a `d × m` right-hand side.
+    pub fn solve_in_place<S: StorageMut<f64, Dyn, Dyn>>(&self, x: &mut Matrix<f64, Dyn, Dyn, S>) {
+        self.forward_in_place(x);
+        self.backward_in_place(x);
+    }
+}
+
+/// The inverse of a lower-triangular matrix with a positive diagonal.
+fn lower_inverse(l: &DMatrix<f64>) -> DMatrix<f64> {
+    let b = l.nrows();
+    let mut inv = DMatrix::zeros(b, b);
+    for j in 0..b {
+        inv[(j, j)] = 1.0 / l[(j, j)];
+        for i in j + 1..b {
+            let mut s = 0.0;
+            for k in j..i {
+                s += l[(i, k)] * inv[(k, j)];
+            }
+            inv[(i, j)] = -s / l[(i, i)];
+        }
+    }
+    inv
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,5 +296,29 @@ mod tests {
         let back = &a * nalgebra::DVector::from_vec(b);
         assert!((back[2] - 3.0).abs() < 1e-13);
         assert!(Chol::new(&DMatrix::from_row_slice(2, 2, &[1.0, 2.0, 2.0, 1.0])).is_none());
+    }
+
+    #[test]
+    fn block_cholesky_solves_across_block_boundaries() {
+        for d in [1usize, 5, 64, 65, 150] {
+            let m = DMatrix::from_fn(d, d, |i, j| ((i * 7 + j * 13) % 17) as f64 / 17.0 - 0.5);
+            let a = &m * m.transpose() + DMatrix::identity(d, d) * (d as f64);
+            let ch = BlockChol::new(a.clone()).unwrap();
+            let b = DMatrix::from_fn(d, 3, |i, c| (i + c) as f64 * 0.1 - 1.0);
+            let mut x = b.clone();
+            ch.solve_in_place(&mut x);
+            assert!((&a * &x - &b).amax() < 1e-10, "d = {d}");
+            // L' B, and ‖L⁻¹B‖² = tr(B' A⁻¹ B).
+            let mut z = b.clone();
+            ch.forward_in_place(&mut z);
+            let lz = ch.lt_mul(&z);
+            let mut back = lz.clone();
+            ch.backward_in_place(&mut back);
+            assert!((&back - &z).amax() < 1e-10, "d = {d}");
+            assert!((z.norm_squared() - (b.transpose() * &x).trace()).abs() < 1e-9);
+        }
+        let mut not_pd = DMatrix::identity(70, 70);
+        not_pd[(66, 66)] = -1.0;
+        assert!(BlockChol::new(not_pd).is_none());
     }
 }

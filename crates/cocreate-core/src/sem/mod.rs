@@ -108,6 +108,7 @@
 //! | bootstrap replicates | [`MAX_BOOTSTRAP_DRAWS`] | [`SemError::InvalidOption`] |
 //! | stored bootstrap draws (replicates × quantities) | [`MAX_BOOTSTRAP_CELLS`] | [`SemError::TooLarge`] |
 //! | optimiser iterations | [`MAX_ITERATIONS`] | [`SemError::InvalidOption`] |
+//! | observed variables of an MLR fit with full-information ML | [`MAX_MLR_FIML_VARIABLES`] | [`SemError::TooLarge`] |
 //! | tokens of one `:=` expression | 4,096 | [`SyntaxError`] |
 //! | nesting of one `:=` expression | 64 levels | [`SyntaxError`] |
 //! | decimals on a path diagram | [`DotOptions::MAX_DECIMALS`] | written with that many (refused when deserialised) |
@@ -117,7 +118,9 @@
 //! the limits keep a fit within memory, not within any particular time. Values are checked
 //! too: a fixed value or starting value that is not finite, a variance fixed below zero,
 //! constraints that cannot all hold, nonlinear constraints, a latent variable named like a
-//! data column and an empty model are errors that name the parameter and its model line. A defined parameter
+//! data column and an empty model are errors that name the parameter and its model line;
+//! with full-information ML a variable with fewer than two observed values is
+//! [`SemError::TooFewObserved`], naming it. A defined parameter
 //! that evaluates to a non-finite number is a [`SemWarning::NonFiniteEstimate`] with no
 //! standard error.
 
@@ -191,6 +194,7 @@ pub use dot::DotOptions;
 pub use effects::Effects;
 pub use error::{Position, SemError, SemWarning, SyntaxError};
 pub use expr::{BinOp, Expr, Func};
+pub use fiml::MAX_MLR_FIML_VARIABLES;
 pub use model::{
     Constraint, ConstraintOp, ConstraintValue, Definition, GeneralConstraint, Model, ModelBuilder,
     Modifier, Relation,

@@ -676,7 +676,7 @@ impl SemOptionsBuilder {
                 "estimator",
                 "MLM",
                 format!("missing = {}", o.missing.as_str()),
-                "MLM needs complete data (Satorra-Bentler scaling uses the complete-data fourth moments); use missing = listwise",
+                "MLM needs complete data (Satorra-Bentler scaling uses the complete-data fourth moments); use estimator = MLR, which supports missing = ml and ml.x, or missing = listwise",
             );
         }
         if o.estimator == Estimator::Mlr && o.information == Information::Expected {

@@ -17,7 +17,7 @@ use super::optim::Objective;
 use super::options::Estimator;
 use super::prepare::Moments;
 use super::ram::Compiled;
-use super::results::RobustFit;
+use super::results::{FitMeasures, RobustFit};
 
 /// The robust covariance of the estimates and the traces of the scaled tests.
 pub(crate) struct RobustParts {
@@ -26,6 +26,19 @@ pub(crate) struct RobustParts {
     pub trace_h1: Option<f64>,
     pub trace_h0: Option<f64>,
     pub baseline_trace: f64,
+    /// With FIML: the statistics of lavaan's corrected robust RMSEA and CFI.
+    pub corrected: Option<Corrected>,
+}
+
+/// lavaan's `lav_fit_fiml_corrected` (version V3) for MLR with FIML: the complete-data χ²
+/// of the model and of the baseline at the EM moments, with their scaling factors. The
+/// robust RMSEA, CFI and TLI use these in place of `χ²`, `c`, `χ²_0` and `c₀`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Corrected {
+    pub chisq: f64,
+    pub scaling_factor: f64,
+    pub baseline_chisq: f64,
+    pub baseline_scaling_factor: f64,
 }
 
 /// Casewise vectors `Σ_d s_d (z_x z_y − g[x,y]) + c_d z_k` for every parameter: with
@@ -67,42 +80,135 @@ fn centred(data: &DMatrix<f64>, m: &DVector<f64>) -> DMatrix<f64> {
     r
 }
 
-/// `tr(A₁⁻¹ B₁)` of the saturated model at the sample moments: `(mean(u²) − p)/2` with
-/// `u_i = r_i' S⁻¹ r_i` (Mardia's multivariate kurtosis), plus `p` with a mean structure.
-fn trace_saturated(r: &DMatrix<f64>, s_inv: &DMatrix<f64>, meanstructure: bool) -> f64 {
-    let (n, p) = r.shape();
-    let rw = r * s_inv;
-    let mut m2 = 0.0;
-    for i in 0..n {
-        let u = rw.row(i).dot(&r.row(i));
-        m2 += u * u;
-    }
-    let t = 0.5 * (m2 / n as f64 - p as f64);
-    if meanstructure {
-        t + p as f64
-    } else {
-        t
+/// The rows split by the fixed covariates (lavaan's `fixed.x`): with `B = S_yx S_xx⁻¹` the
+/// regression of the other variables on the covariates, `r̂_i` is `r_i` with the outcomes
+/// replaced by their centred fitted values `B x_i`, `e_i = r_i − r̂_i` (zero at the
+/// covariates), `S̃` the residual covariance `S_yy − B S_xy` embedded with zeros, and
+/// `h_i = x_i' S_xx⁻¹ x_i` (covariates centred) the leverage of each row.
+struct Conditional {
+    fitted: DMatrix<f64>,
+    resid: DMatrix<f64>,
+    s_res: DMatrix<f64>,
+    leverage: DVector<f64>,
+    /// Indices of the variables that are not covariates.
+    y_idx: Vec<usize>,
+}
+
+impl Conditional {
+    fn new(r: &DMatrix<f64>, s: &DMatrix<f64>, x_idx: &[usize]) -> Result<Conditional, SemError> {
+        let (n, p) = r.shape();
+        let y_idx: Vec<usize> = (0..p).filter(|j| !x_idx.contains(j)).collect();
+        let px = x_idx.len();
+        let sxx = DMatrix::from_fn(px, px, |a, b| s[(x_idx[a], x_idx[b])]);
+        let sxx_inv = spd_inverse(&sxx).ok_or(SemError::SingularStructure)?;
+        let xs = DMatrix::from_fn(n, px, |i, a| r[(i, x_idx[a])]);
+        // B' (px × p): the coefficients of every variable on the covariates (identity rows
+        // for the covariates themselves).
+        let sx_all = DMatrix::from_fn(px, p, |a, j| s[(x_idx[a], j)]);
+        let coef = &sxx_inv * sx_all;
+        let mut fitted = &xs * &coef;
+        let mut resid = r - &fitted;
+        for (a, &i) in x_idx.iter().enumerate() {
+            fitted.column_mut(i).copy_from(&xs.column(a));
+            resid.column_mut(i).fill(0.0);
+        }
+        let s_res = resid.transpose() * &resid / n as f64;
+        let xw = &xs * &sxx_inv;
+        let leverage = DVector::from_fn(n, |i, _| xw.row(i).dot(&xs.row(i)));
+        Ok(Conditional {
+            fitted,
+            resid,
+            s_res,
+            leverage,
+            y_idx,
+        })
     }
 }
 
-/// Sums over the pairs `j < k` (Satorra–Bentler) or the diagonal (Yuan–Bentler) of the
-/// baseline model's casewise terms.
-fn baseline_trace(r: &DMatrix<f64>, s: &DMatrix<f64>, estimator: Estimator, ms: bool) -> f64 {
+/// `tr(A₁⁻¹ B₁)` of the saturated model at the sample moments (lavaan's `h1.information =
+/// "unstructured"`, where the observed and the expected information agree). Without
+/// covariates: `(mean(u²) − p)/2` with `u_i = r_i' S⁻¹ r_i` (Mardia's multivariate kurtosis),
+/// plus `p` with a mean structure. With fixed covariates lavaan drops their moments from
+/// `A₁` and `B₁`; the trace is invariant under the change to the parameters of the
+/// regression of the outcomes on the covariates, whose information is block diagonal at the
+/// estimates, so it is `mean(v h) + (mean(v²) − p_y)/2` (plus `p_y`) with
+/// `v_i = e_i' S̃⁻¹ e_i` and the leverages `h_i`.
+fn trace_saturated(
+    r: &DMatrix<f64>,
+    s_inv: &DMatrix<f64>,
+    cond: Option<&Conditional>,
+    meanstructure: bool,
+) -> Result<f64, SemError> {
+    let n = r.nrows() as f64;
+    let (e, w, lev, py) = match cond {
+        None => (r.clone(), s_inv.clone(), None, r.ncols()),
+        Some(cd) => {
+            let ny = cd.y_idx.len();
+            let e = DMatrix::from_fn(r.nrows(), ny, |i, a| cd.resid[(i, cd.y_idx[a])]);
+            let syy = DMatrix::from_fn(ny, ny, |a, b| cd.s_res[(cd.y_idx[a], cd.y_idx[b])]);
+            let w = spd_inverse(&syy).ok_or(SemError::SingularStructure)?;
+            (e, w, Some(&cd.leverage), ny)
+        }
+    };
+    let ew = &e * &w;
+    let (mut m2, mut mh) = (0.0, 0.0);
+    for i in 0..e.nrows() {
+        let v = ew.row(i).dot(&e.row(i));
+        m2 += v * v;
+        if let Some(h) = lev {
+            mh += v * h[i];
+        }
+    }
+    let t = mh / n + 0.5 * (m2 / n - py as f64);
+    Ok(if meanstructure { t + py as f64 } else { t })
+}
+
+/// The baseline (independence) model's trace: sums over the pairs `j < k` (Satorra–Bentler)
+/// or the diagonal (Yuan–Bentler) of the variables that are not covariates. With fixed
+/// covariates lavaan's baseline keeps their block at the sample moments and the
+/// Satorra–Bentler sum gains the covariances of each outcome with the covariates,
+/// `Σ_j mean_i e_ij² h_i / s_jj`, while its casewise terms are those of the conditional Γ.
+fn baseline_trace(
+    r: &DMatrix<f64>,
+    s: &DMatrix<f64>,
+    cond: Option<&Conditional>,
+    estimator: Estimator,
+    ms: bool,
+) -> f64 {
     let (n, p) = r.shape();
     let nf = n as f64;
+    let y_idx: Vec<usize> = match cond {
+        Some(cd) => cd.y_idx.clone(),
+        None => (0..p).collect(),
+    };
     match estimator {
         Estimator::Mlm => {
-            // tr(U₀Γ): only the off-diagonal covariances carry residual information.
+            // tr(U₀Γ): only the covariances off the diagonal carry residual information.
             let mut t = 0.0;
-            for j in 0..p {
-                for k in 0..j {
+            for (b, &j) in y_idx.iter().enumerate() {
+                for &k in &y_idx[..b] {
                     let den = s[(j, j)] * s[(k, k)];
                     let mut acc = 0.0;
                     for i in 0..n {
-                        let e = r[(i, j)] * r[(i, k)] - s[(j, k)];
-                        acc += e * e;
+                        let m = match cond {
+                            None => r[(i, j)] * r[(i, k)] - s[(j, k)],
+                            Some(cd) => {
+                                r[(i, j)] * r[(i, k)]
+                                    - cd.fitted[(i, j)] * cd.fitted[(i, k)]
+                                    - cd.s_res[(j, k)]
+                            }
+                        };
+                        acc += m * m;
                     }
                     t += acc / (nf * den);
+                }
+                if let Some(cd) = cond {
+                    let mut acc = 0.0;
+                    for i in 0..n {
+                        let e = cd.resid[(i, j)];
+                        acc += e * e * cd.leverage[i];
+                    }
+                    t += acc / (nf * s[(j, j)]);
                 }
             }
             t
@@ -110,7 +216,7 @@ fn baseline_trace(r: &DMatrix<f64>, s: &DMatrix<f64>, estimator: Estimator, ms: 
         _ => {
             // tr(A₀⁻¹B₀) of the independence model (separable in the variances).
             let mut t = 0.0;
-            for j in 0..p {
+            for &j in &y_idx {
                 let sj = s[(j, j)];
                 let mut acc = 0.0;
                 for i in 0..n {
@@ -120,7 +226,7 @@ fn baseline_trace(r: &DMatrix<f64>, s: &DMatrix<f64>, estimator: Estimator, ms: 
                 t += acc / (2.0 * nf * sj * sj);
             }
             if ms {
-                t + p as f64
+                t + y_idx.len() as f64
             } else {
                 t
             }
@@ -155,15 +261,29 @@ pub(crate) fn robust_parts(
     ram.basis(c, &mut x);
     let s_inv = spd_inverse(&mo.cov).ok_or(SemError::SingularStructure)?;
     let r_bar = centred(data, &mo.mean);
-    let baseline = baseline_trace(&r_bar, &mo.cov, estimator, c.meanstructure);
+    let cond = if c.x_idx.is_empty() {
+        None
+    } else {
+        Some(Conditional::new(&r_bar, &mo.cov, &c.x_idx)?)
+    };
+    let baseline = baseline_trace(&r_bar, &mo.cov, cond.as_ref(), estimator, c.meanstructure);
     let (bread, meat) = match estimator {
         Estimator::Mlm => {
-            // Expected information (unit) as the bread; Γ through the casewise Δ'A₁h_i.
-            let v = &r_bar * &w;
-            let z = &v * &x;
-            let wsw = &w * &mo.cov * &w;
-            let g = x.transpose() * &wsw * &x;
-            let t = casewise(c, &nu, &z, &g);
+            // Expected information (unit) as the bread; Γ through the casewise Δ'A₁h_i, with
+            // fixed covariates h_i = (e_i, r_i r_i' − r̂_i r̂_i' − S̃) (lavaan's fixed.x Γ).
+            let z = &r_bar * &w * &x;
+            let t = match &cond {
+                None => {
+                    let g = x.transpose() * (&w * &mo.cov * &w) * &x;
+                    casewise(c, &nu, &z, &g)
+                }
+                Some(cd) => {
+                    let g = x.transpose() * (&w * &cd.s_res * &w) * &x;
+                    let zf = &cd.fitted * &w * &x;
+                    let zero = DMatrix::zeros(g.nrows(), g.ncols());
+                    casewise(c, &nu, &z, &g) - casewise(c, &nu, &zf, &zero)
+                }
+            };
             (h * 0.5, t.transpose() * &t / nf)
         }
         _ => {
@@ -192,40 +312,77 @@ pub(crate) fn robust_parts(
     };
     Ok(match estimator {
         Estimator::Mlm => {
-            // tr(A₁Γ) = mean over cases of ½ tr((r r' − S) W (r r' − S) W) (+ tr(WS)).
-            let sw = &mo.cov * &w;
-            let tr_swsw = (&sw * &sw).trace();
-            let v = &r_bar * &w;
-            let vs = &v * &mo.cov;
-            let mut acc = 0.0;
-            for i in 0..n {
-                let u = v.row(i).dot(&r_bar.row(i));
-                let uu = vs.row(i).dot(&v.row(i));
-                acc += 0.5 * (u * u - 2.0 * uu + tr_swsw);
-            }
-            let mut tr_a1g = acc / nf;
-            if c.meanstructure {
-                tr_a1g += sw.trace();
-            }
+            let tr_a1g = trace_a1_gamma(&r_bar, &w, &mo.cov, cond.as_ref(), c.meanstructure);
             RobustParts {
                 vcov,
                 trace_ugamma: tr_a1g - tr_h0,
                 trace_h1: None,
                 trace_h0: None,
                 baseline_trace: baseline,
+                corrected: None,
             }
         }
         _ => {
-            let tr_h1 = trace_saturated(&r_bar, &s_inv, c.meanstructure);
+            let tr_h1 = trace_saturated(&r_bar, &s_inv, cond.as_ref(), c.meanstructure)?;
             RobustParts {
                 vcov,
                 trace_ugamma: tr_h1 - tr_h0,
                 trace_h1: Some(tr_h1),
                 trace_h0: Some(tr_h0),
                 baseline_trace: tr_h1 - baseline,
+                corrected: None,
             }
         }
     })
+}
+
+/// `tr(A₁Γ)` of Satorra–Bentler: the mean over cases of `½ tr(W M_i W M_i)` (plus
+/// `e_i' W e_i` with a mean structure), `M_i = r_i r_i' − S` and `e_i = r_i`; with fixed
+/// covariates `M_i = r_i r_i' − r̂_i r̂_i' − S̃` and `e_i = r_i − r̂_i`, whose covariate block
+/// is zero as lavaan's weight drops those moments.
+fn trace_a1_gamma(
+    r: &DMatrix<f64>,
+    w: &DMatrix<f64>,
+    s: &DMatrix<f64>,
+    cond: Option<&Conditional>,
+    meanstructure: bool,
+) -> f64 {
+    let n = r.nrows();
+    let s_centre = cond.map_or(s, |cd| &cd.s_res);
+    let sw = s_centre * w;
+    let tr_swsw = (&sw * &sw).trace();
+    let rw = r * w;
+    let rws = &rw * s_centre;
+    let mut acc = 0.0;
+    match cond {
+        None => {
+            for i in 0..n {
+                let a = rw.row(i).dot(&r.row(i));
+                let q = rws.row(i).dot(&rw.row(i));
+                acc += 0.5 * (a * a - 2.0 * q + tr_swsw);
+                if meanstructure {
+                    acc += a;
+                }
+            }
+        }
+        Some(cd) => {
+            let fw = &cd.fitted * w;
+            let fws = &fw * s_centre;
+            let ew = &cd.resid * w;
+            for i in 0..n {
+                let a = rw.row(i).dot(&r.row(i));
+                let b = fw.row(i).dot(&cd.fitted.row(i));
+                let ab = rw.row(i).dot(&cd.fitted.row(i));
+                let qa = rws.row(i).dot(&rw.row(i));
+                let qb = fws.row(i).dot(&fw.row(i));
+                acc += 0.5 * (a * a + b * b + tr_swsw - 2.0 * ab * ab - 2.0 * qa + 2.0 * qb);
+                if meanstructure {
+                    acc += ew.row(i).dot(&cd.resid.row(i));
+                }
+            }
+        }
+    }
+    acc / n as f64
 }
 
 /// RMSEA `sqrt(max(x2/(n df) − c/n, 0))` and its 90% interval `sqrt(c λ / (n df))`, as
@@ -279,20 +436,20 @@ pub(crate) fn tli(x2: f64, df: f64, x0: f64, df0: f64, c: f64, c0: f64) -> f64 {
     }
 }
 
-/// The scaled test and indices from the traces.
-#[allow(clippy::too_many_arguments)]
+/// The scaled test and indices from the traces, for the fit measures `fm` of the model
+/// (`χ²`, `df`, the baseline's `χ²_0` and `df_0`, `N`). `npar` counts the free parameters
+/// before equality constraints (lavaan's divisor of `scaling.factor.h0`), `pstar` the
+/// sample moments that are not the fixed covariates' own (that of `scaling.factor.h1`).
 pub(crate) fn robust_fit(
     estimator: Estimator,
     parts: &RobustParts,
-    chisq: f64,
-    df: f64,
-    baseline_chisq: f64,
-    baseline_df: f64,
-    n: usize,
+    fm: &FitMeasures,
     npar: usize,
     pstar: usize,
 ) -> RobustFit {
-    let nf = n as f64;
+    let (chisq, df) = (fm.chisq, fm.df);
+    let (baseline_chisq, baseline_df) = (fm.baseline_chisq, fm.baseline_df);
+    let nf = fm.ntotal as f64;
     let scale = |v: f64| if v > 0.0 { v } else { f64::NAN };
     // lavaan reports no scaled test for a saturated model (df = 0).
     let c = if df > 0.0 {
@@ -307,9 +464,20 @@ pub(crate) fn robust_fit(
     };
     let x2s = chisq / c;
     let x0s = baseline_chisq / c0;
+    // The robust indices: from the test itself on complete data, from lavaan's FIML
+    // correction with missing data.
+    let (xx3, c3, xx3_null, c3_null) = match &parts.corrected {
+        Some(k) => (
+            k.chisq,
+            k.scaling_factor,
+            k.baseline_chisq,
+            k.baseline_scaling_factor,
+        ),
+        None => (chisq, c, baseline_chisq, c0),
+    };
     let (rmsea_s, lo_s, hi_s, p_s) = rmsea_with(chisq, parts.trace_ugamma, nf, 1.0);
-    let (rmsea_r, _, _, _) = rmsea_with(chisq, df, nf, c);
-    let (_, lo_r, hi_r, p_r) = rmsea_with(x2s, df, nf, c);
+    let (rmsea_r, _, _, _) = rmsea_with(xx3, df, nf, c3);
+    let (_, lo_r, hi_r, p_r) = rmsea_with(xx3 / c3, df, nf, c3);
     let mut out = RobustFit {
         estimator,
         test: match estimator {
@@ -328,8 +496,8 @@ pub(crate) fn robust_fit(
         baseline_chisq_scaling_factor: c0,
         cfi_scaled: cfi(x2s, df, x0s, baseline_df, 1.0, 1.0),
         tli_scaled: tli(x2s, df, x0s, baseline_df, 1.0, 1.0),
-        cfi_robust: cfi(chisq, df, baseline_chisq, baseline_df, c, c0),
-        tli_robust: tli(chisq, df, baseline_chisq, baseline_df, c, c0),
+        cfi_robust: cfi(xx3, df, xx3_null, baseline_df, c3, c3_null),
+        tli_robust: tli(xx3, df, xx3_null, baseline_df, c3, c3_null),
         rmsea_scaled: rmsea_s,
         rmsea_ci_lower_scaled: lo_s,
         rmsea_ci_upper_scaled: hi_s,
@@ -347,18 +515,24 @@ pub(crate) fn robust_fit(
         for v in [
             &mut out.cfi_scaled,
             &mut out.tli_scaled,
-            &mut out.cfi_robust,
-            &mut out.tli_robust,
             &mut out.rmsea_scaled,
             &mut out.rmsea_ci_lower_scaled,
             &mut out.rmsea_ci_upper_scaled,
+        ] {
+            *v = f64::NAN;
+        }
+        out.rmsea_pvalue_scaled = None;
+    }
+    if !c.is_finite() || !c3.is_finite() || !c3_null.is_finite() {
+        for v in [
+            &mut out.cfi_robust,
+            &mut out.tli_robust,
             &mut out.rmsea_robust,
             &mut out.rmsea_ci_lower_robust,
             &mut out.rmsea_ci_upper_robust,
         ] {
             *v = f64::NAN;
         }
-        out.rmsea_pvalue_scaled = None;
         out.rmsea_pvalue_robust = None;
     }
     out

@@ -256,6 +256,10 @@ fn render(fit: &SemFit) -> String {
             "Number of successful bootstrap draws",
             &b.successful.to_string(),
         );
+    } else if fit.options().estimator == Estimator::Mlr {
+        // lavaan's wording for the sandwich: the observed information is its bread.
+        line(&mut out, "Information bread", &fit.information);
+        line(&mut out, "Observed information based on", "Hessian");
     } else {
         line(&mut out, "Information", &fit.information);
         let h1 = if fit.options().estimator == Estimator::Wlsmv {

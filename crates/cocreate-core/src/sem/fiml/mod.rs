@@ -16,8 +16,12 @@
 //! saturated model; `objective` is the structured model's discrepancy with its
 //! derivatives; this module drives the fit, the bootstrap and the fit measures.
 
+mod baseline;
+mod mlr;
 mod objective;
 mod patterns;
+
+pub use mlr::MAX_MLR_FIML_VARIABLES;
 
 use cocreate_stats::LN_2PI;
 use nalgebra::{DMatrix, DVector};
@@ -29,11 +33,16 @@ use super::error::{SemError, SemWarning};
 use super::fit_measures::{self, FitInput};
 use super::linalg::Chol;
 use super::ml::MlProblem;
-use super::options::{Information, SeMethod, SemOptions};
-use super::prepare::{check_df, check_moments, moments_of, npar, Moments, Prepared};
+use super::options::{Estimator, Information, SeMethod, SemOptions};
+use super::prepare::{
+    check_df, check_moments, degrees_of_freedom, moments_of, npar, Moments, Prepared,
+};
 use super::ram::{Compiled, ExoMoments, RamMatrices};
 use super::results::SemFit;
+use super::robust::robust_fit;
 use super::start::start_values;
+use baseline::Baseline;
+use mlr::{mlr_parts, MlrInput};
 #[cfg(test)]
 use objective::observed_hessian;
 use objective::{information, FimlProblem};
@@ -115,6 +124,36 @@ pub(crate) fn fit(prep: Prepared, options: &SemOptions) -> Result<SemFit, SemErr
         return Err(SemError::TooFewRows { n, p });
     }
     let df = check_df(c)?;
+    if options.estimator == Estimator::Mlr && !c.table.constraints.is_empty() {
+        // The sandwich and the Yuan–Bentler trace would need the constrained information
+        // in every block; rather than report unconstrained robust figures, refuse.
+        return Err(SemError::IncompatibleOptions {
+            option: "estimator",
+            value: "MLR".into(),
+            with: format!(
+                "missing = {} and {} general constraint(s)",
+                options.missing.as_str(),
+                c.table.constraints.len()
+            ),
+            reason: "robust ML with full-information ML does not take general constraints yet; use estimator = ML with missing = ml, or MLR with complete data (missing = listwise)",
+        });
+    }
+    for (j, name) in c.table.observed().iter().enumerate().take(p) {
+        let seen = (0..n).filter(|&r| !fd.row(r)[j].is_nan()).count();
+        if seen < 2 {
+            return Err(SemError::TooFewObserved {
+                name: name.clone(),
+                n: seen,
+            });
+        }
+    }
+    if options.estimator == Estimator::Mlr && p > MAX_MLR_FIML_VARIABLES {
+        return Err(SemError::TooLarge {
+            what: "observed variables of an MLR fit with full-information ML".into(),
+            found: p,
+            limit: MAX_MLR_FIML_VARIABLES,
+        });
+    }
     let (mu1, sigma1, _em_iter) = em_saturated(&fd, 10_000)?;
     let h1 = Moments {
         cov: sigma1.clone(),
@@ -160,22 +199,15 @@ pub(crate) fn fit(prep: Prepared, options: &SemOptions) -> Result<SemFit, SemErr
     } else {
         None
     };
-    let vcov = if options.se == SeMethod::None {
-        None
-    } else if let Some(b) = &boot {
-        Some(b.vcov.clone())
+    let mlr = options.estimator == Estimator::Mlr;
+    // The observed information (and with MLR the casewise scores, in the same pass).
+    let mut scores = mlr.then(|| DMatrix::zeros(n, c.q()));
+    let needs_information = mlr || (options.se == SeMethod::Standard);
+    let expected = options.information == Information::Expected;
+    let hessian = if needs_information {
+        information(&mut prob, &theta, expected && !mlr, scores.as_mut())
     } else {
-        let expected = options.information == Information::Expected;
-        let v = information(&mut prob, &theta, expected)
-            .and_then(|h| inverse(&c.table.constraints, &theta, &h))
-            .map(|inv| inv * (2.0 / nf));
-        if v.is_none() {
-            warnings.push(SemWarning::StandardErrorsUnavailable {
-                reason: "the observed information matrix is singular or not positive definite"
-                    .into(),
-            });
-        }
-        v
+        None
     };
     // Fit: H0 and H1 log-likelihoods (conditional on fixed covariates), baseline.
     let x_ll = x_marginal(c, &fd, &exo);
@@ -187,24 +219,50 @@ pub(crate) fn fit(prep: Prepared, options: &SemOptions) -> Result<SemFit, SemErr
     let ll0 = loglik(&fd, &mu0, &sigma0).ok_or(SemError::SingularStructure)?;
     let ll1 = loglik(&fd, &mu1, &sigma1).ok_or(SemError::SingularStructure)?;
     let chisq = (2.0 * (ll1 - ll0)).max(0.0);
-    // Baseline: independent non-covariates (univariate MLEs) and the covariate block.
-    let mut ll_base = x_ll;
-    for j in 0..p {
-        if c.x_idx.contains(&j) {
-            continue;
-        }
-        let vals: Vec<f64> = (0..n)
-            .map(|r| fd.row(r)[j])
-            .filter(|v| !v.is_nan())
-            .collect();
-        let k = vals.len() as f64;
-        let m = vals.iter().sum::<f64>() / k;
-        let v = vals.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / k;
-        ll_base -= 0.5 * k * (LN_2PI + v.ln() + 1.0);
+    // Baseline: independent non-covariates, the covariate block fixed as lavaan fixes it.
+    let base = Baseline::new(c, &prep.data);
+    let (chisq0, df0) = (2.0 * (ll1 - base.logl), base.df);
+    let robust = match &scores {
+        Some(sc) => Some(mlr_parts(&MlrInput {
+            c,
+            fd: &fd,
+            theta: &theta,
+            exo: &exo,
+            mu1: &mu1,
+            sigma1: &sigma1,
+            hessian: hessian.as_ref(),
+            scores: sc,
+            baseline: &base,
+            df,
+        })?),
+        None => None,
+    };
+    if robust.as_ref().is_some_and(|r| r.trace_h1.is_none()) {
+        warnings.push(SemWarning::RobustTestUnavailable {
+            reason: "the observed information of the saturated model is not positive definite"
+                .into(),
+        });
     }
-    let chisq0 = 2.0 * (ll1 - ll_base);
-    let px = c.x_idx.len();
-    let df0 = (p * (p + 3) / 2 - px * (px + 3) / 2 - 2 * (p - px)) as f64;
+    let vcov = if options.se == SeMethod::None {
+        None
+    } else if let Some(b) = &boot {
+        Some(b.vcov.clone())
+    } else {
+        let v = match &robust {
+            Some(r) => r.vcov.clone(),
+            None => hessian
+                .as_ref()
+                .and_then(|h| inverse(&c.table.constraints, &theta, h))
+                .map(|inv| inv * (2.0 / nf)),
+        };
+        if v.is_none() {
+            warnings.push(SemWarning::StandardErrorsUnavailable {
+                reason: "the observed information matrix is singular or not positive definite"
+                    .into(),
+            });
+        }
+        v
+    };
     let fit = fit_measures::compute(&FitInput {
         chisq,
         df,
@@ -220,6 +278,15 @@ pub(crate) fn fit(prep: Prepared, options: &SemOptions) -> Result<SemFit, SemErr
         mu: &mu0,
         meanstructure: true,
         x_idx: &c.x_idx,
+    });
+    let robust_fit = robust.as_ref().map(|parts| {
+        robust_fit(
+            options.estimator,
+            parts,
+            &fit,
+            c.table.rows().iter().filter(|r| r.free.is_some()).count(),
+            degrees_of_freedom(c).1,
+        )
     });
     let mut out = assemble(
         c,
@@ -245,6 +312,7 @@ pub(crate) fn fit(prep: Prepared, options: &SemOptions) -> Result<SemFit, SemErr
     if let Some(b) = boot {
         apply_to_fit(&mut out, b, options.boot_ci);
     }
+    out.robust = robust_fit;
     Ok(out)
 }
 
@@ -418,6 +486,40 @@ mod tests {
             let hx = observed_hessian(&mut prob, &theta).unwrap();
             crate::sem::hessian::assert_derivatives(&mut prob, &theta, Some(&hx), 1e-5, 1e-5);
         }
+    }
+
+    #[test]
+    fn baseline_with_complete_covariates_uses_their_sample_moments() {
+        let data = pd_data(0.1, 4);
+        let model = Model::parse("y1 ~ x1 + x2\ny2 ~ x1 + x3").unwrap();
+        let prep = prepare(&model, &data, &fiml_opts()).unwrap();
+        let c = &prep.compiled;
+        let base = Baseline::new(c, &prep.data);
+        let xs = DMatrix::from_fn(prep.data.nrows(), c.x_idx.len(), |r, a| {
+            prep.data[(r, c.x_idx[a])]
+        });
+        let mo = moments_of(&xs);
+        for (a, &i) in c.x_idx.iter().enumerate() {
+            assert!((base.mean[i] - mo.mean[a]).abs() < 1e-12);
+            for (b, &j) in c.x_idx.iter().enumerate() {
+                assert!((base.cov[(i, j)] - mo.cov[(a, b)]).abs() < 1e-12);
+            }
+        }
+        // The covariates' part of the log-likelihood is the complete-data one.
+        let fd = FimlData::new(&prep.data);
+        let exo = ExoMoments {
+            cov: mo.cov.clone(),
+            mean: mo.mean.clone(),
+        };
+        let mut ll_y = 0.0;
+        for j in (0..c.p).filter(|j| !c.x_idx.contains(j)) {
+            let v = base.cov[(j, j)];
+            let k = prep.data.column(j).iter().filter(|v| !v.is_nan()).count() as f64;
+            ll_y -= 0.5 * k * (LN_2PI + v.ln() + 1.0);
+        }
+        assert!((base.logl - ll_y - x_marginal(c, &fd, &exo)).abs() < 1e-8);
+        // p = 5 variables, 3 of them covariates: 20 − 9 moments, 4 parameters.
+        assert_eq!(base.df, 7.0);
     }
 
     #[test]

@@ -128,15 +128,20 @@ impl Objective for FimlProblem<'_> {
 /// The observed information (Hessian of `−2 log L / N`) at `theta`.
 #[cfg(test)]
 pub(super) fn observed_hessian(prob: &mut FimlProblem, theta: &[f64]) -> Option<DMatrix<f64>> {
-    information(prob, theta, false)
+    information(prob, theta, false, None)
 }
 
 /// The observed information, or with `expected` the expected information under the
 /// missingness patterns, `(1/N) Σ_k n_k [tr(W_k Σ_a W_k Σ_b) + 2 μ_a' W_k μ_b]`.
+///
+/// With `scores` (an `N × q` matrix) the same pass also writes the casewise scores
+/// `∂ℓ_i/∂θ_a = Σ_slots s (z_x z_y − (X'W_kX)_xy) + c z_k`, `z = X' W_k r_i`, row `i` for data
+/// row `i` (MLR's first-order information).
 pub(super) fn information(
     prob: &mut FimlProblem,
     theta: &[f64],
     expected: bool,
+    mut scores: Option<&mut DMatrix<f64>>,
 ) -> Option<DMatrix<f64>> {
     let c = prob.c;
     let fd = prob.fd;
@@ -180,10 +185,24 @@ pub(super) fn information(
                     zsum[(i, j)] += t[i] * t[j];
                 }
             }
+            if let Some(sc) = scores.as_deref_mut() {
+                let z: Vec<f64> = (0..nb).map(|k| dot(x.column(k).as_slice(), &t)).collect();
+                for (a, plans) in c.plan.iter().enumerate() {
+                    let mut g = 0.0;
+                    for (d, cd) in plans.iter().zip(&cs[a]) {
+                        if d.s != 0.0 {
+                            g += d.s * (z[d.x] * z[d.y] - ak[(d.x, d.y)]);
+                        }
+                        if *cd != 0.0 {
+                            g += cd * z[d.k];
+                        }
+                    }
+                    sc[(row, a)] = g;
+                }
+            }
         }
         let zg = &xt * &zsum * x;
         let u = &xt * &zvec;
-        let _ = nb;
         for a in 0..q {
             for b in a..q {
                 let mut v = 0.0;
