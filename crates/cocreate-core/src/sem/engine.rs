@@ -6,7 +6,9 @@
 use super::complete;
 use super::error::SemError;
 use super::fiml;
+use super::group_prepare::prepare_groups;
 use super::model::Model;
+use super::multigroup;
 use super::options::{Estimator, Missing, SemOptions};
 use super::prepare::prepare;
 use super::results::SemFit;
@@ -17,7 +19,37 @@ impl Model {
     ///
     /// Columns the model does not use are ignored. Missing cells are handled as
     /// [`SemOptions::missing`] says (listwise deletion by default).
+    ///
+    /// With [`SemOptions::group`] the rows are split by the grouping column and the model
+    /// is fitted to every group at once (see [`ParameterTable::build_groups`] for the
+    /// parameters the groups share).
+    ///
+    /// [`ParameterTable::build_groups`]: super::ParameterTable::build_groups
     pub fn fit(&self, data: &Table, options: &SemOptions) -> Result<SemFit, SemError> {
+        if let Some(column) = &options.group {
+            let refuse = |with: String, reason| {
+                Err(SemError::IncompatibleOptions {
+                    option: "group",
+                    value: column.clone(),
+                    with,
+                    reason,
+                })
+            };
+            if options.estimator != Estimator::Ml {
+                return refuse(
+                    format!("estimator = {}", options.estimator.as_str()),
+                    "multiple-group fits use ML for now",
+                );
+            }
+            if options.missing != Missing::Listwise {
+                return refuse(
+                    format!("missing = {}", options.missing.as_str()),
+                    "multiple-group fits use complete rows (listwise) for now",
+                );
+            }
+            let prepared = prepare_groups(self, data, options)?;
+            return multigroup::fit(prepared, options);
+        }
         let prepared = prepare(self, data, options)?;
         if options.estimator != Estimator::Ml && !prepared.compiled.x_idx.is_empty() {
             let covariates: Vec<String> = (prepared.compiled.x_idx.iter())

@@ -1,14 +1,18 @@
 // Module layering, bottom up. A module uses only modules on the lines above its own (and
 // those before it on its own line); `python3 /work/shared/hooks/cycles.py .` keeps it so.
 //
-//   vocabulary  op, error, lexer, expr, model, parser, effects, options, partable, equality,
-//               lavaanify (model + options -> parameter table), results
+//   vocabulary  op, error, lexer, expr, model, parser, effects, group_equal, options,
+//               partable, equality, lavaanify (model + options -> parameter table),
+//               group_table (the same for multiple groups), results
 //               (the model as written, its parameter table, and the result types)
 //   numerics    distributions, linalg, optim, hessian, ram (the RAM matrices of a table)
 //   stages      prepare (data -> compiled model, rows kept, per-fit moments, checks),
-//               start, ml (the ML discrepancy and its derivatives), inference, standardize,
-//               fit_measures, bootstrap (replicates, intervals), assemble (estimates -> SemFit)
-//   estimators  robust (MLM / MLR parts), complete (ML on complete data), fiml/
+//               group_prepare (the same per group of a multiple-group fit), start, ml (the
+//               ML discrepancy and its derivatives), inference, standardize, fit_measures,
+//               bootstrap (replicates, intervals), assemble (estimates -> SemFit),
+//               group_assemble (the same for multiple groups)
+//   estimators  robust (MLM / MLR parts), complete (ML on complete data), fiml/,
+//               multigroup (the groups' discrepancies summed over one parameter vector)
 //   dispatcher  engine (`Model::fit`: prepare, refuse what no estimator does, dispatch)
 //   reports     summary, dot, modindices, predict, validity/ (read a finished SemFit)
 //
@@ -111,6 +115,10 @@ mod expr;
 #[allow(clippy::needless_range_loop)] // index loops read as the formulas
 mod fiml;
 mod fit_measures;
+mod group_assemble;
+mod group_equal;
+mod group_prepare;
+mod group_table;
 mod hessian;
 mod inference;
 mod lavaanify;
@@ -119,6 +127,7 @@ mod linalg;
 mod ml;
 mod model;
 mod modindices;
+mod multigroup;
 mod op;
 mod optim;
 mod options;
@@ -152,6 +161,8 @@ pub const MAX_BOOTSTRAP_DRAWS: usize = 100_000;
 pub const MAX_BOOTSTRAP_CELLS: usize = 20_000_000;
 /// Most optimiser iterations.
 pub const MAX_ITERATIONS: usize = 100_000;
+/// Most groups of a multiple-group fit (levels of the grouping column).
+pub const MAX_GROUPS: usize = 1_000;
 
 pub use bootstrap::{
     basic_interval, bias_corrected_interval, normal_interval, percentile_interval,
@@ -160,6 +171,7 @@ pub use dot::DotOptions;
 pub use effects::Effects;
 pub use error::{Position, SemError, SemWarning, SyntaxError};
 pub use expr::{BinOp, Expr, Func};
+pub use group_equal::{GroupEqual, ParameterId};
 pub use model::{Constraint, ConstraintValue, Definition, Model, ModelBuilder, Modifier, Relation};
 pub use modindices::{ModificationIndex, MAX_CANDIDATES};
 pub use op::Op;
@@ -172,8 +184,8 @@ pub use predict::{
     FactorScoreOptions, FactorScoreRow, FactorScores, ScoringParts, SkippedRow, MAX_SCORE_ROWS,
 };
 pub use results::{
-    BootInterval, BootstrapResult, Convergence, FitMeasures, ParameterEstimate, RobustFit, SemFit,
-    StandardizedEstimate,
+    BootInterval, BootstrapResult, Convergence, FitMeasures, GroupFit, ParameterEstimate,
+    RobustFit, SemFit, StandardizedEstimate,
 };
 pub use validity::{
     htmt, measurement_validity, measurement_validity_with, validity_from_parts, FactorReliability,

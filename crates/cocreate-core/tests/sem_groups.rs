@@ -1,0 +1,415 @@
+//! Multiple-group fits against lavaan 0.6-14: HolzingerSwineford1939 by school
+//! (configural, metric, scalar, strict, partial scalar) and the co-creation path model by
+//! gender (two and three groups, free and equal regressions). Estimates, SEs, z, p,
+//! intervals, std.lv/std.all/std.nox, the standardised solution, R² and every fit measure
+//! per file; the largest difference is printed.
+
+mod common;
+
+use cocreate_core::data::{CsvOptions, Table};
+use cocreate_core::sem::{GroupEqual, Model, Op, ParameterId, SemFit, SemOptions};
+use serde_json::Value;
+
+const TOL: f64 = 1e-4;
+
+fn hs() -> Table {
+    Table::from_csv_path_with(
+        common::data_path("HolzingerSwineford1939.csv"),
+        &CsvOptions::new().id_column("school"),
+    )
+    .unwrap()
+}
+
+/// The composites joined with the survey's gender column; `keep` filters by gender.
+fn composites_by_gender(keep: &dyn Fn(f64) -> bool) -> Table {
+    let comp = common::table("cocreation_composites.csv");
+    let survey = common::table("cocreation_survey.csv");
+    let (sid, sg) = (
+        survey.column("id").unwrap(),
+        survey.column("gender").unwrap(),
+    );
+    let mut names = comp.names().to_vec();
+    names.push("gender".into());
+    let ids = comp.column("id").unwrap();
+    let mut rows = Vec::new();
+    for (r, id) in ids.iter().enumerate() {
+        let k = sid.iter().position(|s| s == id).unwrap();
+        let g = sg[k].unwrap();
+        if !keep(g) {
+            continue;
+        }
+        let mut row: Vec<Option<f64>> = (0..comp.n_cols()).map(|c| comp.get(r, c)).collect();
+        row.push(Some(g));
+        rows.push(row);
+    }
+    Table::new(names, rows).unwrap()
+}
+
+fn close(what: &str, got: Option<f64>, want: &Value, tol: f64, max: &mut f64) {
+    match (got, want.as_f64()) {
+        (Some(g), Some(w)) => {
+            let scale = if what.ends_with(" z") {
+                w.abs().max(1.0)
+            } else {
+                1.0
+            };
+            let d = (g - w).abs() / scale;
+            *max = max.max(d);
+            assert!(d <= tol, "{what}: got {g}, lavaan {w} (difference {d:e})");
+        }
+        (None, None) => {}
+        (g, _) => panic!("{what}: got {g:?}, lavaan {want}"),
+    }
+}
+
+/// A relative comparison for statistics whose size grows with N (χ², log-likelihoods).
+fn close_rel(what: &str, got: f64, want: &Value, tol: f64, max: &mut f64) {
+    let w = want.as_f64().unwrap();
+    let d = (got - w).abs() / w.abs().max(1.0);
+    *max = max.max(d);
+    assert!(
+        d <= tol,
+        "{what}: got {got}, lavaan {w} (relative difference {d:e})"
+    );
+}
+
+fn compare(fit: &SemFit, r: &Value) -> f64 {
+    let mut max = 0.0f64;
+    let labels: Vec<String> = r["group_labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    let got_labels: Vec<&str> = fit.groups().iter().map(|g| g.label.as_str()).collect();
+    assert_eq!(got_labels, labels);
+    assert_eq!(fit.n_used() as u64, r["n_used"].as_u64().unwrap());
+    for g in fit.groups() {
+        assert_eq!(
+            g.n_used as u64,
+            r["n_used_per_group"][&g.label].as_u64().unwrap()
+        );
+    }
+    assert_eq!(fit.fit_measures().npar as u64, r["npar"].as_u64().unwrap());
+    let check = &r["npar_check"];
+    let table = fit.parameter_table();
+    assert_eq!(
+        table.n_free_unconstrained() as u64,
+        check["n_free"].as_u64().unwrap()
+    );
+    let pe = r["parameter_estimates"].as_array().unwrap();
+    assert_eq!(fit.parameter_estimates().len(), pe.len());
+    for (got, e) in fit.parameter_estimates().iter().zip(pe) {
+        let (lhs, op, rhs) = (
+            e["lhs"].as_str().unwrap(),
+            e["op"].as_str().unwrap(),
+            e["rhs"].as_str().unwrap(),
+        );
+        let group = e["group"].as_u64().unwrap() as usize;
+        let want_group = if group == 0 { "" } else { &labels[group - 1] };
+        assert_eq!(
+            (
+                got.lhs.as_str(),
+                got.op.as_str(),
+                got.rhs.as_str(),
+                got.group.as_str()
+            ),
+            (lhs, op, rhs, want_group)
+        );
+        assert_eq!(
+            got.label,
+            e["label"].as_str().unwrap_or_default(),
+            "{lhs} {op} {rhs}"
+        );
+        let id = format!("[{want_group}] {lhs} {op} {rhs}");
+        close(
+            &format!("{id} est"),
+            Some(got.est),
+            &e["est"],
+            TOL,
+            &mut max,
+        );
+        close(&format!("{id} se"), got.se, &e["se"], TOL, &mut max);
+        close(&format!("{id} z"), got.z, &e["z"], TOL, &mut max);
+        close(
+            &format!("{id} pvalue"),
+            got.pvalue,
+            &e["pvalue"],
+            TOL,
+            &mut max,
+        );
+        close(
+            &format!("{id} lo"),
+            Some(got.ci_lower),
+            &e["ci.lower"],
+            TOL,
+            &mut max,
+        );
+        close(
+            &format!("{id} hi"),
+            Some(got.ci_upper),
+            &e["ci.upper"],
+            TOL,
+            &mut max,
+        );
+        close(
+            &format!("{id} std.lv"),
+            Some(got.std_lv),
+            &e["std.lv"],
+            TOL,
+            &mut max,
+        );
+        close(
+            &format!("{id} std.all"),
+            Some(got.std_all),
+            &e["std.all"],
+            TOL,
+            &mut max,
+        );
+        close(
+            &format!("{id} std.nox"),
+            Some(got.std_nox),
+            &e["std.nox"],
+            TOL,
+            &mut max,
+        );
+    }
+    for e in r["standardized_solution"].as_array().unwrap() {
+        // lavaan lists its `==` constraints here; they are not parameters.
+        let Some(op) = Op::from_str_op(e["op"].as_str().unwrap()) else {
+            continue;
+        };
+        let group = e["group"].as_u64().unwrap() as usize;
+        let want_group = if group == 0 { "" } else { &labels[group - 1] };
+        let got = fit
+            .standardized_solution()
+            .iter()
+            .find(|s| {
+                s.op == op
+                    && s.group == want_group
+                    && s.lhs == e["lhs"].as_str().unwrap()
+                    && s.rhs == e["rhs"].as_str().unwrap()
+            })
+            .unwrap();
+        let id = format!("std [{want_group}] {} {} {}", got.lhs, got.op, got.rhs);
+        close(
+            &format!("{id} est"),
+            Some(got.est_std),
+            &e["est.std"],
+            TOL,
+            &mut max,
+        );
+        close(&format!("{id} se"), got.se, &e["se"], TOL, &mut max);
+        close(&format!("{id} z"), got.z, &e["z"], TOL, &mut max);
+        close(
+            &format!("{id} lo"),
+            Some(got.ci_lower),
+            &e["ci.lower"],
+            TOL,
+            &mut max,
+        );
+        close(
+            &format!("{id} hi"),
+            Some(got.ci_upper),
+            &e["ci.upper"],
+            TOL,
+            &mut max,
+        );
+    }
+    for g in fit.groups() {
+        let r2 = r["r2"][&g.label].as_object().unwrap();
+        assert_eq!(g.r2.len(), r2.len());
+        for (name, v) in &g.r2 {
+            close(
+                &format!("r2 [{}] {name}", g.label),
+                Some(*v),
+                &r2[name],
+                TOL,
+                &mut max,
+            );
+        }
+        close_rel(
+            &format!("chisq [{}]", g.label),
+            g.chisq,
+            &r["chisq_per_group"][&g.label],
+            1e-5,
+            &mut max,
+        );
+        close(
+            &format!("srmr [{}]", g.label),
+            Some(g.srmr),
+            &r["srmr_per_group"][&g.label],
+            TOL,
+            &mut max,
+        );
+        let implied = &r["implied"][&g.label]["cov"]["values"];
+        for i in 0..g.implied_cov.nrows() {
+            for j in 0..g.implied_cov.ncols() {
+                close(
+                    &format!("implied cov [{}] {i},{j}", g.label),
+                    Some(g.implied_cov[(i, j)]),
+                    &implied[i][j],
+                    TOL,
+                    &mut max,
+                );
+            }
+        }
+    }
+    let fm = fit.fit_measures();
+    let f = &r["fit_all"];
+    for (k, v) in [
+        ("chisq", fm.chisq),
+        ("logl", fm.logl),
+        ("unrestricted.logl", fm.unrestricted_logl),
+        ("baseline.chisq", fm.baseline_chisq),
+    ] {
+        // χ² of a saturated model is rounding noise (lavaan 1e-12).
+        if k == "chisq" && fm.df == 0.0 {
+            assert!(v.abs() < 1e-6, "chisq of a saturated model {v}");
+            continue;
+        }
+        close_rel(&format!("fit {k}"), v, &f[k], 1e-5, &mut max);
+    }
+    let relative: Vec<(&str, Option<f64>)> = vec![
+        ("aic", Some(fm.aic)),
+        ("bic", Some(fm.bic)),
+        ("bic2", Some(fm.bic2)),
+        ("cn_05", fm.cn_05),
+        ("cn_01", fm.cn_01),
+    ];
+    for (k, v) in relative {
+        if fm.df == 0.0 && k.starts_with("cn") {
+            // Hoelter's N of a saturated model divides by a χ² of rounding noise.
+            continue;
+        }
+        match (v, f[k].as_f64()) {
+            (Some(g), Some(_)) => close_rel(&format!("fit {k}"), g, &f[k], TOL, &mut max),
+            (None, None) => {}
+            (g, w) => panic!("fit {k}: got {g:?}, lavaan {w:?}"),
+        }
+    }
+    let absolute: Vec<(&str, Option<f64>)> = vec![
+        ("df", Some(fm.df)),
+        ("pvalue", fm.pvalue),
+        ("fmin", Some(fm.fmin)),
+        ("baseline.df", Some(fm.baseline_df)),
+        ("baseline.pvalue", fm.baseline_pvalue),
+        ("cfi", Some(fm.cfi)),
+        ("tli", Some(fm.tli)),
+        ("nfi", Some(fm.nfi)),
+        ("rfi", Some(fm.rfi)),
+        ("ifi", Some(fm.ifi)),
+        ("rni", Some(fm.rni)),
+        ("pnfi", Some(fm.pnfi)),
+        ("rmsea", Some(fm.rmsea)),
+        ("rmsea.ci.lower", Some(fm.rmsea_ci_lower)),
+        ("rmsea.ci.upper", Some(fm.rmsea_ci_upper)),
+        ("rmsea.pvalue", fm.rmsea_pvalue),
+        ("rmsea.notclose.pvalue", fm.rmsea_notclose_pvalue),
+        ("rmr", Some(fm.rmr)),
+        ("srmr", Some(fm.srmr)),
+        ("srmr_mplus", Some(fm.srmr_mplus)),
+        ("crmr", Some(fm.crmr)),
+        ("gfi", Some(fm.gfi)),
+        ("agfi", Some(fm.agfi)),
+        ("pgfi", Some(fm.pgfi)),
+        ("mfi", Some(fm.mfi)),
+        ("ecvi", Some(fm.ecvi)),
+    ];
+    for (k, v) in absolute {
+        if fm.df == 0.0 && matches!(k, "rfi" | "pnfi" | "nfi" | "ifi" | "rni" | "pvalue") {
+            // Saturated: lavaan's values come from a χ² of rounding noise.
+            continue;
+        }
+        close(&format!("fit {k}"), v, &f[k], TOL, &mut max);
+    }
+    max
+}
+
+fn hs_fit(equal: &[GroupEqual], partial: &[&str]) -> SemFit {
+    let r = common::reference("ext/mg_hs_school_configural");
+    let model = Model::parse(r["syntax"].as_str().unwrap()).unwrap();
+    let opts = SemOptions::builder()
+        .group("school")
+        .group_equal(equal.iter().copied())
+        .group_partial(partial.iter().map(|p| p.parse::<ParameterId>().unwrap()))
+        .build()
+        .unwrap();
+    model.fit(&hs(), &opts).unwrap()
+}
+
+#[test]
+fn hs_configural_matches_lavaan() {
+    let fit = hs_fit(&[], &[]);
+    let max = compare(&fit, &common::reference("ext/mg_hs_school_configural"));
+    println!("configural max difference {max:e}");
+}
+
+#[test]
+fn hs_metric_matches_lavaan() {
+    let fit = hs_fit(&[GroupEqual::Loadings], &[]);
+    let max = compare(&fit, &common::reference("ext/mg_hs_school_metric"));
+    println!("metric max difference {max:e}");
+}
+
+#[test]
+fn hs_scalar_matches_lavaan() {
+    let fit = hs_fit(&[GroupEqual::Loadings, GroupEqual::Intercepts], &[]);
+    let max = compare(&fit, &common::reference("ext/mg_hs_school_scalar"));
+    println!("scalar max difference {max:e}");
+}
+
+#[test]
+fn hs_strict_matches_lavaan() {
+    let fit = hs_fit(
+        &[
+            GroupEqual::Loadings,
+            GroupEqual::Intercepts,
+            GroupEqual::Residuals,
+        ],
+        &[],
+    );
+    let max = compare(&fit, &common::reference("ext/mg_hs_school_strict"));
+    println!("strict max difference {max:e}");
+}
+
+#[test]
+fn hs_partial_scalar_matches_lavaan() {
+    let fit = hs_fit(&[GroupEqual::Loadings, GroupEqual::Intercepts], &["x3 ~ 1"]);
+    let max = compare(&fit, &common::reference("ext/mg_hs_school_partial_scalar"));
+    println!("partial scalar max difference {max:e}");
+}
+
+fn path_fit(data: &Table, equal: &[GroupEqual]) -> SemFit {
+    let r = common::reference("ext/mg_cocreation_path_gender_free");
+    let model = Model::parse(r["syntax"].as_str().unwrap()).unwrap();
+    let opts = SemOptions::builder()
+        .group("gender")
+        .group_equal(equal.iter().copied())
+        .build()
+        .unwrap();
+    model.fit(data, &opts).unwrap()
+}
+
+#[test]
+fn cocreation_path_by_gender_matches_lavaan() {
+    let two = composites_by_gender(&|g| g != 3.0);
+    let three = composites_by_gender(&|_| true);
+    for (data, equal, name) in [
+        (&two, &[][..], "gender_free"),
+        (&two, &[GroupEqual::Regressions][..], "gender_regressions"),
+        (&three, &[][..], "gender3_free"),
+        (
+            &three,
+            &[GroupEqual::Regressions][..],
+            "gender3_regressions",
+        ),
+    ] {
+        let fit = path_fit(data, equal);
+        let max = compare(
+            &fit,
+            &common::reference(&format!("ext/mg_cocreation_path_{name}")),
+        );
+        println!("{name} max difference {max:e}");
+    }
+}
