@@ -3,7 +3,7 @@
 //! ```text
 //! cargo run --release --example sem -- MODEL.lav DATA.csv [--missing listwise|ml|ml.x]
 //!     [--se standard|bootstrap|none] [--bootstrap N] [--seed S] [--std-lv]
-//!     [--estimator ML|MLM|MLR] [--mi [MIN]] [--json] [--dot FILE]
+//!     [--estimator ML|MLM|MLR] [--mi [MIN]] [--json] [--dot FILE] [--svg FILE]
 //!     [--factor-scores FILE [--factor-method regression|bartlett] [--id COLUMN]]
 //! ```
 //!
@@ -25,7 +25,8 @@
 //!
 //! Prints the lavaan-like summary, or with `--json` one JSON object with `n_used`, `npar`,
 //! `converged`, `iterations`, `parameter_estimates`, `fit`, `r2` and `warnings`. `--dot`
-//! writes a Graphviz path diagram. Bad input gives a one-line error naming the file, line
+//! writes a Graphviz path diagram, `--svg` the path diagram as a self-contained SVG
+//! (layered layout, standardized estimates, non-significant paths dashed). Bad input gives a one-line error naming the file, line
 //! and column, and exit code 2.
 
 #[path = "common/cli.rs"]
@@ -42,7 +43,7 @@ use cocreate::core::data::{CsvOptions, DataError, Table};
 use cocreate::core::sem::{
     factor_scores, measurement_validity, DotOptions, Estimator, FactorScoreError,
     FactorScoreMethod, FactorScoreOptions, FactorScores, Missing, Model, ModificationIndex,
-    Position, RobustFit, SeMethod, SemError, SemFit, SemOptions,
+    PathDiagram, Position, RobustFit, SeMethod, SemError, SemFit, SemOptions,
 };
 
 /// Fit a lavaan-syntax model to a CSV file and print lavaan's summary (or JSON).
@@ -109,6 +110,9 @@ struct ReportArgs {
     /// Write a Graphviz path diagram to FILE.
     #[arg(long, value_name = "FILE")]
     dot: Option<String>,
+    /// Write the path diagram as a self-contained SVG to FILE.
+    #[arg(long, value_name = "FILE")]
+    svg: Option<String>,
     /// Add the modification indices with mi >= MIN (default 0), sorted.
     #[arg(long, value_name = "MIN", num_args = 0..=1, default_missing_value = "0", value_parser = finite_minimum)]
     mi: Option<f64>,
@@ -252,6 +256,10 @@ fn run(a: &Args) -> Result<(), String> {
         .map_err(|e| describe(&e, &a.model, &a.data))?;
     if let Some(path) = &a.report.dot {
         std::fs::write(path, fit.to_dot(&DotOptions::default()))
+            .map_err(|e| format!("{path}: {e}"))?;
+    }
+    if let Some(path) = &a.report.svg {
+        std::fs::write(path, PathDiagram::from_fit(&fit).title(&a.model).to_svg())
             .map_err(|e| format!("{path}: {e}"))?;
     }
     let mi = match a.report.mi {

@@ -3,11 +3,13 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
+use cocreate_maturity::MaturityModel;
+
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
-        match cocreate_maturity::MaturityModel::from_json(text) {
+        match MaturityModel::from_json_str(text) {
             Ok(model) => {
-                let back = cocreate_maturity::MaturityModel::from_json(&model.to_json())
+                let back = MaturityModel::from_json_str(&model.to_json_string())
                     .expect("a model's own JSON reads back");
                 assert_eq!(back, model);
             }

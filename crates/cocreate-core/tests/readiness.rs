@@ -523,7 +523,7 @@ fn error_cases_say_what_is_wrong() {
     let c = Constructs::new(&["O"], &["II"], "WTC", range()).unwrap();
     assert!(matches!(
         ReadinessModel::from_fit(&rc, c, "c"),
-        Err(ReadinessError::UnsupportedFit(_))
+        Err(ReadinessError::UnsupportedCovariance { .. })
     ));
     // Bad options.
     assert!(model.with_level(0.0).is_err());
@@ -589,7 +589,10 @@ fn supplied_coefficients_validate() {
     };
     for name in ["II ~ 1", "WTC ~~ WTC", "O ~ 1", "C ~~ C"] {
         assert!(
-            matches!(without(name), Err(ReadinessError::MissingValue(_))),
+            matches!(
+                without(name),
+                Err(ReadinessError::MissingCoefficient { .. })
+            ),
             "{name}"
         );
     }

@@ -428,7 +428,7 @@ fn true_restricted_model_beats_benchmark_wrong_one_loses() {
 fn bad_input_says_what_and_where() {
     assert!(matches!(
         CrossValidation::builder(1).folds(1).build(),
-        Err(ValidationError::InvalidOptions(_))
+        Err(ValidationError::InvalidFolds { folds: 1 })
     ));
     assert!(CrossValidation::builder(1).repeats(0).build().is_err());
     assert!(CrossValidation::builder(1).level(1.0).build().is_err());

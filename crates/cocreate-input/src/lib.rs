@@ -257,11 +257,20 @@ fn locate(text: &str, error: &serde_json::Error, nouns: Nouns<'_>) -> JsonError 
 const MAX_MESSAGE: usize = 400;
 
 /// Longest key or name quoted in a message, in characters.
-const MAX_NAME: usize = 80;
+pub const MAX_NAME: usize = 80;
 
 /// The first `max` characters of `text`, with "…" when cut, and control characters
 /// escaped (`\n`, `\u{1b}`), so that a quoted name never breaks the one-line message.
-fn clip(text: &str, max: usize) -> String {
+///
+/// Every crate quotes user text in its error messages through this function, with
+/// [`MAX_NAME`] as `max`.
+///
+/// ```
+/// use cocreate_input::{clip, MAX_NAME};
+/// assert_eq!(clip("a\nb", MAX_NAME), "a\\nb");
+/// assert_eq!(clip("abcdef", 3), "abc…");
+/// ```
+pub fn clip(text: &str, max: usize) -> String {
     let mut out = String::new();
     for (i, c) in text.chars().enumerate() {
         if i == max {

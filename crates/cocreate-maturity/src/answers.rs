@@ -26,79 +26,11 @@ use std::sync::Arc;
 
 use crate::error::AnswerError;
 use crate::model::MaturityModel;
+use crate::response::Response;
 
-/// One answer to one item.
-///
-/// Rating items take a [`Value`](Response::Value) on their scale; the gate item takes
-/// [`Yes`](Response::Yes) or [`No`](Response::No). Either may be
-/// [`DontKnow`](Response::DontKnow) or [`NotApplicable`](Response::NotApplicable), which
-/// count as missing. In JSON: a number, `true`/`false`, `"dont_know"` or
-/// `"not_applicable"`.
-///
-/// ```
-/// use cocreate_maturity::Response;
-/// assert_eq!(Response::from(4), Response::Value(4.0));
-/// assert_eq!(Response::from(true), Response::Yes);
-/// assert!(Response::DontKnow.is_missing());
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[non_exhaustive]
-pub enum Response {
-    /// A point on the item's scale.
-    Value(f64),
-    /// Yes (the gate item).
-    Yes,
-    /// No (the gate item).
-    No,
-    /// The respondent does not know.
-    DontKnow,
-    /// The item does not apply to the firm.
-    NotApplicable,
-}
-
-impl Response {
-    /// `true` for "don't know" and "not applicable".
-    ///
-    /// ```
-    /// use cocreate_maturity::Response;
-    /// assert!(Response::NotApplicable.is_missing());
-    /// assert!(!Response::Value(1.0).is_missing());
-    /// ```
-    pub fn is_missing(self) -> bool {
-        matches!(self, Response::DontKnow | Response::NotApplicable)
-    }
-
-    fn kind(self) -> &'static str {
-        match self {
-            Response::Value(_) => "a number",
-            Response::Yes | Response::No => "yes/no",
-            Response::DontKnow => "don't know",
-            Response::NotApplicable => "not applicable",
-        }
-    }
-}
-
-impl From<i32> for Response {
-    fn from(value: i32) -> Self {
-        Response::Value(f64::from(value))
-    }
-}
-
-impl From<f64> for Response {
-    fn from(value: f64) -> Self {
-        Response::Value(value)
-    }
-}
-
-impl From<bool> for Response {
-    fn from(value: bool) -> Self {
-        if value {
-            Response::Yes
-        } else {
-            Response::No
-        }
-    }
-}
+/// How error messages name the entries of the answers' lists.
+#[cfg(feature = "serde")]
+const ANSWER_NOUNS: cocreate_input::Nouns<'static> = &[("respondents", "respondent")];
 
 /// One respondent's checked answers to one model.
 ///
@@ -201,7 +133,7 @@ impl AnswerSheet {
 /// assert_eq!(err.to_string(), "respondent 'ana' answered item 'strategy.vision' twice");
 /// # Ok::<(), cocreate_maturity::AnswerError>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SheetBuilder<'m> {
     model: &'m MaturityModel,
     sheet: AnswerSheet,
@@ -295,7 +227,7 @@ impl SheetBuilder<'_> {
                     value: x,
                 })
             }
-            Response::Value(x) if x < spec.min || x > spec.max => {
+            Response::Value(x) if !spec.range.spans(x) => {
                 let (min, max) = spec.scale();
                 return Err(AnswerError::OutOfRange {
                     respondent: respondent(),
@@ -353,7 +285,7 @@ impl SheetBuilder<'_> {
 ///                                   "strategy.goals": "dont_know" } }
 ///   ]
 /// }"#;
-/// let answers = FirmAnswers::from_json(json)?;
+/// let answers = FirmAnswers::from_json_str(json)?;
 /// let sheets = answers.sheets(&MaturityModel::builtin())?;
 /// assert_eq!(sheets[0].answered(), 1);
 /// # Ok::<(), cocreate_maturity::AnswerError>(())
@@ -411,9 +343,9 @@ pub struct RespondentAnswers {
     )]
     pub role: Option<String>,
     /// The answers by item id, in the order given (a JSON object). An item given twice is
-    /// refused by [`FirmAnswers::from_json`] with its line; deserialised by other means,
-    /// it is kept twice here and refused by [`FirmAnswers::sheets`].
-    #[cfg_attr(feature = "serde", serde(with = "crate::json::answer_map"))]
+    /// refused by [`FirmAnswers::from_json_str`] with its line; deserialised by other
+    /// means, it is kept twice here and refused by [`FirmAnswers::sheets`].
+    #[cfg_attr(feature = "serde", serde(with = "answer_map"))]
     pub answers: Vec<(String, Response)>,
 }
 
@@ -429,18 +361,19 @@ impl FirmAnswers {
     ///
     /// # Errors
     ///
-    /// [`AnswerError::Json`] with the line and column.
+    /// [`AnswerError::Json`] with the line and column, or
+    /// [`AnswerError::TooManyRespondents`] and [`AnswerError::TooManyAnswers`].
     ///
     /// ```
     /// use cocreate_maturity::FirmAnswers;
-    /// let err = FirmAnswers::from_json(r#"{"respondents": [{"id": "a", "answers": {"x": "maybe"}}]}"#)
+    /// let err = FirmAnswers::from_json_str(r#"{"respondents": [{"id": "a", "answers": {"x": "maybe"}}]}"#)
     ///     .unwrap_err();
     /// assert!(err.to_string().contains("\"maybe\" is not an answer"));
     /// ```
     #[cfg(feature = "serde")]
-    pub fn from_json(text: &str) -> Result<Self, AnswerError> {
-        let answers: FirmAnswers = cocreate_input::from_str(text, crate::json::ANSWER_NOUNS)
-            .map_err(|e| AnswerError::Json {
+    pub fn from_json_str(text: &str) -> Result<Self, AnswerError> {
+        let answers: FirmAnswers =
+            cocreate_input::from_str(text, ANSWER_NOUNS).map_err(|e| AnswerError::Json {
                 line: e.line,
                 column: e.column,
                 message: e.message,
@@ -449,22 +382,84 @@ impl FirmAnswers {
         Ok(answers)
     }
 
+    /// Reads a firm's answers from a reader of JSON text (at most
+    /// [`MAX_JSON_BYTES`](crate::MAX_JSON_BYTES)); see
+    /// [`from_json_str`](Self::from_json_str).
+    ///
+    /// # Errors
+    ///
+    /// [`AnswerError::File`] when the reader fails, holds more than
+    /// [`MAX_JSON_BYTES`](crate::MAX_JSON_BYTES) or bytes that are not UTF-8; otherwise as
+    /// [`from_json_str`](Self::from_json_str).
+    ///
+    /// ```
+    /// use cocreate_maturity::FirmAnswers;
+    /// let json = r#"{"firm": "Harbour Dental", "respondents": []}"#;
+    /// assert_eq!(FirmAnswers::from_json_reader(json.as_bytes())?.firm, "Harbour Dental");
+    /// # Ok::<(), cocreate_maturity::AnswerError>(())
+    /// ```
+    #[cfg(feature = "serde")]
+    pub fn from_json_reader(reader: impl std::io::Read) -> Result<Self, AnswerError> {
+        Self::from_json_str(&crate::file::read_reader(reader)?)
+    }
+
+    /// Reads a firm's answers from a JSON file; see [`from_json_str`](Self::from_json_str).
+    ///
+    /// # Errors
+    ///
+    /// [`AnswerError::File`] when the file cannot be read, is a directory, is larger than
+    /// [`MAX_JSON_BYTES`](crate::MAX_JSON_BYTES) (checked before reading) or is not UTF-8
+    /// text; otherwise as [`from_json_str`](Self::from_json_str).
+    ///
+    /// ```
+    /// use cocreate_maturity::FirmAnswers;
+    /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/data/maturity_sample_firm.json");
+    /// let answers = FirmAnswers::from_json_path(path)?;
+    /// assert_eq!(answers.respondents.len(), 5);
+    /// # Ok::<(), cocreate_maturity::AnswerError>(())
+    /// ```
+    #[cfg(feature = "serde")]
+    pub fn from_json_path(path: impl AsRef<std::path::Path>) -> Result<Self, AnswerError> {
+        Self::from_json_str(&crate::file::read_path(path.as_ref())?)
+    }
+
+    /// The answers as pretty-printed JSON, in the form
+    /// [`from_json_str`](Self::from_json_str) reads.
+    ///
+    /// ```
+    /// use cocreate_maturity::{FirmAnswers, RespondentAnswers, Response};
+    /// let answers = FirmAnswers {
+    ///     firm: "Harbour Dental".into(),
+    ///     respondents: vec![RespondentAnswers {
+    ///         id: "owner".into(),
+    ///         role: None,
+    ///         answers: vec![("gate.programme".into(), Response::Yes)],
+    ///     }],
+    ///     ..Default::default()
+    /// };
+    /// assert_eq!(FirmAnswers::from_json_str(&answers.to_json_string())?, answers);
+    /// # Ok::<(), cocreate_maturity::AnswerError>(())
+    /// ```
+    #[cfg(feature = "serde")]
+    pub fn to_json_string(&self) -> String {
+        // Strings, numbers and booleans only: serde_json writes them without failing
+        // (a NaN answer, which JSON cannot hold, is written as null).
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
     /// Refuses more respondents, or more answers from one respondent, than the documented
     /// limits.
     fn check_sizes(&self) -> Result<(), AnswerError> {
         if self.respondents.len() > MAX_RESPONDENTS {
-            return Err(AnswerError::TooLarge {
-                whose: "the answers have".into(),
-                what: "respondents",
+            return Err(AnswerError::TooManyRespondents {
                 count: self.respondents.len(),
                 limit: MAX_RESPONDENTS,
             });
         }
         for r in &self.respondents {
             if r.answers.len() > MAX_ANSWERS {
-                return Err(AnswerError::TooLarge {
-                    whose: format!("respondent '{}' has", r.id),
-                    what: "answers",
+                return Err(AnswerError::TooManyAnswers {
+                    respondent: r.id.clone(),
                     count: r.answers.len(),
                     limit: MAX_ANSWERS,
                 });
@@ -527,3 +522,51 @@ pub const MAX_RESPONDENTS: usize = 10_000;
 /// Most answers one respondent may give (a model has at most
 /// [`MAX_ITEMS`](crate::model::MAX_ITEMS) items and a gate).
 pub const MAX_ANSWERS: usize = crate::model::MAX_ITEMS + 1;
+
+/// Answers by item id as a JSON object, read in order and without dropping an item that
+/// appears twice (the sheet builder rejects it with a clear error instead).
+#[cfg(feature = "serde")]
+mod answer_map {
+    use std::fmt;
+
+    use serde::de::{MapAccess, Visitor};
+    use serde::ser::SerializeMap;
+    use serde::{Deserializer, Serializer};
+
+    use super::Response;
+
+    pub(crate) fn serialize<S: Serializer>(
+        answers: &[(String, Response)],
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(answers.len()))?;
+        for (item, response) in answers {
+            map.serialize_entry(item, response)?;
+        }
+        map.end()
+    }
+
+    struct MapVisitor;
+
+    impl<'de> Visitor<'de> for MapVisitor {
+        type Value = Vec<(String, Response)>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an object of answers by item id")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::with_capacity(map.size_hint().unwrap_or(0).min(1024));
+            while let Some((item, response)) = map.next_entry::<String, Response>()? {
+                out.push((item, response));
+            }
+            Ok(out)
+        }
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Vec<(String, Response)>, D::Error> {
+        deserializer.deserialize_map(MapVisitor)
+    }
+}

@@ -40,7 +40,7 @@
 //!     ],
 //!     ..Default::default()
 //! };
-//! let criteria = LoyaltyCriteria::new().repeat_rate_at_least(0.5)?.referrals_at_least(1);
+//! let criteria = LoyaltyCriteria::builder().repeat_rate_at_least(0.5).referrals_at_least(1).build()?;
 //! let report = audit.assess(&criteria)?;
 //! assert_eq!(report.anticipation_rate, Some(0.5));
 //! assert_eq!(report.self_service.as_ref().unwrap().containment_rate, Some(0.85));
@@ -48,7 +48,7 @@
 //! # Ok::<(), cocreate_maturity::ChecklistError>(())
 //! ```
 
-use crate::error::ChecklistError;
+use crate::error::{ChecklistError, ChecklistText, Counted, ShareOf};
 use crate::orientation::check_unique;
 
 /// Whether the customer voiced the need.
@@ -63,6 +63,7 @@ use crate::orientation::check_unique;
     derive(serde::Serialize, serde::Deserialize),
     serde(rename_all = "snake_case")
 )]
+#[non_exhaustive]
 pub enum NeedSource {
     /// The customer said so.
     Expressed,
@@ -82,6 +83,7 @@ pub enum NeedSource {
     derive(serde::Serialize, serde::Deserialize),
     serde(rename_all = "snake_case")
 )]
+#[non_exhaustive]
 pub enum NeedTiming {
     /// Met before the customer had to ask.
     Anticipated,
@@ -135,6 +137,7 @@ impl Need {
     derive(serde::Serialize, serde::Deserialize),
     serde(rename_all = "snake_case")
 )]
+#[non_exhaustive]
 pub enum Reception {
     /// The customer valued it.
     Welcomed,
@@ -343,13 +346,15 @@ impl CustomerBehaviour {
 /// The behaviour that makes a customer a loyalist; every criterion set must be met.
 ///
 /// The library sets no default cut-offs: what counts as loyal differs between a grocer and
-/// an insurer, so the user chooses them.
+/// an insurer, so the user chooses them with [`LoyaltyCriteria::builder`]
+/// ([`LoyaltyCriteria::default`] sets none, which is enough for an audit without
+/// customers).
 ///
 /// ```
 /// use cocreate_maturity::anticipation::LoyaltyCriteria;
-/// let criteria = LoyaltyCriteria::new().share_of_wallet_at_least(0.5)?;
-/// assert_eq!(criteria.share_of_wallet, Some(0.5));
-/// assert!(LoyaltyCriteria::new().repeat_rate_at_least(1.5).is_err());
+/// let criteria = LoyaltyCriteria::builder().share_of_wallet_at_least(0.5).build()?;
+/// assert_eq!(criteria.share_of_wallet_at_least(), Some(0.5));
+/// assert!(LoyaltyCriteria::builder().repeat_rate_at_least(1.5).build().is_err());
 /// # Ok::<(), cocreate_maturity::ChecklistError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -359,68 +364,57 @@ impl CustomerBehaviour {
     serde(try_from = "repr::LoyaltyCriteriaRepr")
 )]
 pub struct LoyaltyCriteria {
-    /// The lowest repeat-purchase rate of a loyalist.
-    pub repeat_rate: Option<f64>,
-    /// The lowest share of wallet of a loyalist.
-    pub share_of_wallet: Option<f64>,
-    /// The fewest referrals of a loyalist.
-    pub referrals: Option<u32>,
+    repeat_rate: Option<f64>,
+    share_of_wallet: Option<f64>,
+    referrals: Option<u32>,
 }
 
 impl LoyaltyCriteria {
-    /// No criteria yet (at least one is needed to assess).
+    /// A builder with no criterion yet.
     ///
     /// ```
     /// use cocreate_maturity::anticipation::LoyaltyCriteria;
-    /// assert_eq!(LoyaltyCriteria::new().referrals, None);
+    /// assert_eq!(LoyaltyCriteria::builder().build()?, LoyaltyCriteria::default());
+    /// # Ok::<(), cocreate_maturity::ChecklistError>(())
     /// ```
-    pub fn new() -> Self {
-        Self::default()
+    pub fn builder() -> LoyaltyCriteriaBuilder {
+        LoyaltyCriteriaBuilder {
+            criteria: LoyaltyCriteria::default(),
+        }
     }
 
-    /// Requires a repeat-purchase rate of at least `rate`.
-    ///
-    /// # Errors
-    ///
-    /// [`ChecklistError::BadShare`] for a value outside 0–1.
+    /// The lowest repeat-purchase rate of a loyalist, if that criterion is set.
     ///
     /// ```
     /// use cocreate_maturity::anticipation::LoyaltyCriteria;
-    /// assert!(LoyaltyCriteria::new().repeat_rate_at_least(0.6).is_ok());
+    /// let criteria = LoyaltyCriteria::builder().repeat_rate_at_least(0.6).build()?;
+    /// assert_eq!(criteria.repeat_rate_at_least(), Some(0.6));
+    /// # Ok::<(), cocreate_maturity::ChecklistError>(())
     /// ```
-    pub fn repeat_rate_at_least(mut self, rate: f64) -> Result<Self, ChecklistError> {
-        check_share(rate, || "the loyalty criterion on repeat rate".to_string())?;
-        self.repeat_rate = Some(rate);
-        Ok(self)
+    pub fn repeat_rate_at_least(&self) -> Option<f64> {
+        self.repeat_rate
     }
 
-    /// Requires a share of wallet of at least `share`.
-    ///
-    /// # Errors
-    ///
-    /// [`ChecklistError::BadShare`] for a value outside 0–1.
+    /// The lowest share of wallet of a loyalist, if that criterion is set.
     ///
     /// ```
     /// use cocreate_maturity::anticipation::LoyaltyCriteria;
-    /// assert!(LoyaltyCriteria::new().share_of_wallet_at_least(-0.1).is_err());
+    /// assert_eq!(LoyaltyCriteria::default().share_of_wallet_at_least(), None);
     /// ```
-    pub fn share_of_wallet_at_least(mut self, share: f64) -> Result<Self, ChecklistError> {
-        check_share(share, || {
-            "the loyalty criterion on share of wallet".to_string()
-        })?;
-        self.share_of_wallet = Some(share);
-        Ok(self)
+    pub fn share_of_wallet_at_least(&self) -> Option<f64> {
+        self.share_of_wallet
     }
 
-    /// Requires at least `referrals` referrals.
+    /// The fewest referrals of a loyalist, if that criterion is set.
     ///
     /// ```
     /// use cocreate_maturity::anticipation::LoyaltyCriteria;
-    /// assert_eq!(LoyaltyCriteria::new().referrals_at_least(2).referrals, Some(2));
+    /// let criteria = LoyaltyCriteria::builder().referrals_at_least(2).build()?;
+    /// assert_eq!(criteria.referrals_at_least(), Some(2));
+    /// # Ok::<(), cocreate_maturity::ChecklistError>(())
     /// ```
-    pub fn referrals_at_least(mut self, referrals: u32) -> Self {
-        self.referrals = Some(referrals);
-        self
+    pub fn referrals_at_least(&self) -> Option<u32> {
+        self.referrals
     }
 
     /// The tier of one customer.
@@ -433,7 +427,7 @@ impl LoyaltyCriteria {
     ///
     /// ```
     /// use cocreate_maturity::anticipation::{CustomerBehaviour, LoyaltyCriteria, LoyaltyTier};
-    /// let criteria = LoyaltyCriteria::new().referrals_at_least(1);
+    /// let criteria = LoyaltyCriteria::builder().referrals_at_least(1).build()?;
     /// assert_eq!(criteria.tier(&CustomerBehaviour::new("c").referrals(4))?, LoyaltyTier::Loyalist);
     /// assert!(criteria.tier(&CustomerBehaviour::new("c")).is_err());
     /// # Ok::<(), cocreate_maturity::ChecklistError>(())
@@ -447,21 +441,21 @@ impl LoyaltyCriteria {
             customer: customer.customer.clone(),
             indicator,
         };
+        let of_customer = |indicator| ShareOf::Customer {
+            customer: customer.customer.clone(),
+            indicator,
+        };
         let mut loyal = true;
         if let Some(min) = self.repeat_rate {
             let rate = customer.repeat_rate.ok_or_else(|| missing("repeat rate"))?;
-            check_share(rate, || {
-                format!("the repeat rate of customer '{}'", customer.customer)
-            })?;
+            check_share(rate, || of_customer("repeat rate"))?;
             loyal &= rate >= min;
         }
         if let Some(min) = self.share_of_wallet {
             let share = customer
                 .share_of_wallet
                 .ok_or_else(|| missing("share of wallet"))?;
-            check_share(share, || {
-                format!("the share of wallet of customer '{}'", customer.customer)
-            })?;
+            check_share(share, || of_customer("share of wallet"))?;
             loyal &= share >= min;
         }
         if let Some(min) = self.referrals {
@@ -478,6 +472,86 @@ impl LoyaltyCriteria {
     }
 }
 
+/// Builds [`LoyaltyCriteria`]; made by [`LoyaltyCriteria::builder`].
+///
+/// ```
+/// use cocreate_maturity::anticipation::LoyaltyCriteria;
+/// let err = LoyaltyCriteria::builder().share_of_wallet_at_least(-0.1).build().unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "the loyalty criterion on share of wallet is -0.1; it must be a share between 0 and 1"
+/// );
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LoyaltyCriteriaBuilder {
+    criteria: LoyaltyCriteria,
+}
+
+impl LoyaltyCriteriaBuilder {
+    /// Requires a repeat-purchase rate (0–1) of at least `rate`; checked by
+    /// [`build`](Self::build).
+    ///
+    /// ```
+    /// use cocreate_maturity::anticipation::LoyaltyCriteria;
+    /// assert!(LoyaltyCriteria::builder().repeat_rate_at_least(0.6).build().is_ok());
+    /// ```
+    pub fn repeat_rate_at_least(mut self, rate: f64) -> Self {
+        self.criteria.repeat_rate = Some(rate);
+        self
+    }
+
+    /// Requires a share of wallet (0–1) of at least `share`; checked by
+    /// [`build`](Self::build).
+    ///
+    /// ```
+    /// use cocreate_maturity::anticipation::LoyaltyCriteria;
+    /// assert!(LoyaltyCriteria::builder().share_of_wallet_at_least(1.1).build().is_err());
+    /// ```
+    pub fn share_of_wallet_at_least(mut self, share: f64) -> Self {
+        self.criteria.share_of_wallet = Some(share);
+        self
+    }
+
+    /// Requires at least `referrals` referrals.
+    ///
+    /// ```
+    /// use cocreate_maturity::anticipation::LoyaltyCriteria;
+    /// let criteria = LoyaltyCriteria::builder().referrals_at_least(2).build()?;
+    /// assert_eq!(criteria.referrals_at_least(), Some(2));
+    /// # Ok::<(), cocreate_maturity::ChecklistError>(())
+    /// ```
+    pub fn referrals_at_least(mut self, referrals: u32) -> Self {
+        self.criteria.referrals = Some(referrals);
+        self
+    }
+
+    /// The criteria, after checking that the rates are shares between 0 and 1.
+    ///
+    /// # Errors
+    ///
+    /// [`ChecklistError::BadShare`] for a rate outside 0–1 (or NaN).
+    ///
+    /// ```
+    /// use cocreate_maturity::anticipation::LoyaltyCriteria;
+    /// let criteria = LoyaltyCriteria::builder()
+    ///     .repeat_rate_at_least(0.5)
+    ///     .referrals_at_least(1)
+    ///     .build()?;
+    /// assert_eq!(criteria.repeat_rate_at_least(), Some(0.5));
+    /// # Ok::<(), cocreate_maturity::ChecklistError>(())
+    /// ```
+    pub fn build(self) -> Result<LoyaltyCriteria, ChecklistError> {
+        let criterion = |indicator| move || ShareOf::Criterion { indicator };
+        if let Some(rate) = self.criteria.repeat_rate {
+            check_share(rate, criterion("repeat rate"))?;
+        }
+        if let Some(share) = self.criteria.share_of_wallet {
+            check_share(share, criterion("share of wallet"))?;
+        }
+        Ok(self.criteria)
+    }
+}
+
 /// A customer's loyalty, derived from behaviour.
 ///
 /// ```
@@ -490,6 +564,7 @@ impl LoyaltyCriteria {
     derive(serde::Serialize, serde::Deserialize),
     serde(rename_all = "snake_case")
 )]
+#[non_exhaustive]
 pub enum LoyaltyTier {
     /// Buys, but would leave for a better offer.
     Casual,
@@ -506,7 +581,7 @@ pub enum LoyaltyTier {
 ///     preferences: Some(PreferenceRecall { opportunities: 20, remembered: 15 }),
 ///     ..Default::default()
 /// };
-/// assert_eq!(audit.assess(&LoyaltyCriteria::new())?.preference_recall_rate, Some(0.75));
+/// assert_eq!(audit.assess(&LoyaltyCriteria::default())?.preference_recall_rate, Some(0.75));
 /// # Ok::<(), cocreate_maturity::ChecklistError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -531,7 +606,7 @@ pub struct AnticipationAudit {
 /// ```
 /// # use cocreate_maturity::anticipation::*;
 /// let audit = AnticipationAudit { self_service: vec![SelfServiceFlow::new("a", 10, 5, false)], ..Default::default() };
-/// let s = audit.assess(&LoyaltyCriteria::new())?.self_service.unwrap();
+/// let s = audit.assess(&LoyaltyCriteria::default())?.self_service.unwrap();
 /// assert_eq!(s.without_fallback, ["a"]);
 /// # Ok::<(), cocreate_maturity::ChecklistError>(())
 /// ```
@@ -556,7 +631,7 @@ pub struct SelfServiceSummary {
 /// ```
 /// # use cocreate_maturity::anticipation::*;
 /// let audit = AnticipationAudit { listening: vec![ListeningChannel::new("x", true, 10, 4)], ..Default::default() };
-/// let l = audit.assess(&LoyaltyCriteria::new())?.listening.unwrap();
+/// let l = audit.assess(&LoyaltyCriteria::default())?.listening.unwrap();
 /// assert_eq!(l.answer_rate, Some(0.4));
 /// # Ok::<(), cocreate_maturity::ChecklistError>(())
 /// ```
@@ -581,7 +656,7 @@ pub struct ListeningSummary {
 /// ```
 /// # use cocreate_maturity::anticipation::*;
 /// let audit = AnticipationAudit { customers: vec![CustomerBehaviour::new("c").referrals(0)], ..Default::default() };
-/// let l = audit.assess(&LoyaltyCriteria::new().referrals_at_least(1))?.loyalty.unwrap();
+/// let l = audit.assess(&LoyaltyCriteria::builder().referrals_at_least(1).build()?)?.loyalty.unwrap();
 /// assert_eq!((l.loyalists, l.casual), (0, 1));
 /// # Ok::<(), cocreate_maturity::ChecklistError>(())
 /// ```
@@ -666,12 +741,16 @@ impl std::fmt::Display for Finding {
                 "most known preferences were not applied (recall rate {:.0}%)",
                 100.0 * recall_rate
             ),
-            Finding::ForcedSelfService { flow } => {
-                write!(f, "self-service flow '{flow}' offers no human fallback")
-            }
-            Finding::UnmonitoredChannel { channel } => {
-                write!(f, "nobody watches what customers say on {channel}")
-            }
+            Finding::ForcedSelfService { flow } => write!(
+                f,
+                "self-service flow '{}' offers no human fallback",
+                cocreate_input::clip(flow, cocreate_input::MAX_NAME)
+            ),
+            Finding::UnmonitoredChannel { channel } => write!(
+                f,
+                "nobody watches what customers say on {}",
+                cocreate_input::clip(channel, cocreate_input::MAX_NAME)
+            ),
             Finding::MostMentionsUnanswered { answer_rate } => write!(
                 f,
                 "most mentions on electronic channels went unanswered (answer rate {:.0}%)",
@@ -699,7 +778,7 @@ impl std::fmt::Display for Finding {
 ///     needs: vec![Need::new("refill", NeedSource::Unexpressed, NeedTiming::Reactive)],
 ///     ..Default::default()
 /// };
-/// let report = audit.assess(&LoyaltyCriteria::new())?;
+/// let report = audit.assess(&LoyaltyCriteria::default())?;
 /// assert_eq!(report.anticipation_rate, Some(0.0));
 /// assert_eq!(report.findings, [Finding::MostlyReactive { anticipation_rate: 0.0 }]);
 /// # Ok::<(), cocreate_maturity::ChecklistError>(())
@@ -728,7 +807,7 @@ pub struct AnticipationReport {
     pub findings: Vec<Finding>,
 }
 
-fn check_share(value: f64, what: impl FnOnce() -> String) -> Result<(), ChecklistError> {
+fn check_share(value: f64, what: impl FnOnce() -> ShareOf) -> Result<(), ChecklistError> {
     if (0.0..=1.0).contains(&value) {
         Ok(())
     } else {
@@ -739,7 +818,7 @@ fn check_share(value: f64, what: impl FnOnce() -> String) -> Result<(), Checklis
     }
 }
 
-fn check_part(part: u64, whole: u64, what: impl FnOnce() -> String) -> Result<(), ChecklistError> {
+fn check_part(part: u64, whole: u64, what: impl FnOnce() -> Counted) -> Result<(), ChecklistError> {
     if part > whole {
         Err(ChecklistError::PartExceedsWhole {
             what: what(),
@@ -766,7 +845,7 @@ struct Tally {
 fn tally<T>(
     records: &[T],
     what: &'static str,
-    part_name: &str,
+    part_name: &'static str,
     fields: impl Fn(&T) -> (&String, u64, u64, bool),
 ) -> Result<Option<Tally>, ChecklistError> {
     if records.is_empty() {
@@ -777,7 +856,11 @@ fn tally<T>(
     let mut unflagged = Vec::new();
     for r in records {
         let (name, p, w, flag) = fields(r);
-        check_part(p, w, || format!("{what} '{name}': {part_name}"))?;
+        check_part(p, w, || Counted::Record {
+            record: what,
+            name: name.clone(),
+            part: part_name,
+        })?;
         part = part.saturating_add(p);
         whole = whole.saturating_add(w);
         if !flag {
@@ -816,7 +899,7 @@ impl AnticipationAudit {
     /// ```
     /// use cocreate_maturity::anticipation::*;
     /// let audit = AnticipationAudit { self_service: vec![SelfServiceFlow::new("a", 1, 2, true)], ..Default::default() };
-    /// let err = audit.assess(&LoyaltyCriteria::new()).unwrap_err();
+    /// let err = audit.assess(&LoyaltyCriteria::default()).unwrap_err();
     /// assert_eq!(err.to_string(), "self-service flow 'a': completions: 2 is more than 1");
     /// ```
     pub fn assess(&self, criteria: &LoyaltyCriteria) -> Result<AnticipationReport, ChecklistError> {
@@ -832,7 +915,7 @@ impl AnticipationAudit {
         for (i, need) in self.needs.iter().enumerate() {
             if need.description.trim().is_empty() {
                 return Err(ChecklistError::EmptyText {
-                    what: format!("the description of need {}", i + 1),
+                    what: ChecklistText::NeedDescription { position: i + 1 },
                 });
             }
         }
@@ -868,7 +951,7 @@ impl AnticipationAudit {
         let preference_recall_rate = match self.preferences {
             Some(p) => {
                 check_part(p.remembered, p.opportunities, || {
-                    "preferences remembered".to_string()
+                    Counted::PreferencesRemembered
                 })?;
                 rate(p.remembered, p.opportunities)
             }
@@ -982,7 +1065,7 @@ impl AnticipationAudit {
 
 #[cfg(feature = "serde")]
 mod repr {
-    //! The serde form of [`LoyaltyCriteria`], checked by its setters.
+    //! The serde form of [`LoyaltyCriteria`], checked by [`LoyaltyCriteriaBuilder::build`].
     use super::*;
 
     #[derive(serde::Deserialize)]
@@ -999,15 +1082,13 @@ mod repr {
     impl TryFrom<LoyaltyCriteriaRepr> for LoyaltyCriteria {
         type Error = ChecklistError;
         fn try_from(r: LoyaltyCriteriaRepr) -> Result<Self, ChecklistError> {
-            let mut c = LoyaltyCriteria::new();
-            if let Some(rate) = r.repeat_rate {
-                c = c.repeat_rate_at_least(rate)?;
-            }
-            if let Some(share) = r.share_of_wallet {
-                c = c.share_of_wallet_at_least(share)?;
-            }
-            c.referrals = r.referrals;
-            Ok(c)
+            let mut builder = LoyaltyCriteria::builder();
+            builder.criteria = LoyaltyCriteria {
+                repeat_rate: r.repeat_rate,
+                share_of_wallet: r.share_of_wallet,
+                referrals: r.referrals,
+            };
+            builder.build()
         }
     }
 }

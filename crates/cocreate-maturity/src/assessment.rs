@@ -28,169 +28,13 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::fmt;
 use std::sync::Arc;
 
-use crate::group::GroupOptions;
+use crate::group::{Aggregation, GroupOptions};
+use crate::inputs::{CompetencyLabels, ScoringInputs};
 use crate::level::MaturityLevel;
-
-/// Scores within this many points below a stage's lower bound count as reaching it, so
-/// that the rounding of a weighted sum (60 computed as 59.999999999999993) never drops a
-/// firm a stage.
-///
-/// ```
-/// # let model = cocreate_maturity::MaturityModel::builtin();
-/// # let sheet = model.sheet("a").answer("gate.programme", false)?.build()?;
-/// let inputs = model.assess(&sheet)?.inputs;
-/// assert_eq!(inputs.stage_of(60.0 - cocreate_maturity::assessment::BOUND_TOLERANCE / 2.0), 4);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub const BOUND_TOLERANCE: f64 = 1e-9;
-
-/// The model settings that decided a result, echoed in it.
-///
-/// ```
-/// # let model = cocreate_maturity::MaturityModel::builtin();
-/// # let sheet = model.sheet("a").answer("gate.programme", false)?.build()?;
-/// let result = model.assess(&sheet)?;
-/// assert_eq!(&*result.inputs.model_id, "cocreate-cem");
-/// assert_eq!(result.inputs.stage_of(59.5), 3);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[non_exhaustive]
-pub struct ScoringInputs {
-    /// The model's id.
-    pub model_id: Arc<str>,
-    /// The model's version.
-    pub model_version: Arc<str>,
-    /// Whether the stages are the CEM levels 1–5 (and the gate level 0).
-    pub cem_levels: bool,
-    /// The coverage rule: the share of a competency's items that must be answered.
-    pub min_coverage: f64,
-    /// The lag allowance `k` of the reported level.
-    pub lag_allowance: u8,
-    /// The stages with their lower bounds, lowest first.
-    pub stages: Vec<StageBound>,
-    /// The level-0 gate, if the model has one.
-    pub gate: Option<GateInfo>,
-}
-
-/// A stage and the lower bound of its score band.
-///
-/// ```
-/// # let model = cocreate_maturity::MaturityModel::builtin();
-/// # let sheet = model.sheet("a").answer("gate.programme", false)?.build()?;
-/// let result = model.assess(&sheet)?;
-/// assert_eq!(result.inputs.stages[3].lower_bound, 60.0);
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[non_exhaustive]
-pub struct StageBound {
-    /// The stage number, from 1.
-    pub stage: u8,
-    /// The stage's name.
-    pub name: Arc<str>,
-    /// The lowest score in its band.
-    pub lower_bound: f64,
-}
-
-/// The level-0 gate of the model that produced a result.
-///
-/// ```
-/// # let model = cocreate_maturity::MaturityModel::builtin();
-/// # let sheet = model.sheet("a").answer("gate.programme", false)?.build()?;
-/// let result = model.assess(&sheet)?;
-/// assert_eq!(&*result.inputs.gate.as_ref().unwrap().level_name, "Non-existent");
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-#[non_exhaustive]
-pub struct GateInfo {
-    /// The gate item's id.
-    pub item: Arc<str>,
-    /// The name of level 0.
-    pub level_name: Arc<str>,
-}
-
-impl ScoringInputs {
-    /// The stage a 0–100 score falls in: the highest stage whose lower bound it reaches
-    /// (bands are inclusive below, exclusive above, and the top band includes 100).
-    ///
-    /// ```
-    /// # let model = cocreate_maturity::MaturityModel::builtin();
-    /// # let sheet = model.sheet("a").answer("gate.programme", false)?.build()?;
-    /// let inputs = &model.assess(&sheet)?.inputs;
-    /// assert_eq!(inputs.stage_of(0.0), 1);
-    /// assert_eq!(inputs.stage_of(40.0), 3);
-    /// assert_eq!(inputs.stage_of(100.0), 5);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn stage_of(&self, score: f64) -> u8 {
-        self.stages
-            .iter()
-            .rev()
-            .find(|s| score >= s.lower_bound - BOUND_TOLERANCE)
-            .or(self.stages.first())
-            .map_or(1, |s| s.stage)
-    }
-
-    /// The lower bound of a stage (0 for level 0), or `None` for a stage the model does
-    /// not have.
-    ///
-    /// ```
-    /// # let model = cocreate_maturity::MaturityModel::builtin();
-    /// # let sheet = model.sheet("a").answer("gate.programme", false)?.build()?;
-    /// let inputs = &model.assess(&sheet)?.inputs;
-    /// assert_eq!(inputs.lower_bound(4), Some(60.0));
-    /// assert_eq!(inputs.lower_bound(6), None);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn lower_bound(&self, stage: u8) -> Option<f64> {
-        if stage == 0 {
-            return self.gate.as_ref().map(|_| 0.0);
-        }
-        self.stages
-            .get(usize::from(stage) - 1)
-            .map(|s| s.lower_bound)
-    }
-
-    /// The highest stage number.
-    ///
-    /// ```
-    /// # let model = cocreate_maturity::MaturityModel::builtin();
-    /// # let sheet = model.sheet("a").answer("gate.programme", false)?.build()?;
-    /// assert_eq!(model.assess(&sheet)?.inputs.top_stage(), 5);
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn top_stage(&self) -> u8 {
-        self.stages.last().map_or(0, |s| s.stage)
-    }
-
-    /// The name of a level: the gate's level name for 0, the stage's name otherwise.
-    ///
-    /// ```
-    /// # let model = cocreate_maturity::MaturityModel::builtin();
-    /// # let sheet = model.sheet("a").answer("gate.programme", false)?.build()?;
-    /// let inputs = &model.assess(&sheet)?.inputs;
-    /// assert_eq!(inputs.level_name(5), Some("Optimised, culture changed"));
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn level_name(&self, level: u8) -> Option<&str> {
-        if level == 0 {
-            return self.gate.as_ref().map(|g| &*g.level_name);
-        }
-        self.stages.get(usize::from(level) - 1).map(|s| &*s.name)
-    }
-
-    /// `id version`, as errors name a model.
-    pub(crate) fn label(&self) -> String {
-        format!("{} {}", self.model_id, self.model_version)
-    }
-}
+use crate::text::{plain, plural};
 
 /// Where a firm stands: one respondent's view, or several respondents' views combined.
 ///
@@ -239,8 +83,12 @@ pub struct Assessment {
 /// assert_eq!((gate.yes, gate.no, gate.open), (0, 1, false));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(from = "wire::GateWire")
+)]
 #[non_exhaustive]
 pub struct GateOutcome {
     /// Respondents who said yes.
@@ -254,7 +102,16 @@ pub struct GateOutcome {
 }
 
 impl GateOutcome {
-    pub(crate) fn from_counts(yes: u32, no: u32, unanswered: u32) -> Self {
+    /// The outcome of these counts: open when at least one respondent answered and at
+    /// least half of those who did said yes.
+    ///
+    /// ```
+    /// use cocreate_maturity::GateOutcome;
+    /// assert!(GateOutcome::from_counts(2, 2, 1).open);
+    /// assert!(!GateOutcome::from_counts(1, 2, 0).open);
+    /// assert!(!GateOutcome::from_counts(0, 0, 3).open);
+    /// ```
+    pub fn from_counts(yes: u32, no: u32, unanswered: u32) -> Self {
         GateOutcome {
             yes,
             no,
@@ -311,14 +168,6 @@ pub struct CompetencyResult {
     /// Each item's contribution, in model order (the ids are in
     /// [`item_ids`](Self::item_ids); [`contributions`](Self::contributions) pairs them).
     pub items: Vec<ItemContribution>,
-}
-
-/// A competency's id, name and item ids.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct CompetencyLabels {
-    pub(crate) id: Arc<str>,
-    pub(crate) name: Arc<str>,
-    pub(crate) items: Vec<Arc<str>>,
 }
 
 impl CompetencyResult {
@@ -427,11 +276,12 @@ impl CompetencyResult {
 ///
 /// ```
 /// use cocreate_maturity::Coverage;
-/// assert_eq!(Coverage { answered: 3, total: 4 }.ratio(), 0.75);
-/// assert_eq!(Coverage { answered: 0, total: 0 }.ratio(), 0.0);
+/// assert_eq!(Coverage::new(3, 4).ratio(), 0.75);
+/// assert_eq!(Coverage::new(0, 0).ratio(), 0.0);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Coverage {
     /// Item answers given (not "don't know", not "not applicable", not skipped).
     pub answered: u32,
@@ -440,11 +290,22 @@ pub struct Coverage {
 }
 
 impl Coverage {
+    /// `answered` of `total` item answers.
+    ///
+    /// ```
+    /// use cocreate_maturity::Coverage;
+    /// let c = Coverage::new(3, 4);
+    /// assert_eq!((c.answered, c.total), (3, 4));
+    /// ```
+    pub fn new(answered: u32, total: u32) -> Self {
+        Coverage { answered, total }
+    }
+
     /// `answered ÷ total` (0 when there is nothing to answer).
     ///
     /// ```
     /// use cocreate_maturity::Coverage;
-    /// assert_eq!(Coverage { answered: 2, total: 4 }.ratio(), 0.5);
+    /// assert_eq!(Coverage::new(2, 4).ratio(), 0.5);
     /// ```
     pub fn ratio(&self) -> f64 {
         if self.total == 0 {
@@ -717,10 +578,159 @@ impl Assessment {
     }
 }
 
-/// The JSON form of a competency result: ids written out in full.
+impl Assessment {
+    /// The report [`Display`](fmt::Display) prints, as a `String`: who answered, the
+    /// level and why, each competency's score, coverage, stage and spread, and the
+    /// competencies on which respondents disagree.
+    ///
+    /// ```
+    /// # let model = cocreate_maturity::MaturityModel::builtin();
+    /// # let mut s = model.sheet("ana").answer("gate.programme", true)?;
+    /// # for item in model.items() { s = s.answer(item.id(), if item.reverse() { 2 } else { 4 })?; }
+    /// let report = model.assess(&s.build()?)?.summary();
+    /// assert!(report.starts_with("Respondent ana; model cocreate-cem 1.0.0"));
+    /// assert!(report.contains("Level 4: Managed"));
+    /// assert!(report.contains("Why: overall score 75.0 gives stage 4 (compensatory)"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn summary(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl fmt::Display for Assessment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inputs = &self.inputs;
+        let model = plain(&inputs.model_id);
+        let version = plain(&inputs.model_version);
+        match (&self.respondent, self.aggregation) {
+            (Some(r), _) => writeln!(f, "Respondent {}; model {model} {version}", plain(r))?,
+            (None, Some(options)) => writeln!(
+                f,
+                "{}, combined by the {}; model {model} {version}",
+                plural(self.respondents.len(), "respondent", "respondents"),
+                match options.aggregation() {
+                    Aggregation::Median => "median",
+                    Aggregation::Mean => "mean",
+                }
+            )?,
+            (None, None) => writeln!(f, "Model {model} {version}")?,
+        }
+        writeln!(f)?;
+        match (self.level(), self.level_name()) {
+            (Some(level), Some(name)) => {
+                writeln!(f, "Level {level}: {}", plain(name))?;
+                if let Some(view) = inputs.level_summary(level).filter(|v| !v.is_empty()) {
+                    writeln!(f, "  {}", plain(view))?;
+                }
+            }
+            _ => writeln!(f, "Level undetermined")?,
+        }
+        match &self.placement {
+            Placement::Banded(b) => {
+                let weakest = self.competency(&b.weakest).map_or("", |c| c.name());
+                writeln!(
+                    f,
+                    "  Why: overall score {:.1} gives stage {} (compensatory); the weakest \
+                     competency, {}, at {:.1} gives stage {} (limiting); reported level = \
+                     min({}, {} + {}) = {}.",
+                    b.overall_score,
+                    b.compensatory_level,
+                    plain(weakest),
+                    b.limiting_score,
+                    b.limiting_level,
+                    b.compensatory_level,
+                    b.limiting_level,
+                    inputs.lag_allowance,
+                    b.level
+                )?;
+            }
+            Placement::Gated => {
+                if let Some(gate) = self.gate {
+                    writeln!(
+                        f,
+                        "  Why: {} of {} respondents who answered say there is no \
+                         customer-experience programme or owner.",
+                        gate.no,
+                        gate.yes.saturating_add(gate.no)
+                    )?;
+                }
+            }
+            Placement::Undetermined {
+                insufficient,
+                gate_unanswered,
+            } => {
+                if *gate_unanswered {
+                    writeln!(f, "  Why: nobody answered the gate item.")?;
+                }
+                for id in insufficient {
+                    let name = self.competency(id).map_or(&**id, |c| c.name());
+                    writeln!(f, "  Why: too few answers on {}.", plain(name))?;
+                }
+            }
+        }
+        writeln!(f)?;
+        write!(
+            f,
+            "{:<36} {:>6} {:>9} {:>6} {:>12}",
+            "Competency", "Score", "Coverage", "Stage", "Spread (SD)"
+        )?;
+        for c in &self.competencies {
+            let score = c.score.map_or("-".to_string(), |s| format!("{s:.1}"));
+            let stage = c.stage.map_or("-".to_string(), |s| s.to_string());
+            let sd = c
+                .agreement
+                .and_then(|g| g.std_dev)
+                .map_or("-".to_string(), |s| format!("{s:.1}"));
+            let flag = if c.agreement.is_some_and(|g| g.low) {
+                "  low agreement"
+            } else {
+                ""
+            };
+            write!(
+                f,
+                "\n{:<36} {:>6} {:>8.0}% {:>6} {:>12}{flag}",
+                plain(c.name()),
+                score,
+                100.0 * c.coverage.ratio(),
+                stage,
+                sd
+            )?;
+        }
+        let low: Vec<_> = self.low_agreement().map(|c| plain(c.name())).collect();
+        if !low.is_empty() {
+            write!(
+                f,
+                "\n\nRespondents disagree on {}: discuss these before acting on them.",
+                low.join(", ")
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// The JSON forms of results whose fields are shared or derived.
 #[cfg(feature = "serde")]
 mod wire {
     use super::*;
+
+    /// A gate outcome as written: `open` is derived from the counts when read back, so
+    /// that no JSON can make an outcome [`GateOutcome::from_counts`] would not.
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct GateWire {
+        yes: u32,
+        no: u32,
+        unanswered: u32,
+        #[serde(default, rename = "open")]
+        _open: Option<bool>,
+    }
+
+    impl From<GateWire> for GateOutcome {
+        fn from(w: GateWire) -> Self {
+            GateOutcome::from_counts(w.yes, w.no, w.unanswered)
+        }
+    }
 
     #[derive(serde::Serialize, serde::Deserialize)]
     pub(super) struct CompetencyWire {

@@ -42,7 +42,7 @@ impl MaturityModel {
     pub fn builtin() -> MaturityModel {
         static MODEL: OnceLock<MaturityModel> = OnceLock::new();
         MODEL
-            .get_or_init(|| match MaturityModel::from_json(CEM_MODEL_JSON) {
+            .get_or_init(|| match MaturityModel::from_json_str(CEM_MODEL_JSON) {
                 Ok(model) => model,
                 // The test suite loads this file; a failure here is a defect of the crate,
                 // never of the caller's input.
@@ -58,7 +58,7 @@ mod tests {
 
     #[test]
     fn builtin_model_is_valid_and_as_documented() {
-        let model = MaturityModel::from_json(CEM_MODEL_JSON).expect("built-in model");
+        let model = MaturityModel::from_json_str(CEM_MODEL_JSON).expect("built-in model");
         assert!(model.cem_levels());
         let ids: Vec<&str> = model.competencies().iter().map(|c| c.id()).collect();
         assert_eq!(

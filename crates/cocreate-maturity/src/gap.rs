@@ -26,9 +26,12 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::fmt;
 use std::sync::Arc;
 
-use crate::assessment::{Assessment, Placement, BOUND_TOLERANCE};
+use crate::assessment::{Assessment, Placement};
+use crate::inputs::points_to;
+use crate::text::plain;
 
 /// Where a firm stands against the next level, competency by competency.
 ///
@@ -53,6 +56,8 @@ pub struct GapAnalysis {
     pub target: Option<u8>,
     /// The next level's name.
     pub target_name: Option<Arc<str>>,
+    /// The lower bound of the next level's band (0 for level 1 behind a closed gate).
+    pub target_bound: Option<f64>,
     /// `true` when the gate is closed: the target is then reached by opening it.
     pub gate_closed: bool,
     /// The compensatory score against the target's band (banded firms below the top).
@@ -129,15 +134,6 @@ impl GapAnalysis {
     }
 }
 
-/// Points from `score` up to `bound`, 0 when within the rounding tolerance of it or above.
-pub(crate) fn points_to(score: f64, bound: f64) -> f64 {
-    if score >= bound - BOUND_TOLERANCE {
-        0.0
-    } else {
-        bound - score
-    }
-}
-
 impl Assessment {
     /// The gap to the next level, competency by competency.
     ///
@@ -198,9 +194,85 @@ impl Assessment {
             level,
             target,
             target_name: target.and_then(|t| inputs.level_name(t).map(Arc::from)),
+            target_bound,
             gate_closed,
             overall,
             competencies,
         }
+    }
+}
+
+impl GapAnalysis {
+    /// The report [`Display`](fmt::Display) prints, as a `String`: the points each
+    /// competency still needs for the next level, the blocking ones marked, and the
+    /// overall score against the level's band.
+    ///
+    /// ```
+    /// # let model = cocreate_maturity::MaturityModel::builtin();
+    /// # let mut s = model.sheet("a").answer("gate.programme", true)?;
+    /// # for item in model.items() { s = s.answer(item.id(), 3)?; }
+    /// let report = model.assess(&s.build()?)?.gaps().summary();
+    /// assert!(report.starts_with("Gaps to level 4 (Managed, from 60 points)"));
+    /// assert!(report.contains("Overall score"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn summary(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl fmt::Display for GapAnalysis {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Some(target) = self.target else {
+            return match self.level {
+                Some(level) => write!(f, "No gaps: level {level} is the model's top level"),
+                None => write!(f, "No gaps: the level is undetermined"),
+            };
+        };
+        let name = plain(self.target_name.as_deref().unwrap_or_default());
+        match self.target_bound.filter(|b| *b > 0.0) {
+            Some(bound) => write!(f, "Gaps to level {target} ({name}, from {bound:.0} points)")?,
+            None => write!(f, "Gaps to level {target} ({name})")?,
+        }
+        if self.gate_closed {
+            write!(
+                f,
+                "\n  Set up a customer-experience programme or name its owner."
+            )?;
+        }
+        for g in self
+            .competencies
+            .iter()
+            .filter(|g| g.points_to_target.is_some_and(|p| p > 0.0))
+        {
+            write!(
+                f,
+                "\n  {:<36} {:>5.1} needs {:>5.1} more points{}",
+                plain(&g.name),
+                g.score.unwrap_or(0.0),
+                g.points_to_target.unwrap_or(0.0),
+                if g.blocking {
+                    "  (blocking: holds the level back on its own)"
+                } else {
+                    ""
+                }
+            )?;
+        }
+        if let Some(o) = self.overall {
+            if o.points_needed > 0.0 {
+                write!(
+                    f,
+                    "\n  {:<36} {:>5.1} needs {:>5.1} more points",
+                    "Overall score", o.score, o.points_needed
+                )?;
+            } else {
+                write!(
+                    f,
+                    "\n  {:<36} {:>5.1} already reaches the band",
+                    "Overall score", o.score
+                )?;
+            }
+        }
+        Ok(())
     }
 }

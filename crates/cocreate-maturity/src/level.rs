@@ -61,8 +61,9 @@ pub enum MaturityLevel {
 /// let err = MaturityLevel::try_from(7).unwrap_err();
 /// assert_eq!(err.to_string(), "7 is not a maturity level; levels run from 0 to 5");
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
 #[error("{0} is not a maturity level; levels run from 0 to 5")]
+#[non_exhaustive]
 pub struct LevelOutOfRange(pub u8);
 
 impl MaturityLevel {

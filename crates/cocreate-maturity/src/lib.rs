@@ -15,7 +15,8 @@
 //! people inside the firm rate, weights, stage thresholds, a yes/no gate for level 0, and
 //! the actions for each competency and stage. The built-in model
 //! ([`MaturityModel::builtin`]) is Gartner-style, with six competencies; any other
-//! framework loads from JSON with [`MaturityModel::from_json`] and is checked on load.
+//! framework loads from JSON with [`MaturityModel::from_json_path`] (or
+//! [`from_json_str`](MaturityModel::from_json_str)) and is checked on load.
 //!
 //! Scoring follows one published rule (`docs/methods/maturity.md`):
 //!
@@ -37,7 +38,7 @@
 //! use cocreate_maturity::{FirmAnswers, GroupOptions, MaturityModel};
 //!
 //! let model = MaturityModel::builtin();
-//! let answers = FirmAnswers::from_json(r#"{
+//! let answers = FirmAnswers::from_json_str(r#"{
 //!   "firm": "Harbour Dental",
 //!   "respondents": [
 //!     { "id": "owner", "answers": {
@@ -67,6 +68,11 @@
 //!
 //! let roadmap = model.roadmap(&result)?;
 //! assert_eq!(roadmap.steps[1].competency.as_deref(), Some("governance"));
+//!
+//! // Every result prints itself: `println!("{result}\n\n{gaps}\n\n{roadmap}")`.
+//! assert!(result.to_string().contains("Level 2: Customer heard and valued"));
+//! assert!(gaps.to_string().starts_with("Gaps to level 3"));
+//! assert!(roadmap.to_string().starts_with("Roadmap\n  1. Firm-wide"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
@@ -88,23 +94,36 @@
 //! is strict and bounded; a bad file is an error that names the place, never a panic, a
 //! hang or a silent change of meaning.
 //!
-//! - **Strict JSON.** [`MaturityModel::from_json`] and [`FirmAnswers::from_json`] refuse
-//!   an unknown or misspelt field, naming the nearest known one (`"wieght"`: did you mean
-//!   `weight`?), and a key that appears twice in any object (an item answered twice
-//!   included), so nothing the file says is dropped. A UTF-8 byte-order mark at the start
-//!   is skipped. Errors carry the line and column and name the competency, item, stage or
-//!   respondent. Text after the document is refused.
+//! - **Files.** [`MaturityModel::from_json_path`] and [`FirmAnswers::from_json_path`]
+//!   refuse a directory and a file larger than [`MAX_JSON_BYTES`] (16 MiB) before reading
+//!   it; the `from_json_reader` loaders stop after [`MAX_JSON_BYTES`]. Bytes that are not
+//!   UTF-8 are an error ([`FileError`]).
+//! - **Strict JSON.** The `from_json_*` loaders refuse an unknown or misspelt field,
+//!   naming the nearest known one (`"wieght"`: did you mean `weight`?), and a key that
+//!   appears twice in any object (an item answered twice included), so nothing the file
+//!   says is dropped. A UTF-8 byte-order mark at the start is skipped. Errors carry the
+//!   line and column and name the competency, item, stage or respondent. Text after the
+//!   document is refused.
 //! - **Nesting and numbers.** Nesting deeper than 128 levels is an error, not a stack
 //!   overflow; a number beyond the range of `f64` is an error.
 //! - **Sizes**, checked before anything is built from the lists: at most
 //!   [`MAX_COMPETENCIES`] competencies, [`MAX_ITEMS`] items over all of them,
-//!   [`MAX_ACTIONS`] actions per stage of a competency, [`model::MAX_STAGES`] stages
-//!   ([`ModelError::TooManyStages`]); at most [`MAX_RESPONDENTS`] respondents with at most
-//!   [`MAX_ANSWERS`] answers each. Work after loading is linear in these sizes, apart
-//!   from the median across respondents (sorting each item's answers).
-//! - **Deserialising through validation.** A [`MaturityModel`] and a [`MaturityLevel`]
-//!   deserialised with serde go through the same checks as
-//!   [`MaturityModel::from_spec`] and [`MaturityLevel::from_number`].
+//!   [`MAX_ACTIONS`] actions per list (a stage of a competency, a stage, the gate),
+//!   [`model::MAX_STAGES`] stages ([`ModelError::TooManyStages`]); at most
+//!   [`MAX_RESPONDENTS`] respondents with at most [`MAX_ANSWERS`] answers each. Work after
+//!   loading is linear in these sizes, apart from combining respondents (sorting each
+//!   competency's and each item's scores across them: `n log n` in the respondents).
+//! - **Messages.** Every error is one sentence on one line: ids, names and file names it
+//!   quotes are escaped (a newline becomes `\n`) and cut to 80 characters
+//!   ([`cocreate_input::clip`]), so a hostile id can neither break the line nor flood the
+//!   terminal. The printed reports ([`Assessment`], [`GapAnalysis`], [`Roadmap`],
+//!   [`Progress`]) escape control characters in names the same way.
+//! - **Deserialising through validation.** A [`MaturityModel`], [`MaturityLevel`],
+//!   [`GroupOptions`], [`anticipation::LoyaltyCriteria`] and [`orientation::EmotionGrid`]
+//!   deserialised with serde go through the same checks as their constructors and
+//!   builders; a [`GateOutcome`] read back recomputes whether the gate is open. An
+//!   [`AnswerSheet`] has no serde form: it is valid only against the model that checked
+//!   it, so answers travel as [`FirmAnswers`] and are checked by [`FirmAnswers::sheets`].
 //!
 //! # Features
 //!
@@ -119,34 +138,40 @@ pub mod assessment;
 #[cfg(feature = "serde")]
 pub mod builtin;
 pub mod error;
+mod file;
 pub mod gap;
 pub mod group;
-#[cfg(feature = "serde")]
-mod json;
+pub mod inputs;
 pub mod level;
 pub mod model;
 pub mod orientation;
 pub mod progress;
 pub mod radar;
+pub mod response;
 pub mod roadmap;
 mod score;
 pub mod spec;
-mod stats;
+mod text;
 
 pub use answers::{
-    AnswerSheet, FirmAnswers, RespondentAnswers, Response, SheetBuilder, MAX_ANSWERS,
-    MAX_RESPONDENTS,
+    AnswerSheet, FirmAnswers, RespondentAnswers, SheetBuilder, MAX_ANSWERS, MAX_RESPONDENTS,
 };
 pub use assessment::{
     Agreement, Assessment, Banding, CompetencyResult, Coverage, GateOutcome, ItemContribution,
-    Placement, ScoringInputs,
+    Placement,
 };
-pub use error::{AnswerError, AssessError, ChecklistError, ModelError};
+pub use error::{
+    ActionOwner, AnswerError, AssessError, Checked, ChecklistError, ChecklistText, Counted,
+    FileError, ModelError, ModelText, ScaleOwner, ShareOf,
+};
+pub use file::MAX_JSON_BYTES;
 pub use gap::{CompetencyGap, GapAnalysis, OverallGap};
-pub use group::{Aggregation, GroupOptions, InvalidOption, Spread};
+pub use group::{Aggregation, GroupOptions, GroupOptionsBuilder, Spread};
+pub use inputs::{GateInfo, ScoringInputs, StageBound};
 pub use level::{LevelOutOfRange, MaturityLevel};
 pub use model::{
-    Competency, Gate, Item, MaturityModel, Stage, MAX_ACTIONS, MAX_COMPETENCIES, MAX_ITEMS,
+    Competency, Gate, Item, MaturityModel, MaturityStage, MAX_ACTIONS, MAX_COMPETENCIES, MAX_ITEMS,
 };
 pub use progress::{CompetencyChange, Progress};
+pub use response::Response;
 pub use roadmap::{Roadmap, RoadmapStep, StepKind};

@@ -5,6 +5,11 @@
 //! every scale is sound, the weights are positive and add up to 1, the stage thresholds
 //! start at 0 and rise, and every competency has actions for every stage.
 //!
+//! The model serialises as its [`ModelSpec`] and deserialises through the same checks
+//! ([`MaturityModel::from_spec`]). Its parts ([`Item`], [`Competency`],
+//! [`MaturityStage`], [`Gate`]) are views of one checked model, valid only together, so
+//! they have no serde form of their own: serialise the model.
+//!
 //! ```
 //! use cocreate_maturity::MaturityModel;
 //!
@@ -20,10 +25,20 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::assessment::{CompetencyLabels, GateInfo, ScoringInputs, StageBound};
-use crate::error::ModelError;
+use cocreate_stats::ResponseRange;
+
+use crate::error::{ActionOwner, ModelError, ModelText, ScaleOwner};
+use crate::inputs::{CompetencyLabels, GateInfo, ScoringInputs, StageBound};
 use crate::level::MaturityLevel;
 use crate::spec::{ModelSpec, ScaleSpec};
+
+/// How error messages name the entries of a model's lists.
+#[cfg(feature = "serde")]
+const MODEL_NOUNS: cocreate_input::Nouns<'static> = &[
+    ("competencies", "competency"),
+    ("items", "item"),
+    ("stages", "stage"),
+];
 
 /// The most stages a model may have.
 ///
@@ -61,7 +76,7 @@ pub struct MaturityModel {
     spec: ModelSpec,
     items: Vec<Item>,
     competencies: Vec<Competency>,
-    stages: Vec<Stage>,
+    stages: Vec<MaturityStage>,
     gate: Option<Gate>,
     index: HashMap<Arc<str>, usize>,
     inputs: Arc<ScoringInputs>,
@@ -81,9 +96,8 @@ pub struct Item {
     pub(crate) id: Arc<str>,
     statement: String,
     competency: usize,
-    pub(crate) min: f64,
-    pub(crate) max: f64,
-    scale: (i32, i32),
+    /// The whole points of the item's scale (checked when the model was built).
+    pub(crate) range: ResponseRange,
     pub(crate) reverse: bool,
     anchors: BTreeMap<i32, String>,
 }
@@ -126,7 +140,20 @@ impl Item {
     /// assert_eq!(model.items()[0].scale(), (1, 5));
     /// ```
     pub fn scale(&self) -> (i32, i32) {
-        self.scale
+        // The ends were whole `i32`s in the model's specification.
+        (self.range.min() as i32, self.range.max() as i32)
+    }
+
+    /// The response scale as a [`ResponseRange`] of whole points.
+    ///
+    /// ```
+    /// # let model = cocreate_maturity::MaturityModel::builtin();
+    /// let range = model.items()[0].range();
+    /// assert_eq!((range.min(), range.max(), range.integer()), (1.0, 5.0, true));
+    /// assert!(range.contains(3.0) && !range.contains(3.5));
+    /// ```
+    pub fn range(&self) -> ResponseRange {
+        self.range
     }
 
     /// `true` when the item is reverse-keyed.
@@ -159,7 +186,7 @@ impl Item {
     /// ```
     pub fn keyed(&self, answer: f64) -> f64 {
         if self.reverse {
-            self.min + self.max - answer
+            self.range.reverse(answer)
         } else {
             answer
         }
@@ -262,7 +289,7 @@ impl Competency {
 /// assert_eq!((stage.number(), stage.name()), (3, "Defined, leadership engaged"));
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-pub struct Stage {
+pub struct MaturityStage {
     number: u8,
     name: Arc<str>,
     lower_bound: f64,
@@ -270,7 +297,7 @@ pub struct Stage {
     actions: Vec<String>,
 }
 
-impl Stage {
+impl MaturityStage {
     /// The stage number, from 1.
     ///
     /// ```
@@ -399,16 +426,15 @@ impl MaturityModel {
     /// ```
     pub fn from_spec(spec: ModelSpec) -> Result<Self, ModelError> {
         check_sizes(&spec)?;
-        let model_text = |text: &str, what: &str| check_text(text, || what.to_string());
-        model_text(&spec.id, "the model's id")?;
-        model_text(&spec.name, "the model's name")?;
-        model_text(&spec.version, "the model's version")?;
+        check_text(&spec.id, || ModelText::ModelId)?;
+        check_text(&spec.name, || ModelText::ModelName)?;
+        check_text(&spec.version, || ModelText::ModelVersion)?;
         if !(spec.min_coverage > 0.0 && spec.min_coverage <= 1.0) {
             return Err(ModelError::BadMinCoverage {
                 value: spec.min_coverage,
             });
         }
-        check_scale(&spec.scale, "the model")?;
+        check_scale(&spec.scale, || ScaleOwner::Model)?;
 
         let stages = build_stages(&spec)?;
         let gate = build_gate(&spec)?;
@@ -441,11 +467,17 @@ impl MaturityModel {
                     stage: s.number,
                     name: s.name.clone(),
                     lower_bound: s.lower_bound,
+                    summary: Arc::from(s.summary.as_str()),
                 })
                 .collect(),
             gate: gate.as_ref().map(|g| GateInfo {
                 item: g.item.clone(),
                 level_name: g.level_name.clone(),
+                summary: Arc::from(if spec.cem_levels {
+                    MaturityLevel::NonExistent.view()
+                } else {
+                    ""
+                }),
             }),
         });
         Ok(MaturityModel {
@@ -475,38 +507,98 @@ impl MaturityModel {
     /// ```
     /// use cocreate_maturity::MaturityModel;
     ///
-    /// let json = MaturityModel::builtin().to_json();
-    /// let model = MaturityModel::from_json(&json)?;
+    /// let json = MaturityModel::builtin().to_json_string();
+    /// let model = MaturityModel::from_json_str(&json)?;
     /// assert_eq!(model, MaturityModel::builtin());
     ///
-    /// let err = MaturityModel::from_json("{\"id\": \"x\", \"wieght\": 1}").unwrap_err();
+    /// let err = MaturityModel::from_json_str("{\"id\": \"x\", \"wieght\": 1}").unwrap_err();
     /// assert!(err.to_string().contains("unknown field `wieght`"));
     /// # Ok::<(), cocreate_maturity::ModelError>(())
     /// ```
     #[cfg(feature = "serde")]
-    pub fn from_json(text: &str) -> Result<Self, ModelError> {
+    pub fn from_json_str(text: &str) -> Result<Self, ModelError> {
         let spec: ModelSpec =
-            cocreate_input::from_str(text, crate::json::MODEL_NOUNS).map_err(|e| {
-                ModelError::Json {
-                    line: e.line,
-                    column: e.column,
-                    message: e.message,
-                }
+            cocreate_input::from_str(text, MODEL_NOUNS).map_err(|e| ModelError::Json {
+                line: e.line,
+                column: e.column,
+                message: e.message,
             })?;
         Self::from_spec(spec)
     }
 
-    /// The model as pretty-printed JSON (its [`ModelSpec`]).
+    /// Reads and checks a model from a reader of JSON text (at most
+    /// [`MAX_JSON_BYTES`](crate::MAX_JSON_BYTES)); see
+    /// [`from_json_str`](Self::from_json_str).
+    ///
+    /// # Errors
+    ///
+    /// [`ModelError::File`] when the reader fails, holds more than
+    /// [`MAX_JSON_BYTES`](crate::MAX_JSON_BYTES) or bytes that are not UTF-8; otherwise as
+    /// [`from_json_str`](Self::from_json_str).
     ///
     /// ```
     /// use cocreate_maturity::MaturityModel;
-    /// assert!(MaturityModel::builtin().to_json().contains("\"cem_levels\": true"));
+    ///
+    /// let json = MaturityModel::builtin().to_json_string();
+    /// let model = MaturityModel::from_json_reader(json.as_bytes())?;
+    /// assert_eq!(model.id(), "cocreate-cem");
+    /// # Ok::<(), cocreate_maturity::ModelError>(())
     /// ```
     #[cfg(feature = "serde")]
-    pub fn to_json(&self) -> String {
+    pub fn from_json_reader(reader: impl std::io::Read) -> Result<Self, ModelError> {
+        Self::from_json_str(&crate::file::read_reader(reader)?)
+    }
+
+    /// Reads and checks a model from a JSON file; see [`from_json_str`](Self::from_json_str).
+    ///
+    /// # Errors
+    ///
+    /// [`ModelError::File`] when the file cannot be read, is a directory, is larger than
+    /// [`MAX_JSON_BYTES`](crate::MAX_JSON_BYTES) (checked before reading) or is not UTF-8
+    /// text; otherwise as [`from_json_str`](Self::from_json_str).
+    ///
+    /// ```
+    /// use cocreate_maturity::MaturityModel;
+    ///
+    /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/cem-model.json");
+    /// assert_eq!(MaturityModel::from_json_path(path)?, MaturityModel::builtin());
+    /// # Ok::<(), cocreate_maturity::ModelError>(())
+    /// ```
+    #[cfg(feature = "serde")]
+    pub fn from_json_path(path: impl AsRef<std::path::Path>) -> Result<Self, ModelError> {
+        Self::from_json_str(&crate::file::read_path(path.as_ref())?)
+    }
+
+    /// The model as pretty-printed JSON (its [`ModelSpec`]), in the form
+    /// [`from_json_str`](Self::from_json_str) reads.
+    ///
+    /// ```
+    /// use cocreate_maturity::MaturityModel;
+    /// assert!(MaturityModel::builtin().to_json_string().contains("\"cem_levels\": true"));
+    /// ```
+    #[cfg(feature = "serde")]
+    pub fn to_json_string(&self) -> String {
         // A ModelSpec holds only strings, numbers, lists and maps with integer keys, all
         // of which serde_json writes without failing.
         serde_json::to_string_pretty(&self.spec).unwrap_or_default()
+    }
+
+    /// Writes the model as pretty-printed JSON, as [`to_json_string`](Self::to_json_string).
+    ///
+    /// # Errors
+    ///
+    /// The writer's error.
+    ///
+    /// ```
+    /// use cocreate_maturity::MaturityModel;
+    /// let mut out = Vec::new();
+    /// MaturityModel::builtin().write_json(&mut out)?;
+    /// assert_eq!(MaturityModel::from_json_reader(&out[..])?, MaturityModel::builtin());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[cfg(feature = "serde")]
+    pub fn write_json(&self, mut writer: impl std::io::Write) -> std::io::Result<()> {
+        writer.write_all(self.to_json_string().as_bytes())
     }
 
     /// The specification the model was built from.
@@ -636,7 +728,7 @@ impl MaturityModel {
     /// # let model = cocreate_maturity::MaturityModel::builtin();
     /// assert_eq!(model.stages().len(), 5);
     /// ```
-    pub fn stages(&self) -> &[Stage] {
+    pub fn stages(&self) -> &[MaturityStage] {
         &self.stages
     }
 
@@ -647,7 +739,7 @@ impl MaturityModel {
     /// assert_eq!(model.stage(4).unwrap().name(), "Managed");
     /// assert!(model.stage(0).is_none());
     /// ```
-    pub fn stage(&self, number: u8) -> Option<&Stage> {
+    pub fn stage(&self, number: u8) -> Option<&MaturityStage> {
         usize::from(number)
             .checked_sub(1)
             .and_then(|i| self.stages.get(i))
@@ -692,7 +784,12 @@ impl MaturityModel {
     }
 
     /// The scoring inputs every result of this model carries.
-    pub(crate) fn inputs(&self) -> &Arc<ScoringInputs> {
+    ///
+    /// ```
+    /// # let model = cocreate_maturity::MaturityModel::builtin();
+    /// assert_eq!(model.inputs().stage_of(45.0), 3);
+    /// ```
+    pub fn inputs(&self) -> &Arc<ScoringInputs> {
         &self.inputs
     }
 
@@ -716,7 +813,7 @@ impl From<MaturityModel> for ModelSpec {
     }
 }
 
-fn check_text(text: &str, what: impl FnOnce() -> String) -> Result<(), ModelError> {
+fn check_text(text: &str, what: impl FnOnce() -> ModelText) -> Result<(), ModelError> {
     if text.trim().is_empty() {
         Err(ModelError::EmptyText { what: what() })
     } else {
@@ -724,36 +821,46 @@ fn check_text(text: &str, what: impl FnOnce() -> String) -> Result<(), ModelErro
     }
 }
 
-fn check_scale(scale: &ScaleSpec, owner: &str) -> Result<(), ModelError> {
-    if scale.max <= scale.min {
-        return Err(ModelError::BadScale {
-            owner: owner.to_string(),
+/// Checks a scale and returns its range of whole points.
+fn check_scale(
+    scale: &ScaleSpec,
+    owner: impl Fn() -> ScaleOwner,
+) -> Result<ResponseRange, ModelError> {
+    let range = ResponseRange::new(f64::from(scale.min), f64::from(scale.max)).map_err(|_| {
+        ModelError::BadScale {
+            owner: owner(),
             min: scale.min,
             max: scale.max,
-        });
-    }
+        }
+    })?;
     for (&point, text) in &scale.anchors {
-        if point < scale.min || point > scale.max {
+        if !range.contains(f64::from(point)) {
             return Err(ModelError::AnchorOffScale {
-                owner: owner.to_string(),
+                owner: owner(),
                 point,
                 min: scale.min,
                 max: scale.max,
             });
         }
-        check_text(text, || format!("the anchor for point {point} of {owner}"))?;
+        check_text(text, || ModelText::Anchor {
+            point,
+            scale: owner(),
+        })?;
     }
-    Ok(())
+    Ok(range)
 }
 
-fn check_actions(actions: &[String], owner: impl Fn() -> String) -> Result<(), ModelError> {
+fn check_actions(actions: &[String], owner: impl Fn() -> ActionOwner) -> Result<(), ModelError> {
     for (i, action) in actions.iter().enumerate() {
-        check_text(action, || format!("action {} of {}", i + 1, owner()))?;
+        check_text(action, || ModelText::Action {
+            position: i + 1,
+            owner: owner(),
+        })?;
     }
     Ok(())
 }
 
-fn build_stages(spec: &ModelSpec) -> Result<Vec<Stage>, ModelError> {
+fn build_stages(spec: &ModelSpec) -> Result<Vec<MaturityStage>, ModelError> {
     let n = spec.stages.len();
     if n < 2 {
         return Err(ModelError::TooFewStages { found: n });
@@ -797,7 +904,9 @@ fn build_stages(spec: &ModelSpec) -> Result<Vec<Stage>, ModelError> {
             .flatten();
         let name = match (&s.name, level) {
             (Some(name), _) => {
-                check_text(name, || format!("the name of stage {number}"))?;
+                check_text(name, || ModelText::StageName {
+                    stage: usize::from(number),
+                })?;
                 name.clone()
             }
             (None, Some(level)) => level.name().to_string(),
@@ -819,13 +928,15 @@ fn build_stages(spec: &ModelSpec) -> Result<Vec<Stage>, ModelError> {
                 name,
             });
         }
-        check_actions(&actions, || format!("stage {number}"))?;
+        check_actions(&actions, || ActionOwner::Stage {
+            stage: usize::from(number),
+        })?;
         let summary = match (&s.summary, level) {
             (Some(summary), _) => summary.clone(),
             (None, Some(level)) => level.view().to_string(),
             (None, None) => String::new(),
         };
-        stages.push(Stage {
+        stages.push(MaturityStage {
             number,
             name: Arc::from(name.as_str()),
             lower_bound: bound,
@@ -844,11 +955,11 @@ fn build_gate(spec: &ModelSpec) -> Result<Option<Gate>, ModelError> {
             Ok(None)
         };
     };
-    check_text(&g.item, || "the gate item's id".to_string())?;
-    check_text(&g.statement, || "the gate item's statement".to_string())?;
+    check_text(&g.item, || ModelText::GateItem)?;
+    check_text(&g.statement, || ModelText::GateStatement)?;
     let level_name = match &g.level_name {
         Some(name) => {
-            check_text(name, || "the gate's level_name".to_string())?;
+            check_text(name, || ModelText::GateLevelName)?;
             name.clone()
         }
         None if spec.cem_levels => MaturityLevel::NonExistent.name().to_string(),
@@ -865,7 +976,7 @@ fn build_gate(spec: &ModelSpec) -> Result<Option<Gate>, ModelError> {
     } else {
         return Err(ModelError::MissingGateActions);
     };
-    check_actions(&actions, || "the gate".to_string())?;
+    check_actions(&actions, || ActionOwner::Gate)?;
     Ok(Some(Gate {
         item: Arc::from(g.item.as_str()),
         statement: g.statement.clone(),
@@ -876,7 +987,7 @@ fn build_gate(spec: &ModelSpec) -> Result<Option<Gate>, ModelError> {
 
 fn build_competencies(
     spec: &ModelSpec,
-    stages: &[Stage],
+    stages: &[MaturityStage],
 ) -> Result<(Vec<Competency>, Vec<Item>), ModelError> {
     if spec.competencies.is_empty() {
         return Err(ModelError::NoCompetencies);
@@ -886,11 +997,13 @@ fn build_competencies(
     let mut competencies = Vec::with_capacity(spec.competencies.len());
     let mut items = Vec::new();
     for (ci, (c, weight)) in spec.competencies.iter().zip(weights).enumerate() {
-        check_text(&c.id, || format!("the id of competency {}", ci + 1))?;
+        check_text(&c.id, || ModelText::CompetencyId { position: ci + 1 })?;
         if !seen.insert(c.id.as_str()) {
             return Err(ModelError::DuplicateCompetency { id: c.id.clone() });
         }
-        check_text(&c.name, || format!("the name of competency '{}'", c.id))?;
+        check_text(&c.name, || ModelText::CompetencyName {
+            competency: c.id.clone(),
+        })?;
         if c.items.is_empty() {
             return Err(ModelError::EmptyCompetency {
                 competency: c.id.clone(),
@@ -898,21 +1011,22 @@ fn build_competencies(
         }
         let start = items.len();
         for (ii, it) in c.items.iter().enumerate() {
-            check_text(&it.id, || {
-                format!("the id of item {} of competency '{}'", ii + 1, c.id)
+            check_text(&it.id, || ModelText::ItemId {
+                competency: c.id.clone(),
+                position: ii + 1,
             })?;
-            check_text(&it.statement, || {
-                format!("the statement of item '{}'", it.id)
+            check_text(&it.statement, || ModelText::ItemStatement {
+                item: it.id.clone(),
             })?;
             let scale = it.scale.as_ref().unwrap_or(&spec.scale);
-            check_scale(scale, &format!("item '{}'", it.id))?;
+            let range = check_scale(scale, || ScaleOwner::Item {
+                item: it.id.clone(),
+            })?;
             items.push(Item {
                 id: Arc::from(it.id.as_str()),
                 statement: it.statement.clone(),
                 competency: ci,
-                min: f64::from(scale.min),
-                max: f64::from(scale.max),
-                scale: (scale.min, scale.max),
+                range,
                 reverse: it.reverse,
                 anchors: scale.anchors.clone(),
             });
@@ -936,12 +1050,13 @@ fn build_competencies(
                     stage_name: stage.name.to_string(),
                 });
             };
-            check_actions(list, || {
-                format!("competency '{}' at stage {}", c.id, stage.number)
+            check_actions(list, || ActionOwner::Competency {
+                competency: c.id.clone(),
+                stage: usize::from(stage.number),
             })?;
             actions.push(list.clone());
         }
-        let width = |i: &Item| i.max - i.min;
+        let width = |i: &Item| i.range.max() - i.range.min();
         let common_width =
             Some(width(&items[start])).filter(|&w| items[start..].iter().all(|i| width(i) == w));
         competencies.push(Competency {
@@ -996,7 +1111,15 @@ pub const MAX_COMPETENCIES: usize = 200;
 /// Most items a model may have over all its competencies.
 pub const MAX_ITEMS: usize = 2_000;
 
-/// Most actions a model may list for one stage of one competency, or for the gate.
+/// Most actions a model may list for one stage of one competency, for one stage (the
+/// firm-wide actions), or for the gate.
+///
+/// ```
+/// use cocreate_maturity::{MaturityModel, ModelError, MAX_ACTIONS};
+/// let mut spec = MaturityModel::builtin().spec().clone();
+/// spec.stages[0].actions = vec!["Act.".to_string(); MAX_ACTIONS + 1];
+/// assert!(matches!(MaturityModel::from_spec(spec), Err(ModelError::TooLarge { .. })));
+/// ```
 pub const MAX_ACTIONS: usize = 100;
 
 /// Refuses a model whose lists are longer than the documented limits, before any of them
@@ -1020,6 +1143,16 @@ fn check_sizes(spec: &ModelSpec) -> Result<(), ModelError> {
                 MAX_ACTIONS,
             )?;
         }
+    }
+    for stage in &spec.stages {
+        over(
+            "firm-wide actions for one stage",
+            stage.actions.len(),
+            MAX_ACTIONS,
+        )?;
+    }
+    if let Some(gate) = &spec.gate {
+        over("actions for the gate", gate.actions.len(), MAX_ACTIONS)?;
     }
     Ok(())
 }

@@ -37,7 +37,7 @@
 
 use std::fmt;
 
-use crate::error::ChecklistError;
+use crate::error::{ChecklistError, ChecklistText};
 
 /// A practice of a service-oriented firm.
 ///
@@ -196,6 +196,7 @@ impl fmt::Display for Practice {
     derive(serde::Serialize, serde::Deserialize),
     serde(rename_all = "snake_case")
 )]
+#[non_exhaustive]
 pub enum Rating {
     /// Not in place (0 points).
     Absent,
@@ -233,6 +234,7 @@ impl Rating {
     derive(serde::Serialize, serde::Deserialize),
     serde(rename_all = "snake_case")
 )]
+#[non_exhaustive]
 pub enum Phase {
     /// Before the purchase.
     Before,
@@ -302,7 +304,7 @@ impl EmotionGrid {
         let channels: Vec<String> = channels.into_iter().map(Into::into).collect();
         if channels.is_empty() {
             return Err(ChecklistError::EmptyText {
-                what: "the list of channels".to_string(),
+                what: ChecklistText::ChannelList,
             });
         }
         check_unique(channels.iter().map(String::as_str), "channel")?;
@@ -636,7 +638,7 @@ pub(crate) fn check_unique<'a>(
     for name in names {
         if name.trim().is_empty() {
             return Err(ChecklistError::EmptyText {
-                what: format!("the name of a {what}"),
+                what: ChecklistText::RecordName { record: what },
             });
         }
         if !seen.insert(name) {
@@ -654,6 +656,7 @@ mod repr {
     //! The serde form of [`EmotionGrid`], checked like [`EmotionGrid::new`], with one row
     //! of cells per channel.
     use super::*;
+    use crate::error::Counted;
 
     #[derive(serde::Deserialize)]
     #[serde(deny_unknown_fields)]
@@ -668,14 +671,16 @@ mod repr {
             let mut grid = EmotionGrid::new(r.channels)?;
             if r.positive.len() > grid.positive.len() {
                 return Err(ChecklistError::PartExceedsWhole {
-                    what: "rows of cells in the emotion grid, against its channels".into(),
+                    what: Counted::GridRows,
                     part: r.positive.len() as u64,
                     whole: grid.positive.len() as u64,
                 });
             }
             if let Some(channel) = grid.channels.get(r.positive.len()) {
                 return Err(ChecklistError::EmptyText {
-                    what: format!("the row of cells for channel '{channel}' of the emotion grid"),
+                    what: ChecklistText::GridRow {
+                        channel: channel.clone(),
+                    },
                 });
             }
             grid.positive = r.positive;

@@ -19,10 +19,12 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::fmt;
 use std::sync::Arc;
 
 use crate::assessment::Assessment;
-use crate::error::AssessError;
+use crate::error::{AssessError, Checked};
+use crate::text::plain;
 
 /// The change between an earlier and a later assessment of one firm with one model.
 ///
@@ -116,7 +118,7 @@ impl Progress {
                 .any(|(x, y)| x.id() != y.id())
         {
             return Err(AssessError::OtherModel {
-                what: "the later assessment".to_string(),
+                what: Checked::LaterAssessment,
                 expected: a.label(),
                 found: b.label(),
             });
@@ -189,5 +191,81 @@ impl Progress {
             .collect();
         down.sort_by(|a, b| a.change.unwrap_or(0.0).total_cmp(&b.change.unwrap_or(0.0)));
         down
+    }
+}
+
+/// `3`, `-` for none.
+fn or_dash<T: fmt::Display>(x: Option<T>) -> String {
+    x.map_or_else(|| "-".to_string(), |x| x.to_string())
+}
+
+/// `42.5`, `-` for none.
+fn points(x: Option<f64>) -> String {
+    x.map_or_else(|| "-".to_string(), |x| format!("{x:.1}"))
+}
+
+/// `+7.5`, `-2.0`, `-` for none.
+fn signed(x: Option<f64>) -> String {
+    x.map_or_else(|| "-".to_string(), |x| format!("{x:+.1}"))
+}
+
+impl Progress {
+    /// The report [`Display`](fmt::Display) prints, as a `String`: the level and overall
+    /// score before and after, and each competency's change.
+    ///
+    /// ```
+    /// # use cocreate_maturity::{MaturityModel, Progress};
+    /// # let model = MaturityModel::builtin();
+    /// # let assess = |x: i32| -> Result<_, Box<dyn std::error::Error>> {
+    /// #     let mut s = model.sheet("cx-lead").answer("gate.programme", true)?;
+    /// #     for item in model.items() { s = s.answer(item.id(), if item.reverse() { 6 - x } else { x })?; }
+    /// #     Ok(model.assess(&s.build()?)?)
+    /// # };
+    /// let report = Progress::between(&assess(2)?, &assess(4)?)?.summary();
+    /// assert!(report.starts_with("Level 2 → 4 (+2); overall score 25.0 → 75.0 (+50.0)"));
+    /// assert!(report.contains("Strategy and vision"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn summary(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl fmt::Display for Progress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = |l: Option<u8>| l.map_or_else(|| "undetermined".to_string(), |l| l.to_string());
+        write!(
+            f,
+            "Level {} → {}",
+            level(self.level_before),
+            level(self.level_after)
+        )?;
+        if let Some(change) = self.level_change {
+            write!(f, " ({change:+})")?;
+        }
+        write!(
+            f,
+            "; overall score {} → {} ({})",
+            points(self.overall_before),
+            points(self.overall_after),
+            signed(self.overall_change)
+        )?;
+        write!(
+            f,
+            "\n\n{:<36} {:>6} {:>6} {:>7} {:>7}",
+            "Competency", "Before", "After", "Change", "Stage"
+        )?;
+        for c in &self.competencies {
+            write!(
+                f,
+                "\n{:<36} {:>6} {:>6} {:>7} {:>7}",
+                plain(&c.name),
+                points(c.before),
+                points(c.after),
+                signed(c.change),
+                format!("{} → {}", or_dash(c.stage_before), or_dash(c.stage_after))
+            )?;
+        }
+        Ok(())
     }
 }

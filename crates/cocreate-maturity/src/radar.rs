@@ -27,6 +27,9 @@ use std::f64::consts::PI;
 use std::fmt::Write;
 
 use crate::assessment::{Assessment, Placement};
+use crate::gap::GapAnalysis;
+use crate::inputs::points_to;
+use crate::text::plural;
 
 const WIDTH: f64 = 1130.0;
 const HEIGHT: f64 = 860.0;
@@ -56,7 +59,7 @@ const BANDS: [&str; 2] = ["#f3f4f6", "#e5e7eb"];
 /// assert!(svg.contains("no score")); // no competency was answered
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RadarChart<'a> {
     assessment: &'a Assessment,
     title: Option<String>,
@@ -241,7 +244,7 @@ impl<'a> RadarChart<'a> {
                 );
                 continue;
             };
-            let short_of = target_bound.is_some_and(|b| crate::gap::points_to(score, b) > 0.0);
+            let short_of = target_bound.is_some_and(|b| points_to(score, b) > 0.0);
             let colour = if short_of { SHORT } else { SCORE };
             let (x, y) = point(n, i, score);
             let _ = writeln!(
@@ -286,7 +289,7 @@ impl<'a> RadarChart<'a> {
             let detail_y = top + 19.0 * lines.len() as f64;
             let (detail, colour) = match (c.score, c.stage) {
                 (Some(s), Some(stage)) => {
-                    let short_of = target_bound.is_some_and(|b| crate::gap::points_to(s, b) > 0.0);
+                    let short_of = target_bound.is_some_and(|b| points_to(s, b) > 0.0);
                     let detail = match target_bound.filter(|_| short_of) {
                         Some(b) => format!("{s:.0} pts · stage {stage} · {:.0} short", b - s),
                         None => format!("{s:.0} pts · stage {stage}"),
@@ -317,7 +320,7 @@ impl<'a> RadarChart<'a> {
     }
 }
 
-fn subtitle(a: &Assessment, gaps: &crate::gap::GapAnalysis) -> Vec<String> {
+fn subtitle(a: &Assessment, gaps: &GapAnalysis) -> Vec<String> {
     let inputs = &a.inputs;
     let mut parts = Vec::new();
     let mut why = None;
@@ -439,7 +442,7 @@ fn ladder(svg: &mut String, a: &Assessment, target: Option<u8>) {
     }
 }
 
-fn legend(svg: &mut String, a: &Assessment, gaps: &crate::gap::GapAnalysis, bound: Option<f64>) {
+fn legend(svg: &mut String, a: &Assessment, gaps: &GapAnalysis, bound: Option<f64>) {
     let y = HEIGHT - 30.0;
     let mut x = 40.0;
     let mut item = |svg: &mut String, swatch: String, label: &str, width: f64| {
@@ -490,11 +493,6 @@ fn legend(svg: &mut String, a: &Assessment, gaps: &crate::gap::GapAnalysis, boun
         "Stage bands",
         140.0,
     );
-}
-
-/// `1 respondent`, `3 respondents`.
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// The angle of axis `i` (may be fractional): the first axis points up, the others follow

@@ -30,12 +30,14 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::fmt;
 use std::sync::Arc;
 
 use crate::assessment::{Assessment, Placement};
-use crate::error::AssessError;
+use crate::error::{AssessError, Checked};
 use crate::gap::GapAnalysis;
 use crate::model::MaturityModel;
+use crate::text::plain;
 
 /// What a roadmap step is about.
 ///
@@ -128,6 +130,39 @@ impl Roadmap {
     }
 }
 
+impl Roadmap {
+    /// The report [`Display`](fmt::Display) prints, as a `String`: the numbered steps,
+    /// each with its actions.
+    ///
+    /// ```
+    /// # let model = cocreate_maturity::MaturityModel::builtin();
+    /// # let s = model.sheet("a").answer("gate.programme", false)?.build()?;
+    /// let report = model.roadmap(&model.assess(&s)?)?.summary();
+    /// assert!(report.starts_with("Roadmap\n  1. Set up customer-experience management"));
+    /// assert_eq!(report.lines().filter(|l| l.trim_start().starts_with("- ")).count(), 3);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn summary(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl fmt::Display for Roadmap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Roadmap")?;
+        if self.steps.is_empty() {
+            f.write_str("\n  Nothing to do.")?;
+        }
+        for (i, step) in self.steps.iter().enumerate() {
+            write!(f, "\n  {}. {}", i + 1, plain(&step.title))?;
+            for action in &step.actions {
+                write!(f, "\n     - {}", plain(action))?;
+            }
+        }
+        Ok(())
+    }
+}
+
 impl MaturityModel {
     /// The roadmap for an assessment made with this model.
     ///
@@ -151,7 +186,7 @@ impl MaturityModel {
             || assessment.competencies.len() != self.competencies().len()
         {
             return Err(AssessError::OtherModel {
-                what: "the assessment".to_string(),
+                what: Checked::Assessment,
                 expected: self.label(),
                 found: inputs.label(),
             });

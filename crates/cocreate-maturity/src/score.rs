@@ -1,4 +1,6 @@
-//! Scoring one respondent, and placing a set of competency scores on the stages.
+//! Scoring: one respondent ([`MaturityModel::assess`]), several respondents of one firm
+//! ([`MaturityModel::assess_group`], combined as [`GroupOptions`] say), and placing a
+//! set of competency scores on the stages.
 //!
 //! The rule is the one of `docs/literature.md` §4.5 "Maturity scoring" (written out with a
 //! worked example in `docs/methods/maturity.md`):
@@ -30,15 +32,19 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
-use crate::answers::{AnswerSheet, Response};
+use crate::answers::AnswerSheet;
 use crate::assessment::{
-    Assessment, Banding, CompetencyResult, Coverage, GateOutcome, ItemContribution, Placement,
-    ScoringInputs,
+    Agreement, Assessment, Banding, CompetencyResult, Coverage, GateOutcome, ItemContribution,
+    Placement,
 };
-use crate::error::AssessError;
+use crate::error::{AssessError, Checked};
+use crate::group::{Aggregation, GroupOptions, Spread};
+use crate::inputs::ScoringInputs;
 use crate::model::MaturityModel;
+use crate::response::Response;
 
 impl MaturityModel {
     /// Scores one respondent's answers and places the firm.
@@ -63,14 +69,16 @@ impl MaturityModel {
         Ok(self.score_sheet(sheet))
     }
 
-    pub(crate) fn check_sheet(&self, sheet: &AnswerSheet) -> Result<(), AssessError> {
+    fn check_sheet(&self, sheet: &AnswerSheet) -> Result<(), AssessError> {
         let inputs = self.inputs();
         if sheet.model_id != inputs.model_id
             || sheet.model_version != inputs.model_version
             || sheet.answers.len() != self.items().len()
         {
             return Err(AssessError::OtherModel {
-                what: format!("the answer sheet of respondent '{}'", sheet.respondent),
+                what: Checked::Sheet {
+                    respondent: sheet.respondent.to_string(),
+                },
                 expected: self.label(),
                 found: format!("{} {}", sheet.model_id, sheet.model_version),
             });
@@ -79,7 +87,7 @@ impl MaturityModel {
     }
 
     /// Scores a sheet already known to belong to this model.
-    pub(crate) fn score_sheet(&self, sheet: &AnswerSheet) -> Assessment {
+    fn score_sheet(&self, sheet: &AnswerSheet) -> Assessment {
         let inputs = self.inputs();
         let items = self.items();
         let mut competencies = Vec::with_capacity(self.competencies().len());
@@ -98,8 +106,8 @@ impl MaturityModel {
                     Some(Response::Value(x)) => {
                         let k = item.keyed(*x);
                         sum += match c.common_width {
-                            Some(_) => k - item.min,
-                            None => (k - item.min) / (item.max - item.min),
+                            Some(_) => k - item.range.min(),
+                            None => item.range.normalize(k),
                         };
                         answered += 1;
                         Some(k)
@@ -113,10 +121,7 @@ impl MaturityModel {
                     points: None,
                 });
             }
-            let coverage = Coverage {
-                answered,
-                total: total as u32,
-            };
+            let coverage = Coverage::new(answered, total as u32);
             let n = f64::from(answered);
             let score = (answered > 0 && coverage.ratio() >= inputs.min_coverage).then(|| match c
                 .common_width
@@ -126,9 +131,10 @@ impl MaturityModel {
             });
             if score.is_some() {
                 for (contribution, item) in contributions.iter_mut().zip(&items[c.items.clone()]) {
-                    contribution.points = contribution
-                        .keyed
-                        .map(|k| 100.0 * (k - item.min) / (n * (item.max - item.min)));
+                    contribution.points = contribution.keyed.map(|k| {
+                        let (min, max) = (item.range.min(), item.range.max());
+                        100.0 * (k - min) / (n * (max - min))
+                    });
                 }
             }
             competencies.push(CompetencyResult::new(
@@ -157,11 +163,149 @@ impl MaturityModel {
             respondents: Vec::new(),
         }
     }
+
+    /// Scores several respondents of one firm and combines them.
+    ///
+    /// The returned assessment holds the combined competency scores (each with its
+    /// [`Agreement`]), the placement they give, and each respondent's own assessment in
+    /// [`Assessment::respondents`], in the order given.
+    ///
+    /// # Errors
+    ///
+    /// [`AssessError::NoRespondents`], [`AssessError::DuplicateRespondent`], or
+    /// [`AssessError::OtherModel`] for a sheet of another model.
+    ///
+    /// ```
+    /// use cocreate_maturity::{AssessError, GroupOptions, MaturityModel};
+    /// let model = MaturityModel::builtin();
+    /// let err = model.assess_group(&[], &GroupOptions::default()).unwrap_err();
+    /// assert_eq!(err, AssessError::NoRespondents);
+    /// ```
+    pub fn assess_group(
+        &self,
+        sheets: &[AnswerSheet],
+        options: &GroupOptions,
+    ) -> Result<Assessment, AssessError> {
+        if sheets.is_empty() {
+            return Err(AssessError::NoRespondents);
+        }
+        let mut seen = HashSet::with_capacity(sheets.len());
+        for sheet in sheets {
+            self.check_sheet(sheet)?;
+            if !seen.insert(&*sheet.respondent) {
+                return Err(AssessError::DuplicateRespondent {
+                    respondent: sheet.respondent.to_string(),
+                });
+            }
+        }
+        let respondents: Vec<Assessment> = sheets.iter().map(|s| self.score_sheet(s)).collect();
+        let competencies = (0..self.competencies().len())
+            .map(|ci| combine_competency(&respondents, ci, options))
+            .collect::<Vec<_>>();
+        let gate = self.inputs().gate.as_ref().map(|_| {
+            let count = |f: fn(&GateOutcome) -> u32| {
+                respondents
+                    .iter()
+                    .filter_map(|r| r.gate.as_ref())
+                    .map(f)
+                    .sum::<u32>()
+            };
+            GateOutcome::from_counts(count(|g| g.yes), count(|g| g.no), count(|g| g.unanswered))
+        });
+        let placement = place(self.inputs(), gate, &competencies);
+        Ok(Assessment {
+            inputs: self.inputs().clone(),
+            respondent: None,
+            aggregation: Some(*options),
+            gate,
+            competencies,
+            placement,
+            respondents,
+        })
+    }
+}
+
+/// Combines competency `ci` over the respondents: the median or mean of the scores of
+/// those who covered it, sorted first so that the result does not depend on their order.
+fn combine_competency(
+    respondents: &[Assessment],
+    ci: usize,
+    options: &GroupOptions,
+) -> CompetencyResult {
+    let per_respondent: Vec<&CompetencyResult> =
+        respondents.iter().map(|r| &r.competencies[ci]).collect();
+    let first = per_respondent[0];
+    let mut scores: Vec<f64> = per_respondent.iter().filter_map(|c| c.score).collect();
+    scores.sort_by(f64::total_cmp);
+    let score = match options.aggregation() {
+        Aggregation::Median => cocreate_stats::median_sorted(&scores),
+        Aggregation::Mean => cocreate_stats::mean(&scores),
+    }
+    .map(|s| s.clamp(0.0, 100.0));
+    let std_dev = cocreate_stats::sample_sd(&scores);
+    let iqr = match (
+        cocreate_stats::quantile_sorted(&scores, 0.75),
+        cocreate_stats::quantile_sorted(&scores, 0.25),
+    ) {
+        (Some(q3), Some(q1)) => q3 - q1,
+        _ => 0.0,
+    };
+    let spread = match options.spread() {
+        Spread::StdDev => std_dev,
+        Spread::Iqr => (scores.len() >= 2).then_some(iqr),
+    };
+    let agreement = (!scores.is_empty()).then(|| Agreement {
+        respondents: scores.len() as u32,
+        std_dev,
+        iqr,
+        min: scores[0],
+        max: scores[scores.len() - 1],
+        low: spread.is_some_and(|s| s > options.low_agreement_above()),
+    });
+    let coverage = Coverage::new(
+        per_respondent.iter().map(|c| c.coverage.answered).sum(),
+        per_respondent.iter().map(|c| c.coverage.total).sum(),
+    );
+    let items = (0..first.items.len())
+        .map(|ii| combine_item(&per_respondent, ii))
+        .collect();
+    CompetencyResult::new(
+        first.labels().clone(),
+        first.weight,
+        coverage,
+        score,
+        score.map(|s| respondents[0].inputs.stage_of(s)),
+        agreement,
+        items,
+    )
+}
+
+/// Combines item `ii` of one competency over the respondents.
+fn combine_item(per_respondent: &[&CompetencyResult], ii: usize) -> ItemContribution {
+    let mut keyed: Vec<f64> = per_respondent
+        .iter()
+        .filter_map(|c| c.items[ii].keyed)
+        .collect();
+    keyed.sort_by(f64::total_cmp);
+    // Points over the respondents whose competency was scored; an item such a respondent
+    // left unanswered adds nothing to their score.
+    let mut points: Vec<f64> = per_respondent
+        .iter()
+        .filter(|c| c.score.is_some())
+        .map(|c| c.items[ii].points.unwrap_or(0.0))
+        .collect();
+    points.sort_by(f64::total_cmp);
+    ItemContribution {
+        answered: keyed.len() as u32,
+        missing: (per_respondent.len() - keyed.len()) as u32,
+        keyed: cocreate_stats::mean(&keyed),
+        points: cocreate_stats::mean(&points),
+    }
 }
 
 /// Places a firm from its gate outcome and competency scores (the scores must already be
 /// in 0–100).
-pub(crate) fn place(
+fn place(
     inputs: &Arc<ScoringInputs>,
     gate: Option<GateOutcome>,
     competencies: &[CompetencyResult],

@@ -192,10 +192,10 @@ fn audit() -> AnticipationAudit {
 
 #[test]
 fn anticipation_report_by_hand() {
-    let criteria = LoyaltyCriteria::new()
+    let criteria = LoyaltyCriteria::builder()
         .repeat_rate_at_least(0.5)
-        .unwrap()
         .share_of_wallet_at_least(0.5)
+        .build()
         .unwrap();
     let report = audit().assess(&criteria).unwrap();
     assert_eq!(report.needs, 5);
@@ -237,7 +237,10 @@ fn anticipation_report_by_hand() {
 
 #[test]
 fn anticipation_audit_rejects_inconsistent_evidence() {
-    let criteria = LoyaltyCriteria::new().referrals_at_least(1);
+    let criteria = LoyaltyCriteria::builder()
+        .referrals_at_least(1)
+        .build()
+        .unwrap();
     assert_eq!(
         AnticipationAudit::default().assess(&criteria).unwrap_err(),
         ChecklistError::EmptyAudit
@@ -260,13 +263,18 @@ fn anticipation_audit_rejects_inconsistent_evidence() {
         "customer 'c1' has no referral count, which the loyalty criteria use"
     );
     assert_eq!(
-        audit().assess(&LoyaltyCriteria::new()).unwrap_err(),
+        audit().assess(&LoyaltyCriteria::default()).unwrap_err(),
         ChecklistError::NoLoyaltyCriteria
     );
     let mut a = audit();
     a.customers[2].repeat_rate = Some(f64::NAN);
     let err = a
-        .assess(&LoyaltyCriteria::new().repeat_rate_at_least(0.5).unwrap())
+        .assess(
+            &LoyaltyCriteria::builder()
+                .repeat_rate_at_least(0.5)
+                .build()
+                .unwrap(),
+        )
         .unwrap_err();
     assert!(matches!(err, ChecklistError::BadShare { .. }), "{err}");
     let mut a = audit();
@@ -275,7 +283,12 @@ fn anticipation_audit_rejects_inconsistent_evidence() {
         remembered: 2,
     });
     assert!(matches!(
-        a.assess(&LoyaltyCriteria::new().referrals_at_least(0)),
+        a.assess(
+            &LoyaltyCriteria::builder()
+                .referrals_at_least(0)
+                .build()
+                .unwrap()
+        ),
         Err(ChecklistError::PartExceedsWhole { .. })
     ));
 }

@@ -1,5 +1,6 @@
 //! Frameworks are data: the alternative four-stage framework shipped under `examples/`
 //! loads and scores like the built-in model.
+#![cfg(feature = "serde")]
 
 use cocreate_maturity::{Assessment, FirmAnswers, GroupOptions, MaturityModel, StepKind};
 
@@ -9,7 +10,7 @@ const SAMPLE: &str = include_str!("../../../examples/data/maturity_sample_firm.j
 
 /// Reads a firm's answers and assesses them with the median.
 fn assess_firm(model: &MaturityModel, answers: &str) -> Assessment {
-    let sheets = FirmAnswers::from_json(answers)
+    let sheets = FirmAnswers::from_json_str(answers)
         .unwrap()
         .sheets(model)
         .unwrap();
@@ -20,7 +21,7 @@ fn assess_firm(model: &MaturityModel, answers: &str) -> Assessment {
 
 #[test]
 fn the_four_stage_framework_loads() {
-    let model = MaturityModel::from_json(MODEL).unwrap();
+    let model = MaturityModel::from_json_str(MODEL).unwrap();
     assert_eq!(model.stages().len(), 4);
     assert!(!model.cem_levels());
     assert!(model.gate().is_none());
@@ -33,7 +34,7 @@ fn the_four_stage_framework_loads() {
 
 #[test]
 fn the_four_stage_framework_scores_its_sample_by_hand() {
-    let model = MaturityModel::from_json(MODEL).unwrap();
+    let model = MaturityModel::from_json_str(MODEL).unwrap();
     let result = assess_firm(&model, ANSWERS);
     // Customer understanding, keyed on 1–7 (u.assumptions reversed: 8 − x):
     //   owner 6, 4, 5 → (5 + 3 + 4) / 18 = 66.67; nurse 5, 3, 4 → 9/18 = 50;
@@ -69,8 +70,8 @@ fn the_bundled_sample_firm_is_held_back_by_its_culture() {
     let gaps = result.gaps();
     assert!(gaps.competency("culture").unwrap().blocking);
     // Answers to another model are refused.
-    let other = MaturityModel::from_json(MODEL).unwrap();
-    let err = FirmAnswers::from_json(SAMPLE)
+    let other = MaturityModel::from_json_str(MODEL).unwrap();
+    let err = FirmAnswers::from_json_str(SAMPLE)
         .unwrap()
         .sheets(&other)
         .unwrap_err();

@@ -17,12 +17,12 @@ const FOUR_ANSWERS: &str = include_str!("../../../examples/data/maturity_four_st
 const SAMPLE: &str = include_str!("../../../examples/data/maturity_sample_firm.json");
 
 fn model_err(text: &str) -> String {
-    let e = MaturityModel::from_json(text).unwrap_err();
+    let e = MaturityModel::from_json_str(text).unwrap_err();
     e.to_string()
 }
 
 fn answers_err(text: &str) -> String {
-    FirmAnswers::from_json(text).unwrap_err().to_string()
+    FirmAnswers::from_json_str(text).unwrap_err().to_string()
 }
 
 #[test]
@@ -38,11 +38,12 @@ fn every_model_and_answers_file_the_project_ships_loads() {
             let text = std::fs::read_to_string(&path).unwrap();
             let value: Value = serde_json::from_str(&text).unwrap();
             if value.get("competencies").is_some() {
-                MaturityModel::from_json(&text)
+                MaturityModel::from_json_str(&text)
                     .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
                 models += 1;
             } else if value.get("respondents").is_some() {
-                FirmAnswers::from_json(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+                FirmAnswers::from_json_str(&text)
+                    .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
                 answers += 1;
             }
         }
@@ -51,13 +52,13 @@ fn every_model_and_answers_file_the_project_ships_loads() {
         models >= 2 && answers >= 2,
         "{models} models, {answers} answers"
     );
-    let model = MaturityModel::from_json(FOUR_STAGE).unwrap();
-    let sheets = FirmAnswers::from_json(FOUR_ANSWERS)
+    let model = MaturityModel::from_json_str(FOUR_STAGE).unwrap();
+    let sheets = FirmAnswers::from_json_str(FOUR_ANSWERS)
         .unwrap()
         .sheets(&model)
         .unwrap();
     assert!(!sheets.is_empty());
-    let sheets = FirmAnswers::from_json(SAMPLE)
+    let sheets = FirmAnswers::from_json_str(SAMPLE)
         .unwrap()
         .sheets(&MaturityModel::builtin())
         .unwrap();
@@ -153,9 +154,9 @@ fn answers_misspelt_and_duplicated() {
 #[test]
 fn bom_trailing_garbage_nesting_numbers_types() {
     let with_bom = format!("\u{feff}{SAMPLE}");
-    assert!(FirmAnswers::from_json(&with_bom).is_ok());
+    assert!(FirmAnswers::from_json_str(&with_bom).is_ok());
     let with_bom = format!("\u{feff}{FOUR_STAGE}");
-    assert!(MaturityModel::from_json(&with_bom).is_ok());
+    assert!(MaturityModel::from_json_str(&with_bom).is_ok());
     assert!(answers_err(&format!("{SAMPLE}\n}}")).contains("trailing characters"));
     assert!(model_err(&format!("{FOUR_STAGE} {{}}")).contains("trailing characters"));
     let deep = format!("{}{}", "{\"a\":".repeat(50_000), "}".repeat(50_000));
@@ -173,11 +174,11 @@ fn bom_trailing_garbage_nesting_numbers_types() {
     let e = answers_err("{}");
     assert!(e.contains("missing field `respondents`"), "{e}");
     assert!(matches!(
-        FirmAnswers::from_json("[]"),
+        FirmAnswers::from_json_str("[]"),
         Err(AnswerError::Json { .. })
     ));
     assert!(matches!(
-        MaturityModel::from_json("null"),
+        MaturityModel::from_json_str("null"),
         Err(ModelError::Json { .. })
     ));
 }
@@ -195,7 +196,7 @@ fn large_lists_are_refused_before_the_work() {
         .collect();
     v["competencies"][0]["items"] = Value::Array(items);
     let start = Instant::now();
-    let e = MaturityModel::from_json(&v.to_string()).unwrap_err();
+    let e = MaturityModel::from_json_str(&v.to_string()).unwrap_err();
     assert!(start.elapsed() < Duration::from_secs(5));
     assert!(
         matches!(e, ModelError::TooLarge { what: "items", count, limit: MAX_ITEMS } if count > 10_000),
@@ -205,7 +206,7 @@ fn large_lists_are_refused_before_the_work() {
     let comp = v["competencies"][0].clone();
     v["competencies"] = Value::Array(vec![comp; MAX_COMPETENCIES + 1]);
     assert!(matches!(
-        MaturityModel::from_json(&v.to_string()),
+        MaturityModel::from_json_str(&v.to_string()),
         Err(ModelError::TooLarge {
             what: "competencies",
             ..

@@ -1,4 +1,5 @@
 //! Gaps, roadmaps and progress on the built-in model.
+#![cfg(feature = "serde")]
 
 use cocreate_maturity::{AssessError, MaturityLevel, MaturityModel, Progress, StepKind};
 
@@ -147,7 +148,7 @@ fn progress_compares_two_assessments() {
     assert_eq!(back.level_change, Some(-1));
     assert_eq!(back.declined().len(), 4);
 
-    let other = MaturityModel::from_json(include_str!(
+    let other = MaturityModel::from_json_str(include_str!(
         "../../../examples/data/maturity_four_stage_model.json"
     ))
     .unwrap();

@@ -1,6 +1,7 @@
 //! The scoring rule of `docs/literature.md` §4.5 "Maturity scoring", checked on small models
 //! worked out by hand
 //! (the worked example of `docs/methods/maturity.md` is `worked_example` below).
+#![cfg(feature = "serde")]
 
 use std::collections::BTreeMap;
 
@@ -333,9 +334,11 @@ fn groups_use_the_median_or_mean_with_spread_and_agreement() {
     let mean = model
         .assess_group(
             &sheets,
-            &GroupOptions::default()
-                .with_aggregation(Aggregation::Mean)
-                .with_low_agreement(Spread::Iqr, 60.0)
+            &GroupOptions::builder()
+                .aggregation(Aggregation::Mean)
+                .spread(Spread::Iqr)
+                .low_agreement_above(60.0)
+                .build()
                 .unwrap(),
         )
         .unwrap();
@@ -445,27 +448,27 @@ fn bad_answers_get_clear_errors() {
 fn firm_answers_from_json_report_line_and_column() {
     let model = MaturityModel::builtin();
     let json = "{\n  \"respondents\": [\n    {\"id\": \"a\", \"answers\": {\"strategy.vision\": 4, \"strategy.vision\": 5}}\n  ]\n}";
-    let err = cocreate_maturity::FirmAnswers::from_json(json).unwrap_err();
+    let err = cocreate_maturity::FirmAnswers::from_json_str(json).unwrap_err();
     assert_eq!(
         err.to_string(),
         "the answers cannot be read at line 3, column 67: the key `strategy.vision` appears \
          twice in respondent `a`, under `answers`; keep one"
     );
 
-    let err = cocreate_maturity::FirmAnswers::from_json("{\"respondents\": [\n {\"id\": 3}]}")
+    let err = cocreate_maturity::FirmAnswers::from_json_str("{\"respondents\": [\n {\"id\": 3}]}")
         .unwrap_err();
     assert!(matches!(err, AnswerError::Json { line: 2, .. }), "{err}");
-    let err = cocreate_maturity::FirmAnswers::from_json("{\"respondents\": []}")
+    let err = cocreate_maturity::FirmAnswers::from_json_str("{\"respondents\": []}")
         .unwrap()
         .sheets(&model)
         .unwrap_err();
     assert_eq!(err, AnswerError::NoRespondents);
-    let err = cocreate_maturity::FirmAnswers::from_json(
+    let err = cocreate_maturity::FirmAnswers::from_json_str(
         r#"{"respondents": [{"id": "a", "answers": {"gate.programme": null}}]}"#,
     )
     .unwrap_err();
     assert!(err.to_string().contains("null is not an answer"), "{err}");
-    let ok = cocreate_maturity::FirmAnswers::from_json(
+    let ok = cocreate_maturity::FirmAnswers::from_json_str(
         r#"{"respondents": [{"id": "a", "answers": {"gate.programme": "Don't know", "strategy.vision": "N/A"}}]}"#,
     )
     .unwrap();

@@ -18,8 +18,10 @@ fn refused<T: DeserializeOwned + std::fmt::Debug>(value: Value, ctor: impl std::
 
 #[test]
 fn group_options_with_a_negative_threshold() {
-    let ctor = GroupOptions::default()
-        .with_low_agreement(Spread::StdDev, -1.0)
+    let ctor = GroupOptions::builder()
+        .spread(Spread::StdDev)
+        .low_agreement_above(-1.0)
+        .build()
         .unwrap_err();
     let mut value = serde_json::to_value(GroupOptions::default()).unwrap();
     value["low_agreement_above"] = json!(-1.0);
@@ -45,12 +47,14 @@ fn emotion_grid_with_a_channel_twice_or_rows_missing() {
 
 #[test]
 fn loyalty_criteria_with_a_share_above_one() {
-    let ctor = LoyaltyCriteria::new()
+    let ctor = LoyaltyCriteria::builder()
         .repeat_rate_at_least(1.5)
+        .build()
         .unwrap_err();
     refused::<LoyaltyCriteria>(json!({"repeat_rate": 1.5}), ctor);
-    let ctor = LoyaltyCriteria::new()
+    let ctor = LoyaltyCriteria::builder()
         .share_of_wallet_at_least(-0.1)
+        .build()
         .unwrap_err();
     refused::<LoyaltyCriteria>(json!({"share_of_wallet": -0.1}), ctor);
 }
@@ -64,9 +68,9 @@ fn maturity_level_out_of_range() {
 #[test]
 fn maturity_model_with_falling_thresholds() {
     let text = MaturityModel::builtin()
-        .to_json()
+        .to_json_string()
         .replace("\"lower_bound\": 40.0", "\"lower_bound\": 10.0");
-    let ctor = MaturityModel::from_json(&text).unwrap_err();
+    let ctor = MaturityModel::from_json_str(&text).unwrap_err();
     let value: Value = serde_json::from_str(&text).unwrap();
     refused::<MaturityModel>(value, ctor);
 }

@@ -1,4 +1,5 @@
 //! A model is checked when it is loaded; each defect gets an error that names it.
+#![cfg(feature = "serde")]
 
 use cocreate_maturity::spec::ModelSpec;
 use cocreate_maturity::{MaturityModel, ModelError};
@@ -196,32 +197,57 @@ fn scales_anchors_and_coverage_are_checked() {
 
 #[test]
 fn json_errors_name_line_and_column_and_unknown_fields() {
-    let err = MaturityModel::from_json("{\n  \"id\": \"x\",\n  \"stages\": 3\n}").unwrap_err();
+    let err = MaturityModel::from_json_str("{\n  \"id\": \"x\",\n  \"stages\": 3\n}").unwrap_err();
     assert!(matches!(err, ModelError::Json { line: 3, .. }), "{err}");
-    let json =
-        MaturityModel::builtin()
-            .to_json()
-            .replacen("\"reverse\": true", "\"reversed\": true", 1);
-    let err = MaturityModel::from_json(&json).unwrap_err();
+    let json = MaturityModel::builtin().to_json_string().replacen(
+        "\"reverse\": true",
+        "\"reversed\": true",
+        1,
+    );
+    let err = MaturityModel::from_json_str(&json).unwrap_err();
     assert!(
         err.to_string().contains("unknown field `reversed`"),
         "{err}"
     );
-    assert!(MaturityModel::from_json("").is_err());
-    assert!(MaturityModel::from_json("[]").is_err());
+    assert!(MaturityModel::from_json_str("").is_err());
+    assert!(MaturityModel::from_json_str("[]").is_err());
 }
 
 #[test]
 fn a_model_round_trips_through_json() {
     let model = MaturityModel::builtin();
-    let back = MaturityModel::from_json(&model.to_json()).unwrap();
+    let back = MaturityModel::from_json_str(&model.to_json_string()).unwrap();
     assert_eq!(back, model);
     let via_serde: MaturityModel =
         serde_json::from_str(&serde_json::to_string(&model).unwrap()).unwrap();
     assert_eq!(via_serde, model);
     // Deserialising a model validates it.
     let bad = model
-        .to_json()
+        .to_json_string()
         .replace("\"lower_bound\": 60.0", "\"lower_bound\": 30.0");
     assert!(serde_json::from_str::<MaturityModel>(&bad).is_err());
+}
+
+#[test]
+fn every_list_of_actions_is_bounded() {
+    use cocreate_maturity::MAX_ACTIONS;
+    let many = vec!["Act.".to_string(); MAX_ACTIONS + 1];
+    let mut spec = builtin_spec();
+    spec.stages[2].actions = many.clone();
+    assert_eq!(
+        err(spec).to_string(),
+        "the model has 101 firm-wide actions for one stage, more than the limit of 100"
+    );
+    let mut spec = builtin_spec();
+    spec.gate.as_mut().unwrap().actions = many.clone();
+    assert_eq!(
+        err(spec).to_string(),
+        "the model has 101 actions for the gate, more than the limit of 100"
+    );
+    let mut spec = builtin_spec();
+    spec.competencies[0].actions.insert(1, many);
+    assert!(matches!(err(spec), ModelError::TooLarge { .. }));
+    let mut spec = builtin_spec();
+    spec.stages[2].actions = vec!["Act.".to_string(); MAX_ACTIONS];
+    assert!(MaturityModel::from_spec(spec).is_ok());
 }

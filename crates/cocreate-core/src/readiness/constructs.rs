@@ -3,7 +3,7 @@
 
 use crate::scoring::ResponseRange;
 
-use super::error::ReadinessError;
+use super::error::{ReadinessError, MAX_MEDIATORS, MAX_TRAITS};
 use super::pathway::{Pathway, PathwayProfile, Recommendation, LOW_READINESS_NOTE, NEITHER_NOTE};
 
 /// Which construct plays which role: traits → mediators → outcome.
@@ -72,38 +72,34 @@ impl Constructs {
     /// Checks the roles (also after deserialising).
     pub(crate) fn validate(&self) -> Result<(), ReadinessError> {
         if self.traits.is_empty() {
-            return Err(ReadinessError::InvalidStructure(
-                "at least one trait is needed".into(),
-            ));
+            return Err(ReadinessError::EmptyRole { role: "trait" });
         }
         if self.mediators.is_empty() {
-            return Err(ReadinessError::InvalidStructure(
-                "at least one mediator is needed (the pathways run through mediators)".into(),
-            ));
+            return Err(ReadinessError::EmptyRole {
+                role: "mediator (the pathways run through mediators)",
+            });
         }
         if self.pathways.len() != self.mediators.len() {
-            return Err(ReadinessError::InvalidStructure(format!(
-                "{} mediators but {} pathway profiles",
-                self.mediators.len(),
-                self.pathways.len()
-            )));
+            return Err(ReadinessError::ProfileCount {
+                mediators: self.mediators.len(),
+                profiles: self.pathways.len(),
+            });
         }
-        if self.mediators.len() > 200 || self.traits.len() > 10_000 {
-            return Err(ReadinessError::InvalidStructure(
-                "too many constructs (at most 200 mediators and 10,000 traits)".into(),
-            ));
+        if self.mediators.len() > MAX_MEDIATORS || self.traits.len() > MAX_TRAITS {
+            return Err(ReadinessError::TooManyConstructs {
+                traits: self.traits.len(),
+                mediators: self.mediators.len(),
+            });
         }
         let all: Vec<&String> = self.names().collect();
         for (i, name) in all.iter().enumerate() {
             if name.trim().is_empty() {
-                return Err(ReadinessError::InvalidStructure(
-                    "a construct name is empty".into(),
-                ));
+                return Err(ReadinessError::EmptyName);
             }
             if all[..i].contains(name) {
-                return Err(ReadinessError::InvalidStructure(format!(
-                    "{name:?} is named twice: each construct plays one role"
-                )));
+                return Err(ReadinessError::DuplicateName {
+                    name: name.to_string(),
+                });
             }
         }
         Ok(())
@@ -137,11 +133,9 @@ impl Constructs {
             .mediators
             .iter()
             .position(|m| m == mediator)
-            .ok_or_else(|| {
-                ReadinessError::InvalidStructure(format!(
-                    "{mediator:?} is not a mediator (mediators: {})",
-                    self.mediators.join(", ")
-                ))
+            .ok_or_else(|| ReadinessError::NotAMediator {
+                name: mediator.to_string(),
+                mediators: self.mediators.join(", "),
             })?;
         self.pathways[j] = profile;
         Ok(self)

@@ -2,9 +2,12 @@
 //! 0–100, with gaps, overall readiness, the bottleneck and the interventions
 //! (`docs/domain.md` §2.1 "Four conditions and their fixes").
 
+use std::fmt::{self, Write};
+
 use crate::scoring::{pomp, ResponseRange, Scores};
 
 use super::error::ReadinessError;
+use super::text::{num, para, TextTable};
 
 /// A condition a customer needs to co-produce a service well.
 ///
@@ -107,9 +110,9 @@ impl CoproducerOptions {
     /// A dimension scoring below `gap_threshold` (0–100) is a gap.
     pub fn new(gap_threshold: f64) -> Result<Self, ReadinessError> {
         if !(0.0..=100.0).contains(&gap_threshold) {
-            return Err(ReadinessError::InvalidOptions(format!(
-                "the gap threshold is on the 0–100 scale, not {gap_threshold}"
-            )));
+            return Err(ReadinessError::InvalidGapThreshold {
+                value: gap_threshold,
+            });
         }
         Ok(CoproducerOptions { gap_threshold })
     }
@@ -123,6 +126,7 @@ impl CoproducerOptions {
 /// One dimension's score.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct DimensionScore {
     /// The dimension.
     pub dimension: Dimension,
@@ -135,6 +139,7 @@ pub struct DimensionScore {
 /// What to do about one gap.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Intervention {
     /// The dimension with the gap.
     pub dimension: Dimension,
@@ -158,6 +163,7 @@ pub struct Intervention {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct CoproducerDiagnosis {
     /// The four dimensions, in [`Dimension::ALL`] order.
     pub dimensions: Vec<DimensionScore>,
@@ -180,6 +186,47 @@ impl CoproducerDiagnosis {
     }
 }
 
+impl fmt::Display for CoproducerDiagnosis {
+    /// The four scores (gaps marked), the compensatory and weakest-link readiness, the
+    /// bottleneck and the interventions for each gap, in lines under 100 characters.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let scores: Vec<String> = self
+            .dimensions
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {}{}",
+                    d.dimension.name(),
+                    num(Some(d.score), 0),
+                    if d.gap { " (gap)" } else { "" }
+                )
+            })
+            .collect();
+        let mut out = String::new();
+        para(&mut out, "", "  ", &scores.join(", "))?;
+        para(
+            &mut out,
+            "",
+            "  ",
+            &format!(
+                "overall {} compensatory (the mean), {} weakest link (the lowest); bottleneck: {}",
+                num(Some(self.compensatory), 1),
+                num(Some(self.weakest_link), 1),
+                self.bottleneck.name()
+            ),
+        )?;
+        for iv in &self.interventions {
+            para(
+                &mut out,
+                &format!("{}: ", iv.dimension.name()),
+                "  ",
+                &iv.actions.join("; "),
+            )?;
+        }
+        f.write_str(&out)
+    }
+}
+
 /// Diagnoses one customer from 0–100 scores in [`Dimension::ALL`] order.
 ///
 /// Errors when a score is not finite or outside 0–100.
@@ -189,10 +236,10 @@ pub fn diagnose(
 ) -> Result<CoproducerDiagnosis, ReadinessError> {
     for (d, s) in Dimension::ALL.iter().zip(scores) {
         if !(0.0..=100.0).contains(&s) {
-            return Err(ReadinessError::InvalidInput(format!(
-                "the {} score {s} is not on the 0–100 scale",
-                d.name()
-            )));
+            return Err(ReadinessError::ScoreOutOfRange {
+                dimension: d.name(),
+                value: s,
+            });
         }
     }
     let dimensions: Vec<DimensionScore> = Dimension::ALL
@@ -263,6 +310,7 @@ impl CoproducerScales {
 /// Co-producer readiness of a group of customers.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct CoproducerReport {
     /// One diagnosis per customer, in row order.
     pub customers: Vec<CoproducerDiagnosis>,
@@ -280,6 +328,75 @@ pub struct CoproducerReport {
     pub ready: usize,
     /// Customers who need a human fallback.
     pub human_fallback: usize,
+    /// The gap threshold the diagnoses used (0–100).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub gap_threshold: Option<f64>,
+}
+
+impl CoproducerReport {
+    /// The report as text (the same as `Display`).
+    pub fn summary(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl fmt::Display for CoproducerReport {
+    /// How many customers are ready, the mean score, gap share and bottleneck count per
+    /// dimension, and the first three customers with a gap, diagnosed.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = String::new();
+        let gap = self.gap_threshold.map_or(String::new(), |g| {
+            format!(" (a gap is a score below {})", num(Some(g), 0))
+        });
+        para(
+            &mut out,
+            "  ",
+            "    ",
+            &format!(
+                "{} customers scored 0–100 on each dimension{gap}; ready on all four: {}; \
+                 human fallback needed: {}",
+                self.customers.len(),
+                self.ready,
+                self.human_fallback
+            ),
+        )?;
+        let mut t = TextTable::new(&[
+            "dimension",
+            "mean score",
+            "share with a gap",
+            "bottleneck of",
+        ]);
+        for (i, d) in Dimension::ALL.iter().enumerate() {
+            t.row(vec![
+                d.name().to_string(),
+                num(Some(self.mean_scores[i]), 1),
+                format!("{} %", num(Some(100.0 * self.gap_shares[i]), 1)),
+                self.bottleneck_counts[i].to_string(),
+            ]);
+        }
+        t.write(&mut out, 2)?;
+        let not_ready: Vec<(usize, &CoproducerDiagnosis)> = self
+            .customers
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !c.ready())
+            .take(3)
+            .collect();
+        if !not_ready.is_empty() {
+            writeln!(out, "  The first customers with a gap:")?;
+        }
+        for (row, c) in not_ready {
+            let id = self.ids.as_ref().and_then(|ids| ids.get(row)).map_or_else(
+                || format!("row {}", row + 1),
+                |id| crate::data::excerpt(id).to_string(),
+            );
+            writeln!(out, "  customer {id}")?;
+            for line in c.to_string().lines() {
+                writeln!(out, "    {line}")?;
+            }
+        }
+        f.write_str(&out)
+    }
 }
 
 /// Diagnoses every respondent of scored items: each dimension's scale score (the item
@@ -319,37 +436,33 @@ pub fn diagnose_scores(
         .collect::<Result<_, _>>()?;
     let n = scores.n_respondents();
     if n == 0 {
-        return Err(ReadinessError::InvalidInput(
-            "no respondents to diagnose".into(),
-        ));
+        return Err(ReadinessError::NoCustomers { what: "diagnose" });
     }
     let ids = scores.ids();
-    // "row 3" or "row 3 (id R1003)", for messages.
-    let at = |row: usize| match ids {
-        Some(ids) => format!("row {} (id {:?})", row + 1, crate::data::excerpt(&ids[row])),
-        None => format!("row {}", row + 1),
-    };
+    let id = |row: usize| ids.map(|ids| ids[row].clone());
     let mut customers = Vec::with_capacity(n);
     for row in 0..n {
         let mut s = [0.0; 4];
         for (i, &col) in idx.iter().enumerate() {
-            let raw = scores.get(row, col).ok_or_else(|| {
-                ReadinessError::InvalidInput(format!(
-                    "{}: no {} score ({} has no answered item)",
-                    at(row),
-                    Dimension::ALL[i].name(),
-                    scales.names[i]
-                ))
-            })?;
+            let raw = scores
+                .get(row, col)
+                .ok_or_else(|| ReadinessError::MissingScore {
+                    row: Some(row + 1),
+                    id: id(row),
+                    dimension: Dimension::ALL[i].name(),
+                    scale: scales.names[i].clone(),
+                })?;
             s[i] = pomp(range, raw).clamp(0.0, 100.0);
         }
-        customers.push(
-            diagnose(s, options)
-                .map_err(|e| ReadinessError::InvalidInput(format!("{}: {e}", at(row))))?,
-        );
+        customers.push(diagnose(s, options).map_err(|e| ReadinessError::InRow {
+            row: row + 1,
+            id: id(row),
+            source: Box::new(e),
+        })?);
     }
     let mut report = summarise(customers);
     report.ids = ids.map(<[String]>::to_vec);
+    report.gap_threshold = Some(options.gap_threshold);
     Ok(report)
 }
 
@@ -378,6 +491,7 @@ fn summarise(customers: Vec<CoproducerDiagnosis>) -> CoproducerReport {
         human_fallback: customers.iter().filter(|c| c.human_fallback).count(),
         customers,
         ids: None,
+        gap_threshold: None,
     }
 }
 

@@ -69,6 +69,7 @@ pub struct PerceptionRule {
 /// The overall perception of one encounter.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Perception {
     /// Overall perception on the response scale.
     pub overall: f64,
@@ -93,9 +94,7 @@ impl PerceptionRule {
     /// Sets the negativity weight λ (finite, ≥ 1).
     pub fn negativity_weight(mut self, lambda: f64) -> Result<Self, ReadinessError> {
         if !(lambda.is_finite() && lambda >= 1.0) {
-            return Err(ReadinessError::InvalidOptions(format!(
-                "the negativity weight must be a finite number ≥ 1, not {lambda}"
-            )));
+            return Err(ReadinessError::InvalidNegativityWeight { value: lambda });
         }
         self.lambda = lambda;
         Ok(self)
@@ -109,9 +108,7 @@ impl PerceptionRule {
     /// Combines the aspects. Errors when there is none or a rating is outside the scale.
     pub fn perceive(&self, aspects: &[Aspect]) -> Result<Perception, ReadinessError> {
         if aspects.is_empty() {
-            return Err(ReadinessError::InvalidInput(
-                "an encounter needs at least one aspect".into(),
-            ));
+            return Err(ReadinessError::NoAspects);
         }
         let (lo, hi) = (self.range.min(), self.range.max());
         let mid = (lo + hi) / 2.0;
@@ -119,10 +116,12 @@ impl PerceptionRule {
         let (mut pos, mut neg, mut neu) = (0, 0, 0);
         for a in aspects {
             if !(a.rating >= lo && a.rating <= hi) {
-                return Err(ReadinessError::InvalidInput(format!(
-                    "aspect {:?}: rating {} is outside the scale {lo} to {hi}",
-                    a.label, a.rating
-                )));
+                return Err(ReadinessError::RatingOutOfRange {
+                    label: a.label.clone(),
+                    rating: a.rating,
+                    min: lo,
+                    max: hi,
+                });
             }
             let v = a.rating - mid;
             let w = if v < 0.0 { self.lambda } else { 1.0 };

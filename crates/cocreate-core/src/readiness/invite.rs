@@ -12,7 +12,7 @@ use super::predict::{ConstructPrediction, Prediction, Profile};
 
 /// One respondent on the invitation list.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct Invitation {
     /// Row of the table, counted from 1 (the order the data came in).
@@ -47,7 +47,7 @@ pub struct Invitation {
 /// Every respondent of a table, sorted by predicted outcome (descending; ties keep the
 /// table's row order). Built by [`ReadinessModel::invitations`].
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct InvitationList {
     /// Trait names, in the order of [`Invitation::traits`].
@@ -102,7 +102,7 @@ impl ReadinessModel {
             .map(|t| {
                 table
                     .column_index(t)
-                    .ok_or_else(|| ReadinessError::MissingValue(format!("the column {t:?}")))
+                    .ok_or_else(|| ReadinessError::MissingColumn { name: t.clone() })
             })
             .collect::<Result<_, _>>()?;
         let range = c.range();
@@ -122,13 +122,13 @@ impl ReadinessModel {
                 Some(ids) => ids[row].clone(),
                 None => format!("row {}", row + 1),
             };
-            let p = self.predict_partial(&profile).map_err(|e| {
-                ReadinessError::InvalidInput(format!(
-                    "row {} (id {:?}): {e}",
-                    row + 1,
-                    crate::data::excerpt(&id)
-                ))
-            })?;
+            let p = self
+                .predict_partial(&profile)
+                .map_err(|e| ReadinessError::InRow {
+                    row: row + 1,
+                    id: ids.map(|_| id.clone()),
+                    source: Box::new(e),
+                })?;
             rows.push(self.invitation(row + 1, id, p, threshold));
         }
         // Stable: equal outcomes keep the table's row order. NaN cannot occur (the
@@ -268,13 +268,27 @@ impl InvitationList {
     pub fn n_willing(&self) -> usize {
         self.rows.iter().filter(|r| r.willing).count()
     }
+
+    /// Number of respondents with an imputed trait.
+    pub fn n_imputed(&self) -> usize {
+        self.rows.iter().filter(|r| !r.imputed.is_empty()).count()
+    }
+
+    /// The respondents' trait scores in the table's row order, row-major in model trait
+    /// order (an imputed trait at its predicted score), ready for
+    /// [`ReadinessModel::segment`].
+    pub fn trait_matrix(&self) -> Vec<f64> {
+        let mut rows: Vec<&Invitation> = self.rows.iter().collect();
+        rows.sort_by_key(|r| r.row);
+        rows.iter().flat_map(|r| r.traits.iter().copied()).collect()
+    }
 }
 
 impl fmt::Display for InvitationList {
     /// A short summary: how many respondents, how many willing, how many with an
     /// imputed trait, and the first few of the list.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let imputed = self.rows.iter().filter(|r| !r.imputed.is_empty()).count();
+        let imputed = self.n_imputed();
         writeln!(
             f,
             "Invitation list: {} respondents, {} with predicted {} at least {:.2}, {} with an imputed trait",

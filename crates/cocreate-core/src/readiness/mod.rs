@@ -74,33 +74,49 @@
 //!   rows × (folds × repetitions + refits) on the least-squares path and one SEM fit per
 //!   fold otherwise.
 
+mod batch;
+mod builder;
+mod coefficients;
 mod constructs;
 mod coproducer;
 mod encounter;
 mod error;
 mod invite;
+mod least_squares;
 mod model;
 mod pathway;
 mod predict;
+mod report;
+mod segment;
+mod syntax;
+mod text;
 mod validate;
+mod validation;
 
+pub use batch::BatchPrediction;
+pub use builder::ReadinessModelBuilder;
+pub use coefficients::Coefficients;
 pub use constructs::Constructs;
 pub use coproducer::{
     diagnose, diagnose_scores, CoproducerDiagnosis, CoproducerOptions, CoproducerReport,
     CoproducerScales, Dimension, DimensionScore, Intervention,
 };
 pub use encounter::{Aspect, Perception, PerceptionRule};
-pub use error::ReadinessError;
+pub use error::{ReadinessError, MAX_MEDIATORS, MAX_TRAITS};
 pub use invite::{Invitation, InvitationList};
-pub use model::{Coefficients, Provenance, ReadinessModel, ReadinessModelBuilder};
+pub use model::{Provenance, ReadinessModel};
 pub use pathway::{
     Pathway, PathwayProfile, PathwayRule, PathwayRuleBuilder, Recommendation, Threshold,
 };
-pub use predict::{
-    BatchPrediction, ConstructPrediction, Contributions, Estimate, Prediction, Profile, Segment,
-    Segmentation,
+pub use predict::{ConstructPrediction, Contributions, Prediction, Profile};
+pub use report::{
+    alpha_verdict, ConstructSummary, CoproducerSection, Effect, ExplainedCustomer,
+    InvitationSummary, ModelSummary, PathSummary, ReadinessReport,
 };
-pub use validate::{
-    validate, Accuracy, ConstructValidation, CrossValidation, CrossValidationBuilder,
-    PathwayStability, RefitMethod, SchemeValidation, Validation, ValidationError, Verdict,
+pub use segment::{Estimate, Segment, Segmentation};
+pub use validate::validate;
+pub use validation::{
+    Accuracy, ConstructValidation, CrossValidation, CrossValidationBuilder, PathwayStability,
+    RefitMethod, SchemeValidation, Validation, ValidationError, Verdict, MAX_BOOTSTRAP,
+    MAX_REPEATS, MAX_ROWS,
 };

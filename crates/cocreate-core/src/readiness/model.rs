@@ -6,6 +6,9 @@ use nalgebra::DMatrix;
 
 use crate::sem::{Op, SemFit};
 
+use super::coefficients::{
+    gradient_m, gradient_y, parameter_names, set, Coefficients, Index, Role,
+};
 use super::constructs::Constructs;
 use super::error::ReadinessError;
 use super::pathway::{PathwayRule, ResolvedRule};
@@ -55,72 +58,6 @@ impl std::fmt::Display for Provenance {
             ),
             Provenance::Supplied { source } => write!(f, "supplied: {source}"),
         }
-    }
-}
-
-/// The coefficients of a readiness model with p traits and q mediators, in response-scale
-/// units.
-///
-/// With traits `x`, `u = x − o_x`:
-///
-/// ```text
-/// m̂ = o_m + α_m + A·u          (q mediators)
-/// ŷ = o_y + α_y + bᵀ(α_m + A·u) + cᵀ·u
-/// ```
-///
-/// The offsets `o` are zero for composite scores; for latent constructs they are the
-/// intercepts of the marker indicators (the loading fixed to 1), which put the latent
-/// variable on its marker's response scale.
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(deny_unknown_fields)
-)]
-pub struct Coefficients {
-    /// Intercepts of the mediators (`α_m`).
-    pub alpha_m: Vec<f64>,
-    /// Intercept of the outcome (`α_y`).
-    pub alpha_y: f64,
-    /// Trait → mediator paths, row-major q × p (`A[j][k]` = mediator j on trait k).
-    pub a: Vec<f64>,
-    /// Mediator → outcome paths (`b`).
-    pub b: Vec<f64>,
-    /// Direct trait → outcome paths (`c`).
-    pub c: Vec<f64>,
-    /// Response-scale offsets of the traits (`o_x`).
-    pub offset_x: Vec<f64>,
-    /// Response-scale offsets of the mediators (`o_m`).
-    pub offset_m: Vec<f64>,
-    /// Response-scale offset of the outcome (`o_y`).
-    pub offset_y: f64,
-}
-
-impl Coefficients {
-    pub(crate) fn zeros(p: usize, q: usize) -> Self {
-        Coefficients {
-            alpha_m: vec![0.0; q],
-            alpha_y: 0.0,
-            a: vec![0.0; q * p],
-            b: vec![0.0; q],
-            c: vec![0.0; p],
-            offset_x: vec![0.0; p],
-            offset_m: vec![0.0; q],
-            offset_y: 0.0,
-        }
-    }
-
-    /// The coefficients as one vector, in the order of [`ReadinessModel::parameter_names`].
-    pub fn flatten(&self) -> Vec<f64> {
-        let mut v = self.alpha_m.clone();
-        v.push(self.alpha_y);
-        v.extend(&self.a);
-        v.extend(&self.b);
-        v.extend(&self.c);
-        v.extend(&self.offset_x);
-        v.extend(&self.offset_m);
-        v.push(self.offset_y);
-        v
     }
 }
 
@@ -226,9 +163,10 @@ fn finite(what: &str, v: f64) -> Result<f64, ReadinessError> {
     if v.is_finite() {
         Ok(v)
     } else {
-        Err(ReadinessError::InvalidInput(format!(
-            "{what} is {v}, not a finite number"
-        )))
+        Err(ReadinessError::NotFinite {
+            what: what.to_string(),
+            value: v,
+        })
     }
 }
 
@@ -268,10 +206,19 @@ impl ReadinessModel {
             finite("a mediator residual (co)variance", *v)?;
         }
         finite("the outcome's residual variance", spec.psi_y)?;
-        if spec.trait_cov.shape() != (p, p) || spec.psi_m.shape() != (q, q) {
-            return Err(ReadinessError::InvalidStructure(format!(
-                "the trait covariance must be {p} × {p} and the mediator residual covariance {q} × {q}"
-            )));
+        for (what, m, n) in [
+            ("the trait covariance", &spec.trait_cov, p),
+            ("the mediators' residual covariance", &spec.psi_m, q),
+        ] {
+            if m.shape() != (n, n) {
+                return Err(ReadinessError::WrongShape {
+                    what: what.into(),
+                    rows: n,
+                    cols: n,
+                    found_rows: m.nrows(),
+                    found_cols: m.ncols(),
+                });
+            }
         }
         if let Some(v) = &spec.vcov {
             if v.shape() != (np, np) {
@@ -281,10 +228,11 @@ impl ReadinessModel {
                     found: v.nrows(),
                 });
             }
-            if v.iter().any(|x| !x.is_finite()) {
-                return Err(ReadinessError::InvalidInput(
-                    "the parameter covariance has a value that is not finite".into(),
-                ));
+            if let Some(x) = v.iter().find(|x| !x.is_finite()) {
+                return Err(ReadinessError::NotFinite {
+                    what: "a value of the parameter covariance".into(),
+                    value: *x,
+                });
             }
             if (0..np).any(|i| v[(i, i)] < 0.0) {
                 return Err(ReadinessError::NotPositiveDefinite {
@@ -293,10 +241,7 @@ impl ReadinessModel {
             }
         }
         if !(spec.level > 0.0 && spec.level < 1.0) {
-            return Err(ReadinessError::InvalidOptions(format!(
-                "the interval level must lie strictly between 0 and 1, not {}",
-                spec.level
-            )));
+            return Err(ReadinessError::InvalidLevel { level: spec.level });
         }
         spec.rule.validate()?;
         psd_check(&spec.trait_cov, "the trait covariance matrix")?;
@@ -397,20 +342,6 @@ impl ReadinessModel {
         Ok(ReadinessModel { spec, d })
     }
 
-    /// A builder for a model from supplied coefficients, written in lavaan notation.
-    ///
-    /// `source` is the provenance: where the numbers come from.
-    pub fn builder(constructs: Constructs, source: impl Into<String>) -> ReadinessModelBuilder {
-        ReadinessModelBuilder {
-            constructs,
-            source: source.into(),
-            entries: Vec::new(),
-            vcov: None,
-            rule: PathwayRule::default(),
-            level: 0.95,
-        }
-    }
-
     /// Builds the model from a fitted SEM whose variables include the constructs.
     ///
     /// The fit needs a mean structure (`MeanStructure::On`) for the response scale. Each
@@ -419,7 +350,8 @@ impl ReadinessModel {
     /// latent variable is then put on its marker's response scale by the marker's
     /// intercept. Traits must be exogenous, mediators regressed on traits only and the
     /// outcome on traits and mediators; anything else in the structural part among the
-    /// constructs is an [`ReadinessError::UnsupportedFit`]. Paths absent from the model
+    /// constructs is an error ([`ReadinessError::UnsupportedPath`],
+    /// [`ReadinessError::UnsupportedCovariance`]). Paths absent from the model
     /// are zero, as in lavaan syntax. The free-parameter covariance of the fit (when it
     /// has one) gives the parameter uncertainty of predictions.
     ///
@@ -478,17 +410,17 @@ impl ReadinessModel {
                 let marker = fit
                     .parameter_estimates()
                     .iter()
-                    .find(|e| e.op == Op::MeasuredBy && e.lhs == *name && e.free.is_none() && e.est == 1.0)
-                    .ok_or_else(|| {
-                        ReadinessError::UnsupportedFit(format!(
-                            "latent construct {name:?} has no marker indicator with its loading fixed to 1, so it has no response scale (fit without std.lv)"
-                        ))
+                    .find(|e| {
+                        e.op == Op::MeasuredBy && e.lhs == *name && e.free.is_none() && e.est == 1.0
+                    })
+                    .ok_or_else(|| ReadinessError::NoMarker {
+                        construct: name.clone(),
                     })?;
                 let int = fit.get(&marker.rhs, Op::Intercept, "").ok_or_else(|| {
-                    ReadinessError::UnsupportedFit(format!(
-                        "the marker {:?} of {name:?} has no intercept",
-                        marker.rhs
-                    ))
+                    ReadinessError::NoMarkerIntercept {
+                        construct: name.clone(),
+                        marker: marker.rhs.clone(),
+                    }
                 })?;
                 offsets.push(int.est);
                 offset_free.push(int.free);
@@ -522,10 +454,10 @@ impl ReadinessModel {
                 (Role::Outcome, Role::Trait(k)) => idx.c(k),
                 (Role::Other, _) => continue,
                 _ => {
-                    return Err(ReadinessError::UnsupportedFit(format!(
-                        "the path {} ~ {} does not fit traits → mediators → outcome",
-                        e.lhs, e.rhs
-                    )))
+                    return Err(ReadinessError::UnsupportedPath {
+                        lhs: e.lhs.clone(),
+                        rhs: e.rhs.clone(),
+                    })
                 }
             };
             set(&mut coef, pos, e.est);
@@ -552,9 +484,11 @@ impl ReadinessModel {
         let me = constructs.mediators();
         let psi_m = DMatrix::from_fn(q, q, |i, j| cov(&me[i], &me[j]));
         let y = constructs.outcome();
-        let psi_y = fit.residual_variance(y).ok_or_else(|| {
-            ReadinessError::UnsupportedFit(format!("{y:?} has no residual variance"))
-        })?;
+        let psi_y = fit
+            .residual_variance(y)
+            .ok_or_else(|| ReadinessError::NoResidualVariance {
+                construct: y.to_string(),
+            })?;
         // Residual covariances that the recursive structure cannot carry.
         for e in fit.parameter_estimates() {
             if e.op != Op::Covariance || e.est == 0.0 {
@@ -569,10 +503,10 @@ impl ReadinessModel {
                     | (Role::Trait(_), Role::Mediator(_))
             );
             if bad {
-                return Err(ReadinessError::UnsupportedFit(format!(
-                    "the residual covariance {} ~~ {} makes the outcome's conditional expectation differ from the path equations",
-                    e.lhs, e.rhs
-                )));
+                return Err(ReadinessError::UnsupportedCovariance {
+                    lhs: e.lhs.clone(),
+                    rhs: e.rhs.clone(),
+                });
             }
         }
         let vcov = fit.vcov().map(|v| {
@@ -714,7 +648,7 @@ impl ReadinessModel {
 }
 
 /// PSD check via the smallest eigenvalue, with a tolerance relative to the scale.
-fn psd_check(m: &DMatrix<f64>, what: &str) -> Result<(), ReadinessError> {
+pub(crate) fn psd_check(m: &DMatrix<f64>, what: &str) -> Result<(), ReadinessError> {
     if m.nrows() == 0 {
         return Ok(());
     }
@@ -739,451 +673,4 @@ fn psd_check(m: &DMatrix<f64>, what: &str) -> Result<(), ReadinessError> {
 pub(crate) fn normal_quantile(p: f64) -> f64 {
     use statrs::distribution::{ContinuousCDF, Normal};
     Normal::new(0.0, 1.0).map_or(f64::NAN, |n| n.inverse_cdf(p))
-}
-
-/// Gradient of ŷ with respect to the flattened coefficients, as an np × (p+1) matrix over
-/// `z = (1, x)`.
-fn gradient_y(co: &Coefficients, total: &[f64], p: usize, q: usize) -> DMatrix<f64> {
-    let np = q + 1 + q * p + q + p + p + q + 1;
-    let idx = Index { p, q, names: None };
-    let mut g = DMatrix::zeros(np, p + 1);
-    let a = |j: usize, k: usize| co.a[j * p + k];
-    for j in 0..q {
-        g[(idx.alpha_m(j), 0)] = co.b[j];
-        for k in 0..p {
-            g[(idx.a(j, k), 0)] = -co.b[j] * co.offset_x[k];
-            g[(idx.a(j, k), k + 1)] = co.b[j];
-        }
-        g[(idx.b(j), 0)] = co.alpha_m[j] - (0..p).map(|k| a(j, k) * co.offset_x[k]).sum::<f64>();
-        for k in 0..p {
-            g[(idx.b(j), k + 1)] = a(j, k);
-        }
-    }
-    g[(idx.alpha_y(), 0)] = 1.0;
-    for k in 0..p {
-        g[(idx.c(k), 0)] = -co.offset_x[k];
-        g[(idx.c(k), k + 1)] = 1.0;
-        g[(idx.offset_x(k), 0)] = -total[k];
-    }
-    g[(idx.offset_y(), 0)] = 1.0;
-    g
-}
-
-/// Gradient of m̂_j over `z = (1, x)`.
-fn gradient_m(co: &Coefficients, j: usize, p: usize, q: usize) -> DMatrix<f64> {
-    let np = q + 1 + q * p + q + p + p + q + 1;
-    let idx = Index { p, q, names: None };
-    let mut g = DMatrix::zeros(np, p + 1);
-    g[(idx.alpha_m(j), 0)] = 1.0;
-    g[(idx.offset_m(j), 0)] = 1.0;
-    for k in 0..p {
-        g[(idx.a(j, k), 0)] = -co.offset_x[k];
-        g[(idx.a(j, k), k + 1)] = 1.0;
-        g[(idx.offset_x(k), 0)] = -co.a[j * p + k];
-    }
-    g
-}
-
-/// A construct's role.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) enum Role {
-    Trait(usize),
-    Mediator(usize),
-    Outcome,
-    Other,
-}
-
-/// Positions in the flattened coefficient vector, and roles by name.
-pub(crate) struct Index<'a> {
-    p: usize,
-    q: usize,
-    names: Option<&'a Constructs>,
-}
-
-impl<'a> Index<'a> {
-    pub fn new(c: &'a Constructs) -> Self {
-        Index {
-            p: c.traits().len(),
-            q: c.mediators().len(),
-            names: Some(c),
-        }
-    }
-    pub fn alpha_m(&self, j: usize) -> usize {
-        j
-    }
-    pub fn alpha_y(&self) -> usize {
-        self.q
-    }
-    pub fn a(&self, j: usize, k: usize) -> usize {
-        self.q + 1 + j * self.p + k
-    }
-    pub fn b(&self, j: usize) -> usize {
-        self.q + 1 + self.q * self.p + j
-    }
-    pub fn c(&self, k: usize) -> usize {
-        2 * self.q + 1 + self.q * self.p + k
-    }
-    pub fn offset_x(&self, k: usize) -> usize {
-        2 * self.q + 1 + self.q * self.p + self.p + k
-    }
-    pub fn offset_m(&self, j: usize) -> usize {
-        2 * self.q + 1 + self.q * self.p + 2 * self.p + j
-    }
-    pub fn offset_y(&self) -> usize {
-        3 * self.q + 1 + self.q * self.p + 2 * self.p
-    }
-    pub fn role(&self, name: &str) -> Role {
-        let Some(c) = self.names else {
-            return Role::Other;
-        };
-        if let Some(k) = c.traits().iter().position(|t| t == name) {
-            Role::Trait(k)
-        } else if let Some(j) = c.mediators().iter().position(|t| t == name) {
-            Role::Mediator(j)
-        } else if c.outcome() == name {
-            Role::Outcome
-        } else {
-            Role::Other
-        }
-    }
-}
-
-/// Sets the flattened coefficient at `pos`.
-pub(crate) fn set(co: &mut Coefficients, pos: usize, v: f64) {
-    let q = co.alpha_m.len();
-    let p = co.c.len();
-    let idx = Index { p, q, names: None };
-    if pos < q {
-        co.alpha_m[pos] = v;
-    } else if pos == idx.alpha_y() {
-        co.alpha_y = v;
-    } else if pos < idx.b(0) {
-        co.a[pos - idx.a(0, 0)] = v;
-    } else if pos < idx.c(0) {
-        co.b[pos - idx.b(0)] = v;
-    } else if pos < idx.offset_x(0) {
-        co.c[pos - idx.c(0)] = v;
-    } else if pos < idx.offset_m(0) {
-        co.offset_x[pos - idx.offset_x(0)] = v;
-    } else if pos < idx.offset_y() {
-        co.offset_m[pos - idx.offset_m(0)] = v;
-    } else {
-        co.offset_y = v;
-    }
-}
-
-fn parameter_names(c: &Constructs) -> Vec<String> {
-    let (t, m, y) = (c.traits(), c.mediators(), c.outcome());
-    let mut v: Vec<String> = m.iter().map(|m| format!("{m}~1")).collect();
-    v.push(format!("{y}~1"));
-    for mj in m {
-        for tk in t {
-            v.push(format!("{mj}~{tk}"));
-        }
-    }
-    v.extend(m.iter().map(|mj| format!("{y}~{mj}")));
-    v.extend(t.iter().map(|tk| format!("{y}~{tk}")));
-    v.extend(c.names().map(|n| format!("offset({n})")));
-    v
-}
-
-/// Builder of a [`ReadinessModel`] from supplied coefficients.
-///
-/// Coefficients are written in lavaan notation: `"II ~ O"` (path), `"WTC ~ 1"`
-/// (intercept), `"II ~~ II"` (residual variance), `"II ~~ EI"` (residual covariance),
-/// `"O ~ 1"` and `"O ~~ C"` (trait means and covariances: they define the reference
-/// customer and the standardisation). Paths and covariances not given are zero, as in
-/// lavaan syntax; the intercepts, residual variances, trait means and trait variances
-/// must be given ([`ReadinessError::MissingValue`] otherwise).
-///
-/// ```
-/// use cocreate_core::readiness::{Constructs, ReadinessError, ReadinessModel};
-/// use cocreate_core::scoring::ResponseRange;
-///
-/// let c = Constructs::new(&["O"], &["II"], "WTC", ResponseRange::new(1.0, 5.0)?)?;
-/// let err = ReadinessModel::builder(c, "notes")
-///     .coefficients(&[("II ~ O", 0.5), ("WTC ~ II", 0.5), ("II ~ 1", 1.0)])
-///     .build()
-///     .unwrap_err();
-/// assert!(matches!(err, ReadinessError::MissingValue(_)));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-#[derive(Debug, Clone)]
-pub struct ReadinessModelBuilder {
-    constructs: Constructs,
-    source: String,
-    entries: Vec<(String, f64)>,
-    vcov: Option<(Vec<String>, DMatrix<f64>)>,
-    rule: PathwayRule,
-    level: f64,
-}
-
-impl ReadinessModelBuilder {
-    /// One coefficient, e.g. `("WTC ~ II", 0.31)`.
-    pub fn coefficient(mut self, spec: &str, value: f64) -> Self {
-        self.entries.push((spec.to_string(), value));
-        self
-    }
-
-    /// Several coefficients.
-    pub fn coefficients(mut self, specs: &[(&str, f64)]) -> Self {
-        self.entries
-            .extend(specs.iter().map(|(s, v)| (s.to_string(), *v)));
-        self
-    }
-
-    /// The covariance of some of the path and intercept coefficients (named as in
-    /// [`ReadinessModelBuilder::coefficient`]), for parameter uncertainty in the intervals.
-    /// Coefficients not named have no uncertainty.
-    pub fn vcov(mut self, names: &[&str], matrix: DMatrix<f64>) -> Self {
-        self.vcov = Some((names.iter().map(|s| s.to_string()).collect(), matrix));
-        self
-    }
-
-    /// The pathway rule (default [`PathwayRule::default`]).
-    pub fn rule(mut self, rule: PathwayRule) -> Self {
-        self.rule = rule;
-        self
-    }
-
-    /// The interval level (default 0.95).
-    pub fn level(mut self, level: f64) -> Self {
-        self.level = level;
-        self
-    }
-
-    /// Validates the coefficients and builds the model.
-    pub fn build(self) -> Result<ReadinessModel, ReadinessError> {
-        let c = self.constructs;
-        c.validate()?;
-        let (p, q) = (c.traits().len(), c.mediators().len());
-        let idx = Index::new(&c);
-        let mut coef = Coefficients::zeros(p, q);
-        let mut trait_mean: Vec<Option<f64>> = vec![None; p];
-        let mut trait_cov = DMatrix::zeros(p, p);
-        let mut trait_var_given = vec![false; p];
-        let mut psi_m = DMatrix::zeros(q, q);
-        let mut psi_m_given = vec![false; q];
-        let mut psi_y = None;
-        let mut int_m = vec![false; q];
-        let mut int_y = false;
-        let mut seen: Vec<String> = Vec::new();
-        let mut positions: Vec<(String, usize)> = Vec::new();
-        for (spec, value) in &self.entries {
-            let bad = |reason: String| ReadinessError::InvalidCoefficient {
-                spec: spec.clone(),
-                reason,
-            };
-            if !value.is_finite() {
-                return Err(bad(format!("{value} is not a finite number")));
-            }
-            let (lhs, op, rhs) = parse_spec(spec)
-                .ok_or_else(|| bad("write it as \"Y ~ X\", \"Y ~ 1\" or \"X ~~ Z\"".into()))?;
-            let key = format!("{lhs}{op}{rhs}");
-            let key_sym = format!("{rhs}{op}{lhs}");
-            if seen.contains(&key) || (op == "~~" && seen.contains(&key_sym)) {
-                return Err(bad("given twice".into()));
-            }
-            seen.push(key.clone());
-            let (rl, rr) = (idx.role(lhs), idx.role(rhs));
-            let unknown = |n: &str| {
-                bad(format!(
-                    "{n:?} is not a construct of the model ({})",
-                    c.names().cloned().collect::<Vec<_>>().join(", ")
-                ))
-            };
-            if rl == Role::Other {
-                return Err(unknown(lhs));
-            }
-            match op {
-                "~" if rhs == "1" => match rl {
-                    Role::Trait(k) => trait_mean[k] = Some(*value),
-                    Role::Mediator(j) => {
-                        coef.alpha_m[j] = *value;
-                        int_m[j] = true;
-                        positions.push((key, idx.alpha_m(j)));
-                    }
-                    Role::Outcome => {
-                        coef.alpha_y = *value;
-                        int_y = true;
-                        positions.push((key, idx.alpha_y()));
-                    }
-                    Role::Other => unreachable!("checked above"),
-                },
-                "~" => {
-                    let pos = match (rl, rr) {
-                        (_, Role::Other) => return Err(unknown(rhs)),
-                        (Role::Mediator(j), Role::Trait(k)) => idx.a(j, k),
-                        (Role::Outcome, Role::Mediator(j)) => idx.b(j),
-                        (Role::Outcome, Role::Trait(k)) => idx.c(k),
-                        _ => {
-                            return Err(bad(
-                                "paths run from traits to mediators, and from traits and mediators to the outcome".into(),
-                            ))
-                        }
-                    };
-                    set(&mut coef, pos, *value);
-                    positions.push((key, pos));
-                }
-                _ => match (rl, rr) {
-                    (_, Role::Other) => return Err(unknown(rhs)),
-                    (Role::Trait(k), Role::Trait(l)) => {
-                        trait_cov[(k, l)] = *value;
-                        trait_cov[(l, k)] = *value;
-                        if k == l {
-                            trait_var_given[k] = true;
-                        }
-                    }
-                    (Role::Mediator(i), Role::Mediator(j)) => {
-                        psi_m[(i, j)] = *value;
-                        psi_m[(j, i)] = *value;
-                        if i == j {
-                            psi_m_given[i] = true;
-                        }
-                    }
-                    (Role::Outcome, Role::Outcome) => psi_y = Some(*value),
-                    _ => {
-                        return Err(bad(
-                            "only traits covary with traits and mediator residuals with mediator residuals".into(),
-                        ))
-                    }
-                },
-            }
-        }
-        let missing = |what: String| Err(ReadinessError::MissingValue(what));
-        for (j, m) in c.mediators().iter().enumerate() {
-            if !int_m[j] {
-                return missing(format!("the intercept \"{m} ~ 1\""));
-            }
-            if !psi_m_given[j] {
-                return missing(format!("the residual variance \"{m} ~~ {m}\""));
-            }
-        }
-        let y = c.outcome();
-        if !int_y {
-            return missing(format!("the intercept \"{y} ~ 1\""));
-        }
-        let Some(psi_y) = psi_y else {
-            return missing(format!("the residual variance \"{y} ~~ {y}\""));
-        };
-        let mut means = Vec::with_capacity(p);
-        for (k, t) in c.traits().iter().enumerate() {
-            match trait_mean[k] {
-                Some(v) => means.push(v),
-                None => return missing(format!("the trait mean \"{t} ~ 1\"")),
-            }
-            if !trait_var_given[k] {
-                return missing(format!("the trait variance \"{t} ~~ {t}\""));
-            }
-        }
-        let np = q + 1 + q * p + q + p + p + q + 1;
-        let vcov = match self.vcov {
-            None => None,
-            Some((names, m)) => {
-                if m.shape() != (names.len(), names.len()) {
-                    return Err(ReadinessError::WrongLength {
-                        what: "parameter covariance rows and columns".into(),
-                        expected: names.len(),
-                        found: m.nrows().max(m.ncols()),
-                    });
-                }
-                let mut pos = Vec::with_capacity(names.len());
-                for n in &names {
-                    let key = parse_spec(n).map(|(l, o, r)| format!("{l}{o}{r}"));
-                    let found = key
-                        .as_ref()
-                        .and_then(|k| positions.iter().find(|(s, _)| s == k));
-                    match found {
-                        Some((_, i)) => pos.push(*i),
-                        None => {
-                            return Err(ReadinessError::InvalidCoefficient {
-                                spec: n.clone(),
-                                reason: "the covariance names a coefficient that was not given (only paths and intercepts carry uncertainty)".into(),
-                            })
-                        }
-                    }
-                }
-                psd_check(&m, "the supplied parameter covariance")?;
-                let mut v = DMatrix::zeros(np, np);
-                for (a, &i) in pos.iter().enumerate() {
-                    for (b, &j) in pos.iter().enumerate() {
-                        v[(i, j)] = m[(a, b)];
-                    }
-                }
-                Some(v)
-            }
-        };
-        ReadinessModel::assemble(ModelSpec {
-            constructs: c,
-            provenance: Provenance::Supplied {
-                source: self.source,
-            },
-            coef,
-            vcov,
-            trait_mean: means,
-            trait_cov,
-            psi_m,
-            psi_y,
-            rule: self.rule,
-            level: self.level,
-        })
-    }
-}
-
-/// Splits `"Y ~ X"`, `"Y ~ 1"`, `"X ~~ Z"` into (lhs, op, rhs).
-fn parse_spec(s: &str) -> Option<(&str, &'static str, &str)> {
-    let (op, at) = if let Some(i) = s.find("~~") {
-        ("~~", i)
-    } else {
-        ("~", s.find('~')?)
-    };
-    let lhs = s[..at].trim();
-    let rhs = s[at + op.len()..].trim();
-    let ok = |t: &str| !t.is_empty() && !t.contains(char::is_whitespace) && !t.contains('~');
-    (ok(lhs) && ok(rhs)).then_some((lhs, op, rhs))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn spec_parsing() {
-        assert_eq!(parse_spec("WTC ~ II"), Some(("WTC", "~", "II")));
-        assert_eq!(parse_spec("II~~EI"), Some(("II", "~~", "EI")));
-        assert_eq!(parse_spec("WTC ~ 1"), Some(("WTC", "~", "1")));
-        assert_eq!(parse_spec("WTC ~ a b"), None);
-        assert_eq!(parse_spec("WTC"), None);
-        assert_eq!(parse_spec("~ X"), None);
-    }
-
-    #[test]
-    fn index_layout_is_contiguous() {
-        let c = Constructs::new(
-            &["a", "b", "c"],
-            &["m", "n"],
-            "y",
-            crate::scoring::ResponseRange::new(1.0, 5.0).unwrap(),
-        )
-        .unwrap();
-        let idx = Index::new(&c);
-        let all = [
-            idx.alpha_m(0),
-            idx.alpha_m(1),
-            idx.alpha_y(),
-            idx.a(0, 0),
-            idx.a(1, 2),
-            idx.b(0),
-            idx.b(1),
-            idx.c(0),
-            idx.c(2),
-            idx.offset_x(0),
-            idx.offset_x(2),
-            idx.offset_m(0),
-            idx.offset_m(1),
-            idx.offset_y(),
-        ];
-        assert_eq!(all, [0, 1, 2, 3, 8, 9, 10, 11, 13, 14, 16, 17, 18, 19]);
-        assert_eq!(parameter_names(&c).len(), 20);
-    }
 }

@@ -157,9 +157,7 @@ impl Threshold {
         if v.is_finite() {
             Ok(v)
         } else {
-            Err(ReadinessError::InvalidOptions(format!(
-                "the threshold {self:?} is not a finite number"
-            )))
+            Err(ReadinessError::InvalidThreshold { value: v })
         }
     }
 }
@@ -286,22 +284,18 @@ impl PathwayRule {
     pub(crate) fn validate(&self) -> Result<(), ReadinessError> {
         let r = self;
         if !(r.lead_share > 0.5 && r.lead_share <= 1.0) {
-            return Err(ReadinessError::InvalidOptions(format!(
-                "lead_share must be above 0.5 and at most 1 (a leader needs a majority), not {}",
-                r.lead_share
-            )));
+            return Err(ReadinessError::InvalidLeadShare {
+                value: r.lead_share,
+            });
         }
         if !(r.min_contribution >= 0.0 && r.min_contribution.is_finite()) {
-            return Err(ReadinessError::InvalidOptions(format!(
-                "min_contribution must be a finite number of standard deviations ≥ 0, not {}",
-                r.min_contribution
-            )));
+            return Err(ReadinessError::InvalidMinContribution {
+                value: r.min_contribution,
+            });
         }
         match r.low {
             Threshold::Raw(v) | Threshold::Standardized(v) if !v.is_finite() => {
-                Err(ReadinessError::InvalidOptions(format!(
-                    "the low-readiness threshold must be finite, not {v}"
-                )))
+                Err(ReadinessError::InvalidThreshold { value: v })
             }
             _ => Ok(()),
         }
@@ -383,6 +377,7 @@ pub(crate) fn pathway_of(code: usize, q: usize) -> Pathway {
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Recommendation {
     /// The pathway's name ("innovation-led", "involvement-led", "dual", "neither strongly",
     /// "low readiness").

@@ -141,6 +141,7 @@ mod robust;
 mod standardize;
 mod start;
 mod summary;
+mod svg;
 mod validity;
 
 /// Most relations a model may have after its `+` lists are expanded.
@@ -187,6 +188,7 @@ pub use results::{
     BootInterval, BootstrapResult, Convergence, FitMeasures, GroupFit, ParameterEstimate,
     RobustFit, SemFit, StandardizedEstimate,
 };
+pub use svg::{ArrowKind, PathDiagram, MAX_ROUTING_POINTS};
 pub use validity::{
     htmt, measurement_validity, measurement_validity_with, validity_from_parts, FactorReliability,
     FornellLarcker, HtmtFlag, Loading, MeasurementParts, MeasurementValidity, NamedMatrix,
