@@ -413,3 +413,144 @@ fn cocreation_path_by_gender_matches_lavaan() {
         println!("{name} max difference {max:e}");
     }
 }
+
+fn compare_lrt(t: &cocreate_core::sem::LrtTable, want: &Value, names: &[&str]) -> f64 {
+    let mut max = 0.0f64;
+    let rows = want.as_array().unwrap();
+    assert!(t.rows.len() >= rows.len());
+    for ((got, w), name) in t.rows.iter().zip(rows).zip(names) {
+        assert_eq!(got.model, *name);
+        let id = format!("lrt {name}");
+        close(&format!("{id} Df"), Some(got.df), &w["Df"], TOL, &mut max);
+        close_rel(&format!("{id} AIC"), got.aic, &w["AIC"], TOL, &mut max);
+        close_rel(&format!("{id} BIC"), got.bic, &w["BIC"], TOL, &mut max);
+        if got.df > 0.0 {
+            close_rel(
+                &format!("{id} Chisq"),
+                got.chisq,
+                &w["Chisq"],
+                1e-5,
+                &mut max,
+            );
+        }
+        close(
+            &format!("{id} diff"),
+            got.chisq_diff,
+            &w["Chisq diff"],
+            TOL,
+            &mut max,
+        );
+        close(
+            &format!("{id} RMSEA"),
+            got.rmsea,
+            &w["RMSEA"],
+            TOL,
+            &mut max,
+        );
+        close(
+            &format!("{id} Df diff"),
+            got.df_diff,
+            &w["Df diff"],
+            TOL,
+            &mut max,
+        );
+        close(
+            &format!("{id} p"),
+            got.pvalue,
+            &w["Pr(>Chisq)"],
+            TOL,
+            &mut max,
+        );
+    }
+    max
+}
+
+#[test]
+fn hs_invariance_sequence_matches_lavaan_lrt() {
+    use cocreate_core::sem::{measurement_invariance, InvarianceLevel, InvarianceOptions};
+    let r = common::reference("ext/mg_hs_school_lrt");
+    let model = Model::parse(r["syntax"].as_str().unwrap()).unwrap();
+    let opts = SemOptions::builder().group("school").build().unwrap();
+    let inv = InvarianceOptions::builder()
+        .partial(["x3 ~ 1".parse().unwrap()])
+        .build()
+        .unwrap();
+    let report = measurement_invariance(&model, &hs(), &opts, &inv).unwrap();
+    let names = ["configural", "metric", "scalar", "strict", "partial scalar"];
+    let got: Vec<&str> = report.steps.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(got, names);
+    let mut max = compare_lrt(&report.lrt, &r["lrt"], &names[..4]);
+    let with = report.lrt_with_partial.as_ref().unwrap();
+    max = max.max(compare_lrt(
+        with,
+        &r["lrt_partial"],
+        &["configural", "metric", "partial scalar", "scalar"],
+    ));
+    let summary = r["summary"].as_array().unwrap();
+    for (s, w) in report.steps.iter().zip(summary) {
+        let f = &s.fit;
+        close_rel(
+            &format!("{} chisq", s.name),
+            f.chisq,
+            &w["chisq"],
+            1e-5,
+            &mut max,
+        );
+        for (k, v) in [
+            ("df", f.df),
+            ("cfi", f.cfi),
+            ("tli", f.tli),
+            ("rmsea", f.rmsea),
+            ("srmr", f.srmr),
+        ] {
+            close(&format!("{} {k}", s.name), Some(v), &w[k], TOL, &mut max);
+        }
+        for (g, (_, c)) in s.chisq_by_group.iter().enumerate() {
+            let key = format!("chisq_group{}", g + 1);
+            close_rel(&format!("{} {key}", s.name), *c, &w[&key], 1e-5, &mut max);
+        }
+    }
+    // Metric holds by every criterion; scalar fails every one (Chen by ΔSRMR: ΔRMSEA is
+    // .0145, just under .015, and ΔSRMR .0108 is over .010).
+    let metric = &report.steps[1].flags;
+    assert!(!metric.chisq_difference && !metric.cheung_rensvold_2002 && !metric.chen_2007);
+    let scalar = &report.steps[2];
+    assert!(scalar.delta_rmsea.unwrap() < 0.015 && scalar.delta_srmr.unwrap() > 0.010);
+    assert!(
+        scalar.flags.chisq_difference
+            && scalar.flags.cheung_rensvold_2002
+            && scalar.flags.chen_2007
+    );
+    assert_eq!(
+        report.first_failure.chisq_difference,
+        Some(InvarianceLevel::Scalar)
+    );
+    assert_eq!(
+        report.first_failure.chen_2007,
+        Some(InvarianceLevel::Scalar)
+    );
+    // The partial model is compared with metric.
+    assert_eq!(report.steps[4].compared_with, Some(1));
+    let text = report.to_string();
+    assert!(
+        text.contains("invariance holds through metric and fails at scalar"),
+        "{text}"
+    );
+    println!("{text}\ninvariance max difference {max:e}");
+}
+
+#[test]
+fn cocreation_regressions_lrt_matches_lavaan() {
+    use cocreate_core::sem::lav_test_lrt;
+    let r = common::reference("ext/mg_cocreation_path_gender_lrt");
+    for (key, data) in [
+        ("two_groups", composites_by_gender(&|g| g != 3.0)),
+        ("three_groups", composites_by_gender(&|_| true)),
+    ] {
+        let free = path_fit(&data, &[]);
+        let equal = path_fit(&data, &[GroupEqual::Regressions]);
+        let t = lav_test_lrt(&[("regressions", &equal), ("free", &free)]).unwrap();
+        let max = compare_lrt(&t, &r[key]["lrt"], &["free", "regressions"]);
+        println!("{key} lrt max difference {max:e}\n{t}");
+    }
+}

@@ -407,6 +407,26 @@ pub enum SemError {
         /// Observed variables in the model.
         p: usize,
     },
+    /// A comparison of models (a likelihood-ratio test) was given fewer than two.
+    #[error("a likelihood-ratio test compares two or more models, but {found} was given")]
+    TooFewModels {
+        /// Models given.
+        found: usize,
+    },
+    /// Two fits cannot be compared (a likelihood-ratio test).
+    #[error(
+        "models {} and {} cannot be compared: {reason}",
+        quoted(model),
+        quoted(other)
+    )]
+    NotComparable {
+        /// One model's name.
+        model: String,
+        /// The other's.
+        other: String,
+        /// Why: different rows, variables or groups, or a scaled test in one only.
+        reason: String,
+    },
     /// A size limit of untrusted input was exceeded (see the module docs).
     #[error("{what}: {found} is more than the limit of {limit}")]
     TooLarge {

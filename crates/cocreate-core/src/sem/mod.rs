@@ -14,7 +14,8 @@
 //   estimators  robust (MLM / MLR parts), complete (ML on complete data), fiml/,
 //               multigroup (the groups' discrepancies summed over one parameter vector)
 //   dispatcher  engine (`Model::fit`: prepare, refuse what no estimator does, dispatch)
-//   reports     summary, dot, modindices, predict, validity/ (read a finished SemFit)
+//   reports     summary, dot, modindices, predict, validity/, lrt (read a finished SemFit),
+//               invariance (fits the sequence of equality constraints and compares the fits)
 //
 // A new estimator is a module on the estimators line that starts from `prepare` and ends
 // in `assemble`; `engine` dispatches to it. Result types go into `results`, reports of a
@@ -121,9 +122,11 @@ mod group_prepare;
 mod group_table;
 mod hessian;
 mod inference;
+mod invariance;
 mod lavaanify;
 mod lexer;
 mod linalg;
+mod lrt;
 mod ml;
 mod model;
 mod modindices;
@@ -173,6 +176,11 @@ pub use effects::Effects;
 pub use error::{Position, SemError, SemWarning, SyntaxError};
 pub use expr::{BinOp, Expr, Func};
 pub use group_equal::{GroupEqual, ParameterId};
+pub use invariance::{
+    measurement_invariance, InvarianceFailures, InvarianceFlags, InvarianceLevel,
+    InvarianceOptions, InvarianceOptionsBuilder, InvarianceReport, InvarianceRule, InvarianceStep,
+};
+pub use lrt::{lav_test_lrt, LrtMethod, LrtRow, LrtTable};
 pub use model::{Constraint, ConstraintValue, Definition, Model, ModelBuilder, Modifier, Relation};
 pub use modindices::{ModificationIndex, MAX_CANDIDATES};
 pub use op::Op;

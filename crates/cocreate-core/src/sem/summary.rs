@@ -51,9 +51,41 @@ fn render(fit: &SemFit) -> String {
     let fm = fit.fit_measures();
     line(&mut out, "Estimator", "ML");
     line(&mut out, "Optimization method", "FISHER-NEWTON");
-    line(&mut out, "Number of model parameters", &fm.npar.to_string());
+    let groups = fit.groups();
+    if groups.is_empty() {
+        line(&mut out, "Number of model parameters", &fm.npar.to_string());
+    } else {
+        // lavaan counts the free rows and then the equality constraints between them.
+        let table = fit.parameter_table();
+        let unconstrained = table.n_free_unconstrained();
+        line(
+            &mut out,
+            "Number of model parameters",
+            &unconstrained.to_string(),
+        );
+        if unconstrained > fm.npar {
+            line(
+                &mut out,
+                "Number of equality constraints",
+                &(unconstrained - fm.npar).to_string(),
+            );
+        }
+    }
     out.push('\n');
-    if fit.n_used() == fit.n_original() {
+    if !groups.is_empty() {
+        line(&mut out, "Number of groups", &groups.len().to_string());
+        if fit.n_used() != fit.n_original() {
+            line(
+                &mut out,
+                "Rows in the data (all groups)",
+                &fit.n_original().to_string(),
+            );
+        }
+        line(&mut out, "Number of observations per group:", "");
+        for g in groups {
+            line(&mut out, &format!("  {}", g.label), &g.n_used.to_string());
+        }
+    } else if fit.n_used() == fit.n_original() {
         line(
             &mut out,
             "Number of observations",
@@ -89,6 +121,12 @@ fn render(fit: &SemFit) -> String {
     line(&mut out, "Degrees of freedom", &format!("{}", fm.df));
     if let Some(p) = fm.pvalue {
         line(&mut out, "P-value (Chi-square)", &f3(p));
+    }
+    if !groups.is_empty() {
+        line(&mut out, "Test statistic for each group:", "");
+        for g in groups {
+            line(&mut out, &format!("  {}", g.label), &f3(g.chisq));
+        }
     }
     out.push_str("\nModel Test Baseline Model:\n\n");
     line(&mut out, "Test statistic", &f3(fm.baseline_chisq));
@@ -162,7 +200,25 @@ fn render(fit: &SemFit) -> String {
         line(&mut out, "Information", &fit.information);
         line(&mut out, "Information saturated (h1) model", "Structured");
     }
-    sections(fit, &mut out);
+    if groups.is_empty() {
+        let rows: Vec<&ParameterEstimate> = fit.parameter_estimates().iter().collect();
+        sections(&rows, fit.r_squared(), &mut out);
+    } else {
+        for (k, g) in groups.iter().enumerate() {
+            let _ = write!(out, "\n\nGroup {} [{}]:\n", k + 1, g.label);
+            let rows: Vec<&ParameterEstimate> = (fit.parameter_estimates().iter())
+                .filter(|e| e.group == g.label)
+                .collect();
+            sections(&rows, &g.r2, &mut out);
+        }
+        let defined: Vec<&ParameterEstimate> = (fit.parameter_estimates().iter())
+            .filter(|e| e.op == Op::Defined)
+            .collect();
+        if !defined.is_empty() {
+            out.push('\n');
+            sections(&defined, &[], &mut out);
+        }
+    }
     out
 }
 
@@ -254,9 +310,10 @@ fn render_lines(out: &mut String, lines: &[Line]) {
     }
 }
 
-fn sections(fit: &SemFit, out: &mut String) {
+/// The parameter sections of `est` (one group's rows, or every row of a single-group
+/// fit), then the R² table of `r2`.
+fn sections(est: &[&ParameterEstimate], r2: &[(String, f64)], out: &mut String) {
     let mut lines = Vec::new();
-    let est = fit.parameter_estimates();
     // Variables with an incoming path get a dot: their (co)variances are residual.
     let endo: std::collections::HashSet<&str> = est
         .iter()
@@ -271,7 +328,7 @@ fn sections(fit: &SemFit, out: &mut String) {
         (Op::MeasuredBy, "Latent Variables"),
         (Op::Regression, "Regressions"),
     ] {
-        let rows: Vec<&ParameterEstimate> = est.iter().filter(|e| e.op == op).collect();
+        let rows: Vec<&ParameterEstimate> = est.iter().copied().filter(|e| e.op == op).collect();
         if rows.is_empty() {
             continue;
         }
@@ -287,6 +344,7 @@ fn sections(fit: &SemFit, out: &mut String) {
     }
     let covs: Vec<&ParameterEstimate> = est
         .iter()
+        .copied()
         .filter(|e| e.op == Op::Covariance && e.lhs != e.rhs)
         .collect();
     if !covs.is_empty() {
@@ -305,7 +363,9 @@ fn sections(fit: &SemFit, out: &mut String) {
             row(&mut lines, name_cell(&e.rhs, &e.label, is_endo(&e.rhs)), e);
         }
     }
-    let ints: Vec<&ParameterEstimate> = est.iter().filter(|e| e.op == Op::Intercept).collect();
+    let ints: Vec<&ParameterEstimate> = (est.iter().copied())
+        .filter(|e| e.op == Op::Intercept)
+        .collect();
     if !ints.is_empty() {
         header(&mut lines, "Intercepts");
         for e in ints {
@@ -314,6 +374,7 @@ fn sections(fit: &SemFit, out: &mut String) {
     }
     let vars: Vec<&ParameterEstimate> = est
         .iter()
+        .copied()
         .filter(|e| e.op == Op::Covariance && e.lhs == e.rhs)
         .collect();
     if !vars.is_empty() {
@@ -322,7 +383,9 @@ fn sections(fit: &SemFit, out: &mut String) {
             row(&mut lines, name_cell(&e.lhs, &e.label, is_endo(&e.lhs)), e);
         }
     }
-    let defs: Vec<&ParameterEstimate> = est.iter().filter(|e| e.op == Op::Defined).collect();
+    let defs: Vec<&ParameterEstimate> = (est.iter().copied())
+        .filter(|e| e.op == Op::Defined)
+        .collect();
     if !defs.is_empty() {
         header(&mut lines, "Defined Parameters");
         for e in defs {
@@ -330,9 +393,8 @@ fn sections(fit: &SemFit, out: &mut String) {
         }
     }
     render_lines(out, &lines);
-    if !fit.r_squared().is_empty() {
-        let cells: Vec<(String, String)> = fit
-            .r_squared()
+    if !r2.is_empty() {
+        let cells: Vec<(String, String)> = r2
             .iter()
             .map(|(v, r2)| (format!("   {v}"), f3(*r2)))
             .collect();
