@@ -5,7 +5,16 @@
 //!     [--se standard|bootstrap|none] [--bootstrap N] [--seed S] [--std-lv]
 //!     [--estimator ML|MLM|MLR] [--mi [MIN]] [--json] [--dot FILE] [--svg FILE]
 //!     [--factor-scores FILE [--factor-method regression|bartlett] [--id COLUMN]]
+//!     [--group COLUMN [--group-equal LIST] [--group-partial LIST] [--invariance]]
 //! ```
+//!
+//! `--group COLUMN` fits the model in every group of the rows (lavaan's `group =`; the
+//! groups in order of first appearance), `--group-equal loadings,intercepts` holds those
+//! parameters equal across groups and `--group-partial "x3 ~ 1"` frees named ones again;
+//! the summary then has a section per group and the JSON a `group` on every row and a
+//! `groups` block. `--invariance` fits the configural, metric, scalar and strict models
+//! (and a partial model freeing `--group-partial`) and reports each fit, the χ²
+//! difference tests, ΔCFI/ΔRMSEA/ΔSRMR and where invariance fails by each criterion.
 //!
 //! `--help` lists the flags by group (fitting, output, factor scores); the fitting flags
 //! are the [`SemOptions`] settings of the same names, so a new option is one field in
@@ -41,9 +50,10 @@ use std::process::ExitCode;
 use clap::{Args as ClapArgs, Parser};
 use cocreate::core::data::{CsvOptions, DataError, Table};
 use cocreate::core::sem::{
-    factor_scores, measurement_validity, DotOptions, Estimator, FactorScoreError,
-    FactorScoreMethod, FactorScoreOptions, FactorScores, Missing, Model, ModificationIndex,
-    PathDiagram, Position, RobustFit, SeMethod, SemError, SemFit, SemOptions,
+    factor_scores, measurement_invariance, measurement_validity, DotOptions, Estimator,
+    FactorScoreError, FactorScoreMethod, FactorScoreOptions, FactorScores, GroupEqual,
+    InvarianceOptions, Missing, Model, ModificationIndex, ParameterId, PathDiagram, Position,
+    RobustFit, SeMethod, SemError, SemFit, SemOptions,
 };
 
 /// Fit a lavaan-syntax model to a CSV file and print lavaan's summary (or JSON).
@@ -63,7 +73,7 @@ struct Args {
 }
 
 /// How the model is fitted: each flag is a [`SemOptions`] setting of the same name.
-#[derive(Debug, ClapArgs)]
+#[derive(Debug, Clone, ClapArgs)]
 #[command(next_help_heading = "Fitting")]
 struct FitArgs {
     /// Missing data: listwise, ml (full-information ML) or ml.x.
@@ -84,19 +94,35 @@ struct FitArgs {
     /// Estimator: ML, MLM or MLR (robust standard errors and a scaled test).
     #[arg(long, value_name = "NAME", default_value = "ML", value_parser = choice::<Estimator>)]
     estimator: Estimator,
+    /// Fit the model in every group of the rows, the groups being the values of COLUMN.
+    #[arg(long, value_name = "COLUMN", help_heading = "Multiple groups")]
+    group: Option<String>,
+    /// Hold these equal across groups: loadings, intercepts, means, residuals,
+    /// residual.covariances, lv.variances, lv.covariances, regressions (comma separated).
+    #[arg(long, value_name = "LIST", value_parser = group_equal, help_heading = "Multiple groups")]
+    group_equal: Option<List<GroupEqual>>,
+    /// Free these parameters from --group-equal in every group, e.g. "x3 ~ 1,visual =~ x2";
+    /// with --invariance, the parameters the partial model frees.
+    #[arg(long, value_name = "LIST", value_parser = group_partial, help_heading = "Multiple groups")]
+    group_partial: Option<List<ParameterId>>,
 }
 
 impl FitArgs {
     /// The library's options; the library checks every value and combination.
     fn options(&self) -> Result<SemOptions, SemError> {
-        SemOptions::builder()
+        let mut b = SemOptions::builder()
             .missing(self.missing)
             .se(self.se)
             .bootstrap(self.bootstrap)
             .seed(self.seed)
             .std_lv(self.std_lv)
             .estimator(self.estimator)
-            .build()
+            .group_equal(self.group_equal.clone().map_or_else(Vec::new, |l| l.0))
+            .group_partial(self.group_partial.clone().map_or_else(Vec::new, |l| l.0));
+        if let Some(g) = &self.group {
+            b = b.group(g.clone());
+        }
+        b.build()
     }
 }
 
@@ -116,6 +142,10 @@ struct ReportArgs {
     /// Add the modification indices with mi >= MIN (default 0), sorted.
     #[arg(long, value_name = "MIN", num_args = 0..=1, default_missing_value = "0", value_parser = finite_minimum)]
     mi: Option<f64>,
+    /// With --group: fit the configural, metric, scalar and strict models (and a partial
+    /// model freeing --group-partial) and report where measurement invariance fails.
+    #[arg(long, help_heading = "Multiple groups")]
+    invariance: bool,
 }
 
 /// Factor scores (lavaan's lavPredict).
@@ -140,6 +170,26 @@ fn choice<T: std::str::FromStr<Err = SemError>>(text: &str) -> Result<T, String>
         SemError::InvalidOption { allowed, .. } => allowed,
         other => other.to_string(),
     })
+}
+
+/// A comma-separated list given as one flag value.
+#[derive(Debug, Clone)]
+struct List<T>(Vec<T>);
+
+fn group_equal(text: &str) -> Result<List<GroupEqual>, String> {
+    GroupEqual::parse_list(text).map(List).map_err(|e| match e {
+        SemError::InvalidOption { value, allowed, .. } => format!("{value}: {allowed}"),
+        other => other.to_string(),
+    })
+}
+
+fn group_partial(text: &str) -> Result<List<ParameterId>, String> {
+    ParameterId::parse_list(text)
+        .map(List)
+        .map_err(|e| match e {
+            SemError::InvalidOption { value, allowed, .. } => format!("{value}: {allowed}"),
+            other => other.to_string(),
+        })
 }
 
 fn finite_minimum(text: &str) -> Result<f64, String> {
@@ -167,6 +217,14 @@ fn parse_args() -> Result<Args, String> {
             );
         }
     }
+    if a.report.invariance && a.fit.group.is_none() {
+        return Err("--invariance compares groups; give --group COLUMN too".into());
+    }
+    if a.fit.group.is_none() && (a.fit.group_equal.is_some() || a.fit.group_partial.is_some()) {
+        return Err(
+            "--group-equal and --group-partial apply across groups; give --group COLUMN too".into(),
+        );
+    }
     Ok(a)
 }
 
@@ -192,6 +250,13 @@ fn describe(err: &SemError, model: &str, data: &str) -> String {
             problem,
             position,
         } => format!("{}: parameter {parameter} is {problem}", at(position)),
+        SemError::GroupVectorLength { position, .. } | SemError::GroupIsVariable { position, .. } => {
+            let text = err.to_string();
+            let text = text
+                .split_once(&format!(" at {position}"))
+                .map_or(text.clone(), |(a, b)| format!("{a}{b}"));
+            format!("{}: {text}", at(position))
+        }
         SemError::InfeasibleConstraints { detail, lines } => {
             let lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
             format!(
@@ -244,12 +309,19 @@ fn run(a: &Args) -> Result<(), String> {
     if let Some(id) = &a.scores.id {
         csv = csv.id_column(id.clone());
     }
+    if let Some(group) = &a.fit.group {
+        // The group column's values are the groups' labels, text or numbers as written.
+        csv = csv.id_column(group.clone());
+    }
     let data = Table::from_csv_path_with(&a.data, &csv).map_err(|e| match (&a.scores.id, &e) {
         (Some(id), DataError::UnknownColumn { name, .. }) if name == id => {
             format!("{}: --id {id:?} is not a column of the header", a.data)
         }
         _ => describe(&e.into(), &a.model, &a.data),
     })?;
+    if a.report.invariance {
+        return run_invariance(a, &model, &data);
+    }
     let opts = a.fit.options().map_err(|e| e.to_string())?;
     let fit = model
         .fit(&data, &opts)
@@ -326,6 +398,26 @@ fn run(a: &Args) -> Result<(), String> {
             text.push_str(&mi_text(rows));
         }
         output::print_text(text);
+    }
+    Ok(())
+}
+
+/// `--invariance`: the invariance sequence, as a report or one JSON object.
+fn run_invariance(a: &Args, model: &Model, data: &Table) -> Result<(), String> {
+    let mut fit_args = a.fit.clone();
+    let partial = fit_args.group_partial.take().map_or_else(Vec::new, |l| l.0);
+    let opts = fit_args.options().map_err(|e| e.to_string())?;
+    let inv = InvarianceOptions::builder()
+        .partial(partial)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let report = measurement_invariance(model, data, &opts, &inv)
+        .map_err(|e| describe(&e, &a.model, &a.data))?;
+    if a.report.json {
+        let v = sem_json::invariance_json(&report);
+        output::print_line(serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?);
+    } else {
+        output::print_text(report.summary());
     }
     Ok(())
 }

@@ -81,7 +81,7 @@ fn render(fit: &SemFit) -> String {
                 &fit.n_original().to_string(),
             );
         }
-        line(&mut out, "Number of observations per group:", "");
+        out.push_str("  Number of observations per group:\n");
         for g in groups {
             line(&mut out, &format!("  {}", g.label), &g.n_used.to_string());
         }
@@ -123,7 +123,7 @@ fn render(fit: &SemFit) -> String {
         line(&mut out, "P-value (Chi-square)", &f3(p));
     }
     if !groups.is_empty() {
-        line(&mut out, "Test statistic for each group:", "");
+        out.push_str("  Test statistic for each group:\n");
         for g in groups {
             line(&mut out, &format!("  {}", g.label), &f3(g.chisq));
         }
