@@ -554,3 +554,210 @@ fn cocreation_regressions_lrt_matches_lavaan() {
         println!("{key} lrt max difference {max:e}\n{t}");
     }
 }
+
+/// HS with its `school` labels replaced or its rows changed by `edit(row, school, values)`.
+fn hs_edited(edit: &dyn Fn(usize, &mut String, &mut [Option<f64>]) -> bool) -> Table {
+    let t = hs();
+    let names: Vec<String> = t.names().to_vec();
+    let school = t.text("school").unwrap().to_vec();
+    let xs: Vec<usize> = names
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.starts_with('x'))
+        .map(|(i, _)| i)
+        .collect();
+    let mut out_names = vec!["school".to_string()];
+    out_names.extend(xs.iter().map(|&i| names[i].clone()));
+    let mut rows = Vec::new();
+    let mut labels = Vec::new();
+    for r in 0..t.n_rows() {
+        let mut s = school[r].clone();
+        let mut v: Vec<Option<f64>> = xs.iter().map(|&c| t.get(r, c)).collect();
+        if edit(r, &mut s, &mut v) {
+            labels.push(s);
+            rows.push(v);
+        }
+    }
+    // Numbers for the schools, kept as text ids for their labels.
+    let mut csv = out_names.join(",") + "\n";
+    for (l, v) in labels.iter().zip(&rows) {
+        let cells: Vec<String> = v
+            .iter()
+            .map(|x| x.map_or("NA".into(), |x| x.to_string()))
+            .collect();
+        csv.push_str(&format!("{l},{}\n", cells.join(",")));
+    }
+    Table::from_csv_reader_with(csv.as_bytes(), &CsvOptions::new().id_column("school")).unwrap()
+}
+
+fn hs_model() -> Model {
+    Model::parse("visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9").unwrap()
+}
+
+fn by_school() -> SemOptions {
+    SemOptions::builder().group("school").build().unwrap()
+}
+
+#[test]
+fn bad_groups_are_errors_that_name_the_group() {
+    use cocreate_core::sem::SemError;
+    // One level.
+    let one = hs_edited(&|_, s, _| s == "Pasteur");
+    let e = hs_model().fit(&one, &by_school()).unwrap_err();
+    assert!(
+        matches!(&e, SemError::TooFewGroups { levels, .. } if levels == &["Pasteur"]),
+        "{e}"
+    );
+    assert!(e.to_string().contains("one level, \"Pasteur\""), "{e}");
+    assert!(e.is_data_problem());
+    // A group with fewer rows than variables.
+    let small = hs_edited(&|r, s, _| {
+        if r < 5 {
+            *s = "tiny".into();
+        }
+        true
+    });
+    let e = hs_model().fit(&small, &by_school()).unwrap_err();
+    assert!(
+        matches!(&e, SemError::GroupTooSmall { group, n: 5, p: 9 } if group == "tiny"),
+        "{e}"
+    );
+    assert!(e
+        .to_string()
+        .contains("\"tiny\" has 5 usable rows for 9 observed variables"));
+    // Zero variance in one group.
+    let flat = hs_edited(&|_, s, v| {
+        if s == "Grant-White" {
+            v[0] = Some(4.0);
+        }
+        true
+    });
+    let e = hs_model().fit(&flat, &by_school()).unwrap_err();
+    assert!(
+        matches!(&e, SemError::InGroup { group, error } if group == "Grant-White"
+            && matches!(**error, SemError::ZeroVariance { ref name, n: 145 } if name == "x1")),
+        "{e}"
+    );
+    assert!(e
+        .to_string()
+        .starts_with("group \"Grant-White\": variable \"x1\" has zero variance"));
+    assert!(e.is_data_problem());
+    // A vector modifier with the wrong number of values.
+    let m = Model::parse("visual =~ x1 + c(a, b, c)*x2 + x3").unwrap();
+    let e = m.fit(&hs(), &by_school()).unwrap_err();
+    assert!(
+        matches!(&e, SemError::GroupVectorLength { found: 3, groups, .. } if groups == &["Pasteur", "Grant-White"]),
+        "{e}"
+    );
+    assert!(
+        e.to_string().contains(
+            "vector modifier of 3 values, but the data has 2 groups (\"Pasteur\", \"Grant-White\")"
+        ),
+        "{e}"
+    );
+    // Vectors without groups.
+    let e = m.fit(&hs(), &SemOptions::default()).unwrap_err();
+    assert!(e.to_string().contains("the fit has one group"), "{e}");
+    // The grouping column is not there, holds unread text, or is a model variable.
+    let o = SemOptions::builder().group("schol").build().unwrap();
+    assert!(matches!(hs_model().fit(&hs(), &o), Err(SemError::Data(_))));
+    let plain = common::table("HolzingerSwineford1939.csv");
+    let e = hs_model().fit(&plain, &by_school()).unwrap_err();
+    assert!(
+        matches!(&e, SemError::GroupColumnText { column, .. } if column == "school"),
+        "{e}"
+    );
+    assert!(e.to_string().contains("id_column"), "{e}");
+    let o = SemOptions::builder().group("x1").build().unwrap();
+    let e = hs_model().fit(&hs(), &o).unwrap_err();
+    assert!(matches!(&e, SemError::GroupIsVariable { .. }), "{e}");
+    // A parameter to free that the model does not have.
+    let o = SemOptions::builder()
+        .group("school")
+        .group_equal([GroupEqual::Loadings])
+        .group_partial(["visual =~ x9".parse().unwrap()])
+        .build()
+        .unwrap();
+    let e = hs_model().fit(&hs(), &o).unwrap_err();
+    assert!(
+        matches!(
+            &e,
+            SemError::InvalidOption {
+                option: "group_partial",
+                ..
+            }
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn rows_without_a_group_are_left_out_with_a_warning() {
+    let data = hs_edited(&|r, s, _| {
+        if r % 50 == 0 {
+            *s = "NA".into();
+        }
+        true
+    });
+    let fit = hs_model().fit(&data, &by_school()).unwrap();
+    assert_eq!(fit.n_used(), 301 - 7);
+    assert!(fit.warnings().iter().any(|w| w
+        .to_string()
+        .contains("7 rows were left out: rows with no value in the group column")));
+}
+
+#[test]
+fn labels_vectors_and_group_equal_tie_what_they_say() {
+    // A single label is shared by every group (lavaan's rule): x2's loading is equal.
+    let shared =
+        Model::parse("visual =~ x1 + a*x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9")
+            .unwrap();
+    let fit = shared.fit(&hs(), &by_school()).unwrap();
+    let a = fit
+        .get_in_group("Pasteur", "visual", Op::MeasuredBy, "x2")
+        .unwrap();
+    let b = fit
+        .get_in_group("Grant-White", "visual", Op::MeasuredBy, "x2")
+        .unwrap();
+    assert_eq!((a.free, a.est), (b.free, b.est));
+    assert_eq!(fit.fit_measures().df, 49.0);
+    // A vector of labels keeps them apart, even under group_equal = loadings (user labels
+    // win), and a defined parameter can compare them.
+    let apart = Model::parse(
+        "visual =~ x1 + c(a1, a2)*x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9\nd := a1 - a2",
+    )
+    .unwrap();
+    let o = SemOptions::builder()
+        .group("school")
+        .group_equal([GroupEqual::Loadings])
+        .build()
+        .unwrap();
+    let fit = apart.fit(&hs(), &o).unwrap();
+    assert_eq!(fit.fit_measures().df, 53.0);
+    let (a1, a2) = (
+        fit.by_label("a1").unwrap().est,
+        fit.by_label("a2").unwrap().est,
+    );
+    let d = fit.by_label("d").unwrap();
+    assert!((d.est - (a1 - a2)).abs() < 1e-12 && d.se.unwrap() > 0.0);
+    assert_eq!(d.group, "");
+    // Fixed and free per group: c(1, NA) fixes x2 to 1 in the first group only.
+    let fixed = Model::parse(
+        "visual =~ x1 + c(1, NA)*x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9",
+    )
+    .unwrap();
+    let fit = fixed.fit(&hs(), &by_school()).unwrap();
+    let a = fit
+        .get_in_group("Pasteur", "visual", Op::MeasuredBy, "x2")
+        .unwrap();
+    let b = fit
+        .get_in_group("Grant-White", "visual", Op::MeasuredBy, "x2")
+        .unwrap();
+    assert_eq!((a.free, a.est), (None, 1.0));
+    assert!(b.free.is_some() && b.se.unwrap() > 0.0);
+    // The summary names every group and the JSON round trip keeps the groups.
+    let text = fit.summary();
+    assert!(text.contains("Group 1 [Pasteur]:") && text.contains("Group 2 [Grant-White]:"));
+    let back: SemFit = serde_json::from_str(&serde_json::to_string(&fit).unwrap()).unwrap();
+    assert_eq!(back, fit);
+}
