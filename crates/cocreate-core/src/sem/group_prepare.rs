@@ -74,11 +74,17 @@ pub(crate) fn group_labels(data: &Table, column: &str) -> Result<Vec<Option<Stri
 /// The rows of group `g` of `table`, as a table of their own over the same free
 /// parameters (no definitions), for compiling.
 fn group_view(table: &ParameterTable, label: &str) -> ParameterTable {
-    let mut view = table.clone();
-    view.rows = table.group_rows(label).map(|(_, r)| r.clone()).collect();
-    view.definitions = Vec::new();
-    view.groups = Vec::new();
-    view
+    ParameterTable {
+        rows: table.group_rows(label).map(|(_, r)| r.clone()).collect(),
+        observed: table.observed.clone(),
+        latent: table.latent.clone(),
+        ov_x: table.ov_x.clone(),
+        n_free: table.n_free,
+        meanstructure: table.meanstructure,
+        definitions: Vec::new(),
+        positions: Default::default(),
+        groups: Vec::new(),
+    }
 }
 
 /// Prepares a multiple-group fit: the groups of `options.group`, the table, and each

@@ -100,8 +100,21 @@ impl ParameterTable {
         let mut mods = Vec::new();
         let mut pos = Vec::new();
         let mut starts = Vec::with_capacity(groups.len());
-        for g in 0..groups.len() {
-            let b = block(model, options, &roles, true, g, groups)?;
+        // Without vector modifiers every group's block is the first one's.
+        let vectors = model.relations.iter().any(|r| r.modifier.has_vectors());
+        let first = block(model, options, &roles, true, 0, groups)?;
+        for (g, label) in groups.iter().enumerate() {
+            let b = if g == 0 {
+                first.clone_block()
+            } else if vectors {
+                block(model, options, &roles, true, g, groups)?
+            } else {
+                let mut b = first.clone_block();
+                for r in &mut b.rows {
+                    r.group.clone_from(label);
+                }
+                b
+            };
             starts.push(rows.len());
             rows.extend(b.rows);
             mods.extend(b.mods);

@@ -203,6 +203,17 @@ pub(crate) struct Block {
     pub pos: Vec<Position>,
 }
 
+impl Block {
+    /// A copy of the block.
+    pub fn clone_block(&self) -> Block {
+        Block {
+            rows: self.rows.clone(),
+            mods: self.mods.clone(),
+            pos: self.pos.clone(),
+        }
+    }
+}
+
 /// How many rows one group's block has, counted before any is made (the pairwise blocks
 /// grow with the square of the variables).
 pub(crate) fn block_size(

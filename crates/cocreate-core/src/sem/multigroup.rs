@@ -58,7 +58,9 @@ impl<P: Objective> Objective for GroupSum<P> {
             for (a, b) in g.iter_mut().zip(&gg) {
                 *a += *w * b;
             }
-            h += hg * *w;
+            for (a, b) in h.iter_mut().zip(hg.iter()) {
+                *a += *w * b;
+            }
         }
         Some((f, g, h))
     }

@@ -110,12 +110,14 @@ pub(crate) fn standardize(c: &Compiled, ram: &RamMatrices, labels: &LabelMap) ->
     }
     // Jacobian of a standardised solution: the estimate's own derivative times the scale,
     // plus the value times the log-derivative of the scale.
+    // Parameters of other groups (a multiple-group view) move nothing here.
+    let active: Vec<usize> = (0..q).filter(|&a| !c.free_slots[a].is_empty()).collect();
     let jacobian = |kind: Kind, values: &[f64]| -> DMatrix<f64> {
         let mut jac = DMatrix::<f64>::zeros(nrows, q);
         for (r, row) in c.table.rows().iter().enumerate() {
             let Some(slot) = c.row_slot[r] else { continue };
             let v = values[r];
-            for a in 0..q {
+            for &a in &active {
                 let mut d = 0.0;
                 if row.free == Some(a) {
                     d += match slot {
