@@ -20,30 +20,7 @@ fn hs() -> Table {
     .unwrap()
 }
 
-/// The composites joined with the survey's gender column; `keep` filters by gender.
-fn composites_by_gender(keep: &dyn Fn(f64) -> bool) -> Table {
-    let comp = common::table("cocreation_composites.csv");
-    let survey = common::table("cocreation_survey.csv");
-    let (sid, sg) = (
-        survey.column("id").unwrap(),
-        survey.column("gender").unwrap(),
-    );
-    let mut names = comp.names().to_vec();
-    names.push("gender".into());
-    let ids = comp.column("id").unwrap();
-    let mut rows = Vec::new();
-    for (r, id) in ids.iter().enumerate() {
-        let k = sid.iter().position(|s| s == id).unwrap();
-        let g = sg[k].unwrap();
-        if !keep(g) {
-            continue;
-        }
-        let mut row: Vec<Option<f64>> = (0..comp.n_cols()).map(|c| comp.get(r, c)).collect();
-        row.push(Some(g));
-        rows.push(row);
-    }
-    Table::new(names, rows).unwrap()
-}
+use common::composites_by_gender;
 
 fn close(what: &str, got: Option<f64>, want: &Value, tol: f64, max: &mut f64) {
     match (got, want.as_f64()) {

@@ -386,6 +386,14 @@ pub enum SemError {
         /// Its text.
         value: String,
     },
+    /// Group labels given row by row are not one per row of the data.
+    #[error("{found} group labels were given for {rows} rows of data: give one per row (None leaves a row out)")]
+    GroupLabelsLength {
+        /// Labels given.
+        found: usize,
+        /// Rows of the data.
+        rows: usize,
+    },
     /// The grouping column is also a variable of the model.
     #[error(
         "the group column {} at {position} is a variable of the model; group by another column",

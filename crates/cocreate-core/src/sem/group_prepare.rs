@@ -95,9 +95,6 @@ pub(crate) fn prepare_groups(
     options: &SemOptions,
 ) -> Result<PreparedGroups, SemError> {
     let column = options.group.as_deref().unwrap_or_default();
-    if model.relations().is_empty() {
-        return Err(SemError::EmptyModel);
-    }
     if let Some(r) = model
         .relations()
         .iter()
@@ -113,10 +110,35 @@ pub(crate) fn prepare_groups(
             position,
         });
     }
+    if model.relations().is_empty() {
+        return Err(SemError::EmptyModel);
+    }
     let labels_of_rows = group_labels(data, column)?;
+    prepare_labelled(model, data, options, &labels_of_rows)
+}
+
+/// [`prepare_groups`] with each row's group given (`None`: no group, the row is left
+/// out) rather than read from a column.
+pub(crate) fn prepare_labelled(
+    model: &Model,
+    data: &Table,
+    options: &SemOptions,
+    labels_of_rows: &[Option<String>],
+) -> Result<PreparedGroups, SemError> {
+    let column = options.group.as_deref().unwrap_or_default();
+    if model.relations().is_empty() {
+        return Err(SemError::EmptyModel);
+    }
+    if labels_of_rows.len() != data.n_rows() {
+        return Err(SemError::GroupLabelsLength {
+            found: labels_of_rows.len(),
+            rows: data.n_rows(),
+        });
+    }
     let mut labels: Vec<String> = Vec::new();
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     for l in labels_of_rows.iter().flatten() {
-        if !labels.contains(l) {
+        if seen.insert(l.as_str()) {
             if labels.len() == super::MAX_GROUPS {
                 return Err(SemError::TooLarge {
                     what: format!("groups (levels of the group column {column:?})"),
@@ -132,6 +154,23 @@ pub(crate) fn prepare_groups(
             column: column.to_string(),
             levels: labels,
         });
+    }
+    // A group with no more rows than variables fails whatever the model: say so before
+    // building a table for every group (a column with a level per row would be large).
+    let p = super::lavaanify::roles(model)?.observed.len();
+    let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for l in labels_of_rows.iter().flatten() {
+        *counts.entry(l.as_str()).or_default() += 1;
+    }
+    for label in &labels {
+        let n = counts.get(label.as_str()).copied().unwrap_or(0);
+        if n <= p {
+            return Err(SemError::GroupTooSmall {
+                group: label.clone(),
+                n,
+                p,
+            });
+        }
     }
     let table = ParameterTable::build_groups(model, options, &labels)?;
     for name in table.latent() {
@@ -175,6 +214,12 @@ pub(crate) fn prepare_groups(
             reason: format!("rows with no value in the group column {column:?}"),
         });
     }
+    let mut rows_of: std::collections::HashMap<&str, Vec<usize>> = std::collections::HashMap::new();
+    for (r, l) in labels_of_rows.iter().enumerate() {
+        if let Some(l) = l {
+            rows_of.entry(l.as_str()).or_default().push(r);
+        }
+    }
     let mut groups = Vec::with_capacity(labels.len());
     let mut dropped = 0;
     for label in &labels {
@@ -189,9 +234,7 @@ pub(crate) fn prepare_groups(
                 Missing::MlX => !row.iter().all(|v| v.is_nan()),
             }
         };
-        let in_group: Vec<usize> = (0..n_original)
-            .filter(|&r| labels_of_rows[r].as_deref() == Some(label.as_str()))
-            .collect();
+        let in_group: &[usize] = rows_of.get(label.as_str()).map_or(&[], Vec::as_slice);
         let rows: Vec<usize> = in_group
             .iter()
             .copied()
