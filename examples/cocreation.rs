@@ -321,7 +321,7 @@ fn run(a: Args) -> Result<(), Failure> {
             "predictions": explained.iter().map(|c| prediction_json(&readiness, &c.id, &c.reason, &c.prediction)).collect::<Vec<_>>(),
             "segments": seg.segments.iter().map(|g| (g.name.clone(), json!(g.count))).collect::<Map<_, _>>(),
             "segmentation": segmentation_json(&seg, invitations.n_imputed()),
-            "validation": validation,
+            "validation": validation_json(&validation),
             "invitations": invitations.rows,
             "invite_file": invite,
             "coproducer": match (&coproducer, &co_report) {
@@ -608,4 +608,21 @@ fn coproducer_json(data: &str, illustrative: bool, gap: f64, r: &CoproducerRepor
             "human_fallback": c.human_fallback,
         })).collect::<Vec<_>>(),
     })
+}
+
+/// The validation as the library serialises it, with each construct's figures also directly
+/// under `leave_one_out` and `k_fold` (`validation.leave_one_out.WTC.q2_predict`), where
+/// the name does not clash with a field of the method.
+fn validation_json(validation: &impl serde::Serialize) -> Value {
+    let mut v = serde_json::to_value(validation).unwrap_or(Value::Null);
+    for method in ["leave_one_out", "k_fold"] {
+        if let Some(Value::Object(m)) = v.get_mut(method) {
+            if let Some(Value::Object(constructs)) = m.get("constructs").cloned() {
+                for (name, figures) in constructs {
+                    m.entry(name).or_insert(figures);
+                }
+            }
+        }
+    }
+    v
 }

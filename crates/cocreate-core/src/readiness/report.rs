@@ -801,7 +801,8 @@ impl ReadinessReport {
             "SD",
             "verdict",
         ])
-        .left(9);
+        .left(9)
+        .full_width();
         for c in &self.constructs {
             t.row(vec![
                 c.name.clone(),

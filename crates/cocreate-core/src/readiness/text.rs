@@ -6,6 +6,10 @@ use std::fmt::{self, Write};
 /// The widest line a report writes (every line stays under 100 characters).
 pub(crate) const WIDTH: usize = 92;
 
+/// The widest row of a table that is not nested in other text (see
+/// [`TextTable::full_width`]).
+const TABLE_WIDTH: usize = 99;
+
 /// Writes `text` wrapped at [`WIDTH`]: the first line after `first`, the others after
 /// `rest`. A word longer than a line is split between characters, never cut.
 pub(crate) fn para(f: &mut impl Write, first: &str, rest: &str, text: &str) -> fmt::Result {
@@ -53,14 +57,15 @@ pub(crate) fn para(f: &mut impl Write, first: &str, rest: &str, text: &str) -> f
 }
 
 /// A table of text cells: the first column left-aligned, the others right-aligned, each
-/// as wide as its widest cell. When a row would pass [`WIDTH`], the first column goes on
+/// as wide as its widest cell. When a row would pass the table's width ([`WIDTH`]), the first column goes on
 /// a line of its own (split between characters if it is longer than a line) and the
 /// other cells follow on the next line.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct TextTable {
     heads: Vec<String>,
     rows: Vec<Vec<String>>,
     left: Vec<bool>,
+    width: usize,
 }
 
 impl TextTable {
@@ -73,6 +78,7 @@ impl TextTable {
             heads: heads.iter().map(|h| h.to_string()).collect(),
             rows: Vec::new(),
             left,
+            width: WIDTH,
         }
     }
 
@@ -81,6 +87,13 @@ impl TextTable {
         if let Some(l) = self.left.get_mut(k) {
             *l = true;
         }
+        self
+    }
+
+    /// Lets a table that the report writes at its top level (never inside another
+    /// report's indentation) use the whole line, up to [`TABLE_WIDTH`].
+    pub(crate) fn full_width(mut self) -> TextTable {
+        self.width = TABLE_WIDTH;
         self
     }
 
@@ -124,7 +137,7 @@ impl TextTable {
             }
             out.trim_end().to_string()
         };
-        if total <= WIDTH || cols < 2 {
+        if total <= self.width || cols < 2 {
             writeln!(f, "{pad}{}", line(&self.heads, 0, None))?;
             for r in &self.rows {
                 writeln!(f, "{pad}{}", line(r, 0, None))?;
@@ -132,7 +145,7 @@ impl TextTable {
             return Ok(());
         }
         let rest_total = indent + 4 + w[1..].iter().sum::<usize>() + 2 * (cols - 2);
-        if rest_total > WIDTH {
+        if rest_total > self.width {
             // Still too wide: one record per row, each cell named by its column.
             for r in &self.rows {
                 let name = r.first().map_or("", String::as_str);
@@ -156,7 +169,7 @@ impl TextTable {
         let inner = format!("{pad}    ");
         writeln!(f, "{pad}{}", self.heads[0])?;
         writeln!(f, "{inner}{}", line(&self.heads, 1, None))?;
-        let room = WIDTH.saturating_sub(indent).max(20);
+        let room = self.width.saturating_sub(indent).max(20);
         for r in &self.rows {
             let name: Vec<char> = r.first().map(|s| s.chars().collect()).unwrap_or_default();
             for chunk in name.chunks(room) {
