@@ -41,9 +41,14 @@ run ext_robust_mi_relval Rscript "$here/ext_robust_mi_relval.R" "$tmp/ext"
 run ext_omega Rscript "$here/ext_omega.R" "$tmp/ext"
 compare "$tmp/ext" "$core/ext"
 
-# Not read by any test yet: regenerated, compared only with a committed copy if there is one.
+# The multiple-group files are read by tests/sem_groups.rs; the ordinal ones by no test yet
+# (compared only with a committed copy if there is one).
 run ext_groups_ordinal Rscript "$here/ext_groups_ordinal.R" "$tmp/ext_groups"
 compare "$tmp/ext_groups" "$core/ext"
+
+# The bootstrap SEs depend on R's stream: regenerated and compared like the others.
+run lrt_and_group_bootstrap Rscript "$here/lrt_and_group_bootstrap.R" "$tmp/ext_lrt"
+compare "$tmp/ext_lrt" "$core/ext"
 
 # The older scripts write into the repository's folders: run them in a copy of the inputs.
 tree=$tmp/tree
