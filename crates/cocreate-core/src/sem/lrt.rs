@@ -11,6 +11,7 @@ use std::fmt::{self, Write};
 use super::distributions::pchisq_upper;
 use super::error::SemError;
 use super::results::SemFit;
+use nalgebra::{DMatrix, DVector};
 
 /// How the differences were computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,9 +95,14 @@ pub struct LrtTable {
 /// Compares nested models fitted to the same data (lavaan's `lavTestLRT`): orders them by
 /// their degrees of freedom and tests each against the one before it.
 ///
+/// Any fitted models can be compared, one group or several, ML or robust: with MLM or MLR
+/// fits the differences are scaled (Satorra & Bentler 2001, lavaan's default for these
+/// tests) and the table has no RMSEA column, as in lavaan.
+///
 /// Errors when fewer than two models are given ([`SemError::TooFewModels`]), and when two
-/// were fitted to different rows, variables or groups, or one has a scaled test and the
-/// other not ([`SemError::NotComparable`]).
+/// were fitted to different data (a different number of rows, other observed variables or
+/// groups, or sample moments that differ), with different estimators, or one with a mean
+/// structure and the other without ([`SemError::NotComparable`]).
 pub fn lav_test_lrt(models: &[(&str, &SemFit)]) -> Result<LrtTable, SemError> {
     if models.len() < 2 {
         return Err(SemError::TooFewModels {
@@ -133,6 +139,24 @@ pub fn lav_test_lrt(models: &[(&str, &SemFit)]) -> Result<LrtTable, SemError> {
         }
         if m.robust().is_some() != first.robust().is_some() {
             return Err(mismatch("one has a scaled test and the other not".into()));
+        }
+        let (e, e0) = (m.options().estimator, first.options().estimator);
+        if e != e0 {
+            return Err(mismatch(format!(
+                "they were fitted with different estimators ({} and {})",
+                e.as_str(),
+                e0.as_str()
+            )));
+        }
+        if m.implied_mean().is_some() != first.implied_mean().is_some() {
+            return Err(mismatch(
+                "one has a mean structure and the other not".into(),
+            ));
+        }
+        if let Some(what) = different_moments(m, first) {
+            return Err(mismatch(format!(
+                "they were fitted to different data (the sample {what} differ)"
+            )));
         }
     }
     let scaled = first.robust().is_some();
@@ -188,11 +212,15 @@ pub fn lav_test_lrt(models: &[(&str, &SemFit)]) -> Result<LrtTable, SemError> {
                         models[order[k - 1]].0
                     ));
                 }
-                d / cd
+                if cd < 0.0 {
+                    f64::NAN
+                } else {
+                    d / cd
+                }
             } else {
                 d
             };
-            row.chisq_diff = Some(stat);
+            row.chisq_diff = stat.is_finite().then_some(stat);
             row.df_diff = Some(ddf);
             if !scaled {
                 row.rmsea = Some(if ddf > 0.0 {
@@ -214,6 +242,46 @@ pub fn lav_test_lrt(models: &[(&str, &SemFit)]) -> Result<LrtTable, SemError> {
         rows,
         notes,
     })
+}
+
+/// The sample moments of the models' groups, matched by variable name: `None` when they
+/// agree (to rounding), else which moments differ. Catches two fits to different rows of
+/// the same size, which the counts alone do not.
+fn different_moments(a: &SemFit, b: &SemFit) -> Option<&'static str> {
+    let moments = |f: &SemFit| -> Vec<(DMatrix<f64>, DVector<f64>)> {
+        if f.groups().is_empty() {
+            vec![(f.sample_cov().clone(), f.sample_mean().clone())]
+        } else {
+            (f.groups().iter())
+                .map(|g| (g.sample_cov.clone(), g.sample_mean.clone()))
+                .collect()
+        }
+    };
+    let (ma, mb) = (moments(a), moments(b));
+    if ma.len() != mb.len() {
+        return Some("groups");
+    }
+    // Position in `b` of each of `a`'s observed variables (the sets are equal).
+    let at: Vec<usize> = (a.observed().iter())
+        .map(|v| b.observed().iter().position(|w| w == v).unwrap_or(0))
+        .collect();
+    let same = |x: f64, y: f64| (x - y).abs() <= 1e-8 * (1.0 + x.abs().max(y.abs()));
+    for ((sa, ua), (sb, ub)) in ma.iter().zip(&mb) {
+        if sa.nrows() != at.len() || sb.nrows() != at.len() {
+            return Some("covariances");
+        }
+        for (i, &bi) in at.iter().enumerate() {
+            if ua.len() == at.len() && ub.len() == at.len() && !same(ua[i], ub[bi]) {
+                return Some("means");
+            }
+            for (j, &bj) in at.iter().enumerate() {
+                if !same(sa[(i, j)], sb[(bi, bj)]) {
+                    return Some("covariances");
+                }
+            }
+        }
+    }
+    None
 }
 
 fn cell(v: Option<f64>, decimals: usize) -> String {
@@ -242,24 +310,47 @@ impl LrtTable {
             .max()
             .unwrap_or(0)
             .max(5);
+        // As in lavaan, a scaled table has no RMSEA column.
+        let with_rmsea = self.method == LrtMethod::Standard;
+        let rmsea = |v: Option<f64>| -> String {
+            if with_rmsea {
+                format!(" {:>8}", cell(v, 5))
+            } else {
+                String::new()
+            }
+        };
         let _ = writeln!(
             out,
-            "{:<w$} {:>4} {:>10} {:>10} {:>9} {:>10} {:>8} {:>7} {:>10}",
-            "", "Df", "AIC", "BIC", "Chisq", "Chisq diff", "RMSEA", "Df diff", "Pr(>Chisq)"
+            "{:<w$} {:>4} {:>10} {:>10} {:>9} {:>10}{} {:>7} {:>10}",
+            "",
+            "Df",
+            "AIC",
+            "BIC",
+            "Chisq",
+            "Chisq diff",
+            if with_rmsea { "    RMSEA" } else { "" },
+            "Df diff",
+            "Pr(>Chisq)"
         );
         for r in &self.rows {
             let _ = writeln!(
                 out,
-                "{:<w$} {:>4} {:>10.2} {:>10.2} {:>9.3} {:>10} {:>8} {:>7} {:>10}",
+                "{:<w$} {:>4} {:>10.2} {:>10.2} {:>9.3} {:>10}{} {:>7} {:>10}",
                 r.model,
                 r.df,
                 r.aic,
                 r.bic,
                 r.chisq,
                 cell(r.chisq_diff, 3),
-                cell(r.rmsea, 5),
+                rmsea(r.rmsea),
                 cell(r.df_diff, 0),
                 cell(r.pvalue, 4),
+            );
+        }
+        if !with_rmsea {
+            let _ = writeln!(
+                out,
+                "\nThe Chisq column holds the standard (unscaled) statistics; the differences are scaled."
             );
         }
         for note in &self.notes {
