@@ -6,7 +6,13 @@
 //!     [--estimator ML|MLM|MLR] [--mi [MIN]] [--json] [--dot FILE] [--svg FILE]
 //!     [--factor-scores FILE [--factor-method regression|bartlett] [--id COLUMN]]
 //!     [--group COLUMN [--group-equal LIST] [--group-partial LIST] [--invariance]]
+//!     [--compare OTHER_MODEL.lav]
 //! ```
+//!
+//! `--compare OTHER_MODEL.lav` fits a second model with the same options to the same data
+//! and appends lavaan's `lavTestLRT` table of the two (ordered by degrees of freedom; the
+//! Satorra-Bentler 2001 scaled difference with `--estimator MLM|MLR`), in the JSON as
+//! `lrt`.
 //!
 //! `--group COLUMN` fits the model in every group of the rows (lavaan's `group =`; the
 //! groups in order of first appearance), `--group-equal loadings,intercepts` holds those
@@ -50,10 +56,10 @@ use std::process::ExitCode;
 use clap::{Args as ClapArgs, Parser};
 use cocreate::core::data::{CsvOptions, DataError, Table};
 use cocreate::core::sem::{
-    factor_scores, measurement_invariance, measurement_validity, DotOptions, Estimator,
-    FactorScoreError, FactorScoreMethod, FactorScoreOptions, FactorScores, GroupEqual,
-    InvarianceOptions, Missing, Model, ModificationIndex, ParameterId, PathDiagram, Position,
-    RobustFit, SeMethod, SemError, SemFit, SemOptions,
+    factor_scores, lav_test_lrt, measurement_invariance, measurement_validity, DotOptions,
+    Estimator, FactorScoreError, FactorScoreMethod, FactorScoreOptions, FactorScores, GroupEqual,
+    InvarianceOptions, LrtTable, Missing, Model, ModificationIndex, ParameterId, PathDiagram,
+    Position, RobustFit, SeMethod, SemError, SemFit, SemOptions,
 };
 
 /// Fit a lavaan-syntax model to a CSV file and print lavaan's summary (or JSON).
@@ -146,6 +152,10 @@ struct ReportArgs {
     /// model freeing --group-partial) and report where measurement invariance fails.
     #[arg(long, help_heading = "Multiple groups")]
     invariance: bool,
+    /// Fit the model in FILE with the same options and data and test the two against each
+    /// other (lavaan's lavTestLRT: χ² difference, scaled for MLM/MLR).
+    #[arg(long, value_name = "FILE")]
+    compare: Option<String>,
 }
 
 /// Factor scores (lavaan's lavPredict).
@@ -216,6 +226,9 @@ fn parse_args() -> Result<Args, String> {
                 "--factor-method applies to --factor-scores; give --factor-scores FILE too".into(),
             );
         }
+    }
+    if a.report.invariance && a.report.compare.is_some() {
+        return Err("--invariance compares its own sequence of models; leave out --compare".into());
     }
     if a.report.invariance && a.fit.group.is_none() {
         return Err("--invariance compares groups; give --group COLUMN too".into());
@@ -334,6 +347,10 @@ fn run(a: &Args) -> Result<(), String> {
         std::fs::write(path, PathDiagram::from_fit(&fit).title(&a.model).to_svg())
             .map_err(|e| format!("{path}: {e}"))?;
     }
+    let lrt = match &a.report.compare {
+        Some(path) => Some(compare_with(a, &fit, &data, &opts, path)?),
+        None => None,
+    };
     let mi = match a.report.mi {
         Some(min) => Some(
             fit.modification_indices_above(min, true)
@@ -368,6 +385,9 @@ fn run(a: &Args) -> Result<(), String> {
                 f[k] = x.map_or(serde_json::Value::Null, serde_json::Value::from);
             }
         }
+        if let Some(t) = &lrt {
+            v["lrt"] = serde_json::to_value(t).map_err(|e| e.to_string())?;
+        }
         if let Some(rows) = &mi {
             v["modindices"] = rows
                 .iter()
@@ -397,9 +417,31 @@ fn run(a: &Args) -> Result<(), String> {
         if let Some(rows) = &mi {
             text.push_str(&mi_text(rows));
         }
+        if let Some(t) = &lrt {
+            text.push('\n');
+            text.push_str(&t.summary());
+        }
         output::print_text(text);
     }
     Ok(())
+}
+
+/// `--compare FILE`: fits the other model with the same options to the same data and
+/// tests the two (the models named by their files).
+fn compare_with(
+    a: &Args,
+    fit: &SemFit,
+    data: &Table,
+    opts: &SemOptions,
+    path: &str,
+) -> Result<LrtTable, String> {
+    let text = read_text(path)?;
+    let other = Model::parse(&text).map_err(|e| describe(&e.into(), path, &a.data))?;
+    let other = other
+        .fit(data, opts)
+        .map_err(|e| describe(&e, path, &a.data))?;
+    lav_test_lrt(&[(a.model.as_str(), fit), (path, &other)])
+        .map_err(|e| format!("--compare {path}: {e}"))
 }
 
 /// `--invariance`: the invariance sequence, as a report or one JSON object.

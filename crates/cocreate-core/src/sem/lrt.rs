@@ -333,8 +333,7 @@ impl LrtTable {
             "Pr(>Chisq)"
         );
         for r in &self.rows {
-            let _ = writeln!(
-                out,
+            let line = format!(
                 "{:<w$} {:>4} {:>10.2} {:>10.2} {:>9.3} {:>10}{} {:>7} {:>10}",
                 r.model,
                 r.df,
@@ -346,6 +345,7 @@ impl LrtTable {
                 cell(r.df_diff, 0),
                 cell(r.pvalue, 4),
             );
+            let _ = writeln!(out, "{}", line.trim_end());
         }
         if !with_rmsea {
             let _ = writeln!(
