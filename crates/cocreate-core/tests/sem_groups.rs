@@ -532,8 +532,11 @@ fn cocreation_regressions_lrt_matches_lavaan() {
     }
 }
 
+/// Edits row `r` of HS: its school label and its values; `false` drops the row.
+type RowEdit = dyn Fn(usize, &mut String, &mut [Option<f64>]) -> bool;
+
 /// HS with its `school` labels replaced or its rows changed by `edit(row, school, values)`.
-fn hs_edited(edit: &dyn Fn(usize, &mut String, &mut [Option<f64>]) -> bool) -> Table {
+fn hs_edited(edit: &RowEdit) -> Table {
     let t = hs();
     let names: Vec<String> = t.names().to_vec();
     let school = t.text("school").unwrap().to_vec();
@@ -547,8 +550,8 @@ fn hs_edited(edit: &dyn Fn(usize, &mut String, &mut [Option<f64>]) -> bool) -> T
     out_names.extend(xs.iter().map(|&i| names[i].clone()));
     let mut rows = Vec::new();
     let mut labels = Vec::new();
-    for r in 0..t.n_rows() {
-        let mut s = school[r].clone();
+    for (r, label) in school.iter().enumerate() {
+        let mut s = label.clone();
         let mut v: Vec<Option<f64>> = xs.iter().map(|&c| t.get(r, c)).collect();
         if edit(r, &mut s, &mut v) {
             labels.push(s);

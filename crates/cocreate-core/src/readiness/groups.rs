@@ -309,11 +309,11 @@ fn mediated_shares(model: &ReadinessModel) -> Vec<f64> {
     let sd: Vec<f64> = (0..p).map(|k| cov[(k, k)].max(0.0).sqrt()).collect();
     let mut via = vec![0.0; q];
     let mut total = 0.0;
-    for k in 0..p {
-        total += sd[k] * c.c[k].abs();
-        for j in 0..q {
-            let ind = sd[k] * (c.a[j * p + k] * c.b[j]).abs();
-            via[j] += ind;
+    for (k, &s) in sd.iter().enumerate() {
+        total += s * c.c[k].abs();
+        for (j, v) in via.iter_mut().enumerate() {
+            let ind = s * (c.a[j * p + k] * c.b[j]).abs();
+            *v += ind;
             total += ind;
         }
     }

@@ -18,7 +18,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::error::SemError;
 use super::group_equal::GroupEqual;
-use super::lavaanify::{block, block_size, check_model, check_rows, finish, roles, Roles};
+use super::lavaanify::{block, block_size, check_model, check_rows, finish, roles, Block, Roles};
 use super::model::Model;
 use super::op::Op;
 use super::options::SemOptions;
@@ -167,9 +167,7 @@ impl ParameterTable {
             }
         }
         let mut table = finish(
-            rows,
-            &mods,
-            &pos,
+            Block { rows, mods, pos },
             model,
             options,
             roles,

@@ -493,16 +493,19 @@ pub(crate) fn check_rows(per_block: usize, groups: usize, model: &Model) -> Resu
 /// Resolves labels and constraints over all rows, checks the result and adds the defined
 /// parameters: the last step of every table build.
 pub(crate) fn finish(
-    mut rows: Vec<ParameterRow>,
-    mods: &[Option<Modifier>],
-    pos: &[Position],
+    block: Block,
     model: &Model,
     options: &SemOptions,
     roles: Roles,
     meanstructure: bool,
     groups: Vec<String>,
 ) -> Result<ParameterTable, SemError> {
-    let (next, labels) = super::equality::resolve(&mut rows, mods, pos, &model.constraints)?;
+    let Block {
+        mut rows,
+        mods,
+        pos,
+    } = block;
+    let (next, labels) = super::equality::resolve(&mut rows, &mods, &pos, &model.constraints)?;
     if next > super::MAX_FREE_PARAMETERS {
         return Err(SemError::TooLarge {
             what: "free parameters".into(),
@@ -588,16 +591,7 @@ impl ParameterTable {
         let roles = roles(model)?;
         check_rows(block_size(model, options, &roles, meanstructure), 1, model)?;
         let b = block(model, options, &roles, meanstructure, 0, &[])?;
-        finish(
-            b.rows,
-            &b.mods,
-            &b.pos,
-            model,
-            options,
-            roles,
-            meanstructure,
-            Vec::new(),
-        )
+        finish(b, model, options, roles, meanstructure, Vec::new())
     }
 
     /// Every latent variable needs a fixed non-zero loading or a fixed variance, in
