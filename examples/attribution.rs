@@ -10,150 +10,93 @@
 //! default) with its transition matrix and exact removal effects at infinite and
 //! truncated horizon. Bad input ends with a one-line error naming the file and line (exit code 2).
 
-#[macro_use]
+#[path = "common/cli.rs"]
+mod cli;
 #[path = "common/journey_cli.rs"]
 mod journey_cli;
 #[path = "common/output.rs"]
 mod output;
 
+use clap::Parser;
 use cocreate::journey::{
-    describe_load_error, heuristic_models, MarkovAttribution, MarkovParams, PathColumns, PathData,
+    describe_load_error, AttributionReport, MarkovAttribution, MarkovOptions, PathData,
     RemovalEffects,
 };
-use journey_cli::{emit, fail, label, number, numbers, pad, print_json, width, Args};
+use journey_cli::{fail, label, number, numbers, print_json};
 use serde_json::{json, Value};
 
-const USAGE: &str = "attribution PATHS.csv [--order K] [--no-nulls] [--json]";
+/// First-, last- and linear-touch and Markov attribution of conversion paths.
+#[derive(Parser, Debug)]
+#[command(name = "attribution")]
+struct Args {
+    /// Paths CSV: path,total_conversions,total_conversion_value,total_null.
+    paths: String,
+    /// Markov order, 1 to 4.
+    #[arg(long, value_name = "K", default_value_t = 1)]
+    order: usize,
+    /// Leave the non-converting rows out of the chain (ChannelAttribution's default call).
+    #[arg(long)]
+    no_nulls: bool,
+    /// Print the reference files' fields as JSON.
+    #[arg(long)]
+    json: bool,
+}
 
 fn main() {
-    let args = Args::parse(USAGE, &["order"], &["json", "no-nulls"]);
-    let file = args.file(USAGE);
-    let order = match args.value("order") {
-        None => 1,
-        Some(k) => k
-            .parse::<usize>()
-            .unwrap_or_else(|_| fail(format!("--order needs a whole number, got {k:?}"))),
-    };
-    let params = MarkovParams::builder()
-        .order(order)
-        .include_nulls(!args.flag("no-nulls"))
+    let args: Args = cli::parse();
+    let file = &args.paths;
+    let options = MarkovOptions::builder()
+        .order(args.order)
+        .include_nulls(!args.no_nulls)
         .build()
         .unwrap_or_else(|e| fail(e));
-    let paths = PathData::from_csv_path(file, &PathColumns::default())
-        .unwrap_or_else(|e| fail(describe_load_error(file, &e)));
-    let heuristics = heuristic_models(&paths);
-    let markov = params
-        .fit(&paths)
-        .unwrap_or_else(|e| fail(format!("{file}: {e}")));
+    let paths =
+        PathData::from_csv_path(file).unwrap_or_else(|e| fail(describe_load_error(file, &e)));
+    let report =
+        AttributionReport::new(&paths, &options).unwrap_or_else(|e| fail(format!("{file}: {e}")));
+    if args.json {
+        print_json(&reference_json(&report));
+    } else {
+        output::print_text(format_args!("{}: {report}", label(file)));
+    }
+}
 
-    // Markov vectors in the channel order of all rows (channels the chain never saw: 0).
-    let channels = &heuristics.channels;
-    // One look-up table, not a search per channel: files may have many channels.
-    let markov_index: std::collections::HashMap<&str, usize> = markov
-        .channels
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m.as_str(), i))
-        .collect();
-    let aligned = |v: &[f64]| -> Vec<f64> {
-        channels
-            .iter()
-            .map(|c| markov_index.get(c.as_str()).map_or(0.0, |&i| v[i]))
-            .collect()
-    };
+/// The report with the field names and channel order of the bundled reference files.
+fn reference_json(report: &AttributionReport) -> Value {
+    let h = &report.heuristics;
+    let m = &report.markov;
+    let t = &report.totals;
     let effects = |r: &RemovalEffects| {
         json!({
             "p_conversion": number(r.p_conversion),
             "expected_value_per_start": number(r.expected_value_per_start),
-            "removal_effects_conversion": numbers(&aligned(&r.removal_effects_conversion)),
-            "removal_effects_conversion_value": numbers(&aligned(&r.removal_effects_conversion_value)),
-            "total_conversions": numbers(&aligned(&r.total_conversions)),
-            "total_conversion_value": numbers(&aligned(&r.total_conversion_value)),
+            "removal_effects_conversion": numbers(&report.aligned(&r.removal_effects_conversion)),
+            "removal_effects_conversion_value": numbers(&report.aligned(&r.removal_effects_conversion_value)),
+            "total_conversions": numbers(&report.aligned(&r.total_conversions)),
+            "total_conversion_value": numbers(&report.aligned(&r.total_conversion_value)),
         })
     };
-    if args.flag("json") {
-        let totals = paths.totals();
-        print_json(&json!({
-            "channels": channels,
-            "totals": {
-                "rows": totals.rows,
-                "total_conversions": number(totals.conversions),
-                "total_conversion_value": number(totals.value),
-                "total_null": number(totals.nulls),
-                "empty_paths": totals.empty_rows,
-            },
-            "first_touch_conversions": numbers(&heuristics.first_touch.conversions),
-            "first_touch_value": numbers(&heuristics.first_touch.value),
-            "last_touch_conversions": numbers(&heuristics.last_touch.conversions),
-            "last_touch_value": numbers(&heuristics.last_touch.value),
-            "linear_touch_conversions": numbers(&heuristics.linear_touch.conversions),
-            "linear_touch_value": numbers(&heuristics.linear_touch.value),
-            "order": markov.order,
-            "horizon_H": markov.horizon,
-            "transition_matrix": transition_rows(&markov),
-            "exact_infinite_horizon": effects(&markov.infinite_horizon),
-            "exact_truncated_horizon": effects(&markov.truncated_horizon),
-        }));
-        return;
-    }
-    let totals = paths.totals();
-    let mut out = String::new();
-    outln!(
-        out,
-        "{}: {} paths, {} conversions (value {:.2}), {} nulls, {} channels",
-        label(file),
-        totals.rows,
-        totals.conversions,
-        totals.value,
-        totals.nulls,
-        channels.len()
-    );
-    if totals.empty_rows > 0 {
-        outln!(
-            out,
-            "{} rows have an empty path; their {} conversions are not attributed",
-            totals.empty_rows,
-            heuristics.unattributed.conversions
-        );
-    }
-    outln!(out,
-        "Markov order {}: {} states, P(conversion) = {:.6} (infinite horizon), {:.6} (truncated at H = {})",
-        markov.order,
-        markov.transition_matrix.states.len(),
-        markov.infinite_horizon.p_conversion,
-        markov.truncated_horizon.p_conversion,
-        markov.horizon
-    );
-    out.push('\n');
-    // Names of any length: the column grows (padding by hand, as `{:width$}` panics
-    // beyond 65,535).
-    let labels: Vec<String> = channels.iter().map(|c| label(c)).collect();
-    let name_width = labels.iter().map(|c| width(c)).max().unwrap_or(7).max(7);
-    outln!(
-        out,
-        "{}  {:>10} {:>10} {:>10} {:>10} {:>10}",
-        pad("channel", name_width),
-        "first",
-        "last",
-        "linear",
-        "markov RE",
-        "markov"
-    );
-    let re = aligned(&markov.infinite_horizon.removal_effects_conversion);
-    let credited = aligned(&markov.infinite_horizon.total_conversions);
-    for (i, c) in labels.iter().enumerate() {
-        outln!(
-            out,
-            "{}  {:>10.2} {:>10.2} {:>10.2} {:>10.4} {:>10.2}",
-            pad(c, name_width),
-            heuristics.first_touch.conversions[i],
-            heuristics.last_touch.conversions[i],
-            heuristics.linear_touch.conversions[i],
-            re[i],
-            credited[i]
-        );
-    }
-    emit(&out);
+    json!({
+        "channels": h.channels,
+        "totals": {
+            "rows": t.rows,
+            "total_conversions": number(t.conversions),
+            "total_conversion_value": number(t.value),
+            "total_null": number(t.nulls),
+            "empty_paths": t.empty_rows,
+        },
+        "first_touch_conversions": numbers(&h.first_touch.conversions),
+        "first_touch_value": numbers(&h.first_touch.value),
+        "last_touch_conversions": numbers(&h.last_touch.conversions),
+        "last_touch_value": numbers(&h.last_touch.value),
+        "linear_touch_conversions": numbers(&h.linear_touch.conversions),
+        "linear_touch_value": numbers(&h.linear_touch.value),
+        "order": m.order,
+        "horizon_H": m.horizon,
+        "transition_matrix": transition_rows(m),
+        "exact_infinite_horizon": effects(&m.infinite_horizon),
+        "exact_truncated_horizon": effects(&m.truncated_horizon),
+    })
 }
 
 fn transition_rows(markov: &MarkovAttribution) -> Value {

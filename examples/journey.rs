@@ -5,24 +5,26 @@
 //! cargo run --release --example journey [-- --mermaid]
 //! ```
 
-#[macro_use]
+#[path = "common/cli.rs"]
+mod cli;
 #[path = "common/journey_cli.rs"]
 mod journey_cli;
 #[path = "common/output.rs"]
 mod output;
 
+use clap::Parser;
 use cocreate::journey::{
     moments_of_truth_in_practice, BondingRatings, BondingRule, ChannelKind, Encounter, Experience,
-    Journey, JourneyBuilder, JourneyMap, MixedValence, MomentParams, Outcome, PeakEndParams,
-    PracticeParams, Proportion, ReflectionParams, Scale, Stage, Timestamp, Touchpoint,
-    TouchpointOwner,
+    Journey, JourneyBuilder, JourneyMap, JourneyReport, MixedValence, MomentOptions, Outcome,
+    PeakEndOptions, PracticeOptions, ReflectionOptions, ResponseRange, Stage, Timestamp,
+    Touchpoint, TouchpointOwner,
 };
-use journey_cli::{emit, fail, Args};
+use journey_cli::fail;
 
 /// Anna's journey to a new e-bike, rated on a 1–7 scale.
 fn annas_journey() -> Result<Journey, Box<dyn std::error::Error>> {
     let at = |s: &str| s.parse::<Timestamp>();
-    let scale = Scale::new(1.0, 7.0)?;
+    let scale = ResponseRange::new(1.0, 7.0)?;
     let review = Touchpoint::new(
         "review site",
         ChannelKind::Other("review site".into()),
@@ -75,7 +77,7 @@ fn annas_journey() -> Result<Journey, Box<dyn std::error::Error>> {
 /// An illustrative cohort (simulated here, deterministically): 400 customers pass a
 /// website, a hotline and a store; a worse hotline call makes leaving there likelier.
 fn cohort() -> Result<Vec<Journey>, Box<dyn std::error::Error>> {
-    let scale = Scale::new(1.0, 7.0)?;
+    let scale = ResponseRange::new(1.0, 7.0)?;
     let mut seed = 0x2545_f491_4f6c_dd1du64;
     let mut uniform = move || {
         seed ^= seed << 13;
@@ -124,166 +126,67 @@ fn cohort() -> Result<Vec<Journey>, Box<dyn std::error::Error>> {
     Ok(journeys)
 }
 
+/// One customer's journey: moments of truth, memory, bonding and the journey map.
+#[derive(Parser, Debug)]
+#[command(name = "journey")]
+struct Args {
+    /// Draw the journey map in Mermaid instead of Graphviz DOT.
+    #[arg(long)]
+    mermaid: bool,
+}
+
 fn main() {
-    const USAGE: &str = "journey [--mermaid]";
-    let args = Args::parse(USAGE, &[], &["mermaid"]);
-    args.no_file(USAGE);
+    let args: Args = cli::parse();
     let journey = annas_journey().unwrap_or_else(|e| fail(e));
-    let moments = MomentParams::new(0.5, 2.0).unwrap_or_else(|e| fail(e));
-    let reflection = ReflectionParams::new(0.5).unwrap_or_else(|e| fail(e));
-    let mut out = String::new();
-
-    outln!(
-        out,
-        "Journey of {} on the scale {}: {} encounters, outcome {}",
-        journey.customer_id(),
-        journey.scale(),
-        journey.encounters().len(),
-        journey.outcome()
-    );
-
-    outln!(
-        out,
-        "\nDisconfirmation D = perceived − expected (tolerance ±{}):",
-        moments.tolerance().value()
-    );
-    for d in journey.disconfirmations(moments.tolerance()) {
-        let e = &journey.encounters()[d.index];
-        outln!(
-            out,
-            "  {:12} {:10}  functional {:+.1} ({}), emotional {:+.1} ({})",
-            e.touchpoint.id,
-            e.stage.name(),
-            d.disconfirmation.functional,
-            d.functional_class,
-            d.disconfirmation.emotional,
-            d.emotional_class
-        );
-    }
-
-    let found = journey.moments_of_truth(&moments);
-    outln!(out, "\nMoments of truth:");
-    for m in found
-        .first
-        .iter()
-        .chain(found.critical.iter().filter(|m| !m.is_first()))
-    {
-        let reasons: Vec<String> = m.reasons.iter().map(ToString::to_string).collect();
-        outln!(
-            out,
-            "  {} ({}): {}",
-            m.touchpoint,
-            m.stage,
-            reasons.join("; ")
-        );
-    }
-
-    let memory = journey.reflect(&reflection).unwrap_or_else(|e| fail(e));
-    outln!(
-        out,
-        "\nReflection (peak–end rule, midpoint 4 as neutral, α = {}):",
-        reflection.update_rate()
-    );
-    for (side, m) in [
-        ("functional", &memory.functional),
-        ("emotional", &memory.emotional),
-    ] {
-        outln!(out,
-            "  {side:10} remembered {:.2} (peak {:.2}, end {:.2}) vs mean {:.2}; experienced total {:+.2}",
-            m.remembered, m.peak_term, m.end, m.mean, m.experienced_total
-        );
-    }
-    // The same memory when the best and the worst moment of a mixed episode both count.
-    let separate = PeakEndParams::builder()
-        .mixed_valence(MixedValence::SeparatePeaks)
+    let moments = MomentOptions::builder()
+        .tolerance(0.5)
+        .critical_threshold(2.0)
         .build()
         .unwrap_or_else(|e| fail(e));
-    let both_peaks = journey
-        .reflect(&reflection.with_peak_end(separate))
+    let reflection = ReflectionOptions::builder()
+        .update_rate(0.5)
+        .build()
         .unwrap_or_else(|e| fail(e));
-    outln!(
-        out,
-        "  with separate positive and negative peaks: functional {:.2}, emotional {:.2}",
-        both_peaks.functional.remembered,
-        both_peaks.emotional.remembered
-    );
-    if let Some(before) = memory.expectation_before {
-        outln!(
-            out,
-            "  expectation for the next journey: functional {:.2} → {:.2}, emotional {:.2} → {:.2}",
-            before.functional,
-            memory.updated_expectation.functional,
-            before.emotional,
-            memory.updated_expectation.emotional
-        );
-    }
+    let report = JourneyReport::new(&journey, &moments, &reflection, &BondingRule::default())
+        .unwrap_or_else(|e| fail(e));
+    let mut out = report.to_string();
 
-    let bonding = journey.bonding(&BondingRule::default());
-    outln!(out, "\nBonding (all four attributes must be met):");
-    for a in &bonding.attributes {
-        outln!(
-            out,
-            "  {:12} mean {:>5}  {}",
-            a.attribute.to_string(),
-            a.mean.map_or("-".into(), |m| format!("{m:.2}")),
-            if a.met { "met" } else { "not met" }
-        );
-    }
-    outln!(
-        out,
-        "  index {:.2}; attachment {}; advocacy {}",
-        bonding.index.unwrap_or(0.0),
-        if bonding.attachment_likely {
-            "likely"
-        } else {
-            "unlikely"
-        },
-        if bonding.advocacy {
-            "likely"
-        } else {
-            "unlikely"
-        }
+    // The same memory when the best and the worst moment of a mixed episode both count.
+    let separate = ReflectionOptions::builder()
+        .update_rate(0.5)
+        .peak_end(
+            PeakEndOptions::builder()
+                .mixed_valence(MixedValence::SeparatePeaks)
+                .build()
+                .unwrap_or_else(|e| fail(e)),
+        )
+        .build()
+        .unwrap_or_else(|e| fail(e));
+    let both_peaks = journey.reflect(&separate).unwrap_or_else(|e| fail(e));
+    out += &format!(
+        "\nWith separate positive and negative peaks the journey is remembered at functional \
+         {:.2}, emotional {:.2}.\n",
+        both_peaks.functional.remembered, both_peaks.emotional.remembered
     );
 
     let cohort = cohort().unwrap_or_else(|e| fail(e));
-    let practice = PracticeParams::new(0.5).unwrap_or_else(|e| fail(e));
-    outln!(
-        out,
-        "\nMoments of truth in practice (illustrative simulated cohort of {}):",
+    let practice = PracticeOptions::builder()
+        .tolerance(0.5)
+        .build()
+        .unwrap_or_else(|e| fail(e));
+    out += &format!(
+        "\nMoments of truth in practice (illustrative simulated cohort of {}):\n",
         cohort.len()
     );
-    for t in moments_of_truth_in_practice(&cohort, &practice) {
-        let rate = |p: Option<Proportion>| {
-            p.map_or("-".into(), |p| {
-                format!(
-                    "{:.1} % [{:.1}, {:.1}]",
-                    100.0 * p.estimate,
-                    100.0 * p.lower,
-                    100.0 * p.upper
-                )
-            })
-        };
-        outln!(
-            out,
-            "  {:8} base leave rate {}, after negative D {} (n = {}), impact {}",
-            t.touchpoint,
-            rate(t.base_leave_rate),
-            rate(t.leave_rate_after_negative),
-            t.negative,
-            t.impact.map_or("-".into(), |d| format!(
-                "{:+.1} pp [{:+.1}, {:+.1}]",
-                100.0 * d.estimate,
-                100.0 * d.lower,
-                100.0 * d.upper
-            ))
-        );
+    for impact in moments_of_truth_in_practice(&cohort, &practice) {
+        out += &format!("  {impact}\n");
     }
 
     let map = JourneyMap::new(&journey, moments);
-    if args.flag("mermaid") {
-        outln!(out, "\nJourney map (Mermaid):\n{}", map.to_mermaid());
+    if args.mermaid {
+        out += &format!("\nJourney map (Mermaid):\n{}\n", map.to_mermaid());
     } else {
-        outln!(out, "\nJourney map (Graphviz DOT):\n{}", map.to_dot());
+        out += &format!("\nJourney map (Graphviz DOT):\n{}\n", map.to_dot());
     }
-    emit(&out);
+    output::print_text(out);
 }

@@ -4,7 +4,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let loaded = cocreate_journey::PathData::from_csv_reader(data, &Default::default());
+    let loaded = cocreate_journey::PathData::from_csv_reader(data);
     let records = cocreate_journey::__csv_record_stats(data);
     if let Ok(paths) = loaded {
         let (n, _) = records.expect("the loader read it, so the records read");

@@ -12,7 +12,7 @@
 //! ## One journey
 //!
 //! Build a [`Journey`] from [`Encounter`]s with [`JourneyBuilder`], which checks time
-//! order, stage order and that every rating lies on the declared [`Scale`]. Then ask it
+//! order, stage order and that every rating lies on the declared [`ResponseRange`]. Then ask it
 //! for its disconfirmations ([`Journey::disconfirmations`], D = perceived − expected,
 //! classified with a [`Tolerance`]), its moments of truth ([`Journey::moments_of_truth`],
 //! each with the reasons it was flagged), how it is remembered ([`Journey::reflect`], the
@@ -23,7 +23,7 @@
 //! use cocreate_journey::*;
 //!
 //! let t = |s: &str| -> Timestamp { s.parse().unwrap() };
-//! let journey = JourneyBuilder::new("C0001", Scale::new(1.0, 7.0)?)
+//! let journey = JourneyBuilder::new("C0001", ResponseRange::new(1.0, 7.0)?)
 //!     .prior_expectation(Experience::new(5.0, 5.0)) // word of mouth, marketing
 //!     .encounter(Encounter::new(Touchpoint::brand("website"), Stage::Evaluation, t("2024-01-30T02:16:57Z"))
 //!         .perceiving(Experience::new(6.0, 5.5)))
@@ -35,11 +35,11 @@
 //!         .with_outcome(Outcome::Convert))
 //!     .build()?;
 //!
-//! let moments = journey.moments_of_truth(&MomentParams::new(0.5, 2.0)?);
+//! let moments = journey.moments_of_truth(&MomentOptions::builder().tolerance(0.5).critical_threshold(2.0).build()?);
 //! assert_eq!(moments.first.unwrap().touchpoint, "website");
 //! assert_eq!(moments.critical[0].touchpoint, "call_center"); // emotional D = −3.5
 //!
-//! let memory = journey.reflect(&ReflectionParams::new(0.5)?)?;
+//! let memory = journey.reflect(&ReflectionOptions::builder().update_rate(0.5).build()?)?;
 //! // Remembered by the most extreme moment (the call) and the end (the store).
 //! assert_eq!(memory.emotional.remembered, (1.5 + 6.0) / 2.0);
 //! assert!(journey.bonding(&BondingRule::default()).attachment_likely);
@@ -49,32 +49,37 @@
 //! ## Many journeys
 //!
 //! [`PathData`] holds aggregated conversion paths (ChannelAttribution's input) and
-//! [`EventLog`] an event log; both stream from CSV with errors that name the line.
+//! [`EventLog`] an event log; both stream from CSV (`from_csv_reader`, `from_csv_path`,
+//! `from_csv_str`, each with a `_with` variant taking [`PathCsvOptions`] or
+//! [`EventCsvOptions`]) with errors that name the line.
 //!
 //! - Attribution: [`heuristic_models`] (first, last, linear touch), [`position_based`],
-//!   [`time_decay`], and [`MarkovParams::fit`], a Markov chain of order 1–4 whose removal
+//!   [`time_decay`], and [`MarkovOptions::fit`], a Markov chain of order 1–4 whose removal
 //!   effects are solved exactly from the absorbing chain, at infinite and at truncated
 //!   horizon.
 //! - Analytics: [`funnel`], [`drop_off`], [`time_to_conversion`], [`path_lengths`],
 //!   [`journey_lengths`], [`use_stage`], [`sankey_links`], all together in
 //!   [`JourneyAnalytics`]; [`moments_of_truth_in_practice`] ranks touchpoints by how much
 //!   a negative disconfirmation there raises the leave rate.
+//! - Reports that print themselves: [`AttributionReport`] (every attribution side by
+//!   side), [`EventLogReport`] (analytics, graph and variants of a log) and
+//!   [`JourneyReport`] (one journey through every lens).
 //! - Process mining: [`Dfg`] (directly-follows graph, start and end activities),
 //!   [`performance_dfg`] and [`variants`], with touchpoints or stages as activities.
 //! - Export: [`JourneyMap`] and [`Dfg`] render as Graphviz DOT and Mermaid.
 //!
 //! ```
-//! use cocreate_journey::{heuristic_models, MarkovParams, PathData};
+//! use cocreate_journey::{heuristic_models, MarkovOptions, PathData};
 //!
 //! let csv = "path,total_conversions,total_conversion_value,total_null\n\
 //!            ad > website > store,30,4500,70\n\
 //!            search > website,0,0,120\n\
 //!            search > store,10,1300,15\n";
-//! let paths = PathData::from_csv_reader(csv.as_bytes(), &Default::default())?;
+//! let paths = PathData::from_csv_reader(csv.as_bytes())?;
 //! let heuristics = heuristic_models(&paths);
 //! assert_eq!(heuristics.last_touch.conversions, [0.0, 0.0, 40.0, 0.0]);
 //!
-//! let markov = MarkovParams::builder().order(1).build()?.fit(&paths)?;
+//! let markov = MarkovOptions::builder().order(1).build()?.fit(&paths)?;
 //! let credited: f64 = markov.infinite_horizon.total_conversions.iter().sum();
 //! assert!((credited - 40.0).abs() < 1e-9);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -109,24 +114,31 @@
 //!
 //!   | What | Limit | Refused with |
 //!   |---|---|---|
-//!   | one CSV record | 64 MiB | [`LoadError::RecordTooLong`] |
+//!   | one CSV record | [`MAX_RECORD_BYTES`] = 64 MiB | [`LoadError::RecordTooLong`] |
 //!   | distinct channels of a [`PathData`], distinct touchpoints of an [`EventLog`] | [`MAX_CHANNELS`] = 1,000,000 | [`RowProblem::TooManyChannels`] |
 //!   | touchpoints in one path | [`MAX_PATH_TOUCHPOINTS`] = 1,000,000 | [`RowProblem::PathTooLong`] |
 //!   | distinct customers of an event log | 4,294,967,294 | [`RowProblem::TooManyNames`] |
 //!   | a count or value | 10^15, finite, not negative | [`RowProblem::TooLarge`], [`RowProblem::NonFinite`], [`RowProblem::Negative`] |
-//!   | Markov order | 1 to 4 | [`ParamError`] |
-//!   | truncation horizon | [`MAX_HORIZON`] = 1,000,001 | [`ParamError`] |
-//!   | reachability table of the Markov removal effects (channels × parts of the chain ÷ 8 bytes) | [`MAX_REACH_TABLE_BYTES`] = 256 MiB | [`AttributionError::TooLarge`] |
+//!   | Markov order | 1 to 4 | [`OptionsError`] |
+//!   | truncation horizon | [`MAX_HORIZON`] = 1,000,001 | [`OptionsError`] |
+//!   | LU factors of one strongly connected part of the Markov chain | [`MAX_LU_FILL_PER_TRANSITION`] = 16 entries per transition of the part, at least [`MAX_LU_FILL_FLOOR`] = 65,536 | not refused: the part is swept instead |
+//!   | a swept part that mixes too slowly for the sweeps | dense LU up to [`MAX_DENSE_FALLBACK_STATES`] = 4,096 states (128 MiB) | [`AttributionError::NotConverged`] above |
 //!
 //! - **What it costs.** Reading is one pass, linear in the input, holding one record at
 //!   a time; the data kept is linear in the number of rows and touchpoints. Heuristic
 //!   attribution, funnels, distributions and the directly-follows graph are linear (the
 //!   graph and the Markov counts use dense tables only when they are small, hash maps
 //!   otherwise). The Markov chain has at most one state per distinct window of `order`
-//!   consecutive touchpoints, so at most one per touchpoint of the input. Its removal
-//!   effects take time proportional to channels × states (one solve per removed
-//!   channel) and the truncated horizon H × transitions per solve: a file with tens of
-//!   thousands of channels is slow, though within the memory bounds above.
+//!   consecutive touchpoints, so at most one per touchpoint of the input. The chain is
+//!   solved once; each channel's removal effect then costs a few sparse triangular
+//!   solves with the LU factors of its strongly connected part, whose fill is capped as
+//!   above, so memory stays proportional to the transitions: 100,000 channels on one
+//!   path or in 100,000 one-touch paths take under a second. A part whose factors would
+//!   outgrow the cap (thousands of channels following each other at random) is solved by
+//!   Gauss–Seidel sweeps instead, eight channels at a time, which costs sweeps × its
+//!   transitions per eight channels. The truncated horizon costs H × transitions per
+//!   eight channels, except that it equals the infinite horizon (and is not iterated)
+//!   when no cycle can be reached and H covers the longest path of the chain.
 //!
 //! The formulas and their sources are in `docs/methods/journey.md`; the comparison with
 //! ChannelAttribution and pm4py is in `docs/validation.md`.
@@ -139,24 +151,25 @@ mod data;
 mod experience;
 mod export;
 mod model;
-mod params;
+mod options;
 mod process;
-mod stats;
+mod text;
 mod time;
 
 pub use analytics::*;
 pub use attribution::*;
+pub use cocreate_stats::{Difference, Proportion};
 pub use data::{
-    describe_load_error, Case, EventFormat, EventLog, EventLogBuilder, LoadError, PathColumns,
-    PathData, PathRef, PathTotals, RowProblem, MAX_CHANNELS, MAX_PATH_TOUCHPOINTS,
+    describe_load_error, Case, EventCsvOptions, EventCsvOptionsBuilder, EventLog, EventLogBuilder,
+    LoadError, PathCsvOptions, PathCsvOptionsBuilder, PathData, PathRef, PathTotals, RowProblem,
+    MAX_CHANNELS, MAX_PATH_TOUCHPOINTS, MAX_RECORD_BYTES,
 };
 pub use experience::*;
 pub use export::JourneyMap;
 pub use model::*;
-pub use params::ParamError;
+pub use options::OptionsError;
 pub use process::*;
-pub use stats::{Difference, Proportion, Summary};
-pub use time::{Timestamp, TimestampError};
+pub use time::{Timestamp, TimestampError, TimestampProblem};
 
 /// Splits CSV into records with the loaders' reader and returns the number of records and
 /// their total field bytes. It exists for the benchmark that compares the reader with

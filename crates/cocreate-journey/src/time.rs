@@ -39,32 +39,103 @@ pub struct Timestamp {
     micros: i64,
 }
 
-/// Why a text is not a timestamp.
+/// Why a text is not a timestamp: the text (its first 64 characters) and what is wrong.
 ///
 /// ```
-/// use cocreate_journey::Timestamp;
+/// use cocreate_journey::{Timestamp, TimestampProblem};
 ///
 /// let err = Timestamp::parse("2024-13-01T00:00:00Z").unwrap_err();
 /// assert_eq!(
 ///     err.to_string(),
 ///     "\"2024-13-01T00:00:00Z\" is not a timestamp: month 13 is not between 1 and 12"
 /// );
+/// assert_eq!(err.problem(), TimestampProblem::Month { month: 13 });
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{text:?} is not a timestamp: {reason}")]
+#[error("{text:?} is not a timestamp: {problem}")]
+#[non_exhaustive]
 pub struct TimestampError {
     text: String,
-    reason: String,
+    problem: TimestampProblem,
+}
+
+/// What is wrong with a timestamp's text.
+///
+/// ```
+/// use cocreate_journey::TimestampProblem;
+///
+/// let p = TimestampProblem::Digits { count: 4, field: "year" };
+/// assert_eq!(p.to_string(), "expected 4 digits for the year");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TimestampProblem {
+    /// A field does not have its digits.
+    #[error("expected {count} digits for the {field}")]
+    Digits {
+        /// How many digits the field has.
+        count: usize,
+        /// The field ("year", "month", …).
+        field: &'static str,
+    },
+    /// A separator is missing.
+    #[error("expected '{expected}' {place}")]
+    Separator {
+        /// The separator expected.
+        expected: char,
+        /// Where ("after the year", …).
+        place: &'static str,
+    },
+    /// The month is not 1 to 12.
+    #[error("month {month} is not between 1 and 12")]
+    Month {
+        /// The month given.
+        month: i64,
+    },
+    /// The day does not exist in its month.
+    #[error("day {day} does not exist in {year:04}-{month:02}")]
+    Day {
+        /// The year.
+        year: i64,
+        /// The month.
+        month: i64,
+        /// The day given.
+        day: i64,
+    },
+    /// The time of day is out of range.
+    #[error("time {hour:02}:{minute:02}:{second:02} is out of range")]
+    Time {
+        /// The hour given.
+        hour: i64,
+        /// The minute given.
+        minute: i64,
+        /// The second given.
+        second: i64,
+    },
+    /// A decimal point without digits after it.
+    #[error("expected digits after the decimal point")]
+    Fraction,
+    /// The UTC offset is out of range.
+    #[error("offset {hours:02}:{minutes:02} is out of range")]
+    Offset {
+        /// The hours of the offset.
+        hours: i64,
+        /// Its minutes.
+        minutes: i64,
+    },
+    /// Text follows the time where a zone or the end was expected.
+    #[error("unexpected text after the time")]
+    AfterTime,
+    /// Text follows the time zone.
+    #[error("unexpected text after the time zone")]
+    AfterZone,
 }
 
 impl TimestampError {
-    fn new(text: &str, reason: impl Into<String>) -> Self {
+    fn new(text: &str, problem: TimestampProblem) -> Self {
         // Keep error messages one line long even for garbage input.
         let text: String = text.chars().take(64).collect();
-        TimestampError {
-            text,
-            reason: reason.into(),
-        }
+        TimestampError { text, problem }
     }
 
     /// The text that failed to parse (at most its first 64 characters).
@@ -76,6 +147,18 @@ impl TimestampError {
     /// ```
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// What is wrong with it.
+    ///
+    /// ```
+    /// use cocreate_journey::{Timestamp, TimestampProblem};
+    ///
+    /// let err = Timestamp::parse("2024-01-01T00:00:00Q").unwrap_err();
+    /// assert_eq!(err.problem(), TimestampProblem::AfterTime);
+    /// ```
+    pub fn problem(&self) -> TimestampProblem {
+        self.problem
     }
 }
 
@@ -129,25 +212,28 @@ struct Cursor<'a> {
 }
 
 impl Cursor<'_> {
-    fn digits(&mut self, n: usize, what: &str) -> Result<i64, String> {
+    fn digits(&mut self, n: usize, field: &'static str) -> Result<i64, TimestampProblem> {
         let end = self.pos + n;
         let slice = self
             .bytes
             .get(self.pos..end)
             .filter(|s| s.iter().all(u8::is_ascii_digit))
-            .ok_or_else(|| format!("expected {n} digits for the {what}"))?;
+            .ok_or(TimestampProblem::Digits { count: n, field })?;
         self.pos = end;
         Ok(slice
             .iter()
             .fold(0i64, |acc, &b| acc * 10 + i64::from(b - b'0')))
     }
 
-    fn expect(&mut self, byte: u8, what: &str) -> Result<(), String> {
+    fn expect(&mut self, byte: u8, place: &'static str) -> Result<(), TimestampProblem> {
         if self.bytes.get(self.pos) == Some(&byte) {
             self.pos += 1;
             Ok(())
         } else {
-            Err(format!("expected '{}' {what}", byte as char))
+            Err(TimestampProblem::Separator {
+                expected: char::from(byte),
+                place,
+            })
         }
     }
 
@@ -160,7 +246,37 @@ impl Cursor<'_> {
     }
 }
 
-fn parse_micros(text: &str) -> Result<i64, String> {
+/// The common form `YYYY-MM-DDTHH:MM:SSZ` read directly from bytes; `None` for anything
+/// else (including out-of-range fields), which the full parser then reads or refuses.
+#[inline]
+pub(crate) fn parse_plain_utc(b: &[u8]) -> Option<Timestamp> {
+    let b: &[u8; 20] = b.try_into().ok()?;
+    // Every digit position as 0–9 (anything else wraps to ≥ 10), punctuation exact.
+    let d = |i: usize| b[i].wrapping_sub(b'0');
+    let digits = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+    if digits.iter().any(|&i| d(i) > 9) || [b[4], b[7], b[10], b[13], b[16], b[19]] != *b"--T::Z" {
+        return None;
+    }
+    let two = |i: usize| i64::from(d(i)) * 10 + i64::from(d(i + 1));
+    let year = two(0) * 100 + two(2);
+    let (month, day, hour, minute, second) = (two(5), two(8), two(11), two(14), two(17));
+    if !(1..=12).contains(&month)
+        || day < 1
+        || day > days_in_month(year, month)
+        || hour > 23
+        || minute > 59
+        || second > 59
+    {
+        return None;
+    }
+    let seconds =
+        days_from_civil(year, month, day) * SECONDS_PER_DAY + hour * 3600 + minute * 60 + second;
+    Some(Timestamp {
+        micros: seconds * MICROS_PER_SECOND,
+    })
+}
+
+fn parse_micros(text: &str) -> Result<i64, TimestampProblem> {
     let mut c = Cursor {
         bytes: text.trim().as_bytes(),
         pos: 0,
@@ -171,10 +287,10 @@ fn parse_micros(text: &str) -> Result<i64, String> {
     c.expect(b'-', "after the month")?;
     let day = c.digits(2, "day")?;
     if !(1..=12).contains(&month) {
-        return Err(format!("month {month} is not between 1 and 12"));
+        return Err(TimestampProblem::Month { month });
     }
     if day < 1 || day > days_in_month(year, month) {
-        return Err(format!("day {day} does not exist in {year:04}-{month:02}"));
+        return Err(TimestampProblem::Day { year, month, day });
     }
     let mut seconds_of_day = 0i64;
     let mut micros = 0i64;
@@ -197,14 +313,16 @@ fn parse_micros(text: &str) -> Result<i64, String> {
                     c.pos += 1;
                 }
                 if c.pos == start {
-                    return Err("expected digits after the decimal point".into());
+                    return Err(TimestampProblem::Fraction);
                 }
             }
         }
         if hour > 23 || minute > 59 || second > 59 {
-            return Err(format!(
-                "time {hour:02}:{minute:02}:{second:02} is out of range"
-            ));
+            return Err(TimestampProblem::Time {
+                hour,
+                minute,
+                second,
+            });
         }
         seconds_of_day = hour * 3600 + minute * 60 + second;
     }
@@ -220,14 +338,14 @@ fn parse_micros(text: &str) -> Result<i64, String> {
             }
             let minutes = c.digits(2, "offset minutes")?;
             if hours > 23 || minutes > 59 {
-                return Err(format!("offset {hours:02}:{minutes:02} is out of range"));
+                return Err(TimestampProblem::Offset { hours, minutes });
             }
             offset_seconds = (hours * 3600 + minutes * 60) * if sign == b'+' { 1 } else { -1 };
         }
-        Some(_) => return Err("unexpected text after the time".into()),
+        Some(_) => return Err(TimestampProblem::AfterTime),
     }
     if !c.at_end() {
-        return Err("unexpected text after the time zone".into());
+        return Err(TimestampProblem::AfterZone);
     }
     let days = days_from_civil(year, month, day);
     let seconds = days * SECONDS_PER_DAY + seconds_of_day - offset_seconds;
@@ -248,7 +366,7 @@ impl Timestamp {
     pub fn parse(text: &str) -> Result<Self, TimestampError> {
         parse_micros(text)
             .map(|micros| Timestamp { micros })
-            .map_err(|reason| TimestampError::new(text, reason))
+            .map_err(|problem| TimestampError::new(text, problem))
     }
 
     /// The moment `seconds` whole seconds after 1970-01-01T00:00:00Z.
@@ -382,6 +500,26 @@ mod tests {
             "２０２４-01-01",
         ] {
             assert!(Timestamp::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The fast form reads exactly what the full parser reads, and declines
+        /// everything else.
+        #[test]
+        fn the_plain_form_agrees_with_the_full_parser(
+            text in "[0-9]{4}-[01][0-9]-[0-3][0-9][T ][0-2][0-9]:[0-6][0-9]:[0-6][0-9][Zz+]",
+            noise in proptest::collection::vec((0usize..20, 0u8..128), 0..2),
+        ) {
+            let mut bytes = text.into_bytes();
+            for (at, b) in noise {
+                bytes[at] = b;
+            }
+            let full = std::str::from_utf8(&bytes).ok().and_then(|t| Timestamp::parse(t).ok());
+            match parse_plain_utc(&bytes) {
+                Some(t) => proptest::prop_assert_eq!(Some(t), full),
+                None => proptest::prop_assert!(full.is_none() || bytes[19] != b'Z' || bytes[10] != b'T'),
+            }
         }
     }
 }

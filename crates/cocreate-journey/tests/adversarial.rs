@@ -5,19 +5,19 @@
 mod common;
 
 use cocreate_journey::{
-    AttributionError, EventFormat, EventLog, LoadError, MarkovParams, PathColumns, PathData,
-    RowProblem, MAX_CHANNELS, MAX_HORIZON, MAX_PATH_TOUCHPOINTS,
+    EventLog, LoadError, MarkovOptions, PathData, RowProblem, MAX_CHANNELS, MAX_HORIZON,
+    MAX_PATH_TOUCHPOINTS,
 };
 
 const HEADER: &str = "path,total_conversions,total_conversion_value,total_null\n";
 const EVENTS_HEADER: &str = "customer_id,timestamp,touchpoint,stage,outcome,value\n";
 
 fn paths(bytes: &[u8]) -> Result<PathData, LoadError> {
-    PathData::from_csv_reader(bytes, &PathColumns::default())
+    PathData::from_csv_reader(bytes)
 }
 
 fn events(bytes: &[u8]) -> Result<EventLog, LoadError> {
-    EventLog::from_csv_reader(bytes, &EventFormat::default())
+    EventLog::from_csv_reader(bytes)
 }
 
 fn bundled(name: &str) -> String {
@@ -309,13 +309,13 @@ fn huge_fields_are_quoted_in_errors_as_short_excerpts() {
 #[test]
 fn a_directory_is_named_as_one() {
     let dir = common::data("");
-    let err = PathData::from_csv_path(&dir, &PathColumns::default()).unwrap_err();
+    let err = PathData::from_csv_path(&dir).unwrap_err();
     assert!(matches!(err, LoadError::Directory { .. }));
     assert!(
         err.to_string().ends_with("is a directory, not a CSV file"),
         "{err}"
     );
-    let err = EventLog::from_csv_path(&dir, &EventFormat::default()).unwrap_err();
+    let err = EventLog::from_csv_path(&dir).unwrap_err();
     assert!(matches!(err, LoadError::Directory { .. }));
 }
 
@@ -418,33 +418,46 @@ fn more_distinct_channels_than_the_limit_are_refused() {
 fn markov_options_and_chain_sizes_are_bounded() {
     for order in [0, 5, usize::MAX] {
         assert!(
-            MarkovParams::builder().order(order).build().is_err(),
+            MarkovOptions::builder().order(order).build().is_err(),
             "{order}"
         );
     }
-    assert!(MarkovParams::builder().horizon(MAX_HORIZON).build().is_ok());
-    let err = MarkovParams::builder()
+    assert!(MarkovOptions::builder()
+        .horizon(MAX_HORIZON)
+        .build()
+        .is_ok());
+    let err = MarkovOptions::builder()
         .horizon(MAX_HORIZON + 1)
         .build()
         .unwrap_err();
     assert!(err.to_string().contains("at most 1,000,001"), "{err}");
-    // 50,000 channels, each its own part of the chain: the reachability table would
-    // take 50,002 × 782 × 8 bytes.
+    // 100,000 channels, each its own part of the chain, and one path through 100,000
+    // channels: memory stays proportional to the transitions and every channel is
+    // removed exactly.
     let mut data = PathData::new();
-    for k in 0..50_000 {
-        data.push([format!("c{k}")], 1.0, 0.0, 1.0).unwrap();
+    for k in 0..100_000 {
+        data.push([format!("c{k}")], 1.0, 2.0, 1.0).unwrap();
     }
-    let err = MarkovParams::default().fit(&data).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            AttributionError::TooLarge {
-                channels: 50_000,
-                ..
-            }
-        ),
-        "{err}"
-    );
+    let fit = MarkovOptions::default().fit(&data).unwrap();
+    assert_eq!(fit.channels.len(), 100_000);
+    for (re, credit) in fit
+        .infinite_horizon
+        .removal_effects_conversion
+        .iter()
+        .zip(&fit.truncated_horizon.total_conversions)
+    {
+        assert!((re - 1e-5).abs() < 1e-15 && (credit - 1.0).abs() < 1e-9);
+    }
+    let names: Vec<String> = (0..100_000).map(|k| format!("c{k}")).collect();
+    let mut line = PathData::new();
+    line.push(&names, 3.0, 30.0, 1.0).unwrap();
+    let fit = MarkovOptions::default().fit(&line).unwrap();
+    assert!(fit
+        .infinite_horizon
+        .removal_effects_conversion
+        .iter()
+        .chain(&fit.truncated_horizon.removal_effects_conversion_value)
+        .all(|&re| re > 1.0 - 1e-12));
 }
 
 // ---- Every row written by a CSV writer comes back, whatever its names hold ----

@@ -6,14 +6,13 @@ mod common;
 use std::collections::HashMap;
 
 use cocreate_journey::{
-    heuristic_models, MarkovAttribution, MarkovParams, MarkovState, PathColumns, PathData,
-    TransitionMatrix,
+    heuristic_models, MarkovAttribution, MarkovOptions, MarkovState, PathData, TransitionMatrix,
 };
 use common::{check_abs, check_rel, floats, json, strings};
 use serde_json::Value;
 
 fn paths() -> PathData {
-    PathData::from_csv_path(common::data("paths_small.csv"), &PathColumns::default()).unwrap()
+    PathData::from_csv_path(common::data("paths_small.csv")).unwrap()
 }
 
 #[test]
@@ -139,7 +138,7 @@ fn check_effects(what: &str, fit: &MarkovAttribution, want: &Value, channels: &[
 
 fn check_markov(file: &str, order: usize, include_nulls: bool) {
     let want = json(file);
-    let params = MarkovParams::builder()
+    let params = MarkovOptions::builder()
         .order(order)
         .include_nulls(include_nulls)
         .build()
@@ -199,7 +198,7 @@ fn markov_without_nulls_matches_channelattribution_default_call() {
 fn transition_matrix_with_and_without_self_loops() {
     let want = json("transition_matrix_order1.json");
     let data = paths();
-    let params = MarkovParams::default();
+    let params = MarkovOptions::default();
     for (key, keep) in [("flg_equal_True", true), ("flg_equal_False", false)] {
         let m = TransitionMatrix::from_paths(&data, &params, keep);
         check_matrix(key, &m, &want[key]["transitions"]);
@@ -211,7 +210,7 @@ fn exact_solution_lies_within_the_simulation_spread() {
     // ChannelAttribution simulates; the exact truncated-horizon removal effects must lie
     // within the spread the reference reports for its 1e7-path run.
     let want = json("markov_order1.json");
-    let fit = MarkovParams::default().fit(&paths()).unwrap();
+    let fit = MarkovOptions::default().fit(&paths()).unwrap();
     let sim = floats(&want["ca_simulated_nsim_1e7"]["removal_effects_conversion"]);
     check_abs(
         "order 1 truncated vs CA 1e7 simulation",

@@ -2,19 +2,21 @@
 
 mod common;
 
+#[cfg(feature = "serde")]
 use std::collections::BTreeMap;
 
-use cocreate_journey::{
-    performance_dfg, variants, ActivityKey, Dfg, EventFormat, EventLog, JourneyAnalytics,
-    PathColumns, PathData,
-};
+#[cfg(feature = "serde")]
+use cocreate_journey::JourneyAnalytics;
+use cocreate_journey::{performance_dfg, variants, ActivityKey, Dfg, EventLog, PathData};
 use common::{check_rel, json};
+#[cfg(feature = "serde")]
 use serde_json::Value;
 
 fn log() -> EventLog {
-    EventLog::from_csv_path(common::data("events_small.csv"), &EventFormat::default()).unwrap()
+    EventLog::from_csv_path(common::data("events_small.csv")).unwrap()
 }
 
+#[cfg(feature = "serde")]
 fn counts_map(v: &Value) -> BTreeMap<String, u64> {
     v.as_object()
         .unwrap()
@@ -139,8 +141,7 @@ fn process_mining_by_stage_matches_pm4py() {
 #[test]
 fn derived_paths_equal_the_reference_path_file() {
     let derived = log().to_paths();
-    let file =
-        PathData::from_csv_path(common::data("paths_small.csv"), &PathColumns::default()).unwrap();
+    let file = PathData::from_csv_path(common::data("paths_small.csv")).unwrap();
     assert_eq!(derived.n_rows(), file.n_rows());
     assert_eq!(derived.channels(), file.channels());
     let mut values = (Vec::new(), Vec::new());
@@ -153,12 +154,12 @@ fn derived_paths_equal_the_reference_path_file() {
     check_rel("derived path values", &values.0, &values.1, 1e-12);
 }
 
+#[cfg(feature = "serde")]
 #[test]
 fn journey_analytics_match_the_reference_report() {
     let want = json("journey_analytics.json");
     let log = log();
-    let paths =
-        PathData::from_csv_path(common::data("paths_small.csv"), &PathColumns::default()).unwrap();
+    let paths = PathData::from_csv_path(common::data("paths_small.csv")).unwrap();
     let got = serde_json::to_value(JourneyAnalytics::compute(&log, &paths)).unwrap();
     let mut floats_got = Vec::new();
     let mut floats_want = Vec::new();
@@ -193,6 +194,7 @@ fn journey_analytics_match_the_reference_report() {
 
 /// Walks both JSON trees: structure, keys, strings and integers must agree exactly;
 /// floats are collected for a tolerance check.
+#[cfg(feature = "serde")]
 fn compare(
     got: &Value,
     want: &Value,

@@ -44,7 +44,8 @@ pub fn time_to_conversion(log: &EventLog) -> Summary {
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct PathLengths {
     /// Length → conversions with a path of that length (lengths with none absent).
     pub converting: BTreeMap<usize, f64>,
@@ -122,7 +123,8 @@ pub fn journey_lengths(log: &EventLog) -> BTreeMap<usize, u64> {
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct UseStage {
     /// Converters with at least one event at a post-purchase stage.
     pub converters_with_use_events: u64,
@@ -202,7 +204,8 @@ pub fn outcome_counts(log: &EventLog) -> BTreeMap<String, u64> {
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct SankeyLink {
     /// Source node, `step:touchpoint`.
     pub from: String,

@@ -23,7 +23,8 @@ use crate::{EventLog, Outcome};
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct FunnelStep {
     /// The stage name.
     pub stage: String,
@@ -90,7 +91,8 @@ pub fn funnel(log: &EventLog) -> Vec<FunnelStep> {
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct StageTouchpointCount {
     /// The stage.
     pub stage: String,
@@ -116,7 +118,8 @@ pub struct StageTouchpointCount {
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct DropOff {
     /// Drop-offs per touchpoint (touchpoints with none are absent), sorted by name.
     pub by_touchpoint: BTreeMap<String, u64>,

@@ -5,6 +5,7 @@ mod distributions;
 mod funnel;
 mod moments;
 mod report;
+mod summary;
 
 pub use distributions::{
     journey_lengths, outcome_counts, path_lengths, sankey_links, time_to_conversion, use_stage,
@@ -12,7 +13,8 @@ pub use distributions::{
 };
 pub use funnel::{drop_off, funnel, DropOff, FunnelStep, StageTouchpointCount};
 pub use moments::{
-    moments_of_truth_in_practice, DisconfirmationSide, LeaveWindow, PracticeParams,
-    TouchpointImpact,
+    moments_of_truth_in_practice, DisconfirmationSide, LeaveWindow, PracticeOptions,
+    PracticeOptionsBuilder, TouchpointImpact,
 };
-pub use report::{ByConversion, ConversionValue, JourneyAnalytics};
+pub use report::{ByConversion, ConversionValue, EventLogReport, JourneyAnalytics};
+pub use summary::Summary;

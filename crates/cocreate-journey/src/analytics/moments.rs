@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::params::ParamError;
+use crate::options::{required, OptionsError};
 use crate::{Difference, DisconfirmationClass, Journey, Proportion, Tolerance};
 
 /// Which side of the experience must be negatively disconfirmed.
@@ -14,7 +14,7 @@ use crate::{Difference, DisconfirmationClass, Journey, Proportion, Tolerance};
 /// assert_eq!(DisconfirmationSide::default(), DisconfirmationSide::Either);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum DisconfirmationSide {
@@ -35,7 +35,7 @@ pub enum DisconfirmationSide {
 /// assert_eq!(LeaveWindow::default(), LeaveWindow::Here);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum LeaveWindow {
@@ -46,98 +46,196 @@ pub enum LeaveWindow {
     Eventually,
 }
 
-/// Options of [`moments_of_truth_in_practice`].
+/// Options of [`moments_of_truth_in_practice`]: the disconfirmation tolerance τ (in the
+/// units of the journeys' scale, so it has no default and must be set), the confidence
+/// level of the intervals (default 0.95), which side must be negatively disconfirmed
+/// (default either) and when a customer counts as having left (default: at the
+/// encounter itself).
 ///
 /// ```
-/// use cocreate_journey::{LeaveWindow, PracticeParams};
+/// use cocreate_journey::{LeaveWindow, PracticeOptions};
 ///
-/// let p = PracticeParams::new(0.5)?.confidence(0.9)?.leave_window(LeaveWindow::Eventually);
-/// assert_eq!(p.confidence_level(), 0.9);
-/// assert!(PracticeParams::new(0.5)?.confidence(1.0).is_err());
-/// # Ok::<(), cocreate_journey::ParamError>(())
+/// let o = PracticeOptions::builder()
+///     .tolerance(0.5)
+///     .confidence(0.9)
+///     .leave_window(LeaveWindow::Eventually)
+///     .build()?;
+/// assert_eq!(o.confidence(), 0.9);
+/// assert!(PracticeOptions::builder().tolerance(0.5).confidence(1.0).build().is_err());
+/// # Ok::<(), cocreate_journey::OptionsError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct PracticeParams {
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "PracticeOptionsRepr", into = "PracticeOptionsRepr")
+)]
+pub struct PracticeOptions {
     tolerance: Tolerance,
     confidence: f64,
     side: DisconfirmationSide,
     window: LeaveWindow,
 }
 
-impl PracticeParams {
-    /// Options with a disconfirmation tolerance τ ≥ 0, 95 % intervals, either side, and
-    /// leaving at the encounter itself.
+/// Builds validated [`PracticeOptions`]; the tolerance must be set.
+///
+/// ```
+/// use cocreate_journey::{OptionsError, PracticeOptions};
+///
+/// let err = PracticeOptions::builder().build().unwrap_err();
+/// assert_eq!(err, OptionsError::Missing { option: "tolerance" });
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PracticeOptionsBuilder {
+    tolerance: Option<f64>,
+    confidence: f64,
+    side: DisconfirmationSide,
+    window: LeaveWindow,
+}
+
+impl PracticeOptionsBuilder {
+    /// The disconfirmation tolerance τ ≥ 0.
     ///
     /// ```
-    /// use cocreate_journey::PracticeParams;
+    /// use cocreate_journey::PracticeOptions;
     ///
-    /// assert_eq!(PracticeParams::new(0.5)?.confidence_level(), 0.95);
-    /// # Ok::<(), cocreate_journey::ParamError>(())
+    /// assert!(PracticeOptions::builder().tolerance(-0.5).build().is_err());
     /// ```
-    pub fn new(tolerance: f64) -> Result<Self, ParamError> {
-        Ok(PracticeParams {
-            tolerance: Tolerance::new(tolerance)?,
-            confidence: 0.95,
-            side: DisconfirmationSide::Either,
-            window: LeaveWindow::Here,
-        })
+    pub fn tolerance(mut self, tau: f64) -> Self {
+        self.tolerance = Some(tau);
+        self
     }
 
-    /// Sets the confidence level of the intervals, in (0, 1).
+    /// The confidence level of the intervals, in (0, 1).
     ///
     /// ```
-    /// use cocreate_journey::PracticeParams;
+    /// use cocreate_journey::PracticeOptions;
     ///
-    /// assert!(PracticeParams::new(0.5)?.confidence(0.99).is_ok());
-    /// # Ok::<(), cocreate_journey::ParamError>(())
+    /// assert!(PracticeOptions::builder().tolerance(0.5).confidence(0.99).build().is_ok());
     /// ```
-    pub fn confidence(mut self, level: f64) -> Result<Self, ParamError> {
-        if !(level > 0.0 && level < 1.0) {
-            return Err(ParamError::new("confidence level", "in (0, 1)", level));
-        }
+    pub fn confidence(mut self, level: f64) -> Self {
         self.confidence = level;
-        Ok(self)
+        self
     }
 
-    /// Sets which side must be negatively disconfirmed.
+    /// Which side must be negatively disconfirmed.
     ///
     /// ```
-    /// use cocreate_journey::{DisconfirmationSide, PracticeParams};
+    /// use cocreate_journey::{DisconfirmationSide, PracticeOptions};
     ///
-    /// let p = PracticeParams::new(0.5)?.side(DisconfirmationSide::Emotional);
-    /// # let _ = p;
-    /// # Ok::<(), cocreate_journey::ParamError>(())
+    /// let o = PracticeOptions::builder().tolerance(0.5).side(DisconfirmationSide::Emotional).build()?;
+    /// assert_eq!(o.side(), DisconfirmationSide::Emotional);
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn side(mut self, side: DisconfirmationSide) -> Self {
         self.side = side;
         self
     }
 
-    /// Sets when a customer counts as having left.
+    /// When a customer counts as having left.
     ///
     /// ```
-    /// use cocreate_journey::{LeaveWindow, PracticeParams};
+    /// use cocreate_journey::{LeaveWindow, PracticeOptions};
     ///
-    /// let p = PracticeParams::new(0.5)?.leave_window(LeaveWindow::Eventually);
-    /// # let _ = p;
-    /// # Ok::<(), cocreate_journey::ParamError>(())
+    /// let o = PracticeOptions::builder().tolerance(0.5).leave_window(LeaveWindow::Eventually).build()?;
+    /// assert_eq!(o.leave_window(), LeaveWindow::Eventually);
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn leave_window(mut self, window: LeaveWindow) -> Self {
         self.window = window;
         self
     }
 
+    /// Checks the options.
+    ///
+    /// ```
+    /// use cocreate_journey::PracticeOptions;
+    ///
+    /// assert_eq!(PracticeOptions::builder().tolerance(0.0).build()?.confidence(), 0.95);
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
+    /// ```
+    pub fn build(self) -> Result<PracticeOptions, OptionsError> {
+        let tolerance = Tolerance::new(required(self.tolerance, "tolerance")?)?;
+        if !(self.confidence > 0.0 && self.confidence < 1.0) {
+            return Err(OptionsError::Number {
+                option: "confidence level",
+                requirement: "in (0, 1)",
+                value: self.confidence,
+            });
+        }
+        Ok(PracticeOptions {
+            tolerance,
+            confidence: self.confidence,
+            side: self.side,
+            window: self.window,
+        })
+    }
+}
+
+impl PracticeOptions {
+    /// A builder with 95 % intervals, either side and leaving at the encounter itself;
+    /// the tolerance must be set.
+    ///
+    /// ```
+    /// use cocreate_journey::PracticeOptions;
+    ///
+    /// assert!(PracticeOptions::builder().tolerance(0.5).build().is_ok());
+    /// ```
+    pub fn builder() -> PracticeOptionsBuilder {
+        PracticeOptionsBuilder {
+            tolerance: None,
+            confidence: 0.95,
+            side: DisconfirmationSide::Either,
+            window: LeaveWindow::Here,
+        }
+    }
+
+    /// The disconfirmation tolerance.
+    ///
+    /// ```
+    /// use cocreate_journey::PracticeOptions;
+    ///
+    /// assert_eq!(PracticeOptions::builder().tolerance(0.5).build()?.tolerance().value(), 0.5);
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
+    /// ```
+    pub fn tolerance(&self) -> Tolerance {
+        self.tolerance
+    }
+
     /// The confidence level.
     ///
     /// ```
-    /// use cocreate_journey::PracticeParams;
+    /// use cocreate_journey::PracticeOptions;
     ///
-    /// assert_eq!(PracticeParams::new(0.0)?.confidence_level(), 0.95);
-    /// # Ok::<(), cocreate_journey::ParamError>(())
+    /// assert_eq!(PracticeOptions::builder().tolerance(0.0).build()?.confidence(), 0.95);
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
-    pub fn confidence_level(&self) -> f64 {
+    pub fn confidence(&self) -> f64 {
         self.confidence
+    }
+
+    /// Which side must be negatively disconfirmed.
+    ///
+    /// ```
+    /// use cocreate_journey::{DisconfirmationSide, PracticeOptions};
+    ///
+    /// assert_eq!(PracticeOptions::builder().tolerance(0.0).build()?.side(), DisconfirmationSide::Either);
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
+    /// ```
+    pub fn side(&self) -> DisconfirmationSide {
+        self.side
+    }
+
+    /// When a customer counts as having left.
+    ///
+    /// ```
+    /// use cocreate_journey::{LeaveWindow, PracticeOptions};
+    ///
+    /// assert_eq!(PracticeOptions::builder().tolerance(0.0).build()?.leave_window(), LeaveWindow::Here);
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
+    /// ```
+    pub fn leave_window(&self) -> LeaveWindow {
+        self.window
     }
 }
 
@@ -145,7 +243,7 @@ impl PracticeParams {
 ///
 /// ```
 /// # use cocreate_journey::*;
-/// # let scale = Scale::new(1.0, 7.0)?;
+/// # let scale = ResponseRange::new(1.0, 7.0)?;
 /// # let mut journeys = Vec::new();
 /// # for i in 0..40 {
 /// #     let bad = i % 2 == 0;
@@ -157,7 +255,7 @@ impl PracticeParams {
 /// #             .with_outcome(outcome))
 /// #         .build()?);
 /// # }
-/// let ranking = moments_of_truth_in_practice(&journeys, &PracticeParams::new(0.5)?);
+/// let ranking = moments_of_truth_in_practice(&journeys, &PracticeOptions::builder().tolerance(0.5).build()?);
 /// let hotline = &ranking[0];
 /// assert_eq!((hotline.encounters, hotline.leaves), (40, 10));
 /// assert_eq!(hotline.leave_rate_after_negative.unwrap().estimate, 0.5);
@@ -165,7 +263,8 @@ impl PracticeParams {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct TouchpointImpact {
     /// The touchpoint id.
     pub touchpoint: String,
@@ -196,14 +295,14 @@ pub struct TouchpointImpact {
 /// ([`Journey::expectations_in_force`]); encounters without one count as not negative.
 ///
 /// ```
-/// use cocreate_journey::{moments_of_truth_in_practice, PracticeParams};
+/// use cocreate_journey::{moments_of_truth_in_practice, PracticeOptions};
 ///
-/// assert!(moments_of_truth_in_practice(&[], &PracticeParams::new(0.5)?).is_empty());
-/// # Ok::<(), cocreate_journey::ParamError>(())
+/// assert!(moments_of_truth_in_practice(&[], &PracticeOptions::builder().tolerance(0.5).build()?).is_empty());
+/// # Ok::<(), cocreate_journey::OptionsError>(())
 /// ```
 pub fn moments_of_truth_in_practice(
     journeys: &[Journey],
-    params: &PracticeParams,
+    options: &PracticeOptions,
 ) -> Vec<TouchpointImpact> {
     // touchpoint → [negative, negative & left, other, other & left]
     let mut tallies: BTreeMap<&str, [u64; 4]> = BTreeMap::new();
@@ -215,9 +314,9 @@ pub fn moments_of_truth_in_practice(
         for (i, (e, expected)) in encounters.iter().zip(expectations).enumerate() {
             let is_negative = match (expected, e.perceived) {
                 (Some(x), Some(p)) => {
-                    let f = negative(params.tolerance.classify(p.functional - x.functional));
-                    let m = negative(params.tolerance.classify(p.emotional - x.emotional));
-                    match params.side {
+                    let f = negative(options.tolerance.classify(p.functional - x.functional));
+                    let m = negative(options.tolerance.classify(p.emotional - x.emotional));
+                    match options.side {
                         DisconfirmationSide::Functional => f,
                         DisconfirmationSide::Emotional => m,
                         _ => f || m,
@@ -225,7 +324,7 @@ pub fn moments_of_truth_in_practice(
                 }
                 _ => false,
             };
-            let left = match params.window {
+            let left = match options.window {
                 LeaveWindow::Here => e.outcome.is_leaving(),
                 _ => left_at.is_some_and(|k| k >= i),
             };
@@ -235,7 +334,7 @@ pub fn moments_of_truth_in_practice(
             t[slot + 1] += u64::from(left);
         }
     }
-    let conf = params.confidence;
+    let conf = options.confidence;
     let mut out: Vec<TouchpointImpact> = tallies
         .into_iter()
         .map(|(tp, [neg, neg_left, other, other_left])| {
@@ -274,4 +373,100 @@ pub fn moments_of_truth_in_practice(
         (None, None) => a.touchpoint.cmp(&b.touchpoint),
     });
     out
+}
+
+/// The serde form of [`PracticeOptions`], read back through its builder.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PracticeOptionsRepr {
+    tolerance: f64,
+    #[serde(default = "default_confidence")]
+    confidence: f64,
+    #[serde(default)]
+    side: DisconfirmationSide,
+    #[serde(default)]
+    leave_window: LeaveWindow,
+}
+
+#[cfg(feature = "serde")]
+fn default_confidence() -> f64 {
+    0.95
+}
+
+#[cfg(feature = "serde")]
+impl From<PracticeOptions> for PracticeOptionsRepr {
+    fn from(o: PracticeOptions) -> Self {
+        PracticeOptionsRepr {
+            tolerance: o.tolerance.value(),
+            confidence: o.confidence,
+            side: o.side,
+            leave_window: o.window,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<PracticeOptionsRepr> for PracticeOptions {
+    type Error = OptionsError;
+    fn try_from(r: PracticeOptionsRepr) -> Result<Self, OptionsError> {
+        PracticeOptions::builder()
+            .tolerance(r.tolerance)
+            .confidence(r.confidence)
+            .side(r.side)
+            .leave_window(r.leave_window)
+            .build()
+    }
+}
+
+impl std::fmt::Display for TouchpointImpact {
+    /// `touchpoint: base leave rate …, after negative D … (n = …), impact …`, rates in
+    /// percent with their intervals, the impact in percentage points.
+    ///
+    /// ```
+    /// # use cocreate_journey::*;
+    /// # let scale = ResponseRange::new(1.0, 7.0)?;
+    /// # let mut journeys = Vec::new();
+    /// # for i in 0..40 {
+    /// #     let bad = i % 2 == 0;
+    /// #     let outcome = if bad && i % 4 == 0 { Outcome::Leave } else { Outcome::Continue };
+    /// #     journeys.push(JourneyBuilder::new(format!("C{i}"), scale)
+    /// #         .prior_expectation(Experience::both(5.0))
+    /// #         .encounter(Encounter::new(Touchpoint::brand("hotline"), Stage::Inquiry, Timestamp::from_unix_seconds(0))
+    /// #             .perceiving(Experience::both(if bad { 2.0 } else { 5.0 }))
+    /// #             .with_outcome(outcome))
+    /// #         .build()?);
+    /// # }
+    /// let options = PracticeOptions::builder().tolerance(0.5).build()?;
+    /// let line = moments_of_truth_in_practice(&journeys, &options)[0].to_string();
+    /// assert!(line.starts_with("hotline: base leave rate 25.0 % ["), "{line}");
+    /// assert!(line.contains("after negative D 50.0 % ["), "{line}");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let rate = |p: Option<Proportion>| {
+            p.map_or("-".into(), |p| {
+                format!(
+                    "{:.1} % [{:.1}, {:.1}]",
+                    100.0 * p.estimate,
+                    100.0 * p.lower,
+                    100.0 * p.upper
+                )
+            })
+        };
+        write!(
+            f,
+            "{}: base leave rate {}, after negative D {} (n = {}), impact {}",
+            crate::text::label(&self.touchpoint),
+            rate(self.base_leave_rate),
+            rate(self.leave_rate_after_negative),
+            self.negative,
+            self.impact.map_or("-".into(), |d| format!(
+                "{:+.1} pp [{:+.1}, {:+.1}]",
+                100.0 * d.estimate,
+                100.0 * d.lower,
+                100.0 * d.upper
+            ))
+        )
+    }
 }

@@ -1,7 +1,7 @@
 //! Rule-based attribution: first, last and linear touch (ChannelAttribution's
 //! `heuristic_models`), position-based (U-shaped) and time-decay.
 
-use crate::params::{at_least, ParamError};
+use crate::options::{at_least, required, OptionsError};
 use crate::{EventLog, PathData};
 
 /// Conversions and value credited to each channel by one model.
@@ -17,7 +17,8 @@ use crate::{EventLog, PathData};
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Attribution {
     /// Conversions credited to each channel (indexed like the channel list).
     pub conversions: Vec<f64>,
@@ -47,7 +48,8 @@ impl Attribution {
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Unattributed {
     /// Rows with an empty path.
     pub rows: usize,
@@ -83,7 +85,8 @@ impl Unattributed {
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct HeuristicModels {
     /// Channel names, in order of first appearance.
     pub channels: Vec<String>,
@@ -143,16 +146,17 @@ pub fn heuristic_models(paths: &PathData) -> HeuristicModels {
 /// One rule-based model's attribution with its channel list.
 ///
 /// ```
-/// use cocreate_journey::{position_based, PathData, PositionBased};
+/// use cocreate_journey::{position_based, PathData, PositionBasedOptions};
 ///
 /// let mut data = PathData::new();
 /// data.push_path("ad > email > store", 10.0, 0.0, 0.0)?;
-/// let a = position_based(&data, &PositionBased::default());
+/// let a = position_based(&data, &PositionBasedOptions::default());
 /// assert_eq!(a.channels, ["ad", "email", "store"]);
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct ChannelAttribution {
     /// Channel names.
     pub channels: Vec<String>,
@@ -193,60 +197,145 @@ fn weighted(paths: &PathData, weights: impl Fn(usize, &mut Vec<f64>)) -> Channel
 /// path gives that touch everything; a two-touch path splits in the ratio first : last.
 ///
 /// ```
-/// use cocreate_journey::PositionBased;
+/// use cocreate_journey::PositionBasedOptions;
 ///
-/// let p = PositionBased::new(0.25, 0.5)?;
+/// let p = PositionBasedOptions::builder().first(0.25).last(0.5).build()?;
 /// assert_eq!(p.weights(4), vec![0.25, 0.125, 0.125, 0.5]);
 /// assert_eq!(p.weights(2), vec![1.0 / 3.0, 2.0 / 3.0]);
-/// assert!(PositionBased::new(0.7, 0.7).is_err());
-/// # Ok::<(), cocreate_journey::ParamError>(())
+/// assert!(PositionBasedOptions::builder().first(0.7).last(0.7).build().is_err());
+/// # Ok::<(), cocreate_journey::OptionsError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct PositionBased {
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(
+        try_from = "PositionBasedOptionsRepr",
+        into = "PositionBasedOptionsRepr"
+    )
+)]
+pub struct PositionBasedOptions {
     first: f64,
     last: f64,
 }
 
-impl Default for PositionBased {
+impl Default for PositionBasedOptions {
     fn default() -> Self {
-        PositionBased {
+        PositionBasedOptions {
             first: 0.4,
             last: 0.4,
         }
     }
 }
 
-impl PositionBased {
-    /// Shares for the first and the last touch; each ≥ 0, together in (0, 1].
+/// Builds validated [`PositionBasedOptions`].
+///
+/// ```
+/// use cocreate_journey::PositionBasedOptions;
+///
+/// let p = PositionBasedOptions::builder().first(0.3).build()?;
+/// assert_eq!((p.first(), p.last()), (0.3, 0.4));
+/// # Ok::<(), cocreate_journey::OptionsError>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PositionBasedOptionsBuilder {
+    options: PositionBasedOptions,
+}
+
+impl PositionBasedOptionsBuilder {
+    /// The share of the first touch (≥ 0; default 0.4).
     ///
     /// ```
-    /// use cocreate_journey::PositionBased;
+    /// use cocreate_journey::PositionBasedOptions;
     ///
-    /// assert!(PositionBased::new(0.5, 0.5).is_ok());
-    /// assert!(PositionBased::new(0.0, 0.0).is_err());
+    /// assert!(PositionBasedOptions::builder().first(-0.1).build().is_err());
     /// ```
-    pub fn new(first: f64, last: f64) -> Result<Self, ParamError> {
+    pub fn first(mut self, share: f64) -> Self {
+        self.options.first = share;
+        self
+    }
+
+    /// The share of the last touch (≥ 0; default 0.4).
+    ///
+    /// ```
+    /// use cocreate_journey::PositionBasedOptions;
+    ///
+    /// assert_eq!(PositionBasedOptions::builder().last(0.6).build()?.last(), 0.6);
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
+    /// ```
+    pub fn last(mut self, share: f64) -> Self {
+        self.options.last = share;
+        self
+    }
+
+    /// Checks the shares: each ≥ 0, together in (0, 1].
+    ///
+    /// ```
+    /// use cocreate_journey::PositionBasedOptions;
+    ///
+    /// assert!(PositionBasedOptions::builder().first(0.5).last(0.5).build().is_ok());
+    /// assert!(PositionBasedOptions::builder().first(0.0).last(0.0).build().is_err());
+    /// ```
+    pub fn build(self) -> Result<PositionBasedOptions, OptionsError> {
+        let PositionBasedOptions { first, last } = self.options;
         at_least("first-touch share", "a finite number ≥ 0", first, 0.0)?;
         at_least("last-touch share", "a finite number ≥ 0", last, 0.0)?;
         let sum = first + last;
         if !(sum > 0.0 && sum <= 1.0 + 1e-12) {
-            return Err(ParamError::new(
-                "sum of the first- and last-touch shares",
-                "in (0, 1]",
-                sum,
-            ));
+            return Err(OptionsError::Number {
+                option: "sum of the first- and last-touch shares",
+                requirement: "in (0, 1]",
+                value: sum,
+            });
         }
-        Ok(PositionBased { first, last })
+        Ok(self.options)
+    }
+}
+
+impl PositionBasedOptions {
+    /// A builder starting from the 40/20/40 default.
+    ///
+    /// ```
+    /// use cocreate_journey::PositionBasedOptions;
+    ///
+    /// assert_eq!(PositionBasedOptions::builder().build()?, PositionBasedOptions::default());
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
+    /// ```
+    pub fn builder() -> PositionBasedOptionsBuilder {
+        PositionBasedOptionsBuilder {
+            options: PositionBasedOptions::default(),
+        }
+    }
+
+    /// The share of the first touch.
+    ///
+    /// ```
+    /// use cocreate_journey::PositionBasedOptions;
+    ///
+    /// assert_eq!(PositionBasedOptions::default().first(), 0.4);
+    /// ```
+    pub fn first(&self) -> f64 {
+        self.first
+    }
+
+    /// The share of the last touch.
+    ///
+    /// ```
+    /// use cocreate_journey::PositionBasedOptions;
+    ///
+    /// assert_eq!(PositionBasedOptions::default().last(), 0.4);
+    /// ```
+    pub fn last(&self) -> f64 {
+        self.last
     }
 
     /// The weights of the touches of a path of length `n` (they sum to 1).
     ///
     /// ```
-    /// use cocreate_journey::PositionBased;
+    /// use cocreate_journey::PositionBasedOptions;
     ///
-    /// assert_eq!(PositionBased::default().weights(1), vec![1.0]);
-    /// assert_eq!(PositionBased::default().weights(0), Vec::<f64>::new());
+    /// assert_eq!(PositionBasedOptions::default().weights(1), vec![1.0]);
+    /// assert_eq!(PositionBasedOptions::default().weights(0), Vec::<f64>::new());
     /// ```
     pub fn weights(&self, n: usize) -> Vec<f64> {
         let mut w = Vec::new();
@@ -276,16 +365,16 @@ impl PositionBased {
 /// Position-based (U-shaped) attribution of each row's conversions and value.
 ///
 /// ```
-/// use cocreate_journey::{position_based, PathData, PositionBased};
+/// use cocreate_journey::{position_based, PathData, PositionBasedOptions};
 ///
 /// let mut data = PathData::new();
 /// data.push_path("ad > email > website > store", 10.0, 100.0, 0.0)?;
-/// let a = position_based(&data, &PositionBased::default()); // 40 / 20 / 40
+/// let a = position_based(&data, &PositionBasedOptions::default()); // 40 / 20 / 40
 /// let want = [4.0, 1.0, 1.0, 4.0];
 /// assert!(a.attribution.conversions.iter().zip(want).all(|(x, y)| (x - y).abs() < 1e-12));
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
-pub fn position_based(paths: &PathData, options: &PositionBased) -> ChannelAttribution {
+pub fn position_based(paths: &PathData, options: &PositionBasedOptions) -> ChannelAttribution {
     weighted(paths, |n, w| options.fill(n, w))
 }
 
@@ -293,51 +382,100 @@ pub fn position_based(paths: &PathData, options: &PositionBased) -> ChannelAttri
 /// path weighs 2^(−k / half_life), normalised within the path.
 ///
 /// Aggregated paths carry no clock, so "time" is counted in touches; for real elapsed
-/// time use [`time_decay_by_time`] on an event log.
+/// time use [`time_decay_by_time`] on an event log. The half-life has no default.
 ///
 /// ```
-/// use cocreate_journey::TimeDecay;
+/// use cocreate_journey::TimeDecayOptions;
 ///
-/// let d = TimeDecay::new(1.0)?;
+/// let d = TimeDecayOptions::builder().half_life(1.0).build()?;
 /// let w = d.weights(3); // 1/4, 1/2, 1 normalised
 /// assert!((w[2] - 4.0 / 7.0).abs() < 1e-15);
-/// assert!(TimeDecay::new(0.0).is_err());
-/// # Ok::<(), cocreate_journey::ParamError>(())
+/// assert!(TimeDecayOptions::builder().half_life(0.0).build().is_err());
+/// # Ok::<(), cocreate_journey::OptionsError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct TimeDecay {
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "TimeDecayOptionsRepr", into = "TimeDecayOptionsRepr")
+)]
+pub struct TimeDecayOptions {
     half_life: f64,
 }
 
-impl TimeDecay {
-    /// A decay with the given half-life (in touches; finite and > 0).
+/// Builds validated [`TimeDecayOptions`].
+///
+/// ```
+/// use cocreate_journey::{OptionsError, TimeDecayOptions};
+///
+/// let err = TimeDecayOptions::builder().build().unwrap_err();
+/// assert_eq!(err, OptionsError::Missing { option: "half-life" });
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct TimeDecayOptionsBuilder {
+    half_life: Option<f64>,
+}
+
+impl TimeDecayOptionsBuilder {
+    /// The half-life, in touches (finite and > 0).
     ///
     /// ```
-    /// use cocreate_journey::TimeDecay;
+    /// use cocreate_journey::TimeDecayOptions;
     ///
-    /// assert_eq!(TimeDecay::new(2.0)?.half_life(), 2.0);
-    /// # Ok::<(), cocreate_journey::ParamError>(())
+    /// assert!(TimeDecayOptions::builder().half_life(f64::INFINITY).build().is_err());
     /// ```
-    pub fn new(half_life: f64) -> Result<Self, ParamError> {
-        if half_life.is_finite() && half_life > 0.0 {
-            Ok(TimeDecay { half_life })
-        } else {
-            Err(ParamError::new(
-                "half-life",
-                "a finite number > 0",
-                half_life,
-            ))
-        }
+    pub fn half_life(mut self, touches: f64) -> Self {
+        self.half_life = Some(touches);
+        self
     }
 
-    /// The half-life.
+    /// Checks the half-life.
     ///
     /// ```
-    /// use cocreate_journey::TimeDecay;
+    /// use cocreate_journey::TimeDecayOptions;
     ///
-    /// assert_eq!(TimeDecay::new(7.0)?.half_life(), 7.0);
-    /// # Ok::<(), cocreate_journey::ParamError>(())
+    /// assert_eq!(TimeDecayOptions::builder().half_life(2.0).build()?.half_life(), 2.0);
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
+    /// ```
+    pub fn build(self) -> Result<TimeDecayOptions, OptionsError> {
+        let half_life = positive_half_life(required(self.half_life, "half-life")?)?;
+        Ok(TimeDecayOptions { half_life })
+    }
+}
+
+/// A half-life: finite and > 0.
+fn positive_half_life(half_life: f64) -> Result<f64, OptionsError> {
+    if half_life.is_finite() && half_life > 0.0 {
+        Ok(half_life)
+    } else {
+        Err(OptionsError::Number {
+            option: "half-life",
+            requirement: "a finite number > 0",
+            value: half_life,
+        })
+    }
+}
+
+impl TimeDecayOptions {
+    /// A builder; the half-life must be set.
+    ///
+    /// ```
+    /// use cocreate_journey::TimeDecayOptions;
+    ///
+    /// assert_eq!(TimeDecayOptions::builder().half_life(7.0).build()?.half_life(), 7.0);
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
+    /// ```
+    pub fn builder() -> TimeDecayOptionsBuilder {
+        TimeDecayOptionsBuilder::default()
+    }
+
+    /// The half-life, in touches.
+    ///
+    /// ```
+    /// use cocreate_journey::TimeDecayOptions;
+    ///
+    /// assert_eq!(TimeDecayOptions::builder().half_life(7.0).build()?.half_life(), 7.0);
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn half_life(&self) -> f64 {
         self.half_life
@@ -346,10 +484,11 @@ impl TimeDecay {
     /// The normalised weights of a path of length `n`.
     ///
     /// ```
-    /// use cocreate_journey::TimeDecay;
+    /// use cocreate_journey::TimeDecayOptions;
     ///
-    /// assert_eq!(TimeDecay::new(1.0)?.weights(2), vec![1.0 / 3.0, 2.0 / 3.0]);
-    /// # Ok::<(), cocreate_journey::ParamError>(())
+    /// let d = TimeDecayOptions::builder().half_life(1.0).build()?;
+    /// assert_eq!(d.weights(2), vec![1.0 / 3.0, 2.0 / 3.0]);
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn weights(&self, n: usize) -> Vec<f64> {
         let mut w = Vec::new();
@@ -368,15 +507,15 @@ impl TimeDecay {
 /// Time-decay attribution over paths, with the half-life in touches.
 ///
 /// ```
-/// use cocreate_journey::{time_decay, PathData, TimeDecay};
+/// use cocreate_journey::{time_decay, PathData, TimeDecayOptions};
 ///
 /// let mut data = PathData::new();
 /// data.push_path("ad > store", 3.0, 0.0, 0.0)?;
-/// let a = time_decay(&data, &TimeDecay::new(1.0)?);
+/// let a = time_decay(&data, &TimeDecayOptions::builder().half_life(1.0).build()?);
 /// assert_eq!(a.attribution.conversions, [1.0, 2.0]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn time_decay(paths: &PathData, options: &TimeDecay) -> ChannelAttribution {
+pub fn time_decay(paths: &PathData, options: &TimeDecayOptions) -> ChannelAttribution {
     weighted(paths, |n, w| options.fill(n, w))
 }
 
@@ -402,8 +541,8 @@ pub fn time_decay(paths: &PathData, options: &TimeDecay) -> ChannelAttribution {
 pub fn time_decay_by_time(
     log: &EventLog,
     half_life_seconds: f64,
-) -> Result<ChannelAttribution, ParamError> {
-    let half_life = TimeDecay::new(half_life_seconds)?.half_life;
+) -> Result<ChannelAttribution, OptionsError> {
+    let half_life = positive_half_life(half_life_seconds)?;
     let n = log.touchpoints().len();
     let mut attribution = Attribution::zeros(n);
     let mut unattributed = Unattributed::default();
@@ -443,4 +582,66 @@ pub fn time_decay_by_time(
         attribution,
         unattributed,
     })
+}
+
+/// The serde form of [`PositionBasedOptions`], read back through its builder.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct PositionBasedOptionsRepr {
+    first: f64,
+    last: f64,
+}
+
+#[cfg(feature = "serde")]
+impl Default for PositionBasedOptionsRepr {
+    fn default() -> Self {
+        PositionBasedOptions::default().into()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<PositionBasedOptions> for PositionBasedOptionsRepr {
+    fn from(o: PositionBasedOptions) -> Self {
+        PositionBasedOptionsRepr {
+            first: o.first,
+            last: o.last,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<PositionBasedOptionsRepr> for PositionBasedOptions {
+    type Error = OptionsError;
+    fn try_from(r: PositionBasedOptionsRepr) -> Result<Self, OptionsError> {
+        PositionBasedOptions::builder()
+            .first(r.first)
+            .last(r.last)
+            .build()
+    }
+}
+
+/// The serde form of [`TimeDecayOptions`], read back through its builder.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TimeDecayOptionsRepr {
+    half_life: f64,
+}
+
+#[cfg(feature = "serde")]
+impl From<TimeDecayOptions> for TimeDecayOptionsRepr {
+    fn from(o: TimeDecayOptions) -> Self {
+        TimeDecayOptionsRepr {
+            half_life: o.half_life,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<TimeDecayOptionsRepr> for TimeDecayOptions {
+    type Error = OptionsError;
+    fn try_from(r: TimeDecayOptionsRepr) -> Result<Self, OptionsError> {
+        TimeDecayOptions::builder().half_life(r.half_life).build()
+    }
 }

@@ -4,10 +4,11 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
-use super::intern::Interner;
-use super::load::{non_negative, text, Header, LoadError, RowProblem};
+use super::error::{excerpt, LoadError, RowProblem};
+use super::intern::{Interner, Key};
+use super::load::{non_negative, text, Header};
 use super::records::{Record, Records};
-use crate::{Outcome, PathData, StageOrder, Timestamp};
+use crate::{OptionsError, Outcome, PathData, StageOrder, Timestamp};
 
 /// The layout of an event-log CSV: column names and the stages it may name.
 ///
@@ -16,19 +17,25 @@ use crate::{Outcome, PathData, StageOrder, Timestamp};
 /// zero).
 ///
 /// ```
-/// use cocreate_journey::{EventFormat, EventLog, Stage, StageOrder};
+/// use cocreate_journey::{EventCsvOptions, EventLog, Stage, StageOrder};
 ///
-/// let format = EventFormat::default()
+/// let options = EventCsvOptions::builder()
 ///     .customer_id("client")
-///     .stages(StageOrder::standard().with(Stage::custom("advocacy", 600)?)?);
+///     .stages(StageOrder::standard().with(Stage::custom("advocacy", 600)?)?)
+///     .build()?;
 /// let csv = "client,timestamp,touchpoint,stage,outcome,value\n\
 ///            A,2024-01-01T00:00:00Z,forum,advocacy,continue,0\n";
-/// let log = EventLog::from_csv_reader(csv.as_bytes(), &format)?;
+/// let log = EventLog::from_csv_str_with(csv, &options)?;
 /// assert_eq!(log.n_events(), 1);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EventFormat {
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "EventCsvOptionsRepr", into = "EventCsvOptionsRepr")
+)]
+pub struct EventCsvOptions {
     customer_id: String,
     timestamp: String,
     touchpoint: String,
@@ -38,9 +45,9 @@ pub struct EventFormat {
     stages: StageOrder,
 }
 
-impl Default for EventFormat {
+impl Default for EventCsvOptions {
     fn default() -> Self {
-        EventFormat {
+        EventCsvOptions {
             customer_id: "customer_id".into(),
             timestamp: "timestamp".into(),
             touchpoint: "touchpoint".into(),
@@ -52,97 +59,213 @@ impl Default for EventFormat {
     }
 }
 
-impl EventFormat {
-    /// Sets the customer-id column.
+/// Builds validated [`EventCsvOptions`].
+///
+/// ```
+/// use cocreate_journey::{EventCsvOptions, OptionsError};
+///
+/// let err = EventCsvOptions::builder().stage("").build().unwrap_err();
+/// assert_eq!(err, OptionsError::EmptyName { option: "stage column" });
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventCsvOptionsBuilder {
+    options: EventCsvOptions,
+}
+
+impl EventCsvOptionsBuilder {
+    /// The customer-id column (default `customer_id`).
     ///
     /// ```
-    /// use cocreate_journey::EventFormat;
+    /// use cocreate_journey::EventCsvOptions;
     ///
-    /// let f = EventFormat::default().customer_id("case");
-    /// # let _ = f;
+    /// assert_eq!(EventCsvOptions::builder().customer_id("x").build()?.customer_id(), "x");
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn customer_id(mut self, name: impl Into<String>) -> Self {
-        self.customer_id = name.into();
+        self.options.customer_id = name.into();
         self
     }
 
-    /// Sets the timestamp column.
+    /// The timestamp column (default `timestamp`).
     ///
     /// ```
-    /// use cocreate_journey::EventFormat;
+    /// use cocreate_journey::EventCsvOptions;
     ///
-    /// let f = EventFormat::default().timestamp("time");
-    /// # let _ = f;
+    /// assert_eq!(EventCsvOptions::builder().timestamp("x").build()?.timestamp(), "x");
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn timestamp(mut self, name: impl Into<String>) -> Self {
-        self.timestamp = name.into();
+        self.options.timestamp = name.into();
         self
     }
 
-    /// Sets the touchpoint column.
+    /// The touchpoint column (default `touchpoint`).
     ///
     /// ```
-    /// use cocreate_journey::EventFormat;
+    /// use cocreate_journey::EventCsvOptions;
     ///
-    /// let f = EventFormat::default().touchpoint("channel");
-    /// # let _ = f;
+    /// assert_eq!(EventCsvOptions::builder().touchpoint("x").build()?.touchpoint(), "x");
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn touchpoint(mut self, name: impl Into<String>) -> Self {
-        self.touchpoint = name.into();
+        self.options.touchpoint = name.into();
         self
     }
 
-    /// Sets the stage column.
+    /// The stage column (default `stage`).
     ///
     /// ```
-    /// use cocreate_journey::EventFormat;
+    /// use cocreate_journey::EventCsvOptions;
     ///
-    /// let f = EventFormat::default().stage("phase");
-    /// # let _ = f;
+    /// assert_eq!(EventCsvOptions::builder().stage("x").build()?.stage(), "x");
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn stage(mut self, name: impl Into<String>) -> Self {
-        self.stage = name.into();
+        self.options.stage = name.into();
         self
     }
 
-    /// Sets the outcome column.
+    /// The outcome column (default `outcome`).
     ///
     /// ```
-    /// use cocreate_journey::EventFormat;
+    /// use cocreate_journey::EventCsvOptions;
     ///
-    /// let f = EventFormat::default().outcome("result");
-    /// # let _ = f;
+    /// assert_eq!(EventCsvOptions::builder().outcome("x").build()?.outcome(), "x");
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn outcome(mut self, name: impl Into<String>) -> Self {
-        self.outcome = name.into();
+        self.options.outcome = name.into();
         self
     }
 
-    /// Sets the value column, or `None` when the log has none.
+    /// The value column, or `None` when the log has none (default `value`).
     ///
     /// ```
-    /// use cocreate_journey::EventFormat;
+    /// use cocreate_journey::EventCsvOptions;
     ///
-    /// let f = EventFormat::default().value(None);
-    /// # let _ = f;
+    /// assert_eq!(EventCsvOptions::builder().value(None).build()?.value(), None);
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn value(mut self, name: Option<&str>) -> Self {
-        self.value = name.map(str::to_owned);
+        self.options.value = name.map(str::to_owned);
         self
     }
 
-    /// Sets the stages the log may name (default: the five standard stages).
+    /// The stages the log may name (default: the five standard stages).
     ///
     /// ```
-    /// use cocreate_journey::{EventFormat, Stage, StageOrder};
+    /// use cocreate_journey::{EventCsvOptions, Stage, StageOrder};
     ///
-    /// let f = EventFormat::default().stages(StageOrder::new(vec![Stage::Awareness, Stage::Purchase])?);
-    /// # let _ = f;
-    /// # Ok::<(), cocreate_journey::StageError>(())
+    /// let stages = StageOrder::new(vec![Stage::Awareness, Stage::Purchase])?;
+    /// assert_eq!(EventCsvOptions::builder().stages(stages).build()?.stages().len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn stages(mut self, stages: StageOrder) -> Self {
-        self.stages = stages;
+        self.options.stages = stages;
         self
+    }
+
+    /// Checks that no column name is empty.
+    ///
+    /// ```
+    /// use cocreate_journey::EventCsvOptions;
+    ///
+    /// assert_eq!(EventCsvOptions::builder().build()?, EventCsvOptions::default());
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
+    /// ```
+    pub fn build(self) -> Result<EventCsvOptions, OptionsError> {
+        let o = &self.options;
+        for (option, name) in [
+            ("customer-id column", Some(&o.customer_id)),
+            ("timestamp column", Some(&o.timestamp)),
+            ("touchpoint column", Some(&o.touchpoint)),
+            ("stage column", Some(&o.stage)),
+            ("outcome column", Some(&o.outcome)),
+            ("value column", o.value.as_ref()),
+        ] {
+            if name.is_some_and(|n| n.trim().is_empty()) {
+                return Err(OptionsError::EmptyName { option });
+            }
+        }
+        Ok(self.options)
+    }
+}
+
+impl EventCsvOptions {
+    /// A builder starting from the default layout.
+    ///
+    /// ```
+    /// use cocreate_journey::EventCsvOptions;
+    ///
+    /// assert!(EventCsvOptions::builder().customer_id("case").build().is_ok());
+    /// ```
+    pub fn builder() -> EventCsvOptionsBuilder {
+        EventCsvOptionsBuilder {
+            options: EventCsvOptions::default(),
+        }
+    }
+
+    /// The customer-id column.
+    ///
+    /// ```
+    /// assert_eq!(cocreate_journey::EventCsvOptions::default().customer_id(), "customer_id");
+    /// ```
+    pub fn customer_id(&self) -> &str {
+        &self.customer_id
+    }
+
+    /// The timestamp column.
+    ///
+    /// ```
+    /// assert_eq!(cocreate_journey::EventCsvOptions::default().timestamp(), "timestamp");
+    /// ```
+    pub fn timestamp(&self) -> &str {
+        &self.timestamp
+    }
+
+    /// The touchpoint column.
+    ///
+    /// ```
+    /// assert_eq!(cocreate_journey::EventCsvOptions::default().touchpoint(), "touchpoint");
+    /// ```
+    pub fn touchpoint(&self) -> &str {
+        &self.touchpoint
+    }
+
+    /// The stage column.
+    ///
+    /// ```
+    /// assert_eq!(cocreate_journey::EventCsvOptions::default().stage(), "stage");
+    /// ```
+    pub fn stage(&self) -> &str {
+        &self.stage
+    }
+
+    /// The outcome column.
+    ///
+    /// ```
+    /// assert_eq!(cocreate_journey::EventCsvOptions::default().outcome(), "outcome");
+    /// ```
+    pub fn outcome(&self) -> &str {
+        &self.outcome
+    }
+
+    /// The value column, if any.
+    ///
+    /// ```
+    /// assert_eq!(cocreate_journey::EventCsvOptions::default().value(), Some("value"));
+    /// ```
+    pub fn value(&self) -> Option<&str> {
+        self.value.as_deref()
+    }
+
+    /// The stages the log may name.
+    ///
+    /// ```
+    /// assert_eq!(cocreate_journey::EventCsvOptions::default().stages().len(), 5);
+    /// ```
+    pub fn stages(&self) -> &StageOrder {
+        &self.stages
     }
 }
 
@@ -162,7 +285,7 @@ impl EventFormat {
 /// assert_eq!(log.case(1).map(|c| c.len()), Some(2));
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EventLogBuilder {
     stages: StageOrder,
     customers: Interner,
@@ -170,7 +293,7 @@ pub struct EventLogBuilder {
     events: Vec<RawEvent>,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct RawEvent {
     case: u32,
     timestamp: Timestamp,
@@ -250,7 +373,7 @@ impl EventLogBuilder {
             .position(name)
             .map(|p| p as u32)
             .ok_or_else(|| RowProblem::UnknownStage {
-                name: super::load::excerpt(name),
+                name: excerpt(name),
                 known: self.stages.names(),
             })
     }
@@ -368,12 +491,17 @@ impl EventLogBuilder {
 ///            C1,2024-01-30T02:16:57Z,brochure,awareness,continue,0.00\n\
 ///            C1,2024-01-30T22:04:05Z,store,purchase,conversion,223.92\n\
 ///            C2,2024-02-01T10:00:00Z,ad,awareness,drop_off,0.00\n";
-/// let log = EventLog::from_csv_reader(csv.as_bytes(), &Default::default())?;
+/// let log = EventLog::from_csv_reader(csv.as_bytes())?;
 /// assert_eq!((log.n_cases(), log.n_events()), (2, 3));
 /// assert_eq!(log.touchpoints(), ["brochure", "store", "ad"]);
 /// # Ok::<(), cocreate_journey::LoadError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "EventLogRepr", into = "EventLogRepr")
+)]
 pub struct EventLog {
     stages: StageOrder,
     touchpoints: Vec<String>,
@@ -401,7 +529,7 @@ pub struct EventLog {
 /// assert_eq!(case.stages(), [0, 3]); // positions in the stage order
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Case<'a> {
     log: &'a EventLog,
     start: usize,
@@ -538,24 +666,42 @@ impl<'a> Case<'a> {
 }
 
 impl EventLog {
-    /// Reads an event log from CSV text with a header row, streaming row by row.
+    /// Reads an event log in the default layout from CSV with a header row, streaming
+    /// row by row (see [`EventLog::from_csv_reader_with`] for other layouts).
     ///
     /// Fields are trimmed. Errors name the line: a missing column, an empty customer id
-    /// or touchpoint, a timestamp that does not parse, a stage not in the format's stage
-    /// order, an unknown outcome, a value that is not a non-negative finite number.
+    /// or touchpoint, a timestamp that does not parse, a stage not in the stage order,
+    /// an unknown outcome, a value that is not a non-negative finite number.
     ///
     /// ```
     /// use cocreate_journey::EventLog;
     ///
     /// let csv = "customer_id,timestamp,touchpoint,stage,outcome,value\n\
     ///            C1,2024-01-30,ad,awareness,bought,0\n";
-    /// let err = EventLog::from_csv_reader(csv.as_bytes(), &Default::default()).unwrap_err();
+    /// let err = EventLog::from_csv_reader(csv.as_bytes()).unwrap_err();
     /// assert_eq!(
     ///     err.to_string(),
     ///     "line 2: outcome \"bought\" is not one of continue, drop_off, conversion, retained, churned"
     /// );
     /// ```
-    pub fn from_csv_reader<R: Read>(input: R, format: &EventFormat) -> Result<Self, LoadError> {
+    pub fn from_csv_reader<R: Read>(input: R) -> Result<Self, LoadError> {
+        EventLog::from_csv_reader_with(input, &EventCsvOptions::default())
+    }
+
+    /// Reads an event log from CSV in the layout `options` describe.
+    ///
+    /// ```
+    /// use cocreate_journey::{EventCsvOptions, EventLog};
+    ///
+    /// let options = EventCsvOptions::builder().value(None).build()?;
+    /// let csv = "customer_id,timestamp,touchpoint,stage,outcome\nC1,2024-01-30,ad,awareness,continue\n";
+    /// assert_eq!(EventLog::from_csv_reader_with(csv.as_bytes(), &options)?.n_events(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_csv_reader_with<R: Read>(
+        input: R,
+        format: &EventCsvOptions,
+    ) -> Result<Self, LoadError> {
         let mut records = Records::new(input);
         let header = Header::read(&mut records)?;
         let cols = [
@@ -571,25 +717,76 @@ impl EventLog {
             .map(|c| header.find(c))
             .transpose()?;
         let mut builder = EventLogBuilder::new(format.stages.clone());
+        let mut recent = Recent::default();
         while let Some(record) = records.next_record()? {
             let line = record.line;
-            read_event(&mut builder, &record, &header, format, cols, value_col)
-                .map_err(|problem| LoadError::Row { line, problem })?;
+            read_event(
+                &mut builder,
+                &mut recent,
+                &record,
+                &header,
+                format,
+                cols,
+                value_col,
+            )
+            .map_err(|problem| LoadError::Row { line, problem })?;
         }
         Ok(builder.build())
     }
 
-    /// Reads an event log from a CSV file (see [`EventLog::from_csv_reader`]). A
-    /// directory is refused as one.
+    /// Reads an event log in the default layout from a CSV file (see
+    /// [`EventLog::from_csv_reader`]). A directory is refused as one.
     ///
     /// ```
     /// use cocreate_journey::{EventLog, LoadError};
     ///
-    /// let err = EventLog::from_csv_path("no/such/events.csv", &Default::default()).unwrap_err();
+    /// let err = EventLog::from_csv_path("no/such/events.csv").unwrap_err();
     /// assert!(matches!(err, LoadError::Io { .. }));
     /// ```
-    pub fn from_csv_path(path: impl AsRef<Path>, format: &EventFormat) -> Result<Self, LoadError> {
-        EventLog::from_csv_reader(super::paths::open(path.as_ref())?, format)
+    pub fn from_csv_path(path: impl AsRef<Path>) -> Result<Self, LoadError> {
+        EventLog::from_csv_path_with(path, &EventCsvOptions::default())
+    }
+
+    /// Reads an event log from a CSV file in the layout `options` describe.
+    ///
+    /// ```
+    /// use cocreate_journey::{EventCsvOptions, EventLog, LoadError};
+    ///
+    /// let err = EventLog::from_csv_path_with("no/such/events.csv", &EventCsvOptions::default());
+    /// assert!(matches!(err, Err(LoadError::Io { .. })));
+    /// ```
+    pub fn from_csv_path_with(
+        path: impl AsRef<Path>,
+        options: &EventCsvOptions,
+    ) -> Result<Self, LoadError> {
+        EventLog::from_csv_reader_with(super::paths::open(path.as_ref())?, options)
+    }
+
+    /// Reads an event log in the default layout from CSV text.
+    ///
+    /// ```
+    /// use cocreate_journey::EventLog;
+    ///
+    /// let csv = "customer_id,timestamp,touchpoint,stage,outcome,value\nC1,2024-01-30,ad,awareness,continue,0\n";
+    /// assert_eq!(EventLog::from_csv_str(csv)?.n_cases(), 1);
+    /// # Ok::<(), cocreate_journey::LoadError>(())
+    /// ```
+    pub fn from_csv_str(text: &str) -> Result<Self, LoadError> {
+        EventLog::from_csv_reader(text.as_bytes())
+    }
+
+    /// Reads an event log from CSV text in the layout `options` describe.
+    ///
+    /// ```
+    /// use cocreate_journey::{EventCsvOptions, EventLog};
+    ///
+    /// let options = EventCsvOptions::builder().customer_id("case").build()?;
+    /// let csv = "case,timestamp,touchpoint,stage,outcome,value\nC1,2024-01-30,ad,awareness,continue,0\n";
+    /// assert_eq!(EventLog::from_csv_str_with(csv, &options)?.n_cases(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_csv_str_with(text: &str, options: &EventCsvOptions) -> Result<Self, LoadError> {
+        EventLog::from_csv_reader_with(text.as_bytes(), options)
     }
 
     /// Number of cases (customers).
@@ -765,11 +962,75 @@ impl EventLog {
     }
 }
 
+/// What the previous rows of an event log held, so that a row repeating them (the same
+/// customer, stage or outcome as the row before, as in a log sorted by customer) is read
+/// without looking anything up.
+#[derive(Default)]
+struct Recent {
+    customer: Option<(Key, Vec<u8>, u32)>,
+    /// The stage and outcome fields seen so far, exactly as written (a log spells
+    /// each of its handful of stages and outcomes one way or a few).
+    stages: Vec<(Key, Vec<u8>, u32)>,
+    outcomes: Vec<(Key, Vec<u8>, Outcome)>,
+}
+
+/// Whether the field `bytes` with key `key` is the remembered one.
+#[inline(always)]
+fn same(key: Key, bytes: &[u8], known: &(Key, Vec<u8>, impl Sized)) -> bool {
+    known.0 == key && (key.is_exact() || known.1 == bytes)
+}
+
+/// The most distinct spellings of stages or outcomes remembered.
+const RECENT_SPELLINGS: usize = 32;
+
+/// `bytes` as trimmed text when that needs no work: both ends are ASCII and not
+/// whitespace, so `str::trim` would keep every byte (the UTF-8 check is left to the
+/// caller).
+#[inline]
+fn already_trimmed(bytes: &[u8]) -> bool {
+    let plain = |b: u8| b < 0x80 && !b.is_ascii_whitespace();
+    matches!((bytes.first(), bytes.last()), (Some(&a), Some(&z)) if plain(a) && plain(z))
+}
+
+/// A name field: its id among the names known so far, or (for a new name) its trimmed
+/// text, checked to be UTF-8.
+enum Name<'a> {
+    Known(u32),
+    New(&'a str),
+}
+
+#[inline]
+fn name<'a>(
+    interner: &Interner,
+    (text_of_record, start, end): (&'a [u8], usize, usize),
+    column: &str,
+) -> Result<Name<'a>, RowProblem> {
+    let bytes = &text_of_record[start..end];
+    if already_trimmed(bytes) {
+        // The key reads whole words of the record around the field.
+        if let Some(id) = interner.find_within(text_of_record, start, end) {
+            return Ok(Name::Known(id));
+        }
+        // Not known, and nothing to trim: only the UTF-8 check is left.
+        return std::str::from_utf8(bytes)
+            .map(Name::New)
+            .map_err(|_| RowProblem::NotUtf8 {
+                column: column.to_owned(),
+            });
+    }
+    let text = text(bytes, column)?;
+    match interner.get(text) {
+        Some(id) => Ok(Name::Known(id)),
+        None => Ok(Name::New(text)),
+    }
+}
+
 fn read_event(
     builder: &mut EventLogBuilder,
+    recent: &mut Recent,
     record: &Record<'_>,
     header: &Header,
-    format: &EventFormat,
+    format: &EventCsvOptions,
     [c_id, c_time, c_tp, c_stage, c_outcome]: [usize; 5],
     value_col: Option<usize>,
 ) -> Result<(), RowProblem> {
@@ -783,18 +1044,60 @@ fn read_event(
             (c_outcome, &format.outcome),
         ],
     )?;
-    let customer = text(record.get(c_id), &format.customer_id)?;
-    let time_text = text(record.get(c_time), &format.timestamp)?;
-    let timestamp = Timestamp::parse(time_text).map_err(|source| RowProblem::Timestamp {
-        column: format.timestamp.clone(),
-        source,
-    })?;
-    let touchpoint = text(record.get(c_tp), &format.touchpoint)?;
-    let stage = builder.stage_position(text(record.get(c_stage), &format.stage)?)?;
-    let outcome_text = text(record.get(c_outcome), &format.outcome)?;
-    let outcome = Outcome::from_name(outcome_text).ok_or_else(|| RowProblem::UnknownOutcome {
-        name: super::load::excerpt(outcome_text),
-    })?;
+    // Fields are read in column order of the checks below, so that a row with several
+    // problems reports the same one whichever path reads it.
+    let customer_field = record.field_in_text(c_id);
+    let customer_bytes = record.get(c_id);
+    let customer_key = Key::within(customer_field.0, customer_field.1, customer_field.2);
+    let customer = match &recent.customer {
+        Some(known) if same(customer_key, customer_bytes, known) => Name::Known(known.2),
+        _ => name(&builder.customers, customer_field, &format.customer_id)?,
+    };
+    let time_bytes = record.get(c_time);
+    let timestamp = match crate::time::parse_plain_utc(time_bytes) {
+        Some(t) => t,
+        None => {
+            let time_text = text(time_bytes, &format.timestamp)?;
+            Timestamp::parse(time_text).map_err(|source| RowProblem::Timestamp {
+                column: format.timestamp.clone(),
+                source,
+            })?
+        }
+    };
+    let touchpoint = name(
+        &builder.touchpoints,
+        record.field_in_text(c_tp),
+        &format.touchpoint,
+    )?;
+    let stage_bytes = record.get(c_stage);
+    let (text_of_record, start, end) = record.field_in_text(c_stage);
+    let key = Key::within(text_of_record, start, end);
+    let stage = match recent.stages.iter().find(|k| same(key, stage_bytes, k)) {
+        Some(&(_, _, id)) => id,
+        None => {
+            let id = builder.stage_position(text(stage_bytes, &format.stage)?)?;
+            if recent.stages.len() < RECENT_SPELLINGS {
+                recent.stages.push((key, stage_bytes.to_vec(), id));
+            }
+            id
+        }
+    };
+    let outcome_bytes = record.get(c_outcome);
+    let (text_of_record, start, end) = record.field_in_text(c_outcome);
+    let key = Key::within(text_of_record, start, end);
+    let outcome = match recent.outcomes.iter().find(|k| same(key, outcome_bytes, k)) {
+        Some(&(_, _, o)) => o,
+        None => {
+            let outcome_text = text(outcome_bytes, &format.outcome)?;
+            let o = Outcome::from_name(outcome_text).ok_or_else(|| RowProblem::UnknownOutcome {
+                name: excerpt(outcome_text),
+            })?;
+            if recent.outcomes.len() < RECENT_SPELLINGS {
+                recent.outcomes.push((key, outcome_bytes.to_vec(), o));
+            }
+            o
+        }
+    };
     let value = match (value_col, &format.value) {
         (Some(i), Some(name)) => non_negative(record.get(i), name)?,
         _ => 0.0,
@@ -805,5 +1108,332 @@ fn read_event(
             value,
         });
     }
-    builder.push_checked(customer, timestamp, touchpoint, stage, outcome, value)
+    for (column, field) in [("customer id", &customer), ("touchpoint", &touchpoint)] {
+        if matches!(field, Name::New(text) if text.is_empty()) {
+            return Err(RowProblem::Empty {
+                column: column.into(),
+            });
+        }
+    }
+    let case = match customer {
+        Name::Known(id) => id,
+        Name::New(text) => builder
+            .customers
+            .intern_new(text)
+            .ok_or(RowProblem::TooManyNames)?,
+    };
+    match &mut recent.customer {
+        Some(known) if known.2 == case => {}
+        Some(known) => {
+            known.0 = customer_key;
+            known.1.clear();
+            known.1.extend_from_slice(customer_bytes);
+            known.2 = case;
+        }
+        None => recent.customer = Some((customer_key, customer_bytes.to_vec(), case)),
+    }
+    let touchpoint = match touchpoint {
+        Name::Known(id) => id,
+        Name::New(text) => super::paths::channel_id(
+            &mut builder.touchpoints,
+            text.as_bytes(),
+            "touchpoints",
+            "touchpoint",
+        )?,
+    };
+    builder.events.push(RawEvent {
+        case,
+        timestamp,
+        touchpoint,
+        stage,
+        outcome,
+        value,
+    });
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// A field as a log might write it: a few spellings, spaces around, and now and
+    /// then one that is wrong.
+    fn spelled(
+        good: &'static [&'static str],
+        bad: &'static [&'static str],
+    ) -> impl Strategy<Value = String> {
+        let pick = prop_oneof![
+            24 => (0..good.len()).prop_map(move |i| good[i]),
+            1 => (0..bad.len()).prop_map(move |i| bad[i]),
+        ];
+        (pick, 0u8..4).prop_map(|(text, pad)| match pad {
+            0 => format!(" {text} "),
+            1 => format!("\t{text}"),
+            _ => text.to_owned(),
+        })
+    }
+
+    fn row() -> impl Strategy<Value = [String; 6]> {
+        (
+            spelled(&["C1", "C2", "c1", "customer number 3", "Ärger"], &[""]),
+            spelled(
+                &[
+                    "2024-01-30T02:16:57Z",
+                    "2024-01-30T02:16:57+01:00",
+                    "2024-01-30",
+                    "2024-01-30T02:16:57z",
+                ],
+                &["2024-02-30T02:16:57Z", "2024-01-30T25:00:00Z"],
+            ),
+            spelled(
+                &["web", "store", "a very long touchpoint name", "wéb"],
+                &[""],
+            ),
+            spelled(
+                &["awareness", "Purchase", "use", "evaluation"],
+                &["dreaming"],
+            ),
+            spelled(
+                &["continue", "conversion", "drop_off", "Retained"],
+                &["bought"],
+            ),
+            spelled(&["0", "12.50", "1e3", "0.00"], &["-1", "x", ""]),
+        )
+            .prop_map(|(a, b, c, d, e, f)| [a, b, c, d, e, f])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// The loader's shortcuts (names found in place, remembered stages and outcomes,
+        /// the plain timestamp form) give the log, or the error, that reading every
+        /// field in full gives.
+        #[test]
+        fn the_loader_agrees_with_the_builder(rows in proptest::collection::vec(row(), 1..30)) {
+            let mut csv = String::from("customer_id,timestamp,touchpoint,stage,outcome,value\n");
+            let mut want = EventLogBuilder::new(StageOrder::standard());
+            let mut want_err = None;
+            for (i, r) in rows.iter().enumerate() {
+                csv.push_str(&r.join(","));
+                csv.push('\n');
+                if want_err.is_some() {
+                    continue;
+                }
+                let pushed = Timestamp::parse(r[1].trim())
+                    .map_err(|source| RowProblem::Timestamp { column: "timestamp".into(), source })
+                    .and_then(|t| {
+                        let outcome = Outcome::from_name(r[4].trim()).ok_or(RowProblem::UnknownOutcome {
+                            name: r[4].trim().to_owned(),
+                        });
+                        let value = super::super::load::non_negative(r[5].as_bytes(), "value");
+                        // The order of the checks of `read_event`.
+                        let stage = want.stage_position(r[3].trim())?;
+                        let outcome = outcome?;
+                        let value = value?;
+                        let (c, tp) = (r[0].trim(), r[2].trim());
+                        let _ = stage;
+                        want.push(c, t, tp, r[3].trim(), outcome, value)
+                    });
+                if let Err(p) = pushed {
+                    want_err = Some((i as u64 + 2, p));
+                }
+            }
+            let got = EventLog::from_csv_reader(csv.as_bytes());
+            match (got, want_err) {
+                (Ok(log), None) => {
+                    prop_assert_eq!(log, want.build());
+                }
+                (Err(LoadError::Row { line, problem }), Some((want_line, want_problem))) => {
+                    prop_assert_eq!(line, want_line);
+                    prop_assert_eq!(problem, want_problem);
+                }
+                (got, want) => prop_assert!(false, "got {:?}, want {:?}", got.map(|l| l.n_events()), want),
+            }
+        }
+    }
+}
+
+/// The serde form of [`EventCsvOptions`], read back through its builder.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct EventCsvOptionsRepr {
+    customer_id: String,
+    timestamp: String,
+    touchpoint: String,
+    stage: String,
+    outcome: String,
+    value: Option<String>,
+    stages: StageOrder,
+}
+
+#[cfg(feature = "serde")]
+impl Default for EventCsvOptionsRepr {
+    fn default() -> Self {
+        EventCsvOptions::default().into()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<EventCsvOptions> for EventCsvOptionsRepr {
+    fn from(o: EventCsvOptions) -> Self {
+        EventCsvOptionsRepr {
+            customer_id: o.customer_id,
+            timestamp: o.timestamp,
+            touchpoint: o.touchpoint,
+            stage: o.stage,
+            outcome: o.outcome,
+            value: o.value,
+            stages: o.stages,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<EventCsvOptionsRepr> for EventCsvOptions {
+    type Error = OptionsError;
+    fn try_from(r: EventCsvOptionsRepr) -> Result<Self, OptionsError> {
+        EventCsvOptions::builder()
+            .customer_id(r.customer_id)
+            .timestamp(r.timestamp)
+            .touchpoint(r.touchpoint)
+            .stage(r.stage)
+            .outcome(r.outcome)
+            .value(r.value.as_deref())
+            .stages(r.stages)
+            .build()
+    }
+}
+
+/// The serde form of an [`EventLog`]: the stage order, the touchpoint names, then each
+/// case's events with touchpoints and stages as ids; read back through
+/// [`EventLogBuilder`]'s checks.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EventLogRepr {
+    stages: StageOrder,
+    touchpoints: Vec<String>,
+    cases: Vec<CaseRepr>,
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CaseRepr {
+    id: String,
+    events: Vec<EventRepr>,
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EventRepr {
+    timestamp: Timestamp,
+    touchpoint: u32,
+    stage: u32,
+    outcome: Outcome,
+    #[serde(default)]
+    value: f64,
+}
+
+#[cfg(feature = "serde")]
+impl From<EventLog> for EventLogRepr {
+    fn from(log: EventLog) -> Self {
+        let cases = log
+            .cases()
+            .map(|c| CaseRepr {
+                id: c.id().to_owned(),
+                events: (0..c.len())
+                    .map(|k| EventRepr {
+                        timestamp: c.timestamps()[k],
+                        touchpoint: c.touchpoints()[k],
+                        stage: c.stages()[k],
+                        outcome: c.outcomes()[k],
+                        value: c.values()[k],
+                    })
+                    .collect(),
+            })
+            .collect();
+        EventLogRepr {
+            stages: log.stages,
+            touchpoints: log.touchpoints,
+            cases,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<EventLogRepr> for EventLog {
+    type Error = LoadError;
+    fn try_from(r: EventLogRepr) -> Result<Self, LoadError> {
+        let mut b = EventLogBuilder::new(r.stages);
+        for (i, name) in r.touchpoints.iter().enumerate() {
+            let entry = |problem| LoadError::Entry {
+                what: "touchpoint",
+                index: i + 1,
+                problem,
+            };
+            if name.trim().is_empty() {
+                return Err(entry(RowProblem::Empty {
+                    column: "touchpoints".into(),
+                }));
+            }
+            if name.trim() != name {
+                return Err(entry(RowProblem::Untrimmed {
+                    name: excerpt(name),
+                }));
+            }
+            let id = super::paths::channel_id(
+                &mut b.touchpoints,
+                name.as_bytes(),
+                "touchpoints",
+                "touchpoints",
+            )
+            .map_err(entry)?;
+            if id as usize != i {
+                return Err(entry(RowProblem::DuplicateName {
+                    name: excerpt(name),
+                }));
+            }
+        }
+        let (n_touchpoints, n_stages) = (r.touchpoints.len(), b.stages.len());
+        let mut index = 0;
+        for case in &r.cases {
+            for e in &case.events {
+                index += 1;
+                let entry = |problem| LoadError::Entry {
+                    what: "event",
+                    index,
+                    problem,
+                };
+                for (what, id, count) in [
+                    ("touchpoint", e.touchpoint, n_touchpoints),
+                    ("stage", e.stage, n_stages),
+                ] {
+                    if id as usize >= count {
+                        return Err(entry(RowProblem::UnknownId { what, id, count }));
+                    }
+                }
+                let stage = b
+                    .stages
+                    .stages()
+                    .get(e.stage as usize)
+                    .map(|s| s.name().to_owned());
+                let stage = stage.unwrap_or_default();
+                let touchpoint = r.touchpoints[e.touchpoint as usize].clone();
+                b.push(
+                    &case.id,
+                    e.timestamp,
+                    &touchpoint,
+                    &stage,
+                    e.outcome,
+                    e.value,
+                )
+                .map_err(entry)?;
+            }
+        }
+        Ok(b.build())
+    }
 }

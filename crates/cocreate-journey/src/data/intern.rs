@@ -78,7 +78,7 @@ pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<WordHasher>>;
 /// last eight bytes (overlapping, zero-padded below 8) with the length determine the name
 /// exactly, so equal keys mean equal names without a byte comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-struct Key {
+pub(crate) struct Key {
     head: u64,
     tail: u64,
     len: usize,
@@ -114,6 +114,24 @@ fn load_short(b: &[u8]) -> u64 {
 }
 
 impl Key {
+    /// The key of `field[from..to]`, reading whole words of `field` around the name
+    /// where they exist, so that names of any length take the same branch-free path
+    /// (names on the loaders' hot path vary in length at random).
+    #[inline(always)]
+    pub(crate) fn within(field: &[u8], from: usize, to: usize) -> Key {
+        let len = to - from;
+        if len == 0 || from + 8 > field.len() {
+            return Key::of(&field[from..to]);
+        }
+        let word = load8(&field[from..]);
+        // Here field.len() ≥ 8, so a word ending at max(to, 8) exists.
+        let last = load8(&field[to.max(8) - 8..]);
+        let long = len >= 8;
+        let head = word & (u64::MAX >> ((64 - 8 * len.min(8)) & 63));
+        let tail = if long { last } else { 0 };
+        Key { head, tail, len }
+    }
+
     #[inline]
     fn of(bytes: &[u8]) -> Key {
         let len = bytes.len();
@@ -125,7 +143,7 @@ impl Key {
         Key { head, tail, len }
     }
 
-    #[inline]
+    #[inline(always)]
     fn hash(&self) -> u64 {
         let a = self.head.wrapping_mul(SEED);
         let b = self
@@ -137,7 +155,7 @@ impl Key {
 
     /// Whether the key alone decides equality.
     #[inline]
-    fn is_exact(&self) -> bool {
+    pub(crate) fn is_exact(&self) -> bool {
         self.len <= 16
     }
 }
@@ -177,6 +195,14 @@ impl Interner {
         Ok(self.insert(std::str::from_utf8(name)?, key))
     }
 
+    /// Adds `name`, which the caller has just failed to find. `None` once
+    /// `u32::MAX - 1` names exist.
+    #[inline]
+    pub(crate) fn intern_new(&mut self, name: &str) -> Option<u32> {
+        debug_assert!(self.get(name).is_none());
+        self.insert(name, Key::of(name.as_bytes()))
+    }
+
     fn insert(&mut self, name: &str, key: Key) -> Option<u32> {
         let id = u32::try_from(self.names.len())
             .ok()
@@ -190,13 +216,20 @@ impl Interner {
         Some(id)
     }
 
+    /// The id of the name `field[from..to]` if known, found without copying it (the
+    /// hot loop of the path loader).
+    #[inline(always)]
+    pub(crate) fn find_within(&self, field: &[u8], from: usize, to: usize) -> Option<u32> {
+        self.find(&field[from..to], Key::within(field, from, to))
+    }
+
     /// The id of `name`, if known.
     #[inline]
     pub(crate) fn get(&self, name: &str) -> Option<u32> {
         self.find(name.as_bytes(), Key::of(name.as_bytes()))
     }
 
-    #[inline]
+    #[inline(always)]
     fn find(&self, name: &[u8], key: Key) -> Option<u32> {
         if self.slots.is_empty() {
             return None;
@@ -268,6 +301,24 @@ mod tests {
         assert!(i.intern_bytes(&[0xff, 0xfe]).is_err());
         for k in 0..1000 {
             assert_eq!(i.intern(&format!("name {k}")), Some(4 + k));
+        }
+        // Names found inside a longer field read the same keys.
+        let field = b" ad > call center >x> name 7 > abcdefgh-one-ijklmnop";
+        for (from, to, want) in [
+            (1, 3, Some(0)),
+            (6, 17, Some(1)),
+            (19, 20, None),
+            (22, 28, Some(11)),
+            (31, field.len(), Some(2)),
+            (0, 0, None),
+        ] {
+            assert_eq!(i.find_within(field, from, to), want, "{from}..{to}");
+            assert_eq!(Key::within(field, from, to), Key::of(&field[from..to]));
+        }
+        for from in 0..field.len() {
+            for to in from..field.len().min(from + 9) {
+                assert_eq!(Key::within(field, from, to), Key::of(&field[from..to]));
+            }
         }
         assert_eq!(i.get("name 999"), Some(1003));
         for len in 0..8 {

@@ -1,6 +1,9 @@
 //! Journey data for analytics: aggregated paths and event logs, with streaming CSV
 //! loaders whose errors name the line.
 
+mod error;
+#[cfg(feature = "serde")]
+pub(crate) use error::excerpt;
 mod events;
 pub(crate) mod intern;
 mod load;
@@ -8,6 +11,10 @@ mod paths;
 pub(crate) mod records;
 mod swar;
 
-pub use events::{Case, EventFormat, EventLog, EventLogBuilder};
-pub use load::{describe_load_error, LoadError, RowProblem};
-pub use paths::{PathColumns, PathData, PathRef, PathTotals, MAX_CHANNELS, MAX_PATH_TOUCHPOINTS};
+pub use error::{describe_load_error, LoadError, RowProblem};
+pub use events::{Case, EventCsvOptions, EventCsvOptionsBuilder, EventLog, EventLogBuilder};
+pub use paths::{
+    PathCsvOptions, PathCsvOptionsBuilder, PathData, PathRef, PathTotals, MAX_CHANNELS,
+    MAX_PATH_TOUCHPOINTS,
+};
+pub use records::MAX_RECORD_BYTES;

@@ -4,29 +4,36 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
+use super::error::{LoadError, RowProblem};
 use super::intern::Interner;
-use super::load::{non_negative, Header, LoadError, RowProblem};
+use super::load::{non_negative, Header};
 use super::records::{Record, Records};
 use super::swar;
-use crate::ParamError;
+use crate::OptionsError;
 
-/// Names of the columns of a path CSV, and the separator between touchpoints.
+/// How a path CSV is laid out: the names of its columns and the separator between
+/// touchpoints.
 ///
 /// The default is ChannelAttribution's layout: `path`, `total_conversions`,
 /// `total_conversion_value`, `total_null`, with `>` between touchpoints. Set the value
 /// or null column to `None` when the file has none (values and nulls are then zero).
 ///
 /// ```
-/// use cocreate_journey::{PathColumns, PathData};
+/// use cocreate_journey::{PathCsvOptions, PathData};
 ///
-/// let columns = PathColumns::default().value(None).nulls(Some("lost"));
+/// let options = PathCsvOptions::builder().value(None).nulls(Some("lost")).build()?;
 /// let csv = "path,total_conversions,lost\nad > store,2,1\n";
-/// let data = PathData::from_csv_reader(csv.as_bytes(), &columns)?;
+/// let data = PathData::from_csv_str_with(csv, &options)?;
 /// assert_eq!(data.totals().nulls, 1.0);
-/// # Ok::<(), cocreate_journey::LoadError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PathColumns {
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "PathCsvOptionsRepr", into = "PathCsvOptionsRepr")
+)]
+pub struct PathCsvOptions {
     path: String,
     conversions: String,
     value: Option<String>,
@@ -34,9 +41,9 @@ pub struct PathColumns {
     separator: u8,
 }
 
-impl Default for PathColumns {
+impl Default for PathCsvOptions {
     fn default() -> Self {
-        PathColumns {
+        PathCsvOptions {
             path: "path".into(),
             conversions: "total_conversions".into(),
             value: Some("total_conversion_value".into()),
@@ -46,84 +53,186 @@ impl Default for PathColumns {
     }
 }
 
-impl PathColumns {
-    /// Sets the name of the path column.
+/// Builds validated [`PathCsvOptions`].
+///
+/// ```
+/// use cocreate_journey::PathCsvOptions;
+///
+/// let o = PathCsvOptions::builder().path("journey").conversions("conv").build()?;
+/// assert_eq!((o.path(), o.conversions()), ("journey", "conv"));
+/// # Ok::<(), cocreate_journey::OptionsError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathCsvOptionsBuilder {
+    options: PathCsvOptions,
+    separator: char,
+}
+
+impl PathCsvOptionsBuilder {
+    /// The name of the path column (default `path`).
     ///
     /// ```
-    /// use cocreate_journey::PathColumns;
+    /// use cocreate_journey::PathCsvOptions;
     ///
-    /// let c = PathColumns::default().path("journey");
-    /// # let _ = c;
+    /// assert_eq!(PathCsvOptions::builder().path("journey").build()?.path(), "journey");
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn path(mut self, name: impl Into<String>) -> Self {
-        self.path = name.into();
+        self.options.path = name.into();
         self
     }
 
-    /// Sets the name of the conversions column.
+    /// The name of the conversions column (default `total_conversions`).
     ///
     /// ```
-    /// use cocreate_journey::PathColumns;
+    /// use cocreate_journey::PathCsvOptions;
     ///
-    /// let c = PathColumns::default().conversions("conv");
-    /// # let _ = c;
+    /// assert_eq!(PathCsvOptions::builder().conversions("conv").build()?.conversions(), "conv");
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn conversions(mut self, name: impl Into<String>) -> Self {
-        self.conversions = name.into();
+        self.options.conversions = name.into();
         self
     }
 
-    /// Sets the name of the conversion-value column, or `None` for no values.
+    /// The name of the conversion-value column, or `None` for no values (default
+    /// `total_conversion_value`).
     ///
     /// ```
-    /// use cocreate_journey::PathColumns;
+    /// use cocreate_journey::PathCsvOptions;
     ///
-    /// let c = PathColumns::default().value(Some("revenue"));
-    /// # let _ = c;
+    /// assert_eq!(PathCsvOptions::builder().value(Some("revenue")).build()?.value(), Some("revenue"));
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn value(mut self, name: Option<&str>) -> Self {
-        self.value = name.map(str::to_owned);
+        self.options.value = name.map(str::to_owned);
         self
     }
 
-    /// Sets the name of the null (non-conversion) column, or `None` for no nulls.
+    /// The name of the null (non-conversion) column, or `None` for no nulls (default
+    /// `total_null`).
     ///
     /// ```
-    /// use cocreate_journey::PathColumns;
+    /// use cocreate_journey::PathCsvOptions;
     ///
-    /// let c = PathColumns::default().nulls(None);
-    /// # let _ = c;
+    /// assert_eq!(PathCsvOptions::builder().nulls(None).build()?.nulls(), None);
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn nulls(mut self, name: Option<&str>) -> Self {
-        self.nulls = name.map(str::to_owned);
+        self.options.nulls = name.map(str::to_owned);
         self
     }
 
-    /// Sets the separator between touchpoints: an ASCII character other than a comma, a
+    /// The separator between touchpoints: an ASCII character other than a comma, a
     /// quote or a line break (default `>`).
     ///
     /// ```
-    /// use cocreate_journey::{PathColumns, PathData};
+    /// use cocreate_journey::{PathCsvOptions, PathData};
     ///
-    /// assert!(PathColumns::default().separator('→').is_err());
-    /// let columns = PathColumns::default().separator('|')?;
+    /// assert!(PathCsvOptions::builder().separator('→').build().is_err());
+    /// let options = PathCsvOptions::builder().separator('|').build()?;
     /// let csv = "path,total_conversions,total_conversion_value,total_null\nad|store,1,5,0\n";
-    /// let data = PathData::from_csv_reader(csv.as_bytes(), &columns)?;
+    /// let data = PathData::from_csv_str_with(csv, &options)?;
     /// assert_eq!(data.channels(), ["ad", "store"]);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn separator(mut self, separator: char) -> Result<Self, ParamError> {
-        match u8::try_from(separator) {
-            Ok(b) if b.is_ascii() && !matches!(b, b',' | b'"' | b'\n' | b'\r') => {
-                self.separator = b;
-                Ok(self)
+    pub fn separator(mut self, separator: char) -> Self {
+        self.separator = separator;
+        self
+    }
+
+    /// Checks the options.
+    ///
+    /// ```
+    /// use cocreate_journey::{OptionsError, PathCsvOptions};
+    ///
+    /// let err = PathCsvOptions::builder().separator(',').build().unwrap_err();
+    /// assert_eq!(err, OptionsError::Separator { found: ',' });
+    /// ```
+    pub fn build(self) -> Result<PathCsvOptions, OptionsError> {
+        let mut options = self.options;
+        for (option, name) in [
+            ("path column", Some(&options.path)),
+            ("conversions column", Some(&options.conversions)),
+            ("value column", options.value.as_ref()),
+            ("null column", options.nulls.as_ref()),
+        ] {
+            if name.is_some_and(|n| n.trim().is_empty()) {
+                return Err(OptionsError::EmptyName { option });
             }
-            _ => Err(ParamError::new(
-                "path separator",
-                "an ASCII character other than a comma, a quote or a line break",
-                format!("{separator:?}"),
-            )),
         }
+        options.separator = match u8::try_from(self.separator) {
+            Ok(b) if b.is_ascii() && !matches!(b, b',' | b'"' | b'\n' | b'\r') => b,
+            _ => {
+                return Err(OptionsError::Separator {
+                    found: self.separator,
+                })
+            }
+        };
+        Ok(options)
+    }
+}
+
+impl PathCsvOptions {
+    /// A builder starting from ChannelAttribution's layout.
+    ///
+    /// ```
+    /// use cocreate_journey::PathCsvOptions;
+    ///
+    /// assert_eq!(PathCsvOptions::builder().build()?, PathCsvOptions::default());
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
+    /// ```
+    pub fn builder() -> PathCsvOptionsBuilder {
+        PathCsvOptionsBuilder {
+            options: PathCsvOptions::default(),
+            separator: '>',
+        }
+    }
+
+    /// The name of the path column.
+    ///
+    /// ```
+    /// assert_eq!(cocreate_journey::PathCsvOptions::default().path(), "path");
+    /// ```
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The name of the conversions column.
+    ///
+    /// ```
+    /// assert_eq!(cocreate_journey::PathCsvOptions::default().conversions(), "total_conversions");
+    /// ```
+    pub fn conversions(&self) -> &str {
+        &self.conversions
+    }
+
+    /// The name of the conversion-value column, if any.
+    ///
+    /// ```
+    /// let o = cocreate_journey::PathCsvOptions::default();
+    /// assert_eq!(o.value(), Some("total_conversion_value"));
+    /// ```
+    pub fn value(&self) -> Option<&str> {
+        self.value.as_deref()
+    }
+
+    /// The name of the null column, if any.
+    ///
+    /// ```
+    /// assert_eq!(cocreate_journey::PathCsvOptions::default().nulls(), Some("total_null"));
+    /// ```
+    pub fn nulls(&self) -> Option<&str> {
+        self.nulls.as_deref()
+    }
+
+    /// The separator between touchpoints.
+    ///
+    /// ```
+    /// assert_eq!(cocreate_journey::PathCsvOptions::default().separator(), '>');
+    /// ```
+    pub fn separator(&self) -> char {
+        char::from(self.separator)
     }
 }
 
@@ -140,6 +249,7 @@ impl PathColumns {
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct PathRef<'a> {
     /// Channel ids in path order (index into [`PathData::channels`]).
     pub channels: &'a [u32],
@@ -176,7 +286,8 @@ struct Row {
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct PathTotals {
     /// Number of rows.
     pub rows: usize,
@@ -208,12 +319,17 @@ pub struct PathTotals {
 /// let csv = "path,total_conversions,total_conversion_value,total_null\n\
 ///            ad > website > store,2,150.5,5\n\
 ///            \"call center\",0,0,3\n";
-/// let data = PathData::from_csv_reader(csv.as_bytes(), &Default::default())?;
+/// let data = PathData::from_csv_reader(csv.as_bytes())?;
 /// assert_eq!(data.channels(), ["ad", "website", "store", "call center"]);
 /// assert_eq!(data.totals().conversions, 2.0);
 /// # Ok::<(), cocreate_journey::LoadError>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "PathDataRepr", into = "PathDataRepr")
+)]
 pub struct PathData {
     interner: Interner,
     tokens: Vec<u32>,
@@ -231,11 +347,11 @@ pub const MAX_CHANNELS: usize = 1_000_000;
 pub const MAX_PATH_TOUCHPOINTS: usize = 1_000_000;
 
 /// The id of `name` in `interner`, refusing a new name once [`MAX_CHANNELS`] exist.
-#[inline]
+#[inline(never)]
 pub(crate) fn channel_id(
     interner: &mut Interner,
     name: &[u8],
-    what: &str,
+    what: &'static str,
     column: &str,
 ) -> Result<u32, RowProblem> {
     let not_utf8 = || RowProblem::NotUtf8 {
@@ -243,18 +359,29 @@ pub(crate) fn channel_id(
     };
     if interner.names().len() >= MAX_CHANNELS {
         let name = std::str::from_utf8(name).map_err(|_| not_utf8())?;
-        return interner
-            .get(name)
-            .ok_or_else(|| RowProblem::TooManyChannels {
-                what: what.to_owned(),
-                limit: MAX_CHANNELS,
-            });
+        return interner.get(name).ok_or(RowProblem::TooManyChannels {
+            what,
+            limit: MAX_CHANNELS,
+        });
     }
     match interner.intern_bytes(name) {
         Ok(Some(id)) => Ok(id),
         Ok(None) => Err(RowProblem::TooManyNames),
         Err(_) => Err(not_utf8()),
     }
+}
+
+/// `from..to` with ASCII whitespace at both ends removed.
+#[inline(always)]
+fn trimmed(bytes: &[u8], mut from: usize, mut to: usize) -> (usize, usize) {
+    // Names rarely start with a byte at or below a space, so one comparison decides.
+    while from < to && bytes[from] <= b' ' && bytes[from].is_ascii_whitespace() {
+        from += 1;
+    }
+    while to > from && bytes[to - 1] <= b' ' && bytes[to - 1].is_ascii_whitespace() {
+        to -= 1;
+    }
+    (from, to)
 }
 
 /// Opens a file for reading, saying so when the path is a directory.
@@ -408,7 +535,8 @@ impl PathData {
         Ok(())
     }
 
-    /// Reads paths from CSV text with a header row, streaming row by row.
+    /// Reads paths in ChannelAttribution's layout from CSV with a header row,
+    /// streaming row by row (see [`PathData::from_csv_reader_with`] for other layouts).
     ///
     /// Errors name the line: a missing column, a field that is not a non-negative finite
     /// number, value without conversions, a row of the wrong length, malformed CSV.
@@ -417,10 +545,28 @@ impl PathData {
     /// use cocreate_journey::PathData;
     ///
     /// let csv = "path,total_conversions,total_conversion_value,total_null\nad,0,0,-2\n";
-    /// let err = PathData::from_csv_reader(csv.as_bytes(), &Default::default()).unwrap_err();
+    /// let err = PathData::from_csv_reader(csv.as_bytes()).unwrap_err();
     /// assert_eq!(err.to_string(), "line 2: column \"total_null\" is -2, but counts and values cannot be negative");
     /// ```
-    pub fn from_csv_reader<R: Read>(input: R, columns: &PathColumns) -> Result<Self, LoadError> {
+    pub fn from_csv_reader<R: Read>(input: R) -> Result<Self, LoadError> {
+        PathData::from_csv_reader_with(input, &PathCsvOptions::default())
+    }
+
+    /// Reads paths from CSV in the layout `options` describe, streaming row by row.
+    ///
+    /// ```
+    /// use cocreate_journey::{PathCsvOptions, PathData};
+    ///
+    /// let options = PathCsvOptions::builder().path("journey").nulls(None).build()?;
+    /// let csv = "journey,total_conversions,total_conversion_value\nad > web,2,30\n";
+    /// let data = PathData::from_csv_reader_with(csv.as_bytes(), &options)?;
+    /// assert_eq!(data.totals().conversions, 2.0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_csv_reader_with<R: Read>(
+        input: R,
+        columns: &PathCsvOptions,
+    ) -> Result<Self, LoadError> {
         let mut records = Records::new(input);
         let header = Header::read(&mut records)?;
         let path_col = header.find(&columns.path)?;
@@ -460,7 +606,7 @@ impl PathData {
         record: &Record<'_>,
         header: &Header,
         sep: u8,
-        columns: &PathColumns,
+        columns: &PathCsvOptions,
         [path_col, conv_col]: [usize; 2],
         value_col: Option<usize>,
         null_col: Option<usize>,
@@ -489,47 +635,140 @@ impl PathData {
         )?;
         let path = record.get(path_col);
         let start = self.tokens.len();
-        let mut from = 0usize;
-        let mut failure = None;
-        let mut take = |token: &[u8], this: &mut Self| {
-            let name = token.trim_ascii();
-            if name.is_empty() || failure.is_some() {
-                return;
-            }
-            if this.tokens.len() - start >= MAX_PATH_TOUCHPOINTS {
-                failure = Some(RowProblem::PathTooLong {
-                    limit: MAX_PATH_TOUCHPOINTS,
-                });
-                return;
-            }
-            match channel_id(&mut this.interner, name, "channels", &columns.path) {
-                Ok(id) => this.tokens.push(id),
-                Err(problem) => failure = Some(problem),
-            }
-        };
-        swar::for_each_position(path, sep, |at| {
-            take(&path[from..at], self);
-            from = at + 1;
-        });
-        take(&path[from..], self);
-        if let Some(problem) = failure {
+        if let Err(problem) = self.push_tokens(path, sep, &columns.path) {
             self.tokens.truncate(start);
             return Err(problem);
         }
         self.finish_row(start, conversions, value, nulls, line)
     }
 
-    /// Reads paths from a CSV file (see [`PathData::from_csv_reader`]). A directory is
-    /// refused as one.
+    /// Splits `path` on `sep` and appends the ids of its (trimmed, non-empty) names.
+    ///
+    /// The fast pass finds the separators eight bytes at a time and looks the names up
+    /// in place; a name not seen before sends the whole path through
+    /// [`PathData::push_tokens_slowly`], which adds names in order and checks them.
+    #[inline]
+    fn push_tokens(&mut self, path: &[u8], sep: u8, column: &str) -> Result<(), RowProblem> {
+        let start = self.tokens.len();
+        let mut missing = false;
+        let mut from = 0usize;
+        let mut i = 0usize;
+        while i + 8 <= path.len() {
+            let mut m = swar::matches(swar::word_at(path, i), sep);
+            while m != 0 {
+                let at = i + (m.trailing_zeros() / 8) as usize;
+                self.push_known(path, from, at, &mut missing);
+                from = at + 1;
+                m &= m - 1;
+            }
+            if self.tokens.len() - start > MAX_PATH_TOUCHPOINTS {
+                break;
+            }
+            i += 8;
+        }
+        if i + 8 > path.len() {
+            for at in i..path.len() {
+                if path[at] == sep {
+                    self.push_known(path, from, at, &mut missing);
+                    from = at + 1;
+                }
+            }
+            self.push_known(path, from, path.len(), &mut missing);
+        }
+        if missing || self.tokens.len() - start > MAX_PATH_TOUCHPOINTS {
+            self.tokens.truncate(start);
+            return self.push_tokens_slowly(path, sep, column);
+        }
+        Ok(())
+    }
+
+    /// Appends the id of the known name `path[from..to]` (trimmed; nothing when empty),
+    /// or marks it `missing`.
+    #[inline(always)]
+    fn push_known(&mut self, path: &[u8], from: usize, to: usize, missing: &mut bool) {
+        let (from, to) = trimmed(path, from, to);
+        if from < to {
+            match self.interner.find_within(path, from, to) {
+                Some(id) => self.tokens.push(id),
+                None => *missing = true,
+            }
+        }
+    }
+
+    /// [`PathData::push_tokens`] one name at a time, adding new names and refusing a
+    /// path with too many touchpoints.
+    #[cold]
+    fn push_tokens_slowly(&mut self, path: &[u8], sep: u8, column: &str) -> Result<(), RowProblem> {
+        let start = self.tokens.len();
+        for token in path.split(|&b| b == sep) {
+            let name = token.trim_ascii();
+            if name.is_empty() {
+                continue;
+            }
+            if self.tokens.len() - start >= MAX_PATH_TOUCHPOINTS {
+                return Err(RowProblem::PathTooLong {
+                    limit: MAX_PATH_TOUCHPOINTS,
+                });
+            }
+            let id = channel_id(&mut self.interner, name, "channels", column)?;
+            self.tokens.push(id);
+        }
+        Ok(())
+    }
+
+    /// Reads paths in ChannelAttribution's layout from a CSV file (see
+    /// [`PathData::from_csv_reader`]). A directory is refused as one.
     ///
     /// ```
     /// use cocreate_journey::{LoadError, PathData};
     ///
-    /// let err = PathData::from_csv_path("no/such/file.csv", &Default::default()).unwrap_err();
+    /// let err = PathData::from_csv_path("no/such/file.csv").unwrap_err();
     /// assert!(matches!(err, LoadError::Io { .. }));
     /// ```
-    pub fn from_csv_path(path: impl AsRef<Path>, columns: &PathColumns) -> Result<Self, LoadError> {
-        PathData::from_csv_reader(open(path.as_ref())?, columns)
+    pub fn from_csv_path(path: impl AsRef<Path>) -> Result<Self, LoadError> {
+        PathData::from_csv_path_with(path, &PathCsvOptions::default())
+    }
+
+    /// Reads paths from a CSV file in the layout `options` describe.
+    ///
+    /// ```
+    /// use cocreate_journey::{LoadError, PathCsvOptions, PathData};
+    ///
+    /// let err = PathData::from_csv_path_with("no/such/file.csv", &PathCsvOptions::default());
+    /// assert!(matches!(err, Err(LoadError::Io { .. })));
+    /// ```
+    pub fn from_csv_path_with(
+        path: impl AsRef<Path>,
+        options: &PathCsvOptions,
+    ) -> Result<Self, LoadError> {
+        PathData::from_csv_reader_with(open(path.as_ref())?, options)
+    }
+
+    /// Reads paths in ChannelAttribution's layout from CSV text.
+    ///
+    /// ```
+    /// use cocreate_journey::PathData;
+    ///
+    /// let data = PathData::from_csv_str("path,total_conversions,total_conversion_value,total_null\nad,1,10,2\n")?;
+    /// assert_eq!(data.n_rows(), 1);
+    /// # Ok::<(), cocreate_journey::LoadError>(())
+    /// ```
+    pub fn from_csv_str(text: &str) -> Result<Self, LoadError> {
+        PathData::from_csv_reader(text.as_bytes())
+    }
+
+    /// Reads paths from CSV text in the layout `options` describe.
+    ///
+    /// ```
+    /// use cocreate_journey::{PathCsvOptions, PathData};
+    ///
+    /// let options = PathCsvOptions::builder().value(None).nulls(None).build()?;
+    /// let data = PathData::from_csv_str_with("path,total_conversions\nad > web,3\n", &options)?;
+    /// assert_eq!(data.totals().conversions, 3.0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_csv_str_with(text: &str, options: &PathCsvOptions) -> Result<Self, LoadError> {
+        PathData::from_csv_reader_with(text.as_bytes(), options)
     }
 
     /// The channel names by id, in order of first appearance.
@@ -628,7 +867,7 @@ mod tests {
     #[test]
     fn rejects_value_without_conversions_and_ragged_rows() {
         let csv = "path,total_conversions,total_conversion_value,total_null\nad,0,5,1\n";
-        let err = PathData::from_csv_reader(csv.as_bytes(), &PathColumns::default()).unwrap_err();
+        let err = PathData::from_csv_reader(csv.as_bytes()).unwrap_err();
         assert!(matches!(
             err,
             LoadError::Row {
@@ -637,7 +876,7 @@ mod tests {
             }
         ));
         let csv = "path,total_conversions,total_conversion_value,total_null\nad,0,0\n";
-        let err = PathData::from_csv_reader(csv.as_bytes(), &PathColumns::default()).unwrap_err();
+        let err = PathData::from_csv_reader(csv.as_bytes()).unwrap_err();
         assert_eq!(err.line(), Some(2));
         assert!(err.to_string().contains("3 fields"), "{err}");
     }
@@ -646,11 +885,33 @@ mod tests {
     fn reads_fractional_counts_and_names_with_spaces() {
         let csv = "path,total_conversions,total_conversion_value,total_null\n\
                    \"call center > web shop\",0.5,12.25,1.5\n";
-        let data = PathData::from_csv_reader(csv.as_bytes(), &PathColumns::default()).unwrap();
+        let data = PathData::from_csv_reader(csv.as_bytes()).unwrap();
         assert_eq!(data.channels(), ["call center", "web shop"]);
         let row = data.rows().next().unwrap();
         assert_eq!((row.conversions, row.value, row.nulls), (0.5, 12.25, 1.5));
         assert_eq!(row.line, Some(2));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        /// The loader's in-place lookup of names gives the same channels and ids as
+        /// splitting the text on the separator and trimming each name.
+        #[test]
+        fn names_read_in_place_equal_split_and_trimmed(
+            paths in proptest::collection::vec("[ab >\t\u{e9}xyzlongername]{0,40}", 1..12)
+        ) {
+            let mut csv = String::from("path,total_conversions,total_conversion_value,total_null\n");
+            let mut want = PathData::new();
+            for p in &paths {
+                csv.push_str(&format!("{p},1,2,3\n"));
+                want.push_path(p, 1.0, 2.0, 3.0).unwrap();
+            }
+            let got = PathData::from_csv_reader(csv.as_bytes()).unwrap();
+            proptest::prop_assert_eq!(got.channels(), want.channels());
+            let ids = |d: &PathData| d.rows().map(|r| r.channels.to_vec()).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(ids(&got), ids(&want));
+        }
     }
 
     #[test]
@@ -658,9 +919,167 @@ mod tests {
         for bad in ["NaN", "inf", "-inf", "1e400"] {
             let csv =
                 format!("path,total_conversions,total_conversion_value,total_null\nad,{bad},0,1\n");
-            let err =
-                PathData::from_csv_reader(csv.as_bytes(), &PathColumns::default()).unwrap_err();
+            let err = PathData::from_csv_reader(csv.as_bytes()).unwrap_err();
             assert_eq!(err.line(), Some(2), "{bad}");
         }
+    }
+}
+
+/// The serde form of [`PathCsvOptions`], read back through its builder.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct PathCsvOptionsRepr {
+    path: String,
+    conversions: String,
+    value: Option<String>,
+    nulls: Option<String>,
+    separator: char,
+}
+
+#[cfg(feature = "serde")]
+impl Default for PathCsvOptionsRepr {
+    fn default() -> Self {
+        PathCsvOptions::default().into()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<PathCsvOptions> for PathCsvOptionsRepr {
+    fn from(o: PathCsvOptions) -> Self {
+        PathCsvOptionsRepr {
+            separator: o.separator(),
+            path: o.path,
+            conversions: o.conversions,
+            value: o.value,
+            nulls: o.nulls,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<PathCsvOptionsRepr> for PathCsvOptions {
+    type Error = OptionsError;
+    fn try_from(r: PathCsvOptionsRepr) -> Result<Self, OptionsError> {
+        PathCsvOptions::builder()
+            .path(r.path)
+            .conversions(r.conversions)
+            .value(r.value.as_deref())
+            .nulls(r.nulls.as_deref())
+            .separator(r.separator)
+            .build()
+    }
+}
+
+/// The serde form of [`PathData`]: the channel names, then each row's path as channel
+/// ids with its counts; read back through the checks of [`PathData::push`].
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PathDataRepr {
+    channels: Vec<String>,
+    rows: Vec<PathRowRepr>,
+}
+
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PathRowRepr {
+    path: Vec<u32>,
+    conversions: f64,
+    #[serde(default)]
+    value: f64,
+    #[serde(default)]
+    nulls: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    line: Option<u64>,
+}
+
+#[cfg(feature = "serde")]
+impl From<PathData> for PathDataRepr {
+    fn from(d: PathData) -> Self {
+        PathDataRepr {
+            rows: d
+                .rows()
+                .map(|r| PathRowRepr {
+                    path: r.channels.to_vec(),
+                    conversions: r.conversions,
+                    value: r.value,
+                    nulls: r.nulls,
+                    line: r.line,
+                })
+                .collect(),
+            channels: d.interner.into_names(),
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<PathDataRepr> for PathData {
+    type Error = LoadError;
+    fn try_from(r: PathDataRepr) -> Result<Self, LoadError> {
+        let mut data = PathData::new();
+        for (i, name) in r.channels.iter().enumerate() {
+            let entry = |problem| LoadError::Entry {
+                what: "channel",
+                index: i + 1,
+                problem,
+            };
+            if name.trim_ascii().is_empty() {
+                return Err(entry(RowProblem::Empty {
+                    column: "channels".into(),
+                }));
+            }
+            if name.trim_ascii() != name {
+                return Err(entry(RowProblem::Untrimmed {
+                    name: super::error::excerpt(name),
+                }));
+            }
+            let id = channel_id(&mut data.interner, name.as_bytes(), "channels", "channels")
+                .map_err(entry)?;
+            if id as usize != i {
+                return Err(entry(RowProblem::DuplicateName {
+                    name: super::error::excerpt(name),
+                }));
+            }
+        }
+        let count = data.interner.names().len();
+        for (i, row) in r.rows.into_iter().enumerate() {
+            let entry = |problem| LoadError::Entry {
+                what: "row",
+                index: i + 1,
+                problem,
+            };
+            check_counts(
+                row.conversions,
+                row.value,
+                row.nulls,
+                ["conversions", "value", "nulls"],
+            )
+            .map_err(entry)?;
+            if row.path.len() > MAX_PATH_TOUCHPOINTS {
+                return Err(entry(RowProblem::PathTooLong {
+                    limit: MAX_PATH_TOUCHPOINTS,
+                }));
+            }
+            if let Some(&id) = row.path.iter().find(|&&id| id as usize >= count) {
+                return Err(entry(RowProblem::UnknownId {
+                    what: "channel",
+                    id,
+                    count,
+                }));
+            }
+            let start = data.tokens.len();
+            data.tokens.extend_from_slice(&row.path);
+            data.finish_row(
+                start,
+                row.conversions + 0.0,
+                row.value + 0.0,
+                row.nulls + 0.0,
+                row.line.unwrap_or(0),
+            )
+            .map_err(entry)?;
+        }
+        Ok(data)
     }
 }

@@ -16,11 +16,12 @@
 
 use std::io::{BufRead, BufReader, Read};
 
-use super::load::LoadError;
+use super::error::LoadError;
 use super::swar;
 
-/// The longest record accepted, in bytes (64 MiB).
-pub(crate) const MAX_RECORD_BYTES: usize = 64 << 20;
+/// The longest CSV record the path and event loaders accept, in bytes (64 MiB); a
+/// longer one is refused with [`LoadError::RecordTooLong`] before more is buffered.
+pub const MAX_RECORD_BYTES: usize = 64 << 20;
 
 /// One record: its fields and the 1-based lines it starts and ends on.
 pub(crate) struct Record<'a> {
@@ -49,6 +50,17 @@ impl Record<'_> {
         let start = if i == 0 { 0 } else { self.ends[i - 1] + 1 };
         &self.text[start..end]
     }
+
+    /// The record's text with field `i` at `start..end` (empty past the end), for
+    /// reading whole words around a short field.
+    #[inline]
+    pub(crate) fn field_in_text(&self, i: usize) -> (&[u8], usize, usize) {
+        let Some(&end) = self.ends.get(i) else {
+            return (&[], 0, 0);
+        };
+        let start = if i == 0 { 0 } else { self.ends[i - 1] + 1 };
+        (self.text, start, end)
+    }
 }
 
 /// What a scan of one line found.
@@ -71,21 +83,25 @@ fn scan_line(bytes: &[u8], commas: &mut Vec<usize>) -> Scan {
     let mut i = 0;
     while i + 8 <= bytes.len() {
         let w = swar::word_at(bytes, i);
-        let nl = swar::matches(w, b'\n');
-        // Only the bytes before the first newline of this word count.
+        // The lowest newline candidate is exact, so is the mask of the bytes before it.
+        let nl = swar::candidates(w, b'\n');
         let before = if nl == 0 {
             u64::MAX
         } else {
             (nl & nl.wrapping_neg()) - 1
         };
-        let mut c = swar::matches(w, b',') & before;
+        let mut c = swar::candidates(w, b',') & before;
         while c != 0 {
-            commas.push(i + (c.trailing_zeros() / 8) as usize);
+            let at = i + (c.trailing_zeros() / 8) as usize;
+            if bytes[at] == b',' {
+                commas.push(at);
+            }
             c &= c - 1;
         }
-        quotes |= swar::matches(w, b'"') & before != 0;
-        let r = swar::matches(w, b'\r') & before;
-        if r != 0 {
+        // A candidate before the newline means a true quote before it.
+        quotes |= swar::candidates(w, b'"') & before != 0;
+        if swar::candidates(w, b'\r') & before != 0 {
+            let r = swar::matches(w, b'\r') & before;
             crs += r.count_ones();
             last_cr = i + ((63 - r.leading_zeros()) / 8) as usize;
         }
@@ -166,10 +182,9 @@ impl<R: Read> Records<R> {
 
     fn fill(&mut self) -> Result<&[u8], LoadError> {
         let line = self.line + 1;
-        self.input.fill_buf().map_err(|e| LoadError::Csv {
-            line,
-            message: e.to_string(),
-        })
+        self.input
+            .fill_buf()
+            .map_err(|e| LoadError::Read { line, source: e })
     }
 
     /// The next record, or `None` at the end of the input.
@@ -188,9 +203,9 @@ impl<R: Read> Records<R> {
         loop {
             let line_no = self.line + 1;
             let after_cr = std::mem::take(&mut self.after_cr);
-            let available = self.input.fill_buf().map_err(|e| LoadError::Csv {
+            let available = self.input.fill_buf().map_err(|e| LoadError::Read {
                 line: line_no,
-                message: e.to_string(),
+                source: e,
             })?;
             // Blank lines (and the line feed of a `\r\n` split across reads) are skipped.
             match available.first() {
@@ -244,9 +259,9 @@ impl<R: Read> Records<R> {
         let mut cr = false;
         loop {
             let current = self.line + 1;
-            let available = self.input.fill_buf().map_err(|e| LoadError::Csv {
+            let available = self.input.fill_buf().map_err(|e| LoadError::Read {
                 line: current,
-                message: e.to_string(),
+                source: e,
             })?;
             if available.is_empty() {
                 if state == State::Quoted {

@@ -1,7 +1,7 @@
 //! Bonding: whether the customer is likely to become attached and tell others.
 
-use crate::params::{within, ParamError};
-use crate::{BondingAttribute, BondingRatings, Journey, Scale};
+use crate::options::{within, OptionsError};
+use crate::{BondingAttribute, BondingRatings, Journey, ResponseRange};
 
 /// The rule that turns bonding ratings into an attachment verdict and an advocacy flag.
 ///
@@ -21,10 +21,14 @@ use crate::{BondingAttribute, BondingRatings, Journey, Scale};
 /// let rule = BondingRule::builder().required_met(3).advocacy_at(0.8).build()?;
 /// assert_eq!(rule.required_met(), 3);
 /// assert!(BondingRule::builder().required_met(5).build().is_err());
-/// # Ok::<(), cocreate_journey::ParamError>(())
+/// # Ok::<(), cocreate_journey::OptionsError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "BondingRuleRepr", into = "BondingRuleRepr")
+)]
 pub struct BondingRule {
     met_above: f64,
     required_met: usize,
@@ -48,7 +52,7 @@ impl Default for BondingRule {
 ///
 /// let rule = BondingRule::builder().met_above(0.6).build()?;
 /// assert_eq!(rule.met_above(), 0.6);
-/// # Ok::<(), cocreate_journey::ParamError>(())
+/// # Ok::<(), cocreate_journey::OptionsError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BondingRuleBuilder {
@@ -99,24 +103,24 @@ impl BondingRuleBuilder {
     /// use cocreate_journey::BondingRule;
     ///
     /// assert_eq!(BondingRule::builder().build()?, BondingRule::default());
-    /// # Ok::<(), cocreate_journey::ParamError>(())
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
-    pub fn build(self) -> Result<BondingRule, ParamError> {
+    pub fn build(self) -> Result<BondingRule, OptionsError> {
         let r = self.rule;
         within("met threshold", "a number in [0, 1)", r.met_above, 0.0, 1.0)?;
         if r.met_above >= 1.0 {
-            return Err(ParamError::new(
-                "met threshold",
-                "a number in [0, 1)",
-                r.met_above,
-            ));
+            return Err(OptionsError::Number {
+                option: "met threshold",
+                requirement: "a number in [0, 1)",
+                value: r.met_above,
+            });
         }
         if !(1..=4).contains(&r.required_met) {
-            return Err(ParamError::new(
-                "number of attributes required",
-                "between 1 and 4",
-                r.required_met,
-            ));
+            return Err(OptionsError::Count {
+                option: "number of attributes required",
+                requirement: "between 1 and 4",
+                value: r.required_met,
+            });
         }
         within(
             "advocacy threshold",
@@ -132,16 +136,17 @@ impl BondingRuleBuilder {
 /// One attribute's standing.
 ///
 /// ```
-/// use cocreate_journey::{BondingAttribute, BondingRatings, BondingRule, Scale};
+/// use cocreate_journey::{BondingAttribute, BondingRatings, BondingRule, ResponseRange};
 ///
-/// let b = BondingRule::default().assess(&[BondingRatings::all(7.0, 6.0, 2.0, 5.0)], Scale::new(1.0, 7.0)?)?;
+/// let b = BondingRule::default().assess(&[BondingRatings::all(7.0, 6.0, 2.0, 5.0)], ResponseRange::new(1.0, 7.0)?)?;
 /// let efficiency = &b.attributes[2];
 /// assert_eq!(efficiency.attribute, BondingAttribute::Efficiency);
 /// assert!(!efficiency.met);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct AttributeStanding {
     /// The attribute.
     pub attribute: BondingAttribute,
@@ -156,9 +161,9 @@ pub struct AttributeStanding {
 /// The bonding verdict.
 ///
 /// ```
-/// use cocreate_journey::{BondingRatings, BondingRule, Scale};
+/// use cocreate_journey::{BondingRatings, BondingRule, ResponseRange};
 ///
-/// let scale = Scale::new(1.0, 5.0)?;
+/// let scale = ResponseRange::new(1.0, 5.0)?;
 /// let b = BondingRule::default().assess(&[BondingRatings::all(5.0, 4.0, 5.0, 4.0)], scale)?;
 /// assert!(b.attachment_likely);
 /// assert_eq!(b.index, Some(0.875));
@@ -166,7 +171,8 @@ pub struct AttributeStanding {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Bonding {
     /// The four attributes in order.
     pub attributes: [AttributeStanding; 4],
@@ -183,25 +189,31 @@ pub struct Bonding {
 /// A bonding rating outside the scale.
 ///
 /// ```
-/// use cocreate_journey::{BondingRatings, BondingRule, Scale};
+/// use cocreate_journey::{BondingRatings, BondingRule, ResponseRange};
 ///
 /// let err = BondingRule::default()
-///     .assess(&[BondingRatings::all(5.0, 9.0, 5.0, 5.0)], Scale::new(1.0, 7.0)?)
+///     .assess(&[BondingRatings::all(5.0, 9.0, 5.0, 5.0)], ResponseRange::new(1.0, 7.0)?)
 ///     .unwrap_err();
 /// assert_eq!(err.to_string(), "rating set 1: the reliability rating 9 lies outside the scale [1, 7]");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("rating set {position}: the {attribute} rating {value} lies outside the scale {scale}")]
-pub struct BondingError {
-    /// 1-based position of the rating set.
-    pub position: usize,
-    /// The attribute.
-    pub attribute: BondingAttribute,
-    /// The value.
-    pub value: f64,
-    /// The scale.
-    pub scale: Scale,
+#[non_exhaustive]
+pub enum BondingError {
+    /// A rating lies outside the scale or is not a finite number.
+    #[error(
+        "rating set {position}: the {attribute} rating {value} lies outside the scale {scale}"
+    )]
+    OutOfScale {
+        /// 1-based position of the rating set.
+        position: usize,
+        /// The attribute.
+        attribute: BondingAttribute,
+        /// The value.
+        value: f64,
+        /// The scale.
+        scale: ResponseRange,
+    },
 }
 
 impl BondingRule {
@@ -211,7 +223,7 @@ impl BondingRule {
     /// use cocreate_journey::BondingRule;
     ///
     /// assert_eq!(BondingRule::builder().build()?.required_met(), 4);
-    /// # Ok::<(), cocreate_journey::ParamError>(())
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn builder() -> BondingRuleBuilder {
         BondingRuleBuilder {
@@ -256,10 +268,10 @@ impl BondingRule {
     /// wave). Errors when a rating lies outside the scale.
     ///
     /// ```
-    /// use cocreate_journey::{BondingRatings, BondingRule, Scale};
+    /// use cocreate_journey::{BondingRatings, BondingRule, ResponseRange};
     ///
     /// let partial = BondingRatings { integrity: Some(7.0), ..Default::default() };
-    /// let b = BondingRule::default().assess(&[partial], Scale::new(1.0, 7.0)?)?;
+    /// let b = BondingRule::default().assess(&[partial], ResponseRange::new(1.0, 7.0)?)?;
     /// assert_eq!(b.n_met, 1);
     /// assert!(!b.attachment_likely); // three attributes were never rated
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -267,12 +279,12 @@ impl BondingRule {
     pub fn assess(
         &self,
         ratings: &[BondingRatings],
-        scale: Scale,
+        scale: ResponseRange,
     ) -> Result<Bonding, BondingError> {
         for (i, set) in ratings.iter().enumerate() {
             for attribute in BondingAttribute::ALL {
-                if let Some(value) = set.get(attribute).filter(|v| !scale.contains(*v)) {
-                    return Err(BondingError {
+                if let Some(value) = set.get(attribute).filter(|v| !scale.spans(*v)) {
+                    return Err(BondingError::OutOfScale {
                         position: i + 1,
                         attribute,
                         value,
@@ -285,7 +297,7 @@ impl BondingRule {
     }
 
     /// [`BondingRule::assess`] on ratings already known to lie on the scale.
-    fn assess_checked(&self, ratings: &[BondingRatings], scale: Scale) -> Bonding {
+    fn assess_checked(&self, ratings: &[BondingRatings], scale: ResponseRange) -> Bonding {
         let attributes = BondingAttribute::ALL.map(|attribute| {
             let values: Vec<f64> = ratings.iter().filter_map(|r| r.get(attribute)).collect();
             let mean =
@@ -320,9 +332,9 @@ impl Journey {
     /// Applies a bonding rule to the ratings given at the journey's encounters.
     ///
     /// ```
-    /// use cocreate_journey::{BondingRatings, BondingRule, Encounter, JourneyBuilder, Scale, Stage, Timestamp, Touchpoint};
+    /// use cocreate_journey::{BondingRatings, BondingRule, Encounter, JourneyBuilder, ResponseRange, Stage, Timestamp, Touchpoint};
     ///
-    /// let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+    /// let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
     ///     .encounter(Encounter::new(Touchpoint::brand("app"), Stage::Use, Timestamp::from_unix_seconds(0))
     ///         .with_bonding(BondingRatings::all(6.0, 6.0, 5.0, 7.0)))
     ///     .build()?;
@@ -335,5 +347,45 @@ impl Journey {
             self.encounters().iter().filter_map(|e| e.bonding).collect();
         // The builder checked every rating against the scale.
         rule.assess_checked(&ratings, self.scale())
+    }
+}
+
+/// The serde form of [`BondingRule`], read back through its builder.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct BondingRuleRepr {
+    met_above: f64,
+    required_met: usize,
+    advocacy_at: f64,
+}
+
+#[cfg(feature = "serde")]
+impl Default for BondingRuleRepr {
+    fn default() -> Self {
+        BondingRule::default().into()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<BondingRule> for BondingRuleRepr {
+    fn from(r: BondingRule) -> Self {
+        BondingRuleRepr {
+            met_above: r.met_above,
+            required_met: r.required_met,
+            advocacy_at: r.advocacy_at,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<BondingRuleRepr> for BondingRule {
+    type Error = OptionsError;
+    fn try_from(r: BondingRuleRepr) -> Result<Self, OptionsError> {
+        BondingRule::builder()
+            .met_above(r.met_above)
+            .required_met(r.required_met)
+            .advocacy_at(r.advocacy_at)
+            .build()
     }
 }

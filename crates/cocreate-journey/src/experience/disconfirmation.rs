@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use crate::params::{at_least, ParamError};
+use crate::options::{at_least, OptionsError};
 use crate::{Experience, Journey};
 
 /// The tolerance τ ≥ 0 within which a disconfirmation counts as *confirmed*.
@@ -17,11 +17,28 @@ use crate::{Experience, Journey};
 /// assert_eq!(tau.classify(-1.0), DisconfirmationClass::Negative);
 /// assert_eq!(tau.classify(0.5), DisconfirmationClass::Confirmed);
 /// assert_eq!(tau.classify(0.75), DisconfirmationClass::Positive);
-/// # Ok::<(), cocreate_journey::ParamError>(())
+/// # Ok::<(), cocreate_journey::OptionsError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "f64", into = "f64")
+)]
 pub struct Tolerance(f64);
+
+impl TryFrom<f64> for Tolerance {
+    type Error = OptionsError;
+    fn try_from(tau: f64) -> Result<Self, OptionsError> {
+        Tolerance::new(tau)
+    }
+}
+
+impl From<Tolerance> for f64 {
+    fn from(t: Tolerance) -> f64 {
+        t.0
+    }
+}
 
 impl Tolerance {
     /// A tolerance; must be finite and ≥ 0.
@@ -32,7 +49,7 @@ impl Tolerance {
     /// assert!(Tolerance::new(0.0).is_ok());
     /// assert!(Tolerance::new(f64::NAN).is_err());
     /// ```
-    pub fn new(tau: f64) -> Result<Self, ParamError> {
+    pub fn new(tau: f64) -> Result<Self, OptionsError> {
         at_least("tolerance", "a finite number ≥ 0", tau, 0.0).map(Tolerance)
     }
 
@@ -42,7 +59,7 @@ impl Tolerance {
     /// use cocreate_journey::Tolerance;
     ///
     /// assert_eq!(Tolerance::new(0.25)?.value(), 0.25);
-    /// # Ok::<(), cocreate_journey::ParamError>(())
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn value(self) -> f64 {
         self.0
@@ -54,7 +71,7 @@ impl Tolerance {
     /// use cocreate_journey::{DisconfirmationClass, Tolerance};
     ///
     /// assert_eq!(Tolerance::new(0.0)?.classify(0.0), DisconfirmationClass::Confirmed);
-    /// # Ok::<(), cocreate_journey::ParamError>(())
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn classify(self, d: f64) -> DisconfirmationClass {
         if d > self.0 {
@@ -107,6 +124,7 @@ impl fmt::Display for DisconfirmationClass {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Disconfirmation {
     /// Perceived minus expected functional experience.
     pub functional: f64,
@@ -133,9 +151,9 @@ impl Disconfirmation {
     /// The larger of |D| over the two sides.
     ///
     /// ```
-    /// use cocreate_journey::Disconfirmation;
+    /// use cocreate_journey::{Disconfirmation, Experience};
     ///
-    /// let d = Disconfirmation { functional: -2.0, emotional: 1.0 };
+    /// let d = Disconfirmation::between(Experience::both(4.0), Experience::new(2.0, 5.0));
     /// assert_eq!(d.max_abs(), 2.0);
     /// ```
     pub fn max_abs(&self) -> f64 {
@@ -146,9 +164,9 @@ impl Disconfirmation {
 /// The disconfirmation at one encounter where an expectation met an experience.
 ///
 /// ```
-/// use cocreate_journey::{DisconfirmationClass, Encounter, Experience, JourneyBuilder, Scale, Stage, Timestamp, Tolerance, Touchpoint};
+/// use cocreate_journey::{DisconfirmationClass, Encounter, Experience, JourneyBuilder, ResponseRange, Stage, Timestamp, Tolerance, Touchpoint};
 ///
-/// let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+/// let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
 ///     .prior_expectation(Experience::both(5.0))
 ///     .encounter(Encounter::new(Touchpoint::brand("store"), Stage::Purchase, Timestamp::from_unix_seconds(0))
 ///         .perceiving(Experience::new(3.0, 5.5)))
@@ -160,7 +178,8 @@ impl Disconfirmation {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct EncounterDisconfirmation {
     /// Index of the encounter in [`Journey::encounters`].
     pub index: usize,
@@ -180,9 +199,9 @@ impl EncounterDisconfirmation {
     /// Whether either side is negatively disconfirmed.
     ///
     /// ```
-    /// use cocreate_journey::{Encounter, Experience, JourneyBuilder, Scale, Stage, Timestamp, Tolerance, Touchpoint};
+    /// use cocreate_journey::{Encounter, Experience, JourneyBuilder, ResponseRange, Stage, Timestamp, Tolerance, Touchpoint};
     ///
-    /// let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+    /// let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
     ///     .encounter(Encounter::new(Touchpoint::brand("app"), Stage::Use, Timestamp::from_unix_seconds(0))
     ///         .expecting(Experience::both(4.0))
     ///         .perceiving(Experience::new(4.0, 6.0)))
@@ -202,10 +221,10 @@ impl Journey {
     /// classified with `tolerance`.
     ///
     /// ```
-    /// use cocreate_journey::{Encounter, Experience, JourneyBuilder, Scale, Stage, Timestamp, Tolerance, Touchpoint};
+    /// use cocreate_journey::{Encounter, Experience, JourneyBuilder, ResponseRange, Stage, Timestamp, Tolerance, Touchpoint};
     ///
     /// let t = Timestamp::from_unix_seconds;
-    /// let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+    /// let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
     ///     .encounter(Encounter::new(Touchpoint::brand("ad"), Stage::Awareness, t(0))
     ///         .expecting(Experience::both(5.0)))
     ///     .encounter(Encounter::new(Touchpoint::brand("store"), Stage::Purchase, t(60))

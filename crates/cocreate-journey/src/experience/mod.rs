@@ -11,13 +11,17 @@ mod bonding;
 mod disconfirmation;
 mod moments;
 mod reflection;
+mod report;
 
 pub use bonding::{AttributeStanding, Bonding, BondingError, BondingRule, BondingRuleBuilder};
 pub use disconfirmation::{
     Disconfirmation, DisconfirmationClass, EncounterDisconfirmation, Tolerance,
 };
-pub use moments::{MomentOfTruth, MomentParams, MomentReason, MomentsOfTruth};
-pub use reflection::{
-    peak_end, Memory, MixedValence, Moment, PeakEndParams, PeakEndParamsBuilder, Reflection,
-    ReflectionError, ReflectionParams, Valence,
+pub use moments::{
+    MomentOfTruth, MomentOptions, MomentOptionsBuilder, MomentReason, MomentsOfTruth,
 };
+pub use reflection::{
+    peak_end, Memory, MixedValence, Moment, PeakEndOptions, PeakEndOptionsBuilder, Reflection,
+    ReflectionError, ReflectionOptions, ReflectionOptionsBuilder, Valence,
+};
+pub use report::JourneyReport;

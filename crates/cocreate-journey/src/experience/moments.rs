@@ -3,57 +3,117 @@
 use std::fmt;
 
 use super::{Disconfirmation, Tolerance};
-use crate::params::{at_least, ParamError};
+use crate::options::{at_least, required, OptionsError};
 use crate::{Journey, Outcome, Stage};
 
 /// Options for finding moments of truth.
 ///
 /// `tolerance` classifies disconfirmation (see [`Tolerance`]); an encounter is *critical*
 /// when |D| on either side exceeds `critical_threshold`, or when the customer left there.
-/// Both are in the units of the journey's scale.
+/// Both are in the units of the journey's scale, so neither has a default.
 ///
 /// ```
-/// use cocreate_journey::MomentParams;
+/// use cocreate_journey::MomentOptions;
 ///
-/// let p = MomentParams::new(0.5, 1.5)?;
-/// assert_eq!(p.critical_threshold(), 1.5);
-/// assert!(MomentParams::new(0.5, -1.0).is_err());
-/// # Ok::<(), cocreate_journey::ParamError>(())
+/// let o = MomentOptions::builder().tolerance(0.5).critical_threshold(1.5).build()?;
+/// assert_eq!(o.critical_threshold(), 1.5);
+/// assert!(MomentOptions::builder().tolerance(0.5).critical_threshold(-1.0).build().is_err());
+/// # Ok::<(), cocreate_journey::OptionsError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct MomentParams {
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "MomentOptionsRepr", into = "MomentOptionsRepr")
+)]
+pub struct MomentOptions {
     tolerance: Tolerance,
     critical_threshold: f64,
 }
 
-impl MomentParams {
-    /// Options with a disconfirmation tolerance τ ≥ 0 and a critical threshold ≥ 0.
+/// Builds validated [`MomentOptions`]; both options must be set.
+///
+/// ```
+/// use cocreate_journey::{MomentOptions, OptionsError};
+///
+/// let err = MomentOptions::builder().tolerance(0.5).build().unwrap_err();
+/// assert_eq!(err, OptionsError::Missing { option: "critical threshold" });
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct MomentOptionsBuilder {
+    tolerance: Option<f64>,
+    critical_threshold: Option<f64>,
+}
+
+impl MomentOptionsBuilder {
+    /// The disconfirmation tolerance τ ≥ 0.
     ///
     /// ```
-    /// use cocreate_journey::MomentParams;
+    /// use cocreate_journey::MomentOptions;
     ///
-    /// assert!(MomentParams::new(0.0, 2.0).is_ok());
+    /// assert!(MomentOptions::builder().tolerance(-1.0).critical_threshold(1.0).build().is_err());
     /// ```
-    pub fn new(tolerance: f64, critical_threshold: f64) -> Result<Self, ParamError> {
-        Ok(MomentParams {
-            tolerance: Tolerance::new(tolerance)?,
-            critical_threshold: at_least(
-                "critical threshold",
-                "a finite number ≥ 0",
-                critical_threshold,
-                0.0,
-            )?,
+    pub fn tolerance(mut self, tau: f64) -> Self {
+        self.tolerance = Some(tau);
+        self
+    }
+
+    /// The |disconfirmation| above which an encounter is critical (≥ 0).
+    ///
+    /// ```
+    /// use cocreate_journey::MomentOptions;
+    ///
+    /// assert!(MomentOptions::builder().tolerance(0.0).critical_threshold(2.0).build().is_ok());
+    /// ```
+    pub fn critical_threshold(mut self, threshold: f64) -> Self {
+        self.critical_threshold = Some(threshold);
+        self
+    }
+
+    /// Checks the options.
+    ///
+    /// ```
+    /// use cocreate_journey::MomentOptions;
+    ///
+    /// let o = MomentOptions::builder().tolerance(0.5).critical_threshold(2.0).build()?;
+    /// assert_eq!(o.tolerance().value(), 0.5);
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
+    /// ```
+    pub fn build(self) -> Result<MomentOptions, OptionsError> {
+        let tolerance = Tolerance::new(required(self.tolerance, "tolerance")?)?;
+        let critical_threshold = at_least(
+            "critical threshold",
+            "a finite number ≥ 0",
+            required(self.critical_threshold, "critical threshold")?,
+            0.0,
+        )?;
+        Ok(MomentOptions {
+            tolerance,
+            critical_threshold,
         })
+    }
+}
+
+impl MomentOptions {
+    /// A builder; both options must be set.
+    ///
+    /// ```
+    /// use cocreate_journey::MomentOptions;
+    ///
+    /// assert!(MomentOptions::builder().build().is_err());
+    /// ```
+    pub fn builder() -> MomentOptionsBuilder {
+        MomentOptionsBuilder::default()
     }
 
     /// The disconfirmation tolerance.
     ///
     /// ```
-    /// use cocreate_journey::MomentParams;
+    /// use cocreate_journey::MomentOptions;
     ///
-    /// assert_eq!(MomentParams::new(0.5, 1.5)?.tolerance().value(), 0.5);
-    /// # Ok::<(), cocreate_journey::ParamError>(())
+    /// let o = MomentOptions::builder().tolerance(0.5).critical_threshold(1.5).build()?;
+    /// assert_eq!(o.tolerance().value(), 0.5);
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn tolerance(&self) -> Tolerance {
         self.tolerance
@@ -62,10 +122,11 @@ impl MomentParams {
     /// The |disconfirmation| above which an encounter is critical.
     ///
     /// ```
-    /// use cocreate_journey::MomentParams;
+    /// use cocreate_journey::MomentOptions;
     ///
-    /// assert_eq!(MomentParams::new(0.5, 1.5)?.critical_threshold(), 1.5);
-    /// # Ok::<(), cocreate_journey::ParamError>(())
+    /// let o = MomentOptions::builder().tolerance(0.5).critical_threshold(1.5).build()?;
+    /// assert_eq!(o.critical_threshold(), 1.5);
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn critical_threshold(&self) -> f64 {
         self.critical_threshold
@@ -81,7 +142,7 @@ impl MomentParams {
 /// assert_eq!(r.to_string(), "functional disconfirmation -2 exceeds the threshold ±1.5");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(tag = "reason", rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum MomentReason {
@@ -132,20 +193,21 @@ impl fmt::Display for MomentReason {
 /// An encounter flagged as a moment of truth, with every reason it was flagged.
 ///
 /// ```
-/// use cocreate_journey::{Encounter, Experience, JourneyBuilder, MomentParams, MomentReason, Scale, Stage, Timestamp, Touchpoint};
+/// use cocreate_journey::{Encounter, Experience, JourneyBuilder, MomentOptions, MomentReason, ResponseRange, Stage, Timestamp, Touchpoint};
 ///
-/// let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+/// let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
 ///     .prior_expectation(Experience::both(5.0))
 ///     .encounter(Encounter::new(Touchpoint::brand("store"), Stage::Purchase, Timestamp::from_unix_seconds(0))
 ///         .perceiving(Experience::new(2.0, 5.0)))
 ///     .build()?;
-/// let first = j.moments_of_truth(&MomentParams::new(0.5, 1.5)?).first.unwrap();
+/// let first = j.moments_of_truth(&MomentOptions::builder().tolerance(0.5).critical_threshold(1.5).build()?).first.unwrap();
 /// assert!(first.is_first() && first.is_critical());
 /// assert_eq!(first.reasons[1], MomentReason::FunctionalDisconfirmation { value: -3.0, threshold: 1.5 });
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct MomentOfTruth {
     /// Index of the encounter in [`Journey::encounters`].
     pub index: usize,
@@ -163,13 +225,13 @@ impl MomentOfTruth {
     /// Whether this is the first moment of truth.
     ///
     /// ```
-    /// # use cocreate_journey::{Encounter, Experience, JourneyBuilder, MomentParams, Scale, Stage, Timestamp, Touchpoint};
-    /// # let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+    /// # use cocreate_journey::{Encounter, Experience, JourneyBuilder, MomentOptions, ResponseRange, Stage, Timestamp, Touchpoint};
+    /// # let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
     /// #     .prior_expectation(Experience::both(5.0))
     /// #     .encounter(Encounter::new(Touchpoint::brand("store"), Stage::Purchase, Timestamp::from_unix_seconds(0))
     /// #         .perceiving(Experience::new(5.0, 5.0)))
     /// #     .build()?;
-    /// let moments = j.moments_of_truth(&MomentParams::new(0.5, 1.5)?);
+    /// let moments = j.moments_of_truth(&MomentOptions::builder().tolerance(0.5).critical_threshold(1.5).build()?);
     /// assert!(moments.first.unwrap().is_first());
     /// assert!(moments.critical.is_empty());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -181,12 +243,12 @@ impl MomentOfTruth {
     /// Whether this is a critical moment (a large disconfirmation or the customer left).
     ///
     /// ```
-    /// # use cocreate_journey::{Encounter, JourneyBuilder, MomentParams, Outcome, Scale, Stage, Timestamp, Touchpoint};
-    /// # let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+    /// # use cocreate_journey::{Encounter, JourneyBuilder, MomentOptions, Outcome, ResponseRange, Stage, Timestamp, Touchpoint};
+    /// # let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
     /// #     .encounter(Encounter::new(Touchpoint::brand("web"), Stage::Evaluation, Timestamp::from_unix_seconds(0))
     /// #         .with_outcome(Outcome::Leave))
     /// #     .build()?;
-    /// let moments = j.moments_of_truth(&MomentParams::new(0.5, 1.5)?);
+    /// let moments = j.moments_of_truth(&MomentOptions::builder().tolerance(0.5).critical_threshold(1.5).build()?);
     /// assert!(moments.critical[0].is_critical());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -200,17 +262,18 @@ impl MomentOfTruth {
 /// The moments of truth of a journey.
 ///
 /// ```
-/// use cocreate_journey::{Encounter, JourneyBuilder, MomentParams, Scale, Stage, Timestamp, Touchpoint};
+/// use cocreate_journey::{Encounter, JourneyBuilder, MomentOptions, ResponseRange, Stage, Timestamp, Touchpoint};
 ///
-/// let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+/// let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
 ///     .encounter(Encounter::new(Touchpoint::brand("ad"), Stage::Awareness, Timestamp::from_unix_seconds(0)))
 ///     .build()?;
-/// let m = j.moments_of_truth(&MomentParams::new(0.5, 1.5)?);
+/// let m = j.moments_of_truth(&MomentOptions::builder().tolerance(0.5).critical_threshold(1.5).build()?);
 /// assert!(m.first.is_none()); // nothing was experienced yet
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct MomentsOfTruth {
     /// The first encounter where an expectation met an actual experience, if any.
     pub first: Option<MomentOfTruth>,
@@ -227,10 +290,10 @@ impl Journey {
     /// the threshold, or where the customer left ([`Outcome::is_leaving`]).
     ///
     /// ```
-    /// use cocreate_journey::{Encounter, Experience, JourneyBuilder, MomentParams, Outcome, Scale, Stage, Timestamp, Touchpoint};
+    /// use cocreate_journey::{Encounter, Experience, JourneyBuilder, MomentOptions, Outcome, ResponseRange, Stage, Timestamp, Touchpoint};
     ///
     /// let t = Timestamp::from_unix_seconds;
-    /// let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+    /// let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
     ///     .prior_expectation(Experience::both(5.0))
     ///     .encounter(Encounter::new(Touchpoint::brand("website"), Stage::Evaluation, t(0))
     ///         .perceiving(Experience::both(5.0)))
@@ -238,15 +301,15 @@ impl Journey {
     ///         .perceiving(Experience::new(5.0, 2.0))
     ///         .with_outcome(Outcome::Leave))
     ///     .build()?;
-    /// let m = j.moments_of_truth(&MomentParams::new(0.5, 1.5)?);
+    /// let m = j.moments_of_truth(&MomentOptions::builder().tolerance(0.5).critical_threshold(1.5).build()?);
     /// assert_eq!(m.first.as_ref().map(|f| f.index), Some(0));
     /// assert_eq!(m.critical.len(), 1);
     /// assert_eq!(m.critical[0].reasons.len(), 2); // emotional D = -3 and the customer left
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn moments_of_truth(&self, params: &MomentParams) -> MomentsOfTruth {
+    pub fn moments_of_truth(&self, options: &MomentOptions) -> MomentsOfTruth {
         let expectations = self.expectations_in_force();
-        let threshold = params.critical_threshold;
+        let threshold = options.critical_threshold;
         let mut first = None;
         let mut critical = Vec::new();
         for (index, (e, expected)) in self.encounters().iter().zip(expectations).enumerate() {
@@ -294,5 +357,35 @@ impl Journey {
             }
         }
         MomentsOfTruth { first, critical }
+    }
+}
+
+/// The serde form of [`MomentOptions`], read back through its builder.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MomentOptionsRepr {
+    tolerance: f64,
+    critical_threshold: f64,
+}
+
+#[cfg(feature = "serde")]
+impl From<MomentOptions> for MomentOptionsRepr {
+    fn from(o: MomentOptions) -> Self {
+        MomentOptionsRepr {
+            tolerance: o.tolerance.value(),
+            critical_threshold: o.critical_threshold,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<MomentOptionsRepr> for MomentOptions {
+    type Error = OptionsError;
+    fn try_from(r: MomentOptionsRepr) -> Result<Self, OptionsError> {
+        MomentOptions::builder()
+            .tolerance(r.tolerance)
+            .critical_threshold(r.critical_threshold)
+            .build()
     }
 }

@@ -1,7 +1,7 @@
 //! The map of one journey.
 
 use super::graph::{Edge, Graph, Node, Style};
-use crate::{DisconfirmationClass, Journey, MomentParams};
+use crate::{DisconfirmationClass, Journey, MomentOptions};
 
 /// A journey map: the encounters in time order, grouped by stage, each labelled with its
 /// touchpoint and disconfirmation, coloured by the worse of its two disconfirmation
@@ -9,10 +9,10 @@ use crate::{DisconfirmationClass, Journey, MomentParams};
 /// moments of truth drawn bold, and the final outcome at the end.
 ///
 /// ```
-/// use cocreate_journey::{Encounter, Experience, JourneyBuilder, JourneyMap, MomentParams, Outcome, Scale, Stage, Timestamp, Touchpoint};
+/// use cocreate_journey::{Encounter, Experience, JourneyBuilder, JourneyMap, MomentOptions, Outcome, ResponseRange, Stage, Timestamp, Touchpoint};
 ///
 /// let t = Timestamp::from_unix_seconds;
-/// let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+/// let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
 ///     .prior_expectation(Experience::both(5.0))
 ///     .encounter(Encounter::new(Touchpoint::brand("web shop"), Stage::Evaluation, t(0))
 ///         .perceiving(Experience::new(6.5, 5.0)))
@@ -20,40 +20,40 @@ use crate::{DisconfirmationClass, Journey, MomentParams};
 ///         .perceiving(Experience::new(5.0, 2.0))
 ///         .with_outcome(Outcome::Convert))
 ///     .build()?;
-/// let map = JourneyMap::new(&j, MomentParams::new(0.5, 1.5)?);
+/// let map = JourneyMap::new(&j, MomentOptions::builder().tolerance(0.5).critical_threshold(1.5).build()?);
 /// let dot = map.to_dot();
 /// assert!(dot.starts_with("digraph \"journey C1\" {"));
 /// assert!(dot.contains("\"e0\" -> \"e1\""));
 /// assert!(map.to_mermaid().starts_with("flowchart LR"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JourneyMap<'a> {
     journey: &'a Journey,
-    params: MomentParams,
+    options: MomentOptions,
 }
 
 impl<'a> JourneyMap<'a> {
-    /// A map of `journey`, classifying disconfirmation and moments of truth with `params`.
+    /// A map of `journey`, classifying disconfirmation and moments of truth with `options`.
     ///
     /// ```
-    /// use cocreate_journey::{Encounter, JourneyBuilder, JourneyMap, MomentParams, Scale, Stage, Timestamp, Touchpoint};
+    /// use cocreate_journey::{Encounter, JourneyBuilder, JourneyMap, MomentOptions, ResponseRange, Stage, Timestamp, Touchpoint};
     ///
-    /// let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+    /// let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
     ///     .encounter(Encounter::new(Touchpoint::brand("ad"), Stage::Awareness, Timestamp::from_unix_seconds(0)))
     ///     .build()?;
-    /// let map = JourneyMap::new(&j, MomentParams::new(0.5, 1.5)?);
+    /// let map = JourneyMap::new(&j, MomentOptions::builder().tolerance(0.5).critical_threshold(1.5).build()?);
     /// assert!(map.to_dot().contains("cluster_0"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn new(journey: &'a Journey, params: MomentParams) -> Self {
-        JourneyMap { journey, params }
+    pub fn new(journey: &'a Journey, options: MomentOptions) -> Self {
+        JourneyMap { journey, options }
     }
 
     fn graph(&self) -> Graph {
         let j = self.journey;
-        let moments = j.moments_of_truth(&self.params);
-        let disconfirmations = j.disconfirmations(self.params.tolerance());
+        let moments = j.moments_of_truth(&self.options);
+        let disconfirmations = j.disconfirmations(self.options.tolerance());
         let mut graph = Graph {
             name: format!("journey {}", j.customer_id()),
             ..Graph::default()
@@ -120,11 +120,11 @@ impl<'a> JourneyMap<'a> {
     /// The map as Graphviz DOT.
     ///
     /// ```
-    /// # use cocreate_journey::{Encounter, JourneyBuilder, JourneyMap, MomentParams, Scale, Stage, Timestamp, Touchpoint};
-    /// # let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+    /// # use cocreate_journey::{Encounter, JourneyBuilder, JourneyMap, MomentOptions, ResponseRange, Stage, Timestamp, Touchpoint};
+    /// # let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
     /// #     .encounter(Encounter::new(Touchpoint::brand("ad"), Stage::Awareness, Timestamp::from_unix_seconds(0)))
     /// #     .build()?;
-    /// let dot = JourneyMap::new(&j, MomentParams::new(0.5, 1.5)?).to_dot();
+    /// let dot = JourneyMap::new(&j, MomentOptions::builder().tolerance(0.5).critical_threshold(1.5).build()?).to_dot();
     /// assert!(dot.contains("\"e0\" -> \"outcome\""));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -135,11 +135,11 @@ impl<'a> JourneyMap<'a> {
     /// The map as a Mermaid flowchart.
     ///
     /// ```
-    /// # use cocreate_journey::{Encounter, JourneyBuilder, JourneyMap, MomentParams, Scale, Stage, Timestamp, Touchpoint};
-    /// # let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+    /// # use cocreate_journey::{Encounter, JourneyBuilder, JourneyMap, MomentOptions, ResponseRange, Stage, Timestamp, Touchpoint};
+    /// # let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
     /// #     .encounter(Encounter::new(Touchpoint::brand("ad"), Stage::Awareness, Timestamp::from_unix_seconds(0)))
     /// #     .build()?;
-    /// let mermaid = JourneyMap::new(&j, MomentParams::new(0.5, 1.5)?).to_mermaid();
+    /// let mermaid = JourneyMap::new(&j, MomentOptions::builder().tolerance(0.5).critical_threshold(1.5).build()?).to_mermaid();
     /// assert!(mermaid.contains("e0 --> outcome"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```

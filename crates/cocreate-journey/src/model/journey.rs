@@ -2,8 +2,9 @@
 
 use std::fmt;
 
-use super::{BondingAttribute, Encounter, Experience, Outcome, Scale, Stage};
+use super::{BondingAttribute, Encounter, Experience, Outcome, Stage};
 use crate::Timestamp;
+use cocreate_stats::ResponseRange;
 
 /// Which rating of an encounter a [`JourneyError::OutOfScale`] is about.
 ///
@@ -13,6 +14,8 @@ use crate::Timestamp;
 /// assert_eq!(RatingField::PerceivedEmotional.to_string(), "perceived emotional experience");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum RatingField {
     /// The functional side of the expectation.
@@ -43,9 +46,9 @@ impl fmt::Display for RatingField {
 /// and its touchpoint.
 ///
 /// ```
-/// use cocreate_journey::{Encounter, JourneyBuilder, Scale, Stage, Timestamp, Touchpoint};
+/// use cocreate_journey::{Encounter, JourneyBuilder, ResponseRange, Stage, Timestamp, Touchpoint};
 ///
-/// let scale = Scale::new(1.0, 7.0).unwrap();
+/// let scale = ResponseRange::new(1.0, 7.0).unwrap();
 /// let err = JourneyBuilder::new("C1", scale)
 ///     .encounter(Encounter::new(Touchpoint::brand("store"), Stage::Purchase, Timestamp::from_unix_seconds(0)))
 ///     .encounter(Encounter::new(Touchpoint::brand("ad"), Stage::Awareness, Timestamp::from_unix_seconds(60)))
@@ -77,7 +80,7 @@ pub enum JourneyError {
         /// The value given.
         value: f64,
         /// The journey's scale.
-        scale: Scale,
+        scale: ResponseRange,
     },
     /// An encounter's touchpoint has an empty id.
     #[error("encounter {position}: the touchpoint needs a non-empty id")]
@@ -99,7 +102,7 @@ pub enum JourneyError {
         /// The value given.
         value: f64,
         /// The journey's scale.
-        scale: Scale,
+        scale: ResponseRange,
     },
     /// An encounter happens before the previous one.
     #[error("encounter {position} ({touchpoint}) happens at {at}, before the previous encounter at {previous}")]
@@ -154,13 +157,23 @@ pub enum JourneyError {
         /// Its outcome.
         outcome: Outcome,
     },
-    /// The final outcome given to the builder contradicts the encounters.
-    #[error("the final outcome {outcome} contradicts the encounters: {reason}")]
-    FinalOutcomeContradicts {
+    /// The final outcome given to the builder differs from the outcome with which the
+    /// last encounter ends the journey.
+    #[error(
+        "the final outcome {outcome} contradicts the encounters: the last encounter ends the \
+         journey with {last}"
+    )]
+    FinalOutcomeDiffersFromLast {
         /// The final outcome given.
         outcome: Outcome,
-        /// Why it contradicts.
-        reason: String,
+        /// The last encounter's outcome.
+        last: Outcome,
+    },
+    /// The final outcome given to the builder needs a conversion that no encounter has.
+    #[error("the final outcome {outcome} contradicts the encounters: no encounter converted")]
+    FinalOutcomeWithoutConversion {
+        /// The final outcome given.
+        outcome: Outcome,
     },
 }
 
@@ -172,10 +185,10 @@ pub enum JourneyError {
 /// replaces the one in force from then on (see [`Journey::expectations_in_force`]).
 ///
 /// ```
-/// use cocreate_journey::{Encounter, Experience, JourneyBuilder, Outcome, Scale, Stage, Timestamp, Touchpoint};
+/// use cocreate_journey::{Encounter, Experience, JourneyBuilder, Outcome, ResponseRange, Stage, Timestamp, Touchpoint};
 ///
 /// let t = |s: &str| -> Timestamp { s.parse().unwrap() };
-/// let journey = JourneyBuilder::new("C0001", Scale::new(1.0, 7.0)?)
+/// let journey = JourneyBuilder::new("C0001", ResponseRange::new(1.0, 7.0)?)
 ///     .prior_expectation(Experience::new(5.0, 5.0))
 ///     .encounter(Encounter::new(Touchpoint::brand("brochure"), Stage::Awareness, t("2024-01-30T02:16:57Z")))
 ///     .encounter(
@@ -189,10 +202,14 @@ pub enum JourneyError {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "JourneyRepr", into = "JourneyRepr")
+)]
 pub struct Journey {
     customer_id: String,
-    scale: Scale,
+    scale: ResponseRange,
     prior: Option<Experience>,
     encounters: Vec<Encounter>,
     outcome: Outcome,
@@ -203,8 +220,8 @@ impl Journey {
     /// The customer's id.
     ///
     /// ```
-    /// # use cocreate_journey::{Encounter, JourneyBuilder, Scale, Stage, Timestamp, Touchpoint};
-    /// # let j = JourneyBuilder::new("C7", Scale::new(1.0, 5.0)?)
+    /// # use cocreate_journey::{Encounter, JourneyBuilder, ResponseRange, Stage, Timestamp, Touchpoint};
+    /// # let j = JourneyBuilder::new("C7", ResponseRange::new(1.0, 5.0)?)
     /// #     .encounter(Encounter::new(Touchpoint::brand("ad"), Stage::Awareness, Timestamp::from_unix_seconds(0)))
     /// #     .build()?;
     /// assert_eq!(j.customer_id(), "C7");
@@ -217,22 +234,22 @@ impl Journey {
     /// The scale of all ratings in the journey.
     ///
     /// ```
-    /// # use cocreate_journey::{Encounter, JourneyBuilder, Scale, Stage, Timestamp, Touchpoint};
-    /// # let j = JourneyBuilder::new("C7", Scale::new(1.0, 5.0)?)
+    /// # use cocreate_journey::{Encounter, JourneyBuilder, ResponseRange, Stage, Timestamp, Touchpoint};
+    /// # let j = JourneyBuilder::new("C7", ResponseRange::new(1.0, 5.0)?)
     /// #     .encounter(Encounter::new(Touchpoint::brand("ad"), Stage::Awareness, Timestamp::from_unix_seconds(0)))
     /// #     .build()?;
     /// assert_eq!(j.scale().max(), 5.0);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn scale(&self) -> Scale {
+    pub fn scale(&self) -> ResponseRange {
         self.scale
     }
 
     /// The expectation held before the first encounter, if given.
     ///
     /// ```
-    /// # use cocreate_journey::{Encounter, Experience, JourneyBuilder, Scale, Stage, Timestamp, Touchpoint};
-    /// let j = JourneyBuilder::new("C7", Scale::new(1.0, 5.0)?)
+    /// # use cocreate_journey::{Encounter, Experience, JourneyBuilder, ResponseRange, Stage, Timestamp, Touchpoint};
+    /// let j = JourneyBuilder::new("C7", ResponseRange::new(1.0, 5.0)?)
     ///     .prior_expectation(Experience::both(4.0))
     ///     .encounter(Encounter::new(Touchpoint::brand("ad"), Stage::Awareness, Timestamp::from_unix_seconds(0)))
     ///     .build()?;
@@ -246,8 +263,8 @@ impl Journey {
     /// The encounters in time order.
     ///
     /// ```
-    /// # use cocreate_journey::{Encounter, JourneyBuilder, Scale, Stage, Timestamp, Touchpoint};
-    /// # let j = JourneyBuilder::new("C7", Scale::new(1.0, 5.0)?)
+    /// # use cocreate_journey::{Encounter, JourneyBuilder, ResponseRange, Stage, Timestamp, Touchpoint};
+    /// # let j = JourneyBuilder::new("C7", ResponseRange::new(1.0, 5.0)?)
     /// #     .encounter(Encounter::new(Touchpoint::brand("ad"), Stage::Awareness, Timestamp::from_unix_seconds(0)))
     /// #     .build()?;
     /// assert_eq!(j.encounters()[0].touchpoint.id, "ad");
@@ -260,8 +277,8 @@ impl Journey {
     /// How the journey ended (see [`JourneyBuilder::final_outcome`] for how it is derived).
     ///
     /// ```
-    /// # use cocreate_journey::{Encounter, JourneyBuilder, Outcome, Scale, Stage, Timestamp, Touchpoint};
-    /// # let j = JourneyBuilder::new("C7", Scale::new(1.0, 5.0)?)
+    /// # use cocreate_journey::{Encounter, JourneyBuilder, Outcome, ResponseRange, Stage, Timestamp, Touchpoint};
+    /// # let j = JourneyBuilder::new("C7", ResponseRange::new(1.0, 5.0)?)
     /// #     .encounter(Encounter::new(Touchpoint::brand("ad"), Stage::Awareness, Timestamp::from_unix_seconds(0)))
     /// #     .build()?;
     /// assert_eq!(j.outcome(), Outcome::Continue); // still open
@@ -274,8 +291,8 @@ impl Journey {
     /// Whether the journey may return to earlier stages.
     ///
     /// ```
-    /// # use cocreate_journey::{Encounter, JourneyBuilder, Scale, Stage, Timestamp, Touchpoint};
-    /// # let j = JourneyBuilder::new("C7", Scale::new(1.0, 5.0)?)
+    /// # use cocreate_journey::{Encounter, JourneyBuilder, ResponseRange, Stage, Timestamp, Touchpoint};
+    /// # let j = JourneyBuilder::new("C7", ResponseRange::new(1.0, 5.0)?)
     /// #     .encounter(Encounter::new(Touchpoint::brand("ad"), Stage::Awareness, Timestamp::from_unix_seconds(0)))
     /// #     .build()?;
     /// assert!(!j.allows_loops());
@@ -289,10 +306,10 @@ impl Journey {
     /// expectation, else the last one stated before it, else the prior expectation.
     ///
     /// ```
-    /// use cocreate_journey::{Encounter, Experience, JourneyBuilder, Scale, Stage, Timestamp, Touchpoint};
+    /// use cocreate_journey::{Encounter, Experience, JourneyBuilder, ResponseRange, Stage, Timestamp, Touchpoint};
     ///
     /// let t = Timestamp::from_unix_seconds;
-    /// let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+    /// let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
     ///     .encounter(Encounter::new(Touchpoint::brand("ad"), Stage::Awareness, t(0)))
     ///     .encounter(Encounter::new(Touchpoint::brand("website"), Stage::Evaluation, t(60))
     ///         .expecting(Experience::both(6.0)))
@@ -328,20 +345,20 @@ impl Journey {
 /// after a purchase.
 ///
 /// ```
-/// use cocreate_journey::{Encounter, Experience, JourneyBuilder, JourneyError, Scale, Stage, Timestamp, Touchpoint};
+/// use cocreate_journey::{Encounter, Experience, JourneyBuilder, JourneyError, ResponseRange, Stage, Timestamp, Touchpoint};
 ///
-/// let err = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+/// let err = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
 ///     .encounter(Encounter::new(Touchpoint::brand("store"), Stage::Purchase, Timestamp::from_unix_seconds(0))
 ///         .perceiving(Experience::new(9.0, 5.0)))
 ///     .build()
 ///     .unwrap_err();
 /// assert!(matches!(err, JourneyError::OutOfScale { position: 1, .. }));
-/// # Ok::<(), cocreate_journey::ScaleError>(())
+/// # Ok::<(), cocreate_journey::RangeError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct JourneyBuilder {
     customer_id: String,
-    scale: Scale,
+    scale: ResponseRange,
     prior: Option<Experience>,
     encounters: Vec<Encounter>,
     outcome: Option<Outcome>,
@@ -351,14 +368,18 @@ pub struct JourneyBuilder {
 impl JourneyBuilder {
     /// A builder for the journey of `customer_id`, with ratings on `scale`.
     ///
-    /// ```
-    /// use cocreate_journey::{JourneyBuilder, Scale};
+    /// A rating may lie anywhere between the scale's ends, whole point or not
+    /// ([`ResponseRange::spans`]): journey ratings are often means of several answers
+    /// or an analyst's estimate.
     ///
-    /// let builder = JourneyBuilder::new("C1", Scale::new(0.0, 10.0)?);
-    /// assert!(builder.build().is_err()); // no encounters yet
-    /// # Ok::<(), cocreate_journey::ScaleError>(())
     /// ```
-    pub fn new(customer_id: impl Into<String>, scale: Scale) -> Self {
+    /// use cocreate_journey::{JourneyBuilder, ResponseRange};
+    ///
+    /// let builder = JourneyBuilder::new("C1", ResponseRange::new(0.0, 10.0)?);
+    /// assert!(builder.build().is_err()); // no encounters yet
+    /// # Ok::<(), cocreate_journey::RangeError>(())
+    /// ```
+    pub fn new(customer_id: impl Into<String>, scale: ResponseRange) -> Self {
         JourneyBuilder {
             customer_id: customer_id.into(),
             scale,
@@ -372,11 +393,14 @@ impl JourneyBuilder {
     /// Sets the expectation held before the first encounter.
     ///
     /// ```
-    /// use cocreate_journey::{Experience, JourneyBuilder, Scale};
+    /// use cocreate_journey::{Encounter, Experience, JourneyBuilder, ResponseRange, Stage, Timestamp, Touchpoint};
     ///
-    /// let b = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?).prior_expectation(Experience::both(5.0));
-    /// # let _ = b;
-    /// # Ok::<(), cocreate_journey::ScaleError>(())
+    /// let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
+    ///     .prior_expectation(Experience::both(5.0))
+    ///     .encounter(Encounter::new(Touchpoint::brand("ad"), Stage::Awareness, Timestamp::from_unix_seconds(0)))
+    ///     .build()?;
+    /// assert_eq!(j.prior_expectation(), Some(Experience::both(5.0)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn prior_expectation(mut self, expectation: Experience) -> Self {
         self.prior = Some(expectation);
@@ -386,9 +410,9 @@ impl JourneyBuilder {
     /// Appends an encounter.
     ///
     /// ```
-    /// use cocreate_journey::{Encounter, JourneyBuilder, Scale, Stage, Timestamp, Touchpoint};
+    /// use cocreate_journey::{Encounter, JourneyBuilder, ResponseRange, Stage, Timestamp, Touchpoint};
     ///
-    /// let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+    /// let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
     ///     .encounter(Encounter::new(Touchpoint::brand("ad"), Stage::Awareness, Timestamp::from_unix_seconds(0)))
     ///     .build()?;
     /// assert_eq!(j.encounters().len(), 1);
@@ -402,10 +426,10 @@ impl JourneyBuilder {
     /// Appends several encounters.
     ///
     /// ```
-    /// use cocreate_journey::{Encounter, JourneyBuilder, Scale, Stage, Timestamp, Touchpoint};
+    /// use cocreate_journey::{Encounter, JourneyBuilder, ResponseRange, Stage, Timestamp, Touchpoint};
     ///
     /// let t = Timestamp::from_unix_seconds;
-    /// let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+    /// let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
     ///     .encounters([
     ///         Encounter::new(Touchpoint::brand("ad"), Stage::Awareness, t(0)),
     ///         Encounter::new(Touchpoint::brand("store"), Stage::Purchase, t(9)),
@@ -422,10 +446,10 @@ impl JourneyBuilder {
     /// Allows the journey to return to earlier stages (feedback loops).
     ///
     /// ```
-    /// use cocreate_journey::{Encounter, JourneyBuilder, Scale, Stage, Timestamp, Touchpoint};
+    /// use cocreate_journey::{Encounter, JourneyBuilder, ResponseRange, Stage, Timestamp, Touchpoint};
     ///
     /// let t = Timestamp::from_unix_seconds;
-    /// let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+    /// let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
     ///     .allow_loops(true)
     ///     .encounter(Encounter::new(Touchpoint::brand("store"), Stage::Purchase, t(0)))
     ///     .encounter(Encounter::new(Touchpoint::brand("website"), Stage::Evaluation, t(60)))
@@ -448,9 +472,9 @@ impl JourneyBuilder {
     /// that ends the journey, and convert, retained and churned need a conversion.
     ///
     /// ```
-    /// use cocreate_journey::{Encounter, JourneyBuilder, Outcome, Scale, Stage, Timestamp, Touchpoint};
+    /// use cocreate_journey::{Encounter, JourneyBuilder, Outcome, ResponseRange, Stage, Timestamp, Touchpoint};
     ///
-    /// let j = JourneyBuilder::new("C1", Scale::new(1.0, 7.0)?)
+    /// let j = JourneyBuilder::new("C1", ResponseRange::new(1.0, 7.0)?)
     ///     .encounter(Encounter::new(Touchpoint::brand("ad"), Stage::Awareness, Timestamp::from_unix_seconds(0)))
     ///     .final_outcome(Outcome::Leave)
     ///     .build()?;
@@ -465,11 +489,11 @@ impl JourneyBuilder {
     /// Checks everything and returns the journey.
     ///
     /// ```
-    /// use cocreate_journey::{JourneyBuilder, JourneyError, Scale};
+    /// use cocreate_journey::{JourneyBuilder, JourneyError, ResponseRange};
     ///
-    /// let err = JourneyBuilder::new("", Scale::new(1.0, 7.0)?).build().unwrap_err();
+    /// let err = JourneyBuilder::new("", ResponseRange::new(1.0, 7.0)?).build().unwrap_err();
     /// assert_eq!(err, JourneyError::EmptyCustomerId);
-    /// # Ok::<(), cocreate_journey::ScaleError>(())
+    /// # Ok::<(), cocreate_journey::RangeError>(())
     /// ```
     pub fn build(self) -> Result<Journey, JourneyError> {
         if self.customer_id.trim().is_empty() {
@@ -486,7 +510,7 @@ impl JourneyBuilder {
                 (RatingField::ExpectedFunctional, prior.functional),
                 (RatingField::ExpectedEmotional, prior.emotional),
             ] {
-                if !scale.contains(value) {
+                if !scale.spans(value) {
                     return Err(JourneyError::PriorOutOfScale {
                         field,
                         value,
@@ -516,9 +540,9 @@ impl JourneyBuilder {
             None => Outcome::Continue,
             Some(given) => {
                 if last_ends && given != last {
-                    return Err(JourneyError::FinalOutcomeContradicts {
+                    return Err(JourneyError::FinalOutcomeDiffersFromLast {
                         outcome: given,
-                        reason: format!("the last encounter ends the journey with {last}"),
+                        last,
                     });
                 }
                 if matches!(
@@ -526,10 +550,7 @@ impl JourneyBuilder {
                     Outcome::Convert | Outcome::Retained | Outcome::Churned
                 ) && !converted
                 {
-                    return Err(JourneyError::FinalOutcomeContradicts {
-                        outcome: given,
-                        reason: "no encounter converted".into(),
-                    });
+                    return Err(JourneyError::FinalOutcomeWithoutConversion { outcome: given });
                 }
                 given
             }
@@ -550,7 +571,7 @@ fn check_encounter(
     i: usize,
     n: usize,
     all: &[Encounter],
-    scale: Scale,
+    scale: ResponseRange,
     loops_allowed: bool,
 ) -> Result<(), JourneyError> {
     let position = i + 1;
@@ -580,7 +601,7 @@ fn check_encounter(
             }
         }
     }
-    if let Some((field, value)) = ratings.into_iter().find(|(_, v)| !scale.contains(*v)) {
+    if let Some((field, value)) = ratings.into_iter().find(|(_, v)| !scale.spans(*v)) {
         return Err(out_of_scale(field, value));
     }
     if i > 0 {
@@ -630,8 +651,8 @@ mod tests {
         )
     }
 
-    fn scale() -> Scale {
-        Scale::new(1.0, 7.0).unwrap()
+    fn scale() -> ResponseRange {
+        ResponseRange::new(1.0, 7.0).unwrap()
     }
 
     #[test]
@@ -686,13 +707,22 @@ mod tests {
             .final_outcome(Outcome::Retained)
             .build()
             .unwrap_err();
-        assert!(matches!(err, JourneyError::FinalOutcomeContradicts { .. }));
+        assert!(matches!(
+            err,
+            JourneyError::FinalOutcomeWithoutConversion { .. }
+        ));
         let err = JourneyBuilder::new("C1", scale())
             .encounter(enc("ad", Stage::Awareness, 0).with_outcome(Outcome::Leave))
             .final_outcome(Outcome::Continue)
             .build()
             .unwrap_err();
-        assert!(matches!(err, JourneyError::FinalOutcomeContradicts { .. }));
+        assert!(matches!(
+            err,
+            JourneyError::FinalOutcomeDiffersFromLast {
+                last: Outcome::Leave,
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -714,5 +744,52 @@ mod tests {
             .build()
             .unwrap_err();
         assert!(matches!(err, JourneyError::PriorOutOfScale { .. }));
+    }
+}
+
+/// The serde form of a [`Journey`], read back through [`JourneyBuilder`].
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JourneyRepr {
+    customer_id: String,
+    scale: ResponseRange,
+    #[serde(default)]
+    prior_expectation: Option<Experience>,
+    encounters: Vec<Encounter>,
+    #[serde(default)]
+    outcome: Option<Outcome>,
+    #[serde(default)]
+    allow_loops: bool,
+}
+
+#[cfg(feature = "serde")]
+impl From<Journey> for JourneyRepr {
+    fn from(j: Journey) -> Self {
+        JourneyRepr {
+            customer_id: j.customer_id,
+            scale: j.scale,
+            prior_expectation: j.prior,
+            encounters: j.encounters,
+            outcome: Some(j.outcome),
+            allow_loops: j.loops_allowed,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<JourneyRepr> for Journey {
+    type Error = JourneyError;
+    fn try_from(r: JourneyRepr) -> Result<Self, JourneyError> {
+        let mut b = JourneyBuilder::new(r.customer_id, r.scale)
+            .encounters(r.encounters)
+            .allow_loops(r.allow_loops);
+        if let Some(prior) = r.prior_expectation {
+            b = b.prior_expectation(prior);
+        }
+        if let Some(outcome) = r.outcome {
+            b = b.final_outcome(outcome);
+        }
+        b.build()
     }
 }

@@ -1,8 +1,8 @@
 //! Directly-follows graphs (pm4py's `discover_dfg`, `discover_performance_dfg`).
 
 use crate::data::intern::FastMap;
-use crate::stats::{median_in_place, sample_sd};
 use crate::EventLog;
+use cocreate_stats::{median_in_place, sample_sd};
 
 /// What an event's activity is: its touchpoint or its stage.
 ///
@@ -76,7 +76,8 @@ pub(crate) fn activities<'a>(case: &crate::Case<'a>, key: ActivityKey) -> &'a [u
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct DfgEdge {
     /// Source activity id.
     pub from: u32,
@@ -98,7 +99,8 @@ pub struct DfgEdge {
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct ActivityCount {
     /// Activity id.
     pub activity: u32,
@@ -118,13 +120,18 @@ pub struct ActivityCount {
 ///            A,2024-01-01T00:00:00Z,ad,awareness,continue,0\n\
 ///            A,2024-01-01T01:00:00Z,ad,awareness,continue,0\n\
 ///            A,2024-01-01T02:00:00Z,store,purchase,conversion,9\n";
-/// let log = EventLog::from_csv_reader(csv.as_bytes(), &Default::default())?;
+/// let log = EventLog::from_csv_reader(csv.as_bytes())?;
 /// let dfg = Dfg::discover(&log, ActivityKey::Touchpoint);
 /// assert_eq!(dfg.edges().len(), 2); // ad→ad, ad→store
 /// assert_eq!(dfg.end_activities()[0].count, 1);
 /// # Ok::<(), cocreate_journey::LoadError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "DfgRepr", into = "DfgRepr")
+)]
 pub struct Dfg {
     key: ActivityKey,
     names: Vec<String>,
@@ -338,7 +345,8 @@ impl Dfg {
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct PerformanceEdge {
     /// Source activity.
     pub from: String,
@@ -415,7 +423,7 @@ pub fn performance_dfg(log: &EventLog, key: ActivityKey) -> Vec<PerformanceEdge>
             let values = &mut seconds[offsets[i]..offsets[i] + e.count as usize];
             let sum: f64 = values.iter().sum();
             let mean = sum / values.len() as f64;
-            let stdev = sample_sd(values, mean);
+            let stdev = sample_sd(values);
             let (min, max) = values
                 .iter()
                 .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
@@ -426,7 +434,8 @@ pub fn performance_dfg(log: &EventLog, key: ActivityKey) -> Vec<PerformanceEdge>
                 to: dfg.name(e.to).to_owned(),
                 count: e.count,
                 mean,
-                median: median_in_place(values),
+                // Every edge was followed at least once.
+                median: median_in_place(values).unwrap_or(f64::NAN),
                 min,
                 max,
                 sum,
@@ -436,4 +445,70 @@ pub fn performance_dfg(log: &EventLog, key: ActivityKey) -> Vec<PerformanceEdge>
         .collect();
     out.sort_by(|a, b| a.from.cmp(&b.from).then_with(|| a.to.cmp(&b.to)));
     out
+}
+
+/// The serde form of a [`Dfg`]; reading it back checks that every activity id names an
+/// activity.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DfgRepr {
+    key: ActivityKey,
+    activities: Vec<String>,
+    edges: Vec<DfgEdge>,
+    start_activities: Vec<ActivityCount>,
+    end_activities: Vec<ActivityCount>,
+}
+
+#[cfg(feature = "serde")]
+impl From<Dfg> for DfgRepr {
+    fn from(d: Dfg) -> Self {
+        DfgRepr {
+            key: d.key,
+            activities: d.names,
+            edges: d.edges,
+            start_activities: d.start,
+            end_activities: d.end,
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<DfgRepr> for Dfg {
+    type Error = crate::LoadError;
+    fn try_from(r: DfgRepr) -> Result<Self, crate::LoadError> {
+        let count = r.activities.len();
+        let check = |what: &'static str, index: usize, id: u32| {
+            if (id as usize) < count {
+                Ok(())
+            } else {
+                Err(crate::LoadError::Entry {
+                    what,
+                    index: index + 1,
+                    problem: crate::RowProblem::UnknownId {
+                        what: "activity",
+                        id,
+                        count,
+                    },
+                })
+            }
+        };
+        for (i, e) in r.edges.iter().enumerate() {
+            check("edge", i, e.from)?;
+            check("edge", i, e.to)?;
+        }
+        for (i, a) in r.start_activities.iter().enumerate() {
+            check("start activity", i, a.activity)?;
+        }
+        for (i, a) in r.end_activities.iter().enumerate() {
+            check("end activity", i, a.activity)?;
+        }
+        Ok(Dfg {
+            key: r.key,
+            names: r.activities,
+            edges: r.edges,
+            start: r.start_activities,
+            end: r.end_activities,
+        })
+    }
 }

@@ -249,6 +249,8 @@ fn count_with_limit(
     let (mut longest, mut total_c, mut total_v, mut total_u) = (0usize, 0.0, 0.0, 0.0);
     let mut touches: Vec<u32> = Vec::new();
     let mut sequence: Vec<u32> = Vec::new();
+    // Order 1: the state of each channel id of `paths` (u32::MAX until seen with flow).
+    let mut state_of = vec![u32::MAX; if order == 1 { n_channels } else { 0 }];
     for row in paths.rows() {
         let nulls = if include_nulls { row.nulls } else { 0.0 };
         if !include_nulls && row.conversions <= 0.0 {
@@ -269,7 +271,37 @@ fn count_with_limit(
         total_c += row.conversions;
         total_v += row.value;
         total_u += nulls;
-        let prev = if let StateIds::Single(table) = &mut ids {
+        let prev = if let (StateIds::Single(table), EdgeCounter::Dense { stride, counts }) =
+            (&mut ids, &mut counter)
+        {
+            // Order 1 with a dense table, fused and without branches in the common case:
+            // look up the state, count the transition (a repeated state adds nothing to
+            // the unused diagonal when collapsing).
+            let stride = *stride;
+            let mut prev = 0u32;
+            let mut len = 0usize;
+            for &c in row.channels {
+                let mut s = state_of[c as usize];
+                if s == u32::MAX {
+                    let ch = remap_channel(&mut remap, &mut channels, paths, c) as usize;
+                    if table.len() <= ch {
+                        table.resize(ch + 1, u32::MAX);
+                    }
+                    s = windows.len() as u32;
+                    table[ch] = s;
+                    state_of[c as usize] = s;
+                    windows.push(vec![ch as u32]);
+                    conversions_ending.push(0.0);
+                    value_ending.push(0.0);
+                }
+                let same = collapse && s == prev;
+                counts[prev as usize * stride + s as usize] += if same { 0.0 } else { weight };
+                len += usize::from(!same);
+                prev = s;
+            }
+            longest = longest.max(len);
+            prev
+        } else if let StateIds::Single(table) = &mut ids {
             // Order 1, fused: remap, look up and count in one pass over the touches.
             let mut prev = 0u32;
             let mut len = 0usize;

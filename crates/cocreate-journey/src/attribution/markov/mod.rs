@@ -2,18 +2,25 @@
 //! `markov_model`, solved instead of simulated).
 
 mod chain;
+mod dense;
+mod factor;
+mod removal;
 mod solve;
 
 use std::fmt;
 
 use chain::{count_transitions, Counts, MAX_ORDER};
-use solve::{condense, solve_infinite, solve_truncated, Solution, Sparse};
+use removal::{longest_visits, truncated, PartSolver, Removal, BLOCK_MAX, DIRECT_BELOW};
+pub use removal::{
+    MAX_DENSE_FALLBACK_STATES, MAX_DENSE_PART_STATES, MAX_LU_FILL_FLOOR, MAX_LU_FILL_PER_TRANSITION,
+};
+use solve::{condense, Sparse};
 
 use crate::attribution::Unattributed;
-use crate::params::ParamError;
+use crate::options::OptionsError;
 use crate::PathData;
 
-/// Options of Markov attribution, validated by [`MarkovParamsBuilder::build`].
+/// Options of Markov attribution, validated by [`MarkovOptionsBuilder::build`].
 ///
 /// - `order` k (1 to 4, default 1): a state is a window of k consecutive touchpoints.
 /// - `include_nulls` (default true): the `(null)` state gets the rows' nulls, as with
@@ -23,13 +30,13 @@ use crate::PathData;
 ///   sequence of any path, which is what ChannelAttribution's simulation truncates at).
 ///
 /// ```
-/// use cocreate_journey::{MarkovParams, PathData};
+/// use cocreate_journey::{MarkovOptions, PathData};
 ///
 /// let mut data = PathData::new();
 /// data.push_path("ad > store", 3.0, 300.0, 1.0)?;
 /// data.push_path("ad", 0.0, 0.0, 4.0)?;
 /// data.push_path("email > store", 1.0, 50.0, 0.0)?;
-/// let fit = MarkovParams::builder().order(1).build()?.fit(&data)?;
+/// let fit = MarkovOptions::builder().order(1).build()?.fit(&data)?;
 /// let re = &fit.infinite_horizon.removal_effects_conversion;
 /// assert_eq!(fit.channels, ["ad", "store", "email"]);
 /// assert!((re[1] - 1.0).abs() < 1e-12); // every conversion passes through the store
@@ -37,16 +44,20 @@ use crate::PathData;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-pub struct MarkovParams {
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "MarkovOptionsRepr", into = "MarkovOptionsRepr")
+)]
+pub struct MarkovOptions {
     order: usize,
     include_nulls: bool,
     horizon: Option<usize>,
 }
 
-impl Default for MarkovParams {
+impl Default for MarkovOptions {
     fn default() -> Self {
-        MarkovParams {
+        MarkovOptions {
             order: 1,
             include_nulls: true,
             horizon: None,
@@ -54,81 +65,89 @@ impl Default for MarkovParams {
     }
 }
 
-/// Builds [`MarkovParams`].
+/// Builds [`MarkovOptions`].
 ///
 /// ```
-/// use cocreate_journey::MarkovParams;
+/// use cocreate_journey::MarkovOptions;
 ///
-/// let p = MarkovParams::builder().order(3).include_nulls(false).horizon(20).build()?;
+/// let p = MarkovOptions::builder().order(3).include_nulls(false).horizon(20).build()?;
 /// assert_eq!((p.order(), p.include_nulls(), p.horizon()), (3, false, Some(20)));
-/// assert!(MarkovParams::builder().order(0).build().is_err());
-/// # Ok::<(), cocreate_journey::ParamError>(())
+/// assert!(MarkovOptions::builder().order(0).build().is_err());
+/// # Ok::<(), cocreate_journey::OptionsError>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MarkovParamsBuilder {
-    params: MarkovParams,
+pub struct MarkovOptionsBuilder {
+    options: MarkovOptions,
 }
 
-impl MarkovParamsBuilder {
+impl MarkovOptionsBuilder {
     /// Sets the order k (1 to 4).
     ///
     /// ```
-    /// use cocreate_journey::MarkovParams;
+    /// use cocreate_journey::MarkovOptions;
     ///
-    /// assert!(MarkovParams::builder().order(5).build().is_err());
+    /// assert!(MarkovOptions::builder().order(5).build().is_err());
     /// ```
     pub fn order(mut self, order: usize) -> Self {
-        self.params.order = order;
+        self.options.order = order;
         self
     }
 
     /// Whether rows' nulls enter the chain as the `(null)` state.
     ///
     /// ```
-    /// use cocreate_journey::MarkovParams;
+    /// use cocreate_journey::MarkovOptions;
     ///
-    /// assert!(!MarkovParams::builder().include_nulls(false).build()?.include_nulls());
-    /// # Ok::<(), cocreate_journey::ParamError>(())
+    /// assert!(!MarkovOptions::builder().include_nulls(false).build()?.include_nulls());
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
     pub fn include_nulls(mut self, include: bool) -> Self {
-        self.params.include_nulls = include;
+        self.options.include_nulls = include;
         self
     }
 
     /// Sets the truncation horizon H ≥ 1 (in channel-state visits).
     ///
     /// ```
-    /// use cocreate_journey::MarkovParams;
+    /// use cocreate_journey::MarkovOptions;
     ///
-    /// assert!(MarkovParams::builder().horizon(0).build().is_err());
+    /// assert!(MarkovOptions::builder().horizon(0).build().is_err());
     /// ```
     pub fn horizon(mut self, horizon: usize) -> Self {
-        self.params.horizon = Some(horizon);
+        self.options.horizon = Some(horizon);
         self
     }
 
     /// Checks the options.
     ///
     /// ```
-    /// use cocreate_journey::MarkovParams;
+    /// use cocreate_journey::MarkovOptions;
     ///
-    /// assert_eq!(MarkovParams::builder().build()?, MarkovParams::default());
-    /// # Ok::<(), cocreate_journey::ParamError>(())
+    /// assert_eq!(MarkovOptions::builder().build()?, MarkovOptions::default());
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
-    pub fn build(self) -> Result<MarkovParams, ParamError> {
-        let p = self.params;
+    pub fn build(self) -> Result<MarkovOptions, OptionsError> {
+        let p = self.options;
         if !(1..=MAX_ORDER).contains(&p.order) {
-            return Err(ParamError::new("Markov order", "between 1 and 4", p.order));
+            return Err(OptionsError::Count {
+                option: "Markov order",
+                requirement: "between 1 and 4",
+                value: p.order,
+            });
         }
         if p.horizon == Some(0) {
-            return Err(ParamError::new("truncation horizon", "at least 1", 0));
+            return Err(OptionsError::Count {
+                option: "truncation horizon",
+                requirement: "at least 1",
+                value: 0,
+            });
         }
         if let Some(h) = p.horizon.filter(|&h| h > MAX_HORIZON) {
-            return Err(ParamError::new(
-                "truncation horizon",
-                "at most 1,000,001 (one more than the longest path accepted)",
-                h,
-            ));
+            return Err(OptionsError::Count {
+                option: "truncation horizon",
+                requirement: "at most 1,000,001 (one more than the longest path accepted)",
+                value: h,
+            });
         }
         Ok(p)
     }
@@ -179,21 +198,50 @@ impl serde::Serialize for MarkovState {
     }
 }
 
+/// The serde form of a [`MarkovState`]: one of the three names, or the channel list.
+#[cfg(feature = "serde")]
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum MarkovStateRepr {
+    Name(String),
+    Channels(Vec<String>),
+}
+
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for MarkovState {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match MarkovStateRepr::deserialize(deserializer)? {
+            MarkovStateRepr::Channels(names) => Ok(MarkovState::Channels(names)),
+            MarkovStateRepr::Name(name) => match name.as_str() {
+                "(start)" => Ok(MarkovState::Start),
+                "(conversion)" => Ok(MarkovState::Conversion),
+                "(null)" => Ok(MarkovState::Null),
+                _ => Err(serde::de::Error::custom(format!(
+                    "{:?} is not a Markov state: expected (start), (conversion), (null) or a \
+                     list of channels",
+                    crate::data::excerpt(&name)
+                ))),
+            },
+        }
+    }
+}
+
 /// One transition of the chain: state indices into [`TransitionMatrix::states`].
 ///
 /// ```
-/// use cocreate_journey::{MarkovParams, PathData, TransitionMatrix};
+/// use cocreate_journey::{MarkovOptions, PathData, TransitionMatrix};
 ///
 /// let mut data = PathData::new();
 /// data.push_path("ad > ad > store", 1.0, 10.0, 0.0)?;
-/// let m = TransitionMatrix::from_paths(&data, &MarkovParams::default(), false);
+/// let m = TransitionMatrix::from_paths(&data, &MarkovOptions::default(), false);
 /// let first = &m.transitions[0];
 /// assert_eq!((m.states[first.from].to_string(), m.states[first.to].to_string()), ("(start)".into(), "ad".into()));
 /// assert_eq!((first.count, first.probability), (1.0, 1.0));
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Transition {
     /// Index of the source state.
     pub from: usize,
@@ -211,18 +259,19 @@ pub struct Transition {
 /// `(conversion)` and `(null)`. Transitions are sorted by source, then target.
 ///
 /// ```
-/// use cocreate_journey::{MarkovParams, PathData, TransitionMatrix};
+/// use cocreate_journey::{MarkovOptions, PathData, TransitionMatrix};
 ///
 /// let mut data = PathData::new();
 /// data.push_path("ad > ad > store", 1.0, 10.0, 0.0)?;
-/// let collapsed = TransitionMatrix::from_paths(&data, &MarkovParams::default(), false);
-/// let with_loops = TransitionMatrix::from_paths(&data, &MarkovParams::default(), true);
+/// let collapsed = TransitionMatrix::from_paths(&data, &MarkovOptions::default(), false);
+/// let with_loops = TransitionMatrix::from_paths(&data, &MarkovOptions::default(), true);
 /// assert_eq!(collapsed.transitions.len(), 3); // start→ad, ad→store, store→conversion
 /// assert_eq!(with_loops.transitions.len(), 4); // plus ad→ad
 /// # Ok::<(), cocreate_journey::RowProblem>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct TransitionMatrix {
     /// The states.
     pub states: Vec<MarkovState>,
@@ -231,22 +280,27 @@ pub struct TransitionMatrix {
 }
 
 impl TransitionMatrix {
-    /// The transition matrix of the chain `params` describe. With `keep_self_loops`,
+    /// The transition matrix of the chain `options` describe. With `keep_self_loops`,
     /// consecutive identical states are counted as self-loops (ChannelAttribution's
     /// `transition_matrix(..., flg_equal = TRUE)`); without, they collapse, as in the
     /// model.
     ///
     /// ```
-    /// use cocreate_journey::{MarkovParams, PathData, TransitionMatrix};
+    /// use cocreate_journey::{MarkovOptions, PathData, TransitionMatrix};
     ///
     /// let mut data = PathData::new();
     /// data.push_path("ad > store", 0.0, 0.0, 2.0)?;
-    /// let m = TransitionMatrix::from_paths(&data, &MarkovParams::default(), false);
+    /// let m = TransitionMatrix::from_paths(&data, &MarkovOptions::default(), false);
     /// assert_eq!(m.states.len(), 5); // (start), ad, store, (conversion), (null)
     /// # Ok::<(), cocreate_journey::RowProblem>(())
     /// ```
-    pub fn from_paths(paths: &PathData, params: &MarkovParams, keep_self_loops: bool) -> Self {
-        let counts = count_transitions(paths, params.order, params.include_nulls, !keep_self_loops);
+    pub fn from_paths(paths: &PathData, options: &MarkovOptions, keep_self_loops: bool) -> Self {
+        let counts = count_transitions(
+            paths,
+            options.order,
+            options.include_nulls,
+            !keep_self_loops,
+        );
         TransitionMatrix::from_counts(&counts)
     }
 
@@ -286,11 +340,11 @@ impl TransitionMatrix {
 /// Removal effects and the attribution they imply, at one horizon.
 ///
 /// ```
-/// use cocreate_journey::{MarkovParams, PathData};
+/// use cocreate_journey::{MarkovOptions, PathData};
 ///
 /// let mut data = PathData::new();
 /// data.push_path("ad > store", 1.0, 100.0, 1.0)?;
-/// let fit = MarkovParams::default().fit(&data)?;
+/// let fit = MarkovOptions::default().fit(&data)?;
 /// let inf = &fit.infinite_horizon;
 /// assert_eq!(inf.p_conversion, 0.5);
 /// assert_eq!(inf.expected_value_per_start, 50.0);
@@ -298,7 +352,8 @@ impl TransitionMatrix {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct RemovalEffects {
     /// P(conversion) from the start.
     pub p_conversion: f64,
@@ -317,19 +372,20 @@ pub struct RemovalEffects {
 /// A fitted Markov attribution model.
 ///
 /// ```
-/// use cocreate_journey::{MarkovParams, PathData};
+/// use cocreate_journey::{MarkovOptions, PathData};
 ///
 /// let mut data = PathData::new();
 /// data.push_path("search > website > store", 5.0, 500.0, 20.0)?;
 /// data.push_path("ad > website", 0.0, 0.0, 30.0)?;
-/// let fit = MarkovParams::builder().order(2).build()?.fit(&data)?;
+/// let fit = MarkovOptions::builder().order(2).build()?.fit(&data)?;
 /// let sum: f64 = fit.infinite_horizon.total_conversions.iter().sum();
 /// assert!((sum - 5.0).abs() < 1e-12);
 /// assert_eq!(fit.horizon, 3); // the longest path has 2 states of order 2
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct MarkovAttribution {
     /// The order k.
     pub order: usize,
@@ -374,60 +430,37 @@ pub enum AttributionError {
         /// Size of the part.
         states: usize,
     },
-    /// The removal effects need a table of which channels each part of the chain can
-    /// reach (one bit per channel and part); for this chain it would exceed
-    /// [`MAX_REACH_TABLE_BYTES`].
-    #[error(
-        "the chain has {components} strongly connected parts over {channels} channels; the \
-         table of which channels each part reaches would take {bytes} bytes, above the limit \
-         of {limit} bytes (merge rare channels or use fewer)"
-    )]
-    TooLarge {
-        /// Strongly connected parts of the chain.
-        components: usize,
-        /// Channels in the chain.
-        channels: usize,
-        /// Bytes the table would take.
-        bytes: u128,
-        /// The limit.
-        limit: usize,
-    },
 }
-
-/// The largest reachability table [`MarkovParams::fit`] allocates (256 MiB): with
-/// order 1 this allows about 46,000 channels that each form their own part of the chain;
-/// far more channels fit when they share parts.
-pub const MAX_REACH_TABLE_BYTES: usize = 256 << 20;
 
 /// The largest truncation horizon accepted: one more than the longest path a
 /// [`PathData`] may hold.
 pub const MAX_HORIZON: usize = crate::MAX_PATH_TOUCHPOINTS + 1;
 const _: () = assert!(
     MAX_HORIZON == 1_000_001,
-    "the message in MarkovParamsBuilder::build"
+    "the message in MarkovOptionsBuilder::build"
 );
 
-impl MarkovParams {
+impl MarkovOptions {
     /// A builder starting from the defaults (order 1, with nulls, automatic horizon).
     ///
     /// ```
-    /// use cocreate_journey::MarkovParams;
+    /// use cocreate_journey::MarkovOptions;
     ///
-    /// assert_eq!(MarkovParams::builder().build()?.order(), 1);
-    /// # Ok::<(), cocreate_journey::ParamError>(())
+    /// assert_eq!(MarkovOptions::builder().build()?.order(), 1);
+    /// # Ok::<(), cocreate_journey::OptionsError>(())
     /// ```
-    pub fn builder() -> MarkovParamsBuilder {
-        MarkovParamsBuilder {
-            params: MarkovParams::default(),
+    pub fn builder() -> MarkovOptionsBuilder {
+        MarkovOptionsBuilder {
+            options: MarkovOptions::default(),
         }
     }
 
     /// The order k.
     ///
     /// ```
-    /// use cocreate_journey::MarkovParams;
+    /// use cocreate_journey::MarkovOptions;
     ///
-    /// assert_eq!(MarkovParams::default().order(), 1);
+    /// assert_eq!(MarkovOptions::default().order(), 1);
     /// ```
     pub fn order(&self) -> usize {
         self.order
@@ -436,9 +469,9 @@ impl MarkovParams {
     /// Whether nulls enter the chain.
     ///
     /// ```
-    /// use cocreate_journey::MarkovParams;
+    /// use cocreate_journey::MarkovOptions;
     ///
-    /// assert!(MarkovParams::default().include_nulls());
+    /// assert!(MarkovOptions::default().include_nulls());
     /// ```
     pub fn include_nulls(&self) -> bool {
         self.include_nulls
@@ -447,9 +480,9 @@ impl MarkovParams {
     /// The truncation horizon, if set.
     ///
     /// ```
-    /// use cocreate_journey::MarkovParams;
+    /// use cocreate_journey::MarkovOptions;
     ///
-    /// assert_eq!(MarkovParams::default().horizon(), None);
+    /// assert_eq!(MarkovOptions::default().horizon(), None);
     /// ```
     pub fn horizon(&self) -> Option<usize> {
         self.horizon
@@ -461,96 +494,103 @@ impl MarkovParams {
     /// Rows with an empty path are left out and reported in
     /// [`MarkovAttribution::unattributed`]. With no conversions at all every removal
     /// effect and attribution is 0. Errors when a huge, slowly mixing chain defeats the
-    /// solver ([`AttributionError::NotConverged`]) and when the table of which channels
-    /// each part of the chain reaches would exceed [`MAX_REACH_TABLE_BYTES`]
-    /// ([`AttributionError::TooLarge`], checked before any solve).
+    /// solver ([`AttributionError::NotConverged`]).
+    ///
+    /// The chain is solved once; each channel then costs a few sparse triangular solves
+    /// with the LU factors of its strongly connected part (see `docs/methods/journey.md`),
+    /// so the time grows with the channels, not with channels × chain. The memory stays
+    /// proportional to the transitions.
     ///
     /// ```
-    /// use cocreate_journey::{MarkovParams, PathData};
+    /// use cocreate_journey::{MarkovOptions, PathData};
     ///
     /// let mut data = PathData::new();
     /// data.push_path("ad > email > store", 2.0, 80.0, 3.0)?;
     /// data.push_path("email", 0.0, 0.0, 5.0)?;
-    /// let fit = MarkovParams::default().fit(&data)?;
+    /// let fit = MarkovOptions::default().fit(&data)?;
     /// // At infinite horizon the chain reproduces the observed conversion rate.
     /// assert!((fit.infinite_horizon.p_conversion - 0.2).abs() < 1e-15);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn fit(&self, paths: &PathData) -> Result<MarkovAttribution, AttributionError> {
+        self.fit_with(paths, PartSolver::Auto)
+    }
+
+    /// [`MarkovOptions::fit`] with the LU fill limit of each part of the chain set
+    /// (the tests force dense LU or sweeps everywhere).
+    fn fit_with(
+        &self,
+        paths: &PathData,
+        solver: PartSolver,
+    ) -> Result<MarkovAttribution, AttributionError> {
         let counts = count_transitions(paths, self.order, self.include_nulls, true);
         let chain = Sparse::new(&counts);
         let cond = condense(&chain);
-        let n = chain.n;
         let n_channels = counts.channels.len();
         let horizon = self.horizon.unwrap_or(counts.longest + 1);
-        // The reachability table below is the one allocation that grows faster than the
-        // input (channels × parts of the chain): refuse it before any solve.
-        let words = n_channels.div_ceil(64).max(1);
-        let bytes = (cond.components.len() as u128) * (words as u128) * 8;
-        if bytes > MAX_REACH_TABLE_BYTES as u128 {
-            return Err(AttributionError::TooLarge {
-                components: cond.components.len(),
-                channels: n_channels,
-                bytes,
-                limit: MAX_REACH_TABLE_BYTES,
-            });
-        }
 
-        let mut full = Solution {
-            conv: vec![0.0; n],
-            value: vec![0.0; n],
-        };
-        let none = vec![false; n];
-        let all = vec![true; cond.components.len()];
-        solve_infinite(&chain, &cond, &none, &all, &mut full).map_err(not_converged)?;
-        let (p_trunc, v_trunc) = solve_truncated(&chain, &none, horizon);
-
-        // Which channels each component can reach (itself included), sinks first.
-        let mut reach = vec![0u64; cond.components.len() * words];
+        // The states holding each channel.
         let mut states_with: Vec<Vec<u32>> = vec![Vec::new(); n_channels];
         for (s, window) in counts.windows.iter().enumerate() {
-            let ci = cond.component_of[s] as usize;
             for &c in window {
-                let c = c as usize;
-                if states_with[c].last() != Some(&(s as u32)) {
-                    states_with[c].push(s as u32);
+                let list = &mut states_with[c as usize];
+                if list.last() != Some(&(s as u32)) {
+                    list.push(s as u32);
                 }
-                reach[ci * words + c / 64] |= 1 << (c % 64);
             }
         }
-        let successors = successor_components(&chain, &cond);
-        for (ci, succ) in successors.iter().enumerate() {
-            for &cj in succ {
-                for w in 0..words {
-                    let bits = reach[cj as usize * words + w];
-                    reach[ci * words + w] |= bits;
-                }
+        // With few channels a block could remove, solving again per channel is cheaper
+        // than factorising the chain.
+        let solver = match solver {
+            PartSolver::Auto
+                if states_with
+                    .iter()
+                    .filter(|k| !k.is_empty() && k.len() <= BLOCK_MAX)
+                    .count()
+                    < DIRECT_BELOW =>
+            {
+                PartSolver::Direct
             }
+            other => other,
+        };
+        let removal = Removal::new(&chain, &cond, solver).map_err(not_converged)?;
+        let (y0, w0) = match chain.n {
+            0 => (0.0, 0.0),
+            _ => (removal.full.conv[0], removal.full.value[0]),
+        };
+        let mut re_inf = (vec![0.0; n_channels], vec![0.0; n_channels]);
+        let drops = removal.removals(&states_with).map_err(not_converged)?;
+        for (c, &(dy, dv)) in drops.iter().enumerate() {
+            re_inf.0[c] = share_of(dy, y0);
+            re_inf.1[c] = share_of(dv, w0);
         }
 
-        let mut re_inf = (vec![0.0; n_channels], vec![0.0; n_channels]);
-        let mut re_trunc = (vec![0.0; n_channels], vec![0.0; n_channels]);
-        let mut killed = vec![false; n];
-        let mut sol = full.clone();
-        for c in 0..n_channels {
-            for &s in &states_with[c] {
-                killed[s as usize] = true;
-            }
-            let affected: Vec<bool> = (0..cond.components.len())
-                .map(|ci| reach[ci * words + c / 64] & (1 << (c % 64)) != 0)
-                .collect();
-            sol.conv.copy_from_slice(&full.conv);
-            sol.value.copy_from_slice(&full.value);
-            solve_infinite(&chain, &cond, &killed, &affected, &mut sol).map_err(not_converged)?;
-            re_inf.0[c] = removal_effect(sol.conv[0], full.conv[0]);
-            re_inf.1[c] = removal_effect(sol.value[0], full.value[0]);
-            let (p, v) = solve_truncated(&chain, &killed, horizon);
-            re_trunc.0[c] = removal_effect(p, p_trunc);
-            re_trunc.1[c] = removal_effect(v, v_trunc);
-            for &s in &states_with[c] {
-                killed[s as usize] = false;
-            }
-        }
+        // The truncated horizon equals the infinite one when every path from the start
+        // ends within it; otherwise it is iterated.
+        let longest = longest_visits(&chain, &cond);
+        let from_start = chain.successors(0).map(|t| longest[t]).max().unwrap_or(0);
+        let (p_trunc, v_trunc, re_trunc) =
+            if chain.n == 0 || (from_start != u32::MAX && horizon >= from_start as usize) {
+                (y0, w0, re_inf.clone())
+            } else {
+                // States from which nothing converts change nothing when removed.
+                let converting: Vec<Vec<u32>> = states_with
+                    .iter()
+                    .map(|k| {
+                        k.iter()
+                            .copied()
+                            .filter(|&s| removal.full.conv[s as usize] > 0.0)
+                            .collect()
+                    })
+                    .collect();
+                let ((p, v), removed) = truncated(&chain, &longest, horizon, &converting);
+                let mut re = (vec![0.0; n_channels], vec![0.0; n_channels]);
+                for (c, &(pc, vc)) in removed.iter().enumerate() {
+                    re.0[c] = removal_effect(pc, p);
+                    re.1[c] = removal_effect(vc, v);
+                }
+                (p, v, re)
+            };
         let effects = |p: f64, v: f64, (re, re_value): (Vec<f64>, Vec<f64>)| RemovalEffects {
             p_conversion: p,
             expected_value_per_start: v,
@@ -563,7 +603,7 @@ impl MarkovParams {
             order: self.order,
             horizon,
             transition_matrix: TransitionMatrix::from_counts(&counts),
-            infinite_horizon: effects(full.conv[0], full.value[0], re_inf),
+            infinite_horizon: effects(y0, w0, re_inf),
             truncated_horizon: effects(p_trunc, v_trunc, re_trunc),
             total_conversions: counts.conversions,
             total_conversion_value: counts.value,
@@ -573,6 +613,9 @@ impl MarkovParams {
         })
     }
 }
+
+#[cfg(test)]
+mod tests;
 
 fn not_converged(e: solve::NotConverged) -> AttributionError {
     AttributionError::NotConverged { states: e.states }
@@ -588,6 +631,15 @@ fn removal_effect(removed: f64, full: f64) -> f64 {
     }
 }
 
+/// The drop `drop` as a share of `full`, kept in [0, 1], and 0 when nothing converts.
+fn share_of(drop: f64, full: f64) -> f64 {
+    if full > 0.0 && full.is_finite() {
+        (drop / full).clamp(0.0, 1.0)
+    } else {
+        0.0
+    }
+}
+
 /// Splits `total` in proportion to the removal effects (all zero when they sum to zero).
 fn shares(re: &[f64], total: f64) -> Vec<f64> {
     let sum: f64 = re.iter().sum();
@@ -598,21 +650,44 @@ fn shares(re: &[f64], total: f64) -> Vec<f64> {
     }
 }
 
-/// The distinct successor components of each component.
-fn successor_components(chain: &Sparse, cond: &solve::Condensation) -> Vec<Vec<u32>> {
-    let mut out: Vec<Vec<u32>> = vec![Vec::new(); cond.components.len()];
-    let mut seen_by = vec![u32::MAX; cond.components.len()];
-    for (ci, members) in cond.components.iter().enumerate() {
-        let list = &mut out[ci];
-        for &s in members {
-            for t in chain.successors(s as usize) {
-                let cj = cond.component_of[t];
-                if cj as usize != ci && seen_by[cj as usize] != ci as u32 {
-                    seen_by[cj as usize] = ci as u32;
-                    list.push(cj);
-                }
-            }
+/// The serde form of [`MarkovOptions`], read back through its builder.
+#[cfg(feature = "serde")]
+#[derive(serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct MarkovOptionsRepr {
+    order: usize,
+    include_nulls: bool,
+    horizon: Option<usize>,
+}
+
+#[cfg(feature = "serde")]
+impl Default for MarkovOptionsRepr {
+    fn default() -> Self {
+        MarkovOptions::default().into()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl From<MarkovOptions> for MarkovOptionsRepr {
+    fn from(o: MarkovOptions) -> Self {
+        MarkovOptionsRepr {
+            order: o.order,
+            include_nulls: o.include_nulls,
+            horizon: o.horizon,
         }
     }
-    out
+}
+
+#[cfg(feature = "serde")]
+impl TryFrom<MarkovOptionsRepr> for MarkovOptions {
+    type Error = OptionsError;
+    fn try_from(r: MarkovOptionsRepr) -> Result<Self, OptionsError> {
+        let b = MarkovOptions::builder()
+            .order(r.order)
+            .include_nulls(r.include_nulls);
+        match r.horizon {
+            Some(h) => b.horizon(h).build(),
+            None => b.build(),
+        }
+    }
 }

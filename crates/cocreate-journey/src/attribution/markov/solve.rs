@@ -49,6 +49,8 @@ pub(crate) struct Sparse {
     pub p_conv: Vec<f64>,
     /// P(s → conversion)·v̄_s.
     pub p_value: Vec<f64>,
+    /// P(s → conversion or null): the probability of absorbing at the next step.
+    pub p_absorb: Vec<f64>,
 }
 
 impl Sparse {
@@ -63,6 +65,7 @@ impl Sparse {
         let mut prob = Vec::new();
         let mut p_conv = vec![0.0; n];
         let mut p_value = vec![0.0; n];
+        let mut p_absorb = vec![0.0; n];
         for &(f, t, c) in &counts.edges {
             let f = f as usize;
             let p = c / row_sum[f];
@@ -72,12 +75,15 @@ impl Sparse {
                 row_start[f + 1] += 1;
             } else if t as usize == n {
                 p_conv[f] = p;
+                p_absorb[f] += p;
                 let per_conversion = if counts.conversions_ending[f] > 0.0 {
                     counts.value_ending[f] / counts.conversions_ending[f]
                 } else {
                     0.0
                 };
                 p_value[f] = p * per_conversion;
+            } else {
+                p_absorb[f] += p;
             }
         }
         for i in 0..n {
@@ -90,6 +96,7 @@ impl Sparse {
             prob,
             p_conv,
             p_value,
+            p_absorb,
         }
     }
 
@@ -98,8 +105,9 @@ impl Sparse {
         self.row(s).map(|(t, _)| t)
     }
 
+    /// The transient states `s` leads to, with the transition probabilities.
     #[inline]
-    fn row(&self, s: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
+    pub(crate) fn row(&self, s: usize) -> impl Iterator<Item = (usize, f64)> + '_ {
         let range = self.row_start[s]..self.row_start[s + 1];
         self.to[range.clone()]
             .iter()
@@ -398,7 +406,9 @@ fn dense(
 }
 
 /// Conversion probability and expected value from the start within `horizon`
-/// channel-state visits, with `killed` states fixed at zero.
+/// channel-state visits, with `killed` states fixed at zero (one chain at a time: the
+/// tests' reference for the batched iteration).
+#[cfg(test)]
 pub(crate) fn solve_truncated(chain: &Sparse, killed: &[bool], horizon: usize) -> (f64, f64) {
     let n = chain.n;
     let mut zc = vec![0.0; n];
