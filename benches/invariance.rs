@@ -19,7 +19,7 @@ fn path(name: &str) -> String {
 fn bench_invariance(c: &mut Criterion) {
     let hs = Table::from_csv_path_with(
         path("HolzingerSwineford1939.csv"),
-        &CsvOptions::new().id_column("school"),
+        &CsvOptions::builder().id_column("school").build().unwrap(),
     )
     .unwrap();
     let model =

@@ -5,12 +5,19 @@
 //!   and within 3× of a plain sum over the same bytes, also timed here), both into fresh
 //!   output buffers (`Scorer::score`) and into the previous batch's (`Scorer::score_into`).
 //! - Reliability of one 12-item scale over 100,000 respondents (target ≤ 10 ms).
+//! - Reliability of one long scale (200, 400 and 1,000 items) over 1,000 respondents,
+//!   α-if-dropped, λ6-if-dropped and ω included (target ≤ 1 s for 1,000 items): complete
+//!   answers (the correlation matrix is then singular, 1,000 respondents give rank 999)
+//!   and 2% missing.
+//! - Reading answers from CSV into `Responses` (100,000 × 60, 2% missing), the step in
+//!   front of scoring.
 //!
 //! Run: `cargo bench -p cocreate-benches --bench scoring -- --warm-up-time 1 --measurement-time 3`
 //! (add `--features parallel` to see batch scoring spread over cores).
 
 use std::hint::black_box;
 
+use cocreate::core::data::Table;
 use cocreate::core::scoring::{
     Instrument, Layout, MissingPolicy, ResponseRange, Responses, Scale, Scorer, ScoringOptions,
     MISSING,
@@ -153,5 +160,99 @@ fn reliability(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, batch, reliability);
+/// Column-major codes of `n` respondents to `k` items driven by one trait, every third
+/// item reverse keyed, `missing` of the answers missing.
+fn one_factor_codes(n: usize, k: usize, missing: f64, seed: u64) -> Vec<u8> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut buf = vec![0u8; n * k];
+    for r in 0..n {
+        let t: f64 = rng.gen_range(-1.5..1.5);
+        for j in 0..k {
+            let e: f64 = rng.gen_range(-1.5..1.5);
+            let x = (3.0 + t + e).round().clamp(1.0, 5.0) as u8;
+            let x = if j % 3 == 2 { 6 - x } else { x };
+            buf[j * n + r] = if rng.r#gen::<f64>() < missing {
+                MISSING
+            } else {
+                x
+            };
+        }
+    }
+    buf
+}
+
+fn long_scales(c: &mut Criterion) {
+    let n = 1_000;
+    let mut g = c.benchmark_group("reliability of one long scale, 1,000 respondents");
+    g.sample_size(10);
+    for k in [200, 400, 1_000] {
+        let inst = instrument(1, k);
+        for (label, missing) in [("complete", 0.0), ("2% missing", 0.02)] {
+            let codes = one_factor_codes(n, k, missing, 3);
+            let responses = Responses::from_codes(&inst, n, codes, Layout::ColumnMajor).unwrap();
+            let scorer = Scorer::new(&inst, ScoringOptions::new()).unwrap();
+            g.bench_function(format!("{k} items, {label}"), |b| {
+                b.iter(|| scorer.reliability(black_box(&responses)).unwrap())
+            });
+        }
+    }
+    g.finish();
+}
+
+/// The speed survey of `benches/whole_process` as CSV text: `n` respondents, an id column,
+/// 60 items (five interleaved 12-item scales on 1–5, every third reversed), 2% missing.
+fn survey_csv(n: usize) -> (Instrument, String) {
+    use std::fmt::Write as _;
+    let inst = instrument(5, 12);
+    let mut rng = ChaCha8Rng::seed_from_u64(4);
+    let mut csv = String::from("id");
+    for j in 1..=60 {
+        let _ = write!(csv, ",i{j}");
+    }
+    csv.push('\n');
+    for r in 0..n {
+        let traits: Vec<f64> = (0..5).map(|_| rng.gen_range(-1.5..1.5)).collect();
+        let _ = write!(csv, "R{}", r + 1);
+        for j in 0..60 {
+            if rng.r#gen::<f64>() < 0.02 {
+                csv.push(',');
+                continue;
+            }
+            let e: f64 = rng.gen_range(-1.2..1.2);
+            let x = (3.0 + traits[j % 5] + e).round().clamp(1.0, 5.0) as u8;
+            let x = if (j / 5) % 3 == 2 { 6 - x } else { x };
+            let _ = write!(csv, ",{x}");
+        }
+        csv.push('\n');
+    }
+    (inst, csv)
+}
+
+fn csv_to_responses(c: &mut Criterion) {
+    let n = 100_000;
+    let (inst, csv) = survey_csv(n);
+    let mut g = c.benchmark_group("CSV to responses, 100k x 60");
+    g.sample_size(10);
+    g.throughput(Throughput::Bytes(csv.len() as u64));
+    g.bench_function("one pass into byte codes (Responses::from_csv_str)", |b| {
+        b.iter(|| Responses::from_csv_str(&inst, black_box(&csv)).unwrap())
+    });
+    g.bench_function(
+        "through a table (Table::from_csv_str, Responses::from_table)",
+        |b| {
+            b.iter(|| {
+                let t = Table::from_csv_str(black_box(&csv)).unwrap();
+                Responses::from_table(&inst, &t).unwrap()
+            })
+        },
+    );
+    let responses = Responses::from_csv_str(&inst, &csv).unwrap();
+    let scorer = Scorer::new(&inst, ScoringOptions::new()).unwrap();
+    g.bench_function("reliability of the five scales (omega included)", |b| {
+        b.iter(|| scorer.reliability(black_box(&responses)).unwrap())
+    });
+    g.finish();
+}
+
+criterion_group!(benches, batch, reliability, long_scales, csv_to_responses);
 criterion_main!(benches);

@@ -371,11 +371,12 @@ fn run(a: Args) -> Result<(), Failure> {
 /// Each row's group in `column` of the data file: its text as written (`NA` or an empty
 /// cell: no group).
 fn read_group_labels(data: &str, column: &str) -> Result<Vec<Option<String>>, Failure> {
-    let table = cocreate::core::data::Table::from_csv_path_with(
-        data,
-        &cocreate::core::data::CsvOptions::new().id_column(column),
-    )
-    .map_err(|e| Failure::in_file(data, e))?;
+    let options = cocreate::core::data::CsvOptions::builder()
+        .id_column(column)
+        .build()
+        .map_err(|e| Failure::in_file(data, e))?;
+    let table = cocreate::core::data::Table::from_csv_path_with(data, &options)
+        .map_err(|e| Failure::in_file(data, e))?;
     let texts = table.text(column).unwrap_or_default();
     Ok(texts
         .iter()
@@ -494,7 +495,7 @@ fn reliability_json(scorer: &Scorer, scores: &Scores, rel: &Reliability) -> Valu
         .instrument()
         .scales()
         .iter()
-        .zip(scores.summary())
+        .zip(scores.describe())
         .map(|(scale, sum)| {
             let r = rel.scale(scale.name());
             json!({

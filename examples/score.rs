@@ -2,12 +2,13 @@
 //!
 //! ```text
 //! cargo run --release --example score -- --keys KEYS.json DATA.csv \
-//!     [--missing complete|prorate|median] [--min-answered K] [--json]
+//!     [--missing complete|prorate|median|mean] [--min-answered K] [--json] [--items]
 //!     [--delimiter C] [--id COLUMN] [--omega-h NFACTORS]
 //! ```
 //!
-//! Prints a reliability table per scale; with `--json`, one JSON object with the
-//! reliability summary and every respondent's scores. `--omega-h K` adds psych's
+//! Prints a reliability table per scale (`--items` adds each scale's item statistics, as
+//! psych's `alpha()` prints them); with `--json`, one JSON object with the reliability
+//! summary and every respondent's scores. `--omega-h K` adds psych's
 //! `omega(items, nfactors = K)` (minres, oblimin, Schmid–Leiman; K ≥ 2) for every scale
 //! with at least 3·K items, on the scale's raw items (psych flips items that load
 //! negatively on g), and a note for each shorter scale; in `--json` under
@@ -19,92 +20,100 @@ mod common;
 
 use std::process::ExitCode;
 
-use cocreate::core::data::{DataWarning, Table};
+use clap::{Parser, ValueEnum};
 use cocreate::core::scoring::{
     omega_hierarchical_from_table, Instrument, MissingPolicy, OmegaHierarchical, Reliability,
-    Scorer, Scores, ScoringError, ScoringOptions, MAX_OMEGA_FACTORS,
+    Responses, Scorer, Scores, ScoringError, ScoringOptions, MAX_OMEGA_FACTORS,
 };
-use common::output::print_line;
-use common::{cell, Args, Failure};
+use common::output::{print_line, print_text};
+use common::{cli, Failure};
 use serde_json::{json, Map, Value};
 
-const USAGE: &str = "usage: score --keys KEYS.json DATA.csv [--missing complete|prorate|median] [--min-answered K] [--json]
-             [--delimiter C] [--id COLUMN] [--omega-h NFACTORS]
-  --missing       complete: no score if any item is missing; prorate (default): mean of the
-                  answered items; median: impute each item's median (psych's default)
-  --min-answered  with prorate, fewest answered items that still give a score (default 1)
-  --json          print one JSON object instead of the table
-  --delimiter     the CSV field separator (default ','; `tab` for a tab)
-  --id            the column of respondent ids (default: a column named id in any case),
-                  kept as text and printed with each respondent's scores in --json
-  --omega-h       psych's omega hierarchical with NFACTORS group factors (at least 2) for
-                  each scale with at least 3*NFACTORS items; shorter scales get a note";
+/// Scores a survey with a keys file and reports each scale's reliability (psych's
+/// scoreItems and alpha): alpha, standardised alpha, Guttman's lambda 6, the mean
+/// inter-item correlation, omega total, and the scores' mean and SD.
+#[derive(Debug, Parser)]
+#[command(name = "score")]
+struct Args {
+    /// The keys file (JSON): the scales, their items, reverse keying and the response range.
+    #[arg(long, value_name = "KEYS.json")]
+    keys: String,
+    /// The survey: CSV with a header row, one row per respondent.
+    #[arg(value_name = "DATA.csv")]
+    data: String,
+    /// What to do with missing answers.
+    #[arg(long, value_enum, default_value = "prorate")]
+    missing: Missing,
+    /// With prorate, the fewest answered items that still give a score.
+    #[arg(long, value_name = "K", default_value_t = 1)]
+    min_answered: usize,
+    /// Print one JSON object instead of the table.
+    #[arg(long)]
+    json: bool,
+    /// Also print each scale's item statistics and alpha if an item is dropped.
+    #[arg(long)]
+    items: bool,
+    /// The CSV field separator (default ','; `tab` for a tab).
+    #[arg(long, value_name = "C", value_parser = cli::delimiter)]
+    delimiter: Option<u8>,
+    /// The column of respondent ids (default: a column named id in any case), kept as
+    /// text and printed with each respondent's scores in --json.
+    #[arg(long, value_name = "COLUMN")]
+    id: Option<String>,
+    /// psych's omega hierarchical with NFACTORS group factors (at least 2) for each scale
+    /// with at least 3*NFACTORS items; shorter scales get a note.
+    #[arg(long = "omega-h", value_name = "NFACTORS", value_parser = omega_factors)]
+    omega_h: Option<usize>,
+}
+
+/// `--missing`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Missing {
+    /// No score if any item of the scale is missing.
+    Complete,
+    /// The mean of the answered items (at least --min-answered of them).
+    Prorate,
+    /// Impute each item's median (psych's default).
+    Median,
+    /// Impute each item's mean.
+    Mean,
+}
+
+/// `--omega-h`: a whole number from 2 to the limit.
+fn omega_factors(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if (2..=MAX_OMEGA_FACTORS).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "the number of group factors must be a whole number from 2 to {MAX_OMEGA_FACTORS} (omega hierarchical needs at least 2)"
+        )),
+    }
+}
 
 fn main() -> ExitCode {
-    match run() {
+    let args = cli::parse::<Args>();
+    match run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => common::report(f),
     }
 }
 
-fn run() -> Result<(), Failure> {
-    let args = Args::parse(
-        &[
-            "--keys",
-            "--missing",
-            "--min-answered",
-            "--delimiter",
-            "--id",
-            "--omega-h",
-        ],
-        USAGE,
-    )
-    .map_err(Failure::usage)?;
-    args.reject_unknown(&["--json"], USAGE)
-        .map_err(Failure::usage)?;
-    let keys = args
-        .value("--keys")
-        .ok_or_else(|| Failure::usage(format!("--keys is required\n{USAGE}")))?;
-    let [data] = args.positional.as_slice() else {
-        return Err(Failure::usage(format!(
-            "give exactly one DATA.csv\n{USAGE}"
-        )));
-    };
-    let min_answered = match args.value("--min-answered") {
-        None => 1,
-        Some(k) => k.parse::<usize>().map_err(|_| {
-            Failure::usage(format!("--min-answered must be a whole number, got {k:?}"))
-        })?,
-    };
-    let policy = match args.value("--missing").unwrap_or("prorate") {
-        "complete" => MissingPolicy::Complete,
-        "prorate" => MissingPolicy::Prorate { min_answered },
-        "median" => MissingPolicy::ImputeMedian,
-        other => {
-            return Err(Failure::usage(format!(
-                "--missing must be complete, prorate or median, got {other:?}"
-            )))
-        }
-    };
-    let omega_k = match args.value("--omega-h") {
-        None => None,
-        Some(k) => match k.parse::<usize>() {
-            Ok(n) if (2..=MAX_OMEGA_FACTORS).contains(&n) => Some(n),
-            _ => {
-                return Err(Failure::usage(format!(
-                    "--omega-h takes the number of group factors, a whole number from 2 to {MAX_OMEGA_FACTORS} (omega hierarchical needs at least 2), got {k:?}"
-                )))
-            }
+fn run(args: &Args) -> Result<(), Failure> {
+    let policy = match args.missing {
+        Missing::Complete => MissingPolicy::Complete,
+        Missing::Prorate => MissingPolicy::Prorate {
+            min_answered: args.min_answered,
         },
+        Missing::Median => MissingPolicy::ImputeMedian,
+        Missing::Mean => MissingPolicy::ImputeMean,
     };
-    let csv = common::csv_options(&args)?;
-    let (inst, responses, table) = common::load_with_table(keys, data, &csv)?;
-    let data_warnings = table.warnings();
+    let csv = common::csv_options_from(args.delimiter, args.id.as_deref())?;
+    let (keys, data) = (args.keys.as_str(), args.data.as_str());
+    let (inst, responses) = common::load_responses(keys, data, &csv)?;
     let scorer =
         Scorer::new(&inst, ScoringOptions::new().missing(policy)).map_err(|e| match e {
             // Options come from the command line (--missing, --min-answered), not the keys.
-            ScoringError::Options(msg) => {
-                Failure::usage(format!("command line (--missing, --min-answered): {msg}"))
+            ScoringError::MinAnsweredZero | ScoringError::MinAnsweredAboveScale { .. } => {
+                Failure::usage(format!("command line (--missing, --min-answered): {e}"))
             }
             other => Failure::in_file(keys, other),
         })?;
@@ -114,17 +123,32 @@ fn run() -> Result<(), Failure> {
     let rel = scorer
         .reliability(&responses)
         .map_err(|e| Failure::in_file(data, e))?;
-    let notes = notes(&data_warnings, &rel);
-    let omega = omega_k.map(|k| omega_per_scale(&inst, &table, k));
-    if args.has("--json") {
-        let mut v = to_json(&scores, &rel, &notes);
-        if let (Some(rows), Some(k)) = (&omega, omega_k) {
-            v["omega_hierarchical"] = omega_json(rows, k);
+    let omega = match args.omega_h {
+        Some(k) => Some((k, omega_per_scale(&inst, &responses, k, data)?)),
+        None => None,
+    };
+    if args.json {
+        let mut v = to_json(&scores, &rel, &responses);
+        if let Some((k, rows)) = &omega {
+            v["omega_hierarchical"] = omega_json(rows, *k);
         }
         print_line(v);
-    } else {
-        print_table(data, &scorer, &scores, &rel, &notes, omega.as_deref());
+        return Ok(());
     }
+    let mut out = format!("{data}: {rel}");
+    for w in responses.warnings() {
+        out.push_str(&format!("note: {w}\n"));
+    }
+    if args.items {
+        for s in &rel.scales {
+            out.push('\n');
+            out.push_str(&s.summary());
+        }
+    }
+    if let Some((_, rows)) = &omega {
+        out.push_str(&omega_text(rows));
+    }
+    print_text(out);
     Ok(())
 }
 
@@ -136,8 +160,17 @@ struct ScaleOmega {
 }
 
 /// psych's `omega(items, nfactors = k)` for every scale with at least 3k items.
-fn omega_per_scale(inst: &Instrument, table: &Table, k: usize) -> Vec<ScaleOmega> {
-    inst.scales()
+fn omega_per_scale(
+    inst: &Instrument,
+    responses: &Responses,
+    k: usize,
+    data: &str,
+) -> Result<Vec<ScaleOmega>, Failure> {
+    let table = responses
+        .to_table()
+        .map_err(|e| Failure::in_file(data, e))?;
+    Ok(inst
+        .scales()
         .iter()
         .map(|sc| {
             let items = sc.items();
@@ -148,7 +181,7 @@ fn omega_per_scale(inst: &Instrument, table: &Table, k: usize) -> Vec<ScaleOmega
                     items.len()
                 ))
             } else {
-                omega_hierarchical_from_table(table, items, k).map_err(|e| e.to_string())
+                omega_hierarchical_from_table(&table, items, k).map_err(|e| e.to_string())
             };
             ScaleOmega {
                 scale: sc.name().to_string(),
@@ -156,7 +189,7 @@ fn omega_per_scale(inst: &Instrument, table: &Table, k: usize) -> Vec<ScaleOmega
                 result,
             }
         })
-        .collect()
+        .collect())
 }
 
 /// `omega_hierarchical`: per scale psych's fields, or `note` saying why there are none.
@@ -174,17 +207,44 @@ fn omega_json(rows: &[ScaleOmega], k: usize) -> Value {
     Value::Object(per)
 }
 
-/// Every warning of the run, as the text and JSON outputs both report it.
-fn notes(data: &[DataWarning], rel: &Reliability) -> Vec<String> {
-    data.iter()
+/// A line per scale with the headline figures, then each computed solution in full.
+fn omega_text(rows: &[ScaleOmega]) -> String {
+    let mut out =
+        String::from("\nOmega hierarchical (psych omega: minres, oblimin, Schmid-Leiman):\n");
+    out.push_str(&format!(
+        "{:<14} {:>5} {:>7} {:>7} {:>7} {:>7} {:>7}\n",
+        "scale", "items", "omega_h", "omega_t", "alpha", "o_lim", "ECV"
+    ));
+    for r in rows {
+        out.push_str(&match &r.result {
+            Ok(om) => format!(
+                "{:<14} {:>5} {:>7.3} {:>7.3} {:>7.3} {:>7.3} {:>7.3}\n",
+                r.scale, r.n_items, om.omega_h, om.omega_total, om.alpha, om.omega_lim, om.ecv
+            ),
+            Err(note) => format!("{:<14} {:>5}  not computed: {note}\n", r.scale, r.n_items),
+        });
+    }
+    for r in rows {
+        if let Ok(om) = &r.result {
+            out.push_str(&format!("\n{}: {om}", r.scale));
+        }
+    }
+    out
+}
+
+/// Every warning of the run: the reader's, then the analysis's.
+fn notes(responses: &Responses, rel: &Reliability) -> Vec<String> {
+    responses
+        .warnings()
+        .iter()
         .map(ToString::to_string)
         .chain(rel.warnings.iter().map(ToString::to_string))
         .collect()
 }
 
-fn to_json(scores: &Scores, rel: &Reliability, notes: &[String]) -> Value {
-    let summary = scores.summary();
-    let scales: Vec<Value> = summary
+fn to_json(scores: &Scores, rel: &Reliability, responses: &Responses) -> Value {
+    let scales: Vec<Value> = scores
+        .describe()
         .iter()
         .enumerate()
         .map(|(s, sum)| {
@@ -220,94 +280,6 @@ fn to_json(scores: &Scores, rel: &Reliability, notes: &[String]) -> Value {
         "id_column": scores.id_column(),
         "scales": scales,
         "scores": rows,
-        "warnings": notes,
+        "warnings": notes(responses, rel),
     })
-}
-
-fn print_table(
-    data: &str,
-    scorer: &Scorer,
-    scores: &Scores,
-    rel: &Reliability,
-    notes: &[String],
-    omega: Option<&[ScaleOmega]>,
-) {
-    let mut out = String::new();
-    use std::fmt::Write as _;
-    let _ = writeln!(
-        out,
-        "{}: {} respondents, instrument {:?}, missing data: {}",
-        data,
-        scores.n_respondents(),
-        scorer.instrument().name(),
-        scorer.options().missing_policy()
-    );
-    let _ = writeln!(
-        out,
-        "{:<14} {:>5} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>6}",
-        "scale", "items", "alpha", "std.a", "G6", "avg r", "omega", "mean", "sd", "n"
-    );
-    for sum in scores.summary() {
-        let r = rel.scale(&sum.scale);
-        let k = scorer.instrument().scale(&sum.scale).map_or(0, |s| s.len());
-        let _ = writeln!(
-            out,
-            "{:<14} {:>5} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>6}",
-            sum.scale,
-            k,
-            cell(r.map(|r| r.alpha_raw)),
-            cell(r.map(|r| r.alpha_std)),
-            cell(r.map(|r| r.g6)),
-            cell(r.map(|r| r.average_r)),
-            cell(r.and_then(|r| r.omega.as_ref().map(|o| o.value))),
-            cell(sum.mean),
-            cell(sum.sd),
-            sum.n_scored
-        );
-    }
-    if let Some(rows) = omega {
-        let _ = writeln!(
-            out,
-            "\nOmega hierarchical (psych omega: minres, oblimin, Schmid-Leiman):"
-        );
-        let _ = writeln!(
-            out,
-            "{:<14} {:>5} {:>7} {:>7} {:>7} {:>7} {:>7}",
-            "scale", "items", "omega_h", "omega_t", "alpha", "o_lim", "ECV"
-        );
-        for r in rows {
-            match &r.result {
-                Ok(om) => {
-                    let _ = writeln!(
-                        out,
-                        "{:<14} {:>5} {:>7.3} {:>7.3} {:>7.3} {:>7.3} {:>7.3}",
-                        r.scale,
-                        r.n_items,
-                        om.omega_h,
-                        om.omega_total,
-                        om.alpha,
-                        om.omega_lim,
-                        om.ecv
-                    );
-                }
-                Err(note) => {
-                    let _ = writeln!(
-                        out,
-                        "{:<14} {:>5}  not computed: {note}",
-                        r.scale, r.n_items
-                    );
-                }
-            }
-        }
-        // The full solution (loadings, warnings) of each computed scale.
-        for r in rows {
-            if let Ok(om) = &r.result {
-                let _ = write!(out, "\n{}: {om}", r.scale);
-            }
-        }
-    }
-    for w in notes {
-        let _ = writeln!(out, "note: {w}");
-    }
-    common::output::print_text(out);
 }

@@ -318,7 +318,7 @@ fn run(a: &Args) -> Result<(), String> {
             ));
         }
     }
-    let mut csv = CsvOptions::new();
+    let mut csv = CsvOptions::builder();
     if let Some(id) = &a.scores.id {
         csv = csv.id_column(id.clone());
     }
@@ -326,6 +326,7 @@ fn run(a: &Args) -> Result<(), String> {
         // The group column's values are the groups' labels, text or numbers as written.
         csv = csv.id_column(group.clone());
     }
+    let csv = csv.build().map_err(|e| e.to_string())?;
     let data = Table::from_csv_path_with(&a.data, &csv).map_err(|e| match (&a.scores.id, &e) {
         (Some(id), DataError::UnknownColumn { name, .. }) if name == id => {
             format!("{}: --id {id:?} is not a column of the header", a.data)

@@ -47,3 +47,13 @@ fn one_line(e: &clap::Error) -> String {
         _ => first.to_string(),
     }
 }
+
+/// The value parser of a `--delimiter` option: one character, or `tab` (also `\t`) for a
+/// tab. Whether the character may delimit CSV is checked by `CsvOptions`.
+pub fn delimiter(text: &str) -> Result<u8, String> {
+    match text {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        _ if text.len() == 1 => Ok(text.as_bytes()[0]),
+        _ => Err(format!("takes one character (or `tab`), got {text:?}")),
+    }
+}

@@ -115,7 +115,20 @@ pub fn report(f: Failure) -> ExitCode {
 
 /// Reads the keys JSON and the CSV survey, validating the answers against the keys.
 pub fn load(keys: &str, data: &str) -> Result<(Instrument, Responses), Failure> {
-    load_with_warnings(keys, data).map(|(i, r, _)| (i, r))
+    load_responses(keys, data, &CsvOptions::default())
+}
+
+/// Reads the keys JSON, then the answers straight from the CSV survey under `opts`
+/// (delimiter, id column); what the reader noticed is in [`Responses::warnings`].
+pub fn load_responses(
+    keys: &str,
+    data: &str,
+    opts: &CsvOptions,
+) -> Result<(Instrument, Responses), Failure> {
+    let inst = Instrument::from_json_path(keys).map_err(|e| Failure::in_file(keys, e))?;
+    let responses =
+        Responses::from_csv_path_with(&inst, data, opts).map_err(|e| Failure::in_file(data, e))?;
+    Ok((inst, responses))
 }
 
 /// [`load`], also handing back what the CSV reader noticed without refusing.
@@ -123,7 +136,7 @@ pub fn load_with_warnings(
     keys: &str,
     data: &str,
 ) -> Result<(Instrument, Responses, Vec<DataWarning>), Failure> {
-    load_with_options(keys, data, &CsvOptions::new())
+    load_with_options(keys, data, &CsvOptions::default())
 }
 
 /// [`load_with_warnings`] reading the CSV under `opts` (delimiter, id column).
@@ -132,8 +145,9 @@ pub fn load_with_options(
     data: &str,
     opts: &CsvOptions,
 ) -> Result<(Instrument, Responses, Vec<DataWarning>), Failure> {
-    let (inst, responses, table) = load_with_table(keys, data, opts)?;
-    Ok((inst, responses, table.warnings()))
+    let (inst, responses) = load_responses(keys, data, opts)?;
+    let warnings = responses.warnings().to_vec();
+    Ok((inst, responses, warnings))
 }
 
 /// [`load_with_options`], also handing back the table as read (for analyses that work
@@ -152,25 +166,24 @@ pub fn load_with_table(
 /// CSV options from `--delimiter C` (one character, `tab` or `\t` for a tab) and
 /// `--id COLUMN`.
 pub fn csv_options(args: &Args) -> Result<CsvOptions, Failure> {
-    let mut opts = CsvOptions::new();
-    if let Some(d) = args.value("--delimiter") {
-        let byte = match d {
-            "tab" | "\\t" | "\t" => b'\t',
-            _ if d.len() == 1 => d.as_bytes()[0],
-            _ => {
-                return Err(Failure::usage(format!(
-                    "--delimiter takes one character (or `tab`), got {d:?}"
-                )))
-            }
-        };
-        opts = opts
-            .delimiter(byte)
-            .map_err(|e| Failure::usage(format!("--delimiter: {e}")))?;
+    let delimiter = match args.value("--delimiter") {
+        None => None,
+        Some(d) => Some(cli::delimiter(d).map_err(|e| Failure::usage(format!("--delimiter {e}")))?),
+    };
+    csv_options_from(delimiter, args.value("--id"))
+}
+
+/// CSV options from a delimiter (parsed by [`cli::delimiter`]) and an id column.
+pub fn csv_options_from(delimiter: Option<u8>, id: Option<&str>) -> Result<CsvOptions, Failure> {
+    let mut opts = CsvOptions::builder();
+    if let Some(d) = delimiter {
+        opts = opts.delimiter(d);
     }
-    if let Some(id) = args.value("--id") {
+    if let Some(id) = id {
         opts = opts.id_column(id);
     }
-    Ok(opts)
+    opts.build()
+        .map_err(|e| Failure::usage(format!("--delimiter: {e}")))
 }
 
 /// A number for a table cell: three decimals, or "–" when absent.

@@ -51,8 +51,9 @@
 //!
 //! ## `scoring`
 //!
-//! - At most [`scoring::MAX_ITEMS_PER_SCALE`] (500) items per scale: reliability holds
-//!   several `k × k` matrices per scale and ω total decomposes one.
+//! - At most [`scoring::MAX_ITEMS_PER_SCALE`] (2,000) items per scale: reliability holds
+//!   a few `k × k` matrices over the instrument's items (about 70·k² bytes, some 280 MB at
+//!   2,000 items) and does O(k³) work per scale (about a second at 1,000 items).
 //! - At most [`scoring::MAX_ITEMS`] (2,000) distinct items and [`scoring::MAX_SCALES`]
 //!   (500) scales per instrument, and [`scoring::MAX_KEYED_ITEMS`] (10,000) keyed items
 //!   over all scales (an item in two scales counts twice), which bounds the total work
@@ -61,6 +62,9 @@
 //!   (respondents × scales) per batch.
 //! - Answers are checked against the response range before they are stored; byte
 //!   codes outside it are refused with row, column and code.
+//! - [`scoring::Responses::from_csv_path`] and its neighbours read an input of up to
+//!   1 GiB into memory for their one pass (a larger one is read as a stream through
+//!   [`data::Table`]), and share the table's limits and errors.
 //!
 //! ## `sem` and `readiness`
 //!

@@ -156,7 +156,10 @@ fn text_ids_are_kept_and_carried() {
     let s = t.select(&["x"]).unwrap();
     assert_eq!(s.ids().unwrap(), ["R1000", "R1001", "0042"]);
     // A named identifier column replaces the default.
-    let opts = CsvOptions::new().id_column("respondent");
+    let opts = CsvOptions::builder()
+        .id_column("respondent")
+        .build()
+        .unwrap();
     let t = Table::from_csv_reader_with("respondent,id\nA,1\nB,2\n".as_bytes(), &opts).unwrap();
     assert_eq!(t.ids().unwrap(), ["A", "B"]);
     assert_eq!(t.column("id").unwrap(), vec![Some(1.0), Some(2.0)]);
@@ -202,19 +205,22 @@ fn empty_blank_and_header_only() {
 
 #[test]
 fn delimiter_option_is_validated() {
-    let opts = CsvOptions::new().delimiter(b';').unwrap();
+    let opts = CsvOptions::builder().delimiter(b';').build().unwrap();
     let t = Table::from_csv_reader_with("a;b\n1,5;2\n".replace("1,5", "1.5").as_bytes(), &opts)
         .unwrap();
     assert_eq!(t.get(0, 0), Some(1.5));
     let t = Table::from_csv_reader_with(
         "a\tb\n1\t2\n".as_bytes(),
-        &CsvOptions::new().delimiter(b'\t').unwrap(),
+        &CsvOptions::builder().delimiter(b'\t').build().unwrap(),
     )
     .unwrap();
     assert_eq!(t.get(0, 1), Some(2.0));
     for bad in [b'"', b'\n', b'\r', 0u8, 0xff] {
         assert!(
-            matches!(CsvOptions::new().delimiter(bad), Err(DataError::Option(_))),
+            matches!(
+                CsvOptions::builder().delimiter(bad).build(),
+                Err(DataError::Delimiter { .. })
+            ),
             "{bad}"
         );
     }

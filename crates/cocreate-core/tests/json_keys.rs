@@ -17,7 +17,18 @@ fn err(json: &str) -> String {
             assert!(matches!(
                 e,
                 ScoringError::Json { .. }
-                    | ScoringError::Instrument(_)
+                    | ScoringError::Range(_)
+                    | ScoringError::EmptyScaleName
+                    | ScoringError::EmptyScale { .. }
+                    | ScoringError::ReverseFlags { .. }
+                    | ScoringError::EmptyItemName { .. }
+                    | ScoringError::DuplicateItem { .. }
+                    | ScoringError::NoScales { .. }
+                    | ScoringError::DuplicateScale { .. }
+                    | ScoringError::UnknownItemText { .. }
+                    | ScoringError::ItemOrder { .. }
+                    | ScoringError::KeysAndItems { .. }
+                    | ScoringError::NoItems { .. }
                     | ScoringError::TooLarge { .. }
             ));
             e.to_string()

@@ -237,11 +237,11 @@ fn bad_requests_are_clear_errors() {
         "{err}"
     );
     let err = omega_hierarchical_from_table(&data, &items, 1).unwrap_err();
-    assert!(matches!(err, OmegaError::TooFewFactors(1)));
+    assert!(matches!(err, OmegaError::TooFewFactors { nfactors: 1 }));
     assert!(err.to_string().contains("omega total"));
     assert!(matches!(
         omega_hierarchical_from_table(&data, &items, 0),
-        Err(OmegaError::TooFewFactors(0))
+        Err(OmegaError::TooFewFactors { nfactors: 0 })
     ));
     let unknown: Vec<String> = (0..9).map(|i| format!("zz{i}")).collect();
     assert!(matches!(
@@ -253,17 +253,21 @@ fn bad_requests_are_clear_errors() {
     r[(0, 1)] = f64::NAN;
     assert!(matches!(
         omega_hierarchical(&r, &names, 2),
-        Err(OmegaError::InvalidMatrix(_))
+        Err(OmegaError::NonFinite { .. })
     ));
     assert!(matches!(
         omega_hierarchical(&DMatrix::identity(5, 5), &names, 2),
-        Err(OmegaError::InvalidMatrix(_))
+        Err(OmegaError::MatrixSize {
+            rows: 5,
+            cols: 5,
+            items: 6
+        })
     ));
     let mut asym = DMatrix::<f64>::identity(6, 6);
     asym[(0, 1)] = 0.3;
     assert!(matches!(
         omega_hierarchical(&asym, &names, 2),
-        Err(OmegaError::InvalidMatrix(_))
+        Err(OmegaError::Asymmetric { .. })
     ));
 }
 

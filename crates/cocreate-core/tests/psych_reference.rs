@@ -451,6 +451,7 @@ fn bfi_matches_psych_score_items_alpha_and_omega() {
     });
 }
 
+#[cfg(feature = "serde")] // the keys file is read with the JSON loader
 #[test]
 fn cocreation_matches_psych() {
     let expected = json("psych_cocreation.json");

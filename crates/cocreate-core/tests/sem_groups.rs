@@ -15,7 +15,7 @@ const TOL: f64 = 1e-4;
 fn hs() -> Table {
     Table::from_csv_path_with(
         common::data_path("HolzingerSwineford1939.csv"),
-        &CsvOptions::new().id_column("school"),
+        &CsvOptions::builder().id_column("school").build().unwrap(),
     )
     .unwrap()
 }
@@ -567,7 +567,11 @@ fn hs_edited(edit: &RowEdit) -> Table {
             .collect();
         csv.push_str(&format!("{l},{}\n", cells.join(",")));
     }
-    Table::from_csv_reader_with(csv.as_bytes(), &CsvOptions::new().id_column("school")).unwrap()
+    Table::from_csv_reader_with(
+        csv.as_bytes(),
+        &CsvOptions::builder().id_column("school").build().unwrap(),
+    )
+    .unwrap()
 }
 
 fn hs_model() -> Model {

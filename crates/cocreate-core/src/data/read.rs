@@ -3,80 +3,12 @@
 use std::io::Read;
 use std::path::Path;
 
-use super::{
-    check_cells, check_names, excerpt, is_missing_field, name_list, DataError, Ids, Table,
-    TextCell, TextCells, MAX_COLUMNS, MAX_RECORD_BYTES,
-};
 use std::collections::VecDeque;
-/// How [`Table::from_csv_reader_with`] reads CSV: the delimiter and the identifier
-/// columns, whose text is kept for every row.
-///
-/// By default the delimiter is a comma and a column named `id` (in any case) is the
-/// identifier column. Identifier text is kept whatever it holds (`R1000`, `0042`), so
-/// that ids survive scoring and prediction unchanged.
-///
-/// ```
-/// use cocreate_core::data::{CsvOptions, Table};
-///
-/// let opts = CsvOptions::new().delimiter(b';')?.id_column("respondent");
-/// let t = Table::from_csv_reader_with("respondent;x\nR1;1\nR2;2\n".as_bytes(), &opts)?;
-/// assert_eq!(t.ids().unwrap(), ["R1", "R2"]);
-/// assert!(CsvOptions::new().delimiter(b'"').is_err());
-/// # Ok::<(), cocreate_core::data::DataError>(())
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CsvOptions {
-    delimiter: u8,
-    id_columns: Vec<String>,
-}
 
-impl Default for CsvOptions {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl CsvOptions {
-    /// Comma separated, `id` (any case) as the identifier column.
-    pub fn new() -> Self {
-        CsvOptions {
-            delimiter: b',',
-            id_columns: Vec::new(),
-        }
-    }
-
-    /// The field delimiter: a printable ASCII character or a tab, other than `"`.
-    pub fn delimiter(mut self, delimiter: u8) -> Result<Self, DataError> {
-        let ok = delimiter == b'\t'
-            || (delimiter.is_ascii_graphic() || delimiter == b' ') && delimiter != b'"';
-        if !ok {
-            return Err(DataError::Option(format!(
-                "the delimiter must be a tab or a printable ASCII character other than '\"', not byte {delimiter}"
-            )));
-        }
-        self.delimiter = delimiter;
-        Ok(self)
-    }
-
-    /// Names an identifier column (exact name). Once any is named, the default `id` is
-    /// no longer looked for; the first named column gives [`Table::ids`]. A named
-    /// column missing from the header is an error when reading.
-    pub fn id_column(mut self, name: impl Into<String>) -> Self {
-        self.id_columns.push(name.into());
-        self
-    }
-
-    /// The delimiter byte.
-    pub fn delimiter_byte(&self) -> u8 {
-        self.delimiter
-    }
-
-    /// The identifier columns named with [`CsvOptions::id_column`].
-    pub fn id_columns(&self) -> &[String] {
-        &self.id_columns
-    }
-}
-
+use super::error::{DataError, TextCell};
+use super::options::CsvOptions;
+use super::table::{check_cells, check_names, is_missing_field, Ids, Table, TextCells};
+use super::{excerpt, name_list, MAX_COLUMNS, MAX_RECORD_BYTES};
 /// A reader that counts line breaks (`\n`, `\r\n` and a lone `\r`, as the CSV reader
 /// does) so that a byte offset can be turned into a 1-based line number whatever the
 /// line endings, and that stops a record from growing past [`MAX_RECORD_BYTES`].
@@ -261,22 +193,48 @@ fn check_quotes<R: Read>(rdr: &csv::Reader<LineCounter<R>>) -> Result<(), DataEr
 }
 
 /// Whether a field is empty once ASCII whitespace is trimmed.
-fn trim_bytes_empty(field: &[u8]) -> bool {
+pub(crate) fn trim_bytes_empty(field: &[u8]) -> bool {
     field.iter().all(u8::is_ascii_whitespace)
 }
 
 /// ASCII whitespace trimmed from both ends (as `csv::Trim::All` would).
-fn trim(field: &str) -> &str {
+pub(crate) fn trim(field: &str) -> &str {
     field.trim_matches(|c: char| c.is_ascii_whitespace())
 }
 
 /// Is `name` an identifier column under `opts`?
 fn is_id_column(name: &str, opts: &CsvOptions) -> bool {
-    if opts.id_columns.is_empty() {
+    if opts.id_columns().is_empty() {
         name.eq_ignore_ascii_case("id")
     } else {
-        opts.id_columns.iter().any(|c| c == name)
+        opts.id_columns().iter().any(|c| c == name)
     }
+}
+
+/// Which columns of a header are identifier columns under `opts` (their text is kept),
+/// and which one gives the row identifiers: the first named in `opts`, else the first
+/// column named `id` in any case. Errors when `opts` names a column the header lacks.
+pub(crate) fn id_columns(
+    names: &[String],
+    opts: &CsvOptions,
+) -> Result<(Vec<bool>, Option<usize>), DataError> {
+    let mut is_id: Vec<bool> = names.iter().map(|n| is_id_column(n, opts)).collect();
+    for wanted in opts.id_columns() {
+        if !names.contains(wanted) {
+            return Err(DataError::UnknownColumn {
+                name: excerpt(wanted),
+                available: name_list(names),
+            });
+        }
+    }
+    let first_id = match opts.id_columns().first() {
+        Some(w) => names.iter().position(|n| n == w),
+        None => is_id.iter().position(|&b| b),
+    };
+    if let Some(f) = first_id {
+        is_id[f] = true;
+    }
+    Ok((is_id, first_id))
 }
 
 impl Table {
@@ -290,7 +248,25 @@ impl Table {
     /// assert!(matches!(err, DataError::Ragged { line: 3, expected: 2, found: 1 }));
     /// ```
     pub fn from_csv_reader<R: Read>(reader: R) -> Result<Self, DataError> {
-        Table::from_csv_reader_with(reader, &CsvOptions::new())
+        Table::from_csv_reader_with(reader, &CsvOptions::default())
+    }
+
+    /// Reads CSV text with a header row; see [`Table::from_csv_reader_with`].
+    ///
+    /// ```
+    /// use cocreate_core::data::Table;
+    ///
+    /// let t = Table::from_csv_str("id,x\nR1,1.5\nR2,NA\n")?;
+    /// assert_eq!(t.column("x")?, vec![Some(1.5), None]);
+    /// # Ok::<(), cocreate_core::data::DataError>(())
+    /// ```
+    pub fn from_csv_str(csv: &str) -> Result<Self, DataError> {
+        Table::from_csv_reader_with(csv.as_bytes(), &CsvOptions::default())
+    }
+
+    /// [`Table::from_csv_str`] under `opts` (delimiter, identifier columns).
+    pub fn from_csv_str_with(csv: &str, opts: &CsvOptions) -> Result<Self, DataError> {
+        Table::from_csv_reader_with(csv.as_bytes(), opts)
     }
 
     /// Reads CSV text with a header row (RFC 4180: a `"` is special only at the start
@@ -309,7 +285,7 @@ impl Table {
     /// ```
     /// use cocreate_core::data::{CsvOptions, Table};
     ///
-    /// let t = Table::from_csv_reader_with("ID,x\nR1,1\nR2,two\n".as_bytes(), &CsvOptions::new())?;
+    /// let t = Table::from_csv_reader_with("ID,x\nR1,1\nR2,two\n".as_bytes(), &CsvOptions::default())?;
     /// assert_eq!(t.ids().unwrap(), ["R1", "R2"]);
     /// assert!(t.warnings()[0].to_string().contains("line 3 \"two\""));
     /// # Ok::<(), cocreate_core::data::DataError>(())
@@ -318,8 +294,8 @@ impl Table {
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .delimiter(opts.delimiter)
-            .from_reader(LineCounter::new(reader, opts.delimiter));
+            .delimiter(opts.delimiter())
+            .from_reader(LineCounter::new(reader, opts.delimiter()));
         // The csv crate's own line numbers drift on CRLF and lone-CR input, so lines are
         // derived from byte offsets and the line breaks the wrapped reader has seen.
         fn fail<R: Read>(rdr: &mut csv::Reader<LineCounter<R>>, e: csv::Error) -> DataError {
@@ -387,23 +363,7 @@ impl Table {
         };
         check_names(&names)?;
         let n_cols = names.len();
-        let mut is_id: Vec<bool> = names.iter().map(|n| is_id_column(n, opts)).collect();
-        for wanted in &opts.id_columns {
-            if !names.contains(wanted) {
-                return Err(DataError::UnknownColumn {
-                    name: excerpt(wanted),
-                    available: name_list(&names),
-                });
-            }
-        }
-        let first_id = is_id.iter().position(|&b| b);
-        let first_id = match (&opts.id_columns.first(), first_id) {
-            (Some(w), _) => names.iter().position(|n| n == *w),
-            (None, f) => f,
-        };
-        if let Some(f) = first_id {
-            is_id[f] = true;
-        }
+        let (is_id, first_id) = id_columns(&names, opts)?;
         let mut values = Vec::new();
         let mut lines = Vec::new();
         let mut blank_lines: Option<(u64, u64)> = None;
@@ -487,15 +447,17 @@ impl Table {
 
     /// Reads a CSV file with a header row; see [`Table::from_csv_reader`].
     ///
-    /// ```no_run
+    /// ```
     /// use cocreate_core::data::Table;
     ///
-    /// let survey = Table::from_csv_path("examples/data/cocreation_survey.csv")?;
-    /// println!("{} respondents", survey.n_rows());
+    /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/cocreation_survey.csv");
+    /// let survey = Table::from_csv_path(path)?;
+    /// assert_eq!(survey.n_rows(), 522);
+    /// assert_eq!(survey.id_column(), Some("id"));
     /// # Ok::<(), cocreate_core::data::DataError>(())
     /// ```
     pub fn from_csv_path(path: impl AsRef<Path>) -> Result<Self, DataError> {
-        Table::from_csv_path_with(path, &CsvOptions::new())
+        Table::from_csv_path_with(path, &CsvOptions::default())
     }
 
     /// Reads a CSV file with a header row under `opts`; see

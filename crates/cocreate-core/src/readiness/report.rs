@@ -433,7 +433,7 @@ impl ReadinessReport {
         self.constructs = instrument
             .scales()
             .iter()
-            .zip(scores.summary())
+            .zip(scores.describe())
             .map(|(scale, sum)| {
                 let r = rel.scale(scale.name());
                 ConstructSummary {

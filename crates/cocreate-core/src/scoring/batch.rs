@@ -4,8 +4,18 @@
 use super::error::ScoringError;
 use super::kernel::{self, CodeItem, CodeScale, ScoreRule, Tally, ValueItem, BLOCK, MASK_ITEMS};
 use super::responses::{Cells, Responses, MISSING};
-use super::score::{MissingPolicy, Plan, Scorer};
+use super::scorer::{MissingPolicy, Scorer};
 use super::scores::{Buffers, Fills, Scores, Values};
+
+/// What scoring a batch needs besides the answers: the reversal constant and the
+/// imputation values actually used.
+#[derive(Debug, Clone)]
+pub(crate) struct Plan {
+    /// `min + max` for reverse keying.
+    pub c: f64,
+    /// Per item (instrument order), the raw value imputed for a missing answer.
+    pub imputed: Option<Vec<f64>>,
+}
 
 /// Scores every respondent on every scale of `scorer`'s instrument.
 pub(crate) fn score(
@@ -420,10 +430,11 @@ fn values_centre(col: &[f64], median: bool) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::super::builtin;
-    use super::super::instrument::{Instrument, ResponseRange, Scale};
+    use super::super::instrument::{Instrument, Scale};
     use super::super::responses::Layout;
-    use super::super::score::{ReverseRange, ScoringOptions};
+    use super::super::scorer::{ReverseRange, ScoringOptions};
     use super::*;
+    use cocreate_stats::ResponseRange;
 
     /// Row-major codes over the instrument's range with about `missing` percent missing.
     fn codes(inst: &Instrument, n: usize, missing: u64, seed: u64) -> Vec<u8> {

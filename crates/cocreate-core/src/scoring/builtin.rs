@@ -18,7 +18,8 @@
 
 use std::collections::BTreeMap;
 
-use super::instrument::{Instrument, ResponseRange, Scale};
+use super::instrument::{Instrument, Scale};
+use cocreate_stats::ResponseRange;
 
 /// Builds a scale of numbered items from a key such as `"1, 6R, 11"`.
 fn numbered(name: &str, label: &str, key: &str) -> Scale {

@@ -37,12 +37,13 @@ use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use super::error::ScoringError;
 use super::instrument::Instrument;
+use super::moments::PairwiseMoments;
 use super::responses::Responses;
-use super::stats::PairwiseMoments;
 
 /// Mahalanobis distance of one respondent from the sample.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Mahalanobis {
     /// D² = (x − μ)ᵀ S⁻¹ (x − μ) over the answered items.
     pub d2: f64,
@@ -55,6 +56,7 @@ pub struct Mahalanobis {
 /// The careless-response indices of one respondent.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct CarelessIndices {
     /// Longest run of identical consecutive answers.
     pub longstring: usize,
@@ -137,7 +139,7 @@ pub fn longstring(row: &[Option<f64>]) -> usize {
 /// ```
 pub fn irv(row: &[Option<f64>]) -> Option<f64> {
     let v: Vec<f64> = row.iter().flatten().copied().collect();
-    super::stats::variance(&v).map(f64::sqrt)
+    cocreate_stats::sample_sd(&v)
 }
 
 fn even_odd(inst: &Instrument, columns: &[Vec<usize>], row: &[Option<f64>], c: f64) -> Option<f64> {

@@ -2,104 +2,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::error::ScoringError;
+use cocreate_stats::ResponseRange;
+
+use super::error::{ItemOrderProblem, ScoringError};
 use super::norms::Norms;
-
-/// The answers an instrument allows: every answer lies in `min..=max`, and when `integer`
-/// is set it must be a whole number (the usual Likert format).
-///
-/// Reverse keying maps an answer `x` to `(min + max) - x`.
-///
-/// ```
-/// use cocreate_core::scoring::ResponseRange;
-///
-/// let five_point = ResponseRange::new(1.0, 5.0)?;
-/// assert_eq!(five_point.reverse(2.0), 4.0);
-/// assert!(five_point.integer());
-/// assert!(ResponseRange::new(5.0, 1.0).is_err());
-/// # Ok::<(), cocreate_core::scoring::ScoringError>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(
-    feature = "serde",
-    derive(serde::Serialize, serde::Deserialize),
-    serde(try_from = "json::RawRange")
-)]
-pub struct ResponseRange {
-    min: f64,
-    max: f64,
-    integer: bool,
-}
-
-impl ResponseRange {
-    /// A range of whole-number answers from `min` to `max`.
-    ///
-    /// Errors unless both are finite whole numbers with `min < max`.
-    pub fn new(min: f64, max: f64) -> Result<Self, ScoringError> {
-        Self::with_integer(min, max, true)
-    }
-
-    /// A range of answers from `min` to `max`; `integer` says whether answers must be
-    /// whole numbers (false for sliders and other continuous formats).
-    ///
-    /// ```
-    /// use cocreate_core::scoring::ResponseRange;
-    ///
-    /// let slider = ResponseRange::with_integer(0.0, 100.0, false)?;
-    /// assert!(!slider.integer());
-    /// # Ok::<(), cocreate_core::scoring::ScoringError>(())
-    /// ```
-    pub fn with_integer(min: f64, max: f64, integer: bool) -> Result<Self, ScoringError> {
-        if !min.is_finite() || !max.is_finite() || min >= max {
-            return Err(ScoringError::Instrument(format!(
-                "the response range must have finite min < max, got {min} to {max}"
-            )));
-        }
-        if integer && (min.fract() != 0.0 || max.fract() != 0.0) {
-            return Err(ScoringError::Instrument(format!(
-                "an integer response range needs whole-number ends, got {min} to {max}"
-            )));
-        }
-        Ok(ResponseRange { min, max, integer })
-    }
-
-    /// Lowest allowed answer.
-    pub fn min(&self) -> f64 {
-        self.min
-    }
-
-    /// Highest allowed answer.
-    pub fn max(&self) -> f64 {
-        self.max
-    }
-
-    /// Whether answers must be whole numbers.
-    pub fn integer(&self) -> bool {
-        self.integer
-    }
-
-    /// The reverse-keyed value of an answer: `(min + max) - x`.
-    pub fn reverse(&self, x: f64) -> f64 {
-        (self.min + self.max) - x
-    }
-
-    /// Whether `x` is an allowed answer (in range, and whole if the range demands it).
-    ///
-    /// ```
-    /// # use cocreate_core::scoring::ResponseRange;
-    /// let r = ResponseRange::new(1.0, 5.0)?;
-    /// assert!(r.allows(3.0) && !r.allows(3.5) && !r.allows(6.0));
-    /// # Ok::<(), cocreate_core::scoring::ScoringError>(())
-    /// ```
-    pub fn allows(&self, x: f64) -> bool {
-        x >= self.min && x <= self.max && (!self.integer || x.fract() == 0.0)
-    }
-
-    /// Whether answers fit the byte-code fast path: whole numbers from 0 to 254.
-    pub(crate) fn fits_codes(&self) -> bool {
-        self.integer && self.min >= 0.0 && self.max <= 254.0
-    }
-}
 
 /// One scale of an instrument: its items in order, each with a reverse-keying flag.
 ///
@@ -116,7 +22,11 @@ impl ResponseRange {
 /// # Ok::<(), cocreate_core::scoring::ScoringError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "json::ScaleRepr")
+)]
 pub struct Scale {
     name: String,
     #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
@@ -144,12 +54,11 @@ impl Scale {
     ) -> Result<Self, ScoringError> {
         let name = name.into();
         if name.trim().is_empty() {
-            return Err(ScoringError::Instrument("a scale has an empty name".into()));
+            return Err(ScoringError::EmptyScaleName);
         }
+        let scale = || crate::data::excerpt(&name);
         if items.is_empty() {
-            return Err(ScoringError::Instrument(format!(
-                "scale {name:?} has no items"
-            )));
+            return Err(ScoringError::EmptyScale { scale: scale() });
         }
         super::limits::check(
             || {
@@ -162,24 +71,25 @@ impl Scale {
             super::limits::MAX_ITEMS_PER_SCALE,
         )?;
         if items.len() != reverse.len() {
-            return Err(ScoringError::Instrument(format!(
-                "scale {name:?} has {} items but {} reverse flags",
-                items.len(),
-                reverse.len()
-            )));
+            return Err(ScoringError::ReverseFlags {
+                scale: scale(),
+                items: items.len(),
+                flags: reverse.len(),
+            });
         }
         let mut seen = HashMap::new();
         for (i, item) in items.iter().enumerate() {
             if item.trim().is_empty() {
-                return Err(ScoringError::Instrument(format!(
-                    "scale {name:?}: item {} has an empty name",
-                    i + 1
-                )));
+                return Err(ScoringError::EmptyItemName {
+                    scale: scale(),
+                    position: i + 1,
+                });
             }
             if seen.insert(item.as_str(), i).is_some() {
-                return Err(ScoringError::Instrument(format!(
-                    "scale {name:?}: item {item:?} appears twice"
-                )));
+                return Err(ScoringError::DuplicateItem {
+                    scale: scale(),
+                    item: crate::data::excerpt(item),
+                });
             }
         }
         Ok(Scale {
@@ -313,6 +223,11 @@ pub const MAX_KEY_FILE_BYTES: u64 = 16 << 20;
 /// # Ok::<(), cocreate_core::scoring::ScoringError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(default, deny_unknown_fields)
+)]
 #[non_exhaustive]
 pub struct KeyFileNotes {
     /// The data file the keys were written for (also the instrument's name when the key
@@ -336,12 +251,12 @@ impl Instrument {
         scales: Vec<Scale>,
     ) -> Result<Self, ScoringError> {
         let name = name.into();
-        if scales.is_empty() {
-            return Err(ScoringError::Instrument(format!(
-                "instrument {name:?} has no scales"
-            )));
-        }
         let excerpt = crate::data::excerpt(&name);
+        if scales.is_empty() {
+            return Err(ScoringError::NoScales {
+                instrument: excerpt,
+            });
+        }
         super::limits::check(
             || format!("instrument {excerpt:?}: the number of scales"),
             scales.len(),
@@ -357,10 +272,10 @@ impl Instrument {
         let mut seen = HashMap::new();
         for scale in &scales {
             if names.insert(scale.name.as_str(), ()).is_some() {
-                return Err(ScoringError::Instrument(format!(
-                    "instrument {name:?}: scale name {:?} appears twice",
-                    scale.name
-                )));
+                return Err(ScoringError::DuplicateScale {
+                    instrument: excerpt,
+                    scale: crate::data::excerpt(&scale.name),
+                });
             }
             for item in &scale.items {
                 if seen.insert(item.clone(), ()).is_none() {
@@ -397,10 +312,10 @@ impl Instrument {
     /// Errors when a text names an item the instrument does not have.
     pub fn with_item_text(mut self, text: BTreeMap<String, String>) -> Result<Self, ScoringError> {
         if let Some(unknown) = text.keys().find(|k| !self.items.contains(k)) {
-            return Err(ScoringError::Instrument(format!(
-                "item text given for {unknown:?}, which is not an item of {:?}",
-                self.name
-            )));
+            return Err(ScoringError::UnknownItemText {
+                instrument: crate::data::excerpt(&self.name),
+                item: crate::data::excerpt(unknown),
+            });
         }
         self.item_text = text;
         Ok(self)
@@ -419,7 +334,17 @@ impl Instrument {
     /// # Ok::<(), cocreate_core::scoring::ScoringError>(())
     /// ```
     pub fn with_norms(mut self, norms: Norms) -> Result<Self, ScoringError> {
-        norms.check_scales(&self)?;
+        if let Some(s) = norms
+            .scales()
+            .iter()
+            .find(|s| self.scale(s.scale()).is_none())
+        {
+            return Err(ScoringError::NormsForUnknownScale {
+                scale: crate::data::excerpt(s.scale()),
+                instrument: crate::data::excerpt(&self.name),
+                available: crate::data::name_list(&self.scale_names()),
+            });
+        }
         self.norms = Some(norms);
         Ok(self)
     }
@@ -447,9 +372,18 @@ impl Instrument {
             .collect::<Result<Vec<_>, ScoringError>>()?;
         let mut out = Instrument::new(self.name.clone(), self.range, scales)?;
         if out.items.len() != self.items.len() {
-            return Err(ScoringError::Instrument(
-                "renaming made two different items share a name".into(),
-            ));
+            let mut seen: HashMap<String, &String> = HashMap::new();
+            for item in &self.items {
+                let name = rename(item);
+                if let Some(first) = seen.insert(name.clone(), item) {
+                    return Err(ScoringError::RenamedItemsCollide {
+                        instrument: crate::data::excerpt(&self.name),
+                        first: crate::data::excerpt(first),
+                        second: crate::data::excerpt(item),
+                        name: crate::data::excerpt(&name),
+                    });
+                }
+            }
         }
         out.source = self.source.clone();
         out.norms = self.norms.clone();
@@ -517,10 +451,13 @@ impl Instrument {
 
     /// Reads an instrument from a JSON file; see [`Instrument::from_json_str`].
     ///
-    /// ```no_run
+    /// ```
     /// use cocreate_core::scoring::Instrument;
     ///
-    /// let keys = Instrument::from_json_path("examples/data/cocreation_keys.json")?;
+    /// let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/cocreation_keys.json");
+    /// let keys = Instrument::from_json_path(path)?;
+    /// assert_eq!(keys.scales().len(), 8);
+    /// assert!(Instrument::from_json_path("no/such/keys.json").is_err());
     /// # Ok::<(), cocreate_core::scoring::ScoringError>(())
     /// ```
     #[cfg(feature = "serde")]
@@ -643,16 +580,23 @@ impl Instrument {
     /// # Ok::<(), cocreate_core::scoring::ScoringError>(())
     /// ```
     pub fn with_item_order(mut self, order: Vec<String>) -> Result<Self, ScoringError> {
-        let mut a: Vec<&String> = order.iter().collect();
-        let mut b: Vec<&String> = self.items.iter().collect();
-        a.sort();
-        b.sort();
-        if a != b {
-            return Err(ScoringError::Instrument(format!(
-                "the item order [{}] is not a permutation of the items [{}]",
-                order.join(", "),
-                self.items.join(", ")
-            )));
+        let known: HashMap<&str, ()> = self.items.iter().map(|i| (i.as_str(), ())).collect();
+        let mut seen: HashMap<&str, ()> = HashMap::with_capacity(order.len());
+        let fail = |item: &str, problem| ScoringError::ItemOrder {
+            instrument: crate::data::excerpt(&self.name),
+            item: crate::data::excerpt(item),
+            problem,
+        };
+        for item in &order {
+            if !known.contains_key(item.as_str()) {
+                return Err(fail(item, ItemOrderProblem::Unknown));
+            }
+            if seen.insert(item.as_str(), ()).is_some() {
+                return Err(fail(item, ItemOrderProblem::Repeated));
+            }
+        }
+        if let Some(item) = self.items.iter().find(|i| !seen.contains_key(i.as_str())) {
+            return Err(fail(item, ItemOrderProblem::Missing));
         }
         self.items = order;
         Ok(self)
@@ -755,20 +699,25 @@ mod json {
         true
     }
 
-    /// A [`ResponseRange`] as written, checked by [`ResponseRange::with_integer`].
+    /// A [`Scale`] as serialised, checked by [`Scale::new`].
     #[derive(serde::Deserialize)]
     #[serde(deny_unknown_fields)]
-    pub(super) struct RawRange {
-        min: f64,
-        max: f64,
-        #[serde(default = "yes")]
-        integer: bool,
+    pub(super) struct ScaleRepr {
+        name: String,
+        #[serde(default)]
+        label: Option<String>,
+        items: Vec<String>,
+        reverse: Vec<bool>,
     }
 
-    impl TryFrom<RawRange> for ResponseRange {
+    impl TryFrom<ScaleRepr> for Scale {
         type Error = ScoringError;
-        fn try_from(raw: RawRange) -> Result<Self, ScoringError> {
-            ResponseRange::with_integer(raw.min, raw.max, raw.integer)
+        fn try_from(r: ScaleRepr) -> Result<Self, ScoringError> {
+            let scale = Scale::new(r.name, r.items, r.reverse)?;
+            Ok(match r.label {
+                Some(l) => scale.with_label(l),
+                None => scale,
+            })
         }
     }
 
@@ -803,10 +752,9 @@ mod json {
                 .map(|s| {
                     let scale = match (s.keys, s.items) {
                         (Some(_), Some(_)) => {
-                            return Err(ScoringError::Instrument(format!(
-                                "scale {:?} gives both `keys` and `items`; use one",
-                                s.name
-                            )))
+                            return Err(ScoringError::KeysAndItems {
+                                scale: crate::data::excerpt(&s.name),
+                            });
                         }
                         (Some(keys), None) => Scale::from_keys(s.name, &keys)?,
                         (None, Some(items)) => {
@@ -814,10 +762,9 @@ mod json {
                             Scale::new(s.name, items, reverse)?
                         }
                         (None, None) => {
-                            return Err(ScoringError::Instrument(format!(
-                                "scale {:?} has neither `items` nor `keys`",
-                                s.name
-                            )))
+                            return Err(ScoringError::NoItems {
+                                scale: crate::data::excerpt(&s.name),
+                            });
                         }
                     };
                     Ok(match s.label {
@@ -860,9 +807,9 @@ mod json {
                 composite: inst.notes.composite.clone(),
                 other_columns: inst.notes.other_columns.clone(),
                 source: inst.source.clone(),
-                scale_min: inst.range.min,
-                scale_max: inst.range.max,
-                integer: inst.range.integer,
+                scale_min: inst.range.min(),
+                scale_max: inst.range.max(),
+                integer: inst.range.integer(),
                 scales: inst
                     .scales
                     .iter()

@@ -372,7 +372,7 @@ fn count_codes(col: &[u8], lo: u8, hi: u8, counts: &mut [u64]) {
 /// fixed 64-byte runs, flushed to `u64` before a lane can pass 255. Kept out of line so
 /// that the loop stays this simple shape.
 #[inline(never)]
-fn count_equal(col: &[u8], code: u8) -> u64 {
+pub(crate) fn count_equal(col: &[u8], code: u8) -> u64 {
     const LANES: usize = 64;
     let mut total = 0u64;
     let chunks = col.chunks_exact(LANES);

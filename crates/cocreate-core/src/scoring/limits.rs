@@ -1,14 +1,17 @@
 //! Documented size limits of the scoring module, checked before anything is allocated.
 //!
 //! They bound the memory and time a keys file or a data set can demand: reliability
-//! builds a `k × k` correlation matrix per scale and ω total an eigendecomposition of it,
-//! so the items of one scale and of all scales together are bounded; answers and scores
-//! are bounded in cells.
+//! holds a few `k × k` matrices over the instrument's items (about 70·k² bytes in all,
+//! some 280 MB at the 2,000-item limit) and does O(k³) work per scale (one
+//! pseudo-inverse; every statistic with one item dropped follows from it), so the items
+//! of one scale and of all scales together are bounded; answers and scores are bounded
+//! in cells.
 
 use super::error::ScoringError;
 
-/// Most items one scale may have (reliability holds several `k × k` matrices per scale).
-pub const MAX_ITEMS_PER_SCALE: usize = 500;
+/// Most items one scale may have: reliability holds several `k × k` matrices per scale
+/// and its work grows as k³ (a second or so for 1,000 items).
+pub const MAX_ITEMS_PER_SCALE: usize = 2_000;
 /// Most distinct items one instrument may have.
 pub const MAX_ITEMS: usize = 2_000;
 /// Most scales one instrument may have.

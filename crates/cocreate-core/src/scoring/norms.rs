@@ -1,4 +1,5 @@
-//! Norm-referenced scores: z, T, POMP and percentiles against supplied norms.
+//! Norms: the mean, SD and percentile table of each scale's scores in a reference
+//! sample, against which [`crate::scoring::Norms::apply`] gives z, T, POMP and percentiles.
 //!
 //! Norms always carry their source (sample, year, citation): a z score is only as good as
 //! the sample it refers to, and cocreate never ships norms it cannot trace.
@@ -6,8 +7,6 @@
 use statrs::distribution::{ContinuousCDF, Normal};
 
 use super::error::ScoringError;
-use super::instrument::{Instrument, ResponseRange};
-use super::scores::Scores;
 
 /// One point of a percentile table: the share of the norm sample (0–100) scoring at or
 /// below `score`.
@@ -103,38 +102,37 @@ impl ScaleNorm {
     }
 
     fn validate(&self) -> Result<(), ScoringError> {
-        let s = &self.scale;
+        let scale = || crate::data::excerpt(&self.scale);
         if !self.mean.is_finite() || !self.sd.is_finite() || self.sd <= 0.0 {
-            return Err(ScoringError::Norms(format!(
-                "scale {s:?}: the norm mean must be finite and the SD positive, got mean {} and SD {}",
-                self.mean, self.sd
-            )));
+            return Err(ScoringError::NormMoments {
+                scale: scale(),
+                mean: self.mean,
+                sd: self.sd,
+            });
         }
         if self.percentiles.len() == 1 {
-            return Err(ScoringError::Norms(format!(
-                "scale {s:?}: a percentile table needs at least two points"
-            )));
+            return Err(ScoringError::PercentileTableTooShort { scale: scale() });
         }
         for (i, p) in self.percentiles.iter().enumerate() {
             if !p.score.is_finite() || !(0.0..=100.0).contains(&p.percentile) {
-                return Err(ScoringError::Norms(format!(
-                    "scale {s:?}: percentile point {} ({}, {}) is not a finite score with a percentile in 0..=100",
-                    i + 1,
-                    p.score,
-                    p.percentile
-                )));
+                return Err(ScoringError::PercentilePoint {
+                    scale: scale(),
+                    point: i + 1,
+                    score: p.score,
+                    percentile: p.percentile,
+                });
             }
             if i > 0 {
                 let q = self.percentiles[i - 1];
                 if p.score <= q.score || p.percentile < q.percentile {
-                    return Err(ScoringError::Norms(format!(
-                        "scale {s:?}: percentile point {} ({}, {}) does not follow ({}, {}) in order",
-                        i + 1,
-                        p.score,
-                        p.percentile,
-                        q.score,
-                        q.percentile
-                    )));
+                    return Err(ScoringError::PercentileOrder {
+                        scale: scale(),
+                        point: i + 1,
+                        score: p.score,
+                        percentile: p.percentile,
+                        previous_score: q.score,
+                        previous_percentile: q.percentile,
+                    });
                 }
             }
         }
@@ -247,20 +245,17 @@ impl Norms {
     pub fn new(source: impl Into<String>, scales: Vec<ScaleNorm>) -> Result<Self, ScoringError> {
         let source = source.into();
         if source.trim().is_empty() {
-            return Err(ScoringError::Norms(
-                "norms must name their source (sample, year, citation)".into(),
-            ));
+            return Err(ScoringError::NormsWithoutSource);
         }
         if scales.is_empty() {
-            return Err(ScoringError::Norms("norms need at least one scale".into()));
+            return Err(ScoringError::NormsWithoutScales);
         }
         for (i, s) in scales.iter().enumerate() {
             s.validate()?;
             if scales[..i].iter().any(|t| t.scale == s.scale) {
-                return Err(ScoringError::Norms(format!(
-                    "scale {:?} has norms twice",
-                    s.scale
-                )));
+                return Err(ScoringError::DuplicateNorms {
+                    scale: crate::data::excerpt(&s.scale),
+                });
             }
         }
         Ok(Norms { source, scales })
@@ -280,66 +275,6 @@ impl Norms {
     pub fn scale(&self, name: &str) -> Option<&ScaleNorm> {
         self.scales.iter().find(|s| s.scale == name)
     }
-
-    pub(crate) fn check_scales(&self, inst: &Instrument) -> Result<(), ScoringError> {
-        for s in &self.scales {
-            if inst.scale(&s.scale).is_none() {
-                return Err(ScoringError::Norms(format!(
-                    "norms given for scale {:?}, which instrument {:?} does not have (scales: {})",
-                    s.scale,
-                    inst.name(),
-                    inst.scale_names().join(", ")
-                )));
-            }
-        }
-        Ok(())
-    }
-
-    /// Norm-referenced scores for every respondent and every normed scale of `scores`.
-    ///
-    /// Errors when a normed scale is not among the scored scales.
-    ///
-    /// ```
-    /// use cocreate_core::scoring::{builtin, Norms, Responses, ScaleNorm, Scorer, ScoringOptions};
-    ///
-    /// let tipi = builtin::tipi();
-    /// let answers = Responses::from_rows(&tipi, &[vec![Some(7.0), Some(1.0), Some(4.0), Some(4.0), Some(4.0),
-    ///                                              Some(1.0), Some(4.0), Some(4.0), Some(4.0), Some(4.0)]])?;
-    /// let scores = Scorer::new(&tipi, ScoringOptions::new())?.score(&answers)?;
-    /// let norms = Norms::new("illustrative", vec![ScaleNorm::new("E", 4.0, 1.5)?])?;
-    /// let normed = norms.apply(&tipi, &scores)?;
-    /// let e = normed.get(0, "E").unwrap();
-    /// assert_eq!(e.raw, 7.0);
-    /// assert_eq!(e.z, 2.0);
-    /// assert_eq!(e.t, 70.0);
-    /// assert_eq!(e.pomp, 100.0);
-    /// # Ok::<(), cocreate_core::scoring::ScoringError>(())
-    /// ```
-    pub fn apply(&self, inst: &Instrument, scores: &Scores) -> Result<NormedScores, ScoringError> {
-        let range = inst.range();
-        let mut cols = Vec::with_capacity(self.scales.len());
-        for norm in &self.scales {
-            let s = scores.scale_index(&norm.scale)?;
-            cols.push((s, norm));
-        }
-        let n = scores.n_respondents();
-        let mut values = Vec::with_capacity(n * cols.len());
-        for r in 0..n {
-            for &(s, norm) in &cols {
-                values.push(
-                    scores
-                        .get(r, s)
-                        .map(|raw| NormedScore::new(norm, range, raw)),
-                );
-            }
-        }
-        Ok(NormedScores {
-            source: self.source.clone(),
-            scales: self.scales.iter().map(|s| s.scale.clone()).collect(),
-            n_respondents: n,
-            values,
-        })
-    }
 }
 
 /// The unchecked JSON form of [`Norms`], validated on deserialisation.
@@ -356,86 +291,6 @@ impl TryFrom<NormsRepr> for Norms {
     type Error = ScoringError;
     fn try_from(r: NormsRepr) -> Result<Self, ScoringError> {
         Norms::new(r.source, r.scales)
-    }
-}
-
-/// POMP (percent of maximum possible): 100·(raw − min)/(max − min) on the response range.
-///
-/// ```
-/// use cocreate_core::scoring::{pomp, ResponseRange};
-///
-/// assert_eq!(pomp(ResponseRange::new(1.0, 5.0)?, 4.0), 75.0);
-/// # Ok::<(), cocreate_core::scoring::ScoringError>(())
-/// ```
-pub fn pomp(range: ResponseRange, raw: f64) -> f64 {
-    100.0 * (raw - range.min()) / (range.max() - range.min())
-}
-
-/// One respondent's norm-referenced score on one scale.
-#[derive(Debug, Clone, Copy, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct NormedScore {
-    /// The raw scale score (mean of keyed items).
-    pub raw: f64,
-    /// (raw − mean) / SD.
-    pub z: f64,
-    /// 50 + 10 z.
-    pub t: f64,
-    /// Percent of maximum possible on the response range.
-    pub pomp: f64,
-    /// Percentile rank, 0–100.
-    pub percentile: f64,
-    /// How the percentile was found.
-    pub percentile_method: PercentileMethod,
-}
-
-impl NormedScore {
-    /// Scores `raw` against one scale's norms on the given response range.
-    ///
-    /// ```
-    /// use cocreate_core::scoring::{NormedScore, ResponseRange, ScaleNorm};
-    ///
-    /// let s = NormedScore::new(&ScaleNorm::new("N", 3.0, 1.0)?, ResponseRange::new(1.0, 5.0)?, 2.0);
-    /// assert_eq!((s.z, s.t, s.pomp), (-1.0, 40.0, 25.0));
-    /// # Ok::<(), cocreate_core::scoring::ScoringError>(())
-    /// ```
-    pub fn new(norm: &ScaleNorm, range: ResponseRange, raw: f64) -> Self {
-        let (percentile, percentile_method) = norm.percentile(raw);
-        NormedScore {
-            raw,
-            z: norm.z(raw),
-            t: norm.t(raw),
-            pomp: pomp(range, raw),
-            percentile,
-            percentile_method,
-        }
-    }
-}
-
-/// Norm-referenced scores of many respondents: respondents × normed scales, `None`
-/// where the respondent has no score on that scale.
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
-pub struct NormedScores {
-    /// The norms' source.
-    pub source: String,
-    /// The normed scales, in column order.
-    pub scales: Vec<String>,
-    /// Number of respondents.
-    pub n_respondents: usize,
-    /// Row-major respondents × scales.
-    pub values: Vec<Option<NormedScore>>,
-}
-
-impl NormedScores {
-    /// A respondent's (0-based) normed score on a scale, if the scale is normed and the
-    /// respondent has a score.
-    pub fn get(&self, row: usize, scale: &str) -> Option<NormedScore> {
-        let s = self.scales.iter().position(|n| n == scale)?;
-        if row >= self.n_respondents {
-            return None;
-        }
-        self.values[row * self.scales.len() + s]
     }
 }
 

@@ -1,9 +1,7 @@
 //! McDonald's ω total from a one-factor minimum-residual (minres) factor analysis, as
 //! `psych::omega(x, nfactors = 1)` computes it.
 
-use nalgebra::{DMatrix, SymmetricEigen};
-
-use super::stats::smc;
+use super::linalg::{smc, top_eigen};
 
 /// Lower bound on a uniqueness, as in psych's minres optimiser.
 const MIN_UNIQUENESS: f64 = 0.005;
@@ -18,6 +16,7 @@ const MAX_ITERATIONS: usize = 10_000;
 /// minres solution (iterated principal axes, the fixed point psych's optimiser seeks).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct OmegaTotal {
     /// ω total.
     pub value: f64,
@@ -34,22 +33,33 @@ pub struct OmegaTotal {
     pub heywood: bool,
 }
 
-/// Fits the one-factor model to a keyed correlation matrix (k × k, k ≥ 3).
-pub(crate) fn omega_total(r: &[f64], k: usize) -> Option<OmegaTotal> {
+/// Fits the one-factor model to a keyed correlation matrix (k × k, k ≥ 3), starting
+/// from uniquenesses 1 − smc (`smc`, when the caller has them already).
+///
+/// Each principal-axis step needs the leading eigenpair of R with 1 − ψ on the diagonal;
+/// power iteration started from the previous step's eigenvector finds it in a few
+/// matrix–vector products, as the matrix changes only on its diagonal and less and less.
+pub(crate) fn omega_total(r: &[f64], k: usize, smc_r: Option<&[f64]>) -> Option<OmegaTotal> {
     if k < 3 || r.iter().any(|v| !v.is_finite()) {
         return None;
     }
-    let mut psi: Vec<f64> = smc(r, k)
+    let start = match smc_r {
+        Some(s) => s.to_vec(),
+        None => smc(r, k),
+    };
+    let mut psi: Vec<f64> = start
         .iter()
         .map(|s| (1.0 - s).clamp(MIN_UNIQUENESS, 1.0))
         .collect();
+    let mut m = r.to_vec();
+    let mut vector = vec![1.0; k];
     let mut loadings = vec![0.0; k];
     let mut iterations = 0;
     let mut converged = false;
     let mut heywood = false;
     while iterations < MAX_ITERATIONS {
         iterations += 1;
-        loadings = first_factor(r, k, &psi)?;
+        loadings = first_factor(&mut m, k, &psi, &mut vector)?;
         heywood = false;
         let mut change: f64 = 0.0;
         for (p, l) in psi.iter_mut().zip(&loadings) {
@@ -67,7 +77,7 @@ pub(crate) fn omega_total(r: &[f64], k: usize) -> Option<OmegaTotal> {
         }
     }
     // The final loadings at the converged uniquenesses (psych's FAout.wls).
-    loadings = first_factor(r, k, &psi)?;
+    loadings = first_factor(&mut m, k, &psi, &mut vector)?;
     if loadings.iter().sum::<f64>() < 0.0 {
         loadings.iter_mut().for_each(|l| *l = -*l);
     }
@@ -84,26 +94,17 @@ pub(crate) fn omega_total(r: &[f64], k: usize) -> Option<OmegaTotal> {
     })
 }
 
-/// Loadings of the first principal axis of R with 1 − ψ on the diagonal.
-fn first_factor(r: &[f64], k: usize, psi: &[f64]) -> Option<Vec<f64>> {
-    let mut m = DMatrix::from_row_slice(k, k, r);
-    for i in 0..k {
-        m[(i, i)] = 1.0 - psi[i];
+/// Loadings of the first principal axis of R with 1 − ψ on the diagonal (`m` holds R
+/// and gets the diagonal written in; `vector` is the last eigenvector, updated).
+fn first_factor(m: &mut [f64], k: usize, psi: &[f64], vector: &mut Vec<f64>) -> Option<Vec<f64>> {
+    for (i, p) in psi.iter().enumerate() {
+        m[i * k + i] = 1.0 - p;
     }
-    let eig = SymmetricEigen::new(m);
-    let (top, value) = eig
-        .eigenvalues
-        .iter()
-        .enumerate()
-        .max_by(|a, b| a.1.total_cmp(b.1))?;
+    let (value, v) = top_eigen(m, k, vector)?;
     let scale = value.max(0.0).sqrt();
-    Some(
-        eig.eigenvectors
-            .column(top)
-            .iter()
-            .map(|v| v * scale)
-            .collect(),
-    )
+    let out = v.iter().map(|x| x * scale).collect();
+    *vector = v;
+    Some(out)
 }
 
 #[cfg(test)]
@@ -120,7 +121,7 @@ mod tests {
                 r[i * k + j] = if i == j { 1.0 } else { l[i] * l[j] };
             }
         }
-        let om = omega_total(&r, k).unwrap();
+        let om = omega_total(&r, k, None).unwrap();
         assert!(om.converged && !om.heywood);
         for (a, b) in om.loadings.iter().zip(l) {
             assert!((a - b).abs() < 1e-9, "{a} vs {b}");
@@ -132,6 +133,6 @@ mod tests {
 
     #[test]
     fn too_few_items_gives_none() {
-        assert!(omega_total(&[1.0, 0.5, 0.5, 1.0], 2).is_none());
+        assert!(omega_total(&[1.0, 0.5, 0.5, 1.0], 2, None).is_none());
     }
 }

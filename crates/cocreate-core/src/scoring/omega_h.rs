@@ -8,7 +8,7 @@ use std::fmt;
 
 use nalgebra::{DMatrix, DVector, SymmetricEigen};
 
-use super::stats::smc;
+use super::linalg::smc;
 use crate::data::{DataError, Table};
 
 /// Most items accepted (the work grows with the cube of the item count).
@@ -30,8 +30,11 @@ const GPA_MAX_ITERATIONS: usize = 1000;
 #[non_exhaustive]
 pub enum OmegaError {
     /// Fewer than two group factors.
-    #[error("omega hierarchical needs at least 2 group factors (nfactors = {0}); with one factor use omega total")]
-    TooFewFactors(usize),
+    #[error("omega hierarchical needs at least 2 group factors (nfactors = {nfactors}); with one factor use omega total")]
+    TooFewFactors {
+        /// Factors requested.
+        nfactors: usize,
+    },
     /// More factors than allowed.
     #[error("nfactors = {nfactors} is more than the {max} supported")]
     TooManyFactors {
@@ -58,30 +61,89 @@ pub enum OmegaError {
         /// Limit.
         max: usize,
     },
-    /// The correlation matrix does not fit its names or holds an invalid value.
-    #[error("invalid correlation matrix: {0}")]
-    InvalidMatrix(String),
-    /// A pair of items has fewer than 3 rows answered by both, or an item has no variance.
-    #[error("the correlation of {a:?} and {b:?} is undefined: {why}")]
-    UndefinedCorrelation {
+    /// The correlation matrix is not square with one row per item.
+    #[error("invalid correlation matrix: it is {rows} × {cols} but {items} item names were given")]
+    MatrixSize {
+        /// Rows of the matrix.
+        rows: usize,
+        /// Columns of the matrix.
+        cols: usize,
+        /// Item names given.
+        items: usize,
+    },
+    /// A loading table's values do not have one row per row name and one value per
+    /// column name.
+    #[error("a loading table with {row_names} row names and {col_names} column names has {rows} rows, row {row} of them with {found} values")]
+    TableShape {
+        /// Row names.
+        row_names: usize,
+        /// Column names.
+        col_names: usize,
+        /// Rows of values.
+        rows: usize,
+        /// The first row (1-based) of the wrong length, or 0 when the row count is wrong.
+        row: usize,
+        /// Its number of values.
+        found: usize,
+    },
+    /// An entry of the correlation matrix is infinite or NaN.
+    #[error("invalid correlation matrix: the entry for {first:?} and {second:?} is not finite")]
+    NonFinite {
+        /// Row item.
+        first: String,
+        /// Column item.
+        second: String,
+    },
+    /// The correlation matrix is not symmetric.
+    #[error("invalid correlation matrix: it is not symmetric at {first:?} and {second:?}")]
+    Asymmetric {
+        /// Row item.
+        first: String,
+        /// Column item.
+        second: String,
+    },
+    /// An item's variance (diagonal entry) is not positive.
+    #[error("invalid correlation matrix: {item:?} has a variance of {variance}")]
+    NoVariance {
+        /// The item.
+        item: String,
+        /// Its diagonal entry.
+        variance: f64,
+    },
+    /// A pair of items has fewer than 3 rows answered by both.
+    #[error("the correlation of {a:?} and {b:?} is undefined: only {rows} rows answer both")]
+    TooFewPairs {
         /// First item.
         a: String,
         /// Second item.
         b: String,
-        /// Why.
-        why: String,
+        /// Rows answering both.
+        rows: usize,
+    },
+    /// An item has no variance in the rows answering it and another item.
+    #[error("the correlation of {a:?} and {b:?} is undefined: {constant:?} has no variance in the rows answering both")]
+    ConstantInPairs {
+        /// First item.
+        a: String,
+        /// Second item.
+        b: String,
+        /// The item without variance (`a` or `b`).
+        constant: String,
     },
     /// The data could not be read.
     #[error("data error: {0}")]
     Data(#[from] DataError),
-    /// An eigen decomposition or inversion failed (a degenerate matrix).
-    #[error("numerical failure: {0}")]
-    Numerical(String),
+    /// The eigendecomposition behind the principal axes did not converge.
+    #[error("numerical failure: the eigen decomposition did not converge")]
+    EigenNotConverged,
+    /// The oblimin rotation matrix became singular.
+    #[error("numerical failure: the rotation matrix became singular")]
+    SingularRotation,
 }
 
 /// One row of psych's `omega.group` table.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct OmegaGroup {
     /// `g` or `F1*`..`Fk*`.
@@ -97,7 +159,12 @@ pub struct OmegaGroup {
 /// A loading or correlation matrix with row and column names, laid out as psych's
 /// printed matrices (and the references) are.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "repr::LoadingTableRepr")
+)]
+#[non_exhaustive]
 pub struct LoadingTable {
     /// Row names.
     pub rownames: Vec<String>,
@@ -108,8 +175,15 @@ pub struct LoadingTable {
 }
 
 /// ω hierarchical and the Schmid–Leiman solution (psych `omega`).
+///
+/// Serialised with psych's names; the per-item vectors (`g`, `group_loadings`, `h2`,
+/// `u2`, `p2`) are the columns of `schmid_leiman` and are read back from it.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(try_from = "repr::OmegaHierarchicalRepr")
+)]
 #[non_exhaustive]
 pub struct OmegaHierarchical {
     /// Item names, in input order.
@@ -201,34 +275,33 @@ pub fn omega_hierarchical(
     let p = items.len();
     check_sizes(p, nfactors)?;
     if r.nrows() != p || r.ncols() != p {
-        return Err(OmegaError::InvalidMatrix(format!(
-            "it is {} × {} but {p} item names were given",
-            r.nrows(),
-            r.ncols()
-        )));
+        return Err(OmegaError::MatrixSize {
+            rows: r.nrows(),
+            cols: r.ncols(),
+            items: p,
+        });
     }
     for i in 0..p {
         for j in 0..p {
             let v = r[(i, j)];
             if !v.is_finite() {
-                return Err(OmegaError::InvalidMatrix(format!(
-                    "the entry for {} and {} is not finite",
-                    items[i], items[j]
-                )));
+                return Err(OmegaError::NonFinite {
+                    first: crate::data::excerpt(&items[i]),
+                    second: crate::data::excerpt(&items[j]),
+                });
             }
             if (v - r[(j, i)]).abs() > 1e-8 * (1.0 + v.abs()) {
-                return Err(OmegaError::InvalidMatrix(format!(
-                    "it is not symmetric at {} and {}",
-                    items[i], items[j]
-                )));
+                return Err(OmegaError::Asymmetric {
+                    first: crate::data::excerpt(&items[i]),
+                    second: crate::data::excerpt(&items[j]),
+                });
             }
         }
         if r[(i, i)] <= 0.0 {
-            return Err(OmegaError::InvalidMatrix(format!(
-                "{} has a variance of {}",
-                items[i],
-                r[(i, i)]
-            )));
+            return Err(OmegaError::NoVariance {
+                item: crate::data::excerpt(&items[i]),
+                variance: r[(i, i)],
+            });
         }
     }
     let d: Vec<f64> = (0..p).map(|i| r[(i, i)].sqrt()).collect();
@@ -455,7 +528,7 @@ pub fn omega_hierarchical(
 
 fn check_sizes(p: usize, k: usize) -> Result<(), OmegaError> {
     if k < 2 {
-        return Err(OmegaError::TooFewFactors(k));
+        return Err(OmegaError::TooFewFactors { nfactors: k });
     }
     if k > MAX_OMEGA_FACTORS {
         return Err(OmegaError::TooManyFactors {
@@ -509,10 +582,10 @@ fn pairwise_correlations(t: &Table, items: &[String]) -> Result<DMatrix<f64>, Om
                 }
             }
             if cnt < 3 {
-                return Err(OmegaError::UndefinedCorrelation {
-                    a: items[a].clone(),
-                    b: items[b].clone(),
-                    why: format!("only {cnt} rows answer both"),
+                return Err(OmegaError::TooFewPairs {
+                    a: crate::data::excerpt(&items[a]),
+                    b: crate::data::excerpt(&items[b]),
+                    rows: cnt,
                 });
             }
             let (ma, mb) = (sa / cnt as f64, sb / cnt as f64);
@@ -526,13 +599,10 @@ fn pairwise_correlations(t: &Table, items: &[String]) -> Result<DMatrix<f64>, Om
                 }
             }
             if saa <= 0.0 || sbb <= 0.0 {
-                return Err(OmegaError::UndefinedCorrelation {
-                    a: items[a].clone(),
-                    b: items[b].clone(),
-                    why: format!(
-                        "{} has no variance in the rows answering both",
-                        if saa <= 0.0 { &items[a] } else { &items[b] }
-                    ),
+                return Err(OmegaError::ConstantInPairs {
+                    a: crate::data::excerpt(&items[a]),
+                    b: crate::data::excerpt(&items[b]),
+                    constant: crate::data::excerpt(if saa <= 0.0 { &items[a] } else { &items[b] }),
                 });
             }
             let v = sab / (saa * sbb).sqrt();
@@ -550,8 +620,7 @@ fn principal_axes(r: &DMatrix<f64>, psi: &[f64], k: usize) -> Result<DMatrix<f64
     for i in 0..p {
         m[(i, i)] -= psi[i];
     }
-    let eig = SymmetricEigen::try_new(m, 1e-15, 10_000)
-        .ok_or_else(|| OmegaError::Numerical("the eigen decomposition did not converge".into()))?;
+    let eig = SymmetricEigen::try_new(m, 1e-15, 10_000).ok_or(OmegaError::EigenNotConverged)?;
     let mut order: Vec<usize> = (0..p).collect();
     order.sort_by(|&a, &b| eig.eigenvalues[b].total_cmp(&eig.eigenvalues[a]));
     let mut l = DMatrix::<f64>::zeros(p, k);
@@ -672,11 +741,7 @@ fn quartimin(l: &DMatrix<f64>) -> (f64, DMatrix<f64>) {
 #[allow(clippy::type_complexity)]
 fn gpa_oblimin(a: &DMatrix<f64>) -> Result<(DMatrix<f64>, DMatrix<f64>, bool), OmegaError> {
     let k = a.ncols();
-    let inv = |t: &DMatrix<f64>| {
-        t.clone()
-            .try_inverse()
-            .ok_or_else(|| OmegaError::Numerical("the rotation matrix became singular".into()))
-    };
+    let inv = |t: &DMatrix<f64>| t.clone().try_inverse().ok_or(OmegaError::SingularRotation);
     let mut t = DMatrix::<f64>::identity(k, k);
     let mut ti = inv(&t)?;
     let mut l = a * ti.transpose();
@@ -720,10 +785,136 @@ fn gpa_oblimin(a: &DMatrix<f64>) -> Result<(DMatrix<f64>, DMatrix<f64>, bool), O
     Ok((l, phi, converged))
 }
 
+impl LoadingTable {
+    /// A table from its row names, column names and rows of values (one value per
+    /// column name in each row).
+    ///
+    /// ```
+    /// use cocreate_core::scoring::LoadingTable;
+    ///
+    /// let t = LoadingTable::new(vec!["x1".into()], vec!["g".into(), "h2".into()], vec![vec![0.7, 0.49]])?;
+    /// assert_eq!(t.values[0][1], 0.49);
+    /// assert!(LoadingTable::new(vec!["x1".into()], vec!["g".into()], vec![vec![0.7, 0.1]]).is_err());
+    /// # Ok::<(), cocreate_core::scoring::OmegaError>(())
+    /// ```
+    pub fn new(
+        rownames: Vec<String>,
+        colnames: Vec<String>,
+        values: Vec<Vec<f64>>,
+    ) -> Result<Self, OmegaError> {
+        let bad = values
+            .iter()
+            .position(|r| r.len() != colnames.len())
+            .map(|i| (i + 1, values[i].len()));
+        if values.len() != rownames.len() || bad.is_some() {
+            let (row, found) = bad.unwrap_or((0, values.len()));
+            return Err(OmegaError::TableShape {
+                row_names: rownames.len(),
+                col_names: colnames.len(),
+                rows: values.len(),
+                row,
+                found,
+            });
+        }
+        Ok(LoadingTable {
+            rownames,
+            colnames,
+            values,
+        })
+    }
+}
+
 impl OmegaHierarchical {
     /// The report as text (same as `Display`).
     pub fn summary(&self) -> String {
         self.to_string()
+    }
+}
+
+#[cfg(feature = "serde")]
+mod repr {
+    //! The serde forms of [`LoadingTable`] (checked by [`LoadingTable::new`]) and
+    //! [`OmegaHierarchical`] (its per-item vectors read back from the Schmid–Leiman table).
+    use super::*;
+
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct LoadingTableRepr {
+        rownames: Vec<String>,
+        colnames: Vec<String>,
+        values: Vec<Vec<f64>>,
+    }
+
+    impl TryFrom<LoadingTableRepr> for LoadingTable {
+        type Error = OmegaError;
+        fn try_from(r: LoadingTableRepr) -> Result<Self, OmegaError> {
+            LoadingTable::new(r.rownames, r.colnames, r.values)
+        }
+    }
+
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct OmegaHierarchicalRepr {
+        items: Vec<String>,
+        nfactors: usize,
+        omega_h: f64,
+        omega_total: f64,
+        alpha: f64,
+        #[serde(rename = "G6")]
+        g6: f64,
+        omega_lim: f64,
+        #[serde(rename = "ECV")]
+        ecv: f64,
+        omega_group: Vec<OmegaGroup>,
+        flipped_items: Vec<String>,
+        schmid_leiman: LoadingTable,
+        oblique_loadings: LoadingTable,
+        oblique_phi: LoadingTable,
+        second_order_gloading: LoadingTable,
+        converged: bool,
+        warnings: Vec<String>,
+    }
+
+    impl TryFrom<OmegaHierarchicalRepr> for OmegaHierarchical {
+        type Error = OmegaError;
+        fn try_from(r: OmegaHierarchicalRepr) -> Result<Self, OmegaError> {
+            let k = r.nfactors;
+            let sl = &r.schmid_leiman;
+            // g, F1*..Fk*, h2, u2, p2 for every item.
+            if sl.colnames.len() != k + 4 || sl.rownames.len() != r.items.len() {
+                return Err(OmegaError::TableShape {
+                    row_names: sl.rownames.len(),
+                    col_names: sl.colnames.len(),
+                    rows: r.items.len(),
+                    row: 0,
+                    found: k + 4,
+                });
+            }
+            let col = |c: usize| sl.values.iter().map(|row| row[c]).collect::<Vec<f64>>();
+            Ok(OmegaHierarchical {
+                g: col(0),
+                group_loadings: sl.values.iter().map(|row| row[1..=k].to_vec()).collect(),
+                h2: col(k + 1),
+                u2: col(k + 2),
+                p2: col(k + 3),
+                items: r.items,
+                nfactors: k,
+                omega_h: r.omega_h,
+                omega_total: r.omega_total,
+                alpha: r.alpha,
+                g6: r.g6,
+                omega_lim: r.omega_lim,
+                ecv: r.ecv,
+                omega_group: r.omega_group,
+                flipped_items: r.flipped_items,
+                schmid_leiman: r.schmid_leiman,
+                oblique_loadings: r.oblique_loadings,
+                oblique_phi: r.oblique_phi,
+                second_order_gloading: r.second_order_gloading,
+                converged: r.converged,
+                warnings: r.warnings,
+            })
+        }
     }
 }
 

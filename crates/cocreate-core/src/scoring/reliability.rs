@@ -8,11 +8,8 @@
 use std::fmt;
 
 use super::error::ScoringError;
-use super::omega::{omega_total, OmegaTotal};
-use super::responses::{Cells, Responses, MISSING};
-use super::score::{Plan, Scorer};
-use super::scores::Scores;
-use super::stats::{cov2cor, median, qf, smc, variance, PairwiseMoments};
+use super::omega::OmegaTotal;
+use super::scorer::MissingPolicy;
 
 /// A matrix with named rows and columns.
 ///
@@ -29,6 +26,7 @@ use super::stats::{cov2cor, median, qf, smc, variance, PairwiseMoments};
     derive(serde::Serialize, serde::Deserialize),
     serde(try_from = "repr::LabelledMatrixRepr")
 )]
+#[non_exhaustive]
 pub struct LabelledMatrix {
     /// Row names.
     pub rows: Vec<String>,
@@ -66,6 +64,7 @@ impl LabelledMatrix {
 /// Feldt's confidence interval for alpha.
 #[derive(Debug, Clone, Copy, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct ConfidenceInterval {
     /// Coverage, e.g. 0.95.
     pub level: f64,
@@ -78,6 +77,7 @@ pub struct ConfidenceInterval {
 /// The scale's statistics with one item left out (psych `alpha()`'s `alpha.drop`).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct AlphaIfDropped {
     /// Raw alpha of the remaining items.
     pub alpha_raw: f64,
@@ -100,6 +100,7 @@ pub struct AlphaIfDropped {
 /// Statistics of one item within its scale (psych `alpha()`'s `item.stats`).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct ItemStatistics {
     /// The item.
     pub item: String,
@@ -129,6 +130,7 @@ pub struct ItemStatistics {
 /// Reliability of one scale.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct ScaleReliability {
     /// The scale.
     pub scale: String,
@@ -176,7 +178,7 @@ pub enum ReliabilityWarning {
         /// The scale.
         scale: String,
         /// Why.
-        reason: String,
+        reason: SkipReason,
     },
     /// Items left out of the instrument-wide smc (λ6) because they have no variance or
     /// too few paired answers.
@@ -188,8 +190,11 @@ pub enum ReliabilityWarning {
     OmegaUnreliable {
         /// The scale.
         scale: String,
-        /// What happened.
-        reason: String,
+        /// Principal-axis iterations used.
+        iterations: usize,
+        /// Whether a uniqueness reached its lower bound (a Heywood case); otherwise
+        /// the iteration did not converge.
+        heywood: bool,
     },
     /// An item loads negatively on its scale's factor after keying: check its key.
     NegativeLoading {
@@ -200,6 +205,45 @@ pub enum ReliabilityWarning {
         /// Its loading.
         loading: f64,
     },
+}
+
+/// Why a scale was not analysed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum SkipReason {
+    /// The scale has one item, so no internal consistency.
+    OneItem,
+    /// An item has no variance (or fewer than two answers).
+    NoVariance {
+        /// The item.
+        item: String,
+    },
+    /// Two items were never answered together by two respondents.
+    NeverAnsweredTogether {
+        /// The first item.
+        first: String,
+        /// The second item.
+        second: String,
+    },
+}
+
+impl fmt::Display for SkipReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SkipReason::OneItem => f.write_str("a scale of one item has no internal consistency"),
+            SkipReason::NoVariance { item } => {
+                write!(
+                    f,
+                    "item {item:?} has no variance (or fewer than two answers)"
+                )
+            }
+            SkipReason::NeverAnsweredTogether { first, second } => write!(
+                f,
+                "items {first:?} and {second:?} were never answered together by two respondents"
+            ),
+        }
+    }
 }
 
 /// A sentence a report can print as it is.
@@ -234,8 +278,17 @@ impl fmt::Display for ReliabilityWarning {
                     names.join(", ")
                 )
             }
-            ReliabilityWarning::OmegaUnreliable { scale, reason } => {
-                write!(f, "omega of scale {scale:?} may be unreliable: {reason}")
+            ReliabilityWarning::OmegaUnreliable {
+                scale,
+                iterations,
+                heywood,
+            } => {
+                write!(f, "omega of scale {scale:?} may be unreliable: ")?;
+                if *heywood {
+                    f.write_str("a uniqueness reached its lower bound (Heywood case)")
+                } else {
+                    write!(f, "no convergence in {iterations} iterations")
+                }
             }
             ReliabilityWarning::NegativeLoading {
                 scale,
@@ -254,11 +307,14 @@ impl fmt::Display for ReliabilityWarning {
 /// correlations (psych `scoreItems`'s `item.cor`, `item.corrected`, `cor`).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct Reliability {
     /// The instrument.
     pub instrument: String,
     /// Respondents in the data.
     pub n_respondents: usize,
+    /// The missing-data policy the statistics were computed under.
+    pub policy: MissingPolicy,
     /// One entry per analysed scale, in the instrument's order.
     pub scales: Vec<ScaleReliability>,
     /// Correlation of each raw item (rows) with each analysed scale score (columns);
@@ -281,486 +337,180 @@ impl Reliability {
     pub fn scale(&self, name: &str) -> Option<&ScaleReliability> {
         self.scales.iter().find(|s| s.scale == name)
     }
-}
 
-impl Scorer {
-    /// Reliability of every scale on these responses under this scorer's missing-data
-    /// policy.
-    ///
-    /// Errors when the responses were built for another instrument, when there are fewer
-    /// than two respondents, or when imputing and an item has no answers. Scales that
-    /// cannot be analysed (one item, an item without variance) are skipped with a
-    /// [`ReliabilityWarning`].
-    ///
-    /// ```
-    /// use cocreate_core::scoring::{builtin, Responses, Scorer, ScoringOptions};
-    ///
-    /// let inst = builtin::bfi2_xs();
-    /// let rows: Vec<Vec<Option<f64>>> = (0..40)
-    ///     .map(|r| (0..15).map(|j| Some(((r * 7 + j * (r % 3 + 1)) % 5 + 1) as f64)).collect())
-    ///     .collect();
-    /// let answers = Responses::from_rows(&inst, &rows)?;
-    /// let rel = Scorer::new(&inst, ScoringOptions::new())?.reliability(&answers)?;
-    /// let n = rel.scale("N").unwrap();
-    /// assert_eq!(n.n_items, 3);
-    /// assert!(n.alpha_raw <= 1.0 && n.omega.is_some());
-    /// # Ok::<(), cocreate_core::scoring::ScoringError>(())
-    /// ```
-    pub fn reliability(&self, responses: &Responses) -> Result<Reliability, ScoringError> {
-        let n = responses.n_respondents();
-        if n < 2 {
-            return Err(ScoringError::TooFewRespondents {
-                what: "reliability".into(),
-                needed: 2,
-                found: n,
-            });
-        }
-        let plan = self.plan(responses)?;
-        let scores = self.score_with(responses, &plan);
-        let moments = PairwiseMoments::compute(responses, plan.imputed.as_deref());
-        let out = analyse(self, responses, &plan, &scores, &moments);
-        Ok(out)
+    /// The report as text: one line per analysed scale and a note per warning (the same
+    /// as `Display`). [`ScaleReliability::summary`] gives one scale in full.
+    pub fn summary(&self) -> String {
+        self.to_string()
     }
 }
 
-fn analyse(
-    scorer: &Scorer,
-    responses: &Responses,
-    plan: &Plan,
-    scores: &Scores,
-    mo: &PairwiseMoments,
-) -> Reliability {
-    let inst = scorer.instrument();
-    let items = inst.items();
-    let k_all = items.len();
-    let nsub = responses.n_respondents();
-    let mut warnings = Vec::new();
-
-    // Instrument-wide smc (in covariance units) over the items with usable covariances.
-    let mut usable: Vec<usize> = (0..k_all)
-        .filter(|&i| {
-            let v = mo.cov(i, i);
-            v.is_finite() && v > 0.0
-        })
-        .collect();
-    // Drop, one at a time, the item with the most undefined covariances (pairs never
-    // answered together) until every remaining pair is defined.
-    loop {
-        let bad = |i: usize| {
-            usable
-                .iter()
-                .filter(|&&j| !mo.cov(i, j).is_finite())
-                .count()
-        };
-        let worst = usable.iter().copied().max_by_key(|&i| bad(i));
-        match worst {
-            Some(i) if bad(i) > 0 => usable.retain(|&j| j != i),
-            _ => break,
-        }
-    }
-    let excluded: Vec<String> = (0..k_all)
-        .filter(|i| !usable.contains(i))
-        .map(|i| items[i].clone())
-        .collect();
-    if !excluded.is_empty() {
-        warnings.push(ReliabilityWarning::ItemsExcludedFromSmc { items: excluded });
-    }
-    let mut smc_cov = vec![f64::NAN; k_all];
-    {
-        let m = usable.len();
-        let sub: Vec<f64> = usable
-            .iter()
-            .flat_map(|&i| usable.iter().map(move |&j| (i, j)))
-            .map(|(i, j)| mo.cov(i, j))
-            .collect();
-        let s = smc(&cov2cor(&sub, m), m);
-        for (t, &i) in usable.iter().enumerate() {
-            smc_cov[i] = s[t] * mo.cov(i, i);
-        }
-    }
-
-    let mut analysed: Vec<(usize, ScaleReliability)> = Vec::new();
-    for (s, (scale, cols)) in inst.scales().iter().zip(scorer.columns()).enumerate() {
-        let k = cols.len();
-        let skip = |reason: String| ReliabilityWarning::ScaleSkipped {
-            scale: scale.name().to_string(),
-            reason,
-        };
-        if k < 2 {
-            warnings.push(skip(
-                "a scale of one item has no internal consistency".into(),
-            ));
-            continue;
-        }
-        if let Some(&j) = cols
-            .iter()
-            .find(|&&j| mo.cov(j, j).is_nan() || mo.cov(j, j) <= 0.0)
-        {
-            warnings.push(skip(format!(
-                "item {:?} has no variance (or fewer than two answers)",
-                items[j]
-            )));
-            continue;
-        }
-        if let Some((a, b)) = cols
-            .iter()
-            .flat_map(|&a| cols.iter().map(move |&b| (a, b)))
-            .find(|&(a, b)| !mo.cov(a, b).is_finite())
-        {
-            warnings.push(skip(format!(
-                "items {:?} and {:?} were never answered together by two respondents",
-                items[a], items[b]
-            )));
-            continue;
-        }
-        let sign: Vec<f64> = scale
-            .reverse()
-            .iter()
-            .map(|&r| if r { -1.0 } else { 1.0 })
-            .collect();
-        let mut ck = vec![0.0; k * k];
-        for a in 0..k {
-            for b in 0..k {
-                ck[a * k + b] = sign[a] * sign[b] * mo.cov(cols[a], cols[b]);
-            }
-        }
-        let rk = cov2cor(&ck, k);
-        let stats = alpha_stats(&ck, &rk, k, nsub);
-        let v: f64 = ck.iter().sum();
-        let sum_var: f64 = (0..k).map(|a| ck[a * k + a]).sum();
-        let sum_smc: f64 = cols.iter().map(|&j| smc_cov[j]).sum();
-        let g6 = (v - sum_var + sum_smc) / v;
-        let alpha = stats.alpha_raw;
-        let kf = k as f64;
-        let feldt = feldt_interval(alpha, nsub, k, 0.95);
-
-        // psych's omega() factors the pairwise-complete correlation matrix.
-        let mut rpair = vec![0.0; k * k];
-        for a in 0..k {
-            for b in 0..k {
-                rpair[a * k + b] = sign[a] * sign[b] * mo.cor[cols[a] * k_all + cols[b]];
-            }
-        }
-        let omega = omega_total(&rpair, k);
-        if let Some(om) = &omega {
-            if !om.converged || om.heywood {
-                warnings.push(ReliabilityWarning::OmegaUnreliable {
-                    scale: scale.name().to_string(),
-                    reason: if om.heywood {
-                        "a uniqueness reached its lower bound (Heywood case)".into()
-                    } else {
-                        format!("no convergence in {} iterations", om.iterations)
-                    },
-                });
-            }
-            for (a, &l) in om.loadings.iter().enumerate() {
-                if l < 0.0 {
-                    warnings.push(ReliabilityWarning::NegativeLoading {
-                        scale: scale.name().to_string(),
-                        item: items[cols[a]].clone(),
-                        loading: l,
-                    });
-                }
-            }
-        }
-        // Scale scores: mean, SD, and each keyed item's correlation with them.
-        let col_scores = scores.scale_values(s);
-        let scored: Vec<f64> = col_scores.iter().copied().filter(|x| !x.is_nan()).collect();
-        let mean = scored.iter().sum::<f64>() / scored.len().max(1) as f64;
-        let sd = variance(&scored).map_or(f64::NAN, f64::sqrt);
-
-        let colsum_r: Vec<f64> = (0..k)
-            .map(|a| (0..k).map(|b| rk[a * k + b]).sum())
-            .collect();
-        let colsum_c: Vec<f64> = (0..k)
-            .map(|a| (0..k).map(|b| ck[a * k + b]).sum())
-            .collect();
-        let sum_r: f64 = rk.iter().sum();
-        let smc_scale = smc(&rk, k);
-        let sum_rc = sum_r - kf + smc_scale.iter().sum::<f64>();
-        let item_stats = (0..k)
-            .map(|a| {
-                let j = cols[a];
-                let rev = scale.reverse()[a];
-                let raw_mean = mo.mean[j];
-                let keyed = |x: f64| if rev { plan.c - x } else { x };
-                // Correlating with the raw item and flipping the sign equals correlating
-                // with the keyed item c − x.
-                let fill = plan.imputed.as_ref().map(|v| v[j]);
-                let r_raw = score_item_cor(&col_scores, mean, responses, j, fill, raw_mean);
-                let r_total = if rev { -r_raw } else { r_raw };
-                let cii = ck[a * k + a];
-                let rest = v - 2.0 * colsum_c[a] + cii;
-                ItemStatistics {
-                    item: items[j].clone(),
-                    reversed: rev,
-                    n: mo.count[j * k_all + j],
-                    mean: keyed(raw_mean),
-                    sd: cii.sqrt(),
-                    r_total,
-                    r_total_std: colsum_r[a] / sum_r.sqrt(),
-                    r_corrected: (colsum_r[a] - 1.0 + smc_scale[a]) / sum_rc.sqrt(),
-                    r_rest: (colsum_c[a] - cii) / (cii * rest).sqrt(),
-                    if_dropped: (k >= 3).then(|| {
-                        let keep: Vec<usize> = (0..k).filter(|&b| b != a).collect();
-                        let m = keep.len();
-                        let pick = |x: &[f64]| -> Vec<f64> {
-                            keep.iter()
-                                .flat_map(|&p| keep.iter().map(move |&q| x[p * k + q]))
-                                .collect()
-                        };
-                        let d = alpha_stats(&pick(&ck), &pick(&rk), m, nsub);
-                        AlphaIfDropped {
-                            alpha_raw: d.alpha_raw,
-                            alpha_std: d.alpha_std,
-                            g6: d.g6_scale,
-                            average_r: d.average_r,
-                            signal_noise: d.signal_noise,
-                            alpha_se: d.alpha_se,
-                            var_r: d.var_r,
-                            median_r: d.median_r,
-                        }
-                    }),
-                }
-            })
-            .collect();
-        analysed.push((
-            s,
-            ScaleReliability {
-                scale: scale.name().to_string(),
-                n_items: k,
-                n_scored: scored.len(),
-                alpha_raw: alpha,
-                alpha_std: stats.alpha_std,
-                alpha_se: stats.alpha_se,
-                feldt,
-                g6,
-                g6_scale: stats.g6_scale,
-                average_r: stats.average_r,
-                average_r_from_alpha: alpha / (kf - alpha * (kf - 1.0)),
-                median_r: stats.median_r,
-                signal_noise: stats.signal_noise,
-                omega,
-                mean,
-                sd,
-                items: item_stats,
-            },
-        ));
-    }
-
-    // Item × scale and scale × scale correlations over the analysed scales.
-    let keyvec = |s: usize| -> Vec<f64> {
-        let mut kv = vec![0.0; k_all];
-        for (&j, &r) in scorer.columns()[s].iter().zip(inst.scales()[s].reverse()) {
-            kv[j] = if r { -1.0 } else { 1.0 };
-        }
-        kv
-    };
-    let keys: Vec<Vec<f64>> = analysed.iter().map(|(s, _)| keyvec(*s)).collect();
-    let names: Vec<String> = analysed.iter().map(|(_, r)| r.scale.clone()).collect();
-    let cov_at = |i: usize, j: usize, corrected: bool| -> f64 {
-        if corrected && i == j {
-            smc_cov[i]
-        } else {
-            let c = mo.cov(i, j);
-            if c.is_finite() {
-                c
-            } else {
-                0.0
-            }
-        }
-    };
-    let quad = |a: &[f64], b: &[f64], corrected: bool| -> f64 {
-        let mut t = 0.0;
-        for (i, &ai) in a.iter().enumerate() {
-            if ai == 0.0 {
-                continue;
-            }
-            for (j, &bj) in b.iter().enumerate() {
-                if bj != 0.0 {
-                    t += ai * bj * cov_at(i, j, corrected);
-                }
-            }
-        }
-        t
-    };
-    let ns = keys.len();
-    let scale_var: Vec<f64> = keys.iter().map(|kv| quad(kv, kv, false)).collect();
-    let scale_var_c: Vec<f64> = keys.iter().map(|kv| quad(kv, kv, true)).collect();
-    let mut item_scale = Vec::with_capacity(k_all * ns);
-    let mut item_scale_c = Vec::with_capacity(k_all * ns);
-    for i in 0..k_all {
-        let var_i = mo.cov(i, i);
-        for (t, kv) in keys.iter().enumerate() {
-            let (mut c, mut cc) = (0.0, 0.0);
-            for (j, &kj) in kv.iter().enumerate() {
-                if kj != 0.0 {
-                    c += kj * cov_at(i, j, false);
-                    cc += kj * cov_at(i, j, true);
-                }
-            }
-            item_scale.push(c / (scale_var[t] * var_i).sqrt());
-            item_scale_c.push(cc / (scale_var_c[t] * var_i).sqrt());
-        }
-    }
-    let mut scale_cor = vec![1.0; ns * ns];
-    let mut scale_dis = vec![1.0; ns * ns];
-    for a in 0..ns {
-        for b in 0..ns {
-            if a != b {
-                let r = quad(&keys[a], &keys[b], false) / (scale_var[a] * scale_var[b]).sqrt();
-                scale_cor[a * ns + b] = r;
-                let (aa, ab) = (analysed[a].1.alpha_raw, analysed[b].1.alpha_raw);
-                scale_dis[a * ns + b] = r / (aa * ab).sqrt();
-            }
-        }
-    }
-    let matrix = |rows: Vec<String>, cols: Vec<String>, values: Vec<f64>| LabelledMatrix {
-        rows,
-        cols,
-        values,
-    };
-    Reliability {
-        instrument: inst.name().to_string(),
-        n_respondents: nsub,
-        item_scale: matrix(items.to_vec(), names.clone(), item_scale),
-        item_scale_corrected: matrix(items.to_vec(), names.clone(), item_scale_c),
-        scale_correlations: matrix(names.clone(), names.clone(), scale_cor),
-        scale_correlations_disattenuated: matrix(names.clone(), names, scale_dis),
-        scales: analysed.into_iter().map(|(_, r)| r).collect(),
-        warnings,
+/// Three decimals, or `–` when there is no finite value.
+fn cell(v: Option<f64>) -> String {
+    match v {
+        Some(x) if x.is_finite() => format!("{x:.3}"),
+        _ => "–".to_string(),
     }
 }
 
-/// psych `alpha()`'s `alpha.1`: the statistics of a keyed covariance matrix `c` and its
-/// correlation matrix `r` (k × k).
-struct AlphaStats {
-    alpha_raw: f64,
-    alpha_std: f64,
-    g6_scale: f64,
-    average_r: f64,
-    signal_noise: f64,
-    alpha_se: f64,
-    var_r: Option<f64>,
-    median_r: f64,
-}
-
-fn alpha_stats(c: &[f64], r: &[f64], k: usize, nsub: usize) -> AlphaStats {
-    let kf = k as f64;
-    let total: f64 = c.iter().sum();
-    let tr: f64 = (0..k).map(|i| c[i * k + i]).sum();
-    let alpha_raw = (1.0 - tr / total) * (kf / (kf - 1.0));
-    let sum_r: f64 = r.iter().sum();
-    let alpha_std = (1.0 - kf / sum_r) * (kf / (kf - 1.0));
-    let smc_r: f64 = smc(r, k).iter().sum();
-    let g6_scale = 1.0 - (kf - smc_r) / sum_r;
-    let average_r = (sum_r - kf) / (kf * (kf - 1.0));
-    let lower: Vec<f64> = (0..k)
-        .flat_map(|i| (0..i).map(move |j| (i, j)))
-        .map(|(i, j)| r[i * k + j])
-        .collect();
-    // Duhachek & Iacobucci (2004): Q from tr(C²) and the sum of C².
-    let tr_cc: f64 = c.iter().map(|x| x * x).sum();
-    let sum_cc: f64 = (0..k)
-        .map(|m| {
-            let s: f64 = (0..k).map(|i| c[i * k + m]).sum();
-            s * s
-        })
-        .sum();
-    let q = (2.0 * kf * kf / ((kf - 1.0).powi(2) * total.powi(3)))
-        * (total * (tr_cc + tr * tr) - 2.0 * (tr * sum_cc));
-    AlphaStats {
-        alpha_raw,
-        alpha_std,
-        g6_scale,
-        average_r,
-        signal_noise: kf * average_r / (1.0 - average_r),
-        alpha_se: (q / nsub as f64).sqrt(),
-        var_r: variance(&lower),
-        median_r: median(lower),
-    }
-}
-
-/// Feldt, Woodruff & Salih (1987) interval: 1 − (1 − α)·F quantiles with n − 1 and
-/// (n − 1)(k − 1) degrees of freedom (psych's `alpha.ci`).
-fn feldt_interval(alpha: f64, n: usize, k: usize, level: f64) -> Option<ConfidenceInterval> {
-    if n < 2 || k < 2 || !alpha.is_finite() {
-        return None;
-    }
-    let d1 = (n - 1) as f64;
-    let d2 = d1 * (k - 1) as f64;
-    let tail = (1.0 - level) / 2.0;
-    let upper = 1.0 - (1.0 - alpha) * qf(tail, d1, d2)?;
-    let lower = 1.0 - (1.0 - alpha) * qf(1.0 - tail, d1, d2)?;
-    Some(ConfidenceInterval {
-        level,
-        lower,
-        upper,
-    })
-}
-
-/// Pearson correlation of the scale scores (NaN = no score) with raw item `j` over the
-/// respondents who have both (R's `cor(x, y, use = "pairwise")`), a missing answer
-/// counting as `fill` when imputing.
+/// The instrument's table: respondents, policy, then per analysed scale its items,
+/// raw and standardised alpha, λ6, mean inter-item r, ω total, and the mean, SD and
+/// number of its scores; then a note per warning.
 ///
-/// One pass over sums of deviations from fixed centres (`score_centre`, `item_centre`:
-/// the overall means), which are close to the pairwise means, so the sums do not cancel:
-/// Σ(s − cₛ)(x − cₓ) − Σ(s − cₛ)Σ(x − cₓ)/m is the centred cross product for any centres.
-fn score_item_cor(
-    scores: &[f64],
-    score_centre: f64,
-    responses: &Responses,
-    j: usize,
-    fill: Option<f64>,
-    item_centre: f64,
-) -> f64 {
-    let n = responses.n_respondents();
-    let missing = fill.unwrap_or(f64::NAN) - item_centre;
-    match responses.cells() {
-        Cells::Codes(codes) => {
-            // Deviation of every code from the centre, NaN for a missing answer not imputed.
-            let mut dev = [0.0f64; 256];
-            for (code, d) in (0u8..=255).zip(dev.iter_mut()) {
-                *d = f64::from(code) - item_centre;
-            }
-            dev[usize::from(MISSING)] = missing;
-            let col = &codes[j * n..(j + 1) * n];
-            centred_cor(
-                scores,
-                score_centre,
-                col.iter().map(|&v| dev[usize::from(v)]),
-            )
+/// ```
+/// use cocreate_core::scoring::{builtin, Responses, Scorer, ScoringOptions};
+///
+/// let inst = builtin::tipi();
+/// let rows: Vec<Vec<Option<f64>>> = (0..30)
+///     .map(|r| (0..10).map(|j| Some(((r * 3 + j * (r % 4 + 1)) % 7 + 1) as f64)).collect())
+///     .collect();
+/// let answers = Responses::from_rows(&inst, &rows)?;
+/// let rel = Scorer::new(&inst, ScoringOptions::new())?.reliability(&answers)?;
+/// let text = rel.to_string();
+/// assert!(text.starts_with("30 respondents, instrument \"TIPI\""));
+/// assert!(text.lines().nth(1).unwrap().starts_with("scale"));
+/// assert_eq!(rel.summary(), text);
+/// # Ok::<(), cocreate_core::scoring::ScoringError>(())
+/// ```
+impl fmt::Display for Reliability {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "{} respondents, instrument {:?}, missing data: {}",
+            self.n_respondents, self.instrument, self.policy
+        )?;
+        let width = self
+            .scales
+            .iter()
+            .map(|s| s.scale.chars().count())
+            .max()
+            .unwrap_or(0)
+            .clamp(5, 30);
+        writeln!(
+            f,
+            "{:<width$} {:>5} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>8}",
+            "scale", "items", "alpha", "std.a", "G6", "avg r", "omega", "mean", "sd", "n"
+        )?;
+        for s in &self.scales {
+            let name: String = s.scale.chars().take(30).collect();
+            writeln!(
+                f,
+                "{:<width$} {:>5} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>8}",
+                name,
+                s.n_items,
+                cell(Some(s.alpha_raw)),
+                cell(Some(s.alpha_std)),
+                cell(Some(s.g6)),
+                cell(Some(s.average_r)),
+                cell(s.omega.as_ref().map(|o| o.value)),
+                cell(Some(s.mean)),
+                cell(Some(s.sd)),
+                s.n_scored
+            )?;
         }
-        Cells::Values(values) => {
-            let col = &values[j * n..(j + 1) * n];
-            let devs = col
-                .iter()
-                .map(|&x| if x.is_nan() { missing } else { x - item_centre });
-            centred_cor(scores, score_centre, devs)
+        for w in &self.warnings {
+            writeln!(f, "note: {w}")?;
         }
+        Ok(())
     }
 }
 
-/// The correlation of `s` with the deviations `dx` (NaN = missing) over the pairs where
-/// both are present.
-fn centred_cor(s: &[f64], centre: f64, dx: impl Iterator<Item = f64>) -> f64 {
-    let (mut m, mut sa, mut sb, mut saa, mut sbb, mut sab) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
-    for (&s, b) in s.iter().zip(dx) {
-        let a = s - centre;
-        // Branch-free: a pair with a NaN gets weight 0 and its deviations are zeroed.
-        let both = !(a.is_nan() || b.is_nan());
-        let (a, b) = if both { (a, b) } else { (0.0, 0.0) };
-        m += f64::from(u8::from(both));
-        sa += a;
-        sb += b;
-        saa += a * a;
-        sbb += b * b;
-        sab += a * b;
+impl ScaleReliability {
+    /// The scale's report as text (the same as `Display`).
+    pub fn summary(&self) -> String {
+        self.to_string()
     }
-    if m < 2.0 {
-        return f64::NAN;
+}
+
+/// One scale as psych's `alpha()` prints it: the totals, then per item its statistics
+/// and alpha without it.
+///
+/// ```
+/// use cocreate_core::scoring::{builtin, Responses, Scorer, ScoringOptions};
+///
+/// let inst = builtin::tipi();
+/// let rows: Vec<Vec<Option<f64>>> = (0..30)
+///     .map(|r| (0..10).map(|j| Some(((r * 3 + j * (r % 4 + 1)) % 7 + 1) as f64)).collect())
+///     .collect();
+/// let rel = Scorer::new(&inst, ScoringOptions::new())?
+///     .reliability(&Responses::from_rows(&inst, &rows)?)?;
+/// let e = rel.scale("E").unwrap().to_string();
+/// assert!(e.starts_with("scale \"E\": 2 items, 30 scored"));
+/// assert!(e.contains("Q1"));
+/// # Ok::<(), cocreate_core::scoring::ScoringError>(())
+/// ```
+impl fmt::Display for ScaleReliability {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "scale {:?}: {} items, {} scored",
+            self.scale, self.n_items, self.n_scored
+        )?;
+        write!(
+            f,
+            "  raw alpha {} (se {}",
+            cell(Some(self.alpha_raw)),
+            cell(Some(self.alpha_se))
+        )?;
+        if let Some(ci) = &self.feldt {
+            write!(
+                f,
+                ", Feldt {:.0}% CI {} to {}",
+                ci.level * 100.0,
+                cell(Some(ci.lower)),
+                cell(Some(ci.upper))
+            )?;
+        }
+        writeln!(
+            f,
+            "), std alpha {}, G6(smc) {}, G6 {}",
+            cell(Some(self.alpha_std)),
+            cell(Some(self.g6_scale)),
+            cell(Some(self.g6))
+        )?;
+        writeln!(
+            f,
+            "  average r {}, median r {}, S/N {}, omega total {}, mean {}, sd {}",
+            cell(Some(self.average_r)),
+            cell(Some(self.median_r)),
+            cell(Some(self.signal_noise)),
+            cell(self.omega.as_ref().map(|o| o.value)),
+            cell(Some(self.mean)),
+            cell(Some(self.sd))
+        )?;
+        let width = self
+            .items
+            .iter()
+            .map(|i| i.item.chars().count() + usize::from(i.reversed))
+            .max()
+            .unwrap_or(0)
+            .clamp(4, 30);
+        writeln!(
+            f,
+            "  {:<width$} {:>8} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>9}",
+            "item", "n", "raw.r", "std.r", "r.cor", "r.drop", "mean", "sd", "alpha w/o"
+        )?;
+        for it in &self.items {
+            let mut name: String = it.item.chars().take(29).collect();
+            if it.reversed {
+                name.push('-');
+            }
+            writeln!(
+                f,
+                "  {:<width$} {:>8} {:>7} {:>7} {:>7} {:>7} {:>7} {:>7} {:>9}",
+                name,
+                it.n,
+                cell(Some(it.r_total)),
+                cell(Some(it.r_total_std)),
+                cell(Some(it.r_corrected)),
+                cell(Some(it.r_rest)),
+                cell(Some(it.mean)),
+                cell(Some(it.sd)),
+                cell(it.if_dropped.as_ref().map(|d| d.alpha_raw))
+            )?;
+        }
+        Ok(())
     }
-    (sab - sa * sb / m) / ((saa - sa * sa / m) * (sbb - sb * sb / m)).sqrt()
 }
 
 #[cfg(feature = "serde")]

@@ -10,10 +10,11 @@
 
 use std::sync::Arc;
 
-use crate::data::{Ids, Table};
+use crate::data::{DataWarning, Ids, Table};
 
 use super::error::{CellPosition, ScoringError};
-use super::instrument::{Instrument, ResponseRange};
+use super::instrument::Instrument;
+use cocreate_stats::ResponseRange;
 
 /// The byte code of a missing answer in byte-coded responses.
 pub const MISSING: u8 = u8::MAX;
@@ -56,6 +57,11 @@ pub(crate) enum Cells {
 /// # Ok::<(), cocreate_core::scoring::ScoringError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(into = "repr::ResponsesRepr", try_from = "repr::ResponsesRepr")
+)]
 pub struct Responses {
     items: Vec<String>,
     /// The range every stored answer was checked against.
@@ -65,6 +71,8 @@ pub struct Responses {
     lines: Option<Vec<u64>>,
     /// Respondent identifiers from the table's identifier column, shared with results.
     ids: Option<Arc<Ids>>,
+    /// What the CSV reader noticed in the columns it did not score.
+    warnings: Vec<DataWarning>,
 }
 
 impl Responses {
@@ -81,7 +89,7 @@ impl Responses {
         layout: Layout,
     ) -> Result<Self, ScoringError> {
         let range = inst.range();
-        if !range.fits_codes() {
+        if !fits_codes(&range) {
             return Err(ScoringError::CodesUnsupported {
                 instrument: inst.name().to_string(),
                 min: range.min(),
@@ -136,6 +144,7 @@ impl Responses {
             cells: Cells::Codes(codes),
             lines: None,
             ids: None,
+            warnings: Vec::new(),
         })
     }
 
@@ -203,7 +212,7 @@ impl Responses {
                 }
             }
         }
-        let cells = if range.fits_codes() {
+        let cells = if fits_codes(&range) {
             let mut codes = vec![MISSING; n * k];
             for r in 0..n {
                 for c in 0..k {
@@ -224,6 +233,7 @@ impl Responses {
             cells,
             lines,
             ids: table.ids_parts().cloned().map(Arc::new),
+            warnings: table.warnings(),
         })
     }
 
@@ -366,6 +376,7 @@ impl Responses {
                     values: rows.iter().map(|&r| ids.values[r].clone()).collect(),
                 })
             }),
+            warnings: self.warnings.clone(),
         }
     }
 
@@ -394,6 +405,61 @@ impl Responses {
 
     pub(crate) fn shared_ids(&self) -> Option<Arc<Ids>> {
         self.ids.clone()
+    }
+
+    /// The answers as a [`Table`]: one column per item (instrument order), a missing cell
+    /// where there is no answer, and the respondents' identifiers. Analyses that work on
+    /// raw item columns (ω hierarchical) read it.
+    ///
+    /// ```
+    /// use cocreate_core::scoring::{builtin, Responses};
+    ///
+    /// let r = Responses::from_csv_str(&builtin::tipi(), "id,Q1,Q2,Q3,Q4,Q5,Q6,Q7,Q8,Q9,Q10\nR1,1,,3,4,5,6,7,1,2,3\n")?;
+    /// let t = r.to_table()?;
+    /// assert_eq!(t.names()[0], "Q1");
+    /// assert_eq!((t.get(0, 0), t.get(0, 1)), (Some(1.0), None));
+    /// assert_eq!(t.ids().unwrap(), ["R1"]);
+    /// # Ok::<(), cocreate_core::scoring::ScoringError>(())
+    /// ```
+    pub fn to_table(&self) -> Result<Table, ScoringError> {
+        let k = self.items.len();
+        let cells: Vec<Option<f64>> = (0..self.n)
+            .flat_map(|r| (0..k).map(move |j| (r, j)))
+            .map(|(r, j)| self.get(r, j))
+            .collect();
+        let table = Table::from_row_major(self.items.clone(), &cells)?;
+        Ok(match &self.ids {
+            Some(ids) => table.with_ids(ids.column.clone(), ids.values.clone())?,
+            None => table,
+        })
+    }
+
+    /// What the reader noticed in the data without refusing it, when the answers came
+    /// from a [`Table`] or CSV: a column that is not scored but mixes numbers and text
+    /// ([`DataWarning`]). Empty otherwise.
+    pub fn warnings(&self) -> &[DataWarning] {
+        &self.warnings
+    }
+
+    /// Byte-coded answers already checked against `range`, column-major, with the CSV
+    /// lines, identifiers and reader's warnings that came with them.
+    pub(crate) fn from_checked_codes(
+        inst: &Instrument,
+        n: usize,
+        codes: Vec<u8>,
+        lines: Option<Vec<u64>>,
+        ids: Option<Ids>,
+        warnings: Vec<DataWarning>,
+    ) -> Self {
+        Responses {
+            items: inst.items().to_vec(),
+            range: inst.range(),
+            n,
+            cells: Cells::Codes(codes),
+            lines,
+            ids: ids.map(Arc::new),
+            warnings,
+        }
     }
 
     /// The CSV line of a respondent's row, when the answers came from CSV.
@@ -437,6 +503,139 @@ impl Responses {
         }
         Ok(())
     }
+}
+
+#[cfg(feature = "serde")]
+mod repr {
+    //! The serialised form of [`Responses`]: the items, the range, one row of answers
+    //! per respondent (`null` when missing), and the identifiers, lines and warnings
+    //! that came with them; every answer is checked against the range when read back.
+    use super::*;
+
+    #[derive(Clone, serde::Serialize, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub(super) struct ResponsesRepr {
+        items: Vec<String>,
+        range: ResponseRange,
+        answers: Vec<Vec<Option<f64>>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        id_column: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ids: Option<Vec<String>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lines: Option<Vec<u64>>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        warnings: Vec<DataWarning>,
+    }
+
+    impl From<Responses> for ResponsesRepr {
+        fn from(r: Responses) -> Self {
+            ResponsesRepr {
+                answers: (0..r.n).map(|row| r.respondent(row)).collect(),
+                id_column: r.ids.as_ref().map(|i| i.column.clone()),
+                ids: r.ids.as_ref().map(|i| i.values.clone()),
+                items: r.items,
+                range: r.range,
+                lines: r.lines,
+                warnings: r.warnings,
+            }
+        }
+    }
+
+    impl TryFrom<ResponsesRepr> for Responses {
+        type Error = ScoringError;
+        fn try_from(r: ResponsesRepr) -> Result<Self, ScoringError> {
+            let (n, k) = (r.answers.len(), r.items.len());
+            super::super::limits::check_cells("serialised answers", n, k)?;
+            let mut seen = std::collections::HashSet::new();
+            if let Some(item) = r.items.iter().find(|i| !seen.insert(i.as_str())) {
+                return Err(ScoringError::DuplicateItem {
+                    scale: "(serialised answers)".into(),
+                    item: crate::data::excerpt(item),
+                });
+            }
+            let mut values = vec![f64::NAN; n * k];
+            for (row, answers) in r.answers.iter().enumerate() {
+                if answers.len() != k {
+                    return Err(ScoringError::WrongLength {
+                        what: format!("serialised answers of respondent {}", row + 1),
+                        expected: k,
+                        found: answers.len(),
+                    });
+                }
+                for (j, a) in answers.iter().enumerate() {
+                    if let Some(v) = *a {
+                        let at = CellPosition::new(row + 1, None);
+                        let column = crate::data::excerpt(&r.items[j]);
+                        if !r.range.spans(v) {
+                            return Err(ScoringError::OutOfRange {
+                                at,
+                                column,
+                                value: v,
+                                min: r.range.min(),
+                                max: r.range.max(),
+                            });
+                        }
+                        if !r.range.contains(v) {
+                            return Err(ScoringError::NotInteger {
+                                at,
+                                column,
+                                value: v,
+                            });
+                        }
+                        values[j * n + row] = v;
+                    }
+                }
+            }
+            for (what, len) in [
+                ("identifiers", r.ids.as_ref().map(Vec::len)),
+                ("lines", r.lines.as_ref().map(Vec::len)),
+            ] {
+                if let Some(len) = len.filter(|&l| l != n) {
+                    return Err(ScoringError::WrongLength {
+                        what: format!("serialised answers: {what} per respondent"),
+                        expected: n,
+                        found: len,
+                    });
+                }
+            }
+            let ids = match (r.id_column, r.ids) {
+                (Some(column), Some(values)) => Some(Arc::new(Ids { column, values })),
+                (None, None) => None,
+                _ => {
+                    return Err(ScoringError::WrongLength {
+                        what: "serialised answers: identifiers with their column".into(),
+                        expected: 2,
+                        found: 1,
+                    })
+                }
+            };
+            let cells = if fits_codes(&r.range) {
+                Cells::Codes(
+                    values
+                        .iter()
+                        .map(|&v| if v.is_nan() { MISSING } else { v as u8 })
+                        .collect(),
+                )
+            } else {
+                Cells::Values(values)
+            };
+            Ok(Responses {
+                items: r.items,
+                range: r.range,
+                n,
+                cells,
+                lines: r.lines,
+                ids,
+                warnings: r.warnings,
+            })
+        }
+    }
+}
+
+/// Whether answers in `range` fit the byte-code fast path: whole numbers from 0 to 254.
+pub(crate) fn fits_codes(range: &ResponseRange) -> bool {
+    range.integer() && range.min() >= 0.0 && range.max() <= 254.0
 }
 
 /// Transposes an `n × k` row-major buffer into column-major order.
@@ -524,7 +723,7 @@ fn transpose_codes(
 
 /// Transposes an 8 × 8 block of bytes held as eight little-endian words (byte j of word
 /// i becomes byte i of word j), by swapping 4 × 4, then 2 × 2, then 1 × 1 sub-blocks.
-fn transpose8(mut x: [u64; 8]) -> [u64; 8] {
+pub(crate) fn transpose8(mut x: [u64; 8]) -> [u64; 8] {
     for i in 0..4 {
         let t = ((x[i] >> 32) ^ x[i + 4]) & 0x0000_0000_FFFF_FFFF;
         x[i] ^= t << 32;
@@ -626,7 +825,7 @@ mod tests {
         ));
         let slider = Instrument::new(
             "s",
-            crate::scoring::ResponseRange::with_integer(0.0, 100.0, false).unwrap(),
+            cocreate_stats::ResponseRange::with_integer(0.0, 100.0, false).unwrap(),
             vec![crate::scoring::Scale::from_keys("S", &["a"]).unwrap()],
         )
         .unwrap();

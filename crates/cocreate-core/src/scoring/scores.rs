@@ -7,11 +7,12 @@ use crate::data::{Ids, Table};
 
 use super::error::ScoringError;
 use super::kernel::ScoreRule;
-use super::score::{MissingPolicy, Scorer};
+use super::scorer::{MissingPolicy, Scorer};
 
 /// One respondent's score on one scale.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct ScaleScore {
     /// The scale.
     pub scale: String,
@@ -26,6 +27,7 @@ pub struct ScaleScore {
 /// One respondent's scores on every scale.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct RespondentScores {
     /// One entry per scale, in the instrument's order.
     pub scales: Vec<ScaleScore>,
@@ -34,6 +36,7 @@ pub struct RespondentScores {
 /// Summary of one scale's scores over a batch.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
 pub struct ScaleSummary {
     /// The scale.
     pub scale: String,
@@ -400,18 +403,18 @@ impl Scores {
         }
     }
 
-    /// Count, mean, SD, min and max of each scale's scores.
+    /// Count, mean, SD, min and max of each scale's scores (psych's `describe`).
     ///
     /// ```
     /// # use cocreate_core::scoring::{builtin, Responses, Scorer, ScoringOptions};
     /// let tipi = builtin::tipi();
     /// let r = Responses::from_rows(&tipi, &[vec![Some(1.0); 10], vec![Some(3.0); 10]])?;
     /// let s = Scorer::new(&tipi, ScoringOptions::new())?.score(&r)?;
-    /// let e = &s.summary()[0];
+    /// let e = &s.describe()[0];
     /// assert_eq!((e.n_scored, e.mean), (2, Some(4.0)));
     /// # Ok::<(), cocreate_core::scoring::ScoringError>(())
     /// ```
-    pub fn summary(&self) -> Vec<ScaleSummary> {
+    pub fn describe(&self) -> Vec<ScaleSummary> {
         (0..self.scales.len())
             .map(|s| {
                 let mut col = self.scale_values(s);
@@ -431,6 +434,11 @@ impl Scores {
                 }
             })
             .collect()
+    }
+
+    /// The scores described as text, one line per scale (the same as `Display`).
+    pub fn summary(&self) -> String {
+        self.to_string()
     }
 
     /// The scores as a [`Table`] with one column per scale (named by the scale) and a
@@ -460,6 +468,59 @@ impl Scores {
         (0..self.n)
             .flat_map(|r| (0..k).map(move |s| self.answered_at(s * self.n + r)))
             .collect()
+    }
+}
+
+/// A table of each scale's scores: how many respondents have one, their mean, SD,
+/// lowest and highest ([`Scores::describe`]).
+///
+/// ```
+/// # use cocreate_core::scoring::{builtin, Responses, Scorer, ScoringOptions};
+/// let tipi = builtin::tipi();
+/// let r = Responses::from_rows(&tipi, &[vec![Some(1.0); 10], vec![Some(3.0); 10]])?;
+/// let s = Scorer::new(&tipi, ScoringOptions::new())?.score(&r)?;
+/// let text = s.to_string();
+/// assert!(text.starts_with("2 respondents, instrument \"TIPI\""));
+/// assert!(text.contains("\nE "));
+/// # Ok::<(), cocreate_core::scoring::ScoringError>(())
+/// ```
+impl std::fmt::Display for Scores {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let cell = |v: Option<f64>| match v {
+            Some(x) if x.is_finite() => format!("{x:.3}"),
+            _ => "–".to_string(),
+        };
+        writeln!(
+            f,
+            "{} respondents, instrument {:?}, missing data: {}",
+            self.n, self.instrument, self.policy
+        )?;
+        let width = self
+            .scales
+            .iter()
+            .map(|s| s.chars().count())
+            .max()
+            .unwrap_or(0)
+            .clamp(5, 30);
+        writeln!(
+            f,
+            "{:<width$} {:>8} {:>7} {:>7} {:>7} {:>7}",
+            "scale", "n", "mean", "sd", "min", "max"
+        )?;
+        for d in self.describe() {
+            let name: String = d.scale.chars().take(30).collect();
+            writeln!(
+                f,
+                "{:<width$} {:>8} {:>7} {:>7} {:>7} {:>7}",
+                name,
+                d.n_scored,
+                cell(d.mean),
+                cell(d.sd),
+                cell(d.min),
+                cell(d.max)
+            )?;
+        }
+        Ok(())
     }
 }
 

@@ -345,7 +345,7 @@ pub struct InvarianceFailures {
 /// use cocreate_core::sem::{measurement_invariance, InvarianceOptions, Model, SemOptions};
 /// let data = Table::from_csv_path_with(
 ///     "HolzingerSwineford1939.csv",
-///     &CsvOptions::new().id_column("school"),
+///     &CsvOptions::builder().id_column("school").build()?,
 /// )?;
 /// let model = Model::parse("visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9")?;
 /// let opts = SemOptions::builder().group("school").build()?;
