@@ -12,6 +12,54 @@
 //!   over many journeys.
 //! - [`maturity`] (`cocreate-maturity`): CEM maturity levels, assessments and roadmaps.
 //!
+//! # Where to start
+//!
+//! Each line names a task and the item that does it; its page teaches the rest.
+//!
+//! **Questionnaires** (`cocreate::core::scoring`, `cocreate::core::data`)
+//! - Declare scales, items and reverse keys: [`core::scoring::Instrument`] (from a key
+//!   file with [`core::scoring::Instrument::from_json_path`]).
+//! - Read answers: [`core::scoring::Responses::from_csv_path`]; any CSV as a table with
+//!   identifier columns kept as text: [`core::data::Table`].
+//! - Score respondents: [`core::scoring::Scorer::score`] (psych `scoreItems`).
+//! - Reliability (α, λ6, ω, item-dropped statistics): [`core::scoring::Scorer::reliability`];
+//!   ω hierarchical: [`core::scoring::omega_hierarchical`].
+//!
+//! **Structural equation models** (`cocreate::core::sem`, lavaan's syntax and names)
+//! - Parse a model: [`core::sem::Model`]; choose estimator, missing-data handling, standard
+//!   errors: [`core::sem::SemOptions`]; fit: [`core::sem::Model::fit`].
+//! - Read the fit: [`core::sem::SemFit`] (`parameter_estimates()`, `fit_measures()`,
+//!   `standardized_solution()`, `modification_indices()`, and its summary as `Display`).
+//! - Measurement validity (composite reliability, AVE, HTMT, Fornell–Larcker):
+//!   [`core::sem::measurement_validity`]; factor scores: [`core::sem::factor_scores`];
+//!   a path diagram: [`core::sem::PathDiagram`].
+//!
+//! **Readiness to co-create** (`cocreate::core::readiness`)
+//! - The Big Five → innovativeness and involvement → willingness model:
+//!   [`core::readiness::ReadinessModel`]; predict customers:
+//!   [`core::readiness::ReadinessModel::predict_batch`]; whom to invite:
+//!   [`core::readiness::InvitationList`].
+//! - Out-of-sample validity (leave-one-out, k-fold, Q²_predict against a regression
+//!   benchmark): [`core::readiness::validate`]; the report a researcher reads:
+//!   [`core::readiness::ReadinessReport`].
+//!
+//! **Journeys** (`cocreate::journey`)
+//! - One customer's journey and its moments of truth: [`journey::JourneyBuilder`],
+//!   [`journey::Journey::moments_of_truth`], [`journey::Journey::reflect`].
+//! - Conversion paths and attribution: [`journey::PathData`] and
+//!   [`journey::MarkovOptions::fit`] (ChannelAttribution's Markov model),
+//!   [`journey::heuristic_models`].
+//! - Event logs and process views: [`journey::EventLog`], [`journey::Dfg`].
+//!
+//! **CEM maturity** (`cocreate::maturity`)
+//! - A framework of stages, competencies and items: [`maturity::MaturityModel`]; a firm's
+//!   answers: [`maturity::FirmAnswers`]; the assessment: [`maturity::MaturityModel::assess`];
+//!   gaps and the way up: [`maturity::Assessment::gaps`], [`maturity::MaturityModel::roadmap`].
+//!
+//! The methods behind every figure, with their formulas and sources, are in the
+//! repository's `docs/methods/`; how each was checked against R and Python is in
+//! `docs/validation.md`.
+//!
 //! # Untrusted input
 //!
 //! Each crate documents the limits it checks before allocating, and what it refuses,
