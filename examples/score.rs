@@ -3,7 +3,7 @@
 //! ```text
 //! cargo run --release --example score -- --keys KEYS.json DATA.csv \
 //!     [--missing complete|prorate|median|mean] [--min-answered K] [--json] [--items]
-//!     [--delimiter C] [--id COLUMN] [--omega-h NFACTORS]
+//!     [--delimiter C] [--id COLUMN] [--omega-h NFACTORS] [--ordinal]
 //! ```
 //!
 //! Prints a reliability table per scale (`--items` adds each scale's item statistics, as
@@ -13,7 +13,10 @@
 //! with at least 3·K items, on the scale's raw items (psych flips items that load
 //! negatively on g), and a note for each shorter scale; in `--json` under
 //! `omega_hierarchical`, per scale, with psych's names (`omega_h`, `omega_total`, `alpha`,
-//! `omega_lim`, `ECV`, `omega_group`, `schmid_leiman`, ...). Bad input gives a one-line error
+//! `omega_lim`, `ECV`, `omega_group`, `schmid_leiman`, ...). `--ordinal` adds ordinal α, λ6
+//! and ω total per scale, from the polychoric correlations of its keyed items (lavaan's
+//! `lavCor`, psych's `alpha` and `omega` on them); in `--json` under `ordinal_reliability`.
+//! Bad input gives a one-line error
 //! naming the file, row and column, and exit code 2.
 
 mod common;
@@ -22,8 +25,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
 use cocreate::core::scoring::{
-    omega_hierarchical_from_table, Instrument, MissingPolicy, OmegaHierarchical, Reliability,
-    Responses, Scorer, Scores, ScoringError, ScoringOptions, MAX_OMEGA_FACTORS,
+    omega_hierarchical_from_table, Instrument, MissingPolicy, OmegaHierarchical,
+    OrdinalReliability, Reliability, Responses, Scorer, Scores, ScoringError, ScoringOptions,
+    MAX_OMEGA_FACTORS,
 };
 use common::output::{print_line, print_text};
 use common::{cli, Failure};
@@ -64,6 +68,10 @@ struct Args {
     /// with at least 3*NFACTORS items; shorter scales get a note.
     #[arg(long = "omega-h", value_name = "NFACTORS", value_parser = omega_factors)]
     omega_h: Option<usize>,
+    /// Ordinal alpha, G6 and omega total of each scale from the polychoric correlations
+    /// of its keyed items (each answer a whole-number category).
+    #[arg(long)]
+    ordinal: bool,
 }
 
 /// `--missing`.
@@ -123,6 +131,15 @@ fn run(args: &Args) -> Result<(), Failure> {
     let rel = scorer
         .reliability(&responses)
         .map_err(|e| Failure::in_file(data, e))?;
+    let ordinal = if args.ordinal {
+        Some(
+            scorer
+                .ordinal_reliability(&responses)
+                .map_err(|e| Failure::in_file(data, e))?,
+        )
+    } else {
+        None
+    };
     let omega = match args.omega_h {
         Some(k) => Some((k, omega_per_scale(&inst, &responses, k, data)?)),
         None => None,
@@ -131,6 +148,9 @@ fn run(args: &Args) -> Result<(), Failure> {
         let mut v = to_json(&scores, &rel, &responses);
         if let Some((k, rows)) = &omega {
             v["omega_hierarchical"] = omega_json(rows, *k);
+        }
+        if let Some(o) = &ordinal {
+            v["ordinal_reliability"] = ordinal_json(o);
         }
         print_line(v);
         return Ok(());
@@ -147,6 +167,9 @@ fn run(args: &Args) -> Result<(), Failure> {
     }
     if let Some((_, rows)) = &omega {
         out.push_str(&omega_text(rows));
+    }
+    if let Some(o) = &ordinal {
+        out.push_str(&format!("\n{o}"));
     }
     print_text(out);
     Ok(())
@@ -230,6 +253,35 @@ fn omega_text(rows: &[ScaleOmega]) -> String {
         }
     }
     out
+}
+
+/// `ordinal_reliability`: per scale ordinal α, λ6, mean r, ω total and the rows used.
+fn ordinal_json(o: &OrdinalReliability) -> Value {
+    let per: Map<String, Value> = o
+        .scales
+        .iter()
+        .map(|s| {
+            let warnings: Vec<String> = s
+                .polychoric
+                .warnings
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            (
+                s.scale.clone(),
+                json!({
+                    "n_items": s.items.len(),
+                    "n_used": s.n_used,
+                    "alpha": s.alpha,
+                    "g6": s.g6,
+                    "average_r": s.average_r,
+                    "omega_total": s.omega_total.as_ref().map(|w| w.value),
+                    "warnings": warnings,
+                }),
+            )
+        })
+        .collect();
+    json!({ "scales": per, "skipped": o.skipped })
 }
 
 /// Every warning of the run: the reader's, then the analysis's.

@@ -3,7 +3,8 @@
 //! ```text
 //! cargo run --release --example sem -- MODEL.lav DATA.csv [--missing listwise|ml|ml.x]
 //!     [--se standard|bootstrap|none] [--bootstrap N] [--seed S] [--std-lv]
-//!     [--estimator ML|MLM|MLR] [--mi [MIN]] [--json] [--dot FILE] [--svg FILE]
+//!     [--estimator ML|MLM|MLR|WLSMV] [--ordered all|ITEM,ITEM,...] [--mi [MIN]] [--json]
+//!     [--dot FILE] [--svg FILE]
 //!     [--factor-scores FILE [--factor-method regression|bartlett] [--id COLUMN]]
 //!     [--group COLUMN [--group-equal LIST] [--group-partial LIST] [--invariance]]
 //!     [--compare OTHER_MODEL.lav]
@@ -27,7 +28,9 @@
 //! `FitArgs` and one builder call.
 //!
 //! `--estimator MLM|MLR` adds the scaled test and the `.scaled` / `.robust` indices (in the
-//! JSON `fit` block under lavaan's names); `--mi` adds the modification indices with
+//! JSON `fit` block under lavaan's names); `--ordered all` (or a comma-separated list of
+//! items) treats the items as ordered categories and fits lavaan's WLSMV (thresholds,
+//! the scaled-and-shifted test, robust standard errors); `--mi` adds the modification indices with
 //! `mi ≥ MIN` (default 0), sorted, as a table or as `modindices` in the JSON.
 //!
 //! A model with latent variables also gets a "Reliability and validity" section (composite
@@ -55,6 +58,7 @@ use std::process::ExitCode;
 
 use clap::{Args as ClapArgs, Parser};
 use cocreate::core::data::{CsvOptions, DataError, Table};
+use cocreate::core::ordinal::Ordered;
 use cocreate::core::sem::{
     factor_scores, lav_test_lrt, measurement_invariance, measurement_validity, DotOptions,
     Estimator, FactorScoreError, FactorScoreMethod, FactorScoreOptions, FactorScores, GroupEqual,
@@ -97,7 +101,8 @@ struct FitArgs {
     /// Scale latent variables by fixing their variances to 1.
     #[arg(long)]
     std_lv: bool,
-    /// Estimator: ML, MLM or MLR (robust standard errors and a scaled test).
+    /// Estimator: ML, MLM or MLR (robust standard errors and a scaled test), or WLSMV (with
+    /// --ordered).
     #[arg(long, value_name = "NAME", default_value = "ML", value_parser = choice::<Estimator>)]
     estimator: Estimator,
     /// Fit the model in every group of the rows, the groups being the values of COLUMN.
@@ -111,6 +116,24 @@ struct FitArgs {
     /// with --invariance, the parameters the partial model frees.
     #[arg(long, value_name = "LIST", value_parser = group_partial, help_heading = "Multiple groups")]
     group_partial: Option<List<ParameterId>>,
+    /// Treat these observed variables as ordered categories: `all`, or a comma-separated
+    /// list; the fit is then lavaan's WLSMV.
+    #[arg(long, value_name = "all|ITEMS", value_parser = ordered_list)]
+    ordered: Option<Ordered>,
+}
+
+/// `all` or a comma-separated list of names.
+fn ordered_list(s: &str) -> Result<Ordered, String> {
+    if s == "all" {
+        return Ok(Ordered::All);
+    }
+    let names: Vec<&str> = s.split(',').map(str::trim).collect();
+    if names.iter().any(|n| n.is_empty()) {
+        return Err(format!(
+            "--ordered takes all or a comma-separated list of variables, got {s:?}"
+        ));
+    }
+    Ok(Ordered::only(names))
 }
 
 impl FitArgs {
@@ -124,7 +147,8 @@ impl FitArgs {
             .std_lv(self.std_lv)
             .estimator(self.estimator)
             .group_equal(self.group_equal.clone().map_or_else(Vec::new, |l| l.0))
-            .group_partial(self.group_partial.clone().map_or_else(Vec::new, |l| l.0));
+            .group_partial(self.group_partial.clone().map_or_else(Vec::new, |l| l.0))
+            .ordered(self.ordered.clone().unwrap_or(Ordered::None));
         if let Some(g) = &self.group {
             b = b.group(g.clone());
         }
@@ -569,6 +593,8 @@ fn robust_keys(r: &RobustFit) -> Vec<(&'static str, Option<f64>)> {
         ("rmsea.pvalue.robust", r.rmsea_pvalue_robust),
         ("scaling.factor.h1", r.scaling_factor_h1),
         ("scaling.factor.h0", r.scaling_factor_h0),
+        ("shift.parameter", r.shift_parameter),
+        ("trace.UGamma2", r.trace_ugamma2),
     ]
 }
 

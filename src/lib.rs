@@ -6,8 +6,9 @@
 //! This facade crate re-exports the three crates of the workspace so that a dependency
 //! user needs one line in `Cargo.toml`:
 //!
-//! - [`core`] (`cocreate-core`): questionnaire scoring and reliability, lavaan-style
-//!   structural equation modelling, and co-creation readiness.
+//! - [`core`] (`cocreate-core`): questionnaire scoring and reliability, Likert items as
+//!   ordered categories (polychoric correlations), lavaan-style structural equation
+//!   modelling, and co-creation readiness.
 //! - [`journey`] (`cocreate-journey`): customer journeys, moments of truth and analytics
 //!   over many journeys.
 //! - [`maturity`] (`cocreate-maturity`): CEM maturity levels, assessments and roadmaps.
@@ -72,8 +73,8 @@
 //! # Features
 //!
 //! - `serde` (default): `Serialize`/`Deserialize` on every data type.
-//! - `parallel`: spread batch work (scoring, bootstrap) over threads with rayon; results
-//!   are identical to the single-threaded ones.
+//! - `parallel`: spread batch work (scoring, bootstrap, polychoric matrices) over threads
+//!   with rayon; results are identical to the single-threaded ones.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 

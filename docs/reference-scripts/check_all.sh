@@ -41,8 +41,11 @@ run ext_robust_mi_relval Rscript "$here/ext_robust_mi_relval.R" "$tmp/ext"
 run ext_omega Rscript "$here/ext_omega.R" "$tmp/ext"
 compare "$tmp/ext" "$core/ext"
 
-# The multiple-group files are read by tests/sem_groups.rs; the ordinal ones by no test yet
-# (compared only with a committed copy if there is one).
+run ordinal_polychoric Rscript "$here/ordinal_polychoric.R" "$tmp/ordinal"
+compare "$tmp/ordinal" "$core/ordinal"
+
+# Regenerated and compared with the committed copies (the ordinal_* files are read by
+# ordinal_lavaan.rs; the mg_* ones by sem_groups.rs and readiness_groups.rs).
 run ext_groups_ordinal Rscript "$here/ext_groups_ordinal.R" "$tmp/ext_groups"
 compare "$tmp/ext_groups" "$core/ext"
 

@@ -9,6 +9,9 @@
 //!
 //! - [`data`]: named numeric tables read from rows or CSV, with missing cells and
 //!   respondent identifiers kept as text.
+//! - [`ordinal`]: Likert items as ordered categories: thresholds, polychoric and
+//!   polyserial correlations and their asymptotic covariance matrix, as lavaan's
+//!   `lavCor(ordered = ...)` computes them.
 //! - [`scoring`]: questionnaire instruments, item keys, reverse keying, missing data,
 //!   reliability, norms and careless-response indices.
 //! - [`sem`]: lavaan-style model syntax, path analysis and latent-variable structural
@@ -66,6 +69,17 @@
 //!   1 GiB into memory for their one pass (a larger one is read as a stream through
 //!   [`data::Table`]), and share the table's limits and errors.
 //!
+//! ## `ordinal`
+//!
+//! - At most [`ordinal::MAX_VARIABLES`] (500) variables per correlation matrix and
+//!   [`ordinal::MAX_CATEGORIES`] (20) categories per ordered variable; the asymptotic
+//!   covariance matrix Γ is at most [`ordinal::MAX_NACOV_DIM`] (4,096) square, checked
+//!   before any work, and is accumulated over blocks of rows.
+//! - Values that are not whole numbers in an ordered variable, a single answered
+//!   category, an unchosen category of a declared range, a constant numeric variable and
+//!   no complete row are errors naming the variable (and row and line); nothing declared
+//!   ordered is ever treated as continuous.
+//!
 //! ## `sem` and `readiness`
 //!
 //! The model syntax, estimation and bootstrap limits (model terms after expansion,
@@ -76,6 +90,7 @@
 #![forbid(unsafe_code)]
 
 pub mod data;
+pub mod ordinal;
 pub mod readiness;
 /// The linear-algebra crate whose matrices appear in the public API (covariance matrices
 /// of [`sem::SemFit`], the parts of [`sem::MeasurementParts`]), re-exported so that

@@ -246,9 +246,9 @@ fn option_and_model_errors_say_what_was_wrong_in_fields() {
         ),
         "{e}"
     );
-    match "WLSMV".parse::<Estimator>().unwrap_err() {
+    match "ULS".parse::<Estimator>().unwrap_err() {
         SemError::InvalidOption { option, value, .. } => {
-            assert_eq!((option, value.as_str()), ("estimator", "\"WLSMV\""));
+            assert_eq!((option, value.as_str()), ("estimator", "\"ULS\""));
         }
         other => panic!("{other:?}"),
     }

@@ -307,7 +307,8 @@ fn a_saturated_model_has_no_scaled_test() {
 fn estimator_names_parse_as_lavaan_writes_them() {
     assert_eq!("mlr".parse::<Estimator>().unwrap(), Estimator::Mlr);
     assert_eq!("MLM".parse::<Estimator>().unwrap(), Estimator::Mlm);
-    assert!("WLSMV".parse::<Estimator>().is_err());
+    assert_eq!("wlsmv".parse::<Estimator>().unwrap(), Estimator::Wlsmv);
+    assert!("ULS".parse::<Estimator>().is_err());
 }
 
 mod props {

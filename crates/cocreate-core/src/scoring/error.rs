@@ -397,6 +397,16 @@ pub enum ScoringError {
     /// Reading the data failed.
     #[error(transparent)]
     Data(#[from] DataError),
+    /// Ordinal reliability of a scale failed: an item cannot be treated as ordered
+    /// categories (not whole numbers, too many categories, one answered category) or no
+    /// respondent answered every item of the scale.
+    #[error("scale {scale:?}: {source}")]
+    Ordinal {
+        /// The scale.
+        scale: String,
+        /// What was wrong with its items.
+        source: crate::ordinal::OrdinalError,
+    },
 }
 
 /// What is wrong with an item order given to

@@ -59,6 +59,7 @@ mod norms;
 mod omega;
 #[allow(clippy::needless_range_loop)] // index loops read as the formulas
 mod omega_h;
+mod ordinal;
 mod read;
 mod reliability;
 mod responses;
@@ -80,6 +81,7 @@ pub use omega_h::{
     omega_hierarchical, omega_hierarchical_from_table, LoadingTable, OmegaError, OmegaGroup,
     OmegaHierarchical, MAX_OMEGA_FACTORS, MAX_OMEGA_ITEMS,
 };
+pub use ordinal::{OrdinalReliability, OrdinalScaleReliability};
 pub use reliability::{
     AlphaIfDropped, ConfidenceInterval, ItemStatistics, LabelledMatrix, Reliability,
     ReliabilityWarning, ScaleReliability, SkipReason,

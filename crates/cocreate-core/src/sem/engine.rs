@@ -1,7 +1,7 @@
 //! The dispatcher: from a model and a data table to a [`SemFit`]. It prepares the data
 //! (`prepare`), refuses combinations no estimator implements, and hands the prepared fit
 //! to the estimator the options name: `complete` for complete or listwise-deleted data,
-//! `fiml` for full-information ML with missing values.
+//! `fiml` for full-information ML with missing values, `wlsmv` for ordered variables.
 
 use super::complete;
 use super::error::SemError;
@@ -56,6 +56,10 @@ impl Model {
             refuse_for_groups(options)?;
             let prepared = prepare_groups(self, data, options)?;
             return multigroup::fit(prepared, options);
+        }
+        if options.estimator == Estimator::Wlsmv {
+            // Ordered variables: thresholds and polychoric correlations, then DWLS.
+            return super::wlsmv::fit(self, data, options);
         }
         let prepared = prepare(self, data, options)?;
         if options.estimator != Estimator::Ml && !prepared.compiled.x_idx.is_empty() {

@@ -87,6 +87,18 @@ pub enum SemError {
     /// The data could not be used (unknown column, text in a numeric column, ...).
     #[error("data error: {0}")]
     Data(#[from] crate::data::DataError),
+    /// Ordered variables could not be used (an answer that is not a whole number, a
+    /// single answered category, too many categories, ...).
+    #[error(transparent)]
+    Ordinal(#[from] crate::ordinal::OrdinalError),
+    /// The model uses ordered variables in a way WLSMV here does not support.
+    #[error("{what}: {reason}")]
+    OrderedUnsupported {
+        /// What in the model (the variables or parameters named).
+        what: String,
+        /// Why, and what is supported.
+        reason: &'static str,
+    },
     /// A name in the model is neither a column of the data nor a latent variable.
     #[error("variable {name:?} at {position} is neither a column of the data nor a latent variable (defined with =~)")]
     UnknownVariable {
@@ -482,6 +494,7 @@ impl SemError {
             other => matches!(
                 other,
                 SemError::Data(_)
+                    | SemError::Ordinal(_)
                     | SemError::ZeroVariance { .. }
                     | SemError::MomentsOverflow { .. }
                     | SemError::SampleCovNotPd { .. }
@@ -588,6 +601,10 @@ pub enum SemWarning {
         /// The warning.
         warning: Box<SemWarning>,
     },
+    /// The first step of WLSMV (thresholds and polychoric correlations) noticed something:
+    /// categories nobody chose (the observed values are the categories, as in lavaan), a
+    /// corrected 2 x 2 table, a correlation near one.
+    Ordinal(crate::ordinal::OrdinalWarning),
 }
 
 impl fmt::Display for SemWarning {
@@ -640,6 +657,7 @@ impl fmt::Display for SemWarning {
                 f,
                 "no bootstrap draw of {parameter} is a finite number: its bootstrap standard error and intervals are unavailable"
             ),
+            SemWarning::Ordinal(w) => write!(f, "{w}"),
         }
     }
 }

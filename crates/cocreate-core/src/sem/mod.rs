@@ -146,6 +146,7 @@ mod start;
 mod summary;
 mod svg;
 mod validity;
+mod wlsmv;
 
 /// Most relations a model may have after its `+` lists are expanded.
 pub const MAX_MODEL_TERMS: usize = 5_000;
@@ -168,6 +169,9 @@ pub const MAX_ITERATIONS: usize = 100_000;
 /// Most groups of a multiple-group fit (levels of the grouping column).
 pub const MAX_GROUPS: usize = 1_000;
 
+/// lavaan's `lavCor()`: thresholds and polychoric / polyserial correlations of ordered
+/// items, with their asymptotic covariance matrix ([`crate::ordinal`]).
+pub use crate::ordinal::{lav_cor, LavCorOptions, PolychoricMatrix};
 pub use bootstrap::{
     basic_interval, bias_corrected_interval, normal_interval, percentile_interval,
 };

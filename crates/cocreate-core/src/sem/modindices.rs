@@ -249,6 +249,14 @@ fn modification_indices(fit: &SemFit) -> Result<Vec<ModificationIndex>, SemError
             reason: "modification indices of multiple-group fits are not available yet",
         });
     }
+    if fit.options.estimator == super::options::Estimator::Wlsmv {
+        return Err(SemError::IncompatibleOptions {
+            option: "estimator",
+            value: "WLSMV".into(),
+            with: "modification indices".into(),
+            reason: "modification indices are implemented for ML fits; those of a WLSMV fit (lavaan's, from the DWLS information) are not yet",
+        });
+    }
     if fit.options.missing != Missing::Listwise {
         return Err(SemError::IncompatibleOptions {
             option: "missing",

@@ -29,6 +29,14 @@ pub enum Op {
     /// `:=`: a defined parameter, a function of labelled parameters.
     #[cfg_attr(feature = "serde", serde(rename = ":="))]
     Defined,
+    /// `|`: a threshold of an ordered variable (`x | t1`), in the parameter table of a
+    /// fit with ordered variables (WLSMV).
+    #[cfg_attr(feature = "serde", serde(rename = "|"))]
+    Threshold,
+    /// `~*~`: the scaling factor of an ordered variable's latent response (delta
+    /// parameterization), in the parameter table of a fit with ordered variables.
+    #[cfg_attr(feature = "serde", serde(rename = "~*~"))]
+    Scaling,
 }
 
 impl Op {
@@ -40,10 +48,12 @@ impl Op {
             Op::Covariance => "~~",
             Op::Intercept => "~1",
             Op::Defined => ":=",
+            Op::Threshold => "|",
+            Op::Scaling => "~*~",
         }
     }
 
-    /// Parses the operator text (`"=~"`, `"~"`, `"~~"`, `"~1"`, `":="`).
+    /// Parses the operator text (`"=~"`, `"~"`, `"~~"`, `"~1"`, `":="`, `"|"`, `"~*~"`).
     ///
     /// ```
     /// use cocreate_core::sem::Op;
@@ -56,6 +66,8 @@ impl Op {
             "~~" => Op::Covariance,
             "~1" => Op::Intercept,
             ":=" => Op::Defined,
+            "|" => Op::Threshold,
+            "~*~" => Op::Scaling,
             _ => return None,
         })
     }

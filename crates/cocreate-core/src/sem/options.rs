@@ -2,6 +2,7 @@
 
 use super::error::{quoted, SemError};
 use super::group_equal::{GroupEqual, ParameterId};
+use crate::ordinal::Ordered;
 
 /// How rows with missing values are handled.
 ///
@@ -163,6 +164,11 @@ pub enum Estimator {
     /// ML estimates, sandwich standard errors around the observed information and the
     /// Yuan–Bentler scaled test (lavaan `"MLR"`, test `yuan.bentler.mplus`).
     Mlr,
+    /// For ordered variables (lavaan `"WLSMV"`): diagonally weighted least squares on the
+    /// thresholds and polychoric correlations, robust standard errors (`robust.sem`) and
+    /// the mean-and-variance adjusted (scaled-shifted) test, delta parameterization. The
+    /// estimator whenever [`SemOptions::ordered`] names variables.
+    Wlsmv,
 }
 
 impl Estimator {
@@ -172,6 +178,7 @@ impl Estimator {
             Estimator::Ml => "ML",
             Estimator::Mlm => "MLM",
             Estimator::Mlr => "MLR",
+            Estimator::Wlsmv => "WLSMV",
         }
     }
 }
@@ -183,10 +190,11 @@ impl std::str::FromStr for Estimator {
             "ML" => Ok(Estimator::Ml),
             "MLM" => Ok(Estimator::Mlm),
             "MLR" => Ok(Estimator::Mlr),
+            "WLSMV" => Ok(Estimator::Wlsmv),
             _ => Err(SemError::InvalidOption {
                 option: "estimator",
                 value: quoted(s),
-                allowed: "the estimator is ML, MLM or MLR".into(),
+                allowed: "the estimator is ML, MLM, MLR or WLSMV".into(),
             }),
         }
     }
@@ -264,6 +272,7 @@ pub struct SemOptions {
     pub(crate) group: Option<String>,
     pub(crate) group_equal: Vec<GroupEqual>,
     pub(crate) group_partial: Vec<ParameterId>,
+    pub(crate) ordered: Ordered,
 }
 
 /// The unvalidated field set of [`SemOptions`], read by serde and then validated.
@@ -303,6 +312,13 @@ struct SemOptionsRepr {
     group_equal: Vec<GroupEqual>,
     #[serde(default)]
     group_partial: Vec<ParameterId>,
+    #[serde(default = "no_ordered")]
+    ordered: Ordered,
+}
+
+#[cfg(feature = "serde")]
+fn no_ordered() -> Ordered {
+    Ordered::None
 }
 
 #[cfg(feature = "serde")]
@@ -340,6 +356,7 @@ impl TryFrom<SemOptionsRepr> for SemOptions {
                 group: r.group,
                 group_equal: r.group_equal,
                 group_partial: r.group_partial,
+                ordered: r.ordered,
             },
         }
         .build()
@@ -373,6 +390,7 @@ impl Default for SemOptions {
             group: None,
             group_equal: Vec::new(),
             group_partial: Vec::new(),
+            ordered: Ordered::None,
         }
     }
 }
@@ -408,7 +426,7 @@ getters! {
     max_iterations: usize, "Maximum optimiser iterations.";
     tolerance: f64, "Convergence tolerance on the relative step size.";
     int_ov_free: bool, "Free the intercepts of observed variables when there is a mean structure (lavaan `int.ov.free`; off in `growth()`).";
-    estimator: Estimator, "The estimator (ML, or robust MLM / MLR).";
+    estimator: Estimator, "The estimator (ML, robust MLM / MLR, or WLSMV for ordered variables).";
     int_lv_free: bool, "Free the means (intercepts) of latent variables when there is a mean structure (lavaan `int.lv.free`; on in `growth()`).";
 }
 
@@ -426,6 +444,21 @@ impl SemOptions {
     /// Parameters freed from [`SemOptions::group_equal`] (lavaan's `group.partial`).
     pub fn group_partial(&self) -> &[ParameterId] {
         &self.group_partial
+    }
+
+    /// The observed variables treated as ordered categories (lavaan's `ordered`); none by
+    /// default. Naming any makes the estimator WLSMV.
+    pub fn ordered(&self) -> &Ordered {
+        &self.ordered
+    }
+
+    /// Whether some variable is declared ordered.
+    pub(crate) fn has_ordered(&self) -> bool {
+        match &self.ordered {
+            Ordered::None => false,
+            Ordered::Only(names) => !names.is_empty(),
+            _ => true,
+        }
     }
 
     /// A builder starting from lavaan's `sem()` defaults.
@@ -539,9 +572,32 @@ impl SemOptionsBuilder {
         self
     }
 
+    /// Declares observed variables as ordered categories (lavaan's `ordered`):
+    /// [`Ordered::All`] for every observed variable of the model, [`Ordered::only`] for
+    /// some. The fit then uses lavaan's WLSMV ([`Estimator::Wlsmv`]).
+    ///
+    /// ```
+    /// use cocreate_core::ordinal::Ordered;
+    /// use cocreate_core::sem::{Estimator, Missing, SemOptions};
+    /// let o = SemOptions::builder().ordered(Ordered::All).build()?;
+    /// assert_eq!(o.estimator(), Estimator::Wlsmv);
+    /// // Full-information ML with ordered variables is refused, as lavaan does.
+    /// assert!(SemOptions::builder().ordered(Ordered::All).missing(Missing::Ml).build().is_err());
+    /// # Ok::<(), cocreate_core::sem::SemError>(())
+    /// ```
+    pub fn ordered(mut self, ordered: Ordered) -> Self {
+        self.opts.ordered = ordered;
+        self
+    }
+
     /// Validates and returns the options.
     pub fn build(self) -> Result<SemOptions, SemError> {
-        let o = &self.opts;
+        let mut this = self;
+        if this.opts.has_ordered() && this.opts.estimator == Estimator::Ml {
+            // lavaan's default estimator for ordered data.
+            this.opts.estimator = Estimator::Wlsmv;
+        }
+        let o = &this.opts;
         let invalid = |option: &'static str, value: String, allowed: String| {
             Err(SemError::InvalidOption {
                 option,
@@ -650,6 +706,39 @@ impl SemOptionsBuilder {
                 "group_partial frees parameters from group_equal and needs a grouping column (the group option)",
             );
         }
+        if o.has_ordered() {
+            if o.missing != Missing::Listwise {
+                return incompatible(
+                    "missing",
+                    o.missing.as_str(),
+                    "ordered variables".into(),
+                    "full-information ML is not available for ordered variables (lavaan refuses it too); WLSMV uses the rows with every variable observed: use missing = listwise",
+                );
+            }
+            if matches!(o.estimator, Estimator::Mlm | Estimator::Mlr) {
+                return incompatible(
+                    "estimator",
+                    o.estimator.as_str(),
+                    "ordered variables".into(),
+                    "ordered variables are fitted by WLSMV (diagonally weighted least squares on the polychoric correlations); use the default estimator or WLSMV",
+                );
+            }
+            if o.information == Information::Observed {
+                return incompatible(
+                    "information",
+                    "observed",
+                    "ordered variables".into(),
+                    "WLSMV uses the expected information (lavaan's default for it)",
+                );
+            }
+        } else if o.estimator == Estimator::Wlsmv {
+            return incompatible(
+                "estimator",
+                "WLSMV",
+                "no ordered variables".into(),
+                "WLSMV is for ordered (categorical) variables: name them with ordered(...)",
+            );
+        }
         if o.missing != Missing::Listwise && o.meanstructure == MeanStructure::Off {
             return incompatible(
                 "missing",
@@ -658,6 +747,6 @@ impl SemOptionsBuilder {
                 "full-information ML needs a mean structure",
             );
         }
-        Ok(self.opts)
+        Ok(this.opts)
     }
 }

@@ -178,7 +178,7 @@ impl TryFrom<ParameterTableRepr> for ParameterTable {
             }
             let names: &[&str] = match row.op {
                 Op::Defined => &[],
-                Op::Intercept => &[row.lhs.as_str()],
+                Op::Intercept | Op::Threshold => &[row.lhs.as_str()],
                 _ => &[row.lhs.as_str(), row.rhs.as_str()],
             };
             if let Some(name) = names.iter().find(|n| !variables.contains(*n)) {

@@ -120,6 +120,9 @@ pub enum FactorScoreError {
     /// The fit used FIML; scores are implemented for complete data.
     #[error("factor scores are implemented for models fitted to complete data (missing = \"listwise\"); this fit used full-information ML")]
     NotCompleteData,
+    /// The fit treated its indicators as ordered (WLSMV).
+    #[error("factor scores for ordered indicators (lavaan's empirical Bayes modal scores) are not implemented; this fit used WLSMV")]
+    OrderedIndicators,
     /// An observed variable of the model is not an indicator of a latent variable.
     #[error("observed variable {0:?} is not an indicator of a latent variable (a covariate or an observed outcome); factor scores are implemented for models whose observed variables all measure factors")]
     NonIndicator(String),
@@ -236,6 +239,9 @@ pub fn factor_scores(
         return Err(FactorScoreError::MultipleGroups {
             groups: fit.groups().len(),
         });
+    }
+    if fit.options().estimator == super::options::Estimator::Wlsmv {
+        return Err(FactorScoreError::OrderedIndicators);
     }
     if fit.options().missing != Missing::Listwise {
         return Err(FactorScoreError::NotCompleteData);

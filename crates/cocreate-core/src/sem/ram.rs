@@ -111,7 +111,9 @@ impl Compiled {
                     Some(Slot::S(i.min(j), i.max(j)))
                 }
                 Op::Intercept => Some(Slot::M(index(&r.lhs))),
-                Op::Defined => None,
+                // Thresholds and scaling factors are not RAM entries (WLSMV keeps them
+                // apart).
+                Op::Defined | Op::Threshold | Op::Scaling => None,
             };
             if let (Some(s), Some(v)) = (slot, r.fixed) {
                 set_slot(&mut base_a, &mut base_s, &mut base_m, s, v);

@@ -10,6 +10,14 @@ use super::op::Op;
 use super::options::{Estimator, SemOptions};
 use super::partable::ParameterTable;
 
+/// Reads a number, or `null` (how JSON writes `NaN`: a quantity with no value, such as
+/// the log-likelihood of a WLSMV fit) as `NaN`.
+#[cfg(feature = "serde")]
+fn nan_from_null<'de, D: serde::Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+    use serde::Deserialize;
+    Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+}
+
 /// One row of the parameter estimates (lavaan's `parameterEstimates()` with
 /// `standardized = TRUE`).
 ///
@@ -49,6 +57,7 @@ pub struct ParameterEstimate {
     /// A fixed exogenous-covariate moment.
     pub exo: bool,
     /// Estimate.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub est: f64,
     /// Standard error: 0 for fixed parameters, `None` when unavailable.
     pub se: Option<f64>,
@@ -57,14 +66,19 @@ pub struct ParameterEstimate {
     /// Two-sided p-value of z.
     pub pvalue: Option<f64>,
     /// Lower bound of the confidence interval.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub ci_lower: f64,
     /// Upper bound of the confidence interval.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub ci_upper: f64,
     /// Estimate with latent variables standardised.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub std_lv: f64,
     /// Estimate with latent and observed variables standardised.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub std_all: f64,
     /// As `std_all`, but exogenous observed covariates are left unstandardised.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub std_nox: f64,
 }
 
@@ -100,6 +114,7 @@ pub struct StandardizedEstimate {
     /// Label.
     pub label: String,
     /// Standardised estimate (`std.all`).
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub est_std: f64,
     /// Delta-method standard error.
     pub se: Option<f64>,
@@ -108,8 +123,10 @@ pub struct StandardizedEstimate {
     /// Two-sided p-value.
     pub pvalue: Option<f64>,
     /// Lower confidence bound.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub ci_lower: f64,
     /// Upper confidence bound.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub ci_upper: f64,
 }
 
@@ -136,6 +153,7 @@ pub struct FitMeasures {
     /// Free parameters.
     pub npar: usize,
     /// Minimum of the fit function (`F_ML / 2`).
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub fmin: f64,
     /// Chi-square test statistic.
     pub chisq: f64,
@@ -150,58 +168,82 @@ pub struct FitMeasures {
     /// Baseline p-value.
     pub baseline_pvalue: Option<f64>,
     /// Comparative fit index.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub cfi: f64,
     /// Tucker-Lewis index (non-normed fit index).
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub tli: f64,
     /// Normed fit index.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub nfi: f64,
     /// Relative fit index.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub rfi: f64,
     /// Incremental fit index.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub ifi: f64,
     /// Relative noncentrality index.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub rni: f64,
     /// Parsimony normed fit index.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub pnfi: f64,
     /// Log-likelihood of the model (conditional on fixed covariates).
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub logl: f64,
     /// Log-likelihood of the saturated model.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub unrestricted_logl: f64,
     /// Akaike information criterion.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub aic: f64,
     /// Bayesian information criterion.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub bic: f64,
     /// Sample-size adjusted BIC.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub bic2: f64,
     /// Observations used.
     pub ntotal: usize,
     /// Root mean square error of approximation.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub rmsea: f64,
     /// Lower bound of its 90% interval.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub rmsea_ci_lower: f64,
     /// Upper bound of its 90% interval.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub rmsea_ci_upper: f64,
     /// p-value of close fit (H0: RMSEA ≤ 0.05).
     pub rmsea_pvalue: Option<f64>,
     /// p-value of not-close fit (H0: RMSEA ≥ 0.08).
     pub rmsea_notclose_pvalue: Option<f64>,
     /// Root mean square residual.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub rmr: f64,
     /// Standardised root mean square residual (Bentler).
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub srmr: f64,
     /// SRMR as Mplus computes it.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub srmr_mplus: f64,
     /// Correlation root mean square residual (off-diagonal).
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub crmr: f64,
     /// Goodness-of-fit index.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub gfi: f64,
     /// Adjusted GFI.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub agfi: f64,
     /// Parsimony GFI.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub pgfi: f64,
     /// McDonald's fit index.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub mfi: f64,
     /// Expected cross-validation index.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub ecvi: f64,
     /// Hoelter's critical N at α = 0.05.
     pub cn_05: Option<f64>,
@@ -252,19 +294,23 @@ pub struct Convergence {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct RobustFit {
-    /// Which robust estimator (`MLM` or `MLR`).
+    /// Which robust estimator (`MLM`, `MLR` or `WLSMV`).
     pub estimator: Estimator,
-    /// lavaan's name of the scaled test (`satorra.bentler` or `yuan.bentler.mplus`).
+    /// lavaan's name of the scaled test (`satorra.bentler`, `yuan.bentler.mplus` or
+    /// `scaled.shifted`).
     pub test: String,
     /// Scaled chi-square `chisq / chisq_scaling_factor`.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub chisq_scaled: f64,
     /// Degrees of freedom of the scaled test (those of the model).
     pub df_scaled: f64,
     /// p-value of the scaled test (`None` when df = 0).
     pub pvalue_scaled: Option<f64>,
     /// Scaling factor `c = tr(UΓ) / df`.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub chisq_scaling_factor: f64,
     /// `tr(UΓ)`.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub trace_ugamma: f64,
     /// MLR: `tr(A₁⁻¹B₁) / p*` of the saturated model (`None` for MLM).
     pub scaling_factor_h1: Option<f64>,
@@ -272,35 +318,54 @@ pub struct RobustFit {
     /// equality constraints separately as lavaan does (`None` for MLM).
     pub scaling_factor_h0: Option<f64>,
     /// Scaled chi-square of the baseline (independence) model.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub baseline_chisq_scaled: f64,
     /// Its p-value.
     pub baseline_pvalue_scaled: Option<f64>,
     /// Scaling factor of the baseline model.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub baseline_chisq_scaling_factor: f64,
     /// CFI from the scaled statistics of the model and the baseline.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub cfi_scaled: f64,
     /// TLI from the scaled statistics.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub tli_scaled: f64,
     /// Robust CFI (Brosseau-Liard & Savalei, 2014).
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub cfi_robust: f64,
     /// Robust TLI (Brosseau-Liard & Savalei, 2014).
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub tli_robust: f64,
     /// RMSEA of the scaled test (lavaan: `chisq` on `tr(UΓ)` degrees of freedom).
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub rmsea_scaled: f64,
     /// Lower bound of its 90% interval.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub rmsea_ci_lower_scaled: f64,
     /// Upper bound of its 90% interval.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub rmsea_ci_upper_scaled: f64,
     /// Its close-fit p-value (H0: RMSEA ≤ 0.05).
     pub rmsea_pvalue_scaled: Option<f64>,
     /// Robust RMSEA (Brosseau-Liard, Savalei & Li, 2012; Savalei, 2018).
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub rmsea_robust: f64,
     /// Lower bound of the robust 90% interval.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub rmsea_ci_lower_robust: f64,
     /// Upper bound of the robust 90% interval.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub rmsea_ci_upper_robust: f64,
     /// Robust close-fit p-value.
     pub rmsea_pvalue_robust: Option<f64>,
+    /// WLSMV's scaled-shifted test: the shift `b = df − a tr(UΓ)` added to `a χ²`, with
+    /// `a = 1 / chisq_scaling_factor` (`None` for MLM and MLR).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub shift_parameter: Option<f64>,
+    /// WLSMV: `tr((UΓ)²)`, which sets `a = √(df / tr((UΓ)²))` (`None` for MLM and MLR).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub trace_ugamma2: Option<f64>,
 }
 
 /// Bootstrap draws and the intervals computed from them.

@@ -230,7 +230,7 @@ pub(crate) fn robust_parts(
 
 /// RMSEA `sqrt(max(x2/(n df) − c/n, 0))` and its 90% interval `sqrt(c λ / (n df))`, as
 /// lavaan's `lav_fit_rmsea` / `lav_fit_rmsea_ci` with a scaling factor `c`.
-fn rmsea_with(x2: f64, df: f64, n: f64, c: f64) -> (f64, f64, f64, Option<f64>) {
+pub(crate) fn rmsea_with(x2: f64, df: f64, n: f64, c: f64) -> (f64, f64, f64, Option<f64>) {
     if df.is_nan() || df <= 0.0 || !x2.is_finite() {
         return (0.0, 0.0, 0.0, None);
     }
@@ -258,7 +258,7 @@ fn rmsea_with(x2: f64, df: f64, n: f64, c: f64) -> (f64, f64, f64, Option<f64>) 
 }
 
 /// CFI with optional scaling factors (lavaan's `lav_fit_cfi`).
-fn cfi(x2: f64, df: f64, x0: f64, df0: f64, c: f64, c0: f64) -> f64 {
+pub(crate) fn cfi(x2: f64, df: f64, x0: f64, df0: f64, c: f64, c0: f64) -> f64 {
     let t1 = (x2 - c * df).max(0.0);
     let t2 = (x2 - c * df).max(x0 - c0 * df0).max(0.0);
     if t1.abs() < 1e-8 && t2.abs() < 1e-8 {
@@ -269,7 +269,7 @@ fn cfi(x2: f64, df: f64, x0: f64, df0: f64, c: f64, c0: f64) -> f64 {
 }
 
 /// TLI with optional scaling factors (lavaan's `lav_fit_tli`).
-fn tli(x2: f64, df: f64, x0: f64, df0: f64, c: f64, c0: f64) -> f64 {
+pub(crate) fn tli(x2: f64, df: f64, x0: f64, df0: f64, c: f64, c0: f64) -> f64 {
     let t1 = (x2 - c * df) * df0;
     let t2 = (x0 - c0 * df0) * df;
     if df > 0.0 && t2.abs() > 0.0 {
@@ -338,6 +338,8 @@ pub(crate) fn robust_fit(
         rmsea_ci_lower_robust: lo_r,
         rmsea_ci_upper_robust: hi_r,
         rmsea_pvalue_robust: p_r,
+        shift_parameter: None,
+        trace_ugamma2: None,
     };
     if !c.is_finite() {
         // No scaled test (df = 0, or a trace that is not positive): lavaan reports the

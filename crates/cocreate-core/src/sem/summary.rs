@@ -49,7 +49,8 @@ fn render(fit: &SemFit) -> String {
         conv.iterations
     );
     let fm = fit.fit_measures();
-    line(&mut out, "Estimator", "ML");
+    let wlsmv = fit.options().estimator == Estimator::Wlsmv;
+    line(&mut out, "Estimator", if wlsmv { "DWLS" } else { "ML" });
     line(&mut out, "Optimization method", "FISHER-NEWTON");
     let groups = fit.groups();
     if groups.is_empty() {
@@ -139,21 +140,23 @@ fn render(fit: &SemFit) -> String {
     out.push_str("\nUser Model versus Baseline Model:\n\n");
     line(&mut out, "Comparative Fit Index (CFI)", &f3(fm.cfi));
     line(&mut out, "Tucker-Lewis Index (TLI)", &f3(fm.tli));
-    out.push_str("\nLoglikelihood and Information Criteria:\n\n");
-    line(&mut out, "Loglikelihood user model (H0)", &f3(fm.logl));
-    line(
-        &mut out,
-        "Loglikelihood unrestricted model (H1)",
-        &f3(fm.unrestricted_logl),
-    );
-    out.push('\n');
-    line(&mut out, "Akaike (AIC)", &f3(fm.aic));
-    line(&mut out, "Bayesian (BIC)", &f3(fm.bic));
-    line(
-        &mut out,
-        "Sample-size adjusted Bayesian (SABIC)",
-        &f3(fm.bic2),
-    );
+    if !wlsmv {
+        out.push_str("\nLoglikelihood and Information Criteria:\n\n");
+        line(&mut out, "Loglikelihood user model (H0)", &f3(fm.logl));
+        line(
+            &mut out,
+            "Loglikelihood unrestricted model (H1)",
+            &f3(fm.unrestricted_logl),
+        );
+        out.push('\n');
+        line(&mut out, "Akaike (AIC)", &f3(fm.aic));
+        line(&mut out, "Bayesian (BIC)", &f3(fm.bic));
+        line(
+            &mut out,
+            "Sample-size adjusted Bayesian (SABIC)",
+            &f3(fm.bic2),
+        );
+    }
     out.push_str("\nRoot Mean Square Error of Approximation:\n\n");
     line(&mut out, "RMSEA", &f3(fm.rmsea));
     line(
@@ -181,7 +184,7 @@ fn render(fit: &SemFit) -> String {
     let se_kind = match (fit.information.as_str(), fit.options().estimator) {
         ("Bootstrap", _) => "Bootstrap",
         (_, Estimator::Mlr) => "Sandwich",
-        (_, Estimator::Mlm) => "Robust.sem",
+        (_, Estimator::Mlm | Estimator::Wlsmv) => "Robust.sem",
         _ => "Standard",
     };
     line(&mut out, "Standard errors", se_kind);
@@ -198,7 +201,12 @@ fn render(fit: &SemFit) -> String {
         );
     } else {
         line(&mut out, "Information", &fit.information);
-        line(&mut out, "Information saturated (h1) model", "Structured");
+        let h1 = if fit.options().estimator == Estimator::Wlsmv {
+            "Unstructured"
+        } else {
+            "Structured"
+        };
+        line(&mut out, "Information saturated (h1) model", h1);
     }
     if groups.is_empty() {
         let rows: Vec<&ParameterEstimate> = fit.parameter_estimates().iter().collect();
@@ -363,13 +371,26 @@ fn sections(est: &[&ParameterEstimate], r2: &[(String, f64)], out: &mut String) 
             row(&mut lines, name_cell(&e.rhs, &e.label, is_endo(&e.rhs)), e);
         }
     }
-    let ints: Vec<&ParameterEstimate> = (est.iter().copied())
+    let ints: Vec<&ParameterEstimate> = est
+        .iter()
+        .copied()
         .filter(|e| e.op == Op::Intercept)
+        .collect();
+    let thresholds: Vec<&ParameterEstimate> = est
+        .iter()
+        .copied()
+        .filter(|e| e.op == Op::Threshold)
         .collect();
     if !ints.is_empty() {
         header(&mut lines, "Intercepts");
         for e in ints {
             row(&mut lines, name_cell(&e.lhs, &e.label, is_endo(&e.lhs)), e);
+        }
+    }
+    if !thresholds.is_empty() {
+        header(&mut lines, "Thresholds");
+        for e in thresholds {
+            row(&mut lines, format!("   {}|{}", e.lhs, e.rhs), e);
         }
     }
     let vars: Vec<&ParameterEstimate> = est
@@ -383,7 +404,20 @@ fn sections(est: &[&ParameterEstimate], r2: &[(String, f64)], out: &mut String) 
             row(&mut lines, name_cell(&e.lhs, &e.label, is_endo(&e.lhs)), e);
         }
     }
-    let defs: Vec<&ParameterEstimate> = (est.iter().copied())
+    let scales: Vec<&ParameterEstimate> = est
+        .iter()
+        .copied()
+        .filter(|e| e.op == Op::Scaling)
+        .collect();
+    if !scales.is_empty() {
+        header(&mut lines, "Scales y*");
+        for e in scales {
+            row(&mut lines, format!("   {}", e.lhs), e);
+        }
+    }
+    let defs: Vec<&ParameterEstimate> = est
+        .iter()
+        .copied()
         .filter(|e| e.op == Op::Defined)
         .collect();
     if !defs.is_empty() {
@@ -417,6 +451,7 @@ fn sections(est: &[&ParameterEstimate], r2: &[(String, f64)], out: &mut String) 
 fn robust_section(r: &RobustFit, out: &mut String) {
     let label = match r.estimator {
         Estimator::Mlm => "Satorra-Bentler",
+        Estimator::Wlsmv => "Scaled and shifted",
         _ => "Yuan-Bentler correction (Mplus variant)",
     };
     let _ = writeln!(out, "\nRobust Model Test ({label}):\n");
@@ -429,6 +464,9 @@ fn robust_section(r: &RobustFit, out: &mut String) {
         "Scaling correction factor",
         &num(r.chisq_scaling_factor),
     );
+    if let Some(shift) = r.shift_parameter {
+        line(out, "Shift parameter", &num(shift));
+    }
     line(
         out,
         "Baseline test statistic (scaled)",

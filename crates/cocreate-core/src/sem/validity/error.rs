@@ -13,6 +13,9 @@ pub enum ValidityError {
     /// The model has no latent variable measured by observed items.
     #[error("the model has no latent variables measured by observed items (=~), so there is no composite to assess")]
     NoLatentVariables,
+    /// The fit treated its indicators as ordered (WLSMV).
+    #[error("reliability and validity of ordered indicators (semTools' categorical omega) are not implemented; for the ordinal alpha and omega of the scales see scoring's ordinal_reliability (score --ordinal)")]
+    OrderedIndicators,
     /// A factor has fewer than two observed items.
     #[error("factor {factor:?} has {items} observed item(s); reliability, AVE and HTMT need at least 2 per factor")]
     TooFewItems {

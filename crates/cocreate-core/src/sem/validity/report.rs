@@ -226,6 +226,9 @@ pub fn measurement_validity_with(
             groups: fit.groups().len(),
         });
     }
+    if fit.options().estimator == super::super::options::Estimator::Wlsmv {
+        return Err(ValidityError::OrderedIndicators);
+    }
     let loadings: Vec<Loading> = fit
         .parameter_estimates()
         .iter()
