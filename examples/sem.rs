@@ -2,9 +2,10 @@
 //!
 //! ```text
 //! cargo run --release --example sem -- MODEL.lav DATA.csv [--missing listwise|ml|ml.x]
-//!     [--se standard|bootstrap|none] [--bootstrap N] [--seed S] [--std-lv]
-//!     [--estimator ML|MLM|MLR|WLSMV] [--ordered all|ITEM,ITEM,...] [--mi [MIN]] [--json]
-//!     [--dot FILE] [--svg FILE]
+//!     [--estimator ML|MLM|MLR|WLSMV] [--se standard|bootstrap|none] [--bootstrap N] [--seed S]
+//!     [--boot-ci perc|bca.simple|norm|basic] [--level L] [--information expected|observed]
+//!     [--ordered all|ITEM,ITEM,...] [--std-lv] [--orthogonal] [--meanstructure [auto|on|off]] [--fixed-x | --no-fixed-x]
+//!     [--mi [MIN]] [--json] [--dot FILE] [--svg FILE]
 //!     [--factor-scores FILE [--factor-method regression|bartlett] [--id COLUMN]]
 //!     [--group COLUMN [--group-equal LIST] [--group-partial LIST] [--invariance]]
 //!     [--compare OTHER_MODEL.lav]
@@ -25,7 +26,12 @@
 //!
 //! `--help` lists the flags by group (fitting, output, factor scores); the fitting flags
 //! are the [`SemOptions`] settings of the same names, so a new option is one field in
-//! `FitArgs` and one builder call.
+//! `FitArgs` and one builder call. The model may hold lavaan's constraints (`a == 2*b`,
+//! `a + b == 1`, `a > 0`, `a < b`); the summary then ends with their slacks.
+//!
+//! After the summary comes lavaan's `standardizedSolution()`: the completely standardised
+//! estimates with delta-method standard errors, z, p and intervals at `--level` (in the
+//! JSON as `standardized_solution`, one object per row with lavaan's column names).
 //!
 //! `--estimator MLM|MLR` adds the scaled test and the `.scaled` / `.robust` indices (in the
 //! JSON `fit` block under lavaan's names); `--ordered all` (or a comma-separated list of
@@ -42,7 +48,8 @@
 //! stderr how many rows were written and how many skipped for missing values.
 //!
 //! Prints the lavaan-like summary, or with `--json` one JSON object with `n_used`, `npar`,
-//! `converged`, `iterations`, `parameter_estimates`, `fit`, `r2` and `warnings`. `--dot`
+//! `converged`, `iterations`, `parameter_estimates`, `standardized_solution`, `fit`, `r2`,
+//! `constraints` (with a constrained model) and `warnings`. `--dot`
 //! writes a Graphviz path diagram, `--svg` the path diagram as a self-contained SVG
 //! (layered layout, standardized estimates, non-significant paths dashed). Bad input gives a one-line error naming the file, line
 //! and column, and exit code 2.
@@ -60,10 +67,10 @@ use clap::{Args as ClapArgs, Parser};
 use cocreate::core::data::{CsvOptions, DataError, Table};
 use cocreate::core::ordinal::Ordered;
 use cocreate::core::sem::{
-    factor_scores, lav_test_lrt, measurement_invariance, measurement_validity, DotOptions,
+    factor_scores, lav_test_lrt, measurement_invariance, measurement_validity, BootCi, DotOptions,
     Estimator, FactorScoreError, FactorScoreMethod, FactorScoreOptions, FactorScores, GroupEqual,
-    InvarianceOptions, LrtTable, Missing, Model, ModificationIndex, ParameterId, PathDiagram,
-    Position, RobustFit, SeMethod, SemError, SemFit, SemOptions,
+    Information, InvarianceOptions, LrtTable, MeanStructure, Missing, Model, ModificationIndex,
+    ParameterId, PathDiagram, Position, RobustFit, SeMethod, SemError, SemFit, SemOptions,
 };
 
 /// Fit a lavaan-syntax model to a CSV file and print lavaan's summary (or JSON).
@@ -89,6 +96,10 @@ struct FitArgs {
     /// Missing data: listwise, ml (full-information ML) or ml.x.
     #[arg(long, value_name = "METHOD", default_value = "listwise", value_parser = choice::<Missing>)]
     missing: Missing,
+    /// Estimator: ML, MLM or MLR (robust standard errors and a scaled test), or WLSMV (with
+    /// --ordered).
+    #[arg(long, value_name = "NAME", default_value = "ML", value_parser = choice::<Estimator>)]
+    estimator: Estimator,
     /// Standard errors: standard, bootstrap or none.
     #[arg(long, value_name = "METHOD", default_value = "standard", value_parser = choice::<SeMethod>)]
     se: SeMethod,
@@ -98,13 +109,33 @@ struct FitArgs {
     /// Seed of the bootstrap.
     #[arg(long, value_name = "S", default_value_t = 0)]
     seed: u64,
+    /// The bootstrap interval in ci.lower/ci.upper (with --se bootstrap): perc, bca.simple,
+    /// norm or basic (lavaan's boot.ci.type). Otherwise the intervals are Wald intervals.
+    #[arg(long, value_name = "TYPE", value_parser = choice::<BootCi>)]
+    boot_ci: Option<BootCi>,
+    /// Confidence level of the intervals, strictly between 0 and 1.
+    #[arg(long, value_name = "L", default_value_t = 0.95)]
+    level: f64,
+    /// Information matrix of the standard errors: expected or observed (default: expected
+    /// with complete data, observed with --missing ml and with MLR).
+    #[arg(long, value_name = "MATRIX", default_value = "auto", value_parser = choice::<Information>)]
+    information: Information,
     /// Scale latent variables by fixing their variances to 1.
     #[arg(long)]
     std_lv: bool,
-    /// Estimator: ML, MLM or MLR (robust standard errors and a scaled test), or WLSMV (with
-    /// --ordered).
-    #[arg(long, value_name = "NAME", default_value = "ML", value_parser = choice::<Estimator>)]
-    estimator: Estimator,
+    /// Fix the covariances among exogenous latent variables to 0.
+    #[arg(long)]
+    orthogonal: bool,
+    /// Mean structure: auto (on with --missing ml or intercepts in the model), on or off;
+    /// the flag alone is on.
+    #[arg(long, value_name = "WHEN", num_args = 0..=1, default_value = "auto", default_missing_value = "on", value_parser = choice::<MeanStructure>)]
+    meanstructure: MeanStructure,
+    /// Hold exogenous observed covariates at their sample moments (the default).
+    #[arg(long = "fixed-x", overrides_with = "no_fixed_x")]
+    fixed_x: bool,
+    /// Estimate the exogenous covariates' variances, covariances and means instead.
+    #[arg(long = "no-fixed-x", overrides_with = "fixed_x")]
+    no_fixed_x: bool,
     /// Fit the model in every group of the rows, the groups being the values of COLUMN.
     #[arg(long, value_name = "COLUMN", help_heading = "Multiple groups")]
     group: Option<String>,
@@ -141,16 +172,24 @@ impl FitArgs {
     fn options(&self) -> Result<SemOptions, SemError> {
         let mut b = SemOptions::builder()
             .missing(self.missing)
+            .estimator(self.estimator)
             .se(self.se)
             .bootstrap(self.bootstrap)
             .seed(self.seed)
+            .level(self.level)
+            .information(self.information)
             .std_lv(self.std_lv)
-            .estimator(self.estimator)
             .group_equal(self.group_equal.clone().map_or_else(Vec::new, |l| l.0))
             .group_partial(self.group_partial.clone().map_or_else(Vec::new, |l| l.0))
-            .ordered(self.ordered.clone().unwrap_or(Ordered::None));
+            .ordered(self.ordered.clone().unwrap_or(Ordered::None))
+            .orthogonal(self.orthogonal)
+            .meanstructure(self.meanstructure)
+            .fixed_x(!self.no_fixed_x);
         if let Some(g) = &self.group {
             b = b.group(g.clone());
+        }
+        if let Some(ci) = self.boot_ci {
+            b = b.boot_ci(ci);
         }
         b.build()
     }
@@ -241,6 +280,11 @@ fn factor_method(text: &str) -> Result<FactorScoreMethod, String> {
 /// The command line, with the checks between flags that clap does not express.
 fn parse_args() -> Result<Args, String> {
     let a: Args = cli::parse();
+    if a.fit.boot_ci.is_some() && a.fit.se != SeMethod::Bootstrap {
+        return Err(
+            "--boot-ci chooses the bootstrap interval; give --se bootstrap too (with standard errors from the information the intervals are Wald intervals)".into(),
+        );
+    }
     if a.scores.factor_scores.is_none() {
         if a.scores.id.is_some() {
             return Err("--id names the respondent column of --factor-scores; give --factor-scores FILE too".into());
@@ -296,11 +340,28 @@ fn describe(err: &SemError, model: &str, data: &str) -> String {
         }
         SemError::InfeasibleConstraints { detail, lines } => {
             let lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+            let which = if lines.len() == 1 { "line" } else { "lines" };
             format!(
-                "{model}: lines {}: the equality constraints cannot all hold: {detail}",
-                lines.join(" and ")
+                "{model}: {which} {}: the constraints cannot all hold: {detail}",
+                join_and(&lines)
             )
         }
+        SemError::NonlinearConstraint {
+            constraint,
+            reason,
+            position,
+        } => format!(
+            "{}: the constraint {constraint:?} is not linear in the free parameters ({reason}); only linear constraints are supported",
+            at(position)
+        ),
+        SemError::ConstraintOnCovariate {
+            constraint,
+            label,
+            position,
+        } => format!(
+            "{}: the constraint {constraint:?} names {label:?}, a moment of the fixed exogenous covariates; use --no-fixed-x to estimate it",
+            at(position)
+        ),
         SemError::Data(DataError::NotANumber {
             line,
             column,
@@ -318,6 +379,15 @@ fn describe(err: &SemError, model: &str, data: &str) -> String {
         SemError::Data(e) => format!("{data}: {e}"),
         other if other.is_data_problem() => format!("{data}: {other}"),
         other => format!("{model}: {other}"),
+    }
+}
+
+/// `1, 2 and 3`.
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
 
@@ -428,6 +498,8 @@ fn run(a: &Args) -> Result<(), String> {
         output::print_line(serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?);
     } else {
         let mut text = fit.summary();
+        text.push('\n');
+        text.push_str(&fit.standardized_solution_summary());
         match &validity {
             Some(Ok(r)) => {
                 text.push('\n');

@@ -37,6 +37,9 @@ run bootstrap_path Rscript "$here/bootstrap_path.R" "$tmp/core"
 run psych_scores Rscript "$here/psych_scores.R" "$tmp/core"
 compare "$tmp/core" "$core"
 
+run constraints Rscript "$here/constraints.R" "$tmp/constraints"
+compare "$tmp/constraints" "$core/constraints"
+
 run ext_robust_mi_relval Rscript "$here/ext_robust_mi_relval.R" "$tmp/ext"
 run ext_omega Rscript "$here/ext_omega.R" "$tmp/ext"
 compare "$tmp/ext" "$core/ext"

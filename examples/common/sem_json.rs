@@ -133,6 +133,31 @@ pub fn invariance_json(r: &cocreate::core::sem::InvarianceReport) -> Value {
     })
 }
 
+/// lavaan's `standardizedSolution()`: `lhs`, `op`, `rhs`, `label`, `est.std`, `se`, `z`,
+/// `pvalue`, `ci.lower`, `ci.upper` (the names of the reference files).
+pub fn standardized_solution(fit: &SemFit) -> Value {
+    fit.standardized_solution()
+        .iter()
+        .map(|e| {
+            json!({
+                "lhs": e.lhs, "op": e.op.as_str(), "rhs": e.rhs, "label": e.label,
+                "est.std": num(e.est_std), "se": opt(e.se), "z": opt(e.z),
+                "pvalue": opt(e.pvalue), "ci.lower": num(e.ci_lower), "ci.upper": num(e.ci_upper),
+            })
+        })
+        .collect()
+}
+
+/// The general constraints with their values at the estimates, as lavaan's
+/// `parameterEstimates(remove.eq = FALSE, remove.ineq = FALSE)` rows: `lhs`, `op`, `rhs`,
+/// `est` (`lhs − rhs`, or `rhs − lhs` for `<`: zero where a constraint binds).
+pub fn constraints(fit: &SemFit) -> Value {
+    fit.constraints()
+        .iter()
+        .map(|c| json!({"lhs": c.lhs, "op": c.op.as_str(), "rhs": c.rhs, "est": num(c.value)}))
+        .collect()
+}
+
 /// The main fit measures, named as lavaan's `fitMeasures()`.
 pub fn fit_measures(fit: &SemFit) -> Value {
     let fm = fit.fit_measures();
@@ -145,7 +170,8 @@ pub fn fit_measures(fit: &SemFit) -> Value {
 }
 
 /// The whole fit: `n_used`, `npar`, `converged`, `iterations`, `parameter_estimates`,
-/// `fit`, `r2` and `warnings`.
+/// `standardized_solution`, `fit`, `r2`, `constraints` (when the model has general
+/// constraints) and `warnings`.
 pub fn fit_json(fit: &SemFit) -> Value {
     let r2: serde_json::Map<String, Value> = fit
         .r_squared()
@@ -158,6 +184,7 @@ pub fn fit_json(fit: &SemFit) -> Value {
         "converged": fit.convergence().converged,
         "iterations": fit.convergence().iterations,
         "parameter_estimates": parameter_estimates(fit),
+        "standardized_solution": standardized_solution(fit),
         "fit": fit_measures(fit),
         "r2": r2,
         "warnings": fit.warnings().iter().map(|w| w.to_string()).collect::<Vec<_>>(),
@@ -176,6 +203,9 @@ pub fn fit_json(fit: &SemFit) -> Value {
             .into();
         v["groups"] = groups(fit);
         v["equality_constraints"] = equality_constraints(fit);
+    }
+    if !fit.constraints().is_empty() {
+        v["constraints"] = constraints(fit);
     }
     v
 }

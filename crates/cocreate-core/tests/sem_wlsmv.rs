@@ -537,3 +537,26 @@ fn an_unchosen_category_is_reported() {
         .summary()
         .contains("no respondent chose a value between 2 and 4"));
 }
+
+#[test]
+fn general_constraints_with_ordered_items_are_refused_not_dropped() {
+    let (_, data) = small();
+    let options = SemOptions::builder().ordered(Ordered::All).build().unwrap();
+    for extra in ["a == 2*b", "a > 0.5", "a + b == 1"] {
+        let model = Model::parse(&format!(
+            "O =~ O1 + a*O2 + O3 + O4\nC =~ C1 + C2 + b*C3 + C4\n{extra}"
+        ))
+        .unwrap();
+        let err = model.fit(&data, &options).unwrap_err();
+        assert!(
+            matches!(err, SemError::OrderedUnsupported { .. })
+                && err.to_string().contains("general constraint"),
+            "{extra}: {err}"
+        );
+    }
+    // A simple equality is a shared label and stays supported.
+    let model = Model::parse("O =~ O1 + a*O2 + O3 + O4\nC =~ C1 + C2 + b*C3 + C4\na == b").unwrap();
+    let fit = model.fit(&data, &options).unwrap();
+    let (a, b) = (fit.by_label("a").unwrap(), fit.by_label("b").unwrap());
+    assert_eq!(a.est, b.est);
+}

@@ -7,16 +7,17 @@ use nalgebra::DMatrix;
 
 use super::assemble::{assemble, Assembly};
 use super::bootstrap::{apply_to_fit, run, summarize, BootSummary};
+use super::constrained::{inverse, minimize};
 use super::error::{SemError, SemWarning};
 use super::fit_measures::{self, FitInput};
 use super::hessian::numeric_hessian;
-use super::inference::spd_inverse;
 use super::linalg::Chol;
 use super::ml::MlProblem;
-use super::optim::{fisher_scoring, Objective};
+use super::optim::Objective;
 use super::options::{Estimator, Information, SeMethod, SemOptions};
 use super::prepare::{
-    check_df, check_moments, degrees_of_freedom, moments_of, resampled_moments, Moments, Prepared,
+    check_df, check_moments, degrees_of_freedom, moments_of, npar, resampled_moments, Moments,
+    Prepared,
 };
 use super::ram::{Compiled, ExoMoments, RamMatrices};
 use super::results::{FitMeasures, SemFit};
@@ -31,9 +32,10 @@ pub(crate) fn fit(prep: Prepared, options: &SemOptions) -> Result<SemFit, SemErr
     let df = check_df(c)?;
     let mut theta = start_values(c, &mo);
     let mut problem = MlProblem::new(c, &mo, logdet_s);
-    let outcome = fisher_scoring(
+    let outcome = minimize(
         &mut problem,
         &mut theta,
+        &c.table.constraints,
         options.max_iterations,
         options.tolerance,
     )?;
@@ -88,7 +90,7 @@ pub(crate) fn fit(prep: Prepared, options: &SemOptions) -> Result<SemFit, SemErr
             v
         }
         _ => {
-            let v = spd_inverse(&info).map(|inv| inv * (2.0 / nf));
+            let v = inverse(&c.table.constraints, &theta, &info).map(|inv| inv * (2.0 / nf));
             if v.is_none() {
                 warnings.push(SemWarning::StandardErrorsUnavailable {
                     reason: "the information matrix is singular: the model may not be identified"
@@ -195,7 +197,7 @@ fn complete_fit_measures(
     fit_measures::compute(&FitInput {
         chisq,
         df,
-        npar: c.q(),
+        npar: npar(c),
         n: mo.n,
         logl,
         logl_h1,
@@ -229,9 +231,10 @@ fn complete_replicate(
         (None, Some(_)) => smart,
         _ => theta_hat.to_vec(),
     };
-    fisher_scoring(
+    minimize(
         &mut problem,
         &mut theta,
+        &c.table.constraints,
         options.max_iterations,
         options.tolerance,
     )

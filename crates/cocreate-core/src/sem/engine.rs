@@ -7,7 +7,7 @@ use super::complete;
 use super::error::SemError;
 use super::fiml;
 use super::group_prepare::{prepare_groups, prepare_labelled};
-use super::model::Model;
+use super::model::{ConstraintValue, Model};
 use super::multigroup;
 use super::options::{Estimator, Missing, SemOptions};
 use super::prepare::prepare;
@@ -15,7 +15,7 @@ use super::results::SemFit;
 use crate::data::{name_list, Table};
 
 /// What multiple-group fits do not offer yet.
-fn refuse_for_groups(options: &SemOptions) -> Result<(), SemError> {
+fn refuse_for_groups(model: &Model, options: &SemOptions) -> Result<(), SemError> {
     let column = options.group.clone().unwrap_or_default();
     let refuse = |with: String, reason| {
         Err(SemError::IncompatibleOptions {
@@ -37,6 +37,25 @@ fn refuse_for_groups(options: &SemOptions) -> Result<(), SemError> {
             "multiple-group fits use complete rows (listwise) for now",
         );
     }
+    // General constraints (`a == 2*b`, `a > 0`, `==` on a defined parameter) need the
+    // constrained estimator, which fits one group.
+    let defined = |name: &str| model.definitions.iter().any(|d| d.name == name);
+    let promoted = model
+        .constraints
+        .iter()
+        .find(|c| defined(&c.lhs) || matches!(&c.rhs, ConstraintValue::Label(l) if defined(l)));
+    if let Some(c) = model.general_constraints.first() {
+        return refuse(
+            format!("the constraint {c} at {}", c.position),
+            "general constraints are fitted for one group for now; tie parameters across groups with labels or group_equal",
+        );
+    }
+    if let Some(c) = promoted {
+        return refuse(
+            format!("the constraint on a defined parameter at {}", c.position),
+            "general constraints are fitted for one group for now; tie parameters across groups with labels or group_equal",
+        );
+    }
     Ok(())
 }
 
@@ -53,7 +72,7 @@ impl Model {
     /// [`ParameterTable::build_groups`]: super::ParameterTable::build_groups
     pub fn fit(&self, data: &Table, options: &SemOptions) -> Result<SemFit, SemError> {
         if options.group.is_some() {
-            refuse_for_groups(options)?;
+            refuse_for_groups(self, options)?;
             let prepared = prepare_groups(self, data, options)?;
             return multigroup::fit(prepared, options);
         }
@@ -121,7 +140,7 @@ impl Model {
                 reason: "name the grouping with the group option",
             });
         }
-        refuse_for_groups(options)?;
+        refuse_for_groups(self, options)?;
         let prepared = prepare_labelled(self, data, options, labels)?;
         multigroup::fit(prepared, options)
     }

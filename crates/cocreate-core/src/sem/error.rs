@@ -157,6 +157,37 @@ pub enum SemError {
         /// Its text.
         text: String,
     },
+    /// A general constraint read from JSON has an expression that is not its text.
+    #[error(
+        "the expressions of constraint {} do not match its text",
+        quoted(constraint)
+    )]
+    ConstraintMismatch {
+        /// The constraint as written.
+        constraint: String,
+    },
+    /// A constraint is not linear in the free parameters (`a == b^2`, `a*b > 1` with both
+    /// free): only linear constraints are supported.
+    #[error("the constraint {} at {position} is not linear in the free parameters ({reason}); only linear constraints are supported (lavaan fits nonlinear ones with nlminb.constr)", quoted(constraint))]
+    NonlinearConstraint {
+        /// The constraint as written.
+        constraint: String,
+        /// What makes it nonlinear.
+        reason: String,
+        /// Where it is written.
+        position: Position,
+    },
+    /// A constraint names a label whose value is not a parameter: a moment of the fixed
+    /// exogenous covariates (`fixed.x`), taken from the data.
+    #[error("the constraint {} at {position} names {}, a (co)variance or mean of the fixed exogenous covariates taken from the data; constrain it with fixed_x(false)", quoted(constraint), quoted(label))]
+    ConstraintOnCovariate {
+        /// The constraint as written.
+        constraint: String,
+        /// The label.
+        label: String,
+        /// Where the constraint is written.
+        position: Position,
+    },
     /// A defined parameter (`:=`) takes a name already used by a label or an earlier
     /// definition.
     #[error(
@@ -299,8 +330,8 @@ pub enum SemError {
         "the model is empty: it has no relations (=~, ~, ~~ or ~ 1), only comments or blank lines"
     )]
     EmptyModel,
-    /// The equality constraints (labels, `==` lines, fixed values) cannot all hold.
-    #[error("the equality constraints cannot all hold: {detail}")]
+    /// The constraints (labels, `==`, `>` and `<` lines, fixed values) cannot all hold.
+    #[error("the constraints cannot all hold: {detail}")]
     InfeasibleConstraints {
         /// What contradicts what, with the model lines.
         detail: String,

@@ -84,6 +84,7 @@ fn group_view(table: &ParameterTable, label: &str) -> ParameterTable {
         definitions: Vec::new(),
         positions: Default::default(),
         groups: Vec::new(),
+        constraints: Vec::new(),
     }
 }
 

@@ -7,7 +7,8 @@
 use std::collections::{BTreeMap, HashSet};
 
 use super::error::{Position, SemError};
-use super::model::{ConstraintValue, Model, Modifier};
+use super::expr::Expr;
+use super::model::{Constraint, ConstraintOp, ConstraintValue, GeneralConstraint, Model, Modifier};
 use super::op::Op;
 use super::options::SemOptions;
 use super::partable::{ParameterRow, ParameterTable};
@@ -465,10 +466,11 @@ pub(crate) fn check_model(model: &Model) -> Result<(), SemError> {
             limit: super::MAX_DEFINED,
         });
     }
-    if model.constraints.len() > super::MAX_CONSTRAINTS {
+    let n_constraints = model.constraints.len() + model.general_constraints.len();
+    if n_constraints > super::MAX_CONSTRAINTS {
         return Err(SemError::TooLarge {
-            what: "equality constraints (==)".into(),
-            found: model.constraints.len(),
+            what: "constraints (==, > and <)".into(),
+            found: n_constraints,
             limit: super::MAX_CONSTRAINTS,
         });
     }
@@ -505,7 +507,19 @@ pub(crate) fn finish(
         mods,
         pos,
     } = block;
-    let (next, labels) = super::equality::resolve(&mut rows, &mods, &pos, &model.constraints)?;
+    // Labels and simple equality constraints; a simple one that names a defined parameter
+    // (`ab == 0.2`) is a general constraint.
+    let defined: HashSet<&str> = model.definitions.iter().map(|d| d.name.as_str()).collect();
+    let names_definition = |c: &Constraint| {
+        defined.contains(c.lhs.as_str())
+            || matches!(&c.rhs, ConstraintValue::Label(l) if defined.contains(l.as_str()))
+    };
+    let (promoted, simple): (Vec<Constraint>, Vec<Constraint>) = model
+        .constraints
+        .iter()
+        .cloned()
+        .partition(names_definition);
+    let (next, labels) = super::equality::resolve(&mut rows, &mods, &pos, &simple)?;
     if next > super::MAX_FREE_PARAMETERS {
         return Err(SemError::TooLarge {
             what: "free parameters".into(),
@@ -557,6 +571,31 @@ pub(crate) fn finish(
             start: None,
         });
     }
+    let mut general: Vec<GeneralConstraint> = promoted
+        .iter()
+        .map(|c| {
+            let name = |n: &str| Expr::Name {
+                name: n.to_string(),
+                position: c.position,
+            };
+            let (rhs, rhs_text) = match &c.rhs {
+                ConstraintValue::Label(l) => (name(l), l.clone()),
+                ConstraintValue::Value(v) => (Expr::Number(*v), v.to_string()),
+            };
+            GeneralConstraint {
+                lhs: name(&c.lhs),
+                op: ConstraintOp::Equal,
+                rhs,
+                lhs_text: c.lhs.clone(),
+                rhs_text,
+                position: c.position,
+            }
+        })
+        .chain(model.general_constraints.iter().cloned())
+        .collect();
+    // In the order written (models built in code have no positions: kept as given).
+    general.sort_by_key(|c| c.position);
+    let constraints = super::constraints::linearize(&general, &rows, &model.definitions)?;
     let table = ParameterTable {
         rows,
         observed: roles.observed,
@@ -571,8 +610,10 @@ pub(crate) fn finish(
         definitions: model.definitions.clone(),
         positions: roles.positions,
         groups,
+        constraints,
     };
     table.check_scales()?;
+    table.check_constraints()?;
     Ok(table)
 }
 

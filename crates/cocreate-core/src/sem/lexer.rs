@@ -158,6 +158,14 @@ pub(crate) fn tokenize(src: &str) -> Result<Vec<Token>, SyntaxError> {
                     ));
                 }
             }
+            '<' | '>' if chars.get(i + 1) == Some(&'=') => {
+                return Err(SyntaxError::new(
+                    pos,
+                    format!(
+                        "'{c}=' is not an operator: write '{c}' (lavaan's inequality constraints '>' and '<' already allow equality)"
+                    ),
+                ));
+            }
             '<' => {
                 if chars.get(i + 1) == Some(&'~') {
                     push(Tok::UnsupportedOp("<~"), 2, &mut out)

@@ -30,8 +30,14 @@ pub(crate) struct MlProblem<'a> {
     pub moments: &'a Moments,
     pub exo: ExoMoments,
     pub logdet_s: f64,
+    /// The RAM matrices of the last `θ` evaluated.
     pub ram: RamMatrices,
     x: DMatrix<f64>,
+    /// The last `θ` evaluated and its `(Σ, W, log|Σ|, μ)`, whose matrices are in `ram`: the
+    /// optimiser asks for the derivatives at the point its line search accepted, and the fit
+    /// for the information at the point the optimiser ended on, so each is computed once.
+    /// Read `ram` only after an evaluation: filling it elsewhere would leave `last` stale.
+    last: Option<(Vec<f64>, Implied)>,
 }
 
 impl<'a> MlProblem<'a> {
@@ -45,17 +51,28 @@ impl<'a> MlProblem<'a> {
             logdet_s,
             ram: RamMatrices::new(c.n),
             x: DMatrix::zeros(c.p, nb),
+            last: None,
         }
     }
 
     /// Fills the matrices at `theta`; returns `(Σ, W = Σ⁻¹, log|Σ|, μ)`.
     fn implied(&mut self, theta: &[f64]) -> Option<Implied> {
+        if let Some((t, implied)) = &self.last {
+            let same = t.len() == theta.len()
+                && t.iter().zip(theta).all(|(a, b)| a.to_bits() == b.to_bits());
+            if same {
+                return Some(implied.clone());
+            }
+        }
+        self.last = None;
         self.c.fill(theta, &self.exo, &mut self.ram);
         self.ram.implied_sparse(self.c).ok()?;
         let p = self.c.p;
         let sigma = self.ram.sigma(p);
         let ch = Chol::new(&sigma)?;
-        Some((sigma, ch.inverse(), ch.logdet(), self.ram.mu(p)))
+        let implied = (sigma, ch.inverse(), ch.logdet(), self.ram.mu(p));
+        self.last = Some((theta.to_vec(), implied.clone()));
+        Some(implied)
     }
 
     fn f_from(&self, w: &DMatrix<f64>, logdet: f64, mu: &DVector<f64>) -> f64 {
@@ -244,9 +261,13 @@ pub(crate) fn chain(
     };
     let (xs, mxs) = (x.as_slice(), mx.as_slice());
     let mut g = vec![0.0; q];
-    let mut cs: Vec<Vec<f64>> = Vec::with_capacity(q);
+    // The slots of every parameter in one flat list (parameter `a` owns
+    // `flat[start[a]..start[a + 1]]`) with their mean-derivative coefficients, so the
+    // q² loop below walks plain slices.
+    let mut flat: Vec<(SlotPlan, f64)> = Vec::with_capacity(q);
+    let mut start = Vec::with_capacity(q + 1);
+    start.push(0);
     for (a, plans) in c.plan.iter().enumerate() {
-        let mut ca = Vec::with_capacity(plans.len());
         for d in plans {
             if d.s != 0.0 {
                 let xv = &xs[col(x, d.x)];
@@ -257,55 +278,79 @@ pub(crate) fn chain(
             if cc != 0.0 {
                 g[a] -= 2.0 * cc * wd_x[d.k];
             }
-            ca.push(cc);
+            flat.push((*d, cc));
         }
-        cs.push(ca);
+        start.push(flat.len());
     }
     let Some(exact) = curvature else {
         return (g, DMatrix::zeros(0, 0));
     };
     let gw = &xt * (w * x);
-    let gm = exact.then(|| &xt * &mx);
-    let means = exact && c.meanstructure;
     let mut h = DMatrix::zeros(q, q);
-    // Parameters of other groups (a multiple-group view) have no slots here.
-    let active: Vec<usize> = (0..q).filter(|&a| !c.plan[a].is_empty()).collect();
-    for (ia, &a) in active.iter().enumerate() {
-        for &b in &active[ia..] {
+    let expected = |v: &mut f64, da: &SlotPlan, ca: f64, db: &SlotPlan, cb: f64| {
+        *v += trace_pair(&gw, da, db);
+        if ca != 0.0 && cb != 0.0 {
+            *v += 2.0 * ca * cb * gw[(da.k, db.k)];
+        }
+    };
+    if exact {
+        let gm = &xt * &mx;
+        let means = c.meanstructure;
+        fill_pairs(&mut h, &start, &flat, |v, da, ca, db, cb| {
+            expected(v, da, ca, db, cb);
+            *v -= 2.0 * cross_trace(&gw, &gm, da, db);
+            *v += second_derivative_term(c, ram, &gm, da.slot, db.slot);
+            if means {
+                // 2 (Wd)' ∂_bΣ W ∂_aμ + 2 (Wd)' ∂_aΣ W ∂_bμ
+                let mut cross = 0.0;
+                if db.s != 0.0 && ca != 0.0 {
+                    cross +=
+                        db.s * ca * (wd_x[db.x] * gw[(db.y, da.k)] + wd_x[db.y] * gw[(db.x, da.k)]);
+                }
+                if da.s != 0.0 && cb != 0.0 {
+                    cross +=
+                        da.s * cb * (wd_x[da.x] * gw[(da.y, db.k)] + wd_x[da.y] * gw[(da.x, db.k)]);
+                }
+                *v += 2.0 * cross;
+                *v += mean_second_derivative_term(c, ram, &wd_x, da.slot, db.slot);
+            }
+        });
+    } else {
+        fill_pairs(&mut h, &start, &flat, expected);
+    }
+    (g, h)
+}
+
+/// Fills the symmetric `h` with `h_ab = Σ` over the slot pairs of parameters `a` and `b`
+/// of `term` (which adds its part to the running sum, in slot order). Parameters without
+/// slots (those of other groups, in a multiple-group view) are skipped: their rows stay 0.
+fn fill_pairs(
+    h: &mut DMatrix<f64>,
+    start: &[usize],
+    flat: &[(SlotPlan, f64)],
+    term: impl Fn(&mut f64, &SlotPlan, f64, &SlotPlan, f64),
+) {
+    let q = start.len() - 1;
+    for a in 0..q {
+        let pa = &flat[start[a]..start[a + 1]];
+        if pa.is_empty() {
+            continue;
+        }
+        for b in a..q {
+            let pb = &flat[start[b]..start[b + 1]];
+            if pb.is_empty() {
+                continue;
+            }
             let mut v = 0.0;
-            for (da, ca) in c.plan[a].iter().zip(&cs[a]) {
-                for (db, cb) in c.plan[b].iter().zip(&cs[b]) {
-                    v += trace_pair(&gw, da, db);
-                    if *ca != 0.0 && *cb != 0.0 {
-                        v += 2.0 * ca * cb * gw[(da.k, db.k)];
-                    }
-                    if let Some(gm) = &gm {
-                        v -= 2.0 * cross_trace(&gw, gm, da, db);
-                        v += second_derivative_term(c, ram, gm, da.slot, db.slot);
-                    }
-                    if means {
-                        // 2 (Wd)' ∂_bΣ W ∂_aμ + 2 (Wd)' ∂_aΣ W ∂_bμ
-                        let mut cross = 0.0;
-                        if db.s != 0.0 && *ca != 0.0 {
-                            cross += db.s
-                                * ca
-                                * (wd_x[db.x] * gw[(db.y, da.k)] + wd_x[db.y] * gw[(db.x, da.k)]);
-                        }
-                        if da.s != 0.0 && *cb != 0.0 {
-                            cross += da.s
-                                * cb
-                                * (wd_x[da.x] * gw[(da.y, db.k)] + wd_x[da.y] * gw[(da.x, db.k)]);
-                        }
-                        v += 2.0 * cross;
-                        v += mean_second_derivative_term(c, ram, &wd_x, da.slot, db.slot);
-                    }
+            for (da, ca) in pa {
+                for (db, cb) in pb {
+                    term(&mut v, da, *ca, db, *cb);
                 }
             }
             h[(a, b)] = v;
             h[(b, a)] = v;
         }
     }
-    (g, h)
 }
 
 #[cfg(test)]

@@ -2,10 +2,12 @@
 // those before it on its own line); `python3 /work/shared/hooks/cycles.py .` keeps it so.
 //
 //   vocabulary  op, error, lexer, expr, model, parser, effects, group_equal, options,
-//               partable, equality, lavaanify (model + options -> parameter table),
-//               group_table (the same for multiple groups), results
+//               partable, equality, constraints (general constraints as linear forms, their
+//               echelon form and feasibility), lavaanify (model + options -> parameter
+//               table), group_table (the same for multiple groups), results
 //               (the model as written, its parameter table, and the result types)
-//   numerics    distributions, linalg, optim, hessian, ram (the RAM matrices of a table)
+//   numerics    distributions, linalg, optim, hessian, constrained (minimisation and the
+//               information's inverse under the constraints), ram (the RAM matrices of a table)
 //   stages      prepare (data -> compiled model, rows kept, per-fit moments, checks),
 //               group_prepare (the same per group of a multiple-group fit), start, ml (the
 //               ML discrepancy and its derivatives), inference, standardize, fit_measures,
@@ -57,12 +59,32 @@
 //! | `~~` | (residual) variance or covariance | `y1 ~~ y2` |
 //! | `~ 1` | intercept or mean | `y ~ 1` |
 //! | `:=` | defined parameter | `ab := a*b` |
-//! | `==` | equality constraint | `a == b` |
+//! | `==` | equality constraint | `a == b`, `a == 2*b`, `a + b == 1` |
+//! | `>`, `<` | inequality constraint (not strict) | `a > 0`, `a < b`, `b1 + b2 > 1` |
 //!
 //! Modifiers precede a term with `*`: a label (`a*x`; repeated labels are equality
 //! constraints), a fixed value (`1*x`), `NA` to free a parameter fixed by default
 //! (`NA*x1`), `start(v)` for a starting value. Statements are separated by newlines or
 //! `;`; `#` and `!` start comments; a line without an operator continues the one above.
+//!
+//! Constraints may combine labels, numbers and defined parameters linearly; they are kept
+//! as lavaan keeps them (equalities by reparameterisation, inequalities by an active set,
+//! standard errors from the constraints that bind) and reported by [`SemFit::constraints`]:
+//!
+//! ```
+//! # use cocreate_core::data::Table;
+//! # use cocreate_core::sem::{Model, SemOptions};
+//! # let rows: Vec<Vec<Option<f64>>> = (0..120).map(|i| { let t = i as f64; let x = (t * 0.91).sin();
+//! #     let m = 0.6 * x + 0.5 * (t * 1.7).cos(); let y = 0.4 * m + 0.2 * x + 0.5 * (t * 2.9).sin();
+//! #     vec![Some(x), Some(m), Some(y)] }).collect();
+//! # let data = Table::new(vec!["x".into(), "m".into(), "y".into()], rows)?;
+//! let fit = Model::parse("m ~ a*x\ny ~ b*m + c*x\nb == 2*c\na < 0.5")?
+//!     .fit(&data, &SemOptions::default())?;
+//! let (b, c) = (fit.by_label("b").unwrap().est, fit.by_label("c").unwrap().est);
+//! assert!((b - 2.0 * c).abs() < 1e-12);
+//! assert_eq!(fit.fit_measures().df, 1.0); // the equality adds a degree of freedom
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 //!
 //! # Defaults
 //!
@@ -84,7 +106,7 @@
 //! |---|---|---|
 //! | relations after expansion (`a + b ~~ c + d` is four) | [`MAX_MODEL_TERMS`] | [`SyntaxError`] at the statement |
 //! | defined parameters (`:=`) | [`MAX_DEFINED`] | [`SyntaxError`] at the definition |
-//! | equality constraints (`==`) | [`MAX_CONSTRAINTS`] | [`SyntaxError`] at the constraint |
+//! | constraints (`==`, `>`, `<`) | [`MAX_CONSTRAINTS`] | [`SyntaxError`] at the constraint |
 //! | parameter-table rows, defaults included | [`MAX_TABLE_ROWS`] | [`SemError::TooLarge`] |
 //! | free parameters | [`MAX_FREE_PARAMETERS`] | [`SemError::TooLarge`] |
 //! | observed plus latent variables | [`MAX_VARIABLES`] | [`SemError::TooLarge`] |
@@ -95,17 +117,20 @@
 //! | nesting of one `:=` expression | 64 levels | [`SyntaxError`] |
 //! | decimals on a path diagram | [`DotOptions::MAX_DECIMALS`] | written with that many (refused when deserialised) |
 //!
-//! Fitting time grows with the cube of the free parameters and with the number of rows;
+//! Fitting time grows with the cube of the free parameters and with the number of rows
+//! (and, with general constraints, with the constraints times the free parameters squared);
 //! the limits keep a fit within memory, not within any particular time. Values are checked
 //! too: a fixed value or starting value that is not finite, a variance fixed below zero,
-//! contradictory equality constraints, a latent variable named like a data column and an
-//! empty model are errors that name the parameter and its model line. A defined parameter
+//! constraints that cannot all hold, nonlinear constraints, a latent variable named like a
+//! data column and an empty model are errors that name the parameter and its model line. A defined parameter
 //! that evaluates to a non-finite number is a [`SemWarning::NonFiniteEstimate`] with no
 //! standard error.
 
 mod assemble;
 mod bootstrap;
 mod complete;
+mod constrained;
+mod constraints;
 mod distributions;
 mod dot;
 mod effects;
@@ -152,7 +177,7 @@ mod wlsmv;
 pub const MAX_MODEL_TERMS: usize = 5_000;
 /// Most defined parameters (`:=` lines) a model may have.
 pub const MAX_DEFINED: usize = 1_000;
-/// Most equality constraints (`==` lines) a model may have.
+/// Most constraints (`==`, `>` and `<` lines together) a model may have.
 pub const MAX_CONSTRAINTS: usize = 5_000;
 /// Most rows of the parameter table, the defaults added by the options included.
 pub const MAX_TABLE_ROWS: usize = 10_000;
@@ -185,7 +210,10 @@ pub use invariance::{
     InvarianceOptions, InvarianceOptionsBuilder, InvarianceReport, InvarianceRule, InvarianceStep,
 };
 pub use lrt::{lav_test_lrt, LrtMethod, LrtRow, LrtTable};
-pub use model::{Constraint, ConstraintValue, Definition, Model, ModelBuilder, Modifier, Relation};
+pub use model::{
+    Constraint, ConstraintOp, ConstraintValue, Definition, GeneralConstraint, Model, ModelBuilder,
+    Modifier, Relation,
+};
 pub use modindices::{ModificationIndex, MAX_CANDIDATES};
 pub use op::Op;
 pub use options::{
@@ -197,8 +225,8 @@ pub use predict::{
     FactorScoreOptions, FactorScoreRow, FactorScores, ScoringParts, SkippedRow, MAX_SCORE_ROWS,
 };
 pub use results::{
-    BootInterval, BootstrapResult, Convergence, FitMeasures, GroupFit, ParameterEstimate,
-    RobustFit, SemFit, StandardizedEstimate,
+    BootInterval, BootstrapResult, ConstraintEstimate, Convergence, FitMeasures, GroupFit,
+    ParameterEstimate, RobustFit, SemFit, StandardizedEstimate,
 };
 pub use svg::{ArrowKind, PathDiagram, MAX_ROUTING_POINTS};
 pub use validity::{

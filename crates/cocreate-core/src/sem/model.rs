@@ -213,6 +213,8 @@ pub struct Definition {
 }
 
 /// A simple equality constraint: `a == b` (two labels) or `a == 0.5` (a label and a number).
+/// Every other constraint (`a == 2*b`, `a + b == 1`, `a > 0`, `a < b`) is a
+/// [`GeneralConstraint`].
 ///
 /// ```
 /// use cocreate_core::sem::Model;
@@ -250,8 +252,113 @@ pub enum ConstraintValue {
     Value(f64),
 }
 
-/// A structural equation model as written: relations, defined parameters and equality
-/// constraints.
+/// The relation of a [`GeneralConstraint`]: lavaan's `==`, `>` and `<`.
+///
+/// As in lavaan, `>` and `<` are not strict: `a > 0` allows `a = 0`, where the constraint is
+/// active.
+///
+/// ```
+/// use cocreate_core::sem::ConstraintOp;
+/// assert_eq!(ConstraintOp::Greater.as_str(), ">");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum ConstraintOp {
+    /// `lhs == rhs`.
+    Equal,
+    /// `lhs > rhs` (at least).
+    Greater,
+    /// `lhs < rhs` (at most).
+    Less,
+}
+
+impl ConstraintOp {
+    /// lavaan's operator.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConstraintOp::Equal => "==",
+            ConstraintOp::Greater => ">",
+            ConstraintOp::Less => "<",
+        }
+    }
+}
+
+impl std::fmt::Display for ConstraintOp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A constraint between two expressions of parameter labels, numbers and defined
+/// parameters: `a == 2*b`, `a + b == 1`, `a - b == 0.5`, `a > 0`, `a < b`, `b1 + b2 > 1`.
+///
+/// The fit keeps the estimates on it the way lavaan does: linear equality constraints by
+/// reparameterisation, inequality constraints by an active set (an inequality that holds
+/// with room to spare changes nothing). Both sides must be linear in the free parameters
+/// once fixed labels are replaced by their values; a nonlinear constraint (`a == b^2`) is
+/// refused when the model is fitted.
+///
+/// ```
+/// use cocreate_core::sem::{ConstraintOp, Model};
+/// let m = Model::parse("y ~ a*x1 + b*x2\na == 2*b\na + b > 0.1")?;
+/// let c = &m.general_constraints()[0];
+/// assert_eq!((c.lhs_text.as_str(), c.op, c.rhs_text.as_str()), ("a", ConstraintOp::Equal, "2*b"));
+/// assert_eq!(m.general_constraints()[1].op, ConstraintOp::Greater);
+/// # Ok::<(), cocreate_core::sem::SyntaxError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct GeneralConstraint {
+    /// The left side.
+    pub lhs: Expr,
+    /// The relation.
+    pub op: ConstraintOp,
+    /// The right side.
+    pub rhs: Expr,
+    /// The left side as written, whitespace removed (lavaan's `lhs` column).
+    pub lhs_text: String,
+    /// The right side as written, whitespace removed (lavaan's `rhs` column).
+    pub rhs_text: String,
+    /// Where the constraint is written.
+    pub position: Position,
+}
+
+impl GeneralConstraint {
+    /// A constraint from the text of its two sides, as [`ModelBuilder::constraint`] takes it.
+    ///
+    /// ```
+    /// use cocreate_core::sem::{ConstraintOp, GeneralConstraint};
+    /// let c = GeneralConstraint::new("a + b", ConstraintOp::Equal, "1")?;
+    /// assert_eq!(c.to_string(), "a+b == 1");
+    /// # Ok::<(), cocreate_core::sem::SyntaxError>(())
+    /// ```
+    pub fn new(
+        lhs: &str,
+        op: ConstraintOp,
+        rhs: &str,
+    ) -> Result<GeneralConstraint, super::error::SyntaxError> {
+        let squeeze = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect();
+        Ok(GeneralConstraint {
+            lhs: Expr::parse(lhs)?,
+            op,
+            rhs: Expr::parse(rhs)?,
+            lhs_text: squeeze(lhs),
+            rhs_text: squeeze(rhs),
+            position: Position::default(),
+        })
+    }
+}
+
+/// `lhs op rhs`, as lavaan's syntax writes it.
+impl std::fmt::Display for GeneralConstraint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} {}", self.lhs_text, self.op, self.rhs_text)
+    }
+}
+
+/// A structural equation model as written: relations, defined parameters and constraints.
 ///
 /// ```
 /// use cocreate_core::sem::Model;
@@ -283,6 +390,7 @@ pub struct Model {
     pub(crate) relations: Vec<Relation>,
     pub(crate) definitions: Vec<Definition>,
     pub(crate) constraints: Vec<Constraint>,
+    pub(crate) general_constraints: Vec<GeneralConstraint>,
 }
 
 /// The unvalidated fields of a [`Model`], read by serde and then checked.
@@ -293,6 +401,9 @@ struct ModelRepr {
     relations: Vec<Relation>,
     definitions: Vec<Definition>,
     constraints: Vec<Constraint>,
+    // Added with the general constraints: models stored before them still load.
+    #[serde(default)]
+    general_constraints: Vec<GeneralConstraint>,
 }
 
 /// Whether two expressions are the same apart from the positions of their names. The
@@ -330,8 +441,8 @@ impl TryFrom<ModelRepr> for Model {
                 super::MAX_DEFINED,
             ),
             (
-                "equality constraints",
-                r.constraints.len(),
+                "constraints (==, > and <)",
+                r.constraints.len() + r.general_constraints.len(),
                 super::MAX_CONSTRAINTS,
             ),
         ];
@@ -399,6 +510,16 @@ impl TryFrom<ModelRepr> for Model {
             }
             model.constraints.push(c);
         }
+        for g in r.general_constraints {
+            for (expr, text) in [(&g.lhs, &g.lhs_text), (&g.rhs, &g.rhs_text)] {
+                if !same_shape(&Expr::parse(text)?, expr) {
+                    return Err(SemError::ConstraintMismatch {
+                        constraint: g.to_string(),
+                    });
+                }
+            }
+            model.general_constraints.push(g);
+        }
         Ok(model)
     }
 }
@@ -429,9 +550,15 @@ impl Model {
         &self.definitions
     }
 
-    /// The equality constraints.
+    /// The simple equality constraints (`a == b`, `a == 0.5`).
     pub fn constraints(&self) -> &[Constraint] {
         &self.constraints
+    }
+
+    /// The other constraints (`a == 2*b`, `a + b == 1`, `a > 0`, `a < b`), in the order
+    /// written.
+    pub fn general_constraints(&self) -> &[GeneralConstraint] {
+        &self.general_constraints
     }
 
     /// Latent variables (left-hand sides of `=~`), in order of appearance.
@@ -522,6 +649,9 @@ impl Model {
                 ConstraintValue::Label(l) => s.push_str(&format!("{} == {}\n", c.lhs, l)),
                 ConstraintValue::Value(v) => s.push_str(&format!("{} == {:?}\n", c.lhs, v)),
             }
+        }
+        for c in &self.general_constraints {
+            s.push_str(&format!("{c}\n"));
         }
         s
     }
@@ -641,6 +771,27 @@ impl ModelBuilder {
             rhs,
             position: Position::default(),
         });
+        self
+    }
+
+    /// A general constraint `lhs op rhs` between expressions (`a == 2*b`, `a + b > 1`).
+    ///
+    /// ```
+    /// use cocreate_core::sem::{ConstraintOp, Model};
+    /// let m = Model::builder()
+    ///     .regression("y", ["x1", "x2"])
+    ///     .constraint("a", ConstraintOp::Greater, "0")
+    ///     .build()?;
+    /// assert_eq!(m.to_syntax().lines().last(), Some("a > 0"));
+    /// # Ok::<(), cocreate_core::sem::SemError>(())
+    /// ```
+    pub fn constraint(mut self, lhs: &str, op: ConstraintOp, rhs: &str) -> Self {
+        if self.error.is_none() {
+            match GeneralConstraint::new(lhs, op, rhs) {
+                Ok(c) => self.model.general_constraints.push(c),
+                Err(e) => self.error = Some(e.into()),
+            }
+        }
         self
     }
 

@@ -333,8 +333,10 @@ fn modification_indices(fit: &SemFit) -> Result<Vec<ModificationIndex>, SemError
     let h12 = DMatrix::from_fn(mc, q, |j, a| {
         h_entry(std::slice::from_ref(&extra[j]), &free[a])
     });
-    // V_jj = h11_jj − h12_j' H22⁻¹ h12_j (one matrix product for all candidates).
-    let h22_inv = super::inference::spd_inverse(&h22).ok_or(SemError::SingularStructure)?;
+    // V_jj = h11_jj − h12_j' H22⁻¹ h12_j (one matrix product for all candidates); under
+    // general constraints H22⁻¹ is the constrained inverse, as lavaan's augmented one.
+    let h22_inv = super::constrained::inverse(&c.table.constraints, &fit.theta, &h22)
+        .ok_or(SemError::SingularStructure)?;
     let proj = &h12 * &h22_inv;
     let nf = fit.n_used as f64;
     // Standardisation: implied SDs and (residual) variances of the model.

@@ -32,6 +32,12 @@ pub(crate) trait Objective {
     fn value_grad(&mut self, theta: &[f64]) -> Option<(f64, Vec<f64>)> {
         self.value_grad_info(theta, false).map(|(f, g, _)| (f, g))
     }
+    /// The longest step `α` along `delta` from `theta` that stays admissible (an objective
+    /// under inequality constraints stops at the first one the step would break). A step
+    /// ending there ends the minimisation with [`OptimOutcome::blocked`].
+    fn max_step(&self, _theta: &[f64], _delta: &[f64]) -> f64 {
+        f64::INFINITY
+    }
 }
 
 /// How the optimiser ended.
@@ -40,6 +46,8 @@ pub(crate) struct OptimOutcome {
     pub iterations: usize,
     pub gradient_norm: f64,
     pub value: f64,
+    /// The last step stopped at the limit of [`Objective::max_step`].
+    pub blocked: bool,
 }
 
 /// Solves `H δ = −g` if `H` is positive definite.
@@ -97,6 +105,7 @@ pub(crate) fn fisher_scoring(
             iterations: 0,
             gradient_norm: 0.0,
             value: f,
+            blocked: false,
         });
     }
     let mut trial = vec![0.0; q];
@@ -125,13 +134,16 @@ pub(crate) fn fisher_scoring(
             .zip(theta.iter())
             .fold(0.0f64, |m, (d, t)| m.max(d.abs() / t.abs().max(1.0)));
         let decrease = -slope;
-        let mut alpha = 1.0;
+        // The whole step, or as much of it as the objective admits.
+        let limit = obj.max_step(theta, &delta);
+        let full = if limit < 1.0 { limit.max(0.0) } else { 1.0 };
+        let mut alpha = full;
         let mut accepted = None;
         if decrease.abs() < 1e-10 * f.abs().max(1.0) {
             // Within rounding of the optimum: the objective can no longer rank steps, but
             // the scoring step is reliable, so take it whole.
             for i in 0..q {
-                trial[i] = theta[i] + delta[i];
+                trial[i] = theta[i] + full * delta[i];
             }
             accepted = obj.value(&trial);
         } else {
@@ -151,9 +163,9 @@ pub(crate) fn fisher_scoring(
         if accepted.is_none() && rel_step < 1e-4 {
             // The objective cannot resolve so small a step (rounding): trust the model.
             for i in 0..q {
-                trial[i] = theta[i] + delta[i];
+                trial[i] = theta[i] + full * delta[i];
             }
-            alpha = 1.0;
+            alpha = full;
             accepted = obj.value(&trial);
         }
         if accepted.is_none() {
@@ -165,14 +177,19 @@ pub(crate) fn fisher_scoring(
         }
         theta.copy_from_slice(&trial);
         // A full step that was already tiny ends the iteration: after a Newton step with
-        // the exact Hessian the error is of the order of the step squared.
-        if alpha == 1.0 && (rel_step < tol || (newton && obj.hessian_is_exact() && rel_step < 1e-6))
+        // the exact Hessian the error is of the order of the step squared. A step that
+        // stopped at the objective's limit ends it too: the caller changes the problem.
+        let blocked = limit <= 1.0 && alpha == full;
+        if blocked
+            || (alpha == 1.0
+                && (rel_step < tol || (newton && obj.hessian_is_exact() && rel_step < 1e-6)))
         {
             let (nf, ng) = obj.value_grad(theta).ok_or(SemError::SingularStructure)?;
             return Ok(OptimOutcome {
                 iterations: iter,
                 gradient_norm: gnorm(&ng),
                 value: nf,
+                blocked,
             });
         }
         // Near the optimum, Newton steps with the exact Hessian converge quadratically

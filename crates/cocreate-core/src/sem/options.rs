@@ -78,6 +78,40 @@ pub enum MeanStructure {
     Off,
 }
 
+impl MeanStructure {
+    /// The name of the setting: `auto`, `on` or `off`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MeanStructure::Auto => "auto",
+            MeanStructure::On => "on",
+            MeanStructure::Off => "off",
+        }
+    }
+}
+
+impl std::str::FromStr for MeanStructure {
+    type Err = SemError;
+    /// `auto` (lavaan's `"default"`), `on` (`TRUE`) or `off` (`FALSE`).
+    ///
+    /// ```
+    /// use cocreate_core::sem::MeanStructure;
+    /// assert_eq!("TRUE".parse::<MeanStructure>().unwrap(), MeanStructure::On);
+    /// assert!("maybe".parse::<MeanStructure>().is_err());
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "auto" | "default" => Ok(MeanStructure::Auto),
+            "on" | "true" | "TRUE" => Ok(MeanStructure::On),
+            "off" | "false" | "FALSE" => Ok(MeanStructure::Off),
+            other => Err(SemError::InvalidOption {
+                option: "meanstructure",
+                value: quoted(other),
+                allowed: "the mean structure is auto, on or off".into(),
+            }),
+        }
+    }
+}
+
 /// Which bootstrap interval fills `ci.lower`/`ci.upper` when SEs come from the bootstrap.
 ///
 /// ```
@@ -99,6 +133,43 @@ pub enum BootCi {
     Normal,
     /// Basic (reverse percentile) interval.
     Basic,
+}
+
+impl BootCi {
+    /// lavaan's name of the interval (`boot.ci.type`): `perc`, `bca.simple`, `norm` or
+    /// `basic`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BootCi::Percentile => "perc",
+            BootCi::BiasCorrected => "bca.simple",
+            BootCi::Normal => "norm",
+            BootCi::Basic => "basic",
+        }
+    }
+}
+
+impl std::str::FromStr for BootCi {
+    type Err = SemError;
+    /// lavaan's names (`boot.ci.type`): `perc`, `bca.simple`, `norm`, `basic`.
+    ///
+    /// ```
+    /// use cocreate_core::sem::BootCi;
+    /// assert_eq!("bca.simple".parse::<BootCi>().unwrap(), BootCi::BiasCorrected);
+    /// assert!("bca".parse::<BootCi>().is_err());
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "perc" => Ok(BootCi::Percentile),
+            "bca.simple" => Ok(BootCi::BiasCorrected),
+            "norm" => Ok(BootCi::Normal),
+            "basic" => Ok(BootCi::Basic),
+            other => Err(SemError::InvalidOption {
+                option: "boot_ci",
+                value: quoted(other),
+                allowed: "the bootstrap interval is perc, bca.simple, norm or basic".into(),
+            }),
+        }
+    }
 }
 
 /// How standard errors are computed.
@@ -219,6 +290,40 @@ pub enum Information {
     Expected,
     /// Observed information (the Hessian of the log-likelihood).
     Observed,
+}
+
+impl Information {
+    /// The name of the setting: `auto`, `expected` or `observed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Information::Auto => "auto",
+            Information::Expected => "expected",
+            Information::Observed => "observed",
+        }
+    }
+}
+
+impl std::str::FromStr for Information {
+    type Err = SemError;
+    /// `auto` (lavaan's `"default"`), `expected` or `observed`.
+    ///
+    /// ```
+    /// use cocreate_core::sem::Information;
+    /// assert_eq!("observed".parse::<Information>().unwrap(), Information::Observed);
+    /// assert!("fisher".parse::<Information>().is_err());
+    /// ```
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "auto" | "default" => Ok(Information::Auto),
+            "expected" => Ok(Information::Expected),
+            "observed" => Ok(Information::Observed),
+            other => Err(SemError::InvalidOption {
+                option: "information",
+                value: quoted(other),
+                allowed: "the information matrix is auto, expected or observed".into(),
+            }),
+        }
+    }
 }
 
 /// Validated fitting options. Build with [`SemOptions::builder`]; the default is lavaan's

@@ -9,7 +9,10 @@
 use super::error::{Position, SyntaxError};
 use super::expr::{parse_tokens, Expr};
 use super::lexer::{tokenize, Tok, Token};
-use super::model::{Constraint, ConstraintValue, Definition, Model, Modifier, Relation};
+use super::model::{
+    Constraint, ConstraintOp, ConstraintValue, Definition, GeneralConstraint, Model, Modifier,
+    Relation,
+};
 use super::op::Op;
 
 impl Model {
@@ -119,14 +122,13 @@ fn parse_statement(stmt: &[Token], end: Position, model: &mut Model) -> Result<(
             };
             Err(SyntaxError::new(op_tok.pos, what))
         }
-        Tok::Inequality(c) => Err(SyntaxError::new(
-            op_tok.pos,
-            format!("inequality constraints ('{c}') are not supported; only equality constraints (==) are"),
-        )),
         Tok::Define => {
             let name = single_name(lhs, op_tok.pos, "a name for the defined parameter")?;
             if rhs.is_empty() {
-                return Err(SyntaxError::new(stmt_end, "expected an expression after ':='"));
+                return Err(SyntaxError::new(
+                    stmt_end,
+                    "expected an expression after ':='",
+                ));
             }
             if model.definitions.len() >= super::MAX_DEFINED {
                 return Err(SyntaxError::new(
@@ -153,39 +155,13 @@ fn parse_statement(stmt: &[Token], end: Position, model: &mut Model) -> Result<(
             });
             Ok(())
         }
-        Tok::EqEq => {
-            let (label, pos) = single_name(lhs, op_tok.pos, "a parameter label")?;
-            if model.constraints.len() >= super::MAX_CONSTRAINTS {
-                return Err(SyntaxError::new(
-                    pos,
-                    format!(
-                        "too many equality constraints (==): at most {} are allowed",
-                        super::MAX_CONSTRAINTS
-                    ),
-                ));
-            }
-            let value = match rhs {
-                [Token { tok: Tok::Ident(l), .. }] => ConstraintValue::Label(l.clone()),
-                _ => match parse_tokens(rhs, stmt_end)? {
-                    Expr::Number(v) => ConstraintValue::Value(v),
-                    Expr::Neg(inner) if matches!(*inner, Expr::Number(_)) => match *inner {
-                        Expr::Number(v) => ConstraintValue::Value(-v),
-                        _ => unreachable!(),
-                    },
-                    _ => {
-                        return Err(SyntaxError::new(
-                            rhs.first().map_or(stmt_end, |t| t.pos),
-                            "only simple equality constraints are supported: 'label == label' or 'label == number'",
-                        ))
-                    }
-                },
+        Tok::EqEq | Tok::Inequality(_) => {
+            let op = match op_tok.tok {
+                Tok::Inequality('>') => ConstraintOp::Greater,
+                Tok::Inequality(_) => ConstraintOp::Less,
+                _ => ConstraintOp::Equal,
             };
-            model.constraints.push(Constraint {
-                lhs: label,
-                rhs: value,
-                position: pos,
-            });
-            Ok(())
+            parse_constraint(lhs, op, op_tok, rhs, stmt_end, model)
         }
         tok => {
             let op = match tok {
@@ -229,6 +205,75 @@ fn parse_statement(stmt: &[Token], end: Position, model: &mut Model) -> Result<(
             Ok(())
         }
     }
+}
+
+/// `lhs == rhs`, `lhs > rhs` or `lhs < rhs`: a simple equality (`label == label`,
+/// `label == number`) or a general constraint between two expressions.
+fn parse_constraint(
+    lhs: &[Token],
+    op: ConstraintOp,
+    op_tok: &Token,
+    rhs: &[Token],
+    stmt_end: Position,
+    model: &mut Model,
+) -> Result<(), SyntaxError> {
+    let Some(first) = lhs.first() else {
+        return Err(SyntaxError::new(
+            op_tok.pos,
+            format!(
+                "expected an expression of parameter labels before {}",
+                op_tok.tok.describe()
+            ),
+        ));
+    };
+    if model.constraints.len() + model.general_constraints.len() >= super::MAX_CONSTRAINTS {
+        return Err(SyntaxError::new(
+            first.pos,
+            format!(
+                "too many constraints (==, > and <): at most {} are allowed",
+                super::MAX_CONSTRAINTS
+            ),
+        ));
+    }
+    if rhs.is_empty() {
+        return Err(SyntaxError::new(
+            stmt_end,
+            format!("expected an expression after {}", op_tok.tok.describe()),
+        ));
+    }
+    let lhs_expr = parse_tokens(lhs, op_tok.pos)?;
+    let rhs_expr = parse_tokens(rhs, stmt_end)?;
+    if op == ConstraintOp::Equal {
+        if let Expr::Name { name, .. } = &lhs_expr {
+            let value = match &rhs_expr {
+                Expr::Name { name, .. } => Some(ConstraintValue::Label(name.clone())),
+                Expr::Number(v) => Some(ConstraintValue::Value(*v)),
+                Expr::Neg(inner) => match **inner {
+                    Expr::Number(v) => Some(ConstraintValue::Value(-v)),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let Some(rhs) = value {
+                model.constraints.push(Constraint {
+                    lhs: name.clone(),
+                    rhs,
+                    position: first.pos,
+                });
+                return Ok(());
+            }
+        }
+    }
+    let text = |toks: &[Token]| toks.iter().map(|t| t.text.as_str()).collect::<String>();
+    model.general_constraints.push(GeneralConstraint {
+        lhs: lhs_expr,
+        op,
+        rhs: rhs_expr,
+        lhs_text: text(lhs),
+        rhs_text: text(rhs),
+        position: first.pos,
+    });
+    Ok(())
 }
 
 fn single_name(
@@ -710,6 +755,43 @@ mod tests {
         assert_eq!(r[4].modifier.label_by_group, [Some("b1".to_string()), None]);
         let again = parse(&m.to_syntax()).unwrap();
         assert_eq!(again.to_syntax(), m.to_syntax());
+    }
+
+    #[test]
+    fn constraints_simple_and_general() {
+        let m = parse(
+            "y ~ a*x1 + b*x2\na == b\nb == -1\na == 2 * b\na + b == 1\na > 0\nb < a\nb1 + b2 > 1",
+        )
+        .unwrap();
+        assert_eq!(m.constraints().len(), 2);
+        assert_eq!(m.constraints()[1].rhs, ConstraintValue::Value(-1.0));
+        let g = m.general_constraints();
+        assert_eq!(g.len(), 5);
+        assert_eq!(
+            (g[0].lhs_text.as_str(), g[0].rhs_text.as_str()),
+            ("a", "2*b")
+        );
+        assert_eq!(g[0].position, Position { line: 4, column: 1 });
+        assert_eq!(g[1].lhs_text, "a+b");
+        assert_eq!(
+            (g[2].op, g[3].op),
+            (ConstraintOp::Greater, ConstraintOp::Less)
+        );
+        assert_eq!(g[4].to_string(), "b1+b2 > 1");
+        // The syntax written back parses to the same model.
+        assert_eq!(parse(&m.to_syntax()).unwrap().to_syntax(), m.to_syntax());
+        for (bad, column) in [
+            ("y ~ a*x\n> 0", 1),
+            ("y ~ a*x\na >", 4),
+            ("y ~ a*x\na > (b", 7),
+        ] {
+            let e = parse(bad).unwrap_err();
+            assert_eq!(
+                (e.position.line, e.position.column),
+                (2, column),
+                "{bad}: {e}"
+            );
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use super::constraints::LinearConstraint;
 use super::error::Position;
 use super::model::Definition;
 use super::op::Op;
@@ -86,6 +87,8 @@ pub struct ParameterTable {
     pub(crate) definitions: Vec<Definition>,
     pub(crate) positions: BTreeMap<String, Position>,
     pub(crate) groups: Vec<String>,
+    /// The general constraints as linear forms in the free parameters.
+    pub(crate) constraints: Vec<LinearConstraint>,
 }
 
 /// The unvalidated fields of a [`ParameterTable`], read by serde and then checked.
@@ -105,6 +108,7 @@ struct ParameterTableRepr {
     positions: BTreeMap<String, Position>,
     #[serde(default)]
     groups: Vec<String>,
+    constraints: Vec<LinearConstraint>,
 }
 
 #[cfg(feature = "serde")]
@@ -212,7 +216,30 @@ impl TryFrom<ParameterTableRepr> for ParameterTable {
                 expected: defined,
             });
         }
-        Ok(ParameterTable {
+        if r.constraints.len() > super::MAX_CONSTRAINTS {
+            return Err(SemError::TooLarge {
+                what: "constraints".into(),
+                found: r.constraints.len(),
+                limit: super::MAX_CONSTRAINTS,
+            });
+        }
+        for c in &r.constraints {
+            if let Some(&(k, _)) = c.terms.iter().find(|(k, _)| *k >= r.n_free) {
+                return Err(SemError::StoredMismatch {
+                    part: "free-parameter indices of the constraints",
+                    found: k + 1,
+                    expected: r.n_free,
+                });
+            }
+            if !c.constant.is_finite() || c.terms.iter().any(|(_, w)| !w.is_finite()) {
+                return Err(SemError::InvalidValue {
+                    parameter: c.written(),
+                    problem: "a constraint whose numbers are not finite".into(),
+                    position: c.position,
+                });
+            }
+        }
+        let table = ParameterTable {
             rows: r.rows,
             observed: r.observed,
             latent: r.latent,
@@ -222,7 +249,10 @@ impl TryFrom<ParameterTableRepr> for ParameterTable {
             definitions: r.definitions,
             positions: r.positions,
             groups: r.groups,
-        })
+            constraints: r.constraints,
+        };
+        table.check_constraints()?;
+        Ok(table)
     }
 }
 
@@ -247,9 +277,18 @@ impl ParameterTable {
         &self.ov_x
     }
 
-    /// Number of free parameters (after equality constraints).
+    /// Number of free parameters: the length of the parameter vector, parameters sharing a
+    /// label or tied by a simple `a == b` counted once. General equality constraints
+    /// (`a == 2*b`) do not shorten the vector; [`FitMeasures::npar`](super::FitMeasures)
+    /// subtracts their rank.
     pub fn n_free(&self) -> usize {
         self.n_free
+    }
+
+    /// The general constraints (`a == 2*b`, `a > 0`, ...), as written, in order. Simple
+    /// equalities naming a defined parameter (`ab == 0.2`) are among them.
+    pub fn general_constraints(&self) -> Vec<String> {
+        self.constraints.iter().map(|c| c.written()).collect()
     }
 
     /// Whether the table has intercepts.

@@ -8,6 +8,7 @@
 
 use nalgebra::{DMatrix, DVector};
 
+use super::constraints::equality_rank;
 use super::error::{SemError, SemWarning};
 use super::linalg::Chol;
 use super::model::Model;
@@ -202,19 +203,25 @@ fn not_pd_error(c: &Compiled, s: &DMatrix<f64>, n: usize) -> SemError {
     }
 }
 
-/// Degrees of freedom: moments not fixed by `fixed.x`, minus free parameters.
+/// The number of parameters estimated: the free parameters less the rank of the general
+/// equality constraints (lavaan's `npar`; inequalities do not count, as in lavaan).
+pub(crate) fn npar(c: &Compiled) -> usize {
+    c.q() - equality_rank(&c.table.constraints, c.q())
+}
+
+/// Degrees of freedom: moments not fixed by `fixed.x`, minus the parameters estimated.
 pub(crate) fn degrees_of_freedom(c: &Compiled) -> (i64, usize) {
     let (p, px) = (c.p as i64, c.x_idx.len() as i64);
     let ms = c.meanstructure as i64;
     let moments = p * (p + 1) / 2 + ms * p - (px * (px + 1) / 2 + ms * px);
-    (moments - c.q() as i64, moments as usize)
+    (moments - npar(c) as i64, moments as usize)
 }
 
 pub(crate) fn check_df(c: &Compiled) -> Result<f64, SemError> {
     let (df, moments) = degrees_of_freedom(c);
     if df < 0 {
         return Err(SemError::NegativeDf {
-            npar: c.q(),
+            npar: npar(c),
             moments,
             df,
         });

@@ -5,7 +5,9 @@
 
 use nalgebra::{DMatrix, DVector};
 
+use super::constraints::ACTIVE_SLACK;
 use super::error::SemWarning;
+use super::model::ConstraintOp;
 use super::op::Op;
 use super::options::{Estimator, SemOptions};
 use super::partable::ParameterTable;
@@ -128,6 +130,40 @@ pub struct StandardizedEstimate {
     /// Upper confidence bound.
     #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub ci_upper: f64,
+}
+
+/// A general constraint at the estimates (lavaan's `parameterEstimates()` row of a `==`,
+/// `>` or `<` line).
+///
+/// ```
+/// # use cocreate_core::sem::{Model, SemOptions};
+/// # use cocreate_core::data::Table;
+/// # let rows: Vec<Vec<Option<f64>>> = (0..60).map(|i| { let t = i as f64; let (x1, x2) = ((t * 0.37).sin(), (t * 0.71).cos());
+/// #     vec![Some(x1), Some(x2), Some(0.2 * x1 + 0.5 * x2 + 0.4 * (t * 1.3).cos())] }).collect();
+/// # let data = Table::new(vec!["x1".into(), "x2".into(), "y".into()], rows)?;
+/// let fit = Model::parse("y ~ a*x1 + b*x2\na > 0.4\nb < 2")?.fit(&data, &SemOptions::default())?;
+/// let c = fit.constraints();
+/// assert!(c[0].active && c[0].value.abs() < 1e-12); // a is held at 0.4
+/// assert!(!c[1].active && c[1].value > 0.0);
+/// assert!((fit.by_label("a").unwrap().est - 0.4).abs() < 1e-12);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct ConstraintEstimate {
+    /// The left side as written (whitespace removed).
+    pub lhs: String,
+    /// The relation.
+    pub op: ConstraintOp,
+    /// The right side as written.
+    pub rhs: String,
+    /// `lhs − rhs` at the estimates (`rhs − lhs` for `<`): zero for an equality, at least
+    /// zero for an inequality, zero where it binds (lavaan's `est` of the row).
+    pub value: f64,
+    /// Whether the constraint binds: every equality, and the inequalities with a slack of
+    /// at most 1e-5 (lavaan's rule; these enter the standard errors as equalities).
+    pub active: bool,
 }
 
 /// Global fit: test statistics, comparative indices, information criteria, RMSEA, SRMR.
@@ -837,6 +873,25 @@ impl SemFit {
     /// The scaled test and the scaled and robust fit indices, with estimator MLM or MLR.
     pub fn robust(&self) -> Option<&RobustFit> {
         self.robust.as_ref()
+    }
+
+    /// The general constraints (`a == 2*b`, `a > 0`, ...) at the estimates, in the order
+    /// written; empty without them.
+    pub fn constraints(&self) -> Vec<ConstraintEstimate> {
+        self.table
+            .constraints
+            .iter()
+            .map(|c| {
+                let value = c.value(&self.theta);
+                ConstraintEstimate {
+                    lhs: c.lhs_text.clone(),
+                    op: c.op,
+                    rhs: c.rhs_text.clone(),
+                    value,
+                    active: c.is_equality() || value <= ACTIVE_SLACK,
+                }
+            })
+            .collect()
     }
 
     /// The bootstrap result, with `se = Bootstrap`.

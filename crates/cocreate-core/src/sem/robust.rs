@@ -185,7 +185,7 @@ pub(crate) fn robust_parts(
             (hess * 0.5, meat)
         }
     };
-    let bread_inv = spd_inverse(&bread);
+    let bread_inv = super::constrained::inverse(&c.table.constraints, theta, &bread);
     let (vcov, tr_h0) = match &bread_inv {
         Some(bi) => (Some(bi * &meat * bi / nf), bi.component_mul(&meat).sum()),
         None => (None, f64::NAN),

@@ -32,6 +32,76 @@ impl SemFit {
     }
 }
 
+impl SemFit {
+    /// lavaan's `standardizedSolution()` as R prints it: every row of the completely
+    /// standardised solution (`std.all`) with its delta-method standard error, z, p and
+    /// confidence interval at the fit's level, under the heading "Standardized Solution".
+    ///
+    /// ```
+    /// # use cocreate_core::sem::{Model, SemOptions};
+    /// # use cocreate_core::data::Table;
+    /// # let rows: Vec<Vec<Option<f64>>> = (0..50).map(|i| { let x = (i as f64 * 0.37).sin(); vec![Some(x), Some(0.5 * x + (i as f64 * 1.3).cos())] }).collect();
+    /// # let data = Table::new(vec!["x".into(), "y".into()], rows)?;
+    /// let fit = Model::parse("y ~ b*x")?.fit(&data, &SemOptions::default())?;
+    /// let text = fit.standardized_solution_summary();
+    /// assert!(text.starts_with("Standardized Solution"));
+    /// assert!(text.lines().nth(2).unwrap().trim_start().starts_with("lhs op rhs label est.std"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn standardized_solution_summary(&self) -> String {
+        let rows = self.standardized_solution();
+        let labelled = rows.iter().any(|r| !r.label.is_empty());
+        let mut head = vec!["", "lhs", "op", "rhs"];
+        if labelled {
+            head.push("label");
+        }
+        head.extend(["est.std", "se", "z", "pvalue", "ci.lower", "ci.upper"]);
+        let mut cells: Vec<Vec<String>> = vec![head.iter().map(|h| h.to_string()).collect()];
+        for (k, r) in rows.iter().enumerate() {
+            let mut row = vec![
+                (k + 1).to_string(),
+                r.lhs.clone(),
+                r.op.to_string(),
+                r.rhs.clone(),
+            ];
+            if labelled {
+                row.push(r.label.clone());
+            }
+            row.extend([
+                f3(r.est_std),
+                opt3(r.se),
+                opt3(r.z),
+                opt3(r.pvalue),
+                f3(r.ci_lower),
+                f3(r.ci_upper),
+            ]);
+            cells.push(row);
+        }
+        let widths: Vec<usize> = (0..cells[0].len())
+            .map(|c| {
+                cells
+                    .iter()
+                    .map(|r| r[c].chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let percent = (self.options().level * 1e6).round() / 1e4;
+        let mut out =
+            format!("Standardized Solution (std.all, {percent}% confidence intervals):\n\n");
+        for row in &cells {
+            let line: Vec<String> = row
+                .iter()
+                .zip(&widths)
+                .map(|(cell, &w)| format!("{cell:>w$}"))
+                .collect();
+            out.push_str(line.join(" ").trim_end());
+            out.push('\n');
+        }
+        out
+    }
+}
+
 /// Prints [`SemFit::summary`].
 impl fmt::Display for SemFit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -52,25 +122,32 @@ fn render(fit: &SemFit) -> String {
     let wlsmv = fit.options().estimator == Estimator::Wlsmv;
     line(&mut out, "Estimator", if wlsmv { "DWLS" } else { "ML" });
     line(&mut out, "Optimization method", "FISHER-NEWTON");
+    // lavaan's counts: every free row, and the equalities that tie them (shared labels,
+    // `==` lines) and the inequalities apart.
     let groups = fit.groups();
-    if groups.is_empty() {
-        line(&mut out, "Number of model parameters", &fm.npar.to_string());
-    } else {
-        // lavaan counts the free rows and then the equality constraints between them.
-        let table = fit.parameter_table();
-        let unconstrained = table.n_free_unconstrained();
+    let table = fit.parameter_table();
+    let free_rows = table.rows().iter().filter(|r| r.free.is_some()).count();
+    let general = &table.constraints;
+    let n_eq = free_rows - table.n_free() + general.iter().filter(|c| c.is_equality()).count();
+    let n_ineq = general.iter().filter(|c| !c.is_equality()).count();
+    line(
+        &mut out,
+        "Number of model parameters",
+        &free_rows.to_string(),
+    );
+    if n_eq > 0 {
         line(
             &mut out,
-            "Number of model parameters",
-            &unconstrained.to_string(),
+            "Number of equality constraints",
+            &n_eq.to_string(),
         );
-        if unconstrained > fm.npar {
-            line(
-                &mut out,
-                "Number of equality constraints",
-                &(unconstrained - fm.npar).to_string(),
-            );
-        }
+    }
+    if n_ineq > 0 {
+        line(
+            &mut out,
+            "Number of inequality constraints",
+            &n_ineq.to_string(),
+        );
     }
     out.push('\n');
     if !groups.is_empty() {
@@ -210,21 +287,21 @@ fn render(fit: &SemFit) -> String {
     }
     if groups.is_empty() {
         let rows: Vec<&ParameterEstimate> = fit.parameter_estimates().iter().collect();
-        sections(&rows, fit.r_squared(), &mut out);
+        sections(&rows, fit.r_squared(), Some(fit), &mut out);
     } else {
         for (k, g) in groups.iter().enumerate() {
             let _ = write!(out, "\n\nGroup {} [{}]:\n", k + 1, g.label);
             let rows: Vec<&ParameterEstimate> = (fit.parameter_estimates().iter())
                 .filter(|e| e.group == g.label)
                 .collect();
-            sections(&rows, &g.r2, &mut out);
+            sections(&rows, &g.r2, None, &mut out);
         }
         let defined: Vec<&ParameterEstimate> = (fit.parameter_estimates().iter())
             .filter(|e| e.op == Op::Defined)
             .collect();
         if !defined.is_empty() {
             out.push('\n');
-            sections(&defined, &[], &mut out);
+            sections(&defined, &[], None, &mut out);
         }
     }
     out
@@ -320,7 +397,14 @@ fn render_lines(out: &mut String, lines: &[Line]) {
 
 /// The parameter sections of `est` (one group's rows, or every row of a single-group
 /// fit), then the R² table of `r2`.
-fn sections(est: &[&ParameterEstimate], r2: &[(String, f64)], out: &mut String) {
+/// The parameter sections of `est`, then (for a single-group fit, `constraints_of`) the
+/// constraints, then R².
+fn sections(
+    est: &[&ParameterEstimate],
+    r2: &[(String, f64)],
+    constraints_of: Option<&SemFit>,
+    out: &mut String,
+) {
     let mut lines = Vec::new();
     // Variables with an incoming path get a dot: their (co)variances are residual.
     let endo: std::collections::HashSet<&str> = est
@@ -427,6 +511,9 @@ fn sections(est: &[&ParameterEstimate], r2: &[(String, f64)], out: &mut String) 
         }
     }
     render_lines(out, &lines);
+    if let Some(fit) = constraints_of {
+        constraints_section(fit, out);
+    }
     if !r2.is_empty() {
         let cells: Vec<(String, String)> = r2
             .iter()
@@ -444,6 +531,22 @@ fn sections(est: &[&ParameterEstimate], r2: &[(String, f64)], out: &mut String) 
         for (n, v) in cells {
             let _ = writeln!(out, "{n:<w0$}{v:>w1$}");
         }
+    }
+}
+
+/// lavaan's "Constraints" section: each general constraint's form (`a - (2*b)`) and the
+/// absolute value it takes at the estimates (0 where it binds).
+fn constraints_section(fit: &SemFit, out: &mut String) {
+    let cons = &fit.parameter_table().constraints;
+    if cons.is_empty() {
+        return;
+    }
+    let names: Vec<String> = cons.iter().map(|c| c.form_text()).collect();
+    let w = names.iter().map(|n| n.chars().count()).fold(41, usize::max);
+    let _ = writeln!(out, "\nConstraints:\n{:>width$}", "|Slack|", width = w + 13);
+    for (c, name) in cons.iter().zip(&names) {
+        let slack = c.value(fit.free_parameters()).abs();
+        let _ = writeln!(out, "    {name:<w$}{:>9}", f3(slack));
     }
 }
 

@@ -24,14 +24,13 @@ use nalgebra::{DMatrix, DVector};
 
 use super::assemble::{assemble, Assembly};
 use super::bootstrap::{apply_to_fit, run, summarize};
+use super::constrained::{inverse, minimize};
 use super::error::{SemError, SemWarning};
 use super::fit_measures::{self, FitInput};
-use super::inference::spd_inverse;
 use super::linalg::Chol;
 use super::ml::MlProblem;
-use super::optim::fisher_scoring;
 use super::options::{Information, SeMethod, SemOptions};
-use super::prepare::{check_df, check_moments, moments_of, Moments, Prepared};
+use super::prepare::{check_df, check_moments, moments_of, npar, Moments, Prepared};
 use super::ram::{Compiled, ExoMoments, RamMatrices};
 use super::results::SemFit;
 use super::start::start_values;
@@ -96,9 +95,10 @@ fn fiml_replicate(
     let exo = covariate_moments(c, &sub, &fd)?;
     let mut prob = FimlProblem::new(c, &fd, exo);
     let mut theta = theta_hat.to_vec();
-    fisher_scoring(
+    minimize(
         &mut prob,
         &mut theta,
+        &c.table.constraints,
         options.max_iterations,
         options.tolerance,
     )
@@ -126,18 +126,20 @@ pub(crate) fn fit(prep: Prepared, options: &SemOptions) -> Result<SemFit, SemErr
     let mut theta = start_values(c, &h1);
     {
         let mut ml = MlProblem::new(c, &h1, logdet_h1);
-        fisher_scoring(
+        minimize(
             &mut ml,
             &mut theta,
+            &c.table.constraints,
             options.max_iterations,
             options.tolerance,
         )?;
     }
     let exo = ExoMoments::from_sample(&c.x_idx, &sigma1, &mu1);
     let mut prob = FimlProblem::new(c, &fd, exo.clone());
-    let outcome = fisher_scoring(
+    let outcome = minimize(
         &mut prob,
         &mut theta,
+        &c.table.constraints,
         options.max_iterations,
         options.tolerance,
     )?;
@@ -165,7 +167,7 @@ pub(crate) fn fit(prep: Prepared, options: &SemOptions) -> Result<SemFit, SemErr
     } else {
         let expected = options.information == Information::Expected;
         let v = information(&mut prob, &theta, expected)
-            .and_then(|h| spd_inverse(&h))
+            .and_then(|h| inverse(&c.table.constraints, &theta, &h))
             .map(|inv| inv * (2.0 / nf));
         if v.is_none() {
             warnings.push(SemWarning::StandardErrorsUnavailable {
@@ -206,7 +208,7 @@ pub(crate) fn fit(prep: Prepared, options: &SemOptions) -> Result<SemFit, SemErr
     let fit = fit_measures::compute(&FitInput {
         chisq,
         df,
-        npar: c.q(),
+        npar: npar(c),
         n,
         logl: ll0 - x_ll,
         logl_h1: ll1 - x_ll,

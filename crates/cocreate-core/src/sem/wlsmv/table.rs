@@ -33,6 +33,17 @@ pub(crate) fn ordered_table(
     ml: &ParameterTable,
     thresholds: &[usize],
 ) -> Result<OrderedTable, SemError> {
+    if !ml.constraints.is_empty() {
+        // The DWLS optimiser works on its own free parameters and has no active set: a
+        // constraint dropped here would be a different model reported as the asked one.
+        return Err(SemError::OrderedUnsupported {
+            what: format!(
+                "{} general constraint(s) (such as `a == 2*b` or `a > 0`) with ordered variables",
+                ml.constraints.len()
+            ),
+            reason: "WLSMV supports simple equalities through shared labels (`a == b`); fit the constraints with continuous indicators or rewrite them as shared labels",
+        });
+    }
     let observed = ml.observed();
     let rows = ml.rows();
     // The residual variance row of every observed variable: free, and not tied to
@@ -164,6 +175,7 @@ pub(crate) fn ordered_table(
         definitions: ml.definitions.clone(),
         positions: ml.positions.clone(),
         groups: Vec::new(),
+        constraints: Vec::new(),
     };
     Ok(OrderedTable {
         table,
