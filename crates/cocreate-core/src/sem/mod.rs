@@ -2,9 +2,10 @@
 // those before it on its own line); `python3 /work/shared/hooks/cycles.py .` keeps it so.
 //
 //   vocabulary  op, error, lexer, expr, model, parser, effects, group_equal, options,
-//               partable, equality, constraints (general constraints as linear forms, their
-//               echelon form and feasibility), lavaanify (model + options -> parameter
-//               table), group_table (the same for multiple groups), results
+//               linear_constraint (a constraint as a linear form), partable, equality,
+//               constraints (general constraints as linear forms, their echelon form and
+//               feasibility), lavaanify (model + options -> parameter table), group_table
+//               (the same for multiple groups), results
 //               (the model as written, its parameter table, and the result types)
 //   numerics    distributions, linalg, optim, hessian, constrained (minimisation and the
 //               information's inverse under the constraints), ram (the RAM matrices of a table)
@@ -151,6 +152,7 @@ mod invariance;
 mod lavaanify;
 mod lexer;
 mod linalg;
+mod linear_constraint;
 mod lrt;
 mod ml;
 mod model;

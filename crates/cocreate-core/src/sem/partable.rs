@@ -8,8 +8,8 @@
 
 use std::collections::BTreeMap;
 
-use super::constraints::LinearConstraint;
 use super::error::Position;
+use super::linear_constraint::LinearConstraint;
 use super::model::Definition;
 use super::op::Op;
 
