@@ -7,7 +7,14 @@
 //!     [--bootstrap 1000] [--seed 20220341] [--willing 4]
 //!     [--invite FILE.csv] [--svg FILE.svg] [--dot FILE.dot]
 //!     [--coproducer FILE.csv --coproducer-keys KEYS.json] [--gap 50] [--full] [--json]
+//!     [--group COLUMN]
 //! ```
+//!
+//! `--group COLUMN` compares the readiness path model across the groups of that column of
+//! the data (gender, country, new versus loyal customers): the paths free in every group
+//! against the paths equal across groups (likelihood-ratio test, and a Wald test per path),
+//! and each group's pathway shares and expected participation, so that a firm sees whether
+//! one group is involvement-led and another innovation-led.
 //!
 //! Scores every construct of the keys as the mean of the answered items, reports their
 //! reliability, fits the readiness path model (traits → mediators → outcome, every
@@ -35,9 +42,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use cocreate::core::readiness::{
-    diagnose_scores, validate, Constructs, CoproducerOptions, CoproducerReport, CoproducerScales,
-    CrossValidation, Dimension, PathwayProfile, Prediction, ReadinessModel, ReadinessReport,
-    Segmentation, Threshold,
+    compare_groups, diagnose_scores, validate, Constructs, CoproducerOptions, CoproducerReport,
+    CoproducerScales, CrossValidation, Dimension, GroupComparison, GroupComparisonOptions,
+    PathwayProfile, Prediction, ReadinessModel, ReadinessReport, Segmentation, Threshold,
 };
 use cocreate::core::scoring::{
     Instrument, MissingPolicy, Reliability, Scorer, Scores, ScoringOptions,
@@ -103,6 +110,11 @@ struct Args {
     /// A co-producer dimension below this score (0–100) is a gap.
     #[arg(long, value_name = "G", default_value_t = 50.0)]
     gap: f64,
+    /// Compare the readiness path model across the groups of this column of the data
+    /// (gender, country, new versus loyal customers): equal pathways tested, each group's
+    /// pathway shares and expected participation.
+    #[arg(long, value_name = "COLUMN")]
+    group: Option<String>,
     /// Show the lavaan syntax and lavaan-style summary of the fit.
     #[arg(long)]
     full: bool,
@@ -168,6 +180,12 @@ fn run(a: Args) -> Result<(), Failure> {
                 "--coproducer and --coproducer-keys go together",
             ))
         }
+    };
+
+    // The groups, read before any work so that a wrong column fails at once.
+    let group_labels = match &a.group {
+        Some(column) => Some(read_group_labels(&data, column)?),
+        None => None,
     };
 
     // Scores and reliability.
@@ -257,6 +275,19 @@ fn run(a: Args) -> Result<(), Failure> {
         None => None,
     };
 
+    // Readiness across groups: the path model by group, equal pathways tested.
+    let comparison = match (&a.group, group_labels) {
+        (Some(column), Some(labels)) => Some(compare_by(
+            &data,
+            column,
+            &labels,
+            &composites,
+            &readiness,
+            willing,
+        )?),
+        _ => None,
+    };
+
     // The files: the invitation list, the path diagram as SVG and DOT.
     write_file(&invite, &invitations.to_csv())?;
     let mut diagram = PathDiagram::from_fit(&fit).title(format!(
@@ -297,6 +328,7 @@ fn run(a: Args) -> Result<(), Failure> {
                 (Some((d, _, illustrative)), Some(r)) => coproducer_json(d, *illustrative, a.gap, r),
                 _ => Value::Null,
             },
+            "groups": comparison.as_ref().map_or(Value::Null, comparison_json),
             "id_column": scores.id_column(),
             "warnings": notes.iter().cloned().chain(rel.warnings.iter().map(ToString::to_string)).collect::<Vec<_>>(),
         });
@@ -329,8 +361,84 @@ fn run(a: Args) -> Result<(), Failure> {
     for n in notes {
         report = report.note(n);
     }
-    common::output::print_text(report);
+    match comparison {
+        Some(c) => common::output::print_text(format!("{report}\n{c}")),
+        None => common::output::print_text(report),
+    }
     Ok(())
+}
+
+/// Each row's group in `column` of the data file: its text as written (`NA` or an empty
+/// cell: no group).
+fn read_group_labels(data: &str, column: &str) -> Result<Vec<Option<String>>, Failure> {
+    let options = cocreate::core::data::CsvOptions::builder()
+        .id_column(column)
+        .build()
+        .map_err(|e| Failure::in_file(data, e))?;
+    let table = cocreate::core::data::Table::from_csv_path_with(data, &options)
+        .map_err(|e| Failure::in_file(data, e))?;
+    let texts = table.text(column).unwrap_or_default();
+    Ok(texts
+        .iter()
+        .map(|t| {
+            let t = t.trim();
+            (!t.is_empty() && t != "NA").then(|| t.to_string())
+        })
+        .collect())
+}
+
+/// The readiness model compared across the groups of `column` of the data file.
+fn compare_by(
+    data: &str,
+    column: &str,
+    labels: &[Option<String>],
+    composites: &cocreate::core::data::Table,
+    readiness: &ReadinessModel,
+    willing: f64,
+) -> Result<GroupComparison, Failure> {
+    if labels.len() != composites.n_rows() {
+        return Err(Failure::in_file(
+            data,
+            format!(
+                "the group column {column:?} has {} rows but the scores {}",
+                labels.len(),
+                composites.n_rows()
+            ),
+        ));
+    }
+    let opts = GroupComparisonOptions::builder(column)
+        .willing(Threshold::Raw(willing))
+        .build()
+        .map_err(|e| Failure::usage(e.to_string()))?;
+    compare_groups(composites, labels, readiness.constructs(), &opts)
+        .map_err(|e| Failure::in_file(data, e))
+}
+
+/// The comparison across groups: the test of equal pathways, every group's pathway
+/// shares, expected participation and mediated shares, and the paths by group.
+fn comparison_json(c: &GroupComparison) -> Value {
+    json!({
+        "grouping": c.grouping,
+        "paths_differ": c.paths_differ(),
+        "alpha": c.alpha,
+        "lrt": serde_json::to_value(&c.lrt).unwrap_or(Value::Null),
+        "fit_free": {"chisq": num(c.free.chisq), "df": num(c.free.df)},
+        "fit_equal": {"chisq": num(c.equal.chisq), "df": num(c.equal.df), "cfi": num(c.equal.cfi), "rmsea": num(c.equal.rmsea)},
+        "groups": c.groups.iter().map(|g| json!({
+            "label": g.label,
+            "n": g.n,
+            "segmentation": segmentation_json(&g.segmentation, 0),
+            "mediated_share": c.constructs.mediators().iter().cloned().zip(g.mediated_share.iter().map(|v| num(*v))).collect::<Map<_, _>>(),
+            "coefficients": serde_json::to_value(g.model.coefficients()).unwrap_or(Value::Null),
+        })).collect::<Vec<_>>(),
+        "paths": c.paths.iter().map(|p| json!({
+            "lhs": p.lhs, "rhs": p.rhs,
+            "est": p.estimates.iter().map(|v| num(*v)).collect::<Vec<_>>(),
+            "se": p.se.iter().map(|v| num(*v)).collect::<Vec<_>>(),
+            "std.all": p.std_all.iter().map(|v| num(*v)).collect::<Vec<_>>(),
+            "chisq": num(p.chisq), "pvalue": num(p.pvalue),
+        })).collect::<Vec<_>>(),
+    })
 }
 
 /// Respondent ids as the data kept them, else `row N` counting from 1.

@@ -7,7 +7,22 @@
 //!     [--ordered all|ITEM,ITEM,...] [--std-lv] [--orthogonal] [--meanstructure [auto|on|off]] [--fixed-x | --no-fixed-x]
 //!     [--mi [MIN]] [--json] [--dot FILE] [--svg FILE]
 //!     [--factor-scores FILE [--factor-method regression|bartlett] [--id COLUMN]]
+//!     [--group COLUMN [--group-equal LIST] [--group-partial LIST] [--invariance]]
+//!     [--compare OTHER_MODEL.lav]
 //! ```
+//!
+//! `--compare OTHER_MODEL.lav` fits a second model with the same options to the same data
+//! and appends lavaan's `lavTestLRT` table of the two (ordered by degrees of freedom; the
+//! Satorra-Bentler 2001 scaled difference with `--estimator MLM|MLR`), in the JSON as
+//! `lrt`.
+//!
+//! `--group COLUMN` fits the model in every group of the rows (lavaan's `group =`; the
+//! groups in order of first appearance), `--group-equal loadings,intercepts` holds those
+//! parameters equal across groups and `--group-partial "x3 ~ 1"` frees named ones again;
+//! the summary then has a section per group and the JSON a `group` on every row and a
+//! `groups` block. `--invariance` fits the configural, metric, scalar and strict models
+//! (and a partial model freeing `--group-partial`) and reports each fit, the χ²
+//! difference tests, ΔCFI/ΔRMSEA/ΔSRMR and where invariance fails by each criterion.
 //!
 //! `--help` lists the flags by group (fitting, output, factor scores); the fitting flags
 //! are the [`SemOptions`] settings of the same names, so a new option is one field in
@@ -55,10 +70,10 @@ use clap::{Args as ClapArgs, Parser};
 use cocreate::core::data::{CsvOptions, DataError, Table};
 use cocreate::core::ordinal::Ordered;
 use cocreate::core::sem::{
-    factor_scores, measurement_validity, BootCi, DotOptions, Estimator, FactorScoreError,
-    FactorScoreMethod, FactorScoreOptions, FactorScores, Information, MeanStructure, Missing,
-    Model, ModificationIndex, PathDiagram, Position, RobustFit, SeMethod, SemError, SemFit,
-    SemOptions,
+    factor_scores, lav_test_lrt, measurement_invariance, measurement_validity, BootCi, DotOptions,
+    Estimator, FactorScoreError, FactorScoreMethod, FactorScoreOptions, FactorScores, GroupEqual,
+    Information, InvarianceOptions, LrtTable, MeanStructure, Missing, Model, ModificationIndex,
+    ParameterId, PathDiagram, Position, RobustFit, SeMethod, SemError, SemFit, SemOptions,
 };
 
 /// Fit a lavaan-syntax model to a CSV file and print lavaan's summary (or JSON).
@@ -78,7 +93,7 @@ struct Args {
 }
 
 /// How the model is fitted: each flag is a [`SemOptions`] setting of the same name.
-#[derive(Debug, ClapArgs)]
+#[derive(Debug, Clone, ClapArgs)]
 #[command(next_help_heading = "Fitting")]
 struct FitArgs {
     /// Missing data: listwise, ml (full-information ML) or ml.x.
@@ -124,6 +139,17 @@ struct FitArgs {
     /// Estimate the exogenous covariates' variances, covariances and means instead.
     #[arg(long = "no-fixed-x", overrides_with = "fixed_x")]
     no_fixed_x: bool,
+    /// Fit the model in every group of the rows, the groups being the values of COLUMN.
+    #[arg(long, value_name = "COLUMN", help_heading = "Multiple groups")]
+    group: Option<String>,
+    /// Hold these equal across groups: loadings, intercepts, means, residuals,
+    /// residual.covariances, lv.variances, lv.covariances, regressions (comma separated).
+    #[arg(long, value_name = "LIST", value_parser = group_equal, help_heading = "Multiple groups")]
+    group_equal: Option<List<GroupEqual>>,
+    /// Free these parameters from --group-equal in every group, e.g. "x3 ~ 1,visual =~ x2";
+    /// with --invariance, the parameters the partial model frees.
+    #[arg(long, value_name = "LIST", value_parser = group_partial, help_heading = "Multiple groups")]
+    group_partial: Option<List<ParameterId>>,
     /// Treat these observed variables as ordered categories: `all`, or a comma-separated
     /// list; the fit is then lavaan's WLSMV.
     #[arg(long, value_name = "all|ITEMS", value_parser = ordered_list)]
@@ -156,10 +182,15 @@ impl FitArgs {
             .level(self.level)
             .information(self.information)
             .std_lv(self.std_lv)
+            .group_equal(self.group_equal.clone().map_or_else(Vec::new, |l| l.0))
+            .group_partial(self.group_partial.clone().map_or_else(Vec::new, |l| l.0))
             .ordered(self.ordered.clone().unwrap_or(Ordered::None))
             .orthogonal(self.orthogonal)
             .meanstructure(self.meanstructure)
             .fixed_x(!self.no_fixed_x);
+        if let Some(g) = &self.group {
+            b = b.group(g.clone());
+        }
         if let Some(ci) = self.boot_ci {
             b = b.boot_ci(ci);
         }
@@ -183,6 +214,14 @@ struct ReportArgs {
     /// Add the modification indices with mi >= MIN (default 0), sorted.
     #[arg(long, value_name = "MIN", num_args = 0..=1, default_missing_value = "0", value_parser = finite_minimum)]
     mi: Option<f64>,
+    /// With --group: fit the configural, metric, scalar and strict models (and a partial
+    /// model freeing --group-partial) and report where measurement invariance fails.
+    #[arg(long, help_heading = "Multiple groups")]
+    invariance: bool,
+    /// Fit the model in FILE with the same options and data and test the two against each
+    /// other (lavaan's lavTestLRT: χ² difference, scaled for MLM/MLR).
+    #[arg(long, value_name = "FILE")]
+    compare: Option<String>,
 }
 
 /// Factor scores (lavaan's lavPredict).
@@ -207,6 +246,26 @@ fn choice<T: std::str::FromStr<Err = SemError>>(text: &str) -> Result<T, String>
         SemError::InvalidOption { allowed, .. } => allowed,
         other => other.to_string(),
     })
+}
+
+/// A comma-separated list given as one flag value.
+#[derive(Debug, Clone)]
+struct List<T>(Vec<T>);
+
+fn group_equal(text: &str) -> Result<List<GroupEqual>, String> {
+    GroupEqual::parse_list(text).map(List).map_err(|e| match e {
+        SemError::InvalidOption { value, allowed, .. } => format!("{value}: {allowed}"),
+        other => other.to_string(),
+    })
+}
+
+fn group_partial(text: &str) -> Result<List<ParameterId>, String> {
+    ParameterId::parse_list(text)
+        .map(List)
+        .map_err(|e| match e {
+            SemError::InvalidOption { value, allowed, .. } => format!("{value}: {allowed}"),
+            other => other.to_string(),
+        })
 }
 
 fn finite_minimum(text: &str) -> Result<f64, String> {
@@ -239,6 +298,17 @@ fn parse_args() -> Result<Args, String> {
             );
         }
     }
+    if a.report.invariance && a.report.compare.is_some() {
+        return Err("--invariance compares its own sequence of models; leave out --compare".into());
+    }
+    if a.report.invariance && a.fit.group.is_none() {
+        return Err("--invariance compares groups; give --group COLUMN too".into());
+    }
+    if a.fit.group.is_none() && (a.fit.group_equal.is_some() || a.fit.group_partial.is_some()) {
+        return Err(
+            "--group-equal and --group-partial apply across groups; give --group COLUMN too".into(),
+        );
+    }
     Ok(a)
 }
 
@@ -264,6 +334,13 @@ fn describe(err: &SemError, model: &str, data: &str) -> String {
             problem,
             position,
         } => format!("{}: parameter {parameter} is {problem}", at(position)),
+        SemError::GroupVectorLength { position, .. } | SemError::GroupIsVariable { position, .. } => {
+            let text = err.to_string();
+            let text = text
+                .split_once(&format!(" at {position}"))
+                .map_or(text.clone(), |(a, b)| format!("{a}{b}"));
+            format!("{}: {text}", at(position))
+        }
         SemError::InfeasibleConstraints { detail, lines } => {
             let lines: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
             let which = if lines.len() == 1 { "line" } else { "lines" };
@@ -342,6 +419,10 @@ fn run(a: &Args) -> Result<(), String> {
     if let Some(id) = &a.scores.id {
         csv = csv.id_column(id.clone());
     }
+    if let Some(group) = &a.fit.group {
+        // The group column's values are the groups' labels, text or numbers as written.
+        csv = csv.id_column(group.clone());
+    }
     let csv = csv.build().map_err(|e| e.to_string())?;
     let data = Table::from_csv_path_with(&a.data, &csv).map_err(|e| match (&a.scores.id, &e) {
         (Some(id), DataError::UnknownColumn { name, .. }) if name == id => {
@@ -349,6 +430,9 @@ fn run(a: &Args) -> Result<(), String> {
         }
         _ => describe(&e.into(), &a.model, &a.data),
     })?;
+    if a.report.invariance {
+        return run_invariance(a, &model, &data);
+    }
     let opts = a.fit.options().map_err(|e| e.to_string())?;
     let fit = model
         .fit(&data, &opts)
@@ -361,6 +445,10 @@ fn run(a: &Args) -> Result<(), String> {
         std::fs::write(path, PathDiagram::from_fit(&fit).title(&a.model).to_svg())
             .map_err(|e| format!("{path}: {e}"))?;
     }
+    let lrt = match &a.report.compare {
+        Some(path) => Some(compare_with(a, &fit, &data, &opts, path)?),
+        None => None,
+    };
     let mi = match a.report.mi {
         Some(min) => Some(
             fit.modification_indices_above(min, true)
@@ -395,6 +483,9 @@ fn run(a: &Args) -> Result<(), String> {
                 f[k] = x.map_or(serde_json::Value::Null, serde_json::Value::from);
             }
         }
+        if let Some(t) = &lrt {
+            v["lrt"] = serde_json::to_value(t).map_err(|e| e.to_string())?;
+        }
         if let Some(rows) = &mi {
             v["modindices"] = rows
                 .iter()
@@ -426,7 +517,49 @@ fn run(a: &Args) -> Result<(), String> {
         if let Some(rows) = &mi {
             text.push_str(&mi_text(rows));
         }
+        if let Some(t) = &lrt {
+            text.push('\n');
+            text.push_str(&t.summary());
+        }
         output::print_text(text);
+    }
+    Ok(())
+}
+
+/// `--compare FILE`: fits the other model with the same options to the same data and
+/// tests the two (the models named by their files).
+fn compare_with(
+    a: &Args,
+    fit: &SemFit,
+    data: &Table,
+    opts: &SemOptions,
+    path: &str,
+) -> Result<LrtTable, String> {
+    let text = read_text(path)?;
+    let other = Model::parse(&text).map_err(|e| describe(&e.into(), path, &a.data))?;
+    let other = other
+        .fit(data, opts)
+        .map_err(|e| describe(&e, path, &a.data))?;
+    lav_test_lrt(&[(a.model.as_str(), fit), (path, &other)])
+        .map_err(|e| format!("--compare {path}: {e}"))
+}
+
+/// `--invariance`: the invariance sequence, as a report or one JSON object.
+fn run_invariance(a: &Args, model: &Model, data: &Table) -> Result<(), String> {
+    let mut fit_args = a.fit.clone();
+    let partial = fit_args.group_partial.take().map_or_else(Vec::new, |l| l.0);
+    let opts = fit_args.options().map_err(|e| e.to_string())?;
+    let inv = InvarianceOptions::builder()
+        .partial(partial)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let report = measurement_invariance(model, data, &opts, &inv)
+        .map_err(|e| describe(&e, &a.model, &a.data))?;
+    if a.report.json {
+        let v = sem_json::invariance_json(&report);
+        output::print_line(serde_json::to_string_pretty(&v).map_err(|e| e.to_string())?);
+    } else {
+        output::print_text(report.summary());
     }
     Ok(())
 }

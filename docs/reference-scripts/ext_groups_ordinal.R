@@ -13,7 +13,7 @@
 #   mg_cocreation_path_gender_lrt.json   lavTestLRT(free, regressions) for two and three groups
 #   ordinal_cocreation_cfa_wlsmv.json    8-factor CFA of the 36 keyed items as ordered, WLSMV
 #   ordinal_cocreation_polychoric.json   lavCor(keyed_items, ordered = all items)
-# No test of the repository reads these files yet (the reference set has them); the script
+# tests/sem_groups.rs reads the mg_* files (the ordinal ones are read by no test yet); the script
 # is here so that they can be regenerated when one does. Numbers at full double precision.
 here <- local({
   arg <- grep("^--file=", commandArgs(FALSE), value = TRUE)

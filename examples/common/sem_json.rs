@@ -21,19 +21,116 @@ pub fn opt(v: Option<f64>) -> Value {
 }
 
 /// Every parameter row: `lhs`, `op`, `rhs`, `label`, `est`, `se`, `z`, `pvalue`,
-/// `ci.lower`, `ci.upper`, `std.lv`, `std.all`.
+/// `ci.lower`, `ci.upper`, `std.lv`, `std.all`, and `group` (the group's label) in a
+/// multiple-group fit.
 pub fn parameter_estimates(fit: &SemFit) -> Value {
     fit.parameter_estimates()
         .iter()
         .map(|e| {
-            json!({
+            let mut row = json!({
                 "lhs": e.lhs, "op": e.op.as_str(), "rhs": e.rhs, "label": e.label,
                 "est": num(e.est), "se": opt(e.se), "z": opt(e.z), "pvalue": opt(e.pvalue),
                 "ci.lower": num(e.ci_lower), "ci.upper": num(e.ci_upper),
                 "std.lv": num(e.std_lv), "std.all": num(e.std_all),
+            });
+            if !fit.groups().is_empty() {
+                row["group"] = json!(e.group);
+            }
+            row
+        })
+        .collect()
+}
+
+/// The groups of a multiple-group fit: `label`, `n_used`, `chisq` (its part of the test),
+/// `srmr`, `r2`.
+pub fn groups(fit: &SemFit) -> Value {
+    fit.groups()
+        .iter()
+        .map(|g| {
+            let r2: serde_json::Map<String, Value> =
+                g.r2.iter().map(|(k, v)| (k.clone(), num(*v))).collect();
+            json!({
+                "label": g.label, "n_used": g.n_used, "chisq": num(g.chisq),
+                "srmr": num(g.srmr), "r2": r2,
             })
         })
         .collect()
+}
+
+/// The sets of parameters held equal across groups, each as its rows (`lhs op rhs
+/// [group]`), with the free parameters before and after the constraints.
+pub fn equality_constraints(fit: &SemFit) -> Value {
+    let table = fit.parameter_table();
+    let ties: Vec<Value> = table
+        .cross_group_ties()
+        .iter()
+        .map(|rows| {
+            let r0 = &table.rows()[rows[0]];
+            json!({
+                "label": r0.label,
+                "rows": rows.iter().map(|&k| {
+                    let r = &table.rows()[k];
+                    json!({"lhs": r.lhs, "op": r.op.as_str(), "rhs": r.rhs, "group": r.group})
+                }).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let unconstrained = table.n_free_unconstrained();
+    let npar = table.n_free();
+    let df = fit.fit_measures().df;
+    json!({
+        "npar_unconstrained": unconstrained,
+        "npar": npar,
+        "df_unconstrained": df - (unconstrained - npar) as f64,
+        "df": df,
+        "tied": ties,
+    })
+}
+
+/// The invariance report: groups, steps (fit and comparison with flags), where invariance
+/// fails by each criterion, the cut-offs and lavaan's LRT tables.
+pub fn invariance_json(r: &cocreate::core::sem::InvarianceReport) -> Value {
+    let steps: Vec<Value> = r
+        .steps
+        .iter()
+        .map(|s| {
+            let f = &s.fit;
+            json!({
+                "model": s.name,
+                "group.equal": s.group_equal.iter().map(|g| g.as_str()).collect::<Vec<_>>(),
+                "group.partial": s.group_partial.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
+                "npar": f.npar, "chisq": num(f.chisq), "df": num(f.df), "pvalue": opt(f.pvalue),
+                "cfi": num(f.cfi), "tli": num(f.tli), "rmsea": num(f.rmsea), "srmr": num(f.srmr),
+                "aic": num(f.aic), "bic": num(f.bic), "logl": num(f.logl),
+                "chisq_by_group": s.chisq_by_group.iter()
+                    .map(|(g, c)| (g.clone(), num(*c))).collect::<serde_json::Map<_, _>>(),
+                "compared_with": s.compared_with.map(|k| r.steps[k].name.clone()),
+                "chisq_diff": opt(s.chisq_diff), "df_diff": opt(s.df_diff),
+                "pvalue_diff": opt(s.pvalue), "rmsea_diff": opt(s.rmsea_diff),
+                "delta_cfi": opt(s.delta_cfi), "delta_rmsea": opt(s.delta_rmsea),
+                "delta_srmr": opt(s.delta_srmr),
+                "fails": {
+                    "chisq_difference": s.flags.chisq_difference,
+                    "cheung_rensvold_2002": s.flags.cheung_rensvold_2002,
+                    "chen_2007": s.flags.chen_2007,
+                },
+            })
+        })
+        .collect();
+    let level = |l: Option<cocreate::core::sem::InvarianceLevel>| l.map(|l| l.as_str());
+    json!({
+        "group": r.group,
+        "groups": r.groups.iter().map(|(l, n)| json!({"label": l, "n_used": n})).collect::<Vec<_>>(),
+        "steps": steps,
+        "first_failure": {
+            "chisq_difference": level(r.first_failure.chisq_difference),
+            "cheung_rensvold_2002": level(r.first_failure.cheung_rensvold_2002),
+            "chen_2007": level(r.first_failure.chen_2007),
+        },
+        "rule": ser(&r.rule),
+        "lrt": ser(&r.lrt),
+        "lrt_with_partial": ser(&r.lrt_with_partial),
+    })
 }
 
 /// lavaan's `standardizedSolution()`: `lhs`, `op`, `rhs`, `label`, `est.std`, `se`, `z`,
@@ -92,6 +189,21 @@ pub fn fit_json(fit: &SemFit) -> Value {
         "r2": r2,
         "warnings": fit.warnings().iter().map(|w| w.to_string()).collect::<Vec<_>>(),
     });
+    if !fit.groups().is_empty() {
+        // Per group, as lavaan's lavInspect(fit, "r2").
+        v["r2"] = fit
+            .groups()
+            .iter()
+            .map(|g| {
+                let r2: serde_json::Map<String, Value> =
+                    g.r2.iter().map(|(k, x)| (k.clone(), num(*x))).collect();
+                (g.label.clone(), Value::Object(r2))
+            })
+            .collect::<serde_json::Map<_, _>>()
+            .into();
+        v["groups"] = groups(fit);
+        v["equality_constraints"] = equality_constraints(fit);
+    }
     if !fit.constraints().is_empty() {
         v["constraints"] = constraints(fit);
     }

@@ -306,6 +306,15 @@ pub enum ReadinessError {
         /// What went wrong.
         source: Box<ReadinessError>,
     },
+    /// Fitting the path model across groups failed: in one group (its own readiness
+    /// model), or in the multiple-group fits that test the differences.
+    #[error("{}{source}", group_at(.group))]
+    GroupFit {
+        /// The group whose fit failed (`None`: the fits of all groups at once).
+        group: Option<String>,
+        /// Why.
+        source: Box<crate::sem::SemError>,
+    },
     /// Scoring the survey failed.
     #[error(transparent)]
     Scoring(#[from] ScoringError),
@@ -318,6 +327,14 @@ pub enum ReadinessError {
 pub const MAX_TRAITS: usize = 10_000;
 /// Largest number of mediators of a readiness model (pathway codes fit a byte).
 pub const MAX_MEDIATORS: usize = 200;
+
+/// `"group \"2\": "` or `"fitting every group: "`: where a group fit failed.
+fn group_at(group: &Option<String>) -> String {
+    match group {
+        Some(g) => format!("group {:?}: ", crate::data::excerpt(g)),
+        None => "the path model across groups: ".into(),
+    }
+}
 
 /// `"row 3: "`, `"row 3 (id \"R7\"): "` or nothing: where in a table a problem is.
 fn at(row: &Option<usize>, id: &Option<String>) -> String {

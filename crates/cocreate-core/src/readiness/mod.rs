@@ -81,6 +81,7 @@ mod constructs;
 mod coproducer;
 mod encounter;
 mod error;
+mod groups;
 mod invite;
 mod least_squares;
 mod model;
@@ -103,6 +104,10 @@ pub use coproducer::{
 };
 pub use encounter::{Aspect, Perception, PerceptionRule};
 pub use error::{ReadinessError, MAX_MEDIATORS, MAX_TRAITS};
+pub use groups::{
+    compare_groups, GroupComparison, GroupComparisonOptions, GroupComparisonOptionsBuilder,
+    GroupReadiness, PathByGroup,
+};
 pub use invite::{Invitation, InvitationList};
 pub use model::{Provenance, ReadinessModel};
 pub use pathway::{

@@ -122,6 +122,27 @@ impl Constructs {
     }
 }
 
+impl Constructs {
+    /// The same path model without labels or defined parameters, for a multiple-group
+    /// fit: there a label would hold the path equal across groups (lavaan's rule).
+    pub(crate) fn path_syntax_unlabelled(&self) -> String {
+        let (traits, mediators, outcome) = (self.traits(), self.mediators(), self.outcome());
+        let mut s = String::new();
+        for m in mediators {
+            s += &format!("{m} ~ {}\n", traits.join(" + "));
+        }
+        let rhs: Vec<&String> = mediators.iter().chain(traits).collect();
+        let rhs: Vec<&str> = rhs.iter().map(|v| v.as_str()).collect();
+        s += &format!("{outcome} ~ {}\n", rhs.join(" + "));
+        for (i, m) in mediators.iter().enumerate() {
+            for n in &mediators[i + 1..] {
+                s += &format!("{m} ~~ {n}\n");
+            }
+        }
+        s
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,9 +10,10 @@ use super::inference::{sandwich, wald, LabelMap, LabelValue};
 use super::op::Op;
 use super::optim::OptimOutcome;
 use super::options::{SeMethod, SemOptions};
+use super::partable::{ParameterRow, ParameterTable};
 use super::ram::{Compiled, ExoMoments, RamMatrices, Slot};
 use super::results::{Convergence, FitMeasures, ParameterEstimate, SemFit, StandardizedEstimate};
-use super::standardize::standardize;
+use super::standardize::{standardize, Standardized};
 
 /// What [`assemble`] needs besides the estimates.
 pub(crate) struct Assembly<'a> {
@@ -41,7 +42,6 @@ pub(crate) fn assemble(
     c.fill(theta, exo, &mut ram);
     ram.implied_sparse(c)?;
     let labels = LabelMap::new(&c.table);
-    let q = c.q();
     let rows = c.table.rows();
     let mut est: Vec<f64> = (0..rows.len()).map(|r| c.row_value(r, &ram)).collect();
     let mut se: Vec<Option<f64>> = rows
@@ -52,150 +52,18 @@ pub(crate) fn assemble(
             (None, _) => Some(0.0),
         })
         .collect();
-    // Defined parameters.
-    let label_value = |name: &str| -> Option<(f64, Vec<f64>)> {
-        let mut g = vec![0.0; q];
-        let v = match labels.labels.get(name)? {
-            LabelValue::Free(k) => {
-                g[*k] = 1.0;
-                theta[*k]
-            }
-            LabelValue::Fixed(v) => *v,
-            LabelValue::Row(r) => est[*r],
-        };
-        Some((v, g))
-    };
-    let (def_vals, def_jac) = labels.defined_with_jacobian(&c.table, q, &label_value);
-    let vcov_defined = vcov.as_ref().map(|v| sandwich(&def_jac, v));
-    let mut def_warnings = Vec::new();
-    for (k, &row) in labels.defined_rows.iter().enumerate() {
-        est[row] = def_vals[k];
-        if !def_vals[k].is_finite() {
-            // inf / NaN has no standard error (the delta method would give 0 or NaN).
-            def_warnings.push(SemWarning::NonFiniteEstimate {
-                parameter: rows[row].lhs.clone(),
-                value: def_vals[k],
-            });
-            se[row] = None;
-            continue;
-        }
-        se[row] = vcov_defined
-            .as_ref()
-            .map(|v| v[(k, k)])
-            .filter(|v| v.is_finite())
-            .map(|v| v.max(0.0).sqrt());
-    }
+    let (vcov_defined, def_warnings) =
+        defined_parameters(&c.table, &labels, theta, &mut est, &mut se, vcov.as_ref());
     let st = standardize(c, &ram, &labels);
-    // Delta-method standardised solutions: only the diagonal of J V J' is needed, row r of
-    // (J V) dotted with row r of J.
-    let solution = |values: &[f64], jac: &DMatrix<f64>| -> Vec<StandardizedEstimate> {
-        let var: Option<Vec<f64>> = vcov.as_ref().map(|v| {
-            let jv = jac * v;
-            (0..rows.len())
-                .map(|r| jv.row(r).dot(&jac.row(r)))
-                .collect()
-        });
-        rows.iter()
-            .enumerate()
-            .map(|(r, row)| {
-                let sse = var.as_ref().map(|v| v[r].max(0.0).sqrt());
-                let (z, pvalue, ci_lower, ci_upper, se) = wald(values[r], sse, level);
-                StandardizedEstimate {
-                    lhs: row.lhs.clone(),
-                    op: row.op,
-                    rhs: row.rhs.clone(),
-                    label: row.label.clone(),
-                    est_std: values[r],
-                    se,
-                    z,
-                    pvalue,
-                    ci_lower,
-                    ci_upper,
-                }
-            })
-            .collect()
-    };
-    let standardized = solution(&st.std_all, &st.jac_all);
-    let standardized_lv = solution(&st.std_lv, &st.jac_lv);
-    let mut estimates = Vec::with_capacity(rows.len());
-    for (r, row) in rows.iter().enumerate() {
-        let (z, pvalue, lo, hi, se_r) = if a.options.se == SeMethod::None {
-            (None, None, f64::NAN, f64::NAN, None)
-        } else {
-            wald(est[r], se[r], level)
-        };
-        estimates.push(ParameterEstimate {
-            lhs: row.lhs.clone(),
-            op: row.op,
-            rhs: row.rhs.clone(),
-            label: row.label.clone(),
-            free: row.free,
-            user: row.user,
-            exo: row.exo,
-            est: est[r],
-            se: se_r,
-            z,
-            pvalue,
-            ci_lower: lo,
-            ci_upper: hi,
-            std_lv: st.std_lv[r],
-            std_all: st.std_all[r],
-            std_nox: st.std_nox[r],
-        });
-    }
-    // R² of every variable with an incoming path.
-    let n = c.n;
-    let mut endo = vec![false; n];
-    for s in c.row_slot.iter().flatten() {
-        if let Slot::A(i, _) = s {
-            endo[*i] = true;
-        }
-    }
-    let r2: Vec<(String, f64)> = (0..n)
-        .filter(|&v| endo[v])
-        .map(|v| {
-            (
-                c.var_name(v).to_string(),
-                1.0 - ram.s[(v, v)] / ram.phi[(v, v)],
-            )
-        })
-        .collect();
-    // Warnings.
+    let standardized = solution(rows, &st.std_all, &st.jac_all, vcov.as_ref(), level);
+    let standardized_lv = solution(rows, &st.std_lv, &st.jac_lv, vcov.as_ref(), level);
+    let estimates = estimate_rows(rows, &est, &se, &st, a.options);
+    let r2 = r_squared(c, &ram);
     let mut warnings = a.warnings;
     warnings.extend(def_warnings);
-    for (r, row) in rows.iter().enumerate() {
-        if row.op == Op::Covariance && row.lhs == row.rhs && est[r] < 0.0 {
-            warnings.push(SemWarning::NegativeVariance {
-                variable: row.lhs.clone(),
-                estimate: est[r],
-            });
-        }
-    }
+    let (solution_warnings, latent_cov) = solution_checks(c, &ram);
+    warnings.extend(solution_warnings);
     let p = c.p;
-    let m = n - p;
-    let latent_cov = ram.phi.view((p, p), (m, m)).into_owned();
-    if m > 0 {
-        let ev = SymmetricEigen::new(latent_cov.clone()).eigenvalues;
-        let min = ev.iter().copied().fold(f64::INFINITY, f64::min);
-        if min < 0.0 {
-            warnings.push(SemWarning::LatentCovNotPd {
-                variables: c.table.latent().to_vec(),
-                min_eigenvalue: min,
-            });
-        }
-    }
-    let theta_obs = ram.s.view((0, 0), (p, p)).into_owned();
-    let has_offdiag = (0..p).any(|i| (0..i).any(|j| theta_obs[(i, j)] != 0.0));
-    if has_offdiag {
-        let ev = SymmetricEigen::new(theta_obs).eigenvalues;
-        let min = ev.iter().copied().fold(f64::INFINITY, f64::min);
-        let any_negative_var = (0..p).any(|i| ram.s[(i, i)] < 0.0);
-        if min < 0.0 && !any_negative_var {
-            warnings.push(SemWarning::ResidualCovNotPd {
-                min_eigenvalue: min,
-            });
-        }
-    }
     Ok(SemFit {
         estimates,
         standardized,
@@ -223,5 +91,196 @@ pub(crate) fn assemble(
         information: a.information.to_string(),
         bootstrap: None,
         robust: None,
+        groups: Vec::new(),
     })
+}
+
+/// The defined parameters of `table`: their values into `est`, their delta-method
+/// standard errors into `se`, their covariance matrix, and a warning for each value that
+/// is not a finite number.
+pub(crate) fn defined_parameters(
+    table: &ParameterTable,
+    labels: &LabelMap,
+    theta: &[f64],
+    est: &mut [f64],
+    se: &mut [Option<f64>],
+    vcov: Option<&DMatrix<f64>>,
+) -> (Option<DMatrix<f64>>, Vec<SemWarning>) {
+    let q = theta.len();
+    let rows = table.rows();
+    let (def_vals, def_jac) = {
+        let label_value = |name: &str| -> Option<(f64, Vec<f64>)> {
+            let mut g = vec![0.0; q];
+            let v = match labels.labels.get(name)? {
+                LabelValue::Free(k) => {
+                    g[*k] = 1.0;
+                    theta[*k]
+                }
+                LabelValue::Fixed(v) => *v,
+                LabelValue::Row(r) => est[*r],
+            };
+            Some((v, g))
+        };
+        labels.defined_with_jacobian(table, q, &label_value)
+    };
+    let vcov_defined = vcov.map(|v| sandwich(&def_jac, v));
+    let mut warnings = Vec::new();
+    for (k, &row) in labels.defined_rows.iter().enumerate() {
+        est[row] = def_vals[k];
+        if !def_vals[k].is_finite() {
+            // inf / NaN has no standard error (the delta method would give 0 or NaN).
+            warnings.push(SemWarning::NonFiniteEstimate {
+                parameter: rows[row].lhs.clone(),
+                value: def_vals[k],
+            });
+            se[row] = None;
+            continue;
+        }
+        se[row] = vcov_defined
+            .as_ref()
+            .map(|v| v[(k, k)])
+            .filter(|v| v.is_finite())
+            .map(|v| v.max(0.0).sqrt());
+    }
+    (vcov_defined, warnings)
+}
+
+/// A delta-method standardised solution of `rows` from their standardised `values` and
+/// Jacobian: only the diagonal of `J V J'` is needed, row r of `J V` dotted with row r of
+/// `J`.
+pub(crate) fn solution(
+    rows: &[ParameterRow],
+    values: &[f64],
+    jac: &DMatrix<f64>,
+    vcov: Option<&DMatrix<f64>>,
+    level: f64,
+) -> Vec<StandardizedEstimate> {
+    let var: Option<Vec<f64>> = vcov.map(|v| {
+        let jv = jac * v;
+        (0..rows.len())
+            .map(|r| jv.row(r).dot(&jac.row(r)))
+            .collect()
+    });
+    rows.iter()
+        .enumerate()
+        .map(|(r, row)| {
+            let sse = var.as_ref().map(|v| v[r].max(0.0).sqrt());
+            let (z, pvalue, ci_lower, ci_upper, se) = wald(values[r], sse, level);
+            StandardizedEstimate {
+                lhs: row.lhs.clone(),
+                op: row.op,
+                rhs: row.rhs.clone(),
+                group: row.group.clone(),
+                label: row.label.clone(),
+                est_std: values[r],
+                se,
+                z,
+                pvalue,
+                ci_lower,
+                ci_upper,
+            }
+        })
+        .collect()
+}
+
+/// The parameter-estimate rows: estimates, Wald inference, standardised values.
+pub(crate) fn estimate_rows(
+    rows: &[ParameterRow],
+    est: &[f64],
+    se: &[Option<f64>],
+    st: &Standardized,
+    options: &SemOptions,
+) -> Vec<ParameterEstimate> {
+    rows.iter()
+        .enumerate()
+        .map(|(r, row)| {
+            let (z, pvalue, lo, hi, se_r) = if options.se == SeMethod::None {
+                (None, None, f64::NAN, f64::NAN, None)
+            } else {
+                wald(est[r], se[r], options.level)
+            };
+            ParameterEstimate {
+                lhs: row.lhs.clone(),
+                op: row.op,
+                rhs: row.rhs.clone(),
+                group: row.group.clone(),
+                label: row.label.clone(),
+                free: row.free,
+                user: row.user,
+                exo: row.exo,
+                est: est[r],
+                se: se_r,
+                z,
+                pvalue,
+                ci_lower: lo,
+                ci_upper: hi,
+                std_lv: st.std_lv[r],
+                std_all: st.std_all[r],
+                std_nox: st.std_nox[r],
+            }
+        })
+        .collect()
+}
+
+/// R² of every variable with an incoming path.
+pub(crate) fn r_squared(c: &Compiled, ram: &RamMatrices) -> Vec<(String, f64)> {
+    let n = c.n;
+    let mut endo = vec![false; n];
+    for s in c.row_slot.iter().flatten() {
+        if let Slot::A(i, _) = s {
+            endo[*i] = true;
+        }
+    }
+    (0..n)
+        .filter(|&v| endo[v])
+        .map(|v| {
+            (
+                c.var_name(v).to_string(),
+                1.0 - ram.s[(v, v)] / ram.phi[(v, v)],
+            )
+        })
+        .collect()
+}
+
+/// The warnings about a solution (Heywood cases, latent and residual covariance matrices
+/// that are not positive definite) and the latent covariance matrix.
+pub(crate) fn solution_checks(c: &Compiled, ram: &RamMatrices) -> (Vec<SemWarning>, DMatrix<f64>) {
+    let mut warnings = Vec::new();
+    for (r, row) in c.table.rows().iter().enumerate() {
+        if row.op == Op::Covariance && row.lhs == row.rhs {
+            let est = c.row_value(r, ram);
+            if est < 0.0 {
+                warnings.push(SemWarning::NegativeVariance {
+                    variable: row.lhs.clone(),
+                    estimate: est,
+                });
+            }
+        }
+    }
+    let (n, p) = (c.n, c.p);
+    let m = n - p;
+    let latent_cov = ram.phi.view((p, p), (m, m)).into_owned();
+    if m > 0 {
+        let ev = SymmetricEigen::new(latent_cov.clone()).eigenvalues;
+        let min = ev.iter().copied().fold(f64::INFINITY, f64::min);
+        if min < 0.0 {
+            warnings.push(SemWarning::LatentCovNotPd {
+                variables: c.table.latent().to_vec(),
+                min_eigenvalue: min,
+            });
+        }
+    }
+    let theta_obs = ram.s.view((0, 0), (p, p)).into_owned();
+    let has_offdiag = (0..p).any(|i| (0..i).any(|j| theta_obs[(i, j)] != 0.0));
+    if has_offdiag {
+        let ev = SymmetricEigen::new(theta_obs).eigenvalues;
+        let min = ev.iter().copied().fold(f64::INFINITY, f64::min);
+        let any_negative_var = (0..p).any(|i| ram.s[(i, i)] < 0.0);
+        if min < 0.0 && !any_negative_var {
+            warnings.push(SemWarning::ResidualCovNotPd {
+                min_eigenvalue: min,
+            });
+        }
+    }
+    (warnings, latent_cov)
 }

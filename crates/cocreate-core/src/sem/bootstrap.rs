@@ -24,6 +24,7 @@ use super::error::{SemError, SemWarning};
 use super::inference::LabelMap;
 use super::op::Op;
 use super::options::{BootCi, SemOptions};
+use super::partable::ParameterTable;
 use super::ram::Compiled;
 use super::results::{BootInterval, BootstrapResult, SemFit};
 
@@ -165,6 +166,53 @@ pub(crate) fn resample_counts(seed: u64, b: u64, n: usize) -> Vec<u32> {
     counts
 }
 
+/// Row multiplicities of replicate `b` of a multiple-group fit: within each group `g`,
+/// `sizes[g]` draws with replacement from that group's rows, the groups one after the
+/// other on the ChaCha8 stream `b` of `seed` (lavaan resamples within groups).
+pub(crate) fn resample_group_counts(seed: u64, b: u64, sizes: &[usize]) -> Vec<Vec<u32>> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    rng.set_stream(b);
+    sizes
+        .iter()
+        .map(|&n| {
+            let mut counts = vec![0u32; n];
+            for _ in 0..n {
+                counts[rng.gen_range(0..n as u32) as usize] += 1;
+            }
+            counts
+        })
+        .collect()
+}
+
+/// A multiple-group replicate fit: the free parameters from each group's row
+/// multiplicities, `None` when it fails.
+pub(crate) type GroupReplicate<'a> = dyn Fn(&[Vec<u32>]) -> Option<Vec<f64>> + Sync + 'a;
+
+/// Runs `options.bootstrap` multiple-group replicates, resampling within the groups of
+/// `sizes` rows (in parallel with the `parallel` feature; the result does not depend on it).
+pub(crate) fn run_groups(
+    sizes: &[usize],
+    options: &SemOptions,
+    replicate: &GroupReplicate,
+) -> Vec<Option<Vec<f64>>> {
+    let b = options.bootstrap as u64;
+    let seed = options.seed;
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        (0..b)
+            .into_par_iter()
+            .map(|i| replicate(&resample_group_counts(seed, i, sizes)))
+            .collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        (0..b)
+            .map(|i| replicate(&resample_group_counts(seed, i, sizes)))
+            .collect()
+    }
+}
+
 /// A replicate fit: the free parameters from row multiplicities, `None` when it fails.
 pub(crate) type Replicate<'a> = dyn Fn(&[u32]) -> Option<Vec<f64>> + Sync + 'a;
 
@@ -211,14 +259,25 @@ pub(crate) fn summarize(
     est: &[f64],
     options: &SemOptions,
 ) -> Result<BootSummary, SemError> {
+    summarize_table(&c.table, c.q(), raw, est, options)
+}
+
+/// [`summarize`] for the rows of `table` with `q` free parameters (a multiple-group table,
+/// which has no single compiled model).
+pub(crate) fn summarize_table(
+    table: &ParameterTable,
+    q: usize,
+    raw: Vec<Option<Vec<f64>>>,
+    est: &[f64],
+    options: &SemOptions,
+) -> Result<BootSummary, SemError> {
     let requested = raw.len();
     let ok: Vec<Vec<f64>> = raw.into_iter().flatten().collect();
     let (nb, failed) = (ok.len(), requested - ok.len());
     if nb < 2 {
         return Err(SemError::BootstrapFailed { requested });
     }
-    let q = c.q();
-    let labels = LabelMap::new(&c.table);
+    let labels = LabelMap::new(table);
     let ndef = labels.defined_rows.len();
     let cells = nb.saturating_mul(q + ndef);
     if cells > super::MAX_BOOTSTRAP_CELLS {
@@ -236,7 +295,7 @@ pub(crate) fn summarize(
         for k in 0..q {
             draws[(r, k)] = th[k];
         }
-        let defs = labels.defined_values(&c.table, th, est);
+        let defs = labels.defined_values(table, th, est);
         for (k, v) in defs.into_iter().enumerate() {
             draws[(r, q + k)] = v;
         }
@@ -266,7 +325,7 @@ pub(crate) fn summarize(
     let vcov_defined = cov_of(q..q + ndef, 1.0);
     // Defined parameters at the mean of the free draws (for the normal interval's bias).
     let mean_free: Vec<f64> = means[..q].to_vec();
-    let def_at_mean = labels.defined_values(&c.table, &mean_free, est);
+    let def_at_mean = labels.defined_values(table, &mean_free, est);
     let level = options.level;
     let mut warnings = Vec::new();
     if failed > 0 {
@@ -274,9 +333,9 @@ pub(crate) fn summarize(
     }
     let mut names: Vec<String> = vec![String::new(); q + ndef];
     let mut names_warned = vec![false; q + ndef];
-    let mut intervals = Vec::with_capacity(c.table.rows().len());
+    let mut intervals = Vec::with_capacity(table.rows().len());
     let a = (1.0 - level) / 2.0;
-    for (r, row) in c.table.rows().iter().enumerate() {
+    for (r, row) in table.rows().iter().enumerate() {
         let column = match (row.op, row.free) {
             (Op::Defined, _) => column_of_defined.get(&r).copied(),
             (_, Some(k)) => Some(k),
@@ -288,6 +347,7 @@ pub(crate) fn summarize(
                 lhs: row.lhs.clone(),
                 op: row.op,
                 rhs: row.rhs.clone(),
+                group: row.group.clone(),
                 est: e,
                 se: 0.0,
                 percentile: (e, e),
@@ -326,6 +386,7 @@ pub(crate) fn summarize(
                         lhs: row.lhs.clone(),
                         op: row.op,
                         rhs: row.rhs.clone(),
+                        group: row.group.clone(),
                         est: e,
                         se: f64::NAN,
                         percentile: nan,
@@ -352,6 +413,7 @@ pub(crate) fn summarize(
                     lhs: row.lhs.clone(),
                     op: row.op,
                     rhs: row.rhs.clone(),
+                    group: row.group.clone(),
                     est: e,
                     se,
                     percentile: percentile_interval(&t, level).unwrap_or((f64::NAN, f64::NAN)),

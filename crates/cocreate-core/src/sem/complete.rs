@@ -136,7 +136,7 @@ pub(crate) fn fit(prep: Prepared, options: &SemOptions) -> Result<SemFit, SemErr
 }
 
 /// Log-likelihood of the fixed covariates' marginal distribution at their sample moments.
-fn x_marginal_logl(c: &Compiled, s: &DMatrix<f64>, n: f64) -> f64 {
+pub(crate) fn x_marginal_logl(c: &Compiled, s: &DMatrix<f64>, n: f64) -> f64 {
     if c.x_idx.is_empty() {
         return 0.0;
     }
@@ -148,7 +148,7 @@ fn x_marginal_logl(c: &Compiled, s: &DMatrix<f64>, n: f64) -> f64 {
 
 /// Baseline (independence) chi-square and df: variances free, covariances zero, the fixed
 /// covariate block kept at its sample values.
-fn baseline(c: &Compiled, s: &DMatrix<f64>, logdet_s: f64, n: f64) -> (f64, f64) {
+pub(crate) fn baseline(c: &Compiled, s: &DMatrix<f64>, logdet_s: f64, n: f64) -> (f64, f64) {
     let p = c.p;
     let px = c.x_idx.len();
     let mut ld0 = 0.0;

@@ -21,7 +21,7 @@ use nalgebra::{DMatrix, DVector};
 
 use super::error::{Position, SemError};
 use super::expr::{BinOp, Expr, Func};
-use super::linear_constraint::LinearConstraint;
+pub(crate) use super::linear_constraint::LinearConstraint;
 use super::model::{ConstraintOp, Definition, GeneralConstraint};
 use super::op::Op;
 use super::partable::{ParameterRow, ParameterTable};

@@ -101,7 +101,9 @@ fn render(fit: &SemFit, o: &DotOptions) -> String {
     for v in fit.observed() {
         let _ = writeln!(out, "  {} [shape=box];", quote(v));
     }
-    for e in fit.parameter_estimates() {
+    // A multiple-group fit: the first group's estimates (defined parameters have no group).
+    let first = fit.groups().first().map_or("", |g| g.label.as_str());
+    for e in (fit.parameter_estimates().iter()).filter(|e| e.group.is_empty() || e.group == first) {
         let value = if o.standardized { e.std_all } else { e.est };
         let mut label = format!("{:.*}", o.decimals.min(DotOptions::MAX_DECIMALS), value);
         if o.stars {

@@ -9,7 +9,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::error::{Position, SemError};
-use super::model::{Constraint, ConstraintValue, Modifier, Relation};
+use super::model::{Constraint, ConstraintValue, Modifier};
 use super::partable::ParameterRow;
 
 fn infeasible(detail: String, at: &[Position]) -> SemError {
@@ -19,13 +19,13 @@ fn infeasible(detail: String, at: &[Position]) -> SemError {
     SemError::InfeasibleConstraints { detail, lines }
 }
 
-/// Resolves the labels and constraints of `rows` (the user's rows first, in the order of
-/// `rels`, then the defaults; `mods` holds each user row's modifiers): sets every row's
-/// free index or fixed value and returns the number of free parameters and the labels.
+/// Resolves the labels and constraints of `rows` (`mods` holds each user row's modifiers,
+/// `pos` where each row is written): sets every row's free index or fixed value and
+/// returns the number of free parameters and the labels.
 pub(crate) fn resolve(
     rows: &mut [ParameterRow],
     mods: &[Option<Modifier>],
-    rels: &[Relation],
+    pos: &[Position],
     constraints: &[Constraint],
 ) -> Result<(usize, HashSet<String>), SemError> {
     // Labels: equality groups, merged by constraints.
@@ -51,7 +51,7 @@ pub(crate) fn resolve(
         r
     }
     // The place each row is written (model-built and default rows have none).
-    let row_pos = |k: usize| rels.get(k).map_or(Position::default(), |r| r.rhs_position);
+    let row_pos = |k: usize| pos.get(k).copied().unwrap_or_default();
     let mut group_fix: Vec<Option<(f64, Position)>> = vec![None; groups.len()];
     for c in constraints {
         let g = *label_group

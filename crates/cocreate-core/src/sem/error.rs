@@ -384,6 +384,109 @@ pub enum SemError {
         /// The name.
         name: String,
     },
+    /// A row of a parameter table read from JSON names a group the table does not list.
+    #[error("row {row} of the stored parameter table belongs to group {}, which is not one of its groups", quoted(group))]
+    StoredUnknownGroup {
+        /// The 1-based row.
+        row: usize,
+        /// The group label.
+        group: String,
+    },
+    /// A problem in one group of a multiple-group fit.
+    #[error("group {}: {error}", quoted(group))]
+    InGroup {
+        /// The group, by its label (the value in the grouping column).
+        group: String,
+        /// What is wrong there.
+        error: Box<SemError>,
+    },
+    /// A vector modifier (`c(...)`) does not have one value per group.
+    #[error(
+        "{} at {position} has a vector modifier of {found} values, but {}",
+        parameter,
+        groups_text(groups)
+    )]
+    GroupVectorLength {
+        /// The parameter, as `lhs op rhs`.
+        parameter: String,
+        /// Where the term is written.
+        position: Position,
+        /// How many values the vector has.
+        found: usize,
+        /// The groups of the data, by label (empty for a single-group fit).
+        groups: Vec<String>,
+    },
+    /// The grouping column has fewer than two levels among the rows.
+    #[error(
+        "the group column {} has {}: a multiple-group fit needs at least two groups",
+        quoted(column),
+        levels_text(levels)
+    )]
+    TooFewGroups {
+        /// The grouping column.
+        column: String,
+        /// Its levels (at most one).
+        levels: Vec<String>,
+    },
+    /// The grouping column holds text that the table did not keep.
+    #[error("the group column {} holds text ({} at line {line}), and the table kept no text for it: read the data with CsvOptions::id_column({}) so that its values are kept as labels", quoted(column), quoted(value), quoted(column))]
+    GroupColumnText {
+        /// The grouping column.
+        column: String,
+        /// The 1-based input line of the first text cell.
+        line: u64,
+        /// Its text.
+        value: String,
+    },
+    /// Group labels given row by row are not one per row of the data.
+    #[error("{found} group labels were given for {rows} rows of data: give one per row (None leaves a row out)")]
+    GroupLabelsLength {
+        /// Labels given.
+        found: usize,
+        /// Rows of the data.
+        rows: usize,
+    },
+    /// The grouping column is also a variable of the model.
+    #[error(
+        "the group column {} at {position} is a variable of the model; group by another column",
+        quoted(column)
+    )]
+    GroupIsVariable {
+        /// The grouping column.
+        column: String,
+        /// Where the model uses it.
+        position: Position,
+    },
+    /// A group has too few rows for the observed variables.
+    #[error("group {} has {n} usable rows for {p} observed variables: each group needs more rows than variables", quoted(group))]
+    GroupTooSmall {
+        /// The group, by label.
+        group: String,
+        /// Its usable rows.
+        n: usize,
+        /// Observed variables in the model.
+        p: usize,
+    },
+    /// A comparison of models (a likelihood-ratio test) was given fewer than two.
+    #[error("a likelihood-ratio test compares two or more models, but {found} was given")]
+    TooFewModels {
+        /// Models given.
+        found: usize,
+    },
+    /// Two fits cannot be compared (a likelihood-ratio test).
+    #[error(
+        "models {} and {} cannot be compared: {reason}",
+        quoted(model),
+        quoted(other)
+    )]
+    NotComparable {
+        /// One model's name.
+        model: String,
+        /// The other's.
+        other: String,
+        /// Why: different rows, variables or groups, or a scaled test in one only.
+        reason: String,
+    },
     /// A size limit of untrusted input was exceeded (see the module docs).
     #[error("{what}: {found} is more than the limit of {limit}")]
     TooLarge {
@@ -394,6 +497,24 @@ pub enum SemError {
         /// The limit.
         limit: usize,
     },
+}
+
+fn groups_text(groups: &[String]) -> String {
+    match groups.len() {
+        0 | 1 => "the fit has one group (set the group option for a multiple-group fit)".into(),
+        n => {
+            let labels: Vec<String> = groups.iter().take(8).map(|g| quoted(g)).collect();
+            let more = if n > 8 { ", ..." } else { "" };
+            format!("the data has {n} groups ({}{more})", labels.join(", "))
+        }
+    }
+}
+
+fn levels_text(levels: &[String]) -> String {
+    match levels.first() {
+        None => "no values".into(),
+        Some(l) => format!("one level, {}", quoted(l)),
+    }
 }
 
 impl SemError {
@@ -408,17 +529,31 @@ impl SemError {
     /// assert!(!SemError::EmptyModel.is_data_problem());
     /// ```
     pub fn is_data_problem(&self) -> bool {
-        matches!(
-            self,
-            SemError::Data(_)
-                | SemError::Ordinal(_)
-                | SemError::ZeroVariance { .. }
-                | SemError::MomentsOverflow { .. }
-                | SemError::SampleCovNotPd { .. }
-                | SemError::TooFewRows { .. }
-                | SemError::TooFewObserved { .. }
-                | SemError::BootstrapFailed { .. }
-        )
+        match self {
+            SemError::InGroup { error, .. } => error.is_data_problem(),
+            other => matches!(
+                other,
+                SemError::Data(_)
+                    | SemError::Ordinal(_)
+                    | SemError::ZeroVariance { .. }
+                    | SemError::MomentsOverflow { .. }
+                    | SemError::SampleCovNotPd { .. }
+                    | SemError::TooFewRows { .. }
+                    | SemError::TooFewObserved { .. }
+                    | SemError::BootstrapFailed { .. }
+                    | SemError::TooFewGroups { .. }
+                    | SemError::GroupColumnText { .. }
+                    | SemError::GroupTooSmall { .. }
+            ),
+        }
+    }
+
+    /// `self` in group `group`, unless it is about the whole model.
+    pub(crate) fn in_group(self, group: &str) -> SemError {
+        SemError::InGroup {
+            group: group.to_string(),
+            error: Box::new(self),
+        }
     }
 }
 
@@ -506,6 +641,13 @@ pub enum SemWarning {
         /// Why.
         reason: String,
     },
+    /// A warning about one group of a multiple-group fit.
+    InGroup {
+        /// The group, by label.
+        group: String,
+        /// The warning.
+        warning: Box<SemWarning>,
+    },
     /// The first step of WLSMV (thresholds and polychoric correlations) noticed something:
     /// categories nobody chose (the observed values are the categories, as in lavaan), a
     /// corrected 2 x 2 table, a correlation near one.
@@ -557,6 +699,7 @@ impl fmt::Display for SemWarning {
                 f,
                 "{failed} of {draws} bootstrap draws of {parameter} are not finite numbers and were left out of its standard error and intervals"
             ),
+            SemWarning::InGroup { group, warning } => write!(f, "group {}: {warning}", quoted(group)),
             SemWarning::BootstrapUnavailable { parameter } => write!(
                 f,
                 "no bootstrap draw of {parameter} is a finite number: its bootstrap standard error and intervals are unavailable"

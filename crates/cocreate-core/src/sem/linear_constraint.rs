@@ -1,7 +1,5 @@
-//! A general constraint (`a == 2*b`, `a + b == 1`, `a > 0`) once written as a linear form
-//! in the free parameters: the data the parameter table carries and the fitting code
-//! reads. Turning model lines into these forms is `constraints`' work; this module holds
-//! only the form, so the table can carry it without depending on that work.
+//! A general constraint as a linear form in the free parameters (the type the parameter
+//! table stores and `constraints` builds), below both so that neither needs the other.
 
 use super::error::Position;
 use super::model::ConstraintOp;

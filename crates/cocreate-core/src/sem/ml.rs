@@ -7,9 +7,12 @@
 //! on `Σ`; it vanishes only where every intercept is free and `d = 0`); the expected second derivative is
 //! `H_ab = tr(W ∂_aΣ W ∂_bΣ) + 2 ∂_aμ' W ∂_bμ` (the information of the N-row
 //! log-likelihood is `N/2 · H`), and the exact one adds
-//! `−2 tr(W ∂_bΣ M ∂_aΣ) + tr(M ∂²_abΣ)` (the mean part is kept at its expectation).
-//! Every `∂Σ` is `s (x y' + y x')` with `x`, `y` columns of the basis `X` (see `ram`), so
-//! all traces reduce to entries of the Gram matrices `X'WX` and `X'MX`.
+//! `−2 tr(W ∂_bΣ M ∂_aΣ) + tr(M ∂²_abΣ)` and, with a mean structure,
+//! `2 (Wd)' ∂_bΣ W ∂_aμ + 2 (Wd)' ∂_aΣ W ∂_bμ − 2 (Wd)' ∂²_abμ` (terms that vanish where
+//! the means fit exactly, but not under equal intercepts or a growth model).
+//! Every `∂Σ` is `s (x y' + y x')` with `x`, `y` columns of the basis `X` (see `ram`), and
+//! every `∂μ` a multiple of a column of `X`, so all traces reduce to entries of the Gram
+//! matrices `X'WX` and `X'MX` and of `X'Wd`.
 
 use nalgebra::{DMatrix, DVector};
 
@@ -117,8 +120,7 @@ impl Objective for MlProblem<'_> {
     }
 
     fn hessian_is_exact(&self) -> bool {
-        // The mean part of the curvature is kept at its expectation.
-        !self.c.meanstructure
+        true
     }
 
     fn value_grad(&mut self, theta: &[f64]) -> Option<(f64, Vec<f64>)> {
@@ -177,6 +179,26 @@ pub(crate) fn second_derivative_term(
                 2.0 * (g[(j, l)] * gm[(pp[i], pp[k])] + g[(j, k)] * gm[(pp[i], pp[l])])
             }
         }
+        _ => 0.0,
+    }
+}
+
+/// `−2 (W d)' ∂²μ/∂a∂b` for two slots: with `ν = G m`,
+/// `∂²ν/∂A_ij∂A_kl = G_·k G_li ν_j + G_·i G_jk ν_l` and `∂²ν/∂A_ij∂m_k = G_·i G_jk`
+/// (observed rows: `P` in place of `G_·`); `wd_x = X' W d`.
+fn mean_second_derivative_term(
+    c: &Compiled,
+    ram: &RamMatrices,
+    wd_x: &DVector<f64>,
+    a: Slot,
+    b: Slot,
+) -> f64 {
+    let (g, nu, pp) = (&ram.g, &ram.nu, &c.xpos_p);
+    match (a, b) {
+        (Slot::A(i, j), Slot::A(k, l)) => {
+            -2.0 * (wd_x[pp[k]] * g[(l, i)] * nu[j] + wd_x[pp[i]] * g[(j, k)] * nu[l])
+        }
+        (Slot::A(i, j), Slot::M(k)) | (Slot::M(k), Slot::A(i, j)) => -2.0 * wd_x[pp[i]] * g[(j, k)],
         _ => 0.0,
     }
 }
@@ -273,10 +295,25 @@ pub(crate) fn chain(
     };
     if exact {
         let gm = &xt * &mx;
+        let means = c.meanstructure;
         fill_pairs(&mut h, &start, &flat, |v, da, ca, db, cb| {
             expected(v, da, ca, db, cb);
             *v -= 2.0 * cross_trace(&gw, &gm, da, db);
             *v += second_derivative_term(c, ram, &gm, da.slot, db.slot);
+            if means {
+                // 2 (Wd)' ∂_bΣ W ∂_aμ + 2 (Wd)' ∂_aΣ W ∂_bμ
+                let mut cross = 0.0;
+                if db.s != 0.0 && ca != 0.0 {
+                    cross +=
+                        db.s * ca * (wd_x[db.x] * gw[(db.y, da.k)] + wd_x[db.y] * gw[(db.x, da.k)]);
+                }
+                if da.s != 0.0 && cb != 0.0 {
+                    cross +=
+                        da.s * cb * (wd_x[da.x] * gw[(da.y, db.k)] + wd_x[da.y] * gw[(da.x, db.k)]);
+                }
+                *v += 2.0 * cross;
+                *v += mean_second_derivative_term(c, ram, &wd_x, da.slot, db.slot);
+            }
         });
     } else {
         fill_pairs(&mut h, &start, &flat, expected);
@@ -285,7 +322,8 @@ pub(crate) fn chain(
 }
 
 /// Fills the symmetric `h` with `h_ab = Σ` over the slot pairs of parameters `a` and `b`
-/// of `term` (which adds its part to the running sum, in slot order).
+/// of `term` (which adds its part to the running sum, in slot order). Parameters without
+/// slots (those of other groups, in a multiple-group view) are skipped: their rows stay 0.
 fn fill_pairs(
     h: &mut DMatrix<f64>,
     start: &[usize],
@@ -295,8 +333,14 @@ fn fill_pairs(
     let q = start.len() - 1;
     for a in 0..q {
         let pa = &flat[start[a]..start[a + 1]];
+        if pa.is_empty() {
+            continue;
+        }
         for b in a..q {
             let pb = &flat[start[b]..start[b + 1]];
+            if pb.is_empty() {
+                continue;
+            }
             let mut v = 0.0;
             for (da, ca) in pa {
                 for (db, cb) in pb {
@@ -335,8 +379,7 @@ mod tests {
         let mut prob = MlProblem::new(c, &mo, ld);
         let (f, _, hx) = prob.value_grad_info(&theta, true).unwrap();
         assert!(f.is_finite());
-        let exact = (!c.meanstructure).then_some(&hx);
-        crate::sem::hessian::assert_derivatives(&mut prob, &theta, exact, 1e-5, 1e-4);
+        crate::sem::hessian::assert_derivatives(&mut prob, &theta, Some(&hx), 1e-5, 1e-4);
     }
 
     #[test]

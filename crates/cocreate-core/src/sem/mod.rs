@@ -1,18 +1,24 @@
 // Module layering, bottom up. A module uses only modules on the lines above its own (and
 // those before it on its own line); `python3 /work/shared/hooks/cycles.py .` keeps it so.
 //
-//   vocabulary  op, error, lexer, expr, model, parser, effects, options, partable, equality,
+//   vocabulary  op, error, lexer, expr, model, parser, effects, group_equal, options,
+//               linear_constraint (a constraint as a linear form), partable, equality,
 //               constraints (general constraints as linear forms, their echelon form and
-//               feasibility), lavaanify (model + options -> parameter table), results
+//               feasibility), lavaanify (model + options -> parameter table), group_table
+//               (the same for multiple groups), results
 //               (the model as written, its parameter table, and the result types)
 //   numerics    distributions, linalg, optim, hessian, constrained (minimisation and the
 //               information's inverse under the constraints), ram (the RAM matrices of a table)
 //   stages      prepare (data -> compiled model, rows kept, per-fit moments, checks),
-//               start, ml (the ML discrepancy and its derivatives), inference, standardize,
-//               fit_measures, bootstrap (replicates, intervals), assemble (estimates -> SemFit)
-//   estimators  robust (MLM / MLR parts), complete (ML on complete data), fiml/
+//               group_prepare (the same per group of a multiple-group fit), start, ml (the
+//               ML discrepancy and its derivatives), inference, standardize, fit_measures,
+//               bootstrap (replicates, intervals), assemble (estimates -> SemFit),
+//               group_assemble (the same for multiple groups)
+//   estimators  robust (MLM / MLR parts), complete (ML on complete data), fiml/,
+//               multigroup (the groups' discrepancies summed over one parameter vector)
 //   dispatcher  engine (`Model::fit`: prepare, refuse what no estimator does, dispatch)
-//   reports     summary, dot, modindices, predict, validity/ (read a finished SemFit)
+//   reports     summary, dot, modindices, predict, validity/, lrt (read a finished SemFit),
+//               invariance (fits the sequence of equality constraints and compares the fits)
 //
 // A new estimator is a module on the estimators line that starts from `prepare` and ends
 // in `assemble`; `engine` dispatches to it. Result types go into `results`, reports of a
@@ -139,15 +145,22 @@ mod expr;
 #[allow(clippy::needless_range_loop)] // index loops read as the formulas
 mod fiml;
 mod fit_measures;
+mod group_assemble;
+mod group_equal;
+mod group_prepare;
+mod group_table;
 mod hessian;
 mod inference;
+mod invariance;
 mod lavaanify;
 mod lexer;
 mod linalg;
 mod linear_constraint;
+mod lrt;
 mod ml;
 mod model;
 mod modindices;
+mod multigroup;
 mod op;
 mod optim;
 mod options;
@@ -183,6 +196,8 @@ pub const MAX_BOOTSTRAP_DRAWS: usize = 100_000;
 pub const MAX_BOOTSTRAP_CELLS: usize = 20_000_000;
 /// Most optimiser iterations.
 pub const MAX_ITERATIONS: usize = 100_000;
+/// Most groups of a multiple-group fit (levels of the grouping column).
+pub const MAX_GROUPS: usize = 1_000;
 
 /// lavaan's `lavCor()`: thresholds and polychoric / polyserial correlations of ordered
 /// items, with their asymptotic covariance matrix ([`crate::ordinal`]).
@@ -195,6 +210,12 @@ pub use effects::Effects;
 pub use error::{Position, SemError, SemWarning, SyntaxError};
 pub use expr::{BinOp, Expr, Func};
 pub use fiml::MAX_MLR_FIML_VARIABLES;
+pub use group_equal::{GroupEqual, ParameterId};
+pub use invariance::{
+    measurement_invariance, InvarianceFailures, InvarianceFlags, InvarianceLevel,
+    InvarianceOptions, InvarianceOptionsBuilder, InvarianceReport, InvarianceRule, InvarianceStep,
+};
+pub use lrt::{lav_test_lrt, LrtMethod, LrtRow, LrtTable};
 pub use model::{
     Constraint, ConstraintOp, ConstraintValue, Definition, GeneralConstraint, Model, ModelBuilder,
     Modifier, Relation,
@@ -210,8 +231,8 @@ pub use predict::{
     FactorScoreOptions, FactorScoreRow, FactorScores, ScoringParts, SkippedRow, MAX_SCORE_ROWS,
 };
 pub use results::{
-    BootInterval, BootstrapResult, ConstraintEstimate, Convergence, FitMeasures, ParameterEstimate,
-    RobustFit, SemFit, StandardizedEstimate,
+    BootInterval, BootstrapResult, ConstraintEstimate, Convergence, FitMeasures, GroupFit,
+    ParameterEstimate, RobustFit, SemFit, StandardizedEstimate,
 };
 pub use svg::{ArrowKind, PathDiagram, MAX_ROUTING_POINTS};
 pub use validity::{

@@ -10,11 +10,21 @@ use super::op::Op;
 
 /// What a term's modifiers say about its parameter (`label*x`, `1*x`, `NA*x`, `start(v)*x`).
 ///
+/// In a multiple-group model a modifier applies to the parameter in every group (so a
+/// single label makes the parameter equal across groups, as in lavaan), and lavaan's vector
+/// modifiers give one value per group, in the groups' order: `c(a1, a2)*x` (labels),
+/// `c(1, NA)*x` (fixed in the first group, free in the second), `start(c(0.5, 0.8))*x`. A
+/// vector must have as many values as the data has groups.
+///
 /// ```
 /// use cocreate_core::sem::Modifier;
 /// let m = Modifier::default().label("a").start(0.5);
 /// assert_eq!(m.label.as_deref(), Some("a"));
 /// assert_eq!(m.fixed, None);
+/// let v = Modifier::default().labels([Some("a1"), Some("a2")]).fixed_values([Some(1.0), None]);
+/// assert_eq!(v.for_group(1, 2).unwrap().label.as_deref(), Some("a2"));
+/// assert!(v.for_group(1, 2).unwrap().free);
+/// assert_eq!(v.for_group(0, 3), Err(2)); // two values for three groups
 /// ```
 #[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
@@ -27,9 +37,106 @@ pub struct Modifier {
     pub label: Option<String>,
     /// Starting value (`start(0.5)*x`).
     pub start: Option<f64>,
+    /// Per group, a fixed value or `None` for free (`c(1, NA)*x`); empty when the term has
+    /// no such vector.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub fixed_by_group: Vec<Option<f64>>,
+    /// Per group, a label or `None` for none (`c(a1, a2)*x`); empty when the term has no
+    /// such vector.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub label_by_group: Vec<Option<String>>,
+    /// Per group, a starting value or `None` (`start(c(0.5, 0.8))*x`); empty when the term
+    /// has no such vector.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "Vec::is_empty")
+    )]
+    pub start_by_group: Vec<Option<f64>>,
 }
 
 impl Modifier {
+    /// Per group, a fixed value or `None` for free (lavaan's `c(1, NA)*x`).
+    pub fn fixed_values<I: IntoIterator<Item = Option<f64>>>(mut self, values: I) -> Self {
+        self.fixed_by_group = values.into_iter().collect();
+        self.fixed = None;
+        self.free = false;
+        self
+    }
+    /// Per group, a label or `None` (lavaan's `c(a1, a2)*x`).
+    pub fn labels<I, S>(mut self, labels: I) -> Self
+    where
+        I: IntoIterator<Item = Option<S>>,
+        S: Into<String>,
+    {
+        self.label_by_group = labels.into_iter().map(|l| l.map(Into::into)).collect();
+        self.label = None;
+        self
+    }
+    /// Per group, a starting value or `None` (lavaan's `start(c(0.5, 0.8))*x`).
+    pub fn starts<I: IntoIterator<Item = Option<f64>>>(mut self, values: I) -> Self {
+        self.start_by_group = values.into_iter().collect();
+        self.start = None;
+        self
+    }
+
+    /// Whether the term has a vector modifier (`c(...)`).
+    pub fn has_vectors(&self) -> bool {
+        !(self.fixed_by_group.is_empty()
+            && self.label_by_group.is_empty()
+            && self.start_by_group.is_empty())
+    }
+
+    /// The longest vector, if any: how many groups the term was written for.
+    pub fn vector_len(&self) -> Option<usize> {
+        [
+            self.fixed_by_group.len(),
+            self.label_by_group.len(),
+            self.start_by_group.len(),
+        ]
+        .into_iter()
+        .filter(|&n| n > 0)
+        .max()
+    }
+
+    /// The modifier of group `g` (0-based) of `n_groups`: scalar parts apply to every
+    /// group, vectors give the group's own value. `Err(len)` when a vector's length is not
+    /// `n_groups`.
+    pub fn for_group(&self, g: usize, n_groups: usize) -> Result<Modifier, usize> {
+        for len in [
+            self.fixed_by_group.len(),
+            self.label_by_group.len(),
+            self.start_by_group.len(),
+        ] {
+            if len != 0 && len != n_groups {
+                return Err(len);
+            }
+        }
+        let mut m = Modifier {
+            fixed: self.fixed,
+            free: self.free,
+            label: self.label.clone(),
+            start: self.start,
+            ..Modifier::default()
+        };
+        if let Some(v) = self.fixed_by_group.get(g) {
+            m.fixed = *v;
+            m.free = v.is_none();
+        }
+        if let Some(l) = self.label_by_group.get(g) {
+            m.label = l.clone();
+        }
+        if let Some(s) = self.start_by_group.get(g) {
+            m.start = *s;
+        }
+        Ok(m)
+    }
+
     /// Sets a label.
     pub fn label(mut self, label: impl Into<String>) -> Self {
         self.label = Some(label.into());
@@ -504,15 +611,28 @@ impl Model {
         let mut s = String::new();
         for r in &self.relations {
             let mut term = String::new();
-            if let Some(v) = r.modifier.fixed {
+            let m = &r.modifier;
+            let number = |v: &Option<f64>| v.map_or_else(|| "NA".to_string(), |v| format!("{v:?}"));
+            if !m.fixed_by_group.is_empty() {
+                let vals: Vec<String> = m.fixed_by_group.iter().map(number).collect();
+                term.push_str(&format!("c({})*", vals.join(",")));
+            } else if let Some(v) = m.fixed {
                 term.push_str(&format!("{v:?}*"));
-            } else if r.modifier.free {
+            } else if m.free {
                 term.push_str("NA*");
             }
-            if let Some(l) = &r.modifier.label {
+            if !m.label_by_group.is_empty() {
+                let vals: Vec<&str> = (m.label_by_group.iter())
+                    .map(|l| l.as_deref().unwrap_or("NA"))
+                    .collect();
+                term.push_str(&format!("c({})*", vals.join(",")));
+            } else if let Some(l) = &m.label {
                 term.push_str(&format!("{l}*"));
             }
-            if let Some(v) = r.modifier.start {
+            if !m.start_by_group.is_empty() {
+                let vals: Vec<String> = m.start_by_group.iter().map(number).collect();
+                term.push_str(&format!("start(c({}))*", vals.join(",")));
+            } else if let Some(v) = m.start {
                 term.push_str(&format!("start({v:?})*"));
             }
             let (op, rhs) = match r.op {
@@ -684,7 +804,7 @@ impl ModelBuilder {
     }
 }
 
-fn valid_name(s: &str) -> bool {
+pub(crate) fn valid_name(s: &str) -> bool {
     let mut chars = s.chars();
     match chars.next() {
         Some(c) if c.is_alphabetic() || c == '_' || c == '.' => {}

@@ -241,6 +241,14 @@ impl SemFit {
 }
 
 fn modification_indices(fit: &SemFit) -> Result<Vec<ModificationIndex>, SemError> {
+    if let Some(group) = &fit.options.group {
+        return Err(SemError::IncompatibleOptions {
+            option: "group",
+            value: group.clone(),
+            with: "modification indices".into(),
+            reason: "modification indices of multiple-group fits are not available yet",
+        });
+    }
     if fit.options.estimator == super::options::Estimator::Wlsmv {
         return Err(SemError::IncompatibleOptions {
             option: "estimator",

@@ -1,6 +1,7 @@
 //! Fitting options: lavaan's `sem()`/`cfa()` defaults, each switchable.
 
 use super::error::{quoted, SemError};
+use super::group_equal::{GroupEqual, ParameterId};
 use crate::ordinal::Ordered;
 
 /// How rows with missing values are handled.
@@ -373,6 +374,9 @@ pub struct SemOptions {
     pub(crate) int_ov_free: bool,
     pub(crate) int_lv_free: bool,
     pub(crate) estimator: Estimator,
+    pub(crate) group: Option<String>,
+    pub(crate) group_equal: Vec<GroupEqual>,
+    pub(crate) group_partial: Vec<ParameterId>,
     pub(crate) ordered: Ordered,
 }
 
@@ -407,6 +411,12 @@ struct SemOptionsRepr {
     int_lv_free: bool,
     #[serde(default)]
     estimator: Estimator,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    group: Option<String>,
+    #[serde(default)]
+    group_equal: Vec<GroupEqual>,
+    #[serde(default)]
+    group_partial: Vec<ParameterId>,
     #[serde(default = "no_ordered")]
     ordered: Ordered,
 }
@@ -448,6 +458,9 @@ impl TryFrom<SemOptionsRepr> for SemOptions {
                 int_ov_free: r.int_ov_free,
                 int_lv_free: r.int_lv_free,
                 estimator: r.estimator,
+                group: r.group,
+                group_equal: r.group_equal,
+                group_partial: r.group_partial,
                 ordered: r.ordered,
             },
         }
@@ -479,6 +492,9 @@ impl Default for SemOptions {
             int_ov_free: true,
             int_lv_free: false,
             estimator: Estimator::Ml,
+            group: None,
+            group_equal: Vec::new(),
+            group_partial: Vec::new(),
             ordered: Ordered::None,
         }
     }
@@ -520,6 +536,21 @@ getters! {
 }
 
 impl SemOptions {
+    /// The grouping column of a multiple-group fit (lavaan's `group =`), if any.
+    pub fn group(&self) -> Option<&str> {
+        self.group.as_deref()
+    }
+
+    /// The kinds of parameters held equal across groups (lavaan's `group.equal`).
+    pub fn group_equal(&self) -> &[GroupEqual] {
+        &self.group_equal
+    }
+
+    /// Parameters freed from [`SemOptions::group_equal`] (lavaan's `group.partial`).
+    pub fn group_partial(&self) -> &[ParameterId] {
+        &self.group_partial
+    }
+
     /// The observed variables treated as ordered categories (lavaan's `ordered`); none by
     /// default. Naming any makes the estimator WLSMV.
     pub fn ordered(&self) -> &Ordered {
@@ -592,6 +623,60 @@ pub struct SemOptionsBuilder {
 }
 
 impl SemOptionsBuilder {
+    /// Fits one model per group of the rows, the groups being the values of this column
+    /// (lavaan's `group =`), in order of first appearance. Every parameter is free in each
+    /// group unless [`group_equal`](Self::group_equal), a shared label or a vector modifier
+    /// says otherwise; the model has a mean structure.
+    ///
+    /// ```
+    /// use cocreate_core::sem::{GroupEqual, SemOptions};
+    /// let o = SemOptions::builder()
+    ///     .group("school")
+    ///     .group_equal([GroupEqual::Loadings, GroupEqual::Intercepts])
+    ///     .group_partial(["x3 ~ 1".parse()?])
+    ///     .build()?;
+    /// assert_eq!(o.group(), Some("school"));
+    /// assert_eq!(o.group_partial()[0].to_string(), "x3 ~ 1");
+    /// // Equality across groups needs groups.
+    /// assert!(SemOptions::builder().group_equal([GroupEqual::Loadings]).build().is_err());
+    /// # Ok::<(), cocreate_core::sem::SemError>(())
+    /// ```
+    pub fn group(mut self, column: impl Into<String>) -> Self {
+        self.opts.group = Some(column.into());
+        self
+    }
+
+    /// Back to a single-group fit.
+    pub fn no_group(mut self) -> Self {
+        self.opts.group = None;
+        self
+    }
+
+    /// The kinds of parameters held equal across groups (lavaan's `group.equal`); an empty
+    /// list frees every parameter in every group (the configural model).
+    pub fn group_equal<I: IntoIterator<Item = GroupEqual>>(mut self, kinds: I) -> Self {
+        let mut v: Vec<GroupEqual> = Vec::new();
+        for k in kinds {
+            if !v.contains(&k) {
+                v.push(k);
+            }
+        }
+        self.opts.group_equal = v;
+        self
+    }
+
+    /// Parameters freed from `group_equal` in every group (lavaan's `group.partial`).
+    pub fn group_partial<I: IntoIterator<Item = ParameterId>>(mut self, parameters: I) -> Self {
+        let mut v: Vec<ParameterId> = Vec::new();
+        for p in parameters {
+            if !v.contains(&p) {
+                v.push(p);
+            }
+        }
+        self.opts.group_partial = v;
+        self
+    }
+
     /// Declares observed variables as ordered categories (lavaan's `ordered`):
     /// [`Ordered::All`] for every observed variable of the model, [`Ordered::only`] for
     /// some. The fit then uses lavaan's WLSMV ([`Estimator::Wlsmv`]).
@@ -693,6 +778,37 @@ impl SemOptionsBuilder {
                 "MLM",
                 "information = observed".into(),
                 "MLM uses the expected information; use MLR for the observed information",
+            );
+        }
+        if let Some(g) = &o.group {
+            if g.trim().is_empty() {
+                return invalid(
+                    "group",
+                    quoted(g),
+                    "the group option names a column of the data".into(),
+                );
+            }
+            if o.meanstructure == MeanStructure::Off {
+                return incompatible(
+                    "group",
+                    g,
+                    "meanstructure = off".into(),
+                    "a multiple-group model has intercepts and means in every group",
+                );
+            }
+        } else if let Some(k) = o.group_equal.first() {
+            return incompatible(
+                "group_equal",
+                k.as_str(),
+                "a single group".into(),
+                "equality across groups needs a grouping column (the group option)",
+            );
+        } else if let Some(p) = o.group_partial.first() {
+            return incompatible(
+                "group_partial",
+                &p.to_string(),
+                "a single group".into(),
+                "group_partial frees parameters from group_equal and needs a grouping column (the group option)",
             );
         }
         if o.has_ordered() {

@@ -358,6 +358,135 @@ enum Atom {
     Name(String),
     Start(f64),
     Label(String),
+    /// `c(1, NA)`: per group, fixed or free.
+    FixedVector(Vec<Option<f64>>),
+    /// `c(a1, a2)`, `label(c("a1", "a2"))`: per group, a label or none (`NA`).
+    LabelVector(Vec<Option<String>>),
+    /// `start(c(0.5, 0.8))`.
+    StartVector(Vec<Option<f64>>),
+}
+
+/// The index of the `)` that closes the `(` at `open`, counting nested parentheses.
+fn closing_paren(toks: &[Token], open: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    for (k, t) in toks.iter().enumerate().skip(open) {
+        match t.tok {
+            Tok::LParen => depth += 1,
+            Tok::RParen => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(k);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// One element of a vector modifier.
+enum Element {
+    Number(f64),
+    Na,
+    Label(String),
+}
+
+/// The elements of `c(...)` (the tokens between its parentheses), at least one, each a
+/// number, `NA`, a name or a quoted label, separated by commas.
+fn vector_elements(inner: &[Token], at: Position) -> Result<Vec<Element>, SyntaxError> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    loop {
+        let Some(t) = inner.get(i) else {
+            return Err(SyntaxError::new(
+                inner.last().map_or(at, |t| t.pos),
+                "expected a number, NA or a label in c(...)",
+            ));
+        };
+        let (element, next) = match &t.tok {
+            Tok::Number(v) => (Element::Number(*v), i + 1),
+            Tok::Minus | Tok::Plus => match inner.get(i + 1).map(|x| &x.tok) {
+                Some(Tok::Number(v)) => {
+                    let v = if t.tok == Tok::Minus { -*v } else { *v };
+                    (Element::Number(v), i + 2)
+                }
+                _ => {
+                    return Err(SyntaxError::new(
+                        t.pos,
+                        format!("expected a number after {}", t.tok.describe()),
+                    ))
+                }
+            },
+            Tok::Ident(n) if n == "NA" => (Element::Na, i + 1),
+            Tok::Ident(n) | Tok::Str(n) => (Element::Label(n.clone()), i + 1),
+            other => {
+                return Err(SyntaxError::new(
+                    t.pos,
+                    format!(
+                        "expected a number, NA or a label in c(...), found {}",
+                        other.describe()
+                    ),
+                ))
+            }
+        };
+        out.push(element);
+        if out.len() > super::MAX_GROUPS {
+            return Err(SyntaxError::new(
+                t.pos,
+                format!(
+                    "a vector modifier c(...) has one value per group, and at most {} groups are allowed",
+                    super::MAX_GROUPS
+                ),
+            ));
+        }
+        match inner.get(next) {
+            None => return Ok(out),
+            Some(Token {
+                tok: Tok::Comma, ..
+            }) => i = next + 1,
+            Some(t) => {
+                return Err(SyntaxError::new(
+                    t.pos,
+                    format!("expected ',' or ')' in c(...), found {}", t.tok.describe()),
+                ))
+            }
+        }
+    }
+}
+
+/// `c(...)` as written before a variable: all numbers and `NA` fix or free the parameter
+/// per group; names or quoted text label it per group (`NA`: no label in that group).
+fn vector_atom(inner: &[Token], at: Position) -> Result<Atom, SyntaxError> {
+    let elements = vector_elements(inner, at)?;
+    let has_label = elements.iter().any(|e| matches!(e, Element::Label(_)));
+    let has_number = elements.iter().any(|e| matches!(e, Element::Number(_)));
+    if has_label && has_number {
+        return Err(SyntaxError::new(
+            at,
+            "c(...) mixes numbers and labels: write the fixed values and the labels as two vectors, c(1, NA)*c(a1, a2)*x",
+        ));
+    }
+    Ok(if has_label {
+        Atom::LabelVector(
+            elements
+                .into_iter()
+                .map(|e| match e {
+                    Element::Label(l) => Some(l),
+                    _ => None,
+                })
+                .collect(),
+        )
+    } else {
+        Atom::FixedVector(
+            elements
+                .into_iter()
+                .map(|e| match e {
+                    Element::Number(v) => Some(v),
+                    _ => None,
+                })
+                .collect(),
+        )
+    })
 }
 
 fn parse_terms(
@@ -439,46 +568,77 @@ fn parse_atom(
         Tok::Str(s) => Ok((Atom::Label(s.clone()), t.pos, i + 1)),
         Tok::Ident(name) if name == "NA" => Ok((Atom::Na, t.pos, i + 1)),
         Tok::Ident(name) if toks.get(i + 1).map(|x| &x.tok) == Some(&Tok::LParen) => {
-            // start(v), label("a"), equal("a"), c(...)
-            let close = toks[i + 2..]
-                .iter()
-                .position(|x| x.tok == Tok::RParen)
-                .map(|k| i + 2 + k)
+            // start(v), label("a"), equal("a"), c(...), start(c(...)), label(c(...))
+            let close = closing_paren(toks, i + 1)
                 .ok_or_else(|| SyntaxError::new(toks[i + 1].pos, "this '(' is not closed"))?;
             let inner = &toks[i + 2..close];
-            let atom =
-                match name.as_str() {
-                    "start" => match parse_tokens(inner, toks[close].pos)? {
+            // `c(...)` as the whole argument of start(), label() or equal().
+            let vector = match inner {
+                [Token {
+                    tok: Tok::Ident(c),
+                    pos,
+                    ..
+                }, Token {
+                    tok: Tok::LParen, ..
+                }, .., Token {
+                    tok: Tok::RParen, ..
+                }] if c == "c" && closing_paren(inner, 1) == Some(inner.len() - 1) => {
+                    Some((&inner[2..inner.len() - 1], *pos))
+                }
+                _ => None,
+            };
+            let atom = match name.as_str() {
+                "start" => match vector {
+                    Some((elements, at)) => match vector_atom(elements, at)? {
+                        Atom::FixedVector(v) => Atom::StartVector(v),
+                        _ => return Err(SyntaxError::new(at, "start(c(...)) takes numbers or NA")),
+                    },
+                    None => match parse_tokens(inner, toks[close].pos)? {
                         Expr::Number(v) => Atom::Start(v),
                         Expr::Neg(b) if matches!(*b, Expr::Number(_)) => match *b {
                             Expr::Number(v) => Atom::Start(-v),
                             _ => unreachable!(),
                         },
-                        _ => return Err(SyntaxError::new(t.pos, "start() takes a single number")),
-                    },
-                    "label" | "equal" => match inner {
-                        [Token {
-                            tok: Tok::Str(s) | Tok::Ident(s),
-                            ..
-                        }] => Atom::Label(s.clone()),
                         _ => {
                             return Err(SyntaxError::new(
                                 t.pos,
-                                format!("{name}() takes a single label"),
+                                "start() takes a single number or c(...)",
                             ))
                         }
                     },
-                    "c" => return Err(SyntaxError::new(
-                        t.pos,
-                        "vector modifiers c(...) are for multiple groups, which are not supported",
-                    )),
-                    other => {
+                },
+                "label" | "equal" => match (vector, inner) {
+                    (Some((elements, at)), _) => match vector_atom(elements, at)? {
+                        Atom::LabelVector(v) => Atom::LabelVector(v),
+                        _ => {
+                            return Err(SyntaxError::new(
+                                at,
+                                format!("{name}(c(...)) takes labels"),
+                            ))
+                        }
+                    },
+                    (
+                        None,
+                        [Token {
+                            tok: Tok::Str(s) | Tok::Ident(s),
+                            ..
+                        }],
+                    ) => Atom::Label(s.clone()),
+                    _ => {
                         return Err(SyntaxError::new(
                             t.pos,
-                            format!("unknown modifier {other}() (known: start, label, equal)"),
+                            format!("{name}() takes a single label or c(...)"),
                         ))
                     }
-                };
+                },
+                "c" => vector_atom(inner, t.pos)?,
+                other => {
+                    return Err(SyntaxError::new(
+                        t.pos,
+                        format!("unknown modifier {other}() (known: start, label, equal, c)"),
+                    ))
+                }
+            };
             Ok((atom, t.pos, close + 1))
         }
         Tok::Ident(name) => Ok((Atom::Name(name.clone()), t.pos, i + 1)),
@@ -509,32 +669,45 @@ fn finish_term(mut atoms: Vec<(Atom, Position)>, op: Op) -> Result<Term, SyntaxE
     };
     let mut m = Modifier::default();
     for (atom, pos) in atoms {
+        let fixed_twice = m.fixed.is_some() || m.free || !m.fixed_by_group.is_empty();
+        let labelled_twice = m.label.is_some() || !m.label_by_group.is_empty();
+        let started_twice = m.start.is_some() || !m.start_by_group.is_empty();
         match atom {
-            Atom::Number(v) => {
-                if m.fixed.is_some() || m.free {
-                    return Err(SyntaxError::new(pos, "the term is fixed or freed twice"));
-                }
-                m.fixed = Some(v);
+            Atom::Number(_) | Atom::Na | Atom::FixedVector(_) if fixed_twice => {
+                return Err(SyntaxError::new(pos, "the term is fixed or freed twice"));
             }
-            Atom::Na => {
-                if m.fixed.is_some() || m.free {
-                    return Err(SyntaxError::new(pos, "the term is fixed or freed twice"));
-                }
-                m.free = true;
+            Atom::Name(_) | Atom::Label(_) | Atom::LabelVector(_) if labelled_twice => {
+                return Err(SyntaxError::new(pos, "the term has two labels"));
             }
-            Atom::Name(l) | Atom::Label(l) => {
-                if m.label.is_some() {
-                    return Err(SyntaxError::new(pos, "the term has two labels"));
-                }
-                m.label = Some(l);
+            Atom::Start(_) | Atom::StartVector(_) if started_twice => {
+                return Err(SyntaxError::new(pos, "the term has two starting values"));
             }
-            Atom::Start(v) => {
-                if m.start.is_some() {
-                    return Err(SyntaxError::new(pos, "the term has two starting values"));
-                }
-                m.start = Some(v);
-            }
+            Atom::Number(v) => m.fixed = Some(v),
+            Atom::Na => m.free = true,
+            Atom::FixedVector(v) => m.fixed_by_group = v,
+            Atom::Name(l) | Atom::Label(l) => m.label = Some(l),
+            Atom::LabelVector(v) => m.label_by_group = v,
+            Atom::Start(v) => m.start = Some(v),
+            Atom::StartVector(v) => m.start_by_group = v,
         }
+    }
+    let lengths: Vec<usize> = [
+        m.fixed_by_group.len(),
+        m.label_by_group.len(),
+        m.start_by_group.len(),
+    ]
+    .into_iter()
+    .filter(|&n| n > 0)
+    .collect();
+    if lengths.windows(2).any(|w| w[0] != w[1]) {
+        let list: Vec<String> = lengths.iter().map(|n| n.to_string()).collect();
+        return Err(SyntaxError::new(
+            last_pos,
+            format!(
+                "the vector modifiers of this term have different lengths ({}); each has one value per group",
+                list.join(" and ")
+            ),
+        ));
     }
     Ok(Term {
         name,
@@ -565,6 +738,23 @@ mod tests {
         assert_eq!(r[8].op, Op::Intercept);
         assert_eq!(m.definitions()[0].text, "a*2+(a)^2");
         assert_eq!(m.constraints()[0].rhs, ConstraintValue::Value(0.5));
+    }
+
+    #[test]
+    fn vector_modifiers() {
+        let m = parse("f =~ x1 + c(a1, \"a2\")*c(1, NA)*x2 + start(c(0.5, -1))*x3\nf ~ c(0, NA)*1\ny ~ label(c(b1, NA))*x").unwrap();
+        let r = m.relations();
+        assert_eq!(
+            r[1].modifier.label_by_group,
+            [Some("a1".to_string()), Some("a2".to_string())]
+        );
+        assert_eq!(r[1].modifier.fixed_by_group, [Some(1.0), None]);
+        assert_eq!(r[2].modifier.start_by_group, [Some(0.5), Some(-1.0)]);
+        assert_eq!(r[3].op, Op::Intercept);
+        assert_eq!(r[3].modifier.fixed_by_group, [Some(0.0), None]);
+        assert_eq!(r[4].modifier.label_by_group, [Some("b1".to_string()), None]);
+        let again = parse(&m.to_syntax()).unwrap();
+        assert_eq!(again.to_syntax(), m.to_syntax());
     }
 
     #[test]
@@ -617,7 +807,10 @@ mod tests {
         assert_eq!(e.position.line, 2);
         assert!(parse("y ~ 2").is_err());
         assert!(parse("f =~ 1").is_err());
-        assert!(parse("y ~ c(a,b)*x").is_err());
+        assert!(parse("y ~ c(a,1)*x").is_err());
+        assert!(parse("y ~ c(1,NA)*c(a,b,c)*x").is_err());
+        assert!(parse("y ~ c()*x").is_err());
+        assert!(parse("y ~ 1*c(1,2)*x").is_err());
         assert!(parse("a := ").is_err());
         assert!(parse("y ~ x ~ z").is_err());
     }

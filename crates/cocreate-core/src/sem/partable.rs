@@ -35,7 +35,16 @@ pub struct ParameterRow {
     pub op: Op,
     /// Right-hand side (the expression text for `:=`).
     pub rhs: String,
-    /// Label (empty if none; the name for `:=`).
+    /// The group the row belongs to, by its label (the value in the grouping column);
+    /// empty in a single-group table and for defined parameters.
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "String::is_empty")
+    )]
+    pub group: String,
+    /// Label (empty if none; the name for `:=`). In a multiple-group table, parameters
+    /// held equal by `group_equal` carry lavaan's `.pN.` label (N the row number, from 1,
+    /// of the first group's row).
     pub label: String,
     /// Written by the user (`true`) or added by default (`false`).
     pub user: bool,
@@ -77,6 +86,7 @@ pub struct ParameterTable {
     pub(crate) meanstructure: bool,
     pub(crate) definitions: Vec<Definition>,
     pub(crate) positions: BTreeMap<String, Position>,
+    pub(crate) groups: Vec<String>,
     /// The general constraints as linear forms in the free parameters.
     pub(crate) constraints: Vec<LinearConstraint>,
 }
@@ -97,6 +107,7 @@ struct ParameterTableRepr {
     #[serde(default)]
     positions: BTreeMap<String, Position>,
     #[serde(default)]
+    groups: Vec<String>,
     constraints: Vec<LinearConstraint>,
 }
 
@@ -141,9 +152,34 @@ impl TryFrom<ParameterTableRepr> for ParameterTable {
         if let Some(x) = r.ov_x.iter().find(|x| !r.observed.contains(x)) {
             return Err(unknown(0, x));
         }
+        if r.groups.len() > super::MAX_GROUPS {
+            return Err(SemError::TooLarge {
+                what: "groups".into(),
+                found: r.groups.len(),
+                limit: super::MAX_GROUPS,
+            });
+        }
+        if r.groups.len() == 1 || r.groups.iter().any(String::is_empty) {
+            return Err(SemError::StoredMismatch {
+                part: "list of groups",
+                found: r.groups.len(),
+                expected: 2,
+            });
+        }
         let mut used = vec![false; r.n_free];
         let mut defined = 0;
         for (k, row) in r.rows.iter().enumerate() {
+            let in_groups = if r.groups.is_empty() || row.op == Op::Defined {
+                row.group.is_empty()
+            } else {
+                r.groups.contains(&row.group)
+            };
+            if !in_groups {
+                return Err(SemError::StoredUnknownGroup {
+                    row: k + 1,
+                    group: row.group.clone(),
+                });
+            }
             let names: &[&str] = match row.op {
                 Op::Defined => &[],
                 Op::Intercept | Op::Threshold => &[row.lhs.as_str()],
@@ -212,6 +248,7 @@ impl TryFrom<ParameterTableRepr> for ParameterTable {
             meanstructure: r.meanstructure,
             definitions: r.definitions,
             positions: r.positions,
+            groups: r.groups,
             constraints: r.constraints,
         };
         table.check_constraints()?;
@@ -257,6 +294,24 @@ impl ParameterTable {
     /// Whether the table has intercepts.
     pub fn meanstructure(&self) -> bool {
         self.meanstructure
+    }
+
+    /// The groups of a multiple-group table, by label, in the data's order of first
+    /// appearance; empty for a single-group table.
+    pub fn groups(&self) -> &[String] {
+        &self.groups
+    }
+
+    /// The rows of one group (all rows but the defined parameters of a single-group
+    /// table, for `group = ""`), with their indices in [`ParameterTable::rows`].
+    pub fn group_rows<'a>(
+        &'a self,
+        group: &'a str,
+    ) -> impl Iterator<Item = (usize, &'a ParameterRow)> + 'a {
+        self.rows
+            .iter()
+            .enumerate()
+            .filter(move |(_, r)| r.op != Op::Defined && r.group == group)
     }
 
     /// Where a variable is first written in the model text.

@@ -99,6 +99,12 @@ impl FactorScoreOptions {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum FactorScoreError {
+    /// The fit has several groups.
+    #[error("factor scores are computed for single-group fits; this fit has {groups} groups (fit each group alone to score it)")]
+    MultipleGroups {
+        /// How many groups the fit has.
+        groups: usize,
+    },
     /// The model has no latent variables.
     #[error("the model has no latent variables, so there are no factor scores")]
     NoLatentVariables,
@@ -229,6 +235,11 @@ pub fn factor_scores(
     data: &Table,
     options: &FactorScoreOptions,
 ) -> Result<FactorScores, FactorScoreError> {
+    if fit.groups().len() > 1 {
+        return Err(FactorScoreError::MultipleGroups {
+            groups: fit.groups().len(),
+        });
+    }
     if fit.options().estimator == super::options::Estimator::Wlsmv {
         return Err(FactorScoreError::OrderedIndicators);
     }

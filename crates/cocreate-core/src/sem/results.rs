@@ -44,6 +44,12 @@ pub struct ParameterEstimate {
     pub op: Op,
     /// Right-hand side.
     pub rhs: String,
+    /// The group, by label (empty for a single-group fit and for defined parameters).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "String::is_empty")
+    )]
+    pub group: String,
     /// Label (empty if none).
     pub label: String,
     /// Index of the free parameter, if free.
@@ -101,6 +107,12 @@ pub struct StandardizedEstimate {
     pub op: Op,
     /// Right-hand side.
     pub rhs: String,
+    /// The group, by label (empty for a single-group fit and for defined parameters).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "String::is_empty")
+    )]
+    pub group: String,
     /// Label.
     pub label: String,
     /// Standardised estimate (`std.all`).
@@ -453,6 +465,12 @@ pub struct BootInterval {
     pub op: Op,
     /// Right-hand side.
     pub rhs: String,
+    /// The group, by label (empty for a single-group fit and for defined parameters).
+    #[cfg_attr(
+        feature = "serde",
+        serde(default, skip_serializing_if = "String::is_empty")
+    )]
+    pub group: String,
     /// Estimate on the full sample.
     pub est: f64,
     /// Bootstrap standard error (0 for fixed parameters).
@@ -465,6 +483,51 @@ pub struct BootInterval {
     pub normal: (f64, f64),
     /// Basic interval.
     pub basic: (f64, f64),
+}
+
+/// One group of a multiple-group fit: its rows, its share of the test statistic and of
+/// the SRMR, its R² and its sample and implied moments.
+///
+/// ```
+/// # use cocreate_core::data::Table;
+/// # use cocreate_core::sem::{Model, SemOptions};
+/// # let rows: Vec<Vec<Option<f64>>> = (0..160).map(|i| { let t = i as f64; let f = (t * 0.7).sin();
+/// #     vec![Some((i % 2) as f64), Some(f + 0.5 * (t * 1.1).cos()), Some(0.8 * f + 0.5 * (t * 2.3).cos()), Some(f + 0.5 * (t * 3.7).cos()), Some(0.9 * f + 0.5 * (t * 5.1).sin())] }).collect();
+/// # let data = Table::new(vec!["g".into(), "x1".into(), "x2".into(), "x3".into(), "x4".into()], rows)?;
+/// let opts = SemOptions::builder().group("g").build()?;
+/// let fit = Model::parse("f =~ x1 + x2 + x3 + x4")?.fit(&data, &opts)?;
+/// let chisq: f64 = fit.groups().iter().map(|g| g.chisq).sum();
+/// assert!((chisq - fit.fit_measures().chisq).abs() < 1e-9);
+/// assert_eq!(fit.groups()[0].label, "0"); // the first value met in the column
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct GroupFit {
+    /// The group's label (its value in the grouping column).
+    pub label: String,
+    /// Rows used.
+    pub n_used: usize,
+    /// The group's part of the chi-square statistic (`N_g F_g`; the parts sum to it).
+    pub chisq: f64,
+    /// The group's log-likelihood (conditional on fixed covariates).
+    pub logl: f64,
+    /// The group's SRMR (Bentler, mean residuals included); the fit's SRMR is their
+    /// average weighted by `N_g / N`.
+    pub srmr: f64,
+    /// R² of every endogenous variable in this group.
+    pub r2: Vec<(String, f64)>,
+    /// Model-implied covariance matrix of the observed variables.
+    pub implied_cov: DMatrix<f64>,
+    /// Model-implied means.
+    pub implied_mean: DVector<f64>,
+    /// Sample covariance (N denominator; EM estimate with FIML).
+    pub sample_cov: DMatrix<f64>,
+    /// Sample means (EM estimate with FIML).
+    pub sample_mean: DVector<f64>,
+    /// Model-implied covariance matrix of the latent variables.
+    pub latent_cov: DMatrix<f64>,
 }
 
 /// A fitted structural equation model.
@@ -515,6 +578,7 @@ pub struct SemFit {
     pub(crate) information: String,
     pub(crate) bootstrap: Option<BootstrapResult>,
     pub(crate) robust: Option<RobustFit>,
+    pub(crate) groups: Vec<GroupFit>,
 }
 
 /// The unvalidated fields of a [`SemFit`], read by serde and then checked.
@@ -544,6 +608,8 @@ struct SemFitRepr {
     information: String,
     bootstrap: Option<BootstrapResult>,
     robust: Option<RobustFit>,
+    #[serde(default)]
+    groups: Vec<GroupFit>,
 }
 
 #[cfg(feature = "serde")]
@@ -582,6 +648,18 @@ impl TryFrom<SemFitRepr> for SemFit {
             ("sample_mean", r.sample_mean.len(), p),
             ("latent_cov", square(&r.latent_cov, m), m),
         ];
+        let n_groups = t.groups().len();
+        let mut sizes = sizes.to_vec();
+        sizes.push(("groups", r.groups.len(), n_groups));
+        for g in &r.groups {
+            sizes.extend([
+                ("implied_cov of a group", square(&g.implied_cov, p), p),
+                ("implied_mean of a group", g.implied_mean.len(), p),
+                ("sample_cov of a group", square(&g.sample_cov, p), p),
+                ("sample_mean of a group", g.sample_mean.len(), p),
+                ("latent_cov of a group", square(&g.latent_cov, m), m),
+            ]);
+        }
         for (part, found, expected) in sizes {
             if found != expected {
                 return Err(super::error::SemError::StoredMismatch {
@@ -590,6 +668,21 @@ impl TryFrom<SemFitRepr> for SemFit {
                     expected,
                 });
             }
+        }
+        if let Some((g, label)) = r
+            .groups
+            .iter()
+            .zip(t.groups())
+            .find(|(g, l)| &g.label != *l)
+        {
+            return Err(super::error::SemError::StoredUnknownGroup {
+                row: 0,
+                group: if g.label.is_empty() {
+                    label.clone()
+                } else {
+                    g.label.clone()
+                },
+            });
         }
         Ok(SemFit {
             estimates: r.estimates,
@@ -614,6 +707,7 @@ impl TryFrom<SemFitRepr> for SemFit {
             information: r.information,
             bootstrap: r.bootstrap,
             robust: r.robust,
+            groups: r.groups,
         })
     }
 }
@@ -625,13 +719,41 @@ impl SemFit {
         &self.estimates
     }
 
-    /// The row `lhs op rhs` (for `~~`, either order; for intercepts pass `rhs = ""`).
+    /// The row `lhs op rhs` (for `~~`, either order; for intercepts pass `rhs = ""`): in a
+    /// multiple-group fit, the first group's (see [`SemFit::get_in_group`]).
     pub fn get(&self, lhs: &str, op: Op, rhs: &str) -> Option<&ParameterEstimate> {
         self.estimates.iter().find(|e| {
             e.op == op
                 && ((e.lhs == lhs && e.rhs == rhs)
                     || (op == Op::Covariance && e.lhs == rhs && e.rhs == lhs))
         })
+    }
+
+    /// The row `lhs op rhs` of one group of a multiple-group fit, by the group's label.
+    pub fn get_in_group(
+        &self,
+        group: &str,
+        lhs: &str,
+        op: Op,
+        rhs: &str,
+    ) -> Option<&ParameterEstimate> {
+        self.estimates.iter().find(|e| {
+            e.group == group
+                && e.op == op
+                && ((e.lhs == lhs && e.rhs == rhs)
+                    || (op == Op::Covariance && e.lhs == rhs && e.rhs == lhs))
+        })
+    }
+
+    /// The groups of a multiple-group fit, in the data's order of first appearance; empty
+    /// for a single-group fit.
+    pub fn groups(&self) -> &[GroupFit] {
+        &self.groups
+    }
+
+    /// One group of a multiple-group fit, by its label.
+    pub fn group(&self, label: &str) -> Option<&GroupFit> {
+        self.groups.iter().find(|g| g.label == label)
     }
 
     /// The first row with this label (defined parameters are labelled by their name).
@@ -655,7 +777,8 @@ impl SemFit {
         &self.fit
     }
 
-    /// R² of every endogenous variable (indicators, outcomes, endogenous latents).
+    /// R² of every endogenous variable (indicators, outcomes, endogenous latents); in a
+    /// multiple-group fit the first group's (each group's is in [`SemFit::groups`]).
     pub fn r_squared(&self) -> &[(String, f64)] {
         &self.r2
     }
@@ -676,7 +799,8 @@ impl SemFit {
     }
 
     /// Model-implied covariance matrix of the observed variables (order of
-    /// [`SemFit::observed`]).
+    /// [`SemFit::observed`]); in a multiple-group fit the first group's, as for the other
+    /// moment matrices (each group's is in [`SemFit::groups`]).
     pub fn implied_cov(&self) -> &DMatrix<f64> {
         &self.implied_cov
     }

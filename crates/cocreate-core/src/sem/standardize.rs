@@ -12,6 +12,7 @@
 use nalgebra::DMatrix;
 
 use super::inference::LabelMap;
+use super::partable::ParameterTable;
 use super::ram::{Compiled, RamMatrices, Slot};
 
 /// Standardised values of every table row and the Jacobian of `std.all`.
@@ -109,12 +110,14 @@ pub(crate) fn standardize(c: &Compiled, ram: &RamMatrices, labels: &LabelMap) ->
     }
     // Jacobian of a standardised solution: the estimate's own derivative times the scale,
     // plus the value times the log-derivative of the scale.
+    // Parameters of other groups (a multiple-group view) move nothing here.
+    let active: Vec<usize> = (0..q).filter(|&a| !c.free_slots[a].is_empty()).collect();
     let jacobian = |kind: Kind, values: &[f64]| -> DMatrix<f64> {
         let mut jac = DMatrix::<f64>::zeros(nrows, q);
         for (r, row) in c.table.rows().iter().enumerate() {
             let Some(slot) = c.row_slot[r] else { continue };
             let v = values[r];
-            for a in 0..q {
+            for &a in &active {
                 let mut d = 0.0;
                 if row.free == Some(a) {
                     d += match slot {
@@ -149,42 +152,57 @@ pub(crate) fn standardize(c: &Compiled, ram: &RamMatrices, labels: &LabelMap) ->
         }
         jac
     };
-    let mut jac_all = jacobian(Kind::All, &std_all);
-    let mut jac_lv = jacobian(Kind::Lv, &std_lv);
-    // Defined parameters: the expression at standardised labelled values.
-    if !labels.defined_rows.is_empty() {
-        let vals = eval_std(c, labels, &std_nox);
-        for (k, &row) in labels.defined_rows.iter().enumerate() {
-            std_nox[row] = vals[k];
-        }
-        for (values, jac) in [(&mut std_all, &mut jac_all), (&mut std_lv, &mut jac_lv)] {
-            let label_value = |name: &str| -> Option<(f64, Vec<f64>)> {
-                let row = *labels.label_rows.get(name)?;
-                Some((values[row], jac.row(row).iter().copied().collect()))
-            };
-            let (vals, j) = labels.defined_with_jacobian(&c.table, q, &label_value);
-            for (k, &row) in labels.defined_rows.iter().enumerate() {
-                values[row] = vals[k];
-                for a in 0..q {
-                    jac[(row, a)] = j[(k, a)];
-                }
-            }
-        }
-    }
-    Standardized {
+    let jac_all = jacobian(Kind::All, &std_all);
+    let jac_lv = jacobian(Kind::Lv, &std_lv);
+    let mut st = Standardized {
         std_lv,
         std_all,
         std_nox,
         jac_all,
         jac_lv,
+    };
+    standardize_defined(&c.table, labels, q, &mut st);
+    st
+}
+
+/// The defined parameters of `table` in standardised solutions whose other rows are
+/// filled: each expression at the standardised labelled values (and its Jacobian).
+pub(crate) fn standardize_defined(
+    table: &ParameterTable,
+    labels: &LabelMap,
+    q: usize,
+    st: &mut Standardized,
+) {
+    if labels.defined_rows.is_empty() {
+        return;
+    }
+    let vals = eval_std(table, labels, &st.std_nox);
+    for (k, &row) in labels.defined_rows.iter().enumerate() {
+        st.std_nox[row] = vals[k];
+    }
+    for (values, jac) in [
+        (&mut st.std_all, &mut st.jac_all),
+        (&mut st.std_lv, &mut st.jac_lv),
+    ] {
+        let label_value = |name: &str| -> Option<(f64, Vec<f64>)> {
+            let row = *labels.label_rows.get(name)?;
+            Some((values[row], jac.row(row).iter().copied().collect()))
+        };
+        let (vals, j) = labels.defined_with_jacobian(table, q, &label_value);
+        for (k, &row) in labels.defined_rows.iter().enumerate() {
+            values[row] = vals[k];
+            for a in 0..q {
+                jac[(row, a)] = j[(k, a)];
+            }
+        }
     }
 }
 
 /// Defined parameters evaluated at standardised row values.
-fn eval_std(c: &Compiled, labels: &LabelMap, row_std: &[f64]) -> Vec<f64> {
+fn eval_std(table: &ParameterTable, labels: &LabelMap, row_std: &[f64]) -> Vec<f64> {
     let mut done: std::collections::HashMap<&str, f64> = std::collections::HashMap::new();
     let mut out = Vec::new();
-    for d in &c.table.definitions {
+    for d in &table.definitions {
         let v = d
             .expr
             .eval(&|name: &str| {

@@ -49,7 +49,11 @@ pub(crate) fn simple_start(c: &Compiled, mo: &Moments) -> Vec<f64> {
             if let Some(v) = user_start(c, k) {
                 return v;
             }
-            match c.free_slots[k][0] {
+            // A parameter of another group (a multiple-group view) keeps 0 here.
+            let Some(&slot) = c.free_slots[k].first() else {
+                return 0.0;
+            };
+            match slot {
                 Slot::A(i, j) => {
                     let is_loading = c
                         .table
@@ -330,7 +334,11 @@ fn smart_start(c: &Compiled, mo: &Moments) -> Vec<f64> {
         .collect();
     let mut theta = vec![0.0; c.q()];
     for (k, slots) in c.free_slots.iter().enumerate() {
-        theta[k] = match slots[0] {
+        // A parameter of another group (a multiple-group view) keeps 0 here.
+        let Some(&slot) = slots.first() else {
+            continue;
+        };
+        theta[k] = match slot {
             Slot::A(i, j) => a[(i, j)],
             Slot::S(i, j) => sm[(i, j)],
             Slot::M(i) => {

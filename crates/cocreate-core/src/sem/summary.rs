@@ -124,6 +124,7 @@ fn render(fit: &SemFit) -> String {
     line(&mut out, "Optimization method", "FISHER-NEWTON");
     // lavaan's counts: every free row, and the equalities that tie them (shared labels,
     // `==` lines) and the inequalities apart.
+    let groups = fit.groups();
     let table = fit.parameter_table();
     let free_rows = table.rows().iter().filter(|r| r.free.is_some()).count();
     let general = &table.constraints;
@@ -149,7 +150,20 @@ fn render(fit: &SemFit) -> String {
         );
     }
     out.push('\n');
-    if fit.n_used() == fit.n_original() {
+    if !groups.is_empty() {
+        line(&mut out, "Number of groups", &groups.len().to_string());
+        if fit.n_used() != fit.n_original() {
+            line(
+                &mut out,
+                "Rows in the data (all groups)",
+                &fit.n_original().to_string(),
+            );
+        }
+        out.push_str("  Number of observations per group:\n");
+        for g in groups {
+            line(&mut out, &format!("  {}", g.label), &g.n_used.to_string());
+        }
+    } else if fit.n_used() == fit.n_original() {
         line(
             &mut out,
             "Number of observations",
@@ -185,6 +199,12 @@ fn render(fit: &SemFit) -> String {
     line(&mut out, "Degrees of freedom", &format!("{}", fm.df));
     if let Some(p) = fm.pvalue {
         line(&mut out, "P-value (Chi-square)", &f3(p));
+    }
+    if !groups.is_empty() {
+        out.push_str("  Test statistic for each group:\n");
+        for g in groups {
+            line(&mut out, &format!("  {}", g.label), &f3(g.chisq));
+        }
     }
     out.push_str("\nModel Test Baseline Model:\n\n");
     line(&mut out, "Test statistic", &f3(fm.baseline_chisq));
@@ -269,7 +289,25 @@ fn render(fit: &SemFit) -> String {
         };
         line(&mut out, "Information saturated (h1) model", h1);
     }
-    sections(fit, &mut out);
+    if groups.is_empty() {
+        let rows: Vec<&ParameterEstimate> = fit.parameter_estimates().iter().collect();
+        sections(&rows, fit.r_squared(), Some(fit), &mut out);
+    } else {
+        for (k, g) in groups.iter().enumerate() {
+            let _ = write!(out, "\n\nGroup {} [{}]:\n", k + 1, g.label);
+            let rows: Vec<&ParameterEstimate> = (fit.parameter_estimates().iter())
+                .filter(|e| e.group == g.label)
+                .collect();
+            sections(&rows, &g.r2, None, &mut out);
+        }
+        let defined: Vec<&ParameterEstimate> = (fit.parameter_estimates().iter())
+            .filter(|e| e.op == Op::Defined)
+            .collect();
+        if !defined.is_empty() {
+            out.push('\n');
+            sections(&defined, &[], None, &mut out);
+        }
+    }
     out
 }
 
@@ -361,9 +399,17 @@ fn render_lines(out: &mut String, lines: &[Line]) {
     }
 }
 
-fn sections(fit: &SemFit, out: &mut String) {
+/// The parameter sections of `est` (one group's rows, or every row of a single-group
+/// fit), then the R² table of `r2`.
+/// The parameter sections of `est`, then (for a single-group fit, `constraints_of`) the
+/// constraints, then R².
+fn sections(
+    est: &[&ParameterEstimate],
+    r2: &[(String, f64)],
+    constraints_of: Option<&SemFit>,
+    out: &mut String,
+) {
     let mut lines = Vec::new();
-    let est = fit.parameter_estimates();
     // Variables with an incoming path get a dot: their (co)variances are residual.
     let endo: std::collections::HashSet<&str> = est
         .iter()
@@ -378,7 +424,7 @@ fn sections(fit: &SemFit, out: &mut String) {
         (Op::MeasuredBy, "Latent Variables"),
         (Op::Regression, "Regressions"),
     ] {
-        let rows: Vec<&ParameterEstimate> = est.iter().filter(|e| e.op == op).collect();
+        let rows: Vec<&ParameterEstimate> = est.iter().copied().filter(|e| e.op == op).collect();
         if rows.is_empty() {
             continue;
         }
@@ -394,6 +440,7 @@ fn sections(fit: &SemFit, out: &mut String) {
     }
     let covs: Vec<&ParameterEstimate> = est
         .iter()
+        .copied()
         .filter(|e| e.op == Op::Covariance && e.lhs != e.rhs)
         .collect();
     if !covs.is_empty() {
@@ -412,9 +459,16 @@ fn sections(fit: &SemFit, out: &mut String) {
             row(&mut lines, name_cell(&e.rhs, &e.label, is_endo(&e.rhs)), e);
         }
     }
-    let ints: Vec<&ParameterEstimate> = est.iter().filter(|e| e.op == Op::Intercept).collect();
-    let thresholds: Vec<&ParameterEstimate> =
-        est.iter().filter(|e| e.op == Op::Threshold).collect();
+    let ints: Vec<&ParameterEstimate> = est
+        .iter()
+        .copied()
+        .filter(|e| e.op == Op::Intercept)
+        .collect();
+    let thresholds: Vec<&ParameterEstimate> = est
+        .iter()
+        .copied()
+        .filter(|e| e.op == Op::Threshold)
+        .collect();
     if !ints.is_empty() {
         header(&mut lines, "Intercepts");
         for e in ints {
@@ -429,6 +483,7 @@ fn sections(fit: &SemFit, out: &mut String) {
     }
     let vars: Vec<&ParameterEstimate> = est
         .iter()
+        .copied()
         .filter(|e| e.op == Op::Covariance && e.lhs == e.rhs)
         .collect();
     if !vars.is_empty() {
@@ -437,14 +492,22 @@ fn sections(fit: &SemFit, out: &mut String) {
             row(&mut lines, name_cell(&e.lhs, &e.label, is_endo(&e.lhs)), e);
         }
     }
-    let scales: Vec<&ParameterEstimate> = est.iter().filter(|e| e.op == Op::Scaling).collect();
+    let scales: Vec<&ParameterEstimate> = est
+        .iter()
+        .copied()
+        .filter(|e| e.op == Op::Scaling)
+        .collect();
     if !scales.is_empty() {
         header(&mut lines, "Scales y*");
         for e in scales {
             row(&mut lines, format!("   {}", e.lhs), e);
         }
     }
-    let defs: Vec<&ParameterEstimate> = est.iter().filter(|e| e.op == Op::Defined).collect();
+    let defs: Vec<&ParameterEstimate> = est
+        .iter()
+        .copied()
+        .filter(|e| e.op == Op::Defined)
+        .collect();
     if !defs.is_empty() {
         header(&mut lines, "Defined Parameters");
         for e in defs {
@@ -452,10 +515,11 @@ fn sections(fit: &SemFit, out: &mut String) {
         }
     }
     render_lines(out, &lines);
-    constraints_section(fit, out);
-    if !fit.r_squared().is_empty() {
-        let cells: Vec<(String, String)> = fit
-            .r_squared()
+    if let Some(fit) = constraints_of {
+        constraints_section(fit, out);
+    }
+    if !r2.is_empty() {
+        let cells: Vec<(String, String)> = r2
             .iter()
             .map(|(v, r2)| (format!("   {v}"), f3(*r2)))
             .collect();

@@ -134,7 +134,11 @@ impl PathDiagram {
             alpha: 0.05,
         };
         let latent = fit.latent();
-        for e in fit.parameter_estimates() {
+        // A multiple-group fit: the first group's estimates (defined parameters have no group).
+        let first = fit.groups().first().map_or("", |g| g.label.as_str());
+        for e in
+            (fit.parameter_estimates().iter()).filter(|e| e.group.is_empty() || e.group == first)
+        {
             let (from, to, kind) = match e.op {
                 Op::MeasuredBy => (&e.lhs, &e.rhs, ArrowKind::Loading),
                 Op::Regression => (&e.rhs, &e.lhs, ArrowKind::Regression),

@@ -56,3 +56,29 @@ pub fn keyed_survey() -> Table {
 pub fn num(v: &Value) -> Option<f64> {
     v.as_f64()
 }
+
+/// The co-creation composites joined by `id` with the survey's `gender` column (1 male,
+/// 2 female, 3 diverse), keeping the rows whose gender passes `keep`.
+pub fn composites_by_gender(keep: &dyn Fn(f64) -> bool) -> Table {
+    let comp = table("cocreation_composites.csv");
+    let survey = table("cocreation_survey.csv");
+    let (sid, sg) = (
+        survey.column("id").unwrap(),
+        survey.column("gender").unwrap(),
+    );
+    let mut names = comp.names().to_vec();
+    names.push("gender".into());
+    let ids = comp.column("id").unwrap();
+    let mut rows = Vec::new();
+    for (r, id) in ids.iter().enumerate() {
+        let k = sid.iter().position(|s| s == id).unwrap();
+        let g = sg[k].unwrap();
+        if !keep(g) {
+            continue;
+        }
+        let mut row: Vec<Option<f64>> = (0..comp.n_cols()).map(|c| comp.get(r, c)).collect();
+        row.push(Some(g));
+        rows.push(row);
+    }
+    Table::new(names, rows).unwrap()
+}

@@ -4,6 +4,12 @@
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ValidityError {
+    /// The fit has several groups; the report is for one group's measurement model.
+    #[error("reliability and validity are computed for single-group fits; this fit has {groups} groups (fit each group alone for its report)")]
+    MultipleGroups {
+        /// How many groups the fit has.
+        groups: usize,
+    },
     /// The model has no latent variable measured by observed items.
     #[error("the model has no latent variables measured by observed items (=~), so there is no composite to assess")]
     NoLatentVariables,

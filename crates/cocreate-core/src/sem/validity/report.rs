@@ -221,6 +221,11 @@ pub fn measurement_validity_with(
     fit: &SemFit,
     thresholds: ValidityThresholds,
 ) -> Result<MeasurementValidity, ValidityError> {
+    if fit.groups().len() > 1 {
+        return Err(ValidityError::MultipleGroups {
+            groups: fit.groups().len(),
+        });
+    }
     if fit.options().estimator == super::super::options::Estimator::Wlsmv {
         return Err(ValidityError::OrderedIndicators);
     }

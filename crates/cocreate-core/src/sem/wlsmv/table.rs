@@ -97,6 +97,7 @@ pub(crate) fn ordered_table(
             op,
             rhs: rhs.to_string(),
             label: String::new(),
+            group: String::new(),
             user: false,
             free: None,
             exo: false,
@@ -152,6 +153,7 @@ pub(crate) fn ordered_table(
                     op: Op::Threshold,
                     rhs: format!("t{}", k + 1),
                     label: String::new(),
+                    group: String::new(),
                     user: false,
                     free: Some(next - 1),
                     exo: false,
@@ -172,6 +174,7 @@ pub(crate) fn ordered_table(
         meanstructure: true,
         definitions: ml.definitions.clone(),
         positions: ml.positions.clone(),
+        groups: Vec::new(),
         constraints: Vec::new(),
     };
     Ok(OrderedTable {
