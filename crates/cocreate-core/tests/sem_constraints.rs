@@ -505,6 +505,7 @@ fn constraints_that_cannot_be_fitted_are_errors_with_places() {
 
 /// Models and fits with general constraints survive a JSON round trip; a stored table
 /// whose constraints name a parameter it does not have is refused.
+#[cfg(feature = "serde")]
 #[test]
 fn constraints_round_trip_through_json() {
     let text = "x9 ~ a*x7 + b*x8 + c*x4\na > 0.5\nb + c > 0.2\nc < a\nd := b - c\nd == 0.1";
