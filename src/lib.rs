@@ -34,6 +34,11 @@
 //! - Measurement validity (composite reliability, AVE, HTMT, Fornell–Larcker):
 //!   [`core::sem::measurement_validity`]; factor scores: [`core::sem::factor_scores`];
 //!   a path diagram: [`core::sem::PathDiagram`].
+//! - Compare nested models (lavaan `lavTestLRT`): [`core::sem::lav_test_lrt`]; groups and
+//!   measurement invariance: [`core::sem::SemOptions`]'s `group`, `group_equal`, and
+//!   [`core::sem::measurement_invariance`].
+//! - Ordered (Likert) items: polychoric correlations with [`core::ordinal::lav_cor`], WLSMV
+//!   through [`core::sem::SemOptions`]'s `ordered`.
 //!
 //! **Readiness to co-create** (`cocreate::core::readiness`)
 //! - The Big Five → innovativeness and involvement → willingness model:
@@ -43,6 +48,7 @@
 //! - Out-of-sample validity (leave-one-out, k-fold, Q²_predict against a regression
 //!   benchmark): [`core::readiness::validate`]; the report a researcher reads:
 //!   [`core::readiness::ReadinessReport`].
+//! - Whether pathways differ across customer groups: [`core::readiness::compare_groups`].
 //!
 //! **Journeys** (`cocreate::journey`)
 //! - One customer's journey and its moments of truth: [`journey::JourneyBuilder`],
