@@ -124,6 +124,13 @@ impl Ctx<'_> {
 /// Rows with a missing construct score are left out and listed in the result. The fit
 /// needs a mean structure (`MeanStructure::On`).
 ///
+/// A model with latent variables (`=~`) is cross-validated too: the data then holds the
+/// constructs' indicators, every fold refits the SEM, and each held-out customer's
+/// endogenous constructs (the mean of their indicators) are predicted from the trait
+/// indicators by the model-implied conditional mean, as lavaan's `lavPredictY` does
+/// ([`predict_y`](super::predict_y)); the benchmark regresses the same means on the trait
+/// indicators. Pathway stability is not available for latent models (`None`, with a note).
+///
 /// ```
 /// use cocreate_core::data::Table;
 /// use cocreate_core::readiness::{validate, Constructs, CrossValidation};
