@@ -253,6 +253,16 @@ fn bad_input_is_named() {
         "{e}"
     );
     assert!(e.to_string().contains("\"Q7\""), "{e}");
+    // An item of a trait that also measures an endogenous construct.
+    let model = Model::parse(
+        "O =~ O1 + O2 + O3\nII =~ II1 + II2 + O3\nWTC =~ WTC1 + WTC2 + WTC3\nII ~ O\nWTC ~ II",
+    )
+    .unwrap();
+    let e = validate(&model, &opts(), &data, &small_constructs(), &cv).unwrap_err();
+    assert!(
+        matches!(&e, ValidationError::SharedIndicator { indicator, construct } if indicator == "O3" && construct == "II"),
+        "{e}"
+    );
     // No mean structure.
     let model = Model::parse(SMALL).unwrap();
     let e = validate(

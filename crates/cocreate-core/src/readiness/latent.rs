@@ -265,8 +265,11 @@ pub(super) fn validate_latent(
     let mut cols: Vec<usize> = Vec::new();
     for t in constructs.traits() {
         for ind in indicators(model, t) {
-            cols.push(column(&ind, t)?);
-            names.push(ind);
+            // An item that loads on two traits is one predictor.
+            if !names.contains(&ind) {
+                cols.push(column(&ind, t)?);
+                names.push(ind);
+            }
         }
     }
     let nx = names.len();
@@ -276,9 +279,21 @@ pub(super) fn validate_latent(
     for e in &endogenous {
         let mut g = Vec::new();
         for ind in indicators(model, e) {
-            cols.push(column(&ind, e)?);
-            g.push(names.len() - nx);
-            names.push(ind);
+            match names.iter().position(|n| *n == ind) {
+                Some(k) if k < nx => {
+                    return Err(ValidationError::SharedIndicator {
+                        indicator: ind,
+                        construct: e.clone(),
+                    })
+                }
+                // An item of two endogenous constructs counts in both composites.
+                Some(k) => g.push(k - nx),
+                None => {
+                    cols.push(column(&ind, e)?);
+                    g.push(names.len() - nx);
+                    names.push(ind);
+                }
+            }
         }
         groups.push(g);
     }

@@ -88,6 +88,15 @@ pub enum ValidationError {
         /// The latent construct it measures.
         construct: String,
     },
+    /// An indicator of an endogenous construct also measures a trait: it would be
+    /// predicted from itself.
+    #[error("the indicator {indicator:?} of construct {construct:?} also measures a trait: an endogenous construct's indicators cannot be predicted from themselves")]
+    SharedIndicator {
+        /// The indicator.
+        indicator: String,
+        /// The endogenous construct.
+        construct: String,
+    },
     /// A variable asked for in a prediction is not an observed variable of the fit.
     #[error("the fit has no observed variable {name:?}")]
     NotInFit {
