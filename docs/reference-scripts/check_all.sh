@@ -47,6 +47,9 @@ compare "$tmp/ext" "$core/ext"
 run robust_fixedx_fiml Rscript "$here/robust_fixedx_fiml.R" "$tmp/robust"
 compare "$tmp/robust" "$core"
 
+run latent_predict_y Rscript "$here/latent_predict_y.R" "$tmp/latent"
+compare "$tmp/latent" "$core"
+
 run ordinal_polychoric Rscript "$here/ordinal_polychoric.R" "$tmp/ordinal"
 compare "$tmp/ordinal" "$core/ordinal"
 

@@ -81,8 +81,10 @@ mod constructs;
 mod coproducer;
 mod encounter;
 mod error;
+mod folds;
 mod groups;
 mod invite;
+mod latent;
 mod least_squares;
 mod model;
 mod pathway;
@@ -109,6 +111,7 @@ pub use groups::{
     GroupReadiness, PathByGroup,
 };
 pub use invite::{Invitation, InvitationList};
+pub use latent::predict_y;
 pub use model::{Provenance, ReadinessModel};
 pub use pathway::{
     Pathway, PathwayProfile, PathwayRule, PathwayRuleBuilder, Recommendation, Threshold,

@@ -19,25 +19,14 @@ use crate::sem::{Model, SeMethod, SemOptions};
 
 use super::constructs::Constructs;
 use super::error::ReadinessError;
+use super::folds::{assignment, map_folds, summarise, Sums};
+use super::latent;
 use super::least_squares::{least_squares_equations, ls_model, solve, Design, Equations};
 use super::model::ReadinessModel;
 use super::pathway::Pathway;
 use super::validation::{
-    Accuracy, ConstructValidation, CrossValidation, PathwayStability, RefitMethod,
-    SchemeValidation, Validation, ValidationError, Verdict, MAX_ROWS,
+    CrossValidation, PathwayStability, RefitMethod, Validation, ValidationError, MAX_ROWS,
 };
-
-/// Per-fold sums for each endogenous construct.
-#[derive(Debug, Clone, Default)]
-struct Sums {
-    sse: f64,
-    sae: f64,
-    sse_b: f64,
-    sae_b: f64,
-    sse_0: f64,
-    covered: usize,
-    count: usize,
-}
 
 struct Ctx<'a> {
     design: &'a Design,
@@ -127,75 +116,6 @@ impl Ctx<'_> {
     }
 }
 
-fn map_folds<T: Send, F: Fn(usize) -> T + Sync + Send>(n: usize, f: F) -> Vec<T> {
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        (0..n).into_par_iter().map(f).collect()
-    }
-    #[cfg(not(feature = "parallel"))]
-    {
-        (0..n).map(f).collect()
-    }
-}
-
-fn summarise(
-    sums: &[Vec<Sums>],
-    c: &Constructs,
-    saturated: bool,
-    folds: usize,
-    repeats: usize,
-) -> SchemeValidation {
-    let q = c.mediators().len();
-    let constructs = (0..=q)
-        .map(|j| {
-            let mut t = Sums::default();
-            for s in sums {
-                let s = &s[j];
-                t.sse += s.sse;
-                t.sae += s.sae;
-                t.sse_b += s.sse_b;
-                t.sae_b += s.sae_b;
-                t.sse_0 += s.sse_0;
-                t.covered += s.covered;
-                t.count += s.count;
-            }
-            let n = t.count as f64;
-            let rmse = (t.sse / n).sqrt();
-            let rmse_b = (t.sse_b / n).sqrt();
-            let verdict = if saturated {
-                Verdict::Equal
-            } else if rmse < rmse_b {
-                Verdict::Better
-            } else {
-                Verdict::Worse
-            };
-            ConstructValidation {
-                name: if j < q {
-                    c.mediators()[j].clone()
-                } else {
-                    c.outcome().to_string()
-                },
-                q2_predict: 1.0 - t.sse / t.sse_0,
-                rmse,
-                mae: t.sae / n,
-                coverage: t.covered as f64 / n,
-                benchmark: Accuracy {
-                    q2_predict: 1.0 - t.sse_b / t.sse_0,
-                    rmse: rmse_b,
-                    mae: t.sae_b / n,
-                },
-                verdict,
-            }
-        })
-        .collect();
-    SchemeValidation {
-        folds,
-        repeats,
-        constructs,
-    }
-}
-
 /// Cross-validates the readiness model of `model` fitted with `options` on `data` (one
 /// column per construct, composite scores): leave-one-out, repeated k-fold and pathway
 /// stability as `cv` asks, every random draw from ChaCha8 streams of `cv`'s seed, so that
@@ -203,6 +123,13 @@ fn summarise(
 ///
 /// Rows with a missing construct score are left out and listed in the result. The fit
 /// needs a mean structure (`MeanStructure::On`).
+///
+/// A model with latent variables (`=~`) is cross-validated too: the data then holds the
+/// constructs' indicators, every fold refits the SEM, and each held-out customer's
+/// endogenous constructs (the mean of their indicators) are predicted from the trait
+/// indicators by the model-implied conditional mean, as lavaan's `lavPredictY` does
+/// ([`predict_y`](super::predict_y)); the benchmark regresses the same means on the trait
+/// indicators. Pathway stability is not available for latent models (`None`, with a note).
 ///
 /// ```
 /// use cocreate_core::data::Table;
@@ -249,11 +176,8 @@ pub fn validate(
     } else {
         options
     };
-    let latent = model.latent_names();
-    if !latent.is_empty() {
-        return Err(ValidationError::LatentModel {
-            latent: latent.join(", "),
-        });
+    if !model.latent_names().is_empty() {
+        return latent::validate_latent(model, options, data, constructs, cv, notes);
     }
     let names: Vec<String> = constructs.names().cloned().collect();
     let (p, q) = (constructs.traits().len(), constructs.mediators().len());
@@ -383,22 +307,7 @@ pub fn validate(
                 needed,
             });
         }
-        // Fold assignment of repetition r: a seeded shuffle, position mod k.
-        let assign: Vec<Vec<usize>> = (0..cv.repeats)
-            .map(|r| {
-                let mut idx: Vec<usize> = (0..n).collect();
-                let mut rng = ChaCha8Rng::seed_from_u64(cv.seed);
-                rng.set_stream(r as u64 + 1);
-                for i in (1..n).rev() {
-                    idx.swap(i, rng.gen_range(0..=i));
-                }
-                let mut fold = vec![0; n];
-                for (pos, &i) in idx.iter().enumerate() {
-                    fold[i] = pos % k;
-                }
-                fold
-            })
-            .collect();
+        let assign = assignment(cv.seed, cv.repeats, n, k);
         let res = map_folds(cv.repeats * k, |t| {
             let (r, f) = (t / k, t % k);
             let test: Vec<usize> = (0..n).filter(|&i| assign[r][i] == f).collect();

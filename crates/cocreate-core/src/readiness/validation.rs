@@ -80,13 +80,43 @@ pub enum ValidationError {
         /// The construct.
         name: String,
     },
-    /// The model has latent variables: held-out customers would need factor scores
-    /// from each training fit, which this version does not compute.
-    #[error("the model has latent variables ({latent}): cross-validate the path model on composite scores of the constructs")]
-    LatentModel {
-        /// The latent variables, comma separated.
-        latent: String,
+    /// An indicator of a latent construct has no column in the data.
+    #[error("the data has no column {indicator:?} for an indicator of construct {construct:?}")]
+    MissingIndicator {
+        /// The indicator (the column looked for).
+        indicator: String,
+        /// The latent construct it measures.
+        construct: String,
     },
+    /// An indicator of an endogenous construct also measures a trait: it would be
+    /// predicted from itself.
+    #[error("the indicator {indicator:?} of construct {construct:?} also measures a trait: an endogenous construct's indicators cannot be predicted from themselves")]
+    SharedIndicator {
+        /// The indicator.
+        indicator: String,
+        /// The endogenous construct.
+        construct: String,
+    },
+    /// A variable asked for in a prediction is not an observed variable of the fit.
+    #[error("the fit has no observed variable {name:?}")]
+    NotInFit {
+        /// The variable.
+        name: String,
+    },
+    /// The matrix of predictor values has the wrong number of columns.
+    #[error("the predictor values have {found} columns for {expected} predictors")]
+    PredictorColumns {
+        /// Predictors named.
+        expected: usize,
+        /// Columns given.
+        found: usize,
+    },
+    /// The fit has no mean structure, so held-out customers cannot be predicted.
+    #[error("predicting held-out customers of a latent model needs the model-implied means: fit with a mean structure (MeanStructure::On)")]
+    NoMeanStructure,
+    /// The model-implied covariance matrix of the predictors cannot be inverted.
+    #[error("the model-implied covariance matrix of the predictors is not positive definite")]
+    SingularPredictors,
     /// The fit on the full sample failed.
     #[error("the fit on the full sample failed: {0}")]
     FullFit(#[source] SemError),
