@@ -53,7 +53,7 @@ pub(crate) fn omega_total(r: &[f64], k: usize, smc_r: Option<&[f64]>) -> Option<
         .collect();
     let mut m = r.to_vec();
     let mut vector = vec![1.0; k];
-    let mut loadings = vec![0.0; k];
+    let mut loadings: Vec<f64>;
     let mut iterations = 0;
     let mut converged = false;
     let mut heywood = false;
