@@ -183,6 +183,26 @@ fn no_complete_row_and_constant_numeric_are_refused() {
     ));
 }
 
+/// Found by the `ordinal_lav_cor` fuzz target: a numeric value of 2.2e202 overflowed the
+/// fourth moments Γ needs (Γ held infinities). Such a variable is refused by name.
+#[test]
+fn a_numeric_variable_whose_moments_overflow_is_refused() {
+    let t = csv("a,b,c\n2,1,3\n22e201,2,3\n2,2,4\n3,1,5\n1,1,2\n3,3,4\n");
+    for nacov in [false, true] {
+        let o = LavCorOptions::builder()
+            .ordered(Ordered::only(["b", "c"]))
+            .nacov(nacov)
+            .build()
+            .unwrap();
+        let err = lav_cor(&t, &o).unwrap_err();
+        assert!(
+            matches!(err, OrdinalError::ValuesTooLarge { ref variable, .. } if variable == "a"),
+            "{err}"
+        );
+        assert!(err.to_string().contains("rescale"), "{err}");
+    }
+}
+
 #[test]
 fn sizes_are_bounded_before_the_work() {
     let names: Vec<String> = (0..=MAX_VARIABLES).map(|i| format!("v{i}")).collect();

@@ -350,13 +350,13 @@ impl Table {
                     line,
                     column: format!("{} of the header", i + 1),
                 })?;
-                // A leading byte-order mark is not part of the first name.
+                // A leading byte-order mark is not part of the first name, wherever the
+                // header line is and whatever space comes before it.
                 let h = if i == 0 {
-                    h.trim_start_matches('\u{feff}')
+                    trim(trim(h).trim_start_matches('\u{feff}'))
                 } else {
-                    h
+                    trim(h)
                 };
-                let h = trim(h);
                 names.push(h.to_string());
             }
             break names;

@@ -132,6 +132,15 @@ pub enum OrdinalError {
         /// The variable.
         variable: String,
     },
+    /// A numeric variable's values are so large that its moments (up to the fourth, which
+    /// the asymptotic covariance needs) overflow.
+    #[error("numeric variable {variable:?} holds values too large to square and square again (largest {}): its moments overflow; rescale it", short(.largest))]
+    ValuesTooLarge {
+        /// The variable.
+        variable: String,
+        /// The value of largest magnitude.
+        largest: f64,
+    },
     /// Listwise deletion left no rows.
     #[error("no row has a value for every variable ({n_rows} rows, each missing at least one): lavaan's listwise deletion leaves nothing")]
     NoCompleteRows {

@@ -121,7 +121,17 @@ pub(crate) fn prepare(table: &Table, options: &LavCorOptions) -> Result<Prepared
         } else {
             let n = column.len() as f64;
             let mean = column.iter().sum::<f64>() / n;
-            if column.iter().all(|&v| v == column[0]) || !mean.is_finite() {
+            let fourth: f64 = column.iter().map(|&v| (v - mean).powi(4)).sum();
+            if !mean.is_finite() || !fourth.is_finite() {
+                let largest = column
+                    .iter()
+                    .fold(0.0_f64, |m, &v| if v.abs() > m.abs() { v } else { m });
+                return Err(OrdinalError::ValuesTooLarge {
+                    variable: excerpt(name),
+                    largest,
+                });
+            }
+            if column.iter().all(|&v| v == column[0]) {
                 return Err(OrdinalError::ZeroVariance {
                     variable: excerpt(name),
                 });

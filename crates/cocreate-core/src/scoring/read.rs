@@ -205,12 +205,14 @@ fn fast(inst: &Instrument, bytes: &[u8], opts: &CsvOptions) -> Option<Responses>
         let mut names = Vec::new();
         for (i, field) in text.split(|&b| b == delim).enumerate() {
             let name = std::str::from_utf8(field).ok()?;
+            // As `Table`'s header: a byte-order mark is stripped from the first name,
+            // after any space before it.
             let name = if i == 0 {
-                name.trim_start_matches('\u{feff}')
+                trim(trim(name).trim_start_matches('\u{feff}'))
             } else {
-                name
+                trim(name)
             };
-            names.push(trim(name).to_string());
+            names.push(name.to_string());
         }
         break names;
     };
