@@ -610,3 +610,38 @@ fn dot_options_bound_their_decimals() {
     let e = serde_json::from_value::<cocreate_core::sem::DotOptions>(v).unwrap_err();
     assert!(e.to_string().contains("decimals must be at most 17"), "{e}");
 }
+
+/// Found by the sem_fit fuzz target: a regression fixed at 4.01e101 made the χ² near 1e200,
+/// and the RMSEA interval's noncentral chi-square never finished. Each fit must end
+/// (with a result or an error) at once.
+#[test]
+fn astronomically_large_fixed_values_finish() {
+    let names = ["x1", "x2", "x3"].map(String::from).to_vec();
+    let rows = (0..60)
+        .map(|i| {
+            let t = i as f64;
+            let f = (t * 0.7).sin();
+            (0..3)
+                .map(|j| Some(f * (0.5 + 0.1 * j as f64) + (t * (1.3 + j as f64)).cos() * 0.4))
+                .collect()
+        })
+        .collect();
+    let data = cocreate_core::data::Table::new(names, rows).unwrap();
+    for text in [
+        "f =~ x2\nf ~ 401e99*x3",
+        "f =~ x2\nf ~ 4e10*x3",
+        "x1 ~ 1e150*x2 + x3",
+    ] {
+        let start = std::time::Instant::now();
+        let model = Model::parse(text).unwrap();
+        if let Ok(fit) = model.fit(&data, &SemOptions::default()) {
+            let ci = fit.fit_measures();
+            let _ = format!("{ci:?}");
+        }
+        assert!(
+            start.elapsed().as_secs() < 10,
+            "{text:?} took {:?}",
+            start.elapsed()
+        );
+    }
+}

@@ -50,8 +50,14 @@ pub(crate) fn pnchisq(x: f64, df: f64, ncp: f64) -> f64 {
     if ncp <= 0.0 {
         return gamma_lr(df / 2.0, hx);
     }
+    if !(x.is_finite() && ncp.is_finite()) || ncp > MAX_EXACT_NCP || x > MAX_EXACT_NCP {
+        return pnchisq_sankaran(x, df, ncp);
+    }
     let lam = ncp / 2.0;
     let mode = lam.floor();
+    // The weights fall below 1e-17 within about 9 standard deviations (√λ) of the mode;
+    // the cap only guards against a pathological input.
+    let cap = 64.0 * lam.sqrt() + 1_000.0;
     let a0 = df / 2.0 + mode;
     let w0 = (-lam + mode * lam.ln() - ln_gamma(mode + 1.0)).exp();
     let p0 = gamma_lr(a0, hx);
@@ -67,7 +73,7 @@ pub(crate) fn pnchisq(x: f64, df: f64, ncp: f64) -> f64 {
         w *= lam / (j + 1.0);
         j += 1.0;
         sum += w * pa.max(0.0);
-        if (w < 1e-17 && j > lam) || j > mode + 1e6 {
+        if (w < 1e-17 && j > lam) || j > mode + cap {
             break;
         }
     }
@@ -80,11 +86,30 @@ pub(crate) fn pnchisq(x: f64, df: f64, ncp: f64) -> f64 {
         w *= j / lam;
         j -= 1.0;
         sum += w * pa.min(1.0);
-        if w < 1e-17 {
+        if w < 1e-17 || j < mode - cap {
             break;
         }
     }
     sum.clamp(0.0, 1.0)
+}
+
+/// Above this noncentrality (or χ²) the Poisson mixture would need millions of terms, each
+/// with an incomplete gamma function of a huge shape; such values come only from fits that
+/// are wildly wrong (a loading fixed at 1e100), where the RMSEA interval needs no more than
+/// Sankaran's approximation gives.
+const MAX_EXACT_NCP: f64 = 1e8;
+
+/// Sankaran's (1963) normal approximation to the noncentral chi-square CDF, written so
+/// that no intermediate overflows for huge `x` and `ncp`.
+fn pnchisq_sankaran(x: f64, df: f64, ncp: f64) -> f64 {
+    let mean = df + ncp;
+    let b = df + 2.0 * ncp;
+    let h = 1.0 - 2.0 / 3.0 * (mean / b) * ((df + 3.0 * ncp) / b);
+    let p = (b / mean) / mean;
+    let m = (h - 1.0) * (1.0 - 3.0 * h);
+    let z = ((x / mean).powf(h) - (1.0 + h * p * (h - 1.0 - 0.5 * (2.0 - h) * m * p)))
+        / (h * (2.0 * p).sqrt() * (1.0 + 0.5 * m * p));
+    pnorm(z)
 }
 
 /// Root of a decreasing-or-increasing function on `[lo, hi]` by bisection refined with the
@@ -136,6 +161,27 @@ pub(crate) fn root(f: &dyn Fn(f64) -> f64, mut lo: f64, mut hi: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn huge_noncentrality_is_approximated_and_finishes() {
+        // Found by the sem_fit fuzz target: a regression fixed at 4.01e101 gave a χ² near
+        // 1e200 and the exact mixture never finished.
+        for (x, df, ncp) in [
+            (1e200, 3.0, 1e200),
+            (1e200, 3.0, 0.0),
+            (1e9, 10.0, 1e9),
+            (f64::INFINITY, 2.0, 5.0),
+        ] {
+            let p = pnchisq(x, df, ncp);
+            assert!((0.0..=1.0).contains(&p), "{x} {df} {ncp}: {p}");
+        }
+        // At the switch the approximation agrees with the exact sum to about 1e-4
+        // (skewness ~ 1/√λ).
+        let (x, df) = (0.99e8 + 3.0 * 1e4, 5.0);
+        let exact = pnchisq(x, df, 0.99e8);
+        let approx = pnchisq_sankaran(x, df, 0.99e8);
+        assert!((exact - approx).abs() < 1e-4, "{exact} {approx}");
+    }
 
     #[test]
     fn noncentral_matches_known_values() {
