@@ -55,7 +55,7 @@ mod write;
 pub use error::{DataError, DataWarning, JoinSide, TextCell};
 pub use join::{Join, JoinReport};
 pub use options::{CsvOptions, CsvOptionsBuilder};
-pub(crate) use read::{id_columns, trim, trim_bytes_empty};
+pub(crate) use read::{first_header_name, id_columns, trim, trim_bytes_empty};
 pub use table::Table;
 pub(crate) use table::{check_names, is_missing_field, Ids};
 

@@ -197,6 +197,12 @@ pub(crate) fn trim_bytes_empty(field: &[u8]) -> bool {
     field.iter().all(u8::is_ascii_whitespace)
 }
 
+/// The first name of a header: byte-order marks and ASCII whitespace, in any mix, are
+/// not part of it, wherever the header line is.
+pub(crate) fn first_header_name(field: &str) -> &str {
+    trim(field.trim_start_matches(|c: char| c == '\u{feff}' || c.is_ascii_whitespace()))
+}
+
 /// ASCII whitespace trimmed from both ends (as `csv::Trim::All` would).
 pub(crate) fn trim(field: &str) -> &str {
     field.trim_matches(|c: char| c.is_ascii_whitespace())
@@ -353,7 +359,7 @@ impl Table {
                 // A leading byte-order mark is not part of the first name, wherever the
                 // header line is and whatever space comes before it.
                 let h = if i == 0 {
-                    trim(trim(h).trim_start_matches('\u{feff}'))
+                    first_header_name(h)
                 } else {
                     trim(h)
                 };

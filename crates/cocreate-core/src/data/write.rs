@@ -152,9 +152,13 @@ mod tests {
         // lost. The mark is now stripped wherever the header is, so the name is empty and
         // refused.
         let opts = CsvOptions::builder().delimiter(b';').build().unwrap();
-        let err = Table::from_csv_reader_with(&b"\r\t\t\t\xEF\xBB\xBF\t\t\t\rd\r"[..], &opts)
-            .unwrap_err();
-        assert!(err.to_string().contains("empty name"), "{err}");
+        for input in [
+            &b"\r\t\t\t\xEF\xBB\xBF\t\t\t\rd\r"[..],
+            &b"\r\t\t\xEF\xBB\xBF\t\xEF\xBB\xBF\t\t\t\rd\r"[..],
+        ] {
+            let err = Table::from_csv_reader_with(input, &opts).unwrap_err();
+            assert!(err.to_string().contains("empty name"), "{err}");
+        }
     }
 
     #[test]

@@ -13,8 +13,8 @@ use std::io::Read;
 use std::path::Path;
 
 use crate::data::{
-    self, check_names, excerpt, id_columns, is_missing_field, trim, trim_bytes_empty, CsvOptions,
-    DataError, DataWarning, Ids, Table, TextCell,
+    self, check_names, excerpt, first_header_name, id_columns, is_missing_field, trim,
+    trim_bytes_empty, CsvOptions, DataError, DataWarning, Ids, Table, TextCell,
 };
 
 use super::error::ScoringError;
@@ -208,7 +208,7 @@ fn fast(inst: &Instrument, bytes: &[u8], opts: &CsvOptions) -> Option<Responses>
             // As `Table`'s header: a byte-order mark is stripped from the first name,
             // after any space before it.
             let name = if i == 0 {
-                trim(trim(name).trim_start_matches('\u{feff}'))
+                first_header_name(name)
             } else {
                 trim(name)
             };
