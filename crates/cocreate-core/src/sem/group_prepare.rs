@@ -7,8 +7,9 @@ use nalgebra::DMatrix;
 
 use super::error::{SemError, SemWarning};
 use super::model::Model;
-use super::options::{Missing, SeMethod, SemOptions};
+use super::options::{Missing, SemOptions};
 use super::partable::ParameterTable;
+use super::prepare::check_table_against_data;
 use super::ram::Compiled;
 use crate::data::{DataError, Table};
 
@@ -174,36 +175,7 @@ pub(crate) fn prepare_labelled(
         }
     }
     let table = ParameterTable::build_groups(model, options, &labels)?;
-    for name in table.latent() {
-        if data.column_index(name).is_some() {
-            return Err(SemError::LatentIsColumn {
-                name: name.clone(),
-                position: table.position_of(name),
-            });
-        }
-    }
-    for name in table.observed() {
-        if data.column_index(name).is_none() {
-            return Err(SemError::UnknownVariable {
-                name: name.clone(),
-                position: table.position_of(name),
-            });
-        }
-    }
-    if options.se == SeMethod::Bootstrap {
-        let per_draw = table.n_free() + table.definitions.len();
-        let cells = options.bootstrap.saturating_mul(per_draw);
-        if cells > super::MAX_BOOTSTRAP_CELLS {
-            return Err(SemError::TooLarge {
-                what: format!(
-                    "stored bootstrap draws ({} replicates times {per_draw} free and defined parameters)",
-                    options.bootstrap
-                ),
-                found: cells,
-                limit: super::MAX_BOOTSTRAP_CELLS,
-            });
-        }
-    }
+    check_table_against_data(&table, data, options)?;
     let sel = data.select(table.observed())?;
     let p = table.observed().len();
     let n_original = sel.n_rows();

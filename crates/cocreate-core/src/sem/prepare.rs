@@ -49,38 +49,7 @@ pub(crate) fn prepare(
         return Err(SemError::EmptyModel);
     }
     let table = ParameterTable::build(model, options, meanstructure)?;
-    for name in table.latent() {
-        if data.column_index(name).is_some() {
-            return Err(SemError::LatentIsColumn {
-                name: name.clone(),
-                position: table.position_of(name),
-            });
-        }
-    }
-    for name in table.observed() {
-        if data.column_index(name).is_none() {
-            return Err(SemError::UnknownVariable {
-                name: name.clone(),
-                position: table.position_of(name),
-            });
-        }
-    }
-    if options.se == SeMethod::Bootstrap {
-        // Every replicate keeps its free and defined parameters: check the total before the
-        // first replicate runs.
-        let per_draw = table.n_free() + table.definitions.len();
-        let cells = options.bootstrap.saturating_mul(per_draw);
-        if cells > super::MAX_BOOTSTRAP_CELLS {
-            return Err(SemError::TooLarge {
-                what: format!(
-                    "stored bootstrap draws ({} replicates times {per_draw} free and defined parameters)",
-                    options.bootstrap
-                ),
-                found: cells,
-                limit: super::MAX_BOOTSTRAP_CELLS,
-            });
-        }
-    }
+    check_table_against_data(&table, data, options)?;
     let sel = data.select(table.observed())?;
     let p = table.observed().len();
     let n_original = sel.n_rows();
@@ -268,4 +237,47 @@ pub(crate) fn resampled_moments(data: &[f64], p: usize, counts: &[u32], n: usize
         }
     }
     Moments { cov, mean, n }
+}
+
+/// What every fit checks of its parameter table against the data before any work: no
+/// latent variable is named like a column, every observed variable is a column, and the
+/// bootstrap draws to be stored stay within [`super::MAX_BOOTSTRAP_CELLS`].
+pub(crate) fn check_table_against_data(
+    table: &ParameterTable,
+    data: &Table,
+    options: &SemOptions,
+) -> Result<(), SemError> {
+    for name in table.latent() {
+        if data.column_index(name).is_some() {
+            return Err(SemError::LatentIsColumn {
+                name: name.clone(),
+                position: table.position_of(name),
+            });
+        }
+    }
+    for name in table.observed() {
+        if data.column_index(name).is_none() {
+            return Err(SemError::UnknownVariable {
+                name: name.clone(),
+                position: table.position_of(name),
+            });
+        }
+    }
+    if options.se == SeMethod::Bootstrap {
+        // Every replicate keeps its free and defined parameters: check the total before the
+        // first replicate runs.
+        let per_draw = table.n_free() + table.definitions.len();
+        let cells = options.bootstrap.saturating_mul(per_draw);
+        if cells > super::MAX_BOOTSTRAP_CELLS {
+            return Err(SemError::TooLarge {
+                what: format!(
+                    "stored bootstrap draws ({} replicates times {per_draw} free and defined parameters)",
+                    options.bootstrap
+                ),
+                found: cells,
+                limit: super::MAX_BOOTSTRAP_CELLS,
+            });
+        }
+    }
+    Ok(())
 }
