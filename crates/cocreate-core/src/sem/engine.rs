@@ -6,7 +6,8 @@
 use super::complete;
 use super::error::SemError;
 use super::fiml;
-use super::group_prepare::{prepare_groups, prepare_labelled};
+use super::group_fiml;
+use super::group_prepare::{prepare_groups, prepare_labelled, PreparedGroups};
 use super::model::{ConstraintValue, Model};
 use super::multigroup;
 use super::options::{Estimator, Missing, SemOptions};
@@ -31,12 +32,6 @@ fn refuse_for_groups(model: &Model, options: &SemOptions) -> Result<(), SemError
             "multiple-group fits use ML for now",
         );
     }
-    if options.missing != Missing::Listwise {
-        return refuse(
-            format!("missing = {}", options.missing.as_str()),
-            "multiple-group fits use complete rows (listwise) for now",
-        );
-    }
     // General constraints (`a == 2*b`, `a > 0`, `==` on a defined parameter) need the
     // constrained estimator, which fits one group.
     let defined = |name: &str| model.definitions.iter().any(|d| d.name == name);
@@ -59,6 +54,15 @@ fn refuse_for_groups(model: &Model, options: &SemOptions) -> Result<(), SemError
     Ok(())
 }
 
+/// Hands a prepared multiple-group fit to its estimator.
+fn fit_groups(prepared: PreparedGroups, options: &SemOptions) -> Result<SemFit, SemError> {
+    if options.missing == Missing::Listwise {
+        multigroup::fit(prepared, options)
+    } else {
+        group_fiml::fit(prepared, options)
+    }
+}
+
 impl Model {
     /// Fits the model to a data table by maximum likelihood.
     ///
@@ -74,7 +78,7 @@ impl Model {
         if options.group.is_some() {
             refuse_for_groups(self, options)?;
             let prepared = prepare_groups(self, data, options)?;
-            return multigroup::fit(prepared, options);
+            return fit_groups(prepared, options);
         }
         if options.estimator == Estimator::Wlsmv {
             // Ordered variables: thresholds and polychoric correlations, then DWLS.
@@ -123,6 +127,6 @@ impl Model {
         }
         refuse_for_groups(self, options)?;
         let prepared = prepare_labelled(self, data, options, labels)?;
-        multigroup::fit(prepared, options)
+        fit_groups(prepared, options)
     }
 }

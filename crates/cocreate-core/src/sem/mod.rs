@@ -15,7 +15,8 @@
 //               bootstrap (replicates, intervals), assemble (estimates -> SemFit),
 //               group_assemble (the same for multiple groups)
 //   estimators  robust (MLM / MLR parts), complete (ML on complete data), fiml/,
-//               multigroup (the groups' discrepancies summed over one parameter vector)
+//               multigroup (the groups' discrepancies summed over one parameter vector),
+//               group_fiml (the same with the groups' FIML likelihoods)
 //   dispatcher  engine (`Model::fit`: prepare, refuse what no estimator does, dispatch)
 //   reports     summary, dot, modindices, predict, validity/, lrt (read a finished SemFit),
 //               invariance (fits the sequence of equality constraints and compares the fits)
@@ -147,6 +148,7 @@ mod fiml;
 mod fit_measures;
 mod group_assemble;
 mod group_equal;
+mod group_fiml;
 mod group_prepare;
 mod group_table;
 mod hessian;

@@ -86,7 +86,7 @@ impl<P: Objective> Objective for GroupSum<P> {
 /// Starting values: each parameter from the first group that has it, each group's values
 /// from its own moments; lavaan's simple values when those give a group an implied
 /// covariance matrix that is not positive definite.
-fn start(groups: &[GroupData], moments: &[Moments], q: usize) -> Vec<f64> {
+pub(crate) fn start(groups: &[GroupData], moments: &[Moments], q: usize) -> Vec<f64> {
     let combine = |per_group: &dyn Fn(usize) -> Vec<f64>| {
         let mut theta = vec![0.0; q];
         let mut set = vec![false; q];

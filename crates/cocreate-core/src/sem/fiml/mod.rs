@@ -41,12 +41,12 @@ use super::ram::{Compiled, ExoMoments, RamMatrices};
 use super::results::SemFit;
 use super::robust::robust_fit;
 use super::start::start_values;
-use baseline::Baseline;
+pub(crate) use baseline::Baseline;
 use mlr::{mlr_parts, MlrInput};
 #[cfg(test)]
 use objective::observed_hessian;
-use objective::{information, FimlProblem};
-use patterns::{em_saturated, loglik, FimlData};
+pub(crate) use objective::{information, FimlProblem};
+pub(crate) use patterns::{em_saturated, loglik, FimlData};
 
 /// What lavaan subtracts from the joint log-likelihood for the fixed covariates: the
 /// complete-data normal log-likelihood of `n` rows at their saturated moments,
@@ -54,7 +54,7 @@ use patterns::{em_saturated, loglik, FimlData};
 /// observed-data marginal at the sample moments; with `missing = "ml.x"` and missing
 /// covariates `S_xx` is the covariate block of the EM estimates and the figure is no longer
 /// a likelihood of the observed covariates (see `docs/methods/sem.md`).
-fn x_marginal(c: &Compiled, fd: &FimlData, exo: &ExoMoments) -> f64 {
+pub(crate) fn x_marginal(c: &Compiled, fd: &FimlData, exo: &ExoMoments) -> f64 {
     if c.x_idx.is_empty() {
         return 0.0;
     }
@@ -65,7 +65,11 @@ fn x_marginal(c: &Compiled, fd: &FimlData, exo: &ExoMoments) -> f64 {
 
 /// Moments of the fixed covariates: their sample moments when complete, else the
 /// covariate block of the EM estimates.
-fn covariate_moments(c: &Compiled, data: &DMatrix<f64>, fd: &FimlData) -> Option<ExoMoments> {
+pub(crate) fn covariate_moments(
+    c: &Compiled,
+    data: &DMatrix<f64>,
+    fd: &FimlData,
+) -> Option<ExoMoments> {
     let px = c.x_idx.len();
     if px == 0 {
         return Some(ExoMoments {

@@ -13,7 +13,7 @@ use super::super::ram::{Compiled, ExoMoments, RamMatrices};
 use super::patterns::{embedded_inverse, pattern_inverse, residual_and_z, FimlData};
 
 /// The FIML objective `−2 log L / N` of the structured model.
-pub(super) struct FimlProblem<'a> {
+pub(crate) struct FimlProblem<'a> {
     c: &'a Compiled,
     fd: &'a FimlData,
     exo: ExoMoments,
@@ -137,7 +137,7 @@ pub(super) fn observed_hessian(prob: &mut FimlProblem, theta: &[f64]) -> Option<
 /// With `scores` (an `N × q` matrix) the same pass also writes the casewise scores
 /// `∂ℓ_i/∂θ_a = Σ_slots s (z_x z_y − (X'W_kX)_xy) + c z_k`, `z = X' W_k r_i`, row `i` for data
 /// row `i` (MLR's first-order information).
-pub(super) fn information(
+pub(crate) fn information(
     prob: &mut FimlProblem,
     theta: &[f64],
     expected: bool,

@@ -1,0 +1,306 @@
+//! Full-information ML for multiple groups: each group's FIML objective `−2 log L_g / N_g`
+//! summed with the weights `N_g / N` (so the sum is `−2 log L / N` of all rows, whose
+//! optimum and observed information are those of the joint likelihood, as lavaan's
+//! `lav_model_objective` weighs its per-group FIML parts), the EM saturated model,
+//! the baseline and the fit parts per group, and the bootstrap within groups.
+//!
+//! Everything per group is the single-group machinery of `fiml/`; this module only adds
+//! the groups up.
+
+use nalgebra::{DMatrix, DVector};
+
+use super::assemble::Assembly;
+use super::bootstrap::{apply_to_fit, run_groups, summarize_table, BootSummary};
+use super::error::{SemError, SemWarning};
+use super::fiml::{
+    covariate_moments, em_saturated, information, loglik, x_marginal, Baseline, FimlData,
+    FimlProblem,
+};
+use super::fit_measures::{compute_groups, residuals, Residuals, Totals};
+use super::group_assemble::{assemble_groups, GroupPart};
+use super::group_prepare::{check_df, PreparedGroups};
+use super::inference::spd_inverse;
+use super::ml::MlProblem;
+use super::multigroup::{start, GroupSum};
+use super::optim::{fisher_scoring, Objective};
+use super::options::{Information, SeMethod, SemOptions};
+use super::prepare::{check_moments, Moments};
+use super::ram::{ExoMoments, RamMatrices};
+use super::results::SemFit;
+
+/// One group's missing-data summary and saturated model.
+struct GroupH1 {
+    fd: FimlData,
+    /// The EM estimates of the saturated model (`n` = the group's rows).
+    h1: Moments,
+    logdet: f64,
+    exo: ExoMoments,
+}
+
+/// Per group: the patterns, the EM saturated model and its checks, each error naming its
+/// group.
+fn saturated(prep: &PreparedGroups) -> Result<Vec<GroupH1>, SemError> {
+    let mut out = Vec::with_capacity(prep.groups.len());
+    for g in &prep.groups {
+        let c = &g.compiled;
+        let fd = FimlData::new(&g.data);
+        let in_group = |e: SemError| e.in_group(&g.label);
+        for (j, name) in c.table.observed().iter().enumerate().take(c.p) {
+            let seen = (0..fd.n).filter(|&r| !fd.row(r)[j].is_nan()).count();
+            if seen < 2 {
+                return Err(in_group(SemError::TooFewObserved {
+                    name: name.clone(),
+                    n: seen,
+                }));
+            }
+        }
+        let (mu1, sigma1, _) = em_saturated(&fd, 10_000).map_err(in_group)?;
+        let h1 = Moments {
+            cov: sigma1,
+            mean: mu1,
+            n: fd.n,
+        };
+        let logdet = check_moments(c, &h1).map_err(in_group)?;
+        let exo = ExoMoments::from_sample(&c.x_idx, &h1.cov, &h1.mean);
+        out.push(GroupH1 {
+            fd,
+            h1,
+            logdet,
+            exo,
+        });
+    }
+    Ok(out)
+}
+
+/// Fits a prepared multiple-group model by full-information ML.
+pub(crate) fn fit(prep: PreparedGroups, options: &SemOptions) -> Result<SemFit, SemError> {
+    let n = prep.n();
+    let nf = n as f64;
+    let q = prep.table.n_free();
+    let df = check_df(&prep)?;
+    let sat = saturated(&prep)?;
+    let h1s: Vec<Moments> = sat
+        .iter()
+        .map(|s| Moments {
+            cov: s.h1.cov.clone(),
+            mean: s.h1.mean.clone(),
+            n: s.h1.n,
+        })
+        .collect();
+    // Start: ML on every group's EM moments, as the single-group FIML fit starts.
+    let mut theta = start(&prep.groups, &h1s, q);
+    {
+        let mut ml = GroupSum {
+            parts: prep
+                .groups
+                .iter()
+                .zip(&sat)
+                .map(|(g, s)| {
+                    (
+                        s.h1.n as f64 / nf,
+                        MlProblem::new(&g.compiled, &s.h1, s.logdet),
+                    )
+                })
+                .collect(),
+        };
+        fisher_scoring(
+            &mut ml,
+            &mut theta,
+            options.max_iterations,
+            options.tolerance,
+        )?;
+    }
+    let mut obj = GroupSum {
+        parts: prep
+            .groups
+            .iter()
+            .zip(&sat)
+            .map(|(g, s)| {
+                (
+                    s.fd.n as f64 / nf,
+                    FimlProblem::new(&g.compiled, &s.fd, s.exo.clone()),
+                )
+            })
+            .collect(),
+    };
+    let outcome = fisher_scoring(
+        &mut obj,
+        &mut theta,
+        options.max_iterations,
+        options.tolerance,
+    )?;
+    let mut warnings = prep.warnings.clone();
+    let boot = if options.se == SeMethod::Bootstrap {
+        Some(bootstrap(&prep, &sat, &theta, options)?)
+    } else {
+        None
+    };
+    // The information of −2 log L / N: the groups' informations weighted as their
+    // objectives are.
+    let vcov = match options.se {
+        SeMethod::None => None,
+        SeMethod::Bootstrap => boot.as_ref().map(|b| b.vcov.clone()),
+        _ => {
+            let expected = options.information == Information::Expected;
+            let mut info = Some(DMatrix::zeros(q, q));
+            for (w, p) in &mut obj.parts {
+                info = match (info, information(p, &theta, expected, None)) {
+                    (Some(acc), Some(h)) => Some(acc + h * *w),
+                    _ => None,
+                };
+            }
+            let v = info
+                .and_then(|h| spd_inverse(&h))
+                .map(|inv| inv * (2.0 / nf));
+            if v.is_none() {
+                warnings.push(SemWarning::StandardErrorsUnavailable {
+                    reason: "the observed information matrix is singular or not positive definite"
+                        .into(),
+                });
+            }
+            v
+        }
+    };
+    // Fit: per group the H0 and H1 log-likelihoods (conditional on fixed covariates),
+    // the baseline and the residuals against the EM moments.
+    let mut totals = Totals {
+        chisq: 0.0,
+        df,
+        npar: q,
+        n,
+        logl: 0.0,
+        logl_h1: 0.0,
+        baseline_chisq: 0.0,
+        baseline_df: 0.0,
+    };
+    let mut parts = Vec::with_capacity(prep.groups.len());
+    let mut group_residuals: Vec<Residuals> = Vec::with_capacity(prep.groups.len());
+    for (g, s) in prep.groups.iter().zip(&sat) {
+        let c = &g.compiled;
+        let mut ram = RamMatrices::new(c.n);
+        c.fill(&theta, &s.exo, &mut ram);
+        ram.implied_sparse(c).map_err(|e| e.in_group(&g.label))?;
+        let (sigma0, mu0) = (ram.sigma(c.p), ram.mu(c.p));
+        let ll0 = loglik(&s.fd, &mu0, &sigma0).ok_or(SemError::SingularStructure)?;
+        let ll1 = loglik(&s.fd, &s.h1.mean, &s.h1.cov).ok_or(SemError::SingularStructure)?;
+        let x_ll = x_marginal(c, &s.fd, &s.exo);
+        let chisq = (2.0 * (ll1 - ll0)).max(0.0);
+        let base = Baseline::new(c, &g.data);
+        let r = residuals(s.fd.n, &s.h1.cov, &s.h1.mean, &sigma0, &mu0, true, &c.x_idx);
+        totals.chisq += chisq;
+        totals.logl += ll0 - x_ll;
+        totals.logl_h1 += ll1 - x_ll;
+        totals.baseline_chisq += 2.0 * (ll1 - base.logl);
+        totals.baseline_df += base.df;
+        group_residuals.push(r);
+        parts.push(GroupPart {
+            label: &g.label,
+            compiled: c,
+            offset: g.offset,
+            exo: s.exo.clone(),
+            n: s.fd.n,
+            sample_cov: s.h1.cov.clone(),
+            sample_mean: s.h1.mean.clone(),
+            chisq,
+            logl: ll0 - x_ll,
+            srmr: r.srmr,
+        });
+    }
+    let fit = compute_groups(&totals, &group_residuals);
+    let mut out = assemble_groups(
+        &prep.table,
+        parts,
+        &theta,
+        vcov,
+        fit,
+        Assembly {
+            outcome,
+            options,
+            n_used: n,
+            n_original: prep.n_original,
+            sample_cov: DMatrix::zeros(0, 0),
+            sample_mean: DVector::zeros(0),
+            warnings,
+            information: match (options.se, options.information) {
+                (SeMethod::Bootstrap, _) => "Bootstrap",
+                (_, Information::Expected) => "Expected",
+                _ => "Observed",
+            },
+        },
+    )?;
+    if let Some(b) = boot {
+        apply_to_fit(&mut out, b, options.boot_ci);
+    }
+    Ok(out)
+}
+
+/// One replicate: each group's rows drawn with the multiplicities `counts[g]`, its
+/// covariate moments from them, and the summed FIML objective optimised from the
+/// full-sample estimates.
+fn replicate(
+    prep: &PreparedGroups,
+    counts: &[Vec<u32>],
+    theta_hat: &[f64],
+    options: &SemOptions,
+) -> Option<Vec<f64>> {
+    let nf: f64 = counts.iter().map(|c| c.len()).sum::<usize>() as f64;
+    let mut data = Vec::with_capacity(prep.groups.len());
+    for (g, c) in prep.groups.iter().zip(counts) {
+        let idx: Vec<usize> = c
+            .iter()
+            .enumerate()
+            .flat_map(|(r, &k)| std::iter::repeat_n(r, k as usize))
+            .collect();
+        let sub = DMatrix::from_fn(idx.len(), g.compiled.p, |r, j| g.data[(idx[r], j)]);
+        let fd = FimlData::new(&sub);
+        let exo = covariate_moments(&g.compiled, &sub, &fd)?;
+        data.push((fd, exo));
+    }
+    let mut obj = GroupSum {
+        parts: prep
+            .groups
+            .iter()
+            .zip(&data)
+            .map(|(g, (fd, exo))| {
+                (
+                    fd.n as f64 / nf,
+                    FimlProblem::new(&g.compiled, fd, exo.clone()),
+                )
+            })
+            .collect(),
+    };
+    let mut theta = theta_hat.to_vec();
+    obj.value(&theta)?;
+    fisher_scoring(
+        &mut obj,
+        &mut theta,
+        options.max_iterations,
+        options.tolerance,
+    )
+    .ok()?;
+    Some(theta)
+}
+
+/// Bootstraps a multiple-group FIML fit, resampling rows within groups.
+fn bootstrap(
+    prep: &PreparedGroups,
+    sat: &[GroupH1],
+    theta_hat: &[f64],
+    options: &SemOptions,
+) -> Result<BootSummary, SemError> {
+    let sizes: Vec<usize> = prep.groups.iter().map(|g| g.data.nrows()).collect();
+    let mut est = vec![0.0; prep.table.rows().len()];
+    for (g, s) in prep.groups.iter().zip(sat) {
+        let c = &g.compiled;
+        let mut ram = RamMatrices::new(c.n);
+        c.fill(theta_hat, &s.exo, &mut ram);
+        for r in 0..c.table.rows().len() {
+            let v = c.row_value(r, &ram);
+            est[g.offset + r] = if v.is_nan() { 0.0 } else { v };
+        }
+    }
+    let raw = run_groups(&sizes, options, &|counts: &[Vec<u32>]| {
+        replicate(prep, counts, theta_hat, options)
+    });
+    summarize_table(&prep.table, theta_hat.len(), raw, &est, options)
+}

@@ -1,0 +1,321 @@
+//! Multiple-group fits with other estimators than complete-data ML, against lavaan 0.6-14
+//! (`docs/reference-scripts/groups_estimators.R`): full-information ML (HolzingerSwineford1939
+//! by school with cells deleted by a fixed rule, configural and metric), robust ML (MLR, MLM)
+//! on complete data (the same models, and the co-creation path model by gender), and MLR
+//! with full-information ML. Estimates, SEs, the standardised solution, every group's χ²
+//! and the fit measures, the scaled and robust ones included; the largest difference is
+//! printed.
+
+mod common;
+
+use cocreate_core::data::{CsvOptions, Table};
+use cocreate_core::sem::{Estimator, GroupEqual, Missing, Model, Op, SemFit, SemOptions};
+use serde_json::Value;
+
+const TOL: f64 = 1e-4;
+const REL: f64 = 1e-5;
+
+fn hs(file: &str) -> Table {
+    Table::from_csv_path_with(
+        common::data_path(file),
+        &CsvOptions::builder().id_column("school").build().unwrap(),
+    )
+    .unwrap()
+}
+
+/// `|got − want| ≤ tol`, relative to `max(|want|, 1)` when `relative`.
+fn check(what: &str, got: Option<f64>, want: &Value, relative: bool, tol: f64, max: &mut f64) {
+    match (got, want.as_f64()) {
+        (Some(g), Some(w)) => {
+            let scale = if relative { w.abs().max(1.0) } else { 1.0 };
+            let d = (g - w).abs() / scale;
+            *max = max.max(d);
+            assert!(d <= tol, "{what}: got {g}, lavaan {w} (difference {d:e})");
+        }
+        (None, None) => {}
+        (g, _) => panic!("{what}: got {g:?}, lavaan {want}"),
+    }
+}
+
+/// Compares a fit with a reference file of `groups_estimators.R`; returns the largest
+/// difference.
+fn compare(fit: &SemFit, r: &Value) -> f64 {
+    let mut max = 0.0f64;
+    let labels: Vec<&str> = r["group_labels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let got_labels: Vec<&str> = fit.groups().iter().map(|g| g.label.as_str()).collect();
+    assert_eq!(got_labels, labels);
+    assert_eq!(fit.n_used() as u64, r["n_used"].as_u64().unwrap());
+    for g in fit.groups() {
+        assert_eq!(
+            g.n_used as u64,
+            r["n_used_per_group"][&g.label].as_u64().unwrap()
+        );
+    }
+    assert_eq!(fit.fit_measures().npar as u64, r["npar"].as_u64().unwrap());
+    let pe = r["parameter_estimates"].as_array().unwrap();
+    assert_eq!(fit.parameter_estimates().len(), pe.len());
+    for (got, e) in fit.parameter_estimates().iter().zip(pe) {
+        let group = e["group"].as_u64().unwrap() as usize;
+        let want_group = if group == 0 { "" } else { labels[group - 1] };
+        assert_eq!(
+            (
+                got.lhs.as_str(),
+                got.op.as_str(),
+                got.rhs.as_str(),
+                got.group.as_str()
+            ),
+            (
+                e["lhs"].as_str().unwrap(),
+                e["op"].as_str().unwrap(),
+                e["rhs"].as_str().unwrap(),
+                want_group
+            )
+        );
+        let id = format!("[{want_group}] {} {} {}", got.lhs, got.op, got.rhs);
+        check(
+            &format!("{id} est"),
+            Some(got.est),
+            &e["est"],
+            false,
+            TOL,
+            &mut max,
+        );
+        check(&format!("{id} se"), got.se, &e["se"], false, TOL, &mut max);
+        check(&format!("{id} z"), got.z, &e["z"], true, TOL, &mut max);
+        check(
+            &format!("{id} lo"),
+            Some(got.ci_lower),
+            &e["ci.lower"],
+            false,
+            TOL,
+            &mut max,
+        );
+        check(
+            &format!("{id} hi"),
+            Some(got.ci_upper),
+            &e["ci.upper"],
+            false,
+            TOL,
+            &mut max,
+        );
+        check(
+            &format!("{id} std.all"),
+            Some(got.std_all),
+            &e["std.all"],
+            false,
+            TOL,
+            &mut max,
+        );
+    }
+    for e in r["standardized_solution"].as_array().unwrap() {
+        let Some(op) = Op::from_str_op(e["op"].as_str().unwrap()) else {
+            continue;
+        };
+        let group = e["group"].as_u64().unwrap() as usize;
+        let want_group = if group == 0 { "" } else { labels[group - 1] };
+        let got = fit
+            .standardized_solution()
+            .iter()
+            .find(|s| {
+                s.op == op
+                    && s.group == want_group
+                    && s.lhs == e["lhs"].as_str().unwrap()
+                    && s.rhs == e["rhs"].as_str().unwrap()
+            })
+            .unwrap();
+        let id = format!("std [{want_group}] {} {} {}", got.lhs, got.op, got.rhs);
+        check(
+            &format!("{id} est"),
+            Some(got.est_std),
+            &e["est.std"],
+            false,
+            TOL,
+            &mut max,
+        );
+        check(&format!("{id} se"), got.se, &e["se"], false, TOL, &mut max);
+    }
+    // Every group's part of the standard test, and of the scaled one when there is one.
+    let tests = r["chisq_per_group"].as_object().unwrap();
+    for g in fit.groups() {
+        check(
+            &format!("chisq [{}]", g.label),
+            Some(g.chisq),
+            &tests["standard"][&g.label],
+            true,
+            REL,
+            &mut max,
+        );
+    }
+    let fm = fit.fit_measures();
+    let f = &r["fit_all"];
+    for (k, v) in [
+        ("chisq", fm.chisq),
+        ("logl", fm.logl),
+        ("unrestricted.logl", fm.unrestricted_logl),
+        ("baseline.chisq", fm.baseline_chisq),
+        ("aic", fm.aic),
+        ("bic", fm.bic),
+    ] {
+        check(&format!("fit {k}"), Some(v), &f[k], true, REL, &mut max);
+    }
+    for (k, v) in [
+        ("df", Some(fm.df)),
+        ("pvalue", fm.pvalue),
+        ("fmin", Some(fm.fmin)),
+        ("baseline.df", Some(fm.baseline_df)),
+        ("cfi", Some(fm.cfi)),
+        ("tli", Some(fm.tli)),
+        ("rmsea", Some(fm.rmsea)),
+        ("rmsea.ci.lower", Some(fm.rmsea_ci_lower)),
+        ("rmsea.ci.upper", Some(fm.rmsea_ci_upper)),
+        ("srmr", Some(fm.srmr)),
+    ] {
+        check(&format!("fit {k}"), v, &f[k], false, TOL, &mut max);
+    }
+    if let Some(rb) = fit.robust() {
+        for (k, v) in [
+            ("chisq.scaled", Some(rb.chisq_scaled)),
+            ("baseline.chisq.scaled", Some(rb.baseline_chisq_scaled)),
+        ] {
+            check(&format!("fit {k}"), v, &f[k], true, REL, &mut max);
+        }
+        for (k, v) in [
+            ("df.scaled", Some(rb.df_scaled)),
+            ("pvalue.scaled", rb.pvalue_scaled),
+            ("chisq.scaling.factor", Some(rb.chisq_scaling_factor)),
+            ("baseline.pvalue.scaled", rb.baseline_pvalue_scaled),
+            (
+                "baseline.chisq.scaling.factor",
+                Some(rb.baseline_chisq_scaling_factor),
+            ),
+            ("cfi.scaled", Some(rb.cfi_scaled)),
+            ("tli.scaled", Some(rb.tli_scaled)),
+            ("cfi.robust", Some(rb.cfi_robust)),
+            ("tli.robust", Some(rb.tli_robust)),
+            ("rmsea.scaled", Some(rb.rmsea_scaled)),
+            ("rmsea.ci.lower.scaled", Some(rb.rmsea_ci_lower_scaled)),
+            ("rmsea.ci.upper.scaled", Some(rb.rmsea_ci_upper_scaled)),
+            ("rmsea.robust", Some(rb.rmsea_robust)),
+            ("rmsea.ci.lower.robust", Some(rb.rmsea_ci_lower_robust)),
+            ("rmsea.ci.upper.robust", Some(rb.rmsea_ci_upper_robust)),
+            ("scaling.factor.h1", rb.scaling_factor_h1),
+            ("scaling.factor.h0", rb.scaling_factor_h0),
+        ] {
+            check(&format!("fit {k}"), v, &f[k], false, TOL, &mut max);
+        }
+    }
+    max
+}
+
+fn hs_options(estimator: Estimator, missing: Missing, metric: bool) -> SemOptions {
+    let equal: &[GroupEqual] = if metric { &[GroupEqual::Loadings] } else { &[] };
+    SemOptions::builder()
+        .group("school")
+        .group_equal(equal.iter().copied())
+        .estimator(estimator)
+        .missing(missing)
+        .build()
+        .unwrap()
+}
+
+fn hs_case(name: &str, estimator: Estimator, missing: Missing, metric: bool) -> SemFit {
+    let r = common::reference(&format!("ext/{name}"));
+    let file = r["data"]["file"].as_str().unwrap();
+    let model = Model::parse(r["syntax"].as_str().unwrap()).unwrap();
+    let fit = model
+        .fit(&hs(file), &hs_options(estimator, missing, metric))
+        .unwrap();
+    let max = compare(&fit, &r);
+    println!("{name}: largest difference {max:e}");
+    fit
+}
+
+#[test]
+fn fiml_hs_configural_matches_lavaan() {
+    let fit = hs_case(
+        "mg_fiml_hs_school_configural",
+        Estimator::Ml,
+        Missing::Ml,
+        false,
+    );
+    assert!(fit.summary().contains("Observed"));
+}
+
+#[test]
+fn fiml_hs_metric_matches_lavaan() {
+    hs_case("mg_fiml_hs_school_metric", Estimator::Ml, Missing::Ml, true);
+}
+
+#[test]
+fn fiml_on_complete_data_equals_ml_with_groups() {
+    let model = Model::parse("visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6").unwrap();
+    let data = hs("HolzingerSwineford1939.csv");
+    let fiml = model
+        .fit(&data, &hs_options(Estimator::Ml, Missing::Ml, true))
+        .unwrap();
+    let ml = model
+        .fit(&data, &hs_options(Estimator::Ml, Missing::Listwise, true))
+        .unwrap();
+    for (a, b) in fiml
+        .parameter_estimates()
+        .iter()
+        .zip(ml.parameter_estimates())
+    {
+        assert!((a.est - b.est).abs() < 1e-6, "{} {} {}", a.lhs, a.op, a.rhs);
+    }
+    let (f, m) = (fiml.fit_measures(), ml.fit_measures());
+    assert!((f.chisq - m.chisq).abs() < 1e-6 * m.chisq);
+    assert!((f.logl - m.logl).abs() < 1e-6 * m.logl.abs());
+    assert!((f.baseline_chisq - m.baseline_chisq).abs() < 1e-6 * m.baseline_chisq);
+}
+
+#[test]
+fn fiml_bootstrap_on_complete_data_equals_the_ml_bootstrap_with_groups() {
+    let model = Model::parse("visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6").unwrap();
+    let data = hs("HolzingerSwineford1939.csv");
+    let boot = |missing: Missing| {
+        let o = SemOptions::builder()
+            .group("school")
+            .missing(missing)
+            .se(cocreate_core::sem::SeMethod::Bootstrap)
+            .bootstrap(12)
+            .seed(3)
+            .build()
+            .unwrap();
+        model.fit(&data, &o).unwrap()
+    };
+    let (a, b) = (boot(Missing::Ml), boot(Missing::Listwise));
+    let (da, db) = (&a.bootstrap().unwrap().draws, &b.bootstrap().unwrap().draws);
+    assert_eq!(da.shape(), db.shape());
+    assert!((da - db).amax() < 1e-5, "{}", (da - db).amax());
+}
+
+#[test]
+fn fiml_with_groups_keeps_incomplete_rows_and_drops_rows_without_a_group() {
+    let data = hs("hs_missing.csv");
+    // The school of every row, blank in the first three.
+    let mut labels: Vec<Option<String>> = (0..data.n_rows())
+        .map(|r| data.text("school").map(|t| t[r].clone()))
+        .collect();
+    for l in labels.iter_mut().take(3) {
+        *l = None;
+    }
+    let model = Model::parse("visual =~ x1 + x2 + x3\ntextual =~ x4 + x5 + x6").unwrap();
+    let fit = model
+        .fit_with_group_labels(
+            &data,
+            &labels,
+            &hs_options(Estimator::Ml, Missing::Ml, false),
+        )
+        .unwrap();
+    assert_eq!(fit.n_used(), data.n_rows() - 3);
+    assert!(fit
+        .warnings()
+        .iter()
+        .any(|w| w.to_string().contains("group column")));
+}
