@@ -888,12 +888,19 @@ fn by_school_equal_loadings() -> SemOptions {
 }
 
 #[test]
-fn robust_estimators_and_fiml_with_groups_are_refused() {
+fn robust_ml_with_fiml_and_groups_is_refused() {
     use cocreate_core::sem::{Estimator, Missing, SemError};
     for (estimator, missing, says) in [
-        (Estimator::Mlr, Missing::Listwise, "estimator = MLR"),
-        (Estimator::Mlm, Missing::Listwise, "estimator = MLM"),
-        (Estimator::Ml, Missing::Ml, "missing = ml"),
+        (
+            Estimator::Mlr,
+            Missing::Ml,
+            "estimator = MLR and missing = ml",
+        ),
+        (
+            Estimator::Mlr,
+            Missing::MlX,
+            "estimator = MLR and missing = ml.x",
+        ),
     ] {
         let o = SemOptions::builder()
             .group("school")

@@ -173,6 +173,7 @@ fn compare(fit: &SemFit, r: &Value) -> f64 {
         ("rmsea", Some(fm.rmsea)),
         ("rmsea.ci.lower", Some(fm.rmsea_ci_lower)),
         ("rmsea.ci.upper", Some(fm.rmsea_ci_upper)),
+        ("rmsea.pvalue", fm.rmsea_pvalue),
         ("srmr", Some(fm.srmr)),
     ] {
         check(&format!("fit {k}"), v, &f[k], false, TOL, &mut max);
@@ -200,6 +201,8 @@ fn compare(fit: &SemFit, r: &Value) -> f64 {
             ("rmsea.scaled", Some(rb.rmsea_scaled)),
             ("rmsea.ci.lower.scaled", Some(rb.rmsea_ci_lower_scaled)),
             ("rmsea.ci.upper.scaled", Some(rb.rmsea_ci_upper_scaled)),
+            ("rmsea.pvalue.scaled", rb.rmsea_pvalue_scaled),
+            ("rmsea.pvalue.robust", rb.rmsea_pvalue_robust),
             ("rmsea.robust", Some(rb.rmsea_robust)),
             ("rmsea.ci.lower.robust", Some(rb.rmsea_ci_lower_robust)),
             ("rmsea.ci.upper.robust", Some(rb.rmsea_ci_upper_robust)),
@@ -318,4 +321,61 @@ fn fiml_with_groups_keeps_incomplete_rows_and_drops_rows_without_a_group() {
         .warnings()
         .iter()
         .any(|w| w.to_string().contains("group column")));
+}
+
+#[test]
+fn mlr_hs_configural_matches_lavaan() {
+    let fit = hs_case(
+        "mg_mlr_hs_school_configural",
+        Estimator::Mlr,
+        Missing::Listwise,
+        false,
+    );
+    assert!(fit.robust().is_some());
+}
+
+#[test]
+fn mlr_hs_metric_matches_lavaan() {
+    hs_case(
+        "mg_mlr_hs_school_metric",
+        Estimator::Mlr,
+        Missing::Listwise,
+        true,
+    );
+}
+
+#[test]
+fn mlm_hs_configural_matches_lavaan() {
+    hs_case(
+        "mg_mlm_hs_school_configural",
+        Estimator::Mlm,
+        Missing::Listwise,
+        false,
+    );
+}
+
+#[test]
+fn mlm_hs_metric_matches_lavaan() {
+    hs_case(
+        "mg_mlm_hs_school_metric",
+        Estimator::Mlm,
+        Missing::Listwise,
+        true,
+    );
+}
+
+#[test]
+fn mlr_path_by_gender_matches_lavaan() {
+    let r = common::reference("ext/mg_mlr_path_gender_regressions");
+    let model = Model::parse(r["syntax"].as_str().unwrap()).unwrap();
+    let opts = SemOptions::builder()
+        .group("gender")
+        .group_equal([GroupEqual::Regressions])
+        .estimator(Estimator::Mlr)
+        .build()
+        .unwrap();
+    let data = common::composites_by_gender(&|g| g == 1.0 || g == 2.0);
+    let fit = model.fit(&data, &opts).unwrap();
+    let max = compare(&fit, &r);
+    println!("mg_mlr_path_gender_regressions: largest difference {max:e}");
 }

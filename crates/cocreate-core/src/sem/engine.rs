@@ -26,10 +26,16 @@ fn refuse_for_groups(model: &Model, options: &SemOptions) -> Result<(), SemError
             reason,
         })
     };
-    if options.estimator != Estimator::Ml {
+    if options.estimator == Estimator::Wlsmv {
         return refuse(
-            format!("estimator = {}", options.estimator.as_str()),
-            "multiple-group fits use ML for now",
+            "estimator = WLSMV".into(),
+            "multiple-group fits of ordered variables are not available yet; use ML, MLM or MLR with continuous variables",
+        );
+    }
+    if options.estimator == Estimator::Mlr && options.missing != Missing::Listwise {
+        return refuse(
+            format!("estimator = MLR and missing = {}", options.missing.as_str()),
+            "robust ML with full-information ML fits one group for now; use estimator = ML with missing = ml, or MLR with complete rows (missing = listwise)",
         );
     }
     // General constraints (`a == 2*b`, `a > 0`, `==` on a defined parameter) need the

@@ -18,16 +18,17 @@ use super::complete::{baseline, x_marginal_logl};
 use super::error::{SemError, SemWarning};
 use super::fit_measures::{compute_groups, residuals, Residuals, Totals};
 use super::group_assemble::{assemble_groups, GroupPart};
-use super::group_prepare::{check_df, GroupData, PreparedGroups};
+use super::group_prepare::{check_df, degrees_of_freedom, GroupData, PreparedGroups};
 use super::hessian::numeric_hessian;
 use super::inference::spd_inverse;
 use super::linalg::Chol;
 use super::ml::MlProblem;
 use super::optim::{fisher_scoring, Objective};
-use super::options::{Information, SeMethod, SemOptions};
+use super::options::{Estimator, Information, SeMethod, SemOptions};
 use super::prepare::{check_moments, moments_of, resampled_moments, Moments};
 use super::ram::{ExoMoments, RamMatrices};
 use super::results::SemFit;
+use super::robust::{combine, group_robust, robust_fit_groups};
 use super::start::{simple_start, start_values};
 
 /// The weighted sum of the groups' objectives over one parameter vector.
@@ -153,10 +154,29 @@ pub(crate) fn fit(prep: PreparedGroups, options: &SemOptions) -> Result<SemFit, 
     let (_, _, h) = obj
         .value_grad_info(&theta, false)
         .ok_or(SemError::SingularStructure)?;
-    let info_kind = match (options.se, options.information) {
-        (SeMethod::Bootstrap, _) => "Bootstrap",
-        (_, Information::Observed) => "Observed",
+    let info_kind = match (options.se, options.information, options.estimator) {
+        (SeMethod::Bootstrap, _, _) => "Bootstrap",
+        (_, _, Estimator::Mlr) | (_, Information::Observed, _) => "Observed",
         _ => "Expected",
+    };
+    // Robust ML: every group's bread, meat and traces, combined over the groups.
+    let robust = match options.estimator {
+        Estimator::Mlm | Estimator::Mlr => {
+            let mut parts = Vec::with_capacity(prep.groups.len());
+            for (k, (g, mo)) in prep.groups.iter().zip(&moments).enumerate() {
+                let part =
+                    group_robust(&mut obj.parts[k].1, &theta, &g.data, mo, options.estimator)
+                        .map_err(|e| e.in_group(&g.label))?;
+                parts.push(part);
+            }
+            Some(combine(
+                &parts,
+                &prep.table.constraints,
+                &theta,
+                options.estimator,
+            ))
+        }
+        _ => None,
     };
     let info = if options.information == Information::Observed {
         numeric_hessian(&mut obj, &theta)
@@ -171,6 +191,16 @@ pub(crate) fn fit(prep: PreparedGroups, options: &SemOptions) -> Result<SemFit, 
     let vcov = match options.se {
         SeMethod::None => None,
         SeMethod::Bootstrap => boot.as_ref().map(|b| b.vcov.clone()),
+        _ if robust.is_some() => {
+            let v = robust.as_ref().and_then(|r| r.vcov.clone());
+            if v.is_none() {
+                warnings.push(SemWarning::StandardErrorsUnavailable {
+                    reason: "the information matrix is singular: the model may not be identified"
+                        .into(),
+                });
+            }
+            v
+        }
         _ => {
             let v = spd_inverse(&info).map(|inv| inv * (2.0 / nf));
             if v.is_none() {
@@ -241,6 +271,21 @@ pub(crate) fn fit(prep: PreparedGroups, options: &SemOptions) -> Result<SemFit, 
         });
     }
     let fit = compute_groups(&totals, &group_residuals);
+    let robust_fit = robust.as_ref().map(|parts| {
+        robust_fit_groups(
+            options.estimator,
+            parts,
+            &fit,
+            // lavaan divides by its free-parameter count before equality constraints.
+            prep.table
+                .rows()
+                .iter()
+                .filter(|r| r.free.is_some())
+                .count(),
+            degrees_of_freedom(&prep).1,
+            prep.groups.len(),
+        )
+    });
     let mut out = assemble_groups(
         &prep.table,
         parts,
@@ -261,6 +306,7 @@ pub(crate) fn fit(prep: PreparedGroups, options: &SemOptions) -> Result<SemFit, 
     if let Some(b) = boot {
         apply_to_fit(&mut out, b, options.boot_ci);
     }
+    out.robust = robust_fit;
     Ok(out)
 }
 

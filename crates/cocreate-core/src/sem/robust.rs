@@ -234,6 +234,17 @@ fn baseline_trace(
     }
 }
 
+/// One group's share of the robust parts: its unit information (the bread), the sum over
+/// its rows of the casewise outer products (the meat times `N_g`), the saturated model's
+/// trace (`tr(A₁Γ)` for MLM, `tr(A₁⁻¹B₁)` for MLR) and the baseline model's.
+pub(crate) struct GroupRobust {
+    n: usize,
+    bread: DMatrix<f64>,
+    meat_sum: DMatrix<f64>,
+    trace_saturated: f64,
+    baseline: f64,
+}
+
 /// Robust covariance of the estimates and the traces of the scaled test for `MLM`/`MLR` at
 /// the ML estimates `theta`.
 pub(crate) fn robust_parts(
@@ -243,9 +254,69 @@ pub(crate) fn robust_parts(
     mo: &Moments,
     estimator: Estimator,
 ) -> Result<RobustParts, SemError> {
+    let constraints = problem.c.table.constraints.clone();
+    let part = group_robust(problem, theta, data, mo, estimator)?;
+    Ok(combine(&[part], &constraints, theta, estimator))
+}
+
+/// The groups' parts combined as lavaan combines them (`lav_test_satorra_bentler_trace_original`,
+/// `lav_test_yuan_bentler_mplus_trace`, the sandwich of `lav_model_nvcov_robust_sem` and
+/// `lav_model_nvcov_robust_sandwich`): with `f_g = N_g / N`, the bread `A = Σ f_g A_g`, the
+/// meat `B = (1/N) Σ_rows h_i h_i'`, `vcov = A⁻¹ B A⁻¹ / N`, the model's trace
+/// `tr(A⁻¹B)` and the saturated and baseline traces summed over the groups unweighted.
+pub(crate) fn combine(
+    parts: &[GroupRobust],
+    constraints: &[super::linear_constraint::LinearConstraint],
+    theta: &[f64],
+    estimator: Estimator,
+) -> RobustParts {
+    let q = theta.len();
+    let n: usize = parts.iter().map(|g| g.n).sum();
+    let nf = n as f64;
+    let mut bread = DMatrix::zeros(q, q);
+    let mut meat = DMatrix::zeros(q, q);
+    for g in parts {
+        bread += &g.bread * (g.n as f64 / nf);
+        meat += &g.meat_sum;
+    }
+    meat /= nf;
+    let bread_inv = super::constrained::inverse(constraints, theta, &bread);
+    let (vcov, tr_h0) = match &bread_inv {
+        Some(bi) => (Some(bi * &meat * bi / nf), bi.component_mul(&meat).sum()),
+        None => (None, f64::NAN),
+    };
+    let saturated: f64 = parts.iter().map(|g| g.trace_saturated).sum();
+    let baseline: f64 = parts.iter().map(|g| g.baseline).sum();
+    match estimator {
+        Estimator::Mlm => RobustParts {
+            vcov,
+            trace_ugamma: saturated - tr_h0,
+            trace_h1: None,
+            trace_h0: None,
+            baseline_trace: baseline,
+            corrected: None,
+        },
+        _ => RobustParts {
+            vcov,
+            trace_ugamma: saturated - tr_h0,
+            trace_h1: Some(saturated),
+            trace_h0: Some(tr_h0),
+            baseline_trace: saturated - baseline,
+            corrected: None,
+        },
+    }
+}
+
+/// One group's (or the single group's) robust parts at the ML estimates `theta`.
+pub(crate) fn group_robust(
+    problem: &mut MlProblem,
+    theta: &[f64],
+    data: &DMatrix<f64>,
+    mo: &Moments,
+    estimator: Estimator,
+) -> Result<GroupRobust, SemError> {
     let c = problem.c;
     let n = data.nrows();
-    let nf = n as f64;
     let exact = estimator == Estimator::Mlr && problem.hessian_is_exact();
     let (_, _, h) = problem
         .value_grad_info(theta, exact)
@@ -267,7 +338,7 @@ pub(crate) fn robust_parts(
         Some(Conditional::new(&r_bar, &mo.cov, &c.x_idx)?)
     };
     let baseline = baseline_trace(&r_bar, &mo.cov, cond.as_ref(), estimator, c.meanstructure);
-    let (bread, meat) = match estimator {
+    let (bread, meat_sum) = match estimator {
         Estimator::Mlm => {
             // Expected information (unit) as the bread; Γ through the casewise Δ'A₁h_i, with
             // fixed covariates h_i = (e_i, r_i r_i' − r̂_i r̂_i' − S̃) (lavaan's fixed.x Γ).
@@ -284,7 +355,7 @@ pub(crate) fn robust_parts(
                     casewise(c, &nu, &z, &g) - casewise(c, &nu, &zf, &zero)
                 }
             };
-            (h * 0.5, t.transpose() * &t / nf)
+            (h * 0.5, t.transpose() * &t)
         }
         _ => {
             // Observed information (unit) as the bread, the casewise scores as the meat.
@@ -296,43 +367,25 @@ pub(crate) fn robust_parts(
             let z = &r * &w * &x;
             let gw = x.transpose() * &w * &x;
             let scores = casewise(c, &nu, &z, &gw);
-            let meat = scores.transpose() * &scores / nf;
+            let meat_sum = scores.transpose() * &scores;
             let hess = if exact {
                 h
             } else {
                 super::hessian::numeric_hessian(problem, theta)
             };
-            (hess * 0.5, meat)
+            (hess * 0.5, meat_sum)
         }
     };
-    let bread_inv = super::constrained::inverse(&c.table.constraints, theta, &bread);
-    let (vcov, tr_h0) = match &bread_inv {
-        Some(bi) => (Some(bi * &meat * bi / nf), bi.component_mul(&meat).sum()),
-        None => (None, f64::NAN),
+    let trace_saturated = match estimator {
+        Estimator::Mlm => trace_a1_gamma(&r_bar, &w, &mo.cov, cond.as_ref(), c.meanstructure),
+        _ => trace_saturated(&r_bar, &s_inv, cond.as_ref(), c.meanstructure)?,
     };
-    Ok(match estimator {
-        Estimator::Mlm => {
-            let tr_a1g = trace_a1_gamma(&r_bar, &w, &mo.cov, cond.as_ref(), c.meanstructure);
-            RobustParts {
-                vcov,
-                trace_ugamma: tr_a1g - tr_h0,
-                trace_h1: None,
-                trace_h0: None,
-                baseline_trace: baseline,
-                corrected: None,
-            }
-        }
-        _ => {
-            let tr_h1 = trace_saturated(&r_bar, &s_inv, cond.as_ref(), c.meanstructure)?;
-            RobustParts {
-                vcov,
-                trace_ugamma: tr_h1 - tr_h0,
-                trace_h1: Some(tr_h1),
-                trace_h0: Some(tr_h0),
-                baseline_trace: tr_h1 - baseline,
-                corrected: None,
-            }
-        }
+    Ok(GroupRobust {
+        n,
+        bread,
+        meat_sum,
+        trace_saturated,
+        baseline,
     })
 }
 
@@ -388,10 +441,17 @@ fn trace_a1_gamma(
 /// RMSEA `sqrt(max(x2/(n df) − c/n, 0))` and its 90% interval `sqrt(c λ / (n df))`, as
 /// lavaan's `lav_fit_rmsea` / `lav_fit_rmsea_ci` with a scaling factor `c`.
 pub(crate) fn rmsea_with(x2: f64, df: f64, n: f64, c: f64) -> (f64, f64, f64, Option<f64>) {
+    rmsea_groups(x2, df, n, c, 1.0)
+}
+
+/// [`rmsea_with`] for `g` groups: the RMSEA and its interval times `√g`, the noncentrality
+/// of the close-fit test divided by `g` (lavaan's `lav_fit_rmsea`, `lav_fit_rmsea_ci`,
+/// `lav_fit_rmsea_closefit` with `G`).
+fn rmsea_groups(x2: f64, df: f64, n: f64, c: f64, g: f64) -> (f64, f64, f64, Option<f64>) {
     if df.is_nan() || df <= 0.0 || !x2.is_finite() {
         return (0.0, 0.0, 0.0, None);
     }
-    let rmsea = (x2 / n / df - c / n).max(0.0).sqrt();
+    let rmsea = (x2 / n / df - c / n).max(0.0).sqrt() * g.sqrt();
     let f_lower = |lam: f64| pnchisq(x2, df, lam) - 0.95;
     let lower = if df < 1.0 || f_lower(0.0) < 0.0 {
         0.0
@@ -405,11 +465,11 @@ pub(crate) fn rmsea_with(x2: f64, df: f64, n: f64, c: f64) -> (f64, f64, f64, Op
     } else {
         root(&f_upper, 0.0, top)
     };
-    let close = 1.0 - pnchisq(x2, df, n * df / c * 0.05 * 0.05);
+    let close = 1.0 - pnchisq(x2, df, n * df / c * 0.05 * 0.05 / g);
     (
         rmsea,
-        (c * lower / (n * df)).sqrt(),
-        (c * upper / (n * df)).sqrt(),
+        (g * c * lower / (n * df)).sqrt(),
+        (g * c * upper / (n * df)).sqrt(),
         Some(close),
     )
 }
@@ -447,6 +507,19 @@ pub(crate) fn robust_fit(
     npar: usize,
     pstar: usize,
 ) -> RobustFit {
+    robust_fit_groups(estimator, parts, fm, npar, pstar, 1)
+}
+
+/// [`robust_fit`] of a model fitted to `groups` groups (the RMSEAs carry lavaan's `√G`).
+pub(crate) fn robust_fit_groups(
+    estimator: Estimator,
+    parts: &RobustParts,
+    fm: &FitMeasures,
+    npar: usize,
+    pstar: usize,
+    groups: usize,
+) -> RobustFit {
+    let g = groups as f64;
     let (chisq, df) = (fm.chisq, fm.df);
     let (baseline_chisq, baseline_df) = (fm.baseline_chisq, fm.baseline_df);
     let nf = fm.ntotal as f64;
@@ -475,9 +548,9 @@ pub(crate) fn robust_fit(
         ),
         None => (chisq, c, baseline_chisq, c0),
     };
-    let (rmsea_s, lo_s, hi_s, p_s) = rmsea_with(chisq, parts.trace_ugamma, nf, 1.0);
-    let (rmsea_r, _, _, _) = rmsea_with(xx3, df, nf, c3);
-    let (_, lo_r, hi_r, p_r) = rmsea_with(xx3 / c3, df, nf, c3);
+    let (rmsea_s, lo_s, hi_s, p_s) = rmsea_groups(chisq, parts.trace_ugamma, nf, 1.0, g);
+    let (rmsea_r, _, _, _) = rmsea_groups(xx3, df, nf, c3, g);
+    let (_, lo_r, hi_r, p_r) = rmsea_groups(xx3 / c3, df, nf, c3, g);
     let mut out = RobustFit {
         estimator,
         test: match estimator {
