@@ -379,3 +379,127 @@ fn mlr_path_by_gender_matches_lavaan() {
     let max = compare(&fit, &r);
     println!("mg_mlr_path_gender_regressions: largest difference {max:e}");
 }
+
+/// `lavTestLRT(configural, metric)` of every estimator: the scaled difference of
+/// Satorra & Bentler (2001) for MLM and MLR, the plain one for FIML.
+#[test]
+fn lrt_of_configural_and_metric_matches_lavaan_for_every_estimator() {
+    use cocreate_core::sem::lav_test_lrt;
+    let r = common::reference("ext/mg_estimators_lrt");
+    let model = Model::parse(
+        common::reference("ext/mg_mlr_hs_school_configural")["syntax"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    for (key, file, estimator, missing) in [
+        ("fiml", "hs_missing.csv", Estimator::Ml, Missing::Ml),
+        (
+            "mlr",
+            "HolzingerSwineford1939.csv",
+            Estimator::Mlr,
+            Missing::Listwise,
+        ),
+        (
+            "mlm",
+            "HolzingerSwineford1939.csv",
+            Estimator::Mlm,
+            Missing::Listwise,
+        ),
+    ] {
+        let data = hs(file);
+        let configural = model
+            .fit(&data, &hs_options(estimator, missing, false))
+            .unwrap();
+        let metric = model
+            .fit(&data, &hs_options(estimator, missing, true))
+            .unwrap();
+        let t = lav_test_lrt(&[("configural", &configural), ("metric", &metric)]).unwrap();
+        let want = &r["lrt"][key][1];
+        let got = &t.rows[1];
+        let mut max = 0.0f64;
+        check(
+            &format!("{key} Chisq"),
+            Some(got.chisq),
+            &want["Chisq"],
+            true,
+            REL,
+            &mut max,
+        );
+        check(
+            &format!("{key} Chisq diff"),
+            got.chisq_diff,
+            &want["Chisq diff"],
+            true,
+            REL,
+            &mut max,
+        );
+        check(
+            &format!("{key} Df diff"),
+            got.df_diff,
+            &want["Df diff"],
+            false,
+            TOL,
+            &mut max,
+        );
+        check(
+            &format!("{key} p"),
+            got.pvalue,
+            &want["Pr(>Chisq)"],
+            false,
+            TOL,
+            &mut max,
+        );
+        check(
+            &format!("{key} AIC"),
+            Some(got.aic),
+            &want["AIC"],
+            true,
+            REL,
+            &mut max,
+        );
+        println!("lrt {key}: largest difference {max:e}");
+    }
+}
+
+#[test]
+fn mlr_lrt_of_the_path_model_by_gender_matches_lavaan() {
+    use cocreate_core::sem::lav_test_lrt;
+    let r = common::reference("ext/mg_estimators_lrt");
+    let syntax = common::reference("ext/mg_mlr_path_gender_regressions")["syntax"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let model = Model::parse(&syntax).unwrap();
+    let data = common::composites_by_gender(&|g| g == 1.0 || g == 2.0);
+    let fit = |equal: &[GroupEqual]| {
+        let o = SemOptions::builder()
+            .group("gender")
+            .group_equal(equal.iter().copied())
+            .estimator(Estimator::Mlr)
+            .build()
+            .unwrap();
+        model.fit(&data, &o).unwrap()
+    };
+    let (free, regressions) = (fit(&[]), fit(&[GroupEqual::Regressions]));
+    let t = lav_test_lrt(&[("free", &free), ("regressions", &regressions)]).unwrap();
+    let want = &r["lrt"]["mlr_path_gender"][1];
+    let mut max = 0.0f64;
+    check(
+        "Chisq diff",
+        t.rows[1].chisq_diff,
+        &want["Chisq diff"],
+        true,
+        REL,
+        &mut max,
+    );
+    check(
+        "p",
+        t.rows[1].pvalue,
+        &want["Pr(>Chisq)"],
+        false,
+        TOL,
+        &mut max,
+    );
+    println!("lrt mlr path by gender: largest difference {max:e}");
+}
