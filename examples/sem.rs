@@ -24,8 +24,8 @@
 //! (and a partial model freeing `--group-partial`) and reports each fit, the χ²
 //! difference tests, ΔCFI/ΔRMSEA/ΔSRMR and where invariance fails by each criterion.
 //! Groups take `--missing ml|ml.x` (full-information ML in every group) and
-//! `--estimator MLM|MLR` with complete rows (the scaled tests, and scaled χ² differences
-//! in `--invariance`); MLR with `--missing ml` is fitted for one group only.
+//! `--estimator MLM|MLR` (the scaled tests, and scaled χ² differences in `--invariance`;
+//! MLR also with `--missing ml`); ordered variables are fitted for one group only.
 //!
 //! `--help` lists the flags by group (fitting, output, factor scores); the fitting flags
 //! are the [`SemOptions`] settings of the same names, so a new option is one field in

@@ -888,38 +888,28 @@ fn by_school_equal_loadings() -> SemOptions {
 }
 
 #[test]
-fn robust_ml_with_fiml_and_groups_is_refused() {
-    use cocreate_core::sem::{Estimator, Missing, SemError};
-    for (estimator, missing, says) in [
-        (
-            Estimator::Mlr,
-            Missing::Ml,
-            "estimator = MLR and missing = ml",
+fn ordered_variables_with_groups_are_refused() {
+    use cocreate_core::ordinal::Ordered;
+    use cocreate_core::sem::SemError;
+    let o = SemOptions::builder()
+        .group("school")
+        .ordered(Ordered::All)
+        .build()
+        .unwrap();
+    let e = hs_model().fit(&hs(), &o).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            SemError::IncompatibleOptions {
+                option: "group",
+                ..
+            }
         ),
-        (
-            Estimator::Mlr,
-            Missing::MlX,
-            "estimator = MLR and missing = ml.x",
-        ),
-    ] {
-        let o = SemOptions::builder()
-            .group("school")
-            .estimator(estimator)
-            .missing(missing)
-            .build()
-            .unwrap();
-        let e = hs_model().fit(&hs(), &o).unwrap_err();
-        assert!(
-            matches!(
-                e,
-                SemError::IncompatibleOptions {
-                    option: "group",
-                    ..
-                }
-            ),
-            "{e}"
-        );
-        let text = e.to_string();
-        assert!(text.contains(says) && text.contains("school"), "{text}");
-    }
+        "{e}"
+    );
+    let text = e.to_string();
+    assert!(
+        text.contains("estimator = WLSMV") && text.contains("school"),
+        "{text}"
+    );
 }

@@ -394,6 +394,7 @@ fn lrt_of_configural_and_metric_matches_lavaan_for_every_estimator() {
     .unwrap();
     for (key, file, estimator, missing) in [
         ("fiml", "hs_missing.csv", Estimator::Ml, Missing::Ml),
+        ("mlr_fiml", "hs_missing.csv", Estimator::Mlr, Missing::Ml),
         (
             "mlr",
             "HolzingerSwineford1939.csv",
@@ -502,4 +503,25 @@ fn mlr_lrt_of_the_path_model_by_gender_matches_lavaan() {
         &mut max,
     );
     println!("lrt mlr path by gender: largest difference {max:e}");
+}
+
+#[test]
+fn mlr_fiml_hs_configural_matches_lavaan() {
+    let fit = hs_case(
+        "mg_mlr_fiml_hs_school_configural",
+        Estimator::Mlr,
+        Missing::Ml,
+        false,
+    );
+    assert!(fit.robust().is_some());
+}
+
+#[test]
+fn mlr_fiml_hs_metric_matches_lavaan() {
+    hs_case(
+        "mg_mlr_fiml_hs_school_metric",
+        Estimator::Mlr,
+        Missing::Ml,
+        true,
+    );
 }

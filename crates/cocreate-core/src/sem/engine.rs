@@ -32,12 +32,6 @@ fn refuse_for_groups(model: &Model, options: &SemOptions) -> Result<(), SemError
             "multiple-group fits of ordered variables are not available yet; use ML, MLM or MLR with continuous variables",
         );
     }
-    if options.estimator == Estimator::Mlr && options.missing != Missing::Listwise {
-        return refuse(
-            format!("estimator = MLR and missing = {}", options.missing.as_str()),
-            "robust ML with full-information ML fits one group for now; use estimator = ML with missing = ml, or MLR with complete rows (missing = listwise)",
-        );
-    }
     // General constraints (`a == 2*b`, `a > 0`, `==` on a defined parameter) need the
     // constrained estimator, which fits one group.
     let defined = |name: &str| model.definitions.iter().any(|d| d.name == name);

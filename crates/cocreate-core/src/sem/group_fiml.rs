@@ -13,20 +13,21 @@ use super::assemble::Assembly;
 use super::bootstrap::{apply_to_fit, run_groups, summarize_table, BootSummary};
 use super::error::{SemError, SemWarning};
 use super::fiml::{
-    covariate_moments, em_saturated, information, loglik, x_marginal, Baseline, FimlData,
-    FimlProblem,
+    covariate_moments, em_saturated, group_information, information, loglik, mlr_parts, x_marginal,
+    Baseline, FimlData, FimlProblem, MlrInput, Pooled,
 };
 use super::fit_measures::{compute_groups, residuals, Residuals, Totals};
 use super::group_assemble::{assemble_groups, GroupPart};
-use super::group_prepare::{check_df, PreparedGroups};
+use super::group_prepare::{check_df, degrees_of_freedom, GroupData, PreparedGroups};
 use super::inference::spd_inverse;
 use super::ml::MlProblem;
 use super::multigroup::{start, GroupSum};
 use super::optim::{fisher_scoring, Objective};
-use super::options::{Information, SeMethod, SemOptions};
+use super::options::{Estimator, Information, SeMethod, SemOptions};
 use super::prepare::{check_moments, Moments};
 use super::ram::{ExoMoments, RamMatrices};
 use super::results::SemFit;
+use super::robust::{combine, robust_fit_groups, Corrected, GroupRobust, RobustParts};
 
 /// One group's missing-data summary and saturated model.
 struct GroupH1 {
@@ -130,6 +131,18 @@ pub(crate) fn fit(prep: PreparedGroups, options: &SemOptions) -> Result<SemFit, 
         options.tolerance,
     )?;
     let mut warnings = prep.warnings.clone();
+    let robust = if options.estimator == Estimator::Mlr {
+        Some(mlr(&prep, &sat, &mut obj, &theta, df)?)
+    } else {
+        None
+    };
+    if robust.as_ref().is_some_and(|r| r.trace_h1.is_none()) {
+        warnings.push(SemWarning::RobustTestUnavailable {
+            reason:
+                "the observed information of a group's saturated model is not positive definite"
+                    .into(),
+        });
+    }
     let boot = if options.se == SeMethod::Bootstrap {
         Some(bootstrap(&prep, &sat, &theta, options)?)
     } else {
@@ -140,6 +153,16 @@ pub(crate) fn fit(prep: PreparedGroups, options: &SemOptions) -> Result<SemFit, 
     let vcov = match options.se {
         SeMethod::None => None,
         SeMethod::Bootstrap => boot.as_ref().map(|b| b.vcov.clone()),
+        _ if robust.is_some() => {
+            let v = robust.as_ref().and_then(|r| r.vcov.clone());
+            if v.is_none() {
+                warnings.push(SemWarning::StandardErrorsUnavailable {
+                    reason: "the observed information matrix is singular or not positive definite"
+                        .into(),
+                });
+            }
+            v
+        }
         _ => {
             let expected = options.information == Information::Expected;
             let mut info = Some(DMatrix::zeros(q, q));
@@ -207,6 +230,20 @@ pub(crate) fn fit(prep: PreparedGroups, options: &SemOptions) -> Result<SemFit, 
         });
     }
     let fit = compute_groups(&totals, &group_residuals);
+    let robust_fit = robust.as_ref().map(|parts| {
+        robust_fit_groups(
+            options.estimator,
+            parts,
+            &fit,
+            prep.table
+                .rows()
+                .iter()
+                .filter(|r| r.free.is_some())
+                .count(),
+            degrees_of_freedom(&prep).1,
+            prep.groups.len(),
+        )
+    });
     let mut out = assemble_groups(
         &prep.table,
         parts,
@@ -231,6 +268,135 @@ pub(crate) fn fit(prep: PreparedGroups, options: &SemOptions) -> Result<SemFit, 
     if let Some(b) = boot {
         apply_to_fit(&mut out, b, options.boot_ci);
     }
+    out.robust = robust_fit;
+    Ok(out)
+}
+
+/// What [`MlrInput`] takes from a group.
+struct GroupMlr<'a> {
+    g: &'a GroupData,
+    s: &'a GroupH1,
+    theta: &'a [f64],
+    hessian: Option<&'a DMatrix<f64>>,
+    scores: &'a DMatrix<f64>,
+    baseline: &'a Baseline,
+}
+
+impl<'a> GroupMlr<'a> {
+    fn mlr_input(&self, pooled: Option<&'a Pooled>) -> MlrInput<'a> {
+        MlrInput {
+            c: &self.g.compiled,
+            fd: &self.s.fd,
+            theta: self.theta,
+            exo: &self.s.exo,
+            mu1: &self.s.h1.mean,
+            sigma1: &self.s.h1.cov,
+            hessian: self.hessian,
+            scores: self.scores,
+            baseline: self.baseline,
+            // Per group the scaling factors come back as k_g / N_g.
+            df: 1.0,
+            pooled,
+        }
+    }
+}
+
+/// MLR with full-information ML over the groups (lavaan's `robust.huber.white` standard
+/// errors, `yuan.bentler.mplus` test and `lav_fit_fiml_corrected` robust indices with
+/// groups): the sandwich and the traces combined as for complete data
+/// ([`combine`]), each group's saturated and baseline traces from its own patterns, and
+/// the FIML-corrected statistics from every group's rows with the pooled `E` and `F`
+/// ([`Pooled`]): `ĉ₃ = Σ_g k_g / N_g / df` and the complete-data χ² at the EM moments
+/// summed over the groups.
+fn mlr(
+    prep: &PreparedGroups,
+    sat: &[GroupH1],
+    obj: &mut GroupSum<FimlProblem>,
+    theta: &[f64],
+    df: f64,
+) -> Result<RobustParts, SemError> {
+    let q = theta.len();
+    let nf = prep.n() as f64;
+    let mut hessians = Vec::with_capacity(sat.len());
+    let mut scores = Vec::with_capacity(sat.len());
+    let mut baselines = Vec::with_capacity(sat.len());
+    for ((g, s), (_, prob)) in prep.groups.iter().zip(sat).zip(&mut obj.parts) {
+        let mut sc = DMatrix::zeros(s.fd.n, q);
+        hessians.push(information(prob, theta, false, Some(&mut sc)));
+        scores.push(sc);
+        baselines.push(Baseline::new(&g.compiled, &g.data));
+    }
+    let input = |k: usize| GroupMlr {
+        g: &prep.groups[k],
+        s: &sat[k],
+        theta,
+        hessian: hessians[k].as_ref(),
+        scores: &scores[k],
+        baseline: &baselines[k],
+    };
+    // The pooled E = Σ f_g Δ_g'A₁Δ_g and F = Σ f_g Δ_g'W_cΔ_g.
+    let (mut e, mut f) = (DMatrix::zeros(q, q), DMatrix::zeros(q, q));
+    let mut available = true;
+    for (k, s) in sat.iter().enumerate() {
+        let w = s.fd.n as f64 / nf;
+        match group_information(&input(k).mlr_input(None))
+            .map_err(|e| e.in_group(&prep.groups[k].label))?
+        {
+            Some((eg, fg)) => {
+                e += eg * w;
+                f += fg * w;
+            }
+            None => available = false,
+        }
+    }
+    let e_inv = if available { spd_inverse(&e) } else { None };
+    let mut parts = Vec::with_capacity(sat.len());
+    let (mut xx3, mut k_main, mut xx3_null, mut k_base) = (0.0, 0.0, 0.0, 0.0);
+    let mut saturated_ok = true;
+    for (k, s) in sat.iter().enumerate() {
+        let w = s.fd.n as f64 / nf;
+        let pooled = e_inv.as_ref().map(|ei| Pooled {
+            e_inv: ei * w,
+            f: &f / w,
+        });
+        let rp = mlr_parts(&input(k).mlr_input(pooled.as_ref()))
+            .map_err(|e| e.in_group(&prep.groups[k].label))?;
+        let bread = hessians[k]
+            .as_ref()
+            .map_or_else(|| DMatrix::from_element(q, q, f64::NAN), |h| h * 0.5);
+        let tr_h1 = rp.trace_h1.unwrap_or(f64::NAN);
+        saturated_ok &= rp.trace_h1.is_some();
+        parts.push(GroupRobust::new(
+            s.fd.n,
+            bread,
+            scores[k].transpose() * &scores[k],
+            tr_h1,
+            tr_h1 - rp.baseline_trace,
+        ));
+        match (&rp.corrected, pooled.is_some()) {
+            (Some(c), true) => {
+                xx3 += c.chisq;
+                k_main += c.scaling_factor;
+                xx3_null += c.baseline_chisq;
+                k_base += c.baseline_scaling_factor * baselines[k].df;
+            }
+            _ => saturated_ok = false,
+        }
+    }
+    let mut out = combine(&parts, &prep.table.constraints, theta, Estimator::Mlr);
+    if !saturated_ok {
+        out.trace_h1 = None;
+        out.trace_ugamma = f64::NAN;
+        out.baseline_trace = f64::NAN;
+        return Ok(out);
+    }
+    let df0: f64 = baselines.iter().map(|b| b.df).sum();
+    out.corrected = Some(Corrected {
+        chisq: xx3,
+        scaling_factor: if df > 0.0 { k_main / df } else { f64::NAN },
+        baseline_chisq: xx3_null,
+        baseline_scaling_factor: if df0 > 0.0 { k_base / df0 } else { f64::NAN },
+    });
     Ok(out)
 }
 

@@ -245,6 +245,26 @@ pub(crate) struct GroupRobust {
     baseline: f64,
 }
 
+impl GroupRobust {
+    /// A group's parts from its `n` rows: its unit information, `Σ_rows h_i h_i'`, and the
+    /// saturated and baseline traces.
+    pub(crate) fn new(
+        n: usize,
+        bread: DMatrix<f64>,
+        meat_sum: DMatrix<f64>,
+        trace_saturated: f64,
+        baseline: f64,
+    ) -> GroupRobust {
+        GroupRobust {
+            n,
+            bread,
+            meat_sum,
+            trace_saturated,
+            baseline,
+        }
+    }
+}
+
 /// Robust covariance of the estimates and the traces of the scaled test for `MLM`/`MLR` at
 /// the ML estimates `theta`.
 pub(crate) fn robust_parts(

@@ -414,8 +414,51 @@ fn complete_chisq(
     n * (cq.logdet() + tr - cs.logdet() - s.nrows() as f64 + d.dot(&(&w * &d)))
 }
 
+/// What a group of a multiple-group fit takes from all groups: with `f = N_g / N`, the
+/// pooled `E = Σ_h f_h Δ_h'A₁,hΔ_h` and `F = Σ_h f_h Δ_h'W_c,hΔ_h` of every group (see
+/// [`group_information`]). The corrected quadratic of a row then uses `u = f E⁻¹ Δ's` and
+/// `F / f` in place of the group's own `E_c⁻¹ Δ's` and `Δ'W_cΔ` (lavaan's
+/// `lav_fit_fiml_corrected` over the block-diagonal matrices of all groups).
+pub(crate) struct Pooled {
+    /// `f E⁻¹`.
+    pub e_inv: DMatrix<f64>,
+    /// `F / f`.
+    pub f: DMatrix<f64>,
+}
+
+/// One group's `Δ'A₁Δ` and `Δ'W_cΔ` at the estimates (`None` when its saturated
+/// information is not positive definite), for [`Pooled`].
+pub(crate) fn group_information(
+    inp: &MlrInput,
+) -> Result<Option<(DMatrix<f64>, DMatrix<f64>)>, SemError> {
+    let c = inp.c;
+    let idx = MomentIndex::new(c.p, &c.x_idx);
+    let Some(w1) = Chol::new(inp.sigma1).map(|ch| ch.inverse()) else {
+        return Err(SemError::SingularStructure);
+    };
+    let Some(a1) = h1_information(inp.fd, &idx, inp.mu1, &w1) else {
+        return Ok(None);
+    };
+    let st = Structure::new(c, inp.theta, inp.exo)?;
+    let delta = st.jacobian(c, &idx);
+    let Some(ch) = BlockChol::new(a1) else {
+        return Ok(None);
+    };
+    let lt_delta = ch.lt_mul(&delta);
+    let mut wc_delta = DMatrix::zeros(idx.dim, c.q());
+    let mut col = vec![0.0; idx.dim];
+    for a in 0..c.q() {
+        idx.complete_apply(delta.column(a).as_slice(), &w1, &mut col);
+        wc_delta.column_mut(a).copy_from_slice(&col);
+    }
+    Ok(Some((
+        lt_delta.transpose() * &lt_delta,
+        delta.transpose() * &wc_delta,
+    )))
+}
+
 /// Everything the MLR fit needs besides the estimates.
-pub(super) struct MlrInput<'a> {
+pub(crate) struct MlrInput<'a> {
     pub c: &'a Compiled,
     pub fd: &'a FimlData,
     pub theta: &'a [f64],
@@ -429,11 +472,13 @@ pub(super) struct MlrInput<'a> {
     pub scores: &'a DMatrix<f64>,
     pub baseline: &'a Baseline,
     pub df: f64,
+    /// In a multiple-group fit, what the group takes from all groups.
+    pub pooled: Option<&'a Pooled>,
 }
 
 /// The robust parts of an MLR fit with FIML; `None` in `RobustParts::trace_h1` when the
 /// saturated information is not positive definite.
-pub(super) fn mlr_parts(inp: &MlrInput) -> Result<RobustParts, SemError> {
+pub(crate) fn mlr_parts(inp: &MlrInput) -> Result<RobustParts, SemError> {
     let c = inp.c;
     let fd = inp.fd;
     let n = fd.n;
@@ -497,7 +542,10 @@ pub(super) fn mlr_parts(inp: &MlrInput) -> Result<RobustParts, SemError> {
     };
     // E_c = Δ' A₁ Δ = (L'Δ)'(L'Δ) (lavaan's information with observed.information = "h1").
     let lt_delta = ch.lt_mul(&delta);
-    let ec_inv = spd_inverse(&(lt_delta.transpose() * &lt_delta));
+    let ec_inv = match inp.pooled {
+        Some(pl) => Some(pl.e_inv.clone()),
+        None => spd_inverse(&(lt_delta.transpose() * &lt_delta)),
+    };
     // The main model's corrected quadratic without forming v_i = t_i − Δ E_c⁻¹ Δ's_i:
     // v'W_c v = t'W_c t − 2 u'(W_cΔ)'t + u'(Δ'W_cΔ)u with u = E_c⁻¹ Δ's.
     let q = c.q();
@@ -507,7 +555,10 @@ pub(super) fn mlr_parts(inp: &MlrInput) -> Result<RobustParts, SemError> {
         idx.complete_apply(delta.column(a).as_slice(), &w1, &mut col);
         wc_delta.column_mut(a).copy_from_slice(&col);
     }
-    let f = delta.transpose() * &wc_delta;
+    let f = match inp.pooled {
+        Some(pl) => pl.f.clone(),
+        None => delta.transpose() * &wc_delta,
+    };
     let wc_delta_t = wc_delta.transpose();
     // The baseline's correction δ = E_B⁻¹ s_B sits at its own coordinates: its quadratic
     // terms need only W̃ and W̃∘W̃.

@@ -42,7 +42,7 @@ use super::results::SemFit;
 use super::robust::robust_fit;
 use super::start::start_values;
 pub(crate) use baseline::Baseline;
-use mlr::{mlr_parts, MlrInput};
+pub(crate) use mlr::{group_information, mlr_parts, MlrInput, Pooled};
 #[cfg(test)]
 use objective::observed_hessian;
 pub(crate) use objective::{information, FimlProblem};
@@ -238,6 +238,7 @@ pub(crate) fn fit(prep: Prepared, options: &SemOptions) -> Result<SemFit, SemErr
             scores: sc,
             baseline: &base,
             df,
+            pooled: None,
         })?),
         None => None,
     };
