@@ -13,6 +13,10 @@
 #   mg_mlr_path_gender_regressions.json            the co-creation path model by gender (two
 #       groups), group.equal = "regressions", estimator = "MLR"
 #   mg_mlr_fiml_hs_school_{configural,metric}.json hs_missing, estimator = "MLR", missing = "ml"
+#   mg_mlr_fiml_path_gender_{ml,mlx}.json          the path model by gender on the composites
+#       with cells deleted by robust_fixedx_fiml.R's rule (composites_missing.csv joined by id
+#       with the survey's gender), group.equal = "regressions", estimator = "MLR",
+#       missing = "ml" / "ml.x"
 #   mg_estimators_lrt.json                         lavTestLRT(configural, metric) for each pair
 # hs_missing.csv is HolzingerSwineford1939 with cells deleted by the rule of
 # robust_fixedx_fiml.R (x_j missing in rows j, j + 7 + j, ...); it is re-derived here.
@@ -95,6 +99,20 @@ write_fit("mg_mlr_path_gender_regressions", fit,
                 "group.equal = \"regressions\", estimator = \"MLR\")"),
           list(file = "cocreation_composites.csv joined with cocreation_survey.csv's gender",
                rows = nrow(two)), MG_SYNTAX)
+comp_miss <- read.csv(data_file("composites_missing.csv"))
+comp_miss <- merge(comp_miss, survey[, c("id", "gender")], by = "id", sort = FALSE)
+comp_miss <- comp_miss[order(match(comp_miss$id, survey$id)), ]
+two_miss <- comp_miss[comp_miss$gender %in% c(1, 2), ]
+for (miss in c("ml", "ml.x")) {
+  fit_m <- sem(MG_SYNTAX, data = two_miss, group = "gender", group.equal = "regressions",
+               estimator = "MLR", missing = miss)
+  write_fit(paste0("mg_mlr_fiml_path_gender_", sub(".", "", miss, fixed = TRUE)), fit_m,
+            sprintf(paste("sem(model, data = composites_missing[gender %%in%% c(1, 2), ],",
+                          "group = \"gender\", group.equal = \"regressions\",",
+                          "estimator = \"MLR\", missing = \"%s\")"), miss),
+            list(file = "composites_missing.csv joined with cocreation_survey.csv's gender",
+                 rows = nrow(two_miss)), MG_SYNTAX)
+}
 free <- sem(MG_SYNTAX, data = two, group = "gender", estimator = "MLR")
 lrts[["mlr_path_gender"]] <- lrt_rows(lavTestLRT(free, fit))
 

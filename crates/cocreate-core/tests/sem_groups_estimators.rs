@@ -525,3 +525,27 @@ fn mlr_fiml_hs_metric_matches_lavaan() {
         true,
     );
 }
+
+/// The path model by gender with missing cells, fixed covariates and equal regressions:
+/// `missing = ml` (rows with a missing covariate dropped) and `ml.x` (kept).
+#[test]
+fn mlr_fiml_path_by_gender_matches_lavaan() {
+    let data = common::with_gender("composites_missing.csv", &|g| g == 1.0 || g == 2.0);
+    for (name, missing) in [
+        ("mg_mlr_fiml_path_gender_ml", Missing::Ml),
+        ("mg_mlr_fiml_path_gender_mlx", Missing::MlX),
+    ] {
+        let r = common::reference(&format!("ext/{name}"));
+        let model = Model::parse(r["syntax"].as_str().unwrap()).unwrap();
+        let opts = SemOptions::builder()
+            .group("gender")
+            .group_equal([GroupEqual::Regressions])
+            .estimator(Estimator::Mlr)
+            .missing(missing)
+            .build()
+            .unwrap();
+        let fit = model.fit(&data, &opts).unwrap();
+        let max = compare(&fit, &r);
+        println!("{name}: largest difference {max:e}");
+    }
+}

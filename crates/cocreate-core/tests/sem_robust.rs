@@ -123,6 +123,7 @@ fn compare(fit: &SemFit, r: &Value) -> f64 {
         ("scaling.factor.h1", rb.scaling_factor_h1),
         ("scaling.factor.h0", rb.scaling_factor_h0),
         ("logl", Some(fm.logl)),
+        ("unrestricted.logl", Some(fm.unrestricted_logl)),
         ("srmr", Some(fm.srmr)),
     ];
     for (k, v) in pairs {

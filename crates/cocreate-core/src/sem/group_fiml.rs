@@ -14,7 +14,7 @@ use super::bootstrap::{apply_to_fit, run_groups, summarize_table, BootSummary};
 use super::error::{SemError, SemWarning};
 use super::fiml::{
     covariate_moments, em_saturated, group_information, information, loglik, mlr_parts, x_marginal,
-    Baseline, FimlData, FimlProblem, MlrInput, Pooled,
+    x_marginal_h1, Baseline, FimlData, FimlProblem, MlrInput, Pooled,
 };
 use super::fit_measures::{compute_groups, residuals, Residuals, Totals};
 use super::group_assemble::{assemble_groups, GroupPart};
@@ -212,7 +212,7 @@ pub(crate) fn fit(prep: PreparedGroups, options: &SemOptions) -> Result<SemFit, 
         let r = residuals(s.fd.n, &s.h1.cov, &s.h1.mean, &sigma0, &mu0, true, &c.x_idx);
         totals.chisq += chisq;
         totals.logl += ll0 - x_ll;
-        totals.logl_h1 += ll1 - x_ll;
+        totals.logl_h1 += ll1 - x_marginal_h1(c, s.fd.n, &base);
         totals.baseline_chisq += 2.0 * (ll1 - base.logl);
         totals.baseline_df += base.df;
         group_residuals.push(r);

@@ -60,7 +60,14 @@ pub fn num(v: &Value) -> Option<f64> {
 /// The co-creation composites joined by `id` with the survey's `gender` column (1 male,
 /// 2 female, 3 diverse), keeping the rows whose gender passes `keep`.
 pub fn composites_by_gender(keep: &dyn Fn(f64) -> bool) -> Table {
-    let comp = table("cocreation_composites.csv");
+    with_gender("cocreation_composites.csv", keep)
+}
+
+/// The composites of `file` (a copy of `cocreation_composites.csv`, possibly with deleted
+/// cells) joined by `id` with the survey's `gender`, keeping the rows whose gender passes
+/// `keep`.
+pub fn with_gender(file: &str, keep: &dyn Fn(f64) -> bool) -> Table {
+    let comp = table(file);
     let survey = table("cocreation_survey.csv");
     let (sid, sg) = (
         survey.column("id").unwrap(),

@@ -63,6 +63,21 @@ pub(crate) fn x_marginal(c: &Compiled, fd: &FimlData, exo: &ExoMoments) -> f64 {
     -(fd.n as f64) / 2.0 * (px * LN_2PI + ld + px)
 }
 
+/// What lavaan subtracts from the saturated model's log-likelihood for the fixed
+/// covariates (`lav_h1_logl`): the same complete-data form as [`x_marginal`] at the
+/// covariate block lavaan stores with the sample statistics, the one the baseline model
+/// keeps (pairwise-complete covariances). With every covariate observed it equals
+/// [`x_marginal`]; with `missing = "ml.x"` and missing covariate cells it differs.
+pub(crate) fn x_marginal_h1(c: &Compiled, n: usize, base: &Baseline) -> f64 {
+    if c.x_idx.is_empty() {
+        return 0.0;
+    }
+    let px = c.x_idx.len();
+    let sxx = DMatrix::from_fn(px, px, |a, b| base.cov[(c.x_idx[a], c.x_idx[b])]);
+    let ld = Chol::new(&sxx).map_or(f64::NAN, |ch| ch.logdet());
+    -(n as f64) / 2.0 * (px as f64 * LN_2PI + ld + px as f64)
+}
+
 /// Moments of the fixed covariates: their sample moments when complete, else the
 /// covariate block of the EM estimates.
 pub(crate) fn covariate_moments(
@@ -274,7 +289,7 @@ pub(crate) fn fit(prep: Prepared, options: &SemOptions) -> Result<SemFit, SemErr
         npar: npar(c),
         n,
         logl: ll0 - x_ll,
-        logl_h1: ll1 - x_ll,
+        logl_h1: ll1 - x_marginal_h1(c, n, &base),
         baseline_chisq: chisq0,
         baseline_df: df0,
         s: &sigma1,
