@@ -62,6 +62,9 @@ compare "$tmp/ext_groups" "$core/ext"
 run lrt_and_group_bootstrap Rscript "$here/lrt_and_group_bootstrap.R" "$tmp/ext_lrt"
 compare "$tmp/ext_lrt" "$core/ext"
 
+run groups_estimators Rscript "$here/groups_estimators.R" "$tmp/ext_mg_estimators"
+compare "$tmp/ext_mg_estimators" "$core/ext"
+
 # The older scripts write into the repository's folders: run them in a copy of the inputs.
 tree=$tmp/tree
 mkdir -p "$tree/$core/ext" "$tree/examples/data"
