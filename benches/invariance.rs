@@ -1,11 +1,12 @@
 //! Multiple groups: the measurement-invariance sequence (configural, metric, scalar,
 //! strict: four multiple-group fits and their comparisons) of the three-factor CFA on
 //! HolzingerSwineford1939 by school. Target: ≤ 10 ms single-threaded. Also one
-//! configural fit and the co-creation path model by gender with equal regressions.
+//! configural fit (ML, MLR, and full-information ML and MLR with FIML on a copy with holes
+//! in x2 and x6) and the co-creation path model by gender with equal regressions.
 
 use cocreate::core::data::{CsvOptions, Table};
 use cocreate::core::sem::{
-    measurement_invariance, GroupEqual, InvarianceOptions, Model, SemOptions,
+    measurement_invariance, Estimator, GroupEqual, InvarianceOptions, Missing, Model, SemOptions,
 };
 use criterion::{criterion_group, criterion_main, Criterion};
 
@@ -33,6 +34,67 @@ fn bench_invariance(c: &mut Criterion) {
     c.bench_function("hs by school configural fit", |b| {
         b.iter(|| model.fit(&hs, &by_school).unwrap())
     });
+    // The same data with x2 missing in every 7th row and x6 in every 11th (as mg.gen).
+    let holes = {
+        let rows: Vec<Vec<Option<f64>>> = (0..hs.n_rows())
+            .map(|r| {
+                (0..hs.n_cols())
+                    .map(|c| {
+                        let name = hs.names()[c].as_str();
+                        let hole = (name == "x2" && (r + 2) % 7 == 0)
+                            || (name == "x6" && (r + 2) % 11 == 0);
+                        if hole {
+                            None
+                        } else {
+                            hs.get(r, c)
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let labels: Vec<Option<String>> = hs
+            .text("school")
+            .unwrap()
+            .iter()
+            .map(|t| Some(t.clone()))
+            .collect();
+        (Table::new(hs.names().to_vec(), rows).unwrap(), labels)
+    };
+    for (name, estimator, missing) in [
+        (
+            "hs by school configural fit, MLR",
+            Estimator::Mlr,
+            Missing::Listwise,
+        ),
+        (
+            "hs by school configural fit, FIML",
+            Estimator::Ml,
+            Missing::Ml,
+        ),
+        (
+            "hs by school configural fit, MLR with FIML",
+            Estimator::Mlr,
+            Missing::Ml,
+        ),
+    ] {
+        let opts = SemOptions::builder()
+            .group("school")
+            .estimator(estimator)
+            .missing(missing)
+            .build()
+            .unwrap();
+        c.bench_function(name, |b| {
+            b.iter(|| {
+                if missing == Missing::Listwise {
+                    model.fit(&hs, &opts).unwrap()
+                } else {
+                    model
+                        .fit_with_group_labels(&holes.0, &holes.1, &opts)
+                        .unwrap()
+                }
+            })
+        });
+    }
 }
 
 fn bench_regressions(c: &mut Criterion) {
