@@ -342,9 +342,9 @@ fn mlr(
         match group_information(&input(k).mlr_input(None))
             .map_err(|e| e.in_group(&prep.groups[k].label))?
         {
-            Some((eg, fg)) => {
-                e += eg * w;
-                f += fg * w;
+            Some(gi) => {
+                e += gi.e * w;
+                f += gi.f * w;
             }
             None => available = false,
         }

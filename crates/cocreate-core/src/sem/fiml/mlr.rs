@@ -426,11 +426,17 @@ pub(crate) struct Pooled {
     pub f: DMatrix<f64>,
 }
 
-/// One group's `Δ'A₁Δ` and `Δ'W_cΔ` at the estimates (`None` when its saturated
-/// information is not positive definite), for [`Pooled`].
-pub(crate) fn group_information(
-    inp: &MlrInput,
-) -> Result<Option<(DMatrix<f64>, DMatrix<f64>)>, SemError> {
+/// One group's share of [`Pooled`], before weighting.
+pub(crate) struct GroupInformation {
+    /// `Δ'A₁Δ`.
+    pub e: DMatrix<f64>,
+    /// `Δ'W_cΔ`.
+    pub f: DMatrix<f64>,
+}
+
+/// One group's [`GroupInformation`] at the estimates (`None` when its saturated
+/// information is not positive definite).
+pub(crate) fn group_information(inp: &MlrInput) -> Result<Option<GroupInformation>, SemError> {
     let c = inp.c;
     let idx = MomentIndex::new(c.p, &c.x_idx);
     let Some(w1) = Chol::new(inp.sigma1).map(|ch| ch.inverse()) else {
@@ -451,10 +457,10 @@ pub(crate) fn group_information(
         idx.complete_apply(delta.column(a).as_slice(), &w1, &mut col);
         wc_delta.column_mut(a).copy_from_slice(&col);
     }
-    Ok(Some((
-        lt_delta.transpose() * &lt_delta,
-        delta.transpose() * &wc_delta,
-    )))
+    Ok(Some(GroupInformation {
+        e: lt_delta.transpose() * &lt_delta,
+        f: delta.transpose() * &wc_delta,
+    }))
 }
 
 /// Everything the MLR fit needs besides the estimates.
