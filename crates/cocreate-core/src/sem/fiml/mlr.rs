@@ -13,6 +13,7 @@
 
 use nalgebra::{DMatrix, DVector};
 
+use super::super::constrained::inverse;
 use super::super::error::SemError;
 use super::super::inference::spd_inverse;
 use super::super::linalg::{dot, BlockChol, Chol};
@@ -467,7 +468,13 @@ pub(super) fn mlr_parts(inp: &MlrInput) -> Result<RobustParts, SemError> {
     let p = c.p;
     // Sandwich and tr(A₀⁻¹B₀) in the parameter space: A₀ = H/2 (unit information).
     let b0 = inp.scores.transpose() * inp.scores / nf;
-    let a0_inv = inp.hessian.and_then(spd_inverse).map(|hi| hi * 2.0);
+    // Under general constraints both inverses are taken in the constraints' null space
+    // (lavaan's augmented information), as for MLR with complete data.
+    let cons = &c.table.constraints;
+    let a0_inv = inp
+        .hessian
+        .and_then(|h| inverse(cons, inp.theta, h))
+        .map(|hi| hi * 2.0);
     let (vcov, tr_h0) = match &a0_inv {
         Some(ai) => (Some(ai * &b0 * ai / nf), ai.component_mul(&b0).sum()),
         None => (None, f64::NAN),
@@ -524,7 +531,7 @@ pub(super) fn mlr_parts(inp: &MlrInput) -> Result<RobustParts, SemError> {
     };
     // E_c = Δ' A₁ Δ = (L'Δ)'(L'Δ) (lavaan's information with observed.information = "h1").
     let lt_delta = ch.lt_mul(&delta);
-    let ec_inv = spd_inverse(&(lt_delta.transpose() * &lt_delta));
+    let ec_inv = inverse(cons, inp.theta, &(lt_delta.transpose() * &lt_delta));
     // The main model's corrected quadratic without forming v_i = t_i − Δ E_c⁻¹ Δ's_i:
     // v'W_c v = t'W_c t − 2 u'(W_cΔ)'t + u'(Δ'W_cΔ)u with u = E_c⁻¹ Δ's.
     let q = c.q();
