@@ -3,7 +3,9 @@
 
 mod common;
 
-use cocreate_core::sem::{Estimator, Missing, Model, SemError, SemFit, SemOptions};
+use cocreate_core::sem::{
+    Estimator, Missing, Model, ParameterEstimate, SemError, SemFit, SemOptions,
+};
 use serde_json::Value;
 
 const TOL: f64 = 1e-4;
@@ -32,6 +34,13 @@ fn check(what: &str, got: Option<f64>, want: &Value, rel: bool, max: &mut f64) {
     }
 }
 
+/// One parameter's estimate and SE against lavaan's row.
+fn check_est_se(got: &ParameterEstimate, e: &Value, max: &mut f64) {
+    let id = format!("{} {} {}", got.lhs, got.op.as_str(), got.rhs);
+    check(&format!("{id} est"), Some(got.est), &e["est"], false, max);
+    check(&format!("{id} se"), got.se, &e["se"], false, max);
+}
+
 /// Estimates, robust SEs, z, CIs, the standardised solution's SEs, and every scaled and
 /// robust fit index; returns the largest difference.
 fn compare(fit: &SemFit, r: &Value) -> f64 {
@@ -42,14 +51,7 @@ fn compare(fit: &SemFit, r: &Value) -> f64 {
         let id = format!("{} {} {}", got.lhs, got.op.as_str(), got.rhs);
         assert_eq!(got.lhs, e["lhs"].as_str().unwrap());
         assert_eq!(got.rhs, e["rhs"].as_str().unwrap());
-        check(
-            &format!("{id} est"),
-            Some(got.est),
-            &e["est"],
-            false,
-            &mut max,
-        );
-        check(&format!("{id} se"), got.se, &e["se"], false, &mut max);
+        check_est_se(got, e, &mut max);
         check(&format!("{id} z"), got.z, &e["z"], true, &mut max);
         check(
             &format!("{id} p"),
@@ -642,17 +644,9 @@ fn mlr_with_fiml_under_a_binding_inequality_matches_lavaan() {
                     && g.rhs == e["rhs"].as_str().unwrap()
             })
             .unwrap();
-        let id = format!("{} {} {}", got.lhs, got.op.as_str(), got.rhs);
-        check(
-            &format!("{id} est"),
-            Some(got.est),
-            &e["est"],
-            false,
-            &mut max,
-        );
         // The bound's loading is fixed in lavaan's fit (SE 0) and held by the active
         // inequality in ours (SE 0).
-        check(&format!("{id} se"), got.se, &e["se"], false, &mut max);
+        check_est_se(got, e, &mut max);
     }
     assert_eq!(pe.len() - 1, fit.parameter_estimates().len());
     let rb = fit.robust().unwrap();
