@@ -331,7 +331,21 @@ fn mlr_hs_configural_matches_lavaan() {
         Missing::Listwise,
         false,
     );
-    assert!(fit.robust().is_some());
+    // Each group's part of the scaled test, as lavaan's summary prints it (its
+    // `stat.group` of the yuan.bentler.mplus test: 67.578 and 54.162).
+    let r = common::reference("ext/mg_mlr_hs_school_configural");
+    let summary = fit.summary();
+    let scaled = summary
+        .split("Test statistic for each group (scaled):\n")
+        .nth(1)
+        .expect("the groups' scaled statistics");
+    for (line, label) in scaled.lines().zip(["Pasteur", "Grant-White"]) {
+        let want = r["chisq_per_group"]["yuan.bentler.mplus"][label]
+            .as_f64()
+            .unwrap();
+        assert!(line.contains(label), "{line}");
+        assert!(line.ends_with(&format!("{want:.3}")), "{line} vs {want}");
+    }
 }
 
 #[test]

@@ -4,7 +4,7 @@ use std::fmt::{self, Write};
 
 use super::op::Op;
 use super::options::{Estimator, Missing};
-use super::results::{ParameterEstimate, RobustFit, SemFit};
+use super::results::{GroupFit, ParameterEstimate, RobustFit, SemFit};
 
 /// `label` padded to 40, then `value` right-aligned in 14; a longer value keeps a space.
 fn line(out: &mut String, label: &str, value: &str) {
@@ -255,7 +255,7 @@ fn render(fit: &SemFit) -> String {
     out.push_str("\nStandardized Root Mean Square Residual:\n\n");
     line(&mut out, "SRMR", &f3(fm.srmr));
     if let Some(r) = fit.robust() {
-        robust_section(r, &mut out);
+        robust_section(r, groups, &mut out);
     }
     out.push_str("\nParameter Estimates:\n\n");
     let se_kind = match (fit.information.as_str(), fit.options().estimator) {
@@ -554,8 +554,10 @@ fn constraints_section(fit: &SemFit, out: &mut String) {
     }
 }
 
-/// The scaled test and the scaled and robust indices of MLM / MLR, with lavaan's labels.
-fn robust_section(r: &RobustFit, out: &mut String) {
+/// The scaled test and the scaled and robust indices of MLM / MLR, with lavaan's labels;
+/// with groups each group's part of the scaled test (its `χ²_g / c`, lavaan's scaled
+/// `stat.group`).
+fn robust_section(r: &RobustFit, groups: &[GroupFit], out: &mut String) {
     let label = match r.estimator {
         Estimator::Mlm => "Satorra-Bentler",
         Estimator::Wlsmv => "Scaled and shifted",
@@ -573,6 +575,16 @@ fn robust_section(r: &RobustFit, out: &mut String) {
     );
     if let Some(shift) = r.shift_parameter {
         line(out, "Shift parameter", &num(shift));
+    }
+    if !groups.is_empty() && r.shift_parameter.is_none() && r.chisq_scaling_factor.is_finite() {
+        out.push_str("  Test statistic for each group (scaled):\n");
+        for g in groups {
+            line(
+                out,
+                &format!("  {}", g.label),
+                &f3(g.chisq / r.chisq_scaling_factor),
+            );
+        }
     }
     line(
         out,
