@@ -563,3 +563,61 @@ fn mlr_fiml_path_by_gender_matches_lavaan() {
         println!("{name}: largest difference {max:e}");
     }
 }
+
+/// The invariance sequence with FIML, MLM, MLR and MLR with FIML: its metric step is
+/// lavaan's `lavTestLRT(configural, metric)` of the same estimator (scaled for the robust
+/// ones).
+#[test]
+fn invariance_with_other_estimators_matches_lavaans_lrt() {
+    use cocreate_core::sem::{measurement_invariance, InvarianceLevel, InvarianceOptions};
+    let r = common::reference("ext/mg_estimators_lrt");
+    let model = Model::parse(
+        common::reference("ext/mg_mlr_hs_school_configural")["syntax"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    let through = InvarianceOptions::builder()
+        .through(InvarianceLevel::Metric)
+        .build()
+        .unwrap();
+    for (key, file, estimator, missing) in [
+        ("fiml", "hs_missing.csv", Estimator::Ml, Missing::Ml),
+        (
+            "mlr",
+            "HolzingerSwineford1939.csv",
+            Estimator::Mlr,
+            Missing::Listwise,
+        ),
+        (
+            "mlm",
+            "HolzingerSwineford1939.csv",
+            Estimator::Mlm,
+            Missing::Listwise,
+        ),
+        ("mlr_fiml", "hs_missing.csv", Estimator::Mlr, Missing::Ml),
+    ] {
+        let opts = hs_options(estimator, missing, false);
+        let report = measurement_invariance(&model, &hs(file), &opts, &through).unwrap();
+        assert_eq!(report.steps.len(), 2, "{key}");
+        let metric = &report.steps[1];
+        let want = &r["lrt"][key][1];
+        let mut max = 0.0f64;
+        check(
+            &format!("{key} Chisq diff"),
+            metric.chisq_diff,
+            &want["Chisq diff"],
+            true,
+            REL,
+            &mut max,
+        );
+        check(
+            &format!("{key} p"),
+            metric.pvalue,
+            &want["Pr(>Chisq)"],
+            false,
+            TOL,
+            &mut max,
+        );
+    }
+}

@@ -7,7 +7,9 @@
 //! single-group machinery (the ML discrepancy, the FIML likelihood, start values,
 //! standardisation) runs per group unchanged; the gradients and information matrices of
 //! the groups add up. The test statistic is `Σ_g N_g F_g`, the baseline model is the
-//! independence model in every group, and the bootstrap resamples within groups.
+//! independence model in every group, and the bootstrap resamples within groups. With MLM
+//! or MLR every group brings its bread, meat and traces to `robust::combine`;
+//! full-information ML with groups is `group_fiml`.
 
 use cocreate_stats::LN_2PI;
 use nalgebra::{DMatrix, DVector};
