@@ -21,6 +21,7 @@
 
 mod boot;
 mod dwls;
+mod groups;
 mod inference;
 mod table;
 
@@ -44,8 +45,19 @@ use dwls::Dwls;
 use inference::{infer, Inputs};
 use table::ordered_table;
 
+pub(crate) use groups::fit_groups;
+
 /// Fits `model` to `data` by WLSMV.
 pub(crate) fn fit(model: &Model, data: &Table, options: &SemOptions) -> Result<SemFit, SemError> {
+    fit_parts(model, data, options).map(|(fit, _)| fit)
+}
+
+/// [`fit`], with what a multiple-group fit sums over its groups.
+fn fit_parts(
+    model: &Model,
+    data: &Table,
+    options: &SemOptions,
+) -> Result<(SemFit, inference::TestParts), SemError> {
     if model.relations().iter().any(|r| r.op == Op::Intercept) {
         return Err(SemError::OrderedUnsupported {
             what: "intercepts (~ 1) in a model with ordered variables".into(),
@@ -258,6 +270,7 @@ pub(crate) fn fit(model: &Model, data: &Table, options: &SemOptions) -> Result<S
     for (t, &w) in ot.threshold_w.iter().enumerate() {
         theta_w[w] = pc.thresholds[t].value;
     }
+    let parts = out.parts;
     let mut fit = relayout(assembled, &ot, theta_w, out.vcov, out.robust, options);
     if options.se == super::options::SeMethod::Bootstrap {
         boot::bootstrap(
@@ -277,7 +290,7 @@ pub(crate) fn fit(model: &Model, data: &Table, options: &SemOptions) -> Result<S
             options,
         )?;
     }
-    Ok(fit)
+    Ok((fit, parts))
 }
 
 /// Lays the assembled fit out on the WLSMV table.
