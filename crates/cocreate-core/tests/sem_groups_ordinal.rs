@@ -241,3 +241,17 @@ fn a_group_with_an_unchosen_category_names_its_group() {
         ),
     }
 }
+
+#[test]
+fn a_category_empty_in_one_group_is_refused_as_lavaan_does() {
+    // With gender 3 (14 rows) nobody of that group answered 5 to II1: lavaan stops with
+    // "some categories of variable `II1' are empty in group 3".
+    let model = Model::parse("II =~ II1 + II2 + II3 + II4\nEI =~ EI1 + EI2 + EI3 + EI4").unwrap();
+    let e = model.fit(&keyed_survey(), &options()).unwrap_err();
+    let text = e.to_string();
+    assert!(
+        text.contains("group \"3\"") && text.contains("\"II1\""),
+        "{text}"
+    );
+    assert!(text.contains("2, 6, 3, 3, 0"), "{text}");
+}

@@ -24,6 +24,7 @@ use nalgebra::DMatrix;
 use super::super::distributions::pchisq_upper;
 use super::super::error::{SemError, SemWarning};
 use super::super::fit_measures::{compute_groups, Residuals, Totals};
+use super::super::lavaanify::roles;
 use super::super::model::Model;
 use super::super::options::{Estimator, SeMethod, SemOptions};
 use super::super::partable::ParameterTable;
@@ -110,6 +111,7 @@ pub(crate) fn fit_groups(
             levels: order.iter().map(|s| s.to_string()).collect(),
         });
     }
+    check_categories(model, data, labels, &order, options)?;
     let mut single = options.clone();
     single.group = None;
     let names = data.names().to_vec();
@@ -124,6 +126,65 @@ pub(crate) fn fit_groups(
         fits.push((label, fit));
     }
     Ok(combine(fits, data.n_rows(), options))
+}
+
+/// lavaan takes the categories of an ordered variable from all groups' rows and refuses a
+/// group in which one of them is empty (`lav_samplestats_step1`): the groups' thresholds
+/// would not describe the same categories.
+fn check_categories(
+    model: &Model,
+    data: &Table,
+    labels: &[Option<String>],
+    order: &[&str],
+    options: &SemOptions,
+) -> Result<(), SemError> {
+    let observed = roles(model)?.observed;
+    let mut columns = Vec::new();
+    for name in observed.iter().filter(|v| options.ordered.contains(v)) {
+        if let Some(c) = data.column_index(name) {
+            columns.push((name, c));
+        }
+    }
+    for &group in order {
+        for &(name, c) in &columns {
+            let mut counts: Vec<(f64, usize)> = Vec::new();
+            for (r, l) in labels.iter().enumerate() {
+                let Some(v) = data.get(r, c) else { continue };
+                if l.is_none() {
+                    continue;
+                }
+                let k = match counts.binary_search_by(|(x, _)| x.total_cmp(&v)) {
+                    Ok(k) => k,
+                    Err(k) => {
+                        counts.insert(k, (v, 0));
+                        k
+                    }
+                };
+                if l.as_deref() == Some(group) {
+                    counts[k].1 += 1;
+                }
+                if counts.len() > crate::ordinal::MAX_CATEGORIES {
+                    break;
+                }
+            }
+            if counts.len() > crate::ordinal::MAX_CATEGORIES {
+                // Not a category variable: the ordinal module says so in the group's fit.
+                continue;
+            }
+            if let Some((value, _)) = counts.iter().find(|(_, n)| *n == 0) {
+                let frequencies: Vec<String> = counts.iter().map(|(_, n)| n.to_string()).collect();
+                return Err(SemError::OrderedUnsupported {
+                    what: format!(
+                        "variable {name:?} has no row in category {value} (frequencies by category: {})",
+                        frequencies.join(", ")
+                    ),
+                    reason: "as in lavaan, every category of an ordered variable (over all groups) must be chosen in every group; merge sparse categories or leave the group out",
+                }
+                .in_group(group));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The groups' fits as one multiple-group fit.
