@@ -1,7 +1,8 @@
 //! The dispatcher: from a model and a data table to a [`SemFit`]. It prepares the data
 //! (`prepare`), refuses combinations no estimator implements, and hands the prepared fit
 //! to the estimator the options name: `complete` for complete or listwise-deleted data,
-//! `fiml` for full-information ML with missing values, `wlsmv` for ordered variables.
+//! `fiml` for full-information ML with missing values, `wlsmv` for ordered variables (one
+//! group or several).
 
 use super::complete;
 use super::error::SemError;

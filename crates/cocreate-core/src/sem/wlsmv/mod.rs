@@ -14,10 +14,12 @@
 //! table (thresholds, scaling factors, fixed intercepts).
 //!
 //! Supported: every observed variable of the model ordered, each an indicator (or an
-//! outcome of latent variables), in one group, complete rows (listwise); residual
-//! covariances, structural regressions among latent variables, equality constraints and
-//! defined parameters as for ML. Refused with a clear error: continuous observed variables
-//! mixed in, ordered predictors, intercepts written in the model, and full-information ML.
+//! outcome of latent variables), complete rows (listwise); residual covariances,
+//! structural regressions among latent variables, equality constraints and defined
+//! parameters as for ML. Several groups (`groups.rs`): the configural model, every group's
+//! fit from its own rows, the test summed over the groups. Refused with a clear error:
+//! continuous observed variables mixed in, ordered predictors, intercepts written in the
+//! model, full-information ML, and ties across groups.
 
 mod boot;
 mod dwls;
