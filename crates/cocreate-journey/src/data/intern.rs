@@ -204,9 +204,7 @@ impl Interner {
     }
 
     fn insert(&mut self, name: &str, key: Key) -> Option<u32> {
-        let id = u32::try_from(self.names.len())
-            .ok()
-            .filter(|&id| id < u32::MAX - 1)?;
+        let id = next_id(self.names.len())?;
         if (self.names.len() + 1) * 2 > self.slots.len() {
             self.grow();
         }
@@ -214,6 +212,21 @@ impl Interner {
         self.keys.push(key);
         self.place(id, key.hash());
         Some(id)
+    }
+
+    /// An interner of `names`, which are distinct, with ids in their order.
+    fn of_distinct(names: Vec<String>) -> Interner {
+        let capacity = (names.len() * 2).next_power_of_two().max(64);
+        let mut interner = Interner {
+            slots: vec![0; capacity],
+            keys: names.iter().map(|n| Key::of(n.as_bytes())).collect(),
+            names,
+        };
+        for id in 0..interner.names.len() {
+            let h = interner.keys[id].hash();
+            interner.place(id as u32, h);
+        }
+        interner
     }
 
     /// The id of the name `field[from..to]` if known, found without copying it (the
@@ -278,6 +291,90 @@ impl Interner {
     }
 }
 
+/// The id a table holding `len` names gives the next one; `None` once `u32::MAX - 1`
+/// names exist.
+#[inline]
+fn next_id(len: usize) -> Option<u32> {
+    u32::try_from(len).ok().filter(|&id| id < u32::MAX - 1)
+}
+
+/// An [`Interner`] for names that mostly arrive in ascending order, as the customer ids
+/// of a log sorted by customer do.
+///
+/// While every new name is greater (as bytes) than the one before, a name that differs
+/// from the last one is new, so no table is kept and nothing is looked up: the names
+/// are only collected, and their ids are also their ranks. The first name out of order
+/// builds the table, after which this is an [`Interner`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct AscendingInterner {
+    /// `None` while the names arrive in ascending order (they are then in `names`).
+    table: Option<Interner>,
+    names: Vec<String>,
+}
+
+impl AscendingInterner {
+    /// Whether every name so far came in ascending order, so that ids are ranks.
+    #[inline]
+    pub(crate) fn is_ascending(&self) -> bool {
+        self.table.is_none()
+    }
+
+    /// The table, once the names have left ascending order.
+    #[inline]
+    pub(crate) fn table(&self) -> Option<&Interner> {
+        self.table.as_ref()
+    }
+
+    /// The id of `name`, adding it if new. `None` once `u32::MAX - 1` names exist.
+    #[inline]
+    pub(crate) fn intern(&mut self, name: &str) -> Option<u32> {
+        if let Some(table) = &mut self.table {
+            return table.intern(name);
+        }
+        match self.names.last() {
+            Some(last) if name == last.as_str() => Some(self.names.len() as u32 - 1),
+            Some(last) if name < last.as_str() => {
+                let mut table = Interner::of_distinct(std::mem::take(&mut self.names));
+                let id = table.intern(name);
+                self.table = Some(table);
+                id
+            }
+            _ => {
+                let id = next_id(self.names.len())?;
+                self.names.push(name.to_owned());
+                Some(id)
+            }
+        }
+    }
+
+    /// Adds `name`, which the caller has just failed to find in [`AscendingInterner::table`]
+    /// (or any name while there is none). `None` once `u32::MAX - 1` names exist.
+    #[inline]
+    pub(crate) fn intern_unknown(&mut self, name: &str) -> Option<u32> {
+        match &mut self.table {
+            Some(table) => table.intern_new(name),
+            None => self.intern(name),
+        }
+    }
+
+    /// The names by id.
+    #[cfg(test)]
+    pub(crate) fn names(&self) -> &[String] {
+        match &self.table {
+            Some(table) => table.names(),
+            None => &self.names,
+        }
+    }
+
+    /// Consumes the interner, returning the names by id.
+    pub(crate) fn into_names(self) -> Vec<String> {
+        match self.table {
+            Some(table) => table.into_names(),
+            None => self.names,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -330,5 +427,43 @@ mod tests {
                 .collect::<Vec<_>>();
             assert_eq!(load_short(text.as_bytes()), load8(&padded));
         }
+    }
+
+    #[test]
+    fn ascending_names_give_the_ids_of_a_table() {
+        for names in [
+            &["a", "b", "b", "c", "d"][..],
+            &["a", "c", "b", "a", "d", "c"],
+            &["b", "a"],
+            &["x", "x", "y", "a-very-long-customer-name-1", "z", "x"],
+        ] {
+            let (mut plain, mut ascending) = (Interner::default(), AscendingInterner::default());
+            for (k, name) in names.iter().enumerate() {
+                let want = plain.intern(name);
+                assert_eq!(ascending.intern(name), want, "{names:?}");
+                // Every later look-up also agrees.
+                for earlier in &names[..=k] {
+                    let known = plain.get(earlier);
+                    let found = match ascending.table() {
+                        Some(t) => t.get(earlier),
+                        None => ascending
+                            .names()
+                            .iter()
+                            .position(|n| n == earlier)
+                            .map(|i| i as u32),
+                    };
+                    assert_eq!(found, known);
+                }
+            }
+            let sorted = names.windows(2).all(|w| w[0] <= w[1]);
+            assert_eq!(ascending.is_ascending(), sorted, "{names:?}");
+            assert_eq!(ascending.names(), plain.names());
+            assert_eq!(ascending.into_names(), plain.into_names());
+        }
+        let mut ascending = AscendingInterner::default();
+        assert_eq!(ascending.intern_unknown("b"), Some(0));
+        assert_eq!(ascending.intern_unknown("a"), Some(1));
+        assert_eq!(ascending.table().and_then(|t| t.get("b")), Some(0));
+        assert_eq!(ascending.intern_unknown("c"), Some(2));
     }
 }
