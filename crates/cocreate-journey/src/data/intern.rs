@@ -160,6 +160,14 @@ impl Key {
     }
 }
 
+/// One entry of the table: a name's key beside its id, so that a probe reads one place.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct Slot {
+    key: Key,
+    /// id + 1 (0 = empty).
+    id: u32,
+}
+
 /// Maps names to dense ids in order of first appearance.
 ///
 /// An open-addressing table of ids (linear probing) with each name's [`Key`] kept beside
@@ -168,8 +176,8 @@ impl Key {
 /// touchpoint names.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Interner {
-    /// Slot → id + 1 (0 = empty); the length is a power of two or zero.
-    slots: Vec<u32>,
+    /// The table; the length is a power of two or zero.
+    slots: Vec<Slot>,
     keys: Vec<Key>,
     names: Vec<String>,
 }
@@ -210,7 +218,7 @@ impl Interner {
         }
         self.names.push(name.to_owned());
         self.keys.push(key);
-        self.place(id, key.hash());
+        self.place(id, key);
         Some(id)
     }
 
@@ -218,13 +226,13 @@ impl Interner {
     fn of_distinct(names: Vec<String>) -> Interner {
         let capacity = (names.len() * 2).next_power_of_two().max(64);
         let mut interner = Interner {
-            slots: vec![0; capacity],
+            slots: vec![Slot::default(); capacity],
             keys: names.iter().map(|n| Key::of(n.as_bytes())).collect(),
             names,
         };
         for id in 0..interner.names.len() {
-            let h = interner.keys[id].hash();
-            interner.place(id as u32, h);
+            let key = interner.keys[id];
+            interner.place(id as u32, key);
         }
         interner
     }
@@ -250,33 +258,35 @@ impl Interner {
         let mask = self.slots.len() - 1;
         let mut i = (key.hash() as usize) & mask;
         loop {
-            let slot = self.slots[i];
-            if slot == 0 {
+            let slot = &self.slots[i];
+            if slot.id == 0 {
                 return None;
             }
-            let id = (slot - 1) as usize;
-            if self.keys[id] == key && (key.is_exact() || self.names[id].as_bytes() == name) {
-                return Some(id as u32);
+            if slot.key == key {
+                let id = (slot.id - 1) as usize;
+                if key.is_exact() || self.names[id].as_bytes() == name {
+                    return Some(id as u32);
+                }
             }
             i = (i + 1) & mask;
         }
     }
 
-    fn place(&mut self, id: u32, h: u64) {
+    fn place(&mut self, id: u32, key: Key) {
         let mask = self.slots.len() - 1;
-        let mut i = (h as usize) & mask;
-        while self.slots[i] != 0 {
+        let mut i = (key.hash() as usize) & mask;
+        while self.slots[i].id != 0 {
             i = (i + 1) & mask;
         }
-        self.slots[i] = id + 1;
+        self.slots[i] = Slot { key, id: id + 1 };
     }
 
     fn grow(&mut self) {
         let capacity = (self.slots.len() * 2).max(64);
-        self.slots = vec![0; capacity];
+        self.slots = vec![Slot::default(); capacity];
         for id in 0..self.names.len() {
-            let h = self.keys[id].hash();
-            self.place(id as u32, h);
+            let key = self.keys[id];
+            self.place(id as u32, key);
         }
     }
 
