@@ -45,6 +45,7 @@ run ext_omega Rscript "$here/ext_omega.R" "$tmp/ext"
 compare "$tmp/ext" "$core/ext"
 
 run robust_fixedx_fiml Rscript "$here/robust_fixedx_fiml.R" "$tmp/robust"
+run robust_fiml_constraints Rscript "$here/robust_fiml_constraints.R" "$tmp/robust"
 compare "$tmp/robust" "$core"
 
 run latent_predict_y Rscript "$here/latent_predict_y.R" "$tmp/latent"

@@ -3,7 +3,9 @@
 
 mod common;
 
-use cocreate_core::sem::{Estimator, Missing, Model, SemError, SemFit, SemOptions};
+use cocreate_core::sem::{
+    Estimator, Missing, Model, ParameterEstimate, SemError, SemFit, SemOptions,
+};
 use serde_json::Value;
 
 const TOL: f64 = 1e-4;
@@ -32,6 +34,13 @@ fn check(what: &str, got: Option<f64>, want: &Value, rel: bool, max: &mut f64) {
     }
 }
 
+/// One parameter's estimate and SE against lavaan's row.
+fn check_est_se(got: &ParameterEstimate, e: &Value, max: &mut f64) {
+    let id = format!("{} {} {}", got.lhs, got.op.as_str(), got.rhs);
+    check(&format!("{id} est"), Some(got.est), &e["est"], false, max);
+    check(&format!("{id} se"), got.se, &e["se"], false, max);
+}
+
 /// Estimates, robust SEs, z, CIs, the standardised solution's SEs, and every scaled and
 /// robust fit index; returns the largest difference.
 fn compare(fit: &SemFit, r: &Value) -> f64 {
@@ -42,14 +51,7 @@ fn compare(fit: &SemFit, r: &Value) -> f64 {
         let id = format!("{} {} {}", got.lhs, got.op.as_str(), got.rhs);
         assert_eq!(got.lhs, e["lhs"].as_str().unwrap());
         assert_eq!(got.rhs, e["rhs"].as_str().unwrap());
-        check(
-            &format!("{id} est"),
-            Some(got.est),
-            &e["est"],
-            false,
-            &mut max,
-        );
-        check(&format!("{id} se"), got.se, &e["se"], false, &mut max);
+        check_est_se(got, e, &mut max);
         check(&format!("{id} z"), got.z, &e["z"], true, &mut max);
         check(
             &format!("{id} p"),
@@ -592,28 +594,74 @@ fn fiml_names_a_variable_observed_in_too_few_rows() {
     }
 }
 
+/// MLR with FIML under general constraints: the sandwich's bread and the Yuan–Bentler
+/// trace invert the information in the constraints' null space, and so does `E⁻¹` of the
+/// FIML-corrected robust indices (lavaan's augmented information).
 #[test]
-fn mlr_with_fiml_refuses_general_constraints_and_ml_takes_them() {
-    let data = common::table("hs_missing.csv");
-    let model = Model::parse(
-        "visual =~ x1 + a*x2 + b*x3\ntextual =~ x4 + x5 + x6\nspeed =~ x7 + x8 + x9\na == 2*b",
-    )
-    .unwrap();
-    let err = model.fit(&data, &fiml_mlr(Missing::Ml)).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            SemError::IncompatibleOptions {
-                option: "estimator",
-                ..
-            }
-        ) && err.to_string().contains("general constraint"),
-        "{err}"
+fn mlr_with_fiml_under_an_equality_constraint_matches_lavaan() {
+    let (fit, mut r) = fit_local(
+        "robust_fiml_hs_ratio_mlr",
+        "hs_missing.csv",
+        fiml_mlr(Missing::Ml),
     );
-    // Plain FIML keeps the constraint and gives standard errors under it.
-    let ml = SemOptions::builder().missing(Missing::Ml).build().unwrap();
-    let fit = model.fit(&data, &ml).unwrap();
     let (a, b) = (fit.by_label("a").unwrap(), fit.by_label("b").unwrap());
-    assert!((a.est - 2.0 * b.est).abs() < 1e-6, "{} {}", a.est, b.est);
-    assert!(a.se.is_some_and(|s| s > 0.0));
+    assert!((a.est - 2.0 * b.est).abs() < 1e-8, "{} {}", a.est, b.est);
+    // lavaan lists the equality among the parameters; cocreate in `constraints()`.
+    for key in ["parameter_estimates", "standardized_solution"] {
+        let rows = r[key].as_array_mut().unwrap();
+        let n_rows = rows.len();
+        rows.retain(|e| e["op"].as_str() != Some("=="));
+        assert_eq!(n_rows - rows.len(), 1);
+    }
+    println!(
+        "robust_fiml_hs_ratio_mlr: largest difference {:e}",
+        compare(&fit, &r)
+    );
+}
+
+/// With a binding inequality beside the equality (`d > 1.3`): lavaan's augmented
+/// Lagrangian stops 1e-4 short of the optimum, so the estimates and SEs are compared with
+/// lavaan's fit of the model with the loading fixed at the bound (which the active
+/// inequality amounts to), and the test statistics, whose degrees of freedom count the
+/// inequality as lavaan counts it (not at all), with the inequality fit.
+#[test]
+fn mlr_with_fiml_under_a_binding_inequality_matches_lavaan() {
+    let (fit, r) = fit_local(
+        "robust_fiml_hs_mixed_mlr",
+        "hs_missing.csv",
+        fiml_mlr(Missing::Ml),
+    );
+    let bound = common::reference("robust_fiml_hs_mixed_bound_mlr");
+    let mut max = 0.0f64;
+    let pe = bound["parameter_estimates"].as_array().unwrap();
+    for e in pe.iter().filter(|e| e["op"].as_str() != Some("==")) {
+        let got = fit
+            .parameter_estimates()
+            .iter()
+            .find(|g| {
+                g.lhs == e["lhs"].as_str().unwrap()
+                    && g.op.as_str() == e["op"].as_str().unwrap()
+                    && g.rhs == e["rhs"].as_str().unwrap()
+            })
+            .unwrap();
+        // The bound's loading is fixed in lavaan's fit (SE 0) and held by the active
+        // inequality in ours (SE 0).
+        check_est_se(got, e, &mut max);
+    }
+    assert_eq!(pe.len() - 1, fit.parameter_estimates().len());
+    let rb = fit.robust().unwrap();
+    let t = &bound["test"]["yuan.bentler.mplus"]["trace.UGamma"];
+    check("trace.UGamma", Some(rb.trace_ugamma), t, true, &mut max);
+    let f = &r["fit_all"];
+    for (k, v) in [
+        ("chisq", fit.fit_measures().chisq),
+        ("df", fit.fit_measures().df),
+        ("chisq.scaled", rb.chisq_scaled),
+        ("chisq.scaling.factor", rb.chisq_scaling_factor),
+        ("cfi.robust", rb.cfi_robust),
+        ("rmsea.robust", rb.rmsea_robust),
+    ] {
+        check(&format!("fit {k}"), Some(v), &f[k], true, &mut max);
+    }
+    println!("robust_fiml_hs_mixed_mlr: largest difference {max:e}");
 }

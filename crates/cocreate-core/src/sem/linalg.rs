@@ -115,22 +115,36 @@ const BLOCK: usize = 96;
 
 /// A blocked Cholesky factorisation `A = L L'` of a large symmetric positive-definite
 /// matrix, for solving with many right-hand sides.
+///
+/// One `d × d` matrix holds both triangles: `L` strictly below the diagonal blocks and
+/// `L'` strictly above them, so that the backward solve reads `L'` as contiguous
+/// column panels and no second `d × d` copy is made (for the `d` of MLR with FIML, a
+/// few megabytes of fresh memory per fit).
 #[derive(Debug, Clone)]
 pub(crate) struct BlockChol {
-    /// `L` (lower triangle; the strict upper triangle is zero).
-    l: DMatrix<f64>,
-    /// `L'`, kept so that the backward solve is a plain matrix product too.
-    lt: DMatrix<f64>,
+    /// `L` below the diagonal blocks, `L'` above them; the diagonal blocks are unused.
+    f: DMatrix<f64>,
+    /// Each diagonal block of `L`.
+    diag: Vec<DMatrix<f64>>,
     /// The inverse of each diagonal block of `L`, so that the solves within a block are
     /// matrix products as well.
     diag_inv: Vec<DMatrix<f64>>,
+    /// The transpose of each of those inverses.
+    diag_inv_t: Vec<DMatrix<f64>>,
 }
 
 impl BlockChol {
     /// Factorises `a` (only its lower triangle is read); `None` if not positive definite.
     pub fn new(mut a: DMatrix<f64>) -> Option<BlockChol> {
         let d = a.nrows();
-        let mut diag_inv = Vec::with_capacity(d.div_ceil(BLOCK));
+        let nblocks = d.div_ceil(BLOCK);
+        let mut diag = Vec::with_capacity(nblocks);
+        let mut diag_inv = Vec::with_capacity(nblocks);
+        let mut diag_inv_t = Vec::with_capacity(nblocks);
+        // Work space for one panel below a diagonal block and its transpose, reused.
+        let below = d.saturating_sub(BLOCK);
+        let mut l21 = DMatrix::<f64>::zeros(below, BLOCK.min(d));
+        let mut l21t = DMatrix::<f64>::zeros(BLOCK.min(d), below);
         let mut k0 = 0;
         while k0 < d {
             let k1 = (k0 + BLOCK).min(d);
@@ -159,42 +173,47 @@ impl BlockChol {
                 }
             }
             let inv = lower_inverse(&l11);
-            a.view_range_mut(k0..k1, k0..k1).copy_from(&l11);
+            let inv_t = inv.transpose();
             if k1 < d {
-                // Panel below: L21 = A21 L11^-T.
-                let a21 = a.view_range(k1..d, k0..k1).into_owned();
-                let l21 = a21 * inv.transpose();
-                a.view_range_mut(k1..d, k0..k1).copy_from(&l21);
+                let m = d - k1;
+                // Panel below: L21 = A21 L11^-T, stored below the block and, transposed,
+                // to its right.
+                let mut p21 = l21.view_mut((0, 0), (m, b));
+                p21.gemm(1.0, &a.view_range(k1..d, k0..k1), &inv_t, 0.0);
+                a.view_range_mut(k1..d, k0..k1).copy_from(&p21);
+                let mut p21t = l21t.view_mut((0, 0), (b, m));
+                p21.transpose_to(&mut p21t);
+                a.view_range_mut(k0..k1, k1..d).copy_from(&p21t);
                 // Trailing update A22 -= L21 L21', block column by block column (lower
                 // triangle only, as matrix products).
-                let l21t = l21.transpose();
                 let mut j0 = k1;
                 while j0 < d {
                     let j1 = (j0 + BLOCK).min(d);
                     a.view_range_mut(j0..d, j0..j1).gemm(
                         -1.0,
-                        &l21.rows_range(j0 - k1..d - k1),
-                        &l21t.columns_range(j0 - k1..j1 - k1),
+                        &p21.rows_range(j0 - k1..m),
+                        &p21t.columns_range(j0 - k1..j1 - k1),
                         1.0,
                     );
                     j0 = j1;
                 }
             }
+            diag.push(l11);
             diag_inv.push(inv);
+            diag_inv_t.push(inv_t);
             k0 = k1;
         }
-        for j in 0..d {
-            for i in 0..j {
-                a[(i, j)] = 0.0;
-            }
-        }
-        let lt = a.transpose();
-        Some(BlockChol { l: a, lt, diag_inv })
+        Some(BlockChol {
+            f: a,
+            diag,
+            diag_inv,
+            diag_inv_t,
+        })
     }
 
     /// Dimension.
     pub fn dim(&self) -> usize {
-        self.l.nrows()
+        self.f.nrows()
     }
 
     /// `L' B` for a `d × m` matrix `B`.
@@ -202,14 +221,18 @@ impl BlockChol {
         let d = self.dim();
         let mut out = DMatrix::zeros(d, b.ncols());
         let mut k0 = 0;
-        while k0 < d {
-            let k1 = (k0 + BLOCK).min(d);
-            out.rows_range_mut(k0..k1).gemm(
-                1.0,
-                &self.lt.view_range(k0..k1, k0..d),
-                &b.rows_range(k0..d),
-                0.0,
-            );
+        for l11 in &self.diag {
+            let k1 = k0 + l11.nrows();
+            let mut rows = out.rows_range_mut(k0..k1);
+            rows.gemm(1.0, &l11.transpose(), &b.rows_range(k0..k1), 0.0);
+            if k1 < d {
+                rows.gemm(
+                    1.0,
+                    &self.f.view_range(k0..k1, k1..d),
+                    &b.rows_range(k1..d),
+                    1.0,
+                );
+            }
             k0 = k1;
         }
         out
@@ -219,15 +242,17 @@ impl BlockChol {
     /// `tr(B' A⁻¹ B)`).
     pub fn forward_in_place<S: StorageMut<f64, Dyn, Dyn>>(&self, x: &mut Matrix<f64, Dyn, Dyn, S>) {
         let d = self.dim();
+        let mut cur = DMatrix::<f64>::zeros(BLOCK.min(d), x.ncols());
         let mut k0 = 0;
         for inv in &self.diag_inv {
             let k1 = (k0 + BLOCK).min(d);
             if k0 > 0 {
-                let (top, mut cur) = x.rows_range_pair_mut(0..k0, k0..k1);
-                cur.gemm(-1.0, &self.l.view_range(k0..k1, 0..k0), &top, 1.0);
+                let (top, mut rows) = x.rows_range_pair_mut(0..k0, k0..k1);
+                rows.gemm(-1.0, &self.f.view_range(k0..k1, 0..k0), &top, 1.0);
             }
-            let cur = x.rows_range(k0..k1).into_owned();
-            x.rows_range_mut(k0..k1).gemm(1.0, inv, &cur, 0.0);
+            let mut c = cur.rows_range_mut(0..k1 - k0);
+            c.copy_from(&x.rows_range(k0..k1));
+            x.rows_range_mut(k0..k1).gemm(1.0, inv, &c, 0.0);
             k0 = k1;
         }
     }
@@ -238,20 +263,22 @@ impl BlockChol {
         x: &mut Matrix<f64, Dyn, Dyn, S>,
     ) {
         let d = self.dim();
-        for (blk, inv) in self.diag_inv.iter().enumerate().rev() {
+        let mut cur = DMatrix::<f64>::zeros(BLOCK.min(d), x.ncols());
+        for (blk, inv_t) in self.diag_inv_t.iter().enumerate().rev() {
             let k0 = blk * BLOCK;
             let k1 = (k0 + BLOCK).min(d);
             if k1 < d {
-                let (mut cur, below) = x.rows_range_pair_mut(k0..k1, k1..d);
-                cur.gemm(-1.0, &self.lt.view_range(k0..k1, k1..d), &below, 1.0);
+                let (mut rows, below) = x.rows_range_pair_mut(k0..k1, k1..d);
+                rows.gemm(-1.0, &self.f.view_range(k0..k1, k1..d), &below, 1.0);
             }
-            let cur = x.rows_range(k0..k1).into_owned();
-            x.rows_range_mut(k0..k1)
-                .gemm(1.0, &inv.transpose(), &cur, 0.0);
+            let mut c = cur.rows_range_mut(0..k1 - k0);
+            c.copy_from(&x.rows_range(k0..k1));
+            x.rows_range_mut(k0..k1).gemm(1.0, inv_t, &c, 0.0);
         }
     }
 
     /// Solves `A X = B` in place for a `d × m` right-hand side.
+    #[cfg(test)]
     pub fn solve_in_place<S: StorageMut<f64, Dyn, Dyn>>(&self, x: &mut Matrix<f64, Dyn, Dyn, S>) {
         self.forward_in_place(x);
         self.backward_in_place(x);

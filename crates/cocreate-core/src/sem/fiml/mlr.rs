@@ -13,6 +13,7 @@
 
 use nalgebra::{DMatrix, DVector};
 
+use super::super::constrained::inverse;
 use super::super::error::SemError;
 use super::super::inference::spd_inverse;
 use super::super::linalg::{dot, BlockChol, Chol};
@@ -157,12 +158,16 @@ struct CompleteParts {
     wtw_diag: Vec<f64>,
 }
 
-/// [`CompleteParts`] of the first `m` columns of `t`, with one matrix product
+/// Columns of `t` handed to [`complete_parts`] at a time (its work space is
+/// `p × p·COMPLETE_CHUNK`, small enough to stay in cache).
+const COMPLETE_CHUNK: usize = 32;
+
+/// [`CompleteParts`] of the columns `first..first + m` of `t`, with one matrix product
 /// `W [T_1 … T_m]` for all of them; `tt` and `y` are `p × p·m` work space.
 fn complete_parts(
     idx: &MomentIndex,
     t: &DMatrix<f64>,
-    m: usize,
+    (first, m): (usize, usize),
     w: &DMatrix<f64>,
     tt: &mut DMatrix<f64>,
     y: &mut DMatrix<f64>,
@@ -172,7 +177,7 @@ fn complete_parts(
     let mut vm = DMatrix::zeros(p, p);
     let mut mean = vec![0.0; p];
     for col in 0..m {
-        idx.unpack(t.column(col).as_slice(), &mut vm, &mut mean);
+        idx.unpack(t.column(first + col).as_slice(), &mut vm, &mut mean);
         tt.columns_mut(col * p, p).copy_from(&vm);
         means.column_mut(col).copy_from_slice(&mean);
     }
@@ -250,21 +255,26 @@ fn h1_information(
     idx: &MomentIndex,
     mu: &DVector<f64>,
     w: &DMatrix<f64>,
+    scratch: &mut Vec<f64>,
 ) -> Option<DMatrix<f64>> {
     let p = fd.p;
     let ps = idx.pstar();
     let npat = fd.patterns.len();
     let mut h11 = DMatrix::<f64>::zeros(p, p);
     // kb[(vech(i,k), vech(j,l))] = Σ_k K[i,k] B[j,l]; ku[(vech(i,k), l)] = Σ_k K[i,k] u[l].
-    let mut kb = DMatrix::<f64>::zeros(ps, ps);
+    let mut kb = zeroed(scratch, ps, ps);
     let mut ku = DMatrix::<f64>::zeros(ps, p);
+    let width = npat.min(PATTERN_CHUNK);
+    let mut kv_all = DMatrix::<f64>::zeros(ps, width);
+    let mut bv_all = DMatrix::<f64>::zeros(width, ps);
+    let mut uv_all = DMatrix::<f64>::zeros(width, p);
     let mut start = 0;
     while start < npat {
         let end = (start + PATTERN_CHUNK).min(npat);
         let m = end - start;
-        let mut kv = DMatrix::<f64>::zeros(ps, m);
-        let mut bv = DMatrix::<f64>::zeros(m, ps);
-        let mut uv = DMatrix::<f64>::zeros(m, p);
+        let mut kv = kv_all.columns_mut(0, m);
+        let mut bv = bv_all.rows_mut(0, m);
+        let mut uv = uv_all.rows_mut(0, m);
         for (c, k) in (start..end).enumerate() {
             let PatternParts { k: kk, ts, .. } = pattern_parts(fd, k, mu, w)?;
             let nk = ts.len() as f64;
@@ -307,7 +317,14 @@ fn h1_information(
     // The covariance block needs Σ_k K_k ⊗ B_k only through its symmetrised form
     // S[(i,k),(j,l)] = kb + kb': entry ((a,b),(c,e)) is ½ m (S[ac, be] + S[ae, bc]) with
     // m = 1, ½ or ¼ as none, one or both of the pairs are diagonal.
-    let kb = &kb + kb.transpose();
+    for j in 0..ps {
+        for i in j + 1..ps {
+            let v = kb[(i, j)] + kb[(j, i)];
+            kb[(i, j)] = v;
+            kb[(j, i)] = v;
+        }
+        kb[(j, j)] *= 2.0;
+    }
     let off = means.len();
     // Only the lower triangle is filled: it is all the factorisation reads.
     for (n, &(a, b)) in idx.pairs.iter().enumerate() {
@@ -332,7 +349,17 @@ fn h1_information(
             lower[off + n2] = v / nf;
         }
     }
+    *scratch = kb.data.into();
     Some(a1)
+}
+
+/// A zeroed `r × c` matrix in the memory of `buf` (left empty): the large work matrices
+/// of one fit share it instead of each touching fresh pages.
+fn zeroed(buf: &mut Vec<f64>, r: usize, c: usize) -> DMatrix<f64> {
+    let mut v = std::mem::take(buf);
+    v.clear();
+    v.resize(r * c, 0.0);
+    DMatrix::from_vec(r, c, v)
 }
 
 /// The structured model at the estimates: its RAM matrices and derivative basis `X`.
@@ -441,7 +468,13 @@ pub(super) fn mlr_parts(inp: &MlrInput) -> Result<RobustParts, SemError> {
     let p = c.p;
     // Sandwich and tr(A₀⁻¹B₀) in the parameter space: A₀ = H/2 (unit information).
     let b0 = inp.scores.transpose() * inp.scores / nf;
-    let a0_inv = inp.hessian.and_then(spd_inverse).map(|hi| hi * 2.0);
+    // Under general constraints both inverses are taken in the constraints' null space
+    // (lavaan's augmented information), as for MLR with complete data.
+    let cons = &c.table.constraints;
+    let a0_inv = inp
+        .hessian
+        .and_then(|h| inverse(cons, inp.theta, h))
+        .map(|hi| hi * 2.0);
     let (vcov, tr_h0) = match &a0_inv {
         Some(ai) => (Some(ai * &b0 * ai / nf), ai.component_mul(&b0).sum()),
         None => (None, f64::NAN),
@@ -475,7 +508,8 @@ pub(super) fn mlr_parts(inp: &MlrInput) -> Result<RobustParts, SemError> {
         baseline_trace: f64::NAN,
         corrected: None,
     };
-    let Some(a1) = h1_information(fd, &idx, inp.mu1, &w1) else {
+    let mut scratch = Vec::new();
+    let Some(a1) = h1_information(fd, &idx, inp.mu1, &w1, &mut scratch) else {
         return Ok(unavailable);
     };
     let st = Structure::new(c, inp.theta, inp.exo)?;
@@ -497,7 +531,7 @@ pub(super) fn mlr_parts(inp: &MlrInput) -> Result<RobustParts, SemError> {
     };
     // E_c = Δ' A₁ Δ = (L'Δ)'(L'Δ) (lavaan's information with observed.information = "h1").
     let lt_delta = ch.lt_mul(&delta);
-    let ec_inv = spd_inverse(&(lt_delta.transpose() * &lt_delta));
+    let ec_inv = inverse(cons, inp.theta, &(lt_delta.transpose() * &lt_delta));
     // The main model's corrected quadratic without forming v_i = t_i − Δ E_c⁻¹ Δ's_i:
     // v'W_c v = t'W_c t − 2 u'(W_cΔ)'t + u'(Δ'W_cΔ)u with u = E_c⁻¹ Δ's.
     let q = c.q();
@@ -519,51 +553,58 @@ pub(super) fn mlr_parts(inp: &MlrInput) -> Result<RobustParts, SemError> {
     // Casewise saturated scores (and their Δ's), a chunk of rows at a time.
     let mut tr_h1 = 0.0;
     let (mut k_main, mut k_base) = (0.0, 0.0);
-    let mut tt = DMatrix::<f64>::zeros(p, p * ROW_CHUNK);
-    let mut ybig = DMatrix::<f64>::zeros(p, p * ROW_CHUNK);
-    let mut chunk = DMatrix::<f64>::zeros(d, ROW_CHUNK);
-    let mut t = DMatrix::<f64>::zeros(d, ROW_CHUNK);
-    let mut g_chunk = DMatrix::<f64>::zeros(q, ROW_CHUNK);
+    let width = n.min(ROW_CHUNK);
+    let mut tt = DMatrix::<f64>::zeros(p, p * COMPLETE_CHUNK);
+    let mut ybig = DMatrix::<f64>::zeros(p, p * COMPLETE_CHUNK);
+    let mut chunk = zeroed(&mut scratch, d, width);
+    let mut g_chunk = DMatrix::<f64>::zeros(q, width);
     let mut filled = 0;
     let mut column = vec![0.0; d];
     let mut gcol = vec![0.0; q];
     let mut z = vec![0.0; st.x.ncols()];
-    let mut flush = |chunk: &DMatrix<f64>, g: &DMatrix<f64>, t: &mut DMatrix<f64>, m: usize| {
-        let s = chunk.columns(0, m);
-        let mut tm = t.columns_mut(0, m);
-        tm.copy_from(&s);
-        ch.solve_in_place(&mut tm);
-        tr_h1 += s.dot(&tm);
+    // Solves the first `m` columns of `chunk` in place (they become `t_i = A₁⁻¹ s_i`) and
+    // adds their terms.
+    let mut flush = |chunk: &mut DMatrix<f64>, g: &DMatrix<f64>, m: usize| {
+        let sb = eb_inv
+            .as_ref()
+            .map(|bi| bi * DMatrix::from_fn(nb, m, |i, col| chunk[(base_coords[i], col)]));
+        let mut tm = chunk.columns_mut(0, m);
+        // s' A₁⁻¹ s = ‖L⁻¹ s‖², between the two half-solves.
+        ch.forward_in_place(&mut tm);
+        tr_h1 += tm.norm_squared();
+        ch.backward_in_place(&mut tm);
         let main = ec_inv.as_ref().map(|ei| {
             let u = ei * g.columns(0, m);
             let h = &wc_delta_t * &tm;
             let fu = &f * &u;
             (u, h, fu)
         });
-        let sb = eb_inv
-            .as_ref()
-            .map(|bi| bi * DMatrix::from_fn(nb, m, |i, col| s[(base_coords[i], col)]));
-        let tm = tm.into_owned();
-        let parts = complete_parts(&idx, &tm, m, &w1, &mut tt, &mut ybig);
-        for (col, cp) in parts.iter().enumerate() {
-            if let Some((u, h, fu)) = &main {
-                k_main += cp.quad - 2.0 * u.column(col).dot(&h.column(col))
-                    + u.column(col).dot(&fu.column(col));
-            }
-            if let Some(delta_b) = &sb {
-                // δ at (mean_j, σ_jj) for every non-covariate j, in base_coords' order.
-                let (mut cross, mut dmu, mut dsig) = (0.0, 0.0, 0.0);
-                for (a, &j) in ys.iter().enumerate() {
-                    let (dm, ds) = (delta_b[(2 * a, col)], delta_b[(2 * a + 1, col)]);
-                    cross += dm * cp.w_mean[j] + 0.5 * ds * cp.wtw_diag[j];
-                    for (b, &k) in ys.iter().enumerate() {
-                        let (em, es) = (delta_b[(2 * b, col)], delta_b[(2 * b + 1, col)]);
-                        dmu += dm * em * w1[(j, k)];
-                        dsig += ds * es * w_sq[(j, k)];
-                    }
+        let mut first = 0;
+        while first < m {
+            let len = COMPLETE_CHUNK.min(m - first);
+            let parts = complete_parts(&idx, chunk, (first, len), &w1, &mut tt, &mut ybig);
+            for (off, cp) in parts.iter().enumerate() {
+                let col = first + off;
+                if let Some((u, h, fu)) = &main {
+                    k_main += cp.quad - 2.0 * u.column(col).dot(&h.column(col))
+                        + u.column(col).dot(&fu.column(col));
                 }
-                k_base += cp.quad - 2.0 * cross + dmu + 0.5 * dsig;
+                if let Some(delta_b) = &sb {
+                    // δ at (mean_j, σ_jj) for every non-covariate j, in base_coords' order.
+                    let (mut cross, mut dmu, mut dsig) = (0.0, 0.0, 0.0);
+                    for (a, &j) in ys.iter().enumerate() {
+                        let (dm, ds) = (delta_b[(2 * a, col)], delta_b[(2 * a + 1, col)]);
+                        cross += dm * cp.w_mean[j] + 0.5 * ds * cp.wtw_diag[j];
+                        for (b, &k) in ys.iter().enumerate() {
+                            let (em, es) = (delta_b[(2 * b, col)], delta_b[(2 * b + 1, col)]);
+                            dmu += dm * em * w1[(j, k)];
+                            dsig += ds * es * w_sq[(j, k)];
+                        }
+                    }
+                    k_base += cp.quad - 2.0 * cross + dmu + 0.5 * dsig;
+                }
             }
+            first += len;
         }
     };
     for k in 0..fd.patterns.len() {
@@ -586,14 +627,14 @@ pub(super) fn mlr_parts(inp: &MlrInput) -> Result<RobustParts, SemError> {
             st.project(c, &z, &xkx, &mut gcol);
             g_chunk.column_mut(filled).copy_from_slice(&gcol);
             filled += 1;
-            if filled == ROW_CHUNK {
-                flush(&chunk, &g_chunk, &mut t, filled);
+            if filled == width {
+                flush(&mut chunk, &g_chunk, filled);
                 filled = 0;
             }
         }
     }
     if filled > 0 {
-        flush(&chunk, &g_chunk, &mut t, filled);
+        flush(&mut chunk, &g_chunk, filled);
     }
     let tr_h1 = tr_h1 / nf;
     // The FIML-corrected statistics: the complete-data χ² at the EM moments, with the

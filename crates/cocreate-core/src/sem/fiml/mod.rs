@@ -124,20 +124,6 @@ pub(crate) fn fit(prep: Prepared, options: &SemOptions) -> Result<SemFit, SemErr
         return Err(SemError::TooFewRows { n, p });
     }
     let df = check_df(c)?;
-    if options.estimator == Estimator::Mlr && !c.table.constraints.is_empty() {
-        // The sandwich and the Yuan–Bentler trace would need the constrained information
-        // in every block; rather than report unconstrained robust figures, refuse.
-        return Err(SemError::IncompatibleOptions {
-            option: "estimator",
-            value: "MLR".into(),
-            with: format!(
-                "missing = {} and {} general constraint(s)",
-                options.missing.as_str(),
-                c.table.constraints.len()
-            ),
-            reason: "robust ML with full-information ML does not take general constraints yet; use estimator = ML with missing = ml, or MLR with complete data (missing = listwise)",
-        });
-    }
     for (j, name) in c.table.observed().iter().enumerate().take(p) {
         let seen = (0..n).filter(|&r| !fd.row(r)[j].is_nan()).count();
         if seen < 2 {
