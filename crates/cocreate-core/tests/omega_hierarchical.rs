@@ -25,12 +25,8 @@ fn run(name: &str, k: usize) -> (OmegaHierarchical, Value) {
 }
 
 fn close(what: &str, got: f64, want: &Value, max: &mut f64) {
-    let w = want
-        .as_f64()
-        .unwrap_or_else(|| panic!("{what}: no reference"));
-    let d = (got - w).abs();
-    *max = max.max(d);
-    assert!(d <= TOL, "{what}: got {got}, psych {w} (difference {d:e})");
+    assert!(want.as_f64().is_some(), "{what}: no reference");
+    common::check_close(what, Some(got), want, common::Diff::Absolute, TOL, max);
 }
 
 fn compare(om: &OmegaHierarchical, r: &Value) -> f64 {

@@ -17,20 +17,13 @@ fn reference(name: &str) -> Value {
 /// `got` against lavaan's `want` (both missing is a match); z is compared relative to its
 /// size, the information criteria relative to theirs.
 fn close(what: &str, got: Option<f64>, want: &Value, max: &mut f64) {
-    match (got, want.as_f64()) {
-        (Some(g), Some(w)) => {
-            let scale = if what.ends_with(" z") || w.abs() > 100.0 {
-                w.abs().max(1.0)
-            } else {
-                1.0
-            };
-            let d = (g - w).abs() / scale;
-            *max = max.max(d);
-            assert!(d <= TOL, "{what}: got {g}, lavaan {w} (difference {d:e})");
-        }
-        (None, None) => {}
-        (g, _) => panic!("{what}: got {g:?}, lavaan {want}"),
-    }
+    let large = want.as_f64().is_some_and(|w| w.abs() > 100.0);
+    let diff = if large {
+        common::Diff::Relative
+    } else {
+        common::diff_for(what)
+    };
+    common::check_close(what, got, want, diff, TOL, max);
 }
 
 fn fit(name: &str, data: &Table, options: &SemOptions) -> (SemFit, Value) {

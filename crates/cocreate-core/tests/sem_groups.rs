@@ -23,31 +23,13 @@ fn hs() -> Table {
 use common::composites_by_gender;
 
 fn close(what: &str, got: Option<f64>, want: &Value, tol: f64, max: &mut f64) {
-    match (got, want.as_f64()) {
-        (Some(g), Some(w)) => {
-            let scale = if what.ends_with(" z") {
-                w.abs().max(1.0)
-            } else {
-                1.0
-            };
-            let d = (g - w).abs() / scale;
-            *max = max.max(d);
-            assert!(d <= tol, "{what}: got {g}, lavaan {w} (difference {d:e})");
-        }
-        (None, None) => {}
-        (g, _) => panic!("{what}: got {g:?}, lavaan {want}"),
-    }
+    common::check_close(what, got, want, common::diff_for(what), tol, max);
 }
 
 /// A relative comparison for statistics whose size grows with N (χ², log-likelihoods).
 fn close_rel(what: &str, got: f64, want: &Value, tol: f64, max: &mut f64) {
-    let w = want.as_f64().unwrap();
-    let d = (got - w).abs() / w.abs().max(1.0);
-    *max = max.max(d);
-    assert!(
-        d <= tol,
-        "{what}: got {got}, lavaan {w} (relative difference {d:e})"
-    );
+    assert!(want.as_f64().is_some(), "{what}: no reference value");
+    common::check_close(what, Some(got), want, common::Diff::Relative, tol, max);
 }
 
 fn compare(fit: &SemFit, r: &Value) -> f64 {

@@ -25,16 +25,12 @@ fn hs(file: &str) -> Table {
 
 /// `|got − want| ≤ tol`, relative to `max(|want|, 1)` when `relative`.
 fn check(what: &str, got: Option<f64>, want: &Value, relative: bool, tol: f64, max: &mut f64) {
-    match (got, want.as_f64()) {
-        (Some(g), Some(w)) => {
-            let scale = if relative { w.abs().max(1.0) } else { 1.0 };
-            let d = (g - w).abs() / scale;
-            *max = max.max(d);
-            assert!(d <= tol, "{what}: got {g}, lavaan {w} (difference {d:e})");
-        }
-        (None, None) => {}
-        (g, _) => panic!("{what}: got {g:?}, lavaan {want}"),
-    }
+    let diff = if relative {
+        common::Diff::Relative
+    } else {
+        common::Diff::Absolute
+    };
+    common::check_close(what, got, want, diff, tol, max);
 }
 
 /// Compares a fit with a reference file of `groups_estimators.R`; returns the largest

@@ -13,20 +13,14 @@ const TOL: f64 = 1e-4;
 /// the largest difference.
 fn compare(fit: &SemFit, r: &Value, skip: &[&str]) -> f64 {
     let mut max = 0.0f64;
-    let mut check =
-        |what: String, got: Option<f64>, want: &Value, rel: bool| match (got, want.as_f64()) {
-            (Some(g), Some(w)) => {
-                let d = if rel {
-                    (g - w).abs() / w.abs().max(1.0)
-                } else {
-                    (g - w).abs()
-                };
-                max = max.max(d);
-                assert!(d <= TOL, "{what}: got {g}, lavaan {w} (difference {d:e})");
-            }
-            (None, None) => {}
-            (g, _) => panic!("{what}: got {g:?}, lavaan {want}"),
+    let mut check = |what: String, got: Option<f64>, want: &Value, rel: bool| {
+        let diff = if rel {
+            common::Diff::Relative
+        } else {
+            common::Diff::Absolute
         };
+        common::check_close(&what, got, want, diff, TOL, &mut max);
+    };
     assert_eq!(fit.n_used() as u64, r["n_used"].as_u64().unwrap());
     assert_eq!(fit.fit_measures().npar as u64, r["npar"].as_u64().unwrap());
     let pe = r["parameter_estimates"].as_array().unwrap();

@@ -27,20 +27,14 @@ fn compare(t: &LrtTable, want: &Value) -> f64 {
     let rows = want.as_array().unwrap();
     assert_eq!(t.rows.len(), rows.len());
     let mut max = 0.0f64;
-    let mut check =
-        |what: String, got: Option<f64>, w: &Value, relative: bool| match (got, w.as_f64()) {
-            (Some(g), Some(w)) => {
-                let d = if relative {
-                    (g - w).abs() / w.abs().max(1.0)
-                } else {
-                    (g - w).abs()
-                };
-                max = max.max(d);
-                assert!(d <= TOL, "{what}: got {g}, lavaan {w} (difference {d:e})");
-            }
-            (None, None) => {}
-            (g, _) => panic!("{what}: got {g:?}, lavaan {w}"),
+    let mut check = |what: String, got: Option<f64>, w: &Value, relative: bool| {
+        let diff = if relative {
+            common::Diff::Relative
+        } else {
+            common::Diff::Absolute
         };
+        common::check_close(&what, got, w, diff, TOL, &mut max);
+    };
     for (got, w) in t.rows.iter().zip(rows) {
         let name = w["model"].as_str().unwrap();
         assert_eq!(got.model, name);

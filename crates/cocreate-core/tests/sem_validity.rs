@@ -27,16 +27,9 @@ fn run(name: &str, data: &Table) -> (MeasurementValidity, Value) {
 thread_local!(static TOLERANCE: std::cell::Cell<f64> = const { std::cell::Cell::new(TOL) });
 
 fn close(what: &str, got: f64, want: &Value, max: &mut f64) {
-    let w = want
-        .as_f64()
-        .unwrap_or_else(|| panic!("{what}: no reference value"));
-    let d = (got - w).abs();
-    *max = max.max(d);
+    assert!(want.as_f64().is_some(), "{what}: no reference value");
     let tol = TOLERANCE.with(|t| t.get());
-    assert!(
-        d <= tol,
-        "{what}: got {got}, semTools {w} (difference {d:e})"
-    );
+    common::check_close(what, Some(got), want, common::Diff::Absolute, tol, max);
 }
 
 fn ref_matrix(v: &Value) -> (Vec<String>, DMatrix<f64>) {

@@ -246,10 +246,21 @@ impl Cursor<'_> {
     }
 }
 
+/// The date last read by [`parse_plain_utc`], so that the rows of one day (a log in
+/// time order, or one customer's events) skip the calendar arithmetic.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct LastDay {
+    /// `YYYY-MM-DD` as written, or all zero bytes (never a valid date) before the first.
+    date: [u8; 10],
+    /// Days since 1970-01-01 of `date`.
+    days: i64,
+}
+
 /// The common form `YYYY-MM-DDTHH:MM:SSZ` read directly from bytes; `None` for anything
 /// else (including out-of-range fields), which the full parser then reads or refuses.
+/// `last` remembers the date, which a following timestamp of the same day reuses.
 #[inline]
-pub(crate) fn parse_plain_utc(b: &[u8]) -> Option<Timestamp> {
+pub(crate) fn parse_plain_utc(b: &[u8], last: &mut LastDay) -> Option<Timestamp> {
     let b: &[u8; 20] = b.try_into().ok()?;
     // Every digit position as 0–9 (anything else wraps to ≥ 10), punctuation exact.
     let d = |i: usize| b[i].wrapping_sub(b'0');
@@ -258,19 +269,24 @@ pub(crate) fn parse_plain_utc(b: &[u8]) -> Option<Timestamp> {
         return None;
     }
     let two = |i: usize| i64::from(d(i)) * 10 + i64::from(d(i + 1));
-    let year = two(0) * 100 + two(2);
-    let (month, day, hour, minute, second) = (two(5), two(8), two(11), two(14), two(17));
-    if !(1..=12).contains(&month)
-        || day < 1
-        || day > days_in_month(year, month)
-        || hour > 23
-        || minute > 59
-        || second > 59
-    {
+    let (hour, minute, second) = (two(11), two(14), two(17));
+    if hour > 23 || minute > 59 || second > 59 {
         return None;
     }
-    let seconds =
-        days_from_civil(year, month, day) * SECONDS_PER_DAY + hour * 3600 + minute * 60 + second;
+    let days = if b[..10] == last.date {
+        last.days
+    } else {
+        let year = two(0) * 100 + two(2);
+        let (month, day) = (two(5), two(8));
+        if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+            return None;
+        }
+        let days = days_from_civil(year, month, day);
+        last.date.copy_from_slice(&b[..10]);
+        last.days = days;
+        days
+    };
+    let seconds = days * SECONDS_PER_DAY + hour * 3600 + minute * 60 + second;
     Some(Timestamp {
         micros: seconds * MICROS_PER_SECOND,
     })
@@ -510,15 +526,23 @@ mod tests {
         fn the_plain_form_agrees_with_the_full_parser(
             text in "[0-9]{4}-[01][0-9]-[0-3][0-9][T ][0-2][0-9]:[0-6][0-9]:[0-6][0-9][Zz+]",
             noise in proptest::collection::vec((0usize..20, 0u8..128), 0..2),
+            later in "[0-2][0-9]:[0-6][0-9]:[0-6][0-9][Zz+]",
         ) {
             let mut bytes = text.into_bytes();
             for (at, b) in noise {
                 bytes[at] = b;
             }
-            let full = std::str::from_utf8(&bytes).ok().and_then(|t| Timestamp::parse(t).ok());
-            match parse_plain_utc(&bytes) {
-                Some(t) => proptest::prop_assert_eq!(Some(t), full),
-                None => proptest::prop_assert!(full.is_none() || bytes[19] != b'Z' || bytes[10] != b'T'),
+            // A second timestamp of the same date, read with the first one's date
+            // remembered.
+            let mut second = bytes.clone();
+            second[11..].copy_from_slice(later.as_bytes());
+            let mut last = LastDay::default();
+            for bytes in [&bytes, &second] {
+                let full = std::str::from_utf8(bytes).ok().and_then(|t| Timestamp::parse(t).ok());
+                match parse_plain_utc(bytes, &mut last) {
+                    Some(t) => proptest::prop_assert_eq!(Some(t), full),
+                    None => proptest::prop_assert!(full.is_none() || bytes[19] != b'Z' || bytes[10] != b'T'),
+                }
             }
         }
     }

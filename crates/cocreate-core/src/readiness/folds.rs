@@ -6,7 +6,9 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::constructs::Constructs;
-use super::validation::{Accuracy, ConstructValidation, SchemeValidation, Verdict};
+use super::validation::{
+    Accuracy, ConstructValidation, CrossValidation, SchemeValidation, ValidationError, Verdict,
+};
 
 /// Per-fold sums for each endogenous construct.
 #[derive(Debug, Clone, Default)]
@@ -107,4 +109,89 @@ pub(super) fn assignment(seed: u64, repeats: usize, n: usize, k: usize) -> Vec<V
             fold
         })
         .collect()
+}
+
+/// The leave-one-out and k-fold results of one model.
+pub(super) type Schemes = (Option<SchemeValidation>, Option<SchemeValidation>);
+
+/// Leave-one-out and k-fold cross-validation of one model, as `cv` asks: the size checks
+/// (`needed` training rows at the least), the folds (`fold(test, train)`, the training
+/// rows made on demand) and each failure named by its scheme and part. `row_number(i)` is
+/// the data row (counted from 1) of the `i`-th row used.
+pub(super) fn run_schemes<F>(
+    cv: &CrossValidation,
+    n: usize,
+    needed: usize,
+    constructs: &Constructs,
+    saturated: bool,
+    row_number: &dyn Fn(usize) -> usize,
+    fold: F,
+) -> Result<Schemes, ValidationError>
+where
+    F: Fn(&[usize], &dyn Fn() -> Vec<usize>) -> Result<Vec<Sums>, String> + Sync,
+{
+    let fail = |scheme: &str, part: String, reason: String| ValidationError::FoldFailed {
+        scheme: scheme.into(),
+        part,
+        reason,
+    };
+    let leave_one_out = if cv.leave_one_out {
+        if n < needed + 1 {
+            return Err(ValidationError::TooFewRows {
+                n,
+                what: "leave-one-out".into(),
+                needed,
+            });
+        }
+        let res = map_folds(n, |i| fold(&[i], &|| (0..n).filter(|&r| r != i).collect()));
+        let mut sums = Vec::with_capacity(n);
+        for (i, r) in res.into_iter().enumerate() {
+            sums.push(r.map_err(|e| {
+                fail(
+                    "leave-one-out",
+                    format!("held-out row {}", row_number(i)),
+                    e,
+                )
+            })?);
+        }
+        Some(summarise(&sums, constructs, saturated, n, 1))
+    } else {
+        None
+    };
+    let k_fold = if cv.folds >= 2 {
+        let k = cv.folds;
+        if k > n {
+            return Err(ValidationError::TooManyFolds { folds: k, n });
+        }
+        if n - n.div_ceil(k) < needed {
+            return Err(ValidationError::TooFewRows {
+                n,
+                what: format!("{k}-fold cross-validation"),
+                needed,
+            });
+        }
+        let assign = assignment(cv.seed, cv.repeats, n, k);
+        let res = map_folds(cv.repeats * k, |t| {
+            let (r, f) = (t / k, t % k);
+            let test: Vec<usize> = (0..n).filter(|&i| assign[r][i] == f).collect();
+            fold(&test, &|| (0..n).filter(|&i| assign[r][i] != f).collect())
+                .map_err(|e| (test.len(), e))
+        });
+        let mut sums = Vec::with_capacity(res.len());
+        for (t, r) in res.into_iter().enumerate() {
+            sums.push(r.map_err(|(m, e)| {
+                let part = format!(
+                    "repetition {}, fold {} ({} training rows)",
+                    t / k + 1,
+                    t % k + 1,
+                    n - m
+                );
+                fail("k-fold", part, e)
+            })?);
+        }
+        Some(summarise(&sums, constructs, saturated, k, cv.repeats))
+    } else {
+        None
+    };
+    Ok((leave_one_out, k_fold))
 }

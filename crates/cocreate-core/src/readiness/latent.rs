@@ -9,7 +9,7 @@ use crate::data::Table;
 use crate::sem::{Model, Op, SemFit, SemOptions};
 
 use super::constructs::Constructs;
-use super::folds::{assignment, map_folds, summarise, Sums};
+use super::folds::{run_schemes, Sums};
 use super::model::normal_quantile;
 use super::validation::{CrossValidation, Validation, ValidationError, MAX_ROWS};
 
@@ -347,11 +347,6 @@ pub(super) fn validate_latent(
         .map_err(ValidationError::FullFit)?;
     Conditional::new(&fit, &design.names[..nx], &design.names[nx..][..ny])?;
     let z = normal_quantile(0.5 + cv.level / 2.0);
-    let fail = |scheme: &str, part: String, reason: String| ValidationError::FoldFailed {
-        scheme: scheme.into(),
-        part,
-        reason,
-    };
     notes.push(
         "the model has latent variables: each endogenous construct is scored as the mean of its \
          indicators (on the response scale, like a composite), predicted by the mean of the \
@@ -369,72 +364,15 @@ pub(super) fn validate_latent(
         );
     }
 
-    let leave_one_out = if cv.leave_one_out {
-        if n < needed + 1 {
-            return Err(ValidationError::TooFewRows {
-                n,
-                what: "leave-one-out".into(),
-                needed,
-            });
-        }
-        let res = map_folds(n, |i| {
-            let train: Vec<usize> = (0..n).filter(|&r| r != i).collect();
-            design.fold(model, options, z, &[i], &train)
-        });
-        let mut sums = Vec::with_capacity(n);
-        for (i, r) in res.into_iter().enumerate() {
-            sums.push(r.map_err(|e| {
-                fail(
-                    "leave-one-out",
-                    format!("held-out row {}", row_of(&dropped, i)),
-                    e,
-                )
-            })?);
-        }
-        Some(summarise(&sums, constructs, false, n, 1))
-    } else {
-        None
-    };
-
-    let k_fold = if cv.folds >= 2 {
-        let k = cv.folds;
-        if k > n {
-            return Err(ValidationError::TooManyFolds { folds: k, n });
-        }
-        if n - n.div_ceil(k) < needed {
-            return Err(ValidationError::TooFewRows {
-                n,
-                what: format!("{k}-fold cross-validation"),
-                needed,
-            });
-        }
-        let assign = assignment(cv.seed, cv.repeats, n, k);
-        let res = map_folds(cv.repeats * k, |t| {
-            let (r, f) = (t / k, t % k);
-            let test: Vec<usize> = (0..n).filter(|&i| assign[r][i] == f).collect();
-            let train: Vec<usize> = (0..n).filter(|&i| assign[r][i] != f).collect();
-            design
-                .fold(model, options, z, &test, &train)
-                .map_err(|e| (train.len(), e))
-        });
-        let mut sums = Vec::with_capacity(res.len());
-        for (t, r) in res.into_iter().enumerate() {
-            sums.push(r.map_err(|(m, e)| {
-                fail(
-                    "k-fold",
-                    format!(
-                        "repetition {}, fold {} ({m} training rows)",
-                        t / k + 1,
-                        t % k + 1
-                    ),
-                    e,
-                )
-            })?);
-        }
-        Some(summarise(&sums, constructs, false, k, cv.repeats))
-    } else {
-        None
-    };
+    let (leave_one_out, k_fold) = run_schemes(
+        cv,
+        n,
+        needed,
+        constructs,
+        false,
+        &|i| row_of(&dropped, i),
+        |test, train| design.fold(model, options, z, test, &train()),
+    )?;
 
     Ok(Validation {
         n,

@@ -19,7 +19,7 @@ use crate::sem::{Model, SeMethod, SemOptions};
 
 use super::constructs::Constructs;
 use super::error::ReadinessError;
-use super::folds::{assignment, map_folds, summarise, Sums};
+use super::folds::{map_folds, run_schemes, Sums};
 use super::latent;
 use super::least_squares::{least_squares_equations, ls_model, solve, Design, Equations};
 use super::model::ReadinessModel;
@@ -268,71 +268,15 @@ pub fn validate(
         reason,
     };
 
-    let leave_one_out = if cv.leave_one_out {
-        if n < needed + 1 {
-            return Err(ValidationError::TooFewRows {
-                n,
-                what: "leave-one-out".into(),
-                needed,
-            });
-        }
-        let res = map_folds(n, |i| {
-            ctx.fold(&[i], &|| (0..n).filter(|&r| r != i).collect())
-        });
-        let mut sums = Vec::with_capacity(n);
-        for (i, r) in res.into_iter().enumerate() {
-            sums.push(r.map_err(|e| {
-                fail(
-                    "leave-one-out",
-                    format!("held-out row {}", design.rows[i] + 1),
-                    e,
-                )
-            })?);
-        }
-        Some(summarise(&sums, constructs, saturated, n, 1))
-    } else {
-        None
-    };
-
-    let k_fold = if cv.folds >= 2 {
-        let k = cv.folds;
-        if k > n {
-            return Err(ValidationError::TooManyFolds { folds: k, n });
-        }
-        let largest = n.div_ceil(k);
-        if n - largest < needed {
-            return Err(ValidationError::TooFewRows {
-                n,
-                what: format!("{k}-fold cross-validation"),
-                needed,
-            });
-        }
-        let assign = assignment(cv.seed, cv.repeats, n, k);
-        let res = map_folds(cv.repeats * k, |t| {
-            let (r, f) = (t / k, t % k);
-            let test: Vec<usize> = (0..n).filter(|&i| assign[r][i] == f).collect();
-            ctx.fold(&test, &|| (0..n).filter(|&i| assign[r][i] != f).collect())
-                .map_err(|e| (test.len(), e))
-        });
-        let mut sums = Vec::with_capacity(res.len());
-        for (t, r) in res.into_iter().enumerate() {
-            sums.push(r.map_err(|(m, e)| {
-                fail(
-                    "k-fold",
-                    format!(
-                        "repetition {}, fold {} ({} training rows)",
-                        t / k + 1,
-                        t % k + 1,
-                        n - m
-                    ),
-                    e,
-                )
-            })?);
-        }
-        Some(summarise(&sums, constructs, saturated, k, cv.repeats))
-    } else {
-        None
-    };
+    let (leave_one_out, k_fold) = run_schemes(
+        cv,
+        n,
+        needed,
+        constructs,
+        saturated,
+        &|i| design.rows[i] + 1,
+        |test, train| ctx.fold(test, train),
+    )?;
 
     let pathway_stability = if cv.bootstrap > 0 {
         let all: Vec<usize> = (0..n).collect();

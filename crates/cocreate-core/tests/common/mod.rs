@@ -89,3 +89,53 @@ pub fn with_gender(file: &str, keep: &dyn Fn(f64) -> bool) -> Table {
     }
     Table::new(names, rows).unwrap()
 }
+
+/// How a difference from a reference value is measured.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Diff {
+    /// `|got − want|`.
+    Absolute,
+    /// `|got − want| / max(|want|, 1)`: for statistics whose size grows with N (χ²,
+    /// log-likelihoods, information criteria) and ratios such as z.
+    Relative,
+}
+
+/// Checks `got` against the reference tool's `want` within `tol` and raises `max` to the
+/// difference. A value missing on one side must be missing on the other (our NaN matches
+/// R's NA).
+pub fn check_close(
+    what: &str,
+    got: Option<f64>,
+    want: &Value,
+    diff: Diff,
+    tol: f64,
+    max: &mut f64,
+) {
+    match (got, want.as_f64()) {
+        (Some(g), Some(w)) => {
+            let scale = match diff {
+                Diff::Absolute => 1.0,
+                Diff::Relative => w.abs().max(1.0),
+            };
+            let d = (g - w).abs() / scale;
+            *max = max.max(d);
+            assert!(
+                d <= tol,
+                "{what}: got {g}, reference {w} (difference {d:e})"
+            );
+        }
+        (None, None) => {}
+        (Some(g), None) if g.is_nan() => {}
+        (g, _) => panic!("{what}: got {g:?}, reference {want}"),
+    }
+}
+
+/// [`Diff::Relative`] for a z statistic (named `"… z"`), whose error from the reference's
+/// own optimum grows with its size, else [`Diff::Absolute`].
+pub fn diff_for(what: &str) -> Diff {
+    if what.ends_with(" z") {
+        Diff::Relative
+    } else {
+        Diff::Absolute
+    }
+}

@@ -5,7 +5,7 @@ use std::io::Read;
 use std::path::Path;
 
 use super::error::{excerpt, LoadError, RowProblem};
-use super::intern::{Interner, Key};
+use super::intern::{AscendingInterner, Interner, Key};
 use super::load::{non_negative, text, Header};
 use super::records::{Record, Records};
 use crate::{OptionsError, Outcome, PathData, StageOrder, Timestamp};
@@ -288,19 +288,18 @@ impl EventCsvOptions {
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventLogBuilder {
     stages: StageOrder,
-    customers: Interner,
+    customers: AscendingInterner,
     touchpoints: Interner,
-    events: Vec<RawEvent>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct RawEvent {
-    case: u32,
-    timestamp: Timestamp,
-    touchpoint: u32,
-    stage: u32,
-    outcome: Outcome,
-    value: f64,
+    /// The events as columns, in input order.
+    cases: Vec<u32>,
+    timestamps: Vec<Timestamp>,
+    touchpoint_ids: Vec<u32>,
+    stage_ids: Vec<u32>,
+    outcomes: Vec<Outcome>,
+    values: Vec<f64>,
+    /// Whether the events so far are in (customer, time) order, so that with customers
+    /// first seen in ascending order the columns need no sorting.
+    in_order: bool,
 }
 
 impl EventLogBuilder {
@@ -314,9 +313,15 @@ impl EventLogBuilder {
     pub fn new(stages: StageOrder) -> Self {
         EventLogBuilder {
             stages,
-            customers: Interner::default(),
+            customers: AscendingInterner::default(),
             touchpoints: Interner::default(),
-            events: Vec::new(),
+            cases: Vec::new(),
+            timestamps: Vec::new(),
+            touchpoint_ids: Vec::new(),
+            stage_ids: Vec::new(),
+            outcomes: Vec::new(),
+            values: Vec::new(),
+            in_order: true,
         }
     }
 
@@ -395,25 +400,40 @@ impl EventLogBuilder {
                 });
             }
         }
-        let case = self
-            .customers
-            .intern(customer_id)
-            .ok_or(RowProblem::TooManyNames)?;
         let touchpoint = super::paths::channel_id(
             &mut self.touchpoints,
             touchpoint.as_bytes(),
             "touchpoints",
             "touchpoint",
         )?;
-        self.events.push(RawEvent {
-            case,
-            timestamp,
-            touchpoint,
-            stage,
-            outcome,
-            value,
-        });
+        let case = self
+            .customers
+            .intern(customer_id)
+            .ok_or(RowProblem::TooManyNames)?;
+        self.push_event(case, timestamp, touchpoint, stage, outcome, value);
         Ok(())
+    }
+
+    /// Appends one event whose customer and touchpoint are interned.
+    #[inline]
+    fn push_event(
+        &mut self,
+        case: u32,
+        timestamp: Timestamp,
+        touchpoint: u32,
+        stage: u32,
+        outcome: Outcome,
+        value: f64,
+    ) {
+        if let (Some(&c), Some(&t)) = (self.cases.last(), self.timestamps.last()) {
+            self.in_order &= (c, t) <= (case, timestamp);
+        }
+        self.cases.push(case);
+        self.timestamps.push(timestamp);
+        self.touchpoint_ids.push(touchpoint);
+        self.stage_ids.push(stage);
+        self.outcomes.push(outcome);
+        self.values.push(value);
     }
 
     /// Groups the events by customer (cases sorted by customer id) and orders each case
@@ -431,46 +451,76 @@ impl EventLogBuilder {
     /// # Ok::<(), cocreate_journey::RowProblem>(())
     /// ```
     pub fn build(self) -> EventLog {
-        let names = self.customers.into_names();
-        let mut order: Vec<u32> = (0..names.len() as u32).collect();
-        order.sort_unstable_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));
-        let mut rank = vec![0u32; names.len()];
-        for (r, &c) in order.iter().enumerate() {
-            rank[c as usize] = r as u32;
-        }
-        let mut events = self.events;
-        events.sort_by_key(|e| (rank[e.case as usize], e.timestamp));
-        let mut case_starts = Vec::with_capacity(names.len() + 1);
-        let n = events.len();
+        let EventLogBuilder {
+            stages,
+            customers,
+            touchpoints,
+            cases,
+            timestamps,
+            touchpoint_ids,
+            stage_ids,
+            outcomes,
+            values,
+            in_order,
+        } = self;
+        let ascending = customers.is_ascending();
+        let mut names: Vec<String> = customers.into_names();
+        let n = cases.len();
         let mut log = EventLog {
-            stages: self.stages,
-            touchpoints: self.touchpoints.into_names(),
-            case_ids: Vec::with_capacity(names.len()),
+            stages,
+            touchpoints: touchpoints.into_names(),
+            case_ids: Vec::new(),
             case_starts: Vec::new(),
-            timestamps: Vec::with_capacity(n),
-            touchpoint_ids: Vec::with_capacity(n),
-            stage_ids: Vec::with_capacity(n),
-            outcomes: Vec::with_capacity(n),
-            values: Vec::with_capacity(n),
+            timestamps,
+            touchpoint_ids,
+            stage_ids,
+            outcomes,
+            values,
         };
-        let mut current = u32::MAX;
-        for (i, e) in events.iter().enumerate() {
-            if e.case != current {
-                current = e.case;
-                case_starts.push(i);
+        // Rank of each customer id in id order, and the events in log order.
+        let sorted: Option<Vec<u32>> = if ascending && in_order {
+            // A log sorted by customer and time: ids are ranks, the columns are in order.
+            None
+        } else {
+            let mut order: Vec<u32> = (0..names.len() as u32).collect();
+            order.sort_unstable_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));
+            let mut rank = vec![0u32; names.len()];
+            for (r, &c) in order.iter().enumerate() {
+                rank[c as usize] = r as u32;
             }
-            log.timestamps.push(e.timestamp);
-            log.touchpoint_ids.push(e.touchpoint);
-            log.stage_ids.push(e.stage);
-            log.outcomes.push(e.outcome);
-            log.values.push(e.value);
+            // (rank, time, input position): sorting them is a stable sort by customer
+            // and time.
+            let mut keys: Vec<(u32, Timestamp, u32)> = (0..n)
+                .map(|i| (rank[cases[i] as usize], log.timestamps[i], i as u32))
+                .collect();
+            keys.sort_unstable();
+            let at: Vec<u32> = keys.into_iter().map(|k| k.2).collect();
+            fn gather<T: Copy>(column: &mut Vec<T>, at: &[u32]) {
+                *column = at.iter().map(|&i| column[i as usize]).collect();
+            }
+            gather(&mut log.timestamps, &at);
+            gather(&mut log.touchpoint_ids, &at);
+            gather(&mut log.stage_ids, &at);
+            gather(&mut log.outcomes, &at);
+            gather(&mut log.values, &at);
+            Some(at)
+        };
+        let mut case_starts = Vec::with_capacity(names.len() + 1);
+        let mut case_ids = Vec::with_capacity(names.len());
+        let mut current = u32::MAX;
+        for i in 0..n {
+            let case = match &sorted {
+                Some(at) => cases[at[i] as usize],
+                None => cases[i],
+            };
+            if case != current {
+                current = case;
+                case_starts.push(i);
+                case_ids.push(std::mem::take(&mut names[case as usize]));
+            }
         }
         case_starts.push(n);
-        let mut names: Vec<Option<String>> = names.into_iter().map(Some).collect();
-        log.case_ids = order
-            .iter()
-            .map(|&c| names[c as usize].take().unwrap_or_default())
-            .collect();
+        log.case_ids = case_ids;
         log.case_starts = case_starts;
         log
     }
@@ -972,6 +1022,8 @@ struct Recent {
     /// each of its handful of stages and outcomes one way or a few).
     stages: Vec<(Key, Vec<u8>, u32)>,
     outcomes: Vec<(Key, Vec<u8>, Outcome)>,
+    /// The date of the last timestamp in the plain form.
+    day: crate::time::LastDay,
 }
 
 /// Whether the field `bytes` with key `key` is the remembered one.
@@ -1049,12 +1101,14 @@ fn read_event(
     let customer_field = record.field_in_text(c_id);
     let customer_bytes = record.get(c_id);
     let customer_key = Key::within(customer_field.0, customer_field.1, customer_field.2);
-    let customer = match &recent.customer {
-        Some(known) if same(customer_key, customer_bytes, known) => Name::Known(known.2),
-        _ => name(&builder.customers, customer_field, &format.customer_id)?,
+    let customer = match (&recent.customer, builder.customers.table()) {
+        (Some(known), _) if same(customer_key, customer_bytes, known) => Name::Known(known.2),
+        (_, Some(table)) => name(table, customer_field, &format.customer_id)?,
+        // Customers so far in ascending order: interning the name decides.
+        (_, None) => Name::New(text(customer_bytes, &format.customer_id)?),
     };
     let time_bytes = record.get(c_time);
-    let timestamp = match crate::time::parse_plain_utc(time_bytes) {
+    let timestamp = match crate::time::parse_plain_utc(time_bytes, &mut recent.day) {
         Some(t) => t,
         None => {
             let time_text = text(time_bytes, &format.timestamp)?;
@@ -1115,11 +1169,20 @@ fn read_event(
             });
         }
     }
+    let touchpoint = match touchpoint {
+        Name::Known(id) => id,
+        Name::New(text) => super::paths::channel_id(
+            &mut builder.touchpoints,
+            text.as_bytes(),
+            "touchpoints",
+            "touchpoint",
+        )?,
+    };
     let case = match customer {
         Name::Known(id) => id,
         Name::New(text) => builder
             .customers
-            .intern_new(text)
+            .intern_unknown(text)
             .ok_or(RowProblem::TooManyNames)?,
     };
     match &mut recent.customer {
@@ -1132,23 +1195,7 @@ fn read_event(
         }
         None => recent.customer = Some((customer_key, customer_bytes.to_vec(), case)),
     }
-    let touchpoint = match touchpoint {
-        Name::Known(id) => id,
-        Name::New(text) => super::paths::channel_id(
-            &mut builder.touchpoints,
-            text.as_bytes(),
-            "touchpoints",
-            "touchpoint",
-        )?,
-    };
-    builder.events.push(RawEvent {
-        case,
-        timestamp,
-        touchpoint,
-        stage,
-        outcome,
-        value,
-    });
+    builder.push_event(case, timestamp, touchpoint, stage, outcome, value);
     Ok(())
 }
 
@@ -1201,6 +1248,61 @@ mod tests {
             spelled(&["0", "12.50", "1e3", "0.00"], &["-1", "x", ""]),
         )
             .prop_map(|(a, b, c, d, e, f)| [a, b, c, d, e, f])
+    }
+
+    proptest! {
+        /// Cases come out sorted by customer id and each case in time order (ties in
+        /// input order), whether the input was already in that order (no sorting) or
+        /// not; the ids of the touchpoints follow their first appearance.
+        #[test]
+        fn cases_are_grouped_and_ordered_like_a_stable_sort(
+            events in proptest::collection::vec((0usize..6, 0i64..5, 0usize..3), 0..40),
+            presorted in proptest::bool::ANY,
+        ) {
+            let customers = ["A", "B", "B2", "a", "customer-with-a-long-id", "\u{e4}"];
+            let tps = ["web", "store", "call center"];
+            let mut events = events;
+            if presorted {
+                events.sort_by_key(|&(c, t, _)| (customers[c], t));
+            }
+            let mut b = EventLogBuilder::new(StageOrder::standard());
+            for &(c, t, tp) in &events {
+                b.push(customers[c], Timestamp::from_unix_seconds(t), tps[tp], "awareness", Outcome::Continue, tp as f64)
+                    .unwrap();
+            }
+            let log = b.build();
+            // The model: a stable sort by (customer id, time).
+            let mut want = events.clone();
+            want.sort_by_key(|&(c, t, _)| (customers[c], t));
+            let got: Vec<(&str, i64, &str, f64)> = log
+                .cases()
+                .flat_map(|case| {
+                    let log = &log;
+                    (0..case.len()).map(move |k| {
+                        (
+                            case.id(),
+                            case.timestamps()[k].seconds_since(Timestamp::from_unix_seconds(0)) as i64,
+                            log.touchpoint_name(case.touchpoints()[k]),
+                            case.values()[k],
+                        )
+                    })
+                })
+                .collect();
+            let want: Vec<(&str, i64, &str, f64)> =
+                want.iter().map(|&(c, t, tp)| (customers[c], t, tps[tp], tp as f64)).collect();
+            prop_assert_eq!(got, want);
+            let mut seen: Vec<&str> = Vec::new();
+            for &(_, _, tp) in &events {
+                if !seen.contains(&tps[tp]) {
+                    seen.push(tps[tp]);
+                }
+            }
+            prop_assert_eq!(log.touchpoints(), &seen[..]);
+            let mut ids: Vec<&str> = events.iter().map(|e| customers[e.0]).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            prop_assert_eq!(log.n_cases(), ids.len());
+        }
     }
 
     proptest! {

@@ -160,6 +160,14 @@ impl Key {
     }
 }
 
+/// One entry of the table: a name's key beside its id, so that a probe reads one place.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+struct Slot {
+    key: Key,
+    /// id + 1 (0 = empty).
+    id: u32,
+}
+
 /// Maps names to dense ids in order of first appearance.
 ///
 /// An open-addressing table of ids (linear probing) with each name's [`Key`] kept beside
@@ -168,8 +176,8 @@ impl Key {
 /// touchpoint names.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Interner {
-    /// Slot → id + 1 (0 = empty); the length is a power of two or zero.
-    slots: Vec<u32>,
+    /// The table; the length is a power of two or zero.
+    slots: Vec<Slot>,
     keys: Vec<Key>,
     names: Vec<String>,
 }
@@ -204,16 +212,29 @@ impl Interner {
     }
 
     fn insert(&mut self, name: &str, key: Key) -> Option<u32> {
-        let id = u32::try_from(self.names.len())
-            .ok()
-            .filter(|&id| id < u32::MAX - 1)?;
+        let id = next_id(self.names.len())?;
         if (self.names.len() + 1) * 2 > self.slots.len() {
             self.grow();
         }
         self.names.push(name.to_owned());
         self.keys.push(key);
-        self.place(id, key.hash());
+        self.place(id, key);
         Some(id)
+    }
+
+    /// An interner of `names`, which are distinct, with ids in their order.
+    fn of_distinct(names: Vec<String>) -> Interner {
+        let capacity = (names.len() * 2).next_power_of_two().max(64);
+        let mut interner = Interner {
+            slots: vec![Slot::default(); capacity],
+            keys: names.iter().map(|n| Key::of(n.as_bytes())).collect(),
+            names,
+        };
+        for id in 0..interner.names.len() {
+            let key = interner.keys[id];
+            interner.place(id as u32, key);
+        }
+        interner
     }
 
     /// The id of the name `field[from..to]` if known, found without copying it (the
@@ -237,33 +258,35 @@ impl Interner {
         let mask = self.slots.len() - 1;
         let mut i = (key.hash() as usize) & mask;
         loop {
-            let slot = self.slots[i];
-            if slot == 0 {
+            let slot = &self.slots[i];
+            if slot.id == 0 {
                 return None;
             }
-            let id = (slot - 1) as usize;
-            if self.keys[id] == key && (key.is_exact() || self.names[id].as_bytes() == name) {
-                return Some(id as u32);
+            if slot.key == key {
+                let id = (slot.id - 1) as usize;
+                if key.is_exact() || self.names[id].as_bytes() == name {
+                    return Some(id as u32);
+                }
             }
             i = (i + 1) & mask;
         }
     }
 
-    fn place(&mut self, id: u32, h: u64) {
+    fn place(&mut self, id: u32, key: Key) {
         let mask = self.slots.len() - 1;
-        let mut i = (h as usize) & mask;
-        while self.slots[i] != 0 {
+        let mut i = (key.hash() as usize) & mask;
+        while self.slots[i].id != 0 {
             i = (i + 1) & mask;
         }
-        self.slots[i] = id + 1;
+        self.slots[i] = Slot { key, id: id + 1 };
     }
 
     fn grow(&mut self) {
         let capacity = (self.slots.len() * 2).max(64);
-        self.slots = vec![0; capacity];
+        self.slots = vec![Slot::default(); capacity];
         for id in 0..self.names.len() {
-            let h = self.keys[id].hash();
-            self.place(id as u32, h);
+            let key = self.keys[id];
+            self.place(id as u32, key);
         }
     }
 
@@ -275,6 +298,90 @@ impl Interner {
     /// Consumes the interner, returning the names by id.
     pub(crate) fn into_names(self) -> Vec<String> {
         self.names
+    }
+}
+
+/// The id a table holding `len` names gives the next one; `None` once `u32::MAX - 1`
+/// names exist.
+#[inline]
+fn next_id(len: usize) -> Option<u32> {
+    u32::try_from(len).ok().filter(|&id| id < u32::MAX - 1)
+}
+
+/// An [`Interner`] for names that mostly arrive in ascending order, as the customer ids
+/// of a log sorted by customer do.
+///
+/// While every new name is greater (as bytes) than the one before, a name that differs
+/// from the last one is new, so no table is kept and nothing is looked up: the names
+/// are only collected, and their ids are also their ranks. The first name out of order
+/// builds the table, after which this is an [`Interner`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct AscendingInterner {
+    /// `None` while the names arrive in ascending order (they are then in `names`).
+    table: Option<Interner>,
+    names: Vec<String>,
+}
+
+impl AscendingInterner {
+    /// Whether every name so far came in ascending order, so that ids are ranks.
+    #[inline]
+    pub(crate) fn is_ascending(&self) -> bool {
+        self.table.is_none()
+    }
+
+    /// The table, once the names have left ascending order.
+    #[inline]
+    pub(crate) fn table(&self) -> Option<&Interner> {
+        self.table.as_ref()
+    }
+
+    /// The id of `name`, adding it if new. `None` once `u32::MAX - 1` names exist.
+    #[inline]
+    pub(crate) fn intern(&mut self, name: &str) -> Option<u32> {
+        if let Some(table) = &mut self.table {
+            return table.intern(name);
+        }
+        match self.names.last() {
+            Some(last) if name == last.as_str() => Some(self.names.len() as u32 - 1),
+            Some(last) if name < last.as_str() => {
+                let mut table = Interner::of_distinct(std::mem::take(&mut self.names));
+                let id = table.intern(name);
+                self.table = Some(table);
+                id
+            }
+            _ => {
+                let id = next_id(self.names.len())?;
+                self.names.push(name.to_owned());
+                Some(id)
+            }
+        }
+    }
+
+    /// Adds `name`, which the caller has just failed to find in [`AscendingInterner::table`]
+    /// (or any name while there is none). `None` once `u32::MAX - 1` names exist.
+    #[inline]
+    pub(crate) fn intern_unknown(&mut self, name: &str) -> Option<u32> {
+        match &mut self.table {
+            Some(table) => table.intern_new(name),
+            None => self.intern(name),
+        }
+    }
+
+    /// The names by id.
+    #[cfg(test)]
+    pub(crate) fn names(&self) -> &[String] {
+        match &self.table {
+            Some(table) => table.names(),
+            None => &self.names,
+        }
+    }
+
+    /// Consumes the interner, returning the names by id.
+    pub(crate) fn into_names(self) -> Vec<String> {
+        match self.table {
+            Some(table) => table.into_names(),
+            None => self.names,
+        }
     }
 }
 
@@ -330,5 +437,43 @@ mod tests {
                 .collect::<Vec<_>>();
             assert_eq!(load_short(text.as_bytes()), load8(&padded));
         }
+    }
+
+    #[test]
+    fn ascending_names_give_the_ids_of_a_table() {
+        for names in [
+            &["a", "b", "b", "c", "d"][..],
+            &["a", "c", "b", "a", "d", "c"],
+            &["b", "a"],
+            &["x", "x", "y", "a-very-long-customer-name-1", "z", "x"],
+        ] {
+            let (mut plain, mut ascending) = (Interner::default(), AscendingInterner::default());
+            for (k, name) in names.iter().enumerate() {
+                let want = plain.intern(name);
+                assert_eq!(ascending.intern(name), want, "{names:?}");
+                // Every later look-up also agrees.
+                for earlier in &names[..=k] {
+                    let known = plain.get(earlier);
+                    let found = match ascending.table() {
+                        Some(t) => t.get(earlier),
+                        None => ascending
+                            .names()
+                            .iter()
+                            .position(|n| n == earlier)
+                            .map(|i| i as u32),
+                    };
+                    assert_eq!(found, known);
+                }
+            }
+            let sorted = names.windows(2).all(|w| w[0] <= w[1]);
+            assert_eq!(ascending.is_ascending(), sorted, "{names:?}");
+            assert_eq!(ascending.names(), plain.names());
+            assert_eq!(ascending.into_names(), plain.into_names());
+        }
+        let mut ascending = AscendingInterner::default();
+        assert_eq!(ascending.intern_unknown("b"), Some(0));
+        assert_eq!(ascending.intern_unknown("a"), Some(1));
+        assert_eq!(ascending.table().and_then(|t| t.get("b")), Some(0));
+        assert_eq!(ascending.intern_unknown("c"), Some(2));
     }
 }

@@ -96,6 +96,10 @@ pub(crate) fn text<'a>(bytes: &'a [u8], column: &str) -> Result<&'a str, RowProb
 /// otherwise).
 #[inline]
 pub(crate) fn non_negative(bytes: &[u8], column: &str) -> Result<f64, RowProblem> {
+    // A single digit (most counts of aggregated paths) needs no loop.
+    if let [d @ b'0'..=b'9'] = bytes {
+        return Ok(f64::from(d - b'0'));
+    }
     if let Some(v) = plain_number(bytes) {
         return Ok(v);
     }

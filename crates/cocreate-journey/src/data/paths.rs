@@ -374,11 +374,23 @@ pub(crate) fn channel_id(
 /// `from..to` with ASCII whitespace at both ends removed.
 #[inline(always)]
 fn trimmed(bytes: &[u8], mut from: usize, mut to: usize) -> (usize, usize) {
-    // Names rarely start with a byte at or below a space, so one comparison decides.
-    while from < to && bytes[from] <= b' ' && bytes[from].is_ascii_whitespace() {
+    let Some(name) = bytes.get(from..to) else {
+        return (from, from);
+    };
+    // The common case: at most one space on either side (as in `a > b`), then a byte
+    // above a space at both ends.
+    if let [first, .., last] = name {
+        let (a, z) = (usize::from(*first == b' '), usize::from(*last == b' '));
+        if let [x, .., y] = &name[a..name.len() - z] {
+            if *x > b' ' && *y > b' ' {
+                return (from + a, to - z);
+            }
+        }
+    }
+    while from < to && bytes[from].is_ascii_whitespace() {
         from += 1;
     }
-    while to > from && bytes[to - 1] <= b' ' && bytes[to - 1].is_ascii_whitespace() {
+    while to > from && bytes[to - 1].is_ascii_whitespace() {
         to -= 1;
     }
     (from, to)
@@ -623,16 +635,22 @@ impl PathData {
             (Some(i), Some(name)) => non_negative(record.get(i), name)?,
             _ => 0.0,
         };
-        check_counts(
-            conversions,
-            value,
-            nulls,
-            [
-                &columns.conversions,
-                columns.value.as_deref().unwrap_or("value"),
-                columns.nulls.as_deref().unwrap_or("nulls"),
-            ],
-        )?;
+        // The numbers are finite and non-negative already; the common case passes the
+        // remaining checks with four comparisons, anything else gets its error there.
+        let plain =
+            conversions.max(value).max(nulls) <= MAX_AMOUNT && (conversions > 0.0 || value == 0.0);
+        if !plain {
+            check_counts(
+                conversions,
+                value,
+                nulls,
+                [
+                    &columns.conversions,
+                    columns.value.as_deref().unwrap_or("value"),
+                    columns.nulls.as_deref().unwrap_or("nulls"),
+                ],
+            )?;
+        }
         let path = record.get(path_col);
         let start = self.tokens.len();
         if let Err(problem) = self.push_tokens(path, sep, &columns.path) {
@@ -911,6 +929,28 @@ mod tests {
             proptest::prop_assert_eq!(got.channels(), want.channels());
             let ids = |d: &PathData| d.rows().map(|r| r.channels.to_vec()).collect::<Vec<_>>();
             proptest::prop_assert_eq!(ids(&got), ids(&want));
+        }
+    }
+
+    #[test]
+    fn trimming_in_place_equals_trim_ascii() {
+        // Every string of up to five bytes over an alphabet of spaces, other white
+        // space, a vertical tab (not white space to `trim_ascii`) and letters, at every
+        // position inside a longer text.
+        let alphabet = [b' ', b'\t', b'\n', 0x0b, b'a', b'>'];
+        let mut word = Vec::new();
+        for len in 0..=5u32 {
+            for code in 0..alphabet.len().pow(len) {
+                word.clear();
+                let mut c = code;
+                for _ in 0..len {
+                    word.push(alphabet[c % alphabet.len()]);
+                    c /= alphabet.len();
+                }
+                let text = [b"x ".as_slice(), &word, b" y"].concat();
+                let (from, to) = trimmed(&text, 2, 2 + word.len());
+                assert_eq!(&text[from..to], word.trim_ascii(), "{word:?}");
+            }
         }
     }
 

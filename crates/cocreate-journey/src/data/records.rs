@@ -98,12 +98,15 @@ fn scan_line(bytes: &[u8], commas: &mut Vec<usize>) -> Scan {
             }
             c &= c - 1;
         }
-        // A candidate before the newline means a true quote before it.
-        quotes |= swar::candidates(w, b'"') & before != 0;
-        if swar::candidates(w, b'\r') & before != 0 {
+        // A candidate before the newline means a true quote or carriage return before
+        // it; both are rare, so one test covers them.
+        if (swar::candidates(w, b'"') | swar::candidates(w, b'\r')) & before != 0 {
+            quotes |= swar::candidates(w, b'"') & before != 0;
             let r = swar::matches(w, b'\r') & before;
-            crs += r.count_ones();
-            last_cr = i + ((63 - r.leading_zeros()) / 8) as usize;
+            if r != 0 {
+                crs += r.count_ones();
+                last_cr = i + ((63 - r.leading_zeros()) / 8) as usize;
+            }
         }
         if nl != 0 {
             let end = i + (nl.trailing_zeros() / 8) as usize;

@@ -461,33 +461,84 @@ pub(crate) struct GroupInformation {
     pub f: DMatrix<f64>,
 }
 
+/// The saturated model's pieces at the EM estimates that the MLR parts of a group and its
+/// share of [`Pooled`] both need.
+struct Saturated {
+    idx: MomentIndex,
+    /// `W̃ = Σ̂₁⁻¹`.
+    w1: DMatrix<f64>,
+    /// `A₁ = LL'`.
+    ch: BlockChol,
+    st: Structure,
+    delta: DMatrix<f64>,
+    /// `L'Δ`, so that `Δ'A₁Δ = (L'Δ)'(L'Δ)`.
+    lt_delta: DMatrix<f64>,
+    /// `W_cΔ`.
+    wc_delta: DMatrix<f64>,
+    /// The coordinates of each non-covariate's mean and variance (the baseline's `Δ_B`),
+    /// and `Δ_B'A₁Δ_B`, that block of `A₁`.
+    base_coords: Vec<usize>,
+    eb: DMatrix<f64>,
+}
+
+impl Saturated {
+    /// `None` when `A₁` is not positive definite; `scratch` is left holding work memory
+    /// for the caller to reuse.
+    fn new(inp: &MlrInput, scratch: &mut Vec<f64>) -> Result<Option<Saturated>, SemError> {
+        let c = inp.c;
+        let p = c.p;
+        let idx = MomentIndex::new(p, &c.x_idx);
+        let Some(w1) = Chol::new(inp.sigma1).map(|ch| ch.inverse()) else {
+            return Err(SemError::SingularStructure);
+        };
+        let Some(a1) = h1_information(inp.fd, &idx, inp.mu1, &w1, scratch) else {
+            return Ok(None);
+        };
+        let st = Structure::new(c, inp.theta, inp.exo)?;
+        let delta = st.jacobian(c, &idx);
+        let off = idx.mean.iter().flatten().count();
+        let base_coords: Vec<usize> = (0..p)
+            .filter(|j| !c.x_idx.contains(j))
+            .flat_map(|j| [idx.mean[j].unwrap_or(0), idx.pair[j * p + j].unwrap_or(off)])
+            .collect();
+        let nb = base_coords.len();
+        let eb = DMatrix::from_fn(nb, nb, |i, j| {
+            let (x, y) = (base_coords[i], base_coords[j]);
+            a1[(x.max(y), x.min(y))]
+        });
+        let Some(ch) = BlockChol::new(a1) else {
+            return Ok(None);
+        };
+        let lt_delta = ch.lt_mul(&delta);
+        let mut wc_delta = DMatrix::zeros(idx.dim, c.q());
+        let mut col = vec![0.0; idx.dim];
+        for a in 0..c.q() {
+            idx.complete_apply(delta.column(a).as_slice(), &w1, &mut col);
+            wc_delta.column_mut(a).copy_from_slice(&col);
+        }
+        Ok(Some(Saturated {
+            idx,
+            w1,
+            ch,
+            st,
+            delta,
+            lt_delta,
+            wc_delta,
+            base_coords,
+            eb,
+        }))
+    }
+}
+
 /// One group's [`GroupInformation`] at the estimates (`None` when its saturated
 /// information is not positive definite).
 pub(crate) fn group_information(inp: &MlrInput) -> Result<Option<GroupInformation>, SemError> {
-    let c = inp.c;
-    let idx = MomentIndex::new(c.p, &c.x_idx);
-    let Some(w1) = Chol::new(inp.sigma1).map(|ch| ch.inverse()) else {
-        return Err(SemError::SingularStructure);
-    };
-    let Some(a1) = h1_information(inp.fd, &idx, inp.mu1, &w1, &mut Vec::new()) else {
-        return Ok(None);
-    };
-    let st = Structure::new(c, inp.theta, inp.exo)?;
-    let delta = st.jacobian(c, &idx);
-    let Some(ch) = BlockChol::new(a1) else {
-        return Ok(None);
-    };
-    let lt_delta = ch.lt_mul(&delta);
-    let mut wc_delta = DMatrix::zeros(idx.dim, c.q());
-    let mut col = vec![0.0; idx.dim];
-    for a in 0..c.q() {
-        idx.complete_apply(delta.column(a).as_slice(), &w1, &mut col);
-        wc_delta.column_mut(a).copy_from_slice(&col);
-    }
-    Ok(Some(GroupInformation {
-        e: lt_delta.transpose() * &lt_delta,
-        f: delta.transpose() * &wc_delta,
-    }))
+    Ok(
+        Saturated::new(inp, &mut Vec::new())?.map(|s| GroupInformation {
+            e: s.lt_delta.transpose() * &s.lt_delta,
+            f: s.delta.transpose() * &s.wc_delta,
+        }),
+    )
 }
 
 /// Everything the MLR fit needs besides the estimates.
@@ -545,12 +596,6 @@ pub(crate) fn mlr_parts(inp: &MlrInput) -> Result<RobustParts, SemError> {
         }
         base_h0 += 1.0 + acc / (2.0 * k as f64 * v * v);
     }
-    let idx = MomentIndex::new(p, &c.x_idx);
-    let d = idx.dim;
-    let w1 = match Chol::new(inp.sigma1) {
-        Some(ch) => ch.inverse(),
-        None => return Err(SemError::SingularStructure),
-    };
     let unavailable = RobustParts {
         vcov: vcov.clone(),
         trace_ugamma: f64::NAN,
@@ -560,28 +605,24 @@ pub(crate) fn mlr_parts(inp: &MlrInput) -> Result<RobustParts, SemError> {
         corrected: None,
     };
     let mut scratch = Vec::new();
-    let Some(a1) = h1_information(fd, &idx, inp.mu1, &w1, &mut scratch) else {
+    let Some(sat) = Saturated::new(inp, &mut scratch)? else {
         return Ok(unavailable);
     };
-    let st = Structure::new(c, inp.theta, inp.exo)?;
-    let delta = st.jacobian(c, &idx);
-    // The baseline's Δ picks each non-covariate's mean and variance.
-    let off = idx.mean.iter().flatten().count();
-    let base_coords: Vec<usize> = (0..p)
-        .filter(|j| !c.x_idx.contains(j))
-        .flat_map(|j| [idx.mean[j].unwrap_or(0), idx.pair[j * p + j].unwrap_or(off)])
-        .collect();
+    let Saturated {
+        idx,
+        w1,
+        ch,
+        st,
+        delta,
+        lt_delta,
+        wc_delta,
+        base_coords,
+        eb,
+    } = sat;
+    let d = idx.dim;
     let nb = base_coords.len();
-    let eb = DMatrix::from_fn(nb, nb, |i, j| {
-        let (x, y) = (base_coords[i], base_coords[j]);
-        a1[(x.max(y), x.min(y))]
-    });
     let eb_inv = spd_inverse(&eb);
-    let Some(ch) = BlockChol::new(a1) else {
-        return Ok(unavailable);
-    };
     // E_c = Δ' A₁ Δ = (L'Δ)'(L'Δ) (lavaan's information with observed.information = "h1").
-    let lt_delta = ch.lt_mul(&delta);
     let ec_inv = match inp.pooled {
         Some(pl) => Some(pl.e_inv.clone()),
         None => inverse(cons, inp.theta, &(lt_delta.transpose() * &lt_delta)),
@@ -589,12 +630,6 @@ pub(crate) fn mlr_parts(inp: &MlrInput) -> Result<RobustParts, SemError> {
     // The main model's corrected quadratic without forming v_i = t_i − Δ E_c⁻¹ Δ's_i:
     // v'W_c v = t'W_c t − 2 u'(W_cΔ)'t + u'(Δ'W_cΔ)u with u = E_c⁻¹ Δ's.
     let q = c.q();
-    let mut wc_delta = DMatrix::zeros(d, q);
-    let mut col = vec![0.0; d];
-    for a in 0..q {
-        idx.complete_apply(delta.column(a).as_slice(), &w1, &mut col);
-        wc_delta.column_mut(a).copy_from_slice(&col);
-    }
     let f = match inp.pooled {
         Some(pl) => pl.f.clone(),
         None => delta.transpose() * &wc_delta,
