@@ -168,8 +168,9 @@ fn check_categories(
                 }
             }
             if counts.len() > crate::ordinal::MAX_CATEGORIES {
-                // Not a category variable: the ordinal module says so in the group's fit.
-                continue;
+                // Not a category variable: the ordinal module says so in the group's fit,
+                // which comes first.
+                return Ok(());
             }
             if let Some((value, _)) = counts.iter().find(|(_, n)| *n == 0) {
                 let frequencies: Vec<String> = counts.iter().map(|(_, n)| n.to_string()).collect();
