@@ -14,7 +14,7 @@
 
 use std::cell::OnceCell;
 
-use nalgebra::DMatrix;
+use nalgebra::{DMatrix, DMatrixViewMut};
 
 /// Pivot rows eliminated together; the matrix products work on panels this wide.
 const BLOCK: usize = 96;
@@ -46,6 +46,7 @@ impl Dense {
         let mut u12 = DMatrix::<f64>::zeros(width, below);
         let mut l21 = DMatrix::<f64>::zeros(below, width);
         let mut rest = vec![0.0; width];
+        let (mut rows, mut cols) = (Vec::new(), Vec::new());
         let mut k0 = 0;
         while k0 < m {
             let k1 = (k0 + BLOCK).min(m);
@@ -111,7 +112,7 @@ impl Dense {
                         }
                     }
                 }
-                a.view_range_mut(k1..m, k1..m).gemm(-1.0, &p21, &p12, 1.0);
+                trailing_update(&mut a, k1, &p21, &p12, &mut rows, &mut cols);
             }
             k0 = k1;
         }
@@ -262,6 +263,50 @@ impl Dense {
             }
             diag
         })
+    }
+}
+
+/// A22 −= L21 U12 on the trailing matrix from row and column `k1`. While the elimination
+/// has not spread through the part (the states eliminated so far reach few others), most
+/// rows of L21 and columns of U12 are zero: the product then runs on the others only and
+/// is added back entry by entry.
+fn trailing_update(
+    a: &mut DMatrix<f64>,
+    k1: usize,
+    l21: &DMatrixViewMut<'_, f64>,
+    u12: &DMatrixViewMut<'_, f64>,
+    rows: &mut Vec<usize>,
+    cols: &mut Vec<usize>,
+) {
+    let n = l21.nrows();
+    let mut live = vec![false; n];
+    for c in 0..l21.ncols() {
+        for (flag, &l) in live.iter_mut().zip(l21.column(c).iter()) {
+            *flag |= l != 0.0;
+        }
+    }
+    rows.clear();
+    rows.extend((0..n).filter(|&r| live[r]));
+    cols.clear();
+    cols.extend((0..n).filter(|&c| u12.column(c).iter().any(|&u| u != 0.0)));
+    // Gathering pays only while the product shrinks by more than a third.
+    if 3 * rows.len() * cols.len() >= 2 * n * n {
+        a.view_range_mut(k1.., k1..).gemm(-1.0, l21, u12, 1.0);
+        return;
+    }
+    if rows.is_empty() || cols.is_empty() {
+        return;
+    }
+    let b = l21.ncols();
+    let l = DMatrix::from_fn(rows.len(), b, |i, c| l21[(rows[i], c)]);
+    let u = DMatrix::from_fn(b, cols.len(), |c, j| u12[(c, cols[j])]);
+    let t = &l * &u;
+    for (j, &c) in cols.iter().enumerate() {
+        let m = a.nrows();
+        let col = &mut a.as_mut_slice()[(k1 + c) * m..][..m];
+        for (&r, &x) in rows.iter().zip(t.column(j).iter()) {
+            col[k1 + r] -= x;
+        }
     }
 }
 
