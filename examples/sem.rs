@@ -25,7 +25,9 @@
 //! difference tests, ΔCFI/ΔRMSEA/ΔSRMR and where invariance fails by each criterion.
 //! Groups take `--missing ml|ml.x` (full-information ML in every group) and
 //! `--estimator MLM|MLR` (the scaled tests, and scaled χ² differences in `--invariance`;
-//! MLR also with `--missing ml`); ordered variables are fitted for one group only.
+//! MLR also with `--missing ml`) and `--ordered` (WLSMV in every group, the configural
+//! model: each group's thresholds, polychoric correlations and loadings; `--group-equal`,
+//! labels and defined parameters are refused with ordered variables for now).
 //!
 //! `--help` lists the flags by group (fitting, output, factor scores); the fitting flags
 //! are the [`SemOptions`] settings of the same names, so a new option is one field in

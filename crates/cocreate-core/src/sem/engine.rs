@@ -1,13 +1,14 @@
 //! The dispatcher: from a model and a data table to a [`SemFit`]. It prepares the data
 //! (`prepare`), refuses combinations no estimator implements, and hands the prepared fit
 //! to the estimator the options name: `complete` for complete or listwise-deleted data,
-//! `fiml` for full-information ML with missing values, `wlsmv` for ordered variables.
+//! `fiml` for full-information ML with missing values, `wlsmv` for ordered variables (one
+//! group or several).
 
 use super::complete;
 use super::error::SemError;
 use super::fiml;
 use super::group_fiml;
-use super::group_prepare::{prepare_groups, prepare_labelled, PreparedGroups};
+use super::group_prepare::{group_labels, prepare_groups, prepare_labelled, PreparedGroups};
 use super::model::{ConstraintValue, Model};
 use super::multigroup;
 use super::options::{Estimator, Missing, SemOptions};
@@ -26,12 +27,6 @@ fn refuse_for_groups(model: &Model, options: &SemOptions) -> Result<(), SemError
             reason,
         })
     };
-    if options.estimator == Estimator::Wlsmv {
-        return refuse(
-            "estimator = WLSMV".into(),
-            "multiple-group fits of ordered variables are not available yet; use ML, MLM or MLR with continuous variables",
-        );
-    }
     // General constraints (`a == 2*b`, `a > 0`, `==` on a defined parameter) need the
     // constrained estimator, which fits one group.
     let defined = |name: &str| model.definitions.iter().any(|d| d.name == name);
@@ -75,6 +70,11 @@ impl Model {
     ///
     /// [`ParameterTable::build_groups`]: super::ParameterTable::build_groups
     pub fn fit(&self, data: &Table, options: &SemOptions) -> Result<SemFit, SemError> {
+        if let (Some(column), Estimator::Wlsmv) = (&options.group, options.estimator) {
+            // Ordered variables: every group's thresholds, correlations and DWLS fit.
+            let labels = group_labels(data, column)?;
+            return super::wlsmv::fit_groups(self, data, &labels, options);
+        }
         if options.group.is_some() {
             refuse_for_groups(self, options)?;
             let prepared = prepare_groups(self, data, options)?;
@@ -124,6 +124,9 @@ impl Model {
                 with: "group labels given row by row".into(),
                 reason: "name the grouping with the group option",
             });
+        }
+        if options.estimator == Estimator::Wlsmv {
+            return super::wlsmv::fit_groups(self, data, labels, options);
         }
         refuse_for_groups(self, options)?;
         let prepared = prepare_labelled(self, data, options, labels)?;

@@ -101,7 +101,7 @@ impl std::str::FromStr for GroupEqual {
             return Ok(*k);
         }
         let allowed = if s == "thresholds" {
-            "thresholds belong to ordinal indicators, which multiple-group fits do not have yet; the keywords are loadings, intercepts, means, residuals, residual.covariances, lv.variances, lv.covariances and regressions"
+            "holding thresholds equal across groups is not available yet (ordered variables are fitted by group in the configural model only); the keywords are loadings, intercepts, means, residuals, residual.covariances, lv.variances, lv.covariances and regressions"
         } else {
             "the keywords are loadings, intercepts, means, residuals, residual.covariances, lv.variances, lv.covariances and regressions"
         };

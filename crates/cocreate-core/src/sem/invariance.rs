@@ -375,6 +375,16 @@ pub fn measurement_invariance(
             reason: "each step of the sequence sets its own equality constraints; give parameters to free as the partial model",
         });
     }
+    if options.estimator() == super::options::Estimator::Wlsmv {
+        // Every step after the configural one holds parameters equal across groups, which
+        // multiple-group fits of ordered variables do not do yet.
+        return Err(SemError::IncompatibleOptions {
+            option: "invariance",
+            value: "on".into(),
+            with: "ordered variables (WLSMV)".into(),
+            reason: "the invariance sequence of ordered variables (thresholds, loadings, ...) is not available yet; fit the configural model with the group option",
+        });
+    }
     if let Some(p) = options.group_partial().first() {
         return Err(SemError::IncompatibleOptions {
             option: "group_partial",

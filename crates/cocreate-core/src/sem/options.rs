@@ -627,8 +627,9 @@ impl SemOptionsBuilder {
     /// (lavaan's `group =`), in order of first appearance. Every parameter is free in each
     /// group unless [`group_equal`](Self::group_equal), a shared label or a vector modifier
     /// says otherwise; the model has a mean structure. Groups take the ML, MLM and MLR
-    /// estimators and full-information ML (`missing = ml`, `ml.x`, with ML or MLR); ordered
-    /// variables (WLSMV) and general constraints are fitted for one group only.
+    /// estimators, full-information ML (`missing = ml`, `ml.x`, with ML or MLR) and ordered
+    /// variables (WLSMV, the configural model: no `group_equal`, labels or defined
+    /// parameters with them yet); general constraints are fitted for one group only.
     ///
     /// ```
     /// use cocreate_core::sem::{GroupEqual, SemOptions};

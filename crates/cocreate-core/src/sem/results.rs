@@ -511,7 +511,9 @@ pub struct GroupFit {
     pub n_used: usize,
     /// The group's part of the chi-square statistic (`N_g F_g`; the parts sum to it).
     pub chisq: f64,
-    /// The group's log-likelihood (conditional on fixed covariates).
+    /// The group's log-likelihood (conditional on fixed covariates); NaN with WLSMV, which
+    /// has none.
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "nan_from_null"))]
     pub logl: f64,
     /// The group's SRMR (Bentler, mean residuals included); the fit's SRMR is their
     /// average weighted by `N_g / N`.

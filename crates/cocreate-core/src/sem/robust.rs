@@ -467,7 +467,13 @@ pub(crate) fn rmsea_with(x2: f64, df: f64, n: f64, c: f64) -> (f64, f64, f64, Op
 /// [`rmsea_with`] for `g` groups: the RMSEA and its interval times `√g`, the noncentrality
 /// of the close-fit test divided by `g` (lavaan's `lav_fit_rmsea`, `lav_fit_rmsea_ci`,
 /// `lav_fit_rmsea_closefit` with `G`).
-fn rmsea_groups(x2: f64, df: f64, n: f64, c: f64, g: f64) -> (f64, f64, f64, Option<f64>) {
+pub(crate) fn rmsea_groups(
+    x2: f64,
+    df: f64,
+    n: f64,
+    c: f64,
+    g: f64,
+) -> (f64, f64, f64, Option<f64>) {
     if df.is_nan() || df <= 0.0 || !x2.is_finite() {
         return (0.0, 0.0, 0.0, None);
     }

@@ -57,10 +57,46 @@ pub(crate) struct Outcome {
     pub vcov: Option<DMatrix<f64>>,
     pub fit: FitMeasures,
     pub robust: RobustFit,
+    /// What a multiple-group fit adds up over its groups.
+    pub parts: TestParts,
+}
+
+/// One group's statistics and traces, which a multiple-group fit sums (`groups.rs`):
+/// with parameters that no two groups share, lavaan's pooled `U` and `Γ` are block
+/// diagonal and the weights `N_g/N` cancel, so every trace is the sum of the groups'.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TestParts {
+    /// Rows used.
+    pub n: usize,
+    /// Sample statistics (thresholds and correlations) and free parameters.
+    pub m: usize,
+    pub q: usize,
+    /// Correlations.
+    pub pstar: usize,
+    /// The DWLS statistic and tr(UΓ), tr((UΓ)²).
+    pub chisq: f64,
+    pub tr1: f64,
+    pub tr2: f64,
+    /// The baseline's statistic and traces.
+    pub x0: f64,
+    pub tr0_1: f64,
+    pub tr0_2: f64,
+    /// catML: the ML statistic at the estimates, tr(U'VUΓ), the baseline's statistic and
+    /// tr(Γ_c) (NaN when the polychoric matrix is not positive definite).
+    pub xx3: f64,
+    pub ks: f64,
+    pub xx3_null: f64,
+    pub tr_gamma_c: f64,
+    /// Residual indices and the GFI's e'We and s'Ws.
+    pub srmr: f64,
+    pub rmr: f64,
+    pub crmr: f64,
+    pub ewe: f64,
+    pub sws: f64,
 }
 
 /// The scaled-shifted statistic of `x2` on `df` from the traces: (scaled, a, b).
-fn scaled_shifted(x2: f64, df: f64, tr1: f64, tr2: f64) -> (f64, f64, f64) {
+pub(crate) fn scaled_shifted(x2: f64, df: f64, tr1: f64, tr2: f64) -> (f64, f64, f64) {
     let a = (df / tr2).sqrt();
     let b = df - a * tr1;
     (a * x2 + b, a, b)
@@ -200,8 +236,10 @@ pub(crate) fn infer(inp: &Inputs) -> Outcome {
     };
     fit.pgfi = df / nel * fit.gfi;
     // Robust indices: the ML discrepancy of the polychoric matrix at the estimates.
-    let (xx3, c_hat3, xx3_null, c_hat3_null) =
+    let (xx3, ks, xx3_null, tr_gamma_c) =
         catml(inp, a_inv.as_ref(), &wd, &mc).unwrap_or((f64::NAN, f64::NAN, f64::NAN, f64::NAN));
+    let c_hat3 = ks / df;
+    let c_hat3_null = tr_gamma_c / pstar as f64;
     let ne = n_eff as f64;
     let (rmsea_s, lo_s, hi_s, p_s) = rmsea_with(x2s, df, ne, 1.0);
     let (rmsea_r, _, _, _) = rmsea_with(xx3, df, ne, c_hat3);
@@ -234,13 +272,39 @@ pub(crate) fn infer(inp: &Inputs) -> Outcome {
         shift_parameter: Some(b_s),
         trace_ugamma2: Some(tr2),
     };
-    Outcome { vcov, fit, robust }
+    let parts = TestParts {
+        n: inp.n,
+        m,
+        q,
+        pstar,
+        chisq,
+        tr1,
+        tr2,
+        x0,
+        tr0_1: tr_wg,
+        tr0_2: tr_wgwg,
+        xx3,
+        ks,
+        xx3_null,
+        tr_gamma_c,
+        srmr: fit.srmr,
+        rmr: fit.rmr,
+        crmr: fit.crmr,
+        ewe,
+        sws,
+    };
+    Outcome {
+        vcov,
+        fit,
+        robust,
+        parts,
+    }
 }
 
 /// lavaan's `lav_fit_catml_dwls`: the ML test of the correlation structure at the DWLS
-/// estimates (`XX3`), its scaling `ĉ₃ = tr(U'VUΓ_c)/df` with `U = I − Δ_c A⁻¹Δ_c'W_c` and
+/// estimates (`XX3`), `tr(U'VUΓ_c)` (its scaling is that over df) with `U = I − Δ_c A⁻¹Δ_c'W_c` and
 /// V the normal-theory weight of the correlations at the implied matrix, and the same for
-/// the independence model (`XX3.null = −N log|R|`, `ĉ = tr(Γ_c)/p*`).
+/// the independence model (`XX3.null = −N log|R|`, and `tr(Γ_c)`, over p* its scaling).
 /// `wd` = W_cΔ_s and `mc` = Γ_cc W_cΔ_s, as `infer` has them.
 fn catml(
     inp: &Inputs,
@@ -262,7 +326,6 @@ fn catml(
     let s_inv = ch_s.inverse();
     let f_ml = ch_s.logdet() + (&s_inv * r).trace() - ch_r.logdet() - p as f64;
     let xx3 = nf * f_ml;
-    let df = inp.df;
     // V over the correlations is V_(ij),(kl) = S_ik S_jl + S_il S_jk with S = Σ⁻¹, so
     // V x is the off-diagonal of S X S for the symmetric X with x off its (zero) diagonal.
     let v_times = |x: &[f64]| -> Vec<f64> {
@@ -301,8 +364,6 @@ fn catml(
     let lvl = l.transpose() * &vl;
     let rgr = rr.transpose() * &gr;
     let ks = tr_vg - 2.0 * tr_lvgr + (lvl * rgr).trace();
-    let c_hat3 = ks / df;
     let xx3_null = -nf * ch_r.logdet();
-    let c_hat3_null = gamma_c.trace() / pstar as f64;
-    Some((xx3, c_hat3, xx3_null, c_hat3_null))
+    Some((xx3, ks, xx3_null, gamma_c.trace()))
 }

@@ -14,13 +14,16 @@
 //! table (thresholds, scaling factors, fixed intercepts).
 //!
 //! Supported: every observed variable of the model ordered, each an indicator (or an
-//! outcome of latent variables), in one group, complete rows (listwise); residual
-//! covariances, structural regressions among latent variables, equality constraints and
-//! defined parameters as for ML. Refused with a clear error: continuous observed variables
-//! mixed in, ordered predictors, intercepts written in the model, and full-information ML.
+//! outcome of latent variables), complete rows (listwise); residual covariances,
+//! structural regressions among latent variables, equality constraints and defined
+//! parameters as for ML. Several groups (`groups.rs`): the configural model, every group's
+//! fit from its own rows, the test summed over the groups. Refused with a clear error:
+//! continuous observed variables mixed in, ordered predictors, intercepts written in the
+//! model, full-information ML, and ties across groups.
 
 mod boot;
 mod dwls;
+mod groups;
 mod inference;
 mod table;
 
@@ -44,8 +47,19 @@ use dwls::Dwls;
 use inference::{infer, Inputs};
 use table::ordered_table;
 
+pub(crate) use groups::fit_groups;
+
 /// Fits `model` to `data` by WLSMV.
 pub(crate) fn fit(model: &Model, data: &Table, options: &SemOptions) -> Result<SemFit, SemError> {
+    fit_parts(model, data, options).map(|(fit, _)| fit)
+}
+
+/// [`fit`], with what a multiple-group fit sums over its groups.
+fn fit_parts(
+    model: &Model,
+    data: &Table,
+    options: &SemOptions,
+) -> Result<(SemFit, inference::TestParts), SemError> {
     if model.relations().iter().any(|r| r.op == Op::Intercept) {
         return Err(SemError::OrderedUnsupported {
             what: "intercepts (~ 1) in a model with ordered variables".into(),
@@ -258,6 +272,7 @@ pub(crate) fn fit(model: &Model, data: &Table, options: &SemOptions) -> Result<S
     for (t, &w) in ot.threshold_w.iter().enumerate() {
         theta_w[w] = pc.thresholds[t].value;
     }
+    let parts = out.parts;
     let mut fit = relayout(assembled, &ot, theta_w, out.vcov, out.robust, options);
     if options.se == super::options::SeMethod::Bootstrap {
         boot::bootstrap(
@@ -277,7 +292,7 @@ pub(crate) fn fit(model: &Model, data: &Table, options: &SemOptions) -> Result<S
             options,
         )?;
     }
-    Ok(fit)
+    Ok((fit, parts))
 }
 
 /// Lays the assembled fit out on the WLSMV table.
