@@ -41,10 +41,13 @@ pub const MAX_LU_FILL_PER_TRANSITION: usize = 16;
 /// The entries the LU factors of any part may hold, however few its transitions.
 pub const MAX_LU_FILL_FLOOR: usize = 1 << 16;
 
-/// The largest strongly connected part of the Markov chain factorised densely (of
-/// 2,048² × 8 bytes = 32 MiB, and as much again for the diagonal of its inverse) when its
-/// sparse LU factors would fill in; a larger one is solved by sweeps.
-pub const MAX_DENSE_PART_STATES: usize = 2048;
+/// The largest strongly connected part of the Markov chain factorised densely when its
+/// sparse LU factors would fill in; a larger one is solved by sweeps. The factors take
+/// m² × 8 bytes (4,096² × 8 bytes = 128 MiB at most) and the triangles of the inverse
+/// behind the removal effects as much again while they are computed (256 MiB at the
+/// peak); the blocked factorisation and inverse cost about 2m³/3 multiply-adds as matrix
+/// products (about a second for 3,000 states).
+pub const MAX_DENSE_PART_STATES: usize = 4096;
 
 /// The largest part solved by sweeps that falls back to a dense LU (of
 /// 4,096² × 8 bytes = 128 MiB at most) when the sweeps converge too slowly; a larger one
