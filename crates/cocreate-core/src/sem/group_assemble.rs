@@ -8,11 +8,15 @@ use nalgebra::{DMatrix, DVector};
 use super::assemble::{
     defined_parameters, estimate_rows, r_squared, solution, solution_checks, Assembly,
 };
+use super::bootstrap::{apply_to_fit, BootSummary};
 use super::error::{SemError, SemWarning};
+use super::fit_measures::{compute_groups, Residuals, Totals};
+use super::group_prepare::{degrees_of_freedom, PreparedGroups};
 use super::inference::LabelMap;
 use super::partable::ParameterTable;
 use super::ram::{Compiled, ExoMoments, RamMatrices};
 use super::results::{Convergence, FitMeasures, GroupFit, SemFit};
+use super::robust::{robust_fit_groups, RobustParts};
 use super::standardize::{standardize, standardize_defined, Standardized};
 
 /// What one group brings to the assembly.
@@ -135,4 +139,48 @@ pub(crate) fn assemble_groups(
         robust: None,
         groups,
     })
+}
+
+/// What a multiple-group estimator hands to [`finish`] besides its estimates: the groups'
+/// parts of the fit and the robust and bootstrap results, if any.
+pub(crate) struct GroupResults<'a> {
+    pub parts: Vec<GroupPart<'a>>,
+    pub residuals: Vec<Residuals>,
+    pub totals: Totals,
+    pub robust: Option<RobustParts>,
+    pub boot: Option<BootSummary>,
+}
+
+/// The last step of every multiple-group fit: the fit measures from the groups' parts,
+/// the robust indices (lavaan divides by its free-parameter count before equality
+/// constraints), the assembled result and the bootstrap's intervals.
+pub(crate) fn finish(
+    prep: &PreparedGroups,
+    theta: &[f64],
+    vcov: Option<DMatrix<f64>>,
+    results: GroupResults,
+    assembly: Assembly,
+) -> Result<SemFit, SemError> {
+    let options = assembly.options;
+    let fit = compute_groups(&results.totals, &results.residuals);
+    let robust_fit = results.robust.as_ref().map(|parts| {
+        robust_fit_groups(
+            options.estimator,
+            parts,
+            &fit,
+            prep.table
+                .rows()
+                .iter()
+                .filter(|r| r.free.is_some())
+                .count(),
+            degrees_of_freedom(prep).1,
+            prep.groups.len(),
+        )
+    });
+    let mut out = assemble_groups(&prep.table, results.parts, theta, vcov, fit, assembly)?;
+    if let Some(b) = results.boot {
+        apply_to_fit(&mut out, b, options.boot_ci);
+    }
+    out.robust = robust_fit;
+    Ok(out)
 }

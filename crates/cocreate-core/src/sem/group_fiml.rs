@@ -10,15 +10,15 @@
 use nalgebra::{DMatrix, DVector};
 
 use super::assemble::Assembly;
-use super::bootstrap::{apply_to_fit, run_groups, summarize_table, BootSummary};
+use super::bootstrap::{run_groups, summarize_table, BootSummary};
 use super::error::{SemError, SemWarning};
 use super::fiml::{
     covariate_moments, em_saturated, group_information, information, loglik, mlr_parts, x_marginal,
     x_marginal_h1, Baseline, FimlData, FimlProblem, MlrInput, Pooled,
 };
-use super::fit_measures::{compute_groups, residuals, Residuals, Totals};
-use super::group_assemble::{assemble_groups, GroupPart};
-use super::group_prepare::{check_df, degrees_of_freedom, GroupData, PreparedGroups};
+use super::fit_measures::{residuals, Residuals, Totals};
+use super::group_assemble::{finish, GroupPart, GroupResults};
+use super::group_prepare::{check_df, GroupData, PreparedGroups};
 use super::inference::spd_inverse;
 use super::ml::MlProblem;
 use super::multigroup::{start, GroupSum};
@@ -27,7 +27,7 @@ use super::options::{Estimator, Information, SeMethod, SemOptions};
 use super::prepare::{check_moments, Moments};
 use super::ram::{ExoMoments, RamMatrices};
 use super::results::SemFit;
-use super::robust::{combine, robust_fit_groups, Corrected, GroupRobust, RobustParts};
+use super::robust::{combine, Corrected, GroupRobust, RobustParts};
 
 /// One group's missing-data summary and saturated model.
 struct GroupH1 {
@@ -229,27 +229,17 @@ pub(crate) fn fit(prep: PreparedGroups, options: &SemOptions) -> Result<SemFit, 
             srmr: r.srmr,
         });
     }
-    let fit = compute_groups(&totals, &group_residuals);
-    let robust_fit = robust.as_ref().map(|parts| {
-        robust_fit_groups(
-            options.estimator,
-            parts,
-            &fit,
-            prep.table
-                .rows()
-                .iter()
-                .filter(|r| r.free.is_some())
-                .count(),
-            degrees_of_freedom(&prep).1,
-            prep.groups.len(),
-        )
-    });
-    let mut out = assemble_groups(
-        &prep.table,
-        parts,
+    finish(
+        &prep,
         &theta,
         vcov,
-        fit,
+        GroupResults {
+            parts,
+            residuals: group_residuals,
+            totals,
+            robust,
+            boot,
+        },
         Assembly {
             outcome,
             options,
@@ -264,12 +254,7 @@ pub(crate) fn fit(prep: PreparedGroups, options: &SemOptions) -> Result<SemFit, 
                 _ => "Observed",
             },
         },
-    )?;
-    if let Some(b) = boot {
-        apply_to_fit(&mut out, b, options.boot_ci);
-    }
-    out.robust = robust_fit;
-    Ok(out)
+    )
 }
 
 /// What [`MlrInput`] takes from a group.

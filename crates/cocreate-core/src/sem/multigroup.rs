@@ -15,12 +15,12 @@ use cocreate_stats::LN_2PI;
 use nalgebra::{DMatrix, DVector};
 
 use super::assemble::Assembly;
-use super::bootstrap::{apply_to_fit, run_groups, summarize_table, BootSummary};
+use super::bootstrap::{run_groups, summarize_table, BootSummary};
 use super::complete::{baseline, x_marginal_logl};
 use super::error::{SemError, SemWarning};
-use super::fit_measures::{compute_groups, residuals, Residuals, Totals};
-use super::group_assemble::{assemble_groups, GroupPart};
-use super::group_prepare::{check_df, degrees_of_freedom, GroupData, PreparedGroups};
+use super::fit_measures::{residuals, Residuals, Totals};
+use super::group_assemble::{finish, GroupPart, GroupResults};
+use super::group_prepare::{check_df, GroupData, PreparedGroups};
 use super::hessian::numeric_hessian;
 use super::inference::spd_inverse;
 use super::linalg::Chol;
@@ -30,7 +30,7 @@ use super::options::{Estimator, Information, SeMethod, SemOptions};
 use super::prepare::{check_moments, moments_of, resampled_moments, Moments};
 use super::ram::{ExoMoments, RamMatrices};
 use super::results::SemFit;
-use super::robust::{combine, group_robust, robust_fit_groups};
+use super::robust::{combine, group_robust};
 use super::start::{simple_start, start_values};
 
 /// The weighted sum of the groups' objectives over one parameter vector.
@@ -272,28 +272,17 @@ pub(crate) fn fit(prep: PreparedGroups, options: &SemOptions) -> Result<SemFit, 
             srmr: r.srmr,
         });
     }
-    let fit = compute_groups(&totals, &group_residuals);
-    let robust_fit = robust.as_ref().map(|parts| {
-        robust_fit_groups(
-            options.estimator,
-            parts,
-            &fit,
-            // lavaan divides by its free-parameter count before equality constraints.
-            prep.table
-                .rows()
-                .iter()
-                .filter(|r| r.free.is_some())
-                .count(),
-            degrees_of_freedom(&prep).1,
-            prep.groups.len(),
-        )
-    });
-    let mut out = assemble_groups(
-        &prep.table,
-        parts,
+    finish(
+        &prep,
         &theta,
         vcov,
-        fit,
+        GroupResults {
+            parts,
+            residuals: group_residuals,
+            totals,
+            robust,
+            boot,
+        },
         Assembly {
             outcome,
             options,
@@ -304,12 +293,7 @@ pub(crate) fn fit(prep: PreparedGroups, options: &SemOptions) -> Result<SemFit, 
             warnings,
             information: info_kind,
         },
-    )?;
-    if let Some(b) = boot {
-        apply_to_fit(&mut out, b, options.boot_ci);
-    }
-    out.robust = robust_fit;
-    Ok(out)
+    )
 }
 
 /// One complete-data replicate: each group's moments from its row multiplicities.

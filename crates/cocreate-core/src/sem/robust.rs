@@ -458,15 +458,10 @@ fn trace_a1_gamma(
     acc / n as f64
 }
 
-/// RMSEA `sqrt(max(x2/(n df) − c/n, 0))` and its 90% interval `sqrt(c λ / (n df))`, as
-/// lavaan's `lav_fit_rmsea` / `lav_fit_rmsea_ci` with a scaling factor `c`.
-pub(crate) fn rmsea_with(x2: f64, df: f64, n: f64, c: f64) -> (f64, f64, f64, Option<f64>) {
-    rmsea_groups(x2, df, n, c, 1.0)
-}
-
-/// [`rmsea_with`] for `g` groups: the RMSEA and its interval times `√g`, the noncentrality
-/// of the close-fit test divided by `g` (lavaan's `lav_fit_rmsea`, `lav_fit_rmsea_ci`,
-/// `lav_fit_rmsea_closefit` with `G`).
+/// RMSEA `sqrt(max(x2/(n df) − c/n, 0))` and its 90% interval `sqrt(c λ / (n df))` with a
+/// scaling factor `c`, for `g` groups: the RMSEA and its interval times `√g`, the
+/// noncentrality of the close-fit test divided by `g` (lavaan's `lav_fit_rmsea`,
+/// `lav_fit_rmsea_ci`, `lav_fit_rmsea_closefit` with `G`; `g = 1` for one group).
 pub(crate) fn rmsea_groups(
     x2: f64,
     df: f64,

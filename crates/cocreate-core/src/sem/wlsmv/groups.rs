@@ -21,17 +21,15 @@
 
 use nalgebra::DMatrix;
 
-use super::super::distributions::pchisq_upper;
 use super::super::error::{SemError, SemWarning};
 use super::super::fit_measures::{compute_groups, Residuals, Totals};
 use super::super::lavaanify::roles;
 use super::super::model::Model;
-use super::super::options::{Estimator, SeMethod, SemOptions};
+use super::super::options::{SeMethod, SemOptions};
 use super::super::partable::ParameterTable;
 use super::super::results::{Convergence, FitMeasures, GroupFit, RobustFit, SemFit};
-use super::super::robust::{cfi, rmsea_groups, tli};
 use super::fit_parts;
-use super::inference::{scaled_shifted, TestParts};
+use super::inference::{scaled_shifted, ScaledShiftedReport, TestParts};
 use crate::data::Table;
 
 /// Refuses what the configural fit cannot give: anything that ties groups together.
@@ -367,36 +365,23 @@ fn test_over_groups(parts: &[TestParts]) -> (FitMeasures, RobustFit) {
     let xx3_null = sum(&|p| p.xx3_null);
     // lavaan's kbs is tr(bdiag(Γ_g / (N_g/N))): the weights stay in the baseline's scaling.
     let c_hat3_null = sum(&|p| p.tr_gamma_c * nf / p.n as f64) / df0;
-    let (rmsea_s, lo_s, hi_s, p_s) = rmsea_groups(x2s, df, ne, 1.0, g);
-    let (rmsea_r, _, _, _) = rmsea_groups(xx3, df, ne, c_hat3, g);
-    let (_, lo_r, hi_r, p_r) = rmsea_groups(xx3 / c_hat3, df, ne, c_hat3, g);
-    let robust = RobustFit {
-        estimator: Estimator::Wlsmv,
-        test: "scaled.shifted".into(),
-        chisq_scaled: x2s,
-        df_scaled: df,
-        pvalue_scaled: (df > 0.0).then(|| pchisq_upper(x2s, df)),
-        chisq_scaling_factor: 1.0 / a,
-        trace_ugamma: sum(&|p| p.tr1),
-        scaling_factor_h1: None,
-        scaling_factor_h0: None,
-        baseline_chisq_scaled: x0s,
-        baseline_pvalue_scaled: (df0 > 0.0).then(|| pchisq_upper(x0s, df0)),
-        baseline_chisq_scaling_factor: 1.0 / a0,
-        cfi_scaled: cfi(x2s, df, x0s, df0, 1.0, 1.0),
-        tli_scaled: tli(x2s, df, x0s, df0, 1.0, 1.0),
-        cfi_robust: cfi(xx3, df, xx3_null, df0, c_hat3, c_hat3_null),
-        tli_robust: tli(xx3, df, xx3_null, df0, c_hat3, c_hat3_null),
-        rmsea_scaled: rmsea_s,
-        rmsea_ci_lower_scaled: lo_s,
-        rmsea_ci_upper_scaled: hi_s,
-        rmsea_pvalue_scaled: p_s,
-        rmsea_robust: rmsea_r,
-        rmsea_ci_lower_robust: lo_r,
-        rmsea_ci_upper_robust: hi_r,
-        rmsea_pvalue_robust: p_r,
-        shift_parameter: Some(b),
-        trace_ugamma2: Some(sum(&|p| p.tr2)),
-    };
+    let robust = ScaledShiftedReport {
+        x2s,
+        df,
+        a,
+        b,
+        tr1: sum(&|p| p.tr1),
+        tr2: sum(&|p| p.tr2),
+        x0s,
+        df0,
+        a0,
+        xx3,
+        c_hat3,
+        xx3_null,
+        c_hat3_null,
+        n: ne,
+        groups: g,
+    }
+    .robust_fit();
     (fit, robust)
 }

@@ -17,7 +17,7 @@ use super::super::inference::spd_inverse;
 use super::super::linalg::Chol;
 use super::super::options::Estimator;
 use super::super::results::{FitMeasures, RobustFit};
-use super::super::robust::{cfi, rmsea_with, tli};
+use super::super::robust::{cfi, rmsea_groups, tli};
 
 /// What the inference needs.
 pub(crate) struct Inputs<'a> {
@@ -241,37 +241,24 @@ pub(crate) fn infer(inp: &Inputs) -> Outcome {
     let c_hat3 = ks / df;
     let c_hat3_null = tr_gamma_c / pstar as f64;
     let ne = n_eff as f64;
-    let (rmsea_s, lo_s, hi_s, p_s) = rmsea_with(x2s, df, ne, 1.0);
-    let (rmsea_r, _, _, _) = rmsea_with(xx3, df, ne, c_hat3);
-    let (_, lo_r, hi_r, p_r) = rmsea_with(xx3 / c_hat3, df, ne, c_hat3);
-    let robust = RobustFit {
-        estimator: Estimator::Wlsmv,
-        test: "scaled.shifted".into(),
-        chisq_scaled: x2s,
-        df_scaled: df,
-        pvalue_scaled: (df > 0.0).then(|| pchisq_upper(x2s, df)),
-        chisq_scaling_factor: 1.0 / a_s,
-        trace_ugamma: tr1,
-        scaling_factor_h1: None,
-        scaling_factor_h0: None,
-        baseline_chisq_scaled: x0s,
-        baseline_pvalue_scaled: (df0 > 0.0).then(|| pchisq_upper(x0s, df0)),
-        baseline_chisq_scaling_factor: 1.0 / a0,
-        cfi_scaled: cfi(x2s, df, x0s, df0, 1.0, 1.0),
-        tli_scaled: tli(x2s, df, x0s, df0, 1.0, 1.0),
-        cfi_robust: cfi(xx3, df, xx3_null, df0, c_hat3, c_hat3_null),
-        tli_robust: tli(xx3, df, xx3_null, df0, c_hat3, c_hat3_null),
-        rmsea_scaled: rmsea_s,
-        rmsea_ci_lower_scaled: lo_s,
-        rmsea_ci_upper_scaled: hi_s,
-        rmsea_pvalue_scaled: p_s,
-        rmsea_robust: rmsea_r,
-        rmsea_ci_lower_robust: lo_r,
-        rmsea_ci_upper_robust: hi_r,
-        rmsea_pvalue_robust: p_r,
-        shift_parameter: Some(b_s),
-        trace_ugamma2: Some(tr2),
-    };
+    let robust = ScaledShiftedReport {
+        x2s,
+        df,
+        a: a_s,
+        b: b_s,
+        tr1,
+        tr2,
+        x0s,
+        df0,
+        a0,
+        xx3,
+        c_hat3,
+        xx3_null,
+        c_hat3_null,
+        n: ne,
+        groups: 1.0,
+    }
+    .robust_fit();
     let parts = TestParts {
         n: inp.n,
         m,
@@ -366,4 +353,66 @@ fn catml(
     let ks = tr_vg - 2.0 * tr_lvgr + (lvl * rgr).trace();
     let xx3_null = -nf * ch_r.logdet();
     Some((xx3, ks, xx3_null, gamma_c.trace()))
+}
+
+/// What the robust part of a WLSMV report is made of: the scaled-shifted test (`x2s`,
+/// `a`, `b`, the traces) and its baseline, and the catML statistics (lavaan's
+/// `lav_fit_catml_dwls`), over `groups` groups of `n` observations in all (lavaan's
+/// `N − G` for the RMSEA).
+pub(super) struct ScaledShiftedReport {
+    pub x2s: f64,
+    pub df: f64,
+    pub a: f64,
+    pub b: f64,
+    pub tr1: f64,
+    pub tr2: f64,
+    pub x0s: f64,
+    pub df0: f64,
+    pub a0: f64,
+    pub xx3: f64,
+    pub c_hat3: f64,
+    pub xx3_null: f64,
+    pub c_hat3_null: f64,
+    pub n: f64,
+    pub groups: f64,
+}
+
+impl ScaledShiftedReport {
+    /// The `.scaled` and `.robust` indices as lavaan names them.
+    pub(super) fn robust_fit(&self) -> RobustFit {
+        let (df, df0, g, n) = (self.df, self.df0, self.groups, self.n);
+        let (x2s, x0s) = (self.x2s, self.x0s);
+        let (xx3, c3, xx3_null, c3_null) = (self.xx3, self.c_hat3, self.xx3_null, self.c_hat3_null);
+        let (rmsea_s, lo_s, hi_s, p_s) = rmsea_groups(x2s, df, n, 1.0, g);
+        let (rmsea_r, _, _, _) = rmsea_groups(xx3, df, n, c3, g);
+        let (_, lo_r, hi_r, p_r) = rmsea_groups(xx3 / c3, df, n, c3, g);
+        RobustFit {
+            estimator: Estimator::Wlsmv,
+            test: "scaled.shifted".into(),
+            chisq_scaled: x2s,
+            df_scaled: df,
+            pvalue_scaled: (df > 0.0).then(|| pchisq_upper(x2s, df)),
+            chisq_scaling_factor: 1.0 / self.a,
+            trace_ugamma: self.tr1,
+            scaling_factor_h1: None,
+            scaling_factor_h0: None,
+            baseline_chisq_scaled: x0s,
+            baseline_pvalue_scaled: (df0 > 0.0).then(|| pchisq_upper(x0s, df0)),
+            baseline_chisq_scaling_factor: 1.0 / self.a0,
+            cfi_scaled: cfi(x2s, df, x0s, df0, 1.0, 1.0),
+            tli_scaled: tli(x2s, df, x0s, df0, 1.0, 1.0),
+            cfi_robust: cfi(xx3, df, xx3_null, df0, c3, c3_null),
+            tli_robust: tli(xx3, df, xx3_null, df0, c3, c3_null),
+            rmsea_scaled: rmsea_s,
+            rmsea_ci_lower_scaled: lo_s,
+            rmsea_ci_upper_scaled: hi_s,
+            rmsea_pvalue_scaled: p_s,
+            rmsea_robust: rmsea_r,
+            rmsea_ci_lower_robust: lo_r,
+            rmsea_ci_upper_robust: hi_r,
+            rmsea_pvalue_robust: p_r,
+            shift_parameter: Some(self.b),
+            trace_ugamma2: Some(self.tr2),
+        }
+    }
 }
