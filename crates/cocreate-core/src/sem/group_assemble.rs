@@ -151,6 +151,42 @@ pub(crate) struct GroupResults<'a> {
     pub boot: Option<BootSummary>,
 }
 
+impl<'a> GroupResults<'a> {
+    /// No group yet, for a model of `npar` free parameters with `df` degrees of freedom
+    /// fitted to `n` rows in `groups` groups.
+    pub fn new(groups: usize, df: f64, npar: usize, n: usize) -> Self {
+        GroupResults {
+            parts: Vec::with_capacity(groups),
+            residuals: Vec::with_capacity(groups),
+            totals: Totals {
+                chisq: 0.0,
+                df,
+                npar,
+                n,
+                logl: 0.0,
+                logl_h1: 0.0,
+                baseline_chisq: 0.0,
+                baseline_df: 0.0,
+            },
+            robust: None,
+            boot: None,
+        }
+    }
+
+    /// Adds a group: its part (with its χ² and log-likelihood), its residuals, its
+    /// saturated log-likelihood and its baseline model's χ² and degrees of freedom.
+    pub fn push(&mut self, part: GroupPart<'a>, r: Residuals, logl_h1: f64, baseline: (f64, f64)) {
+        let t = &mut self.totals;
+        t.chisq += part.chisq;
+        t.logl += part.logl;
+        t.logl_h1 += logl_h1;
+        t.baseline_chisq += baseline.0;
+        t.baseline_df += baseline.1;
+        self.residuals.push(r);
+        self.parts.push(part);
+    }
+}
+
 /// The last step of every multiple-group fit: the fit measures from the groups' parts,
 /// the robust indices (lavaan divides by its free-parameter count before equality
 /// constraints), the assembled result and the bootstrap's intervals.

@@ -16,7 +16,7 @@ use super::fiml::{
     covariate_moments, em_saturated, group_information, information, loglik, mlr_parts, x_marginal,
     x_marginal_h1, Baseline, FimlData, FimlProblem, MlrInput, Pooled,
 };
-use super::fit_measures::{residuals, Residuals, Totals};
+use super::fit_measures::residuals;
 use super::group_assemble::{finish, GroupPart, GroupResults};
 use super::group_prepare::{check_df, GroupData, PreparedGroups};
 use super::inference::spd_inverse;
@@ -186,18 +186,7 @@ pub(crate) fn fit(prep: PreparedGroups, options: &SemOptions) -> Result<SemFit, 
     };
     // Fit: per group the H0 and H1 log-likelihoods (conditional on fixed covariates),
     // the baseline and the residuals against the EM moments.
-    let mut totals = Totals {
-        chisq: 0.0,
-        df,
-        npar: q,
-        n,
-        logl: 0.0,
-        logl_h1: 0.0,
-        baseline_chisq: 0.0,
-        baseline_df: 0.0,
-    };
-    let mut parts = Vec::with_capacity(prep.groups.len());
-    let mut group_residuals: Vec<Residuals> = Vec::with_capacity(prep.groups.len());
+    let mut results = GroupResults::new(prep.groups.len(), df, q, n);
     for (g, s) in prep.groups.iter().zip(&sat) {
         let c = &g.compiled;
         let mut ram = RamMatrices::new(c.n);
@@ -210,13 +199,8 @@ pub(crate) fn fit(prep: PreparedGroups, options: &SemOptions) -> Result<SemFit, 
         let chisq = (2.0 * (ll1 - ll0)).max(0.0);
         let base = Baseline::new(c, &g.data);
         let r = residuals(s.fd.n, &s.h1.cov, &s.h1.mean, &sigma0, &mu0, true, &c.x_idx);
-        totals.chisq += chisq;
-        totals.logl += ll0 - x_ll;
-        totals.logl_h1 += ll1 - x_marginal_h1(c, s.fd.n, &base);
-        totals.baseline_chisq += 2.0 * (ll1 - base.logl);
-        totals.baseline_df += base.df;
-        group_residuals.push(r);
-        parts.push(GroupPart {
+        let logl_h1 = ll1 - x_marginal_h1(c, s.fd.n, &base);
+        let part = GroupPart {
             label: &g.label,
             compiled: c,
             offset: g.offset,
@@ -227,19 +211,16 @@ pub(crate) fn fit(prep: PreparedGroups, options: &SemOptions) -> Result<SemFit, 
             chisq,
             logl: ll0 - x_ll,
             srmr: r.srmr,
-        });
+        };
+        results.push(part, r, logl_h1, (2.0 * (ll1 - base.logl), base.df));
     }
+    results.robust = robust;
+    results.boot = boot;
     finish(
         &prep,
         &theta,
         vcov,
-        GroupResults {
-            parts,
-            residuals: group_residuals,
-            totals,
-            robust,
-            boot,
-        },
+        results,
         Assembly {
             outcome,
             options,

@@ -18,7 +18,7 @@ use super::assemble::Assembly;
 use super::bootstrap::{run_groups, summarize_table, BootSummary};
 use super::complete::{baseline, x_marginal_logl};
 use super::error::{SemError, SemWarning};
-use super::fit_measures::{residuals, Residuals, Totals};
+use super::fit_measures::residuals;
 use super::group_assemble::{finish, GroupPart, GroupResults};
 use super::group_prepare::{check_df, GroupData, PreparedGroups};
 use super::hessian::numeric_hessian;
@@ -215,18 +215,7 @@ pub(crate) fn fit(prep: PreparedGroups, options: &SemOptions) -> Result<SemFit, 
         }
     };
     // Fit: each group's part of the test, the likelihoods, the baseline and the residuals.
-    let mut parts = Vec::with_capacity(prep.groups.len());
-    let mut group_residuals: Vec<Residuals> = Vec::with_capacity(prep.groups.len());
-    let mut totals = Totals {
-        chisq: 0.0,
-        df,
-        npar: q,
-        n,
-        logl: 0.0,
-        logl_h1: 0.0,
-        baseline_chisq: 0.0,
-        baseline_df: 0.0,
-    };
+    let mut results = GroupResults::new(prep.groups.len(), df, q, n);
     for (k, (g, mo)) in prep.groups.iter().zip(&moments).enumerate() {
         let c = &g.compiled;
         let ng = mo.n as f64;
@@ -253,13 +242,7 @@ pub(crate) fn fit(prep: PreparedGroups, options: &SemOptions) -> Result<SemFit, 
             true,
             &c.x_idx,
         );
-        totals.chisq += chisq;
-        totals.logl += logl;
-        totals.logl_h1 += logl_h1;
-        totals.baseline_chisq += chisq0;
-        totals.baseline_df += df0;
-        group_residuals.push(r);
-        parts.push(GroupPart {
+        let part = GroupPart {
             label: &g.label,
             compiled: c,
             offset: g.offset,
@@ -270,19 +253,16 @@ pub(crate) fn fit(prep: PreparedGroups, options: &SemOptions) -> Result<SemFit, 
             chisq,
             logl,
             srmr: r.srmr,
-        });
+        };
+        results.push(part, r, logl_h1, (chisq0, df0));
     }
+    results.robust = robust;
+    results.boot = boot;
     finish(
         &prep,
         &theta,
         vcov,
-        GroupResults {
-            parts,
-            residuals: group_residuals,
-            totals,
-            robust,
-            boot,
-        },
+        results,
         Assembly {
             outcome,
             options,
