@@ -8,7 +8,7 @@ use nalgebra::DMatrix;
 use super::assemble::{assemble, Assembly};
 use super::bootstrap::{apply_to_fit, run, summarize, BootSummary};
 use super::constrained::{inverse, minimize};
-use super::error::{SemError, SemWarning};
+use super::error::SemError;
 use super::fit_measures::{self, FitInput};
 use super::hessian::numeric_hessian;
 use super::linalg::Chol;
@@ -23,6 +23,7 @@ use super::ram::{Compiled, ExoMoments, RamMatrices};
 use super::results::{FitMeasures, SemFit};
 use super::robust::{robust_fit, robust_parts};
 use super::start::start_values;
+use super::vcov;
 
 /// Estimates on complete data (or listwise-deleted data).
 pub(crate) fn fit(prep: Prepared, options: &SemOptions) -> Result<SemFit, SemError> {
@@ -76,30 +77,14 @@ pub(crate) fn fit(prep: Prepared, options: &SemOptions) -> Result<SemFit, SemErr
     } else {
         None
     };
-    let vcov = match options.se {
-        SeMethod::None => None,
-        SeMethod::Bootstrap => boot.as_ref().map(|b| b.vcov.clone()),
-        _ if robust.is_some() => {
-            let v = robust.as_ref().and_then(|r| r.vcov.clone());
-            if v.is_none() {
-                warnings.push(SemWarning::StandardErrorsUnavailable {
-                    reason: "the information matrix is singular: the model may not be identified"
-                        .into(),
-                });
-            }
-            v
-        }
-        _ => {
-            let v = inverse(&c.table.constraints, &theta, &info).map(|inv| inv * (2.0 / nf));
-            if v.is_none() {
-                warnings.push(SemWarning::StandardErrorsUnavailable {
-                    reason: "the information matrix is singular: the model may not be identified"
-                        .into(),
-                });
-            }
-            v
-        }
-    };
+    let vcov = vcov::choose(
+        options.se,
+        boot.as_ref(),
+        robust.as_ref(),
+        || inverse(&c.table.constraints, &theta, &info).map(|inv| inv * (2.0 / nf)),
+        "the information matrix is singular: the model may not be identified",
+        &mut warnings,
+    );
     let fit = complete_fit_measures(c, &mo, &theta, outcome.value, df, logdet_s);
     let robust_fit = robust.as_ref().map(|parts| {
         robust_fit(

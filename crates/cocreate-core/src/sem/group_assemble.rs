@@ -13,6 +13,8 @@ use super::error::{SemError, SemWarning};
 use super::fit_measures::{compute_groups, Residuals, Totals};
 use super::group_prepare::{degrees_of_freedom, PreparedGroups};
 use super::inference::LabelMap;
+use super::optim::OptimOutcome;
+use super::options::SemOptions;
 use super::partable::ParameterTable;
 use super::ram::{Compiled, ExoMoments, RamMatrices};
 use super::results::{Convergence, FitMeasures, GroupFit, SemFit};
@@ -144,6 +146,7 @@ pub(crate) fn assemble_groups(
 /// What a multiple-group estimator hands to [`finish`] besides its estimates: the groups'
 /// parts of the fit and the robust and bootstrap results, if any.
 pub(crate) struct GroupResults<'a> {
+    pub vcov: Option<DMatrix<f64>>,
     pub parts: Vec<GroupPart<'a>>,
     pub residuals: Vec<Residuals>,
     pub totals: Totals,
@@ -156,6 +159,7 @@ impl<'a> GroupResults<'a> {
     /// fitted to `n` rows in `groups` groups.
     pub fn new(groups: usize, df: f64, npar: usize, n: usize) -> Self {
         GroupResults {
+            vcov: None,
             parts: Vec::with_capacity(groups),
             residuals: Vec::with_capacity(groups),
             totals: Totals {
@@ -193,11 +197,12 @@ impl<'a> GroupResults<'a> {
 pub(crate) fn finish(
     prep: &PreparedGroups,
     theta: &[f64],
-    vcov: Option<DMatrix<f64>>,
     results: GroupResults,
-    assembly: Assembly,
+    outcome: OptimOutcome,
+    options: &SemOptions,
+    warnings: Vec<SemWarning>,
+    information: &'static str,
 ) -> Result<SemFit, SemError> {
-    let options = assembly.options;
     let fit = compute_groups(&results.totals, &results.residuals);
     let robust_fit = results.robust.as_ref().map(|parts| {
         robust_fit_groups(
@@ -213,7 +218,24 @@ pub(crate) fn finish(
             prep.groups.len(),
         )
     });
-    let mut out = assemble_groups(&prep.table, results.parts, theta, vcov, fit, assembly)?;
+    let assembly = Assembly {
+        outcome,
+        options,
+        n_used: prep.n(),
+        n_original: prep.n_original,
+        sample_cov: DMatrix::zeros(0, 0),
+        sample_mean: DVector::zeros(0),
+        warnings,
+        information,
+    };
+    let mut out = assemble_groups(
+        &prep.table,
+        results.parts,
+        theta,
+        results.vcov,
+        fit,
+        assembly,
+    )?;
     if let Some(b) = results.boot {
         apply_to_fit(&mut out, b, options.boot_ci);
     }

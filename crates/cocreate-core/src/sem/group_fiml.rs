@@ -7,9 +7,8 @@
 //! Everything per group is the single-group machinery of `fiml/`; this module only adds
 //! the groups up.
 
-use nalgebra::{DMatrix, DVector};
+use nalgebra::DMatrix;
 
-use super::assemble::Assembly;
 use super::bootstrap::{run_groups, summarize_table, BootSummary};
 use super::error::{SemError, SemWarning};
 use super::fiml::{
@@ -28,6 +27,7 @@ use super::prepare::{check_moments, Moments};
 use super::ram::{ExoMoments, RamMatrices};
 use super::results::SemFit;
 use super::robust::{combine, Corrected, GroupRobust, RobustParts};
+use super::vcov;
 
 /// One group's missing-data summary and saturated model.
 struct GroupH1 {
@@ -150,20 +150,11 @@ pub(crate) fn fit(prep: PreparedGroups, options: &SemOptions) -> Result<SemFit, 
     };
     // The information of −2 log L / N: the groups' informations weighted as their
     // objectives are.
-    let vcov = match options.se {
-        SeMethod::None => None,
-        SeMethod::Bootstrap => boot.as_ref().map(|b| b.vcov.clone()),
-        _ if robust.is_some() => {
-            let v = robust.as_ref().and_then(|r| r.vcov.clone());
-            if v.is_none() {
-                warnings.push(SemWarning::StandardErrorsUnavailable {
-                    reason: "the observed information matrix is singular or not positive definite"
-                        .into(),
-                });
-            }
-            v
-        }
-        _ => {
+    let vcov = vcov::choose(
+        options.se,
+        boot.as_ref(),
+        robust.as_ref(),
+        || {
             let expected = options.information == Information::Expected;
             let mut info = Some(DMatrix::zeros(q, q));
             for (w, p) in &mut obj.parts {
@@ -172,18 +163,12 @@ pub(crate) fn fit(prep: PreparedGroups, options: &SemOptions) -> Result<SemFit, 
                     _ => None,
                 };
             }
-            let v = info
-                .and_then(|h| spd_inverse(&h))
-                .map(|inv| inv * (2.0 / nf));
-            if v.is_none() {
-                warnings.push(SemWarning::StandardErrorsUnavailable {
-                    reason: "the observed information matrix is singular or not positive definite"
-                        .into(),
-                });
-            }
-            v
-        }
-    };
+            info.and_then(|h| spd_inverse(&h))
+                .map(|inv| inv * (2.0 / nf))
+        },
+        "the observed information matrix is singular or not positive definite",
+        &mut warnings,
+    );
     // Fit: per group the H0 and H1 log-likelihoods (conditional on fixed covariates),
     // the baseline and the residuals against the EM moments.
     let mut results = GroupResults::new(prep.groups.len(), df, q, n);
@@ -214,27 +199,22 @@ pub(crate) fn fit(prep: PreparedGroups, options: &SemOptions) -> Result<SemFit, 
         };
         results.push(part, r, logl_h1, (2.0 * (ll1 - base.logl), base.df));
     }
+    results.vcov = vcov;
     results.robust = robust;
     results.boot = boot;
+    let information = match (options.se, options.information) {
+        (SeMethod::Bootstrap, _) => "Bootstrap",
+        (_, Information::Expected) => "Expected",
+        _ => "Observed",
+    };
     finish(
         &prep,
         &theta,
-        vcov,
         results,
-        Assembly {
-            outcome,
-            options,
-            n_used: n,
-            n_original: prep.n_original,
-            sample_cov: DMatrix::zeros(0, 0),
-            sample_mean: DVector::zeros(0),
-            warnings,
-            information: match (options.se, options.information) {
-                (SeMethod::Bootstrap, _) => "Bootstrap",
-                (_, Information::Expected) => "Expected",
-                _ => "Observed",
-            },
-        },
+        outcome,
+        options,
+        warnings,
+        information,
     )
 }
 

@@ -12,9 +12,11 @@
 //   stages      prepare (data -> compiled model, rows kept, per-fit moments, checks),
 //               group_prepare (the same per group of a multiple-group fit), start, ml (the
 //               ML discrepancy and its derivatives), inference, standardize, fit_measures,
-//               bootstrap (replicates, intervals), assemble (estimates -> SemFit),
-//               group_assemble (the same for multiple groups)
-//   estimators  robust (MLM / MLR parts), complete (ML on complete data), fiml/,
+//               bootstrap (replicates, intervals), robust (MLM / MLR parts: sandwich,
+//               traces, scaled and robust indices), vcov (which covariance of the estimates
+//               a fit reports), assemble (estimates -> SemFit), group_assemble (the same for
+//               multiple groups, and the last step of every multiple-group estimator)
+//   estimators  complete (ML on complete data), fiml/,
 //               multigroup (the groups' discrepancies summed over one parameter vector),
 //               group_fiml (the same with the groups' FIML likelihoods)
 //   dispatcher  engine (`Model::fit`: prepare, refuse what no estimator does, dispatch)
@@ -178,6 +180,7 @@ mod start;
 mod summary;
 mod svg;
 mod validity;
+mod vcov;
 mod wlsmv;
 
 /// Most relations a model may have after its `+` lists are expanded.

@@ -12,12 +12,11 @@
 //! full-information ML with groups is `group_fiml`.
 
 use cocreate_stats::LN_2PI;
-use nalgebra::{DMatrix, DVector};
+use nalgebra::DMatrix;
 
-use super::assemble::Assembly;
 use super::bootstrap::{run_groups, summarize_table, BootSummary};
 use super::complete::{baseline, x_marginal_logl};
-use super::error::{SemError, SemWarning};
+use super::error::SemError;
 use super::fit_measures::residuals;
 use super::group_assemble::{finish, GroupPart, GroupResults};
 use super::group_prepare::{check_df, GroupData, PreparedGroups};
@@ -32,6 +31,7 @@ use super::ram::{ExoMoments, RamMatrices};
 use super::results::SemFit;
 use super::robust::{combine, group_robust};
 use super::start::{simple_start, start_values};
+use super::vcov;
 
 /// The weighted sum of the groups' objectives over one parameter vector.
 pub(crate) struct GroupSum<P> {
@@ -190,30 +190,14 @@ pub(crate) fn fit(prep: PreparedGroups, options: &SemOptions) -> Result<SemFit, 
     } else {
         None
     };
-    let vcov = match options.se {
-        SeMethod::None => None,
-        SeMethod::Bootstrap => boot.as_ref().map(|b| b.vcov.clone()),
-        _ if robust.is_some() => {
-            let v = robust.as_ref().and_then(|r| r.vcov.clone());
-            if v.is_none() {
-                warnings.push(SemWarning::StandardErrorsUnavailable {
-                    reason: "the information matrix is singular: the model may not be identified"
-                        .into(),
-                });
-            }
-            v
-        }
-        _ => {
-            let v = spd_inverse(&info).map(|inv| inv * (2.0 / nf));
-            if v.is_none() {
-                warnings.push(SemWarning::StandardErrorsUnavailable {
-                    reason: "the information matrix is singular: the model may not be identified"
-                        .into(),
-                });
-            }
-            v
-        }
-    };
+    let vcov = vcov::choose(
+        options.se,
+        boot.as_ref(),
+        robust.as_ref(),
+        || spd_inverse(&info).map(|inv| inv * (2.0 / nf)),
+        "the information matrix is singular: the model may not be identified",
+        &mut warnings,
+    );
     // Fit: each group's part of the test, the likelihoods, the baseline and the residuals.
     let mut results = GroupResults::new(prep.groups.len(), df, q, n);
     for (k, (g, mo)) in prep.groups.iter().zip(&moments).enumerate() {
@@ -256,23 +240,18 @@ pub(crate) fn fit(prep: PreparedGroups, options: &SemOptions) -> Result<SemFit, 
         };
         results.push(part, r, logl_h1, (chisq0, df0));
     }
+    results.vcov = vcov;
     results.robust = robust;
     results.boot = boot;
+    let information = info_kind;
     finish(
         &prep,
         &theta,
-        vcov,
         results,
-        Assembly {
-            outcome,
-            options,
-            n_used: n,
-            n_original: prep.n_original,
-            sample_cov: DMatrix::zeros(0, 0),
-            sample_mean: DVector::zeros(0),
-            warnings,
-            information: info_kind,
-        },
+        outcome,
+        options,
+        warnings,
+        information,
     )
 }
 
