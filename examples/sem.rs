@@ -25,9 +25,9 @@
 //! difference tests, ΔCFI/ΔRMSEA/ΔSRMR and where invariance fails by each criterion.
 //! Groups take `--missing ml|ml.x` (full-information ML in every group) and
 //! `--estimator MLM|MLR` (the scaled tests, and scaled χ² differences in `--invariance`;
-//! MLR also with `--missing ml`) and `--ordered` (WLSMV in every group, the configural
-//! model: each group's thresholds, polychoric correlations and loadings; `--group-equal`,
-//! labels and defined parameters are refused with ordered variables for now).
+//! MLR also with `--missing ml`) and `--ordered` (WLSMV over the groups: `--group-equal
+//! thresholds,loadings`, `--group-partial "x1 | t2"`, and `--invariance` runs configural,
+//! metric and scalar with lavaan's scaled difference tests for ordered data).
 //!
 //! `--help` lists the flags by group (fitting, output, factor scores); the fitting flags
 //! are the [`SemOptions`] settings of the same names, so a new option is one field in
@@ -148,11 +148,12 @@ struct FitArgs {
     #[arg(long, value_name = "COLUMN", help_heading = "Multiple groups")]
     group: Option<String>,
     /// Hold these equal across groups: loadings, intercepts, means, residuals,
-    /// residual.covariances, lv.variances, lv.covariances, regressions (comma separated).
+    /// residual.covariances, lv.variances, lv.covariances, regressions, thresholds (comma
+    /// separated; thresholds with --ordered).
     #[arg(long, value_name = "LIST", value_parser = group_equal, help_heading = "Multiple groups")]
     group_equal: Option<List<GroupEqual>>,
-    /// Free these parameters from --group-equal in every group, e.g. "x3 ~ 1,visual =~ x2";
-    /// with --invariance, the parameters the partial model frees.
+    /// Free these parameters from --group-equal in every group, e.g. "x3 ~ 1,visual =~ x2"
+    /// or "x1 | t2"; with --invariance, the parameters the partial model frees.
     #[arg(long, value_name = "LIST", value_parser = group_partial, help_heading = "Multiple groups")]
     group_partial: Option<List<ParameterId>>,
     /// Treat these observed variables as ordered categories: `all`, or a comma-separated

@@ -69,6 +69,9 @@ compare "$tmp/ext_mg_estimators" "$core/ext"
 run groups_ordinal Rscript "$here/groups_ordinal.R" "$tmp/ext_mg_ordinal"
 compare "$tmp/ext_mg_ordinal" "$core/ext"
 
+run groups_ordinal_equal Rscript "$here/groups_ordinal_equal.R" "$tmp/ext_mg_ordinal_equal"
+compare "$tmp/ext_mg_ordinal_equal" "$core/ext"
+
 # The older scripts write into the repository's folders: run them in a copy of the inputs.
 tree=$tmp/tree
 mkdir -p "$tree/$core/ext" "$tree/examples/data"

@@ -135,21 +135,9 @@ fn compare(fit: &SemFit, r: &Value) -> f64 {
     }
     for e in r["standardized_solution"].as_array().unwrap() {
         // lavaan lists its `==` constraints here; they are not parameters.
-        let Some(op) = Op::from_str_op(e["op"].as_str().unwrap()) else {
+        let Some((want_group, got)) = common::standardized_row(fit, e, &labels) else {
             continue;
         };
-        let group = e["group"].as_u64().unwrap() as usize;
-        let want_group = if group == 0 { "" } else { &labels[group - 1] };
-        let got = fit
-            .standardized_solution()
-            .iter()
-            .find(|s| {
-                s.op == op
-                    && s.group == want_group
-                    && s.lhs == e["lhs"].as_str().unwrap()
-                    && s.rhs == e["rhs"].as_str().unwrap()
-            })
-            .unwrap();
         let id = format!("std [{want_group}] {} {} {}", got.lhs, got.op, got.rhs);
         close(
             &format!("{id} est"),

@@ -9,7 +9,7 @@
 mod common;
 
 use cocreate_core::data::{CsvOptions, Table};
-use cocreate_core::sem::{Estimator, GroupEqual, Missing, Model, Op, SemFit, SemOptions};
+use cocreate_core::sem::{Estimator, GroupEqual, Missing, Model, SemFit, SemOptions};
 use serde_json::Value;
 
 const TOL: f64 = 1e-4;
@@ -109,21 +109,10 @@ fn compare(fit: &SemFit, r: &Value) -> f64 {
         );
     }
     for e in r["standardized_solution"].as_array().unwrap() {
-        let Some(op) = Op::from_str_op(e["op"].as_str().unwrap()) else {
+        // lavaan lists its `==` constraints here; they are not parameters.
+        let Some((want_group, got)) = common::standardized_row(fit, e, &labels) else {
             continue;
         };
-        let group = e["group"].as_u64().unwrap() as usize;
-        let want_group = if group == 0 { "" } else { labels[group - 1] };
-        let got = fit
-            .standardized_solution()
-            .iter()
-            .find(|s| {
-                s.op == op
-                    && s.group == want_group
-                    && s.lhs == e["lhs"].as_str().unwrap()
-                    && s.rhs == e["rhs"].as_str().unwrap()
-            })
-            .unwrap();
         let id = format!("std [{want_group}] {} {} {}", got.lhs, got.op, got.rhs);
         check(
             &format!("{id} est"),

@@ -76,6 +76,7 @@ mod univariate;
 
 pub use bvnorm::pbivnorm;
 pub use error::OrdinalError;
+pub(crate) use nacov::GammaParts;
 pub use options::{Categories, LavCorOptions, LavCorOptionsBuilder, Ordered};
 pub use result::{
     Nacov, OrdinalVariable, OrdinalWarning, PolychoricMatrix, Threshold, VariableKind,

@@ -91,6 +91,7 @@ pub(crate) fn assemble(
         information: a.information.to_string(),
         bootstrap: None,
         robust: None,
+        wls: Default::default(),
         groups: Vec::new(),
     })
 }

@@ -27,6 +27,28 @@ fn refuse_for_groups(model: &Model, options: &SemOptions) -> Result<(), SemError
             reason,
         })
     };
+    // Thresholds exist only for ordered variables; lavaan would free the latent means and
+    // leave the model unidentified.
+    if options.group_equal.contains(&super::GroupEqual::Thresholds) {
+        return Err(SemError::IncompatibleOptions {
+            option: "group_equal",
+            value: "thresholds".into(),
+            with: "no ordered variables".into(),
+            reason: "thresholds belong to ordered variables; declare them with the ordered option, or hold intercepts equal for continuous ones",
+        });
+    }
+    if let Some(p) = options
+        .group_partial
+        .iter()
+        .find(|p| p.op() == super::Op::Threshold)
+    {
+        return Err(SemError::IncompatibleOptions {
+            option: "group_partial",
+            value: p.to_string(),
+            with: "no ordered variables".into(),
+            reason: "thresholds belong to ordered variables; declare them with the ordered option",
+        });
+    }
     // General constraints (`a == 2*b`, `a > 0`, `==` on a defined parameter) need the
     // constrained estimator, which fits one group.
     let defined = |name: &str| model.definitions.iter().any(|d| d.name == name);

@@ -139,6 +139,7 @@ pub(crate) fn assemble_groups(
         information: a.information.to_string(),
         bootstrap: None,
         robust: None,
+        wls: Default::default(),
         groups,
     })
 }

@@ -45,11 +45,17 @@ pub enum GroupEqual {
     /// Regression coefficients (`~`).
     #[cfg_attr(feature = "serde", serde(rename = "regressions"))]
     Regressions,
+    /// Thresholds of ordered variables (`|`): with ordered indicators, the scalar step.
+    /// As in lavaan, `thresholds` and `intercepts` imply each other when variables are
+    /// ordered, and the scaling factors and latent means are then free in every group but
+    /// the first. Without ordered variables it is refused.
+    #[cfg_attr(feature = "serde", serde(rename = "thresholds"))]
+    Thresholds,
 }
 
 impl GroupEqual {
     /// Every keyword, in lavaan's order.
-    pub const ALL: [GroupEqual; 8] = [
+    pub const ALL: [GroupEqual; 9] = [
         GroupEqual::Loadings,
         GroupEqual::Intercepts,
         GroupEqual::Means,
@@ -58,6 +64,7 @@ impl GroupEqual {
         GroupEqual::LvVariances,
         GroupEqual::LvCovariances,
         GroupEqual::Regressions,
+        GroupEqual::Thresholds,
     ];
 
     /// lavaan's keyword.
@@ -71,6 +78,7 @@ impl GroupEqual {
             GroupEqual::LvVariances => "lv.variances",
             GroupEqual::LvCovariances => "lv.covariances",
             GroupEqual::Regressions => "regressions",
+            GroupEqual::Thresholds => "thresholds",
         }
     }
 
@@ -100,21 +108,16 @@ impl std::str::FromStr for GroupEqual {
         if let Some(k) = GroupEqual::ALL.iter().find(|k| k.as_str() == s) {
             return Ok(*k);
         }
-        let allowed = if s == "thresholds" {
-            "holding thresholds equal across groups is not available yet (ordered variables are fitted by group in the configural model only); the keywords are loadings, intercepts, means, residuals, residual.covariances, lv.variances, lv.covariances and regressions"
-        } else {
-            "the keywords are loadings, intercepts, means, residuals, residual.covariances, lv.variances, lv.covariances and regressions"
-        };
         Err(SemError::InvalidOption {
             option: "group_equal",
             value: quoted(s),
-            allowed: allowed.into(),
+            allowed: "the keywords are loadings, intercepts, means, residuals, residual.covariances, lv.variances, lv.covariances, regressions and thresholds".into(),
         })
     }
 }
 
 /// One parameter named as lavaan writes it, `lhs op rhs`: `visual =~ x2`, `x3 ~ 1`,
-/// `x1 ~~ x1`. `group.partial` lists these to free them from `group.equal`.
+/// `x1 ~~ x1`, `x1 | t2` (a threshold of an ordered variable). `group.partial` lists these to free them from `group.equal`.
 ///
 /// ```
 /// use cocreate_core::sem::{Op, ParameterId};
@@ -148,6 +151,14 @@ impl ParameterId {
         };
         if op == Op::Defined {
             return Err(bad("defined parameters (:=) are not free in any group"));
+        }
+        let threshold_name = |t: &str| {
+            t.strip_prefix('t').is_some_and(|k| {
+                !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()) && !k.starts_with('0')
+            })
+        };
+        if op == Op::Threshold && !threshold_name(rhs) {
+            return Err(bad("a threshold is named t1, t2, … after the bar"));
         }
         if !valid_name(lhs) || (op != Op::Intercept && !valid_name(rhs)) {
             return Err(bad("the names are not variable names"));
@@ -210,6 +221,7 @@ impl std::str::FromStr for ParameterId {
             ("=~", Op::MeasuredBy),
             ("~~", Op::Covariance),
             ("~", Op::Regression),
+            ("|", Op::Threshold),
         ] {
             if let Some((lhs, rhs)) = compact.split_once(text) {
                 let (op, rhs) = if op == Op::Regression && rhs == "1" {

@@ -74,7 +74,7 @@ pub(crate) fn group_labels(data: &Table, column: &str) -> Result<Vec<Option<Stri
 
 /// The rows of group `g` of `table`, as a table of their own over the same free
 /// parameters (no definitions), for compiling.
-fn group_view(table: &ParameterTable, label: &str) -> ParameterTable {
+pub(crate) fn group_view(table: &ParameterTable, label: &str) -> ParameterTable {
     ParameterTable {
         rows: table.group_rows(label).map(|(_, r)| r.clone()).collect(),
         observed: table.observed.clone(),

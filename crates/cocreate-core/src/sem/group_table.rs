@@ -43,6 +43,7 @@ fn of_kind(row: &ParameterRow, kind: GroupEqual, roles: &Roles) -> bool {
         }
         GroupEqual::LvVariances => row.op == Op::Covariance && lv(&row.lhs) && row.lhs == row.rhs,
         GroupEqual::LvCovariances => row.op == Op::Covariance && lv(&row.lhs) && row.lhs != row.rhs,
+        GroupEqual::Thresholds => row.op == Op::Threshold,
     }
 }
 
@@ -123,8 +124,9 @@ impl ParameterTable {
         let per = starts[1];
         let equal = |k: GroupEqual| options.group_equal.contains(&k);
         // Identification in groups 2+ (default rows only; the user's modifiers stand).
-        let free_lv_means =
-            !options.int_lv_free && equal(GroupEqual::Intercepts) && !equal(GroupEqual::Means);
+        let free_lv_means = !options.int_lv_free
+            && (equal(GroupEqual::Intercepts) || equal(GroupEqual::Thresholds))
+            && !equal(GroupEqual::Means);
         let free_lv_vars =
             options.std_lv && equal(GroupEqual::Loadings) && !equal(GroupEqual::LvVariances);
         for row in rows.iter_mut().skip(per).filter(|r| !r.user) {

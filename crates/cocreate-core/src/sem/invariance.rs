@@ -80,6 +80,7 @@ impl InvarianceLevel {
         match p.op() {
             Op::MeasuredBy => Some(InvarianceLevel::Metric),
             Op::Intercept if !latent.iter().any(|l| l == p.lhs()) => Some(InvarianceLevel::Scalar),
+            Op::Threshold => Some(InvarianceLevel::Scalar),
             Op::Covariance if p.lhs() == p.rhs() && !latent.iter().any(|l| l == p.lhs()) => {
                 Some(InvarianceLevel::Strict)
             }
@@ -317,6 +318,9 @@ pub struct InvarianceReport {
     pub first_failure: InvarianceFailures,
     /// The fits, in the order of `steps`.
     pub fits: Vec<SemFit>,
+    /// What the sequence did differently from the one asked for (with ordered variables
+    /// it stops at the scalar step), in sentences.
+    pub notes: Vec<String>,
 }
 
 /// The first full step that fails each criterion.
@@ -375,16 +379,26 @@ pub fn measurement_invariance(
             reason: "each step of the sequence sets its own equality constraints; give parameters to free as the partial model",
         });
     }
-    if options.estimator() == super::options::Estimator::Wlsmv {
-        // Every step after the configural one holds parameters equal across groups, which
-        // multiple-group fits of ordered variables do not do yet.
-        return Err(SemError::IncompatibleOptions {
-            option: "invariance",
-            value: "on".into(),
-            with: "ordered variables (WLSMV)".into(),
-            reason: "the invariance sequence of ordered variables (thresholds, loadings, ...) is not available yet; fit the configural model with the group option",
-        });
-    }
+    // Ordered variables: the scalar step holds the thresholds equal (lavaan: with ordered
+    // variables `intercepts` implies `thresholds`), and under the delta parameterization
+    // the residual variances are not parameters, so there is no strict step.
+    let ordered = options.estimator() == super::options::Estimator::Wlsmv;
+    let mut notes = Vec::new();
+    let through = if ordered && invariance.through > InvarianceLevel::Scalar {
+        notes.push("With ordered variables the sequence stops at the scalar step (equal loadings and thresholds): the residual variances of their latent responses are not parameters (delta parameterization), so strict invariance adds no constraint.".to_string());
+        InvarianceLevel::Scalar
+    } else {
+        invariance.through
+    };
+    let level_equal = |level: InvarianceLevel| -> Vec<GroupEqual> {
+        let mut k = level.group_equal();
+        if ordered {
+            for g in k.iter_mut().filter(|g| **g == GroupEqual::Intercepts) {
+                *g = GroupEqual::Thresholds;
+            }
+        }
+        k
+    };
     if let Some(p) = options.group_partial().first() {
         return Err(SemError::IncompatibleOptions {
             option: "group_partial",
@@ -409,7 +423,7 @@ pub fn measurement_invariance(
             InvarianceLevel::of(p, &latent).ok_or_else(|| SemError::InvalidOption {
                 option: "partial",
                 value: super::error::quoted(&p.to_string()),
-                allowed: "a partial model frees loadings (=~), intercepts (~ 1) or residual variances (~~) of observed variables".into(),
+                allowed: "a partial model frees loadings (=~), intercepts (~ 1), thresholds (x | t1) or residual variances (~~) of observed variables".into(),
             })
         })
         .collect::<Result<Vec<_>, _>>()?
@@ -418,7 +432,7 @@ pub fn measurement_invariance(
     let fit_level = |level: InvarianceLevel, partial: &[ParameterId]| -> Result<SemFit, SemError> {
         let opts = options
             .to_builder()
-            .group_equal(level.group_equal())
+            .group_equal(level_equal(level))
             .group_partial(partial.iter().cloned())
             .build()?;
         model.fit(data, &opts)
@@ -426,22 +440,21 @@ pub fn measurement_invariance(
     let mut steps = Vec::new();
     let mut fits = Vec::new();
     for level in InvarianceLevel::ALL {
-        if level > invariance.through {
+        if level > through {
             break;
         }
         let fit = fit_level(level, &[])?;
-        steps.push(step(level.as_str(), level, &[], &fit));
+        steps.push(step(level.as_str(), level, level_equal(level), &[], &fit));
         fits.push(fit);
     }
     let full = steps.len();
     if let Some(level) = partial_level {
-        if level > invariance.through {
+        if level > through {
             return Err(SemError::InvalidOption {
                 option: "partial",
                 value: level.as_str().into(),
                 allowed: format!(
-                    "the partial model frees {level} parameters, but the sequence stops at {}",
-                    invariance.through
+                    "the partial model frees {level} parameters, but the sequence stops at {through}"
                 ),
             });
         }
@@ -449,6 +462,7 @@ pub fn measurement_invariance(
         steps.push(step(
             &format!("partial {level}"),
             level,
+            level_equal(level),
             &invariance.partial,
             &fit,
         ));
@@ -527,19 +541,21 @@ pub fn measurement_invariance(
         rule,
         first_failure,
         fits,
+        notes,
     })
 }
 
 fn step(
     name: &str,
     level: InvarianceLevel,
+    group_equal: Vec<GroupEqual>,
     partial: &[ParameterId],
     fit: &SemFit,
 ) -> InvarianceStep {
     InvarianceStep {
         name: name.to_string(),
         level,
-        group_equal: level.group_equal(),
+        group_equal,
         group_partial: partial.to_vec(),
         fit: fit.fit_measures().clone(),
         chisq_by_group: fit
@@ -607,7 +623,7 @@ impl InvarianceReport {
             let f = &s.fit;
             let _ = writeln!(
                 out,
-                "  {:<w$} {:>5} {:>9.3} {:>4} {:>7} {:>6.3} {:>6.3} {:>6.3} {:>6.3} {:>9.2} {:>9.2}",
+                "  {:<w$} {:>5} {:>9.3} {:>4} {:>7} {:>6.3} {:>6.3} {:>6.3} {:>6.3} {:>9} {:>9}",
                 s.name,
                 f.npar,
                 f.chisq,
@@ -617,8 +633,8 @@ impl InvarianceReport {
                 f.tli,
                 f.rmsea,
                 f.srmr,
-                f.aic,
-                f.bic
+                num(Some(f.aic), 2),
+                num(Some(f.bic), 2)
             );
         }
         let _ = writeln!(
@@ -720,6 +736,9 @@ impl InvarianceReport {
                 p.name,
                 freed.join(", ")
             );
+        }
+        for note in &self.notes {
+            let _ = writeln!(out, "\n{note}");
         }
         let _ = writeln!(out, "\n{}", self.lrt.summary());
         if let Some(t) = &self.lrt_with_partial {

@@ -4,7 +4,8 @@
 //! difference of the degrees of freedom, with lavaan 0.6's RMSEA of the difference test
 //! (`√max(Δχ²/(Δdf N) − 1/N, 0) · √G`); for robust estimators (MLM, MLR) the scaled
 //! difference of Satorra & Bentler (2001), `(T₀ − T₁) / c_d` with
-//! `c_d = (df₀ c₀ − df₁ c₁) / (df₀ − df₁)`.
+//! `c_d = (df₀ c₀ − df₁ c₁) / (df₀ − df₁)`; for WLSMV (ordered variables) the
+//! scaled-shifted difference of Satorra (2000) (`wls_diff.rs`).
 
 use std::fmt::{self, Write};
 
@@ -24,6 +25,9 @@ pub enum LrtMethod {
     /// The scaled difference of Satorra & Bentler (2001) (robust estimators).
     #[cfg_attr(feature = "serde", serde(rename = "satorra.bentler.2001"))]
     SatorraBentler2001,
+    /// The scaled-shifted difference of Satorra (2000) (WLSMV, ordered variables).
+    #[cfg_attr(feature = "serde", serde(rename = "satorra.2000"))]
+    Satorra2000,
 }
 
 impl LrtMethod {
@@ -32,6 +36,7 @@ impl LrtMethod {
         match self {
             LrtMethod::Standard => "standard",
             LrtMethod::SatorraBentler2001 => "satorra.bentler.2001",
+            LrtMethod::Satorra2000 => "satorra.2000",
         }
     }
 }
@@ -97,7 +102,9 @@ pub struct LrtTable {
 ///
 /// Any fitted models can be compared, one group or several, ML or robust: with MLM or MLR
 /// fits the differences are scaled (Satorra & Bentler 2001, lavaan's default for these
-/// tests) and the table has no RMSEA column, as in lavaan.
+/// tests) and the table has no RMSEA column, as in lavaan; WLSMV fits of ordered variables
+/// get lavaan's default for them, the scaled-shifted difference of Satorra (2000), which
+/// needs the fits as computed (not read back from JSON).
 ///
 /// Errors when fewer than two models are given ([`SemError::TooFewModels`]), and when two
 /// were fitted to different data (a different number of rows, other observed variables or
@@ -153,6 +160,11 @@ pub fn lav_test_lrt(models: &[(&str, &SemFit)]) -> Result<LrtTable, SemError> {
                 "one has a mean structure and the other not".into(),
             ));
         }
+        if e == super::options::Estimator::Wlsmv && m.observed() != first.observed() {
+            return Err(mismatch(
+                "their ordered variables are not in the same order".into(),
+            ));
+        }
         if let Some(what) = different_moments(m, first) {
             return Err(mismatch(format!(
                 "they were fitted to different data (the sample {what} differ)"
@@ -160,6 +172,7 @@ pub fn lav_test_lrt(models: &[(&str, &SemFit)]) -> Result<LrtTable, SemError> {
         }
     }
     let scaled = first.robust().is_some();
+    let wlsmv = first.options().estimator == super::options::Estimator::Wlsmv;
     let mut order: Vec<usize> = (0..models.len()).collect();
     order.sort_by(|&a, &b| {
         (models[a].1.fit_measures().df).total_cmp(&models[b].1.fit_measures().df)
@@ -194,7 +207,27 @@ pub fn lav_test_lrt(models: &[(&str, &SemFit)]) -> Result<LrtTable, SemError> {
                     models[order[k - 1]].0
                 ));
             }
-            let stat = if scaled && ddf > 0.0 {
+            let stat = if wlsmv && ddf > 0.0 {
+                // Satorra (2000), scaled and shifted, from the less restricted model's
+                // information and both models' Jacobians.
+                let (Some(less), Some(more)) = (&prev.wls.0, &m.wls.0) else {
+                    return Err(SemError::NotComparable {
+                        model: name.to_string(),
+                        other: models[order[k - 1]].0.to_string(),
+                        reason: "the scaled difference of WLSMV fits needs what the fits computed (their Jacobians), which a fit read back from JSON does not keep; refit the models".into(),
+                    });
+                };
+                match super::wls_diff::satorra_2000(less, more, d, ddf) {
+                    Some((t, _, _)) => t,
+                    None => {
+                        notes.push(format!(
+                            "the scaled difference between {:?} and {name:?} could not be computed (the models may not be nested, or the less restricted one is not identified)",
+                            models[order[k - 1]].0
+                        ));
+                        f64::NAN
+                    }
+                }
+            } else if scaled && ddf > 0.0 {
                 // Satorra & Bentler (2001); a saturated model's factor counts as 1.
                 let factor = |f: &SemFit| {
                     let r = f.robust().map(|r| r.chisq_scaling_factor);
@@ -234,7 +267,9 @@ pub fn lav_test_lrt(models: &[(&str, &SemFit)]) -> Result<LrtTable, SemError> {
         rows.push(row);
     }
     Ok(LrtTable {
-        method: if scaled {
+        method: if wlsmv {
+            LrtMethod::Satorra2000
+        } else if scaled {
             LrtMethod::SatorraBentler2001
         } else {
             LrtMethod::Standard
@@ -334,11 +369,11 @@ impl LrtTable {
         );
         for r in &self.rows {
             let line = format!(
-                "{:<w$} {:>4} {:>10.2} {:>10.2} {:>9.3} {:>10}{} {:>7} {:>10}",
+                "{:<w$} {:>4} {:>10} {:>10} {:>9.3} {:>10}{} {:>7} {:>10}",
                 r.model,
                 r.df,
-                r.aic,
-                r.bic,
+                cell(Some(r.aic), 2),
+                cell(Some(r.bic), 2),
                 r.chisq,
                 cell(r.chisq_diff, 3),
                 rmsea(r.rmsea),

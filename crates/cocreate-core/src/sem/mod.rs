@@ -181,6 +181,7 @@ mod summary;
 mod svg;
 mod validity;
 mod vcov;
+mod wls_diff;
 mod wlsmv;
 
 /// Most relations a model may have after its `+` lists are expanded.

@@ -38,6 +38,11 @@ pub(crate) trait Objective {
     fn max_step(&self, _theta: &[f64], _delta: &[f64]) -> f64 {
         f64::INFINITY
     }
+    /// The scoring step `δ` with `H δ = −g`, or `None` when `H` is not positive definite
+    /// (an objective whose `H` has structure may solve it faster).
+    fn step(&self, h: &DMatrix<f64>, g: &[f64]) -> Option<Vec<f64>> {
+        pd_step(h, g)
+    }
 }
 
 /// How the optimiser ended.
@@ -51,7 +56,7 @@ pub(crate) struct OptimOutcome {
 }
 
 /// Solves `H δ = −g` if `H` is positive definite.
-fn pd_step(h: &DMatrix<f64>, g: &[f64]) -> Option<Vec<f64>> {
+pub(crate) fn pd_step(h: &DMatrix<f64>, g: &[f64]) -> Option<Vec<f64>> {
     let ch = Chol::new(h)?;
     let mut d: Vec<f64> = g.iter().map(|v| -v).collect();
     ch.solve_in_place(&mut d);
@@ -112,7 +117,7 @@ pub(crate) fn fisher_scoring(
     let mut h_exact = false;
     for iter in 1..=max_iter {
         let mut newton = h_exact;
-        let delta = if let Some(d) = pd_step(&h, &g) {
+        let delta = if let Some(d) = obj.step(&h, &g) {
             Some(d)
         } else {
             newton = false;

@@ -581,6 +581,9 @@ pub struct SemFit {
     pub(crate) bootstrap: Option<BootstrapResult>,
     pub(crate) robust: Option<RobustFit>,
     pub(crate) groups: Vec<GroupFit>,
+    /// What a WLSMV fit keeps for the scaled difference test with a nested fit.
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) wls: super::wls_diff::Kept,
 }
 
 /// The unvalidated fields of a [`SemFit`], read by serde and then checked.
@@ -710,6 +713,7 @@ impl TryFrom<SemFitRepr> for SemFit {
             bootstrap: r.bootstrap,
             robust: r.robust,
             groups: r.groups,
+            wls: Default::default(),
         })
     }
 }

@@ -478,7 +478,8 @@ fn sections(
     if !thresholds.is_empty() {
         header(&mut lines, "Thresholds");
         for e in thresholds {
-            row(&mut lines, format!("   {}|{}", e.lhs, e.rhs), e);
+            let name = format!("{}|{}", e.lhs, e.rhs);
+            row(&mut lines, name_cell(&name, &e.label, false), e);
         }
     }
     let vars: Vec<&ParameterEstimate> = est
@@ -500,7 +501,7 @@ fn sections(
     if !scales.is_empty() {
         header(&mut lines, "Scales y*");
         for e in scales {
-            row(&mut lines, format!("   {}", e.lhs), e);
+            row(&mut lines, name_cell(&e.lhs, &e.label, false), e);
         }
     }
     let defs: Vec<&ParameterEstimate> = est
@@ -511,7 +512,7 @@ fn sections(
     if !defs.is_empty() {
         header(&mut lines, "Defined Parameters");
         for e in defs {
-            row(&mut lines, format!("   {}", e.lhs), e);
+            row(&mut lines, name_cell(&e.lhs, &e.label, false), e);
         }
     }
     render_lines(out, &lines);

@@ -139,3 +139,31 @@ pub fn diff_for(what: &str) -> Diff {
         Diff::Absolute
     }
 }
+
+/// The row of `fit`'s standardised solution that a row `e` of lavaan's
+/// `standardizedSolution()` names (`group` 1-based into `labels`, 0 for rows of no group),
+/// as (its group label, the row); `None` for lavaan's `==` rows, which are not parameters.
+pub fn standardized_row<'a, S: AsRef<str>>(
+    fit: &'a cocreate_core::sem::SemFit,
+    e: &Value,
+    labels: &'a [S],
+) -> Option<(&'a str, &'a cocreate_core::sem::StandardizedEstimate)> {
+    let op = cocreate_core::sem::Op::from_str_op(e["op"].as_str().unwrap())?;
+    let group = e["group"].as_u64().unwrap() as usize;
+    let want = if group == 0 {
+        ""
+    } else {
+        labels[group - 1].as_ref()
+    };
+    let got = fit
+        .standardized_solution()
+        .iter()
+        .find(|s| {
+            s.op == op
+                && s.group == want
+                && s.lhs == e["lhs"].as_str().unwrap()
+                && s.rhs == e["rhs"].as_str().unwrap()
+        })
+        .unwrap_or_else(|| panic!("no standardized row for {e}"));
+    Some((want, got))
+}

@@ -60,16 +60,7 @@ fn replicate(s: &Setup, counts: &[u32], options: &SemOptions) -> Option<Vec<f64>
     if !same {
         return None;
     }
-    let w: Vec<f64> = two
-        .factor()
-        .ok()?
-        .diagonal()
-        .iter()
-        .map(|d| 1.0 / d)
-        .collect();
-    if w.iter().any(|v| !v.is_finite()) {
-        return None;
-    }
+    let w = super::dwls_weights(&two.factor().ok()?.diagonal())?;
     let nth: usize = s.counts.iter().sum();
     let r_pairs: Vec<f64> = s
         .pairs

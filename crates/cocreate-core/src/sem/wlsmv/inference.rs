@@ -57,34 +57,27 @@ pub(crate) struct Outcome {
     pub vcov: Option<DMatrix<f64>>,
     pub fit: FitMeasures,
     pub robust: RobustFit,
-    /// What a multiple-group fit adds up over its groups.
-    pub parts: TestParts,
 }
 
-/// One group's statistics and traces, which a multiple-group fit sums (`groups.rs`):
-/// with parameters that no two groups share, lavaan's pooled `U` and `Γ` are block
-/// diagonal and the weights `N_g/N` cancel, so every trace is the sum of the groups'.
+/// One group's statistics, which a multiple-group fit sums (`groups.rs`); the traces
+/// that do not split by group are `group_test::Pooled`.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct TestParts {
     /// Rows used.
     pub n: usize,
-    /// Sample statistics (thresholds and correlations) and free parameters.
+    /// Sample statistics (thresholds and correlations).
     pub m: usize,
-    pub q: usize,
     /// Correlations.
     pub pstar: usize,
-    /// The DWLS statistic and tr(UΓ), tr((UΓ)²).
+    /// The DWLS statistic.
     pub chisq: f64,
-    pub tr1: f64,
-    pub tr2: f64,
     /// The baseline's statistic and traces.
     pub x0: f64,
     pub tr0_1: f64,
     pub tr0_2: f64,
-    /// catML: the ML statistic at the estimates, tr(U'VUΓ), the baseline's statistic and
-    /// tr(Γ_c) (NaN when the polychoric matrix is not positive definite).
+    /// catML: the ML statistic at the estimates, the baseline's statistic and tr(Γ_c)
+    /// (NaN when the polychoric matrix is not positive definite).
     pub xx3: f64,
-    pub ks: f64,
     pub xx3_null: f64,
     pub tr_gamma_c: f64,
     /// Residual indices and the GFI's e'We and s'Ws.
@@ -255,37 +248,12 @@ pub(crate) fn infer(inp: &Inputs) -> Outcome {
         c_hat3,
         xx3_null,
         c_hat3_null,
+        df3: df,
         n: ne,
         groups: 1.0,
     }
     .robust_fit();
-    let parts = TestParts {
-        n: inp.n,
-        m,
-        q,
-        pstar,
-        chisq,
-        tr1,
-        tr2,
-        x0,
-        tr0_1: tr_wg,
-        tr0_2: tr_wgwg,
-        xx3,
-        ks,
-        xx3_null,
-        tr_gamma_c,
-        srmr: fit.srmr,
-        rmr: fit.rmr,
-        crmr: fit.crmr,
-        ewe,
-        sws,
-    };
-    Outcome {
-        vcov,
-        fit,
-        robust,
-        parts,
-    }
+    Outcome { vcov, fit, robust }
 }
 
 /// lavaan's `lav_fit_catml_dwls`: the ML test of the correlation structure at the DWLS
@@ -373,6 +341,10 @@ pub(super) struct ScaledShiftedReport {
     pub c_hat3: f64,
     pub xx3_null: f64,
     pub c_hat3_null: f64,
+    /// catML's degrees of freedom: the correlations less the parameters that remain
+    /// once the thresholds and means are set aside (`df` while the thresholds are
+    /// saturated, fewer when they are held equal across groups).
+    pub df3: f64,
     pub n: f64,
     pub groups: f64,
 }
@@ -383,9 +355,10 @@ impl ScaledShiftedReport {
         let (df, df0, g, n) = (self.df, self.df0, self.groups, self.n);
         let (x2s, x0s) = (self.x2s, self.x0s);
         let (xx3, c3, xx3_null, c3_null) = (self.xx3, self.c_hat3, self.xx3_null, self.c_hat3_null);
+        let df3 = self.df3;
         let (rmsea_s, lo_s, hi_s, p_s) = rmsea_groups(x2s, df, n, 1.0, g);
-        let (rmsea_r, _, _, _) = rmsea_groups(xx3, df, n, c3, g);
-        let (_, lo_r, hi_r, p_r) = rmsea_groups(xx3 / c3, df, n, c3, g);
+        let (rmsea_r, _, _, _) = rmsea_groups(xx3, df3, n, c3, g);
+        let (_, lo_r, hi_r, p_r) = rmsea_groups(xx3 / c3, df3, n, c3, g);
         RobustFit {
             estimator: Estimator::Wlsmv,
             test: "scaled.shifted".into(),
@@ -401,6 +374,8 @@ impl ScaledShiftedReport {
             baseline_chisq_scaling_factor: 1.0 / self.a0,
             cfi_scaled: cfi(x2s, df, x0s, df0, 1.0, 1.0),
             tli_scaled: tli(x2s, df, x0s, df0, 1.0, 1.0),
+            // lavaan's lav_fit_cfi_lavobject: the model's df here, catML's df3 only in
+            // the scaling ĉ and the RMSEA.
             cfi_robust: cfi(xx3, df, xx3_null, df0, c3, c3_null),
             tli_robust: tli(xx3, df, xx3_null, df0, c3, c3_null),
             rmsea_scaled: rmsea_s,

@@ -16,15 +16,23 @@
 //! Supported: every observed variable of the model ordered, each an indicator (or an
 //! outcome of latent variables), complete rows (listwise); residual covariances,
 //! structural regressions among latent variables, equality constraints and defined
-//! parameters as for ML. Several groups (`groups.rs`): the configural model, every group's
-//! fit from its own rows, the test summed over the groups. Refused with a clear error:
+//! parameters as for ML. Several groups (`groups.rs`, `joint*.rs`, `group_test.rs`): every
+//! group's first step from its own rows, the model fitted to all groups at once with
+//! thresholds, loadings or anything else held equal across groups, the test over the
+//! groups. Nested fits compare by `wls_diff` (Satorra 2000). Refused with a clear error:
 //! continuous observed variables mixed in, ordered predictors, intercepts written in the
-//! model, full-information ML, and ties across groups.
+//! model, full-information ML, and general constraints with groups.
 
 mod boot;
 mod dwls;
+mod group_test;
 mod groups;
 mod inference;
+mod joint;
+mod joint_boot;
+mod joint_eval;
+mod joint_infer;
+mod joint_table;
 mod table;
 
 use nalgebra::{DMatrix, DVector};
@@ -36,6 +44,7 @@ use super::model::Model;
 use super::op::Op;
 use super::optim::fisher_scoring;
 use super::options::{Estimator, MeanStructure, SemOptions};
+use super::partable::ParameterRow;
 use super::prepare::{prepare, Moments};
 use super::ram::{ExoMoments, Slot};
 use super::results::{ParameterEstimate, SemFit, StandardizedEstimate};
@@ -51,32 +60,7 @@ pub(crate) use groups::fit_groups;
 
 /// Fits `model` to `data` by WLSMV.
 pub(crate) fn fit(model: &Model, data: &Table, options: &SemOptions) -> Result<SemFit, SemError> {
-    fit_parts(model, data, options).map(|(fit, _)| fit)
-}
-
-/// [`fit`], with what a multiple-group fit sums over its groups.
-fn fit_parts(
-    model: &Model,
-    data: &Table,
-    options: &SemOptions,
-) -> Result<(SemFit, inference::TestParts), SemError> {
-    if model.relations().iter().any(|r| r.op == Op::Intercept) {
-        return Err(SemError::OrderedUnsupported {
-            what: "intercepts (~ 1) in a model with ordered variables".into(),
-            reason: "the intercepts of ordered variables are fixed at 0 and their thresholds estimated, and latent means are 0 in one group; remove the ~ 1 lines",
-        });
-    }
-    // A name declared ordered that the data does not have is a typo, not a variable to
-    // leave out silently (names of the data that the model does not use are fine).
-    if let Ordered::Only(names) = &options.ordered {
-        if let Some(unknown) = names.iter().find(|n| data.column_index(n).is_none()) {
-            return Err(OrdinalError::UnknownOrdered {
-                name: excerpt(unknown),
-                available: name_list(data.names()),
-            }
-            .into());
-        }
-    }
+    refuse_model(model, data, options)?;
     // The ML table and the rows kept, as for ML, without a mean structure.
     let mut ml_options = options.clone();
     ml_options.meanstructure = MeanStructure::Off;
@@ -86,29 +70,7 @@ fn fit_parts(
     let c = &prep.compiled;
     let observed = c.table.observed().to_vec();
     let p = observed.len();
-    let continuous: Vec<String> = observed
-        .iter()
-        .filter(|v| !options.ordered.contains(v))
-        .cloned()
-        .collect();
-    if !continuous.is_empty() {
-        return Err(SemError::OrderedUnsupported {
-            what: format!("observed variables not declared ordered ({})", name_list(&continuous)),
-            reason: "WLSMV here needs every observed variable of the model ordered; mixing ordered and continuous variables is not supported yet",
-        });
-    }
-    let predictors: Vec<String> = (c.row_slot.iter().flatten())
-        .filter_map(|s| match s {
-            Slot::A(_, j) if *j < p => Some(observed[*j].clone()),
-            _ => None,
-        })
-        .collect();
-    if !predictors.is_empty() || !c.x_idx.is_empty() {
-        return Err(SemError::OrderedUnsupported {
-            what: format!("ordered variables as predictors ({})", name_list(&predictors)),
-            reason: "ordered variables may be indicators of latent variables or outcomes of latent variables, not predictors",
-        });
-    }
+    check_compiled(c, options)?;
     // First step: thresholds, polychoric correlations and Γ of the rows used.
     let lc = LavCorOptions::builder()
         .variables(observed.iter().cloned())
@@ -139,12 +101,8 @@ fn fit_parts(
         .collect();
     let r = DMatrix::from_row_slice(p, p, &pc.correlations);
     let r_pairs: Vec<f64> = pairs.iter().map(|&(i, j)| r[(i, j)]).collect();
-    // The DWLS weights 1/Γ_kk, from Γ's diagonal alone.
-    let w_all: Vec<f64> = factor.diagonal().iter().map(|d| 1.0 / d).collect();
+    let w_all = dwls_weights(&factor.diagonal()).ok_or(SemError::SingularStructure)?;
     let m = w_all.len();
-    if w_all.iter().any(|v| !v.is_finite() || *v <= 0.0) {
-        return Err(SemError::SingularStructure);
-    }
     // Second step: DWLS on the correlations from the usual starting values.
     let mo = Moments {
         cov: r.clone(),
@@ -272,8 +230,14 @@ fn fit_parts(
     for (t, &w) in ot.threshold_w.iter().enumerate() {
         theta_w[w] = pc.thresholds[t].value;
     }
-    let parts = out.parts;
     let mut fit = relayout(assembled, &ot, theta_w, out.vcov, out.robust, options);
+    fit.wls = super::wls_diff::Kept(Some(std::sync::Arc::new(difference_parts(
+        &ot.threshold_w,
+        &struct_w,
+        &st.delta,
+        &w_all,
+        &parts,
+    ))));
     if options.se == super::options::SeMethod::Bootstrap {
         boot::bootstrap(
             &mut fit,
@@ -292,7 +256,112 @@ fn fit_parts(
             options,
         )?;
     }
-    Ok((fit, parts))
+    Ok(fit)
+}
+
+/// What no WLSMV fit takes, checked before any work: intercepts written in the model and
+/// ordered names that are not columns of the data.
+pub(super) fn refuse_model(
+    model: &Model,
+    data: &Table,
+    options: &SemOptions,
+) -> Result<(), SemError> {
+    if model.relations().iter().any(|r| r.op == Op::Intercept) {
+        return Err(SemError::OrderedUnsupported {
+            what: "intercepts (~ 1) in a model with ordered variables".into(),
+            reason: "the intercepts of ordered variables are fixed at 0 and their thresholds estimated, and latent means are 0 in one group; remove the ~ 1 lines",
+        });
+    }
+    // A name declared ordered that the data does not have is a typo, not a variable to
+    // leave out silently (names of the data that the model does not use are fine).
+    if let Ordered::Only(names) = &options.ordered {
+        if let Some(unknown) = names.iter().find(|n| data.column_index(n).is_none()) {
+            return Err(OrdinalError::UnknownOrdered {
+                name: excerpt(unknown),
+                available: name_list(data.names()),
+            }
+            .into());
+        }
+    }
+    Ok(())
+}
+
+/// What the compiled model must be for WLSMV: every observed variable ordered, none of
+/// them a predictor.
+pub(super) fn check_compiled(
+    c: &super::ram::Compiled,
+    options: &SemOptions,
+) -> Result<(), SemError> {
+    let observed = c.table.observed();
+    let p = observed.len();
+    let continuous: Vec<String> = observed
+        .iter()
+        .filter(|v| !options.ordered.contains(v))
+        .cloned()
+        .collect();
+    if !continuous.is_empty() {
+        return Err(SemError::OrderedUnsupported {
+            what: format!("observed variables not declared ordered ({})", name_list(&continuous)),
+            reason: "WLSMV here needs every observed variable of the model ordered; mixing ordered and continuous variables is not supported yet",
+        });
+    }
+    let predictors: Vec<String> = (c.row_slot.iter().flatten())
+        .filter_map(|s| match s {
+            Slot::A(_, j) if *j < p => Some(observed[*j].clone()),
+            _ => None,
+        })
+        .collect();
+    if !predictors.is_empty() || !c.x_idx.is_empty() {
+        return Err(SemError::OrderedUnsupported {
+            what: format!("ordered variables as predictors ({})", name_list(&predictors)),
+            reason: "ordered variables may be indicators of latent variables or outcomes of latent variables, not predictors",
+        });
+    }
+    Ok(())
+}
+
+/// What a difference test needs of a one-group fit: Δ (the identity on the thresholds,
+/// Δ_s on the correlations), E = Δ'WΔ and B = Δ'WΓWΔ, the latter from Γ's blocks
+/// (`X = WΔ`: `B = X_t'Γ_ttX_t + X_t'(Γ_tcX_c) + (Γ_tcX_c)'X_t + X_c'Γ_ccX_c`).
+fn difference_parts(
+    threshold_w: &[usize],
+    struct_w: &[usize],
+    delta_s: &DMatrix<f64>,
+    w: &[f64],
+    gamma: &crate::ordinal::GammaParts,
+) -> super::wls_diff::WlsParts {
+    let nth = threshold_w.len();
+    let pstar = delta_s.nrows();
+    let q = nth + struct_w.len();
+    let mut jac = DMatrix::zeros(nth + pstar, q);
+    for (t, &k) in threshold_w.iter().enumerate() {
+        jac[(t, k)] = 1.0;
+    }
+    for (a, &k) in struct_w.iter().enumerate() {
+        jac.view_mut((nth, k), (pstar, 1))
+            .copy_from(&delta_s.column(a));
+    }
+    let mut x = jac.clone();
+    for (k, &wk) in w.iter().enumerate() {
+        x.row_mut(k).scale_mut(wk);
+    }
+    let information = jac.transpose() * &x;
+    let (xt, xc) = (x.rows(0, nth), x.rows(nth, pstar));
+    // Γ_tc X_c: its columns are those of the structural parameters.
+    let mut gtc_x = DMatrix::zeros(nth, q);
+    for (a, &k) in struct_w.iter().enumerate() {
+        gtc_x.set_column(k, &gamma.tc_x.column(a));
+    }
+    let cross = xt.transpose() * &gtc_x;
+    let b = xt.transpose() * &gamma.tt * xt
+        + &cross
+        + cross.transpose()
+        + xc.transpose() * &gamma.cc * xc;
+    super::wls_diff::WlsParts {
+        jac,
+        information,
+        b,
+    }
 }
 
 /// Lays the assembled fit out on the WLSMV table.
@@ -311,7 +380,70 @@ fn relayout(
     for (ml, &w) in ot.row_of_ml.iter().enumerate() {
         ml_of_row[w] = Some(ml);
     }
-    let fixed_est = |row: &super::partable::ParameterRow, est: f64| ParameterEstimate {
+    let mut estimates = Vec::with_capacity(rows.len());
+    let mut standardized = Vec::with_capacity(rows.len());
+    let mut standardized_lv = Vec::with_capacity(rows.len());
+    let mut table = ot.table.clone();
+    for (r, row) in rows.iter().enumerate() {
+        match (ml_of_row[r], row.op) {
+            (Some(ml), _) if ot.resvar_rows.contains(&r) => {
+                let est = fit.estimates[ml].est;
+                table.rows[r].fixed = Some(est);
+                let mut e = fixed_estimate(row, est, no_se);
+                let src = &fit.estimates[ml];
+                e.std_lv = src.std_lv;
+                e.std_all = src.std_all;
+                e.std_nox = src.std_nox;
+                estimates.push(e);
+                standardized.push(fit.standardized[ml].clone());
+                standardized_lv.push(fit.standardized_lv[ml].clone());
+            }
+            (Some(ml), _) => {
+                let mut e = fit.estimates[ml].clone();
+                e.free = row.free;
+                estimates.push(e);
+                standardized.push(fit.standardized[ml].clone());
+                standardized_lv.push(fit.standardized_lv[ml].clone());
+            }
+            (None, Op::Threshold) => {
+                // The latent response has variance 1: the standardised threshold is the
+                // threshold, with its standard error.
+                let k = row.free.unwrap_or(0);
+                let est = theta_w[k];
+                let se = (!no_se)
+                    .then(|| vcov.as_ref().map(|v| v[(k, k)].max(0.0).sqrt()))
+                    .flatten();
+                estimates.push(free_estimate(row, est, se, (est, est), level, no_se));
+                let std = standardized_row(row, est, se, level);
+                standardized.push(std.clone());
+                standardized_lv.push(std);
+            }
+            (None, _) => {
+                let est = row.fixed.unwrap_or(0.0);
+                estimates.push(fixed_estimate(row, est, no_se));
+                standardized.push(fixed_standardized(row, est));
+                standardized_lv.push(fixed_standardized(row, est));
+            }
+        }
+    }
+    fit.estimates = estimates;
+    fit.standardized = standardized;
+    fit.standardized_lv = standardized_lv;
+    fit.table = table;
+    fit.theta = theta_w;
+    fit.vcov = vcov;
+    fit.implied_mean = Some(DVector::zeros(fit.implied_cov.nrows()));
+    fit.robust = Some(robust);
+    fit
+}
+
+/// A fixed row of a WLSMV table with its value (standard error 0 unless none are asked).
+pub(super) fn fixed_estimate(
+    row: &super::partable::ParameterRow,
+    est: f64,
+    no_se: bool,
+) -> ParameterEstimate {
+    ParameterEstimate {
         lhs: row.lhs.clone(),
         op: row.op,
         rhs: row.rhs.clone(),
@@ -329,8 +461,15 @@ fn relayout(
         std_lv: est,
         std_all: est,
         std_nox: est,
-    };
-    let fixed_std = |row: &super::partable::ParameterRow, est: f64| StandardizedEstimate {
+    }
+}
+
+/// A fixed row of a WLSMV table in a standardised solution.
+pub(super) fn fixed_standardized(
+    row: &super::partable::ParameterRow,
+    est: f64,
+) -> StandardizedEstimate {
+    StandardizedEstimate {
         lhs: row.lhs.clone(),
         op: row.op,
         rhs: row.rhs.clone(),
@@ -342,93 +481,70 @@ fn relayout(
         pvalue: None,
         ci_lower: est,
         ci_upper: est,
-    };
-    let mut estimates = Vec::with_capacity(rows.len());
-    let mut standardized = Vec::with_capacity(rows.len());
-    let mut standardized_lv = Vec::with_capacity(rows.len());
-    let mut table = ot.table.clone();
-    for (r, row) in rows.iter().enumerate() {
-        match (ml_of_row[r], row.op) {
-            (Some(ml), _) if ot.resvar_rows.contains(&r) => {
-                let est = fit.estimates[ml].est;
-                table.rows[r].fixed = Some(est);
-                let mut e = fixed_est(row, est);
-                let src = &fit.estimates[ml];
-                e.std_lv = src.std_lv;
-                e.std_all = src.std_all;
-                e.std_nox = src.std_nox;
-                estimates.push(e);
-                standardized.push(fit.standardized[ml].clone());
-                standardized_lv.push(fit.standardized_lv[ml].clone());
-            }
-            (Some(ml), _) => {
-                let mut e = fit.estimates[ml].clone();
-                e.free = row.free;
-                estimates.push(e);
-                standardized.push(fit.standardized[ml].clone());
-                standardized_lv.push(fit.standardized_lv[ml].clone());
-            }
-            (None, Op::Threshold) => {
-                let k = row.free.unwrap_or(0);
-                let est = theta_w[k];
-                let se = vcov.as_ref().map(|v| v[(k, k)].max(0.0).sqrt());
-                let (z, pvalue, lo, hi, se) = if no_se {
-                    (None, None, f64::NAN, f64::NAN, None)
-                } else {
-                    wald(est, se, level)
-                };
-                estimates.push(ParameterEstimate {
-                    lhs: row.lhs.clone(),
-                    op: row.op,
-                    rhs: row.rhs.clone(),
-                    label: row.label.clone(),
-                    group: row.group.clone(),
-                    free: row.free,
-                    user: row.user,
-                    exo: false,
-                    est,
-                    se,
-                    z,
-                    pvalue,
-                    ci_lower: lo,
-                    ci_upper: hi,
-                    std_lv: est,
-                    std_all: est,
-                    std_nox: est,
-                });
-                // The latent response has variance 1: the standardised threshold is the
-                // threshold, with its standard error.
-                let std = StandardizedEstimate {
-                    lhs: row.lhs.clone(),
-                    op: row.op,
-                    rhs: row.rhs.clone(),
-                    label: row.label.clone(),
-                    group: row.group.clone(),
-                    est_std: est,
-                    se,
-                    z,
-                    pvalue,
-                    ci_lower: lo,
-                    ci_upper: hi,
-                };
-                standardized.push(std.clone());
-                standardized_lv.push(std);
-            }
-            (None, _) => {
-                let est = row.fixed.unwrap_or(0.0);
-                estimates.push(fixed_est(row, est));
-                standardized.push(fixed_std(row, est));
-                standardized_lv.push(fixed_std(row, est));
-            }
-        }
     }
-    fit.estimates = estimates;
-    fit.standardized = standardized;
-    fit.standardized_lv = standardized_lv;
-    fit.table = table;
-    fit.theta = theta_w;
-    fit.vcov = vcov;
-    fit.implied_mean = Some(DVector::zeros(fit.implied_cov.nrows()));
-    fit.robust = Some(robust);
-    fit
+}
+
+/// A free row with its estimate and standard error, and its (std.lv, std.all) values.
+pub(super) fn free_estimate(
+    row: &ParameterRow,
+    est: f64,
+    se: Option<f64>,
+    (std_lv, std_all): (f64, f64),
+    level: f64,
+    no_se: bool,
+) -> ParameterEstimate {
+    let (z, pvalue, lo, hi, se) = if no_se {
+        (None, None, f64::NAN, f64::NAN, None)
+    } else {
+        wald(est, se, level)
+    };
+    ParameterEstimate {
+        lhs: row.lhs.clone(),
+        op: row.op,
+        rhs: row.rhs.clone(),
+        label: row.label.clone(),
+        group: row.group.clone(),
+        free: row.free,
+        user: row.user,
+        exo: false,
+        est,
+        se,
+        z,
+        pvalue,
+        ci_lower: lo,
+        ci_upper: hi,
+        std_lv,
+        std_all,
+        std_nox: std_all,
+    }
+}
+
+/// A row of a standardised solution with its standard error.
+pub(super) fn standardized_row(
+    row: &ParameterRow,
+    est: f64,
+    se: Option<f64>,
+    level: f64,
+) -> StandardizedEstimate {
+    let (z, pvalue, lo, hi, se) = wald(est, se, level);
+    StandardizedEstimate {
+        lhs: row.lhs.clone(),
+        op: row.op,
+        rhs: row.rhs.clone(),
+        label: row.label.clone(),
+        group: row.group.clone(),
+        est_std: est,
+        se,
+        z,
+        pvalue,
+        ci_lower: lo,
+        ci_upper: hi,
+    }
+}
+
+/// The DWLS weights `1/Γ_kk` from Γ's diagonal, or `None` when one is not a positive
+/// number (a statistic without sampling variance).
+pub(super) fn dwls_weights(gamma_diagonal: &[f64]) -> Option<Vec<f64>> {
+    let w: Vec<f64> = gamma_diagonal.iter().map(|d| 1.0 / d).collect();
+    w.iter().all(|v| v.is_finite() && *v > 0.0).then_some(w)
 }
