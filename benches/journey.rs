@@ -6,7 +6,8 @@
 //! 200 ms; the event loader at 300 MB/s or more; a directly-follows graph over 1,000,000
 //! events within 50 ms; Markov attribution of 3,000 distinct channels within 1 s (group
 //! `channels`: one long path, as in the 20 kB file, short paths over hub and
-//! campaign channels, and short random paths), and 100,000 channels at all.
+//! campaign channels, and short random paths; `--features parallel` runs the dense
+//! factorisation and the truncated horizon on threads), and 100,000 channels at all.
 
 use std::collections::HashSet;
 use std::hint::black_box;
@@ -174,6 +175,11 @@ fn bench(c: &mut Criterion) {
     g.bench_function("parse", |b| {
         b.iter(|| PathData::from_csv_reader(black_box(csv.as_slice())).unwrap())
     });
+    // Text in memory is split in place (no copy into the reader's buffer).
+    let text = std::str::from_utf8(&csv).unwrap();
+    g.bench_function("parse_str", |b| {
+        b.iter(|| PathData::from_csv_str(black_box(text)).unwrap())
+    });
     g.bench_function("heuristics", |b| {
         b.iter(|| heuristic_models(black_box(&paths)))
     });
@@ -181,6 +187,12 @@ fn bench(c: &mut Criterion) {
     g.bench_function("markov_order1_incl_parsing", |b| {
         b.iter(|| {
             let data = PathData::from_csv_reader(black_box(csv.as_slice())).unwrap();
+            order1.fit(&data).unwrap()
+        })
+    });
+    g.bench_function("markov_order1_incl_parsing_str", |b| {
+        b.iter(|| {
+            let data = PathData::from_csv_str(black_box(text)).unwrap();
             order1.fit(&data).unwrap()
         })
     });

@@ -79,8 +79,9 @@
 //! # Features
 //!
 //! - `serde` (default): `Serialize`/`Deserialize` on every data type.
-//! - `parallel`: spread batch work (scoring, bootstrap, polychoric matrices) over threads
-//!   with rayon; results are identical to the single-threaded ones.
+//! - `parallel`: spread batch work (scoring, bootstrap, polychoric matrices, the dense
+//!   factors and truncated horizon of Markov attribution over thousands of channels)
+//!   over threads with rayon; results are identical to the single-threaded ones.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 

@@ -139,9 +139,19 @@
 //!   factorised densely up to 4,096 states, about 2m³/3 multiply-adds as matrix products
 //!   (a little over half a second of CPU for 3,000 states), and above that solved by
 //!   Gauss–Seidel sweeps, eight channels at a time, which costs sweeps × its transitions
-//!   per eight channels. The truncated horizon costs H × transitions per
-//!   eight channels, except that it equals the infinite horizon (and is not iterated)
-//!   when no cycle can be reached and H covers the longest path of the chain.
+//!   per eight channels. At the truncated horizon a channel held by one state costs
+//!   H²/2 plus its share of H − 1 steps over the transitions of its strongly connected
+//!   part per sixteen channels (none when the state is on no cycle), a channel held by
+//!   several states H × transitions per eight channels; the truncated horizon equals the
+//!   infinite one (and is not computed) when no cycle can be reached and H covers the
+//!   longest path of the chain.
+//!
+//! ## Features
+//!
+//! - `serde` (default): `Serialize`/`Deserialize` on every data type.
+//! - `parallel`: the dense factorisation of a large part of the Markov chain and the
+//!   truncated-horizon removal effects run on threads (rayon); the results are the same
+//!   bits with any number of threads.
 //!
 //! The formulas and their sources are in `docs/methods/journey.md`; the comparison with
 //! ChannelAttribution and pm4py is in `docs/validation.md`.
@@ -179,7 +189,7 @@ pub use time::{Timestamp, TimestampError, TimestampProblem};
 /// the `csv` crate's `ByteRecord` loop; it is not part of the API and may change.
 #[doc(hidden)]
 pub fn __csv_record_stats<R: std::io::Read>(input: R) -> Result<(u64, u64), LoadError> {
-    let mut records = data::records::Records::new(input);
+    let mut records = data::records::buffered(input);
     let (mut n, mut bytes) = (0u64, 0u64);
     while let Some(record) = records.next_record()? {
         n += 1;

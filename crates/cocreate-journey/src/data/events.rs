@@ -752,7 +752,14 @@ impl EventLog {
         input: R,
         format: &EventCsvOptions,
     ) -> Result<Self, LoadError> {
-        let mut records = Records::new(input);
+        EventLog::from_records(super::records::buffered(input), format)
+    }
+
+    /// The log from CSV records (text in memory is split in place).
+    fn from_records<B: std::io::BufRead>(
+        mut records: Records<B>,
+        format: &EventCsvOptions,
+    ) -> Result<Self, LoadError> {
         let header = Header::read(&mut records)?;
         let cols = [
             header.find(&format.customer_id)?,
@@ -822,7 +829,7 @@ impl EventLog {
     /// # Ok::<(), cocreate_journey::LoadError>(())
     /// ```
     pub fn from_csv_str(text: &str) -> Result<Self, LoadError> {
-        EventLog::from_csv_reader(text.as_bytes())
+        EventLog::from_csv_str_with(text, &EventCsvOptions::default())
     }
 
     /// Reads an event log from CSV text in the layout `options` describe.
@@ -836,7 +843,7 @@ impl EventLog {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_csv_str_with(text: &str, options: &EventCsvOptions) -> Result<Self, LoadError> {
-        EventLog::from_csv_reader_with(text.as_bytes(), options)
+        EventLog::from_records(Records::new(text.as_bytes()), options)
     }
 
     /// Number of cases (customers).

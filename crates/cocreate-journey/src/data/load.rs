@@ -9,7 +9,7 @@ pub(crate) struct Header {
 }
 
 impl Header {
-    pub(crate) fn read<R: std::io::Read>(records: &mut Records<R>) -> Result<Self, LoadError> {
+    pub(crate) fn read<R: std::io::BufRead>(records: &mut Records<R>) -> Result<Self, LoadError> {
         let record = records.next_record()?.ok_or(LoadError::NoHeader)?;
         let names: Vec<String> = (0..record.len())
             .map(|i| String::from_utf8_lossy(record.get(i)).trim().to_owned())

@@ -7,6 +7,7 @@ pub(crate) use error::excerpt;
 mod events;
 pub(crate) mod intern;
 mod load;
+mod path_rows;
 mod paths;
 pub(crate) mod records;
 mod swar;

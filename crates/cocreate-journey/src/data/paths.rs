@@ -7,6 +7,7 @@ use std::path::Path;
 use super::error::{LoadError, RowProblem};
 use super::intern::Interner;
 use super::load::{non_negative, Header};
+use super::path_rows::PathRows;
 use super::records::{Record, Records};
 use super::swar;
 use crate::OptionsError;
@@ -263,16 +264,6 @@ pub struct PathRef<'a> {
     pub line: Option<u64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Row {
-    start: usize,
-    len: u32,
-    conversions: f64,
-    value: f64,
-    nulls: f64,
-    line: u64,
-}
-
 /// Sums over all rows of a [`PathData`].
 ///
 /// ```
@@ -332,8 +323,9 @@ pub struct PathTotals {
 )]
 pub struct PathData {
     interner: Interner,
+    /// The channel ids of all rows, one after the other.
     tokens: Vec<u32>,
-    rows: Vec<Row>,
+    rows: PathRows,
 }
 
 /// The largest count or value a row may carry: far beyond any real data, and small
@@ -536,14 +528,7 @@ impl PathData {
             self.tokens.truncate(start);
             RowProblem::TooManyNames
         })?;
-        self.rows.push(Row {
-            start,
-            len,
-            conversions,
-            value,
-            nulls,
-            line,
-        });
+        self.rows.push(len, conversions, value, nulls, line);
         Ok(())
     }
 
@@ -579,7 +564,14 @@ impl PathData {
         input: R,
         columns: &PathCsvOptions,
     ) -> Result<Self, LoadError> {
-        let mut records = Records::new(input);
+        PathData::from_records(super::records::buffered(input), columns)
+    }
+
+    /// The paths from CSV records (text in memory is split in place).
+    fn from_records<B: std::io::BufRead>(
+        mut records: Records<B>,
+        columns: &PathCsvOptions,
+    ) -> Result<Self, LoadError> {
         let header = Header::read(&mut records)?;
         let path_col = header.find(&columns.path)?;
         let conv_col = header.find(&columns.conversions)?;
@@ -651,62 +643,67 @@ impl PathData {
                 ],
             )?;
         }
-        let path = record.get(path_col);
+        let (text, from, to) = record.field_in_text(path_col);
         let start = self.tokens.len();
-        if let Err(problem) = self.push_tokens(path, sep, &columns.path) {
+        if let Err(problem) = self.push_tokens(text, from, to, sep, &columns.path) {
             self.tokens.truncate(start);
             return Err(problem);
         }
         self.finish_row(start, conversions, value, nulls, line)
     }
 
-    /// Splits `path` on `sep` and appends the ids of its (trimmed, non-empty) names.
+    /// Splits the path `text[start..end]` on `sep` and appends the ids of its
+    /// (trimmed, non-empty) names. `text` is the whole record, so that names at the end
+    /// of the path can be read a word at a time.
     ///
-    /// The fast pass finds the separators eight bytes at a time and looks the names up
-    /// in place; a name not seen before sends the whole path through
-    /// [`PathData::push_tokens_slowly`], which adds names in order and checks them.
+    /// The fast pass gathers the separators of 64 bytes at a time into a mask of bits
+    /// (one per byte), so that its loop turns once per name rather than once per word
+    /// and per separator, and looks the names up in place; a name not seen before sends
+    /// the whole path through [`PathData::push_tokens_slowly`], which adds names in order
+    /// and checks them.
     #[inline]
-    fn push_tokens(&mut self, path: &[u8], sep: u8, column: &str) -> Result<(), RowProblem> {
-        let start = self.tokens.len();
+    fn push_tokens(
+        &mut self,
+        text: &[u8],
+        start: usize,
+        end: usize,
+        sep: u8,
+        column: &str,
+    ) -> Result<(), RowProblem> {
+        let first = self.tokens.len();
         let mut missing = false;
-        let mut from = 0usize;
-        let mut i = 0usize;
-        while i + 8 <= path.len() {
-            let mut m = swar::matches(swar::word_at(path, i), sep);
-            while m != 0 {
-                let at = i + (m.trailing_zeros() / 8) as usize;
-                self.push_known(path, from, at, &mut missing);
+        let mut too_long = false;
+        let mut from = start;
+        let mut chunk = start;
+        while chunk < end {
+            let mut mask = swar::positions64(text, chunk, end, sep);
+            while mask != 0 {
+                let at = chunk + mask.trailing_zeros() as usize;
+                self.push_known(text, from, at, &mut missing);
                 from = at + 1;
-                m &= m - 1;
+                mask &= mask - 1;
             }
-            if self.tokens.len() - start > MAX_PATH_TOUCHPOINTS {
+            if self.tokens.len() - first > MAX_PATH_TOUCHPOINTS {
+                too_long = true;
                 break;
             }
-            i += 8;
+            chunk += 64;
         }
-        if i + 8 > path.len() {
-            for at in i..path.len() {
-                if path[at] == sep {
-                    self.push_known(path, from, at, &mut missing);
-                    from = at + 1;
-                }
-            }
-            self.push_known(path, from, path.len(), &mut missing);
-        }
-        if missing || self.tokens.len() - start > MAX_PATH_TOUCHPOINTS {
-            self.tokens.truncate(start);
-            return self.push_tokens_slowly(path, sep, column);
+        self.push_known(text, from, end, &mut missing);
+        if missing || too_long || self.tokens.len() - first > MAX_PATH_TOUCHPOINTS {
+            self.tokens.truncate(first);
+            return self.push_tokens_slowly(&text[start..end], sep, column);
         }
         Ok(())
     }
 
-    /// Appends the id of the known name `path[from..to]` (trimmed; nothing when empty),
+    /// Appends the id of the known name `text[from..to]` (trimmed; nothing when empty),
     /// or marks it `missing`.
     #[inline(always)]
-    fn push_known(&mut self, path: &[u8], from: usize, to: usize, missing: &mut bool) {
-        let (from, to) = trimmed(path, from, to);
+    fn push_known(&mut self, text: &[u8], from: usize, to: usize, missing: &mut bool) {
+        let (from, to) = trimmed(text, from, to);
         if from < to {
-            match self.interner.find_within(path, from, to) {
+            match self.interner.find_within(text, from, to) {
                 Some(id) => self.tokens.push(id),
                 None => *missing = true,
             }
@@ -772,7 +769,7 @@ impl PathData {
     /// # Ok::<(), cocreate_journey::LoadError>(())
     /// ```
     pub fn from_csv_str(text: &str) -> Result<Self, LoadError> {
-        PathData::from_csv_reader(text.as_bytes())
+        PathData::from_csv_str_with(text, &PathCsvOptions::default())
     }
 
     /// Reads paths from CSV text in the layout `options` describe.
@@ -786,7 +783,7 @@ impl PathData {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_csv_str_with(text: &str, options: &PathCsvOptions) -> Result<Self, LoadError> {
-        PathData::from_csv_reader_with(text.as_bytes(), options)
+        PathData::from_records(Records::new(text.as_bytes()), options)
     }
 
     /// The channel names by id, in order of first appearance.
@@ -844,13 +841,25 @@ impl PathData {
     /// # Ok::<(), cocreate_journey::RowProblem>(())
     /// ```
     pub fn rows(&self) -> impl ExactSizeIterator<Item = PathRef<'_>> + '_ {
-        self.rows.iter().map(move |r| PathRef {
-            channels: &self.tokens[r.start..r.start + r.len as usize],
-            conversions: r.conversions,
-            value: r.value,
-            nulls: r.nulls,
-            line: (r.line > 0).then_some(r.line),
+        let mut tokens = self.tokens.as_slice();
+        self.rows.iter().map(move |r| {
+            let (channels, rest) = tokens.split_at(r.len as usize);
+            tokens = rest;
+            PathRef {
+                channels,
+                conversions: r.conversions,
+                value: r.value,
+                nulls: r.nulls,
+                line: r.line,
+            }
         })
+    }
+
+    /// Each row's channels, conversions, value and nulls, in order: the plainest walk
+    /// over the rows, for the models.
+    #[inline]
+    pub(crate) fn flows(&self) -> impl Iterator<Item = (&[u32], f64, f64, f64)> + '_ {
+        self.rows.flows(&self.tokens)
     }
 
     /// Sums over all rows.
@@ -868,7 +877,7 @@ impl PathData {
             rows: self.rows.len(),
             ..PathTotals::default()
         };
-        for r in &self.rows {
+        for r in self.rows.iter() {
             t.conversions += r.conversions;
             t.value += r.value;
             t.nulls += r.nulls;

@@ -155,9 +155,11 @@ enum State {
     QuoteInQuoted,
 }
 
-/// Reads records one at a time from any reader.
-pub(crate) struct Records<R: Read> {
-    input: BufReader<R>,
+/// Reads records one at a time from any buffered reader: a `BufReader` around a file or
+/// stream, or text in memory (`&[u8]`), whose buffer is the whole text, so that every
+/// plain line is split in place and nothing is copied.
+pub(crate) struct Records<R: BufRead> {
+    input: R,
     /// Line breaks consumed so far (`\r\n` counts once).
     line: u64,
     buf: Vec<u8>,
@@ -170,10 +172,15 @@ pub(crate) struct Records<R: Read> {
     after_cr: bool,
 }
 
-impl<R: Read> Records<R> {
+/// Records of an unbuffered reader, through a buffer of 64 KiB.
+pub(crate) fn buffered<R: Read>(input: R) -> Records<BufReader<R>> {
+    Records::new(BufReader::with_capacity(1 << 16, input))
+}
+
+impl<R: BufRead> Records<R> {
     pub(crate) fn new(input: R) -> Self {
         Records {
-            input: BufReader::with_capacity(1 << 16, input),
+            input,
             line: 0,
             buf: Vec::with_capacity(256),
             ends: Vec::with_capacity(8),
@@ -232,16 +239,27 @@ impl<R: Read> Records<R> {
                 Some(end) if !scan.special => end,
                 _ => return self.machine(line_no),
             };
-            self.line += 1;
             let text_end = if available[end - 1] == b'\r' {
                 end - 1
             } else {
                 end
             };
+            // Text in memory hands over lines of any length: the limit holds here too.
+            if text_end > MAX_RECORD_BYTES {
+                return Err(LoadError::RecordTooLong {
+                    line: line_no,
+                    limit: MAX_RECORD_BYTES,
+                });
+            }
+            self.line += 1;
             self.pending = end + 1;
             self.ends.push(text_end);
-            // The buffer is borrowed again, immutably, for the record's lifetime.
-            let text = &self.input.buffer()[..text_end];
+            // The buffer is borrowed again, immutably, for the record's lifetime (a
+            // buffered reader hands back the same bytes without reading).
+            let text = &self.input.fill_buf().map_err(|e| LoadError::Read {
+                line: line_no,
+                source: e,
+            })?[..text_end];
             return Ok(Some(Record {
                 line: line_no,
                 last_line: line_no,
@@ -349,9 +367,24 @@ mod tests {
 
     type Got = Vec<(u64, Vec<Vec<u8>>)>;
 
-    /// All records with their start lines, or the error and the records before it.
+    /// All records with their start lines, or the error and the records before it; the
+    /// same read from memory, through the loaders' buffer and through a buffer of 7 bytes
+    /// (records across buffer boundaries).
     fn all(bytes: &[u8]) -> (Got, Option<LoadError>) {
-        let mut r = Records::new(bytes);
+        let direct = all_of(Records::new(bytes));
+        let through = all_of(buffered(bytes));
+        let small = all_of(Records::new(BufReader::with_capacity(7, bytes)));
+        for other in [&through, &small] {
+            assert_eq!(direct.0, other.0);
+            assert_eq!(
+                direct.1.as_ref().map(ToString::to_string),
+                other.1.as_ref().map(ToString::to_string)
+            );
+        }
+        direct
+    }
+
+    fn all_of<R: BufRead>(mut r: Records<R>) -> (Got, Option<LoadError>) {
         let mut out = Vec::new();
         loop {
             match r.next_record() {

@@ -31,9 +31,75 @@ pub(crate) fn word_at(bytes: &[u8], i: usize) -> u64 {
     u64::from_le_bytes(w)
 }
 
+/// The high bits of the eight bytes of `flags` (as [`matches`] gives them) gathered into
+/// the low eight bits, byte k to bit k: the shifted flags times the constant put bit
+/// 8k at bit 56 + k, with no two partial products meeting.
+#[inline(always)]
+pub(crate) fn gather(flags: u64) -> u64 {
+    ((flags >> 7) & (ONES)).wrapping_mul(0x0102_0408_1020_4080) >> 56
+}
+
+/// The positions of `byte` in `bytes[from..end]` among its first 64 bytes, as bits
+/// (bit k for `bytes[from + k]`), read eight bytes at a time.
+#[inline(always)]
+pub(crate) fn positions64(bytes: &[u8], from: usize, end: usize, byte: u8) -> u64 {
+    let n = (end - from).min(64);
+    let mut mask = 0u64;
+    let mut k = 0;
+    while k < n {
+        let at = from + k;
+        let word = if at + 8 <= bytes.len() {
+            word_at(bytes, at)
+        } else {
+            // The last bytes of the input, padded with a byte other than `byte`.
+            let mut w = [!byte; 8];
+            w[..bytes.len() - at].copy_from_slice(&bytes[at..]);
+            u64::from_le_bytes(w)
+        };
+        mask |= gather(matches(word, byte)) << k;
+        k += 8;
+    }
+    if n < 64 {
+        mask &= (1u64 << n) - 1;
+    }
+    mask
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn positions_are_the_matching_bytes() {
+        let text: Vec<u8> = (0..200u32)
+            .map(|i| {
+                if (i * 7) % 11 < 3 {
+                    b'>'
+                } else {
+                    b'a' + (i % 26) as u8
+                }
+            })
+            .collect();
+        for byte in [b'>', b'a', 0] {
+            for from in 0..text.len() {
+                for end in [
+                    from,
+                    from + 1,
+                    from + 9,
+                    from + 63,
+                    from + 64,
+                    from + 65,
+                    text.len(),
+                ] {
+                    let end = end.min(text.len());
+                    let want = (0..(end - from).min(64))
+                        .filter(|&k| text[from + k] == byte)
+                        .fold(0u64, |m, k| m | 1 << k);
+                    assert_eq!(positions64(&text, from, end, byte), want, "{from}..{end}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn finds_exactly_the_matching_bytes() {
@@ -47,6 +113,10 @@ mod tests {
                 if expect {
                     assert_eq!(c >> (8 * k + 7) & 1, 1, "byte {b} lane {k}");
                 }
+            }
+            let g = gather(m);
+            for k in 0..8 {
+                assert_eq!(g >> k & 1, m >> (8 * k + 7) & 1, "byte {b} lane {k}");
             }
             // The lowest candidate is exact.
             if c != 0 {

@@ -185,6 +185,46 @@ impl StateIds {
     }
 }
 
+/// Counts the order-1 transitions of `channels` into the dense table `counts`, going
+/// on from the state and length in `at`, until a channel without a state: returns its
+/// index, or `None` at the end.
+#[inline(always)]
+fn count_dense_run(
+    channels: &[u32],
+    state_of: &[u32],
+    counts: &mut [f64],
+    stride: usize,
+    collapse: bool,
+    weight: f64,
+    at: (&mut u32, &mut usize),
+) -> Option<usize> {
+    let (mut prev, mut len) = (*at.0, *at.1);
+    let mut stop = None;
+    for (k, &c) in channels.iter().enumerate() {
+        let s = state_of[c as usize];
+        if s == u32::MAX {
+            stop = Some(k);
+            break;
+        }
+        let same = collapse && s == prev;
+        // `weight` or +0 by its bits, which the compiler does not turn into a branch.
+        let keep = u64::from(!same).wrapping_neg();
+        counts[prev as usize * stride + s as usize] += f64::from_bits(weight.to_bits() & keep);
+        len += usize::from(!same);
+        prev = s;
+    }
+    (*at.0, *at.1) = (prev, len);
+    stop
+}
+
+/// One row of the paths, as the counting reads it.
+struct Row<'a> {
+    channels: &'a [u32],
+    conversions: f64,
+    value: f64,
+    nulls: f64,
+}
+
 /// The dense id of channel `c` among the included rows, assigned at first appearance.
 #[inline]
 fn remap_channel(remap: &mut [u32], channels: &mut Vec<String>, paths: &PathData, c: u32) -> u32 {
@@ -251,7 +291,13 @@ fn count_with_limit(
     let mut sequence: Vec<u32> = Vec::new();
     // Order 1: the state of each channel id of `paths` (u32::MAX until seen with flow).
     let mut state_of = vec![u32::MAX; if order == 1 { n_channels } else { 0 }];
-    for row in paths.rows() {
+    for (channels_of_row, conversions, value, nulls) in paths.flows() {
+        let row = Row {
+            channels: channels_of_row,
+            conversions,
+            value,
+            nulls,
+        };
         let nulls = if include_nulls { row.nulls } else { 0.0 };
         if !include_nulls && row.conversions <= 0.0 {
             continue;
@@ -276,31 +322,42 @@ fn count_with_limit(
         {
             // Order 1 with a dense table, fused and without branches in the common case:
             // look up the state, count the transition (a repeated state adds nothing to
-            // the unused diagonal when collapsing).
+            // the unused diagonal when collapsing). A channel not seen yet stops the run
+            // for its state to be made.
             let stride = *stride;
-            let mut prev = 0u32;
-            let mut len = 0usize;
-            for &c in row.channels {
-                let mut s = state_of[c as usize];
-                if s == u32::MAX {
-                    let ch = remap_channel(&mut remap, &mut channels, paths, c) as usize;
-                    if table.len() <= ch {
-                        table.resize(ch + 1, u32::MAX);
-                    }
-                    s = windows.len() as u32;
-                    table[ch] = s;
-                    state_of[c as usize] = s;
-                    windows.push(vec![ch as u32]);
-                    conversions_ending.push(0.0);
-                    value_ending.push(0.0);
+            let (mut prev, mut len, mut at) = (0u32, 0usize, 0usize);
+            while let Some(k) = count_dense_run(
+                &row.channels[at..],
+                &state_of,
+                counts,
+                stride,
+                collapse,
+                weight,
+                (&mut prev, &mut len),
+            ) {
+                let c = row.channels[at + k];
+                let ch = remap_channel(&mut remap, &mut channels, paths, c) as usize;
+                if table.len() <= ch {
+                    table.resize(ch + 1, u32::MAX);
                 }
-                let same = collapse && s == prev;
-                counts[prev as usize * stride + s as usize] += if same { 0.0 } else { weight };
-                len += usize::from(!same);
-                prev = s;
+                let s = windows.len() as u32;
+                table[ch] = s;
+                state_of[c as usize] = s;
+                windows.push(vec![ch as u32]);
+                conversions_ending.push(0.0);
+                value_ending.push(0.0);
+                at += k;
             }
             longest = longest.max(len);
-            prev
+            // The absorbing transitions, added even when zero (adding +0 to a count
+            // changes nothing, and a row without conversions has no value), which spares
+            // two branches that go either way.
+            let from = prev as usize;
+            counts[from * stride + stride - 2] += row.conversions;
+            counts[from * stride + stride - 1] += nulls;
+            conversions_ending[from] += row.conversions;
+            value_ending[from] += row.value;
+            continue;
         } else if let StateIds::Single(table) = &mut ids {
             // Order 1, fused: remap, look up and count in one pass over the touches.
             let mut prev = 0u32;

@@ -18,6 +18,12 @@ use nalgebra::{DMatrix, DMatrixViewMut};
 
 /// Pivot rows eliminated together; the matrix products work on panels this wide.
 const BLOCK: usize = 96;
+/// Block size of the triangular inverses behind the diagonal of N: their products are
+/// many tiles of this size, whose operands are packed once per product.
+const INVERSE_BLOCK: usize = 192;
+/// Columns of the trailing matrix updated by one matrix product (one task each with the
+/// `parallel` feature).
+const COLUMNS: usize = 512;
 
 /// The LU factors of I − Q on one part (column-major, L unit lower below the diagonal,
 /// U on and above it), and lazily the diagonal of (I − Q)⁻¹.
@@ -46,7 +52,7 @@ impl Dense {
         let mut u12 = DMatrix::<f64>::zeros(width, below);
         let mut l21 = DMatrix::<f64>::zeros(below, width);
         let mut rest = vec![0.0; width];
-        let (mut rows, mut cols) = (Vec::new(), Vec::new());
+        let mut rows = Vec::new();
         let mut k0 = 0;
         while k0 < m {
             let k1 = (k0 + BLOCK).min(m);
@@ -112,7 +118,7 @@ impl Dense {
                         }
                     }
                 }
-                trailing_update(&mut a, k1, &p21, &p12, &mut rows, &mut cols);
+                trailing_update(&mut a, k1, &p21, &p12, &mut rows);
             }
             k0 = k1;
         }
@@ -179,135 +185,172 @@ impl Dense {
     /// ((I − Q)⁻¹)_ss for every local state s, computed once: N_ss = Σ_k (U⁻¹)_sk (L⁻¹)_ks.
     ///
     /// One m × m matrix holds U⁻¹ on and above the diagonal and L⁻¹ below it, both built
-    /// block by block with matrix products that skip the zero triangles (m³/3
-    /// multiply-adds in all); the diagonal blocks are also kept apart, clean.
+    /// by block columns of [`INVERSE_BLOCK`] with matrix products that skip the zero
+    /// triangles (m³/3 multiply-adds in all); the diagonal blocks are also kept apart,
+    /// clean. The tiles of a block column are independent (one task each with the
+    /// `parallel` feature; each takes the same operations whatever the number of
+    /// threads).
     pub(crate) fn diagonal(&self) -> &[f64] {
         self.diagonal.get_or_init(|| {
             let m = self.m;
-            let nb = m.div_ceil(BLOCK);
-            let range = |i: usize| i * BLOCK..((i + 1) * BLOCK).min(m);
+            let nb = m.div_ceil(INVERSE_BLOCK);
+            let range = |i: usize| i * INVERSE_BLOCK..((i + 1) * INVERSE_BLOCK).min(m);
             let lu = &self.lu;
             let mut inv = DMatrix::<f64>::zeros(m, m);
             let mut x_diag: Vec<DMatrix<f64>> = Vec::with_capacity(nb);
             let mut y_diag: Vec<DMatrix<f64>> = Vec::with_capacity(nb);
-            let width = BLOCK.min(m);
-            let mut w = DMatrix::<f64>::zeros(m, width);
-            let mut wt = DMatrix::<f64>::zeros(width, m);
             for jb in 0..nb {
                 let jr = range(jb);
                 let (j0, b) = (jr.start, jr.len());
                 let block = lu.view_range(jr.clone(), jr.clone());
                 let x_jj = upper_inverse(&block);
                 let y_jj = unit_lower_inverse(&block);
-                if j0 > 0 {
-                    // X_IJ = −(Σ_{I ≤ K < J} X_IK U_KJ) X_JJ, for every block row I < J.
-                    let mut wv = w.view_mut((0, 0), (j0, b));
-                    // Y_JI = −Y_JJ (Σ_{I ≤ K < J} L_JK Y_KI), for every block column I < J.
-                    let mut wtv = wt.view_mut((0, 0), (b, j0));
-                    for ib in 0..jb {
-                        let ir = range(ib);
-                        let i1 = ir.end;
-                        let mut rows = wv.rows_range_mut(ir.clone());
-                        rows.gemm(
+                // For the block row I < J: X_IJ = −(Σ_{I ≤ K < J} X_IK U_KJ) X_JJ and
+                // Y_JI = −Y_JJ (Σ_{I ≤ K < J} L_JK Y_KI).
+                let tile = |ib: usize| -> (DMatrix<f64>, DMatrix<f64>) {
+                    let ir = range(ib);
+                    let (i1, h) = (ir.end, ir.len());
+                    let mut w = DMatrix::<f64>::zeros(h, b);
+                    w.gemm(
+                        1.0,
+                        &x_diag[ib],
+                        &lu.view_range(ir.clone(), jr.clone()),
+                        0.0,
+                    );
+                    let mut wt = DMatrix::<f64>::zeros(b, h);
+                    wt.gemm(
+                        1.0,
+                        &lu.view_range(jr.clone(), ir.clone()),
+                        &y_diag[ib],
+                        0.0,
+                    );
+                    if i1 < j0 {
+                        w.gemm(
                             1.0,
-                            &x_diag[ib],
-                            &lu.view_range(ir.clone(), jr.clone()),
-                            0.0,
-                        );
-                        if i1 < j0 {
-                            rows.gemm(
-                                1.0,
-                                &inv.view_range(ir.clone(), i1..j0),
-                                &lu.view_range(i1..j0, jr.clone()),
-                                1.0,
-                            );
-                        }
-                        let mut cols = wtv.columns_range_mut(ir.clone());
-                        cols.gemm(
+                            &inv.view_range(ir.clone(), i1..j0),
+                            &lu.view_range(i1..j0, jr.clone()),
                             1.0,
-                            &lu.view_range(jr.clone(), ir.clone()),
-                            &y_diag[ib],
-                            0.0,
                         );
-                        if i1 < j0 {
-                            cols.gemm(
-                                1.0,
-                                &lu.view_range(jr.clone(), i1..j0),
-                                &inv.view_range(i1..j0, ir.clone()),
-                                1.0,
-                            );
-                        }
+                        wt.gemm(
+                            1.0,
+                            &lu.view_range(jr.clone(), i1..j0),
+                            &inv.view_range(i1..j0, ir.clone()),
+                            1.0,
+                        );
                     }
-                    inv.view_range_mut(0..j0, jr.clone())
-                        .gemm(-1.0, &wv, &x_jj, 0.0);
-                    inv.view_range_mut(jr.clone(), 0..j0)
-                        .gemm(-1.0, &y_jj, &wtv, 0.0);
+                    let mut x = DMatrix::<f64>::zeros(h, b);
+                    x.gemm(-1.0, &w, &x_jj, 0.0);
+                    let mut y = DMatrix::<f64>::zeros(b, h);
+                    y.gemm(-1.0, &y_jj, &wt, 0.0);
+                    (x, y)
+                };
+                #[cfg(feature = "parallel")]
+                let tiles: Vec<(DMatrix<f64>, DMatrix<f64>)> = {
+                    use rayon::prelude::*;
+                    (0..jb).into_par_iter().map(tile).collect()
+                };
+                #[cfg(not(feature = "parallel"))]
+                let tiles: Vec<(DMatrix<f64>, DMatrix<f64>)> = (0..jb).map(tile).collect();
+                for (ib, (x, y)) in tiles.iter().enumerate() {
+                    let ir = range(ib);
+                    inv.view_range_mut(ir.clone(), jr.clone()).copy_from(x);
+                    inv.view_range_mut(jr.clone(), ir).copy_from(y);
                 }
                 x_diag.push(x_jj);
                 y_diag.push(y_jj);
             }
             // N_ss = Σ_{k ≥ s} X_sk Y_ks, tile by tile of the two triangles.
             let mut diag = vec![0.0; m];
-            for ib in 0..nb {
+            let rows = |(ib, out): (usize, &mut [f64])| {
                 let ir = range(ib);
                 let (x_ii, y_ii) = (&x_diag[ib], &y_diag[ib]);
-                for (s, n) in ir.clone().enumerate() {
-                    diag[n] = (s..ir.len()).map(|k| x_ii[(s, k)] * y_ii[(k, s)]).sum();
+                for (s, n) in out.iter_mut().enumerate() {
+                    *n = (s..ir.len()).map(|k| x_ii[(s, k)] * y_ii[(k, s)]).sum();
                 }
                 for k in ir.end..m {
                     let x_col = &inv.as_slice()[k * m..(k + 1) * m];
-                    for s in ir.clone() {
-                        diag[s] += x_col[s] * inv[(k, s)];
+                    for (n, s) in out.iter_mut().zip(ir.clone()) {
+                        *n += x_col[s] * inv[(k, s)];
                     }
                 }
+            };
+            #[cfg(feature = "parallel")]
+            {
+                use rayon::prelude::*;
+                diag.par_chunks_mut(INVERSE_BLOCK)
+                    .enumerate()
+                    .for_each(rows);
             }
+            #[cfg(not(feature = "parallel"))]
+            diag.chunks_mut(INVERSE_BLOCK).enumerate().for_each(rows);
             diag
         })
     }
 }
 
-/// A22 −= L21 U12 on the trailing matrix from row and column `k1`. While the elimination
-/// has not spread through the part (the states eliminated so far reach few others), most
-/// rows of L21 and columns of U12 are zero: the product then runs on the others only and
-/// is added back entry by entry.
+/// A22 −= L21 U12 on the trailing matrix from row and column `k1`, in chunks of
+/// [`COLUMNS`] columns (one task each with the `parallel` feature; every chunk takes
+/// the same operations whatever the number of threads). While the elimination has not
+/// spread through the part (the states eliminated so far reach few others), most rows
+/// of L21 and columns of U12 are zero: a chunk's product then runs on the others only
+/// and is added back entry by entry.
 fn trailing_update(
     a: &mut DMatrix<f64>,
     k1: usize,
     l21: &DMatrixViewMut<'_, f64>,
     u12: &DMatrixViewMut<'_, f64>,
     rows: &mut Vec<usize>,
-    cols: &mut Vec<usize>,
 ) {
+    let m = a.nrows();
     let n = l21.nrows();
+    let b = l21.ncols();
     let mut live = vec![false; n];
-    for c in 0..l21.ncols() {
+    for c in 0..b {
         for (flag, &l) in live.iter_mut().zip(l21.column(c).iter()) {
             *flag |= l != 0.0;
         }
     }
     rows.clear();
     rows.extend((0..n).filter(|&r| live[r]));
-    cols.clear();
-    cols.extend((0..n).filter(|&c| u12.column(c).iter().any(|&u| u != 0.0)));
-    // Gathering pays only while the product shrinks by more than a third.
-    if 3 * rows.len() * cols.len() >= 2 * n * n {
-        a.view_range_mut(k1.., k1..).gemm(-1.0, l21, u12, 1.0);
+    if rows.is_empty() {
         return;
     }
-    if rows.is_empty() || cols.is_empty() {
-        return;
-    }
-    let b = l21.ncols();
-    let l = DMatrix::from_fn(rows.len(), b, |i, c| l21[(rows[i], c)]);
-    let u = DMatrix::from_fn(b, cols.len(), |c, j| u12[(c, cols[j])]);
-    let t = &l * &u;
-    for (j, &c) in cols.iter().enumerate() {
-        let m = a.nrows();
-        let col = &mut a.as_mut_slice()[(k1 + c) * m..][..m];
-        for (&r, &x) in rows.iter().zip(t.column(j).iter()) {
-            col[k1 + r] -= x;
+    let rows: &[usize] = rows;
+    // The live rows of L21, for the chunks that gather.
+    let gathered = DMatrix::from_fn(rows.len(), b, |i, c| l21[(rows[i], c)]);
+    let chunk = |(i, target): (usize, &mut [f64])| {
+        let w = target.len() / m;
+        let u = u12.columns(i * COLUMNS, w);
+        let cols: Vec<usize> = (0..w)
+            .filter(|&c| u.column(c).iter().any(|&x| x != 0.0))
+            .collect();
+        if cols.is_empty() {
+            return;
         }
+        // Gathering pays only while the product shrinks by more than a third.
+        if 3 * rows.len() * cols.len() >= 2 * n * w {
+            DMatrixViewMut::from_slice(target, m, w)
+                .rows_mut(k1, n)
+                .gemm(-1.0, l21, &u, 1.0);
+            return;
+        }
+        let ug = DMatrix::from_fn(b, cols.len(), |c, j| u[(c, cols[j])]);
+        let t = &gathered * &ug;
+        for (j, &c) in cols.iter().enumerate() {
+            let col = &mut target[c * m..(c + 1) * m];
+            for (&r, &x) in rows.iter().zip(t.column(j).iter()) {
+                col[k1 + r] -= x;
+            }
+        }
+    };
+    let tail = &mut a.as_mut_slice()[k1 * m..];
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        tail.par_chunks_mut(COLUMNS * m).enumerate().for_each(chunk);
     }
+    #[cfg(not(feature = "parallel"))]
+    tail.chunks_mut(COLUMNS * m).enumerate().for_each(chunk);
 }
 
 /// The inverse of the unit lower triangle (the part below the diagonal) of a square block.
@@ -360,13 +403,7 @@ mod tests {
     /// A random part of `m` states (about a quarter of the pairs linked, and a ring so
     /// that it is strongly connected): the transitions and the exit probabilities.
     fn random_part(m: usize, seed: u64) -> (Vec<Vec<(u32, f64)>>, Vec<f64>) {
-        let mut x = seed;
-        let mut next = move |n: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % n
-        };
+        let mut next = crate::attribution::markov::test_stream(seed);
         let mut out = Vec::new();
         let mut exit = Vec::new();
         for v in 0..m {
@@ -463,6 +500,30 @@ mod tests {
                 "state {s}: {n} vs {}",
                 e[s]
             );
+        }
+    }
+
+    #[cfg(feature = "parallel")]
+    #[test]
+    fn the_same_factors_and_diagonal_with_any_number_of_threads() {
+        // Three column chunks of the trailing update and up to five tiles per block
+        // column of the inverse.
+        let m = 1100;
+        let (out, exit) = random_part(m, 0x1234_5678_9abc_def1);
+        let run = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            pool.install(|| {
+                let d = Dense::new(&out, exit.clone()).unwrap();
+                let bits = |x: &[f64]| x.iter().map(|v| v.to_bits()).collect::<Vec<u64>>();
+                (bits(d.lu.as_slice()), bits(d.diagonal()))
+            })
+        };
+        let one = run(1);
+        for threads in [2, 3] {
+            assert!(run(threads) == one, "{threads} threads");
         }
     }
 }

@@ -376,13 +376,7 @@ mod tests {
     /// A random part: `m` states, each leading to a few others, with some chance of
     /// leaving.
     fn part(m: usize, seed: u64) -> Part {
-        let mut x = seed;
-        let mut next = move |n: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % n
-        };
+        let mut next = crate::attribution::markov::test_stream(seed);
         let mut out = Vec::new();
         let mut exit = Vec::new();
         let mut a = DMatrix::<f64>::identity(m, m);

@@ -583,7 +583,7 @@ impl MarkovOptions {
                             .collect()
                     })
                     .collect();
-                let ((p, v), removed) = truncated(&chain, &longest, horizon, &converting);
+                let ((p, v), removed) = truncated(&chain, &cond, &longest, horizon, &converting);
                 let mut re = (vec![0.0; n_channels], vec![0.0; n_channels]);
                 for (c, &(pc, vc)) in removed.iter().enumerate() {
                     re.0[c] = removal_effect(pc, p);
@@ -616,6 +616,19 @@ impl MarkovOptions {
 
 #[cfg(test)]
 mod tests;
+
+/// A xorshift stream of numbers below `n` for the tests' random chains: no dependency, the
+/// same numbers on every platform.
+#[cfg(test)]
+pub(crate) fn test_stream(seed: u64) -> impl FnMut(u64) -> u64 {
+    let mut x = seed;
+    move |n| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x % n
+    }
+}
 
 fn not_converged(e: solve::NotConverged) -> AttributionError {
     AttributionError::NotConverged { states: e.states }

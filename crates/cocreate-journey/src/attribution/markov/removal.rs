@@ -17,10 +17,9 @@
 //! solved by Gauss–Seidel sweeps instead (dense LU when those mix slowly), and a channel
 //! whose block is large or badly conditioned falls back to solving the chain without it.
 //!
-//! The truncated horizon has no such shortcut; it is iterated for eight channels at a
-//! time, each step touching only the states from which some path is still longer than
-//! the steps taken. When no cycle can be reached from the start and the horizon covers
-//! the longest path of the chain, it equals the infinite horizon exactly.
+//! The truncated horizon (`truncated`) takes a first-entrance decomposition instead.
+//! When no cycle can be reached from the start and the horizon covers the longest path
+//! of the chain, it equals the infinite horizon exactly.
 
 use std::cell::OnceCell;
 use std::cmp::Reverse;
@@ -31,6 +30,10 @@ use nalgebra::{DMatrix, DVector};
 use super::dense::Dense;
 use super::factor::{Factor, Scratch};
 use super::solve::{solve_infinite, Condensation, NotConverged, Solution, Sparse};
+
+mod truncated;
+
+pub(crate) use truncated::{longest_visits, truncated};
 
 /// The LU factors of one strongly connected part of the Markov chain hold at most this
 /// many entries per transition of the part (or [`MAX_LU_FILL_FLOOR`], if more); a part
@@ -65,7 +68,7 @@ const BLOCK_CONDITION_MAX: f64 = 1e8;
 const MAX_SWEEPS: usize = 5_000;
 /// Relative accuracy the sweeps run to.
 const SWEEP_TOLERANCE: f64 = 1e-14;
-/// Channels iterated together at the truncated horizon.
+/// Columns of N swept together in a part solved by sweeps.
 const LANES: usize = 8;
 
 /// One strongly connected part of the chain, ready to be solved.
@@ -975,112 +978,4 @@ fn make_part(
         dense: OnceCell::new(),
         dense_t: OnceCell::new(),
     }))
-}
-
-/// The longest number of channel-state visits from each state to absorption
-/// (`u32::MAX` when a cycle can be reached).
-pub(crate) fn longest_visits(chain: &Sparse, cond: &Condensation) -> Vec<u32> {
-    let mut longest = vec![0u32; chain.n];
-    for members in &cond.components {
-        let cyclic = members.len() > 1
-            || chain
-                .row(members[0] as usize)
-                .any(|(t, _)| t == members[0] as usize);
-        for &s in members {
-            let s = s as usize;
-            longest[s] = if cyclic {
-                u32::MAX
-            } else {
-                let next = chain.successors(s).map(|t| longest[t]).max().unwrap_or(0);
-                next.saturating_add(1)
-            };
-        }
-    }
-    longest
-}
-
-/// Conversion probability and expected value from the start within `horizon`
-/// channel-state visits, for the full chain and with each of `removed` taken out.
-///
-/// Eight chains are iterated together (z⁽ᵐ⁾ = r + Q z⁽ᵐ⁻¹⁾ with each chain's removed
-/// states held at zero); at step m only the states from which some path has at least m
-/// visits change, so an acyclic stretch of the chain stops costing once it is covered.
-pub(crate) fn truncated(
-    chain: &Sparse,
-    longest: &[u32],
-    horizon: usize,
-    removed: &[Vec<u32>],
-) -> ((f64, f64), Vec<(f64, f64)>) {
-    let n = chain.n;
-    // States by decreasing longest path: the states active at step m are a prefix.
-    let mut order: Vec<u32> = (0..n as u32).collect();
-    order.sort_by_key(|&s| Reverse(longest[s as usize]));
-    let mut results = Vec::with_capacity(removed.len());
-    let mut full = (0.0, 0.0);
-    let empty: Vec<u32> = Vec::new();
-    let lanes: Vec<&Vec<u32>> = std::iter::once(&empty).chain(removed.iter()).collect();
-    let mut zc = vec![[0.0f64; LANES]; n];
-    let mut zv = vec![[0.0f64; LANES]; n];
-    let mut nc = vec![[0.0f64; LANES]; n];
-    let mut nv = vec![[0.0f64; LANES]; n];
-    for batch in lanes.chunks(LANES) {
-        for z in [&mut zc, &mut zv, &mut nc, &mut nv] {
-            z.fill([0.0; LANES]);
-        }
-        let mut active = n;
-        for m in 1..=horizon {
-            while active > 0 && (longest[order[active - 1] as usize] as usize) < m {
-                active -= 1;
-            }
-            if active == 0 {
-                break;
-            }
-            for &s in &order[..active] {
-                let s = s as usize;
-                let mut c = [chain.p_conv[s]; LANES];
-                let mut v = [chain.p_value[s]; LANES];
-                for (t, p) in chain.row(s) {
-                    let (a, b) = (&zc[t], &zv[t]);
-                    for l in 0..LANES {
-                        c[l] += p * a[l];
-                        v[l] += p * b[l];
-                    }
-                }
-                nc[s] = c;
-                nv[s] = v;
-            }
-            for (l, k) in batch.iter().enumerate() {
-                for &s in k.iter() {
-                    nc[s as usize][l] = 0.0;
-                    nv[s as usize][l] = 0.0;
-                }
-            }
-            // States at their last change keep their value in both buffers.
-            for &s in order[..active].iter().rev() {
-                let s = s as usize;
-                if longest[s] as usize != m {
-                    break;
-                }
-                zc[s] = nc[s];
-                zv[s] = nv[s];
-            }
-            std::mem::swap(&mut zc, &mut nc);
-            std::mem::swap(&mut zv, &mut nv);
-        }
-        let mut c = [chain.p_conv[0]; LANES];
-        let mut v = [chain.p_value[0]; LANES];
-        for (t, p) in chain.row(0) {
-            for l in 0..LANES {
-                c[l] += p * zc[t][l];
-                v[l] += p * zv[t][l];
-            }
-        }
-        for l in 0..batch.len() {
-            results.push((c[l], v[l]));
-        }
-    }
-    if !results.is_empty() {
-        full = results.remove(0);
-    }
-    (full, results)
 }
