@@ -126,7 +126,11 @@
 //!   | a swept part that mixes too slowly for the sweeps | dense LU up to [`MAX_DENSE_FALLBACK_STATES`] = 4,096 states (128 MiB) | [`AttributionError::NotConverged`] above |
 //!
 //! - **What it costs.** Reading is one pass, linear in the input, holding one record at
-//!   a time; the data kept is linear in the number of rows and touchpoints. Heuristic
+//!   a time; the data kept is linear in the number of rows and touchpoints. Paths read
+//!   from text or a file of known size reserve address space for up to one row per 32
+//!   bytes and one touchpoint per 4 (under twice the input's size, at most what 1 GiB
+//!   asks); only what the rows fill is touched, and a reservation the allocator refuses
+//!   is skipped. Heuristic
 //!   attribution, funnels, distributions and the directly-follows graph are linear (the
 //!   graph and the Markov counts use dense tables only when they are small, hash maps
 //!   otherwise). The Markov chain has at most one state per distinct window of `order`

@@ -59,6 +59,19 @@ impl PathRows {
         self.values.push(value);
     }
 
+    /// Reserves room for `rows` more rows, as far as the allocator grants it (what it
+    /// refuses is left to grow as the rows come in).
+    pub(crate) fn try_reserve(&mut self, rows: usize) {
+        if self.lens.try_reserve_exact(rows).is_err() {
+            return;
+        }
+        for column in [&mut self.conversions, &mut self.values, &mut self.nulls] {
+            if column.try_reserve_exact(rows).is_err() {
+                return;
+            }
+        }
+    }
+
     /// Number of rows.
     #[inline]
     pub(crate) fn len(&self) -> usize {
