@@ -10,7 +10,9 @@ use super::super::options::{SeMethod, SemOptions};
 use super::super::partable::{ParameterRow, ParameterTable};
 use super::super::results::SemFit;
 use super::joint_eval::{Eval, GroupEval};
-use super::{fixed_estimate, fixed_standardized, free_estimate, standardized_row};
+use super::{
+    fixed_estimate, fixed_residual_variance, fixed_standardized, free_estimate, standardized_row,
+};
 
 /// Where a row of the WLSMV table comes from.
 #[derive(Debug, Clone, Copy)]
@@ -285,11 +287,7 @@ pub(super) fn relayout(
             Source::ResidualVariance(ml) => {
                 let src = &fit.estimates[ml];
                 table.rows[r].fixed = Some(src.est);
-                let mut e = fixed_estimate(row, src.est, no_se);
-                e.std_lv = src.std_lv;
-                e.std_all = src.std_all;
-                e.std_nox = src.std_nox;
-                estimates.push(e);
+                estimates.push(fixed_residual_variance(row, src, no_se));
                 standardized.push(fit.standardized[ml].clone());
                 standardized_lv.push(fit.standardized_lv[ml].clone());
             }

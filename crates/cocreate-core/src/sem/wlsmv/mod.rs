@@ -387,14 +387,9 @@ fn relayout(
     for (r, row) in rows.iter().enumerate() {
         match (ml_of_row[r], row.op) {
             (Some(ml), _) if ot.resvar_rows.contains(&r) => {
-                let est = fit.estimates[ml].est;
-                table.rows[r].fixed = Some(est);
-                let mut e = fixed_estimate(row, est, no_se);
                 let src = &fit.estimates[ml];
-                e.std_lv = src.std_lv;
-                e.std_all = src.std_all;
-                e.std_nox = src.std_nox;
-                estimates.push(e);
+                table.rows[r].fixed = Some(src.est);
+                estimates.push(fixed_residual_variance(row, src, no_se));
                 standardized.push(fit.standardized[ml].clone());
                 standardized_lv.push(fit.standardized_lv[ml].clone());
             }
@@ -435,6 +430,22 @@ fn relayout(
     fit.implied_mean = Some(DVector::zeros(fit.implied_cov.nrows()));
     fit.robust = Some(robust);
     fit
+}
+
+/// The residual variance of an ordered variable, which the delta parameterization
+/// fixes at what the model implies: the value and standardised values of the row `src`
+/// of the fit it was computed in, held fixed.
+pub(super) fn fixed_residual_variance(
+    row: &super::partable::ParameterRow,
+    src: &ParameterEstimate,
+    no_se: bool,
+) -> ParameterEstimate {
+    ParameterEstimate {
+        std_lv: src.std_lv,
+        std_all: src.std_all,
+        std_nox: src.std_nox,
+        ..fixed_estimate(row, src.est, no_se)
+    }
 }
 
 /// A fixed row of a WLSMV table with its value (standard error 0 unless none are asked).
