@@ -80,8 +80,8 @@
 //!
 //! - `serde` (default): `Serialize`/`Deserialize` on every data type.
 //! - `parallel`: spread batch work (scoring, bootstrap, polychoric matrices, the dense
-//!   factors and truncated horizon of Markov attribution over thousands of channels)
-//!   over threads with rayon; results are identical to the single-threaded ones.
+//!   factors and truncated horizon of Markov attribution over thousands of channels,
+//!   large path CSV text read in two halves) over threads with rayon; results are identical to the single-threaded ones.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 

@@ -154,8 +154,11 @@
 //!
 //! - `serde` (default): `Serialize`/`Deserialize` on every data type.
 //! - `parallel`: the dense factorisation of a large part of the Markov chain and the
-//!   truncated-horizon removal effects run on threads (rayon); the results are the same
-//!   bits with any number of threads.
+//!   truncated-horizon removal effects run on threads (rayon), and path CSV text of 8 MiB
+//!   or more ([`PathData::from_csv_str`]) is read as two halves at once; the results are
+//!   the same bits with any number of threads. Text that one half cannot take on its own
+//!   (a bad row, a cut inside a quoted field) is read again in one pass, so that its
+//!   error is the one-pass error: reading bad text costs up to twice as long.
 //!
 //! The formulas and their sources are in `docs/methods/journey.md`; the comparison with
 //! ChannelAttribution and pm4py is in `docs/validation.md`.

@@ -9,6 +9,8 @@ pub(crate) mod intern;
 mod load;
 mod path_rows;
 mod paths;
+#[cfg(feature = "parallel")]
+mod paths_split;
 pub(crate) mod records;
 mod swar;
 

@@ -15,6 +15,21 @@ struct LineRun {
     line: u64,
 }
 
+impl LineRun {
+    /// Whether row `row` on line `line` (0 for none) continues this run.
+    #[inline]
+    fn takes(&self, row: usize, line: u64) -> bool {
+        if self.line == 0 {
+            line == 0
+        } else {
+            u64::try_from(row - self.row)
+                .ok()
+                .and_then(|k| self.line.checked_add(k))
+                == Some(line)
+        }
+    }
+}
+
 /// The rows of a `PathData`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct PathRows {
@@ -40,17 +55,7 @@ impl PathRows {
     #[inline]
     pub(crate) fn push(&mut self, len: u32, conversions: f64, value: f64, nulls: f64, line: u64) {
         let row = self.lens.len();
-        let continues = self.lines.last().is_some_and(|run| {
-            if run.line == 0 {
-                line == 0
-            } else {
-                u64::try_from(row - run.row)
-                    .ok()
-                    .and_then(|k| run.line.checked_add(k))
-                    == Some(line)
-            }
-        });
-        if !continues {
+        if !self.lines.last().is_some_and(|run| run.takes(row, line)) {
             self.lines.push(LineRun { row, line });
         }
         self.lens.push(len);
@@ -70,6 +75,37 @@ impl PathRows {
                 return;
             }
         }
+    }
+
+    /// Appends the rows of `other`, whose lines are counted from `line_offset` (its
+    /// line 1 is line `line_offset + 1` here), keeping the runs as pushing the rows one
+    /// by one would.
+    #[cfg(feature = "parallel")]
+    pub(crate) fn append(&mut self, other: PathRows, line_offset: u64) {
+        let base = self.len();
+        let shift = |line: u64| if line == 0 { 0 } else { line + line_offset };
+        let mut runs = other.lines.into_iter();
+        if let Some(first) = runs.next() {
+            let first = LineRun {
+                row: base + first.row,
+                line: shift(first.line),
+            };
+            if !self
+                .lines
+                .last()
+                .is_some_and(|run| run.takes(first.row, first.line))
+            {
+                self.lines.push(first);
+            }
+        }
+        self.lines.extend(runs.map(|run| LineRun {
+            row: base + run.row,
+            line: shift(run.line),
+        }));
+        self.lens.extend_from_slice(&other.lens);
+        self.conversions.extend_from_slice(&other.conversions);
+        self.values.extend_from_slice(&other.values);
+        self.nulls.extend_from_slice(&other.nulls);
     }
 
     /// Number of rows.

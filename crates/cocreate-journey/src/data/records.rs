@@ -190,6 +190,23 @@ impl<R: BufRead> Records<R> {
         }
     }
 
+    /// Records of input that continues another at the start of a record (after a line
+    /// feed outside quotes): no byte-order mark is dropped, and lines count from 1 again
+    /// (the caller adds the lines before).
+    #[cfg(feature = "parallel")]
+    pub(crate) fn continuing(input: R) -> Self {
+        Records {
+            first: false,
+            ..Records::new(input)
+        }
+    }
+
+    /// Line breaks consumed so far: at the end of the input, the lines it held.
+    #[cfg(feature = "parallel")]
+    pub(crate) fn lines_read(&self) -> u64 {
+        self.line
+    }
+
     fn fill(&mut self) -> Result<&[u8], LoadError> {
         let line = self.line + 1;
         self.input
