@@ -8,6 +8,7 @@ mod events;
 pub(crate) mod intern;
 mod load;
 mod path_rows;
+mod path_text;
 mod paths;
 #[cfg(feature = "parallel")]
 mod paths_split;
