@@ -1,6 +1,7 @@
 //! The aggregated-path CSV reader: any bytes give paths or an error, never a panic; when
 //! they give paths, every record after the header became exactly one row; and text read in
-//! place (`from_csv_str`) gives what the buffered reader gives.
+//! place (`from_csv_str`) gives what the buffered reader gives, and so does the text read
+//! as two halves (as the `parallel` feature reads large text) wherever the halves read.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
@@ -12,6 +13,10 @@ fuzz_target!(|data: &[u8]| {
             (Ok(a), Ok(b)) => assert_eq!(a, b, "in place and buffered differ"),
             (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
             _ => panic!("in place and buffered disagree on whether the text loads"),
+        }
+        if let Some(halves) = cocreate_journey::__paths_in_halves(text) {
+            let one_pass = loaded.as_ref().expect("the halves read what one pass refuses");
+            assert_eq!(&halves, one_pass, "two halves and one pass differ");
         }
     }
     if let Ok(paths) = loaded {

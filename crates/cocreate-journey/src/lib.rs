@@ -191,6 +191,17 @@ pub use options::OptionsError;
 pub use process::*;
 pub use time::{Timestamp, TimestampError, TimestampProblem};
 
+/// Reads path CSV text in ChannelAttribution's layout as two halves, as the `parallel`
+/// feature reads large text, whatever its size; `None` where a half cannot be read on its
+/// own (then [`PathData::from_csv_str`] reads the text in one pass). It exists for the
+/// fuzz target that checks the halves against the one-pass load; it is not part of the
+/// API and may change.
+#[cfg(feature = "parallel")]
+#[doc(hidden)]
+pub fn __paths_in_halves(text: &str) -> Option<PathData> {
+    data::paths_split::load_halves(text.as_bytes(), &PathCsvOptions::default())
+}
+
 /// Splits CSV into records with the loaders' reader and returns the number of records and
 /// their total field bytes. It exists for the benchmark that compares the reader with
 /// the `csv` crate's `ByteRecord` loop; it is not part of the API and may change.

@@ -11,7 +11,7 @@ mod path_rows;
 mod path_text;
 mod paths;
 #[cfg(feature = "parallel")]
-mod paths_split;
+pub(crate) mod paths_split;
 pub(crate) mod records;
 mod swar;
 

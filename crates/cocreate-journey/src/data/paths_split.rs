@@ -28,7 +28,7 @@ pub(super) fn worth_halves(bytes: usize) -> bool {
 
 /// The paths of the CSV `text` read as two halves on two threads (one after the other
 /// when the pool has one), or `None` when a half cannot be read on its own.
-pub(super) fn load_halves(text: &[u8], columns: &PathCsvOptions) -> Option<PathData> {
+pub(crate) fn load_halves(text: &[u8], columns: &PathCsvOptions) -> Option<PathData> {
     let middle = text.len() / 2;
     let split = middle + text[middle..].iter().position(|&b| b == b'\n')? + 1;
     let (head, tail) = text.split_at(split);
