@@ -129,8 +129,9 @@
 //!   a time; the data kept is linear in the number of rows and touchpoints. Paths read
 //!   from text or a file of known size reserve address space for up to one row per 32
 //!   bytes and one touchpoint per 4 (under twice the input's size, at most what 1 GiB
-//!   asks); only what the rows fill is touched, and a reservation the allocator refuses
-//!   is skipped. Heuristic
+//!   asks; with `parallel`, while large text is read as two halves, the second half
+//!   reserves for itself too, under three times in all); only what the rows fill is
+//!   touched, and a reservation the allocator refuses is skipped. Heuristic
 //!   attribution, funnels, distributions and the directly-follows graph are linear (the
 //!   graph and the Markov counts use dense tables only when they are small, hash maps
 //!   otherwise). The Markov chain has at most one state per distinct window of `order`
