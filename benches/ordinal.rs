@@ -18,12 +18,28 @@ const ITEMS: [&str; 36] = [
     "EI2", "EI3", "EI4", "WTC1", "WTC2", "WTC3",
 ];
 
-fn bench_polychoric(c: &mut Criterion) {
-    let table = Table::from_csv_path(concat!(
+/// The bundled survey's keyed item answers (522 respondents).
+fn keyed_items() -> Table {
+    Table::from_csv_path(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../examples/data/cocreation_keyed_items.csv"
     ))
+    .unwrap()
+}
+
+/// The measurement part (`=~` lines) of the bundled co-creation SEM: the 8-factor CFA.
+fn measurement_model() -> Model {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/data/cocreation_sem.lav"
+    ))
     .unwrap();
+    let measurement: Vec<&str> = text.lines().filter(|l| l.contains("=~")).collect();
+    Model::parse(&measurement.join("\n")).unwrap()
+}
+
+fn bench_polychoric(c: &mut Criterion) {
+    let table = keyed_items();
     let only_items = LavCorOptions::builder().variables(ITEMS).build().unwrap();
     c.bench_function("polychoric matrix 36 items x 522 rows", |b| {
         b.iter(|| lav_cor(&table, &only_items).unwrap())
@@ -35,18 +51,8 @@ fn bench_polychoric(c: &mut Criterion) {
 }
 
 fn bench_wlsmv(c: &mut Criterion) {
-    let table = Table::from_csv_path(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../examples/data/cocreation_keyed_items.csv"
-    ))
-    .unwrap();
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../examples/data/cocreation_sem.lav"
-    ))
-    .unwrap();
-    let measurement: Vec<&str> = text.lines().filter(|l| l.contains("=~")).collect();
-    let model = Model::parse(&measurement.join("\n")).unwrap();
+    let table = keyed_items();
+    let model = measurement_model();
     let options = SemOptions::builder().ordered(Ordered::All).build().unwrap();
     c.bench_function("WLSMV 8-factor CFA, 36 ordered items x 522 rows", |b| {
         b.iter(|| model.fit(&table, &options).unwrap())
@@ -54,11 +60,7 @@ fn bench_wlsmv(c: &mut Criterion) {
 }
 
 fn bench_wlsmv_groups(c: &mut Criterion) {
-    let all = Table::from_csv_path(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../examples/data/cocreation_keyed_items.csv"
-    ))
-    .unwrap();
+    let all = keyed_items();
     // Without the 14 rows of gender 3, in which a category of II1 is empty.
     let g = all.column_index("gender").unwrap();
     let rows: Vec<Vec<Option<f64>>> = (0..all.n_rows())
@@ -66,13 +68,7 @@ fn bench_wlsmv_groups(c: &mut Criterion) {
         .map(|r| (0..all.n_cols()).map(|c| all.get(r, c)).collect())
         .collect();
     let table = Table::new(all.names().to_vec(), rows).unwrap();
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../examples/data/cocreation_sem.lav"
-    ))
-    .unwrap();
-    let measurement: Vec<&str> = text.lines().filter(|l| l.contains("=~")).collect();
-    let model = Model::parse(&measurement.join("\n")).unwrap();
+    let model = measurement_model();
     let by_gender = SemOptions::builder()
         .ordered(Ordered::All)
         .group("gender")
