@@ -196,6 +196,18 @@ fn bench(c: &mut Criterion) {
             order1.fit(&data).unwrap()
         })
     });
+    // From a file, as the `attribution` example reads it (with `parallel`, in two halves
+    // through two handles).
+    let file =
+        std::env::temp_dir().join(format!("cocreate-bench-paths-{}.csv", std::process::id()));
+    std::fs::write(&file, &csv).unwrap();
+    g.bench_function("markov_order1_incl_parsing_file", |b| {
+        b.iter(|| {
+            let data = PathData::from_csv_path(black_box(&file)).unwrap();
+            order1.fit(&data).unwrap()
+        })
+    });
+    let _ = std::fs::remove_file(&file);
     g.bench_function("markov_order1_fit_only", |b| {
         b.iter(|| order1.fit(black_box(&paths)).unwrap())
     });

@@ -8,7 +8,7 @@ mod events;
 pub(crate) mod intern;
 mod load;
 mod path_rows;
-mod path_text;
+mod path_sources;
 mod paths;
 #[cfg(feature = "parallel")]
 pub(crate) mod paths_split;

@@ -760,41 +760,6 @@ impl PathData {
         Ok(())
     }
 
-    /// Reads paths in ChannelAttribution's layout from a CSV file (see
-    /// [`PathData::from_csv_reader`]). A directory is refused as one.
-    ///
-    /// ```
-    /// use cocreate_journey::{LoadError, PathData};
-    ///
-    /// let err = PathData::from_csv_path("no/such/file.csv").unwrap_err();
-    /// assert!(matches!(err, LoadError::Io { .. }));
-    /// ```
-    pub fn from_csv_path(path: impl AsRef<Path>) -> Result<Self, LoadError> {
-        PathData::from_csv_path_with(path, &PathCsvOptions::default())
-    }
-
-    /// Reads paths from a CSV file in the layout `options` describe.
-    ///
-    /// ```
-    /// use cocreate_journey::{LoadError, PathCsvOptions, PathData};
-    ///
-    /// let err = PathData::from_csv_path_with("no/such/file.csv", &PathCsvOptions::default());
-    /// assert!(matches!(err, Err(LoadError::Io { .. })));
-    /// ```
-    pub fn from_csv_path_with(
-        path: impl AsRef<Path>,
-        options: &PathCsvOptions,
-    ) -> Result<Self, LoadError> {
-        let file = open(path.as_ref())?;
-        // A size that cannot be read (or a file that is not regular) only loses the hint.
-        let bytes = file
-            .metadata()
-            .ok()
-            .filter(|m| m.is_file())
-            .map_or(0, |m| m.len());
-        PathData::from_records(super::records::buffered(file), options, bytes)
-    }
-
     /// Appends the rows of `other`, read from the text after this one's, whose lines
     /// count from `line_offset`: its channel ids are mapped onto this one's (a name new
     /// here takes the next id, in `other`'s order). `None` (and this `PathData` left
