@@ -79,9 +79,11 @@
 //! # Features
 //!
 //! - `serde` (default): `Serialize`/`Deserialize` on every data type.
-//! - `parallel`: spread batch work (scoring, bootstrap, polychoric matrices, the dense
-//!   factors and truncated horizon of Markov attribution over thousands of channels,
-//!   large path CSV text read in two halves) over threads with rayon; results are identical to the single-threaded ones.
+//! - `parallel` (default): spread batch work (scoring, bootstrap, polychoric matrices, the
+//!   dense factors and truncated horizon of Markov attribution over thousands of
+//!   channels, large path CSV text read in two halves) over threads with rayon; results
+//!   are identical to the single-threaded ones. Turn it off to keep all work on the
+//!   calling thread.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
