@@ -1,6 +1,7 @@
 //! Journey data for analytics: aggregated paths and event logs, with streaming CSV
 //! loaders whose errors name the line.
 
+mod blocks;
 mod error;
 #[cfg(feature = "serde")]
 pub(crate) use error::excerpt;
@@ -13,7 +14,6 @@ mod paths;
 #[cfg(feature = "parallel")]
 pub(crate) mod paths_split;
 pub(crate) mod records;
-mod swar;
 
 pub use error::{describe_load_error, LoadError, RowProblem};
 pub use events::{Case, EventCsvOptions, EventCsvOptionsBuilder, EventLog, EventLogBuilder};

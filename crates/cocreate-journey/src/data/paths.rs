@@ -9,7 +9,7 @@ use super::intern::Interner;
 use super::load::{non_negative, Header};
 use super::path_rows::PathRows;
 use super::records::{Record, Records};
-use super::swar;
+use super::blocks;
 use crate::OptionsError;
 
 /// How a path CSV is laid out: the names of its columns and the separator between
@@ -705,7 +705,7 @@ impl PathData {
         let mut from = start;
         let mut chunk = start;
         while chunk < end {
-            let mut mask = swar::positions64(text, chunk, end, sep);
+            let mut mask = blocks::positions64(text, chunk, end, sep);
             while mask != 0 {
                 let at = chunk + mask.trailing_zeros() as usize;
                 self.push_known(text, from, at, &mut missing);

@@ -10,14 +10,14 @@
 //! refused (with the line where it was opened) instead of swallowing the rest of the file.
 //!
 //! A line that holds no quote and no carriage return except one just before its line
-//! feed is split on commas directly, eight bytes at a time; anything else goes through a
+//! feed is split on commas directly, sixteen bytes at a time; anything else goes through a
 //! byte-at-a-time state machine. The differential property test in this module checks
 //! both against the `csv` crate on random bytes.
 
 use std::io::{BufRead, BufReader, Read};
 
 use super::error::LoadError;
-use super::swar;
+use super::blocks;
 
 /// The longest CSV record the path and event loaders accept, in bytes (64 MiB); a
 /// longer one is refused with [`LoadError::RecordTooLong`] before more is buffered.
@@ -73,7 +73,7 @@ struct Scan {
 }
 
 /// Finds the first line feed of `bytes`, pushing the positions of the commas before it
-/// and telling whether a quote or a stray carriage return comes before it, eight bytes
+/// and telling whether a quote or a stray carriage return comes before it, sixteen bytes
 /// at a time.
 #[inline]
 fn scan_line(bytes: &[u8], commas: &mut Vec<usize>) -> Scan {
@@ -81,41 +81,38 @@ fn scan_line(bytes: &[u8], commas: &mut Vec<usize>) -> Scan {
     let mut crs = 0u32;
     let mut last_cr = 0usize;
     let mut i = 0;
-    while i + 8 <= bytes.len() {
-        let w = swar::word_at(bytes, i);
-        // The lowest newline candidate is exact, so is the mask of the bytes before it.
-        let nl = swar::candidates(w, b'\n');
+    while i + 16 <= bytes.len() {
+        let block = blocks::block_at(bytes, i);
+        let nl = blocks::eq16(block, b'\n');
+        // The bytes before the first line feed (all sixteen when there is none).
         let before = if nl == 0 {
-            u64::MAX
+            u32::MAX
         } else {
             (nl & nl.wrapping_neg()) - 1
         };
-        let mut c = swar::candidates(w, b',') & before;
+        let mut c = blocks::eq16(block, b',') & before;
         while c != 0 {
-            let at = i + (c.trailing_zeros() / 8) as usize;
-            if bytes[at] == b',' {
-                commas.push(at);
-            }
+            commas.push(i + c.trailing_zeros() as usize);
             c &= c - 1;
         }
-        // A candidate before the newline means a true quote or carriage return before
-        // it; both are rare, so one test covers them.
-        if (swar::candidates(w, b'"') | swar::candidates(w, b'\r')) & before != 0 {
-            quotes |= swar::candidates(w, b'"') & before != 0;
-            let r = swar::matches(w, b'\r') & before;
+        // Quotes and carriage returns are rare: one test covers both.
+        let q = blocks::eq16(block, b'"') & before;
+        let r = blocks::eq16(block, b'\r') & before;
+        if q | r != 0 {
+            quotes |= q != 0;
             if r != 0 {
                 crs += r.count_ones();
-                last_cr = i + ((63 - r.leading_zeros()) / 8) as usize;
+                last_cr = i + (31 - r.leading_zeros()) as usize;
             }
         }
         if nl != 0 {
-            let end = i + (nl.trailing_zeros() / 8) as usize;
+            let end = i + nl.trailing_zeros() as usize;
             return Scan {
                 newline: Some(end),
                 special: quotes || crs > 1 || (crs == 1 && last_cr + 1 != end),
             };
         }
-        i += 8;
+        i += 16;
     }
     for (k, &b) in bytes[i..].iter().enumerate() {
         match b {
