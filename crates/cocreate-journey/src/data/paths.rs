@@ -4,12 +4,12 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
+use super::blocks;
 use super::error::{LoadError, RowProblem};
 use super::intern::Interner;
 use super::load::{non_negative, Header};
 use super::path_rows::PathRows;
 use super::records::{Record, Records};
-use super::blocks;
 use crate::OptionsError;
 
 /// How a path CSV is laid out: the names of its columns and the separator between

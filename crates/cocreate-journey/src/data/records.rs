@@ -16,8 +16,8 @@
 
 use std::io::{BufRead, BufReader, Read};
 
-use super::error::LoadError;
 use super::blocks;
+use super::error::LoadError;
 
 /// The longest CSV record the path and event loaders accept, in bytes (64 MiB); a
 /// longer one is refused with [`LoadError::RecordTooLong`] before more is buffered.
