@@ -81,9 +81,9 @@
 //! - `serde` (default): `Serialize`/`Deserialize` on every data type.
 //! - `parallel` (default): spread batch work (scoring, bootstrap, polychoric matrices, the
 //!   dense factors and truncated horizon of Markov attribution over thousands of
-//!   channels, large path CSV text read in two halves) over threads with rayon; results
-//!   are identical to the single-threaded ones. Turn it off to keep all work on the
-//!   calling thread.
+//!   channels, large path CSV text and files read in two halves) over threads with
+//!   rayon; results are identical to the single-threaded ones. Turn it off to keep all
+//!   work on the calling thread.
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 

@@ -130,8 +130,8 @@
 //!   from text or a file of known size reserve address space for up to one row per 32
 //!   bytes and one touchpoint per 4 (under twice the input's size, at most what 1 GiB
 //!   asks; with `parallel`, while large text or a large file is read as two halves, the
-//!   second half reserves for itself too, under three times in all); only what the rows fill is
-//!   touched, and a reservation the allocator refuses is skipped. Heuristic
+//!   second half reserves for itself too, under three times in all); only what the rows
+//!   fill is touched, and a reservation the allocator refuses is skipped. Heuristic
 //!   attribution, funnels, distributions and the directly-follows graph are linear (the
 //!   graph and the Markov counts use dense tables only when they are small, hash maps
 //!   otherwise). The Markov chain has at most one state per distinct window of `order`
@@ -154,12 +154,12 @@
 //! ## Features
 //!
 //! - `serde` (default): `Serialize`/`Deserialize` on every data type.
-//! - `parallel` (default): the dense factorisation of a large part of the Markov chain and the
-//!   truncated-horizon removal effects run on threads (rayon), and path CSV text or files
-//!   of 8 MiB or more ([`PathData::from_csv_str`], [`PathData::from_csv_path`]) are read
-//!   as two halves at once (a file through two handles, each with a buffer of its own);
-//!   the results are the same bits with any number of threads. Input that one half cannot
-//!   take on its own (a bad row, a cut inside a quoted field) is read again in one pass,
+//! - `parallel` (default): the dense factorisation of a large part of the Markov chain
+//!   and the truncated-horizon removal effects run on threads (rayon), and path CSV text
+//!   or files of 8 MiB or more ([`PathData::from_csv_str`], [`PathData::from_csv_path`])
+//!   are read as two halves at once (a file through two handles, each with a buffer of
+//!   its own); the results are the same bits with any number of threads. Input that one
+//!   half cannot take on its own (a bad row, a cut inside a quoted field) is read again in one pass,
 //!   so that its error is the one-pass error: reading bad input costs up to twice as
 //!   long. Without the feature everything runs on the calling thread.
 //!
